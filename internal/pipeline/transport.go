@@ -1,0 +1,328 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// Config describes one vendor client's transport chain.
+type Config struct {
+	// Base sends the request; nil means a clone of http.DefaultTransport that
+	// requires TLS 1.2 or later.
+	Base http.RoundTripper
+	// Tokens supplies the access token; nil sends no credentials. When it also
+	// has TokenContext(ctx) (auth.Source does) that is used, and when it has
+	// ForceRefresh(ctx, rejected) an authentication failure is answered by one
+	// refresh and one replay.
+	Tokens oauth2.TokenSource
+	// TokenQueryParam, when set, sends the token as this query parameter
+	// instead of the Authorization header (Bouquet's access_token).
+	TokenQueryParam string
+	// UserAgent is sent on every request when set.
+	UserAgent string
+	// Decorate adds the vendor's headers to every attempt (it receives a clone).
+	Decorate func(*http.Request)
+	// AuthFailed says whether a response means "the token was refused". The
+	// default is status 401. A hook that reads the body must restore it (see
+	// PeekBody).
+	AuthFailed func(*http.Response) bool
+	// Observe sees every response before it is returned or retried (rate-limit
+	// headers and the like). It must not consume the body.
+	Observe func(*http.Response)
+	// Retry bounds the retries.
+	Retry Retry
+	// Logger, when set, gets one record per attempt: method, redacted URL,
+	// status, attempt, duration.
+	Logger *slog.Logger
+	// RedactParams are further query parameters redacted in logs and errors.
+	RedactParams []string
+	// AllowInsecure lets plain-http URLs through to non-loopback hosts. Off by
+	// default: tokens travel over TLS only.
+	AllowInsecure bool
+}
+
+// contextTokenSource is auth.ContextTokenSource, restated so this package
+// does not depend on auth.
+type contextTokenSource interface {
+	TokenContext(ctx context.Context) (*oauth2.Token, error)
+}
+
+// refresher is auth.Refresher, restated.
+type refresher interface {
+	ForceRefresh(ctx context.Context, rejected *oauth2.Token) (*oauth2.Token, error)
+}
+
+// DefaultBase returns the transport used when Config.Base is nil: a clone of
+// http.DefaultTransport with TLS 1.2 as the minimum version.
+func DefaultBase() http.RoundTripper {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	if t.TLSClientConfig == nil {
+		t.TLSClientConfig = &tls.Config{}
+	}
+	t.TLSClientConfig.MinVersion = tls.VersionTLS12
+	return t
+}
+
+// NewClient returns an *http.Client whose transport is the chain c describes.
+// It sets no overall timeout: deadlines come from each request's context.
+func NewClient(c Config) *http.Client {
+	return &http.Client{Transport: NewTransport(c)}
+}
+
+// NewTransport returns the chain c describes as one RoundTripper.
+func NewTransport(c Config) http.RoundTripper {
+	t := &transport{cfg: c, retry: c.Retry.withDefaults()}
+	if t.cfg.Base == nil {
+		t.cfg.Base = DefaultBase()
+	}
+	if c.Tokens != nil {
+		t.ctxTokens, _ = c.Tokens.(contextTokenSource)
+		t.refresher, _ = c.Tokens.(refresher)
+	}
+	return t
+}
+
+type transport struct {
+	cfg       Config
+	retry     Retry
+	ctxTokens contextTokenSource
+	refresher refresher
+}
+
+// RoundTrip sends req through the chain. It never turns a response into an
+// error; it returns an error only when no response could be had.
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if err := t.checkScheme(req.URL); err != nil {
+		closeBody(req)
+		return nil, err
+	}
+	ctx := req.Context()
+	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+	idempotent := isIdempotent(req)
+	refreshed := false
+	for attempt := 1; ; attempt++ {
+		r, err := t.attemptRequest(req, attempt)
+		if err != nil {
+			return nil, err
+		}
+		start := time.Now()
+		resp, err := t.send(r, replayable, &refreshed)
+		wait, again := t.retryDecision(ctx, resp, err, attempt, replayable, idempotent)
+		t.log(ctx, req, resp, err, attempt, time.Since(start), wait, again)
+		if !again {
+			return resp, err
+		}
+		if resp != nil {
+			drainClose(resp.Body)
+		}
+		if err := t.retry.sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// attemptRequest returns the request for one attempt: the original for the
+// first, a clone with a fresh body for later ones.
+func (t *transport) attemptRequest(req *http.Request, attempt int) (*http.Request, error) {
+	if attempt == 1 {
+		return req, nil
+	}
+	return rewind(req)
+}
+
+// rewind clones req with a fresh body from GetBody.
+func rewind(req *http.Request) (*http.Request, error) {
+	r := req.Clone(req.Context())
+	if req.GetBody != nil && req.Body != nil && req.Body != http.NoBody {
+		b, err := req.GetBody()
+		if err != nil {
+			return nil, err
+		}
+		r.Body = b
+	}
+	return r, nil
+}
+
+// send runs the token and vendor-header stages for one attempt, with the one
+// forced refresh and replay after an authentication failure.
+func (t *transport) send(req *http.Request, replayable bool, refreshed *bool) (*http.Response, error) {
+	ctx := req.Context()
+	tok, err := t.token(ctx)
+	if err != nil {
+		closeBody(req)
+		return nil, &TokenError{Err: err}
+	}
+	resp, err := t.cfg.Base.RoundTrip(t.decorate(req, tok))
+	if err != nil {
+		return nil, err
+	}
+	if tok != nil && t.refresher != nil && replayable && !*refreshed && t.authFailed(resp) {
+		*refreshed = true
+		drainClose(resp.Body)
+		tok, err = t.refresher.ForceRefresh(ctx, tok)
+		if err != nil {
+			return nil, &TokenError{Err: err}
+		}
+		r, err := rewind(req)
+		if err != nil {
+			return nil, err
+		}
+		resp, err = t.cfg.Base.RoundTrip(t.decorate(r, tok))
+		if err != nil {
+			return nil, err
+		}
+	}
+	if t.cfg.Observe != nil {
+		t.cfg.Observe(resp)
+	}
+	return resp, nil
+}
+
+func (t *transport) token(ctx context.Context) (*oauth2.Token, error) {
+	switch {
+	case t.cfg.Tokens == nil:
+		return nil, nil
+	case t.ctxTokens != nil:
+		return t.ctxTokens.TokenContext(ctx)
+	default:
+		return t.cfg.Tokens.Token()
+	}
+}
+
+func (t *transport) authFailed(resp *http.Response) bool {
+	if t.cfg.AuthFailed != nil {
+		return t.cfg.AuthFailed(resp)
+	}
+	return resp.StatusCode == http.StatusUnauthorized
+}
+
+// decorate returns a shallow clone of req carrying the token, the user agent
+// and the vendor's headers. The body is shared with req.
+func (t *transport) decorate(req *http.Request, tok *oauth2.Token) *http.Request {
+	r := new(http.Request)
+	*r = *req
+	r.Header = req.Header.Clone()
+	if r.Header == nil {
+		r.Header = make(http.Header, 2)
+	}
+	if tok != nil && tok.AccessToken != "" {
+		if p := t.cfg.TokenQueryParam; p != "" {
+			u := *req.URL
+			q := u.Query()
+			q.Set(p, tok.AccessToken)
+			u.RawQuery = q.Encode()
+			r.URL = &u
+		} else {
+			r.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+		}
+	}
+	if t.cfg.UserAgent != "" {
+		r.Header.Set("User-Agent", t.cfg.UserAgent)
+	}
+	if t.cfg.Decorate != nil {
+		t.cfg.Decorate(r)
+	}
+	return r
+}
+
+func (t *transport) checkScheme(u *url.URL) error {
+	if u.Scheme == "https" || t.cfg.AllowInsecure {
+		return nil
+	}
+	if u.Scheme == "http" && isLoopback(u.Hostname()) {
+		return nil
+	}
+	return &InsecureURLError{URL: RedactURL(u, t.redactParams()...)}
+}
+
+func (t *transport) redactParams() []string {
+	if t.cfg.TokenQueryParam == "" {
+		return t.cfg.RedactParams
+	}
+	return append([]string{t.cfg.TokenQueryParam}, t.cfg.RedactParams...)
+}
+
+// IsLoopback reports whether host names this machine's loopback interface.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func (t *transport) log(ctx context.Context, req *http.Request, resp *http.Response, err error, attempt int, d, wait time.Duration, again bool) {
+	l := t.cfg.Logger
+	if l == nil {
+		return
+	}
+	level := slog.LevelDebug
+	if again || err != nil {
+		level = slog.LevelInfo
+	}
+	if !l.Enabled(ctx, level) {
+		return
+	}
+	attrs := make([]slog.Attr, 0, 7)
+	attrs = append(attrs,
+		slog.String("method", req.Method),
+		slog.String("url", RedactURL(req.URL, t.redactParams()...)),
+		slog.Int("attempt", attempt),
+		slog.Duration("duration", d))
+	if resp != nil {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", t.redactErr(err).Error()))
+	}
+	if again {
+		attrs = append(attrs, slog.Duration("retry_in", wait))
+	}
+	l.LogAttrs(ctx, level, "oasuite http", attrs...)
+}
+
+// redactErr rewrites the URL inside a *url.Error; other errors from the
+// transport carry no query string.
+func (t *transport) redactErr(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		c := *ue
+		c.URL = redactString(ue.URL, t.redactParams()...)
+		return &c
+	}
+	return err
+}
+
+func isIdempotent(req *http.Request) bool {
+	switch req.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace, http.MethodPut, http.MethodDelete:
+		return true
+	}
+	return req.Header.Get("Idempotency-Key") != "" || req.Header.Get("X-Idempotency-Key") != ""
+}
+
+func closeBody(req *http.Request) {
+	if req.Body != nil {
+		req.Body.Close()
+	}
+}
+
+// drainClose reads a little of a body being discarded so the connection can
+// be reused, then closes it.
+func drainClose(b io.ReadCloser) {
+	if b == nil {
+		return
+	}
+	_, _ = io.CopyN(io.Discard, b, 4<<10)
+	b.Close()
+}
