@@ -513,3 +513,25 @@ func TestRedactURL(t *testing.T) {
 		t.Fatal("RedactURL modified its argument")
 	}
 }
+
+func TestLimitIsAskedBeforeEveryAttemptAndFailsFast(t *testing.T) {
+	srv, n := script(t, status(503), status(200))
+	budget := 1
+	var asked int
+	spent := errors.New("budget spent")
+	c := NewClient(Config{
+		Retry: Retry{Sleep: (&noSleep{}).Sleep},
+		Limit: func(ctx context.Context, req *http.Request) error {
+			asked++
+			if budget == 0 {
+				return spent
+			}
+			budget--
+			return nil
+		},
+	})
+	_, err := c.Get(srv.URL)
+	if !errors.Is(err, spent) || asked != 2 || n.Load() != 1 {
+		t.Fatalf("err %v, limiter asked %d times, server saw %d; want the limiter's error before the retry was sent", err, asked, n.Load())
+	}
+}

@@ -46,6 +46,11 @@ type Config struct {
 	Logger *slog.Logger
 	// RedactParams are further query parameters redacted in logs and errors.
 	RedactParams []string
+	// Limit, when set, is asked before every attempt that goes to the
+	// network (a retry or a replay after refresh included). An error ends the
+	// call at once with that error: a shared budget that is spent fails fast
+	// instead of sending requests the vendor will refuse.
+	Limit func(ctx context.Context, req *http.Request) error
 	// AllowInsecure lets plain-http URLs through to non-loopback hosts. Off by
 	// default: tokens travel over TLS only.
 	AllowInsecure bool
@@ -162,6 +167,10 @@ func (t *transport) send(req *http.Request, replayable bool, refreshed *bool) (*
 		closeBody(req)
 		return nil, &TokenError{Err: err}
 	}
+	if err := t.limit(req); err != nil {
+		closeBody(req)
+		return nil, err
+	}
 	resp, err := t.cfg.Base.RoundTrip(t.decorate(req, tok))
 	if err != nil {
 		return nil, err
@@ -177,6 +186,10 @@ func (t *transport) send(req *http.Request, replayable bool, refreshed *bool) (*
 		if err != nil {
 			return nil, err
 		}
+		if err := t.limit(r); err != nil {
+			closeBody(r)
+			return nil, err
+		}
 		resp, err = t.cfg.Base.RoundTrip(t.decorate(r, tok))
 		if err != nil {
 			return nil, err
@@ -186,6 +199,13 @@ func (t *transport) send(req *http.Request, replayable bool, refreshed *bool) (*
 		t.cfg.Observe(resp)
 	}
 	return resp, nil
+}
+
+func (t *transport) limit(req *http.Request) error {
+	if t.cfg.Limit == nil {
+		return nil
+	}
+	return t.cfg.Limit(req.Context(), req)
 }
 
 func (t *transport) token(ctx context.Context) (*oauth2.Token, error) {
