@@ -3,5 +3,7 @@ package main
 // demos lists every vendor's demo in the suite's order. Each vendor's demo
 // lives in demo_<vendor>.go.
 func demos() []demo {
-	return []demo{}
+	return []demo{
+		{"procurios", demoProcurios},
+	}
 }

@@ -1,0 +1,105 @@
+package procurios
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/oasuite/sdk/internal/pipeline"
+)
+
+// Error is a non-2xx answer of the Procurios API. Use errors.As to read it and
+// errors.Is with the sentinels (ErrNotFound, ErrForbidden, ...) to branch.
+//
+// The error body is not documented by Procurios; Code, Message and Fields are
+// read from a JSON body {"error": ..., "message": ..., "fields": [...]} when
+// there is one (an assumption, see docs/vendors/procurios.md).
+type Error struct {
+	StatusCode int
+	Method     string
+	// URL is the request URL with credentials redacted.
+	URL string
+	// RetryAfter is the server's Retry-After (429), zero when absent.
+	RetryAfter time.Duration
+	// Code is the body's short error code, e.g. "invalid_registration".
+	Code string
+	// Message is the body's human-readable message.
+	Message string
+	// Fields lists the failing fields of a rejected body (400).
+	Fields []FieldError
+}
+
+// FieldError is one failing field of a registration or other body.
+type FieldError struct {
+	// Field is the path of the field, "/"-separated (e.g. "address/postcode");
+	// empty for the body as a whole.
+	Field string
+	// Message says what is wrong. It never repeats the value of a field whose
+	// name suggests a secret (password, token, ...).
+	Message string
+}
+
+// Error reads like "procurios: GET https://host/l/...: 404 not_found: no such collection".
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "procurios: %s %s: %d", e.Method, e.URL, e.StatusCode)
+	if e.Code != "" {
+		b.WriteString(" " + e.Code)
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	for i, f := range e.Fields {
+		if i == 0 {
+			b.WriteString(" (")
+		} else {
+			b.WriteString("; ")
+		}
+		b.WriteString(f.String())
+		if i == len(e.Fields)-1 {
+			b.WriteString(")")
+		}
+	}
+	return b.String()
+}
+
+// Is matches the shared status sentinel of the answer's code.
+func (e *Error) Is(target error) bool {
+	s := pipeline.StatusSentinel(e.StatusCode)
+	return s != nil && s == target
+}
+
+// String reads like "address/postcode: does not match pattern".
+func (f FieldError) String() string {
+	if f.Field == "" {
+		return f.Message
+	}
+	return f.Field + ": " + f.Message
+}
+
+type errorBody struct {
+	Error   string `json:"error"`
+	Message string `json:"message"`
+	Fields  []struct {
+		Field   string `json:"field"`
+		Message string `json:"message"`
+	} `json:"fields"`
+}
+
+// mapError turns the pipeline's view of a non-2xx answer into an *Error.
+func mapError(r *pipeline.ErrorResponse) error {
+	e := &Error{StatusCode: r.StatusCode, Method: r.Method, URL: r.URL, RetryAfter: r.RetryAfter}
+	var body errorBody
+	if len(r.Body) > 0 && json.Unmarshal(r.Body, &body) == nil {
+		e.Code = body.Error
+		e.Message = body.Message
+		for _, f := range body.Fields {
+			e.Fields = append(e.Fields, FieldError{Field: f.Field, Message: f.Message})
+		}
+	}
+	if e.Message == "" && e.Code == "" {
+		e.Message = strings.TrimSpace(strings.TrimPrefix(r.Status, fmt.Sprint(r.StatusCode)))
+	}
+	return e
+}
