@@ -113,9 +113,20 @@ func (e *InsecureURLError) Error() string {
 // TokenError wraps a failure to obtain a token for a request.
 type TokenError struct {
 	Err error
+	// Unauthorized is set when the failure was the forced refresh after the
+	// server refused the token: the error then also matches ErrUnauthorized.
+	Unauthorized bool
 }
 
-func (e *TokenError) Error() string { return "oasuite: obtaining a token: " + e.Err.Error() }
+func (e *TokenError) Error() string {
+	if e.Unauthorized {
+		return "oasuite: token refused and refreshing it failed: " + e.Err.Error()
+	}
+	return "oasuite: obtaining a token: " + e.Err.Error()
+}
+
+// Is makes a refresh failure after a refused token match ErrUnauthorized.
+func (e *TokenError) Is(target error) bool { return e.Unauthorized && target == ErrUnauthorized }
 
 // Unwrap returns the token source's error.
 func (e *TokenError) Unwrap() error { return e.Err }

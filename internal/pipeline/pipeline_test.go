@@ -325,6 +325,9 @@ func TestRefreshFailureIsATokenError(t *testing.T) {
 	if !errors.As(err, &te) || !strings.Contains(err.Error(), "invalid_grant") {
 		t.Fatalf("err = %v, want a *TokenError wrapping the refresh failure", err)
 	}
+	if !errors.Is(err, ErrUnauthorized) {
+		t.Fatalf("err = %v: a failed refresh after a 401 must match ErrUnauthorized", err)
+	}
 }
 
 func TestAuthFailedHookSeesBodyAndKeepsIt(t *testing.T) {

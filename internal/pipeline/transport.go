@@ -180,7 +180,7 @@ func (t *transport) send(req *http.Request, replayable bool, refreshed *bool) (*
 		drainClose(resp.Body)
 		tok, err = t.refresher.ForceRefresh(ctx, tok)
 		if err != nil {
-			return nil, &TokenError{Err: err}
+			return nil, &TokenError{Err: err, Unauthorized: true}
 		}
 		r, err := rewind(req)
 		if err != nil {
