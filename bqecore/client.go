@@ -1,0 +1,288 @@
+// Package bqecore is the Go client for the BQE CORE API
+// (https://api-explorer.bqecore.com/docs): practice management for
+// architecture, engineering and accounting firms.
+//
+// Client embeds the generated *bqecoreapi.ClientWithResponses, so every
+// operation of specs/bqecore.yaml is a typed method (ListActivitiesWithResponse,
+// CreateTimeEntryWithResponse, PatchEmployeeWithResponse, …). What this package
+// adds is BQE's quirks, handled once:
+//
+//   - the API base URL is the "endpoint" field of the token response (a
+//     data-center URL); the client reads it from the current token on every
+//     call, so it survives refreshes and token stores (WithBaseURL overrides);
+//   - an HTTP 200 answer whose body is the JSON string "Not authenticated" is
+//     an authentication failure: the client forces one token refresh and
+//     replays the call once, then returns an *Error matching ErrNotAuthenticated;
+//   - X-UTC-OFFSET (WithUTCOffset), lists paged with page=N,M (All and the
+//     per-resource iterators), PATCH with the record's version (PatchEmployeeFields).
+//
+// Tokens come from OAuthConfig (authorization-code flow for web apps with a
+// secret and public apps with PKCE, refresh with rotation, revocation, userinfo,
+// ID-token verification). See docs/vendors/bqecore.md.
+package bqecore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/oasuite/sdk/gen/bqecoreapi"
+	"github.com/oasuite/sdk/internal/pipeline"
+)
+
+// DefaultBaseURL is the production API base URL, used when neither
+// WithBaseURL nor the token's "endpoint" field says otherwise.
+const DefaultBaseURL = "https://api.bqecore.com/api"
+
+// UTCOffsetHeader is the header that tells CORE the caller's offset from UTC
+// in minutes; without it CORE assumes Pacific time
+// (https://api-explorer.bqecore.com/docs/getting-started).
+const UTCOffsetHeader = "X-UTC-OFFSET"
+
+// Client is a BQE CORE API client. The embedded ClientWithResponses holds one
+// typed method per operation; non-2xx answers come back as *Error.
+type Client struct {
+	*bqecoreapi.ClientWithResponses
+
+	httpClient *http.Client
+	tokens     oauth2.TokenSource
+	baseURL    string // fixed by WithBaseURL; "" means "from the token"
+	pageSize   int
+}
+
+// Option configures New.
+type Option func(*options)
+
+type options struct {
+	tokens     oauth2.TokenSource
+	httpClient *http.Client
+	baseURL    string
+	retry      pipeline.Retry
+	userAgent  string
+	logger     *slog.Logger
+	utcOffset  *int
+	pageSize   int
+}
+
+// WithTokenSource sets where access tokens come from, normally
+// OAuthConfig.TokenSource. A source that can be forced to refresh (auth.Source)
+// lets the client recover from an expired token once per call. Without it
+// requests carry no credentials.
+func WithTokenSource(ts oauth2.TokenSource) Option { return func(o *options) { o.tokens = ts } }
+
+// WithHTTPClient sets the client whose Transport sends the requests (it becomes
+// the pipeline's base transport; retries, tokens and headers are layered on top).
+func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.httpClient = c } }
+
+// WithBaseURL fixes the API base URL (e.g. "https://api.bqecore.com/api"),
+// overriding the token's "endpoint" field.
+func WithBaseURL(u string) Option { return func(o *options) { o.baseURL = u } }
+
+// WithRetry bounds retries of 429, 502–504 and connection resets: attempts
+// counts every try (1 disables retries) and maxWait caps a single wait,
+// Retry-After included.
+func WithRetry(attempts int, maxWait time.Duration) Option {
+	return func(o *options) { o.retry.MaxAttempts, o.retry.MaxWait = attempts, maxWait }
+}
+
+// WithUserAgent sets the User-Agent header of every request.
+func WithUserAgent(ua string) Option { return func(o *options) { o.userAgent = ua } }
+
+// WithLogger logs one record per HTTP attempt (method, redacted URL, status).
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// WithUTCOffset sends X-UTC-OFFSET: minutes on every request, so CORE reads and
+// writes local times in that zone (e.g. 60 for UTC+1, -300 for UTC-5).
+func WithUTCOffset(minutes int) Option {
+	return func(o *options) { m := minutes; o.utcOffset = &m }
+}
+
+// WithPageSize sets the page size the iterators ask for when the list
+// parameters carry no page (default DefaultPageSize, CORE's maximum).
+func WithPageSize(n int) Option { return func(o *options) { o.pageSize = n } }
+
+// New returns a client for the BQE CORE API.
+func New(ctx context.Context, opts ...Option) (*Client, error) {
+	_ = ctx // reserved: New performs no I/O; the base URL is read per call.
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.pageSize <= 0 {
+		o.pageSize = DefaultPageSize
+	}
+	if o.pageSize > MaxPageSize {
+		return nil, fmt.Errorf("bqecore: page size %d above the maximum %d", o.pageSize, MaxPageSize)
+	}
+	base := DefaultBaseURL
+	if o.baseURL != "" {
+		nb, err := normaliseBaseURL(o.baseURL)
+		if err != nil {
+			return nil, err
+		}
+		base = nb
+	}
+	cfg := pipeline.Config{
+		Tokens:     o.tokens,
+		UserAgent:  o.userAgent,
+		Retry:      o.retry,
+		Logger:     o.logger,
+		AuthFailed: authFailed,
+	}
+	if o.httpClient != nil {
+		cfg.Base = o.httpClient.Transport
+	}
+	if o.utcOffset != nil {
+		v := strconv.Itoa(*o.utcOffset)
+		cfg.Decorate = func(r *http.Request) { r.Header.Set(UTCOffsetHeader, v) }
+	}
+	hc := pipeline.NewClient(cfg)
+	if o.httpClient != nil {
+		hc.Jar = o.httpClient.Jar
+		hc.CheckRedirect = o.httpClient.CheckRedirect
+		hc.Timeout = o.httpClient.Timeout
+	}
+	c := &Client{httpClient: hc, tokens: o.tokens, pageSize: o.pageSize}
+	if o.baseURL != "" {
+		c.baseURL = base
+	}
+	d := &doer{c: c, inner: &pipeline.Doer{Client: hc, MapError: mapError}}
+	api, err := bqecoreapi.NewClientWithResponses(DefaultBaseURL, bqecoreapi.WithHTTPClient(d),
+		bqecoreapi.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
+			r.Header.Set("Accept", "application/json")
+			return nil
+		}))
+	if err != nil {
+		return nil, fmt.Errorf("bqecore: %w", err)
+	}
+	c.ClientWithResponses = api
+	return c, nil
+}
+
+// BaseURL returns the API base URL calls go to now: the WithBaseURL value, else
+// the current token's "endpoint" field (normalised, without a trailing slash),
+// else DefaultBaseURL.
+func (c *Client) BaseURL(ctx context.Context) (string, error) {
+	if c.baseURL != "" {
+		return c.baseURL, nil
+	}
+	if c.tokens == nil {
+		return DefaultBaseURL, nil
+	}
+	tok, err := tokenFrom(ctx, c.tokens)
+	if err != nil {
+		return "", fmt.Errorf("bqecore: token for the base URL: %w", err)
+	}
+	return EndpointOf(tok)
+}
+
+// EndpointOf returns the API base URL carried by a BQE token (its "endpoint"
+// field, e.g. "https://api.bqecore.com/api/" → "https://api.bqecore.com/api"),
+// or DefaultBaseURL when the token has none.
+func EndpointOf(tok *oauth2.Token) (string, error) {
+	if tok == nil {
+		return DefaultBaseURL, nil
+	}
+	ep, _ := tok.Extra("endpoint").(string)
+	if ep == "" {
+		return DefaultBaseURL, nil
+	}
+	return normaliseBaseURL(ep)
+}
+
+func normaliseBaseURL(s string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return "", fmt.Errorf("bqecore: invalid base URL %q", s)
+	}
+	u.RawQuery, u.Fragment, u.User = "", "", nil
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+func tokenFrom(ctx context.Context, ts oauth2.TokenSource) (*oauth2.Token, error) {
+	if cts, ok := ts.(interface {
+		TokenContext(context.Context) (*oauth2.Token, error)
+	}); ok {
+		return cts.TokenContext(ctx)
+	}
+	return ts.Token()
+}
+
+// doer is the generated client's HttpRequestDoer: it points the request at the
+// current base URL, sends it through the pipeline's Doer and turns the
+// 200 "Not authenticated" answer into an *Error.
+type doer struct {
+	c     *Client
+	inner *pipeline.Doer
+}
+
+const defaultPrefix = DefaultBaseURL + "/"
+
+func (d *doer) Do(req *http.Request) (*http.Response, error) {
+	base, err := d.c.BaseURL(req.Context())
+	if err != nil {
+		return nil, err
+	}
+	if base != DefaultBaseURL {
+		s := req.URL.String()
+		if rest, ok := strings.CutPrefix(s, defaultPrefix); ok {
+			u, err := url.Parse(base + "/" + rest)
+			if err != nil {
+				return nil, fmt.Errorf("bqecore: request URL: %w", err)
+			}
+			req.URL = u
+			req.Host = ""
+		}
+	}
+	resp, err := d.inner.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode == http.StatusOK && isNotAuthenticated(resp) {
+		resp.Body.Close()
+		return nil, &Error{
+			StatusCode:       resp.StatusCode,
+			Method:           req.Method,
+			URL:              pipeline.RedactURL(req.URL),
+			Message:          notAuthenticated,
+			NotAuthenticated: true,
+		}
+	}
+	return resp, nil
+}
+
+const notAuthenticated = "Not authenticated"
+
+// isNotAuthenticated reports whether resp's body is CORE's "Not authenticated"
+// answer, leaving the body readable.
+func isNotAuthenticated(resp *http.Response) bool {
+	if resp.ContentLength > 64 || resp.Body == nil || resp.Body == http.NoBody {
+		return false
+	}
+	b, err := pipeline.PeekBody(resp, 65)
+	if err != nil || len(b) > 64 {
+		return false
+	}
+	s := strings.TrimSpace(string(b))
+	return s == `"`+notAuthenticated+`"` || s == notAuthenticated
+}
+
+// authFailed is the pipeline hook: 401, or 200 "Not authenticated", means the
+// token was refused and is worth one forced refresh.
+func authFailed(resp *http.Response) bool {
+	if resp.StatusCode == http.StatusUnauthorized {
+		return true
+	}
+	return resp.StatusCode == http.StatusOK && isNotAuthenticated(resp)
+}
+
+// errNoBody is returned when a 2xx answer lacks the JSON the operation promises.
+var errNoBody = errors.New("bqecore: answer without the expected JSON body")

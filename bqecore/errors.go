@@ -1,0 +1,105 @@
+package bqecore
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/oasuite/sdk/internal/pipeline"
+)
+
+// Status sentinels, shared by every oasuite vendor package: test an error with
+// errors.Is(err, bqecore.ErrNotFound).
+var (
+	ErrBadRequest      = pipeline.ErrBadRequest
+	ErrUnauthorized    = pipeline.ErrUnauthorized
+	ErrForbidden       = pipeline.ErrForbidden
+	ErrNotFound        = pipeline.ErrNotFound
+	ErrConflict        = pipeline.ErrConflict
+	ErrUnsupportedType = pipeline.ErrUnsupportedMediaType
+	ErrTooManyRequests = pipeline.ErrTooManyRequests
+	ErrServer          = pipeline.ErrServer
+)
+
+// ErrNotAuthenticated matches every authentication failure CORE reports: a 401,
+// and the HTTP 200 answer whose body is the JSON string "Not authenticated"
+// (https://api-explorer.bqecore.com/docs/getting-started#base-url). The client
+// has already forced one token refresh and replayed the call when it returns
+// such an error.
+var ErrNotAuthenticated = errors.New("bqecore: not authenticated")
+
+// ErrVersionConflict matches a PATCH refused because its version was not the
+// record's latest (optimistic concurrency): reload the record and try again.
+// Assumption: CORE answers a stale version with 409, so ErrConflict matches too.
+var ErrVersionConflict = errors.New("bqecore: stale record version")
+
+// Error is a failed BQE CORE call: a non-2xx answer, or a 200 "Not
+// authenticated". Use errors.As to read it and errors.Is with the sentinels.
+type Error struct {
+	// StatusCode is the HTTP status (200 for the "Not authenticated" answer).
+	StatusCode int
+	// Method and URL name the request; the URL has credentials redacted.
+	Method, URL string
+	// RetryAfter is the server's Retry-After (429), zero when absent.
+	RetryAfter time.Duration
+	// Message is CORE's error message (the "Message" field of its JSON error).
+	Message string
+	// Fields holds every field of CORE's JSON error body (nil when it was not a
+	// JSON object).
+	Fields map[string]any
+	// NotAuthenticated is set for the 200 "Not authenticated" answer.
+	NotAuthenticated bool
+}
+
+// Error reads like `bqecore: PATCH https://…/employee/1: 409 Conflict: version mismatch`.
+func (e *Error) Error() string {
+	s := fmt.Sprintf("bqecore: %s %s: %d", e.Method, e.URL, e.StatusCode)
+	if e.NotAuthenticated {
+		s += " (Not authenticated)"
+	}
+	if e.Message != "" && !e.NotAuthenticated {
+		s += ": " + e.Message
+	}
+	return s
+}
+
+// Is matches the status sentinel of the answer (ErrNotFound, ErrConflict, …),
+// ErrNotAuthenticated for a 401 or the 200 "Not authenticated" answer (which
+// also matches ErrUnauthorized), and ErrVersionConflict for a 409.
+func (e *Error) Is(target error) bool {
+	switch target {
+	case ErrNotAuthenticated:
+		return e.NotAuthenticated || e.StatusCode == 401
+	case ErrUnauthorized:
+		return e.NotAuthenticated || e.StatusCode == 401
+	case ErrVersionConflict:
+		return e.StatusCode == 409
+	}
+	if e.NotAuthenticated {
+		return false
+	}
+	s := pipeline.StatusSentinel(e.StatusCode)
+	return s != nil && s == target
+}
+
+// mapError is the pipeline Doer's MapError: it reads CORE's JSON error body.
+func mapError(r *pipeline.ErrorResponse) error {
+	e := &Error{StatusCode: r.StatusCode, Method: r.Method, URL: r.URL, RetryAfter: r.RetryAfter}
+	var body map[string]any
+	if json.Unmarshal(r.Body, &body) == nil {
+		e.Fields = body
+		for _, k := range []string{"Message", "message"} {
+			if m, ok := body[k].(string); ok {
+				e.Message = m
+				break
+			}
+		}
+	} else {
+		var s string
+		if json.Unmarshal(r.Body, &s) == nil {
+			e.Message = s
+		}
+	}
+	return e
+}
