@@ -4,6 +4,9 @@ package main
 // lives in demo_<vendor>.go.
 func demos() []demo {
 	return []demo{
+		{"bidcore", demoBidCore},
+		{"bqecore", demoBQECore},
+		{"beproduct", demoBeProduct},
 		{"procurios", demoProcurios},
 	}
 }

@@ -1,0 +1,417 @@
+package beproduct_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/oasuite/sdk/beproduct"
+	"github.com/oasuite/sdk/beproduct/beproducttest"
+	"github.com/oasuite/sdk/gen/beproductapi"
+)
+
+func p[T any](v T) *T { return &v }
+
+func TestNewRequiresCompany(t *testing.T) {
+	ctx := context.Background()
+	if _, err := beproduct.New(ctx); !errors.Is(err, beproduct.ErrNoCompany) {
+		t.Fatalf("no company: %v", err)
+	}
+	if _, err := beproduct.New(ctx, beproduct.WithCompany("  ")); !errors.Is(err, beproduct.ErrNoCompany) {
+		t.Fatalf("blank company: %v", err)
+	}
+	if _, err := beproduct.New(ctx, beproduct.WithCompany("acme/../x")); err == nil {
+		t.Fatal("a slug with '/' was accepted")
+	}
+	c, err := beproduct.New(ctx, beproduct.WithCompany("acme"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ServerURL() != "https://developers.beproduct.com/api/acme" || c.Company() != "acme" {
+		t.Fatalf("server = %s", c.ServerURL())
+	}
+}
+
+func TestDirectory(t *testing.T) {
+	ctx := context.Background()
+	c := setup(t, nil).client
+	list, err := c.ListDirectoryCompaniesWithResponse(ctx, &beproductapi.ListDirectoryCompaniesParams{PageSize: p[int32](2), PageNumber: p[int32](0)})
+	if err != nil || len(*list.JSON200) != 2 {
+		t.Fatalf("page 0 = %v", err)
+	}
+	list, err = c.ListDirectoryCompaniesWithResponse(ctx, &beproductapi.ListDirectoryCompaniesParams{PageSize: p[int32](2), PageNumber: p[int32](5)})
+	if err != nil || len(*list.JSON200) != 0 {
+		t.Fatalf("past the end: %v", err)
+	}
+	f := []beproductapi.Filter(beproduct.Where("partnerType").Eq("Factory"))
+	found, err := c.SearchDirectoryCompaniesWithResponse(ctx, &beproductapi.SearchDirectoryCompaniesParams{PageSize: p[int32](20)},
+		beproductapi.FilterRequest{Filters: &f})
+	if err != nil || len(*found.JSON200) != 1 || *(*found.JSON200)[0].Name != "Blue River Textiles" {
+		t.Fatalf("search = %v", err)
+	}
+	id := (*found.JSON200)[0].Id
+	one, err := c.GetDirectoryCompanyWithResponse(ctx, &beproductapi.GetDirectoryCompanyParams{DirectoryId: id})
+	if err != nil || one.JSON200.Id != id {
+		t.Fatalf("get = %v", err)
+	}
+	contacts, err := c.ListDirectoryContactsWithResponse(ctx, &beproductapi.ListDirectoryContactsParams{DirectoryId: id})
+	if err != nil || len(*contacts.JSON200) != 2 {
+		t.Fatalf("contacts = %v", err)
+	}
+	added, err := c.CreateDirectoryCompanyWithResponse(ctx, beproductapi.DirectoryCompanyWrite{Name: p("Harbor Knits"), PartnerType: p("Factory")})
+	if err != nil || *added.JSON200.Name != "Harbor Knits" {
+		t.Fatalf("add = %v", err)
+	}
+	upd, err := c.UpdateDirectoryCompanyWithResponse(ctx, added.JSON200.Id, beproductapi.DirectoryCompanyWrite{Country: p("Peru")})
+	if err != nil || *upd.JSON200.Country != "Peru" || *upd.JSON200.Name != "Harbor Knits" {
+		t.Fatalf("update = %v", err)
+	}
+	if _, err := c.GetDirectoryCompanyWithResponse(ctx, &beproductapi.GetDirectoryCompanyParams{DirectoryId: "nope"}); !errors.Is(err, beproduct.ErrNotFound) {
+		t.Fatalf("unknown company: %v", err)
+	}
+}
+
+func TestUsers(t *testing.T) {
+	ctx := context.Background()
+	c := setup(t, nil).client
+	list, err := c.ListUsersWithResponse(ctx)
+	if err != nil || len(*list.JSON200) != 2 {
+		t.Fatalf("users = %v", err)
+	}
+	u, err := c.GetUserByEmailWithResponse(ctx, &beproductapi.GetUserByEmailParams{Email: beproducttest.TestUserEmail})
+	if err != nil || u.JSON200.Id != beproducttest.TestUserID {
+		t.Fatalf("by email = %v", err)
+	}
+	created, err := c.CreateUserWithResponse(ctx, beproductapi.UserWrite{Email: p("new.user@acme.example"), FirstName: p("New")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.CreateUserWithResponse(ctx, beproductapi.UserWrite{Email: p("new.user@acme.example")})
+	var be *beproduct.Error
+	if !errors.As(err, &be) || be.StatusCode != 400 || len(be.Fields["email"]) == 0 {
+		t.Fatalf("duplicate user: %v", err)
+	}
+	upd, err := c.UpdateUserWithResponse(ctx, created.JSON200.Id, beproductapi.UserWrite{Title: p("Designer")})
+	if err != nil || *upd.JSON200.Title != "Designer" || *upd.JSON200.FirstName != "New" {
+		t.Fatalf("update = %v", err)
+	}
+	roles, err := c.ListUserRolesWithResponse(ctx)
+	if err != nil || len(*roles.JSON200) != 3 {
+		t.Fatalf("roles = %v", err)
+	}
+}
+
+func TestTracking(t *testing.T) {
+	ctx := context.Background()
+	e := setup(t, nil)
+	c := e.client
+	folders, err := c.ListTrackingFoldersWithResponse(ctx)
+	if err != nil || len(*folders.JSON200) != 1 {
+		t.Fatalf("folders = %v", err)
+	}
+	f := []beproductapi.Filter(beproduct.Where("name").Contains("ss26"))
+	plans, err := c.ListTrackingPlansWithResponse(ctx, &beproductapi.ListTrackingPlansParams{FolderId: p(beproducttest.TrackingFolderID), PageSize: p[int32](10), PageNumber: p[int32](0)},
+		beproductapi.HeaderListRequest{Filters: &f})
+	if err != nil || plans.JSON200.Total != 1 {
+		t.Fatalf("plans = %v", err)
+	}
+	plan, err := c.GetTrackingPlanWithResponse(ctx, beproducttest.TrackingPlanID, beproductapi.EmptyRequest{})
+	if err != nil || plan.JSON200.Name != "SS26 Development" || len(*plan.JSON200.Style.Views) != 1 {
+		t.Fatalf("plan = %v", err)
+	}
+	if _, err := c.GetTrackingPlanWithResponse(ctx, "nope", beproductapi.EmptyRequest{}); !errors.Is(err, beproduct.ErrNotFound) {
+		t.Fatalf("unknown plan: %v", err)
+	}
+	params := &beproductapi.ListTrackingStyleTimelinesParams{PageSize: p[int32](2), PageNumber: p[int32](0)}
+	st, err := c.ListTrackingStyleTimelinesWithResponse(ctx, beproducttest.TrackingPlanID, params, beproductapi.FilterRequest{})
+	if err != nil || st.JSON200.Total != 3 || len(st.JSON200.Result) != 2 {
+		t.Fatalf("style timelines = %v", err)
+	}
+	mt, err := c.ListTrackingMaterialTimelinesWithResponse(ctx, beproducttest.TrackingPlanID,
+		(*beproductapi.ListTrackingMaterialTimelinesParams)(params), beproductapi.FilterRequest{})
+	if err != nil || mt.JSON200.Total != 3 {
+		t.Fatalf("material timelines = %v", err)
+	}
+	sv, err := c.ListTrackingStyleViewTimelinesWithResponse(ctx, beproducttest.TrackingPlanID, beproducttest.TrackingViewID,
+		&beproductapi.ListTrackingStyleViewTimelinesParams{}, beproductapi.FilterRequest{})
+	if err != nil || sv.JSON200.Total != 3 {
+		t.Fatalf("style view = %v", err)
+	}
+	if _, err := c.ListTrackingMaterialViewTimelinesWithResponse(ctx, beproducttest.TrackingPlanID, "no-view",
+		&beproductapi.ListTrackingMaterialViewTimelinesParams{}, beproductapi.FilterRequest{}); !errors.Is(err, beproduct.ErrNotFound) {
+		t.Fatalf("unknown view: %v", err)
+	}
+	mv, err := c.ListTrackingMaterialViewTimelinesWithResponse(ctx, beproducttest.TrackingPlanID, beproducttest.TrackingViewID,
+		&beproductapi.ListTrackingMaterialViewTimelinesParams{}, beproductapi.FilterRequest{})
+	if err != nil || mv.JSON200.Total != 3 {
+		t.Fatalf("material view = %v", err)
+	}
+
+	// Edits go through the batching helper; an unknown record is reported.
+	for _, kind := range []beproduct.Timeline{beproduct.StyleTimeline, beproduct.MaterialTimeline} {
+		k := strings.ToLower(string(kind))
+		res, err := c.UpdateTrackingTimelines(ctx, kind, beproducttest.TrackingPlanID, []beproductapi.TimelineEdit{
+			{Id: "tr-" + k + "-1", Timelines: &[]beproductapi.TimelineItemEdit{{Id: "tl-" + k + "-1-proto", Status: &beproductapi.StringValue{Value: p("Approved")}}}},
+			{Id: "tr-" + k + "-404"},
+		})
+		if err == nil || res.Succeeded != 1 || len(res.Failed) != 1 || res.Failed[0].Index != 1 || !errors.Is(res.Failed[0].Err, beproduct.ErrRecordFailed) {
+			t.Fatalf("%s edit = %+v, %v", kind, res, err)
+		}
+	}
+	st, err = c.ListTrackingStyleTimelinesWithResponse(ctx, beproducttest.TrackingPlanID, params, beproductapi.FilterRequest{})
+	if err != nil || *(*st.JSON200.Result[0].Timelines)[0].Status != "Approved" {
+		t.Fatalf("edit not applied: %v", err)
+	}
+	if _, err := c.UpdateTrackingTimelines(ctx, "Color", beproducttest.TrackingPlanID, nil); err == nil {
+		t.Fatal("unknown timeline kind accepted")
+	}
+}
+
+func TestRateLimitHeadersAndStatus(t *testing.T) {
+	ctx := context.Background()
+	e := setup(t, []beproducttest.Option{beproducttest.WithRateLimits(100, 500, 50)})
+	c := e.client
+	if _, ok := c.RateLimit(); ok {
+		t.Fatal("rate limit known before any call")
+	}
+	for i := 1; i <= 3; i++ {
+		if _, err := c.ListStyleFoldersWithResponse(ctx); err != nil {
+			t.Fatal(err)
+		}
+		rl, ok := c.RateLimit()
+		if !ok || rl.Limit != 50 || rl.Remaining != int64(50-i) || rl.Reset.IsZero() {
+			t.Fatalf("after call %d: %+v", i, rl)
+		}
+	}
+	st, err := c.GetRateLimitStatusWithResponse(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.JSON200.PerDay.Limit != 50 || *st.JSON200.PerDay.Used != 3 || st.JSON200.PerMinute.Limit != 100 || st.JSON200.PerHour.Remaining != 497 {
+		t.Fatalf("status = %+v", st.JSON200)
+	}
+}
+
+func TestDailyQuotaExhausted(t *testing.T) {
+	ctx := context.Background()
+	e := setup(t, []beproducttest.Option{beproducttest.WithRateLimits(0, 0, 2)}, beproduct.WithRetry(3, time.Second))
+	c := e.client
+	for range 2 {
+		if _, err := c.ListUsersWithResponse(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := c.ListUsersWithResponse(ctx)
+	var be *beproduct.Error
+	if !errors.As(err, &be) || !errors.Is(err, beproduct.ErrTooManyRequests) {
+		t.Fatalf("over quota: %v", err)
+	}
+	// The reset is hours away: longer than the retry bound, so the answer
+	// comes back at once with what the server said.
+	if be.Window != "per_day" || be.Limit != 2 || be.RetryAfter < time.Minute || be.RateLimit.Remaining != 0 {
+		t.Fatalf("429 error = %+v", be)
+	}
+	if rl, _ := c.RateLimit(); rl.Remaining != 0 {
+		t.Fatalf("client rate limit = %+v", rl)
+	}
+	e.fake.Advance(24 * time.Hour)
+	if _, err := c.ListUsersWithResponse(ctx); err != nil {
+		t.Fatalf("next day: %v", err)
+	}
+}
+
+func TestRetryOn429And5xx(t *testing.T) {
+	ctx := context.Background()
+	e := setup(t, nil)
+	e.fake.Fail("listStyleHeaders", 429, 0, 0)
+	// POST Headers is retried after a 429: its body can be replayed.
+	if _, err := e.client.ListHeaders(ctx, beproduct.Style, beproduct.ListOptions{PageSize: 10}, 0); err != nil {
+		t.Fatalf("after one 429: %v", err)
+	}
+	e.fake.Fail("getStyleHeader", 503, 0, 1)
+	id := e.fake.HeaderIDs("Style")[0]
+	if _, err := e.client.GetStyleHeaderWithResponse(ctx, id); err != nil {
+		t.Fatalf("after one 503: %v", err)
+	}
+	e.fake.Fail("getStyleHeader", 500, 0, 10)
+	if _, err := e.client.GetStyleHeaderWithResponse(ctx, id); !errors.Is(err, beproduct.ErrServer) {
+		t.Fatalf("persistent 500: %v", err)
+	}
+	e.fake.Faults.Clear()
+}
+
+func TestHeadersPaging(t *testing.T) {
+	ctx := context.Background()
+	e := setup(t, nil)
+	e.fake.SeedHeaders("Material", 445) // 450 with the 5 seeded
+	n := 0
+	seen := map[string]bool{}
+	for h, err := range e.client.Headers(ctx, beproduct.Material, beproduct.ListOptions{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if seen[h.Id] {
+			t.Fatalf("duplicate %s", h.Id)
+		}
+		seen[h.Id] = true
+		n++
+	}
+	if n != 450 {
+		t.Fatalf("iterated %d headers, want 450", n)
+	}
+	if got := e.fake.Requests("listMaterialHeaders"); got != 3 {
+		t.Fatalf("requests = %d, want 3 (pages of 200)", got)
+	}
+	// Breaking out stops paging.
+	before := e.fake.Requests("listMaterialHeaders")
+	for range e.client.Headers(ctx, beproduct.Material, beproduct.ListOptions{PageSize: 5}) {
+		break
+	}
+	if got := e.fake.Requests("listMaterialHeaders") - before; got != 1 {
+		t.Fatalf("requests after break = %d, want 1", got)
+	}
+	// Pages are counted from 0.
+	pg, err := e.client.ListHeaders(ctx, beproduct.Material, beproduct.ListOptions{PageSize: 100}, 4)
+	if err != nil || len(pg.Result) != 50 || pg.Total != 450 {
+		t.Fatalf("last page = %v", err)
+	}
+}
+
+func TestReadLimitRefusedBeforeSending(t *testing.T) {
+	ctx := context.Background()
+	e := setup(t, nil)
+	for _, size := range []int{201, 1000, -1} {
+		_, err := e.client.ListHeaders(ctx, beproduct.Image, beproduct.ListOptions{PageSize: size}, 0)
+		if !errors.Is(err, beproduct.ErrPageSize) {
+			t.Fatalf("page size %d: %v", size, err)
+		}
+		for _, err := range e.client.Headers(ctx, beproduct.Image, beproduct.ListOptions{PageSize: size}) {
+			if !errors.Is(err, beproduct.ErrPageSize) {
+				t.Fatalf("iterator page size %d: %v", size, err)
+			}
+		}
+	}
+	if got := e.fake.Requests("listImageHeaders"); got != 0 {
+		t.Fatalf("%d requests sent", got)
+	}
+	if _, err := e.client.ListHeaders(ctx, "Shoe", beproduct.ListOptions{}, 0); !errors.Is(err, beproduct.ErrUnknownMaster) {
+		t.Fatalf("unknown master: %v", err)
+	}
+	// The fake validates every request against the spec: an unknown operator is a 400.
+	bad := []beproductapi.Filter{{Field: "header_number", Operator: "Like", Value: "S%"}}
+	_, err := e.client.ListStyleHeadersWithResponse(ctx, &beproductapi.ListStyleHeadersParams{}, beproductapi.HeaderListRequest{Filters: &bad})
+	var be *beproduct.Error
+	if !errors.As(err, &be) || be.StatusCode != 400 || !strings.Contains(be.Message, "operator") {
+		t.Fatalf("unknown operator: %v", err)
+	}
+	if _, err := e.client.UpdatePageGrid(ctx, "Shoe", "h", "p", nil); !errors.Is(err, beproduct.ErrUnknownMaster) {
+		t.Fatalf("grid of unknown master: %v", err)
+	}
+	// The fake itself refuses 201 records, through the raw generated call.
+	_, err = e.client.ListStyleHeadersWithResponse(ctx, &beproductapi.ListStyleHeadersParams{PageSize: p[int32](201)}, beproductapi.HeaderListRequest{})
+	if !errors.Is(err, beproduct.ErrBadRequest) {
+		t.Fatalf("fake accepted 201 records: %v", err)
+	}
+}
+
+func TestWriteLimitSplitsBatches(t *testing.T) {
+	ctx := context.Background()
+	e := setup(t, nil)
+	hid := e.fake.HeaderIDs("Style")[0]
+	rows := make([]beproductapi.GridRow, 250)
+	for i := range rows {
+		rows[i] = beproductapi.GridRow{Fields: fields("component", fmt.Sprintf("Part %d", i))}
+	}
+	res, err := e.client.UpdatePageGrid(ctx, beproduct.Style, hid, beproducttest.PageBOM, rows)
+	if err != nil || res.Requests != 3 || res.Succeeded != 250 || len(res.Failed) != 0 {
+		t.Fatalf("250 rows = %+v, %v", res, err)
+	}
+	if got := e.fake.Requests("updateStylePageGrid"); got != 3 {
+		t.Fatalf("requests = %d, want 3", got)
+	}
+	if n := len(e.fake.PageRows("Style", hid, beproducttest.PageBOM)); n != 251 {
+		t.Fatalf("rows stored = %d", n)
+	}
+
+	// The fake refuses 101 records in one request.
+	tooMany := make(beproductapi.GridUpdate, 101)
+	_, err = e.client.UpdateStylePageGridWithResponse(ctx, &beproductapi.UpdateStylePageGridParams{HeaderId: hid, PageId: beproducttest.PageBOM}, tooMany)
+	if !errors.Is(err, beproduct.ErrBadRequest) {
+		t.Fatalf("fake accepted 101 records: %v", err)
+	}
+
+	// A failed request fails its records only; unknown rows are named.
+	items := make([]beproductapi.ListItem, 230)
+	for i := range items {
+		items[i] = beproductapi.ListItem{Fields: fields("size", fmt.Sprint(i))}
+	}
+	items[5].Id = p("no-such-row")
+	e.fake.Fail("updateStylePageList", 500, 0, 0) // the first request
+	res, err = e.client.UpdatePageList(ctx, beproduct.Style, hid, beproducttest.PageSizes, items)
+	if err == nil || res.Requests != 3 {
+		t.Fatalf("res = %+v, %v", res, err)
+	}
+	if len(res.Failed) != 100 || res.Failed[0].Index != 0 || res.Failed[99].Index != 99 || !errors.Is(res.Failed[0].Err, beproduct.ErrServer) {
+		t.Fatalf("failed = %d, first %+v", len(res.Failed), res.Failed[0])
+	}
+	if res.Succeeded != 130 {
+		t.Fatalf("succeeded = %d", res.Succeeded)
+	}
+	items[5].Id = nil
+	items[150].Id = p("no-such-row")
+	res, err = e.client.UpdatePageList(ctx, beproduct.Style, hid, beproducttest.PageSizes, items)
+	if err == nil || len(res.Failed) != 1 || res.Failed[0].Index != 150 || res.Failed[0].ID != "no-such-row" || !errors.Is(err, beproduct.ErrRecordFailed) {
+		t.Fatalf("unknown row: %+v, %v", res, err)
+	}
+}
+
+func TestFilters(t *testing.T) {
+	ctx := context.Background()
+	e := setup(t, nil)
+	list := func(f beproduct.Filters, cw beproduct.Filters) []string {
+		t.Helper()
+		var out []string
+		for h, err := range e.client.Headers(ctx, beproduct.Style, beproduct.ListOptions{Filters: f, ColorwayFilters: cw}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, *h.HeaderNumber)
+		}
+		return out
+	}
+	since := time.Date(2026, 1, 7, 0, 0, 0, 0, time.UTC)
+	check := func(name string, got []string, want ...string) {
+		t.Helper()
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("%s = %v, want %v", name, got, want)
+		}
+	}
+	check("Gte time", list(beproduct.Where(beproduct.FieldModifiedAt).Gte(since), nil), "S1003", "S1004", "S1005")
+	check("Lt time", list(beproduct.Where(beproduct.FieldModifiedAt).Lt(since), nil), "S1001", "S1002")
+	check("and", list(beproduct.Where(beproduct.FieldModifiedAt).Gte(since).And("price").Lte(40), nil), "S1003", "S1004")
+	check("contains", list(beproduct.Where(beproduct.FieldHeaderName).Contains("jacket"), nil), "S1002")
+	check("in", list(beproduct.Where(beproduct.FieldHeaderNumber).In("S1001", "S1005"), nil), "S1001", "S1005")
+	check("not in", list(beproduct.Where(beproduct.FieldHeaderNumber).NotIn("S1001", "S1005"), nil), "S1002", "S1003", "S1004")
+	check("neq", list(beproduct.Where("season").Neq("Spring 2026"), nil), "S1002", "S1004")
+	check("gt number", list(beproduct.Where("price").Gt(30), nil), "S1004", "S1005")
+	check("eq", list(beproduct.Where("price").Eq(20), nil), "S1002")
+
+	// Colorway filters: a header matches through one of its colorways.
+	id := e.fake.HeaderIDs("Style")[2]
+	if _, err := e.client.UpdateStyleHeaderWithResponse(ctx, id, beproductapi.HeaderWrite{
+		Colorways: &[]beproductapi.ColorwayWrite{{Fields: fields("color_number", "RED-01", "color_name", "Red")}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	check("colorway", list(nil, beproduct.Where("color_name").Eq("red")), "S1003")
+
+	// The builder does not share backing arrays between branches.
+	base := beproduct.Where("a").Eq(1)
+	x, y := base.And("b").Eq(2), base.And("c").Eq(3)
+	if x[1].Field != "b" || y[1].Field != "c" {
+		t.Fatal("filter branches share storage")
+	}
+}

@@ -1,0 +1,181 @@
+package beproducttest
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/oasuite/sdk/gen/beproductapi"
+)
+
+// matchHeader applies header filters (ANDed) and colorway filters (a header
+// matches when one of its colorways passes all of them).
+func matchHeader(h *beproductapi.Header, filters, cwFilters []beproductapi.Filter) (bool, error) {
+	for _, f := range filters {
+		v, ok := headerValue(h, f.Field)
+		m, err := match(v, ok, f)
+		if err != nil || !m {
+			return false, err
+		}
+	}
+	if len(cwFilters) == 0 {
+		return true, nil
+	}
+	for _, cw := range deref(h.Colorways) {
+		all := true
+		for _, f := range cwFilters {
+			v, ok := colorwayValue(cw, f.Field)
+			m, err := match(v, ok, f)
+			if err != nil {
+				return false, err
+			}
+			if !m {
+				all = false
+				break
+			}
+		}
+		if all {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func headerValue(h *beproductapi.Header, field string) (any, bool) {
+	switch strings.ToLower(field) {
+	case "modifiedat":
+		if h.ModifiedAt != nil {
+			return *h.ModifiedAt, true
+		}
+		return nil, false
+	case "createdat":
+		if h.CreatedAt != nil {
+			return *h.CreatedAt, true
+		}
+		return nil, false
+	case "folderid":
+		if h.Folder != nil && h.Folder.Id != nil {
+			return *h.Folder.Id, true
+		}
+		return nil, false
+	case "id":
+		return h.Id, true
+	}
+	if h.HeaderData != nil {
+		for _, f := range deref(h.HeaderData.Fields) {
+			if f.Id == field {
+				return f.Value, true
+			}
+		}
+	}
+	return nil, false
+}
+
+func colorwayValue(c beproductapi.Colorway, field string) (any, bool) {
+	switch field {
+	case "color_number", "colorNumber":
+		return str(c.ColorNumber), c.ColorNumber != nil
+	case "color_name", "colorName":
+		return str(c.ColorName), c.ColorName != nil
+	}
+	for _, f := range deref(c.Fields) {
+		if f.Id == field {
+			return f.Value, true
+		}
+	}
+	return nil, false
+}
+
+// recordMatches applies filters to a flat record (directory, plans).
+func recordMatches(rec map[string]any, filters []beproductapi.Filter) (bool, error) {
+	for _, f := range filters {
+		v, ok := rec[f.Field]
+		if !ok {
+			for k, x := range rec {
+				if strings.EqualFold(k, f.Field) {
+					v, ok = x, true
+				}
+			}
+		}
+		m, err := match(v, ok, f)
+		if err != nil || !m {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// match compares a record value with a filter: as times when both read as
+// RFC 3339, as numbers when both are numeric, else as case-insensitive text.
+func match(v any, present bool, f beproductapi.Filter) (bool, error) {
+	switch f.Operator {
+	case beproductapi.In, beproductapi.NotIn:
+		list, ok := f.Value.([]any)
+		if !ok {
+			return false, fmt.Errorf("filter on %s: %s wants an array value", f.Field, f.Operator)
+		}
+		in := false
+		for _, x := range list {
+			if present && compare(v, x) == 0 {
+				in = true
+				break
+			}
+		}
+		return in == (f.Operator == beproductapi.In), nil
+	case beproductapi.Contains:
+		return present && strings.Contains(strings.ToLower(text(v)), strings.ToLower(text(f.Value))), nil
+	}
+	if !present {
+		return f.Operator == beproductapi.Neq || f.Operator == beproductapi.NotEq, nil
+	}
+	c := compare(v, f.Value)
+	switch f.Operator {
+	case beproductapi.Eq:
+		return c == 0, nil
+	case beproductapi.Neq, beproductapi.NotEq:
+		return c != 0, nil
+	case beproductapi.Gt:
+		return c > 0, nil
+	case beproductapi.Gte:
+		return c >= 0, nil
+	case beproductapi.Lt:
+		return c < 0, nil
+	case beproductapi.Lte:
+		return c <= 0, nil
+	}
+	return false, fmt.Errorf("filter on %s: unknown operator %q", f.Field, f.Operator)
+}
+
+func text(v any) string {
+	switch t := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return t
+	case time.Time:
+		return t.UTC().Format(time.RFC3339)
+	}
+	return fmt.Sprint(v)
+}
+
+func compare(a, b any) int {
+	as, bs := text(a), text(b)
+	if ta, err := time.Parse(time.RFC3339, as); err == nil {
+		if tb, err := time.Parse(time.RFC3339, bs); err == nil {
+			return ta.Compare(tb)
+		}
+	}
+	if fa, err := strconv.ParseFloat(as, 64); err == nil {
+		if fb, err := strconv.ParseFloat(bs, 64); err == nil {
+			switch {
+			case fa < fb:
+				return -1
+			case fa > fb:
+				return 1
+			}
+			return 0
+		}
+	}
+	return strings.Compare(strings.ToLower(as), strings.ToLower(bs))
+}

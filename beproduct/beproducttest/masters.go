@@ -1,0 +1,601 @@
+package beproducttest
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/oasuite/sdk/gen/beproductapi"
+	"github.com/oasuite/sdk/internal/fakekit"
+)
+
+var masterNames = []string{"Style", "Material", "Color", "Image", "Block"}
+
+// The pages (apps) every header of the fake has.
+const (
+	PageDetails = "page-details" // a Form page
+	PageBOM     = "page-bom"     // a Grid page
+	PageSizes   = "page-sizes"   // a List page
+)
+
+// SeedTime is the creation time of the seeded records.
+var seedTime = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+
+type masterStore struct {
+	name    string
+	folders []beproductapi.Folder
+	schema  map[string][]beproductapi.SchemaField
+	order   []string
+	headers map[string]*beproductapi.Header
+	pages   map[string]map[string]*pageData
+}
+
+type pageData struct {
+	info beproductapi.PageInfo
+	form []beproductapi.Field
+	rows []row
+}
+
+type row struct {
+	ID     string               `json:"id"`
+	Fields []beproductapi.Field `json:"fields"`
+}
+
+func prefixOf(master string) string { return master[:1] }
+
+// FolderID returns the id of the seeded folder n (0 or 1) of a master.
+func FolderID(master string, n int) string {
+	return fmt.Sprintf("f%07d-0000-4000-8000-%012d", slices.Index(masterNames, master)+1, n+1)
+}
+
+func folderSchema() []beproductapi.SchemaField {
+	t := func(s string) *string { return &s }
+	yes := true
+	return []beproductapi.SchemaField{
+		{Id: "header_number", Name: t("Number"), Type: t("text"), Required: &yes},
+		{Id: "header_name", Name: t("Name"), Type: t("text")},
+		{Id: "season", Name: t("Season"), Type: t("dropdown"), Values: &[]string{"Spring 2026", "Fall 2026"}},
+		{Id: "price", Name: t("Price"), Type: t("number")},
+		{Id: "status", Name: t("Status"), Type: t("dropdown"), Values: &[]string{"Draft", "Approved"}},
+	}
+}
+
+func pageSchema(pageID string) ([]beproductapi.SchemaField, bool) {
+	t := func(s string) *string { return &s }
+	switch pageID {
+	case PageDetails:
+		return []beproductapi.SchemaField{{Id: "description", Name: t("Description"), Type: t("text")}, {Id: "care", Name: t("Care"), Type: t("text")}}, true
+	case PageBOM:
+		return []beproductapi.SchemaField{{Id: "component", Name: t("Component"), Type: t("text")}, {Id: "quantity", Name: t("Quantity"), Type: t("number")}}, true
+	case PageSizes:
+		return []beproductapi.SchemaField{{Id: "size", Name: t("Size"), Type: t("text")}}, true
+	}
+	return nil, false
+}
+
+func (s *Server) seedMaster(name string) {
+	ms := &masterStore{name: name, schema: map[string][]beproductapi.SchemaField{},
+		headers: map[string]*beproductapi.Header{}, pages: map[string]map[string]*pageData{}}
+	for i, fn := range []string{"Spring 2026", "Fall 2026"} {
+		d, act := name+" folder "+fn, true
+		f := beproductapi.Folder{Id: FolderID(name, i), Name: fn, Description: &d, Active: &act}
+		ms.folders = append(ms.folders, f)
+		ms.schema[f.Id] = folderSchema()
+	}
+	s.masters[name] = ms
+	for i := range 5 {
+		folder := ms.folders[i%2]
+		s.addHeaderLocked(ms, folder, seedTime.Add(time.Duration(i)*24*time.Hour), []beproductapi.FieldUpdate{
+			{Id: "header_number", Value: fmt.Sprintf("%s%d", prefixOf(name), 1001+i)},
+			{Id: "header_name", Value: fmt.Sprintf("%s %d", seedNames[i], i+1)},
+			{Id: "season", Value: folder.Name},
+			{Id: "price", Value: float64(10 * (i + 1))},
+		}, nil)
+	}
+}
+
+var seedNames = []string{"Linen Dress", "Denim Jacket", "Silk Scarf", "Wool Coat", "Cotton Tee"}
+
+// addHeaderLocked stores a new header built from fields (s.mu held).
+func (s *Server) addHeaderLocked(ms *masterStore, folder beproductapi.Folder, at time.Time, fields []beproductapi.FieldUpdate, cws *[]beproductapi.ColorwayWrite) *beproductapi.Header {
+	id := s.nextID()
+	fid, fname := folder.Id, folder.Name
+	user := beproductapi.UserRef{Id: ptr(TestUserID), Name: ptr("John Smith"), Email: ptr(TestUserEmail)}
+	h := &beproductapi.Header{Id: id, Folder: &beproductapi.FolderRef{Id: &fid, Name: &fname},
+		CreatedAt: &at, ModifiedAt: &at, CreatedBy: &user, ModifiedBy: &user,
+		HeaderData: &beproductapi.HeaderData{Fields: &[]beproductapi.Field{}}, Colorways: &[]beproductapi.Colorway{}}
+	applyFields(ms, h, fields)
+	if cws != nil {
+		s.applyColorways(h, *cws)
+	}
+	ms.headers[id] = h
+	ms.order = append(ms.order, id)
+	desc, qty := "Seeded description", 2.0
+	ms.pages[id] = map[string]*pageData{
+		PageDetails: {info: beproductapi.PageInfo{Id: PageDetails, Title: ptr("Details"), Type: ptr("Form")},
+			form: []beproductapi.Field{{Id: "description", Name: ptr("Description"), Value: desc, Type: ptr("text")}}},
+		PageBOM: {info: beproductapi.PageInfo{Id: PageBOM, Title: ptr("Bill of Materials"), Type: ptr("Grid")},
+			rows: []row{{ID: s.nextID(), Fields: []beproductapi.Field{{Id: "component", Value: "Shell"}, {Id: "quantity", Value: qty}}}}},
+		PageSizes: {info: beproductapi.PageInfo{Id: PageSizes, Title: ptr("Sizes"), Type: ptr("List")},
+			rows: []row{{ID: s.nextID(), Fields: []beproductapi.Field{{Id: "size", Value: "M"}}}}},
+	}
+	return h
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func applyFields(ms *masterStore, h *beproductapi.Header, fields []beproductapi.FieldUpdate) {
+	schema := map[string]beproductapi.SchemaField{}
+	if h.Folder != nil && h.Folder.Id != nil {
+		for _, f := range ms.schema[*h.Folder.Id] {
+			schema[f.Id] = f
+		}
+	}
+	cur := *h.HeaderData.Fields
+	for _, fu := range fields {
+		switch fu.Id {
+		case "header_number":
+			v := fmt.Sprint(fu.Value)
+			if ms.name == "Color" {
+				h.ColorPaletteNumber = &v
+			} else {
+				h.HeaderNumber = &v
+			}
+		case "header_name":
+			v := fmt.Sprint(fu.Value)
+			if ms.name == "Color" {
+				h.ColorPaletteName = &v
+			} else {
+				h.HeaderName = &v
+			}
+		}
+		f := beproductapi.Field{Id: fu.Id, Value: fu.Value}
+		if sf, ok := schema[fu.Id]; ok {
+			f.Name, f.Type, f.Required = sf.Name, sf.Type, sf.Required
+		}
+		if i := slices.IndexFunc(cur, func(x beproductapi.Field) bool { return x.Id == fu.Id }); i >= 0 {
+			cur[i] = f
+		} else {
+			cur = append(cur, f)
+		}
+	}
+	h.HeaderData.Fields = &cur
+}
+
+func (s *Server) applyColorways(h *beproductapi.Header, cws []beproductapi.ColorwayWrite) {
+	cur := *h.Colorways
+	for _, cw := range cws {
+		i := -1
+		if cw.Id != nil {
+			i = slices.IndexFunc(cur, func(c beproductapi.Colorway) bool { return c.Id != nil && *c.Id == *cw.Id })
+		}
+		if i < 0 {
+			cur = append(cur, beproductapi.Colorway{Id: ptr(s.nextID()), Fields: &[]beproductapi.Field{}})
+			i = len(cur) - 1
+		}
+		c := &cur[i]
+		c.ImageHeaderId, c.ColorSourceId = or(cw.ImageHeaderId, c.ImageHeaderId), or(cw.ColorSourceId, c.ColorSourceId)
+		if cw.Fields != nil {
+			fs := *c.Fields
+			for _, fu := range *cw.Fields {
+				switch fu.Id {
+				case "color_number":
+					c.ColorNumber = ptr(fmt.Sprint(fu.Value))
+				case "color_name":
+					c.ColorName = ptr(fmt.Sprint(fu.Value))
+				}
+				if j := slices.IndexFunc(fs, func(x beproductapi.Field) bool { return x.Id == fu.Id }); j >= 0 {
+					fs[j].Value = fu.Value
+				} else {
+					fs = append(fs, beproductapi.Field{Id: fu.Id, Value: fu.Value})
+				}
+			}
+			c.Fields = &fs
+		}
+	}
+	h.Colorways = &cur
+}
+
+func or(a, b *string) *string {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// SeedHeaders adds n headers to folder n of a master (numbered
+// prefix+"9000", prefix+"9001", …) and returns their ids, for paging tests.
+func (s *Server) SeedHeaders(master string, n int) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ms := s.masters[master]
+	if ms == nil {
+		panic("beproducttest: unknown master " + master)
+	}
+	ids := make([]string, 0, n)
+	for i := range n {
+		h := s.addHeaderLocked(ms, ms.folders[0], seedTime.Add(time.Duration(i)*time.Minute), []beproductapi.FieldUpdate{
+			{Id: "header_number", Value: fmt.Sprintf("%s%d", prefixOf(master), 9000+i)},
+			{Id: "header_name", Value: fmt.Sprintf("Bulk %d", i)},
+		}, nil)
+		ids = append(ids, h.Id)
+	}
+	return ids
+}
+
+// HeaderIDs returns the ids of a master's headers in creation order.
+func (s *Server) HeaderIDs(master string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.masters[master].order)
+}
+
+// PageRows returns the row (or list item) ids of a header's grid or list page.
+func (s *Server) PageRows(master, headerID, pageID string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.masters[master].pages[headerID][pageID]
+	if p == nil {
+		return nil
+	}
+	var out []string
+	for _, r := range p.rows {
+		out = append(out, r.ID)
+	}
+	return out
+}
+
+// queryInt reads an integer query parameter (already validated by the spec).
+func queryInt(r *http.Request, name string, def int) int {
+	if v := r.URL.Query().Get(name); v != "" {
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
+		}
+	}
+	return def
+}
+
+// defaultPageSize is the page size when a list request names none.
+// Assumption: BeProduct's default is not documented; the SDKs send 20 or 30.
+const defaultPageSize = 30
+
+func pageOf[T any](items []T, r *http.Request) []T {
+	size := queryInt(r, "pageSize", defaultPageSize)
+	num := queryInt(r, "pageNumber", 0)
+	start := num * size
+	if start >= len(items) {
+		return []T{}
+	}
+	return items[start:min(start+size, len(items))]
+}
+
+func (s *Server) registerMaster(m string) {
+	s.handle("list"+m+"Folders", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		ms := s.masters[m]
+		out := slices.Clone(ms.folders)
+		s.mu.Unlock()
+		fakekit.WriteJSON(w, http.StatusOK, out)
+	})
+	s.handle("get"+m+"FolderSchema", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		ms := s.masters[m]
+		sc, ok := ms.schema[r.URL.Query().Get("folderId")]
+		if !ok {
+			writeError(w, http.StatusNotFound, "folder not found", nil)
+			return
+		}
+		fakekit.WriteJSON(w, http.StatusOK, sc)
+	})
+	s.handle("list"+m+"Headers", func(w http.ResponseWriter, r *http.Request) {
+		var req beproductapi.HeaderListRequest
+		if err := fakekit.ReadJSON(r, 0, &req); err != nil {
+			writeError(w, http.StatusBadRequest, err.Error(), nil)
+			return
+		}
+		if queryInt(r, "pageSize", defaultPageSize) > 200 {
+			writeError(w, http.StatusBadRequest, "at most 200 records may be read per request", nil)
+			return
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		ms := s.masters[m]
+		folder := r.URL.Query().Get("folderId")
+		var match []beproductapi.Header
+		for _, id := range ms.order {
+			h := ms.headers[id]
+			if folder != "" && (h.Folder == nil || h.Folder.Id == nil || *h.Folder.Id != folder) {
+				continue
+			}
+			ok, err := matchHeader(h, deref(req.Filters), deref(req.ColorwayFilters))
+			if err != nil {
+				writeError(w, http.StatusBadRequest, err.Error(), nil)
+				return
+			}
+			if ok {
+				match = append(match, *h)
+			}
+		}
+		fakekit.WriteJSON(w, http.StatusOK, beproductapi.HeaderPage{Result: pageOf(match, r), Total: int64(len(match))})
+	})
+	s.handle("get"+m+"Header", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		ms := s.masters[m]
+		h, ok := ms.headers[r.PathValue("headerId")]
+		if !ok {
+			writeError(w, http.StatusNotFound, m+" not found", nil)
+			return
+		}
+		fakekit.WriteJSON(w, http.StatusOK, h)
+	})
+	s.handle("create"+m+"Header", func(w http.ResponseWriter, r *http.Request) {
+		var req beproductapi.HeaderWrite
+		if err := fakekit.ReadJSON(r, 0, &req); err != nil {
+			writeError(w, http.StatusBadRequest, err.Error(), nil)
+			return
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		ms := s.masters[m]
+		fid := r.URL.Query().Get("folderId")
+		i := slices.IndexFunc(ms.folders, func(f beproductapi.Folder) bool { return f.Id == fid })
+		if i < 0 {
+			writeError(w, http.StatusNotFound, "folder not found", nil)
+			return
+		}
+		fields := deref(req.Fields)
+		if problems := missingRequired(ms.schema[fid], fields); len(problems) > 0 {
+			writeError(w, http.StatusBadRequest, "validation failed", problems)
+			return
+		}
+		h := s.addHeaderLocked(ms, ms.folders[i], s.now(), fields, req.Colorways)
+		if req.Sizes != nil {
+			h.SizeRange = req.Sizes
+		}
+		fakekit.WriteJSON(w, http.StatusOK, h)
+	})
+	s.handle("update"+m+"Header", func(w http.ResponseWriter, r *http.Request) {
+		var req beproductapi.HeaderWrite
+		if err := fakekit.ReadJSON(r, 0, &req); err != nil {
+			writeError(w, http.StatusBadRequest, err.Error(), nil)
+			return
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		ms := s.masters[m]
+		h, ok := ms.headers[r.PathValue("headerId")]
+		if !ok {
+			writeError(w, http.StatusNotFound, m+" not found", nil)
+			return
+		}
+		applyFields(ms, h, deref(req.Fields))
+		if req.Colorways != nil {
+			s.applyColorways(h, *req.Colorways)
+		}
+		if req.Sizes != nil {
+			h.SizeRange = req.Sizes
+		}
+		now := s.now()
+		h.ModifiedAt = &now
+		fakekit.WriteJSON(w, http.StatusOK, h)
+	})
+	s.handle("delete"+m+"Header", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		ms := s.masters[m]
+		id := r.PathValue("headerId")
+		if _, ok := ms.headers[id]; !ok {
+			writeError(w, http.StatusNotFound, m+" not found", nil)
+			return
+		}
+		delete(ms.headers, id)
+		delete(ms.pages, id)
+		ms.order = slices.DeleteFunc(ms.order, func(x string) bool { return x == id })
+		fakekit.WriteJSON(w, http.StatusOK, beproductapi.DeleteResult{Id: &id, Deleted: ptr(true)})
+	})
+	page := func(w http.ResponseWriter, r *http.Request, wantPage bool) (map[string]*pageData, *pageData, bool) {
+		ms := s.masters[m]
+		pages, ok := ms.pages[r.URL.Query().Get("headerId")]
+		if !ok {
+			writeError(w, http.StatusNotFound, m+" not found", nil)
+			return nil, nil, false
+		}
+		if !wantPage {
+			return pages, nil, true
+		}
+		p, ok := pages[r.URL.Query().Get("pageId")]
+		if !ok {
+			writeError(w, http.StatusNotFound, "page not found", nil)
+			return nil, nil, false
+		}
+		return pages, p, true
+	}
+	s.handle("list"+m+"Pages", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		pages, _, ok := page(w, r, false)
+		if !ok {
+			return
+		}
+		out := beproductapi.PageList{}
+		for _, id := range []string{PageDetails, PageBOM, PageSizes} {
+			out = append(out, pages[id].info)
+		}
+		fakekit.WriteJSON(w, http.StatusOK, out)
+	})
+	s.handle("get"+m+"Page", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		_, p, ok := page(w, r, true)
+		if !ok {
+			return
+		}
+		out := beproductapi.Page{Id: p.info.Id, Title: p.info.Title, Type: p.info.Type}
+		switch *p.info.Type {
+		case "Form":
+			out.Data = p.form
+		case "Grid":
+			out.Data = map[string]any{"gridData": p.rows}
+		default:
+			out.Data = map[string]any{"listData": p.rows}
+		}
+		fakekit.WriteJSON(w, http.StatusOK, out)
+	})
+	s.handle("update"+m+"PageForm", func(w http.ResponseWriter, r *http.Request) {
+		var req beproductapi.FormUpdate
+		if err := fakekit.ReadJSON(r, 0, &req); err != nil {
+			writeError(w, http.StatusBadRequest, err.Error(), nil)
+			return
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		_, p, ok := page(w, r, true)
+		if !ok {
+			return
+		}
+		if *p.info.Type != "Form" {
+			writeError(w, http.StatusBadRequest, "page is not a form", nil)
+			return
+		}
+		for _, fu := range req {
+			if i := slices.IndexFunc(p.form, func(f beproductapi.Field) bool { return f.Id == fu.Id }); i >= 0 {
+				p.form[i].Value = fu.Value
+			} else {
+				p.form = append(p.form, beproductapi.Field{Id: fu.Id, Value: fu.Value})
+			}
+		}
+		fakekit.WriteJSON(w, http.StatusOK, beproductapi.UpdateResult{Updated: ptr(int32(len(req))), Failed: &[]beproductapi.RecordError{}})
+	})
+	rows := func(kind string, decode func(r *http.Request) ([]rowEdit, error)) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			edits, err := decode(r)
+			if err != nil {
+				writeError(w, http.StatusBadRequest, err.Error(), nil)
+				return
+			}
+			if len(edits) > 100 {
+				writeError(w, http.StatusBadRequest, "at most 100 records may be written per request", nil)
+				return
+			}
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			_, p, ok := page(w, r, true)
+			if !ok {
+				return
+			}
+			if *p.info.Type != kind {
+				writeError(w, http.StatusBadRequest, "page is not a "+kind, nil)
+				return
+			}
+			res := beproductapi.UpdateResult{Failed: &[]beproductapi.RecordError{}}
+			n := int32(0)
+			for _, e := range edits {
+				if e.id == "" {
+					p.rows = append(p.rows, row{ID: s.nextID(), Fields: toFields(e.fields)})
+					n++
+					continue
+				}
+				i := slices.IndexFunc(p.rows, func(x row) bool { return x.ID == e.id })
+				if i < 0 {
+					*res.Failed = append(*res.Failed, beproductapi.RecordError{Id: e.id, Message: ptr("row not found")})
+					continue
+				}
+				if e.del {
+					p.rows = slices.Delete(p.rows, i, i+1)
+				} else {
+					p.rows[i].Fields = mergeFields(p.rows[i].Fields, e.fields)
+				}
+				n++
+			}
+			res.Updated = &n
+			fakekit.WriteJSON(w, http.StatusOK, res)
+		}
+	}
+	s.handle("update"+m+"PageGrid", rows("Grid", func(r *http.Request) ([]rowEdit, error) {
+		var req beproductapi.GridUpdate
+		if err := fakekit.ReadJSON(r, 0, &req); err != nil {
+			return nil, err
+		}
+		out := make([]rowEdit, len(req))
+		for i, x := range req {
+			out[i] = rowEdit{id: str(x.Id), del: x.DeleteRow != nil && *x.DeleteRow, fields: deref(x.Fields)}
+		}
+		return out, nil
+	}))
+	s.handle("update"+m+"PageList", rows("List", func(r *http.Request) ([]rowEdit, error) {
+		var req beproductapi.ListUpdate
+		if err := fakekit.ReadJSON(r, 0, &req); err != nil {
+			return nil, err
+		}
+		out := make([]rowEdit, len(req))
+		for i, x := range req {
+			out[i] = rowEdit{id: str(x.Id), del: x.DeleteItem != nil && *x.DeleteItem, fields: deref(x.Fields)}
+		}
+		return out, nil
+	}))
+	s.handle("get"+m+"PageSchema", func(w http.ResponseWriter, r *http.Request) {
+		sc, ok := pageSchema(r.URL.Query().Get("pageId"))
+		if !ok {
+			writeError(w, http.StatusNotFound, "page not found", nil)
+			return
+		}
+		fakekit.WriteJSON(w, http.StatusOK, sc)
+	})
+}
+
+type rowEdit struct {
+	id     string
+	del    bool
+	fields []beproductapi.FieldUpdate
+}
+
+func toFields(fu []beproductapi.FieldUpdate) []beproductapi.Field {
+	out := make([]beproductapi.Field, len(fu))
+	for i, f := range fu {
+		out[i] = beproductapi.Field{Id: f.Id, Value: f.Value}
+	}
+	return out
+}
+
+func mergeFields(cur []beproductapi.Field, fu []beproductapi.FieldUpdate) []beproductapi.Field {
+	for _, f := range fu {
+		if i := slices.IndexFunc(cur, func(x beproductapi.Field) bool { return x.Id == f.Id }); i >= 0 {
+			cur[i].Value = f.Value
+		} else {
+			cur = append(cur, beproductapi.Field{Id: f.Id, Value: f.Value})
+		}
+	}
+	return cur
+}
+
+func missingRequired(schema []beproductapi.SchemaField, fields []beproductapi.FieldUpdate) map[string][]string {
+	out := map[string][]string{}
+	for _, sf := range schema {
+		if sf.Required == nil || !*sf.Required {
+			continue
+		}
+		i := slices.IndexFunc(fields, func(f beproductapi.FieldUpdate) bool { return f.Id == sf.Id })
+		if i < 0 || fields[i].Value == nil || fields[i].Value == "" {
+			out[sf.Id] = append(out[sf.Id], "The field "+sf.Id+" is required.")
+		}
+	}
+	return out
+}
+
+func deref[T any](p *[]T) []T {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}

@@ -1,0 +1,470 @@
+package beproducttest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/oasuite/sdk/gen/beproductapi"
+	"github.com/oasuite/sdk/internal/fakekit"
+)
+
+type company struct {
+	beproductapi.DirectoryCompany
+	contacts []beproductapi.DirectoryContact
+}
+
+type user = beproductapi.User
+
+type role = beproductapi.Role
+
+type trackingStore struct {
+	folders []beproductapi.TrackingFolder
+	plans   []*beproductapi.TrackingPlan
+	// records[planID][kind] are the timeline records of a plan.
+	records map[string]map[string][]*beproductapi.TimelineRecord
+}
+
+// Seeded tracking ids.
+const (
+	TrackingFolderID = "t0000000-0000-4000-8000-000000000001"
+	TrackingPlanID   = "t0000000-0000-4000-8000-000000000010"
+	TrackingViewID   = "t0000000-0000-4000-8000-000000000020"
+)
+
+// Seeded directory ids.
+const (
+	DirectoryFactoryID = "d0000000-0000-4000-8000-000000000001"
+)
+
+func (s *Server) seed() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.masters = map[string]*masterStore{}
+	for _, m := range masterNames {
+		s.seedMaster(m)
+	}
+	for i, c := range []struct{ name, kind, country string }{
+		{"Blue River Textiles", "Factory", "Portugal"},
+		{"Northwind Trims", "Vendor", "Italy"},
+		{"Atlas Sourcing", "Agent", "Vietnam"},
+	} {
+		id := fmt.Sprintf("d0000000-0000-4000-8000-%012d", i+1)
+		co := &company{DirectoryCompany: beproductapi.DirectoryCompany{Id: id, DirectoryId: ptr(fmt.Sprintf("DIR-%03d", i+1)),
+			Name: ptr(c.name), PartnerType: ptr(c.kind), Country: ptr(c.country), Active: ptr(true)}}
+		for j := range 2 {
+			co.contacts = append(co.contacts, beproductapi.DirectoryContact{Id: fmt.Sprintf("%s-c%d", id[:8], j+1),
+				FirstName: ptr([]string{"Ana", "Luca"}[j]), LastName: ptr(c.name[:5]), Email: ptr(fmt.Sprintf("contact%d@%s.example", j+1, strings.ToLower(c.name[:5])))})
+		}
+		s.companies = append(s.companies, co)
+	}
+	s.users = []*user{
+		{Id: TestUserID, Email: ptr(TestUserEmail), FirstName: ptr("John"), LastName: ptr("Smith"), Username: ptr(TestUser), Role: ptr("Admin"), AccountType: ptr("Full"), Active: ptr(true)},
+		{Id: TestOtherUserID, Email: ptr(TestOtherUserEmail), FirstName: ptr("Jane"), LastName: ptr("Doe"), Username: ptr("jane.doe"), Role: ptr("User"), AccountType: ptr("Full"), Active: ptr(true)},
+	}
+	s.roles = []role{{Id: "role-admin", Name: ptr("Admin")}, {Id: "role-user", Name: ptr("User")}, {Id: "role-partner", Name: ptr("Partner")}}
+
+	setup := &beproductapi.PlanSetup{
+		Views:     &[]beproductapi.PlanView{{Id: TrackingViewID, Name: "All milestones", Active: ptr(true)}},
+		Timelines: &[]beproductapi.PlanTimelineSetup{{Id: "ms-proto", ShortDescription: ptr("Proto")}, {Id: "ms-sms", ShortDescription: ptr("SMS")}},
+	}
+	s.tracking = trackingStore{
+		folders: []beproductapi.TrackingFolder{{Id: TrackingFolderID, Name: "Tracking 2026", Active: ptr(true)}},
+		plans: []*beproductapi.TrackingPlan{{Id: TrackingPlanID, Name: "SS26 Development", FolderId: ptr(TrackingFolderID),
+			StartDate: ptr("2026-01-01"), EndDate: ptr("2026-06-30"), Active: ptr(true), Style: setup, Material: setup}},
+		records: map[string]map[string][]*beproductapi.TimelineRecord{TrackingPlanID: {}},
+	}
+	for _, kind := range []string{"Style", "Material"} {
+		ms := s.masters[kind]
+		for i, hid := range ms.order[:3] {
+			h := ms.headers[hid]
+			rec := &beproductapi.TimelineRecord{Id: fmt.Sprintf("tr-%s-%d", strings.ToLower(kind), i+1),
+				Header: &beproductapi.FolderRef{Id: ptr(h.Id), Name: h.HeaderName}, ColorName: ptr("Black"),
+				Timelines: &[]beproductapi.TimelineItem{
+					{Id: fmt.Sprintf("tl-%s-%d-proto", strings.ToLower(kind), i+1), TimelineId: ptr("ms-proto"), Status: ptr("Not Started")},
+					{Id: fmt.Sprintf("tl-%s-%d-sms", strings.ToLower(kind), i+1), TimelineId: ptr("ms-sms"), Status: ptr("Not Started")},
+				}}
+			s.tracking.records[TrackingPlanID][kind] = append(s.tracking.records[TrackingPlanID][kind], rec)
+		}
+	}
+}
+
+// asMap turns a record into its JSON object, for filters.
+func asMap(v any) map[string]any {
+	b, _ := json.Marshal(v)
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	return m
+}
+
+func filterList[T any](items []T, filters []beproductapi.Filter) ([]T, error) {
+	var out []T
+	for _, it := range items {
+		ok, err := recordMatches(asMap(it), filters)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) findCompany(id string) *company {
+	for _, c := range s.companies {
+		if c.Id == id {
+			return c
+		}
+	}
+	return nil
+}
+
+func (s *Server) registerOthers() {
+	s.handle("getRateLimitStatus", s.getRateLimitStatus)
+
+	// Directory
+	companies := func() []beproductapi.DirectoryCompany {
+		out := make([]beproductapi.DirectoryCompany, 0, len(s.companies))
+		for _, c := range s.companies {
+			out = append(out, c.DirectoryCompany)
+		}
+		return out
+	}
+	s.handle("listDirectoryCompanies", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		fakekit.WriteJSON(w, http.StatusOK, pageOf(companies(), r))
+	})
+	s.handle("searchDirectoryCompanies", func(w http.ResponseWriter, r *http.Request) {
+		var req beproductapi.FilterRequest
+		if err := fakekit.ReadJSON(r, 0, &req); err != nil {
+			writeError(w, http.StatusBadRequest, err.Error(), nil)
+			return
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		out, err := filterList(companies(), deref(req.Filters))
+		if err != nil {
+			writeError(w, http.StatusBadRequest, err.Error(), nil)
+			return
+		}
+		fakekit.WriteJSON(w, http.StatusOK, pageOf(out, r))
+	})
+	s.handle("getDirectoryCompany", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		c := s.findCompany(r.URL.Query().Get("directoryId"))
+		if c == nil {
+			writeError(w, http.StatusNotFound, "directory record not found", nil)
+			return
+		}
+		fakekit.WriteJSON(w, http.StatusOK, c.DirectoryCompany)
+	})
+	s.handle("listDirectoryContacts", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		c := s.findCompany(r.URL.Query().Get("directoryId"))
+		if c == nil {
+			writeError(w, http.StatusNotFound, "directory record not found", nil)
+			return
+		}
+		fakekit.WriteJSON(w, http.StatusOK, pageOf(c.contacts, r))
+	})
+	writeCompany := func(dst *beproductapi.DirectoryCompany, src beproductapi.DirectoryCompanyWrite) {
+		set := func(d **string, v *string) {
+			if v != nil {
+				*d = v
+			}
+		}
+		set(&dst.DirectoryId, src.DirectoryId)
+		set(&dst.Name, src.Name)
+		set(&dst.PartnerType, src.PartnerType)
+		set(&dst.Country, src.Country)
+		set(&dst.Address, src.Address)
+		set(&dst.City, src.City)
+		set(&dst.State, src.State)
+		set(&dst.Zip, src.Zip)
+		set(&dst.Phone, src.Phone)
+		set(&dst.Website, src.Website)
+		if src.Active != nil {
+			dst.Active = src.Active
+		}
+	}
+	s.handle("createDirectoryCompany", func(w http.ResponseWriter, r *http.Request) {
+		var req beproductapi.DirectoryCompanyWrite
+		if err := fakekit.ReadJSON(r, 0, &req); err != nil {
+			writeError(w, http.StatusBadRequest, err.Error(), nil)
+			return
+		}
+		if str(req.Name) == "" {
+			writeError(w, http.StatusBadRequest, "validation failed", map[string][]string{"name": {"The name is required."}})
+			return
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		c := &company{DirectoryCompany: beproductapi.DirectoryCompany{Id: s.nextID(), Active: ptr(true)}}
+		writeCompany(&c.DirectoryCompany, req)
+		s.companies = append(s.companies, c)
+		fakekit.WriteJSON(w, http.StatusOK, c.DirectoryCompany)
+	})
+	s.handle("updateDirectoryCompany", func(w http.ResponseWriter, r *http.Request) {
+		var req beproductapi.DirectoryCompanyWrite
+		if err := fakekit.ReadJSON(r, 0, &req); err != nil {
+			writeError(w, http.StatusBadRequest, err.Error(), nil)
+			return
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		c := s.findCompany(r.PathValue("directoryId"))
+		if c == nil {
+			writeError(w, http.StatusNotFound, "directory record not found", nil)
+			return
+		}
+		writeCompany(&c.DirectoryCompany, req)
+		fakekit.WriteJSON(w, http.StatusOK, c.DirectoryCompany)
+	})
+
+	// Users
+	s.handle("listUsers", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		out := make([]beproductapi.User, 0, len(s.users))
+		for _, u := range s.users {
+			out = append(out, *u)
+		}
+		fakekit.WriteJSON(w, http.StatusOK, out)
+	})
+	findUser := func(match func(*user) bool) *user {
+		for _, u := range s.users {
+			if match(u) {
+				return u
+			}
+		}
+		return nil
+	}
+	s.handle("getUserByEmail", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		email := r.URL.Query().Get("email")
+		u := findUser(func(u *user) bool { return strings.EqualFold(str(u.Email), email) })
+		if u == nil {
+			writeError(w, http.StatusNotFound, "user not found", nil)
+			return
+		}
+		fakekit.WriteJSON(w, http.StatusOK, u)
+	})
+	writeUser := func(dst *user, src beproductapi.UserWrite) {
+		set := func(d **string, v *string) {
+			if v != nil {
+				*d = v
+			}
+		}
+		set(&dst.Email, src.Email)
+		set(&dst.FirstName, src.FirstName)
+		set(&dst.LastName, src.LastName)
+		set(&dst.Username, src.Username)
+		set(&dst.Title, src.Title)
+		set(&dst.Role, src.Role)
+		set(&dst.AccountType, src.AccountType)
+		if src.Active != nil {
+			dst.Active = src.Active
+		}
+	}
+	s.handle("createUser", func(w http.ResponseWriter, r *http.Request) {
+		var req beproductapi.UserWrite
+		if err := fakekit.ReadJSON(r, 0, &req); err != nil {
+			writeError(w, http.StatusBadRequest, err.Error(), nil)
+			return
+		}
+		if str(req.Email) == "" {
+			writeError(w, http.StatusBadRequest, "validation failed", map[string][]string{"email": {"The email is required."}})
+			return
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if findUser(func(u *user) bool { return strings.EqualFold(str(u.Email), str(req.Email)) }) != nil {
+			writeError(w, http.StatusBadRequest, "validation failed", map[string][]string{"email": {"A user with this email already exists."}})
+			return
+		}
+		u := &user{Id: s.nextID(), Active: ptr(true)}
+		writeUser(u, req)
+		s.users = append(s.users, u)
+		fakekit.WriteJSON(w, http.StatusOK, u)
+	})
+	s.handle("updateUser", func(w http.ResponseWriter, r *http.Request) {
+		var req beproductapi.UserWrite
+		if err := fakekit.ReadJSON(r, 0, &req); err != nil {
+			writeError(w, http.StatusBadRequest, err.Error(), nil)
+			return
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		u := findUser(func(u *user) bool { return u.Id == r.PathValue("userId") })
+		if u == nil {
+			writeError(w, http.StatusNotFound, "user not found", nil)
+			return
+		}
+		writeUser(u, req)
+		fakekit.WriteJSON(w, http.StatusOK, u)
+	})
+	s.handle("listUserRoles", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		fakekit.WriteJSON(w, http.StatusOK, slices.Clone(s.roles))
+	})
+
+	// Tracking
+	s.handle("listTrackingFolders", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		fakekit.WriteJSON(w, http.StatusOK, slices.Clone(s.tracking.folders))
+	})
+	s.handle("listTrackingPlans", func(w http.ResponseWriter, r *http.Request) {
+		var req beproductapi.HeaderListRequest
+		if err := fakekit.ReadJSON(r, 0, &req); err != nil {
+			writeError(w, http.StatusBadRequest, err.Error(), nil)
+			return
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		folder := r.URL.Query().Get("folderId")
+		var plans []beproductapi.TrackingPlan
+		for _, p := range s.tracking.plans {
+			if folder == "" || str(p.FolderId) == folder {
+				plans = append(plans, *p)
+			}
+		}
+		out, err := filterList(plans, deref(req.Filters))
+		if err != nil {
+			writeError(w, http.StatusBadRequest, err.Error(), nil)
+			return
+		}
+		fakekit.WriteJSON(w, http.StatusOK, beproductapi.TrackingPlanPage{Result: orEmpty(pageOf(out, r)), Total: int64(len(out))})
+	})
+	plan := func(w http.ResponseWriter, r *http.Request) *beproductapi.TrackingPlan {
+		for _, p := range s.tracking.plans {
+			if p.Id == r.PathValue("planId") {
+				return p
+			}
+		}
+		writeError(w, http.StatusNotFound, "plan not found", nil)
+		return nil
+	}
+	s.handle("getTrackingPlan", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if p := plan(w, r); p != nil {
+			fakekit.WriteJSON(w, http.StatusOK, p)
+		}
+	})
+	for _, kind := range []string{"Style", "Material"} {
+		list := func(view bool) http.HandlerFunc {
+			return func(w http.ResponseWriter, r *http.Request) {
+				var req beproductapi.FilterRequest
+				if err := fakekit.ReadJSON(r, 0, &req); err != nil {
+					writeError(w, http.StatusBadRequest, err.Error(), nil)
+					return
+				}
+				s.mu.Lock()
+				defer s.mu.Unlock()
+				p := plan(w, r)
+				if p == nil {
+					return
+				}
+				if view {
+					setup := p.Style
+					if kind == "Material" {
+						setup = p.Material
+					}
+					if setup == nil || !slices.ContainsFunc(deref(setup.Views), func(v beproductapi.PlanView) bool { return v.Id == r.PathValue("viewId") }) {
+						writeError(w, http.StatusNotFound, "view not found", nil)
+						return
+					}
+				}
+				var recs []beproductapi.TimelineRecord
+				for _, rec := range s.tracking.records[p.Id][kind] {
+					recs = append(recs, *rec)
+				}
+				out, err := filterList(recs, deref(req.Filters))
+				if err != nil {
+					writeError(w, http.StatusBadRequest, err.Error(), nil)
+					return
+				}
+				fakekit.WriteJSON(w, http.StatusOK, beproductapi.TimelinePage{Result: orEmpty(pageOf(out, r)), Total: int64(len(out))})
+			}
+		}
+		s.handle("listTracking"+kind+"Timelines", list(false))
+		s.handle("listTracking"+kind+"ViewTimelines", list(true))
+		s.handle("updateTracking"+kind+"Timelines", func(w http.ResponseWriter, r *http.Request) {
+			var req beproductapi.TimelineEditList
+			if err := fakekit.ReadJSON(r, 0, &req); err != nil {
+				writeError(w, http.StatusBadRequest, err.Error(), nil)
+				return
+			}
+			if len(req) > 100 {
+				writeError(w, http.StatusBadRequest, "at most 100 records may be written per request", nil)
+				return
+			}
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			p := plan(w, r)
+			if p == nil {
+				return
+			}
+			res := beproductapi.UpdateResult{Failed: &[]beproductapi.RecordError{}}
+			n := int32(0)
+			for _, e := range req {
+				recs := s.tracking.records[p.Id][kind]
+				i := slices.IndexFunc(recs, func(x *beproductapi.TimelineRecord) bool { return x.Id == e.Id })
+				if i < 0 {
+					*res.Failed = append(*res.Failed, beproductapi.RecordError{Id: e.Id, Message: ptr("timeline record not found")})
+					continue
+				}
+				if msg := applyTimelineEdit(recs[i], e); msg != "" {
+					*res.Failed = append(*res.Failed, beproductapi.RecordError{Id: e.Id, Message: ptr(msg)})
+					continue
+				}
+				n++
+			}
+			res.Updated = &n
+			fakekit.WriteJSON(w, http.StatusOK, res)
+		})
+	}
+}
+
+func applyTimelineEdit(rec *beproductapi.TimelineRecord, e beproductapi.TimelineEdit) string {
+	if e.Size != nil {
+		rec.Size = e.Size.Value
+	}
+	if e.ColorwayId != nil {
+		rec.ColorId = e.ColorwayId.Value
+	}
+	items := deref(rec.Timelines)
+	for _, te := range deref(e.Timelines) {
+		i := slices.IndexFunc(items, func(x beproductapi.TimelineItem) bool { return x.Id == te.Id })
+		if i < 0 {
+			return "milestone " + te.Id + " not found"
+		}
+		if te.Status != nil {
+			items[i].Status = te.Status.Value
+		}
+		if te.Rev != nil {
+			items[i].Rev = te.Rev.Value
+		}
+		if te.Final != nil {
+			items[i].Final = te.Final.Value
+		}
+	}
+	rec.Timelines = &items
+	return ""
+}
+
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

@@ -1,0 +1,323 @@
+// Package beproducttest is an in-memory fake of the BeProduct Public API and
+// of its identity server (https://id.winks.io/ids), for tests — ours and
+// yours.
+//
+// NewServer starts it on a loopback address. It serves:
+//
+//   - the identity server under /ids: OpenID Connect discovery, JWKS,
+//     authorize (code with PKCE, state and nonce; "id_token token"),
+//     token (authorization_code, refresh_token with rotation, actas),
+//     userinfo and end session, with RS256-signed ID tokens;
+//   - every operation of specs/beproduct.yaml under /api/{company}, each
+//     request validated against the spec, on in-memory data seeded with a few
+//     folders, headers, pages, directory companies, users and tracking plans;
+//   - the API limits: a read of more than 200 records or a write of more than
+//     100 is refused with 400; every answer carries X-RateLimit-Limit,
+//     X-RateLimit-Remaining and X-RateLimit-Reset (of the window with the
+//     fewest requests left), and when the per-day quota (or a per-minute or
+//     per-hour window set with WithRateLimits) is spent the fake answers 429
+//     with Retry-After until the window resets;
+//   - fault injection (Fail), token expiry (ExpireAccessTokens) and a clock
+//     (WithClock, Advance).
+//
+// Point a client at it with beproduct.WithBaseURL(s.APIRoot()) and
+// beproduct.WithCompany(beproducttest.TestCompany), and the OAuth helpers at
+// Issuer().
+package beproducttest
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/oasuite/sdk/internal/fakekit"
+	"github.com/oasuite/sdk/specs"
+)
+
+// Seeded credentials and tenant.
+const (
+	// TestCompany is the company slug the fake serves (/api/acme).
+	TestCompany = "acme"
+	// TestClientID and TestClientSecret identify the registered client.
+	TestClientID     = "beproduct-test-client"
+	TestClientSecret = "beproduct-test-client-secret"
+	// TestRedirectURL is the client's registered redirect URI.
+	TestRedirectURL = "https://app.example.com/callback"
+	// TestPostLogoutURL is the client's registered post-logout redirect URI.
+	TestPostLogoutURL = "https://app.example.com/signed-out"
+	// TestUser is the login the authorize endpoint consents as; TestUserID
+	// is its subject and user id, TestUserEmail its e-mail.
+	TestUser      = "john.smith"
+	TestUserID    = "248289761001"
+	TestUserEmail = "john.smith@beproduct.com"
+	// TestOtherUserID is a second user, the target of actas tests.
+	TestOtherUserID    = "248289761002"
+	TestOtherUserEmail = "jane.doe@beproduct.com"
+	// TestPassword is the seeded users' password (unused by the documented
+	// grants; kept for symmetry with the other fakes).
+	TestPassword = "correct horse battery staple"
+)
+
+// Default rate limits: the Business edition's 2000 requests per day. The
+// per-minute and per-hour windows that ratelimit/status reports are not
+// documented; by default they are as large as the day's, so only the daily
+// quota binds (set them with WithRateLimits).
+const (
+	DefaultPerMinute = 2000
+	DefaultPerHour   = 2000
+	DefaultPerDay    = 2000
+)
+
+// Option configures NewServer.
+type Option func(*config)
+
+type config struct {
+	clock                      func() time.Time
+	perMinute, perHour, perDay int
+	onOperation                func(op string)
+	coverage                   *fakekit.OpCoverage
+}
+
+// WithClock sets the fake's clock (token lifetimes, timestamps, rate-limit
+// windows). Default: time.Now.
+func WithClock(now func() time.Time) Option { return func(c *config) { c.clock = now } }
+
+// WithRateLimits sets the per-minute, per-hour and per-day request limits
+// (0 keeps the default).
+func WithRateLimits(perMinute, perHour, perDay int) Option {
+	return func(c *config) {
+		if perMinute > 0 {
+			c.perMinute = perMinute
+		}
+		if perHour > 0 {
+			c.perHour = perHour
+		}
+		if perDay > 0 {
+			c.perDay = perDay
+		}
+	}
+}
+
+// WithOperationHook calls fn with the operationId of every API request the
+// fake served (after validation).
+func WithOperationHook(fn func(operationID string)) Option {
+	return func(c *config) { c.onOperation = fn }
+}
+
+// WithCoverage records served operations in cov (shared across fakes of a
+// test binary; see fakekit.OpCoverage).
+func WithCoverage(cov *fakekit.OpCoverage) Option { return func(c *config) { c.coverage = cov } }
+
+// Server is a running fake. Its methods are safe for concurrent use.
+type Server struct {
+	srv *httptest.Server
+	cfg config
+
+	// OAuth is the identity server (fakekit), for token expiry and counters.
+	OAuth *fakekit.OAuth
+	// Faults is the fault queue applied to every request.
+	Faults *fakekit.Faults
+
+	validator *fakekit.Validator
+
+	mu       sync.Mutex
+	offset   time.Duration
+	seq      int
+	opCounts map[string]int
+	windows  map[string]*window
+
+	masters   map[string]*masterStore
+	companies []*company
+	users     []*user
+	roles     []role
+	tracking  trackingStore
+}
+
+// NewServer starts a fake on a loopback address. Close it when done.
+func NewServer(opts ...Option) *Server {
+	cfg := config{clock: time.Now, perMinute: DefaultPerMinute, perHour: DefaultPerHour, perDay: DefaultPerDay}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	s := &Server{cfg: cfg, Faults: &fakekit.Faults{}, opCounts: map[string]int{}, windows: map[string]*window{}}
+	s.OAuth = fakekit.NewOAuth(s.oauthConfig())
+	spec, err := specs.Load("beproduct")
+	if err != nil {
+		panic(fmt.Sprintf("beproducttest: %v", err))
+	}
+	vopts := []fakekit.ValidatorOption{
+		fakekit.WithBasePath("/api/" + TestCompany),
+		fakekit.WithErrorWriter(func(w http.ResponseWriter, _ *http.Request, status int, problems []string) {
+			writeError(w, status, strings.Join(problems, "; "), nil)
+		}),
+	}
+	if cfg.coverage != nil {
+		vopts = append(vopts, fakekit.WithCoverage(cfg.coverage))
+	}
+	s.validator, err = fakekit.NewValidator(spec, vopts...)
+	if err != nil {
+		panic(fmt.Sprintf("beproducttest: spec: %v", err))
+	}
+	s.seed()
+	s.register()
+
+	mux := http.NewServeMux()
+	s.OAuth.Mount(mux)
+	mux.Handle("/api/", s.apiHandler())
+	s.srv = httptest.NewServer(s.Faults.Wrap(productionScheme(mux), s.validator.OperationOf))
+	return s
+}
+
+// productionScheme makes the fake see https when it is reached under a
+// production host name (the replay harness routes id.winks.io and
+// developers.beproduct.com to the fake keeping the Host header), so that the
+// issuer in discovery and ID tokens is https://id.winks.io/ids.
+func productionScheme(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := r.Host
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
+		if ip := net.ParseIP(host); ip == nil && host != "localhost" && r.TLS == nil && r.Header.Get("X-Forwarded-Proto") == "" {
+			r.Header.Set("X-Forwarded-Proto", "https")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// URL returns the fake's root URL (http://127.0.0.1:port).
+func (s *Server) URL() string { return s.srv.URL }
+
+// APIRoot returns the API root to pass to beproduct.WithBaseURL
+// (URL()+"/api"; the company slug follows it).
+func (s *Server) APIRoot() string { return s.srv.URL + "/api" }
+
+// Issuer returns the identity server's issuer (URL()+"/ids").
+func (s *Server) Issuer() string { return s.srv.URL + "/ids" }
+
+// Client returns an *http.Client for the fake.
+func (s *Server) Client() *http.Client { return s.srv.Client() }
+
+// Close shuts the fake down.
+func (s *Server) Close() { s.Faults.Clear(); s.srv.Close() }
+
+// Now returns the fake's current time (its clock plus Advance).
+func (s *Server) Now() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.now()
+}
+
+func (s *Server) now() time.Time { return s.cfg.clock().Add(s.offset).UTC() }
+
+// Advance moves the fake's clock forward by d (token expiry, rate-limit
+// windows).
+func (s *Server) Advance(d time.Duration) {
+	s.mu.Lock()
+	s.offset += d
+	s.mu.Unlock()
+}
+
+// Requests returns how many requests of the operation were served.
+func (s *Server) Requests(operationID string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.opCounts[operationID]
+}
+
+// ExpireAccessTokens makes every access token issued so far invalid (the
+// next API call answers 401); refresh tokens keep working.
+func (s *Server) ExpireAccessTokens() { s.OAuth.ExpireAccessTokens() }
+
+// Refreshes returns how many refresh_token grants succeeded.
+func (s *Server) Refreshes() int { return s.OAuth.Refreshes() }
+
+// Fail makes the next times requests of the operation (any API operation
+// when operationID is "") answer status, with Retry-After when retryAfter
+// is positive. times 0 means once.
+func (s *Server) Fail(operationID string, status int, retryAfter time.Duration, times int) {
+	s.Faults.Add(fakekit.Fault{
+		OperationID: operationID,
+		PathPrefix:  "/api/",
+		Times:       times,
+		Status:      status,
+		RetryAfter:  retryAfter,
+		JSON:        errorBody{Message: http.StatusText(status)},
+	})
+}
+
+// nextID returns a fresh deterministic GUID-shaped id.
+func (s *Server) nextID() string {
+	s.seq++
+	return fmt.Sprintf("b0000000-0000-4000-8000-%012d", s.seq)
+}
+
+// errorBody is the spec's Error schema.
+type errorBody struct {
+	Message           string              `json:"message,omitempty"`
+	Errors            map[string][]string `json:"errors,omitempty"`
+	Window            string              `json:"window,omitempty"`
+	Limit             int64               `json:"limit,omitempty"`
+	RetryAfterSeconds int64               `json:"retryAfterSeconds,omitempty"`
+}
+
+func writeError(w http.ResponseWriter, status int, msg string, fields map[string][]string) {
+	fakekit.WriteJSON(w, status, errorBody{Message: msg, Errors: fields})
+}
+
+// apiHandler checks the company, the token and the rate limits, sets the
+// rate-limit headers and hands the request to the spec validator.
+func (s *Server) apiHandler() http.Handler {
+	prefix := "/api/" + TestCompany + "/"
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, prefix) {
+			writeError(w, http.StatusNotFound, "unknown company", nil)
+			return
+		}
+		if _, ok := s.OAuth.Authenticate(r); !ok {
+			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+			writeError(w, http.StatusUnauthorized, "Authorization has been denied for this request.", nil)
+			return
+		}
+		counted := r.URL.Path != prefix+"ratelimit/status"
+		hdr, exceeded := s.take(counted)
+		for k, v := range hdr {
+			w.Header()[k] = v
+		}
+		if exceeded != nil {
+			w.Header().Set("Retry-After", strconv.FormatInt(exceeded.RetryAfterSeconds, 10))
+			fakekit.WriteJSON(w, http.StatusTooManyRequests, exceeded)
+			return
+		}
+		s.validator.ServeHTTP(w, r)
+	})
+}
+
+// register wires every spec operation to its handler.
+func (s *Server) register() {
+	for _, m := range masterNames {
+		s.registerMaster(m)
+	}
+	s.registerOthers()
+	if u := s.validator.Unhandled(); len(u) > 0 {
+		panic(fmt.Sprintf("beproducttest: operations without a handler: %v", u))
+	}
+}
+
+// handle registers fn for op, counting requests.
+func (s *Server) handle(op string, fn http.HandlerFunc) {
+	s.validator.HandleFunc(op, func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.opCounts[op]++
+		s.mu.Unlock()
+		if s.cfg.onOperation != nil {
+			s.cfg.onOperation(op)
+		}
+		fn(w, r)
+	})
+}

@@ -1,0 +1,137 @@
+package beproduct
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/oasuite/sdk/gen/beproductapi"
+	"github.com/oasuite/sdk/internal/pipeline"
+)
+
+// DefaultAPIRoot is the root of the BeProduct REST API; the company slug is
+// appended to it (https://developers.beproduct.com/api/{company}).
+const DefaultAPIRoot = "https://developers.beproduct.com/api"
+
+// ErrNoCompany is returned by New when no company slug was given with
+// WithCompany.
+var ErrNoCompany = errors.New("beproduct: no company: pass beproduct.WithCompany(slug), the domain slug of your BeProduct web app URL")
+
+// Client is a BeProduct API client. It embeds the generated client, so every
+// operation of the spec is available as a typed method; the methods of
+// Client itself add paging, filters, record limits and rate-limit state.
+// A Client is safe for concurrent use.
+type Client struct {
+	*beproductapi.ClientWithResponses
+
+	company string
+	server  string
+	hc      *http.Client
+
+	mu sync.Mutex
+	rl RateLimit
+}
+
+// Option configures New.
+type Option func(*options)
+
+type options struct {
+	company   string
+	tokens    oauth2.TokenSource
+	hc        *http.Client
+	root      string
+	attempts  int
+	maxWait   time.Duration
+	userAgent string
+	logger    *slog.Logger
+}
+
+// WithCompany sets the company (tenant) slug: the part of your BeProduct web
+// app URL that names your company. It is required.
+func WithCompany(slug string) Option { return func(o *options) { o.company = slug } }
+
+// WithTokenSource sets the source of access tokens, for example one made by
+// OAuthConfig.RefreshSource or Identity.Exchange. Without it no credentials
+// are sent.
+func WithTokenSource(ts oauth2.TokenSource) Option { return func(o *options) { o.tokens = ts } }
+
+// WithHTTPClient makes requests go through c's Transport (it becomes the base
+// of the pipeline: retries, token and headers are still added).
+func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.hc = c } }
+
+// WithBaseURL replaces the API root https://developers.beproduct.com/api
+// (for a fake or a proxy). The company slug is still appended.
+func WithBaseURL(u string) Option { return func(o *options) { o.root = u } }
+
+// WithRetry bounds the retries of 429, 502, 503, 504 and connection resets:
+// attempts counts every try (1 disables retries), maxWait caps one wait.
+func WithRetry(attempts int, maxWait time.Duration) Option {
+	return func(o *options) { o.attempts, o.maxWait = attempts, maxWait }
+}
+
+// WithUserAgent sets the User-Agent header.
+func WithUserAgent(ua string) Option { return func(o *options) { o.userAgent = ua } }
+
+// WithLogger logs one record per attempt (method, redacted URL, status).
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// New returns a client for the company given with WithCompany.
+func New(ctx context.Context, opts ...Option) (*Client, error) {
+	_ = ctx
+	o := options{root: DefaultAPIRoot, userAgent: "oasuite-beproduct"}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	company := strings.TrimSpace(o.company)
+	if company == "" {
+		return nil, ErrNoCompany
+	}
+	if strings.ContainsAny(company, "/?#% ") {
+		return nil, fmt.Errorf("beproduct: company %q is not a domain slug (no '/', '?', '#', '%%' or spaces)", company)
+	}
+	root, err := url.Parse(strings.TrimRight(o.root, "/"))
+	if err != nil || root.Scheme == "" || root.Host == "" {
+		return nil, fmt.Errorf("beproduct: base URL %q is not an absolute URL", o.root)
+	}
+	c := &Client{company: company, server: root.String() + "/" + company}
+	cfg := pipeline.Config{
+		Tokens:    o.tokens,
+		UserAgent: o.userAgent,
+		Observe:   c.observe,
+		Logger:    o.logger,
+		Retry:     pipeline.Retry{MaxAttempts: o.attempts, MaxWait: o.maxWait},
+	}
+	if o.hc != nil {
+		cfg.Base = o.hc.Transport
+		if cfg.Base == nil {
+			cfg.Base = http.DefaultTransport
+		}
+	}
+	c.hc = pipeline.NewClient(cfg)
+	if o.hc != nil {
+		c.hc.Jar = o.hc.Jar
+		c.hc.Timeout = o.hc.Timeout
+	}
+	gen, err := beproductapi.NewClientWithResponses(c.server,
+		beproductapi.WithHTTPClient(&pipeline.Doer{Client: c.hc, MapError: mapError}))
+	if err != nil {
+		return nil, fmt.Errorf("beproduct: %w", err)
+	}
+	c.ClientWithResponses = gen
+	return c, nil
+}
+
+// Company returns the company slug the client talks to.
+func (c *Client) Company() string { return c.company }
+
+// ServerURL returns the base URL of every call,
+// e.g. https://developers.beproduct.com/api/acme.
+func (c *Client) ServerURL() string { return c.server }

@@ -1,0 +1,190 @@
+package beproduct_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/oasuite/sdk/beproduct"
+	"github.com/oasuite/sdk/beproduct/beproducttest"
+	"github.com/oasuite/sdk/gen/beproductapi"
+)
+
+// browser plays the user on the fake's authorize page: it consents and
+// returns the redirect back to the app.
+func browser(authorizeURL string) *url.URL {
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Get(authorizeURL)
+	if err != nil {
+		panic(err)
+	}
+	resp.Body.Close()
+	u, _ := url.Parse(resp.Header.Get("Location"))
+	return u
+}
+
+// exampleLogin logs in on the fake with the code flow and returns a
+// refreshing token source.
+func exampleLogin(ctx context.Context, srv *beproducttest.Server) oauth2.TokenSource {
+	id, err := beproduct.NewIdentity(ctx, beproduct.OAuthConfig{
+		Issuer: srv.Issuer(), ClientID: beproducttest.TestClientID, ClientSecret: beproducttest.TestClientSecret,
+		RedirectURL: beproducttest.TestRedirectURL,
+	})
+	if err != nil {
+		panic(err)
+	}
+	at, _ := id.StartLogin(nil)
+	sess, err := id.FinishLogin(ctx, at, browser(at.URL).Query())
+	if err != nil {
+		panic(err)
+	}
+	return id.TokenSource(sess)
+}
+
+// A server app logs its user in with the authorization code flow (PKCE,
+// state and nonce), then calls the API with a token source that refreshes
+// itself and keeps the rotated refresh tokens.
+func ExampleIdentity_FinishLogin() {
+	ctx := context.Background()
+	srv := beproducttest.NewServer()
+	defer srv.Close()
+
+	id, err := beproduct.NewIdentity(ctx, beproduct.OAuthConfig{
+		Issuer:       srv.Issuer(), // omit for https://id.winks.io/ids
+		ClientID:     beproducttest.TestClientID,
+		ClientSecret: beproducttest.TestClientSecret,
+		RedirectURL:  beproducttest.TestRedirectURL,
+	})
+	if err != nil {
+		panic(err)
+	}
+	attempt, _ := id.StartLogin(nil) // keep attempt in the user's session
+	// … redirect the user to attempt.URL; BeProduct redirects back:
+	callback := browser(attempt.URL)
+	sess, err := id.FinishLogin(ctx, attempt, callback.Query())
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("subject:", sess.IDToken.Subject)
+
+	c, err := beproduct.New(ctx, beproduct.WithCompany(beproducttest.TestCompany),
+		beproduct.WithBaseURL(srv.APIRoot()), beproduct.WithTokenSource(id.TokenSource(sess)))
+	if err != nil {
+		panic(err)
+	}
+	folders, err := c.ListStyleFoldersWithResponse(ctx)
+	if err != nil {
+		panic(err)
+	}
+	for _, f := range *folders.JSON200 {
+		fmt.Println("folder:", f.Name)
+	}
+	// Output:
+	// subject: 248289761001
+	// folder: Spring 2026
+	// folder: Fall 2026
+}
+
+// Headers pages through a filtered header list; the page size is capped at
+// BeProduct's 200 records per read.
+func ExampleClient_Headers() {
+	ctx := context.Background()
+	srv := beproducttest.NewServer()
+	defer srv.Close()
+	c, _ := beproduct.New(ctx, beproduct.WithCompany(beproducttest.TestCompany),
+		beproduct.WithBaseURL(srv.APIRoot()), beproduct.WithTokenSource(exampleLogin(ctx, srv)))
+
+	filters := beproduct.Where(beproduct.FieldModifiedAt).Gte(time.Date(2026, 1, 7, 0, 0, 0, 0, time.UTC)).
+		And("price").Lte(40)
+	for h, err := range c.Headers(ctx, beproduct.Style, beproduct.ListOptions{Filters: filters, PageSize: 50}) {
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(*h.HeaderNumber, *h.HeaderName)
+	}
+	_, err := c.ListHeaders(ctx, beproduct.Style, beproduct.ListOptions{PageSize: 500}, 0)
+	fmt.Println(errors.Is(err, beproduct.ErrPageSize))
+	// Output:
+	// S1003 Silk Scarf 3
+	// S1004 Wool Coat 4
+	// true
+}
+
+// Where builds the filters of a header list; they are ANDed.
+func ExampleWhere() {
+	f := beproduct.Where(beproduct.FieldModifiedAt).Gte(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)).
+		And(beproduct.FieldHeaderNumber).In("S1001", "S1002")
+	b, _ := json.Marshal(f)
+	fmt.Println(string(b))
+	// Output:
+	// [{"field":"ModifiedAt","operator":"Gte","value":"2026-01-01T00:00:00Z"},{"field":"header_number","operator":"In","value":["S1001","S1002"]}]
+}
+
+// UpdatePageGrid splits a large write into requests of at most 100 records
+// and reports which records failed.
+func ExampleClient_UpdatePageGrid() {
+	ctx := context.Background()
+	srv := beproducttest.NewServer()
+	defer srv.Close()
+	c, _ := beproduct.New(ctx, beproduct.WithCompany(beproducttest.TestCompany),
+		beproduct.WithBaseURL(srv.APIRoot()), beproduct.WithTokenSource(exampleLogin(ctx, srv)))
+
+	rows := make([]beproductapi.GridRow, 230)
+	for i := range rows {
+		rows[i] = beproductapi.GridRow{Fields: &[]beproductapi.FieldUpdate{{Id: "component", Value: fmt.Sprint("Part ", i)}}}
+	}
+	missing := "no-such-row"
+	rows[120].Id = &missing
+	res, err := c.UpdatePageGrid(ctx, beproduct.Style, srv.HeaderIDs("Style")[0], beproducttest.PageBOM, rows)
+	fmt.Println("requests:", res.Requests, "written:", res.Succeeded)
+	for _, f := range res.Failed {
+		fmt.Println("failed:", f.Index, f.ID, errors.Is(f.Err, beproduct.ErrRecordFailed))
+	}
+	fmt.Println(err != nil)
+	// Output:
+	// requests: 3 written: 229
+	// failed: 120 no-such-row true
+	// true
+}
+
+// RateLimit reads the X-RateLimit-* headers of the latest answer; a spent
+// quota comes back as an *Error matching ErrTooManyRequests.
+func ExampleClient_RateLimit() {
+	ctx := context.Background()
+	srv := beproducttest.NewServer(beproducttest.WithRateLimits(0, 0, 2))
+	defer srv.Close()
+	c, _ := beproduct.New(ctx, beproduct.WithCompany(beproducttest.TestCompany),
+		beproduct.WithBaseURL(srv.APIRoot()), beproduct.WithTokenSource(exampleLogin(ctx, srv)))
+
+	for range 3 {
+		_, err := c.ListUsersWithResponse(ctx)
+		rl, _ := c.RateLimit()
+		var be *beproduct.Error
+		if errors.As(err, &be) {
+			fmt.Println("error:", be.StatusCode, be.Window, errors.Is(err, beproduct.ErrTooManyRequests))
+			continue
+		}
+		fmt.Printf("ok: %d of %d left\n", rl.Remaining, rl.Limit)
+	}
+	// Output:
+	// ok: 1 of 2 left
+	// ok: 0 of 2 left
+	// error: 429 per_day true
+}
+
+// New refuses to start without the company slug.
+func ExampleWithCompany() {
+	_, err := beproduct.New(context.Background())
+	fmt.Println(errors.Is(err, beproduct.ErrNoCompany))
+	c, _ := beproduct.New(context.Background(), beproduct.WithCompany("acme"))
+	fmt.Println(c.ServerURL())
+	// Output:
+	// true
+	// https://developers.beproduct.com/api/acme
+}
