@@ -35,3 +35,21 @@ func TestWriteJSONAs(t *testing.T) {
 		t.Fatalf("unencodable value: %d", w.Code)
 	}
 }
+
+func TestOriginIsHTTPSUnderAProductionHost(t *testing.T) {
+	cases := map[string]string{
+		"127.0.0.1:8080":         "http://127.0.0.1:8080",
+		"localhost:1":            "http://localhost:1",
+		"[::1]:9":                "http://[::1]:9",
+		"api.bqecore.com":        "https://api.bqecore.com",
+		"id.winks.io:443":        "https://id.winks.io:443",
+		"my.bidcore.iponweb.com": "https://my.bidcore.iponweb.com",
+	}
+	for host, want := range cases {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Host = host
+		if got := Origin(r); got != want {
+			t.Errorf("Origin(Host %q) = %q, want %q", host, got, want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -738,14 +739,30 @@ func (o *OAuth) Mount(mux *http.ServeMux) {
 }
 
 // Origin returns scheme://host of the request as the client addressed it (https when the
-// connection is TLS or X-Forwarded-Proto says so). Vendor fakes use it to build absolute URLs
+// connection is TLS, X-Forwarded-Proto says so, or the host is not a loopback name). Vendor fakes use it to build absolute URLs
 // such as BQE's token "endpoint".
 func Origin(r *http.Request) string {
 	scheme := "http"
-	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
+	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") || !loopbackHost(r.Host) {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host
+}
+
+// loopbackHost reports whether a Host header names this machine. A fake
+// reached under any other name (a production host routed to it by the replay
+// harness) answers with https URLs, as the real service would.
+func loopbackHost(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	if host == "" || strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Issuer returns the issuer URL for a request: OAuthConfig.Issuer, or Origin(r)+OAuthConfig.IssuerPath.
