@@ -60,7 +60,7 @@ func demoBouquet(ctx context.Context, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "bouquet: %d project(s): %s\n", len(*list.JSON200), *(*list.JSON200)[0].Name)
 
-	polls := fake.Served("getAnalysisJob")
+	polls := fake.Served("getAnalysisJobResults")
 	job, err := c.RunAnalysisJob(ctx, pid, bouquetapi.ProjectAnalysisJob{
 		Domains:    &[]bouquetapi.DomainPK{*d.JSON200.Id},
 		Dimensions: &[]bouquetapi.DimensionPK{*dim.JSON200.Id},
@@ -69,7 +69,7 @@ func demoBouquet(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("analysis job: %w", err)
 	}
-	fmt.Fprintf(w, "bouquet: analysis job %s %s after %d polls\n", job.Id.AnalysisJobId, *job.Status, fake.Served("getAnalysisJob")-polls)
+	fmt.Fprintf(w, "bouquet: analysis job %s %s after %d polls\n", job.Id.AnalysisJobId, *job.Status, fake.Served("getAnalysisJobResults")-polls)
 	rows := 0
 	for row, err := range c.AnalysisJobRows(ctx, pid, job.Id.AnalysisJobId, 2) {
 		if err != nil {

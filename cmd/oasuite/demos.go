@@ -6,6 +6,7 @@ func demos() []demo {
 	return []demo{
 		{"bidcore", demoBidCore},
 		{"bqecore", demoBQECore},
+		{"bouquet", demoBouquet},
 		{"beproduct", demoBeProduct},
 		{"procurios", demoProcurios},
 	}

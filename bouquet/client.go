@@ -1,0 +1,172 @@
+package bouquet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/oasuite/sdk/gen/bouquetapi"
+	"github.com/oasuite/sdk/internal/pipeline"
+)
+
+// DefaultHost and DefaultVersion are the parts of [DefaultBaseURL], the
+// spec's server variables host and version.
+const (
+	DefaultHost    = "demo.openbouquet.io"
+	DefaultVersion = "release/v4.2"
+)
+
+// DefaultBaseURL is the demo server of the getting-started page with the
+// 4.2 API path. Resources are under DefaultBaseURL + "/rs/…".
+const DefaultBaseURL = "https://" + DefaultHost + "/" + DefaultVersion
+
+// TokenQueryParam is the query parameter that carries the token when
+// [WithTokenInQuery] is set (Bouquet's ServiceUtils.getToken reads it).
+const TokenQueryParam = "access_token"
+
+// ServerURL builds a base URL from the spec's server variables: the Bouquet
+// host and the API version path (e.g. "release/v4.2").
+func ServerURL(host, version string) string {
+	return "https://" + host + "/" + strings.Trim(version, "/")
+}
+
+// Client is a Bouquet API client: the generated typed methods plus the
+// helpers of this package. It is safe for concurrent use.
+type Client struct {
+	*bouquetapi.ClientWithResponses
+
+	baseURL      string
+	hc           *http.Client
+	pollInterval time.Duration
+	sleep        func(ctx context.Context, d time.Duration) error
+}
+
+// Option configures [New].
+type Option func(*options)
+
+type options struct {
+	ts           oauth2.TokenSource
+	hc           *http.Client
+	baseURL      string
+	retry        pipeline.Retry
+	userAgent    string
+	logger       *slog.Logger
+	tokenInQuery bool
+	pollInterval time.Duration
+}
+
+// WithTokenSource sets where access tokens come from, typically
+// [OAuthConfig.PasswordLogin] or [OAuthConfig.CodeLogin]. Without one,
+// requests carry no credentials.
+func WithTokenSource(ts oauth2.TokenSource) Option { return func(o *options) { o.ts = ts } }
+
+// WithHTTPClient sends requests through c's Transport (it becomes the base of
+// the request pipeline; c's other settings are not used).
+func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.hc = c } }
+
+// WithBaseURL replaces [DefaultBaseURL], e.g. "https://bouquet.example.com/release/v4.2"
+// or a fake's URL. Paths such as /rs/projects are appended to it.
+func WithBaseURL(u string) Option { return func(o *options) { o.baseURL = u } }
+
+// WithServer sets the base URL from the spec's server variables: the
+// Bouquet host and the API version path (see [ServerURL]).
+func WithServer(host, version string) Option {
+	return func(o *options) { o.baseURL = ServerURL(host, version) }
+}
+
+// WithRetry bounds retries of 429, 502–504 and connection resets: attempts
+// counts every try (1 disables retries), maxWait caps each wait.
+func WithRetry(attempts int, maxWait time.Duration) Option {
+	return func(o *options) { o.retry.MaxAttempts, o.retry.MaxWait = attempts, maxWait }
+}
+
+// WithUserAgent sets the User-Agent of every request.
+func WithUserAgent(ua string) Option { return func(o *options) { o.userAgent = ua } }
+
+// WithLogger logs one record per HTTP attempt (method, redacted URL, status).
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// WithTokenInQuery sends the token as the access_token query parameter, as
+// Bouquet's getting-started page shows, instead of "Authorization: Bearer".
+// The header is the safer default: a token in a URL lands in proxy and
+// server logs. This client never prints it: URLs in errors and log lines
+// carry access_token=REDACTED.
+func WithTokenInQuery() Option { return func(o *options) { o.tokenInQuery = true } }
+
+// WithPollInterval sets how long the job helpers wait between polls when
+// Bouquet gives no Retry-After (default 1s).
+func WithPollInterval(d time.Duration) Option { return func(o *options) { o.pollInterval = d } }
+
+// New returns a Client. ctx is not kept; it is there for symmetry with the
+// other oasuite packages and future discovery calls.
+func New(ctx context.Context, opts ...Option) (*Client, error) {
+	_ = ctx
+	o := options{baseURL: DefaultBaseURL, pollInterval: time.Second}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if _, err := url.Parse(o.baseURL); err != nil || o.baseURL == "" {
+		return nil, fmt.Errorf("bouquet: bad base URL: %w", errors.Join(err, errors.New("empty or unparsable")))
+	}
+	cfg := pipeline.Config{
+		Tokens:    o.ts,
+		UserAgent: o.userAgent,
+		Retry:     o.retry,
+		Logger:    o.logger,
+	}
+	if o.hc != nil {
+		cfg.Base = o.hc.Transport
+	}
+	if o.tokenInQuery {
+		cfg.TokenQueryParam = TokenQueryParam
+	}
+	hc := pipeline.NewClient(cfg)
+	api, err := bouquetapi.NewClientWithResponses(strings.TrimRight(o.baseURL, "/"),
+		bouquetapi.WithHTTPClient(newDoer(hc)))
+	if err != nil {
+		return nil, fmt.Errorf("bouquet: %w", err)
+	}
+	return &Client{
+		ClientWithResponses: api,
+		baseURL:             strings.TrimRight(o.baseURL, "/"),
+		hc:                  hc,
+		pollInterval:        o.pollInterval,
+		sleep:               sleepCtx,
+	}, nil
+}
+
+// BaseURL returns the server URL the client talks to.
+func (c *Client) BaseURL() string { return c.baseURL }
+
+// Logout invalidates every token of the current user (GET /rs/logout).
+func (c *Client) Logout(ctx context.Context) error {
+	_, err := c.LogoutWithResponse(ctx)
+	return err
+}
+
+// newDoer chains Bouquet's ComputingInProgress check behind the pipeline's
+// error-mapping doer.
+func newDoer(hc *http.Client) bouquetapi.HttpRequestDoer {
+	return &doer{inner: &pipeline.Doer{Client: hc, MapError: mapError}}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

@@ -1,0 +1,82 @@
+package bouquet_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/oasuite/sdk/bouquet"
+	"github.com/oasuite/sdk/bouquet/bouquettest"
+	"github.com/oasuite/sdk/internal/fakekit"
+	"github.com/oasuite/sdk/specs"
+)
+
+// coverage is shared by every fake of this test binary: TestMain fails when
+// a spec operation was never served.
+var coverage = fakekit.NewOpCoverage()
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if code == 0 && !testing.Short() && runAll() {
+		spec, err := specs.Load("bouquet")
+		if err != nil {
+			fmt.Println(err)
+			os.Exit(1)
+		}
+		if missing := coverage.Missing(spec); len(missing) > 0 {
+			fmt.Printf("spec operations never served by a test (%d):\n", len(missing))
+			for _, op := range missing {
+				fmt.Println("  " + op)
+			}
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+// runAll reports whether the whole package ran (no -run filter), the only
+// case where the coverage check is meaningful.
+func runAll() bool {
+	for _, a := range os.Args[1:] {
+		if strings.HasPrefix(a, "-test.run") || strings.HasPrefix(a, "--test.run") {
+			return false
+		}
+	}
+	return true
+}
+
+// newFake starts a fake sharing the package coverage.
+func newFake(t testing.TB, opts ...bouquettest.Option) *bouquettest.Server {
+	t.Helper()
+	f := bouquettest.NewServer(append([]bouquettest.Option{bouquettest.WithCoverage(coverage), bouquettest.WithRetryAfter(0)}, opts...)...)
+	t.Cleanup(f.Close)
+	return f
+}
+
+// oauthCfg is the seeded client of a fake.
+func oauthCfg(f *bouquettest.Server) bouquet.OAuthConfig {
+	return bouquet.OAuthConfig{
+		BaseURL: f.URL(), CustomerID: bouquettest.TestCustomerID,
+		ClientID: bouquettest.TestClientID, ClientSecret: bouquettest.TestClientSecret,
+		RedirectURI: bouquettest.TestRedirectURI,
+	}
+}
+
+// newClient logs in with the password flow and returns a client of the fake.
+func newClient(t testing.TB, f *bouquettest.Server, opts ...bouquet.Option) *bouquet.Client {
+	t.Helper()
+	ts := oauthCfg(f).PasswordLogin(bouquettest.TestLogin, bouquettest.TestPassword)
+	c, err := bouquet.New(context.Background(), append([]bouquet.Option{
+		bouquet.WithBaseURL(f.URL()), bouquet.WithTokenSource(ts),
+		bouquet.WithRetry(3, 10*time.Millisecond), bouquet.WithPollInterval(time.Millisecond),
+	}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func ptr[T any](v T) *T { return &v }
