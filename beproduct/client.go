@@ -15,6 +15,7 @@ import (
 
 	"github.com/oasuite/sdk/gen/beproductapi"
 	"github.com/oasuite/sdk/internal/pipeline"
+	"github.com/oasuite/sdk/ratelimit"
 )
 
 // DefaultAPIRoot is the root of the BeProduct REST API; the company slug is
@@ -52,6 +53,7 @@ type options struct {
 	maxWait   time.Duration
 	userAgent string
 	logger    *slog.Logger
+	limiter   ratelimit.Limiter
 }
 
 // WithCompany sets the company (tenant) slug: the part of your BeProduct web
@@ -108,6 +110,9 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 		Observe:   c.observe,
 		Logger:    o.logger,
 		Retry:     pipeline.Retry{MaxAttempts: o.attempts, MaxWait: o.maxWait},
+	}
+	if o.limiter != nil {
+		cfg.Limit = o.limiter.Allow
 	}
 	if o.hc != nil {
 		cfg.Base = o.hc.Transport
