@@ -1,6 +1,15 @@
 // Command oasuite is the suite's command-line tool.
 //
-//	oasuite demo [vendor ...]   exercise every vendor client against its built-in fake
+//	oasuite login <vendor>                log in with the vendor's grant; the token is saved
+//	oasuite token <vendor>                print a valid access token, renewed as needed
+//	oasuite call <vendor> METHOD PATH     an authenticated request through the vendor's client
+//	oasuite sandbox [vendor ...]          the vendors' fakes on loopback, until interrupted
+//	oasuite demo [vendor ...]             exercise every vendor client against its built-in fake
+//
+// Tokens are kept with auth.FileStore in <config dir>/tokens (one file per
+// vendor and account) and the non-secret settings of each login beside them
+// in <config dir>/accounts; secrets come from the environment or the terminal
+// and are never saved or printed. See docs/cli.md.
 //
 // `oasuite demo` is the README's main job: it starts each vendor's fake on
 // loopback, logs in with that vendor's grant and calls typed methods through
@@ -15,11 +24,14 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"syscall"
 	"time"
+
+	"golang.org/x/term"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
@@ -28,28 +40,70 @@ func main() {
 const usage = `oasuite — typed clients for BidCore, BQE CORE, Bouquet, BeProduct and Procurios
 
 Usage:
-  oasuite demo [vendor ...]   exercise the clients against the built-in fakes
-  oasuite help                this text
+  oasuite login <vendor> [flags]              log in and save the token
+  oasuite token <vendor> [flags]              print a valid access token (renewed as needed)
+  oasuite call <vendor> METHOD PATH [flags]   send an authenticated request, print the answer
+  oasuite sandbox [vendor ...]                run the vendors' fakes on loopback
+  oasuite demo [vendor ...]                   exercise the clients against the built-in fakes
+  oasuite help                                this text
 
-Vendors: %s
+Run 'oasuite <command> --help' (or 'oasuite <command> <vendor> --help') for details.
+Configuration: flags, or the environment: OASUITE_CONFIG_DIR, OASUITE_ACCOUNT and
+<VENDOR>_<SETTING> (e.g. PROCURIOS_HOST, PROCURIOS_CLIENT_SECRET).
+
+Vendors (login, token, call, sandbox): %s
+Vendors (demo): %s
 `
 
 // run is main without the process: it returns the exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	a := &app{stdin: os.Stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv, prompt: terminalPrompt(os.Stdin, stderr)}
+	return a.run(ctx, args)
+}
+
+func (a *app) usage(w io.Writer) {
+	fmt.Fprintf(w, usage, strings.Join(vendorNames(), ", "), strings.Join(demoNames(), ", "))
+}
+
+// run dispatches a command line.
+func (a *app) run(ctx context.Context, args []string) int {
 	if len(args) == 0 {
-		fmt.Fprintf(stderr, usage, strings.Join(demoNames(), ", "))
+		a.usage(a.stderr)
 		return 2
 	}
 	switch args[0] {
 	case "help", "-h", "--help":
-		fmt.Fprintf(stdout, usage, strings.Join(demoNames(), ", "))
+		a.usage(a.stdout)
 		return 0
 	case "demo":
-		return runDemo(ctx, args[1:], stdout, stderr)
+		return runDemo(ctx, args[1:], a.stdout, a.stderr)
+	case "login":
+		return a.login(ctx, args[1:])
+	case "token":
+		return a.token(ctx, args[1:])
+	case "call":
+		return a.call(ctx, args[1:])
+	case "sandbox":
+		return a.sandbox(ctx, args[1:])
 	default:
-		fmt.Fprintf(stderr, "oasuite: unknown command %q\n", args[0])
-		fmt.Fprintf(stderr, usage, strings.Join(demoNames(), ", "))
+		fmt.Fprintf(a.stderr, "oasuite: unknown command %q\n", args[0])
+		a.usage(a.stderr)
 		return 2
+	}
+}
+
+// terminalPrompt reads secrets from in without echo when it is a terminal;
+// it returns nil otherwise (secrets then come from the environment only).
+func terminalPrompt(in *os.File, w io.Writer) func(label string) (string, error) {
+	fd := int(in.Fd())
+	if !term.IsTerminal(fd) {
+		return nil
+	}
+	return func(label string) (string, error) {
+		fmt.Fprintf(w, "%s: ", label)
+		b, err := term.ReadPassword(fd)
+		fmt.Fprintln(w)
+		return string(b), err
 	}
 }
 
