@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -108,4 +109,36 @@ func PeekBody(resp *http.Response, n int64) ([]byte, error) {
 		io.Closer
 	}{io.MultiReader(bytes.NewReader(b), resp.Body), resp.Body}
 	return b, err
+}
+
+// ForeignHostError is returned by [Doer.DoAt] for a URL that leaves the
+// API's scheme and host: the token is never sent anywhere else.
+type ForeignHostError struct {
+	URL string // redacted
+}
+
+func (e *ForeignHostError) Error() string {
+	return "oasuite: " + e.URL + " is not on the API's host; not sent"
+}
+
+// DoAt sends a request the generated methods do not cover through the same
+// pipeline. A relative URL ("activity?page=0,10") is resolved against base
+// (whose path is taken as a directory); an absolute one must keep base's
+// scheme and host, or a *ForeignHostError is returned and nothing is sent.
+func (d *Doer) DoAt(base *url.URL, req *http.Request) (*http.Response, error) {
+	b := *base
+	if !strings.HasSuffix(b.Path, "/") {
+		b.Path += "/"
+		if b.RawPath != "" {
+			b.RawPath += "/"
+		}
+	}
+	u := b.ResolveReference(req.URL)
+	if u.Scheme != base.Scheme || !strings.EqualFold(u.Host, base.Host) {
+		return nil, &ForeignHostError{URL: RedactURL(u, d.RedactParams...)}
+	}
+	r := req.Clone(req.Context())
+	r.URL = u
+	r.Host = ""
+	return d.Do(r)
 }

@@ -538,3 +538,33 @@ func TestLimitIsAskedBeforeEveryAttemptAndFailsFast(t *testing.T) {
 		t.Fatalf("err %v, limiter asked %d times, server saw %d; want the limiter's error before the retry was sent", err, asked, n.Load())
 	}
 }
+
+func TestDoAtResolvesRelativeAndRefusesOtherHosts(t *testing.T) {
+	var got string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.URL.RequestURI()
+	}))
+	defer srv.Close()
+	d := &Doer{Client: NewClient(Config{})}
+	base := mustParse(t, srv.URL+"/api/acme")
+	for _, c := range []struct{ in, want string }{
+		{"activity?page=0,10", "/api/acme/activity?page=0,10"},
+		{srv.URL + "/api/acme/x", "/api/acme/x"},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, c.in, nil)
+		resp, err := d.DoAt(base, req)
+		if err != nil {
+			t.Fatalf("%s: %v", c.in, err)
+		}
+		resp.Body.Close()
+		if got != c.want {
+			t.Fatalf("%s reached %q, want %q", c.in, got, c.want)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodGet, "https://evil.example/steal?access_token=abc", nil)
+	_, err := d.DoAt(base, req)
+	var fh *ForeignHostError
+	if !errors.As(err, &fh) || strings.Contains(err.Error(), "abc") {
+		t.Fatalf("err = %v, want a redacted *ForeignHostError", err)
+	}
+}
