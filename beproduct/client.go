@@ -36,6 +36,7 @@ type Client struct {
 	company string
 	server  string
 	hc      *http.Client
+	doer    *pipeline.Doer
 
 	mu sync.Mutex
 	rl RateLimit
@@ -125,14 +126,30 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 		c.hc.Jar = o.hc.Jar
 		c.hc.Timeout = o.hc.Timeout
 	}
-	gen, err := beproductapi.NewClientWithResponses(c.server,
-		beproductapi.WithHTTPClient(&pipeline.Doer{Client: c.hc, MapError: mapError}))
+	c.doer = &pipeline.Doer{Client: c.hc, MapError: mapError}
+	gen, err := beproductapi.NewClientWithResponses(c.server, beproductapi.WithHTTPClient(c.doer))
 	if err != nil {
 		return nil, fmt.Errorf("beproduct: %w", err)
 	}
 	c.ClientWithResponses = gen
 	return c, nil
 }
+
+// Do sends a request the generated methods do not cover through the client's
+// pipeline: token, retries, rate-limit reading and error mapping apply, so a
+// non-2xx answer is returned as an [*Error]. A relative URL is resolved
+// against [Client.ServerURL] ("Style/Folders"); an absolute one must stay on
+// its host.
+func (c *Client) Do(req *http.Request) (*http.Response, error) {
+	base, err := url.Parse(c.server)
+	if err != nil {
+		return nil, fmt.Errorf("beproduct: %w", err)
+	}
+	return c.doer.DoAt(base, req)
+}
+
+// BaseURL returns the base URL of every call (the same as [Client.ServerURL]).
+func (c *Client) BaseURL() string { return c.server }
 
 // Company returns the company slug the client talks to.
 func (c *Client) Company() string { return c.company }
