@@ -56,6 +56,7 @@ type Client struct {
 	tokens     oauth2.TokenSource
 	baseURL    string // fixed by WithBaseURL; "" means "from the token"
 	pageSize   int
+	doer       *doer
 }
 
 // Option configures New.
@@ -155,6 +156,7 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 		c.baseURL = base
 	}
 	d := &doer{c: c, inner: &pipeline.Doer{Client: hc, MapError: mapError}}
+	c.doer = d
 	api, err := bqecoreapi.NewClientWithResponses(DefaultBaseURL, bqecoreapi.WithHTTPClient(d),
 		bqecoreapi.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
 			r.Header.Set("Accept", "application/json")
@@ -182,6 +184,23 @@ func (c *Client) BaseURL(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("bqecore: token for the base URL: %w", err)
 	}
 	return EndpointOf(tok)
+}
+
+// Do sends a request the generated methods do not cover through the client's
+// pipeline: token, retries, X-UTC-OFFSET, the "Not authenticated" handling and
+// error mapping apply, so a failure is returned as an [*Error]. A relative URL
+// is resolved against [Client.BaseURL] ("activity?page=0,10"); an absolute one
+// must stay on its host.
+func (c *Client) Do(req *http.Request) (*http.Response, error) {
+	base, err := c.BaseURL(req.Context())
+	if err != nil {
+		return nil, err
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		return nil, fmt.Errorf("bqecore: base URL: %w", err)
+	}
+	return c.doer.checked(req)(c.doer.inner.DoAt(u, req))
 }
 
 // EndpointOf returns the API base URL carried by a BQE token (its "endpoint"
@@ -242,12 +261,25 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 			req.Host = ""
 		}
 	}
-	resp, err := d.inner.Do(req)
-	if err != nil {
-		return nil, err
+	return d.checked(req)(d.inner.Do(req))
+}
+
+// checked turns a 200 "Not authenticated" answer to req into an *Error.
+func (d *doer) checked(req *http.Request) func(*http.Response, error) (*http.Response, error) {
+	return func(resp *http.Response, err error) (*http.Response, error) {
+		if err != nil {
+			return nil, err
+		}
+		return d.notAuthenticated(req, resp)
 	}
+}
+
+func (d *doer) notAuthenticated(req *http.Request, resp *http.Response) (*http.Response, error) {
 	if resp.StatusCode == http.StatusOK && isNotAuthenticated(resp) {
 		resp.Body.Close()
+		if resp.Request != nil {
+			req = resp.Request // the URL as sent, resolved
+		}
 		return nil, &Error{
 			StatusCode:       resp.StatusCode,
 			Method:           req.Method,
