@@ -215,16 +215,5 @@ func pipelineDefaultBase() http.RoundTripper { return pipeline.DefaultBase() }
 // is returned as an [*Error]. A relative URL is resolved against the base URL
 // ("campaigns/?advertiser=3"), and an absolute one must stay on the base URL's host.
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
-	base := *c.base
-	if !strings.HasSuffix(base.Path, "/") {
-		base.Path += "/"
-	}
-	u := base.ResolveReference(req.URL)
-	if u.Scheme != c.base.Scheme || u.Host != c.base.Host {
-		return nil, fmt.Errorf("bidcore: %s://%s is not the API's host; not sent", u.Scheme, u.Host)
-	}
-	r := req.Clone(req.Context())
-	r.URL = u
-	r.Host = ""
-	return c.doer.Do(r)
+	return c.doer.DoAt(c.base, req)
 }

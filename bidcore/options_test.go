@@ -42,7 +42,7 @@ func TestUserAgentLoggerAndDo(t *testing.T) {
 		t.Fatalf("log: %s", logs.String())
 	}
 	req, _ = http.NewRequestWithContext(context.Background(), "GET", "https://elsewhere.example/api/v2/ssps/", nil)
-	if _, err := c.Do(req); err == nil || !strings.Contains(err.Error(), "not the API's host") {
+	if _, err := c.Do(req); err == nil || !strings.Contains(err.Error(), "not on the API's host") {
 		t.Fatalf("Do to another host: %v", err)
 	}
 }
