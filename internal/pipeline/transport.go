@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -102,6 +103,8 @@ type transport struct {
 	retry     Retry
 	ctxTokens contextTokenSource
 	refresher refresher
+	// lastBearer caches the Authorization value of the latest token.
+	lastBearer atomic.Pointer[bearerValue]
 }
 
 // RoundTrip sends req through the chain. It never turns a response into an
@@ -120,10 +123,13 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if err != nil {
 			return nil, err
 		}
-		start := time.Now()
+		var start time.Time
+		if t.cfg.Logger != nil { // the clock is read only for the log record
+			start = time.Now()
+		}
 		resp, err := t.send(r, replayable, &refreshed)
 		wait, again := t.retryDecision(ctx, resp, err, attempt, replayable, idempotent)
-		t.log(ctx, req, resp, err, attempt, time.Since(start), wait, again)
+		t.log(ctx, req, resp, err, attempt, start, wait, again)
 		if !again {
 			return resp, err
 		}
@@ -227,32 +233,120 @@ func (t *transport) authFailed(resp *http.Response) bool {
 }
 
 // decorate returns a shallow clone of req carrying the token, the user agent
-// and the vendor's headers. The body is shared with req.
+// and the vendor's headers. The body is shared with req; the header map is
+// req's cloned with the token and user agent set in the same pass, so an
+// attempt costs the request, the map and one array of values — the last two
+// in one allocation when the request has few header values.
 func (t *transport) decorate(req *http.Request, tok *oauth2.Token) *http.Request {
-	r := new(http.Request)
-	*r = *req
-	r.Header = req.Header.Clone()
-	if r.Header == nil {
-		r.Header = make(http.Header, 2)
-	}
+	var bearer string
+	var u *url.URL
 	if tok != nil && tok.AccessToken != "" {
 		if p := t.cfg.TokenQueryParam; p != "" {
-			u := *req.URL
-			q := u.Query()
+			c := *req.URL
+			q := c.Query()
 			q.Set(p, tok.AccessToken)
-			u.RawQuery = q.Encode()
-			r.URL = &u
+			c.RawQuery = q.Encode()
+			u = &c
 		} else {
-			r.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+			bearer = t.bearer(tok)
 		}
 	}
-	if t.cfg.UserAgent != "" {
-		r.Header.Set("User-Agent", t.cfg.UserAgent)
+	n := headerValues(req.Header)
+	if bearer != "" {
+		n++
 	}
+	if t.cfg.UserAgent != "" {
+		n++
+	}
+	var r *http.Request
+	var vals []string
+	if n <= smallHeaderValues {
+		c := new(clonedRequest)
+		r, vals = &c.req, c.vals[:n]
+	} else {
+		r, vals = new(http.Request), make([]string, n)
+	}
+	*r = *req
+	if u != nil {
+		r.URL = u
+	}
+	r.Header = cloneHeaderWith(req.Header, vals, bearer, t.cfg.UserAgent)
 	if t.cfg.Decorate != nil {
 		t.cfg.Decorate(r)
 	}
 	return r
+}
+
+// smallHeaderValues is how many header values a clonedRequest carries
+// inline.
+const smallHeaderValues = 4
+
+// clonedRequest is an attempt's request with room for its header values,
+// so that a request with few headers is cloned in one allocation.
+type clonedRequest struct {
+	req  http.Request
+	vals [smallHeaderValues]string
+}
+
+// headerValues counts the values of h.
+func headerValues(h http.Header) int {
+	n := 0
+	for _, vv := range h {
+		n += len(vv)
+	}
+	return n
+}
+
+// bearerValue is an Authorization header value kept for the token it was
+// built from.
+type bearerValue struct {
+	access string
+	header string
+}
+
+// bearer returns "Bearer <access token>", building the string once per
+// token rather than once per request.
+func (t *transport) bearer(tok *oauth2.Token) string {
+	if b := t.lastBearer.Load(); b != nil && b.access == tok.AccessToken {
+		return b.header
+	}
+	b := &bearerValue{access: tok.AccessToken, header: "Bearer " + tok.AccessToken}
+	t.lastBearer.Store(b)
+	return b.header
+}
+
+// cloneHeaderWith is h.Clone() followed by Set("Authorization", bearer) and
+// Set("User-Agent", ua) for the non-empty ones, with every value copied into
+// sv, which holds exactly the values of h plus one for each addition. Like
+// Clone, it keeps nil values; unlike Clone, it never returns nil.
+func cloneHeaderWith(h http.Header, sv []string, bearer, ua string) http.Header {
+	extra := 0
+	if bearer != "" {
+		extra++
+	}
+	if ua != "" {
+		extra++
+	}
+	h2 := make(http.Header, len(h)+extra)
+	for k, vv := range h {
+		if vv == nil {
+			h2[k] = nil
+			continue
+		}
+		n := copy(sv, vv)
+		h2[k] = sv[:n:n]
+		sv = sv[n:]
+	}
+	if bearer != "" {
+		sv[0] = bearer
+		h2["Authorization"] = sv[:1:1]
+		sv = sv[1:]
+	}
+	if ua != "" {
+		sv[0] = ua
+		h2["User-Agent"] = sv[:1:1]
+	}
+	return h2
 }
 
 func (t *transport) checkScheme(u *url.URL) error {
@@ -281,7 +375,9 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-func (t *transport) log(ctx context.Context, req *http.Request, resp *http.Response, err error, attempt int, d, wait time.Duration, again bool) {
+// log writes the attempt's record when a logger is set and enabled; the
+// attempt began at start.
+func (t *transport) log(ctx context.Context, req *http.Request, resp *http.Response, err error, attempt int, start time.Time, wait time.Duration, again bool) {
 	l := t.cfg.Logger
 	if l == nil {
 		return
@@ -293,6 +389,7 @@ func (t *transport) log(ctx context.Context, req *http.Request, resp *http.Respo
 	if !l.Enabled(ctx, level) {
 		return
 	}
+	d := time.Since(start)
 	attrs := make([]slog.Attr, 0, 7)
 	attrs = append(attrs,
 		slog.String("method", req.Method),
