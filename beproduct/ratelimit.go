@@ -35,16 +35,31 @@ func (c *Client) observe(resp *http.Response) {
 	}
 }
 
+// The X-RateLimit-* names in Go's canonical form: looked up directly, they
+// cost no allocation per answer (Header.Get would canonicalise each time).
+const (
+	hdrLimit     = "X-Ratelimit-Limit"
+	hdrRemaining = "X-Ratelimit-Remaining"
+	hdrReset     = "X-Ratelimit-Reset"
+)
+
+func headerValue(h http.Header, canonical string) string {
+	if v := h[canonical]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
 // parseRateLimit reads the X-RateLimit-* headers; ok is false unless Limit
 // and Remaining are both present and numeric.
 func parseRateLimit(h http.Header) (RateLimit, bool) {
-	limit, err1 := strconv.ParseInt(h.Get("X-RateLimit-Limit"), 10, 64)
-	remaining, err2 := strconv.ParseInt(h.Get("X-RateLimit-Remaining"), 10, 64)
+	limit, err1 := strconv.ParseInt(headerValue(h, hdrLimit), 10, 64)
+	remaining, err2 := strconv.ParseInt(headerValue(h, hdrRemaining), 10, 64)
 	if err1 != nil || err2 != nil {
 		return RateLimit{}, false
 	}
 	rl := RateLimit{Limit: limit, Remaining: remaining}
-	if reset, err := strconv.ParseInt(h.Get("X-RateLimit-Reset"), 10, 64); err == nil && reset > 0 {
+	if reset, err := strconv.ParseInt(headerValue(h, hdrReset), 10, 64); err == nil && reset > 0 {
 		rl.Reset = time.Unix(reset, 0).UTC()
 	}
 	return rl, true
