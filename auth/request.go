@@ -13,9 +13,23 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/oauth2"
+
+	"github.com/oasuite/sdk/internal/pipeline"
 )
+
+// ErrInsecureURL matches the error of a token or revocation request to a
+// plain-http URL whose host is not a loopback address: RequestToken and
+// Revoke refuse to send client secrets, passwords, codes and refresh tokens
+// without TLS. Every oasuite vendor client refuses plain-http API URLs with
+// an error matching it too.
+var ErrInsecureURL = pipeline.ErrInsecureURL
+
+// maxExpiresIn caps a token's lifetime at 100 years, so that a huge
+// expires_in cannot overflow time.Duration into an expiry in the past.
+const maxExpiresIn = 100 * 365 * 24 * 3600
 
 // maxTokenBody bounds how much of a token endpoint's answer is read.
 const maxTokenBody = 1 << 20
@@ -119,6 +133,8 @@ var secretParams = [...]string{
 
 // RequestToken posts params to endpoint.TokenURL and returns the token of the
 // answer. It is the one place in the suite that talks to a token endpoint.
+// A TokenURL that is not https, or plain http to a loopback address, is
+// refused before anything is sent ([ErrInsecureURL]).
 //
 // Client authentication follows endpoint.AuthStyle: [oauth2.AuthStyleInHeader]
 // sends HTTP Basic (RFC 6749 section 2.3.1, both parts form-escaped); any
@@ -260,9 +276,16 @@ func tokenFromMap(raw map[string]any, now time.Time) (*oauth2.Token, error) {
 	tok := &oauth2.Token{AccessToken: access}
 	tok.TokenType, _ = raw["token_type"].(string)
 	tok.RefreshToken, _ = raw["refresh_token"].(string)
+	if !utf8.ValidString(access) || !utf8.ValidString(tok.RefreshToken) || !utf8.ValidString(tok.TokenType) {
+		// Such a token could not be persisted faithfully (MarshalToken is JSON).
+		return nil, errors.New("auth: token response holds a token that is not valid UTF-8")
+	}
 	secs, err := expiresIn(raw["expires_in"])
 	if err != nil {
 		return nil, err
+	}
+	if secs > maxExpiresIn {
+		secs = maxExpiresIn // beyond this, the expiry would overflow time.Duration
 	}
 	if secs > 0 {
 		tok.ExpiresIn = secs
@@ -398,6 +421,9 @@ func postForm(ctx context.Context, client *http.Client, rawURL string, form url.
 	if err != nil {
 		return nil, 0, nil, fmt.Errorf("auth: building request: %w", err)
 	}
+	if err := pipeline.CheckURL(req.URL); err != nil {
+		return nil, 0, nil, fmt.Errorf("auth: %w", err) // the client secret never leaves over plain http
+	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
 	for k, vs := range extra {
@@ -406,7 +432,7 @@ func postForm(ctx context.Context, client *http.Client, rawURL string, form url.
 	if basic {
 		req.SetBasicAuth(url.QueryEscape(clientID), url.QueryEscape(clientSecret))
 	}
-	resp, err := httpClient(ctx, client).Do(req)
+	resp, err := secureRedirects(httpClient(ctx, client)).Do(req)
 	if err != nil {
 		return nil, 0, nil, fmt.Errorf("auth: posting to %s: %w", redactedURL(req.URL), stripURLError(err))
 	}
@@ -416,6 +442,27 @@ func postForm(ctx context.Context, client *http.Client, rawURL string, form url.
 		return nil, 0, nil, fmt.Errorf("auth: reading answer of %s: %w", redactedURL(req.URL), err)
 	}
 	return body, resp.StatusCode, resp.Header, nil
+}
+
+// secureRedirects returns a shallow copy of c that also refuses to follow a
+// redirect to a plain-http, non-loopback URL: a 307 or 308 re-sends the form,
+// secrets included. c's own CheckRedirect (or the default limit of 10) still
+// applies.
+func secureRedirects(c *http.Client) *http.Client {
+	cc := *c
+	cc.CheckRedirect = func(r *http.Request, via []*http.Request) error {
+		if err := pipeline.CheckURL(r.URL); err != nil {
+			return err
+		}
+		if c.CheckRedirect != nil {
+			return c.CheckRedirect(r, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &cc
 }
 
 // stripURLError unwraps *url.Error, whose message repeats the full URL

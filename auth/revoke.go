@@ -29,7 +29,8 @@ type RevokeRequest struct {
 // Revoke asks the server to revoke a token (RFC 7009). The form body holds
 // token, token_type_hint and, unless AuthStyle is in-header, the client
 // credentials; BQE CORE answers 415 to a JSON body, so it is always a form.
-// client may be nil (see [RequestToken]). A non-2xx answer is a
+// client may be nil (see [RequestToken]). A plain-http URL to a host that
+// is not loopback is refused ([ErrInsecureURL]). A non-2xx answer is a
 // [*TokenError] without the token in its text.
 func Revoke(ctx context.Context, client *http.Client, r RevokeRequest) error {
 	form := url.Values{"token": {r.Token}}

@@ -26,14 +26,14 @@ type firstPage func(ctx context.Context, reqEditors ...bidcoreapi.RequestEditorF
 
 // all yields every item of a list: the first page from first, then each page its "next" link names.
 // A "next" link on another scheme or host than the client's base URL is refused, so that the token
-// is never sent elsewhere; a link that repeats the current page ends the iteration with an error.
+// is never sent elsewhere; a link to a page already read (a cycle) ends the iteration with an error.
 func all[T any](ctx context.Context, c *Client, first firstPage) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		resp, err := first(ctx)
-		current := ""
+		seen := map[string]bool{} // pages already read: a cycle of next links ends the iteration
 		if resp != nil && resp.Request != nil {
-			current = resp.Request.URL.String()
+			seen[resp.Request.URL.String()] = true
 		}
 		for {
 			if err != nil {
@@ -58,11 +58,11 @@ func all[T any](ctx context.Context, c *Client, first firstPage) iter.Seq2[T, er
 				yield(zero, nerr)
 				return
 			}
-			if next == current {
-				yield(zero, fmt.Errorf("bidcore: list page %s names itself as next", next))
+			if seen[next] {
+				yield(zero, fmt.Errorf("bidcore: next link %s names a page already read (a cycle)", next))
 				return
 			}
-			current = next
+			seen[next] = true
 			resp, err = c.get(ctx, next)
 		}
 	}

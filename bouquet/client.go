@@ -68,7 +68,7 @@ type options struct {
 func WithTokenSource(ts oauth2.TokenSource) Option { return func(o *options) { o.ts = ts } }
 
 // WithHTTPClient sends requests through c's Transport (it becomes the base of
-// the request pipeline; c's other settings are not used).
+// the request pipeline) and keeps c's Timeout; c's other settings are not used.
 func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.hc = c } }
 
 // WithBaseURL replaces [DefaultBaseURL], e.g. "https://bouquet.example.com/release/v4.2"
@@ -128,6 +128,9 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 		cfg.TokenQueryParam = TokenQueryParam
 	}
 	hc := pipeline.NewClient(cfg)
+	if o.hc != nil {
+		hc.Timeout = o.hc.Timeout // a server that never answers must not hang the call
+	}
 	api, err := bouquetapi.NewClientWithResponses(strings.TrimRight(o.baseURL, "/"),
 		bouquetapi.WithHTTPClient(newDoer(hc)))
 	if err != nil {

@@ -29,7 +29,10 @@ func (c *Client) Relations(ctx context.Context, collectionID openapi_types.UUID)
 	return func(yield func(procuriosapi.Relation, error) bool) {
 		var zero procuriosapi.Relation
 		rsp, err := c.GetCollectionWithResponse(ctx, collectionID, nil)
-		seen := map[string]bool{}
+		seen := map[string]bool{} // pages read, by resolved URL: a cycle of links ends the iteration
+		if err == nil && rsp.HTTPResponse != nil && rsp.HTTPResponse.Request != nil {
+			seen[rsp.HTTPResponse.Request.URL.String()] = true
+		}
 		for n := 0; ; n++ {
 			if err != nil {
 				yield(zero, err)
@@ -48,10 +51,10 @@ func (c *Client) Relations(ctx context.Context, collectionID openapi_types.UUID)
 				}
 			}
 			next := nextHref(&page.UnderscoreLinks)
-			if next == "" || seen[next] || n >= maxPages {
+			if next == "" || seen[c.pageKey(next)] || n >= maxPages {
 				return
 			}
-			seen[next] = true
+			seen[c.pageKey(next)] = true
 			var hr *http.Response
 			hr, err = c.follow(ctx, next)
 			if err == nil {
@@ -99,10 +102,10 @@ func (c *Client) MeetingRegistrations(ctx context.Context, params *procuriosapi.
 			}
 			if page.UnderscoreLinks != nil {
 				next := nextHref(page.UnderscoreLinks)
-				if next == "" || seen[next] {
+				if next == "" || seen[c.pageKey(next)] {
 					return
 				}
-				seen[next] = true
+				seen[c.pageKey(next)] = true
 				var hr *http.Response
 				hr, err = c.follow(ctx, next)
 				if err == nil {
@@ -119,6 +122,16 @@ func (c *Client) MeetingRegistrations(ctx context.Context, params *procuriosapi.
 			rsp, err = c.ListMeetingRegistrationsWithResponse(ctx, &p)
 		}
 	}
+}
+
+// pageKey is the absolute URL a next link leads to (as follow resolves it),
+// so that two spellings of one page count as the same page.
+func (c *Client) pageKey(href string) string {
+	ref, err := url.Parse(href)
+	if err != nil {
+		return href
+	}
+	return c.base.ResolveReference(ref).String()
 }
 
 func nextHref(l *procuriosapi.PageLinks) string {

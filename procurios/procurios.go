@@ -207,6 +207,9 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 		Retry:  o.retry,
 		Logger: o.logger,
 	})
+	if o.httpClient != nil {
+		hc.Timeout = o.httpClient.Timeout // a server that never answers must not hang the call
+	}
 	c.doer = &validatingDoer{c: c, next: &pipeline.Doer{Client: hc, MapError: mapError}}
 	gen, err := procuriosapi.NewClientWithResponses(base.String(), procuriosapi.WithHTTPClient(c.doer))
 	if err != nil {
