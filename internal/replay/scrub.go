@@ -500,18 +500,51 @@ func (s Scrubber) Interaction(i cassette.Interaction) cassette.Interaction {
 // ordinary text.
 const minKnownSecret = 8
 
+// secretSpellings returns the ways v may be written in a body or URL besides
+// itself: JSON string escaping as Go writes it by default (HTML-escaped) and
+// without HTML escaping, and URL query and path escaping.
+func secretSpellings(v string) []string {
+	var out []string
+	if b, err := json.Marshal(v); err == nil {
+		out = append(out, string(b[1:len(b)-1]))
+	}
+	var buf bytes.Buffer
+	e := json.NewEncoder(&buf)
+	e.SetEscapeHTML(false)
+	if e.Encode(v) == nil {
+		b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+		if len(b) >= 2 {
+			out = append(out, string(b[1:len(b)-1]))
+		}
+	}
+	out = append(out, url.QueryEscape(v), url.PathEscape(v))
+	return out
+}
+
 // KnownSecrets collects the literal secret values found under secret keys in the interactions
 // (URL and fragment parameters, forms, form and JSON bodies, Location headers) and the
 // credentials of Authorization headers, mapped to their placeholders, for Scrubber.Known.
 // Values shorter than 8 bytes and placeholders are left out.
 func KnownSecrets(s Scrubber, is ...*cassette.Interaction) map[string]string {
 	known := map[string]string{}
-	add := func(key, v string) {
+	put := func(v, ph string) {
 		if len(v) < minKnownSecret || IsPlaceholder(v) {
 			return
 		}
 		if _, ok := known[v]; !ok {
-			known[v] = Placeholder(key)
+			known[v] = ph
+		}
+	}
+	// add remembers v and the spellings a server may echo it in: JSON-escaped
+	// (with and without Go's HTML escaping, \u0026 for '&') and URL-escaped.
+	add := func(key, v string) {
+		if len(v) < minKnownSecret || IsPlaceholder(v) {
+			return
+		}
+		ph := Placeholder(key)
+		put(v, ph)
+		for _, enc := range secretSpellings(v) {
+			put(enc, ph)
 		}
 	}
 	fromQuery := func(raw string) {
@@ -574,6 +607,20 @@ func KnownSecrets(s Scrubber, is ...*cassette.Interaction) map[string]string {
 				if _, cred, ok := strings.Cut(strings.TrimSpace(v), " "); ok {
 					add("authorization", strings.TrimSpace(cred))
 				}
+			}
+		}
+		// Cookie values are session credentials: one echoed in a body is a leak too.
+		for _, v := range i.Request.Headers.Values("Cookie") {
+			for _, part := range strings.Split(v, ";") {
+				if _, val, ok := strings.Cut(strings.TrimSpace(part), "="); ok {
+					add("cookie", strings.Trim(val, `"`))
+				}
+			}
+		}
+		for _, v := range i.Response.Headers.Values("Set-Cookie") {
+			first, _, _ := strings.Cut(v, ";")
+			if _, val, ok := strings.Cut(strings.TrimSpace(first), "="); ok {
+				add("set-cookie", strings.Trim(val, `"`))
 			}
 		}
 	}
