@@ -44,6 +44,7 @@ type Client struct {
 
 	baseURL      string
 	hc           *http.Client
+	doer         bouquetapi.HttpRequestDoer
 	pollInterval time.Duration
 	sleep        func(ctx context.Context, d time.Duration) error
 }
@@ -131,8 +132,8 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 	if o.hc != nil {
 		hc.Timeout = o.hc.Timeout // a server that never answers must not hang the call
 	}
-	api, err := bouquetapi.NewClientWithResponses(strings.TrimRight(o.baseURL, "/"),
-		bouquetapi.WithHTTPClient(newDoer(hc)))
+	d := newDoer(hc)
+	api, err := bouquetapi.NewClientWithResponses(strings.TrimRight(o.baseURL, "/"), bouquetapi.WithHTTPClient(d))
 	if err != nil {
 		return nil, fmt.Errorf("bouquet: %w", err)
 	}
@@ -140,6 +141,7 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 		ClientWithResponses: api,
 		baseURL:             strings.TrimRight(o.baseURL, "/"),
 		hc:                  hc,
+		doer:                d,
 		pollInterval:        o.pollInterval,
 		sleep:               sleepCtx,
 	}, nil
@@ -147,6 +149,23 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 
 // BaseURL returns the server URL the client talks to.
 func (c *Client) BaseURL() string { return c.baseURL }
+
+// Do sends a request the generated methods do not cover through the client's
+// pipeline: token (header or query), retries, ComputingInProgress and error
+// mapping apply, so a failure is returned as an [*Error]. A relative URL is
+// resolved against [Client.BaseURL] ("rs/projects"); an absolute one must stay
+// on its host.
+func (c *Client) Do(req *http.Request) (*http.Response, error) {
+	base, err := url.Parse(c.baseURL)
+	if err != nil {
+		return nil, fmt.Errorf("bouquet: base URL: %w", err)
+	}
+	r, err := pipeline.Resolve(base, req, TokenQueryParam)
+	if err != nil {
+		return nil, err
+	}
+	return c.doer.Do(r)
+}
 
 // Logout invalidates every token of the current user (GET /rs/logout).
 func (c *Client) Logout(ctx context.Context) error {

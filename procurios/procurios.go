@@ -221,3 +221,16 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 
 // BaseURL returns the API base URL the client calls, e.g. https://<host>/l.
 func (c *Client) BaseURL() string { return c.base.String() }
+
+// Do sends a request the generated methods do not cover through the client's
+// pipeline: token, the operation's Accept media type, registration checks,
+// retries and error mapping apply, so a failure is returned as an [*Error].
+// A relative URL is resolved against [Client.BaseURL]
+// ("relation_list_api/collection"); an absolute one must stay on its host.
+func (c *Client) Do(req *http.Request) (*http.Response, error) {
+	r, err := pipeline.Resolve(c.base, req)
+	if err != nil {
+		return nil, err
+	}
+	return c.doer.Do(r)
+}

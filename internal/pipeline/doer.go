@@ -122,10 +122,20 @@ func (e *ForeignHostError) Error() string {
 }
 
 // DoAt sends a request the generated methods do not cover through the same
-// pipeline. A relative URL ("activity?page=0,10") is resolved against base
-// (whose path is taken as a directory); an absolute one must keep base's
-// scheme and host, or a *ForeignHostError is returned and nothing is sent.
+// pipeline: it is [Resolve] followed by Do.
 func (d *Doer) DoAt(base *url.URL, req *http.Request) (*http.Response, error) {
+	r, err := Resolve(base, req, d.RedactParams...)
+	if err != nil {
+		return nil, err
+	}
+	return d.Do(r)
+}
+
+// Resolve returns req aimed under base: a relative URL ("activity?page=0,10")
+// is resolved against base (whose path is taken as a directory); an absolute
+// one must keep base's scheme and host, or a *ForeignHostError is returned, so
+// that a token is never sent to another host. req itself is not changed.
+func Resolve(base *url.URL, req *http.Request, redact ...string) (*http.Request, error) {
 	b := *base
 	if !strings.HasSuffix(b.Path, "/") {
 		b.Path += "/"
@@ -135,10 +145,10 @@ func (d *Doer) DoAt(base *url.URL, req *http.Request) (*http.Response, error) {
 	}
 	u := b.ResolveReference(req.URL)
 	if u.Scheme != base.Scheme || !strings.EqualFold(u.Host, base.Host) {
-		return nil, &ForeignHostError{URL: RedactURL(u, d.RedactParams...)}
+		return nil, &ForeignHostError{URL: RedactURL(u, redact...)}
 	}
 	r := req.Clone(req.Context())
 	r.URL = u
 	r.Host = ""
-	return d.Do(r)
+	return r, nil
 }
