@@ -200,7 +200,14 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bqecore: base URL: %w", err)
 	}
-	return c.doer.checked(req)(c.doer.inner.DoAt(u, req))
+	r, err := pipeline.Resolve(u, req)
+	if err != nil {
+		return nil, err
+	}
+	if r.Header.Get("Accept") == "" {
+		r.Header.Set("Accept", "application/json") // as every generated call sends
+	}
+	return c.doer.checked(r)(c.doer.inner.Do(r))
 }
 
 // EndpointOf returns the API base URL carried by a BQE token (its "endpoint"

@@ -396,11 +396,6 @@ the API base URL. A non-2xx answer prints the vendor's typed error and exits 1.`
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	for _, ed := range api.editors {
-		if err := ed(ctx, req); err != nil {
-			return a.fail("call", s, err)
-		}
-	}
 	for _, h := range o.headers {
 		k, v, _ := strings.Cut(h, ":")
 		req.Header.Add(strings.TrimSpace(k), strings.TrimSpace(v))

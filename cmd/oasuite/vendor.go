@@ -104,12 +104,9 @@ type fake struct {
 type rawAPI struct {
 	// base is the API base URL; a call's path is appended to it.
 	base string
-	// do is the vendor client's request doer: it maps a non-2xx answer to
-	// the vendor's typed error.
+	// do is the vendor client's Do: the whole pipeline, and a non-2xx
+	// answer mapped to the vendor's typed error.
 	do func(req *http.Request) (*http.Response, error)
-	// editors are the generated client's request editors (e.g. BQE's
-	// Accept: application/json), applied to every raw request.
-	editors []func(ctx context.Context, req *http.Request) error
 }
 
 // freeLoopbackRedirect picks a free loopback port for a fake's registered

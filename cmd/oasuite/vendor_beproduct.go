@@ -11,7 +11,6 @@ import (
 	"github.com/oasuite/sdk/auth/endpoints"
 	"github.com/oasuite/sdk/beproduct"
 	"github.com/oasuite/sdk/beproduct/beproducttest"
-	"github.com/oasuite/sdk/gen/beproductapi"
 )
 
 // beproductVendor is BeProduct: authorization code with PKCE and OpenID
@@ -119,13 +118,5 @@ func (beproductVendor) api(ctx context.Context, s *session, ts oauth2.TokenSourc
 	if err != nil {
 		return nil, err
 	}
-	gc, ok := c.ClientInterface.(*beproductapi.Client)
-	if !ok {
-		return nil, fmt.Errorf("beproduct: unexpected generated client %T", c.ClientInterface)
-	}
-	api := &rawAPI{base: c.ServerURL(), do: gc.Client.Do}
-	for _, ed := range gc.RequestEditors {
-		api.editors = append(api.editors, ed)
-	}
-	return api, nil
+	return &rawAPI{base: c.ServerURL(), do: c.Do}, nil
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/oasuite/sdk/auth"
 	"github.com/oasuite/sdk/bouquet"
 	"github.com/oasuite/sdk/bouquet/bouquettest"
-	"github.com/oasuite/sdk/gen/bouquetapi"
 )
 
 // bouquetVendor is Bouquet (OpenBouquet): the OAuth dialog's code flow or
@@ -127,13 +126,5 @@ func (bouquetVendor) api(ctx context.Context, s *session, ts oauth2.TokenSource)
 	if err != nil {
 		return nil, err
 	}
-	gc, ok := c.ClientInterface.(*bouquetapi.Client)
-	if !ok {
-		return nil, fmt.Errorf("bouquet: unexpected generated client %T", c.ClientInterface)
-	}
-	api := &rawAPI{base: c.BaseURL(), do: gc.Client.Do}
-	for _, ed := range gc.RequestEditors {
-		api.editors = append(api.editors, ed)
-	}
-	return api, nil
+	return &rawAPI{base: c.BaseURL(), do: c.Do}, nil
 }

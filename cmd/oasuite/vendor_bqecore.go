@@ -11,7 +11,6 @@ import (
 	"github.com/oasuite/sdk/auth"
 	"github.com/oasuite/sdk/bqecore"
 	"github.com/oasuite/sdk/bqecore/bqecoretest"
-	"github.com/oasuite/sdk/gen/bqecoreapi"
 )
 
 // bqecoreVendor is BQE CORE: authorization code through its IdentityServer
@@ -120,15 +119,9 @@ func (bqecoreVendor) api(ctx context.Context, s *session, ts oauth2.TokenSource)
 	if err != nil {
 		return nil, err
 	}
-	gc, ok := c.ClientInterface.(*bqecoreapi.Client)
-	if !ok {
-		return nil, fmt.Errorf("bqecore: unexpected generated client %T", c.ClientInterface)
+	base, err := c.BaseURL(ctx)
+	if err != nil {
+		return nil, err
 	}
-	// Requests go to the generated client's server (DefaultBaseURL); the
-	// client's doer points them at the token's endpoint.
-	api := &rawAPI{base: gc.Server, do: gc.Client.Do}
-	for _, ed := range gc.RequestEditors {
-		api.editors = append(api.editors, ed)
-	}
-	return api, nil
+	return &rawAPI{base: base, do: c.Do}, nil
 }

@@ -8,7 +8,6 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/oasuite/sdk/auth"
-	"github.com/oasuite/sdk/gen/procuriosapi"
 	"github.com/oasuite/sdk/procurios"
 	"github.com/oasuite/sdk/procurios/procuriostest"
 )
@@ -125,13 +124,5 @@ func (procuriosVendor) api(ctx context.Context, s *session, ts oauth2.TokenSourc
 	if err != nil {
 		return nil, err
 	}
-	gc, ok := c.ClientInterface.(*procuriosapi.Client)
-	if !ok {
-		return nil, fmt.Errorf("procurios: unexpected generated client %T", c.ClientInterface)
-	}
-	api := &rawAPI{base: c.BaseURL(), do: gc.Client.Do}
-	for _, ed := range gc.RequestEditors {
-		api.editors = append(api.editors, ed)
-	}
-	return api, nil
+	return &rawAPI{base: c.BaseURL(), do: c.Do}, nil
 }
