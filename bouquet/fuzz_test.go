@@ -3,12 +3,9 @@ package bouquet_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +13,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/oasuite/sdk/bouquet"
+	"github.com/oasuite/sdk/internal/fuzzkit"
 )
 
 // Fuzz targets for what bouquet parses from the network: APIException error
@@ -30,94 +28,17 @@ const (
 	fuzzBase     = "https://bouquet.example/release/v4.2"
 )
 
-type stubRT func(*http.Request) (*http.Response, error)
+// The helpers every vendor's fuzz targets share live in internal/fuzzkit.
+type stubRT = fuzzkit.StubRT
 
-func (f stubRT) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
-
-func answer(r *http.Request, status int, ctype string, body []byte) *http.Response {
-	h := http.Header{}
-	if ctype != "" {
-		h.Set("Content-Type", ctype)
-	}
-	return &http.Response{StatusCode: status, Status: fmt.Sprintf("%d %s", status, http.StatusText(status)),
-		Header: h, Body: io.NopCloser(bytes.NewReader(body)), Request: r, ContentLength: int64(len(body))}
-}
-
-func stubClient(status int, ctype string, body []byte) *http.Client {
-	return &http.Client{Transport: stubRT(func(r *http.Request) (*http.Response, error) {
-		return answer(r, status, ctype, body), nil
-	})}
-}
-
-func fuzzStatus(s uint16) int { return 400 + int(s)%200 }
-
-// tokenValues returns the token-like values (8 bytes or more) of a token
-// answer, JSON (at any depth) or form.
-func tokenValues(body []byte) []string {
-	var out []string
-	var walk func(v any)
-	walk = func(v any) {
-		switch v := v.(type) {
-		case map[string]any:
-			for k, x := range v {
-				lk := strings.ToLower(k)
-				if s, ok := x.(string); ok && len(s) >= 8 && (strings.Contains(lk, "token") || lk == "tokenid") {
-					out = append(out, s)
-				}
-				walk(x)
-			}
-		case []any:
-			for _, x := range v {
-				walk(x)
-			}
-		}
-	}
-	var m any
-	if json.Unmarshal(body, &m) == nil {
-		walk(m)
-	}
-	if q, err := url.ParseQuery(string(body)); err == nil {
-		for k, vs := range q {
-			if strings.Contains(strings.ToLower(k), "token") {
-				for _, s := range vs {
-					if len(s) >= 8 {
-						out = append(out, s)
-					}
-				}
-			}
-		}
-	}
-	return out
-}
-
-// checkTokenErr fails when a failed login's error holds a credential the
-// request sent or a token value of the answer.
-func checkTokenErr(t *testing.T, err error, body []byte, sent ...string) {
-	t.Helper()
-	msg := err.Error()
-	for _, s := range append(sent, tokenValues(body)...) {
-		if strings.Contains(msg, s) {
-			t.Errorf("a credential is in the error: %q", msg)
-		}
-	}
-}
-
-var tokenSeeds = []struct {
-	s     uint16
-	ctype string
-	body  string
-}{
-	{0, "application/json", `{"access_token":"abcdefgh12345678","token_type":"Bearer","expires_in":3600,"refresh_token":"rrrrrrrr12345678"}`},
-	{0, "application/json", `{"access_token":"abcdefgh12345678","expires_in":"3600","id_token":"x.y.z"}`},
-	{0, "application/x-www-form-urlencoded", `access_token=abcdefgh12345678&expires_in=60`},
-	{0, "application/json", `{"error":"invalid_grant","error_description":"refresh token rrrrrrrr12345678 was used"}`},
-	{1, "application/json", `{"error":"invalid_client","error_description":"secret CS-fuzz-client-secret-01 is wrong"}`},
-	{0, "text/html", `<html>login</html>`},
-	{0, "application/json", `{"access_token":""}`},
-	{0, "application/json", `{"access_token":123,"expires_in":-5}`},
-	{0, "application/json", `null`},
-	{2, "", ``},
-}
+var (
+	answer        = fuzzkit.Answer
+	stubClient    = fuzzkit.StubClient
+	fuzzStatus    = fuzzkit.Status
+	tokenValues   = fuzzkit.TokenValues
+	checkTokenErr = fuzzkit.CheckTokenErr
+	tokenSeeds    = fuzzkit.TokenSeeds()
+)
 
 // FuzzErrorBody: a non-2xx answer becomes a *bouquet.Error with its status and
 // sentinel, with the access_token query parameter redacted from its URL; a 200
@@ -164,7 +85,7 @@ func FuzzErrorBody(f *testing.F) {
 // neither the password nor a token of the answer.
 func FuzzTokenResponse(f *testing.F) {
 	for _, s := range tokenSeeds {
-		f.Add(s.s, s.ctype, []byte(s.body))
+		f.Add(s.Status, s.CType, []byte(s.Body))
 	}
 	f.Add(uint16(0), "application/json", []byte(`{"id":{"tokenId":"tttttttt12345678"},"expirationDateMillis":1900000000000,"refreshToken":"rrrrrrrr12345678","customerId":"c","clientId":"app"}`))
 	f.Add(uint16(0), "application/json", []byte(`{"id":{"tokenId":""},"access_token":"aaaaaaaa12345678","expirationDateMillis":-1}`))
