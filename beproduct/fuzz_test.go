@@ -26,13 +26,9 @@ const (
 )
 
 // The helpers every vendor's fuzz targets share live in internal/fuzzkit.
-type stubRT = fuzzkit.StubRT
-
 var (
-	answer        = fuzzkit.Answer
 	stubClient    = fuzzkit.StubClient
 	fuzzStatus    = fuzzkit.Status
-	tokenValues   = fuzzkit.TokenValues
 	checkTokenErr = fuzzkit.CheckTokenErr
 	tokenSeeds    = fuzzkit.TokenSeeds()
 )

@@ -36,7 +36,6 @@ var (
 	answer        = fuzzkit.Answer
 	stubClient    = fuzzkit.StubClient
 	fuzzStatus    = fuzzkit.Status
-	tokenValues   = fuzzkit.TokenValues
 	checkTokenErr = fuzzkit.CheckTokenErr
 	tokenSeeds    = fuzzkit.TokenSeeds()
 )
