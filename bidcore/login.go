@@ -1,10 +1,7 @@
 package bidcore
 
 import (
-	"context"
-	"encoding/json"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/oasuite/sdk/auth"
@@ -46,10 +43,9 @@ type Login struct {
 	TokenURL string
 	// HTTPClient sends the login requests; nil means a default client (TLS 1.2 or later).
 	HTTPClient *http.Client
-	// Clock, when set, tells the time for token expiry, both when a token's expires_in is turned into
-	// an expiry and when the source decides a token is stale; nil means time.Now. Tests set it to
-	// drive re-login at expiry without waiting. (auth.WithClock alone changes only the second: auth
-	// dates a token's expiry by the wall clock.)
+	// Clock, when set, tells the time for token expiry (it is auth.WithClock: the source dates each
+	// token's expires_in and decides staleness on it); nil means time.Now. Tests set it to drive
+	// re-login at expiry without waiting.
 	Clock func() time.Time
 }
 
@@ -78,46 +74,10 @@ func (l Login) Grant() auth.PasswordGrant {
 // rejects a token (the client forces a refresh after a 401). opts are passed to [auth.NewSource]:
 // auth.WithClock, auth.WithSkew, auth.WithStore.
 func (l Login) Source(opts ...auth.SourceOption) *auth.Source {
-	if l.Clock == nil {
-		return auth.NewSource(l.Grant(), opts...)
+	if l.Clock != nil {
+		opts = append([]auth.SourceOption{auth.WithClock(l.Clock)}, opts...)
 	}
-	return auth.NewSource(clockedFetcher{f: l.Grant(), now: l.Clock},
-		append([]auth.SourceOption{auth.WithClock(l.Clock)}, opts...)...)
-}
-
-// clockedFetcher dates each token's expiry by its own clock: expires_in seconds from now().
-type clockedFetcher struct {
-	f   auth.Fetcher
-	now func() time.Time
-}
-
-func (c clockedFetcher) Fetch(ctx context.Context, current *oauth2.Token) (*oauth2.Token, error) {
-	tok, err := c.f.Fetch(ctx, current)
-	if err != nil || tok == nil {
-		return tok, err
-	}
-	if secs, ok := expiresIn(tok.Extra("expires_in")); ok {
-		tok.Expiry = c.now().Add(time.Duration(secs) * time.Second)
-	}
-	return tok, nil
-}
-
-func expiresIn(v any) (int64, bool) {
-	switch x := v.(type) {
-	case float64:
-		return int64(x), x > 0
-	case int:
-		return int64(x), x > 0
-	case int64:
-		return x, x > 0
-	case json.Number:
-		n, err := x.Int64()
-		return n, err == nil && n > 0
-	case string:
-		n, err := strconv.ParseInt(x, 10, 64)
-		return n, err == nil && n > 0
-	}
-	return 0, false
+	return auth.NewSource(l.Grant(), opts...)
 }
 
 // PasswordLogin returns the token source of l: see [Login.Source]. It is the stand-alone form of
