@@ -27,7 +27,6 @@ package beproducttest
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -169,25 +168,8 @@ func NewServer(opts ...Option) *Server {
 	mux := http.NewServeMux()
 	s.OAuth.Mount(mux)
 	mux.Handle("/api/", s.apiHandler())
-	s.srv = httptest.NewServer(s.Faults.Wrap(productionScheme(mux), s.validator.OperationOf))
+	s.srv = httptest.NewServer(s.Faults.Wrap(mux, s.validator.OperationOf))
 	return s
-}
-
-// productionScheme makes the fake see https when it is reached under a
-// production host name (the replay harness routes id.winks.io and
-// developers.beproduct.com to the fake keeping the Host header), so that the
-// issuer in discovery and ID tokens is https://id.winks.io/ids.
-func productionScheme(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		host := r.Host
-		if h, _, err := net.SplitHostPort(host); err == nil {
-			host = h
-		}
-		if ip := net.ParseIP(host); ip == nil && host != "localhost" && r.TLS == nil && r.Header.Get("X-Forwarded-Proto") == "" {
-			r.Header.Set("X-Forwarded-Proto", "https")
-		}
-		next.ServeHTTP(w, r)
-	})
 }
 
 // URL returns the fake's root URL (http://127.0.0.1:port).

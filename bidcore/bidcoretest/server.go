@@ -433,19 +433,7 @@ func (s *Server) pageURL(r *http.Request, page int) string {
 	q := r.URL.Query()
 	q.Set("page", strconv.Itoa(page))
 	u := url.URL{Path: r.URL.Path, RawQuery: q.Encode()}
-	return s.origin(r) + u.String()
-}
-
-// origin is scheme://host of the request as its client addressed it. A request that reaches the fake
-// under another host name than its listener's (a production host routed here by a recorder) is
-// answered with https links, as the real service only speaks https.
-func (s *Server) origin(r *http.Request) string {
-	if s.srv != nil {
-		if u, err := url.Parse(s.srv.URL); err == nil && u.Host != r.Host {
-			return "https://" + r.Host
-		}
-	}
-	return fakekit.Origin(r)
+	return fakekit.Origin(r) + u.String()
 }
 
 func (s *Server) id(w http.ResponseWriter, r *http.Request) (int64, bool) {
@@ -484,7 +472,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request, d *entityDef) {
 		writeErr(w, e)
 		return
 	}
-	w.Header().Set("Location", s.origin(r)+r.URL.Path+strconv.FormatInt(o["id"].(int64), 10)+"/")
+	w.Header().Set("Location", fakekit.Origin(r)+r.URL.Path+strconv.FormatInt(o["id"].(int64), 10)+"/")
 	fakekit.WriteJSON(w, http.StatusCreated, o)
 }
 
