@@ -174,11 +174,6 @@ func (s *Server) registerOthers() {
 		fakekit.WriteJSON(w, http.StatusOK, pageOf(c.contacts, r))
 	})
 	writeCompany := func(dst *beproductapi.DirectoryCompany, src beproductapi.DirectoryCompanyWrite) {
-		set := func(d **string, v *string) {
-			if v != nil {
-				*d = v
-			}
-		}
 		set(&dst.DirectoryId, src.DirectoryId)
 		set(&dst.Name, src.Name)
 		set(&dst.PartnerType, src.PartnerType)
@@ -189,9 +184,7 @@ func (s *Server) registerOthers() {
 		set(&dst.Zip, src.Zip)
 		set(&dst.Phone, src.Phone)
 		set(&dst.Website, src.Website)
-		if src.Active != nil {
-			dst.Active = src.Active
-		}
+		set(&dst.Active, src.Active)
 	}
 	s.handle("createDirectoryCompany", func(w http.ResponseWriter, r *http.Request) {
 		var req beproductapi.DirectoryCompanyWrite
@@ -257,11 +250,6 @@ func (s *Server) registerOthers() {
 		fakekit.WriteJSON(w, http.StatusOK, u)
 	})
 	writeUser := func(dst *user, src beproductapi.UserWrite) {
-		set := func(d **string, v *string) {
-			if v != nil {
-				*d = v
-			}
-		}
 		set(&dst.Email, src.Email)
 		set(&dst.FirstName, src.FirstName)
 		set(&dst.LastName, src.LastName)
@@ -269,9 +257,7 @@ func (s *Server) registerOthers() {
 		set(&dst.Title, src.Title)
 		set(&dst.Role, src.Role)
 		set(&dst.AccountType, src.AccountType)
-		if src.Active != nil {
-			dst.Active = src.Active
-		}
+		set(&dst.Active, src.Active)
 	}
 	s.handle("createUser", func(w http.ResponseWriter, r *http.Request) {
 		var req beproductapi.UserWrite
@@ -467,4 +453,12 @@ func orEmpty[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// set copies a field of a write body onto the stored record when the body
+// carries it (a nil pointer means "leave as is").
+func set[T any](dst **T, v *T) {
+	if v != nil {
+		*dst = v
+	}
 }
