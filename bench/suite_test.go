@@ -43,9 +43,9 @@ func suiteCreateBody() beproductapi.HeaderWrite {
 	for i, f := range rb.Fields {
 		fields[i] = beproductapi.FieldUpdate{Id: f.ID, Value: f.Value}
 	}
-	sizes := make([]beproductapi.Size, len(rb.Sizes))
+	sizes := make([]beproductapi.SizeWrite, len(rb.Sizes))
 	for i, s := range rb.Sizes {
-		sizes[i] = beproductapi.Size{Name: &s.Name, Price: &s.Price, Currency: &s.Currency, IsDefault: &s.IsDefault, IsSampleSize: &s.IsSampleSize}
+		sizes[i] = beproductapi.SizeWrite{Name: &s.Name, Price: &s.Price, Currency: &s.Currency, IsDefault: &s.IsDefault, IsSampleSize: &s.IsSampleSize}
 	}
 	return beproductapi.HeaderWrite{Fields: &fields, Sizes: &sizes}
 }

@@ -49,7 +49,7 @@ func TestDirectory(t *testing.T) {
 	f := []beproductapi.Filter(beproduct.Where("partnerType").Eq("Factory"))
 	found, err := c.SearchDirectoryCompaniesWithResponse(ctx, &beproductapi.SearchDirectoryCompaniesParams{PageSize: p[int32](20)},
 		beproductapi.FilterRequest{Filters: &f})
-	if err != nil || len(*found.JSON200) != 1 || *(*found.JSON200)[0].Name != "Blue River Textiles" {
+	if err != nil || len(*found.JSON200) != 1 || (*found.JSON200)[0].Name != "Blue River Textiles" {
 		t.Fatalf("search = %v", err)
 	}
 	id := (*found.JSON200)[0].Id
@@ -62,11 +62,11 @@ func TestDirectory(t *testing.T) {
 		t.Fatalf("contacts = %v", err)
 	}
 	added, err := c.CreateDirectoryCompanyWithResponse(ctx, beproductapi.DirectoryCompanyWrite{Name: p("Harbor Knits"), PartnerType: p("Factory")})
-	if err != nil || *added.JSON200.Name != "Harbor Knits" {
+	if err != nil || added.JSON200.Name != "Harbor Knits" {
 		t.Fatalf("add = %v", err)
 	}
 	upd, err := c.UpdateDirectoryCompanyWithResponse(ctx, added.JSON200.Id, beproductapi.DirectoryCompanyWrite{Country: p("Peru")})
-	if err != nil || *upd.JSON200.Country != "Peru" || *upd.JSON200.Name != "Harbor Knits" {
+	if err != nil || upd.JSON200.Country != "Peru" || upd.JSON200.Name != "Harbor Knits" {
 		t.Fatalf("update = %v", err)
 	}
 	if _, err := c.GetDirectoryCompanyWithResponse(ctx, &beproductapi.GetDirectoryCompanyParams{DirectoryId: "nope"}); !errors.Is(err, beproduct.ErrNotFound) {
@@ -95,7 +95,7 @@ func TestUsers(t *testing.T) {
 		t.Fatalf("duplicate user: %v", err)
 	}
 	upd, err := c.UpdateUserWithResponse(ctx, created.JSON200.Id, beproductapi.UserWrite{Title: p("Designer")})
-	if err != nil || *upd.JSON200.Title != "Designer" || *upd.JSON200.FirstName != "New" {
+	if err != nil || upd.JSON200.Title != "Designer" || upd.JSON200.FirstName != "New" {
 		t.Fatalf("update = %v", err)
 	}
 	roles, err := c.ListUserRolesWithResponse(ctx)
@@ -119,7 +119,7 @@ func TestTracking(t *testing.T) {
 		t.Fatalf("plans = %v", err)
 	}
 	plan, err := c.GetTrackingPlanWithResponse(ctx, beproducttest.TrackingPlanID, beproductapi.EmptyRequest{})
-	if err != nil || plan.JSON200.Name != "SS26 Development" || len(*plan.JSON200.Style.Views) != 1 {
+	if err != nil || plan.JSON200.Name != "SS26 Development" || len(plan.JSON200.Style.Views) != 1 {
 		t.Fatalf("plan = %v", err)
 	}
 	if _, err := c.GetTrackingPlanWithResponse(ctx, "nope", beproductapi.EmptyRequest{}); !errors.Is(err, beproduct.ErrNotFound) {
@@ -162,7 +162,7 @@ func TestTracking(t *testing.T) {
 		}
 	}
 	st, err = c.ListTrackingStyleTimelinesWithResponse(ctx, beproducttest.TrackingPlanID, params, beproductapi.FilterRequest{})
-	if err != nil || *(*st.JSON200.Result[0].Timelines)[0].Status != "Approved" {
+	if err != nil || st.JSON200.Result[0].Timelines[0].Status != "Approved" {
 		t.Fatalf("edit not applied: %v", err)
 	}
 	if _, err := c.UpdateTrackingTimelines(ctx, "Color", beproducttest.TrackingPlanID, nil); err == nil {
@@ -190,7 +190,7 @@ func TestRateLimitHeadersAndStatus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.JSON200.PerDay.Limit != 50 || *st.JSON200.PerDay.Used != 3 || st.JSON200.PerMinute.Limit != 100 || st.JSON200.PerHour.Remaining != 497 {
+	if st.JSON200.PerDay.Limit != 50 || st.JSON200.PerDay.Used != 3 || st.JSON200.PerMinute.Limit != 100 || st.JSON200.PerHour.Remaining != 497 {
 		t.Fatalf("status = %+v", st.JSON200)
 	}
 }
@@ -378,7 +378,7 @@ func TestFilters(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			out = append(out, *h.HeaderNumber)
+			out = append(out, h.HeaderNumber)
 		}
 		return out
 	}

@@ -69,13 +69,9 @@ func writeBatches[T any](ctx context.Context, records []T, id func(T) string,
 			continue
 		}
 		failed := map[string]string{}
-		if ur != nil && ur.Failed != nil {
-			for _, f := range *ur.Failed {
-				msg := ""
-				if f.Message != nil {
-					msg = *f.Message
-				}
-				failed[f.Id] = msg
+		if ur != nil {
+			for _, f := range ur.Failed {
+				failed[f.Id] = f.Message
 			}
 		}
 		for i := start; i < end; i++ {

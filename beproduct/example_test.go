@@ -106,7 +106,7 @@ func ExampleClient_Headers() {
 		if err != nil {
 			panic(err)
 		}
-		fmt.Println(*h.HeaderNumber, *h.HeaderName)
+		fmt.Println(h.HeaderNumber, h.HeaderName)
 	}
 	_, err := c.ListHeaders(ctx, beproduct.Style, beproduct.ListOptions{PageSize: 500}, 0)
 	fmt.Println(errors.Is(err, beproduct.ErrPageSize))

@@ -268,7 +268,7 @@ func fields(kv ...any) *[]beproductapi.FieldUpdate {
 }
 
 func fieldValue(h *beproductapi.Header, id string) any {
-	for _, f := range *h.HeaderData.Fields {
+	for _, f := range h.HeaderData.Fields {
 		if f.Id == id {
 			return f.Value
 		}
@@ -310,10 +310,10 @@ func TestMasters(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if fieldValue(h, "header_number") != "X-100" || len(*h.Colorways) != 1 {
+			if fieldValue(h, "header_number") != "X-100" || len(h.Colorways) != 1 {
 				t.Fatalf("created = %+v", h)
 			}
-			if m == beproduct.Color && (h.ColorPaletteNumber == nil || *h.ColorPaletteNumber != "X-100") {
+			if m == beproduct.Color && (h.ColorPaletteNumber != "X-100") {
 				t.Fatal("color palette number not set")
 			}
 			got, err := api.get(ctx, h.Id)
@@ -347,7 +347,7 @@ func TestMasters(t *testing.T) {
 				t.Fatalf("pages of unknown header: %v", err)
 			}
 			ur, err := api.form(ctx, h.Id, beproducttest.PageDetails, beproductapi.FormUpdate{{Id: "description", Value: "Updated"}})
-			if err != nil || ur.Updated == nil || *ur.Updated != 1 {
+			if err != nil || ur.Updated != 1 {
 				t.Fatalf("form update = %v, %v", ur, err)
 			}
 			pg, err := api.page(ctx, h.Id, beproducttest.PageDetails)
@@ -377,7 +377,7 @@ func TestMasters(t *testing.T) {
 			}
 
 			dr, err := api.del(ctx, h.Id)
-			if err != nil || dr.Deleted == nil || !*dr.Deleted {
+			if err != nil || !dr.Deleted {
 				t.Fatalf("delete = %v, %v", dr, err)
 			}
 			if _, err := api.get(ctx, h.Id); !errors.Is(err, beproduct.ErrNotFound) || !errors.As(err, &be) || be.Message == "" {

@@ -75,23 +75,21 @@ func ParseAccessToken(body []byte, _ http.Header) (*oauth2.Token, error) {
 // TokenFromAccessToken converts Bouquet's AccessToken to a standard token.
 func TokenFromAccessToken(at *bouquetapi.AccessToken) *oauth2.Token {
 	tok := &oauth2.Token{AccessToken: at.Id.TokenId, TokenType: "Bearer"}
-	if tok.AccessToken == "" && at.AccessToken != nil {
-		tok.AccessToken = *at.AccessToken
+	if tok.AccessToken == "" {
+		tok.AccessToken = at.AccessToken
 	}
-	if at.RefreshToken != nil {
-		tok.RefreshToken = *at.RefreshToken
-	}
-	if at.ExpirationDateMillis != nil && *at.ExpirationDateMillis > 0 {
-		tok.Expiry = time.UnixMilli(*at.ExpirationDateMillis)
+	tok.RefreshToken = at.RefreshToken
+	if at.ExpirationDateMillis > 0 {
+		tok.Expiry = time.UnixMilli(at.ExpirationDateMillis)
 	}
 	extra := map[string]any{}
-	for k, v := range map[string]*string{"customerId": at.CustomerId, "userId": at.UserId, "clientId": at.ClientId} {
-		if v != nil {
-			extra[k] = *v
+	for k, v := range map[string]string{"customerId": at.CustomerId, "userId": at.UserId, "clientId": at.ClientId} {
+		if v != "" {
+			extra[k] = v
 		}
 	}
-	if at.Type != nil {
-		extra["type"] = string(*at.Type)
+	if at.Type != "" {
+		extra["type"] = string(at.Type)
 	}
 	return tok.WithExtra(extra)
 }
@@ -252,12 +250,8 @@ func (c OAuthConfig) Validate(ctx context.Context, accessToken string) (*oauth2.
 	if err != nil {
 		return nil, err
 	}
-	got := ""
-	if info.ClientId != nil {
-		got = *info.ClientId
-	}
-	if got != c.ClientID {
-		return nil, &ClientMismatchError{Want: c.ClientID, Got: got}
+	if info.ClientId != c.ClientID {
+		return nil, &ClientMismatchError{Want: c.ClientID, Got: info.ClientId}
 	}
 	tok := TokenFromAccessToken(info)
 	tok.AccessToken = accessToken

@@ -462,7 +462,7 @@ func TestCustomerAndAuthOperations(t *testing.T) {
 	anon, _ := bouquet.New(ctx, bouquet.WithBaseURL(f.URL()))
 	at, err := anon.CreateAuthTokenWithFormdataBodyWithResponse(ctx, bouquetapi.AuthTokenRequest{CustomerId: bouquettest.TestCustomerID,
 		ClientId: bouquettest.TestClientID, RedirectUri: bouquettest.TestRedirectURI, Login: bouquettest.TestLogin, Password: bouquettest.TestPassword})
-	if err != nil || at.JSON200.Id.TokenId == "" || s(at.JSON200.ObjectType) != "AccessToken" {
+	if err != nil || at.JSON200.Id.TokenId == "" || at.JSON200.ObjectType != "AccessToken" {
 		t.Fatalf("auth-token: %v", err)
 	}
 	code, err := anon.CreateAuthCodeWithFormdataBodyWithResponse(ctx, bouquetapi.AuthCodeRequest{CustomerId: bouquettest.TestCustomerID,
@@ -473,18 +473,18 @@ func TestCustomerAndAuthOperations(t *testing.T) {
 	}
 	tok, err := anon.CreateTokenWithFormdataBodyWithResponse(ctx, bouquetapi.TokenRequest{GrantType: "authorization_code", Code: &code.JSON200.Code,
 		ClientId: bouquettest.TestClientID, ClientSecret: ptr(bouquettest.TestClientSecret), RedirectUri: bouquettest.TestRedirectURI})
-	if err != nil || s(tok.JSON200.RefreshToken) == "" {
+	if err != nil || tok.JSON200.RefreshToken == "" {
 		t.Fatalf("token: %v", err)
 	}
 	ti, err := anon.GetTokenInfoWithResponse(ctx, &bouquetapi.GetTokenInfoParams{AccessToken: &tok.JSON200.Id.TokenId})
-	if err != nil || s(ti.JSON200.ClientId) != bouquettest.TestClientID {
+	if err != nil || ti.JSON200.ClientId != bouquettest.TestClientID {
 		t.Errorf("tokeninfo: %v", err)
 	}
 	if r, err := anon.DeleteTokenWithResponse(ctx, tok.JSON200.Id.TokenId); err != nil || !*r.JSON200 {
 		t.Errorf("delete token: %v", err)
 	}
 	lo, err := c.LogoutWithResponse(ctx)
-	if err != nil || s(lo.JSON200.Logout) != "true" {
+	if err != nil || lo.JSON200.Logout != "true" {
 		t.Errorf("logout: %v", err)
 	}
 }
@@ -666,7 +666,7 @@ func TestBookmarkFolders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if lenOf(folder.JSON200.Bookmarks) != 1 || lenOf(folder.JSON200.Folders) != 1 || s((*folder.JSON200.Folders)[0].Name) != "emea" {
+	if len(folder.JSON200.Bookmarks) != 1 || len(folder.JSON200.Folders) != 1 || folder.JSON200.Folders[0].Name != "emea" {
 		t.Errorf("folder = %+v", folder.JSON200)
 	}
 	fs, err := c.ListBookmarkFoldersWithResponse(ctx, &bouquetapi.ListBookmarkFoldersParams{Path: ptr("/SHARED")})

@@ -107,7 +107,7 @@ func TestEndpointPersistsWithStoreAndRefresh(t *testing.T) {
 		t.Fatal(err)
 	}
 	r, err := c.GetCompanyWithResponse(ctx, nil)
-	if err != nil || r.JSON200 == nil || *r.JSON200.Name == "" {
+	if err != nil || r.JSON200 == nil || r.JSON200.Name == "" {
 		t.Fatalf("get company via stored endpoint: %v", err)
 	}
 }
@@ -162,7 +162,7 @@ func TestNotAuthenticatedForcesOneRefreshAndReplay(t *testing.T) {
 	fake.ExpireTokens()
 	before := fake.Stats()
 	r, err := c.GetHealthWithResponse(ctx)
-	if err != nil || r.JSON200 == nil || *r.JSON200.Status != "Healthy" {
+	if err != nil || r.JSON200 == nil || r.JSON200.Status != "Healthy" {
 		t.Fatalf("call after expiry: %v", err)
 	}
 	after := fake.Stats()
@@ -216,7 +216,7 @@ func TestOrdinary200IsNotAnAuthFailure(t *testing.T) {
 	// A long body and a JSON string that differs must pass through.
 	fake.AddFault(bqecoretest.Fault{Path: "/api/version", Status: http.StatusOK, JSON: map[string]any{"version": "Not authenticated"}})
 	r, err := c.GetVersionWithResponse(context.Background())
-	if err != nil || *r.JSON200.Version != "Not authenticated" {
+	if err != nil || r.JSON200.Version != "Not authenticated" {
 		t.Fatalf("%v", err)
 	}
 	if fake.Stats().Refreshes != before.Refreshes {

@@ -128,7 +128,7 @@ func TestReplayCodeFlow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r, err := c.GetCompanyWithResponse(ctx, nil); err != nil || r.JSON200.Name == nil {
+	if r, err := c.GetCompanyWithResponse(ctx, nil); err != nil || r.JSON200.Name == "" {
 		t.Fatalf("company: %v", err)
 	}
 	if err := cfg.Revoke(ctx, nt.RefreshToken, "refresh_token"); err != nil {
@@ -247,7 +247,7 @@ func TestReplayProjectExtras(t *testing.T) {
 		t.Fatal(err)
 	}
 	if rs.JSON200 != nil && len(*rs.JSON200) > 0 {
-		if _, err := c.GetResourceScheduleWithResponse(ctx, *(*rs.JSON200)[0].Id); err != nil {
+		if _, err := c.GetResourceScheduleWithResponse(ctx, (*rs.JSON200)[0].Id); err != nil {
 			t.Fatal(err)
 		}
 	}

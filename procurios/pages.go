@@ -43,14 +43,12 @@ func (c *Client) Relations(ctx context.Context, collectionID openapi_types.UUID)
 				yield(zero, unexpected(rsp.HTTPResponse))
 				return
 			}
-			if page.UnderscoreEmbedded != nil && page.UnderscoreEmbedded.Relations != nil {
-				for _, r := range *page.UnderscoreEmbedded.Relations {
-					if !yield(r, nil) {
-						return
-					}
+			for _, r := range page.UnderscoreEmbedded.Relations {
+				if !yield(r, nil) {
+					return
 				}
 			}
-			next := nextHref(&page.UnderscoreLinks)
+			next := nextHref(page.UnderscoreLinks)
 			if next == "" || seen[c.pageKey(next)] || n >= maxPages {
 				return
 			}
@@ -100,7 +98,7 @@ func (c *Client) MeetingRegistrations(ctx context.Context, params *procuriosapi.
 			if n >= maxPages {
 				return
 			}
-			if page.UnderscoreLinks != nil {
+			if hasLinks(page.UnderscoreLinks) {
 				next := nextHref(page.UnderscoreLinks)
 				if next == "" || seen[c.pageKey(next)] {
 					return
@@ -134,11 +132,19 @@ func (c *Client) pageKey(href string) string {
 	return c.base.ResolveReference(ref).String()
 }
 
-func nextHref(l *procuriosapi.PageLinks) string {
-	if l == nil || l.Next == nil {
+func nextHref(l procuriosapi.PageLinks) string {
+	if l.Next == nil {
 		return ""
 	}
 	return l.Next.Href
+}
+
+// hasLinks reports whether a page carries HAL _links. A page holds them as a
+// value, so an absent _links reads as the zero PageLinks, and so does an
+// empty _links object (which names no next page either).
+func hasLinks(l procuriosapi.PageLinks) bool {
+	return l.Self != nil || l.First != nil || l.Prev != nil || l.Next != nil || l.Last != nil ||
+		len(l.AdditionalProperties) > 0
 }
 
 // follow GETs a HAL link. Links are host-relative paths such as

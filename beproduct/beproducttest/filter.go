@@ -22,7 +22,7 @@ func matchHeader(h *beproductapi.Header, filters, cwFilters []beproductapi.Filte
 	if len(cwFilters) == 0 {
 		return true, nil
 	}
-	for _, cw := range deref(h.Colorways) {
+	for _, cw := range h.Colorways {
 		all := true
 		for _, f := range cwFilters {
 			v, ok := colorwayValue(cw, f.Field)
@@ -45,28 +45,17 @@ func matchHeader(h *beproductapi.Header, filters, cwFilters []beproductapi.Filte
 func headerValue(h *beproductapi.Header, field string) (any, bool) {
 	switch strings.ToLower(field) {
 	case "modifiedat":
-		if h.ModifiedAt != nil {
-			return *h.ModifiedAt, true
-		}
-		return nil, false
+		return h.ModifiedAt, !h.ModifiedAt.IsZero()
 	case "createdat":
-		if h.CreatedAt != nil {
-			return *h.CreatedAt, true
-		}
-		return nil, false
+		return h.CreatedAt, !h.CreatedAt.IsZero()
 	case "folderid":
-		if h.Folder != nil && h.Folder.Id != nil {
-			return *h.Folder.Id, true
-		}
-		return nil, false
+		return h.Folder.Id, h.Folder.Id != ""
 	case "id":
 		return h.Id, true
 	}
-	if h.HeaderData != nil {
-		for _, f := range deref(h.HeaderData.Fields) {
-			if f.Id == field {
-				return f.Value, true
-			}
+	for _, f := range h.HeaderData.Fields {
+		if f.Id == field {
+			return f.Value, true
 		}
 	}
 	return nil, false
@@ -75,11 +64,11 @@ func headerValue(h *beproductapi.Header, field string) (any, bool) {
 func colorwayValue(c beproductapi.Colorway, field string) (any, bool) {
 	switch field {
 	case "color_number", "colorNumber":
-		return str(c.ColorNumber), c.ColorNumber != nil
+		return c.ColorNumber, c.ColorNumber != ""
 	case "color_name", "colorName":
-		return str(c.ColorName), c.ColorName != nil
+		return c.ColorName, c.ColorName != ""
 	}
-	for _, f := range deref(c.Fields) {
+	for _, f := range c.Fields {
 		if f.Id == field {
 			return f.Value, true
 		}

@@ -51,26 +51,23 @@ func FolderID(master string, n int) string {
 }
 
 func folderSchema() []beproductapi.SchemaField {
-	t := func(s string) *string { return &s }
-	yes := true
 	return []beproductapi.SchemaField{
-		{Id: "header_number", Name: t("Number"), Type: t("text"), Required: &yes},
-		{Id: "header_name", Name: t("Name"), Type: t("text")},
-		{Id: "season", Name: t("Season"), Type: t("dropdown"), Values: &[]string{"Spring 2026", "Fall 2026"}},
-		{Id: "price", Name: t("Price"), Type: t("number")},
-		{Id: "status", Name: t("Status"), Type: t("dropdown"), Values: &[]string{"Draft", "Approved"}},
+		{Id: "header_number", Name: "Number", Type: "text", Required: true},
+		{Id: "header_name", Name: "Name", Type: "text"},
+		{Id: "season", Name: "Season", Type: "dropdown", Values: []string{"Spring 2026", "Fall 2026"}},
+		{Id: "price", Name: "Price", Type: "number"},
+		{Id: "status", Name: "Status", Type: "dropdown", Values: []string{"Draft", "Approved"}},
 	}
 }
 
 func pageSchema(pageID string) ([]beproductapi.SchemaField, bool) {
-	t := func(s string) *string { return &s }
 	switch pageID {
 	case PageDetails:
-		return []beproductapi.SchemaField{{Id: "description", Name: t("Description"), Type: t("text")}, {Id: "care", Name: t("Care"), Type: t("text")}}, true
+		return []beproductapi.SchemaField{{Id: "description", Name: "Description", Type: "text"}, {Id: "care", Name: "Care", Type: "text"}}, true
 	case PageBOM:
-		return []beproductapi.SchemaField{{Id: "component", Name: t("Component"), Type: t("text")}, {Id: "quantity", Name: t("Quantity"), Type: t("number")}}, true
+		return []beproductapi.SchemaField{{Id: "component", Name: "Component", Type: "text"}, {Id: "quantity", Name: "Quantity", Type: "number"}}, true
 	case PageSizes:
-		return []beproductapi.SchemaField{{Id: "size", Name: t("Size"), Type: t("text")}}, true
+		return []beproductapi.SchemaField{{Id: "size", Name: "Size", Type: "text"}}, true
 	}
 	return nil, false
 }
@@ -79,8 +76,7 @@ func (s *Server) seedMaster(name string) {
 	ms := &masterStore{name: name, schema: map[string][]beproductapi.SchemaField{},
 		headers: map[string]*beproductapi.Header{}, pages: map[string]map[string]*pageData{}}
 	for i, fn := range []string{"Spring 2026", "Fall 2026"} {
-		d, act := name+" folder "+fn, true
-		f := beproductapi.Folder{Id: FolderID(name, i), Name: fn, Description: &d, Active: &act}
+		f := beproductapi.Folder{Id: FolderID(name, i), Name: fn, Description: name + " folder " + fn, Active: true}
 		ms.folders = append(ms.folders, f)
 		ms.schema[f.Id] = folderSchema()
 	}
@@ -101,11 +97,9 @@ var seedNames = []string{"Linen Dress", "Denim Jacket", "Silk Scarf", "Wool Coat
 // addHeaderLocked stores a new header built from fields (s.mu held).
 func (s *Server) addHeaderLocked(ms *masterStore, folder beproductapi.Folder, at time.Time, fields []beproductapi.FieldUpdate, cws *[]beproductapi.ColorwayWrite) *beproductapi.Header {
 	id := s.nextID()
-	fid, fname := folder.Id, folder.Name
-	user := beproductapi.UserRef{Id: ptr(TestUserID), Name: ptr("John Smith"), Email: ptr(TestUserEmail)}
-	h := &beproductapi.Header{Id: id, Folder: &beproductapi.FolderRef{Id: &fid, Name: &fname},
-		CreatedAt: &at, ModifiedAt: &at, CreatedBy: &user, ModifiedBy: &user,
-		HeaderData: &beproductapi.HeaderData{Fields: &[]beproductapi.Field{}}, Colorways: &[]beproductapi.Colorway{}}
+	user := beproductapi.UserRef{Id: TestUserID, Name: "John Smith", Email: TestUserEmail}
+	h := &beproductapi.Header{Id: id, Folder: beproductapi.FolderRef{Id: folder.Id, Name: folder.Name},
+		CreatedAt: at, ModifiedAt: at, CreatedBy: user, ModifiedBy: user}
 	applyFields(ms, h, fields)
 	if cws != nil {
 		s.applyColorways(h, *cws)
@@ -114,41 +108,37 @@ func (s *Server) addHeaderLocked(ms *masterStore, folder beproductapi.Folder, at
 	ms.order = append(ms.order, id)
 	desc, qty := "Seeded description", 2.0
 	ms.pages[id] = map[string]*pageData{
-		PageDetails: {info: beproductapi.PageInfo{Id: PageDetails, Title: ptr("Details"), Type: ptr("Form")},
-			form: []beproductapi.Field{{Id: "description", Name: ptr("Description"), Value: desc, Type: ptr("text")}}},
-		PageBOM: {info: beproductapi.PageInfo{Id: PageBOM, Title: ptr("Bill of Materials"), Type: ptr("Grid")},
+		PageDetails: {info: beproductapi.PageInfo{Id: PageDetails, Title: "Details", Type: "Form"},
+			form: []beproductapi.Field{{Id: "description", Name: "Description", Value: desc, Type: "text"}}},
+		PageBOM: {info: beproductapi.PageInfo{Id: PageBOM, Title: "Bill of Materials", Type: "Grid"},
 			rows: []row{{ID: s.nextID(), Fields: []beproductapi.Field{{Id: "component", Value: "Shell"}, {Id: "quantity", Value: qty}}}}},
-		PageSizes: {info: beproductapi.PageInfo{Id: PageSizes, Title: ptr("Sizes"), Type: ptr("List")},
+		PageSizes: {info: beproductapi.PageInfo{Id: PageSizes, Title: "Sizes", Type: "List"},
 			rows: []row{{ID: s.nextID(), Fields: []beproductapi.Field{{Id: "size", Value: "M"}}}}},
 	}
 	return h
 }
 
-func ptr[T any](v T) *T { return &v }
-
 func applyFields(ms *masterStore, h *beproductapi.Header, fields []beproductapi.FieldUpdate) {
 	schema := map[string]beproductapi.SchemaField{}
-	if h.Folder != nil && h.Folder.Id != nil {
-		for _, f := range ms.schema[*h.Folder.Id] {
-			schema[f.Id] = f
-		}
+	for _, f := range ms.schema[h.Folder.Id] {
+		schema[f.Id] = f
 	}
-	cur := *h.HeaderData.Fields
+	cur := h.HeaderData.Fields
 	for _, fu := range fields {
 		switch fu.Id {
 		case "header_number":
 			v := fmt.Sprint(fu.Value)
 			if ms.name == "Color" {
-				h.ColorPaletteNumber = &v
+				h.ColorPaletteNumber = v
 			} else {
-				h.HeaderNumber = &v
+				h.HeaderNumber = v
 			}
 		case "header_name":
 			v := fmt.Sprint(fu.Value)
 			if ms.name == "Color" {
-				h.ColorPaletteName = &v
+				h.ColorPaletteName = v
 			} else {
-				h.HeaderName = &v
+				h.HeaderName = v
 			}
 		}
 		f := beproductapi.Field{Id: fu.Id, Value: fu.Value}
@@ -161,30 +151,35 @@ func applyFields(ms *masterStore, h *beproductapi.Header, fields []beproductapi.
 			cur = append(cur, f)
 		}
 	}
-	h.HeaderData.Fields = &cur
+	h.HeaderData.Fields = cur
 }
 
 func (s *Server) applyColorways(h *beproductapi.Header, cws []beproductapi.ColorwayWrite) {
-	cur := *h.Colorways
+	cur := h.Colorways
 	for _, cw := range cws {
 		i := -1
 		if cw.Id != nil {
-			i = slices.IndexFunc(cur, func(c beproductapi.Colorway) bool { return c.Id != nil && *c.Id == *cw.Id })
+			i = slices.IndexFunc(cur, func(c beproductapi.Colorway) bool { return c.Id != "" && c.Id == *cw.Id })
 		}
 		if i < 0 {
-			cur = append(cur, beproductapi.Colorway{Id: ptr(s.nextID()), Fields: &[]beproductapi.Field{}})
+			cur = append(cur, beproductapi.Colorway{Id: s.nextID()})
 			i = len(cur) - 1
 		}
 		c := &cur[i]
-		c.ImageHeaderId, c.ColorSourceId = or(cw.ImageHeaderId, c.ImageHeaderId), or(cw.ColorSourceId, c.ColorSourceId)
+		if cw.ImageHeaderId != nil {
+			c.ImageHeaderId = *cw.ImageHeaderId
+		}
+		if cw.ColorSourceId != nil {
+			c.ColorSourceId = *cw.ColorSourceId
+		}
 		if cw.Fields != nil {
-			fs := *c.Fields
+			fs := c.Fields
 			for _, fu := range *cw.Fields {
 				switch fu.Id {
 				case "color_number":
-					c.ColorNumber = ptr(fmt.Sprint(fu.Value))
+					c.ColorNumber = fmt.Sprint(fu.Value)
 				case "color_name":
-					c.ColorName = ptr(fmt.Sprint(fu.Value))
+					c.ColorName = fmt.Sprint(fu.Value)
 				}
 				if j := slices.IndexFunc(fs, func(x beproductapi.Field) bool { return x.Id == fu.Id }); j >= 0 {
 					fs[j].Value = fu.Value
@@ -192,17 +187,20 @@ func (s *Server) applyColorways(h *beproductapi.Header, cws []beproductapi.Color
 					fs = append(fs, beproductapi.Field{Id: fu.Id, Value: fu.Value})
 				}
 			}
-			c.Fields = &fs
+			c.Fields = fs
 		}
 	}
-	h.Colorways = &cur
+	h.Colorways = cur
 }
 
-func or(a, b *string) *string {
-	if a != nil {
-		return a
+// sizeRange is a written size range as the fake stores and returns it.
+func sizeRange(ws []beproductapi.SizeWrite) []beproductapi.Size {
+	out := make([]beproductapi.Size, len(ws))
+	for i, w := range ws {
+		out[i] = beproductapi.Size{Name: deref(w.Name), Price: deref(w.Price), Currency: deref(w.Currency),
+			IsDefault: deref(w.IsDefault), IsSampleSize: deref(w.IsSampleSize)}
 	}
-	return b
+	return out
 }
 
 // SeedHeaders adds n headers to folder n of a master (numbered
@@ -307,7 +305,7 @@ func (s *Server) registerMaster(m string) {
 		var match []beproductapi.Header
 		for _, id := range ms.order {
 			h := ms.headers[id]
-			if folder != "" && (h.Folder == nil || h.Folder.Id == nil || *h.Folder.Id != folder) {
+			if folder != "" && h.Folder.Id != folder {
 				continue
 			}
 			ok, err := matchHeader(h, deref(req.Filters), deref(req.ColorwayFilters))
@@ -354,7 +352,7 @@ func (s *Server) registerMaster(m string) {
 		}
 		h := s.addHeaderLocked(ms, ms.folders[i], s.now(), fields, req.Colorways)
 		if req.Sizes != nil {
-			h.SizeRange = req.Sizes
+			h.SizeRange = sizeRange(*req.Sizes)
 		}
 		fakekit.WriteJSON(w, http.StatusOK, h)
 	})
@@ -377,10 +375,9 @@ func (s *Server) registerMaster(m string) {
 			s.applyColorways(h, *req.Colorways)
 		}
 		if req.Sizes != nil {
-			h.SizeRange = req.Sizes
+			h.SizeRange = sizeRange(*req.Sizes)
 		}
-		now := s.now()
-		h.ModifiedAt = &now
+		h.ModifiedAt = s.now()
 		fakekit.WriteJSON(w, http.StatusOK, h)
 	})
 	s.handle("delete"+m+"Header", func(w http.ResponseWriter, r *http.Request) {
@@ -395,7 +392,7 @@ func (s *Server) registerMaster(m string) {
 		delete(ms.headers, id)
 		delete(ms.pages, id)
 		ms.order = slices.DeleteFunc(ms.order, func(x string) bool { return x == id })
-		fakekit.WriteJSON(w, http.StatusOK, beproductapi.DeleteResult{Id: &id, Deleted: ptr(true)})
+		fakekit.WriteJSON(w, http.StatusOK, beproductapi.DeleteResult{Id: id, Deleted: true})
 	})
 	page := func(w http.ResponseWriter, r *http.Request, wantPage bool) (map[string]*pageData, *pageData, bool) {
 		ms := s.masters[m]
@@ -435,7 +432,7 @@ func (s *Server) registerMaster(m string) {
 			return
 		}
 		out := beproductapi.Page{Id: p.info.Id, Title: p.info.Title, Type: p.info.Type}
-		switch *p.info.Type {
+		switch p.info.Type {
 		case "Form":
 			out.Data = p.form
 		case "Grid":
@@ -457,7 +454,7 @@ func (s *Server) registerMaster(m string) {
 		if !ok {
 			return
 		}
-		if *p.info.Type != "Form" {
+		if p.info.Type != "Form" {
 			writeError(w, http.StatusBadRequest, "page is not a form", nil)
 			return
 		}
@@ -468,7 +465,7 @@ func (s *Server) registerMaster(m string) {
 				p.form = append(p.form, beproductapi.Field{Id: fu.Id, Value: fu.Value})
 			}
 		}
-		fakekit.WriteJSON(w, http.StatusOK, beproductapi.UpdateResult{Updated: ptr(int32(len(req))), Failed: &[]beproductapi.RecordError{}})
+		fakekit.WriteJSON(w, http.StatusOK, beproductapi.UpdateResult{Updated: int32(len(req))})
 	})
 	rows := func(kind string, decode func(r *http.Request) ([]rowEdit, error)) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
@@ -487,11 +484,11 @@ func (s *Server) registerMaster(m string) {
 			if !ok {
 				return
 			}
-			if *p.info.Type != kind {
+			if p.info.Type != kind {
 				writeError(w, http.StatusBadRequest, "page is not a "+kind, nil)
 				return
 			}
-			res := beproductapi.UpdateResult{Failed: &[]beproductapi.RecordError{}}
+			var res beproductapi.UpdateResult
 			n := int32(0)
 			for _, e := range edits {
 				if e.id == "" {
@@ -501,7 +498,7 @@ func (s *Server) registerMaster(m string) {
 				}
 				i := slices.IndexFunc(p.rows, func(x row) bool { return x.ID == e.id })
 				if i < 0 {
-					*res.Failed = append(*res.Failed, beproductapi.RecordError{Id: e.id, Message: ptr("row not found")})
+					res.Failed = append(res.Failed, beproductapi.RecordError{Id: e.id, Message: "row not found"})
 					continue
 				}
 				if e.del {
@@ -511,7 +508,7 @@ func (s *Server) registerMaster(m string) {
 				}
 				n++
 			}
-			res.Updated = &n
+			res.Updated = n
 			fakekit.WriteJSON(w, http.StatusOK, res)
 		}
 	}
@@ -575,7 +572,7 @@ func mergeFields(cur []beproductapi.Field, fu []beproductapi.FieldUpdate) []bepr
 func missingRequired(schema []beproductapi.SchemaField, fields []beproductapi.FieldUpdate) map[string][]string {
 	out := map[string][]string{}
 	for _, sf := range schema {
-		if sf.Required == nil || !*sf.Required {
+		if !sf.Required {
 			continue
 		}
 		i := slices.IndexFunc(fields, func(f beproductapi.FieldUpdate) bool { return f.Id == sf.Id })
@@ -586,9 +583,11 @@ func missingRequired(schema []beproductapi.SchemaField, fields []beproductapi.Fi
 	return out
 }
 
-func deref[T any](p *[]T) []T {
+// deref is the value p points to, or T's zero value.
+func deref[T any](p *T) T {
+	var zero T
 	if p == nil {
-		return nil
+		return zero
 	}
 	return *p
 }

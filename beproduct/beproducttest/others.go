@@ -52,28 +52,28 @@ func (s *Server) seed() {
 		{"Atlas Sourcing", "Agent", "Vietnam"},
 	} {
 		id := fmt.Sprintf("d0000000-0000-4000-8000-%012d", i+1)
-		co := &company{DirectoryCompany: beproductapi.DirectoryCompany{Id: id, DirectoryId: ptr(fmt.Sprintf("DIR-%03d", i+1)),
-			Name: ptr(c.name), PartnerType: ptr(c.kind), Country: ptr(c.country), Active: ptr(true)}}
+		co := &company{DirectoryCompany: beproductapi.DirectoryCompany{Id: id, DirectoryId: (fmt.Sprintf("DIR-%03d", i+1)),
+			Name: (c.name), PartnerType: (c.kind), Country: (c.country), Active: (true)}}
 		for j := range 2 {
 			co.contacts = append(co.contacts, beproductapi.DirectoryContact{Id: fmt.Sprintf("%s-c%d", id[:8], j+1),
-				FirstName: ptr([]string{"Ana", "Luca"}[j]), LastName: ptr(c.name[:5]), Email: ptr(fmt.Sprintf("contact%d@%s.example", j+1, strings.ToLower(c.name[:5])))})
+				FirstName: ([]string{"Ana", "Luca"}[j]), LastName: (c.name[:5]), Email: (fmt.Sprintf("contact%d@%s.example", j+1, strings.ToLower(c.name[:5])))})
 		}
 		s.companies = append(s.companies, co)
 	}
 	s.users = []*user{
-		{Id: TestUserID, Email: ptr(TestUserEmail), FirstName: ptr("John"), LastName: ptr("Smith"), Username: ptr(TestUser), Role: ptr("Admin"), AccountType: ptr("Full"), Active: ptr(true)},
-		{Id: TestOtherUserID, Email: ptr(TestOtherUserEmail), FirstName: ptr("Jane"), LastName: ptr("Doe"), Username: ptr("jane.doe"), Role: ptr("User"), AccountType: ptr("Full"), Active: ptr(true)},
+		{Id: TestUserID, Email: (TestUserEmail), FirstName: ("John"), LastName: ("Smith"), Username: (TestUser), Role: ("Admin"), AccountType: ("Full"), Active: (true)},
+		{Id: TestOtherUserID, Email: (TestOtherUserEmail), FirstName: ("Jane"), LastName: ("Doe"), Username: ("jane.doe"), Role: ("User"), AccountType: ("Full"), Active: (true)},
 	}
-	s.roles = []role{{Id: "role-admin", Name: ptr("Admin")}, {Id: "role-user", Name: ptr("User")}, {Id: "role-partner", Name: ptr("Partner")}}
+	s.roles = []role{{Id: "role-admin", Name: ("Admin")}, {Id: "role-user", Name: ("User")}, {Id: "role-partner", Name: ("Partner")}}
 
-	setup := &beproductapi.PlanSetup{
-		Views:     &[]beproductapi.PlanView{{Id: TrackingViewID, Name: "All milestones", Active: ptr(true)}},
-		Timelines: &[]beproductapi.PlanTimelineSetup{{Id: "ms-proto", ShortDescription: ptr("Proto")}, {Id: "ms-sms", ShortDescription: ptr("SMS")}},
+	setup := beproductapi.PlanSetup{
+		Views:     []beproductapi.PlanView{{Id: TrackingViewID, Name: "All milestones", Active: (true)}},
+		Timelines: []beproductapi.PlanTimelineSetup{{Id: "ms-proto", ShortDescription: ("Proto")}, {Id: "ms-sms", ShortDescription: ("SMS")}},
 	}
 	s.tracking = trackingStore{
-		folders: []beproductapi.TrackingFolder{{Id: TrackingFolderID, Name: "Tracking 2026", Active: ptr(true)}},
-		plans: []*beproductapi.TrackingPlan{{Id: TrackingPlanID, Name: "SS26 Development", FolderId: ptr(TrackingFolderID),
-			StartDate: ptr("2026-01-01"), EndDate: ptr("2026-06-30"), Active: ptr(true), Style: setup, Material: setup}},
+		folders: []beproductapi.TrackingFolder{{Id: TrackingFolderID, Name: "Tracking 2026", Active: (true)}},
+		plans: []*beproductapi.TrackingPlan{{Id: TrackingPlanID, Name: "SS26 Development", FolderId: (TrackingFolderID),
+			StartDate: ("2026-01-01"), EndDate: ("2026-06-30"), Active: (true), Style: setup, Material: setup}},
 		records: map[string]map[string][]*beproductapi.TimelineRecord{TrackingPlanID: {}},
 	}
 	for _, kind := range []string{"Style", "Material"} {
@@ -81,10 +81,10 @@ func (s *Server) seed() {
 		for i, hid := range ms.order[:3] {
 			h := ms.headers[hid]
 			rec := &beproductapi.TimelineRecord{Id: fmt.Sprintf("tr-%s-%d", strings.ToLower(kind), i+1),
-				Header: &beproductapi.FolderRef{Id: ptr(h.Id), Name: h.HeaderName}, ColorName: ptr("Black"),
-				Timelines: &[]beproductapi.TimelineItem{
-					{Id: fmt.Sprintf("tl-%s-%d-proto", strings.ToLower(kind), i+1), TimelineId: ptr("ms-proto"), Status: ptr("Not Started")},
-					{Id: fmt.Sprintf("tl-%s-%d-sms", strings.ToLower(kind), i+1), TimelineId: ptr("ms-sms"), Status: ptr("Not Started")},
+				Header: beproductapi.FolderRef{Id: (h.Id), Name: h.HeaderName}, ColorName: ("Black"),
+				Timelines: []beproductapi.TimelineItem{
+					{Id: fmt.Sprintf("tl-%s-%d-proto", strings.ToLower(kind), i+1), TimelineId: ("ms-proto"), Status: ("Not Started")},
+					{Id: fmt.Sprintf("tl-%s-%d-sms", strings.ToLower(kind), i+1), TimelineId: ("ms-sms"), Status: ("Not Started")},
 				}}
 			s.tracking.records[TrackingPlanID][kind] = append(s.tracking.records[TrackingPlanID][kind], rec)
 		}
@@ -198,7 +198,7 @@ func (s *Server) registerOthers() {
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		c := &company{DirectoryCompany: beproductapi.DirectoryCompany{Id: s.nextID(), Active: ptr(true)}}
+		c := &company{DirectoryCompany: beproductapi.DirectoryCompany{Id: s.nextID(), Active: (true)}}
 		writeCompany(&c.DirectoryCompany, req)
 		s.companies = append(s.companies, c)
 		fakekit.WriteJSON(w, http.StatusOK, c.DirectoryCompany)
@@ -242,7 +242,7 @@ func (s *Server) registerOthers() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		email := r.URL.Query().Get("email")
-		u := findUser(func(u *user) bool { return strings.EqualFold(str(u.Email), email) })
+		u := findUser(func(u *user) bool { return strings.EqualFold(u.Email, email) })
 		if u == nil {
 			writeError(w, http.StatusNotFound, "user not found", nil)
 			return
@@ -271,11 +271,11 @@ func (s *Server) registerOthers() {
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		if findUser(func(u *user) bool { return strings.EqualFold(str(u.Email), str(req.Email)) }) != nil {
+		if findUser(func(u *user) bool { return strings.EqualFold(u.Email, str(req.Email)) }) != nil {
 			writeError(w, http.StatusBadRequest, "validation failed", map[string][]string{"email": {"A user with this email already exists."}})
 			return
 		}
-		u := &user{Id: s.nextID(), Active: ptr(true)}
+		u := &user{Id: s.nextID(), Active: (true)}
 		writeUser(u, req)
 		s.users = append(s.users, u)
 		fakekit.WriteJSON(w, http.StatusOK, u)
@@ -319,7 +319,7 @@ func (s *Server) registerOthers() {
 		folder := r.URL.Query().Get("folderId")
 		var plans []beproductapi.TrackingPlan
 		for _, p := range s.tracking.plans {
-			if folder == "" || str(p.FolderId) == folder {
+			if folder == "" || p.FolderId == folder {
 				plans = append(plans, *p)
 			}
 		}
@@ -365,7 +365,7 @@ func (s *Server) registerOthers() {
 					if kind == "Material" {
 						setup = p.Material
 					}
-					if setup == nil || !slices.ContainsFunc(deref(setup.Views), func(v beproductapi.PlanView) bool { return v.Id == r.PathValue("viewId") }) {
+					if !slices.ContainsFunc(setup.Views, func(v beproductapi.PlanView) bool { return v.Id == r.PathValue("viewId") }) {
 						writeError(w, http.StatusNotFound, "view not found", nil)
 						return
 					}
@@ -400,22 +400,22 @@ func (s *Server) registerOthers() {
 			if p == nil {
 				return
 			}
-			res := beproductapi.UpdateResult{Failed: &[]beproductapi.RecordError{}}
+			var res beproductapi.UpdateResult
 			n := int32(0)
 			for _, e := range req {
 				recs := s.tracking.records[p.Id][kind]
 				i := slices.IndexFunc(recs, func(x *beproductapi.TimelineRecord) bool { return x.Id == e.Id })
 				if i < 0 {
-					*res.Failed = append(*res.Failed, beproductapi.RecordError{Id: e.Id, Message: ptr("timeline record not found")})
+					res.Failed = append(res.Failed, beproductapi.RecordError{Id: e.Id, Message: "timeline record not found"})
 					continue
 				}
 				if msg := applyTimelineEdit(recs[i], e); msg != "" {
-					*res.Failed = append(*res.Failed, beproductapi.RecordError{Id: e.Id, Message: ptr(msg)})
+					res.Failed = append(res.Failed, beproductapi.RecordError{Id: e.Id, Message: msg})
 					continue
 				}
 				n++
 			}
-			res.Updated = &n
+			res.Updated = n
 			fakekit.WriteJSON(w, http.StatusOK, res)
 		})
 	}
@@ -423,28 +423,28 @@ func (s *Server) registerOthers() {
 
 func applyTimelineEdit(rec *beproductapi.TimelineRecord, e beproductapi.TimelineEdit) string {
 	if e.Size != nil {
-		rec.Size = e.Size.Value
+		rec.Size = deref(e.Size.Value)
 	}
 	if e.ColorwayId != nil {
-		rec.ColorId = e.ColorwayId.Value
+		rec.ColorId = deref(e.ColorwayId.Value)
 	}
-	items := deref(rec.Timelines)
+	items := rec.Timelines
 	for _, te := range deref(e.Timelines) {
 		i := slices.IndexFunc(items, func(x beproductapi.TimelineItem) bool { return x.Id == te.Id })
 		if i < 0 {
 			return "milestone " + te.Id + " not found"
 		}
 		if te.Status != nil {
-			items[i].Status = te.Status.Value
+			items[i].Status = deref(te.Status.Value)
 		}
 		if te.Rev != nil {
-			items[i].Rev = te.Rev.Value
+			items[i].Rev = deref(te.Rev.Value)
 		}
 		if te.Final != nil {
-			items[i].Final = te.Final.Value
+			items[i].Final = deref(te.Final.Value)
 		}
 	}
-	rec.Timelines = &items
+	rec.Timelines = items
 	return ""
 }
 
@@ -457,8 +457,8 @@ func orEmpty[T any](s []T) []T {
 
 // set copies a field of a write body onto the stored record when the body
 // carries it (a nil pointer means "leave as is").
-func set[T any](dst **T, v *T) {
+func set[T any](dst *T, v *T) {
 	if v != nil {
-		*dst = v
+		*dst = *v
 	}
 }

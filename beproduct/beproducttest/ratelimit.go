@@ -85,11 +85,9 @@ func (s *Server) QuotaUsed() int {
 func (s *Server) getRateLimitStatus(w http.ResponseWriter, _ *http.Request) {
 	s.mu.Lock()
 	now := s.now()
-	win := func(n string) *beproductapi.RateLimitWindow {
+	win := func(n string) beproductapi.RateLimitWindow {
 		x := s.windowLocked(n, now)
-		used := int64(x.used)
-		reset := x.start.Add(x.size)
-		return &beproductapi.RateLimitWindow{Limit: int64(x.limit), Remaining: int64(max(x.limit-x.used, 0)), Used: &used, ResetAt: &reset}
+		return beproductapi.RateLimitWindow{Limit: int64(x.limit), Remaining: int64(max(x.limit-x.used, 0)), Used: int64(x.used), ResetAt: x.start.Add(x.size)}
 	}
 	out := beproductapi.RateLimitStatus{PerMinute: win("per_minute"), PerHour: win("per_hour"), PerDay: win("per_day")}
 	s.mu.Unlock()

@@ -69,7 +69,7 @@ func demoBeProduct(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("get style: %w", err)
 	}
-	fmt.Fprintf(w, "beproduct: style %s is %q\n", *got.JSON200.HeaderNumber, *got.JSON200.HeaderName)
+	fmt.Fprintf(w, "beproduct: style %s is %q\n", got.JSON200.HeaderNumber, got.JSON200.HeaderName)
 
 	fields := []beproductapi.FieldUpdate{{Id: "header_number", Value: "S-DEMO-1"}, {Id: "header_name", Value: "Demo Trench"}}
 	created, err := c.CreateStyleHeaderWithResponse(ctx, &beproductapi.CreateStyleHeaderParams{FolderId: beproducttest.FolderID("Style", 0)},
@@ -77,7 +77,7 @@ func demoBeProduct(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("create style: %w", err)
 	}
-	fmt.Fprintf(w, "beproduct: created style %s (id %s)\n", *created.JSON200.HeaderNumber, created.JSON200.Id)
+	fmt.Fprintf(w, "beproduct: created style %s (id %s)\n", created.JSON200.HeaderNumber, created.JSON200.Id)
 
 	rows := make([]beproductapi.GridRow, 250)
 	for i := range rows {

@@ -61,14 +61,14 @@ func (e FilterOperator) Valid() bool {
 
 // Colorway defines model for Colorway.
 type Colorway struct {
-	ColorName      *string  `json:"colorName,omitempty"`
-	ColorNumber    *string  `json:"colorNumber,omitempty"`
-	ColorSourceId  *string  `json:"colorSourceId,omitempty"`
-	Fields         *[]Field `json:"fields,omitempty"`
-	Id             *string  `json:"id,omitempty"`
-	ImageHeaderId  *string  `json:"imageHeaderId,omitempty"`
-	PrimaryColor   *string  `json:"primaryColor,omitempty"`
-	SecondaryColor *string  `json:"secondaryColor,omitempty"`
+	ColorName      string  `json:"colorName,omitempty,omitzero"`
+	ColorNumber    string  `json:"colorNumber,omitempty,omitzero"`
+	ColorSourceId  string  `json:"colorSourceId,omitempty,omitzero"`
+	Fields         []Field `json:"fields,omitempty,omitzero"`
+	Id             string  `json:"id,omitempty,omitzero"`
+	ImageHeaderId  string  `json:"imageHeaderId,omitempty,omitzero"`
+	PrimaryColor   string  `json:"primaryColor,omitempty,omitzero"`
+	SecondaryColor string  `json:"secondaryColor,omitempty,omitzero"`
 }
 
 // ColorwayWrite defines model for ColorwayWrite.
@@ -81,24 +81,24 @@ type ColorwayWrite struct {
 
 // DeleteResult Assumption: the answer to a delete.
 type DeleteResult struct {
-	Deleted *bool   `json:"deleted,omitempty"`
-	Id      *string `json:"id,omitempty"`
+	Deleted bool   `json:"deleted,omitempty,omitzero"`
+	Id      string `json:"id,omitempty,omitzero"`
 }
 
 // DirectoryCompany A directory record (partner, factory, vendor, agent, customer). Assumption: the field names; the SDKs pass directory records through untyped.
 type DirectoryCompany struct {
-	Active      *bool   `json:"active,omitempty"`
-	Address     *string `json:"address,omitempty"`
-	City        *string `json:"city,omitempty"`
-	Country     *string `json:"country,omitempty"`
-	DirectoryId *string `json:"directoryId,omitempty"`
-	Id          string  `json:"id"`
-	Name        *string `json:"name,omitempty"`
-	PartnerType *string `json:"partnerType,omitempty"`
-	Phone       *string `json:"phone,omitempty"`
-	State       *string `json:"state,omitempty"`
-	Website     *string `json:"website,omitempty"`
-	Zip         *string `json:"zip,omitempty"`
+	Active      bool   `json:"active,omitempty,omitzero"`
+	Address     string `json:"address,omitempty,omitzero"`
+	City        string `json:"city,omitempty,omitzero"`
+	Country     string `json:"country,omitempty,omitzero"`
+	DirectoryId string `json:"directoryId,omitempty,omitzero"`
+	Id          string `json:"id"`
+	Name        string `json:"name,omitempty,omitzero"`
+	PartnerType string `json:"partnerType,omitempty,omitzero"`
+	Phone       string `json:"phone,omitempty,omitzero"`
+	State       string `json:"state,omitempty,omitzero"`
+	Website     string `json:"website,omitempty,omitzero"`
+	Zip         string `json:"zip,omitempty,omitzero"`
 }
 
 // DirectoryCompanyList defines model for DirectoryCompanyList.
@@ -121,12 +121,12 @@ type DirectoryCompanyWrite struct {
 
 // DirectoryContact Assumption: the field names of a contact (the SDKs pass contacts through untyped).
 type DirectoryContact struct {
-	Email     *string `json:"email,omitempty"`
-	FirstName *string `json:"firstName,omitempty"`
-	Id        string  `json:"id"`
-	LastName  *string `json:"lastName,omitempty"`
-	Phone     *string `json:"phone,omitempty"`
-	Title     *string `json:"title,omitempty"`
+	Email     string `json:"email,omitempty,omitzero"`
+	FirstName string `json:"firstName,omitempty,omitzero"`
+	Id        string `json:"id"`
+	LastName  string `json:"lastName,omitempty,omitzero"`
+	Phone     string `json:"phone,omitempty,omitzero"`
+	Title     string `json:"title,omitempty,omitzero"`
 }
 
 // DirectoryContactList defines model for DirectoryContactList.
@@ -138,28 +138,28 @@ type EmptyRequest = map[string]interface{}
 // Error Assumption: the error body. The SDKs show only that 400 carries a JSON validation body and that a 429 body names the window, the limit and the seconds to wait; this spec models message, optional per-field errors, and the throttle fields.
 type Error struct {
 	// Errors Validation messages per field.
-	Errors *map[string][]string `json:"errors,omitempty"`
+	Errors map[string][]string `json:"errors,omitempty,omitzero"`
 
 	// Limit The exhausted window's limit on a 429.
-	Limit   *int64  `json:"limit,omitempty"`
-	Message *string `json:"message,omitempty"`
+	Limit   int64  `json:"limit,omitempty,omitzero"`
+	Message string `json:"message,omitempty,omitzero"`
 
 	// RetryAfterSeconds Seconds to wait on a 429.
-	RetryAfterSeconds *int64 `json:"retryAfterSeconds,omitempty"`
+	RetryAfterSeconds int64 `json:"retryAfterSeconds,omitempty,omitzero"`
 
 	// Window The exhausted rate-limit window (per_minute, per_hour, per_day) on a 429.
-	Window *string `json:"window,omitempty"`
+	Window string `json:"window,omitempty,omitzero"`
 }
 
 // Field A field, e.g. {"id":"header_number","name":"Style Number","value":"S45994","type":"text"}.
 type Field struct {
-	Id       string  `json:"id"`
-	Name     *string `json:"name,omitempty"`
-	Required *bool   `json:"required,omitempty"`
-	Type     *string `json:"type,omitempty"`
+	Id       string `json:"id"`
+	Name     string `json:"name,omitempty,omitzero"`
+	Required bool   `json:"required,omitempty,omitzero"`
+	Type     string `json:"type,omitempty,omitzero"`
 
 	// Value A field value; its JSON type (string, number, boolean, array, object or null) depends on the field type.
-	Value FieldValue `json:"value,omitempty"`
+	Value FieldValue `json:"value,omitempty,omitzero"`
 }
 
 // FieldUpdate defines model for FieldUpdate.
@@ -198,10 +198,10 @@ type FilterRequest struct {
 
 // Folder A master folder.
 type Folder struct {
-	Active      *bool   `json:"active,omitempty"`
-	Description *string `json:"description,omitempty"`
-	Id          string  `json:"id"`
-	Name        string  `json:"name"`
+	Active      bool   `json:"active,omitempty,omitzero"`
+	Description string `json:"description,omitempty,omitzero"`
+	Id          string `json:"id"`
+	Name        string `json:"name"`
 }
 
 // FolderList defines model for FolderList.
@@ -209,8 +209,8 @@ type FolderList = []Folder
 
 // FolderRef The folder a header lives in.
 type FolderRef struct {
-	Id   *string `json:"id,omitempty"`
-	Name *string `json:"name,omitempty"`
+	Id   string `json:"id,omitempty,omitzero"`
+	Name string `json:"name,omitempty,omitzero"`
 }
 
 // FolderSchema defines model for FolderSchema.
@@ -231,31 +231,31 @@ type GridUpdate = []GridRow
 
 // Header A master record (style, material, color palette, image or block); the five masters share this shape. Color palettes also carry colorPaletteNumber and colorPaletteName.
 type Header struct {
-	ColorPaletteName   *string     `json:"colorPaletteName,omitempty"`
-	ColorPaletteNumber *string     `json:"colorPaletteNumber,omitempty"`
-	Colorways          *[]Colorway `json:"colorways,omitempty"`
-	CreatedAt          *time.Time  `json:"createdAt,omitempty"`
+	ColorPaletteName   string     `json:"colorPaletteName,omitempty,omitzero"`
+	ColorPaletteNumber string     `json:"colorPaletteNumber,omitempty,omitzero"`
+	Colorways          []Colorway `json:"colorways,omitempty,omitzero"`
+	CreatedAt          time.Time  `json:"createdAt,omitempty,omitzero"`
 
 	// CreatedBy A user as referenced from records.
-	CreatedBy *UserRef `json:"createdBy,omitempty"`
-	Deleted   *bool    `json:"deleted,omitempty"`
+	CreatedBy UserRef `json:"createdBy,omitempty,omitzero"`
+	Deleted   bool    `json:"deleted,omitempty,omitzero"`
 
 	// Folder The folder a header lives in.
-	Folder       *FolderRef  `json:"folder,omitempty"`
-	HeaderData   *HeaderData `json:"headerData,omitempty"`
-	HeaderName   *string     `json:"headerName,omitempty"`
-	HeaderNumber *string     `json:"headerNumber,omitempty"`
-	Id           string      `json:"id"`
-	ModifiedAt   *time.Time  `json:"modifiedAt,omitempty"`
+	Folder       FolderRef  `json:"folder,omitempty,omitzero"`
+	HeaderData   HeaderData `json:"headerData,omitempty,omitzero"`
+	HeaderName   string     `json:"headerName,omitempty,omitzero"`
+	HeaderNumber string     `json:"headerNumber,omitempty,omitzero"`
+	Id           string     `json:"id"`
+	ModifiedAt   time.Time  `json:"modifiedAt,omitempty,omitzero"`
 
 	// ModifiedBy A user as referenced from records.
-	ModifiedBy *UserRef `json:"modifiedBy,omitempty"`
-	SizeRange  *[]Size  `json:"sizeRange,omitempty"`
+	ModifiedBy UserRef `json:"modifiedBy,omitempty,omitzero"`
+	SizeRange  []Size  `json:"sizeRange,omitempty,omitzero"`
 }
 
 // HeaderData defines model for HeaderData.
 type HeaderData struct {
-	Fields *[]Field `json:"fields,omitempty"`
+	Fields []Field `json:"fields,omitempty,omitzero"`
 }
 
 // HeaderListRequest defines model for HeaderListRequest.
@@ -276,7 +276,7 @@ type HeaderPage struct {
 type HeaderWrite struct {
 	Colorways *[]ColorwayWrite `json:"colorways,omitempty"`
 	Fields    *[]FieldUpdate   `json:"fields,omitempty"`
-	Sizes     *[]Size          `json:"sizes,omitempty"`
+	Sizes     *[]SizeWrite     `json:"sizes,omitempty"`
 }
 
 // IdPatch defines model for IdPatch.
@@ -298,19 +298,19 @@ type ListUpdate = []ListItem
 // Page A page (app) with its data.
 type Page struct {
 	// Data The app's data; its shape depends on the app type.
-	Data  interface{} `json:"data,omitempty"`
+	Data  interface{} `json:"data,omitempty,omitzero"`
 	Id    string      `json:"id"`
-	Title *string     `json:"title,omitempty"`
-	Type  *string     `json:"type,omitempty"`
+	Title string      `json:"title,omitempty,omitzero"`
+	Type  string      `json:"type,omitempty,omitzero"`
 }
 
 // PageInfo A page (app) of a header. Assumption: type names the app type (the SDKs read id and title).
 type PageInfo struct {
-	Id    string  `json:"id"`
-	Title *string `json:"title,omitempty"`
+	Id    string `json:"id"`
+	Title string `json:"title,omitempty,omitzero"`
 
 	// Type The app type (Form, Grid, List, BOM, Attachments, ...).
-	Type *string `json:"type,omitempty"`
+	Type string `json:"type,omitempty,omitzero"`
 }
 
 // PageList defines model for PageList.
@@ -321,52 +321,52 @@ type PageSchema = []SchemaField
 
 // PlanSetup defines model for PlanSetup.
 type PlanSetup struct {
-	Timelines *[]PlanTimelineSetup `json:"timelines,omitempty"`
-	Views     *[]PlanView          `json:"views,omitempty"`
+	Timelines []PlanTimelineSetup `json:"timelines,omitempty,omitzero"`
+	Views     []PlanView          `json:"views,omitempty,omitzero"`
 }
 
 // PlanTimelineSetup defines model for PlanTimelineSetup.
 type PlanTimelineSetup struct {
-	ActionDescription *string `json:"actionDescription,omitempty"`
-	Department        *string `json:"department,omitempty"`
-	Id                string  `json:"id"`
-	PageName          *string `json:"pageName,omitempty"`
-	ShortDescription  *string `json:"shortDescription,omitempty"`
+	ActionDescription string `json:"actionDescription,omitempty,omitzero"`
+	Department        string `json:"department,omitempty,omitzero"`
+	Id                string `json:"id"`
+	PageName          string `json:"pageName,omitempty,omitzero"`
+	ShortDescription  string `json:"shortDescription,omitempty,omitzero"`
 }
 
 // PlanView defines model for PlanView.
 type PlanView struct {
-	Active      *bool   `json:"active,omitempty"`
-	Description *string `json:"description,omitempty"`
-	Id          string  `json:"id"`
-	Name        string  `json:"name"`
+	Active      bool   `json:"active,omitempty,omitzero"`
+	Description string `json:"description,omitempty,omitzero"`
+	Id          string `json:"id"`
+	Name        string `json:"name"`
 }
 
 // RateLimitStatus The rate-limit windows of the organisation.
 type RateLimitStatus struct {
-	PerDay    *RateLimitWindow `json:"per_day,omitempty"`
-	PerHour   *RateLimitWindow `json:"per_hour,omitempty"`
-	PerMinute *RateLimitWindow `json:"per_minute,omitempty"`
+	PerDay    RateLimitWindow `json:"per_day,omitempty,omitzero"`
+	PerHour   RateLimitWindow `json:"per_hour,omitempty,omitzero"`
+	PerMinute RateLimitWindow `json:"per_minute,omitempty,omitzero"`
 }
 
 // RateLimitWindow defines model for RateLimitWindow.
 type RateLimitWindow struct {
-	Limit     int64      `json:"limit"`
-	Remaining int64      `json:"remaining"`
-	ResetAt   *time.Time `json:"resetAt,omitempty"`
-	Used      *int64     `json:"used,omitempty"`
+	Limit     int64     `json:"limit"`
+	Remaining int64     `json:"remaining"`
+	ResetAt   time.Time `json:"resetAt,omitempty,omitzero"`
+	Used      int64     `json:"used,omitempty,omitzero"`
 }
 
 // RecordError defines model for RecordError.
 type RecordError struct {
-	Id      string  `json:"id"`
-	Message *string `json:"message,omitempty"`
+	Id      string `json:"id"`
+	Message string `json:"message,omitempty,omitzero"`
 }
 
 // Role Assumption: a role is an id and a name.
 type Role struct {
-	Id   string  `json:"id"`
-	Name *string `json:"name,omitempty"`
+	Id   string `json:"id"`
+	Name string `json:"name,omitempty,omitzero"`
 }
 
 // RoleList defines model for RoleList.
@@ -374,20 +374,29 @@ type RoleList = []Role
 
 // SchemaField One field of a folder or page schema.
 type SchemaField struct {
-	Id       string  `json:"id"`
-	Name     *string `json:"name,omitempty"`
-	ReadOnly *bool   `json:"readOnly,omitempty"`
-	Required *bool   `json:"required,omitempty"`
+	Id       string `json:"id"`
+	Name     string `json:"name,omitempty,omitzero"`
+	ReadOnly bool   `json:"readOnly,omitempty,omitzero"`
+	Required bool   `json:"required,omitempty,omitzero"`
 
 	// Type The field type (text, number, date, dropdown, ...).
-	Type *string `json:"type,omitempty"`
+	Type string `json:"type,omitempty,omitzero"`
 
 	// Values The choices of a list field.
-	Values *[]string `json:"values,omitempty"`
+	Values []string `json:"values,omitempty,omitzero"`
 }
 
 // Size Assumption: the fields of a size of a size range.
 type Size struct {
+	Currency     string  `json:"currency,omitempty,omitzero"`
+	IsDefault    bool    `json:"isDefault,omitempty,omitzero"`
+	IsSampleSize bool    `json:"isSampleSize,omitempty,omitzero"`
+	Name         string  `json:"name,omitempty,omitzero"`
+	Price        float64 `json:"price,omitempty,omitzero"`
+}
+
+// SizeWrite A size of a header's size range, as sent (the fields of Size).
+type SizeWrite struct {
 	Currency     *string  `json:"currency,omitempty"`
 	IsDefault    *bool    `json:"isDefault,omitempty"`
 	IsSampleSize *bool    `json:"isSampleSize,omitempty"`
@@ -414,15 +423,15 @@ type TimelineEditList = []TimelineEdit
 
 // TimelineItem One milestone of a timeline record.
 type TimelineItem struct {
-	AssignedTo *[]UserRef `json:"assignedTo,omitempty"`
-	Due        *string    `json:"due,omitempty"`
-	Final      *string    `json:"final,omitempty"`
-	Id         string     `json:"id"`
-	Late       *bool      `json:"late,omitempty"`
-	Plan       *string    `json:"plan,omitempty"`
-	Rev        *string    `json:"rev,omitempty"`
-	Status     *string    `json:"status,omitempty"`
-	TimelineId *string    `json:"timelineId,omitempty"`
+	AssignedTo []UserRef `json:"assignedTo,omitempty,omitzero"`
+	Due        string    `json:"due,omitempty,omitzero"`
+	Final      string    `json:"final,omitempty,omitzero"`
+	Id         string    `json:"id"`
+	Late       bool      `json:"late,omitempty,omitzero"`
+	Plan       string    `json:"plan,omitempty,omitzero"`
+	Rev        string    `json:"rev,omitempty,omitzero"`
+	Status     string    `json:"status,omitempty,omitzero"`
+	TimelineId string    `json:"timelineId,omitempty,omitzero"`
 }
 
 // TimelineItemEdit defines model for TimelineItemEdit.
@@ -443,23 +452,23 @@ type TimelinePage struct {
 
 // TimelineRecord One tracking row (a header, colorway or size) with its milestones.
 type TimelineRecord struct {
-	ColorId     *string `json:"colorId,omitempty"`
-	ColorName   *string `json:"colorName,omitempty"`
-	ColorNumber *string `json:"colorNumber,omitempty"`
+	ColorId     string `json:"colorId,omitempty,omitzero"`
+	ColorName   string `json:"colorName,omitempty,omitzero"`
+	ColorNumber string `json:"colorNumber,omitempty,omitzero"`
 
 	// Header The folder a header lives in.
-	Header    *FolderRef      `json:"header,omitempty"`
-	Id        string          `json:"id"`
-	Size      *string         `json:"size,omitempty"`
-	Timelines *[]TimelineItem `json:"timelines,omitempty"`
+	Header    FolderRef      `json:"header,omitempty,omitzero"`
+	Id        string         `json:"id"`
+	Size      string         `json:"size,omitempty,omitzero"`
+	Timelines []TimelineItem `json:"timelines,omitempty,omitzero"`
 }
 
 // TrackingFolder defines model for TrackingFolder.
 type TrackingFolder struct {
-	Active      *bool   `json:"active,omitempty"`
-	Description *string `json:"description,omitempty"`
-	Id          string  `json:"id"`
-	Name        string  `json:"name"`
+	Active      bool   `json:"active,omitempty,omitzero"`
+	Description string `json:"description,omitempty,omitzero"`
+	Id          string `json:"id"`
+	Name        string `json:"name"`
 }
 
 // TrackingFolderList defines model for TrackingFolderList.
@@ -467,15 +476,15 @@ type TrackingFolderList = []TrackingFolder
 
 // TrackingPlan defines model for TrackingPlan.
 type TrackingPlan struct {
-	Active      *bool      `json:"active,omitempty"`
-	Description *string    `json:"description,omitempty"`
-	EndDate     *string    `json:"endDate,omitempty"`
-	FolderId    *string    `json:"folderId,omitempty"`
-	Id          string     `json:"id"`
-	Material    *PlanSetup `json:"material,omitempty"`
-	Name        string     `json:"name"`
-	StartDate   *string    `json:"startDate,omitempty"`
-	Style       *PlanSetup `json:"style,omitempty"`
+	Active      bool      `json:"active,omitempty,omitzero"`
+	Description string    `json:"description,omitempty,omitzero"`
+	EndDate     string    `json:"endDate,omitempty,omitzero"`
+	FolderId    string    `json:"folderId,omitempty,omitzero"`
+	Id          string    `json:"id"`
+	Material    PlanSetup `json:"material,omitempty,omitzero"`
+	Name        string    `json:"name"`
+	StartDate   string    `json:"startDate,omitempty,omitzero"`
+	Style       PlanSetup `json:"style,omitempty,omitzero"`
 }
 
 // TrackingPlanPage defines model for TrackingPlanPage.
@@ -486,21 +495,21 @@ type TrackingPlanPage struct {
 
 // UpdateResult Assumption: the answer to a page or timeline update: how many records were updated and the ids that could not be.
 type UpdateResult struct {
-	Failed  *[]RecordError `json:"failed,omitempty"`
-	Updated *int32         `json:"updated,omitempty"`
+	Failed  []RecordError `json:"failed,omitempty,omitzero"`
+	Updated int32         `json:"updated,omitempty,omitzero"`
 }
 
 // User Assumption: the field names of a user (the SDKs pass users through untyped).
 type User struct {
-	AccountType *string `json:"accountType,omitempty"`
-	Active      *bool   `json:"active,omitempty"`
-	Email       *string `json:"email,omitempty"`
-	FirstName   *string `json:"firstName,omitempty"`
-	Id          string  `json:"id"`
-	LastName    *string `json:"lastName,omitempty"`
-	Role        *string `json:"role,omitempty"`
-	Title       *string `json:"title,omitempty"`
-	Username    *string `json:"username,omitempty"`
+	AccountType string `json:"accountType,omitempty,omitzero"`
+	Active      bool   `json:"active,omitempty,omitzero"`
+	Email       string `json:"email,omitempty,omitzero"`
+	FirstName   string `json:"firstName,omitempty,omitzero"`
+	Id          string `json:"id"`
+	LastName    string `json:"lastName,omitempty,omitzero"`
+	Role        string `json:"role,omitempty,omitzero"`
+	Title       string `json:"title,omitempty,omitzero"`
+	Username    string `json:"username,omitempty,omitzero"`
 }
 
 // UserList defines model for UserList.
@@ -508,9 +517,9 @@ type UserList = []User
 
 // UserRef A user as referenced from records.
 type UserRef struct {
-	Email *string `json:"email,omitempty"`
-	Id    *string `json:"id,omitempty"`
-	Name  *string `json:"name,omitempty"`
+	Email string `json:"email,omitempty,omitzero"`
+	Id    string `json:"id,omitempty,omitzero"`
+	Name  string `json:"name,omitempty,omitzero"`
 }
 
 // UserWrite Assumption: the writable fields of a user.
@@ -10658,13 +10667,6 @@ type ClientWithResponsesInterface interface {
 	GetRateLimitStatusWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetRateLimitStatusResponse, error)
 }
 
-// GetBlockFolderSchemaResponse200Headers the declared response headers of an HTTP 200 response for GetBlockFolderSchema
-type GetBlockFolderSchemaResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // GetBlockFolderSchemaResponse429Headers the declared response headers of an HTTP 429 response for GetBlockFolderSchema
 type GetBlockFolderSchemaResponse429Headers struct {
 	RetryAfter          *int32
@@ -10690,8 +10692,6 @@ type GetBlockFolderSchemaResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *GetBlockFolderSchemaResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetBlockFolderSchemaResponse429Headers
 }
@@ -10760,13 +10760,6 @@ func (r GetBlockFolderSchemaResponse) ContentType() string {
 	return ""
 }
 
-// ListBlockFoldersResponse200Headers the declared response headers of an HTTP 200 response for ListBlockFolders
-type ListBlockFoldersResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // ListBlockFoldersResponse429Headers the declared response headers of an HTTP 429 response for ListBlockFolders
 type ListBlockFoldersResponse429Headers struct {
 	RetryAfter          *int32
@@ -10792,8 +10785,6 @@ type ListBlockFoldersResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *ListBlockFoldersResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListBlockFoldersResponse429Headers
 }
@@ -10862,13 +10853,6 @@ func (r ListBlockFoldersResponse) ContentType() string {
 	return ""
 }
 
-// CreateBlockHeaderResponse200Headers the declared response headers of an HTTP 200 response for CreateBlockHeader
-type CreateBlockHeaderResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // CreateBlockHeaderResponse429Headers the declared response headers of an HTTP 429 response for CreateBlockHeader
 type CreateBlockHeaderResponse429Headers struct {
 	RetryAfter          *int32
@@ -10894,8 +10878,6 @@ type CreateBlockHeaderResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *CreateBlockHeaderResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *CreateBlockHeaderResponse429Headers
 }
@@ -10964,13 +10946,6 @@ func (r CreateBlockHeaderResponse) ContentType() string {
 	return ""
 }
 
-// DeleteBlockHeaderResponse200Headers the declared response headers of an HTTP 200 response for DeleteBlockHeader
-type DeleteBlockHeaderResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // DeleteBlockHeaderResponse429Headers the declared response headers of an HTTP 429 response for DeleteBlockHeader
 type DeleteBlockHeaderResponse429Headers struct {
 	RetryAfter          *int32
@@ -10996,8 +10971,6 @@ type DeleteBlockHeaderResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *DeleteBlockHeaderResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *DeleteBlockHeaderResponse429Headers
 }
@@ -11066,13 +11039,6 @@ func (r DeleteBlockHeaderResponse) ContentType() string {
 	return ""
 }
 
-// GetBlockHeaderResponse200Headers the declared response headers of an HTTP 200 response for GetBlockHeader
-type GetBlockHeaderResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // GetBlockHeaderResponse429Headers the declared response headers of an HTTP 429 response for GetBlockHeader
 type GetBlockHeaderResponse429Headers struct {
 	RetryAfter          *int32
@@ -11098,8 +11064,6 @@ type GetBlockHeaderResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *GetBlockHeaderResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetBlockHeaderResponse429Headers
 }
@@ -11168,13 +11132,6 @@ func (r GetBlockHeaderResponse) ContentType() string {
 	return ""
 }
 
-// UpdateBlockHeaderResponse200Headers the declared response headers of an HTTP 200 response for UpdateBlockHeader
-type UpdateBlockHeaderResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // UpdateBlockHeaderResponse429Headers the declared response headers of an HTTP 429 response for UpdateBlockHeader
 type UpdateBlockHeaderResponse429Headers struct {
 	RetryAfter          *int32
@@ -11200,8 +11157,6 @@ type UpdateBlockHeaderResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *UpdateBlockHeaderResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateBlockHeaderResponse429Headers
 }
@@ -11270,13 +11225,6 @@ func (r UpdateBlockHeaderResponse) ContentType() string {
 	return ""
 }
 
-// ListBlockHeadersResponse200Headers the declared response headers of an HTTP 200 response for ListBlockHeaders
-type ListBlockHeadersResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // ListBlockHeadersResponse429Headers the declared response headers of an HTTP 429 response for ListBlockHeaders
 type ListBlockHeadersResponse429Headers struct {
 	RetryAfter          *int32
@@ -11302,8 +11250,6 @@ type ListBlockHeadersResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *ListBlockHeadersResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListBlockHeadersResponse429Headers
 }
@@ -11372,13 +11318,6 @@ func (r ListBlockHeadersResponse) ContentType() string {
 	return ""
 }
 
-// GetBlockPageResponse200Headers the declared response headers of an HTTP 200 response for GetBlockPage
-type GetBlockPageResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // GetBlockPageResponse429Headers the declared response headers of an HTTP 429 response for GetBlockPage
 type GetBlockPageResponse429Headers struct {
 	RetryAfter          *int32
@@ -11404,8 +11343,6 @@ type GetBlockPageResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *GetBlockPageResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetBlockPageResponse429Headers
 }
@@ -11474,13 +11411,6 @@ func (r GetBlockPageResponse) ContentType() string {
 	return ""
 }
 
-// UpdateBlockPageFormResponse200Headers the declared response headers of an HTTP 200 response for UpdateBlockPageForm
-type UpdateBlockPageFormResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // UpdateBlockPageFormResponse429Headers the declared response headers of an HTTP 429 response for UpdateBlockPageForm
 type UpdateBlockPageFormResponse429Headers struct {
 	RetryAfter          *int32
@@ -11506,8 +11436,6 @@ type UpdateBlockPageFormResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *UpdateBlockPageFormResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateBlockPageFormResponse429Headers
 }
@@ -11576,13 +11504,6 @@ func (r UpdateBlockPageFormResponse) ContentType() string {
 	return ""
 }
 
-// UpdateBlockPageGridResponse200Headers the declared response headers of an HTTP 200 response for UpdateBlockPageGrid
-type UpdateBlockPageGridResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // UpdateBlockPageGridResponse429Headers the declared response headers of an HTTP 429 response for UpdateBlockPageGrid
 type UpdateBlockPageGridResponse429Headers struct {
 	RetryAfter          *int32
@@ -11608,8 +11529,6 @@ type UpdateBlockPageGridResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *UpdateBlockPageGridResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateBlockPageGridResponse429Headers
 }
@@ -11678,13 +11597,6 @@ func (r UpdateBlockPageGridResponse) ContentType() string {
 	return ""
 }
 
-// UpdateBlockPageListResponse200Headers the declared response headers of an HTTP 200 response for UpdateBlockPageList
-type UpdateBlockPageListResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // UpdateBlockPageListResponse429Headers the declared response headers of an HTTP 429 response for UpdateBlockPageList
 type UpdateBlockPageListResponse429Headers struct {
 	RetryAfter          *int32
@@ -11710,8 +11622,6 @@ type UpdateBlockPageListResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *UpdateBlockPageListResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateBlockPageListResponse429Headers
 }
@@ -11780,13 +11690,6 @@ func (r UpdateBlockPageListResponse) ContentType() string {
 	return ""
 }
 
-// GetBlockPageSchemaResponse200Headers the declared response headers of an HTTP 200 response for GetBlockPageSchema
-type GetBlockPageSchemaResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // GetBlockPageSchemaResponse429Headers the declared response headers of an HTTP 429 response for GetBlockPageSchema
 type GetBlockPageSchemaResponse429Headers struct {
 	RetryAfter          *int32
@@ -11812,8 +11715,6 @@ type GetBlockPageSchemaResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *GetBlockPageSchemaResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetBlockPageSchemaResponse429Headers
 }
@@ -11882,13 +11783,6 @@ func (r GetBlockPageSchemaResponse) ContentType() string {
 	return ""
 }
 
-// ListBlockPagesResponse200Headers the declared response headers of an HTTP 200 response for ListBlockPages
-type ListBlockPagesResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // ListBlockPagesResponse429Headers the declared response headers of an HTTP 429 response for ListBlockPages
 type ListBlockPagesResponse429Headers struct {
 	RetryAfter          *int32
@@ -11914,8 +11808,6 @@ type ListBlockPagesResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *ListBlockPagesResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListBlockPagesResponse429Headers
 }
@@ -11984,13 +11876,6 @@ func (r ListBlockPagesResponse) ContentType() string {
 	return ""
 }
 
-// GetColorFolderSchemaResponse200Headers the declared response headers of an HTTP 200 response for GetColorFolderSchema
-type GetColorFolderSchemaResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // GetColorFolderSchemaResponse429Headers the declared response headers of an HTTP 429 response for GetColorFolderSchema
 type GetColorFolderSchemaResponse429Headers struct {
 	RetryAfter          *int32
@@ -12016,8 +11901,6 @@ type GetColorFolderSchemaResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *GetColorFolderSchemaResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetColorFolderSchemaResponse429Headers
 }
@@ -12086,13 +11969,6 @@ func (r GetColorFolderSchemaResponse) ContentType() string {
 	return ""
 }
 
-// ListColorFoldersResponse200Headers the declared response headers of an HTTP 200 response for ListColorFolders
-type ListColorFoldersResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // ListColorFoldersResponse429Headers the declared response headers of an HTTP 429 response for ListColorFolders
 type ListColorFoldersResponse429Headers struct {
 	RetryAfter          *int32
@@ -12118,8 +11994,6 @@ type ListColorFoldersResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *ListColorFoldersResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListColorFoldersResponse429Headers
 }
@@ -12188,13 +12062,6 @@ func (r ListColorFoldersResponse) ContentType() string {
 	return ""
 }
 
-// CreateColorHeaderResponse200Headers the declared response headers of an HTTP 200 response for CreateColorHeader
-type CreateColorHeaderResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // CreateColorHeaderResponse429Headers the declared response headers of an HTTP 429 response for CreateColorHeader
 type CreateColorHeaderResponse429Headers struct {
 	RetryAfter          *int32
@@ -12220,8 +12087,6 @@ type CreateColorHeaderResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *CreateColorHeaderResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *CreateColorHeaderResponse429Headers
 }
@@ -12290,13 +12155,6 @@ func (r CreateColorHeaderResponse) ContentType() string {
 	return ""
 }
 
-// DeleteColorHeaderResponse200Headers the declared response headers of an HTTP 200 response for DeleteColorHeader
-type DeleteColorHeaderResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // DeleteColorHeaderResponse429Headers the declared response headers of an HTTP 429 response for DeleteColorHeader
 type DeleteColorHeaderResponse429Headers struct {
 	RetryAfter          *int32
@@ -12322,8 +12180,6 @@ type DeleteColorHeaderResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *DeleteColorHeaderResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *DeleteColorHeaderResponse429Headers
 }
@@ -12392,13 +12248,6 @@ func (r DeleteColorHeaderResponse) ContentType() string {
 	return ""
 }
 
-// GetColorHeaderResponse200Headers the declared response headers of an HTTP 200 response for GetColorHeader
-type GetColorHeaderResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // GetColorHeaderResponse429Headers the declared response headers of an HTTP 429 response for GetColorHeader
 type GetColorHeaderResponse429Headers struct {
 	RetryAfter          *int32
@@ -12424,8 +12273,6 @@ type GetColorHeaderResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *GetColorHeaderResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetColorHeaderResponse429Headers
 }
@@ -12494,13 +12341,6 @@ func (r GetColorHeaderResponse) ContentType() string {
 	return ""
 }
 
-// UpdateColorHeaderResponse200Headers the declared response headers of an HTTP 200 response for UpdateColorHeader
-type UpdateColorHeaderResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // UpdateColorHeaderResponse429Headers the declared response headers of an HTTP 429 response for UpdateColorHeader
 type UpdateColorHeaderResponse429Headers struct {
 	RetryAfter          *int32
@@ -12526,8 +12366,6 @@ type UpdateColorHeaderResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *UpdateColorHeaderResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateColorHeaderResponse429Headers
 }
@@ -12596,13 +12434,6 @@ func (r UpdateColorHeaderResponse) ContentType() string {
 	return ""
 }
 
-// ListColorHeadersResponse200Headers the declared response headers of an HTTP 200 response for ListColorHeaders
-type ListColorHeadersResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // ListColorHeadersResponse429Headers the declared response headers of an HTTP 429 response for ListColorHeaders
 type ListColorHeadersResponse429Headers struct {
 	RetryAfter          *int32
@@ -12628,8 +12459,6 @@ type ListColorHeadersResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *ListColorHeadersResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListColorHeadersResponse429Headers
 }
@@ -12698,13 +12527,6 @@ func (r ListColorHeadersResponse) ContentType() string {
 	return ""
 }
 
-// GetColorPageResponse200Headers the declared response headers of an HTTP 200 response for GetColorPage
-type GetColorPageResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // GetColorPageResponse429Headers the declared response headers of an HTTP 429 response for GetColorPage
 type GetColorPageResponse429Headers struct {
 	RetryAfter          *int32
@@ -12730,8 +12552,6 @@ type GetColorPageResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *GetColorPageResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetColorPageResponse429Headers
 }
@@ -12800,13 +12620,6 @@ func (r GetColorPageResponse) ContentType() string {
 	return ""
 }
 
-// UpdateColorPageFormResponse200Headers the declared response headers of an HTTP 200 response for UpdateColorPageForm
-type UpdateColorPageFormResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // UpdateColorPageFormResponse429Headers the declared response headers of an HTTP 429 response for UpdateColorPageForm
 type UpdateColorPageFormResponse429Headers struct {
 	RetryAfter          *int32
@@ -12832,8 +12645,6 @@ type UpdateColorPageFormResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *UpdateColorPageFormResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateColorPageFormResponse429Headers
 }
@@ -12902,13 +12713,6 @@ func (r UpdateColorPageFormResponse) ContentType() string {
 	return ""
 }
 
-// UpdateColorPageGridResponse200Headers the declared response headers of an HTTP 200 response for UpdateColorPageGrid
-type UpdateColorPageGridResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // UpdateColorPageGridResponse429Headers the declared response headers of an HTTP 429 response for UpdateColorPageGrid
 type UpdateColorPageGridResponse429Headers struct {
 	RetryAfter          *int32
@@ -12934,8 +12738,6 @@ type UpdateColorPageGridResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *UpdateColorPageGridResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateColorPageGridResponse429Headers
 }
@@ -13004,13 +12806,6 @@ func (r UpdateColorPageGridResponse) ContentType() string {
 	return ""
 }
 
-// UpdateColorPageListResponse200Headers the declared response headers of an HTTP 200 response for UpdateColorPageList
-type UpdateColorPageListResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // UpdateColorPageListResponse429Headers the declared response headers of an HTTP 429 response for UpdateColorPageList
 type UpdateColorPageListResponse429Headers struct {
 	RetryAfter          *int32
@@ -13036,8 +12831,6 @@ type UpdateColorPageListResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *UpdateColorPageListResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateColorPageListResponse429Headers
 }
@@ -13106,13 +12899,6 @@ func (r UpdateColorPageListResponse) ContentType() string {
 	return ""
 }
 
-// GetColorPageSchemaResponse200Headers the declared response headers of an HTTP 200 response for GetColorPageSchema
-type GetColorPageSchemaResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // GetColorPageSchemaResponse429Headers the declared response headers of an HTTP 429 response for GetColorPageSchema
 type GetColorPageSchemaResponse429Headers struct {
 	RetryAfter          *int32
@@ -13138,8 +12924,6 @@ type GetColorPageSchemaResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *GetColorPageSchemaResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetColorPageSchemaResponse429Headers
 }
@@ -13208,13 +12992,6 @@ func (r GetColorPageSchemaResponse) ContentType() string {
 	return ""
 }
 
-// ListColorPagesResponse200Headers the declared response headers of an HTTP 200 response for ListColorPages
-type ListColorPagesResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // ListColorPagesResponse429Headers the declared response headers of an HTTP 429 response for ListColorPages
 type ListColorPagesResponse429Headers struct {
 	RetryAfter          *int32
@@ -13240,8 +13017,6 @@ type ListColorPagesResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *ListColorPagesResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListColorPagesResponse429Headers
 }
@@ -13310,13 +13085,6 @@ func (r ListColorPagesResponse) ContentType() string {
 	return ""
 }
 
-// CreateDirectoryCompanyResponse200Headers the declared response headers of an HTTP 200 response for CreateDirectoryCompany
-type CreateDirectoryCompanyResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // CreateDirectoryCompanyResponse429Headers the declared response headers of an HTTP 429 response for CreateDirectoryCompany
 type CreateDirectoryCompanyResponse429Headers struct {
 	RetryAfter          *int32
@@ -13342,8 +13110,6 @@ type CreateDirectoryCompanyResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *CreateDirectoryCompanyResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *CreateDirectoryCompanyResponse429Headers
 }
@@ -13412,13 +13178,6 @@ func (r CreateDirectoryCompanyResponse) ContentType() string {
 	return ""
 }
 
-// ListDirectoryCompaniesResponse200Headers the declared response headers of an HTTP 200 response for ListDirectoryCompanies
-type ListDirectoryCompaniesResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // ListDirectoryCompaniesResponse429Headers the declared response headers of an HTTP 429 response for ListDirectoryCompanies
 type ListDirectoryCompaniesResponse429Headers struct {
 	RetryAfter          *int32
@@ -13444,8 +13203,6 @@ type ListDirectoryCompaniesResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *ListDirectoryCompaniesResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListDirectoryCompaniesResponse429Headers
 }
@@ -13514,13 +13271,6 @@ func (r ListDirectoryCompaniesResponse) ContentType() string {
 	return ""
 }
 
-// SearchDirectoryCompaniesResponse200Headers the declared response headers of an HTTP 200 response for SearchDirectoryCompanies
-type SearchDirectoryCompaniesResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // SearchDirectoryCompaniesResponse429Headers the declared response headers of an HTTP 429 response for SearchDirectoryCompanies
 type SearchDirectoryCompaniesResponse429Headers struct {
 	RetryAfter          *int32
@@ -13546,8 +13296,6 @@ type SearchDirectoryCompaniesResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *SearchDirectoryCompaniesResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *SearchDirectoryCompaniesResponse429Headers
 }
@@ -13616,13 +13364,6 @@ func (r SearchDirectoryCompaniesResponse) ContentType() string {
 	return ""
 }
 
-// GetDirectoryCompanyResponse200Headers the declared response headers of an HTTP 200 response for GetDirectoryCompany
-type GetDirectoryCompanyResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // GetDirectoryCompanyResponse429Headers the declared response headers of an HTTP 429 response for GetDirectoryCompany
 type GetDirectoryCompanyResponse429Headers struct {
 	RetryAfter          *int32
@@ -13648,8 +13389,6 @@ type GetDirectoryCompanyResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *GetDirectoryCompanyResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetDirectoryCompanyResponse429Headers
 }
@@ -13718,13 +13457,6 @@ func (r GetDirectoryCompanyResponse) ContentType() string {
 	return ""
 }
 
-// ListDirectoryContactsResponse200Headers the declared response headers of an HTTP 200 response for ListDirectoryContacts
-type ListDirectoryContactsResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // ListDirectoryContactsResponse429Headers the declared response headers of an HTTP 429 response for ListDirectoryContacts
 type ListDirectoryContactsResponse429Headers struct {
 	RetryAfter          *int32
@@ -13750,8 +13482,6 @@ type ListDirectoryContactsResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *ListDirectoryContactsResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListDirectoryContactsResponse429Headers
 }
@@ -13820,13 +13550,6 @@ func (r ListDirectoryContactsResponse) ContentType() string {
 	return ""
 }
 
-// UpdateDirectoryCompanyResponse200Headers the declared response headers of an HTTP 200 response for UpdateDirectoryCompany
-type UpdateDirectoryCompanyResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // UpdateDirectoryCompanyResponse429Headers the declared response headers of an HTTP 429 response for UpdateDirectoryCompany
 type UpdateDirectoryCompanyResponse429Headers struct {
 	RetryAfter          *int32
@@ -13852,8 +13575,6 @@ type UpdateDirectoryCompanyResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *UpdateDirectoryCompanyResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateDirectoryCompanyResponse429Headers
 }
@@ -13922,13 +13643,6 @@ func (r UpdateDirectoryCompanyResponse) ContentType() string {
 	return ""
 }
 
-// GetImageFolderSchemaResponse200Headers the declared response headers of an HTTP 200 response for GetImageFolderSchema
-type GetImageFolderSchemaResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // GetImageFolderSchemaResponse429Headers the declared response headers of an HTTP 429 response for GetImageFolderSchema
 type GetImageFolderSchemaResponse429Headers struct {
 	RetryAfter          *int32
@@ -13954,8 +13668,6 @@ type GetImageFolderSchemaResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *GetImageFolderSchemaResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetImageFolderSchemaResponse429Headers
 }
@@ -14024,13 +13736,6 @@ func (r GetImageFolderSchemaResponse) ContentType() string {
 	return ""
 }
 
-// ListImageFoldersResponse200Headers the declared response headers of an HTTP 200 response for ListImageFolders
-type ListImageFoldersResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // ListImageFoldersResponse429Headers the declared response headers of an HTTP 429 response for ListImageFolders
 type ListImageFoldersResponse429Headers struct {
 	RetryAfter          *int32
@@ -14056,8 +13761,6 @@ type ListImageFoldersResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *ListImageFoldersResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListImageFoldersResponse429Headers
 }
@@ -14126,13 +13829,6 @@ func (r ListImageFoldersResponse) ContentType() string {
 	return ""
 }
 
-// CreateImageHeaderResponse200Headers the declared response headers of an HTTP 200 response for CreateImageHeader
-type CreateImageHeaderResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // CreateImageHeaderResponse429Headers the declared response headers of an HTTP 429 response for CreateImageHeader
 type CreateImageHeaderResponse429Headers struct {
 	RetryAfter          *int32
@@ -14158,8 +13854,6 @@ type CreateImageHeaderResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *CreateImageHeaderResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *CreateImageHeaderResponse429Headers
 }
@@ -14228,13 +13922,6 @@ func (r CreateImageHeaderResponse) ContentType() string {
 	return ""
 }
 
-// DeleteImageHeaderResponse200Headers the declared response headers of an HTTP 200 response for DeleteImageHeader
-type DeleteImageHeaderResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // DeleteImageHeaderResponse429Headers the declared response headers of an HTTP 429 response for DeleteImageHeader
 type DeleteImageHeaderResponse429Headers struct {
 	RetryAfter          *int32
@@ -14260,8 +13947,6 @@ type DeleteImageHeaderResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *DeleteImageHeaderResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *DeleteImageHeaderResponse429Headers
 }
@@ -14330,13 +14015,6 @@ func (r DeleteImageHeaderResponse) ContentType() string {
 	return ""
 }
 
-// GetImageHeaderResponse200Headers the declared response headers of an HTTP 200 response for GetImageHeader
-type GetImageHeaderResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // GetImageHeaderResponse429Headers the declared response headers of an HTTP 429 response for GetImageHeader
 type GetImageHeaderResponse429Headers struct {
 	RetryAfter          *int32
@@ -14362,8 +14040,6 @@ type GetImageHeaderResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *GetImageHeaderResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetImageHeaderResponse429Headers
 }
@@ -14432,13 +14108,6 @@ func (r GetImageHeaderResponse) ContentType() string {
 	return ""
 }
 
-// UpdateImageHeaderResponse200Headers the declared response headers of an HTTP 200 response for UpdateImageHeader
-type UpdateImageHeaderResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // UpdateImageHeaderResponse429Headers the declared response headers of an HTTP 429 response for UpdateImageHeader
 type UpdateImageHeaderResponse429Headers struct {
 	RetryAfter          *int32
@@ -14464,8 +14133,6 @@ type UpdateImageHeaderResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *UpdateImageHeaderResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateImageHeaderResponse429Headers
 }
@@ -14534,13 +14201,6 @@ func (r UpdateImageHeaderResponse) ContentType() string {
 	return ""
 }
 
-// ListImageHeadersResponse200Headers the declared response headers of an HTTP 200 response for ListImageHeaders
-type ListImageHeadersResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // ListImageHeadersResponse429Headers the declared response headers of an HTTP 429 response for ListImageHeaders
 type ListImageHeadersResponse429Headers struct {
 	RetryAfter          *int32
@@ -14566,8 +14226,6 @@ type ListImageHeadersResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *ListImageHeadersResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListImageHeadersResponse429Headers
 }
@@ -14636,13 +14294,6 @@ func (r ListImageHeadersResponse) ContentType() string {
 	return ""
 }
 
-// GetImagePageResponse200Headers the declared response headers of an HTTP 200 response for GetImagePage
-type GetImagePageResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // GetImagePageResponse429Headers the declared response headers of an HTTP 429 response for GetImagePage
 type GetImagePageResponse429Headers struct {
 	RetryAfter          *int32
@@ -14668,8 +14319,6 @@ type GetImagePageResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *GetImagePageResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetImagePageResponse429Headers
 }
@@ -14738,13 +14387,6 @@ func (r GetImagePageResponse) ContentType() string {
 	return ""
 }
 
-// UpdateImagePageFormResponse200Headers the declared response headers of an HTTP 200 response for UpdateImagePageForm
-type UpdateImagePageFormResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // UpdateImagePageFormResponse429Headers the declared response headers of an HTTP 429 response for UpdateImagePageForm
 type UpdateImagePageFormResponse429Headers struct {
 	RetryAfter          *int32
@@ -14770,8 +14412,6 @@ type UpdateImagePageFormResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *UpdateImagePageFormResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateImagePageFormResponse429Headers
 }
@@ -14840,13 +14480,6 @@ func (r UpdateImagePageFormResponse) ContentType() string {
 	return ""
 }
 
-// UpdateImagePageGridResponse200Headers the declared response headers of an HTTP 200 response for UpdateImagePageGrid
-type UpdateImagePageGridResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // UpdateImagePageGridResponse429Headers the declared response headers of an HTTP 429 response for UpdateImagePageGrid
 type UpdateImagePageGridResponse429Headers struct {
 	RetryAfter          *int32
@@ -14872,8 +14505,6 @@ type UpdateImagePageGridResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *UpdateImagePageGridResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateImagePageGridResponse429Headers
 }
@@ -14942,13 +14573,6 @@ func (r UpdateImagePageGridResponse) ContentType() string {
 	return ""
 }
 
-// UpdateImagePageListResponse200Headers the declared response headers of an HTTP 200 response for UpdateImagePageList
-type UpdateImagePageListResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // UpdateImagePageListResponse429Headers the declared response headers of an HTTP 429 response for UpdateImagePageList
 type UpdateImagePageListResponse429Headers struct {
 	RetryAfter          *int32
@@ -14974,8 +14598,6 @@ type UpdateImagePageListResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *UpdateImagePageListResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateImagePageListResponse429Headers
 }
@@ -15044,13 +14666,6 @@ func (r UpdateImagePageListResponse) ContentType() string {
 	return ""
 }
 
-// GetImagePageSchemaResponse200Headers the declared response headers of an HTTP 200 response for GetImagePageSchema
-type GetImagePageSchemaResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // GetImagePageSchemaResponse429Headers the declared response headers of an HTTP 429 response for GetImagePageSchema
 type GetImagePageSchemaResponse429Headers struct {
 	RetryAfter          *int32
@@ -15076,8 +14691,6 @@ type GetImagePageSchemaResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *GetImagePageSchemaResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetImagePageSchemaResponse429Headers
 }
@@ -15146,13 +14759,6 @@ func (r GetImagePageSchemaResponse) ContentType() string {
 	return ""
 }
 
-// ListImagePagesResponse200Headers the declared response headers of an HTTP 200 response for ListImagePages
-type ListImagePagesResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // ListImagePagesResponse429Headers the declared response headers of an HTTP 429 response for ListImagePages
 type ListImagePagesResponse429Headers struct {
 	RetryAfter          *int32
@@ -15178,8 +14784,6 @@ type ListImagePagesResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *ListImagePagesResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListImagePagesResponse429Headers
 }
@@ -15248,13 +14852,6 @@ func (r ListImagePagesResponse) ContentType() string {
 	return ""
 }
 
-// GetMaterialFolderSchemaResponse200Headers the declared response headers of an HTTP 200 response for GetMaterialFolderSchema
-type GetMaterialFolderSchemaResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // GetMaterialFolderSchemaResponse429Headers the declared response headers of an HTTP 429 response for GetMaterialFolderSchema
 type GetMaterialFolderSchemaResponse429Headers struct {
 	RetryAfter          *int32
@@ -15280,8 +14877,6 @@ type GetMaterialFolderSchemaResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *GetMaterialFolderSchemaResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetMaterialFolderSchemaResponse429Headers
 }
@@ -15350,13 +14945,6 @@ func (r GetMaterialFolderSchemaResponse) ContentType() string {
 	return ""
 }
 
-// ListMaterialFoldersResponse200Headers the declared response headers of an HTTP 200 response for ListMaterialFolders
-type ListMaterialFoldersResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // ListMaterialFoldersResponse429Headers the declared response headers of an HTTP 429 response for ListMaterialFolders
 type ListMaterialFoldersResponse429Headers struct {
 	RetryAfter          *int32
@@ -15382,8 +14970,6 @@ type ListMaterialFoldersResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *ListMaterialFoldersResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListMaterialFoldersResponse429Headers
 }
@@ -15452,13 +15038,6 @@ func (r ListMaterialFoldersResponse) ContentType() string {
 	return ""
 }
 
-// CreateMaterialHeaderResponse200Headers the declared response headers of an HTTP 200 response for CreateMaterialHeader
-type CreateMaterialHeaderResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // CreateMaterialHeaderResponse429Headers the declared response headers of an HTTP 429 response for CreateMaterialHeader
 type CreateMaterialHeaderResponse429Headers struct {
 	RetryAfter          *int32
@@ -15484,8 +15063,6 @@ type CreateMaterialHeaderResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *CreateMaterialHeaderResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *CreateMaterialHeaderResponse429Headers
 }
@@ -15554,13 +15131,6 @@ func (r CreateMaterialHeaderResponse) ContentType() string {
 	return ""
 }
 
-// DeleteMaterialHeaderResponse200Headers the declared response headers of an HTTP 200 response for DeleteMaterialHeader
-type DeleteMaterialHeaderResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // DeleteMaterialHeaderResponse429Headers the declared response headers of an HTTP 429 response for DeleteMaterialHeader
 type DeleteMaterialHeaderResponse429Headers struct {
 	RetryAfter          *int32
@@ -15586,8 +15156,6 @@ type DeleteMaterialHeaderResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *DeleteMaterialHeaderResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *DeleteMaterialHeaderResponse429Headers
 }
@@ -15656,13 +15224,6 @@ func (r DeleteMaterialHeaderResponse) ContentType() string {
 	return ""
 }
 
-// GetMaterialHeaderResponse200Headers the declared response headers of an HTTP 200 response for GetMaterialHeader
-type GetMaterialHeaderResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // GetMaterialHeaderResponse429Headers the declared response headers of an HTTP 429 response for GetMaterialHeader
 type GetMaterialHeaderResponse429Headers struct {
 	RetryAfter          *int32
@@ -15688,8 +15249,6 @@ type GetMaterialHeaderResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *GetMaterialHeaderResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetMaterialHeaderResponse429Headers
 }
@@ -15758,13 +15317,6 @@ func (r GetMaterialHeaderResponse) ContentType() string {
 	return ""
 }
 
-// UpdateMaterialHeaderResponse200Headers the declared response headers of an HTTP 200 response for UpdateMaterialHeader
-type UpdateMaterialHeaderResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // UpdateMaterialHeaderResponse429Headers the declared response headers of an HTTP 429 response for UpdateMaterialHeader
 type UpdateMaterialHeaderResponse429Headers struct {
 	RetryAfter          *int32
@@ -15790,8 +15342,6 @@ type UpdateMaterialHeaderResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *UpdateMaterialHeaderResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateMaterialHeaderResponse429Headers
 }
@@ -15860,13 +15410,6 @@ func (r UpdateMaterialHeaderResponse) ContentType() string {
 	return ""
 }
 
-// ListMaterialHeadersResponse200Headers the declared response headers of an HTTP 200 response for ListMaterialHeaders
-type ListMaterialHeadersResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // ListMaterialHeadersResponse429Headers the declared response headers of an HTTP 429 response for ListMaterialHeaders
 type ListMaterialHeadersResponse429Headers struct {
 	RetryAfter          *int32
@@ -15892,8 +15435,6 @@ type ListMaterialHeadersResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *ListMaterialHeadersResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListMaterialHeadersResponse429Headers
 }
@@ -15962,13 +15503,6 @@ func (r ListMaterialHeadersResponse) ContentType() string {
 	return ""
 }
 
-// GetMaterialPageResponse200Headers the declared response headers of an HTTP 200 response for GetMaterialPage
-type GetMaterialPageResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // GetMaterialPageResponse429Headers the declared response headers of an HTTP 429 response for GetMaterialPage
 type GetMaterialPageResponse429Headers struct {
 	RetryAfter          *int32
@@ -15994,8 +15528,6 @@ type GetMaterialPageResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *GetMaterialPageResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetMaterialPageResponse429Headers
 }
@@ -16064,13 +15596,6 @@ func (r GetMaterialPageResponse) ContentType() string {
 	return ""
 }
 
-// UpdateMaterialPageFormResponse200Headers the declared response headers of an HTTP 200 response for UpdateMaterialPageForm
-type UpdateMaterialPageFormResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // UpdateMaterialPageFormResponse429Headers the declared response headers of an HTTP 429 response for UpdateMaterialPageForm
 type UpdateMaterialPageFormResponse429Headers struct {
 	RetryAfter          *int32
@@ -16096,8 +15621,6 @@ type UpdateMaterialPageFormResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *UpdateMaterialPageFormResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateMaterialPageFormResponse429Headers
 }
@@ -16166,13 +15689,6 @@ func (r UpdateMaterialPageFormResponse) ContentType() string {
 	return ""
 }
 
-// UpdateMaterialPageGridResponse200Headers the declared response headers of an HTTP 200 response for UpdateMaterialPageGrid
-type UpdateMaterialPageGridResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // UpdateMaterialPageGridResponse429Headers the declared response headers of an HTTP 429 response for UpdateMaterialPageGrid
 type UpdateMaterialPageGridResponse429Headers struct {
 	RetryAfter          *int32
@@ -16198,8 +15714,6 @@ type UpdateMaterialPageGridResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *UpdateMaterialPageGridResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateMaterialPageGridResponse429Headers
 }
@@ -16268,13 +15782,6 @@ func (r UpdateMaterialPageGridResponse) ContentType() string {
 	return ""
 }
 
-// UpdateMaterialPageListResponse200Headers the declared response headers of an HTTP 200 response for UpdateMaterialPageList
-type UpdateMaterialPageListResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // UpdateMaterialPageListResponse429Headers the declared response headers of an HTTP 429 response for UpdateMaterialPageList
 type UpdateMaterialPageListResponse429Headers struct {
 	RetryAfter          *int32
@@ -16300,8 +15807,6 @@ type UpdateMaterialPageListResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *UpdateMaterialPageListResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateMaterialPageListResponse429Headers
 }
@@ -16370,13 +15875,6 @@ func (r UpdateMaterialPageListResponse) ContentType() string {
 	return ""
 }
 
-// GetMaterialPageSchemaResponse200Headers the declared response headers of an HTTP 200 response for GetMaterialPageSchema
-type GetMaterialPageSchemaResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // GetMaterialPageSchemaResponse429Headers the declared response headers of an HTTP 429 response for GetMaterialPageSchema
 type GetMaterialPageSchemaResponse429Headers struct {
 	RetryAfter          *int32
@@ -16402,8 +15900,6 @@ type GetMaterialPageSchemaResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *GetMaterialPageSchemaResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetMaterialPageSchemaResponse429Headers
 }
@@ -16472,13 +15968,6 @@ func (r GetMaterialPageSchemaResponse) ContentType() string {
 	return ""
 }
 
-// ListMaterialPagesResponse200Headers the declared response headers of an HTTP 200 response for ListMaterialPages
-type ListMaterialPagesResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // ListMaterialPagesResponse429Headers the declared response headers of an HTTP 429 response for ListMaterialPages
 type ListMaterialPagesResponse429Headers struct {
 	RetryAfter          *int32
@@ -16504,8 +15993,6 @@ type ListMaterialPagesResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *ListMaterialPagesResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListMaterialPagesResponse429Headers
 }
@@ -16574,13 +16061,6 @@ func (r ListMaterialPagesResponse) ContentType() string {
 	return ""
 }
 
-// GetStyleFolderSchemaResponse200Headers the declared response headers of an HTTP 200 response for GetStyleFolderSchema
-type GetStyleFolderSchemaResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // GetStyleFolderSchemaResponse429Headers the declared response headers of an HTTP 429 response for GetStyleFolderSchema
 type GetStyleFolderSchemaResponse429Headers struct {
 	RetryAfter          *int32
@@ -16606,8 +16086,6 @@ type GetStyleFolderSchemaResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *GetStyleFolderSchemaResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetStyleFolderSchemaResponse429Headers
 }
@@ -16676,13 +16154,6 @@ func (r GetStyleFolderSchemaResponse) ContentType() string {
 	return ""
 }
 
-// ListStyleFoldersResponse200Headers the declared response headers of an HTTP 200 response for ListStyleFolders
-type ListStyleFoldersResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // ListStyleFoldersResponse429Headers the declared response headers of an HTTP 429 response for ListStyleFolders
 type ListStyleFoldersResponse429Headers struct {
 	RetryAfter          *int32
@@ -16708,8 +16179,6 @@ type ListStyleFoldersResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *ListStyleFoldersResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListStyleFoldersResponse429Headers
 }
@@ -16778,13 +16247,6 @@ func (r ListStyleFoldersResponse) ContentType() string {
 	return ""
 }
 
-// CreateStyleHeaderResponse200Headers the declared response headers of an HTTP 200 response for CreateStyleHeader
-type CreateStyleHeaderResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // CreateStyleHeaderResponse429Headers the declared response headers of an HTTP 429 response for CreateStyleHeader
 type CreateStyleHeaderResponse429Headers struct {
 	RetryAfter          *int32
@@ -16810,8 +16272,6 @@ type CreateStyleHeaderResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *CreateStyleHeaderResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *CreateStyleHeaderResponse429Headers
 }
@@ -16880,13 +16340,6 @@ func (r CreateStyleHeaderResponse) ContentType() string {
 	return ""
 }
 
-// DeleteStyleHeaderResponse200Headers the declared response headers of an HTTP 200 response for DeleteStyleHeader
-type DeleteStyleHeaderResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // DeleteStyleHeaderResponse429Headers the declared response headers of an HTTP 429 response for DeleteStyleHeader
 type DeleteStyleHeaderResponse429Headers struct {
 	RetryAfter          *int32
@@ -16912,8 +16365,6 @@ type DeleteStyleHeaderResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *DeleteStyleHeaderResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *DeleteStyleHeaderResponse429Headers
 }
@@ -16982,13 +16433,6 @@ func (r DeleteStyleHeaderResponse) ContentType() string {
 	return ""
 }
 
-// GetStyleHeaderResponse200Headers the declared response headers of an HTTP 200 response for GetStyleHeader
-type GetStyleHeaderResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // GetStyleHeaderResponse429Headers the declared response headers of an HTTP 429 response for GetStyleHeader
 type GetStyleHeaderResponse429Headers struct {
 	RetryAfter          *int32
@@ -17014,8 +16458,6 @@ type GetStyleHeaderResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *GetStyleHeaderResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetStyleHeaderResponse429Headers
 }
@@ -17084,13 +16526,6 @@ func (r GetStyleHeaderResponse) ContentType() string {
 	return ""
 }
 
-// UpdateStyleHeaderResponse200Headers the declared response headers of an HTTP 200 response for UpdateStyleHeader
-type UpdateStyleHeaderResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // UpdateStyleHeaderResponse429Headers the declared response headers of an HTTP 429 response for UpdateStyleHeader
 type UpdateStyleHeaderResponse429Headers struct {
 	RetryAfter          *int32
@@ -17116,8 +16551,6 @@ type UpdateStyleHeaderResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *UpdateStyleHeaderResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateStyleHeaderResponse429Headers
 }
@@ -17186,13 +16619,6 @@ func (r UpdateStyleHeaderResponse) ContentType() string {
 	return ""
 }
 
-// ListStyleHeadersResponse200Headers the declared response headers of an HTTP 200 response for ListStyleHeaders
-type ListStyleHeadersResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // ListStyleHeadersResponse429Headers the declared response headers of an HTTP 429 response for ListStyleHeaders
 type ListStyleHeadersResponse429Headers struct {
 	RetryAfter          *int32
@@ -17218,8 +16644,6 @@ type ListStyleHeadersResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *ListStyleHeadersResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListStyleHeadersResponse429Headers
 }
@@ -17288,13 +16712,6 @@ func (r ListStyleHeadersResponse) ContentType() string {
 	return ""
 }
 
-// GetStylePageResponse200Headers the declared response headers of an HTTP 200 response for GetStylePage
-type GetStylePageResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // GetStylePageResponse429Headers the declared response headers of an HTTP 429 response for GetStylePage
 type GetStylePageResponse429Headers struct {
 	RetryAfter          *int32
@@ -17320,8 +16737,6 @@ type GetStylePageResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *GetStylePageResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetStylePageResponse429Headers
 }
@@ -17390,13 +16805,6 @@ func (r GetStylePageResponse) ContentType() string {
 	return ""
 }
 
-// UpdateStylePageFormResponse200Headers the declared response headers of an HTTP 200 response for UpdateStylePageForm
-type UpdateStylePageFormResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // UpdateStylePageFormResponse429Headers the declared response headers of an HTTP 429 response for UpdateStylePageForm
 type UpdateStylePageFormResponse429Headers struct {
 	RetryAfter          *int32
@@ -17422,8 +16830,6 @@ type UpdateStylePageFormResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *UpdateStylePageFormResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateStylePageFormResponse429Headers
 }
@@ -17492,13 +16898,6 @@ func (r UpdateStylePageFormResponse) ContentType() string {
 	return ""
 }
 
-// UpdateStylePageGridResponse200Headers the declared response headers of an HTTP 200 response for UpdateStylePageGrid
-type UpdateStylePageGridResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // UpdateStylePageGridResponse429Headers the declared response headers of an HTTP 429 response for UpdateStylePageGrid
 type UpdateStylePageGridResponse429Headers struct {
 	RetryAfter          *int32
@@ -17524,8 +16923,6 @@ type UpdateStylePageGridResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *UpdateStylePageGridResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateStylePageGridResponse429Headers
 }
@@ -17594,13 +16991,6 @@ func (r UpdateStylePageGridResponse) ContentType() string {
 	return ""
 }
 
-// UpdateStylePageListResponse200Headers the declared response headers of an HTTP 200 response for UpdateStylePageList
-type UpdateStylePageListResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // UpdateStylePageListResponse429Headers the declared response headers of an HTTP 429 response for UpdateStylePageList
 type UpdateStylePageListResponse429Headers struct {
 	RetryAfter          *int32
@@ -17626,8 +17016,6 @@ type UpdateStylePageListResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *UpdateStylePageListResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateStylePageListResponse429Headers
 }
@@ -17696,13 +17084,6 @@ func (r UpdateStylePageListResponse) ContentType() string {
 	return ""
 }
 
-// GetStylePageSchemaResponse200Headers the declared response headers of an HTTP 200 response for GetStylePageSchema
-type GetStylePageSchemaResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // GetStylePageSchemaResponse429Headers the declared response headers of an HTTP 429 response for GetStylePageSchema
 type GetStylePageSchemaResponse429Headers struct {
 	RetryAfter          *int32
@@ -17728,8 +17109,6 @@ type GetStylePageSchemaResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *GetStylePageSchemaResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetStylePageSchemaResponse429Headers
 }
@@ -17798,13 +17177,6 @@ func (r GetStylePageSchemaResponse) ContentType() string {
 	return ""
 }
 
-// ListStylePagesResponse200Headers the declared response headers of an HTTP 200 response for ListStylePages
-type ListStylePagesResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // ListStylePagesResponse429Headers the declared response headers of an HTTP 429 response for ListStylePages
 type ListStylePagesResponse429Headers struct {
 	RetryAfter          *int32
@@ -17830,8 +17202,6 @@ type ListStylePagesResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *ListStylePagesResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListStylePagesResponse429Headers
 }
@@ -17900,13 +17270,6 @@ func (r ListStylePagesResponse) ContentType() string {
 	return ""
 }
 
-// ListTrackingFoldersResponse200Headers the declared response headers of an HTTP 200 response for ListTrackingFolders
-type ListTrackingFoldersResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // ListTrackingFoldersResponse429Headers the declared response headers of an HTTP 429 response for ListTrackingFolders
 type ListTrackingFoldersResponse429Headers struct {
 	RetryAfter          *int32
@@ -17932,8 +17295,6 @@ type ListTrackingFoldersResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *ListTrackingFoldersResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListTrackingFoldersResponse429Headers
 }
@@ -18002,13 +17363,6 @@ func (r ListTrackingFoldersResponse) ContentType() string {
 	return ""
 }
 
-// GetTrackingPlanResponse200Headers the declared response headers of an HTTP 200 response for GetTrackingPlan
-type GetTrackingPlanResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // GetTrackingPlanResponse429Headers the declared response headers of an HTTP 429 response for GetTrackingPlan
 type GetTrackingPlanResponse429Headers struct {
 	RetryAfter          *int32
@@ -18034,8 +17388,6 @@ type GetTrackingPlanResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *GetTrackingPlanResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetTrackingPlanResponse429Headers
 }
@@ -18104,13 +17456,6 @@ func (r GetTrackingPlanResponse) ContentType() string {
 	return ""
 }
 
-// ListTrackingMaterialTimelinesResponse200Headers the declared response headers of an HTTP 200 response for ListTrackingMaterialTimelines
-type ListTrackingMaterialTimelinesResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // ListTrackingMaterialTimelinesResponse429Headers the declared response headers of an HTTP 429 response for ListTrackingMaterialTimelines
 type ListTrackingMaterialTimelinesResponse429Headers struct {
 	RetryAfter          *int32
@@ -18136,8 +17481,6 @@ type ListTrackingMaterialTimelinesResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *ListTrackingMaterialTimelinesResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListTrackingMaterialTimelinesResponse429Headers
 }
@@ -18206,13 +17549,6 @@ func (r ListTrackingMaterialTimelinesResponse) ContentType() string {
 	return ""
 }
 
-// UpdateTrackingMaterialTimelinesResponse200Headers the declared response headers of an HTTP 200 response for UpdateTrackingMaterialTimelines
-type UpdateTrackingMaterialTimelinesResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // UpdateTrackingMaterialTimelinesResponse429Headers the declared response headers of an HTTP 429 response for UpdateTrackingMaterialTimelines
 type UpdateTrackingMaterialTimelinesResponse429Headers struct {
 	RetryAfter          *int32
@@ -18238,8 +17574,6 @@ type UpdateTrackingMaterialTimelinesResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *UpdateTrackingMaterialTimelinesResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateTrackingMaterialTimelinesResponse429Headers
 }
@@ -18308,13 +17642,6 @@ func (r UpdateTrackingMaterialTimelinesResponse) ContentType() string {
 	return ""
 }
 
-// ListTrackingMaterialViewTimelinesResponse200Headers the declared response headers of an HTTP 200 response for ListTrackingMaterialViewTimelines
-type ListTrackingMaterialViewTimelinesResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // ListTrackingMaterialViewTimelinesResponse429Headers the declared response headers of an HTTP 429 response for ListTrackingMaterialViewTimelines
 type ListTrackingMaterialViewTimelinesResponse429Headers struct {
 	RetryAfter          *int32
@@ -18340,8 +17667,6 @@ type ListTrackingMaterialViewTimelinesResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *ListTrackingMaterialViewTimelinesResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListTrackingMaterialViewTimelinesResponse429Headers
 }
@@ -18410,13 +17735,6 @@ func (r ListTrackingMaterialViewTimelinesResponse) ContentType() string {
 	return ""
 }
 
-// ListTrackingStyleTimelinesResponse200Headers the declared response headers of an HTTP 200 response for ListTrackingStyleTimelines
-type ListTrackingStyleTimelinesResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // ListTrackingStyleTimelinesResponse429Headers the declared response headers of an HTTP 429 response for ListTrackingStyleTimelines
 type ListTrackingStyleTimelinesResponse429Headers struct {
 	RetryAfter          *int32
@@ -18442,8 +17760,6 @@ type ListTrackingStyleTimelinesResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *ListTrackingStyleTimelinesResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListTrackingStyleTimelinesResponse429Headers
 }
@@ -18512,13 +17828,6 @@ func (r ListTrackingStyleTimelinesResponse) ContentType() string {
 	return ""
 }
 
-// UpdateTrackingStyleTimelinesResponse200Headers the declared response headers of an HTTP 200 response for UpdateTrackingStyleTimelines
-type UpdateTrackingStyleTimelinesResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // UpdateTrackingStyleTimelinesResponse429Headers the declared response headers of an HTTP 429 response for UpdateTrackingStyleTimelines
 type UpdateTrackingStyleTimelinesResponse429Headers struct {
 	RetryAfter          *int32
@@ -18544,8 +17853,6 @@ type UpdateTrackingStyleTimelinesResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *UpdateTrackingStyleTimelinesResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateTrackingStyleTimelinesResponse429Headers
 }
@@ -18614,13 +17921,6 @@ func (r UpdateTrackingStyleTimelinesResponse) ContentType() string {
 	return ""
 }
 
-// ListTrackingStyleViewTimelinesResponse200Headers the declared response headers of an HTTP 200 response for ListTrackingStyleViewTimelines
-type ListTrackingStyleViewTimelinesResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // ListTrackingStyleViewTimelinesResponse429Headers the declared response headers of an HTTP 429 response for ListTrackingStyleViewTimelines
 type ListTrackingStyleViewTimelinesResponse429Headers struct {
 	RetryAfter          *int32
@@ -18646,8 +17946,6 @@ type ListTrackingStyleViewTimelinesResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *ListTrackingStyleViewTimelinesResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListTrackingStyleViewTimelinesResponse429Headers
 }
@@ -18716,13 +18014,6 @@ func (r ListTrackingStyleViewTimelinesResponse) ContentType() string {
 	return ""
 }
 
-// ListTrackingPlansResponse200Headers the declared response headers of an HTTP 200 response for ListTrackingPlans
-type ListTrackingPlansResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // ListTrackingPlansResponse429Headers the declared response headers of an HTTP 429 response for ListTrackingPlans
 type ListTrackingPlansResponse429Headers struct {
 	RetryAfter          *int32
@@ -18748,8 +18039,6 @@ type ListTrackingPlansResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *ListTrackingPlansResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListTrackingPlansResponse429Headers
 }
@@ -18818,13 +18107,6 @@ func (r ListTrackingPlansResponse) ContentType() string {
 	return ""
 }
 
-// CreateUserResponse200Headers the declared response headers of an HTTP 200 response for CreateUser
-type CreateUserResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // CreateUserResponse429Headers the declared response headers of an HTTP 429 response for CreateUser
 type CreateUserResponse429Headers struct {
 	RetryAfter          *int32
@@ -18850,8 +18132,6 @@ type CreateUserResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *CreateUserResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *CreateUserResponse429Headers
 }
@@ -18920,13 +18200,6 @@ func (r CreateUserResponse) ContentType() string {
 	return ""
 }
 
-// GetUserByEmailResponse200Headers the declared response headers of an HTTP 200 response for GetUserByEmail
-type GetUserByEmailResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // GetUserByEmailResponse429Headers the declared response headers of an HTTP 429 response for GetUserByEmail
 type GetUserByEmailResponse429Headers struct {
 	RetryAfter          *int32
@@ -18952,8 +18225,6 @@ type GetUserByEmailResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *GetUserByEmailResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetUserByEmailResponse429Headers
 }
@@ -19022,13 +18293,6 @@ func (r GetUserByEmailResponse) ContentType() string {
 	return ""
 }
 
-// ListUsersResponse200Headers the declared response headers of an HTTP 200 response for ListUsers
-type ListUsersResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // ListUsersResponse429Headers the declared response headers of an HTTP 429 response for ListUsers
 type ListUsersResponse429Headers struct {
 	RetryAfter          *int32
@@ -19054,8 +18318,6 @@ type ListUsersResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *ListUsersResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListUsersResponse429Headers
 }
@@ -19124,13 +18386,6 @@ func (r ListUsersResponse) ContentType() string {
 	return ""
 }
 
-// ListUserRolesResponse200Headers the declared response headers of an HTTP 200 response for ListUserRoles
-type ListUserRolesResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // ListUserRolesResponse429Headers the declared response headers of an HTTP 429 response for ListUserRoles
 type ListUserRolesResponse429Headers struct {
 	RetryAfter          *int32
@@ -19156,8 +18411,6 @@ type ListUserRolesResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *ListUserRolesResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListUserRolesResponse429Headers
 }
@@ -19226,13 +18479,6 @@ func (r ListUserRolesResponse) ContentType() string {
 	return ""
 }
 
-// UpdateUserResponse200Headers the declared response headers of an HTTP 200 response for UpdateUser
-type UpdateUserResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // UpdateUserResponse429Headers the declared response headers of an HTTP 429 response for UpdateUser
 type UpdateUserResponse429Headers struct {
 	RetryAfter          *int32
@@ -19258,8 +18504,6 @@ type UpdateUserResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *UpdateUserResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateUserResponse429Headers
 }
@@ -19328,13 +18572,6 @@ func (r UpdateUserResponse) ContentType() string {
 	return ""
 }
 
-// GetRateLimitStatusResponse200Headers the declared response headers of an HTTP 200 response for GetRateLimitStatus
-type GetRateLimitStatusResponse200Headers struct {
-	XRateLimitLimit     *int64
-	XRateLimitRemaining *int64
-	XRateLimitReset     *int64
-}
-
 // GetRateLimitStatusResponse429Headers the declared response headers of an HTTP 429 response for GetRateLimitStatus
 type GetRateLimitStatusResponse429Headers struct {
 	RetryAfter          *int32
@@ -19360,8 +18597,6 @@ type GetRateLimitStatusResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *GetRateLimitStatusResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetRateLimitStatusResponse429Headers
 }
@@ -21431,30 +20666,6 @@ func ParseGetBlockFolderSchemaResponse(rsp *http.Response) (*GetBlockFolderSchem
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers GetBlockFolderSchemaResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetBlockFolderSchemaResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -21557,30 +20768,6 @@ func ParseListBlockFoldersResponse(rsp *http.Response) (*ListBlockFoldersRespons
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers ListBlockFoldersResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListBlockFoldersResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -21683,30 +20870,6 @@ func ParseCreateBlockHeaderResponse(rsp *http.Response) (*CreateBlockHeaderRespo
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers CreateBlockHeaderResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers CreateBlockHeaderResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -21809,30 +20972,6 @@ func ParseDeleteBlockHeaderResponse(rsp *http.Response) (*DeleteBlockHeaderRespo
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers DeleteBlockHeaderResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers DeleteBlockHeaderResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -21935,30 +21074,6 @@ func ParseGetBlockHeaderResponse(rsp *http.Response) (*GetBlockHeaderResponse, e
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers GetBlockHeaderResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetBlockHeaderResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -22061,30 +21176,6 @@ func ParseUpdateBlockHeaderResponse(rsp *http.Response) (*UpdateBlockHeaderRespo
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers UpdateBlockHeaderResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateBlockHeaderResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -22187,30 +21278,6 @@ func ParseListBlockHeadersResponse(rsp *http.Response) (*ListBlockHeadersRespons
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers ListBlockHeadersResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListBlockHeadersResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -22313,30 +21380,6 @@ func ParseGetBlockPageResponse(rsp *http.Response) (*GetBlockPageResponse, error
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers GetBlockPageResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetBlockPageResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -22439,30 +21482,6 @@ func ParseUpdateBlockPageFormResponse(rsp *http.Response) (*UpdateBlockPageFormR
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers UpdateBlockPageFormResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateBlockPageFormResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -22565,30 +21584,6 @@ func ParseUpdateBlockPageGridResponse(rsp *http.Response) (*UpdateBlockPageGridR
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers UpdateBlockPageGridResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateBlockPageGridResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -22691,30 +21686,6 @@ func ParseUpdateBlockPageListResponse(rsp *http.Response) (*UpdateBlockPageListR
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers UpdateBlockPageListResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateBlockPageListResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -22817,30 +21788,6 @@ func ParseGetBlockPageSchemaResponse(rsp *http.Response) (*GetBlockPageSchemaRes
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers GetBlockPageSchemaResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetBlockPageSchemaResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -22943,30 +21890,6 @@ func ParseListBlockPagesResponse(rsp *http.Response) (*ListBlockPagesResponse, e
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers ListBlockPagesResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListBlockPagesResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -23069,30 +21992,6 @@ func ParseGetColorFolderSchemaResponse(rsp *http.Response) (*GetColorFolderSchem
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers GetColorFolderSchemaResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetColorFolderSchemaResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -23195,30 +22094,6 @@ func ParseListColorFoldersResponse(rsp *http.Response) (*ListColorFoldersRespons
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers ListColorFoldersResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListColorFoldersResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -23321,30 +22196,6 @@ func ParseCreateColorHeaderResponse(rsp *http.Response) (*CreateColorHeaderRespo
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers CreateColorHeaderResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers CreateColorHeaderResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -23447,30 +22298,6 @@ func ParseDeleteColorHeaderResponse(rsp *http.Response) (*DeleteColorHeaderRespo
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers DeleteColorHeaderResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers DeleteColorHeaderResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -23573,30 +22400,6 @@ func ParseGetColorHeaderResponse(rsp *http.Response) (*GetColorHeaderResponse, e
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers GetColorHeaderResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetColorHeaderResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -23699,30 +22502,6 @@ func ParseUpdateColorHeaderResponse(rsp *http.Response) (*UpdateColorHeaderRespo
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers UpdateColorHeaderResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateColorHeaderResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -23825,30 +22604,6 @@ func ParseListColorHeadersResponse(rsp *http.Response) (*ListColorHeadersRespons
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers ListColorHeadersResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListColorHeadersResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -23951,30 +22706,6 @@ func ParseGetColorPageResponse(rsp *http.Response) (*GetColorPageResponse, error
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers GetColorPageResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetColorPageResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -24077,30 +22808,6 @@ func ParseUpdateColorPageFormResponse(rsp *http.Response) (*UpdateColorPageFormR
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers UpdateColorPageFormResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateColorPageFormResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -24203,30 +22910,6 @@ func ParseUpdateColorPageGridResponse(rsp *http.Response) (*UpdateColorPageGridR
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers UpdateColorPageGridResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateColorPageGridResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -24329,30 +23012,6 @@ func ParseUpdateColorPageListResponse(rsp *http.Response) (*UpdateColorPageListR
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers UpdateColorPageListResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateColorPageListResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -24455,30 +23114,6 @@ func ParseGetColorPageSchemaResponse(rsp *http.Response) (*GetColorPageSchemaRes
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers GetColorPageSchemaResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetColorPageSchemaResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -24581,30 +23216,6 @@ func ParseListColorPagesResponse(rsp *http.Response) (*ListColorPagesResponse, e
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers ListColorPagesResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListColorPagesResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -24707,30 +23318,6 @@ func ParseCreateDirectoryCompanyResponse(rsp *http.Response) (*CreateDirectoryCo
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers CreateDirectoryCompanyResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers CreateDirectoryCompanyResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -24833,30 +23420,6 @@ func ParseListDirectoryCompaniesResponse(rsp *http.Response) (*ListDirectoryComp
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers ListDirectoryCompaniesResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListDirectoryCompaniesResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -24959,30 +23522,6 @@ func ParseSearchDirectoryCompaniesResponse(rsp *http.Response) (*SearchDirectory
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers SearchDirectoryCompaniesResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers SearchDirectoryCompaniesResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -25085,30 +23624,6 @@ func ParseGetDirectoryCompanyResponse(rsp *http.Response) (*GetDirectoryCompanyR
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers GetDirectoryCompanyResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetDirectoryCompanyResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -25211,30 +23726,6 @@ func ParseListDirectoryContactsResponse(rsp *http.Response) (*ListDirectoryConta
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers ListDirectoryContactsResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListDirectoryContactsResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -25337,30 +23828,6 @@ func ParseUpdateDirectoryCompanyResponse(rsp *http.Response) (*UpdateDirectoryCo
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers UpdateDirectoryCompanyResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateDirectoryCompanyResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -25463,30 +23930,6 @@ func ParseGetImageFolderSchemaResponse(rsp *http.Response) (*GetImageFolderSchem
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers GetImageFolderSchemaResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetImageFolderSchemaResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -25589,30 +24032,6 @@ func ParseListImageFoldersResponse(rsp *http.Response) (*ListImageFoldersRespons
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers ListImageFoldersResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListImageFoldersResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -25715,30 +24134,6 @@ func ParseCreateImageHeaderResponse(rsp *http.Response) (*CreateImageHeaderRespo
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers CreateImageHeaderResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers CreateImageHeaderResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -25841,30 +24236,6 @@ func ParseDeleteImageHeaderResponse(rsp *http.Response) (*DeleteImageHeaderRespo
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers DeleteImageHeaderResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers DeleteImageHeaderResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -25967,30 +24338,6 @@ func ParseGetImageHeaderResponse(rsp *http.Response) (*GetImageHeaderResponse, e
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers GetImageHeaderResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetImageHeaderResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -26093,30 +24440,6 @@ func ParseUpdateImageHeaderResponse(rsp *http.Response) (*UpdateImageHeaderRespo
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers UpdateImageHeaderResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateImageHeaderResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -26219,30 +24542,6 @@ func ParseListImageHeadersResponse(rsp *http.Response) (*ListImageHeadersRespons
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers ListImageHeadersResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListImageHeadersResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -26345,30 +24644,6 @@ func ParseGetImagePageResponse(rsp *http.Response) (*GetImagePageResponse, error
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers GetImagePageResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetImagePageResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -26471,30 +24746,6 @@ func ParseUpdateImagePageFormResponse(rsp *http.Response) (*UpdateImagePageFormR
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers UpdateImagePageFormResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateImagePageFormResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -26597,30 +24848,6 @@ func ParseUpdateImagePageGridResponse(rsp *http.Response) (*UpdateImagePageGridR
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers UpdateImagePageGridResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateImagePageGridResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -26723,30 +24950,6 @@ func ParseUpdateImagePageListResponse(rsp *http.Response) (*UpdateImagePageListR
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers UpdateImagePageListResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateImagePageListResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -26849,30 +25052,6 @@ func ParseGetImagePageSchemaResponse(rsp *http.Response) (*GetImagePageSchemaRes
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers GetImagePageSchemaResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetImagePageSchemaResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -26975,30 +25154,6 @@ func ParseListImagePagesResponse(rsp *http.Response) (*ListImagePagesResponse, e
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers ListImagePagesResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListImagePagesResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -27101,30 +25256,6 @@ func ParseGetMaterialFolderSchemaResponse(rsp *http.Response) (*GetMaterialFolde
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers GetMaterialFolderSchemaResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetMaterialFolderSchemaResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -27227,30 +25358,6 @@ func ParseListMaterialFoldersResponse(rsp *http.Response) (*ListMaterialFoldersR
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers ListMaterialFoldersResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListMaterialFoldersResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -27353,30 +25460,6 @@ func ParseCreateMaterialHeaderResponse(rsp *http.Response) (*CreateMaterialHeade
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers CreateMaterialHeaderResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers CreateMaterialHeaderResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -27479,30 +25562,6 @@ func ParseDeleteMaterialHeaderResponse(rsp *http.Response) (*DeleteMaterialHeade
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers DeleteMaterialHeaderResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers DeleteMaterialHeaderResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -27605,30 +25664,6 @@ func ParseGetMaterialHeaderResponse(rsp *http.Response) (*GetMaterialHeaderRespo
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers GetMaterialHeaderResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetMaterialHeaderResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -27731,30 +25766,6 @@ func ParseUpdateMaterialHeaderResponse(rsp *http.Response) (*UpdateMaterialHeade
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers UpdateMaterialHeaderResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateMaterialHeaderResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -27857,30 +25868,6 @@ func ParseListMaterialHeadersResponse(rsp *http.Response) (*ListMaterialHeadersR
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers ListMaterialHeadersResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListMaterialHeadersResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -27983,30 +25970,6 @@ func ParseGetMaterialPageResponse(rsp *http.Response) (*GetMaterialPageResponse,
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers GetMaterialPageResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetMaterialPageResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -28109,30 +26072,6 @@ func ParseUpdateMaterialPageFormResponse(rsp *http.Response) (*UpdateMaterialPag
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers UpdateMaterialPageFormResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateMaterialPageFormResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -28235,30 +26174,6 @@ func ParseUpdateMaterialPageGridResponse(rsp *http.Response) (*UpdateMaterialPag
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers UpdateMaterialPageGridResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateMaterialPageGridResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -28361,30 +26276,6 @@ func ParseUpdateMaterialPageListResponse(rsp *http.Response) (*UpdateMaterialPag
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers UpdateMaterialPageListResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateMaterialPageListResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -28487,30 +26378,6 @@ func ParseGetMaterialPageSchemaResponse(rsp *http.Response) (*GetMaterialPageSch
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers GetMaterialPageSchemaResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetMaterialPageSchemaResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -28613,30 +26480,6 @@ func ParseListMaterialPagesResponse(rsp *http.Response) (*ListMaterialPagesRespo
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers ListMaterialPagesResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListMaterialPagesResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -28739,30 +26582,6 @@ func ParseGetStyleFolderSchemaResponse(rsp *http.Response) (*GetStyleFolderSchem
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers GetStyleFolderSchemaResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetStyleFolderSchemaResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -28865,30 +26684,6 @@ func ParseListStyleFoldersResponse(rsp *http.Response) (*ListStyleFoldersRespons
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers ListStyleFoldersResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListStyleFoldersResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -28991,30 +26786,6 @@ func ParseCreateStyleHeaderResponse(rsp *http.Response) (*CreateStyleHeaderRespo
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers CreateStyleHeaderResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers CreateStyleHeaderResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -29117,30 +26888,6 @@ func ParseDeleteStyleHeaderResponse(rsp *http.Response) (*DeleteStyleHeaderRespo
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers DeleteStyleHeaderResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers DeleteStyleHeaderResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -29243,30 +26990,6 @@ func ParseGetStyleHeaderResponse(rsp *http.Response) (*GetStyleHeaderResponse, e
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers GetStyleHeaderResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetStyleHeaderResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -29369,30 +27092,6 @@ func ParseUpdateStyleHeaderResponse(rsp *http.Response) (*UpdateStyleHeaderRespo
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers UpdateStyleHeaderResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateStyleHeaderResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -29495,30 +27194,6 @@ func ParseListStyleHeadersResponse(rsp *http.Response) (*ListStyleHeadersRespons
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers ListStyleHeadersResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListStyleHeadersResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -29621,30 +27296,6 @@ func ParseGetStylePageResponse(rsp *http.Response) (*GetStylePageResponse, error
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers GetStylePageResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetStylePageResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -29747,30 +27398,6 @@ func ParseUpdateStylePageFormResponse(rsp *http.Response) (*UpdateStylePageFormR
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers UpdateStylePageFormResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateStylePageFormResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -29873,30 +27500,6 @@ func ParseUpdateStylePageGridResponse(rsp *http.Response) (*UpdateStylePageGridR
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers UpdateStylePageGridResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateStylePageGridResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -29999,30 +27602,6 @@ func ParseUpdateStylePageListResponse(rsp *http.Response) (*UpdateStylePageListR
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers UpdateStylePageListResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateStylePageListResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -30125,30 +27704,6 @@ func ParseGetStylePageSchemaResponse(rsp *http.Response) (*GetStylePageSchemaRes
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers GetStylePageSchemaResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetStylePageSchemaResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -30251,30 +27806,6 @@ func ParseListStylePagesResponse(rsp *http.Response) (*ListStylePagesResponse, e
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers ListStylePagesResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListStylePagesResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -30377,30 +27908,6 @@ func ParseListTrackingFoldersResponse(rsp *http.Response) (*ListTrackingFoldersR
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers ListTrackingFoldersResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListTrackingFoldersResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -30503,30 +28010,6 @@ func ParseGetTrackingPlanResponse(rsp *http.Response) (*GetTrackingPlanResponse,
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers GetTrackingPlanResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetTrackingPlanResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -30629,30 +28112,6 @@ func ParseListTrackingMaterialTimelinesResponse(rsp *http.Response) (*ListTracki
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers ListTrackingMaterialTimelinesResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListTrackingMaterialTimelinesResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -30755,30 +28214,6 @@ func ParseUpdateTrackingMaterialTimelinesResponse(rsp *http.Response) (*UpdateTr
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers UpdateTrackingMaterialTimelinesResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateTrackingMaterialTimelinesResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -30881,30 +28316,6 @@ func ParseListTrackingMaterialViewTimelinesResponse(rsp *http.Response) (*ListTr
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers ListTrackingMaterialViewTimelinesResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListTrackingMaterialViewTimelinesResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -31007,30 +28418,6 @@ func ParseListTrackingStyleTimelinesResponse(rsp *http.Response) (*ListTrackingS
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers ListTrackingStyleTimelinesResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListTrackingStyleTimelinesResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -31133,30 +28520,6 @@ func ParseUpdateTrackingStyleTimelinesResponse(rsp *http.Response) (*UpdateTrack
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers UpdateTrackingStyleTimelinesResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateTrackingStyleTimelinesResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -31259,30 +28622,6 @@ func ParseListTrackingStyleViewTimelinesResponse(rsp *http.Response) (*ListTrack
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers ListTrackingStyleViewTimelinesResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListTrackingStyleViewTimelinesResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -31385,30 +28724,6 @@ func ParseListTrackingPlansResponse(rsp *http.Response) (*ListTrackingPlansRespo
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers ListTrackingPlansResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListTrackingPlansResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -31511,30 +28826,6 @@ func ParseCreateUserResponse(rsp *http.Response) (*CreateUserResponse, error) {
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers CreateUserResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers CreateUserResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -31637,30 +28928,6 @@ func ParseGetUserByEmailResponse(rsp *http.Response) (*GetUserByEmailResponse, e
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers GetUserByEmailResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetUserByEmailResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -31763,30 +29030,6 @@ func ParseListUsersResponse(rsp *http.Response) (*ListUsersResponse, error) {
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers ListUsersResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListUsersResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -31889,30 +29132,6 @@ func ParseListUserRolesResponse(rsp *http.Response) (*ListUserRolesResponse, err
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers ListUserRolesResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListUserRolesResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -32015,30 +29234,6 @@ func ParseUpdateUserResponse(rsp *http.Response) (*UpdateUserResponse, error) {
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers UpdateUserResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateUserResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -32141,30 +29336,6 @@ func ParseGetRateLimitStatusResponse(rsp *http.Response) (*GetRateLimitStatusRes
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		var headers GetRateLimitStatusResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetRateLimitStatusResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {

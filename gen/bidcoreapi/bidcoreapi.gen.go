@@ -125,7 +125,7 @@ type Advertiser struct {
 	Currency string `json:"currency"`
 
 	// Domain The advertiser's landing-page domain, e.g. example.com.
-	Domain *string `json:"domain,omitempty"`
+	Domain string `json:"domain,omitempty,omitzero"`
 
 	// Id Identifier assigned by BidCore.
 	Id int64 `json:"id"`
@@ -215,10 +215,10 @@ type Campaign struct {
 	Advertiser int64 `json:"advertiser"`
 
 	// Budget Total budget in the advertiser's currency.
-	Budget *float64 `json:"budget,omitempty"`
+	Budget float64 `json:"budget,omitempty,omitzero"`
 
 	// EndDate Last day the campaign may serve.
-	EndDate *openapi_types.Date `json:"end_date,omitempty"`
+	EndDate openapi_types.Date `json:"end_date,omitempty,omitzero"`
 
 	// Id Identifier assigned by BidCore.
 	Id int64 `json:"id"`
@@ -227,7 +227,7 @@ type Campaign struct {
 	Name string `json:"name"`
 
 	// StartDate First day the campaign may serve.
-	StartDate *openapi_types.Date `json:"start_date,omitempty"`
+	StartDate openapi_types.Date `json:"start_date,omitempty,omitzero"`
 
 	// Status Campaign status, as in the UI (Active, Complete, Paused, Scheduled). Assumption: the API spells the values in lower case.
 	Status CampaignStatus `json:"status"`
@@ -278,13 +278,13 @@ type Creative struct {
 	Advertiser int64 `json:"advertiser"`
 
 	// ClickUrl Landing page the creative links to.
-	ClickUrl *string `json:"click_url,omitempty"`
+	ClickUrl string `json:"click_url,omitempty,omitzero"`
 
 	// Format Creative format. Assumption: the value set.
 	Format CreativeFormat `json:"format"`
 
 	// Height Height in pixels (banner formats).
-	Height *int32 `json:"height,omitempty"`
+	Height int32 `json:"height,omitempty,omitzero"`
 
 	// Id Identifier assigned by BidCore.
 	Id int64 `json:"id"`
@@ -293,7 +293,7 @@ type Creative struct {
 	Name string `json:"name"`
 
 	// Width Width in pixels (banner formats).
-	Width *int32 `json:"width,omitempty"`
+	Width int32 `json:"width,omitempty,omitzero"`
 }
 
 // CreativeFormat Creative format. Assumption: the value set.
@@ -344,7 +344,7 @@ type Deal struct {
 	DealId string `json:"deal_id"`
 
 	// FloorPrice Floor price (CPM) agreed for the deal.
-	FloorPrice *float64 `json:"floor_price,omitempty"`
+	FloorPrice float64 `json:"floor_price,omitempty,omitzero"`
 
 	// Id Identifier assigned by BidCore.
 	Id int64 `json:"id"`
@@ -404,7 +404,7 @@ type LineItem struct {
 	AppBundleLists []int64 `json:"app_bundle_lists"`
 
 	// BidPrice Bid price (CPM) in the advertiser's currency.
-	BidPrice *float64 `json:"bid_price,omitempty"`
+	BidPrice float64 `json:"bid_price,omitempty,omitzero"`
 
 	// Campaign Identifier of the campaign that owns the line item.
 	Campaign int64 `json:"campaign"`
@@ -413,7 +413,7 @@ type LineItem struct {
 	Creatives []int64 `json:"creatives"`
 
 	// DailyBudget Daily spend cap in the advertiser's currency.
-	DailyBudget *float64 `json:"daily_budget,omitempty"`
+	DailyBudget float64 `json:"daily_budget,omitempty,omitzero"`
 
 	// Deals Identifiers of the deals the line item buys through.
 	Deals []int64 `json:"deals"`

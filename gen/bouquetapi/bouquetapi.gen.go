@@ -719,20 +719,20 @@ type AccessRightSet = []AccessRight
 // AccessToken Bouquet's token object (model/AccessToken.java); not the RFC 6749 shape. The access token is id.tokenId.
 type AccessToken struct {
 	// AccessToken Same value as id.tokenId.
-	AccessToken       *string `json:"access_token,omitempty"`
-	AuthorizationCode *string `json:"authorizationCode,omitempty"`
-	ClientId          *string `json:"clientId,omitempty"`
-	CustomerId        *string `json:"customerId,omitempty"`
+	AccessToken       string `json:"access_token,omitempty,omitzero"`
+	AuthorizationCode string `json:"authorizationCode,omitempty,omitzero"`
+	ClientId          string `json:"clientId,omitempty,omitzero"`
+	CustomerId        string `json:"customerId,omitempty,omitzero"`
 
 	// ExpirationDateMillis Expiry, milliseconds since the Unix epoch.
-	ExpirationDateMillis *int64 `json:"expirationDateMillis,omitempty"`
+	ExpirationDateMillis int64 `json:"expirationDateMillis,omitempty,omitzero"`
 
 	// Id The id of an access token.
-	Id           AccessTokenPK    `json:"id"`
-	ObjectType   *string          `json:"objectType,omitempty"`
-	RefreshToken *string          `json:"refreshToken,omitempty"`
-	Type         *AccessTokenType `json:"type,omitempty"`
-	UserId       *string          `json:"userId,omitempty"`
+	Id           AccessTokenPK   `json:"id"`
+	ObjectType   string          `json:"objectType,omitempty,omitzero"`
+	RefreshToken string          `json:"refreshToken,omitempty,omitzero"`
+	Type         AccessTokenType `json:"type,omitempty,omitzero"`
+	UserId       string          `json:"userId,omitempty,omitzero"`
 }
 
 // AccessTokenType defines model for AccessToken.Type.
@@ -868,13 +868,13 @@ type Bookmark struct {
 
 // BookmarkFolder A folder of bookmarks.
 type BookmarkFolder struct {
-	Bookmarks *[]BookmarkLink   `json:"bookmarks,omitempty"`
-	Folders   *[]BookmarkFolder `json:"folders,omitempty"`
+	Bookmarks []BookmarkLink   `json:"bookmarks,omitempty,omitzero"`
+	Folders   []BookmarkFolder `json:"folders,omitempty,omitzero"`
 
 	// Id Assumption: compound id of a bookmark folder (the folder path, base64).
-	Id   *BookmarkFolderPK `json:"id,omitempty"`
-	Name *string           `json:"name,omitempty"`
-	Path *string           `json:"path,omitempty"`
+	Id   BookmarkFolderPK `json:"id,omitempty,omitzero"`
+	Name string           `json:"name,omitempty,omitzero"`
+	Path string           `json:"path,omitempty,omitzero"`
 }
 
 // BookmarkFolderList A list of bookmark folders.
@@ -882,19 +882,19 @@ type BookmarkFolderList = []BookmarkFolder
 
 // BookmarkFolderPK Assumption: compound id of a bookmark folder (the folder path, base64).
 type BookmarkFolderPK struct {
-	BookmarkFolderId string  `json:"bookmarkFolderId"`
-	CustomerId       *string `json:"customerId,omitempty"`
+	BookmarkFolderId string `json:"bookmarkFolderId"`
+	CustomerId       string `json:"customerId,omitempty,omitzero"`
 }
 
 // BookmarkLink A bookmark as listed in a folder.
 type BookmarkLink struct {
-	Description *string `json:"description,omitempty"`
+	Description string `json:"description,omitempty,omitzero"`
 
 	// Id Compound id of a bookmark.
-	Id          *BookmarkPK `json:"id,omitempty"`
-	Name        *string     `json:"name,omitempty"`
-	Path        *string     `json:"path,omitempty"`
-	ProjectName *string     `json:"projectName,omitempty"`
+	Id          BookmarkPK `json:"id,omitempty,omitzero"`
+	Name        string     `json:"name,omitempty,omitzero"`
+	Path        string     `json:"path,omitempty,omitzero"`
+	ProjectName string     `json:"projectName,omitempty,omitzero"`
 }
 
 // BookmarkList A list of bookmarks.
@@ -1148,7 +1148,7 @@ type FacetSelection struct {
 
 // LogoutResult Answer of /rs/logout.
 type LogoutResult struct {
-	Logout *string `json:"logout,omitempty"`
+	Logout string `json:"logout,omitempty,omitzero"`
 }
 
 // Metric A metric of a domain.
@@ -16344,11 +16344,6 @@ func (r GetAnalyticsFacetResponse) ContentType() string {
 	return ""
 }
 
-// RunAnalyticsQueryResponse200Headers the declared response headers of an HTTP 200 response for RunAnalyticsQuery
-type RunAnalyticsQueryResponse200Headers struct {
-	RetryAfter *int32
-}
-
 type RunAnalyticsQueryResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -16366,8 +16361,6 @@ type RunAnalyticsQueryResponse struct {
 	JSON409 *Conflict
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *RunAnalyticsQueryResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16434,11 +16427,6 @@ func (r RunAnalyticsQueryResponse) ContentType() string {
 	return ""
 }
 
-// QueryAnalyticsResponse200Headers the declared response headers of an HTTP 200 response for QueryAnalytics
-type QueryAnalyticsResponse200Headers struct {
-	RetryAfter *int32
-}
-
 type QueryAnalyticsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -16456,8 +16444,6 @@ type QueryAnalyticsResponse struct {
 	JSON409 *Conflict
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *QueryAnalyticsResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -19014,11 +19000,6 @@ func (r SetAnalysisJobAccessResponse) ContentType() string {
 	return ""
 }
 
-// RenderAnalysisJobResponse200Headers the declared response headers of an HTTP 200 response for RenderAnalysisJob
-type RenderAnalysisJobResponse200Headers struct {
-	RetryAfter *int32
-}
-
 type RenderAnalysisJobResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -19034,8 +19015,6 @@ type RenderAnalysisJobResponse struct {
 	JSON409 *Conflict
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *RenderAnalysisJobResponse200Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -19097,11 +19076,6 @@ func (r RenderAnalysisJobResponse) ContentType() string {
 	return ""
 }
 
-// GetAnalysisJobResultsResponse200Headers the declared response headers of an HTTP 200 response for GetAnalysisJobResults
-type GetAnalysisJobResultsResponse200Headers struct {
-	RetryAfter *int32
-}
-
 type GetAnalysisJobResultsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -19119,8 +19093,6 @@ type GetAnalysisJobResultsResponse struct {
 	JSON409 *Conflict
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *GetAnalysisJobResultsResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -23164,11 +23136,6 @@ func (r SetFacetJobAccessResponse) ContentType() string {
 	return ""
 }
 
-// GetFacetJobResultsResponse200Headers the declared response headers of an HTTP 200 response for GetFacetJobResults
-type GetFacetJobResultsResponse200Headers struct {
-	RetryAfter *int32
-}
-
 type GetFacetJobResultsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -23186,8 +23153,6 @@ type GetFacetJobResultsResponse struct {
 	JSON409 *Conflict
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *GetFacetJobResultsResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -23254,11 +23219,6 @@ func (r GetFacetJobResultsResponse) ContentType() string {
 	return ""
 }
 
-// GetFacetJobFacetResponse200Headers the declared response headers of an HTTP 200 response for GetFacetJobFacet
-type GetFacetJobFacetResponse200Headers struct {
-	RetryAfter *int32
-}
-
 type GetFacetJobFacetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -23276,8 +23236,6 @@ type GetFacetJobFacetResponse struct {
 	JSON409 *Conflict
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *GetFacetJobFacetResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -28938,19 +28896,6 @@ func ParseRunAnalyticsQueryResponse(rsp *http.Response) (*RunAnalyticsQueryRespo
 
 	}
 
-	switch {
-	case rsp.StatusCode == 200:
-		var headers RunAnalyticsQueryResponse200Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int32
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		response.Headers200 = &headers
-	}
-
 	return response, nil
 }
 
@@ -29017,19 +28962,6 @@ func ParseQueryAnalyticsResponse(rsp *http.Response) (*QueryAnalyticsResponse, e
 		}
 		response.JSON500 = &dest
 
-	}
-
-	switch {
-	case rsp.StatusCode == 200:
-		var headers QueryAnalyticsResponse200Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int32
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		response.Headers200 = &headers
 	}
 
 	return response, nil
@@ -31133,19 +31065,6 @@ func ParseRenderAnalysisJobResponse(rsp *http.Response) (*RenderAnalysisJobRespo
 
 	}
 
-	switch {
-	case rsp.StatusCode == 200:
-		var headers RenderAnalysisJobResponse200Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int32
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		response.Headers200 = &headers
-	}
-
 	return response, nil
 }
 
@@ -31212,19 +31131,6 @@ func ParseGetAnalysisJobResultsResponse(rsp *http.Response) (*GetAnalysisJobResu
 		}
 		response.JSON500 = &dest
 
-	}
-
-	switch {
-	case rsp.StatusCode == 200:
-		var headers GetAnalysisJobResultsResponse200Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int32
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		response.Headers200 = &headers
 	}
 
 	return response, nil
@@ -34552,19 +34458,6 @@ func ParseGetFacetJobResultsResponse(rsp *http.Response) (*GetFacetJobResultsRes
 
 	}
 
-	switch {
-	case rsp.StatusCode == 200:
-		var headers GetFacetJobResultsResponse200Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int32
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		response.Headers200 = &headers
-	}
-
 	return response, nil
 }
 
@@ -34631,19 +34524,6 @@ func ParseGetFacetJobFacetResponse(rsp *http.Response) (*GetFacetJobFacetRespons
 		}
 		response.JSON500 = &dest
 
-	}
-
-	switch {
-	case rsp.StatusCode == 200:
-		var headers GetFacetJobFacetResponse200Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int32
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		response.Headers200 = &headers
 	}
 
 	return response, nil

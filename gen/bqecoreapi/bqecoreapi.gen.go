@@ -483,46 +483,46 @@ type ClientEntity struct {
 // Company Assumption: the field list is not documented; it is modelled on the documented entities. The company signed in to (read-only). https://api-explorer.bqecore.com/docs/api/apis/company.
 type Company struct {
 	// Address Assumption: address sub-object shape (the docs name `address` as an object without its fields).
-	Address *Address `json:"address,omitempty"`
+	Address Address `json:"address,omitempty,omitzero"`
 
 	// BaseCurrency Base currency.
-	BaseCurrency *string `json:"baseCurrency,omitempty"`
+	BaseCurrency string `json:"baseCurrency,omitempty,omitzero"`
 
 	// CreatedById Id of the user who created the record.
-	CreatedById *string `json:"createdById,omitempty"`
+	CreatedById string `json:"createdById,omitempty,omitzero"`
 
 	// CreatedOn Creation time. ISO 8601 local date-time without zone (YYYY-MM-DDThh:mm:ss); a string because the server omits the zone.
-	CreatedOn *string `json:"createdOn,omitempty"`
+	CreatedOn string `json:"createdOn,omitempty,omitzero"`
 
 	// CustomFields Custom fields; on lists only present with expand=customFields.
-	CustomFields *[]CustomField `json:"customFields,omitempty"`
+	CustomFields []CustomField `json:"customFields,omitempty,omitzero"`
 
 	// Email E-mail.
-	Email *string `json:"email,omitempty"`
+	Email string `json:"email,omitempty,omitzero"`
 
 	// Id Record id (uuid).
-	Id *string `json:"id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 
 	// LastUpdated Last update time. ISO 8601 local date-time without zone (YYYY-MM-DDThh:mm:ss); a string because the server omits the zone.
-	LastUpdated *string `json:"lastUpdated,omitempty"`
+	LastUpdated string `json:"lastUpdated,omitempty,omitzero"`
 
 	// LastUpdatedById Id of the user who last updated the record.
-	LastUpdatedById *string `json:"lastUpdatedById,omitempty"`
+	LastUpdatedById string `json:"lastUpdatedById,omitempty,omitzero"`
 
 	// Name Company name.
-	Name *string `json:"name,omitempty"`
+	Name string `json:"name,omitempty,omitzero"`
 
 	// ObjectState Server-side object state.
-	ObjectState *int32 `json:"objectState,omitempty"`
+	ObjectState int32 `json:"objectState,omitempty,omitzero"`
 
 	// Phone Phone.
-	Phone *string `json:"phone,omitempty"`
+	Phone string `json:"phone,omitempty,omitzero"`
 
 	// Token Server-side change token.
-	Token *int32 `json:"token,omitempty"`
+	Token int32 `json:"token,omitempty,omitzero"`
 
 	// Version Opaque concurrency token (base64, e.g. AAAAAAAaWBI=); PATCH must send the latest.
-	Version *string `json:"version,omitempty"`
+	Version string `json:"version,omitempty,omitzero"`
 }
 
 // CustomField Assumption: custom-field entries carry a definition id, label, type and value (the docs list `customFields[]` without the item shape).
@@ -546,19 +546,19 @@ type CustomField struct {
 // DeletedHistory Assumption: `/deletedhistory` lists deleted records with the entity name, id and deletion time.
 type DeletedHistory struct {
 	// DeletedById Id of the user who deleted it.
-	DeletedById *string `json:"deletedById,omitempty"`
+	DeletedById string `json:"deletedById,omitempty,omitzero"`
 
 	// DeletedOn Deletion time. ISO 8601 local date-time without zone (YYYY-MM-DDThh:mm:ss); a string because the server omits the zone.
-	DeletedOn *string `json:"deletedOn,omitempty"`
+	DeletedOn string `json:"deletedOn,omitempty,omitzero"`
 
 	// Entity Entity name (e.g. Activity).
-	Entity *string `json:"entity,omitempty"`
+	Entity string `json:"entity,omitempty,omitzero"`
 
 	// EntityId Id of the deleted record.
-	EntityId *string `json:"entityId,omitempty"`
+	EntityId string `json:"entityId,omitempty,omitzero"`
 
 	// Id History record id.
-	Id *string `json:"id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 }
 
 // Document Assumption: documents are JSON records with a file name and a URL or base64 content. A document attached to a record. https://api-explorer.bqecore.com/docs/api/apis/document.
@@ -835,7 +835,7 @@ type FeeSchedule struct {
 // HealthStatus Assumption: `/health` answers a JSON object with a status string.
 type HealthStatus struct {
 	// Status Service status, e.g. Healthy.
-	Status *string `json:"status,omitempty"`
+	Status string `json:"status,omitempty,omitzero"`
 }
 
 // Invoice A client invoice. https://api-explorer.bqecore.com/docs/api/apis/invoice
@@ -1034,70 +1034,70 @@ type Project struct {
 // ProjectResource Assumption: `/project/{id}/resources` lists the employees and vendors assigned to a project with their rates.
 type ProjectResource struct {
 	// BillRate Bill rate on this project.
-	BillRate *float64 `json:"billRate,omitempty"`
+	BillRate float64 `json:"billRate,omitempty,omitzero"`
 
 	// CostRate Cost rate on this project.
-	CostRate *float64 `json:"costRate,omitempty"`
+	CostRate float64 `json:"costRate,omitempty,omitzero"`
 
 	// Id Assignment id.
-	Id *string `json:"id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 
 	// Name Resource name.
-	Name *string `json:"name,omitempty"`
+	Name string `json:"name,omitempty,omitzero"`
 
 	// ResourceId Employee or vendor id.
-	ResourceId *string `json:"resourceId,omitempty"`
+	ResourceId string `json:"resourceId,omitempty,omitzero"`
 
 	// Type 0 = employee, 1 = vendor.
-	Type *int32 `json:"type,omitempty"`
+	Type int32 `json:"type,omitempty,omitzero"`
 }
 
 // ResourceSchedule Assumption: the field list is not documented; it is modelled on the documented entities. A scheduled assignment of a resource (read-only). https://api-explorer.bqecore.com/docs/api/apis/resourceschedule.
 type ResourceSchedule struct {
 	// ActivityId Activity id.
-	ActivityId *string `json:"activityId,omitempty"`
+	ActivityId string `json:"activityId,omitempty,omitzero"`
 
 	// CreatedById Id of the user who created the record.
-	CreatedById *string `json:"createdById,omitempty"`
+	CreatedById string `json:"createdById,omitempty,omitzero"`
 
 	// CreatedOn Creation time. ISO 8601 local date-time without zone (YYYY-MM-DDThh:mm:ss); a string because the server omits the zone.
-	CreatedOn *string `json:"createdOn,omitempty"`
+	CreatedOn string `json:"createdOn,omitempty,omitzero"`
 
 	// CustomFields Custom fields; on lists only present with expand=customFields.
-	CustomFields *[]CustomField `json:"customFields,omitempty"`
+	CustomFields []CustomField `json:"customFields,omitempty,omitzero"`
 
 	// EndDate End. ISO 8601 local date-time without zone (YYYY-MM-DDThh:mm:ss); a string because the server omits the zone.
-	EndDate *string `json:"endDate,omitempty"`
+	EndDate string `json:"endDate,omitempty,omitzero"`
 
 	// Hours Scheduled hours.
-	Hours *float64 `json:"hours,omitempty"`
+	Hours float64 `json:"hours,omitempty,omitzero"`
 
 	// Id Record id (uuid).
-	Id *string `json:"id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 
 	// LastUpdated Last update time. ISO 8601 local date-time without zone (YYYY-MM-DDThh:mm:ss); a string because the server omits the zone.
-	LastUpdated *string `json:"lastUpdated,omitempty"`
+	LastUpdated string `json:"lastUpdated,omitempty,omitzero"`
 
 	// LastUpdatedById Id of the user who last updated the record.
-	LastUpdatedById *string `json:"lastUpdatedById,omitempty"`
+	LastUpdatedById string `json:"lastUpdatedById,omitempty,omitzero"`
 
 	// ObjectState Server-side object state.
-	ObjectState *int32 `json:"objectState,omitempty"`
+	ObjectState int32 `json:"objectState,omitempty,omitzero"`
 
 	// ProjectId Project id.
-	ProjectId *string `json:"projectId,omitempty"`
+	ProjectId string `json:"projectId,omitempty,omitzero"`
 
 	// ResourceId Employee or vendor id.
-	ResourceId *string `json:"resourceId,omitempty"`
+	ResourceId string `json:"resourceId,omitempty,omitzero"`
 
 	// StartDate Start. ISO 8601 local date-time without zone (YYYY-MM-DDThh:mm:ss); a string because the server omits the zone.
-	StartDate *string `json:"startDate,omitempty"`
+	StartDate string `json:"startDate,omitempty,omitzero"`
 
 	// Token Server-side change token.
-	Token *int32 `json:"token,omitempty"`
+	Token int32 `json:"token,omitempty,omitzero"`
 
 	// Version Opaque concurrency token (base64, e.g. AAAAAAAaWBI=); PATCH must send the latest.
-	Version *string `json:"version,omitempty"`
+	Version string `json:"version,omitempty,omitzero"`
 }
 
 // TimeEntry Time recorded by a resource on a project and activity. https://api-explorer.bqecore.com/docs/api/apis/timeentry
@@ -1196,7 +1196,7 @@ type TimeEntry struct {
 // VersionInfo Assumption: `/version` answers a JSON object with the API version string.
 type VersionInfo struct {
 	// Version API version.
-	Version *string `json:"version,omitempty"`
+	Version string `json:"version,omitempty,omitzero"`
 }
 
 // Expand defines model for expand.

@@ -19,18 +19,18 @@ import (
 
 // Address A postal address.
 type Address struct {
-	Country  *string `json:"country,omitempty"`
-	Number   *string `json:"number,omitempty"`
-	Postcode *string `json:"postcode,omitempty"`
-	State    *string `json:"state,omitempty"`
-	Street   *string `json:"street,omitempty"`
-	Town     *string `json:"town,omitempty"`
+	Country  string `json:"country,omitempty,omitzero"`
+	Number   string `json:"number,omitempty,omitzero"`
+	Postcode string `json:"postcode,omitempty,omitzero"`
+	State    string `json:"state,omitempty,omitzero"`
+	Street   string `json:"street,omitempty,omitzero"`
+	Town     string `json:"town,omitempty,omitzero"`
 }
 
 // Collection A CRM collection of relation data.
 type Collection struct {
 	// UnderscoreLinks Links from a collection to its data and schema.
-	UnderscoreLinks *CollectionLinks `json:"_links,omitempty"`
+	UnderscoreLinks CollectionLinks `json:"_links,omitempty,omitzero"`
 
 	// Id The collection's UUID.
 	Id openapi_types.UUID `json:"id"`
@@ -41,7 +41,7 @@ type Collection struct {
 
 // CollectionEmbedded The embedded relations of a collection page.
 type CollectionEmbedded struct {
-	Relations *[]Relation `json:"relations,omitempty"`
+	Relations []Relation `json:"relations,omitempty,omitzero"`
 }
 
 // CollectionLinks Links from a collection to its data and schema.
@@ -60,19 +60,19 @@ type CollectionList = []Collection
 // CollectionPage One HAL page of a collection.
 type CollectionPage struct {
 	// UnderscoreEmbedded The embedded relations of a collection page.
-	UnderscoreEmbedded *CollectionEmbedded `json:"_embedded,omitempty"`
+	UnderscoreEmbedded CollectionEmbedded `json:"_embedded,omitempty,omitzero"`
 
 	// UnderscoreLinks HAL paging links.
 	UnderscoreLinks PageLinks `json:"_links"`
 
 	// Page This page's number.
-	Page *int `json:"page,omitempty"`
+	Page int `json:"page,omitempty,omitzero"`
 
 	// Pages The number of pages.
-	Pages *int `json:"pages,omitempty"`
+	Pages int `json:"pages,omitempty,omitzero"`
 
 	// Total The number of relations in the collection.
-	Total *int `json:"total,omitempty"`
+	Total int `json:"total,omitempty,omitzero"`
 }
 
 // Error Assumption: the error body is undocumented; modelled as a short `error` code, a human-readable `message` and, for validation failures, the failing `fields`.
@@ -114,14 +114,14 @@ type Link struct {
 // Location A meeting location.
 type Location struct {
 	// Address A postal address.
-	Address       *Address    `json:"address,omitempty"`
-	Capacity      *int        `json:"capacity,omitempty"`
-	Description   *string     `json:"description,omitempty"`
-	DescriptionMl *[]MLString `json:"description_ml,omitempty"`
-	Id            int         `json:"id"`
-	Images        *[]Image    `json:"images,omitempty"`
-	Title         string      `json:"title"`
-	TitleMl       *[]MLString `json:"title_ml,omitempty"`
+	Address       Address    `json:"address,omitempty,omitzero"`
+	Capacity      int        `json:"capacity,omitempty,omitzero"`
+	Description   string     `json:"description,omitempty,omitzero"`
+	DescriptionMl []MLString `json:"description_ml,omitempty,omitzero"`
+	Id            int        `json:"id"`
+	Images        []Image    `json:"images,omitempty,omitzero"`
+	Title         string     `json:"title"`
+	TitleMl       []MLString `json:"title_ml,omitempty,omitzero"`
 }
 
 // LocationList The locations.
@@ -197,8 +197,8 @@ type MeetingLinks struct {
 // MeetingList The meetings.
 type MeetingList struct {
 	// UnderscoreLinks HAL paging links.
-	UnderscoreLinks *PageLinks `json:"_links,omitempty"`
-	Meetings        []Meeting  `json:"meetings"`
+	UnderscoreLinks PageLinks `json:"_links,omitempty,omitzero"`
+	Meetings        []Meeting `json:"meetings"`
 }
 
 // MeetingRegistration A registration for a meeting.
@@ -206,16 +206,16 @@ type MeetingRegistration struct {
 	MeetingId int `json:"meetingId"`
 
 	// RegistrationDate Local date-time `yyyy-mm-ddThh:mm:ss`.
-	RegistrationDate *string `json:"registrationDate,omitempty"`
-	RegistrationId   int     `json:"registrationId"`
-	RelationId       int     `json:"relationId"`
-	TicketId         *int    `json:"ticketId,omitempty"`
+	RegistrationDate string `json:"registrationDate,omitempty,omitzero"`
+	RegistrationId   int    `json:"registrationId"`
+	RelationId       int    `json:"relationId"`
+	TicketId         int    `json:"ticketId,omitempty,omitzero"`
 }
 
 // MeetingRegistrationList One page of meeting registrations.
 type MeetingRegistrationList struct {
 	// UnderscoreLinks HAL paging links.
-	UnderscoreLinks *PageLinks            `json:"_links,omitempty"`
+	UnderscoreLinks PageLinks             `json:"_links,omitempty,omitzero"`
 	Registrations   []MeetingRegistration `json:"registrations"`
 }
 
@@ -271,8 +271,8 @@ type Relation struct {
 
 // ValidationResult Assumption: the outcome of a server-side validation.
 type ValidationResult struct {
-	Fields *[]FieldError `json:"fields,omitempty"`
-	Valid  bool          `json:"valid"`
+	Fields []FieldError `json:"fields,omitempty,omitzero"`
+	Valid  bool         `json:"valid"`
 }
 
 // CollectionId defines model for CollectionId.
