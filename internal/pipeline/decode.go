@@ -1,0 +1,66 @@
+package pipeline
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+)
+
+// NotJSONError reports a 2xx answer whose body is not JSON (a proxy's login
+// page, say). It is not a status error: the status was a success.
+type NotJSONError struct {
+	Status      int
+	ContentType string
+}
+
+func (e *NotJSONError) Error() string {
+	return fmt.Sprintf("answer %d is %q, not JSON", e.Status, e.ContentType)
+}
+
+// bodyBuffers hold 2xx bodies while they are decoded. A list page is
+// hundreds of kilobytes: reading it into a fresh slice that grows by
+// appending costs ~25 allocations and a copy per doubling on every page;
+// a reused buffer has reached its size after the first page.
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBody is the largest buffer returned to the pool; a one-off
+// huge answer is left to the GC rather than kept alive.
+const maxPooledBody = 8 << 20
+
+// DecodeJSON reads a 2xx answer's body once, into a pooled buffer, decodes
+// it into out and closes it. It is what the generated Parse*Response
+// functions do (check the media type, read, unmarshal) without their
+// per-call body slice, for the wrappers' hot paths such as list pages.
+// Errors are those of the generated path: *NotJSONError for another media
+// type, io.ErrUnexpectedEOF for a cut-off body, *json.SyntaxError or
+// *json.UnmarshalTypeError for bad JSON.
+func DecodeJSON(resp *http.Response, out any) error {
+	defer resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); !isJSON(ct) {
+		return &NotJSONError{Status: resp.StatusCode, ContentType: ct}
+	}
+	buf := bodyBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= maxPooledBody {
+			bodyBuffers.Put(buf)
+		}
+	}()
+	if resp.ContentLength > 0 && resp.ContentLength <= maxPooledBody {
+		buf.Grow(int(resp.ContentLength))
+	}
+	if _, err := buf.ReadFrom(resp.Body); err != nil {
+		return err
+	}
+	// json.Unmarshal copies what it keeps (strings, RawMessage), so the
+	// buffer can be reused as soon as it returns.
+	return json.Unmarshal(buf.Bytes(), out)
+}
+
+// isJSON reports whether a Content-Type names JSON, by the generated
+// code's rule ("json" anywhere: application/json, application/hal+json…),
+// without parsing the parameters.
+func isJSON(ct string) bool { return strings.Contains(ct, "json") }
