@@ -6,8 +6,9 @@ package policy
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -47,7 +48,7 @@ func Compute(spec []byte) (*Plan, error) {
 	sent, read := map[string]bool{}, map[string]bool{}
 	var actions []Action
 
-	for _, path := range sortedKeys(doc.Paths.Map()) {
+	for _, path := range sorted(doc.Paths.Map()) {
 		item := doc.Paths.Value(path)
 		for _, p := range item.Parameters {
 			if p.Value != nil {
@@ -55,7 +56,7 @@ func Compute(spec []byte) (*Plan, error) {
 			}
 		}
 		ops := item.Operations()
-		for _, method := range sortedKeys(ops) {
+		for _, method := range sorted(ops) {
 			op := ops[method]
 			for _, p := range op.Parameters {
 				if p.Value != nil {
@@ -71,7 +72,7 @@ func Compute(spec []byte) (*Plan, error) {
 				continue
 			}
 			resps := op.Responses.Map()
-			for _, code := range sortedKeys(resps) {
+			for _, code := range sorted(resps) {
 				r := resps[code]
 				if r.Value == nil {
 					continue
@@ -86,7 +87,7 @@ func Compute(spec []byte) (*Plan, error) {
 				if strings.HasPrefix(code, "2") && len(r.Value.Headers) > 0 {
 					actions = append(actions, Action{Target: at + "['headers']", Remove: true})
 				}
-				for _, mediaType := range sortedKeys(r.Value.Content) {
+				for _, mediaType := range sorted(r.Value.Content) {
 					s := r.Value.Content[mediaType].Schema
 					if s != nil && s.Ref == "" {
 						actions = append(actions, values(at+"['content']"+"["+quote(mediaType)+"]['schema']", s)...)
@@ -98,7 +99,7 @@ func Compute(spec []byte) (*Plan, error) {
 
 	var plan Plan
 	if doc.Components != nil {
-		for _, name := range sortedKeys(doc.Components.Schemas) {
+		for _, name := range sorted(doc.Components.Schemas) {
 			switch {
 			case sent[name]:
 				plan.Sent = append(plan.Sent, name)
@@ -107,12 +108,12 @@ func Compute(spec []byte) (*Plan, error) {
 				actions = append(actions, values("$['components']['schemas']["+quote(name)+"]", doc.Components.Schemas[name])...)
 			}
 		}
-		for _, name := range sortedKeys(doc.Components.Responses) {
+		for _, name := range sorted(doc.Components.Responses) {
 			r := doc.Components.Responses[name]
 			if r.Value == nil {
 				continue
 			}
-			for _, mediaType := range sortedKeys(r.Value.Content) {
+			for _, mediaType := range sorted(r.Value.Content) {
 				s := r.Value.Content[mediaType].Schema
 				if s != nil && s.Ref == "" {
 					actions = append(actions, values("$['components']['responses']["+quote(name)+"]['content']["+quote(mediaType)+"]['schema']", s)...)
@@ -178,7 +179,7 @@ func values(path string, s *openapi3.SchemaRef) []Action {
 	// properties keep their pointers so that encoding still leaves out
 	// what was absent.
 	open := v.AdditionalProperties.Schema != nil || (v.AdditionalProperties.Has != nil && *v.AdditionalProperties.Has)
-	for _, name := range sortedKeys(v.Properties) {
+	for _, name := range sorted(v.Properties) {
 		at := path + "['properties'][" + quote(name) + "]"
 		if !required[name] && !open {
 			out = append(out, Action{Target: at})
@@ -250,11 +251,4 @@ func yamlString(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+func sorted[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
