@@ -248,8 +248,9 @@ func BenchmarkTimeNow(b *testing.B) {
 }
 
 // BenchmarkDecodePage decodes the 200-record page with no HTTP at all, into
-// the raw client's value types and into the generated types (a pointer per
-// optional field). It separates what the model shape costs from what the
+// the raw client's value types and into the generated types (value fields
+// too since internal/genoverlay; a pointer per optional field cost 27,000
+// more allocations). It separates what the model shape costs from what the
 // request path costs in BenchmarkListHeaders.
 func BenchmarkDecodePage(b *testing.B) {
 	srv := newServer(b)
