@@ -2,17 +2,17 @@ package bidcore
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"iter"
 	"net/http"
 	"net/url"
 
 	"github.com/oasuite/sdk/gen/bidcoreapi"
+	"github.com/oasuite/sdk/internal/pipeline"
 )
 
-// maxPageBody bounds how much of one list page is read.
+// maxPageBody bounds how much of one list page is read; a longer page is
+// an error (pipeline.BodyTooLargeError), not decoded.
 const maxPageBody = 64 << 20
 
 // page is the list envelope of every collection: {"count", "next", "previous", "results"}.
@@ -68,15 +68,12 @@ func all[T any](ctx context.Context, c *Client, first firstPage) iter.Seq2[T, er
 	}
 }
 
+// decodePage reads a list page through the pipeline's pooled buffer (a
+// page of up to 1000 records is read often; see pipeline.DecodeJSON).
 func decodePage[T any](resp *http.Response) (page[T], error) {
-	defer resp.Body.Close()
 	var p page[T]
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxPageBody))
-	if err != nil {
-		return p, fmt.Errorf("bidcore: reading list page: %w", err)
-	}
-	if err := json.Unmarshal(body, &p); err != nil {
-		return p, fmt.Errorf("bidcore: decoding list page: %w", err)
+	if err := pipeline.DecodeJSONLimit(resp, &p, maxPageBody); err != nil {
+		return page[T]{}, fmt.Errorf("bidcore: list page: %w", err)
 	}
 	return p, nil
 }

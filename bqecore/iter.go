@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/oasuite/sdk/gen/bqecoreapi"
+	"github.com/oasuite/sdk/internal/pipeline"
 )
 
 // Page sizes of CORE lists (page=N,M): the server's maximum, which the
@@ -109,18 +110,38 @@ func listAll[T any](ctx context.Context, c *Client, page *string,
 	})
 }
 
+// listDecoded is listAll for the Client's own iterators: call sends one
+// page with the generated request and returns the raw answer, which is
+// decoded through the pipeline's pooled buffer (pages are up to 1000
+// records; see pipeline.DecodeJSON) instead of the generated parser's
+// per-page io.ReadAll. A 204 is the end of the list.
+func listDecoded[T any](ctx context.Context, c *Client, page *string,
+	call func(ctx context.Context, page *string) (*http.Response, error)) iter.Seq2[T, error] {
+	return listAll(ctx, c, page, func(ctx context.Context, p *string) (*[]T, *http.Response, error) {
+		resp, err := call(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		if resp.StatusCode == http.StatusNoContent {
+			resp.Body.Close()
+			return nil, resp, nil
+		}
+		var items []T
+		if err := pipeline.DecodeJSON(resp, &items); err != nil {
+			return nil, resp, fmt.Errorf("bqecore: %s: %w", resp.Request.URL.Path, err)
+		}
+		return &items, resp, nil
+	})
+}
+
 // Activities iterates over every activity matching p (fields, where, orderBy,
 // expand; p.Page sets the first page and the page size). p may be nil.
 // https://api-explorer.bqecore.com/docs/api/apis/activity
 func (c *Client) Activities(ctx context.Context, p *bqecoreapi.ListActivitiesParams) iter.Seq2[bqecoreapi.Activity, error] {
 	q := deref(p)
-	return listAll(ctx, c, q.Page, func(ctx context.Context, page *string) (*[]bqecoreapi.Activity, *http.Response, error) {
+	return listDecoded[bqecoreapi.Activity](ctx, c, q.Page, func(ctx context.Context, page *string) (*http.Response, error) {
 		q.Page = page
-		r, err := c.ListActivitiesWithResponse(ctx, &q)
-		if err != nil {
-			return nil, nil, err
-		}
-		return r.JSON200, r.HTTPResponse, nil
+		return c.ListActivities(ctx, &q)
 	})
 }
 
@@ -128,13 +149,9 @@ func (c *Client) Activities(ctx context.Context, p *bqecoreapi.ListActivitiesPar
 // https://api-explorer.bqecore.com/docs/api/apis/client
 func (c *Client) Clients(ctx context.Context, p *bqecoreapi.ListClientsParams) iter.Seq2[bqecoreapi.ClientEntity, error] {
 	q := deref(p)
-	return listAll(ctx, c, q.Page, func(ctx context.Context, page *string) (*[]bqecoreapi.ClientEntity, *http.Response, error) {
+	return listDecoded[bqecoreapi.ClientEntity](ctx, c, q.Page, func(ctx context.Context, page *string) (*http.Response, error) {
 		q.Page = page
-		r, err := c.ListClientsWithResponse(ctx, &q)
-		if err != nil {
-			return nil, nil, err
-		}
-		return r.JSON200, r.HTTPResponse, nil
+		return c.ListClients(ctx, &q)
 	})
 }
 
@@ -142,13 +159,9 @@ func (c *Client) Clients(ctx context.Context, p *bqecoreapi.ListClientsParams) i
 // https://api-explorer.bqecore.com/docs/api/apis/project
 func (c *Client) Projects(ctx context.Context, p *bqecoreapi.ListProjectsParams) iter.Seq2[bqecoreapi.Project, error] {
 	q := deref(p)
-	return listAll(ctx, c, q.Page, func(ctx context.Context, page *string) (*[]bqecoreapi.Project, *http.Response, error) {
+	return listDecoded[bqecoreapi.Project](ctx, c, q.Page, func(ctx context.Context, page *string) (*http.Response, error) {
 		q.Page = page
-		r, err := c.ListProjectsWithResponse(ctx, &q)
-		if err != nil {
-			return nil, nil, err
-		}
-		return r.JSON200, r.HTTPResponse, nil
+		return c.ListProjects(ctx, &q)
 	})
 }
 
@@ -156,13 +169,9 @@ func (c *Client) Projects(ctx context.Context, p *bqecoreapi.ListProjectsParams)
 // https://api-explorer.bqecore.com/docs/api/apis/timeentry
 func (c *Client) TimeEntries(ctx context.Context, p *bqecoreapi.ListTimeEntriesParams) iter.Seq2[bqecoreapi.TimeEntry, error] {
 	q := deref(p)
-	return listAll(ctx, c, q.Page, func(ctx context.Context, page *string) (*[]bqecoreapi.TimeEntry, *http.Response, error) {
+	return listDecoded[bqecoreapi.TimeEntry](ctx, c, q.Page, func(ctx context.Context, page *string) (*http.Response, error) {
 		q.Page = page
-		r, err := c.ListTimeEntriesWithResponse(ctx, &q)
-		if err != nil {
-			return nil, nil, err
-		}
-		return r.JSON200, r.HTTPResponse, nil
+		return c.ListTimeEntries(ctx, &q)
 	})
 }
 
@@ -170,13 +179,9 @@ func (c *Client) TimeEntries(ctx context.Context, p *bqecoreapi.ListTimeEntriesP
 // https://api-explorer.bqecore.com/docs/api/apis/employee
 func (c *Client) Employees(ctx context.Context, p *bqecoreapi.ListEmployeesParams) iter.Seq2[bqecoreapi.Employee, error] {
 	q := deref(p)
-	return listAll(ctx, c, q.Page, func(ctx context.Context, page *string) (*[]bqecoreapi.Employee, *http.Response, error) {
+	return listDecoded[bqecoreapi.Employee](ctx, c, q.Page, func(ctx context.Context, page *string) (*http.Response, error) {
 		q.Page = page
-		r, err := c.ListEmployeesWithResponse(ctx, &q)
-		if err != nil {
-			return nil, nil, err
-		}
-		return r.JSON200, r.HTTPResponse, nil
+		return c.ListEmployees(ctx, &q)
 	})
 }
 
@@ -184,13 +189,9 @@ func (c *Client) Employees(ctx context.Context, p *bqecoreapi.ListEmployeesParam
 // https://api-explorer.bqecore.com/docs/api/apis/invoice
 func (c *Client) Invoices(ctx context.Context, p *bqecoreapi.ListInvoicesParams) iter.Seq2[bqecoreapi.Invoice, error] {
 	q := deref(p)
-	return listAll(ctx, c, q.Page, func(ctx context.Context, page *string) (*[]bqecoreapi.Invoice, *http.Response, error) {
+	return listDecoded[bqecoreapi.Invoice](ctx, c, q.Page, func(ctx context.Context, page *string) (*http.Response, error) {
 		q.Page = page
-		r, err := c.ListInvoicesWithResponse(ctx, &q)
-		if err != nil {
-			return nil, nil, err
-		}
-		return r.JSON200, r.HTTPResponse, nil
+		return c.ListInvoices(ctx, &q)
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -38,6 +39,20 @@ const maxPooledBody = 8 << 20
 // type, io.ErrUnexpectedEOF for a cut-off body, *json.SyntaxError or
 // *json.UnmarshalTypeError for bad JSON.
 func DecodeJSON(resp *http.Response, out any) error {
+	return DecodeJSONLimit(resp, out, 0)
+}
+
+// BodyTooLargeError reports a 2xx body longer than a caller's bound.
+type BodyTooLargeError struct{ Limit int64 }
+
+func (e *BodyTooLargeError) Error() string {
+	return fmt.Sprintf("answer body exceeds %d bytes", e.Limit)
+}
+
+// DecodeJSONLimit is DecodeJSON reading at most limit bytes of the body
+// (limit ≤ 0: no bound); a longer body is a *BodyTooLargeError, not
+// decoded.
+func DecodeJSONLimit(resp *http.Response, out any, limit int64) error {
 	defer resp.Body.Close()
 	if ct := resp.Header.Get("Content-Type"); !isJSON(ct) {
 		return &NotJSONError{Status: resp.StatusCode, ContentType: ct}
@@ -52,8 +67,15 @@ func DecodeJSON(resp *http.Response, out any) error {
 	if resp.ContentLength > 0 && resp.ContentLength <= maxPooledBody {
 		buf.Grow(int(resp.ContentLength))
 	}
-	if _, err := buf.ReadFrom(resp.Body); err != nil {
+	var body io.Reader = resp.Body
+	if limit > 0 {
+		body = io.LimitReader(resp.Body, limit+1)
+	}
+	if _, err := buf.ReadFrom(body); err != nil {
 		return err
+	}
+	if limit > 0 && int64(buf.Len()) > limit {
+		return &BodyTooLargeError{Limit: limit}
 	}
 	// json.Unmarshal copies what it keeps (strings, RawMessage), so the
 	// buffer can be reused as soon as it returns.

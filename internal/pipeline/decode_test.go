@@ -93,6 +93,23 @@ func TestDecodeJSONErrors(t *testing.T) {
 	}
 }
 
+func TestDecodeJSONLimit(t *testing.T) {
+	body := `{"total":12345}` // 15 bytes
+	var p page
+	resp, rc := answer(200, "application/json", body)
+	var tl *BodyTooLargeError
+	if err := DecodeJSONLimit(resp, &p, 14); !errors.As(err, &tl) || tl.Limit != 14 {
+		t.Errorf("15 bytes over a 14-byte bound: err = %v (%T)", err, err)
+	}
+	if !rc.closed || p.Total != 0 {
+		t.Errorf("closed %v, decoded %+v: an over-long body must not be decoded", rc.closed, p)
+	}
+	resp, _ = answer(200, "application/json", body)
+	if err := DecodeJSONLimit(resp, &p, 15); err != nil || p.Total != 12345 {
+		t.Errorf("exactly at the bound: %v, %+v", err, p)
+	}
+}
+
 // TestDecodeJSONBufferReuse: the pooled buffer is reused for the next body,
 // so nothing decoded may point into it. Decoded strings and raw messages
 // must survive later decodes, also from many goroutines at once.
