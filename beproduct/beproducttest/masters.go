@@ -519,7 +519,7 @@ func (s *Server) registerMaster(m string) {
 		}
 		out := make([]rowEdit, len(req))
 		for i, x := range req {
-			out[i] = rowEdit{id: str(x.Id), del: x.DeleteRow != nil && *x.DeleteRow, fields: deref(x.Fields)}
+			out[i] = rowEdit{id: deref(x.Id), del: x.DeleteRow != nil && *x.DeleteRow, fields: deref(x.Fields)}
 		}
 		return out, nil
 	}))
@@ -530,7 +530,7 @@ func (s *Server) registerMaster(m string) {
 		}
 		out := make([]rowEdit, len(req))
 		for i, x := range req {
-			out[i] = rowEdit{id: str(x.Id), del: x.DeleteItem != nil && *x.DeleteItem, fields: deref(x.Fields)}
+			out[i] = rowEdit{id: deref(x.Id), del: x.DeleteItem != nil && *x.DeleteItem, fields: deref(x.Fields)}
 		}
 		return out, nil
 	}))
@@ -588,13 +588,6 @@ func deref[T any](p *T) T {
 	var zero T
 	if p == nil {
 		return zero
-	}
-	return *p
-}
-
-func str(p *string) string {
-	if p == nil {
-		return ""
 	}
 	return *p
 }

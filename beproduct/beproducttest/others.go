@@ -52,28 +52,28 @@ func (s *Server) seed() {
 		{"Atlas Sourcing", "Agent", "Vietnam"},
 	} {
 		id := fmt.Sprintf("d0000000-0000-4000-8000-%012d", i+1)
-		co := &company{DirectoryCompany: beproductapi.DirectoryCompany{Id: id, DirectoryId: (fmt.Sprintf("DIR-%03d", i+1)),
-			Name: (c.name), PartnerType: (c.kind), Country: (c.country), Active: (true)}}
+		co := &company{DirectoryCompany: beproductapi.DirectoryCompany{Id: id, DirectoryId: fmt.Sprintf("DIR-%03d", i+1),
+			Name: c.name, PartnerType: c.kind, Country: c.country, Active: true}}
 		for j := range 2 {
 			co.contacts = append(co.contacts, beproductapi.DirectoryContact{Id: fmt.Sprintf("%s-c%d", id[:8], j+1),
-				FirstName: ([]string{"Ana", "Luca"}[j]), LastName: (c.name[:5]), Email: (fmt.Sprintf("contact%d@%s.example", j+1, strings.ToLower(c.name[:5])))})
+				FirstName: []string{"Ana", "Luca"}[j], LastName: c.name[:5], Email: fmt.Sprintf("contact%d@%s.example", j+1, strings.ToLower(c.name[:5]))})
 		}
 		s.companies = append(s.companies, co)
 	}
 	s.users = []*user{
-		{Id: TestUserID, Email: (TestUserEmail), FirstName: ("John"), LastName: ("Smith"), Username: (TestUser), Role: ("Admin"), AccountType: ("Full"), Active: (true)},
-		{Id: TestOtherUserID, Email: (TestOtherUserEmail), FirstName: ("Jane"), LastName: ("Doe"), Username: ("jane.doe"), Role: ("User"), AccountType: ("Full"), Active: (true)},
+		{Id: TestUserID, Email: TestUserEmail, FirstName: "John", LastName: "Smith", Username: TestUser, Role: "Admin", AccountType: "Full", Active: true},
+		{Id: TestOtherUserID, Email: TestOtherUserEmail, FirstName: "Jane", LastName: "Doe", Username: "jane.doe", Role: "User", AccountType: "Full", Active: true},
 	}
-	s.roles = []role{{Id: "role-admin", Name: ("Admin")}, {Id: "role-user", Name: ("User")}, {Id: "role-partner", Name: ("Partner")}}
+	s.roles = []role{{Id: "role-admin", Name: "Admin"}, {Id: "role-user", Name: "User"}, {Id: "role-partner", Name: "Partner"}}
 
 	setup := beproductapi.PlanSetup{
-		Views:     []beproductapi.PlanView{{Id: TrackingViewID, Name: "All milestones", Active: (true)}},
-		Timelines: []beproductapi.PlanTimelineSetup{{Id: "ms-proto", ShortDescription: ("Proto")}, {Id: "ms-sms", ShortDescription: ("SMS")}},
+		Views:     []beproductapi.PlanView{{Id: TrackingViewID, Name: "All milestones", Active: true}},
+		Timelines: []beproductapi.PlanTimelineSetup{{Id: "ms-proto", ShortDescription: "Proto"}, {Id: "ms-sms", ShortDescription: "SMS"}},
 	}
 	s.tracking = trackingStore{
-		folders: []beproductapi.TrackingFolder{{Id: TrackingFolderID, Name: "Tracking 2026", Active: (true)}},
-		plans: []*beproductapi.TrackingPlan{{Id: TrackingPlanID, Name: "SS26 Development", FolderId: (TrackingFolderID),
-			StartDate: ("2026-01-01"), EndDate: ("2026-06-30"), Active: (true), Style: setup, Material: setup}},
+		folders: []beproductapi.TrackingFolder{{Id: TrackingFolderID, Name: "Tracking 2026", Active: true}},
+		plans: []*beproductapi.TrackingPlan{{Id: TrackingPlanID, Name: "SS26 Development", FolderId: TrackingFolderID,
+			StartDate: "2026-01-01", EndDate: "2026-06-30", Active: true, Style: setup, Material: setup}},
 		records: map[string]map[string][]*beproductapi.TimelineRecord{TrackingPlanID: {}},
 	}
 	for _, kind := range []string{"Style", "Material"} {
@@ -81,10 +81,10 @@ func (s *Server) seed() {
 		for i, hid := range ms.order[:3] {
 			h := ms.headers[hid]
 			rec := &beproductapi.TimelineRecord{Id: fmt.Sprintf("tr-%s-%d", strings.ToLower(kind), i+1),
-				Header: beproductapi.FolderRef{Id: (h.Id), Name: h.HeaderName}, ColorName: ("Black"),
+				Header: beproductapi.FolderRef{Id: h.Id, Name: h.HeaderName}, ColorName: "Black",
 				Timelines: []beproductapi.TimelineItem{
-					{Id: fmt.Sprintf("tl-%s-%d-proto", strings.ToLower(kind), i+1), TimelineId: ("ms-proto"), Status: ("Not Started")},
-					{Id: fmt.Sprintf("tl-%s-%d-sms", strings.ToLower(kind), i+1), TimelineId: ("ms-sms"), Status: ("Not Started")},
+					{Id: fmt.Sprintf("tl-%s-%d-proto", strings.ToLower(kind), i+1), TimelineId: "ms-proto", Status: "Not Started"},
+					{Id: fmt.Sprintf("tl-%s-%d-sms", strings.ToLower(kind), i+1), TimelineId: "ms-sms", Status: "Not Started"},
 				}}
 			s.tracking.records[TrackingPlanID][kind] = append(s.tracking.records[TrackingPlanID][kind], rec)
 		}
@@ -192,13 +192,13 @@ func (s *Server) registerOthers() {
 			writeError(w, http.StatusBadRequest, err.Error(), nil)
 			return
 		}
-		if str(req.Name) == "" {
+		if deref(req.Name) == "" {
 			writeError(w, http.StatusBadRequest, "validation failed", map[string][]string{"name": {"The name is required."}})
 			return
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		c := &company{DirectoryCompany: beproductapi.DirectoryCompany{Id: s.nextID(), Active: (true)}}
+		c := &company{DirectoryCompany: beproductapi.DirectoryCompany{Id: s.nextID(), Active: true}}
 		writeCompany(&c.DirectoryCompany, req)
 		s.companies = append(s.companies, c)
 		fakekit.WriteJSON(w, http.StatusOK, c.DirectoryCompany)
@@ -265,17 +265,17 @@ func (s *Server) registerOthers() {
 			writeError(w, http.StatusBadRequest, err.Error(), nil)
 			return
 		}
-		if str(req.Email) == "" {
+		if deref(req.Email) == "" {
 			writeError(w, http.StatusBadRequest, "validation failed", map[string][]string{"email": {"The email is required."}})
 			return
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		if findUser(func(u *user) bool { return strings.EqualFold(u.Email, str(req.Email)) }) != nil {
+		if findUser(func(u *user) bool { return strings.EqualFold(u.Email, deref(req.Email)) }) != nil {
 			writeError(w, http.StatusBadRequest, "validation failed", map[string][]string{"email": {"A user with this email already exists."}})
 			return
 		}
-		u := &user{Id: s.nextID(), Active: (true)}
+		u := &user{Id: s.nextID(), Active: true}
 		writeUser(u, req)
 		s.users = append(s.users, u)
 		fakekit.WriteJSON(w, http.StatusOK, u)
