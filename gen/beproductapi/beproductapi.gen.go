@@ -395,7 +395,7 @@ type Size struct {
 	Price        float64 `json:"price,omitempty,omitzero"`
 }
 
-// SizeWrite A size of a header's size range, as sent (the fields of Size).
+// SizeWrite Assumption: a size of a header's size range as sent; the fields of Size.
 type SizeWrite struct {
 	Currency     *string  `json:"currency,omitempty"`
 	IsDefault    *bool    `json:"isDefault,omitempty"`
