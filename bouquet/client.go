@@ -135,6 +135,7 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 		Logger:    o.logger,
 
 		RedactParams: redactParams,
+		AuthFailed:   authFailed,
 	}
 	if o.noError {
 		cfg.Decorate = addNoError

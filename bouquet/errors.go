@@ -247,6 +247,20 @@ func (d *doer) exceptionIn200(req *http.Request, resp *http.Response) (*http.Res
 	return nil, e
 }
 
+// authFailed is the pipeline's AuthFailed hook: a 401, or an
+// InvalidTokenAPIException sent as HTTP 200 under no_error, makes the token
+// source log in again once.
+func authFailed(resp *http.Response) bool {
+	if resp.StatusCode == http.StatusUnauthorized {
+		return true
+	}
+	if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Content-Type"), "json") {
+		return false
+	}
+	head, err := pipeline.PeekBody(resp, computingPeek)
+	return err == nil && bytes.Contains(head, []byte(`"`+TypeInvalidToken+`"`))
+}
+
 // statusOfType is the HTTP status an exception class answers without
 // no_error (the getErrorCode of bouquet-server's APIException subclasses).
 func statusOfType(typ string) int {

@@ -119,6 +119,15 @@ func TestNoErrorAnswersReadAsErrors(t *testing.T) {
 	if pid == "" {
 		t.Fatal("no project id")
 	}
+	// An expired token answered as HTTP 200 still makes the source log in again.
+	before := f.OAuth.Stats()
+	f.ExpireTokens()
+	if _, err := c.GetProjectWithResponse(ctx, pid, nil); err != nil {
+		t.Fatalf("after expiry: %v", err)
+	}
+	if f.Served("createAuthToken") < 2 {
+		t.Fatalf("no second login (stats before %+v)", before)
+	}
 }
 
 func TestAnnotations(t *testing.T) {

@@ -1160,6 +1160,9 @@ type APIClient struct {
 	// Id Compound id of an API client (application). The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
 	Id *ClientPK `json:"id,omitempty"`
 
+	// JwtkeyPrivate Secret: the client's private key as the server stores it; sent only to users with WRITE on the client (ClientDAO.applyFilters clears secret, urls and both keys otherwise).
+	JwtkeyPrivate *string `json:"jwtkeyPrivate,omitempty"`
+
 	// JwtkeyPublic PEM (X.509 SubjectPublicKeyInfo) RSA key that verifies the client-signed JWT assertions of the sso login.
 	JwtkeyPublic *string `json:"jwtkeyPublic,omitempty"`
 	Name         *string `json:"name,omitempty"`
@@ -4540,6 +4543,14 @@ func (a *APIClient) UnmarshalJSON(b []byte) error {
 		delete(object, "id")
 	}
 
+	if raw, found := object["jwtkeyPrivate"]; found {
+		err = json.Unmarshal(raw, &a.JwtkeyPrivate)
+		if err != nil {
+			return fmt.Errorf("error reading 'jwtkeyPrivate': %w", err)
+		}
+		delete(object, "jwtkeyPrivate")
+	}
+
 	if raw, found := object["jwtkeyPublic"]; found {
 		err = json.Unmarshal(raw, &a.JwtkeyPublic)
 		if err != nil {
@@ -4646,6 +4657,13 @@ func (a APIClient) MarshalJSON() ([]byte, error) {
 		object["id"], err = json.Marshal(a.Id)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'id': %w", err)
+		}
+	}
+
+	if a.JwtkeyPrivate != nil {
+		object["jwtkeyPrivate"], err = json.Marshal(a.JwtkeyPrivate)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'jwtkeyPrivate': %w", err)
 		}
 	}
 
