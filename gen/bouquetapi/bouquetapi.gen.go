@@ -8862,12 +8862,14 @@ type ClientInterface interface {
 
 	// ListAnalytics List the analytics content (projects, domains, bookmarks)
 	//
-	// The analytics API lives at the base URL, not under /rs (AnalyticsServiceRest is mounted at "").
+	// The analytics API lives at the base URL, not under /rs (AnalyticsServiceRest is mounted at ""). Assumption: the shape of NavigationItem, NavigationReply (see their description).
 	//
 	// Corresponds with GET /analytics (the `ListAnalytics` operationId).
 	ListAnalytics(ctx context.Context, params *ListAnalyticsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetAnalyticsItem Get an analytics item by reference
+	//
+	// Assumption: the shape of AnalyticsItem (see its description).
 	//
 	// Corresponds with GET /analytics/{reference} (the `GetAnalyticsItem` operationId).
 	GetAnalyticsItem(ctx context.Context, reference Reference, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -8881,15 +8883,21 @@ type ClientInterface interface {
 
 	// GetAnalyticsFacet Get the members of a facet
 	//
+	// Assumption: the shape of FacetMember (see its description).
+	//
 	// Corresponds with GET /analytics/{reference}/facets/{facetId} (the `GetAnalyticsFacet` operationId).
 	GetAnalyticsFacet(ctx context.Context, reference Reference, facetId FacetId, params *GetAnalyticsFacetParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RunAnalyticsQuery Run an analysis given as query parameters
 	//
+	// Assumption: the shape of AnalyticsReply (see its description).
+	//
 	// Corresponds with GET /analytics/{reference}/query (the `RunAnalyticsQuery` operationId).
 	RunAnalyticsQuery(ctx context.Context, reference Reference, params *RunAnalyticsQueryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// QueryAnalyticsWithBody Run an analysis given as a JSON body
+	//
+	// Assumption: the shape of AnalyticsReply (see its description).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -8898,6 +8906,8 @@ type ClientInterface interface {
 
 	// QueryAnalytics Run an analysis given as a JSON body
 	//
+	// Assumption: the shape of AnalyticsReply (see its description).
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /analytics/{reference}/query (the `QueryAnalytics` operationId).
@@ -8905,10 +8915,14 @@ type ClientInterface interface {
 
 	// GetAnalyticsScope Suggest expressions in the scope of a reference
 	//
+	// Assumption: the shape of AnalyticsScope (see its description).
+	//
 	// Corresponds with GET /analytics/{reference}/scope (the `GetAnalyticsScope` operationId).
 	GetAnalyticsScope(ctx context.Context, reference Reference, params *GetAnalyticsScopeParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetAnalyticsView Get a chart specification of an analysis
+	//
+	// Assumption: the shape of AnalyticsView (see its description).
 	//
 	// Corresponds with GET /analytics/{reference}/view (the `GetAnalyticsView` operationId).
 	GetAnalyticsView(ctx context.Context, reference Reference, params *GetAnalyticsViewParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -9046,20 +9060,28 @@ type ClientInterface interface {
 
 	// GetBookmarkFolder Get a bookmark folder by path
 	//
+	// Assumption: the shape of BookmarkFolderPK (see its description).
+	//
 	// Corresponds with GET /rs/bookmarkfolders (the `GetBookmarkFolder` operationId).
 	GetBookmarkFolder(ctx context.Context, params *GetBookmarkFolderParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListBookmarkFolders List the folders under a path
+	//
+	// Assumption: the shape of BookmarkFolderPK (see its description).
 	//
 	// Corresponds with GET /rs/bookmarkfolders/folders (the `ListBookmarkFolders` operationId).
 	ListBookmarkFolders(ctx context.Context, params *ListBookmarkFoldersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListClients List clients
 	//
+	// Assumption: the shape of Client (see its description).
+	//
 	// Corresponds with GET /rs/clients (the `ListClients` operationId).
 	ListClients(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateClientWithBody Create a client
+	//
+	// Assumption: the shape of Client (see its description).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -9067,6 +9089,8 @@ type ClientInterface interface {
 	CreateClientWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateClient Create a client
+	//
+	// Assumption: the shape of Client (see its description).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -9080,10 +9104,14 @@ type ClientInterface interface {
 
 	// GetClient Get a client
 	//
+	// Assumption: the shape of Client (see its description).
+	//
 	// Corresponds with GET /rs/clients/{clientId} (the `GetClient` operationId).
 	GetClient(ctx context.Context, clientId ClientId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateClientWithBody Update a client
+	//
+	// Assumption: the shape of Client (see its description).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -9091,6 +9119,8 @@ type ClientInterface interface {
 	UpdateClientWithBody(ctx context.Context, clientId ClientId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateClient Update a client
+	//
+	// Assumption: the shape of Client (see its description).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -9109,12 +9139,16 @@ type ClientInterface interface {
 
 	// ValidateConnectionDefinitionWithBody Validate a project's connection definition
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /rs/connections/validate (the `ValidateConnectionDefinition` operationId).
 	ValidateConnectionDefinitionWithBody(ctx context.Context, params *ValidateConnectionDefinitionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ValidateConnectionDefinition Validate a project's connection definition
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -9128,10 +9162,14 @@ type ClientInterface interface {
 
 	// ListProjects List projects
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Corresponds with GET /rs/projects (the `ListProjects` operationId).
 	ListProjects(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateProjectWithBody Create a project
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -9139,6 +9177,8 @@ type ClientInterface interface {
 	CreateProjectWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateProject Create a project
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -9152,10 +9192,14 @@ type ClientInterface interface {
 
 	// GetProject Get a project
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Corresponds with GET /rs/projects/{projectId} (the `GetProject` operationId).
 	GetProject(ctx context.Context, projectId ProjectId, params *GetProjectParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateProjectWithBody Update a project
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -9163,6 +9207,8 @@ type ClientInterface interface {
 	UpdateProjectWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateProject Update a project
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -9190,12 +9236,14 @@ type ClientInterface interface {
 
 	// ListAnalysisJobs List analysis jobs
 	//
+	// Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
+	//
 	// Corresponds with GET /rs/projects/{projectId}/analysisjobs (the `ListAnalysisJobs` operationId).
 	ListAnalysisJobs(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateAnalysisJobWithBody Create (and start) an analysis job
 	//
-	// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which.
+	// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which. Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -9204,7 +9252,7 @@ type ClientInterface interface {
 
 	// CreateAnalysisJob Create (and start) an analysis job
 	//
-	// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which.
+	// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which. Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -9217,6 +9265,8 @@ type ClientInterface interface {
 	DeleteAnalysisJob(ctx context.Context, projectId ProjectId, jobId JobId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetAnalysisJob Get an analysis job
+	//
+	// Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/analysisjobs/{jobId} (the `GetAnalysisJob` operationId).
 	GetAnalysisJob(ctx context.Context, projectId ProjectId, jobId JobId, params *GetAnalysisJobParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -9256,7 +9306,7 @@ type ClientInterface interface {
 
 	// GetAnalysisJobResults Get the results of an analysis job
 	//
-	// Results as a DataTable, paged with startIndex and maxResults. Computes the job if needed. While the job computes, Bouquet answers HTTP 200 with a Retry-After header and an Error body of type ComputingInProgressAPIException instead of this schema. Only the JSON answer (format=json, compression=none) is modelled; csv/xls/gzip answers are files.
+	// Results as a DataTable, paged with startIndex and maxResults. Computes the job if needed. While the job computes, Bouquet answers HTTP 200 with a Retry-After header and an Error body of type ComputingInProgressAPIException instead of this schema. Only the JSON answer (format=json, compression=none) is modelled; csv/xls/gzip answers are files. Assumption: the shape of DataTable (see its description).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/analysisjobs/{jobId}/results (the `GetAnalysisJobResults` operationId).
 	GetAnalysisJobResults(ctx context.Context, projectId ProjectId, jobId JobId, params *GetAnalysisJobResultsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -9396,29 +9446,35 @@ type ClientInterface interface {
 
 	// DeleteProjectCache Drop the caches of a project
 	//
-	// Same as refreshProjectCache (ProjectServiceRest.deleteCache calls refreshCache).
+	// Same as refreshProjectCache (ProjectServiceRest.deleteCache calls refreshCache). Assumption: the shape of CacheInfo (see its description).
 	//
 	// Corresponds with DELETE /rs/projects/{projectId}/cache (the `DeleteProjectCache` operationId).
 	DeleteProjectCache(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetProjectCache Get the cache status of a project
 	//
+	// Assumption: the shape of CacheInfo (see its description).
+	//
 	// Corresponds with GET /rs/projects/{projectId}/cache (the `GetProjectCache` operationId).
 	GetProjectCache(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RefreshProjectCache Refresh the caches of a project (soft or hard)
 	//
-	// Releases the project caches (project, analyses, facets) and the database mapping.
+	// Releases the project caches (project, analyses, facets) and the database mapping. Assumption: the shape of CacheInfo (see its description); the type and scope parameters (see their description).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/cache/refresh (the `RefreshProjectCache` operationId).
 	RefreshProjectCache(ctx context.Context, projectId ProjectId, params *RefreshProjectCacheParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListDomains List domains
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Corresponds with GET /rs/projects/{projectId}/domains (the `ListDomains` operationId).
 	ListDomains(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateDomainWithBody Create a domain
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -9426,6 +9482,8 @@ type ClientInterface interface {
 	CreateDomainWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateDomain Create a domain
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -9444,10 +9502,14 @@ type ClientInterface interface {
 
 	// GetDomain Get a domain
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId} (the `GetDomain` operationId).
 	GetDomain(ctx context.Context, projectId ProjectId, domainId DomainId, params *GetDomainParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateDomainWithBody Update a domain
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -9455,6 +9517,8 @@ type ClientInterface interface {
 	UpdateDomainWithBody(ctx context.Context, projectId ProjectId, domainId DomainId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateDomain Update a domain
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -9482,20 +9546,28 @@ type ClientInterface interface {
 
 	// GetDomainCache Get the cache status of a domain
 	//
+	// Assumption: the shape of CacheInfo (see its description).
+	//
 	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/cache (the `GetDomainCache` operationId).
 	GetDomainCache(ctx context.Context, projectId ProjectId, domainId DomainId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RefreshDomainCache Refresh the caches of a domain (soft or hard)
+	//
+	// Assumption: the shape of CacheInfo (see its description); the type and scope parameters (see their description).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/cache/refresh (the `RefreshDomainCache` operationId).
 	RefreshDomainCache(ctx context.Context, projectId ProjectId, domainId DomainId, params *RefreshDomainCacheParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListDimensions List dimensions
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions (the `ListDimensions` operationId).
 	ListDimensions(ctx context.Context, projectId ProjectId, domainId DomainId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateDimensionWithBody Create a dimension
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -9503,6 +9575,8 @@ type ClientInterface interface {
 	CreateDimensionWithBody(ctx context.Context, projectId ProjectId, domainId DomainId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateDimension Create a dimension
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -9521,10 +9595,14 @@ type ClientInterface interface {
 
 	// GetDimension Get a dimension
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId} (the `GetDimension` operationId).
 	GetDimension(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, params *GetDimensionParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateDimensionWithBody Update a dimension
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -9532,6 +9610,8 @@ type ClientInterface interface {
 	UpdateDimensionWithBody(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateDimension Update a dimension
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -9626,10 +9706,14 @@ type ClientInterface interface {
 
 	// ListDimensionOptions List the options of a dimension
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options (the `ListDimensionOptions` operationId).
 	ListDimensionOptions(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AddDimensionOptionWithBody Add an option to a dimension
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -9638,6 +9722,8 @@ type ClientInterface interface {
 
 	// AddDimensionOption Add an option to a dimension
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options (the `AddDimensionOption` operationId).
@@ -9645,15 +9731,21 @@ type ClientInterface interface {
 
 	// DeleteDimensionOption Delete an option of a dimension
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Corresponds with DELETE /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options/{optionId} (the `DeleteDimensionOption` operationId).
 	DeleteDimensionOption(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, optionId OptionId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetDimensionOption Get an option of a dimension
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options/{optionId} (the `GetDimensionOption` operationId).
 	GetDimensionOption(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, optionId OptionId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateDimensionOptionWithBody Update an option of a dimension
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -9662,12 +9754,16 @@ type ClientInterface interface {
 
 	// UpdateDimensionOption Update an option of a dimension
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options/{optionId} (the `UpdateDimensionOption` operationId).
 	UpdateDimensionOption(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, optionId OptionId, body UpdateDimensionOptionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListSubDimensions List the sub-dimensions of a dimension
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/subdimensions (the `ListSubDimensions` operationId).
 	ListSubDimensions(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -9765,10 +9861,14 @@ type ClientInterface interface {
 
 	// ListFacetJobs List facet jobs
 	//
+	// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
+	//
 	// Corresponds with GET /rs/projects/{projectId}/facetjobs (the `ListFacetJobs` operationId).
 	ListFacetJobs(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateFacetJobWithBody Create (and start) a facet job
+	//
+	// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -9776,6 +9876,8 @@ type ClientInterface interface {
 	CreateFacetJobWithBody(ctx context.Context, projectId ProjectId, params *CreateFacetJobParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateFacetJob Create (and start) a facet job
+	//
+	// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -9788,6 +9890,8 @@ type ClientInterface interface {
 	DeleteFacetJob(ctx context.Context, projectId ProjectId, jobId JobId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetFacetJob Get a facet job
+	//
+	// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/facetjobs/{jobId} (the `GetFacetJob` operationId).
 	GetFacetJob(ctx context.Context, projectId ProjectId, jobId JobId, params *GetFacetJobParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -9813,17 +9917,21 @@ type ClientInterface interface {
 
 	// GetFacetJobResults Get the results of a facet job
 	//
+	// Assumption: the shape of FacetMember (see its description).
+	//
 	// Corresponds with GET /rs/projects/{projectId}/facetjobs/{jobId}/results (the `GetFacetJobResults` operationId).
 	GetFacetJobResults(ctx context.Context, projectId ProjectId, jobId JobId, params *GetFacetJobResultsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetFacetJobFacet Get one facet of a facet job
+	//
+	// Assumption: the shape of FacetMember (see its description).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/facetjobs/{jobId}/results/{facetId} (the `GetFacetJobFacet` operationId).
 	GetFacetJobFacet(ctx context.Context, projectId ProjectId, jobId JobId, facetId FacetId, params *GetFacetJobFacetParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RefreshProjectDatabase Refresh the database metadata of a project
 	//
-	// Releases every cache the project relies on, database metadata included (WRITE role).
+	// Releases every cache the project relies on, database metadata included (WRITE role). Assumption: the type and scope parameters (see their description).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/refreshDatabase (the `RefreshProjectDatabase` operationId).
 	RefreshProjectDatabase(ctx context.Context, projectId ProjectId, params *RefreshProjectDatabaseParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -10151,6 +10259,8 @@ type ClientInterface interface {
 
 	// GetQueryStatus Get the status of a running analytics query
 	//
+	// Assumption: the shape of QueryWorkerJobStatus (see its description).
+	//
 	// Corresponds with GET /status/{queryId} (the `GetQueryStatus` operationId).
 	GetQueryStatus(ctx context.Context, queryId QueryId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -10162,7 +10272,7 @@ type ClientInterface interface {
 
 // ListAnalytics List the analytics content (projects, domains, bookmarks)
 //
-// The analytics API lives at the base URL, not under /rs (AnalyticsServiceRest is mounted at "").
+// The analytics API lives at the base URL, not under /rs (AnalyticsServiceRest is mounted at ""). Assumption: the shape of NavigationItem, NavigationReply (see their description).
 //
 // Corresponds with GET /analytics (the `ListAnalytics` operationId).
 func (c *Client) ListAnalytics(ctx context.Context, params *ListAnalyticsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -10178,6 +10288,8 @@ func (c *Client) ListAnalytics(ctx context.Context, params *ListAnalyticsParams,
 }
 
 // GetAnalyticsItem Get an analytics item by reference
+//
+// Assumption: the shape of AnalyticsItem (see its description).
 //
 // Corresponds with GET /analytics/{reference} (the `GetAnalyticsItem` operationId).
 func (c *Client) GetAnalyticsItem(ctx context.Context, reference Reference, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -10211,6 +10323,8 @@ func (c *Client) ExportAnalytics(ctx context.Context, reference Reference, filen
 
 // GetAnalyticsFacet Get the members of a facet
 //
+// Assumption: the shape of FacetMember (see its description).
+//
 // Corresponds with GET /analytics/{reference}/facets/{facetId} (the `GetAnalyticsFacet` operationId).
 func (c *Client) GetAnalyticsFacet(ctx context.Context, reference Reference, facetId FacetId, params *GetAnalyticsFacetParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetAnalyticsFacetRequest(c.Server, reference, facetId, params)
@@ -10226,6 +10340,8 @@ func (c *Client) GetAnalyticsFacet(ctx context.Context, reference Reference, fac
 
 // RunAnalyticsQuery Run an analysis given as query parameters
 //
+// Assumption: the shape of AnalyticsReply (see its description).
+//
 // Corresponds with GET /analytics/{reference}/query (the `RunAnalyticsQuery` operationId).
 func (c *Client) RunAnalyticsQuery(ctx context.Context, reference Reference, params *RunAnalyticsQueryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRunAnalyticsQueryRequest(c.Server, reference, params)
@@ -10240,6 +10356,8 @@ func (c *Client) RunAnalyticsQuery(ctx context.Context, reference Reference, par
 }
 
 // QueryAnalyticsWithBody Run an analysis given as a JSON body
+//
+// Assumption: the shape of AnalyticsReply (see its description).
 //
 // Takes any type of body and a specified content type.
 //
@@ -10258,6 +10376,8 @@ func (c *Client) QueryAnalyticsWithBody(ctx context.Context, reference Reference
 
 // QueryAnalytics Run an analysis given as a JSON body
 //
+// Assumption: the shape of AnalyticsReply (see its description).
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /analytics/{reference}/query (the `QueryAnalytics` operationId).
@@ -10275,6 +10395,8 @@ func (c *Client) QueryAnalytics(ctx context.Context, reference Reference, params
 
 // GetAnalyticsScope Suggest expressions in the scope of a reference
 //
+// Assumption: the shape of AnalyticsScope (see its description).
+//
 // Corresponds with GET /analytics/{reference}/scope (the `GetAnalyticsScope` operationId).
 func (c *Client) GetAnalyticsScope(ctx context.Context, reference Reference, params *GetAnalyticsScopeParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetAnalyticsScopeRequest(c.Server, reference, params)
@@ -10289,6 +10411,8 @@ func (c *Client) GetAnalyticsScope(ctx context.Context, reference Reference, par
 }
 
 // GetAnalyticsView Get a chart specification of an analysis
+//
+// Assumption: the shape of AnalyticsView (see its description).
 //
 // Corresponds with GET /analytics/{reference}/view (the `GetAnalyticsView` operationId).
 func (c *Client) GetAnalyticsView(ctx context.Context, reference Reference, params *GetAnalyticsViewParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -10606,6 +10730,8 @@ func (c *Client) CreateAuthTokenWithFormdataBody(ctx context.Context, body Creat
 
 // GetBookmarkFolder Get a bookmark folder by path
 //
+// Assumption: the shape of BookmarkFolderPK (see its description).
+//
 // Corresponds with GET /rs/bookmarkfolders (the `GetBookmarkFolder` operationId).
 func (c *Client) GetBookmarkFolder(ctx context.Context, params *GetBookmarkFolderParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetBookmarkFolderRequest(c.Server, params)
@@ -10620,6 +10746,8 @@ func (c *Client) GetBookmarkFolder(ctx context.Context, params *GetBookmarkFolde
 }
 
 // ListBookmarkFolders List the folders under a path
+//
+// Assumption: the shape of BookmarkFolderPK (see its description).
 //
 // Corresponds with GET /rs/bookmarkfolders/folders (the `ListBookmarkFolders` operationId).
 func (c *Client) ListBookmarkFolders(ctx context.Context, params *ListBookmarkFoldersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -10636,6 +10764,8 @@ func (c *Client) ListBookmarkFolders(ctx context.Context, params *ListBookmarkFo
 
 // ListClients List clients
 //
+// Assumption: the shape of Client (see its description).
+//
 // Corresponds with GET /rs/clients (the `ListClients` operationId).
 func (c *Client) ListClients(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListClientsRequest(c.Server)
@@ -10650,6 +10780,8 @@ func (c *Client) ListClients(ctx context.Context, reqEditors ...RequestEditorFn)
 }
 
 // CreateClientWithBody Create a client
+//
+// Assumption: the shape of Client (see its description).
 //
 // Takes any type of body and a specified content type.
 //
@@ -10667,6 +10799,8 @@ func (c *Client) CreateClientWithBody(ctx context.Context, contentType string, b
 }
 
 // CreateClient Create a client
+//
+// Assumption: the shape of Client (see its description).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -10700,6 +10834,8 @@ func (c *Client) DeleteClient(ctx context.Context, clientId ClientId, reqEditors
 
 // GetClient Get a client
 //
+// Assumption: the shape of Client (see its description).
+//
 // Corresponds with GET /rs/clients/{clientId} (the `GetClient` operationId).
 func (c *Client) GetClient(ctx context.Context, clientId ClientId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetClientRequest(c.Server, clientId)
@@ -10714,6 +10850,8 @@ func (c *Client) GetClient(ctx context.Context, clientId ClientId, reqEditors ..
 }
 
 // UpdateClientWithBody Update a client
+//
+// Assumption: the shape of Client (see its description).
 //
 // Takes any type of body and a specified content type.
 //
@@ -10731,6 +10869,8 @@ func (c *Client) UpdateClientWithBody(ctx context.Context, clientId ClientId, co
 }
 
 // UpdateClient Update a client
+//
+// Assumption: the shape of Client (see its description).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -10779,6 +10919,8 @@ func (c *Client) ValidateConnection(ctx context.Context, params *ValidateConnect
 
 // ValidateConnectionDefinitionWithBody Validate a project's connection definition
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /rs/connections/validate (the `ValidateConnectionDefinition` operationId).
@@ -10795,6 +10937,8 @@ func (c *Client) ValidateConnectionDefinitionWithBody(ctx context.Context, param
 }
 
 // ValidateConnectionDefinition Validate a project's connection definition
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -10828,6 +10972,8 @@ func (c *Client) Logout(ctx context.Context, reqEditors ...RequestEditorFn) (*ht
 
 // ListProjects List projects
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Corresponds with GET /rs/projects (the `ListProjects` operationId).
 func (c *Client) ListProjects(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListProjectsRequest(c.Server)
@@ -10842,6 +10988,8 @@ func (c *Client) ListProjects(ctx context.Context, reqEditors ...RequestEditorFn
 }
 
 // CreateProjectWithBody Create a project
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes any type of body and a specified content type.
 //
@@ -10859,6 +11007,8 @@ func (c *Client) CreateProjectWithBody(ctx context.Context, contentType string, 
 }
 
 // CreateProject Create a project
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -10892,6 +11042,8 @@ func (c *Client) DeleteProject(ctx context.Context, projectId ProjectId, reqEdit
 
 // GetProject Get a project
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Corresponds with GET /rs/projects/{projectId} (the `GetProject` operationId).
 func (c *Client) GetProject(ctx context.Context, projectId ProjectId, params *GetProjectParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetProjectRequest(c.Server, projectId, params)
@@ -10906,6 +11058,8 @@ func (c *Client) GetProject(ctx context.Context, projectId ProjectId, params *Ge
 }
 
 // UpdateProjectWithBody Update a project
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes any type of body and a specified content type.
 //
@@ -10923,6 +11077,8 @@ func (c *Client) UpdateProjectWithBody(ctx context.Context, projectId ProjectId,
 }
 
 // UpdateProject Update a project
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -10990,6 +11146,8 @@ func (c *Client) SetProjectAccess(ctx context.Context, projectId ProjectId, body
 
 // ListAnalysisJobs List analysis jobs
 //
+// Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
+//
 // Corresponds with GET /rs/projects/{projectId}/analysisjobs (the `ListAnalysisJobs` operationId).
 func (c *Client) ListAnalysisJobs(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListAnalysisJobsRequest(c.Server, projectId)
@@ -11005,7 +11163,7 @@ func (c *Client) ListAnalysisJobs(ctx context.Context, projectId ProjectId, reqE
 
 // CreateAnalysisJobWithBody Create (and start) an analysis job
 //
-// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which.
+// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which. Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
 //
 // Takes any type of body and a specified content type.
 //
@@ -11024,7 +11182,7 @@ func (c *Client) CreateAnalysisJobWithBody(ctx context.Context, projectId Projec
 
 // CreateAnalysisJob Create (and start) an analysis job
 //
-// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which.
+// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which. Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -11057,6 +11215,8 @@ func (c *Client) DeleteAnalysisJob(ctx context.Context, projectId ProjectId, job
 }
 
 // GetAnalysisJob Get an analysis job
+//
+// Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
 //
 // Corresponds with GET /rs/projects/{projectId}/analysisjobs/{jobId} (the `GetAnalysisJob` operationId).
 func (c *Client) GetAnalysisJob(ctx context.Context, projectId ProjectId, jobId JobId, params *GetAnalysisJobParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -11156,7 +11316,7 @@ func (c *Client) RenderAnalysisJob(ctx context.Context, projectId ProjectId, job
 
 // GetAnalysisJobResults Get the results of an analysis job
 //
-// Results as a DataTable, paged with startIndex and maxResults. Computes the job if needed. While the job computes, Bouquet answers HTTP 200 with a Retry-After header and an Error body of type ComputingInProgressAPIException instead of this schema. Only the JSON answer (format=json, compression=none) is modelled; csv/xls/gzip answers are files.
+// Results as a DataTable, paged with startIndex and maxResults. Computes the job if needed. While the job computes, Bouquet answers HTTP 200 with a Retry-After header and an Error body of type ComputingInProgressAPIException instead of this schema. Only the JSON answer (format=json, compression=none) is modelled; csv/xls/gzip answers are files. Assumption: the shape of DataTable (see its description).
 //
 // Corresponds with GET /rs/projects/{projectId}/analysisjobs/{jobId}/results (the `GetAnalysisJobResults` operationId).
 func (c *Client) GetAnalysisJobResults(ctx context.Context, projectId ProjectId, jobId JobId, params *GetAnalysisJobResultsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -11516,7 +11676,7 @@ func (c *Client) SetBookmarkAccess(ctx context.Context, projectId ProjectId, boo
 
 // DeleteProjectCache Drop the caches of a project
 //
-// Same as refreshProjectCache (ProjectServiceRest.deleteCache calls refreshCache).
+// Same as refreshProjectCache (ProjectServiceRest.deleteCache calls refreshCache). Assumption: the shape of CacheInfo (see its description).
 //
 // Corresponds with DELETE /rs/projects/{projectId}/cache (the `DeleteProjectCache` operationId).
 func (c *Client) DeleteProjectCache(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -11533,6 +11693,8 @@ func (c *Client) DeleteProjectCache(ctx context.Context, projectId ProjectId, re
 
 // GetProjectCache Get the cache status of a project
 //
+// Assumption: the shape of CacheInfo (see its description).
+//
 // Corresponds with GET /rs/projects/{projectId}/cache (the `GetProjectCache` operationId).
 func (c *Client) GetProjectCache(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetProjectCacheRequest(c.Server, projectId)
@@ -11548,7 +11710,7 @@ func (c *Client) GetProjectCache(ctx context.Context, projectId ProjectId, reqEd
 
 // RefreshProjectCache Refresh the caches of a project (soft or hard)
 //
-// Releases the project caches (project, analyses, facets) and the database mapping.
+// Releases the project caches (project, analyses, facets) and the database mapping. Assumption: the shape of CacheInfo (see its description); the type and scope parameters (see their description).
 //
 // Corresponds with GET /rs/projects/{projectId}/cache/refresh (the `RefreshProjectCache` operationId).
 func (c *Client) RefreshProjectCache(ctx context.Context, projectId ProjectId, params *RefreshProjectCacheParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -11565,6 +11727,8 @@ func (c *Client) RefreshProjectCache(ctx context.Context, projectId ProjectId, p
 
 // ListDomains List domains
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Corresponds with GET /rs/projects/{projectId}/domains (the `ListDomains` operationId).
 func (c *Client) ListDomains(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListDomainsRequest(c.Server, projectId)
@@ -11579,6 +11743,8 @@ func (c *Client) ListDomains(ctx context.Context, projectId ProjectId, reqEditor
 }
 
 // CreateDomainWithBody Create a domain
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes any type of body and a specified content type.
 //
@@ -11596,6 +11762,8 @@ func (c *Client) CreateDomainWithBody(ctx context.Context, projectId ProjectId, 
 }
 
 // CreateDomain Create a domain
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -11644,6 +11812,8 @@ func (c *Client) DeleteDomain(ctx context.Context, projectId ProjectId, domainId
 
 // GetDomain Get a domain
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId} (the `GetDomain` operationId).
 func (c *Client) GetDomain(ctx context.Context, projectId ProjectId, domainId DomainId, params *GetDomainParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetDomainRequest(c.Server, projectId, domainId, params)
@@ -11658,6 +11828,8 @@ func (c *Client) GetDomain(ctx context.Context, projectId ProjectId, domainId Do
 }
 
 // UpdateDomainWithBody Update a domain
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes any type of body and a specified content type.
 //
@@ -11675,6 +11847,8 @@ func (c *Client) UpdateDomainWithBody(ctx context.Context, projectId ProjectId, 
 }
 
 // UpdateDomain Update a domain
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -11742,6 +11916,8 @@ func (c *Client) SetDomainAccess(ctx context.Context, projectId ProjectId, domai
 
 // GetDomainCache Get the cache status of a domain
 //
+// Assumption: the shape of CacheInfo (see its description).
+//
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/cache (the `GetDomainCache` operationId).
 func (c *Client) GetDomainCache(ctx context.Context, projectId ProjectId, domainId DomainId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetDomainCacheRequest(c.Server, projectId, domainId)
@@ -11756,6 +11932,8 @@ func (c *Client) GetDomainCache(ctx context.Context, projectId ProjectId, domain
 }
 
 // RefreshDomainCache Refresh the caches of a domain (soft or hard)
+//
+// Assumption: the shape of CacheInfo (see its description); the type and scope parameters (see their description).
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/cache/refresh (the `RefreshDomainCache` operationId).
 func (c *Client) RefreshDomainCache(ctx context.Context, projectId ProjectId, domainId DomainId, params *RefreshDomainCacheParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -11772,6 +11950,8 @@ func (c *Client) RefreshDomainCache(ctx context.Context, projectId ProjectId, do
 
 // ListDimensions List dimensions
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions (the `ListDimensions` operationId).
 func (c *Client) ListDimensions(ctx context.Context, projectId ProjectId, domainId DomainId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListDimensionsRequest(c.Server, projectId, domainId)
@@ -11786,6 +11966,8 @@ func (c *Client) ListDimensions(ctx context.Context, projectId ProjectId, domain
 }
 
 // CreateDimensionWithBody Create a dimension
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes any type of body and a specified content type.
 //
@@ -11803,6 +11985,8 @@ func (c *Client) CreateDimensionWithBody(ctx context.Context, projectId ProjectI
 }
 
 // CreateDimension Create a dimension
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -11851,6 +12035,8 @@ func (c *Client) DeleteDimension(ctx context.Context, projectId ProjectId, domai
 
 // GetDimension Get a dimension
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId} (the `GetDimension` operationId).
 func (c *Client) GetDimension(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, params *GetDimensionParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetDimensionRequest(c.Server, projectId, domainId, dimensionId, params)
@@ -11865,6 +12051,8 @@ func (c *Client) GetDimension(ctx context.Context, projectId ProjectId, domainId
 }
 
 // UpdateDimensionWithBody Update a dimension
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes any type of body and a specified content type.
 //
@@ -11882,6 +12070,8 @@ func (c *Client) UpdateDimensionWithBody(ctx context.Context, projectId ProjectI
 }
 
 // UpdateDimension Update a dimension
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -12126,6 +12316,8 @@ func (c *Client) SetAttributeAccess(ctx context.Context, projectId ProjectId, do
 
 // ListDimensionOptions List the options of a dimension
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options (the `ListDimensionOptions` operationId).
 func (c *Client) ListDimensionOptions(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListDimensionOptionsRequest(c.Server, projectId, domainId, dimensionId)
@@ -12140,6 +12332,8 @@ func (c *Client) ListDimensionOptions(ctx context.Context, projectId ProjectId, 
 }
 
 // AddDimensionOptionWithBody Add an option to a dimension
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes any type of body and a specified content type.
 //
@@ -12158,6 +12352,8 @@ func (c *Client) AddDimensionOptionWithBody(ctx context.Context, projectId Proje
 
 // AddDimensionOption Add an option to a dimension
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options (the `AddDimensionOption` operationId).
@@ -12175,6 +12371,8 @@ func (c *Client) AddDimensionOption(ctx context.Context, projectId ProjectId, do
 
 // DeleteDimensionOption Delete an option of a dimension
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Corresponds with DELETE /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options/{optionId} (the `DeleteDimensionOption` operationId).
 func (c *Client) DeleteDimensionOption(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, optionId OptionId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteDimensionOptionRequest(c.Server, projectId, domainId, dimensionId, optionId)
@@ -12190,6 +12388,8 @@ func (c *Client) DeleteDimensionOption(ctx context.Context, projectId ProjectId,
 
 // GetDimensionOption Get an option of a dimension
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options/{optionId} (the `GetDimensionOption` operationId).
 func (c *Client) GetDimensionOption(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, optionId OptionId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetDimensionOptionRequest(c.Server, projectId, domainId, dimensionId, optionId)
@@ -12204,6 +12404,8 @@ func (c *Client) GetDimensionOption(ctx context.Context, projectId ProjectId, do
 }
 
 // UpdateDimensionOptionWithBody Update an option of a dimension
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes any type of body and a specified content type.
 //
@@ -12222,6 +12424,8 @@ func (c *Client) UpdateDimensionOptionWithBody(ctx context.Context, projectId Pr
 
 // UpdateDimensionOption Update an option of a dimension
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options/{optionId} (the `UpdateDimensionOption` operationId).
@@ -12238,6 +12442,8 @@ func (c *Client) UpdateDimensionOption(ctx context.Context, projectId ProjectId,
 }
 
 // ListSubDimensions List the sub-dimensions of a dimension
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/subdimensions (the `ListSubDimensions` operationId).
 func (c *Client) ListSubDimensions(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -12495,6 +12701,8 @@ func (c *Client) GetSegmentSuggestions(ctx context.Context, projectId ProjectId,
 
 // ListFacetJobs List facet jobs
 //
+// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
+//
 // Corresponds with GET /rs/projects/{projectId}/facetjobs (the `ListFacetJobs` operationId).
 func (c *Client) ListFacetJobs(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListFacetJobsRequest(c.Server, projectId)
@@ -12509,6 +12717,8 @@ func (c *Client) ListFacetJobs(ctx context.Context, projectId ProjectId, reqEdit
 }
 
 // CreateFacetJobWithBody Create (and start) a facet job
+//
+// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
 //
 // Takes any type of body and a specified content type.
 //
@@ -12526,6 +12736,8 @@ func (c *Client) CreateFacetJobWithBody(ctx context.Context, projectId ProjectId
 }
 
 // CreateFacetJob Create (and start) a facet job
+//
+// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -12558,6 +12770,8 @@ func (c *Client) DeleteFacetJob(ctx context.Context, projectId ProjectId, jobId 
 }
 
 // GetFacetJob Get a facet job
+//
+// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
 //
 // Corresponds with GET /rs/projects/{projectId}/facetjobs/{jobId} (the `GetFacetJob` operationId).
 func (c *Client) GetFacetJob(ctx context.Context, projectId ProjectId, jobId JobId, params *GetFacetJobParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -12623,6 +12837,8 @@ func (c *Client) SetFacetJobAccess(ctx context.Context, projectId ProjectId, job
 
 // GetFacetJobResults Get the results of a facet job
 //
+// Assumption: the shape of FacetMember (see its description).
+//
 // Corresponds with GET /rs/projects/{projectId}/facetjobs/{jobId}/results (the `GetFacetJobResults` operationId).
 func (c *Client) GetFacetJobResults(ctx context.Context, projectId ProjectId, jobId JobId, params *GetFacetJobResultsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetFacetJobResultsRequest(c.Server, projectId, jobId, params)
@@ -12637,6 +12853,8 @@ func (c *Client) GetFacetJobResults(ctx context.Context, projectId ProjectId, jo
 }
 
 // GetFacetJobFacet Get one facet of a facet job
+//
+// Assumption: the shape of FacetMember (see its description).
 //
 // Corresponds with GET /rs/projects/{projectId}/facetjobs/{jobId}/results/{facetId} (the `GetFacetJobFacet` operationId).
 func (c *Client) GetFacetJobFacet(ctx context.Context, projectId ProjectId, jobId JobId, facetId FacetId, params *GetFacetJobFacetParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -12653,7 +12871,7 @@ func (c *Client) GetFacetJobFacet(ctx context.Context, projectId ProjectId, jobI
 
 // RefreshProjectDatabase Refresh the database metadata of a project
 //
-// Releases every cache the project relies on, database metadata included (WRITE role).
+// Releases every cache the project relies on, database metadata included (WRITE role). Assumption: the type and scope parameters (see their description).
 //
 // Corresponds with GET /rs/projects/{projectId}/refreshDatabase (the `RefreshProjectDatabase` operationId).
 func (c *Client) RefreshProjectDatabase(ctx context.Context, projectId ProjectId, params *RefreshProjectDatabaseParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -13480,6 +13698,8 @@ func (c *Client) UpdateUser(ctx context.Context, userId UserId, body UpdateUserJ
 }
 
 // GetQueryStatus Get the status of a running analytics query
+//
+// Assumption: the shape of QueryWorkerJobStatus (see its description).
 //
 // Corresponds with GET /status/{queryId} (the `GetQueryStatus` operationId).
 func (c *Client) GetQueryStatus(ctx context.Context, queryId QueryId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -22488,7 +22708,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListAnalyticsWithResponse List the analytics content (projects, domains, bookmarks)
 	//
-	// The analytics API lives at the base URL, not under /rs (AnalyticsServiceRest is mounted at "").
+	// The analytics API lives at the base URL, not under /rs (AnalyticsServiceRest is mounted at ""). Assumption: the shape of NavigationItem, NavigationReply (see their description).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -22496,6 +22716,8 @@ type ClientWithResponsesInterface interface {
 	ListAnalyticsWithResponse(ctx context.Context, params *ListAnalyticsParams, reqEditors ...RequestEditorFn) (*ListAnalyticsResponse, error)
 
 	// GetAnalyticsItemWithResponse Get an analytics item by reference
+	//
+	// Assumption: the shape of AnalyticsItem (see its description).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -22513,12 +22735,16 @@ type ClientWithResponsesInterface interface {
 
 	// GetAnalyticsFacetWithResponse Get the members of a facet
 	//
+	// Assumption: the shape of FacetMember (see its description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /analytics/{reference}/facets/{facetId} (the `GetAnalyticsFacet` operationId).
 	GetAnalyticsFacetWithResponse(ctx context.Context, reference Reference, facetId FacetId, params *GetAnalyticsFacetParams, reqEditors ...RequestEditorFn) (*GetAnalyticsFacetResponse, error)
 
 	// RunAnalyticsQueryWithResponse Run an analysis given as query parameters
+	//
+	// Assumption: the shape of AnalyticsReply (see its description).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -22527,12 +22753,16 @@ type ClientWithResponsesInterface interface {
 
 	// QueryAnalyticsWithBodyWithResponse Run an analysis given as a JSON body
 	//
+	// Assumption: the shape of AnalyticsReply (see its description).
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /analytics/{reference}/query (the `QueryAnalytics` operationId).
 	QueryAnalyticsWithBodyWithResponse(ctx context.Context, reference Reference, params *QueryAnalyticsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*QueryAnalyticsResponse, error)
 
 	// QueryAnalyticsWithResponse Run an analysis given as a JSON body
+	//
+	// Assumption: the shape of AnalyticsReply (see its description).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -22541,12 +22771,16 @@ type ClientWithResponsesInterface interface {
 
 	// GetAnalyticsScopeWithResponse Suggest expressions in the scope of a reference
 	//
+	// Assumption: the shape of AnalyticsScope (see its description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /analytics/{reference}/scope (the `GetAnalyticsScope` operationId).
 	GetAnalyticsScopeWithResponse(ctx context.Context, reference Reference, params *GetAnalyticsScopeParams, reqEditors ...RequestEditorFn) (*GetAnalyticsScopeResponse, error)
 
 	// GetAnalyticsViewWithResponse Get a chart specification of an analysis
+	//
+	// Assumption: the shape of AnalyticsView (see its description).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -22696,12 +22930,16 @@ type ClientWithResponsesInterface interface {
 
 	// GetBookmarkFolderWithResponse Get a bookmark folder by path
 	//
+	// Assumption: the shape of BookmarkFolderPK (see its description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /rs/bookmarkfolders (the `GetBookmarkFolder` operationId).
 	GetBookmarkFolderWithResponse(ctx context.Context, params *GetBookmarkFolderParams, reqEditors ...RequestEditorFn) (*GetBookmarkFolderResponse, error)
 
 	// ListBookmarkFoldersWithResponse List the folders under a path
+	//
+	// Assumption: the shape of BookmarkFolderPK (see its description).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -22710,6 +22948,8 @@ type ClientWithResponsesInterface interface {
 
 	// ListClientsWithResponse List clients
 	//
+	// Assumption: the shape of Client (see its description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /rs/clients (the `ListClients` operationId).
@@ -22717,12 +22957,16 @@ type ClientWithResponsesInterface interface {
 
 	// CreateClientWithBodyWithResponse Create a client
 	//
+	// Assumption: the shape of Client (see its description).
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /rs/clients (the `CreateClient` operationId).
 	CreateClientWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateClientResponse, error)
 
 	// CreateClientWithResponse Create a client
+	//
+	// Assumption: the shape of Client (see its description).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -22738,6 +22982,8 @@ type ClientWithResponsesInterface interface {
 
 	// GetClientWithResponse Get a client
 	//
+	// Assumption: the shape of Client (see its description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /rs/clients/{clientId} (the `GetClient` operationId).
@@ -22745,12 +22991,16 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateClientWithBodyWithResponse Update a client
 	//
+	// Assumption: the shape of Client (see its description).
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /rs/clients/{clientId} (the `UpdateClient` operationId).
 	UpdateClientWithBodyWithResponse(ctx context.Context, clientId ClientId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateClientResponse, error)
 
 	// UpdateClientWithResponse Update a client
+	//
+	// Assumption: the shape of Client (see its description).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -22773,12 +23023,16 @@ type ClientWithResponsesInterface interface {
 
 	// ValidateConnectionDefinitionWithBodyWithResponse Validate a project's connection definition
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /rs/connections/validate (the `ValidateConnectionDefinition` operationId).
 	ValidateConnectionDefinitionWithBodyWithResponse(ctx context.Context, params *ValidateConnectionDefinitionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ValidateConnectionDefinitionResponse, error)
 
 	// ValidateConnectionDefinitionWithResponse Validate a project's connection definition
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -22794,6 +23048,8 @@ type ClientWithResponsesInterface interface {
 
 	// ListProjectsWithResponse List projects
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /rs/projects (the `ListProjects` operationId).
@@ -22801,12 +23057,16 @@ type ClientWithResponsesInterface interface {
 
 	// CreateProjectWithBodyWithResponse Create a project
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /rs/projects (the `CreateProject` operationId).
 	CreateProjectWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateProjectResponse, error)
 
 	// CreateProjectWithResponse Create a project
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -22822,6 +23082,8 @@ type ClientWithResponsesInterface interface {
 
 	// GetProjectWithResponse Get a project
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /rs/projects/{projectId} (the `GetProject` operationId).
@@ -22829,12 +23091,16 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateProjectWithBodyWithResponse Update a project
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /rs/projects/{projectId} (the `UpdateProject` operationId).
 	UpdateProjectWithBodyWithResponse(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateProjectResponse, error)
 
 	// UpdateProjectWithResponse Update a project
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -22864,6 +23130,8 @@ type ClientWithResponsesInterface interface {
 
 	// ListAnalysisJobsWithResponse List analysis jobs
 	//
+	// Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/analysisjobs (the `ListAnalysisJobs` operationId).
@@ -22871,7 +23139,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateAnalysisJobWithBodyWithResponse Create (and start) an analysis job
 	//
-	// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which.
+	// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which. Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -22880,7 +23148,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateAnalysisJobWithResponse Create (and start) an analysis job
 	//
-	// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which.
+	// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which. Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -22895,6 +23163,8 @@ type ClientWithResponsesInterface interface {
 	DeleteAnalysisJobWithResponse(ctx context.Context, projectId ProjectId, jobId JobId, reqEditors ...RequestEditorFn) (*DeleteAnalysisJobResponse, error)
 
 	// GetAnalysisJobWithResponse Get an analysis job
+	//
+	// Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -22942,7 +23212,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetAnalysisJobResultsWithResponse Get the results of an analysis job
 	//
-	// Results as a DataTable, paged with startIndex and maxResults. Computes the job if needed. While the job computes, Bouquet answers HTTP 200 with a Retry-After header and an Error body of type ComputingInProgressAPIException instead of this schema. Only the JSON answer (format=json, compression=none) is modelled; csv/xls/gzip answers are files.
+	// Results as a DataTable, paged with startIndex and maxResults. Computes the job if needed. While the job computes, Bouquet answers HTTP 200 with a Retry-After header and an Error body of type ComputingInProgressAPIException instead of this schema. Only the JSON answer (format=json, compression=none) is modelled; csv/xls/gzip answers are files. Assumption: the shape of DataTable (see its description).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -23102,7 +23372,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteProjectCacheWithResponse Drop the caches of a project
 	//
-	// Same as refreshProjectCache (ProjectServiceRest.deleteCache calls refreshCache).
+	// Same as refreshProjectCache (ProjectServiceRest.deleteCache calls refreshCache). Assumption: the shape of CacheInfo (see its description).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -23111,6 +23381,8 @@ type ClientWithResponsesInterface interface {
 
 	// GetProjectCacheWithResponse Get the cache status of a project
 	//
+	// Assumption: the shape of CacheInfo (see its description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/cache (the `GetProjectCache` operationId).
@@ -23118,7 +23390,7 @@ type ClientWithResponsesInterface interface {
 
 	// RefreshProjectCacheWithResponse Refresh the caches of a project (soft or hard)
 	//
-	// Releases the project caches (project, analyses, facets) and the database mapping.
+	// Releases the project caches (project, analyses, facets) and the database mapping. Assumption: the shape of CacheInfo (see its description); the type and scope parameters (see their description).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -23127,6 +23399,8 @@ type ClientWithResponsesInterface interface {
 
 	// ListDomainsWithResponse List domains
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/domains (the `ListDomains` operationId).
@@ -23134,12 +23408,16 @@ type ClientWithResponsesInterface interface {
 
 	// CreateDomainWithBodyWithResponse Create a domain
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /rs/projects/{projectId}/domains (the `CreateDomain` operationId).
 	CreateDomainWithBodyWithResponse(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDomainResponse, error)
 
 	// CreateDomainWithResponse Create a domain
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -23162,6 +23440,8 @@ type ClientWithResponsesInterface interface {
 
 	// GetDomainWithResponse Get a domain
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId} (the `GetDomain` operationId).
@@ -23169,12 +23449,16 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateDomainWithBodyWithResponse Update a domain
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /rs/projects/{projectId}/domains/{domainId} (the `UpdateDomain` operationId).
 	UpdateDomainWithBodyWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateDomainResponse, error)
 
 	// UpdateDomainWithResponse Update a domain
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -23204,12 +23488,16 @@ type ClientWithResponsesInterface interface {
 
 	// GetDomainCacheWithResponse Get the cache status of a domain
 	//
+	// Assumption: the shape of CacheInfo (see its description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/cache (the `GetDomainCache` operationId).
 	GetDomainCacheWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, reqEditors ...RequestEditorFn) (*GetDomainCacheResponse, error)
 
 	// RefreshDomainCacheWithResponse Refresh the caches of a domain (soft or hard)
+	//
+	// Assumption: the shape of CacheInfo (see its description); the type and scope parameters (see their description).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -23218,6 +23506,8 @@ type ClientWithResponsesInterface interface {
 
 	// ListDimensionsWithResponse List dimensions
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions (the `ListDimensions` operationId).
@@ -23225,12 +23515,16 @@ type ClientWithResponsesInterface interface {
 
 	// CreateDimensionWithBodyWithResponse Create a dimension
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/dimensions (the `CreateDimension` operationId).
 	CreateDimensionWithBodyWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDimensionResponse, error)
 
 	// CreateDimensionWithResponse Create a dimension
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -23253,6 +23547,8 @@ type ClientWithResponsesInterface interface {
 
 	// GetDimensionWithResponse Get a dimension
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId} (the `GetDimension` operationId).
@@ -23260,12 +23556,16 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateDimensionWithBodyWithResponse Update a dimension
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId} (the `UpdateDimension` operationId).
 	UpdateDimensionWithBodyWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateDimensionResponse, error)
 
 	// UpdateDimensionWithResponse Update a dimension
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -23372,12 +23672,16 @@ type ClientWithResponsesInterface interface {
 
 	// ListDimensionOptionsWithResponse List the options of a dimension
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options (the `ListDimensionOptions` operationId).
 	ListDimensionOptionsWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, reqEditors ...RequestEditorFn) (*ListDimensionOptionsResponse, error)
 
 	// AddDimensionOptionWithBodyWithResponse Add an option to a dimension
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -23386,12 +23690,16 @@ type ClientWithResponsesInterface interface {
 
 	// AddDimensionOptionWithResponse Add an option to a dimension
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options (the `AddDimensionOption` operationId).
 	AddDimensionOptionWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, body AddDimensionOptionJSONRequestBody, reqEditors ...RequestEditorFn) (*AddDimensionOptionResponse, error)
 
 	// DeleteDimensionOptionWithResponse Delete an option of a dimension
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -23400,12 +23708,16 @@ type ClientWithResponsesInterface interface {
 
 	// GetDimensionOptionWithResponse Get an option of a dimension
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options/{optionId} (the `GetDimensionOption` operationId).
 	GetDimensionOptionWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, optionId OptionId, reqEditors ...RequestEditorFn) (*GetDimensionOptionResponse, error)
 
 	// UpdateDimensionOptionWithBodyWithResponse Update an option of a dimension
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -23414,12 +23726,16 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateDimensionOptionWithResponse Update an option of a dimension
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options/{optionId} (the `UpdateDimensionOption` operationId).
 	UpdateDimensionOptionWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, optionId OptionId, body UpdateDimensionOptionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateDimensionOptionResponse, error)
 
 	// ListSubDimensionsWithResponse List the sub-dimensions of a dimension
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -23537,6 +23853,8 @@ type ClientWithResponsesInterface interface {
 
 	// ListFacetJobsWithResponse List facet jobs
 	//
+	// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/facetjobs (the `ListFacetJobs` operationId).
@@ -23544,12 +23862,16 @@ type ClientWithResponsesInterface interface {
 
 	// CreateFacetJobWithBodyWithResponse Create (and start) a facet job
 	//
+	// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /rs/projects/{projectId}/facetjobs (the `CreateFacetJob` operationId).
 	CreateFacetJobWithBodyWithResponse(ctx context.Context, projectId ProjectId, params *CreateFacetJobParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateFacetJobResponse, error)
 
 	// CreateFacetJobWithResponse Create (and start) a facet job
+	//
+	// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -23564,6 +23886,8 @@ type ClientWithResponsesInterface interface {
 	DeleteFacetJobWithResponse(ctx context.Context, projectId ProjectId, jobId JobId, reqEditors ...RequestEditorFn) (*DeleteFacetJobResponse, error)
 
 	// GetFacetJobWithResponse Get a facet job
+	//
+	// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -23593,12 +23917,16 @@ type ClientWithResponsesInterface interface {
 
 	// GetFacetJobResultsWithResponse Get the results of a facet job
 	//
+	// Assumption: the shape of FacetMember (see its description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/facetjobs/{jobId}/results (the `GetFacetJobResults` operationId).
 	GetFacetJobResultsWithResponse(ctx context.Context, projectId ProjectId, jobId JobId, params *GetFacetJobResultsParams, reqEditors ...RequestEditorFn) (*GetFacetJobResultsResponse, error)
 
 	// GetFacetJobFacetWithResponse Get one facet of a facet job
+	//
+	// Assumption: the shape of FacetMember (see its description).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -23607,7 +23935,7 @@ type ClientWithResponsesInterface interface {
 
 	// RefreshProjectDatabaseWithResponse Refresh the database metadata of a project
 	//
-	// Releases every cache the project relies on, database metadata included (WRITE role).
+	// Releases every cache the project relies on, database metadata included (WRITE role). Assumption: the type and scope parameters (see their description).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -23982,6 +24310,8 @@ type ClientWithResponsesInterface interface {
 	UpdateUserWithResponse(ctx context.Context, userId UserId, body UpdateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateUserResponse, error)
 
 	// GetQueryStatusWithResponse Get the status of a running analytics query
+	//
+	// Assumption: the shape of QueryWorkerJobStatus (see its description).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -36926,7 +37256,7 @@ func (r CancelQueryResponse) ContentType() string {
 
 // ListAnalyticsWithResponse List the analytics content (projects, domains, bookmarks)
 //
-// The analytics API lives at the base URL, not under /rs (AnalyticsServiceRest is mounted at "").
+// The analytics API lives at the base URL, not under /rs (AnalyticsServiceRest is mounted at ""). Assumption: the shape of NavigationItem, NavigationReply (see their description).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -36940,6 +37270,8 @@ func (c *ClientWithResponses) ListAnalyticsWithResponse(ctx context.Context, par
 }
 
 // GetAnalyticsItemWithResponse Get an analytics item by reference
+//
+// Assumption: the shape of AnalyticsItem (see its description).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -36969,6 +37301,8 @@ func (c *ClientWithResponses) ExportAnalyticsWithResponse(ctx context.Context, r
 
 // GetAnalyticsFacetWithResponse Get the members of a facet
 //
+// Assumption: the shape of FacetMember (see its description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /analytics/{reference}/facets/{facetId} (the `GetAnalyticsFacet` operationId).
@@ -36981,6 +37315,8 @@ func (c *ClientWithResponses) GetAnalyticsFacetWithResponse(ctx context.Context,
 }
 
 // RunAnalyticsQueryWithResponse Run an analysis given as query parameters
+//
+// Assumption: the shape of AnalyticsReply (see its description).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -36995,6 +37331,8 @@ func (c *ClientWithResponses) RunAnalyticsQueryWithResponse(ctx context.Context,
 
 // QueryAnalyticsWithBodyWithResponse Run an analysis given as a JSON body
 //
+// Assumption: the shape of AnalyticsReply (see its description).
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /analytics/{reference}/query (the `QueryAnalytics` operationId).
@@ -37007,6 +37345,8 @@ func (c *ClientWithResponses) QueryAnalyticsWithBodyWithResponse(ctx context.Con
 }
 
 // QueryAnalyticsWithResponse Run an analysis given as a JSON body
+//
+// Assumption: the shape of AnalyticsReply (see its description).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -37021,6 +37361,8 @@ func (c *ClientWithResponses) QueryAnalyticsWithResponse(ctx context.Context, re
 
 // GetAnalyticsScopeWithResponse Suggest expressions in the scope of a reference
 //
+// Assumption: the shape of AnalyticsScope (see its description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /analytics/{reference}/scope (the `GetAnalyticsScope` operationId).
@@ -37033,6 +37375,8 @@ func (c *ClientWithResponses) GetAnalyticsScopeWithResponse(ctx context.Context,
 }
 
 // GetAnalyticsViewWithResponse Get a chart specification of an analysis
+//
+// Assumption: the shape of AnalyticsView (see its description).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -37290,6 +37634,8 @@ func (c *ClientWithResponses) CreateAuthTokenWithFormdataBodyWithResponse(ctx co
 
 // GetBookmarkFolderWithResponse Get a bookmark folder by path
 //
+// Assumption: the shape of BookmarkFolderPK (see its description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /rs/bookmarkfolders (the `GetBookmarkFolder` operationId).
@@ -37302,6 +37648,8 @@ func (c *ClientWithResponses) GetBookmarkFolderWithResponse(ctx context.Context,
 }
 
 // ListBookmarkFoldersWithResponse List the folders under a path
+//
+// Assumption: the shape of BookmarkFolderPK (see its description).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -37316,6 +37664,8 @@ func (c *ClientWithResponses) ListBookmarkFoldersWithResponse(ctx context.Contex
 
 // ListClientsWithResponse List clients
 //
+// Assumption: the shape of Client (see its description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /rs/clients (the `ListClients` operationId).
@@ -37329,6 +37679,8 @@ func (c *ClientWithResponses) ListClientsWithResponse(ctx context.Context, reqEd
 
 // CreateClientWithBodyWithResponse Create a client
 //
+// Assumption: the shape of Client (see its description).
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /rs/clients (the `CreateClient` operationId).
@@ -37341,6 +37693,8 @@ func (c *ClientWithResponses) CreateClientWithBodyWithResponse(ctx context.Conte
 }
 
 // CreateClientWithResponse Create a client
+//
+// Assumption: the shape of Client (see its description).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -37368,6 +37722,8 @@ func (c *ClientWithResponses) DeleteClientWithResponse(ctx context.Context, clie
 
 // GetClientWithResponse Get a client
 //
+// Assumption: the shape of Client (see its description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /rs/clients/{clientId} (the `GetClient` operationId).
@@ -37381,6 +37737,8 @@ func (c *ClientWithResponses) GetClientWithResponse(ctx context.Context, clientI
 
 // UpdateClientWithBodyWithResponse Update a client
 //
+// Assumption: the shape of Client (see its description).
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /rs/clients/{clientId} (the `UpdateClient` operationId).
@@ -37393,6 +37751,8 @@ func (c *ClientWithResponses) UpdateClientWithBodyWithResponse(ctx context.Conte
 }
 
 // UpdateClientWithResponse Update a client
+//
+// Assumption: the shape of Client (see its description).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -37433,6 +37793,8 @@ func (c *ClientWithResponses) ValidateConnectionWithResponse(ctx context.Context
 
 // ValidateConnectionDefinitionWithBodyWithResponse Validate a project's connection definition
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /rs/connections/validate (the `ValidateConnectionDefinition` operationId).
@@ -37445,6 +37807,8 @@ func (c *ClientWithResponses) ValidateConnectionDefinitionWithBodyWithResponse(c
 }
 
 // ValidateConnectionDefinitionWithResponse Validate a project's connection definition
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -37472,6 +37836,8 @@ func (c *ClientWithResponses) LogoutWithResponse(ctx context.Context, reqEditors
 
 // ListProjectsWithResponse List projects
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /rs/projects (the `ListProjects` operationId).
@@ -37485,6 +37851,8 @@ func (c *ClientWithResponses) ListProjectsWithResponse(ctx context.Context, reqE
 
 // CreateProjectWithBodyWithResponse Create a project
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /rs/projects (the `CreateProject` operationId).
@@ -37497,6 +37865,8 @@ func (c *ClientWithResponses) CreateProjectWithBodyWithResponse(ctx context.Cont
 }
 
 // CreateProjectWithResponse Create a project
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -37524,6 +37894,8 @@ func (c *ClientWithResponses) DeleteProjectWithResponse(ctx context.Context, pro
 
 // GetProjectWithResponse Get a project
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /rs/projects/{projectId} (the `GetProject` operationId).
@@ -37537,6 +37909,8 @@ func (c *ClientWithResponses) GetProjectWithResponse(ctx context.Context, projec
 
 // UpdateProjectWithBodyWithResponse Update a project
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /rs/projects/{projectId} (the `UpdateProject` operationId).
@@ -37549,6 +37923,8 @@ func (c *ClientWithResponses) UpdateProjectWithBodyWithResponse(ctx context.Cont
 }
 
 // UpdateProjectWithResponse Update a project
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -37602,6 +37978,8 @@ func (c *ClientWithResponses) SetProjectAccessWithResponse(ctx context.Context, 
 
 // ListAnalysisJobsWithResponse List analysis jobs
 //
+// Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /rs/projects/{projectId}/analysisjobs (the `ListAnalysisJobs` operationId).
@@ -37615,7 +37993,7 @@ func (c *ClientWithResponses) ListAnalysisJobsWithResponse(ctx context.Context, 
 
 // CreateAnalysisJobWithBodyWithResponse Create (and start) an analysis job
 //
-// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which.
+// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which. Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -37630,7 +38008,7 @@ func (c *ClientWithResponses) CreateAnalysisJobWithBodyWithResponse(ctx context.
 
 // CreateAnalysisJobWithResponse Create (and start) an analysis job
 //
-// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which.
+// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which. Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -37657,6 +38035,8 @@ func (c *ClientWithResponses) DeleteAnalysisJobWithResponse(ctx context.Context,
 }
 
 // GetAnalysisJobWithResponse Get an analysis job
+//
+// Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -37740,7 +38120,7 @@ func (c *ClientWithResponses) RenderAnalysisJobWithResponse(ctx context.Context,
 
 // GetAnalysisJobResultsWithResponse Get the results of an analysis job
 //
-// Results as a DataTable, paged with startIndex and maxResults. Computes the job if needed. While the job computes, Bouquet answers HTTP 200 with a Retry-After header and an Error body of type ComputingInProgressAPIException instead of this schema. Only the JSON answer (format=json, compression=none) is modelled; csv/xls/gzip answers are files.
+// Results as a DataTable, paged with startIndex and maxResults. Computes the job if needed. While the job computes, Bouquet answers HTTP 200 with a Retry-After header and an Error body of type ComputingInProgressAPIException instead of this schema. Only the JSON answer (format=json, compression=none) is modelled; csv/xls/gzip answers are files. Assumption: the shape of DataTable (see its description).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -38032,7 +38412,7 @@ func (c *ClientWithResponses) SetBookmarkAccessWithResponse(ctx context.Context,
 
 // DeleteProjectCacheWithResponse Drop the caches of a project
 //
-// Same as refreshProjectCache (ProjectServiceRest.deleteCache calls refreshCache).
+// Same as refreshProjectCache (ProjectServiceRest.deleteCache calls refreshCache). Assumption: the shape of CacheInfo (see its description).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -38047,6 +38427,8 @@ func (c *ClientWithResponses) DeleteProjectCacheWithResponse(ctx context.Context
 
 // GetProjectCacheWithResponse Get the cache status of a project
 //
+// Assumption: the shape of CacheInfo (see its description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /rs/projects/{projectId}/cache (the `GetProjectCache` operationId).
@@ -38060,7 +38442,7 @@ func (c *ClientWithResponses) GetProjectCacheWithResponse(ctx context.Context, p
 
 // RefreshProjectCacheWithResponse Refresh the caches of a project (soft or hard)
 //
-// Releases the project caches (project, analyses, facets) and the database mapping.
+// Releases the project caches (project, analyses, facets) and the database mapping. Assumption: the shape of CacheInfo (see its description); the type and scope parameters (see their description).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -38075,6 +38457,8 @@ func (c *ClientWithResponses) RefreshProjectCacheWithResponse(ctx context.Contex
 
 // ListDomainsWithResponse List domains
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /rs/projects/{projectId}/domains (the `ListDomains` operationId).
@@ -38088,6 +38472,8 @@ func (c *ClientWithResponses) ListDomainsWithResponse(ctx context.Context, proje
 
 // CreateDomainWithBodyWithResponse Create a domain
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /rs/projects/{projectId}/domains (the `CreateDomain` operationId).
@@ -38100,6 +38486,8 @@ func (c *ClientWithResponses) CreateDomainWithBodyWithResponse(ctx context.Conte
 }
 
 // CreateDomainWithResponse Create a domain
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -38140,6 +38528,8 @@ func (c *ClientWithResponses) DeleteDomainWithResponse(ctx context.Context, proj
 
 // GetDomainWithResponse Get a domain
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId} (the `GetDomain` operationId).
@@ -38153,6 +38543,8 @@ func (c *ClientWithResponses) GetDomainWithResponse(ctx context.Context, project
 
 // UpdateDomainWithBodyWithResponse Update a domain
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /rs/projects/{projectId}/domains/{domainId} (the `UpdateDomain` operationId).
@@ -38165,6 +38557,8 @@ func (c *ClientWithResponses) UpdateDomainWithBodyWithResponse(ctx context.Conte
 }
 
 // UpdateDomainWithResponse Update a domain
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -38218,6 +38612,8 @@ func (c *ClientWithResponses) SetDomainAccessWithResponse(ctx context.Context, p
 
 // GetDomainCacheWithResponse Get the cache status of a domain
 //
+// Assumption: the shape of CacheInfo (see its description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/cache (the `GetDomainCache` operationId).
@@ -38230,6 +38626,8 @@ func (c *ClientWithResponses) GetDomainCacheWithResponse(ctx context.Context, pr
 }
 
 // RefreshDomainCacheWithResponse Refresh the caches of a domain (soft or hard)
+//
+// Assumption: the shape of CacheInfo (see its description); the type and scope parameters (see their description).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -38244,6 +38642,8 @@ func (c *ClientWithResponses) RefreshDomainCacheWithResponse(ctx context.Context
 
 // ListDimensionsWithResponse List dimensions
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions (the `ListDimensions` operationId).
@@ -38257,6 +38657,8 @@ func (c *ClientWithResponses) ListDimensionsWithResponse(ctx context.Context, pr
 
 // CreateDimensionWithBodyWithResponse Create a dimension
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/dimensions (the `CreateDimension` operationId).
@@ -38269,6 +38671,8 @@ func (c *ClientWithResponses) CreateDimensionWithBodyWithResponse(ctx context.Co
 }
 
 // CreateDimensionWithResponse Create a dimension
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -38309,6 +38713,8 @@ func (c *ClientWithResponses) DeleteDimensionWithResponse(ctx context.Context, p
 
 // GetDimensionWithResponse Get a dimension
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId} (the `GetDimension` operationId).
@@ -38322,6 +38728,8 @@ func (c *ClientWithResponses) GetDimensionWithResponse(ctx context.Context, proj
 
 // UpdateDimensionWithBodyWithResponse Update a dimension
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId} (the `UpdateDimension` operationId).
@@ -38334,6 +38742,8 @@ func (c *ClientWithResponses) UpdateDimensionWithBodyWithResponse(ctx context.Co
 }
 
 // UpdateDimensionWithResponse Update a dimension
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -38530,6 +38940,8 @@ func (c *ClientWithResponses) SetAttributeAccessWithResponse(ctx context.Context
 
 // ListDimensionOptionsWithResponse List the options of a dimension
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options (the `ListDimensionOptions` operationId).
@@ -38542,6 +38954,8 @@ func (c *ClientWithResponses) ListDimensionOptionsWithResponse(ctx context.Conte
 }
 
 // AddDimensionOptionWithBodyWithResponse Add an option to a dimension
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -38556,6 +38970,8 @@ func (c *ClientWithResponses) AddDimensionOptionWithBodyWithResponse(ctx context
 
 // AddDimensionOptionWithResponse Add an option to a dimension
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options (the `AddDimensionOption` operationId).
@@ -38568,6 +38984,8 @@ func (c *ClientWithResponses) AddDimensionOptionWithResponse(ctx context.Context
 }
 
 // DeleteDimensionOptionWithResponse Delete an option of a dimension
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -38582,6 +39000,8 @@ func (c *ClientWithResponses) DeleteDimensionOptionWithResponse(ctx context.Cont
 
 // GetDimensionOptionWithResponse Get an option of a dimension
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options/{optionId} (the `GetDimensionOption` operationId).
@@ -38594,6 +39014,8 @@ func (c *ClientWithResponses) GetDimensionOptionWithResponse(ctx context.Context
 }
 
 // UpdateDimensionOptionWithBodyWithResponse Update an option of a dimension
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -38608,6 +39030,8 @@ func (c *ClientWithResponses) UpdateDimensionOptionWithBodyWithResponse(ctx cont
 
 // UpdateDimensionOptionWithResponse Update an option of a dimension
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options/{optionId} (the `UpdateDimensionOption` operationId).
@@ -38620,6 +39044,8 @@ func (c *ClientWithResponses) UpdateDimensionOptionWithResponse(ctx context.Cont
 }
 
 // ListSubDimensionsWithResponse List the sub-dimensions of a dimension
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -38833,6 +39259,8 @@ func (c *ClientWithResponses) GetSegmentSuggestionsWithResponse(ctx context.Cont
 
 // ListFacetJobsWithResponse List facet jobs
 //
+// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /rs/projects/{projectId}/facetjobs (the `ListFacetJobs` operationId).
@@ -38846,6 +39274,8 @@ func (c *ClientWithResponses) ListFacetJobsWithResponse(ctx context.Context, pro
 
 // CreateFacetJobWithBodyWithResponse Create (and start) a facet job
 //
+// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /rs/projects/{projectId}/facetjobs (the `CreateFacetJob` operationId).
@@ -38858,6 +39288,8 @@ func (c *ClientWithResponses) CreateFacetJobWithBodyWithResponse(ctx context.Con
 }
 
 // CreateFacetJobWithResponse Create (and start) a facet job
+//
+// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -38884,6 +39316,8 @@ func (c *ClientWithResponses) DeleteFacetJobWithResponse(ctx context.Context, pr
 }
 
 // GetFacetJobWithResponse Get a facet job
+//
+// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -38937,6 +39371,8 @@ func (c *ClientWithResponses) SetFacetJobAccessWithResponse(ctx context.Context,
 
 // GetFacetJobResultsWithResponse Get the results of a facet job
 //
+// Assumption: the shape of FacetMember (see its description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /rs/projects/{projectId}/facetjobs/{jobId}/results (the `GetFacetJobResults` operationId).
@@ -38949,6 +39385,8 @@ func (c *ClientWithResponses) GetFacetJobResultsWithResponse(ctx context.Context
 }
 
 // GetFacetJobFacetWithResponse Get one facet of a facet job
+//
+// Assumption: the shape of FacetMember (see its description).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -38963,7 +39401,7 @@ func (c *ClientWithResponses) GetFacetJobFacetWithResponse(ctx context.Context, 
 
 // RefreshProjectDatabaseWithResponse Refresh the database metadata of a project
 //
-// Releases every cache the project relies on, database metadata included (WRITE role).
+// Releases every cache the project relies on, database metadata included (WRITE role). Assumption: the type and scope parameters (see their description).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -39638,6 +40076,8 @@ func (c *ClientWithResponses) UpdateUserWithResponse(ctx context.Context, userId
 }
 
 // GetQueryStatusWithResponse Get the status of a running analytics query
+//
+// Assumption: the shape of QueryWorkerJobStatus (see its description).
 //
 // Returns a wrapper object for the known response body format(s).
 //
