@@ -32,11 +32,11 @@ const assertionLeeway = 30 * time.Second
 func (s *Server) assertionGrant(raw, clientID string) (*fakekit.Grant, error) {
 	tok, err := jwt.ParseSigned(raw, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil {
-		return nil, errors.New("Invalid JWT")
+		return nil, errors.New("invalid JWT")
 	}
 	var first assertionClaims
 	if err := tok.UnsafeClaimsWithoutVerification(&first); err != nil || first.Issuer == "" {
-		return nil, errors.New("Invalid JWT Claim")
+		return nil, errors.New("invalid JWT claim")
 	}
 	if clientID != "" && clientID != first.Issuer {
 		return nil, errors.New("the requesting client does not match the assertion")
@@ -47,17 +47,17 @@ func (s *Server) assertionGrant(raw, clientID string) (*fakekit.Grant, error) {
 	}
 	var c assertionClaims
 	if err := tok.Claims(key, &c); err != nil {
-		return nil, errors.New("Invalid JWT")
+		return nil, errors.New("invalid JWT")
 	}
 	if c.Expiry == nil || c.Subject == "" {
-		return nil, errors.New("Invalid JWT Claim")
+		return nil, errors.New("invalid JWT claim")
 	}
 	if err := c.ValidateWithLeeway(jwt.Expected{Time: s.now()}, assertionLeeway); err != nil {
-		return nil, errors.New("Invalid JWT")
+		return nil, errors.New("invalid JWT")
 	}
 	u, ok := s.OAuth.UserByID(c.Subject)
 	if !ok {
-		return nil, errors.New("Invalid JWT Claim")
+		return nil, errors.New("invalid JWT claim")
 	}
 	return &fakekit.Grant{ClientID: c.Issuer, UserID: u.ID, Login: u.Login, GrantType: "sso"}, nil
 }
@@ -67,7 +67,7 @@ func (s *Server) assertionGrant(raw, clientID string) (*fakekit.Grant, error) {
 func (s *Server) assertionKey(c assertionClaims) (any, error) {
 	if c.APIKey != "" {
 		if _, ok := s.store.get(key(kAPIKey.name, nil), c.APIKey); !ok {
-			return nil, errors.New("Invalid JWT")
+			return nil, errors.New("invalid JWT")
 		}
 		k, err := s.signingKey()
 		if err != nil {
@@ -77,7 +77,7 @@ func (s *Server) assertionKey(c assertionClaims) (any, error) {
 	}
 	client, ok := s.store.get(key(kClient.name, nil), c.Issuer)
 	if !ok {
-		return nil, errors.New("Invalid JWT Claim")
+		return nil, errors.New("invalid JWT claim")
 	}
 	block, _ := pem.Decode([]byte(str(client["jwtkeyPublic"])))
 	if block == nil {
