@@ -14,6 +14,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oasuite/sdk/auth"
 	"github.com/oasuite/sdk/bouquet"
@@ -468,5 +469,19 @@ func TestUserGroupsCurrentRoute(t *testing.T) {
 	}
 	if p := seen.last().URL.Path; !strings.HasSuffix(p, "/rs/userGroups") {
 		t.Fatalf("path %s", p)
+	}
+}
+
+func TestComputingInProgressRetryAfterFromBody(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"code":200,"type":"ComputingInProgressAPIException","error":"wait","apiError":"COMPUTING_IN_PROGRESS","retryAfter":7,"queryID":"q1"}`)
+	}))
+	defer srv.Close()
+	c, _ := bouquet.New(context.Background(), bouquet.WithBaseURL(srv.URL))
+	_, err := c.GetAnalysisJobResultsWithResponse(context.Background(), "p", "j", nil)
+	var be *bouquet.Error
+	if !errors.As(err, &be) || !errors.Is(err, bouquet.ErrComputingInProgress) || be.RetryAfter != 7*time.Second || be.QueryID != "q1" || be.NoError {
+		t.Fatalf("computing: %#v", err)
 	}
 }

@@ -52,7 +52,7 @@ func (s *Server) computingInProgress(w http.ResponseWriter, queryID string) {
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
 	fakekit.WriteJSON(w, http.StatusOK, obj{
 		"code": 200, "type": "ComputingInProgressAPIException", "error": "Computing in progress",
-		"apiError": "COMPUTING_IN_PROGRESS", "queryID": queryID, "suppressed": []any{},
+		"apiError": "COMPUTING_IN_PROGRESS", "queryID": queryID, "retryAfter": secs, "suppressed": []any{},
 	})
 }
 
