@@ -35,7 +35,17 @@ type OAuthConfig struct {
 	// HTTPClient carries the login calls (nil: http.DefaultClient). Replay
 	// tests pass the recorder's client here.
 	HTTPClient *http.Client
+	// AuthURL replaces the OAuth dialog's URL ({base}/oauth), e.g. with
+	// [DefaultAuthorizeURL], the authorize URL bouquet-server advertises when
+	// its kraken.oauth.endpoint is not configured.
+	AuthURL string
 }
+
+// DefaultAuthorizeURL is the authorize URL bouquet-server's Swagger
+// definition names by default (CXFServletService: kraken.oauth.endpoint,
+// default https://api.squidsolutions.com/release/auth/oauth). Set it as
+// [OAuthConfig.AuthURL] for a server that delegates the dialog there.
+const DefaultAuthorizeURL = "https://api.squidsolutions.com/release/auth/oauth"
 
 func (c OAuthConfig) base() string {
 	if c.BaseURL == "" {
@@ -44,11 +54,16 @@ func (c OAuthConfig) base() string {
 	return strings.TrimRight(c.BaseURL, "/")
 }
 
-// Endpoint returns the OAuth endpoints: the OAuth dialog ({base}/oauth) and
+// Endpoint returns the OAuth endpoints: the OAuth dialog ({base}/oauth, or
+// AuthURL when set) and
 // the token endpoint ({base}/rs/token), client credentials in the form body.
 func (c OAuthConfig) Endpoint() oauth2.Endpoint {
+	authURL := c.base() + "/oauth"
+	if c.AuthURL != "" {
+		authURL = c.AuthURL
+	}
 	return oauth2.Endpoint{
-		AuthURL:   c.base() + "/oauth",
+		AuthURL:   authURL,
 		TokenURL:  c.base() + "/rs/token",
 		AuthStyle: oauth2.AuthStyleInParams,
 	}

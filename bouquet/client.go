@@ -31,6 +31,10 @@ const DefaultBaseURL = "https://" + DefaultHost + "/" + DefaultVersion
 // [WithTokenInQuery] is set (Bouquet's ServiceUtils.getToken reads it).
 const TokenQueryParam = "access_token"
 
+// NoErrorParam is the query parameter that makes Bouquet answer errors with
+// HTTP 200 (ServiceUtils.NO_ERROR_PARAM); see [WithNoError].
+const NoErrorParam = "no_error"
+
 // ServerURL builds a base URL from the spec's server variables: the Bouquet
 // host and the API version path (e.g. "release/v4.2").
 func ServerURL(host, version string) string {
@@ -61,6 +65,7 @@ type options struct {
 	logger       *slog.Logger
 	tokenInQuery bool
 	pollInterval time.Duration
+	noError      bool
 }
 
 // WithTokenSource sets where access tokens come from, typically
@@ -101,6 +106,13 @@ func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l 
 // carry access_token=REDACTED.
 func WithTokenInQuery() Option { return func(o *options) { o.tokenInQuery = true } }
 
+// WithNoError adds Bouquet's no_error=true to every request: the server then
+// sends errors as HTTP 200 (for clients that cannot read error statuses). The
+// client reads them as the same [*Error] (NoError set, StatusCode the status
+// the exception stands for); answers from a server configured that way are
+// read the same without this option.
+func WithNoError() Option { return func(o *options) { o.noError = true } }
+
 // WithPollInterval sets how long the job helpers wait between polls when
 // Bouquet gives no Retry-After (default 1s).
 func WithPollInterval(d time.Duration) Option { return func(o *options) { o.pollInterval = d } }
@@ -121,6 +133,12 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 		UserAgent: o.userAgent,
 		Retry:     o.retry,
 		Logger:    o.logger,
+
+		RedactParams: redactParams,
+		AuthFailed:   authFailed,
+	}
+	if o.noError {
+		cfg.Decorate = addNoError
 	}
 	if o.hc != nil {
 		cfg.Base = o.hc.Transport
@@ -176,7 +194,14 @@ func (c *Client) Logout(ctx context.Context) error {
 // newDoer chains Bouquet's ComputingInProgress check behind the pipeline's
 // error-mapping doer.
 func newDoer(hc *http.Client) bouquetapi.HttpRequestDoer {
-	return &doer{inner: &pipeline.Doer{Client: hc, MapError: mapError}}
+	return &doer{inner: &pipeline.Doer{Client: hc, MapError: mapError, RedactParams: redactParams}}
+}
+
+// addNoError sets the no_error query parameter of a request.
+func addNoError(r *http.Request) {
+	q := r.URL.Query()
+	q.Set(NoErrorParam, "true")
+	r.URL.RawQuery = q.Encode()
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {

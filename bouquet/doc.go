@@ -14,7 +14,14 @@
 //     response_type=token ([OAuthConfig.ImplicitFlow]), whose fragment becomes
 //     a token only after /rs/tokeninfo confirms the client id
 //     ([OAuthConfig.ParseImplicit], [ClientMismatchError]); [OAuthConfig.Revoke]
-//     and [Client.Logout].
+//     and [Client.Logout]; the JWT assertion login [OAuthConfig.JWTLogin]
+//     (grant_type=sso, RS256, iss = client, sub = user) and
+//     [OAuthConfig.APIKeyLogin].
+//   - Optimistic locking: every stored object carries _vctrl; [Update] sends
+//     back the version it read and turns a 409 into a [*ConflictError].
+//   - Every documented 2xx read into JSON200 (201 after a create, 204 after a
+//     delete), errors sent as HTTP 200 under no_error ([WithNoError]) read as
+//     [*Error], any other 2xx an error matching [ErrUnexpectedStatus].
 //   - Bouquet's AccessToken JSON (access token in id.tokenId, expiry in
 //     expirationDateMillis) turned into an *oauth2.Token: [ParseAccessToken].
 //   - The token in the Authorization header, or with [WithTokenInQuery] in the

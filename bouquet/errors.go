@@ -40,7 +40,18 @@ const (
 	TypeObjectNotFound      = "ObjectNotFoundAPIException"
 	TypeBadRequest          = "BadRequestAPIException"
 	TypeComputingInProgress = "ComputingInProgressAPIException"
+	// TypeConcurrentModification answers an update whose _vctrl is stale (409).
+	TypeConcurrentModification = "ConcurrentModificationAPIException"
 )
+
+// ErrUnexpectedStatus matches an [*Error] for a 2xx answer Bouquet does not
+// document for the request's method (e.g. 202, or 204 to a GET): the client
+// cannot read it as the typed result.
+var ErrUnexpectedStatus = errors.New("bouquet: unexpected answer status")
+
+// redactParams are the query parameters redacted from URLs beyond the token:
+// validateConnection sends the database password in the query.
+var redactParams = []string{"password", "assertion"}
 
 // Error is a Bouquet error answer: the HTTP exchange (status, method, URL
 // with the token redacted, Retry-After) and Bouquet's APIException body
@@ -68,6 +79,11 @@ type Error struct {
 	StatusLink string
 	// Suppressed is the body's "suppressed" list, as sent.
 	Suppressed []map[string]any
+	// NoError reports an error Bouquet sent as HTTP 200 because the request
+	// carried no_error; StatusCode is then the status its Type stands for.
+	NoError bool
+
+	retryAfterSecs int
 }
 
 // Error reads like "GET https://host/path: 404 ObjectNotFoundAPIException: no project p1".
@@ -100,8 +116,11 @@ func (e *Error) Error() string {
 // Is matches the status sentinel of the answer's code, and
 // [ErrComputingInProgress] for a ComputingInProgressAPIException.
 func (e *Error) Is(target error) bool {
-	if target == ErrComputingInProgress {
+	switch target {
+	case ErrComputingInProgress:
 		return e.ComputingInProgress()
+	case ErrUnexpectedStatus:
+		return e.StatusCode >= 200 && e.StatusCode < 300 && !e.ComputingInProgress()
 	}
 	s := pipeline.StatusSentinel(e.StatusCode)
 	return s != nil && s == target
@@ -123,6 +142,7 @@ type errorBody struct {
 	QueryID      string           `json:"queryID"`
 	StatusLink   string           `json:"statusLink"`
 	Suppressed   []map[string]any `json:"suppressed"`
+	RetryAfter   int              `json:"retryAfter"`
 }
 
 // mapError is the pipeline Doer's MapError: non-2xx answers become *Error.
@@ -132,10 +152,12 @@ func mapError(r *pipeline.ErrorResponse) error {
 	return e
 }
 
-func fillError(e *Error, body []byte) {
+// fillError copies an APIException body into e; it reports whether body
+// was one (a JSON object with a type).
+func fillError(e *Error, body []byte) bool {
 	var b errorBody
-	if json.Unmarshal(body, &b) != nil {
-		return
+	if json.Unmarshal(body, &b) != nil || b.Type == "" {
+		return false
 	}
 	if b.Code != nil {
 		e.Code = *b.Code
@@ -143,24 +165,61 @@ func fillError(e *Error, body []byte) {
 	e.Type, e.Message, e.APIError = b.Type, b.Error, b.APIError
 	e.LoginURL, e.SelfLoginURL = b.LoginURL, b.SelfLoginURL
 	e.QueryID, e.StatusLink, e.Suppressed = b.QueryID, b.StatusLink, b.Suppressed
+	e.retryAfterSecs = b.RetryAfter
+	return true
 }
 
-// doer adds Bouquet's one 2xx quirk to the pipeline's Doer: a
-// ComputingInProgressAPIException sent with HTTP 200 (ExceptionsMapper sets
-// the status from the exception, 200 for this one, plus Retry-After).
+// doer adds Bouquet's 2xx quirks to the pipeline's Doer, so that no 2xx
+// answer reaches the generated parser in a shape that would leave JSON200 nil
+// without an error:
+//   - an APIException body sent with HTTP 200 is an *Error: the
+//     ComputingInProgressAPIException bouquet-server always sends with 200
+//     and Retry-After, and any exception when the request carried no_error
+//     (APIException.getCode answers 200 then; StatusCode is the status the
+//     exception class stands for, NoError is set);
+//   - 201 Created (getting-started page) to a POST or PUT is handed on as
+//     the 200 the spec's typed field reads;
+//   - 204 No Content (getting-started page) to a DELETE is handed on as the
+//     200 true bouquet-server sends;
+//   - any other 2xx is an *Error matching [ErrUnexpectedStatus].
 type doer struct{ inner *pipeline.Doer }
 
-// computingPeek is how much of a 200 body is looked at for the marker.
+// computingPeek is how much of a 200 body is looked at for an exception.
 const computingPeek = 1 << 10
 
-// Do sends req through the pipeline and reports a ComputingInProgress 200 as an *Error.
+// Do sends req through the pipeline and applies Bouquet's 2xx rules.
 func (d *doer) Do(req *http.Request) (*http.Response, error) {
 	resp, err := d.inner.Do(req)
-	if err != nil || resp.StatusCode != http.StatusOK {
+	if err != nil {
 		return resp, err
 	}
+	switch {
+	case resp.StatusCode == http.StatusOK:
+		return d.exceptionIn200(req, resp)
+	case resp.StatusCode == http.StatusCreated && (req.Method == http.MethodPost || req.Method == http.MethodPut):
+		resp.StatusCode, resp.Status = http.StatusOK, "200 OK"
+		return d.exceptionIn200(req, resp)
+	case resp.StatusCode == http.StatusNoContent && req.Method == http.MethodDelete:
+		resp.Body.Close()
+		resp.StatusCode, resp.Status = http.StatusOK, "200 OK"
+		resp.Header.Set("Content-Type", "application/json")
+		resp.Body, resp.ContentLength = io.NopCloser(strings.NewReader("true")), 4
+		return resp, nil
+	default:
+		resp.Body.Close()
+		return nil, &Error{StatusCode: resp.StatusCode, Method: req.Method, URL: pipeline.RedactURL(req.URL, redactParams...),
+			Message: fmt.Sprintf("answer status %d is not one Bouquet documents for %s", resp.StatusCode, req.Method)}
+	}
+}
+
+// exceptionIn200 reads a JSON 200 whose start names an exception class and
+// returns it as an *Error when it is an APIException body.
+func (d *doer) exceptionIn200(req *http.Request, resp *http.Response) (*http.Response, error) {
+	if !strings.Contains(resp.Header.Get("Content-Type"), "json") {
+		return resp, nil // files (exports, renders) are streamed untouched
+	}
 	head, perr := pipeline.PeekBody(resp, computingPeek)
-	if perr != nil || !bytes.Contains(head, []byte(TypeComputingInProgress)) {
+	if perr != nil || !bytes.Contains(head, []byte(`Exception"`)) {
 		return resp, nil
 	}
 	orig := resp.Body
@@ -169,18 +228,55 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 		orig.Close()
 		return nil, fmt.Errorf("bouquet: reading answer: %w", rerr)
 	}
-	e := &Error{StatusCode: resp.StatusCode, Method: req.Method, URL: pipeline.RedactURL(req.URL)}
-	fillError(e, body)
-	if !e.ComputingInProgress() {
-		// A result that merely mentions the class name: hand it back whole.
+	e := &Error{StatusCode: resp.StatusCode, Method: req.Method, URL: pipeline.RedactURL(req.URL, redactParams...)}
+	if !fillError(e, body) || !strings.HasSuffix(e.Type, "Exception") {
+		// A result that merely mentions an exception class: hand it back whole.
 		resp.Body = readCloser{io.MultiReader(bytes.NewReader(body), orig), orig}
 		return resp, nil
 	}
 	orig.Close()
 	if ra, ok := pipeline.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 		e.RetryAfter = ra
+	} else if e.retryAfterSecs > 0 {
+		e.RetryAfter = time.Duration(e.retryAfterSecs) * time.Second
+	}
+	if !e.ComputingInProgress() {
+		e.NoError = true
+		e.StatusCode = statusOfType(e.Type)
 	}
 	return nil, e
+}
+
+// authFailed is the pipeline's AuthFailed hook: a 401, or an
+// InvalidTokenAPIException sent as HTTP 200 under no_error, makes the token
+// source log in again once.
+func authFailed(resp *http.Response) bool {
+	if resp.StatusCode == http.StatusUnauthorized {
+		return true
+	}
+	if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Content-Type"), "json") {
+		return false
+	}
+	head, err := pipeline.PeekBody(resp, computingPeek)
+	return err == nil && bytes.Contains(head, []byte(`"`+TypeInvalidToken+`"`))
+}
+
+// statusOfType is the HTTP status an exception class answers without
+// no_error (the getErrorCode of bouquet-server's APIException subclasses).
+func statusOfType(typ string) int {
+	switch typ {
+	case TypeBadRequest, "InvalidIdAPIException":
+		return http.StatusBadRequest
+	case TypeInvalidToken:
+		return http.StatusUnauthorized
+	case TypeInvalidCredentials:
+		return http.StatusForbidden
+	case TypeObjectNotFound:
+		return http.StatusNotFound
+	case TypeConcurrentModification, "DuplicateUserException":
+		return http.StatusConflict
+	}
+	return http.StatusInternalServerError
 }
 
 type readCloser struct {

@@ -122,3 +122,42 @@ func ExampleOAuthConfig_ParseImplicit() {
 	fmt.Println(errors.Is(err, bouquet.ErrClientMismatch))
 	// Output: true
 }
+
+// Read, change and write back a project: Update sends the _vctrl it read, so
+// a change made meanwhile by someone else is refused with a *ConflictError.
+func ExampleUpdate() {
+	fake := bouquettest.NewServer()
+	defer fake.Close()
+	ctx := context.Background()
+	cfg := bouquet.OAuthConfig{BaseURL: fake.URL(), CustomerID: bouquettest.TestCustomerID,
+		ClientID: bouquettest.TestClientID, RedirectURI: bouquettest.TestRedirectURI}
+	c, err := bouquet.New(ctx, bouquet.WithBaseURL(fake.URL()),
+		bouquet.WithTokenSource(cfg.PasswordLogin(bouquettest.TestLogin, bouquettest.TestPassword)))
+	if err != nil {
+		log.Fatal(err)
+	}
+	created, err := bouquet.Object[bouquetapi.Project](c.CreateProjectWithResponse(ctx, bouquetapi.Project{Name: ptr("Sales")}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	pid := created.Id.ProjectId
+	put := func(ctx context.Context, p bouquetapi.Project) (*bouquetapi.UpdateProjectResponse, error) {
+		return c.UpdateProjectWithResponse(ctx, pid, p)
+	}
+
+	mine, _ := bouquet.Object[bouquetapi.Project](c.GetProjectWithResponse(ctx, pid, nil))
+	theirs, _ := bouquet.Object[bouquetapi.Project](c.GetProjectWithResponse(ctx, pid, nil))
+	mine.Name = ptr("Sales EMEA")
+	saved, err := bouquet.Update(ctx, mine, put)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(*saved.Name, "version", *saved.UnderscoreVctrl)
+
+	theirs.Name = ptr("Sales APAC")
+	_, err = bouquet.Update(ctx, theirs, put)
+	fmt.Println(errors.Is(err, bouquet.ErrConcurrentModification))
+	// Output:
+	// Sales EMEA version 1
+	// true
+}

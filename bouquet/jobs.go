@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"time"
 
@@ -167,4 +168,16 @@ func jobDone(j *bouquetapi.ProjectAnalysisJob) (bool, error) {
 		}
 	}
 	return j.Status != nil && *j.Status == JobDone, nil
+}
+
+// ExportAnalysisJobFile streams an analysis job's results as a file
+// (GET …/analysisjobs/{jobId}.{ext}: "csv", "csv.gz", "xls", …). The body is
+// not buffered: read it and close it. While the job computes, the error
+// matches [ErrComputingInProgress] (wait with [Client.WaitAnalysisJob]).
+func (c *Client) ExportAnalysisJobFile(ctx context.Context, projectID, jobID, ext string, params *bouquetapi.ExportAnalysisJobParams) (io.ReadCloser, error) {
+	resp, err := c.ExportAnalysisJob(ctx, projectID, jobID, ext, params)
+	if err != nil {
+		return nil, fmt.Errorf("bouquet: export %s.%s: %w", jobID, ext, err)
+	}
+	return resp.Body, nil
 }

@@ -145,8 +145,9 @@ func TestProjectModelCRUD(t *testing.T) {
 		t.Fatal(err)
 	}
 	pid = p.JSON200.Id.ProjectId
-	if p.JSON200.Id.CustomerId == nil || *p.JSON200.Id.CustomerId != bouquettest.TestCustomerID {
-		t.Errorf("compound id = %+v", p.JSON200.Id)
+	if p.JSON200.Oid == nil || *p.JSON200.Oid != pid || p.JSON200.UnderscoreVctrl == nil || *p.JSON200.UnderscoreVctrl != 0 ||
+		p.JSON200.UnderscoreRole == nil || *p.JSON200.UnderscoreRole != bouquetapi.ObjectRoleOWNER {
+		t.Errorf("persistent fields: oid %v _vctrl %v _role %v", p.JSON200.Oid, p.JSON200.UnderscoreVctrl, p.JSON200.UnderscoreRole)
 	}
 
 	checkCRUD(t, "domain", resourceOps{
@@ -471,8 +472,8 @@ func TestCustomerAndAuthOperations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, err := anon.CreateTokenWithFormdataBodyWithResponse(ctx, bouquetapi.TokenRequest{GrantType: "authorization_code", Code: &code.JSON200.Code,
-		ClientId: bouquettest.TestClientID, ClientSecret: ptr(bouquettest.TestClientSecret), RedirectUri: bouquettest.TestRedirectURI})
+	tok, err := anon.CreateTokenWithFormdataBodyWithResponse(ctx, bouquetapi.TokenRequest{GrantType: ptr("authorization_code"), Code: &code.JSON200.Code,
+		ClientId: bouquettest.TestClientID, ClientSecret: ptr(bouquettest.TestClientSecret), RedirectUri: ptr(bouquettest.TestRedirectURI)})
 	if err != nil || tok.JSON200.RefreshToken == "" {
 		t.Fatalf("token: %v", err)
 	}
@@ -742,7 +743,7 @@ func TestFacetJobOperations(t *testing.T) {
 	c := newClient(t, f)
 	ctx := context.Background()
 	pid, _, job := project(t, c)
-	fj, err := c.CreateFacetJobWithResponse(ctx, pid, nil, bouquetapi.ProjectFacetJob{Domain: job.Domains})
+	fj, err := c.CreateFacetJobWithResponse(ctx, pid, nil, bouquetapi.ProjectFacetJob{Domains: job.Domains})
 	if err != nil || *fj.JSON200.Status != bouquetapi.ProjectFacetJobStatusPENDING {
 		t.Fatalf("create facet job: %v", err)
 	}

@@ -56,7 +56,7 @@ func newReplay(t *testing.T, name string, withCreds bool, opts ...bouquettest.Op
 	fake := bouquettest.NewServer(append([]bouquettest.Option{bouquettest.WithCoverage(coverage),
 		bouquettest.WithTokenTTL(24 * time.Hour), bouquettest.WithRetryAfter(0)}, opts...)...)
 	t.Cleanup(fake.Close)
-	ro := []replay.Option{replay.WithFake(fake.Origin(), prodHost)}
+	ro := []replay.Option{replay.WithFake(fake.Origin(), prodHost), replay.WithScrubKeys("jwtkeyPrivate")}
 	if withCreds {
 		ro = append(ro, replay.WithCredentialsEnv(credentialsEnv...))
 	}

@@ -162,7 +162,32 @@ func (s *Server) createAuthCode(w http.ResponseWriter, r *http.Request) {
 	fakekit.WriteJSON(w, http.StatusOK, map[string]any{"code": code})
 }
 
-func (s *Server) createToken(w http.ResponseWriter, r *http.Request) { s.OAuth.Token(w, r) }
+// createToken is /rs/token: an assertion (JWT login, API key) is checked
+// here as AuthServiceImpl.getTokenFromJWT does; codes and refresh tokens go
+// to the OAuth server.
+func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		badRequest(w, "malformed form")
+		return
+	}
+	f := r.Form
+	if f.Get("code") != "" || f.Get("refresh_token") != "" || f.Get("assertion") == "" {
+		s.OAuth.Token(w, r)
+		return
+	}
+	g, err := s.assertionGrant(f.Get("assertion"), f.Get("client_id"))
+	if err != nil {
+		apiError(w, http.StatusForbidden, "InvalidCredentialsAPIException", err.Error())
+		return
+	}
+	issued, err := s.OAuth.IssueToken(r, *g)
+	if err != nil {
+		apiError(w, http.StatusInternalServerError, "APIException", "cannot issue token")
+		return
+	}
+	s.remember(issued)
+	fakekit.WriteJSON(w, http.StatusOK, s.accessToken(issued, "NORMAL"))
+}
 
 func (s *Server) getTokenInfo(w http.ResponseWriter, r *http.Request, g *fakekit.Grant) {
 	// Bouquet describes the token the request carries; tokeninfo is called
@@ -184,7 +209,7 @@ func (s *Server) deleteToken(w http.ResponseWriter, r *http.Request) {
 		notFound(w, "AccessToken")
 		return
 	}
-	fakekit.WriteJSON(w, http.StatusOK, true)
+	s.deleted(w)
 }
 
 func (s *Server) logout(w http.ResponseWriter, _ *http.Request, g *fakekit.Grant) {

@@ -52,7 +52,7 @@ func (s *Server) computingInProgress(w http.ResponseWriter, queryID string) {
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
 	fakekit.WriteJSON(w, http.StatusOK, obj{
 		"code": 200, "type": "ComputingInProgressAPIException", "error": "Computing in progress",
-		"apiError": "COMPUTING_IN_PROGRESS", "queryID": queryID, "suppressed": []any{},
+		"apiError": "COMPUTING_IN_PROGRESS", "queryID": queryID, "retryAfter": secs, "suppressed": []any{},
 	})
 }
 
@@ -60,7 +60,7 @@ func (s *Server) jobRoutes() {
 
 	s.handle("listAnalysisJobs", s.authed(s.listOf(kAnalysis)))
 	s.handle("createAnalysisJob", s.authed(s.createJob(kAnalysis)))
-	s.handle("getAnalysisJob", s.authed(s.getJob(kAnalysis)))
+	s.handle("getAnalysisJob", s.authed(s.getAnalysisJobOrFile))
 	s.handle("deleteAnalysisJob", s.authed(s.deleteJob(kAnalysis)))
 	s.handle("getAnalysisJobResults", s.authed(s.getAnalysisJobResults))
 	s.handle("getAnalysisJobSQL", s.authed(s.getAnalysisJobSQL))
@@ -104,8 +104,9 @@ func (s *Server) createJob(k *kind) func(http.ResponseWriter, *http.Request, *fa
 		s.mu.Unlock()
 		delete(o, "results")
 		delete(o, "error")
+		o["_vctrl"] = 0
 		s.store.put(key(k.name, []string{project}), id, o)
-		fakekit.WriteJSON(w, http.StatusOK, o)
+		s.created(w, o)
 	}
 }
 
@@ -120,6 +121,26 @@ func (s *Server) getJob(k *kind) func(http.ResponseWriter, *http.Request, *fakek
 		o, _ := s.store.update(key(k.name, []string{project}), id, func(o obj) { o["status"] = status })
 		fakekit.WriteJSON(w, http.StatusOK, o)
 	}
+}
+
+// getAnalysisJobOrFile serves GET …/analysisjobs/{jobId}, and the file
+// route {jobId}.{ext} the spec router cannot tell from it (kin-openapi's
+// gorillamux tries paths with fewer variables first, so "job1.csv" arrives
+// here as a job id). JAX-RS matches the more specific {jobId}.{ext}, the id
+// ending at the first dot; so does the fake, counting exportAnalysisJob.
+func (s *Server) getAnalysisJobOrFile(w http.ResponseWriter, r *http.Request, g *fakekit.Grant) {
+	id, ext, isFile := strings.Cut(r.PathValue("jobId"), ".")
+	if !isFile {
+		s.getJob(kAnalysis)(w, r, g)
+		return
+	}
+	r.SetPathValue("jobId", id)
+	r.SetPathValue("ext", ext)
+	s.Coverage.Record("exportAnalysisJob")
+	s.mu.Lock()
+	s.served["exportAnalysisJob"]++
+	s.mu.Unlock()
+	s.exportAnalysisJob(w, r, g)
 }
 
 func (s *Server) deleteJob(k *kind) func(http.ResponseWriter, *http.Request, *fakekit.Grant) {
@@ -299,7 +320,7 @@ func (s *Server) facet(r *http.Request, dim obj) obj {
 // jobDimensions lists the dimensions of the domains a facet job names.
 func (s *Server) jobDimensions(job obj) []obj {
 	var out []obj
-	doms, _ := job["domain"].([]any)
+	doms, _ := job["domains"].([]any)
 	for _, d := range doms {
 		m, _ := d.(map[string]any)
 		out = append(out, s.store.list(key(kDimension.name, []string{str(m["projectId"]), str(m["domainId"])}))...)

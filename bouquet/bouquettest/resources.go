@@ -1,6 +1,7 @@
 package bouquettest
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -22,20 +23,22 @@ type kind struct {
 }
 
 var (
-	kProject   = &kind{name: "projects", typ: "Project", idField: "projectId", prefix: "p", hidden: []string{"dbPassword"}}
-	kDomain    = &kind{name: "domains", typ: "Domain", idField: "domainId", prefix: "d", parents: []string{"projectId"}, parent: kProject}
-	kDimension = &kind{name: "dimensions", typ: "Dimension", idField: "dimensionId", prefix: "dim", parents: []string{"projectId", "domainId"}, parent: kDomain}
-	kAttribute = &kind{name: "attributes", typ: "Attribute", idField: "attributeId", prefix: "a", parents: []string{"projectId", "domainId", "dimensionId"}, parent: kDimension}
-	kMetric    = &kind{name: "metrics", typ: "Metric", idField: "metricId", prefix: "m", parents: []string{"projectId", "domainId"}, parent: kDomain}
-	kRelation  = &kind{name: "relations", typ: "Relation", idField: "relationId", prefix: "r", parents: []string{"projectId"}, parent: kProject}
-	kBookmark  = &kind{name: "bookmarks", typ: "Bookmark", idField: "bookmarkId", prefix: "b", parents: []string{"projectId"}, parent: kProject}
-	kAnalysis  = &kind{name: "analysisjobs", typ: "ProjectAnalysisJob", idField: "analysisJobId", param: "jobId", prefix: "job", parents: []string{"projectId"}, parent: kProject}
-	kFacet     = &kind{name: "facetjobs", typ: "ProjectFacetJob", idField: "facetJobId", param: "jobId", prefix: "fjob", parents: []string{"projectId"}, parent: kProject}
-	kUser      = &kind{name: "users", typ: "User", idField: "userId", prefix: "u", hidden: []string{"password"}}
-	kUserGroup = &kind{name: "usergroups", typ: "UserGroup", idField: "userGroupId", prefix: "g"}
-	kClient    = &kind{name: "clients", typ: "Client", idField: "clientId", prefix: "c"}
-	kShortcut  = &kind{name: "shortcuts", typ: "Shortcut", idField: "shortcutId", prefix: "s"}
-	kState     = &kind{name: "states", typ: "State", idField: "stateId", prefix: "st"}
+	kProject    = &kind{name: "projects", typ: "Project", idField: "projectId", prefix: "p", hidden: []string{"dbPassword"}}
+	kDomain     = &kind{name: "domains", typ: "Domain", idField: "domainId", prefix: "d", parents: []string{"projectId"}, parent: kProject}
+	kDimension  = &kind{name: "dimensions", typ: "Dimension", idField: "dimensionId", prefix: "dim", parents: []string{"projectId", "domainId"}, parent: kDomain}
+	kAttribute  = &kind{name: "attributes", typ: "Attribute", idField: "attributeId", prefix: "a", parents: []string{"projectId", "domainId", "dimensionId"}, parent: kDimension}
+	kMetric     = &kind{name: "metrics", typ: "Metric", idField: "metricId", prefix: "m", parents: []string{"projectId", "domainId"}, parent: kDomain}
+	kRelation   = &kind{name: "relations", typ: "Relation", idField: "relationId", prefix: "r", parents: []string{"projectId"}, parent: kProject}
+	kBookmark   = &kind{name: "bookmarks", typ: "Bookmark", idField: "bookmarkId", prefix: "b", parents: []string{"projectId"}, parent: kProject}
+	kAnalysis   = &kind{name: "analysisjobs", typ: "ProjectAnalysisJob", idField: "analysisJobId", param: "jobId", prefix: "job", parents: []string{"projectId"}, parent: kProject}
+	kFacet      = &kind{name: "facetjobs", typ: "ProjectFacetJob", idField: "facetJobId", param: "jobId", prefix: "fjob", parents: []string{"projectId"}, parent: kProject}
+	kUser       = &kind{name: "users", typ: "User", idField: "userId", prefix: "u", hidden: []string{"password"}}
+	kUserGroup  = &kind{name: "usergroups", typ: "UserGroup", idField: "userGroupId", prefix: "g"}
+	kClient     = &kind{name: "clients", typ: "Client", idField: "clientId", prefix: "c"}
+	kShortcut   = &kind{name: "shortcuts", typ: "Shortcut", idField: "shortcutId", prefix: "s"}
+	kState      = &kind{name: "states", typ: "State", idField: "stateId", prefix: "st"}
+	kAnnotation = &kind{name: "annotations", typ: "Annotation", idField: "annotationId", prefix: "an", parents: []string{"projectId"}, parent: kProject}
+	kAPIKey     = &kind{name: "apikeys", typ: "ApiKey", idField: "apiKey", param: "apiKeyId", prefix: "k"}
 )
 
 // pathIDs returns the parent ids and the own id (when in the path) of r.
@@ -49,8 +52,10 @@ func (k *kind) pathIDs(r *http.Request) (parents []string, id string) {
 	return parents, r.PathValue(k.idField)
 }
 
+// pk is the object's compound id as Bouquet serialises it: the parents' ids
+// and its own, no customerId (CustomerPK.getCustomerId is @JsonIgnore).
 func (k *kind) pk(parents []string, id string) obj {
-	pk := obj{"customerId": TestCustomerID}
+	pk := obj{}
 	for i, p := range k.parents {
 		pk[p] = parents[i]
 	}
@@ -147,13 +152,18 @@ func (s *Server) createOf(k *kind) func(http.ResponseWriter, *http.Request, *fak
 			id = s.store.newID(k.prefix)
 		}
 		s.fill(k, o, parents, id, g)
+		o["_vctrl"] = 0 // VersionControlDataStoreDecorator.create
 		s.store.put(key(k.name, parents), id, o)
-		fakekit.WriteJSON(w, http.StatusOK, k.out(o))
+		s.created(w, k.out(o))
 	}
 }
 
+// fill sets what the server owns on a stored object: its id (and oid), its
+// type, the caller's role and, on creation, the caller's access right.
 func (s *Server) fill(k *kind, o obj, parents []string, id string, g *fakekit.Grant) {
 	o["id"] = k.pk(parents, id)
+	o["oid"] = id
+	o["_role"] = "OWNER"
 	o["objectType"] = k.typ
 	if _, ok := o["accessRights"]; !ok && g != nil {
 		o["accessRights"] = []any{obj{"role": "OWNER", "userId": g.UserID}}
@@ -181,6 +191,9 @@ func (s *Server) updateOf(k *kind) func(http.ResponseWriter, *http.Request, *fak
 				o[h] = old[h]
 			}
 		}
+		if !s.checkVersion(w, o, old) {
+			return
+		}
 		s.fill(k, o, parents, id, g)
 		s.store.put(key(k.name, parents), id, o)
 		fakekit.WriteJSON(w, http.StatusOK, k.out(o))
@@ -194,8 +207,46 @@ func (s *Server) deleteOf(k *kind) func(http.ResponseWriter, *http.Request, *fak
 			notFound(w, k.typ)
 			return
 		}
-		fakekit.WriteJSON(w, http.StatusOK, true)
+		s.deleted(w)
 	}
+}
+
+// checkVersion is VersionControlDataStoreDecorator.update: a sent _vctrl
+// must equal the stored one (else 409 ConcurrentModificationAPIException); a
+// missing or null one skips the check. Either way the stored version goes up
+// by one. It reports whether the update may go on.
+func (s *Server) checkVersion(w http.ResponseWriter, o, old obj) bool {
+	stored, _ := old["_vctrl"].(float64)
+	if sent, ok := o["_vctrl"].(float64); ok && sent != stored {
+		fakekit.WriteJSON(w, http.StatusConflict, map[string]any{"code": http.StatusConflict,
+			"type": "ConcurrentModificationAPIException", "apiError": "CONCURRENT_MODIFICATION",
+			"error": fmt.Sprintf("Version Check Failed: _VCTRL property equals to %v but current object version is %v."+
+				"The two must be equal to allow object update, or _VCTRL must be null", sent, stored),
+			"suppressed": []any{}})
+		return false
+	}
+	o["_vctrl"] = stored + 1
+	return true
+}
+
+// created answers a create: 200 as bouquet-server does, 201 under
+// [WithDocumentedStatuses].
+func (s *Server) created(w http.ResponseWriter, v any) {
+	status := http.StatusOK
+	if s.cfg.documented {
+		status = http.StatusCreated
+	}
+	fakekit.WriteJSON(w, status, v)
+}
+
+// deleted answers a delete: 200 true as bouquet-server does, 204 with no
+// body under [WithDocumentedStatuses].
+func (s *Server) deleted(w http.ResponseWriter) {
+	if s.cfg.documented {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	fakekit.WriteJSON(w, http.StatusOK, true)
 }
 
 func (s *Server) getAccessOf(k *kind) func(http.ResponseWriter, *http.Request, *fakekit.Grant) {

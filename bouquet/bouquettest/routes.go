@@ -54,14 +54,17 @@ func (s *Server) routes() {
 }
 
 func (s *Server) seed() {
-	s.store.put(key(kUser.name, nil), TestUserID, obj{"id": kUser.pk(nil, TestUserID), "login": TestLogin,
-		"email": "ann@example.com", "groups": []any{}, "objectType": "User"})
-	s.store.put(key(kUser.name, nil), OtherUserID, obj{"id": kUser.pk(nil, OtherUserID), "login": OtherLogin,
-		"email": "bob@example.com", "groups": []any{}, "objectType": "User"})
-	s.store.put(key(kClient.name, nil), TestClientID, obj{"id": kClient.pk(nil, TestClientID), "name": "Bouquet app",
-		"urls": []any{TestSiteURL}, "objectType": "Client"})
-	s.store.put(key(kClient.name, nil), OtherClientID, obj{"id": kClient.pk(nil, OtherClientID), "name": "Other app",
-		"urls": []any{"https://other.example.org"}, "objectType": "Client"})
+	s.seedObj(kUser, TestUserID, obj{"login": TestLogin, "email": "ann@example.com", "groups": []any{}})
+	s.seedObj(kUser, OtherUserID, obj{"login": OtherLogin, "email": "bob@example.com", "groups": []any{}})
+	s.seedObj(kClient, TestClientID, obj{"name": "Bouquet app", "urls": []any{TestSiteURL}})
+	s.seedObj(kClient, OtherClientID, obj{"name": "Other app", "urls": []any{"https://other.example.org"}})
+}
+
+// seedObj stores a top-level object as a create would.
+func (s *Server) seedObj(k *kind, id string, o obj) {
+	s.fill(k, o, nil, id, nil)
+	o["_vctrl"] = 0
+	s.store.put(key(k.name, nil), id, o)
 }
 
 func (s *Server) getCurrentUser(w http.ResponseWriter, _ *http.Request, g *fakekit.Grant) {
@@ -165,7 +168,7 @@ func (s *Server) addDimensionOption(w http.ResponseWriter, r *http.Request, _ *f
 	pk["optionId"] = oid
 	opt["id"] = pk
 	out, _ := s.store.update(k, r.PathValue("dimensionId"), func(o obj) { o["options"] = append(options(o), opt) })
-	fakekit.WriteJSON(w, http.StatusOK, options(out))
+	s.created(w, options(out))
 }
 
 func optionIndex(d obj, oid string) int {
@@ -260,7 +263,7 @@ func (s *Server) bookmarksUnder(prefix string) []obj {
 
 func folder(p string) obj {
 	name := p[strings.LastIndex(p, "/")+1:]
-	return obj{"id": obj{"customerId": TestCustomerID, "bookmarkFolderId": base64.URLEncoding.EncodeToString([]byte(p))},
+	return obj{"id": obj{"bookmarkfolderId": base64.URLEncoding.EncodeToString([]byte(p))},
 		"name": name, "path": p}
 }
 

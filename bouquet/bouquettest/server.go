@@ -17,6 +17,8 @@
 package bouquettest
 
 import (
+	"crypto/rsa"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -66,6 +68,7 @@ type config struct {
 	steps      int
 	rows       int
 	tls        bool
+	documented bool
 }
 
 // WithCoverage records every served spec operation in c (share one across
@@ -89,6 +92,11 @@ func WithJobSteps(n int) Option { return func(o *config) { o.steps = n } }
 
 // WithResultRows sets how many rows an analysis job's results have (default 25).
 func WithResultRows(n int) Option { return func(o *config) { o.rows = n } }
+
+// WithDocumentedStatuses answers creates with 201 Created and deletes with
+// 204 No Content, as Bouquet's getting-started page documents, instead of the
+// 200 bouquet-server 4.2.6x sends.
+func WithDocumentedStatuses() Option { return func(o *config) { o.documented = true } }
 
 // WithTLS serves over HTTPS (httptest.NewTLSServer); [Server.Client] trusts it.
 func WithTLS() Option { return func(o *config) { o.tls = true } }
@@ -115,6 +123,20 @@ type Server struct {
 	byUser   map[string][]string  // userId → access tokens issued
 	customer map[string]any
 	custAR   []any
+	caches   map[string]cacheCount // project id or "project/domain" → refreshes
+
+	keyOnce sync.Once
+	keyErr  error
+	apiKey  *rsa.PrivateKey // signs API keys, made at the first one
+}
+
+type cacheCount struct{ soft, hard, data int }
+
+func (s *Server) now() time.Time {
+	if s.cfg.clock != nil {
+		return s.cfg.clock()
+	}
+	return time.Now()
 }
 
 // NewServer starts a fake on a loopback address. Close it when done.
@@ -156,8 +178,9 @@ func newServer(opts ...Option) (*Server, error) {
 		served: map[string]int{},
 		jobs:   map[string]*jobState{},
 		byUser: map[string][]string{},
+		caches: map[string]cacheCount{},
 		customer: map[string]any{"id": TestCustomerID, "name": "Acme", "defaultLocale": "en",
-			"authMode": "OAUTH", "userRole": "OWNER"},
+			"authMode": "OAUTH", "_role": "OWNER"},
 		custAR: []any{map[string]any{"role": "OWNER", "userId": TestUserID}},
 	}
 	s.OAuth = fakekit.NewOAuth(fakekit.OAuthConfig{
@@ -188,6 +211,7 @@ func newServer(opts ...Option) (*Server, error) {
 	}
 	s.v = v
 	s.routes()
+	s.modelRoutes()
 	if left := v.Unhandled(); len(left) > 0 {
 		return nil, fmt.Errorf("operations without a handler: %s", strings.Join(left, ", "))
 	}
@@ -206,7 +230,30 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.OAuth.Authorize(w, r)
 		return
 	}
+	if r.URL.Query().Has("no_error") {
+		s.serveNoError(w, r)
+		return
+	}
 	s.v.ServeHTTP(w, r)
+}
+
+// serveNoError is Bouquet's no_error parameter: an error answer goes out as
+// HTTP 200 with code 200 in its APIException body (APIException.getCode).
+func (s *Server) serveNoError(w http.ResponseWriter, r *http.Request) {
+	rec := httptest.NewRecorder()
+	s.v.ServeHTTP(rec, r)
+	for k, vs := range rec.Header() {
+		w.Header()[k] = vs
+	}
+	var body map[string]any
+	if rec.Code < 400 || json.Unmarshal(rec.Body.Bytes(), &body) != nil {
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+		return
+	}
+	body["code"] = http.StatusOK
+	w.Header().Del("Content-Length")
+	fakekit.WriteJSON(w, http.StatusOK, body)
 }
 
 // URL is the API base URL to give bouquet.WithBaseURL and

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for AccessRightRole.
@@ -103,33 +104,6 @@ func (e CustomerInfoAuthMode) Valid() bool {
 	}
 }
 
-// Defines values for CustomerInfoUserRole.
-const (
-	CustomerInfoUserRoleEXECUTE CustomerInfoUserRole = "EXECUTE"
-	CustomerInfoUserRoleNONE    CustomerInfoUserRole = "NONE"
-	CustomerInfoUserRoleOWNER   CustomerInfoUserRole = "OWNER"
-	CustomerInfoUserRoleREAD    CustomerInfoUserRole = "READ"
-	CustomerInfoUserRoleWRITE   CustomerInfoUserRole = "WRITE"
-)
-
-// Valid indicates whether the value is a known member of the CustomerInfoUserRole enum.
-func (e CustomerInfoUserRole) Valid() bool {
-	switch e {
-	case CustomerInfoUserRoleEXECUTE:
-		return true
-	case CustomerInfoUserRoleNONE:
-		return true
-	case CustomerInfoUserRoleOWNER:
-		return true
-	case CustomerInfoUserRoleREAD:
-		return true
-	case CustomerInfoUserRoleWRITE:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for DataTableColRole.
 const (
 	DataTableColRoleDATA   DataTableColRole = "DATA"
@@ -172,6 +146,33 @@ func (e DimensionType) Valid() bool {
 	}
 }
 
+// Defines values for ObjectRole.
+const (
+	ObjectRoleEXECUTE ObjectRole = "EXECUTE"
+	ObjectRoleNONE    ObjectRole = "NONE"
+	ObjectRoleOWNER   ObjectRole = "OWNER"
+	ObjectRoleREAD    ObjectRole = "READ"
+	ObjectRoleWRITE   ObjectRole = "WRITE"
+)
+
+// Valid indicates whether the value is a known member of the ObjectRole enum.
+func (e ObjectRole) Valid() bool {
+	switch e {
+	case ObjectRoleEXECUTE:
+		return true
+	case ObjectRoleNONE:
+		return true
+	case ObjectRoleOWNER:
+		return true
+	case ObjectRoleREAD:
+		return true
+	case ObjectRoleWRITE:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for OrderByDirection.
 const (
 	OrderByDirectionASC  OrderByDirection = "ASC"
@@ -190,21 +191,21 @@ func (e OrderByDirection) Valid() bool {
 	}
 }
 
-// Defines values for OrderByNulls.
+// Defines values for OrderByNullsPosition.
 const (
-	OrderByNullsNULLSFIRST OrderByNulls = "NULLS_FIRST"
-	OrderByNullsNULLSLAST  OrderByNulls = "NULLS_LAST"
-	OrderByNullsUNDEFINED  OrderByNulls = "UNDEFINED"
+	OrderByNullsPositionNULLSFIRST OrderByNullsPosition = "NULLS_FIRST"
+	OrderByNullsPositionNULLSLAST  OrderByNullsPosition = "NULLS_LAST"
+	OrderByNullsPositionUNDEFINED  OrderByNullsPosition = "UNDEFINED"
 )
 
-// Valid indicates whether the value is a known member of the OrderByNulls enum.
-func (e OrderByNulls) Valid() bool {
+// Valid indicates whether the value is a known member of the OrderByNullsPosition enum.
+func (e OrderByNullsPosition) Valid() bool {
 	switch e {
-	case OrderByNullsNULLSFIRST:
+	case OrderByNullsPositionNULLSFIRST:
 		return true
-	case OrderByNullsNULLSLAST:
+	case OrderByNullsPositionNULLSLAST:
 		return true
-	case OrderByNullsUNDEFINED:
+	case OrderByNullsPositionUNDEFINED:
 		return true
 	default:
 		return false
@@ -388,6 +389,42 @@ func (e Hierarchy) Valid() bool {
 	case HierarchyFLAT:
 		return true
 	case HierarchyTREE:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RefreshScope.
+const (
+	RefreshScopeCONTEXT RefreshScope = "CONTEXT"
+	RefreshScopeGLOBAL  RefreshScope = "GLOBAL"
+)
+
+// Valid indicates whether the value is a known member of the RefreshScope enum.
+func (e RefreshScope) Valid() bool {
+	switch e {
+	case RefreshScopeCONTEXT:
+		return true
+	case RefreshScopeGLOBAL:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RefreshType.
+const (
+	RefreshTypeHARD RefreshType = "HARD"
+	RefreshTypeSOFT RefreshType = "SOFT"
+)
+
+// Valid indicates whether the value is a known member of the RefreshType enum.
+func (e RefreshType) Valid() bool {
+	switch e {
+	case RefreshTypeHARD:
+		return true
+	case RefreshTypeSOFT:
 		return true
 	default:
 		return false
@@ -703,6 +740,114 @@ func (e GetAnalysisJobResultsParamsCompression) Valid() bool {
 	}
 }
 
+// Defines values for RefreshProjectCacheParamsType.
+const (
+	RefreshProjectCacheParamsTypeHARD RefreshProjectCacheParamsType = "HARD"
+	RefreshProjectCacheParamsTypeSOFT RefreshProjectCacheParamsType = "SOFT"
+)
+
+// Valid indicates whether the value is a known member of the RefreshProjectCacheParamsType enum.
+func (e RefreshProjectCacheParamsType) Valid() bool {
+	switch e {
+	case RefreshProjectCacheParamsTypeHARD:
+		return true
+	case RefreshProjectCacheParamsTypeSOFT:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RefreshProjectCacheParamsScope.
+const (
+	RefreshProjectCacheParamsScopeCONTEXT RefreshProjectCacheParamsScope = "CONTEXT"
+	RefreshProjectCacheParamsScopeGLOBAL  RefreshProjectCacheParamsScope = "GLOBAL"
+)
+
+// Valid indicates whether the value is a known member of the RefreshProjectCacheParamsScope enum.
+func (e RefreshProjectCacheParamsScope) Valid() bool {
+	switch e {
+	case RefreshProjectCacheParamsScopeCONTEXT:
+		return true
+	case RefreshProjectCacheParamsScopeGLOBAL:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RefreshDomainCacheParamsType.
+const (
+	RefreshDomainCacheParamsTypeHARD RefreshDomainCacheParamsType = "HARD"
+	RefreshDomainCacheParamsTypeSOFT RefreshDomainCacheParamsType = "SOFT"
+)
+
+// Valid indicates whether the value is a known member of the RefreshDomainCacheParamsType enum.
+func (e RefreshDomainCacheParamsType) Valid() bool {
+	switch e {
+	case RefreshDomainCacheParamsTypeHARD:
+		return true
+	case RefreshDomainCacheParamsTypeSOFT:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RefreshDomainCacheParamsScope.
+const (
+	RefreshDomainCacheParamsScopeCONTEXT RefreshDomainCacheParamsScope = "CONTEXT"
+	RefreshDomainCacheParamsScopeGLOBAL  RefreshDomainCacheParamsScope = "GLOBAL"
+)
+
+// Valid indicates whether the value is a known member of the RefreshDomainCacheParamsScope enum.
+func (e RefreshDomainCacheParamsScope) Valid() bool {
+	switch e {
+	case RefreshDomainCacheParamsScopeCONTEXT:
+		return true
+	case RefreshDomainCacheParamsScopeGLOBAL:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RefreshProjectDatabaseParamsType.
+const (
+	RefreshProjectDatabaseParamsTypeHARD RefreshProjectDatabaseParamsType = "HARD"
+	RefreshProjectDatabaseParamsTypeSOFT RefreshProjectDatabaseParamsType = "SOFT"
+)
+
+// Valid indicates whether the value is a known member of the RefreshProjectDatabaseParamsType enum.
+func (e RefreshProjectDatabaseParamsType) Valid() bool {
+	switch e {
+	case RefreshProjectDatabaseParamsTypeHARD:
+		return true
+	case RefreshProjectDatabaseParamsTypeSOFT:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RefreshProjectDatabaseParamsScope.
+const (
+	RefreshProjectDatabaseParamsScopeCONTEXT RefreshProjectDatabaseParamsScope = "CONTEXT"
+	RefreshProjectDatabaseParamsScopeGLOBAL  RefreshProjectDatabaseParamsScope = "GLOBAL"
+)
+
+// Valid indicates whether the value is a known member of the RefreshProjectDatabaseParamsScope enum.
+func (e RefreshProjectDatabaseParamsScope) Valid() bool {
+	switch e {
+	case RefreshProjectDatabaseParamsScopeCONTEXT:
+		return true
+	case RefreshProjectDatabaseParamsScopeGLOBAL:
+		return true
+	default:
+		return false
+	}
+}
+
 // AccessRight One access right on an object, for a user or a group.
 type AccessRight struct {
 	GroupId *string          `json:"groupId,omitempty"`
@@ -799,26 +944,105 @@ type AnalyticsView struct {
 	AdditionalProperties map[string]interface{}  `json:"-"`
 }
 
+// Annotation A message attached to a project (model/Annotation.java).
+type Annotation struct {
+	// UnderscoreRole The current user's role on an object (PersistentBaseImpl.getUserRole, serialised as _role); read-only.
+	UnderscoreRole *ObjectRole `json:"_role,omitempty"`
+
+	// UnderscoreVctrl Version for optimistic locking (PersistentBaseImpl.getVersionControl): 0 at creation, +1 per update. Send the value read: an update with another value answers 409 ConcurrentModificationAPIException; null skips the check.
+	UnderscoreVctrl     *int32         `json:"_vctrl,omitempty"`
+	AccessRights        *[]AccessRight `json:"accessRights,omitempty"`
+	AnnotationTimestamp *int64         `json:"annotationTimestamp,omitempty"`
+
+	// AuthorId Compound id of a user. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
+	AuthorId          *UserPK `json:"authorId,omitempty"`
+	CreationTimestamp *int64  `json:"creationTimestamp,omitempty"`
+
+	// Id Compound id of an annotation (AnnotationPK extends ProjectPK); no customerId (@JsonIgnore).
+	Id         *AnnotationPK `json:"id,omitempty"`
+	Message    *string       `json:"message,omitempty"`
+	ObjectType *string       `json:"objectType,omitempty"`
+
+	// Oid The object id as a string (PersistentBaseImpl.getOid); read-only, ignored when sent.
+	Oid                  *string                `json:"oid,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// AnnotationList A project's annotations (model/AnnotationList.java).
+type AnnotationList struct {
+	Annotations                 []Annotation `json:"annotations,omitempty,omitzero"`
+	LastAnnotationReadTimestamp int64        `json:"lastAnnotationReadTimestamp,omitempty,omitzero"`
+}
+
+// AnnotationPK Compound id of an annotation (AnnotationPK extends ProjectPK); no customerId (@JsonIgnore).
+type AnnotationPK struct {
+	AnnotationId string  `json:"annotationId"`
+	ProjectId    *string `json:"projectId,omitempty"`
+}
+
+// ApiKey Assumption: an API key (Java SDK model/ApiKey.java; newer servers than 4.2.65). assertion is the key itself, a JWT the server signed; trade it at /rs/token (assertion + client_id).
+type ApiKey struct {
+	// UnderscoreRole The current user's role on an object (PersistentBaseImpl.getUserRole, serialised as _role); read-only.
+	UnderscoreRole *ObjectRole `json:"_role,omitempty"`
+
+	// UnderscoreVctrl Version for optimistic locking (PersistentBaseImpl.getVersionControl): 0 at creation, +1 per update. Send the value read: an update with another value answers 409 ConcurrentModificationAPIException; null skips the check.
+	UnderscoreVctrl *int32         `json:"_vctrl,omitempty"`
+	AccessRights    *[]AccessRight `json:"accessRights,omitempty"`
+
+	// Assertion Secret: the key a login sends.
+	Assertion            *string `json:"assertion,omitempty"`
+	ClientId             *string `json:"clientId,omitempty"`
+	CreatedDate          *int64  `json:"createdDate,omitempty"`
+	ExpirationDateMillis *int64  `json:"expirationDateMillis,omitempty"`
+
+	// Id Assumption: id of an API key as the Java SDK (Gson, field names) sends it: apiKey. Newer servers only.
+	Id           *ApiKeyPK `json:"id,omitempty"`
+	LastUsedDate *int64    `json:"lastUsedDate,omitempty"`
+	ObjectType   *string   `json:"objectType,omitempty"`
+
+	// Oid The object id as a string (PersistentBaseImpl.getOid); read-only, ignored when sent.
+	Oid                  *string                `json:"oid,omitempty"`
+	TokenUrl             *string                `json:"tokenUrl,omitempty"`
+	UserId               *string                `json:"userId,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// ApiKeyList defines model for ApiKeyList.
+type ApiKeyList = []ApiKey
+
+// ApiKeyPK Assumption: id of an API key as the Java SDK (Gson, field names) sends it: apiKey. Newer servers only.
+type ApiKeyPK struct {
+	ApiKey string `json:"apiKey"`
+}
+
 // Attribute An attribute of a dimension.
 type Attribute struct {
-	AccessRights *[]AccessRight `json:"accessRights,omitempty"`
+	// UnderscoreRole The current user's role on an object (PersistentBaseImpl.getUserRole, serialised as _role); read-only.
+	UnderscoreRole *ObjectRole `json:"_role,omitempty"`
+
+	// UnderscoreVctrl Version for optimistic locking (PersistentBaseImpl.getVersionControl): 0 at creation, +1 per update. Send the value read: an update with another value answers 409 ConcurrentModificationAPIException; null skips the check.
+	UnderscoreVctrl *int32         `json:"_vctrl,omitempty"`
+	AccessRights    *[]AccessRight `json:"accessRights,omitempty"`
 
 	// Expression An expression in Bouquet's formula language.
 	Expression *Expression `json:"expression,omitempty"`
 
-	// Id Compound id of a dimension attribute.
+	// Id Compound id of a dimension attribute. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
 	Id         *AttributePK `json:"id,omitempty"`
 	Name       *string      `json:"name,omitempty"`
 	ObjectType *string      `json:"objectType,omitempty"`
+
+	// Oid The object id as a string (PersistentBaseImpl.getOid); read-only, ignored when sent.
+	Oid                  *string                `json:"oid,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // AttributeList A list of attributes.
 type AttributeList = []Attribute
 
-// AttributePK Compound id of a dimension attribute.
+// AttributePK Compound id of a dimension attribute. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
 type AttributePK struct {
 	AttributeId string  `json:"attributeId"`
-	CustomerId  *string `json:"customerId,omitempty"`
 	DimensionId *string `json:"dimensionId,omitempty"`
 	DomainId    *string `json:"domainId,omitempty"`
 	ProjectId   *string `json:"projectId,omitempty"`
@@ -854,16 +1078,25 @@ type AuthTokenRequest struct {
 
 // Bookmark A saved analysis of a project.
 type Bookmark struct {
-	AccessRights *[]AccessRight          `json:"accessRights,omitempty"`
-	Config       *map[string]interface{} `json:"config,omitempty"`
-	Description  *string                 `json:"description,omitempty"`
+	// UnderscoreRole The current user's role on an object (PersistentBaseImpl.getUserRole, serialised as _role); read-only.
+	UnderscoreRole *ObjectRole `json:"_role,omitempty"`
 
-	// Id Compound id of a bookmark.
+	// UnderscoreVctrl Version for optimistic locking (PersistentBaseImpl.getVersionControl): 0 at creation, +1 per update. Send the value read: an update with another value answers 409 ConcurrentModificationAPIException; null skips the check.
+	UnderscoreVctrl *int32                  `json:"_vctrl,omitempty"`
+	AccessRights    *[]AccessRight          `json:"accessRights,omitempty"`
+	Config          *map[string]interface{} `json:"config,omitempty"`
+	Description     *string                 `json:"description,omitempty"`
+
+	// Id Compound id of a bookmark. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
 	Id         *BookmarkPK `json:"id,omitempty"`
 	Name       *string     `json:"name,omitempty"`
 	ObjectType *string     `json:"objectType,omitempty"`
-	Path       *string     `json:"path,omitempty"`
-	Reference  *string     `json:"reference,omitempty"`
+
+	// Oid The object id as a string (PersistentBaseImpl.getOid); read-only, ignored when sent.
+	Oid                  *string                `json:"oid,omitempty"`
+	Path                 *string                `json:"path,omitempty"`
+	Reference            *string                `json:"reference,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // BookmarkFolder A folder of bookmarks.
@@ -871,7 +1104,7 @@ type BookmarkFolder struct {
 	Bookmarks []BookmarkLink   `json:"bookmarks,omitempty,omitzero"`
 	Folders   []BookmarkFolder `json:"folders,omitempty,omitzero"`
 
-	// Id Assumption: compound id of a bookmark folder (the folder path, base64).
+	// Id Assumption: compound id of a bookmark folder (the folder path, base64). The field is bookmarkfolderId as BookmarkFolderPK.getBookmarkfolderId serialises it; no customerId (@JsonIgnore).
 	Id   BookmarkFolderPK `json:"id,omitempty,omitzero"`
 	Name string           `json:"name,omitempty,omitzero"`
 	Path string           `json:"path,omitempty,omitzero"`
@@ -880,17 +1113,16 @@ type BookmarkFolder struct {
 // BookmarkFolderList A list of bookmark folders.
 type BookmarkFolderList = []BookmarkFolder
 
-// BookmarkFolderPK Assumption: compound id of a bookmark folder (the folder path, base64).
+// BookmarkFolderPK Assumption: compound id of a bookmark folder (the folder path, base64). The field is bookmarkfolderId as BookmarkFolderPK.getBookmarkfolderId serialises it; no customerId (@JsonIgnore).
 type BookmarkFolderPK struct {
-	BookmarkFolderId string `json:"bookmarkFolderId"`
-	CustomerId       string `json:"customerId,omitempty,omitzero"`
+	BookmarkfolderId string `json:"bookmarkfolderId"`
 }
 
 // BookmarkLink A bookmark as listed in a folder.
 type BookmarkLink struct {
 	Description string `json:"description,omitempty,omitzero"`
 
-	// Id Compound id of a bookmark.
+	// Id Compound id of a bookmark. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
 	Id          BookmarkPK `json:"id,omitempty,omitzero"`
 	Name        string     `json:"name,omitempty,omitzero"`
 	Path        string     `json:"path,omitempty,omitzero"`
@@ -900,58 +1132,81 @@ type BookmarkLink struct {
 // BookmarkList A list of bookmarks.
 type BookmarkList = []Bookmark
 
-// BookmarkPK Compound id of a bookmark.
+// BookmarkPK Compound id of a bookmark. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
 type BookmarkPK struct {
 	BookmarkId string  `json:"bookmarkId"`
-	CustomerId *string `json:"customerId,omitempty"`
 	ProjectId  *string `json:"projectId,omitempty"`
 }
+
+// CacheInfo Assumption: free-form cache status; the server returns Object and the Java SDK CacheInfo declares no field.
+type CacheInfo map[string]interface{}
 
 // Cancelled true when the query was cancelled.
 type Cancelled = bool
 
 // APIClient An API client (application): its secret and the site URLs redirect URIs must be within.
 type APIClient struct {
-	AccessRights *[]AccessRight `json:"accessRights,omitempty"`
+	// UnderscoreRole The current user's role on an object (PersistentBaseImpl.getUserRole, serialised as _role); read-only.
+	UnderscoreRole *ObjectRole `json:"_role,omitempty"`
+
+	// UnderscoreVctrl Version for optimistic locking (PersistentBaseImpl.getVersionControl): 0 at creation, +1 per update. Send the value read: an update with another value answers 409 ConcurrentModificationAPIException; null skips the check.
+	UnderscoreVctrl *int32         `json:"_vctrl,omitempty"`
+	AccessRights    *[]AccessRight `json:"accessRights,omitempty"`
 
 	// AllowRefreshToken Assumption: whether the client may get refresh tokens (named in the Java SDK, absent from Client.java 4.2.64).
 	AllowRefreshToken *bool   `json:"allowRefreshToken,omitempty"`
 	Config            *string `json:"config,omitempty"`
 
-	// Id Compound id of an API client (application).
-	Id           *ClientPK `json:"id,omitempty"`
-	JwtkeyPublic *string   `json:"jwtkeyPublic,omitempty"`
-	Name         *string   `json:"name,omitempty"`
-	ObjectType   *string   `json:"objectType,omitempty"`
-	Secret       *string   `json:"secret,omitempty"`
-	Urls         *[]string `json:"urls,omitempty"`
+	// Id Compound id of an API client (application). The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
+	Id *ClientPK `json:"id,omitempty"`
+
+	// JwtkeyPrivate Secret: the client's private key as the server stores it; sent only to users with WRITE on the client (ClientDAO.applyFilters clears secret, urls and both keys otherwise).
+	JwtkeyPrivate *string `json:"jwtkeyPrivate,omitempty"`
+
+	// JwtkeyPublic PEM (X.509 SubjectPublicKeyInfo) RSA key that verifies the client-signed JWT assertions of the sso login.
+	JwtkeyPublic *string `json:"jwtkeyPublic,omitempty"`
+	Name         *string `json:"name,omitempty"`
+	ObjectType   *string `json:"objectType,omitempty"`
+
+	// Oid The object id as a string (PersistentBaseImpl.getOid); read-only, ignored when sent.
+	Oid                  *string                `json:"oid,omitempty"`
+	Secret               *string                `json:"secret,omitempty"`
+	Urls                 *[]string              `json:"urls,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ClientList A list of clients.
 type ClientList = []APIClient
 
-// ClientPK Compound id of an API client (application).
+// ClientPK Compound id of an API client (application). The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
 type ClientPK struct {
-	ClientId   string  `json:"clientId"`
-	CustomerId *string `json:"customerId,omitempty"`
+	ClientId string `json:"clientId"`
+}
+
+// ConnectionInfo The result of validating a connection definition (connection/ConnectionInfo.java).
+type ConnectionInfo struct {
+	DbUrl                *string                `json:"dbUrl,omitempty"`
+	DbVendorId           *string                `json:"dbVendorId,omitempty"`
+	ErrorMessage         *string                `json:"errorMessage,omitempty"`
+	Schemas              *[]string              `json:"schemas,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // CustomerInfo Public information on the customer (tenant) of the token.
 type CustomerInfo struct {
-	AWSClientId   *string               `json:"AWSClientId,omitempty"`
-	AccessRights  *[]AccessRight        `json:"accessRights,omitempty"`
-	AuthMode      *CustomerInfoAuthMode `json:"authMode,omitempty"`
-	DefaultLocale *string               `json:"defaultLocale,omitempty"`
-	Id            *string               `json:"id,omitempty"`
-	Name          *string               `json:"name,omitempty"`
-	UserRole      *CustomerInfoUserRole `json:"userRole,omitempty"`
+	// UnderscoreRole The current user's role on an object (PersistentBaseImpl.getUserRole, serialised as _role); read-only.
+	UnderscoreRole       *ObjectRole            `json:"_role,omitempty"`
+	AccessRights         *[]AccessRight         `json:"accessRights,omitempty"`
+	AuthMode             *CustomerInfoAuthMode  `json:"authMode,omitempty"`
+	AwsclientId          *string                `json:"awsclientId,omitempty"`
+	DefaultLocale        *string                `json:"defaultLocale,omitempty"`
+	Id                   *string                `json:"id,omitempty"`
+	Name                 *string                `json:"name,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // CustomerInfoAuthMode defines model for CustomerInfo.AuthMode.
 type CustomerInfoAuthMode string
-
-// CustomerInfoUserRole defines model for CustomerInfo.UserRole.
-type CustomerInfoUserRole string
 
 // DataTable Results of an analysis job; paged with startIndex and maxResults.
 type DataTable struct {
@@ -997,23 +1252,32 @@ type Deleted = bool
 
 // Dimension A dimension of a domain.
 type Dimension struct {
-	AccessRights *[]AccessRight `json:"accessRights,omitempty"`
-	Attributes   *[]Attribute   `json:"attributes,omitempty"`
-	Description  *string        `json:"description,omitempty"`
+	// UnderscoreRole The current user's role on an object (PersistentBaseImpl.getUserRole, serialised as _role); read-only.
+	UnderscoreRole *ObjectRole `json:"_role,omitempty"`
+
+	// UnderscoreVctrl Version for optimistic locking (PersistentBaseImpl.getVersionControl): 0 at creation, +1 per update. Send the value read: an update with another value answers 409 ConcurrentModificationAPIException; null skips the check.
+	UnderscoreVctrl *int32         `json:"_vctrl,omitempty"`
+	AccessRights    *[]AccessRight `json:"accessRights,omitempty"`
+	Attributes      *[]Attribute   `json:"attributes,omitempty"`
+	Description     *string        `json:"description,omitempty"`
 
 	// Expression An expression in Bouquet's formula language.
 	Expression *Expression `json:"expression,omitempty"`
 
-	// Id Compound id of a dimension.
-	Id         *DimensionPK       `json:"id,omitempty"`
-	Name       *string            `json:"name,omitempty"`
-	ObjectType *string            `json:"objectType,omitempty"`
-	Options    *[]DimensionOption `json:"options,omitempty"`
+	// Id Compound id of a dimension. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
+	Id         *DimensionPK `json:"id,omitempty"`
+	Name       *string      `json:"name,omitempty"`
+	ObjectType *string      `json:"objectType,omitempty"`
 
-	// ParentId Compound id of a dimension.
-	ParentId  *DimensionPK   `json:"parentId,omitempty"`
-	Type      *DimensionType `json:"type,omitempty"`
-	ValueType *string        `json:"valueType,omitempty"`
+	// Oid The object id as a string (PersistentBaseImpl.getOid); read-only, ignored when sent.
+	Oid     *string            `json:"oid,omitempty"`
+	Options *[]DimensionOption `json:"options,omitempty"`
+
+	// ParentId Compound id of a dimension. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
+	ParentId             *DimensionPK           `json:"parentId,omitempty"`
+	Type                 *DimensionType         `json:"type,omitempty"`
+	ValueType            *string                `json:"valueType,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // DimensionType defines model for Dimension.Type.
@@ -1028,7 +1292,7 @@ type DimensionOption struct {
 	DefaultSelection *Expression `json:"defaultSelection,omitempty"`
 	Hidden           *bool       `json:"hidden,omitempty"`
 
-	// Id Assumption: compound id of a dimension option, the dimension id plus optionId.
+	// Id Assumption: compound id of a dimension option, the dimension id plus optionId. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
 	Id                    *DimensionOptionPK `json:"id,omitempty"`
 	MandatorySelection    *bool              `json:"mandatorySelection,omitempty"`
 	SingleSelection       *bool              `json:"singleSelection,omitempty"`
@@ -1038,18 +1302,16 @@ type DimensionOption struct {
 // DimensionOptionList A list of dimension options.
 type DimensionOptionList = []DimensionOption
 
-// DimensionOptionPK Assumption: compound id of a dimension option, the dimension id plus optionId.
+// DimensionOptionPK Assumption: compound id of a dimension option, the dimension id plus optionId. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
 type DimensionOptionPK struct {
-	CustomerId  *string `json:"customerId,omitempty"`
 	DimensionId *string `json:"dimensionId,omitempty"`
 	DomainId    *string `json:"domainId,omitempty"`
 	OptionId    string  `json:"optionId"`
 	ProjectId   *string `json:"projectId,omitempty"`
 }
 
-// DimensionPK Compound id of a dimension.
+// DimensionPK Compound id of a dimension. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
 type DimensionPK struct {
-	CustomerId  *string `json:"customerId,omitempty"`
 	DimensionId string  `json:"dimensionId"`
 	DomainId    *string `json:"domainId,omitempty"`
 	ProjectId   *string `json:"projectId,omitempty"`
@@ -1057,32 +1319,40 @@ type DimensionPK struct {
 
 // Domain A domain (subject) of a project.
 type Domain struct {
-	AccessRights *[]AccessRight `json:"accessRights,omitempty"`
-	Description  *string        `json:"description,omitempty"`
-	Dimensions   *[]Dimension   `json:"dimensions,omitempty"`
+	// UnderscoreRole The current user's role on an object (PersistentBaseImpl.getUserRole, serialised as _role); read-only.
+	UnderscoreRole *ObjectRole `json:"_role,omitempty"`
 
-	// Id Compound id of a domain.
-	Id         *DomainPK               `json:"id,omitempty"`
-	Metrics    *[]Metric               `json:"metrics,omitempty"`
-	Name       *string                 `json:"name,omitempty"`
-	ObjectType *string                 `json:"objectType,omitempty"`
-	Options    *map[string]interface{} `json:"options,omitempty"`
+	// UnderscoreVctrl Version for optimistic locking (PersistentBaseImpl.getVersionControl): 0 at creation, +1 per update. Send the value read: an update with another value answers 409 ConcurrentModificationAPIException; null skips the check.
+	UnderscoreVctrl *int32         `json:"_vctrl,omitempty"`
+	AccessRights    *[]AccessRight `json:"accessRights,omitempty"`
+	Description     *string        `json:"description,omitempty"`
+	Dimensions      *[]Dimension   `json:"dimensions,omitempty"`
+
+	// Id Compound id of a domain. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
+	Id         *DomainPK `json:"id,omitempty"`
+	Metrics    *[]Metric `json:"metrics,omitempty"`
+	Name       *string   `json:"name,omitempty"`
+	ObjectType *string   `json:"objectType,omitempty"`
+
+	// Oid The object id as a string (PersistentBaseImpl.getOid); read-only, ignored when sent.
+	Oid     *string                 `json:"oid,omitempty"`
+	Options *map[string]interface{} `json:"options,omitempty"`
 
 	// Subject An expression in Bouquet's formula language.
-	Subject *Expression `json:"subject,omitempty"`
+	Subject              *Expression            `json:"subject,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // DomainList A list of domains.
 type DomainList = []Domain
 
-// DomainPK Compound id of a domain.
+// DomainPK Compound id of a domain. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
 type DomainPK struct {
-	CustomerId *string `json:"customerId,omitempty"`
-	DomainId   string  `json:"domainId"`
-	ProjectId  *string `json:"projectId,omitempty"`
+	DomainId  string  `json:"domainId"`
+	ProjectId *string `json:"projectId,omitempty"`
 }
 
-// Error Bouquet's error body (APIException as JSON). `type` is the exception class name: InvalidTokenAPIException (401), InvalidCredentialsAPIException (403), ObjectNotFoundAPIException (404), BadRequestAPIException (400), ComputingInProgressAPIException (HTTP 200 with Retry-After).
+// Error Bouquet's error body (APIException as JSON). `type` is the exception class name: InvalidTokenAPIException (401), InvalidCredentialsAPIException (403), ObjectNotFoundAPIException (404), BadRequestAPIException (400), ComputingInProgressAPIException (HTTP 200 with Retry-After). ConcurrentModificationAPIException (409) answers an update whose _vctrl is not the stored version. With the no_error parameter every error comes back as HTTP 200 with code 200 (APIException.getCode).
 type Error struct {
 	// ApiError Machine-readable reason, e.g. COMPUTING_IN_PROGRESS, COMPUTING_FAILED, NOT_IN_CACHE, DUPLICATE_LOGIN.
 	ApiError *string `json:"apiError,omitempty"`
@@ -1094,6 +1364,9 @@ type Error struct {
 
 	// QueryID Set by ComputingInProgressAPIException: the running query.
 	QueryID *string `json:"queryID,omitempty"`
+
+	// RetryAfter Set by ComputingInProgressAPIException: seconds before asking again (also sent as the Retry-After header).
+	RetryAfter *int32 `json:"retryAfter,omitempty"`
 
 	// SelfLoginURL Set by InvalidTokenAPIException (401): the server's own login page.
 	SelfLoginURL *string `json:"selfLoginURL,omitempty"`
@@ -1110,9 +1383,34 @@ type Expression struct {
 	Value *string `json:"value,omitempty"`
 }
 
+// ExpressionSuggestion Expression completion and validation (model/ExpressionSuggestion.java).
+type ExpressionSuggestion struct {
+	BeginInsertPos       *int32                      `json:"beginInsertPos,omitempty"`
+	Definitions          *[]string                   `json:"definitions,omitempty"`
+	EndInsertPos         *int32                      `json:"endInsertPos,omitempty"`
+	Filter               *string                     `json:"filter,omitempty"`
+	FilterIndex          *int32                      `json:"filterIndex,omitempty"`
+	Suggestions          *[]ExpressionSuggestionItem `json:"suggestions,omitempty"`
+	ValidateMessage      *string                     `json:"validateMessage,omitempty"`
+	AdditionalProperties map[string]interface{}      `json:"-"`
+}
+
+// ExpressionSuggestionItem One suggestion (model/ExpressionSuggestionItem.java).
+type ExpressionSuggestionItem struct {
+	Caption              *string                `json:"caption,omitempty"`
+	Description          *string                `json:"description,omitempty"`
+	Display              *string                `json:"display,omitempty"`
+	Folder               *string                `json:"folder,omitempty"`
+	ObjectType           *string                `json:"objectType,omitempty"`
+	Ranking              *int32                 `json:"ranking,omitempty"`
+	Suggestion           *string                `json:"suggestion,omitempty"`
+	ValueType            *string                `json:"valueType,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
 // Facet A facet: the members of a dimension and the selected ones.
 type Facet struct {
-	// Dimension Compound id of a dimension.
+	// Dimension Compound id of a dimension. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
 	Dimension     *DimensionPK   `json:"dimension,omitempty"`
 	Done          *bool          `json:"done,omitempty"`
 	Error         *bool          `json:"error,omitempty"`
@@ -1153,28 +1451,36 @@ type LogoutResult struct {
 
 // Metric A metric of a domain.
 type Metric struct {
-	AccessRights  *[]AccessRight `json:"accessRights,omitempty"`
-	Description   *string        `json:"description,omitempty"`
-	DisplayFormat *string        `json:"displayFormat,omitempty"`
+	// UnderscoreRole The current user's role on an object (PersistentBaseImpl.getUserRole, serialised as _role); read-only.
+	UnderscoreRole *ObjectRole `json:"_role,omitempty"`
+
+	// UnderscoreVctrl Version for optimistic locking (PersistentBaseImpl.getVersionControl): 0 at creation, +1 per update. Send the value read: an update with another value answers 409 ConcurrentModificationAPIException; null skips the check.
+	UnderscoreVctrl *int32         `json:"_vctrl,omitempty"`
+	AccessRights    *[]AccessRight `json:"accessRights,omitempty"`
+	Description     *string        `json:"description,omitempty"`
+	DisplayFormat   *string        `json:"displayFormat,omitempty"`
 
 	// Expression An expression in Bouquet's formula language.
 	Expression *Expression `json:"expression,omitempty"`
 
-	// Id Compound id of a metric.
+	// Id Compound id of a metric. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
 	Id         *MetricPK `json:"id,omitempty"`
 	Name       *string   `json:"name,omitempty"`
 	ObjectType *string   `json:"objectType,omitempty"`
+
+	// Oid The object id as a string (PersistentBaseImpl.getOid); read-only, ignored when sent.
+	Oid                  *string                `json:"oid,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // MetricList A list of metrics.
 type MetricList = []Metric
 
-// MetricPK Compound id of a metric.
+// MetricPK Compound id of a metric. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
 type MetricPK struct {
-	CustomerId *string `json:"customerId,omitempty"`
-	DomainId   *string `json:"domainId,omitempty"`
-	MetricId   string  `json:"metricId"`
-	ProjectId  *string `json:"projectId,omitempty"`
+	DomainId  *string `json:"domainId,omitempty"`
+	MetricId  string  `json:"metricId"`
+	ProjectId *string `json:"projectId,omitempty"`
 }
 
 // NavigationItem Assumption: one item (folder, project, domain, bookmark) of the analytics navigation.
@@ -1198,26 +1504,34 @@ type NavigationReply struct {
 	AdditionalProperties map[string]interface{}  `json:"-"`
 }
 
+// ObjectRole The current user's role on an object (PersistentBaseImpl.getUserRole, serialised as _role); read-only.
+type ObjectRole string
+
 // OrderBy A sort order of an analysis job.
 type OrderBy struct {
 	Col       *int32            `json:"col,omitempty"`
 	Direction *OrderByDirection `json:"direction,omitempty"`
 
 	// Expression An expression in Bouquet's formula language.
-	Expression *Expression   `json:"expression,omitempty"`
-	Nulls      *OrderByNulls `json:"nulls,omitempty"`
+	Expression    *Expression           `json:"expression,omitempty"`
+	NullsPosition *OrderByNullsPosition `json:"nullsPosition,omitempty"`
 }
 
 // OrderByDirection defines model for OrderBy.Direction.
 type OrderByDirection string
 
-// OrderByNulls defines model for OrderBy.Nulls.
-type OrderByNulls string
+// OrderByNullsPosition defines model for OrderBy.NullsPosition.
+type OrderByNullsPosition string
 
 // Project A project: a database connection and its semantic layer.
 type Project struct {
-	AccessRights *[]AccessRight `json:"accessRights,omitempty"`
-	Bookmarks    *[]Bookmark    `json:"bookmarks,omitempty"`
+	// UnderscoreRole The current user's role on an object (PersistentBaseImpl.getUserRole, serialised as _role); read-only.
+	UnderscoreRole *ObjectRole `json:"_role,omitempty"`
+
+	// UnderscoreVctrl Version for optimistic locking (PersistentBaseImpl.getVersionControl): 0 at creation, +1 per update. Send the value read: an update with another value answers 409 ConcurrentModificationAPIException; null skips the check.
+	UnderscoreVctrl *int32         `json:"_vctrl,omitempty"`
+	AccessRights    *[]AccessRight `json:"accessRights,omitempty"`
+	Bookmarks       *[]Bookmark    `json:"bookmarks,omitempty"`
 
 	// DbPassword Write-only in practice: the server does not return it.
 	DbPassword  *string   `json:"dbPassword,omitempty"`
@@ -1228,42 +1542,55 @@ type Project struct {
 	Description *string   `json:"description,omitempty"`
 	Domains     *[]Domain `json:"domains,omitempty"`
 
-	// Id Compound id of a project.
-	Id         *ProjectPK  `json:"id,omitempty"`
-	Name       *string     `json:"name,omitempty"`
-	ObjectType *string     `json:"objectType,omitempty"`
-	Relations  *[]Relation `json:"relations,omitempty"`
+	// Id Compound id of a project. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
+	Id         *ProjectPK `json:"id,omitempty"`
+	Name       *string    `json:"name,omitempty"`
+	ObjectType *string    `json:"objectType,omitempty"`
+
+	// Oid The object id as a string (PersistentBaseImpl.getOid); read-only, ignored when sent.
+	Oid                  *string                `json:"oid,omitempty"`
+	Relations            *[]Relation            `json:"relations,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ProjectAnalysisJob An analysis job: what to compute, its status and, when DONE, its results.
 type ProjectAnalysisJob struct {
-	AccessRights *[]AccessRight `json:"accessRights,omitempty"`
-	AutoRun      *bool          `json:"autoRun,omitempty"`
-	Dimensions   *[]DimensionPK `json:"dimensions,omitempty"`
-	Domains      *[]DomainPK    `json:"domains,omitempty"`
+	// UnderscoreRole The current user's role on an object (PersistentBaseImpl.getUserRole, serialised as _role); read-only.
+	UnderscoreRole *ObjectRole `json:"_role,omitempty"`
+
+	// UnderscoreVctrl Version for optimistic locking (PersistentBaseImpl.getVersionControl): 0 at creation, +1 per update. Send the value read: an update with another value answers 409 ConcurrentModificationAPIException; null skips the check.
+	UnderscoreVctrl *int32         `json:"_vctrl,omitempty"`
+	AccessRights    *[]AccessRight `json:"accessRights,omitempty"`
+	AutoRun         *bool          `json:"autoRun,omitempty"`
+	Dimensions      *[]DimensionPK `json:"dimensions,omitempty"`
+	Domains         *[]DomainPK    `json:"domains,omitempty"`
 
 	// Error Assumption: a failed job's error has the APIException shape.
 	Error  *Error             `json:"error,omitempty"`
 	Facets *[]FacetExpression `json:"facets,omitempty"`
 
-	// Id Compound id of an analysis job.
+	// Id Compound id of an analysis job. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
 	Id         *ProjectAnalysisJobPK `json:"id,omitempty"`
 	Limit      *int64                `json:"limit,omitempty"`
 	MetricList *[]Metric             `json:"metricList,omitempty"`
 	Metrics    *[]MetricPK           `json:"metrics,omitempty"`
 	ObjectType *string               `json:"objectType,omitempty"`
 	Offset     *int64                `json:"offset,omitempty"`
-	OrderBy    *[]OrderBy            `json:"orderBy,omitempty"`
+
+	// Oid The object id as a string (PersistentBaseImpl.getOid); read-only, ignored when sent.
+	Oid     *string    `json:"oid,omitempty"`
+	OrderBy *[]OrderBy `json:"orderBy,omitempty"`
 
 	// Results Results of an analysis job; paged with startIndex and maxResults.
 	Results *DataTable `json:"results,omitempty"`
 	Rollups *[]RollUp  `json:"rollups,omitempty"`
 
 	// Selection A selection (filters) over facets.
-	Selection  *FacetSelection           `json:"selection,omitempty"`
-	Statistics *map[string]interface{}   `json:"statistics,omitempty"`
-	Status     *ProjectAnalysisJobStatus `json:"status,omitempty"`
-	Temporary  *bool                     `json:"temporary,omitempty"`
+	Selection            *FacetSelection           `json:"selection,omitempty"`
+	Statistics           *map[string]interface{}   `json:"statistics,omitempty"`
+	Status               *ProjectAnalysisJobStatus `json:"status,omitempty"`
+	Temporary            *bool                     `json:"temporary,omitempty"`
+	AdditionalProperties map[string]interface{}    `json:"-"`
 }
 
 // ProjectAnalysisJobStatus defines model for ProjectAnalysisJob.Status.
@@ -1272,34 +1599,42 @@ type ProjectAnalysisJobStatus string
 // ProjectAnalysisJobList A list of analysis jobs.
 type ProjectAnalysisJobList = []ProjectAnalysisJob
 
-// ProjectAnalysisJobPK Compound id of an analysis job.
+// ProjectAnalysisJobPK Compound id of an analysis job. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
 type ProjectAnalysisJobPK struct {
 	AnalysisJobId string  `json:"analysisJobId"`
-	CustomerId    *string `json:"customerId,omitempty"`
 	ProjectId     *string `json:"projectId,omitempty"`
 }
 
 // ProjectFacetJob A facet job: computes the facets of a selection.
 type ProjectFacetJob struct {
-	AccessRights  *[]AccessRight `json:"accessRights,omitempty"`
-	AutoRun       *bool          `json:"autoRun,omitempty"`
-	Domain        *[]DomainPK    `json:"domain,omitempty"`
-	EngineVersion *string        `json:"engineVersion,omitempty"`
+	// UnderscoreRole The current user's role on an object (PersistentBaseImpl.getUserRole, serialised as _role); read-only.
+	UnderscoreRole *ObjectRole `json:"_role,omitempty"`
+
+	// UnderscoreVctrl Version for optimistic locking (PersistentBaseImpl.getVersionControl): 0 at creation, +1 per update. Send the value read: an update with another value answers 409 ConcurrentModificationAPIException; null skips the check.
+	UnderscoreVctrl *int32         `json:"_vctrl,omitempty"`
+	AccessRights    *[]AccessRight `json:"accessRights,omitempty"`
+	AutoRun         *bool          `json:"autoRun,omitempty"`
+	Domains         *[]DomainPK    `json:"domains,omitempty"`
+	EngineVersion   *string        `json:"engineVersion,omitempty"`
 
 	// Error Assumption: a failed job's error has the APIException shape.
 	Error *Error `json:"error,omitempty"`
 
-	// Id Compound id of a facet job.
+	// Id Compound id of a facet job. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
 	Id         *ProjectFacetJobPK `json:"id,omitempty"`
 	ObjectType *string            `json:"objectType,omitempty"`
+
+	// Oid The object id as a string (PersistentBaseImpl.getOid); read-only, ignored when sent.
+	Oid *string `json:"oid,omitempty"`
 
 	// Results A selection (filters) over facets.
 	Results *FacetSelection `json:"results,omitempty"`
 
 	// Selection A selection (filters) over facets.
-	Selection *FacetSelection        `json:"selection,omitempty"`
-	Status    *ProjectFacetJobStatus `json:"status,omitempty"`
-	Temporary *bool                  `json:"temporary,omitempty"`
+	Selection            *FacetSelection        `json:"selection,omitempty"`
+	Status               *ProjectFacetJobStatus `json:"status,omitempty"`
+	Temporary            *bool                  `json:"temporary,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ProjectFacetJobStatus defines model for ProjectFacetJob.Status.
@@ -1308,9 +1643,8 @@ type ProjectFacetJobStatus string
 // ProjectFacetJobList A list of facet jobs.
 type ProjectFacetJobList = []ProjectFacetJob
 
-// ProjectFacetJobPK Compound id of a facet job.
+// ProjectFacetJobPK Compound id of a facet job. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
 type ProjectFacetJobPK struct {
-	CustomerId *string `json:"customerId,omitempty"`
 	FacetJobId string  `json:"facetJobId"`
 	ProjectId  *string `json:"projectId,omitempty"`
 }
@@ -1318,10 +1652,9 @@ type ProjectFacetJobPK struct {
 // ProjectList A list of projects.
 type ProjectList = []Project
 
-// ProjectPK Compound id of a project.
+// ProjectPK Compound id of a project. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
 type ProjectPK struct {
-	CustomerId *string `json:"customerId,omitempty"`
-	ProjectId  string  `json:"projectId"`
+	ProjectId string `json:"projectId"`
 }
 
 // QueryStatusList The workers of a running query.
@@ -1329,36 +1662,48 @@ type QueryStatusList = []QueryWorkerJobStatus
 
 // QueryWorkerJobStatus Assumption: the status of one running query worker.
 type QueryWorkerJobStatus struct {
-	SQL                  *string                `json:"SQL,omitempty"`
 	Elapse               *int64                 `json:"elapse,omitempty"`
 	JobID                *string                `json:"jobID,omitempty"`
 	Key                  *string                `json:"key,omitempty"`
+	Sql                  *string                `json:"sql,omitempty"`
 	Start                *int64                 `json:"start,omitempty"`
 	Status               *string                `json:"status,omitempty"`
 	UserID               *string                `json:"userID,omitempty"`
 	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
+// Refreshed true once the refresh is done.
+type Refreshed = bool
+
 // Relation A relation (join) between two domains of a project.
 type Relation struct {
-	AccessRights *[]AccessRight `json:"accessRights,omitempty"`
+	// UnderscoreRole The current user's role on an object (PersistentBaseImpl.getUserRole, serialised as _role); read-only.
+	UnderscoreRole *ObjectRole `json:"_role,omitempty"`
 
-	// Id Compound id of a relation.
+	// UnderscoreVctrl Version for optimistic locking (PersistentBaseImpl.getVersionControl): 0 at creation, +1 per update. Send the value read: an update with another value answers 409 ConcurrentModificationAPIException; null skips the check.
+	UnderscoreVctrl *int32         `json:"_vctrl,omitempty"`
+	AccessRights    *[]AccessRight `json:"accessRights,omitempty"`
+
+	// Id Compound id of a relation. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
 	Id *RelationPK `json:"id,omitempty"`
 
 	// JoinExpression An expression in Bouquet's formula language.
 	JoinExpression  *Expression              `json:"joinExpression,omitempty"`
 	LeftCardinality *RelationLeftCardinality `json:"leftCardinality,omitempty"`
 
-	// LeftId Compound id of a domain.
-	LeftId           *DomainPK                 `json:"leftId,omitempty"`
-	LeftName         *string                   `json:"leftName,omitempty"`
-	ObjectType       *string                   `json:"objectType,omitempty"`
+	// LeftId Compound id of a domain. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
+	LeftId     *DomainPK `json:"leftId,omitempty"`
+	LeftName   *string   `json:"leftName,omitempty"`
+	ObjectType *string   `json:"objectType,omitempty"`
+
+	// Oid The object id as a string (PersistentBaseImpl.getOid); read-only, ignored when sent.
+	Oid              *string                   `json:"oid,omitempty"`
 	RightCardinality *RelationRightCardinality `json:"rightCardinality,omitempty"`
 
-	// RightId Compound id of a domain.
-	RightId   *DomainPK `json:"rightId,omitempty"`
-	RightName *string   `json:"rightName,omitempty"`
+	// RightId Compound id of a domain. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
+	RightId              *DomainPK              `json:"rightId,omitempty"`
+	RightName            *string                `json:"rightName,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // RelationLeftCardinality defines model for Relation.LeftCardinality.
@@ -1370,12 +1715,14 @@ type RelationRightCardinality string
 // RelationList A list of relations.
 type RelationList = []Relation
 
-// RelationPK Compound id of a relation.
+// RelationPK Compound id of a relation. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
 type RelationPK struct {
-	CustomerId *string `json:"customerId,omitempty"`
 	ProjectId  *string `json:"projectId,omitempty"`
 	RelationId string  `json:"relationId"`
 }
+
+// ResultsFile A file of results (CSV, XLS, JSON; gzip when the extension ends in .gz).
+type ResultsFile = openapi_types.File
 
 // RollUp A roll-up on a column of an analysis job.
 type RollUp struct {
@@ -1395,106 +1742,144 @@ type ServerStatus struct {
 
 // Shortcut A named shortcut to a saved state.
 type Shortcut struct {
-	AccessRights *[]AccessRight `json:"accessRights,omitempty"`
-	Description  *string        `json:"description,omitempty"`
+	// UnderscoreRole The current user's role on an object (PersistentBaseImpl.getUserRole, serialised as _role); read-only.
+	UnderscoreRole *ObjectRole `json:"_role,omitempty"`
 
-	// Id Compound id of a shortcut.
+	// UnderscoreVctrl Version for optimistic locking (PersistentBaseImpl.getVersionControl): 0 at creation, +1 per update. Send the value read: an update with another value answers 409 ConcurrentModificationAPIException; null skips the check.
+	UnderscoreVctrl *int32         `json:"_vctrl,omitempty"`
+	AccessRights    *[]AccessRight `json:"accessRights,omitempty"`
+	Description     *string        `json:"description,omitempty"`
+
+	// Id Compound id of a shortcut. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
 	Id         *ShortcutPK `json:"id,omitempty"`
 	Name       *string     `json:"name,omitempty"`
 	ObjectType *string     `json:"objectType,omitempty"`
-	StateId    *string     `json:"stateId,omitempty"`
+
+	// Oid The object id as a string (PersistentBaseImpl.getOid); read-only, ignored when sent.
+	Oid                  *string                `json:"oid,omitempty"`
+	StateId              *string                `json:"stateId,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ShortcutList A list of shortcuts.
 type ShortcutList = []Shortcut
 
-// ShortcutPK Compound id of a shortcut.
+// ShortcutPK Compound id of a shortcut. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
 type ShortcutPK struct {
-	CustomerId *string `json:"customerId,omitempty"`
-	ShortcutId string  `json:"shortcutId"`
+	ShortcutId string `json:"shortcutId"`
 }
 
 // State A saved UI state.
 type State struct {
-	AccessRights *[]AccessRight          `json:"accessRights,omitempty"`
-	Config       *map[string]interface{} `json:"config,omitempty"`
-	CreationTime *int64                  `json:"creationTime,omitempty"`
+	// UnderscoreRole The current user's role on an object (PersistentBaseImpl.getUserRole, serialised as _role); read-only.
+	UnderscoreRole *ObjectRole `json:"_role,omitempty"`
 
-	// Id Compound id of a state.
+	// UnderscoreVctrl Version for optimistic locking (PersistentBaseImpl.getVersionControl): 0 at creation, +1 per update. Send the value read: an update with another value answers 409 ConcurrentModificationAPIException; null skips the check.
+	UnderscoreVctrl *int32                  `json:"_vctrl,omitempty"`
+	AccessRights    *[]AccessRight          `json:"accessRights,omitempty"`
+	Config          *map[string]interface{} `json:"config,omitempty"`
+	CreationTime    *int64                  `json:"creationTime,omitempty"`
+
+	// Id Compound id of a state. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
 	Id         *StatePK `json:"id,omitempty"`
 	ObjectType *string  `json:"objectType,omitempty"`
-	ShortcutId *string  `json:"shortcutId,omitempty"`
+
+	// Oid The object id as a string (PersistentBaseImpl.getOid); read-only, ignored when sent.
+	Oid                  *string                `json:"oid,omitempty"`
+	ShortcutId           *string                `json:"shortcutId,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // StateList A list of states.
 type StateList = []State
 
-// StatePK Compound id of a state.
+// StatePK Compound id of a state. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
 type StatePK struct {
-	CustomerId *string `json:"customerId,omitempty"`
-	StateId    string  `json:"stateId"`
+	StateId string `json:"stateId"`
 }
 
-// TokenRequest Form fields of /rs/token: one of code, refresh_token or assertion.
+// TokenRequest Form fields of /rs/token: one of code, refresh_token or assertion (CustomerServiceRest.token). JWT login: grant_type=sso, client_id and an RS256 assertion the client signed (iss = client id, sub = user id, exp; the server verifies it with the client's jwtkeyPublic). API-key login: the key (a server-signed JWT) as assertion with client_id, no grant_type.
 type TokenRequest struct {
 	Assertion    *string `json:"assertion,omitempty"`
 	ClientId     string  `json:"client_id"`
 	ClientSecret *string `json:"client_secret,omitempty"`
 	Code         *string `json:"code,omitempty"`
 
-	// GrantType authorization_code, refresh_token or an assertion grant (sso).
-	GrantType    string  `json:"grant_type"`
-	RedirectUri  string  `json:"redirect_uri"`
+	// GrantType authorization_code, refresh_token or sso (the Java SDK JWTAuth); the server does not read it.
+	GrantType    *string `json:"grant_type,omitempty"`
+	RedirectUri  *string `json:"redirect_uri,omitempty"`
 	RefreshToken *string `json:"refresh_token,omitempty"`
 }
 
 // User A user of the customer.
 type User struct {
-	AccessRights *[]AccessRight     `json:"accessRights,omitempty"`
-	Attributes   *map[string]string `json:"attributes,omitempty"`
-	Email        *string            `json:"email,omitempty"`
-	Groups       *[]string          `json:"groups,omitempty"`
+	// UnderscoreRole The current user's role on an object (PersistentBaseImpl.getUserRole, serialised as _role); read-only.
+	UnderscoreRole *ObjectRole `json:"_role,omitempty"`
 
-	// Id Compound id of a user.
+	// UnderscoreVctrl Version for optimistic locking (PersistentBaseImpl.getVersionControl): 0 at creation, +1 per update. Send the value read: an update with another value answers 409 ConcurrentModificationAPIException; null skips the check.
+	UnderscoreVctrl *int32             `json:"_vctrl,omitempty"`
+	AccessRights    *[]AccessRight     `json:"accessRights,omitempty"`
+	Attributes      *map[string]string `json:"attributes,omitempty"`
+	Email           *string            `json:"email,omitempty"`
+	Groups          *[]string          `json:"groups,omitempty"`
+
+	// Id Compound id of a user. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
 	Id         *UserPK `json:"id,omitempty"`
 	Login      *string `json:"login,omitempty"`
 	ObjectType *string `json:"objectType,omitempty"`
 
+	// Oid The object id as a string (PersistentBaseImpl.getOid); read-only, ignored when sent.
+	Oid *string `json:"oid,omitempty"`
+
 	// Password Write-only: sent on create/update, never returned.
-	Password  *string `json:"password,omitempty"`
-	SuperUser *bool   `json:"superUser,omitempty"`
+	Password             *string                `json:"password,omitempty"`
+	SuperUser            *bool                  `json:"superUser,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // UserGroup A group of users.
 type UserGroup struct {
-	AccessRights *[]AccessRight `json:"accessRights,omitempty"`
+	// UnderscoreRole The current user's role on an object (PersistentBaseImpl.getUserRole, serialised as _role); read-only.
+	UnderscoreRole *ObjectRole `json:"_role,omitempty"`
 
-	// Id Compound id of a user group.
+	// UnderscoreVctrl Version for optimistic locking (PersistentBaseImpl.getVersionControl): 0 at creation, +1 per update. Send the value read: an update with another value answers 409 ConcurrentModificationAPIException; null skips the check.
+	UnderscoreVctrl *int32         `json:"_vctrl,omitempty"`
+	AccessRights    *[]AccessRight `json:"accessRights,omitempty"`
+
+	// Id Compound id of a user group. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
 	Id         *UserGroupPK `json:"id,omitempty"`
 	Name       *string      `json:"name,omitempty"`
 	ObjectType *string      `json:"objectType,omitempty"`
+
+	// Oid The object id as a string (PersistentBaseImpl.getOid); read-only, ignored when sent.
+	Oid                  *string                `json:"oid,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // UserGroupList A list of user groups.
 type UserGroupList = []UserGroup
 
-// UserGroupPK Compound id of a user group.
+// UserGroupPK Compound id of a user group. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
 type UserGroupPK struct {
-	CustomerId  *string `json:"customerId,omitempty"`
-	UserGroupId string  `json:"userGroupId"`
+	UserGroupId string `json:"userGroupId"`
 }
 
 // UserList A list of users.
 type UserList = []User
 
-// UserPK Compound id of a user.
+// UserPK Compound id of a user. The customer is implied by the token: CustomerPK.getCustomerId is @JsonIgnore, ids carry no customerId.
 type UserPK struct {
-	CustomerId *string `json:"customerId,omitempty"`
-	UserId     string  `json:"userId"`
+	UserId string `json:"userId"`
 }
 
 // AccessTokenQuery defines model for accessTokenQuery.
 type AccessTokenQuery = string
+
+// AnnotationId defines model for annotationId.
+type AnnotationId = string
+
+// ApiKeyId defines model for apiKeyId.
+type ApiKeyId = string
 
 // ApplyFormatting defines model for applyFormatting.
 type ApplyFormatting = bool
@@ -1534,6 +1919,9 @@ type DomainId = string
 
 // Envelope defines model for envelope.
 type Envelope = string
+
+// Ext defines model for ext.
+type Ext = string
 
 // FacetId defines model for facetId.
 type FacetId = string
@@ -1610,6 +1998,12 @@ type QueryId = string
 // Reference defines model for reference.
 type Reference = string
 
+// RefreshScope defines model for refreshScope.
+type RefreshScope string
+
+// RefreshType defines model for refreshType.
+type RefreshType string
+
 // RelationId defines model for relationId.
 type RelationId = string
 
@@ -1645,6 +2039,15 @@ type StateParam = string
 
 // Style defines model for style.
 type Style string
+
+// SuggestExpression defines model for suggestExpression.
+type SuggestExpression = string
+
+// SuggestFilterType defines model for suggestFilterType.
+type SuggestFilterType = string
+
+// SuggestOffset defines model for suggestOffset.
+type SuggestOffset = int32
 
 // Template defines model for template.
 type Template = string
@@ -1697,22 +2100,22 @@ type Visibility string
 // WithBookmarks defines model for withBookmarks.
 type WithBookmarks = bool
 
-// BadRequest Bouquet's error body (APIException as JSON). `type` is the exception class name: InvalidTokenAPIException (401), InvalidCredentialsAPIException (403), ObjectNotFoundAPIException (404), BadRequestAPIException (400), ComputingInProgressAPIException (HTTP 200 with Retry-After).
+// BadRequest Bouquet's error body (APIException as JSON). `type` is the exception class name: InvalidTokenAPIException (401), InvalidCredentialsAPIException (403), ObjectNotFoundAPIException (404), BadRequestAPIException (400), ComputingInProgressAPIException (HTTP 200 with Retry-After). ConcurrentModificationAPIException (409) answers an update whose _vctrl is not the stored version. With the no_error parameter every error comes back as HTTP 200 with code 200 (APIException.getCode).
 type BadRequest = Error
 
-// Conflict Bouquet's error body (APIException as JSON). `type` is the exception class name: InvalidTokenAPIException (401), InvalidCredentialsAPIException (403), ObjectNotFoundAPIException (404), BadRequestAPIException (400), ComputingInProgressAPIException (HTTP 200 with Retry-After).
+// Conflict Bouquet's error body (APIException as JSON). `type` is the exception class name: InvalidTokenAPIException (401), InvalidCredentialsAPIException (403), ObjectNotFoundAPIException (404), BadRequestAPIException (400), ComputingInProgressAPIException (HTTP 200 with Retry-After). ConcurrentModificationAPIException (409) answers an update whose _vctrl is not the stored version. With the no_error parameter every error comes back as HTTP 200 with code 200 (APIException.getCode).
 type Conflict = Error
 
-// Forbidden Bouquet's error body (APIException as JSON). `type` is the exception class name: InvalidTokenAPIException (401), InvalidCredentialsAPIException (403), ObjectNotFoundAPIException (404), BadRequestAPIException (400), ComputingInProgressAPIException (HTTP 200 with Retry-After).
+// Forbidden Bouquet's error body (APIException as JSON). `type` is the exception class name: InvalidTokenAPIException (401), InvalidCredentialsAPIException (403), ObjectNotFoundAPIException (404), BadRequestAPIException (400), ComputingInProgressAPIException (HTTP 200 with Retry-After). ConcurrentModificationAPIException (409) answers an update whose _vctrl is not the stored version. With the no_error parameter every error comes back as HTTP 200 with code 200 (APIException.getCode).
 type Forbidden = Error
 
-// NotFound Bouquet's error body (APIException as JSON). `type` is the exception class name: InvalidTokenAPIException (401), InvalidCredentialsAPIException (403), ObjectNotFoundAPIException (404), BadRequestAPIException (400), ComputingInProgressAPIException (HTTP 200 with Retry-After).
+// NotFound Bouquet's error body (APIException as JSON). `type` is the exception class name: InvalidTokenAPIException (401), InvalidCredentialsAPIException (403), ObjectNotFoundAPIException (404), BadRequestAPIException (400), ComputingInProgressAPIException (HTTP 200 with Retry-After). ConcurrentModificationAPIException (409) answers an update whose _vctrl is not the stored version. With the no_error parameter every error comes back as HTTP 200 with code 200 (APIException.getCode).
 type NotFound = Error
 
-// ServerError Bouquet's error body (APIException as JSON). `type` is the exception class name: InvalidTokenAPIException (401), InvalidCredentialsAPIException (403), ObjectNotFoundAPIException (404), BadRequestAPIException (400), ComputingInProgressAPIException (HTTP 200 with Retry-After).
+// ServerError Bouquet's error body (APIException as JSON). `type` is the exception class name: InvalidTokenAPIException (401), InvalidCredentialsAPIException (403), ObjectNotFoundAPIException (404), BadRequestAPIException (400), ComputingInProgressAPIException (HTTP 200 with Retry-After). ConcurrentModificationAPIException (409) answers an update whose _vctrl is not the stored version. With the no_error parameter every error comes back as HTTP 200 with code 200 (APIException.getCode).
 type ServerError = Error
 
-// Unauthorized Bouquet's error body (APIException as JSON). `type` is the exception class name: InvalidTokenAPIException (401), InvalidCredentialsAPIException (403), ObjectNotFoundAPIException (404), BadRequestAPIException (400), ComputingInProgressAPIException (HTTP 200 with Retry-After).
+// Unauthorized Bouquet's error body (APIException as JSON). `type` is the exception class name: InvalidTokenAPIException (401), InvalidCredentialsAPIException (403), ObjectNotFoundAPIException (404), BadRequestAPIException (400), ComputingInProgressAPIException (HTTP 200 with Retry-After). ConcurrentModificationAPIException (409) answers an update whose _vctrl is not the stored version. With the no_error parameter every error comes back as HTTP 200 with code 200 (APIException.getCode).
 type Unauthorized = Error
 
 // ListAnalyticsParams defines parameters for ListAnalytics.
@@ -2024,6 +2427,27 @@ type ListBookmarkFoldersParams struct {
 	Bookmarks *WithBookmarks `form:"bookmarks,omitempty" json:"bookmarks,omitempty"`
 }
 
+// ValidateConnectionParams defines parameters for ValidateConnection.
+type ValidateConnectionParams struct {
+	// Url The JDBC URL.
+	Url *string `form:"url,omitempty" json:"url,omitempty"`
+
+	// Username The database user.
+	Username *string `form:"username,omitempty" json:"username,omitempty"`
+
+	// Password The database password (a secret in the URL: prefer validateConnectionDefinition).
+	Password *string `form:"password,omitempty" json:"password,omitempty"`
+
+	// ProjectId The project, if already defined.
+	ProjectId *string `form:"projectId,omitempty" json:"projectId,omitempty"`
+}
+
+// ValidateConnectionDefinitionParams defines parameters for ValidateConnectionDefinition.
+type ValidateConnectionDefinitionParams struct {
+	// NoError true: report a failure in errorMessage instead of an error answer.
+	NoError *bool `form:"noError,omitempty" json:"noError,omitempty"`
+}
+
 // GetProjectParams defines parameters for GetProject.
 type GetProjectParams struct {
 	// Deepread Also read the children objects.
@@ -2049,6 +2473,24 @@ type CreateAnalysisJobParams struct {
 type GetAnalysisJobParams struct {
 	// Timeout Milliseconds to wait for the computation before answering ComputingInProgress.
 	Timeout *Timeout `form:"timeout,omitempty" json:"timeout,omitempty"`
+}
+
+// ExportAnalysisJobParams defines parameters for ExportAnalysisJob.
+type ExportAnalysisJobParams struct {
+	// Timeout Milliseconds to wait for the computation before answering ComputingInProgress.
+	Timeout *Timeout `form:"timeout,omitempty" json:"timeout,omitempty"`
+
+	// MaxResults Paging size.
+	MaxResults *MaxResults `form:"maxResults,omitempty" json:"maxResults,omitempty"`
+
+	// StartIndex Paging start index.
+	StartIndex *StartIndex `form:"startIndex,omitempty" json:"startIndex,omitempty"`
+
+	// Lazy true: answer only from the cache.
+	Lazy *Lazy `form:"lazy,omitempty" json:"lazy,omitempty"`
+
+	// Type Response media type.
+	Type *string `form:"type,omitempty" json:"type,omitempty"`
 }
 
 // RenderAnalysisJobParams defines parameters for RenderAnalysisJob.
@@ -2105,10 +2547,43 @@ type GetAnalysisJobSQLParams struct {
 	Prettyfier *Prettyfier `form:"prettyfier,omitempty" json:"prettyfier,omitempty"`
 }
 
+// ListAnnotationsParams defines parameters for ListAnnotations.
+type ListAnnotationsParams struct {
+	// Unread Only the annotations newer than the last read (1).
+	Unread *int32 `form:"unread,omitempty" json:"unread,omitempty"`
+}
+
 // ListBookmarksParams defines parameters for ListBookmarks.
 type ListBookmarksParams struct {
 	// Path Bookmark folder path.
 	Path *Path `form:"path,omitempty" json:"path,omitempty"`
+}
+
+// RefreshProjectCacheParams defines parameters for RefreshProjectCache.
+type RefreshProjectCacheParams struct {
+	// Type HARD drops the cached metadata and reloads it; SOFT (the default) only checks for changes. Assumption: read by newer servers (Java SDK RefreshCacheType); 4.2.65 ignores it.
+	Type *RefreshProjectCacheParamsType `form:"type,omitempty" json:"type,omitempty"`
+
+	// Scope CONTEXT (this user) or GLOBAL. Assumption: read by newer servers (Java SDK RefreshScope); 4.2.65 ignores it.
+	Scope *RefreshProjectCacheParamsScope `form:"scope,omitempty" json:"scope,omitempty"`
+}
+
+// RefreshProjectCacheParamsType defines parameters for RefreshProjectCache.
+type RefreshProjectCacheParamsType string
+
+// RefreshProjectCacheParamsScope defines parameters for RefreshProjectCache.
+type RefreshProjectCacheParamsScope string
+
+// GetDomainSuggestionsParams defines parameters for GetDomainSuggestions.
+type GetDomainSuggestionsParams struct {
+	// Expression The expression typed so far.
+	Expression *SuggestExpression `form:"expression,omitempty" json:"expression,omitempty"`
+
+	// Offset Cursor position in the expression.
+	Offset *SuggestOffset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// FilterType Only suggest expressions of this value type.
+	FilterType *SuggestFilterType `form:"filterType,omitempty" json:"filterType,omitempty"`
 }
 
 // GetDomainParams defines parameters for GetDomain.
@@ -2117,16 +2592,85 @@ type GetDomainParams struct {
 	Deepread *Deepread `form:"deepread,omitempty" json:"deepread,omitempty"`
 }
 
+// RefreshDomainCacheParams defines parameters for RefreshDomainCache.
+type RefreshDomainCacheParams struct {
+	// Type HARD drops the cached metadata and reloads it; SOFT (the default) only checks for changes. Assumption: read by newer servers (Java SDK RefreshCacheType); 4.2.65 ignores it.
+	Type *RefreshDomainCacheParamsType `form:"type,omitempty" json:"type,omitempty"`
+
+	// Scope CONTEXT (this user) or GLOBAL. Assumption: read by newer servers (Java SDK RefreshScope); 4.2.65 ignores it.
+	Scope *RefreshDomainCacheParamsScope `form:"scope,omitempty" json:"scope,omitempty"`
+}
+
+// RefreshDomainCacheParamsType defines parameters for RefreshDomainCache.
+type RefreshDomainCacheParamsType string
+
+// RefreshDomainCacheParamsScope defines parameters for RefreshDomainCache.
+type RefreshDomainCacheParamsScope string
+
+// GetDimensionSuggestionsParams defines parameters for GetDimensionSuggestions.
+type GetDimensionSuggestionsParams struct {
+	// DimensionId The dimension being edited.
+	DimensionId *string `form:"dimensionId,omitempty" json:"dimensionId,omitempty"`
+
+	// Expression The expression typed so far.
+	Expression *SuggestExpression `form:"expression,omitempty" json:"expression,omitempty"`
+
+	// Offset Cursor position in the expression.
+	Offset *SuggestOffset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// FilterType Only suggest expressions of this value type.
+	FilterType *SuggestFilterType `form:"filterType,omitempty" json:"filterType,omitempty"`
+}
+
 // GetDimensionParams defines parameters for GetDimension.
 type GetDimensionParams struct {
 	// Deepread Also read the children objects.
 	Deepread *Deepread `form:"deepread,omitempty" json:"deepread,omitempty"`
 }
 
+// GetAttributeSuggestionsParams defines parameters for GetAttributeSuggestions.
+type GetAttributeSuggestionsParams struct {
+	// Expression The expression typed so far.
+	Expression *SuggestExpression `form:"expression,omitempty" json:"expression,omitempty"`
+
+	// Offset Cursor position in the expression.
+	Offset *SuggestOffset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// FilterType Only suggest expressions of this value type.
+	FilterType *SuggestFilterType `form:"filterType,omitempty" json:"filterType,omitempty"`
+}
+
+// GetMetricSuggestionsParams defines parameters for GetMetricSuggestions.
+type GetMetricSuggestionsParams struct {
+	// MetricId The metric being edited.
+	MetricId *string `form:"metricId,omitempty" json:"metricId,omitempty"`
+
+	// Expression The expression typed so far.
+	Expression *SuggestExpression `form:"expression,omitempty" json:"expression,omitempty"`
+
+	// Offset Cursor position in the expression.
+	Offset *SuggestOffset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// FilterType Only suggest expressions of this value type.
+	FilterType *SuggestFilterType `form:"filterType,omitempty" json:"filterType,omitempty"`
+}
+
 // GetMetricParams defines parameters for GetMetric.
 type GetMetricParams struct {
 	// Deepread Also read the children objects.
 	Deepread *Deepread `form:"deepread,omitempty" json:"deepread,omitempty"`
+}
+
+// GetSegmentSuggestionsParams defines parameters for GetSegmentSuggestions.
+type GetSegmentSuggestionsParams struct {
+	// Expression The expression typed so far.
+	Expression *SuggestExpression `form:"expression,omitempty" json:"expression,omitempty"`
+
+	// Offset Cursor position in the expression.
+	Offset *SuggestOffset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// FilterType Only suggest expressions of this value type.
+	FilterType *SuggestFilterType `form:"filterType,omitempty" json:"filterType,omitempty"`
 }
 
 // CreateFacetJobParams defines parameters for CreateFacetJob.
@@ -2168,6 +2712,39 @@ type GetFacetJobFacetParams struct {
 	StartIndex *StartIndex `form:"startIndex,omitempty" json:"startIndex,omitempty"`
 }
 
+// RefreshProjectDatabaseParams defines parameters for RefreshProjectDatabase.
+type RefreshProjectDatabaseParams struct {
+	// Type HARD drops the cached metadata and reloads it; SOFT (the default) only checks for changes. Assumption: read by newer servers (Java SDK RefreshCacheType); 4.2.65 ignores it.
+	Type *RefreshProjectDatabaseParamsType `form:"type,omitempty" json:"type,omitempty"`
+
+	// Scope CONTEXT (this user) or GLOBAL. Assumption: read by newer servers (Java SDK RefreshScope); 4.2.65 ignores it.
+	Scope *RefreshProjectDatabaseParamsScope `form:"scope,omitempty" json:"scope,omitempty"`
+}
+
+// RefreshProjectDatabaseParamsType defines parameters for RefreshProjectDatabase.
+type RefreshProjectDatabaseParamsType string
+
+// RefreshProjectDatabaseParamsScope defines parameters for RefreshProjectDatabase.
+type RefreshProjectDatabaseParamsScope string
+
+// GetRelationSuggestionsParams defines parameters for GetRelationSuggestions.
+type GetRelationSuggestionsParams struct {
+	// LeftDomainId Left domain.
+	LeftDomainId *string `form:"leftDomainId,omitempty" json:"leftDomainId,omitempty"`
+
+	// RightDomainId Right domain.
+	RightDomainId *string `form:"rightDomainId,omitempty" json:"rightDomainId,omitempty"`
+
+	// Expression The expression typed so far.
+	Expression *SuggestExpression `form:"expression,omitempty" json:"expression,omitempty"`
+
+	// Offset Cursor position in the expression.
+	Offset *SuggestOffset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// FilterType Only suggest expressions of this value type.
+	FilterType *SuggestFilterType `form:"filterType,omitempty" json:"filterType,omitempty"`
+}
+
 // ListShortcutsParams defines parameters for ListShortcuts.
 type ListShortcutsParams struct {
 	// Role Filter shortcuts by role.
@@ -2195,6 +2772,12 @@ type UpdateCustomerInfoJSONRequestBody = CustomerInfo
 // SetCustomerAccessJSONRequestBody defines body for SetCustomerAccess for application/json ContentType.
 type SetCustomerAccessJSONRequestBody = AccessRightSet
 
+// CreateApiKeyJSONRequestBody defines body for CreateApiKey for application/json ContentType.
+type CreateApiKeyJSONRequestBody = ApiKey
+
+// UpdateApiKeyJSONRequestBody defines body for UpdateApiKey for application/json ContentType.
+type UpdateApiKeyJSONRequestBody = ApiKey
+
 // CreateAuthCodeFormdataRequestBody defines body for CreateAuthCode for application/x-www-form-urlencoded ContentType.
 type CreateAuthCodeFormdataRequestBody = AuthCodeRequest
 
@@ -2206,6 +2789,9 @@ type CreateClientJSONRequestBody = APIClient
 
 // UpdateClientJSONRequestBody defines body for UpdateClient for application/json ContentType.
 type UpdateClientJSONRequestBody = APIClient
+
+// ValidateConnectionDefinitionJSONRequestBody defines body for ValidateConnectionDefinition for application/json ContentType.
+type ValidateConnectionDefinitionJSONRequestBody = Project
 
 // CreateProjectJSONRequestBody defines body for CreateProject for application/json ContentType.
 type CreateProjectJSONRequestBody = Project
@@ -2221,6 +2807,15 @@ type CreateAnalysisJobJSONRequestBody = ProjectAnalysisJob
 
 // SetAnalysisJobAccessJSONRequestBody defines body for SetAnalysisJobAccess for application/json ContentType.
 type SetAnalysisJobAccessJSONRequestBody = AccessRightSet
+
+// CreateAnnotationJSONRequestBody defines body for CreateAnnotation for application/json ContentType.
+type CreateAnnotationJSONRequestBody = Annotation
+
+// UpdateAnnotationJSONRequestBody defines body for UpdateAnnotation for application/json ContentType.
+type UpdateAnnotationJSONRequestBody = Annotation
+
+// SetAnnotationAccessJSONRequestBody defines body for SetAnnotationAccess for application/json ContentType.
+type SetAnnotationAccessJSONRequestBody = AccessRightSet
 
 // CreateBookmarkJSONRequestBody defines body for CreateBookmark for application/json ContentType.
 type CreateBookmarkJSONRequestBody = Bookmark
@@ -3033,6 +3628,1863 @@ func (a AnalyticsView) MarshalJSON() ([]byte, error) {
 	return json.Marshal(object)
 }
 
+// Getter for additional properties for Annotation. Returns the specified
+// element and whether it was found
+func (a Annotation) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for Annotation
+func (a *Annotation) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for Annotation to handle AdditionalProperties
+func (a *Annotation) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["_role"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreRole)
+		if err != nil {
+			return fmt.Errorf("error reading '_role': %w", err)
+		}
+		delete(object, "_role")
+	}
+
+	if raw, found := object["_vctrl"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreVctrl)
+		if err != nil {
+			return fmt.Errorf("error reading '_vctrl': %w", err)
+		}
+		delete(object, "_vctrl")
+	}
+
+	if raw, found := object["accessRights"]; found {
+		err = json.Unmarshal(raw, &a.AccessRights)
+		if err != nil {
+			return fmt.Errorf("error reading 'accessRights': %w", err)
+		}
+		delete(object, "accessRights")
+	}
+
+	if raw, found := object["annotationTimestamp"]; found {
+		err = json.Unmarshal(raw, &a.AnnotationTimestamp)
+		if err != nil {
+			return fmt.Errorf("error reading 'annotationTimestamp': %w", err)
+		}
+		delete(object, "annotationTimestamp")
+	}
+
+	if raw, found := object["authorId"]; found {
+		err = json.Unmarshal(raw, &a.AuthorId)
+		if err != nil {
+			return fmt.Errorf("error reading 'authorId': %w", err)
+		}
+		delete(object, "authorId")
+	}
+
+	if raw, found := object["creationTimestamp"]; found {
+		err = json.Unmarshal(raw, &a.CreationTimestamp)
+		if err != nil {
+			return fmt.Errorf("error reading 'creationTimestamp': %w", err)
+		}
+		delete(object, "creationTimestamp")
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["message"]; found {
+		err = json.Unmarshal(raw, &a.Message)
+		if err != nil {
+			return fmt.Errorf("error reading 'message': %w", err)
+		}
+		delete(object, "message")
+	}
+
+	if raw, found := object["objectType"]; found {
+		err = json.Unmarshal(raw, &a.ObjectType)
+		if err != nil {
+			return fmt.Errorf("error reading 'objectType': %w", err)
+		}
+		delete(object, "objectType")
+	}
+
+	if raw, found := object["oid"]; found {
+		err = json.Unmarshal(raw, &a.Oid)
+		if err != nil {
+			return fmt.Errorf("error reading 'oid': %w", err)
+		}
+		delete(object, "oid")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for Annotation to handle AdditionalProperties
+func (a Annotation) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.UnderscoreRole != nil {
+		object["_role"], err = json.Marshal(a.UnderscoreRole)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_role': %w", err)
+		}
+	}
+
+	if a.UnderscoreVctrl != nil {
+		object["_vctrl"], err = json.Marshal(a.UnderscoreVctrl)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_vctrl': %w", err)
+		}
+	}
+
+	if a.AccessRights != nil {
+		object["accessRights"], err = json.Marshal(a.AccessRights)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'accessRights': %w", err)
+		}
+	}
+
+	if a.AnnotationTimestamp != nil {
+		object["annotationTimestamp"], err = json.Marshal(a.AnnotationTimestamp)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'annotationTimestamp': %w", err)
+		}
+	}
+
+	if a.AuthorId != nil {
+		object["authorId"], err = json.Marshal(a.AuthorId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'authorId': %w", err)
+		}
+	}
+
+	if a.CreationTimestamp != nil {
+		object["creationTimestamp"], err = json.Marshal(a.CreationTimestamp)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'creationTimestamp': %w", err)
+		}
+	}
+
+	if a.Id != nil {
+		object["id"], err = json.Marshal(a.Id)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'id': %w", err)
+		}
+	}
+
+	if a.Message != nil {
+		object["message"], err = json.Marshal(a.Message)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'message': %w", err)
+		}
+	}
+
+	if a.ObjectType != nil {
+		object["objectType"], err = json.Marshal(a.ObjectType)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'objectType': %w", err)
+		}
+	}
+
+	if a.Oid != nil {
+		object["oid"], err = json.Marshal(a.Oid)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'oid': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for ApiKey. Returns the specified
+// element and whether it was found
+func (a ApiKey) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for ApiKey
+func (a *ApiKey) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for ApiKey to handle AdditionalProperties
+func (a *ApiKey) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["_role"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreRole)
+		if err != nil {
+			return fmt.Errorf("error reading '_role': %w", err)
+		}
+		delete(object, "_role")
+	}
+
+	if raw, found := object["_vctrl"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreVctrl)
+		if err != nil {
+			return fmt.Errorf("error reading '_vctrl': %w", err)
+		}
+		delete(object, "_vctrl")
+	}
+
+	if raw, found := object["accessRights"]; found {
+		err = json.Unmarshal(raw, &a.AccessRights)
+		if err != nil {
+			return fmt.Errorf("error reading 'accessRights': %w", err)
+		}
+		delete(object, "accessRights")
+	}
+
+	if raw, found := object["assertion"]; found {
+		err = json.Unmarshal(raw, &a.Assertion)
+		if err != nil {
+			return fmt.Errorf("error reading 'assertion': %w", err)
+		}
+		delete(object, "assertion")
+	}
+
+	if raw, found := object["clientId"]; found {
+		err = json.Unmarshal(raw, &a.ClientId)
+		if err != nil {
+			return fmt.Errorf("error reading 'clientId': %w", err)
+		}
+		delete(object, "clientId")
+	}
+
+	if raw, found := object["createdDate"]; found {
+		err = json.Unmarshal(raw, &a.CreatedDate)
+		if err != nil {
+			return fmt.Errorf("error reading 'createdDate': %w", err)
+		}
+		delete(object, "createdDate")
+	}
+
+	if raw, found := object["expirationDateMillis"]; found {
+		err = json.Unmarshal(raw, &a.ExpirationDateMillis)
+		if err != nil {
+			return fmt.Errorf("error reading 'expirationDateMillis': %w", err)
+		}
+		delete(object, "expirationDateMillis")
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["lastUsedDate"]; found {
+		err = json.Unmarshal(raw, &a.LastUsedDate)
+		if err != nil {
+			return fmt.Errorf("error reading 'lastUsedDate': %w", err)
+		}
+		delete(object, "lastUsedDate")
+	}
+
+	if raw, found := object["objectType"]; found {
+		err = json.Unmarshal(raw, &a.ObjectType)
+		if err != nil {
+			return fmt.Errorf("error reading 'objectType': %w", err)
+		}
+		delete(object, "objectType")
+	}
+
+	if raw, found := object["oid"]; found {
+		err = json.Unmarshal(raw, &a.Oid)
+		if err != nil {
+			return fmt.Errorf("error reading 'oid': %w", err)
+		}
+		delete(object, "oid")
+	}
+
+	if raw, found := object["tokenUrl"]; found {
+		err = json.Unmarshal(raw, &a.TokenUrl)
+		if err != nil {
+			return fmt.Errorf("error reading 'tokenUrl': %w", err)
+		}
+		delete(object, "tokenUrl")
+	}
+
+	if raw, found := object["userId"]; found {
+		err = json.Unmarshal(raw, &a.UserId)
+		if err != nil {
+			return fmt.Errorf("error reading 'userId': %w", err)
+		}
+		delete(object, "userId")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for ApiKey to handle AdditionalProperties
+func (a ApiKey) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.UnderscoreRole != nil {
+		object["_role"], err = json.Marshal(a.UnderscoreRole)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_role': %w", err)
+		}
+	}
+
+	if a.UnderscoreVctrl != nil {
+		object["_vctrl"], err = json.Marshal(a.UnderscoreVctrl)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_vctrl': %w", err)
+		}
+	}
+
+	if a.AccessRights != nil {
+		object["accessRights"], err = json.Marshal(a.AccessRights)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'accessRights': %w", err)
+		}
+	}
+
+	if a.Assertion != nil {
+		object["assertion"], err = json.Marshal(a.Assertion)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'assertion': %w", err)
+		}
+	}
+
+	if a.ClientId != nil {
+		object["clientId"], err = json.Marshal(a.ClientId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'clientId': %w", err)
+		}
+	}
+
+	if a.CreatedDate != nil {
+		object["createdDate"], err = json.Marshal(a.CreatedDate)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'createdDate': %w", err)
+		}
+	}
+
+	if a.ExpirationDateMillis != nil {
+		object["expirationDateMillis"], err = json.Marshal(a.ExpirationDateMillis)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'expirationDateMillis': %w", err)
+		}
+	}
+
+	if a.Id != nil {
+		object["id"], err = json.Marshal(a.Id)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'id': %w", err)
+		}
+	}
+
+	if a.LastUsedDate != nil {
+		object["lastUsedDate"], err = json.Marshal(a.LastUsedDate)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'lastUsedDate': %w", err)
+		}
+	}
+
+	if a.ObjectType != nil {
+		object["objectType"], err = json.Marshal(a.ObjectType)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'objectType': %w", err)
+		}
+	}
+
+	if a.Oid != nil {
+		object["oid"], err = json.Marshal(a.Oid)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'oid': %w", err)
+		}
+	}
+
+	if a.TokenUrl != nil {
+		object["tokenUrl"], err = json.Marshal(a.TokenUrl)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'tokenUrl': %w", err)
+		}
+	}
+
+	if a.UserId != nil {
+		object["userId"], err = json.Marshal(a.UserId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'userId': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for Attribute. Returns the specified
+// element and whether it was found
+func (a Attribute) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for Attribute
+func (a *Attribute) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for Attribute to handle AdditionalProperties
+func (a *Attribute) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["_role"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreRole)
+		if err != nil {
+			return fmt.Errorf("error reading '_role': %w", err)
+		}
+		delete(object, "_role")
+	}
+
+	if raw, found := object["_vctrl"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreVctrl)
+		if err != nil {
+			return fmt.Errorf("error reading '_vctrl': %w", err)
+		}
+		delete(object, "_vctrl")
+	}
+
+	if raw, found := object["accessRights"]; found {
+		err = json.Unmarshal(raw, &a.AccessRights)
+		if err != nil {
+			return fmt.Errorf("error reading 'accessRights': %w", err)
+		}
+		delete(object, "accessRights")
+	}
+
+	if raw, found := object["expression"]; found {
+		err = json.Unmarshal(raw, &a.Expression)
+		if err != nil {
+			return fmt.Errorf("error reading 'expression': %w", err)
+		}
+		delete(object, "expression")
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["name"]; found {
+		err = json.Unmarshal(raw, &a.Name)
+		if err != nil {
+			return fmt.Errorf("error reading 'name': %w", err)
+		}
+		delete(object, "name")
+	}
+
+	if raw, found := object["objectType"]; found {
+		err = json.Unmarshal(raw, &a.ObjectType)
+		if err != nil {
+			return fmt.Errorf("error reading 'objectType': %w", err)
+		}
+		delete(object, "objectType")
+	}
+
+	if raw, found := object["oid"]; found {
+		err = json.Unmarshal(raw, &a.Oid)
+		if err != nil {
+			return fmt.Errorf("error reading 'oid': %w", err)
+		}
+		delete(object, "oid")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for Attribute to handle AdditionalProperties
+func (a Attribute) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.UnderscoreRole != nil {
+		object["_role"], err = json.Marshal(a.UnderscoreRole)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_role': %w", err)
+		}
+	}
+
+	if a.UnderscoreVctrl != nil {
+		object["_vctrl"], err = json.Marshal(a.UnderscoreVctrl)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_vctrl': %w", err)
+		}
+	}
+
+	if a.AccessRights != nil {
+		object["accessRights"], err = json.Marshal(a.AccessRights)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'accessRights': %w", err)
+		}
+	}
+
+	if a.Expression != nil {
+		object["expression"], err = json.Marshal(a.Expression)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'expression': %w", err)
+		}
+	}
+
+	if a.Id != nil {
+		object["id"], err = json.Marshal(a.Id)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'id': %w", err)
+		}
+	}
+
+	if a.Name != nil {
+		object["name"], err = json.Marshal(a.Name)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'name': %w", err)
+		}
+	}
+
+	if a.ObjectType != nil {
+		object["objectType"], err = json.Marshal(a.ObjectType)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'objectType': %w", err)
+		}
+	}
+
+	if a.Oid != nil {
+		object["oid"], err = json.Marshal(a.Oid)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'oid': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for Bookmark. Returns the specified
+// element and whether it was found
+func (a Bookmark) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for Bookmark
+func (a *Bookmark) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for Bookmark to handle AdditionalProperties
+func (a *Bookmark) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["_role"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreRole)
+		if err != nil {
+			return fmt.Errorf("error reading '_role': %w", err)
+		}
+		delete(object, "_role")
+	}
+
+	if raw, found := object["_vctrl"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreVctrl)
+		if err != nil {
+			return fmt.Errorf("error reading '_vctrl': %w", err)
+		}
+		delete(object, "_vctrl")
+	}
+
+	if raw, found := object["accessRights"]; found {
+		err = json.Unmarshal(raw, &a.AccessRights)
+		if err != nil {
+			return fmt.Errorf("error reading 'accessRights': %w", err)
+		}
+		delete(object, "accessRights")
+	}
+
+	if raw, found := object["config"]; found {
+		err = json.Unmarshal(raw, &a.Config)
+		if err != nil {
+			return fmt.Errorf("error reading 'config': %w", err)
+		}
+		delete(object, "config")
+	}
+
+	if raw, found := object["description"]; found {
+		err = json.Unmarshal(raw, &a.Description)
+		if err != nil {
+			return fmt.Errorf("error reading 'description': %w", err)
+		}
+		delete(object, "description")
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["name"]; found {
+		err = json.Unmarshal(raw, &a.Name)
+		if err != nil {
+			return fmt.Errorf("error reading 'name': %w", err)
+		}
+		delete(object, "name")
+	}
+
+	if raw, found := object["objectType"]; found {
+		err = json.Unmarshal(raw, &a.ObjectType)
+		if err != nil {
+			return fmt.Errorf("error reading 'objectType': %w", err)
+		}
+		delete(object, "objectType")
+	}
+
+	if raw, found := object["oid"]; found {
+		err = json.Unmarshal(raw, &a.Oid)
+		if err != nil {
+			return fmt.Errorf("error reading 'oid': %w", err)
+		}
+		delete(object, "oid")
+	}
+
+	if raw, found := object["path"]; found {
+		err = json.Unmarshal(raw, &a.Path)
+		if err != nil {
+			return fmt.Errorf("error reading 'path': %w", err)
+		}
+		delete(object, "path")
+	}
+
+	if raw, found := object["reference"]; found {
+		err = json.Unmarshal(raw, &a.Reference)
+		if err != nil {
+			return fmt.Errorf("error reading 'reference': %w", err)
+		}
+		delete(object, "reference")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for Bookmark to handle AdditionalProperties
+func (a Bookmark) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.UnderscoreRole != nil {
+		object["_role"], err = json.Marshal(a.UnderscoreRole)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_role': %w", err)
+		}
+	}
+
+	if a.UnderscoreVctrl != nil {
+		object["_vctrl"], err = json.Marshal(a.UnderscoreVctrl)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_vctrl': %w", err)
+		}
+	}
+
+	if a.AccessRights != nil {
+		object["accessRights"], err = json.Marshal(a.AccessRights)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'accessRights': %w", err)
+		}
+	}
+
+	if a.Config != nil {
+		object["config"], err = json.Marshal(a.Config)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'config': %w", err)
+		}
+	}
+
+	if a.Description != nil {
+		object["description"], err = json.Marshal(a.Description)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'description': %w", err)
+		}
+	}
+
+	if a.Id != nil {
+		object["id"], err = json.Marshal(a.Id)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'id': %w", err)
+		}
+	}
+
+	if a.Name != nil {
+		object["name"], err = json.Marshal(a.Name)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'name': %w", err)
+		}
+	}
+
+	if a.ObjectType != nil {
+		object["objectType"], err = json.Marshal(a.ObjectType)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'objectType': %w", err)
+		}
+	}
+
+	if a.Oid != nil {
+		object["oid"], err = json.Marshal(a.Oid)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'oid': %w", err)
+		}
+	}
+
+	if a.Path != nil {
+		object["path"], err = json.Marshal(a.Path)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'path': %w", err)
+		}
+	}
+
+	if a.Reference != nil {
+		object["reference"], err = json.Marshal(a.Reference)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'reference': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for APIClient. Returns the specified
+// element and whether it was found
+func (a APIClient) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for APIClient
+func (a *APIClient) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for APIClient to handle AdditionalProperties
+func (a *APIClient) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["_role"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreRole)
+		if err != nil {
+			return fmt.Errorf("error reading '_role': %w", err)
+		}
+		delete(object, "_role")
+	}
+
+	if raw, found := object["_vctrl"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreVctrl)
+		if err != nil {
+			return fmt.Errorf("error reading '_vctrl': %w", err)
+		}
+		delete(object, "_vctrl")
+	}
+
+	if raw, found := object["accessRights"]; found {
+		err = json.Unmarshal(raw, &a.AccessRights)
+		if err != nil {
+			return fmt.Errorf("error reading 'accessRights': %w", err)
+		}
+		delete(object, "accessRights")
+	}
+
+	if raw, found := object["allowRefreshToken"]; found {
+		err = json.Unmarshal(raw, &a.AllowRefreshToken)
+		if err != nil {
+			return fmt.Errorf("error reading 'allowRefreshToken': %w", err)
+		}
+		delete(object, "allowRefreshToken")
+	}
+
+	if raw, found := object["config"]; found {
+		err = json.Unmarshal(raw, &a.Config)
+		if err != nil {
+			return fmt.Errorf("error reading 'config': %w", err)
+		}
+		delete(object, "config")
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["jwtkeyPrivate"]; found {
+		err = json.Unmarshal(raw, &a.JwtkeyPrivate)
+		if err != nil {
+			return fmt.Errorf("error reading 'jwtkeyPrivate': %w", err)
+		}
+		delete(object, "jwtkeyPrivate")
+	}
+
+	if raw, found := object["jwtkeyPublic"]; found {
+		err = json.Unmarshal(raw, &a.JwtkeyPublic)
+		if err != nil {
+			return fmt.Errorf("error reading 'jwtkeyPublic': %w", err)
+		}
+		delete(object, "jwtkeyPublic")
+	}
+
+	if raw, found := object["name"]; found {
+		err = json.Unmarshal(raw, &a.Name)
+		if err != nil {
+			return fmt.Errorf("error reading 'name': %w", err)
+		}
+		delete(object, "name")
+	}
+
+	if raw, found := object["objectType"]; found {
+		err = json.Unmarshal(raw, &a.ObjectType)
+		if err != nil {
+			return fmt.Errorf("error reading 'objectType': %w", err)
+		}
+		delete(object, "objectType")
+	}
+
+	if raw, found := object["oid"]; found {
+		err = json.Unmarshal(raw, &a.Oid)
+		if err != nil {
+			return fmt.Errorf("error reading 'oid': %w", err)
+		}
+		delete(object, "oid")
+	}
+
+	if raw, found := object["secret"]; found {
+		err = json.Unmarshal(raw, &a.Secret)
+		if err != nil {
+			return fmt.Errorf("error reading 'secret': %w", err)
+		}
+		delete(object, "secret")
+	}
+
+	if raw, found := object["urls"]; found {
+		err = json.Unmarshal(raw, &a.Urls)
+		if err != nil {
+			return fmt.Errorf("error reading 'urls': %w", err)
+		}
+		delete(object, "urls")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for APIClient to handle AdditionalProperties
+func (a APIClient) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.UnderscoreRole != nil {
+		object["_role"], err = json.Marshal(a.UnderscoreRole)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_role': %w", err)
+		}
+	}
+
+	if a.UnderscoreVctrl != nil {
+		object["_vctrl"], err = json.Marshal(a.UnderscoreVctrl)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_vctrl': %w", err)
+		}
+	}
+
+	if a.AccessRights != nil {
+		object["accessRights"], err = json.Marshal(a.AccessRights)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'accessRights': %w", err)
+		}
+	}
+
+	if a.AllowRefreshToken != nil {
+		object["allowRefreshToken"], err = json.Marshal(a.AllowRefreshToken)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'allowRefreshToken': %w", err)
+		}
+	}
+
+	if a.Config != nil {
+		object["config"], err = json.Marshal(a.Config)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'config': %w", err)
+		}
+	}
+
+	if a.Id != nil {
+		object["id"], err = json.Marshal(a.Id)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'id': %w", err)
+		}
+	}
+
+	if a.JwtkeyPrivate != nil {
+		object["jwtkeyPrivate"], err = json.Marshal(a.JwtkeyPrivate)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'jwtkeyPrivate': %w", err)
+		}
+	}
+
+	if a.JwtkeyPublic != nil {
+		object["jwtkeyPublic"], err = json.Marshal(a.JwtkeyPublic)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'jwtkeyPublic': %w", err)
+		}
+	}
+
+	if a.Name != nil {
+		object["name"], err = json.Marshal(a.Name)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'name': %w", err)
+		}
+	}
+
+	if a.ObjectType != nil {
+		object["objectType"], err = json.Marshal(a.ObjectType)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'objectType': %w", err)
+		}
+	}
+
+	if a.Oid != nil {
+		object["oid"], err = json.Marshal(a.Oid)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'oid': %w", err)
+		}
+	}
+
+	if a.Secret != nil {
+		object["secret"], err = json.Marshal(a.Secret)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'secret': %w", err)
+		}
+	}
+
+	if a.Urls != nil {
+		object["urls"], err = json.Marshal(a.Urls)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'urls': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for ConnectionInfo. Returns the specified
+// element and whether it was found
+func (a ConnectionInfo) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for ConnectionInfo
+func (a *ConnectionInfo) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for ConnectionInfo to handle AdditionalProperties
+func (a *ConnectionInfo) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["dbUrl"]; found {
+		err = json.Unmarshal(raw, &a.DbUrl)
+		if err != nil {
+			return fmt.Errorf("error reading 'dbUrl': %w", err)
+		}
+		delete(object, "dbUrl")
+	}
+
+	if raw, found := object["dbVendorId"]; found {
+		err = json.Unmarshal(raw, &a.DbVendorId)
+		if err != nil {
+			return fmt.Errorf("error reading 'dbVendorId': %w", err)
+		}
+		delete(object, "dbVendorId")
+	}
+
+	if raw, found := object["errorMessage"]; found {
+		err = json.Unmarshal(raw, &a.ErrorMessage)
+		if err != nil {
+			return fmt.Errorf("error reading 'errorMessage': %w", err)
+		}
+		delete(object, "errorMessage")
+	}
+
+	if raw, found := object["schemas"]; found {
+		err = json.Unmarshal(raw, &a.Schemas)
+		if err != nil {
+			return fmt.Errorf("error reading 'schemas': %w", err)
+		}
+		delete(object, "schemas")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for ConnectionInfo to handle AdditionalProperties
+func (a ConnectionInfo) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.DbUrl != nil {
+		object["dbUrl"], err = json.Marshal(a.DbUrl)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'dbUrl': %w", err)
+		}
+	}
+
+	if a.DbVendorId != nil {
+		object["dbVendorId"], err = json.Marshal(a.DbVendorId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'dbVendorId': %w", err)
+		}
+	}
+
+	if a.ErrorMessage != nil {
+		object["errorMessage"], err = json.Marshal(a.ErrorMessage)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'errorMessage': %w", err)
+		}
+	}
+
+	if a.Schemas != nil {
+		object["schemas"], err = json.Marshal(a.Schemas)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'schemas': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for CustomerInfo. Returns the specified
+// element and whether it was found
+func (a CustomerInfo) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for CustomerInfo
+func (a *CustomerInfo) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for CustomerInfo to handle AdditionalProperties
+func (a *CustomerInfo) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["_role"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreRole)
+		if err != nil {
+			return fmt.Errorf("error reading '_role': %w", err)
+		}
+		delete(object, "_role")
+	}
+
+	if raw, found := object["accessRights"]; found {
+		err = json.Unmarshal(raw, &a.AccessRights)
+		if err != nil {
+			return fmt.Errorf("error reading 'accessRights': %w", err)
+		}
+		delete(object, "accessRights")
+	}
+
+	if raw, found := object["authMode"]; found {
+		err = json.Unmarshal(raw, &a.AuthMode)
+		if err != nil {
+			return fmt.Errorf("error reading 'authMode': %w", err)
+		}
+		delete(object, "authMode")
+	}
+
+	if raw, found := object["awsclientId"]; found {
+		err = json.Unmarshal(raw, &a.AwsclientId)
+		if err != nil {
+			return fmt.Errorf("error reading 'awsclientId': %w", err)
+		}
+		delete(object, "awsclientId")
+	}
+
+	if raw, found := object["defaultLocale"]; found {
+		err = json.Unmarshal(raw, &a.DefaultLocale)
+		if err != nil {
+			return fmt.Errorf("error reading 'defaultLocale': %w", err)
+		}
+		delete(object, "defaultLocale")
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["name"]; found {
+		err = json.Unmarshal(raw, &a.Name)
+		if err != nil {
+			return fmt.Errorf("error reading 'name': %w", err)
+		}
+		delete(object, "name")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for CustomerInfo to handle AdditionalProperties
+func (a CustomerInfo) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.UnderscoreRole != nil {
+		object["_role"], err = json.Marshal(a.UnderscoreRole)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_role': %w", err)
+		}
+	}
+
+	if a.AccessRights != nil {
+		object["accessRights"], err = json.Marshal(a.AccessRights)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'accessRights': %w", err)
+		}
+	}
+
+	if a.AuthMode != nil {
+		object["authMode"], err = json.Marshal(a.AuthMode)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'authMode': %w", err)
+		}
+	}
+
+	if a.AwsclientId != nil {
+		object["awsclientId"], err = json.Marshal(a.AwsclientId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'awsclientId': %w", err)
+		}
+	}
+
+	if a.DefaultLocale != nil {
+		object["defaultLocale"], err = json.Marshal(a.DefaultLocale)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'defaultLocale': %w", err)
+		}
+	}
+
+	if a.Id != nil {
+		object["id"], err = json.Marshal(a.Id)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'id': %w", err)
+		}
+	}
+
+	if a.Name != nil {
+		object["name"], err = json.Marshal(a.Name)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'name': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for Dimension. Returns the specified
+// element and whether it was found
+func (a Dimension) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for Dimension
+func (a *Dimension) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for Dimension to handle AdditionalProperties
+func (a *Dimension) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["_role"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreRole)
+		if err != nil {
+			return fmt.Errorf("error reading '_role': %w", err)
+		}
+		delete(object, "_role")
+	}
+
+	if raw, found := object["_vctrl"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreVctrl)
+		if err != nil {
+			return fmt.Errorf("error reading '_vctrl': %w", err)
+		}
+		delete(object, "_vctrl")
+	}
+
+	if raw, found := object["accessRights"]; found {
+		err = json.Unmarshal(raw, &a.AccessRights)
+		if err != nil {
+			return fmt.Errorf("error reading 'accessRights': %w", err)
+		}
+		delete(object, "accessRights")
+	}
+
+	if raw, found := object["attributes"]; found {
+		err = json.Unmarshal(raw, &a.Attributes)
+		if err != nil {
+			return fmt.Errorf("error reading 'attributes': %w", err)
+		}
+		delete(object, "attributes")
+	}
+
+	if raw, found := object["description"]; found {
+		err = json.Unmarshal(raw, &a.Description)
+		if err != nil {
+			return fmt.Errorf("error reading 'description': %w", err)
+		}
+		delete(object, "description")
+	}
+
+	if raw, found := object["expression"]; found {
+		err = json.Unmarshal(raw, &a.Expression)
+		if err != nil {
+			return fmt.Errorf("error reading 'expression': %w", err)
+		}
+		delete(object, "expression")
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["name"]; found {
+		err = json.Unmarshal(raw, &a.Name)
+		if err != nil {
+			return fmt.Errorf("error reading 'name': %w", err)
+		}
+		delete(object, "name")
+	}
+
+	if raw, found := object["objectType"]; found {
+		err = json.Unmarshal(raw, &a.ObjectType)
+		if err != nil {
+			return fmt.Errorf("error reading 'objectType': %w", err)
+		}
+		delete(object, "objectType")
+	}
+
+	if raw, found := object["oid"]; found {
+		err = json.Unmarshal(raw, &a.Oid)
+		if err != nil {
+			return fmt.Errorf("error reading 'oid': %w", err)
+		}
+		delete(object, "oid")
+	}
+
+	if raw, found := object["options"]; found {
+		err = json.Unmarshal(raw, &a.Options)
+		if err != nil {
+			return fmt.Errorf("error reading 'options': %w", err)
+		}
+		delete(object, "options")
+	}
+
+	if raw, found := object["parentId"]; found {
+		err = json.Unmarshal(raw, &a.ParentId)
+		if err != nil {
+			return fmt.Errorf("error reading 'parentId': %w", err)
+		}
+		delete(object, "parentId")
+	}
+
+	if raw, found := object["type"]; found {
+		err = json.Unmarshal(raw, &a.Type)
+		if err != nil {
+			return fmt.Errorf("error reading 'type': %w", err)
+		}
+		delete(object, "type")
+	}
+
+	if raw, found := object["valueType"]; found {
+		err = json.Unmarshal(raw, &a.ValueType)
+		if err != nil {
+			return fmt.Errorf("error reading 'valueType': %w", err)
+		}
+		delete(object, "valueType")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for Dimension to handle AdditionalProperties
+func (a Dimension) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.UnderscoreRole != nil {
+		object["_role"], err = json.Marshal(a.UnderscoreRole)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_role': %w", err)
+		}
+	}
+
+	if a.UnderscoreVctrl != nil {
+		object["_vctrl"], err = json.Marshal(a.UnderscoreVctrl)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_vctrl': %w", err)
+		}
+	}
+
+	if a.AccessRights != nil {
+		object["accessRights"], err = json.Marshal(a.AccessRights)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'accessRights': %w", err)
+		}
+	}
+
+	if a.Attributes != nil {
+		object["attributes"], err = json.Marshal(a.Attributes)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'attributes': %w", err)
+		}
+	}
+
+	if a.Description != nil {
+		object["description"], err = json.Marshal(a.Description)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'description': %w", err)
+		}
+	}
+
+	if a.Expression != nil {
+		object["expression"], err = json.Marshal(a.Expression)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'expression': %w", err)
+		}
+	}
+
+	if a.Id != nil {
+		object["id"], err = json.Marshal(a.Id)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'id': %w", err)
+		}
+	}
+
+	if a.Name != nil {
+		object["name"], err = json.Marshal(a.Name)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'name': %w", err)
+		}
+	}
+
+	if a.ObjectType != nil {
+		object["objectType"], err = json.Marshal(a.ObjectType)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'objectType': %w", err)
+		}
+	}
+
+	if a.Oid != nil {
+		object["oid"], err = json.Marshal(a.Oid)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'oid': %w", err)
+		}
+	}
+
+	if a.Options != nil {
+		object["options"], err = json.Marshal(a.Options)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'options': %w", err)
+		}
+	}
+
+	if a.ParentId != nil {
+		object["parentId"], err = json.Marshal(a.ParentId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'parentId': %w", err)
+		}
+	}
+
+	if a.Type != nil {
+		object["type"], err = json.Marshal(a.Type)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'type': %w", err)
+		}
+	}
+
+	if a.ValueType != nil {
+		object["valueType"], err = json.Marshal(a.ValueType)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'valueType': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for Domain. Returns the specified
+// element and whether it was found
+func (a Domain) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for Domain
+func (a *Domain) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for Domain to handle AdditionalProperties
+func (a *Domain) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["_role"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreRole)
+		if err != nil {
+			return fmt.Errorf("error reading '_role': %w", err)
+		}
+		delete(object, "_role")
+	}
+
+	if raw, found := object["_vctrl"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreVctrl)
+		if err != nil {
+			return fmt.Errorf("error reading '_vctrl': %w", err)
+		}
+		delete(object, "_vctrl")
+	}
+
+	if raw, found := object["accessRights"]; found {
+		err = json.Unmarshal(raw, &a.AccessRights)
+		if err != nil {
+			return fmt.Errorf("error reading 'accessRights': %w", err)
+		}
+		delete(object, "accessRights")
+	}
+
+	if raw, found := object["description"]; found {
+		err = json.Unmarshal(raw, &a.Description)
+		if err != nil {
+			return fmt.Errorf("error reading 'description': %w", err)
+		}
+		delete(object, "description")
+	}
+
+	if raw, found := object["dimensions"]; found {
+		err = json.Unmarshal(raw, &a.Dimensions)
+		if err != nil {
+			return fmt.Errorf("error reading 'dimensions': %w", err)
+		}
+		delete(object, "dimensions")
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["metrics"]; found {
+		err = json.Unmarshal(raw, &a.Metrics)
+		if err != nil {
+			return fmt.Errorf("error reading 'metrics': %w", err)
+		}
+		delete(object, "metrics")
+	}
+
+	if raw, found := object["name"]; found {
+		err = json.Unmarshal(raw, &a.Name)
+		if err != nil {
+			return fmt.Errorf("error reading 'name': %w", err)
+		}
+		delete(object, "name")
+	}
+
+	if raw, found := object["objectType"]; found {
+		err = json.Unmarshal(raw, &a.ObjectType)
+		if err != nil {
+			return fmt.Errorf("error reading 'objectType': %w", err)
+		}
+		delete(object, "objectType")
+	}
+
+	if raw, found := object["oid"]; found {
+		err = json.Unmarshal(raw, &a.Oid)
+		if err != nil {
+			return fmt.Errorf("error reading 'oid': %w", err)
+		}
+		delete(object, "oid")
+	}
+
+	if raw, found := object["options"]; found {
+		err = json.Unmarshal(raw, &a.Options)
+		if err != nil {
+			return fmt.Errorf("error reading 'options': %w", err)
+		}
+		delete(object, "options")
+	}
+
+	if raw, found := object["subject"]; found {
+		err = json.Unmarshal(raw, &a.Subject)
+		if err != nil {
+			return fmt.Errorf("error reading 'subject': %w", err)
+		}
+		delete(object, "subject")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for Domain to handle AdditionalProperties
+func (a Domain) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.UnderscoreRole != nil {
+		object["_role"], err = json.Marshal(a.UnderscoreRole)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_role': %w", err)
+		}
+	}
+
+	if a.UnderscoreVctrl != nil {
+		object["_vctrl"], err = json.Marshal(a.UnderscoreVctrl)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_vctrl': %w", err)
+		}
+	}
+
+	if a.AccessRights != nil {
+		object["accessRights"], err = json.Marshal(a.AccessRights)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'accessRights': %w", err)
+		}
+	}
+
+	if a.Description != nil {
+		object["description"], err = json.Marshal(a.Description)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'description': %w", err)
+		}
+	}
+
+	if a.Dimensions != nil {
+		object["dimensions"], err = json.Marshal(a.Dimensions)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'dimensions': %w", err)
+		}
+	}
+
+	if a.Id != nil {
+		object["id"], err = json.Marshal(a.Id)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'id': %w", err)
+		}
+	}
+
+	if a.Metrics != nil {
+		object["metrics"], err = json.Marshal(a.Metrics)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'metrics': %w", err)
+		}
+	}
+
+	if a.Name != nil {
+		object["name"], err = json.Marshal(a.Name)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'name': %w", err)
+		}
+	}
+
+	if a.ObjectType != nil {
+		object["objectType"], err = json.Marshal(a.ObjectType)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'objectType': %w", err)
+		}
+	}
+
+	if a.Oid != nil {
+		object["oid"], err = json.Marshal(a.Oid)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'oid': %w", err)
+		}
+	}
+
+	if a.Options != nil {
+		object["options"], err = json.Marshal(a.Options)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'options': %w", err)
+		}
+	}
+
+	if a.Subject != nil {
+		object["subject"], err = json.Marshal(a.Subject)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'subject': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
 // Getter for additional properties for Error. Returns the specified
 // element and whether it was found
 func (a Error) Get(fieldName string) (value interface{}, found bool) {
@@ -3096,6 +5548,14 @@ func (a *Error) UnmarshalJSON(b []byte) error {
 			return fmt.Errorf("error reading 'queryID': %w", err)
 		}
 		delete(object, "queryID")
+	}
+
+	if raw, found := object["retryAfter"]; found {
+		err = json.Unmarshal(raw, &a.RetryAfter)
+		if err != nil {
+			return fmt.Errorf("error reading 'retryAfter': %w", err)
+		}
+		delete(object, "retryAfter")
 	}
 
 	if raw, found := object["selfLoginURL"]; found {
@@ -3184,6 +5644,13 @@ func (a Error) MarshalJSON() ([]byte, error) {
 		}
 	}
 
+	if a.RetryAfter != nil {
+		object["retryAfter"], err = json.Marshal(a.RetryAfter)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'retryAfter': %w", err)
+		}
+	}
+
 	if a.SelfLoginURL != nil {
 		object["selfLoginURL"], err = json.Marshal(a.SelfLoginURL)
 		if err != nil {
@@ -3209,6 +5676,337 @@ func (a Error) MarshalJSON() ([]byte, error) {
 		object["type"], err = json.Marshal(a.Type)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'type': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for ExpressionSuggestion. Returns the specified
+// element and whether it was found
+func (a ExpressionSuggestion) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for ExpressionSuggestion
+func (a *ExpressionSuggestion) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for ExpressionSuggestion to handle AdditionalProperties
+func (a *ExpressionSuggestion) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["beginInsertPos"]; found {
+		err = json.Unmarshal(raw, &a.BeginInsertPos)
+		if err != nil {
+			return fmt.Errorf("error reading 'beginInsertPos': %w", err)
+		}
+		delete(object, "beginInsertPos")
+	}
+
+	if raw, found := object["definitions"]; found {
+		err = json.Unmarshal(raw, &a.Definitions)
+		if err != nil {
+			return fmt.Errorf("error reading 'definitions': %w", err)
+		}
+		delete(object, "definitions")
+	}
+
+	if raw, found := object["endInsertPos"]; found {
+		err = json.Unmarshal(raw, &a.EndInsertPos)
+		if err != nil {
+			return fmt.Errorf("error reading 'endInsertPos': %w", err)
+		}
+		delete(object, "endInsertPos")
+	}
+
+	if raw, found := object["filter"]; found {
+		err = json.Unmarshal(raw, &a.Filter)
+		if err != nil {
+			return fmt.Errorf("error reading 'filter': %w", err)
+		}
+		delete(object, "filter")
+	}
+
+	if raw, found := object["filterIndex"]; found {
+		err = json.Unmarshal(raw, &a.FilterIndex)
+		if err != nil {
+			return fmt.Errorf("error reading 'filterIndex': %w", err)
+		}
+		delete(object, "filterIndex")
+	}
+
+	if raw, found := object["suggestions"]; found {
+		err = json.Unmarshal(raw, &a.Suggestions)
+		if err != nil {
+			return fmt.Errorf("error reading 'suggestions': %w", err)
+		}
+		delete(object, "suggestions")
+	}
+
+	if raw, found := object["validateMessage"]; found {
+		err = json.Unmarshal(raw, &a.ValidateMessage)
+		if err != nil {
+			return fmt.Errorf("error reading 'validateMessage': %w", err)
+		}
+		delete(object, "validateMessage")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for ExpressionSuggestion to handle AdditionalProperties
+func (a ExpressionSuggestion) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.BeginInsertPos != nil {
+		object["beginInsertPos"], err = json.Marshal(a.BeginInsertPos)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'beginInsertPos': %w", err)
+		}
+	}
+
+	if a.Definitions != nil {
+		object["definitions"], err = json.Marshal(a.Definitions)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'definitions': %w", err)
+		}
+	}
+
+	if a.EndInsertPos != nil {
+		object["endInsertPos"], err = json.Marshal(a.EndInsertPos)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'endInsertPos': %w", err)
+		}
+	}
+
+	if a.Filter != nil {
+		object["filter"], err = json.Marshal(a.Filter)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'filter': %w", err)
+		}
+	}
+
+	if a.FilterIndex != nil {
+		object["filterIndex"], err = json.Marshal(a.FilterIndex)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'filterIndex': %w", err)
+		}
+	}
+
+	if a.Suggestions != nil {
+		object["suggestions"], err = json.Marshal(a.Suggestions)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'suggestions': %w", err)
+		}
+	}
+
+	if a.ValidateMessage != nil {
+		object["validateMessage"], err = json.Marshal(a.ValidateMessage)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'validateMessage': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for ExpressionSuggestionItem. Returns the specified
+// element and whether it was found
+func (a ExpressionSuggestionItem) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for ExpressionSuggestionItem
+func (a *ExpressionSuggestionItem) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for ExpressionSuggestionItem to handle AdditionalProperties
+func (a *ExpressionSuggestionItem) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["caption"]; found {
+		err = json.Unmarshal(raw, &a.Caption)
+		if err != nil {
+			return fmt.Errorf("error reading 'caption': %w", err)
+		}
+		delete(object, "caption")
+	}
+
+	if raw, found := object["description"]; found {
+		err = json.Unmarshal(raw, &a.Description)
+		if err != nil {
+			return fmt.Errorf("error reading 'description': %w", err)
+		}
+		delete(object, "description")
+	}
+
+	if raw, found := object["display"]; found {
+		err = json.Unmarshal(raw, &a.Display)
+		if err != nil {
+			return fmt.Errorf("error reading 'display': %w", err)
+		}
+		delete(object, "display")
+	}
+
+	if raw, found := object["folder"]; found {
+		err = json.Unmarshal(raw, &a.Folder)
+		if err != nil {
+			return fmt.Errorf("error reading 'folder': %w", err)
+		}
+		delete(object, "folder")
+	}
+
+	if raw, found := object["objectType"]; found {
+		err = json.Unmarshal(raw, &a.ObjectType)
+		if err != nil {
+			return fmt.Errorf("error reading 'objectType': %w", err)
+		}
+		delete(object, "objectType")
+	}
+
+	if raw, found := object["ranking"]; found {
+		err = json.Unmarshal(raw, &a.Ranking)
+		if err != nil {
+			return fmt.Errorf("error reading 'ranking': %w", err)
+		}
+		delete(object, "ranking")
+	}
+
+	if raw, found := object["suggestion"]; found {
+		err = json.Unmarshal(raw, &a.Suggestion)
+		if err != nil {
+			return fmt.Errorf("error reading 'suggestion': %w", err)
+		}
+		delete(object, "suggestion")
+	}
+
+	if raw, found := object["valueType"]; found {
+		err = json.Unmarshal(raw, &a.ValueType)
+		if err != nil {
+			return fmt.Errorf("error reading 'valueType': %w", err)
+		}
+		delete(object, "valueType")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for ExpressionSuggestionItem to handle AdditionalProperties
+func (a ExpressionSuggestionItem) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.Caption != nil {
+		object["caption"], err = json.Marshal(a.Caption)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'caption': %w", err)
+		}
+	}
+
+	if a.Description != nil {
+		object["description"], err = json.Marshal(a.Description)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'description': %w", err)
+		}
+	}
+
+	if a.Display != nil {
+		object["display"], err = json.Marshal(a.Display)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'display': %w", err)
+		}
+	}
+
+	if a.Folder != nil {
+		object["folder"], err = json.Marshal(a.Folder)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'folder': %w", err)
+		}
+	}
+
+	if a.ObjectType != nil {
+		object["objectType"], err = json.Marshal(a.ObjectType)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'objectType': %w", err)
+		}
+	}
+
+	if a.Ranking != nil {
+		object["ranking"], err = json.Marshal(a.Ranking)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'ranking': %w", err)
+		}
+	}
+
+	if a.Suggestion != nil {
+		object["suggestion"], err = json.Marshal(a.Suggestion)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'suggestion': %w", err)
+		}
+	}
+
+	if a.ValueType != nil {
+		object["valueType"], err = json.Marshal(a.ValueType)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'valueType': %w", err)
 		}
 	}
 
@@ -3307,6 +6105,209 @@ func (a FacetMember) MarshalJSON() ([]byte, error) {
 		object["value"], err = json.Marshal(a.Value)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'value': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for Metric. Returns the specified
+// element and whether it was found
+func (a Metric) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for Metric
+func (a *Metric) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for Metric to handle AdditionalProperties
+func (a *Metric) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["_role"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreRole)
+		if err != nil {
+			return fmt.Errorf("error reading '_role': %w", err)
+		}
+		delete(object, "_role")
+	}
+
+	if raw, found := object["_vctrl"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreVctrl)
+		if err != nil {
+			return fmt.Errorf("error reading '_vctrl': %w", err)
+		}
+		delete(object, "_vctrl")
+	}
+
+	if raw, found := object["accessRights"]; found {
+		err = json.Unmarshal(raw, &a.AccessRights)
+		if err != nil {
+			return fmt.Errorf("error reading 'accessRights': %w", err)
+		}
+		delete(object, "accessRights")
+	}
+
+	if raw, found := object["description"]; found {
+		err = json.Unmarshal(raw, &a.Description)
+		if err != nil {
+			return fmt.Errorf("error reading 'description': %w", err)
+		}
+		delete(object, "description")
+	}
+
+	if raw, found := object["displayFormat"]; found {
+		err = json.Unmarshal(raw, &a.DisplayFormat)
+		if err != nil {
+			return fmt.Errorf("error reading 'displayFormat': %w", err)
+		}
+		delete(object, "displayFormat")
+	}
+
+	if raw, found := object["expression"]; found {
+		err = json.Unmarshal(raw, &a.Expression)
+		if err != nil {
+			return fmt.Errorf("error reading 'expression': %w", err)
+		}
+		delete(object, "expression")
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["name"]; found {
+		err = json.Unmarshal(raw, &a.Name)
+		if err != nil {
+			return fmt.Errorf("error reading 'name': %w", err)
+		}
+		delete(object, "name")
+	}
+
+	if raw, found := object["objectType"]; found {
+		err = json.Unmarshal(raw, &a.ObjectType)
+		if err != nil {
+			return fmt.Errorf("error reading 'objectType': %w", err)
+		}
+		delete(object, "objectType")
+	}
+
+	if raw, found := object["oid"]; found {
+		err = json.Unmarshal(raw, &a.Oid)
+		if err != nil {
+			return fmt.Errorf("error reading 'oid': %w", err)
+		}
+		delete(object, "oid")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for Metric to handle AdditionalProperties
+func (a Metric) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.UnderscoreRole != nil {
+		object["_role"], err = json.Marshal(a.UnderscoreRole)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_role': %w", err)
+		}
+	}
+
+	if a.UnderscoreVctrl != nil {
+		object["_vctrl"], err = json.Marshal(a.UnderscoreVctrl)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_vctrl': %w", err)
+		}
+	}
+
+	if a.AccessRights != nil {
+		object["accessRights"], err = json.Marshal(a.AccessRights)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'accessRights': %w", err)
+		}
+	}
+
+	if a.Description != nil {
+		object["description"], err = json.Marshal(a.Description)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'description': %w", err)
+		}
+	}
+
+	if a.DisplayFormat != nil {
+		object["displayFormat"], err = json.Marshal(a.DisplayFormat)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'displayFormat': %w", err)
+		}
+	}
+
+	if a.Expression != nil {
+		object["expression"], err = json.Marshal(a.Expression)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'expression': %w", err)
+		}
+	}
+
+	if a.Id != nil {
+		object["id"], err = json.Marshal(a.Id)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'id': %w", err)
+		}
+	}
+
+	if a.Name != nil {
+		object["name"], err = json.Marshal(a.Name)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'name': %w", err)
+		}
+	}
+
+	if a.ObjectType != nil {
+		object["objectType"], err = json.Marshal(a.ObjectType)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'objectType': %w", err)
+		}
+	}
+
+	if a.Oid != nil {
+		object["oid"], err = json.Marshal(a.Oid)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'oid': %w", err)
 		}
 	}
 
@@ -3590,6 +6591,945 @@ func (a NavigationReply) MarshalJSON() ([]byte, error) {
 	return json.Marshal(object)
 }
 
+// Getter for additional properties for Project. Returns the specified
+// element and whether it was found
+func (a Project) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for Project
+func (a *Project) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for Project to handle AdditionalProperties
+func (a *Project) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["_role"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreRole)
+		if err != nil {
+			return fmt.Errorf("error reading '_role': %w", err)
+		}
+		delete(object, "_role")
+	}
+
+	if raw, found := object["_vctrl"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreVctrl)
+		if err != nil {
+			return fmt.Errorf("error reading '_vctrl': %w", err)
+		}
+		delete(object, "_vctrl")
+	}
+
+	if raw, found := object["accessRights"]; found {
+		err = json.Unmarshal(raw, &a.AccessRights)
+		if err != nil {
+			return fmt.Errorf("error reading 'accessRights': %w", err)
+		}
+		delete(object, "accessRights")
+	}
+
+	if raw, found := object["bookmarks"]; found {
+		err = json.Unmarshal(raw, &a.Bookmarks)
+		if err != nil {
+			return fmt.Errorf("error reading 'bookmarks': %w", err)
+		}
+		delete(object, "bookmarks")
+	}
+
+	if raw, found := object["dbPassword"]; found {
+		err = json.Unmarshal(raw, &a.DbPassword)
+		if err != nil {
+			return fmt.Errorf("error reading 'dbPassword': %w", err)
+		}
+		delete(object, "dbPassword")
+	}
+
+	if raw, found := object["dbSchemas"]; found {
+		err = json.Unmarshal(raw, &a.DbSchemas)
+		if err != nil {
+			return fmt.Errorf("error reading 'dbSchemas': %w", err)
+		}
+		delete(object, "dbSchemas")
+	}
+
+	if raw, found := object["dbUrl"]; found {
+		err = json.Unmarshal(raw, &a.DbUrl)
+		if err != nil {
+			return fmt.Errorf("error reading 'dbUrl': %w", err)
+		}
+		delete(object, "dbUrl")
+	}
+
+	if raw, found := object["dbUser"]; found {
+		err = json.Unmarshal(raw, &a.DbUser)
+		if err != nil {
+			return fmt.Errorf("error reading 'dbUser': %w", err)
+		}
+		delete(object, "dbUser")
+	}
+
+	if raw, found := object["dbVendorId"]; found {
+		err = json.Unmarshal(raw, &a.DbVendorId)
+		if err != nil {
+			return fmt.Errorf("error reading 'dbVendorId': %w", err)
+		}
+		delete(object, "dbVendorId")
+	}
+
+	if raw, found := object["description"]; found {
+		err = json.Unmarshal(raw, &a.Description)
+		if err != nil {
+			return fmt.Errorf("error reading 'description': %w", err)
+		}
+		delete(object, "description")
+	}
+
+	if raw, found := object["domains"]; found {
+		err = json.Unmarshal(raw, &a.Domains)
+		if err != nil {
+			return fmt.Errorf("error reading 'domains': %w", err)
+		}
+		delete(object, "domains")
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["name"]; found {
+		err = json.Unmarshal(raw, &a.Name)
+		if err != nil {
+			return fmt.Errorf("error reading 'name': %w", err)
+		}
+		delete(object, "name")
+	}
+
+	if raw, found := object["objectType"]; found {
+		err = json.Unmarshal(raw, &a.ObjectType)
+		if err != nil {
+			return fmt.Errorf("error reading 'objectType': %w", err)
+		}
+		delete(object, "objectType")
+	}
+
+	if raw, found := object["oid"]; found {
+		err = json.Unmarshal(raw, &a.Oid)
+		if err != nil {
+			return fmt.Errorf("error reading 'oid': %w", err)
+		}
+		delete(object, "oid")
+	}
+
+	if raw, found := object["relations"]; found {
+		err = json.Unmarshal(raw, &a.Relations)
+		if err != nil {
+			return fmt.Errorf("error reading 'relations': %w", err)
+		}
+		delete(object, "relations")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for Project to handle AdditionalProperties
+func (a Project) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.UnderscoreRole != nil {
+		object["_role"], err = json.Marshal(a.UnderscoreRole)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_role': %w", err)
+		}
+	}
+
+	if a.UnderscoreVctrl != nil {
+		object["_vctrl"], err = json.Marshal(a.UnderscoreVctrl)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_vctrl': %w", err)
+		}
+	}
+
+	if a.AccessRights != nil {
+		object["accessRights"], err = json.Marshal(a.AccessRights)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'accessRights': %w", err)
+		}
+	}
+
+	if a.Bookmarks != nil {
+		object["bookmarks"], err = json.Marshal(a.Bookmarks)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'bookmarks': %w", err)
+		}
+	}
+
+	if a.DbPassword != nil {
+		object["dbPassword"], err = json.Marshal(a.DbPassword)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'dbPassword': %w", err)
+		}
+	}
+
+	if a.DbSchemas != nil {
+		object["dbSchemas"], err = json.Marshal(a.DbSchemas)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'dbSchemas': %w", err)
+		}
+	}
+
+	if a.DbUrl != nil {
+		object["dbUrl"], err = json.Marshal(a.DbUrl)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'dbUrl': %w", err)
+		}
+	}
+
+	if a.DbUser != nil {
+		object["dbUser"], err = json.Marshal(a.DbUser)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'dbUser': %w", err)
+		}
+	}
+
+	if a.DbVendorId != nil {
+		object["dbVendorId"], err = json.Marshal(a.DbVendorId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'dbVendorId': %w", err)
+		}
+	}
+
+	if a.Description != nil {
+		object["description"], err = json.Marshal(a.Description)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'description': %w", err)
+		}
+	}
+
+	if a.Domains != nil {
+		object["domains"], err = json.Marshal(a.Domains)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'domains': %w", err)
+		}
+	}
+
+	if a.Id != nil {
+		object["id"], err = json.Marshal(a.Id)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'id': %w", err)
+		}
+	}
+
+	if a.Name != nil {
+		object["name"], err = json.Marshal(a.Name)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'name': %w", err)
+		}
+	}
+
+	if a.ObjectType != nil {
+		object["objectType"], err = json.Marshal(a.ObjectType)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'objectType': %w", err)
+		}
+	}
+
+	if a.Oid != nil {
+		object["oid"], err = json.Marshal(a.Oid)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'oid': %w", err)
+		}
+	}
+
+	if a.Relations != nil {
+		object["relations"], err = json.Marshal(a.Relations)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'relations': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for ProjectAnalysisJob. Returns the specified
+// element and whether it was found
+func (a ProjectAnalysisJob) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for ProjectAnalysisJob
+func (a *ProjectAnalysisJob) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for ProjectAnalysisJob to handle AdditionalProperties
+func (a *ProjectAnalysisJob) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["_role"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreRole)
+		if err != nil {
+			return fmt.Errorf("error reading '_role': %w", err)
+		}
+		delete(object, "_role")
+	}
+
+	if raw, found := object["_vctrl"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreVctrl)
+		if err != nil {
+			return fmt.Errorf("error reading '_vctrl': %w", err)
+		}
+		delete(object, "_vctrl")
+	}
+
+	if raw, found := object["accessRights"]; found {
+		err = json.Unmarshal(raw, &a.AccessRights)
+		if err != nil {
+			return fmt.Errorf("error reading 'accessRights': %w", err)
+		}
+		delete(object, "accessRights")
+	}
+
+	if raw, found := object["autoRun"]; found {
+		err = json.Unmarshal(raw, &a.AutoRun)
+		if err != nil {
+			return fmt.Errorf("error reading 'autoRun': %w", err)
+		}
+		delete(object, "autoRun")
+	}
+
+	if raw, found := object["dimensions"]; found {
+		err = json.Unmarshal(raw, &a.Dimensions)
+		if err != nil {
+			return fmt.Errorf("error reading 'dimensions': %w", err)
+		}
+		delete(object, "dimensions")
+	}
+
+	if raw, found := object["domains"]; found {
+		err = json.Unmarshal(raw, &a.Domains)
+		if err != nil {
+			return fmt.Errorf("error reading 'domains': %w", err)
+		}
+		delete(object, "domains")
+	}
+
+	if raw, found := object["error"]; found {
+		err = json.Unmarshal(raw, &a.Error)
+		if err != nil {
+			return fmt.Errorf("error reading 'error': %w", err)
+		}
+		delete(object, "error")
+	}
+
+	if raw, found := object["facets"]; found {
+		err = json.Unmarshal(raw, &a.Facets)
+		if err != nil {
+			return fmt.Errorf("error reading 'facets': %w", err)
+		}
+		delete(object, "facets")
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["limit"]; found {
+		err = json.Unmarshal(raw, &a.Limit)
+		if err != nil {
+			return fmt.Errorf("error reading 'limit': %w", err)
+		}
+		delete(object, "limit")
+	}
+
+	if raw, found := object["metricList"]; found {
+		err = json.Unmarshal(raw, &a.MetricList)
+		if err != nil {
+			return fmt.Errorf("error reading 'metricList': %w", err)
+		}
+		delete(object, "metricList")
+	}
+
+	if raw, found := object["metrics"]; found {
+		err = json.Unmarshal(raw, &a.Metrics)
+		if err != nil {
+			return fmt.Errorf("error reading 'metrics': %w", err)
+		}
+		delete(object, "metrics")
+	}
+
+	if raw, found := object["objectType"]; found {
+		err = json.Unmarshal(raw, &a.ObjectType)
+		if err != nil {
+			return fmt.Errorf("error reading 'objectType': %w", err)
+		}
+		delete(object, "objectType")
+	}
+
+	if raw, found := object["offset"]; found {
+		err = json.Unmarshal(raw, &a.Offset)
+		if err != nil {
+			return fmt.Errorf("error reading 'offset': %w", err)
+		}
+		delete(object, "offset")
+	}
+
+	if raw, found := object["oid"]; found {
+		err = json.Unmarshal(raw, &a.Oid)
+		if err != nil {
+			return fmt.Errorf("error reading 'oid': %w", err)
+		}
+		delete(object, "oid")
+	}
+
+	if raw, found := object["orderBy"]; found {
+		err = json.Unmarshal(raw, &a.OrderBy)
+		if err != nil {
+			return fmt.Errorf("error reading 'orderBy': %w", err)
+		}
+		delete(object, "orderBy")
+	}
+
+	if raw, found := object["results"]; found {
+		err = json.Unmarshal(raw, &a.Results)
+		if err != nil {
+			return fmt.Errorf("error reading 'results': %w", err)
+		}
+		delete(object, "results")
+	}
+
+	if raw, found := object["rollups"]; found {
+		err = json.Unmarshal(raw, &a.Rollups)
+		if err != nil {
+			return fmt.Errorf("error reading 'rollups': %w", err)
+		}
+		delete(object, "rollups")
+	}
+
+	if raw, found := object["selection"]; found {
+		err = json.Unmarshal(raw, &a.Selection)
+		if err != nil {
+			return fmt.Errorf("error reading 'selection': %w", err)
+		}
+		delete(object, "selection")
+	}
+
+	if raw, found := object["statistics"]; found {
+		err = json.Unmarshal(raw, &a.Statistics)
+		if err != nil {
+			return fmt.Errorf("error reading 'statistics': %w", err)
+		}
+		delete(object, "statistics")
+	}
+
+	if raw, found := object["status"]; found {
+		err = json.Unmarshal(raw, &a.Status)
+		if err != nil {
+			return fmt.Errorf("error reading 'status': %w", err)
+		}
+		delete(object, "status")
+	}
+
+	if raw, found := object["temporary"]; found {
+		err = json.Unmarshal(raw, &a.Temporary)
+		if err != nil {
+			return fmt.Errorf("error reading 'temporary': %w", err)
+		}
+		delete(object, "temporary")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for ProjectAnalysisJob to handle AdditionalProperties
+func (a ProjectAnalysisJob) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.UnderscoreRole != nil {
+		object["_role"], err = json.Marshal(a.UnderscoreRole)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_role': %w", err)
+		}
+	}
+
+	if a.UnderscoreVctrl != nil {
+		object["_vctrl"], err = json.Marshal(a.UnderscoreVctrl)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_vctrl': %w", err)
+		}
+	}
+
+	if a.AccessRights != nil {
+		object["accessRights"], err = json.Marshal(a.AccessRights)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'accessRights': %w", err)
+		}
+	}
+
+	if a.AutoRun != nil {
+		object["autoRun"], err = json.Marshal(a.AutoRun)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'autoRun': %w", err)
+		}
+	}
+
+	if a.Dimensions != nil {
+		object["dimensions"], err = json.Marshal(a.Dimensions)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'dimensions': %w", err)
+		}
+	}
+
+	if a.Domains != nil {
+		object["domains"], err = json.Marshal(a.Domains)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'domains': %w", err)
+		}
+	}
+
+	if a.Error != nil {
+		object["error"], err = json.Marshal(a.Error)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'error': %w", err)
+		}
+	}
+
+	if a.Facets != nil {
+		object["facets"], err = json.Marshal(a.Facets)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'facets': %w", err)
+		}
+	}
+
+	if a.Id != nil {
+		object["id"], err = json.Marshal(a.Id)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'id': %w", err)
+		}
+	}
+
+	if a.Limit != nil {
+		object["limit"], err = json.Marshal(a.Limit)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'limit': %w", err)
+		}
+	}
+
+	if a.MetricList != nil {
+		object["metricList"], err = json.Marshal(a.MetricList)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'metricList': %w", err)
+		}
+	}
+
+	if a.Metrics != nil {
+		object["metrics"], err = json.Marshal(a.Metrics)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'metrics': %w", err)
+		}
+	}
+
+	if a.ObjectType != nil {
+		object["objectType"], err = json.Marshal(a.ObjectType)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'objectType': %w", err)
+		}
+	}
+
+	if a.Offset != nil {
+		object["offset"], err = json.Marshal(a.Offset)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'offset': %w", err)
+		}
+	}
+
+	if a.Oid != nil {
+		object["oid"], err = json.Marshal(a.Oid)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'oid': %w", err)
+		}
+	}
+
+	if a.OrderBy != nil {
+		object["orderBy"], err = json.Marshal(a.OrderBy)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'orderBy': %w", err)
+		}
+	}
+
+	if a.Results != nil {
+		object["results"], err = json.Marshal(a.Results)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'results': %w", err)
+		}
+	}
+
+	if a.Rollups != nil {
+		object["rollups"], err = json.Marshal(a.Rollups)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'rollups': %w", err)
+		}
+	}
+
+	if a.Selection != nil {
+		object["selection"], err = json.Marshal(a.Selection)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'selection': %w", err)
+		}
+	}
+
+	if a.Statistics != nil {
+		object["statistics"], err = json.Marshal(a.Statistics)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'statistics': %w", err)
+		}
+	}
+
+	if a.Status != nil {
+		object["status"], err = json.Marshal(a.Status)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'status': %w", err)
+		}
+	}
+
+	if a.Temporary != nil {
+		object["temporary"], err = json.Marshal(a.Temporary)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'temporary': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for ProjectFacetJob. Returns the specified
+// element and whether it was found
+func (a ProjectFacetJob) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for ProjectFacetJob
+func (a *ProjectFacetJob) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for ProjectFacetJob to handle AdditionalProperties
+func (a *ProjectFacetJob) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["_role"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreRole)
+		if err != nil {
+			return fmt.Errorf("error reading '_role': %w", err)
+		}
+		delete(object, "_role")
+	}
+
+	if raw, found := object["_vctrl"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreVctrl)
+		if err != nil {
+			return fmt.Errorf("error reading '_vctrl': %w", err)
+		}
+		delete(object, "_vctrl")
+	}
+
+	if raw, found := object["accessRights"]; found {
+		err = json.Unmarshal(raw, &a.AccessRights)
+		if err != nil {
+			return fmt.Errorf("error reading 'accessRights': %w", err)
+		}
+		delete(object, "accessRights")
+	}
+
+	if raw, found := object["autoRun"]; found {
+		err = json.Unmarshal(raw, &a.AutoRun)
+		if err != nil {
+			return fmt.Errorf("error reading 'autoRun': %w", err)
+		}
+		delete(object, "autoRun")
+	}
+
+	if raw, found := object["domains"]; found {
+		err = json.Unmarshal(raw, &a.Domains)
+		if err != nil {
+			return fmt.Errorf("error reading 'domains': %w", err)
+		}
+		delete(object, "domains")
+	}
+
+	if raw, found := object["engineVersion"]; found {
+		err = json.Unmarshal(raw, &a.EngineVersion)
+		if err != nil {
+			return fmt.Errorf("error reading 'engineVersion': %w", err)
+		}
+		delete(object, "engineVersion")
+	}
+
+	if raw, found := object["error"]; found {
+		err = json.Unmarshal(raw, &a.Error)
+		if err != nil {
+			return fmt.Errorf("error reading 'error': %w", err)
+		}
+		delete(object, "error")
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["objectType"]; found {
+		err = json.Unmarshal(raw, &a.ObjectType)
+		if err != nil {
+			return fmt.Errorf("error reading 'objectType': %w", err)
+		}
+		delete(object, "objectType")
+	}
+
+	if raw, found := object["oid"]; found {
+		err = json.Unmarshal(raw, &a.Oid)
+		if err != nil {
+			return fmt.Errorf("error reading 'oid': %w", err)
+		}
+		delete(object, "oid")
+	}
+
+	if raw, found := object["results"]; found {
+		err = json.Unmarshal(raw, &a.Results)
+		if err != nil {
+			return fmt.Errorf("error reading 'results': %w", err)
+		}
+		delete(object, "results")
+	}
+
+	if raw, found := object["selection"]; found {
+		err = json.Unmarshal(raw, &a.Selection)
+		if err != nil {
+			return fmt.Errorf("error reading 'selection': %w", err)
+		}
+		delete(object, "selection")
+	}
+
+	if raw, found := object["status"]; found {
+		err = json.Unmarshal(raw, &a.Status)
+		if err != nil {
+			return fmt.Errorf("error reading 'status': %w", err)
+		}
+		delete(object, "status")
+	}
+
+	if raw, found := object["temporary"]; found {
+		err = json.Unmarshal(raw, &a.Temporary)
+		if err != nil {
+			return fmt.Errorf("error reading 'temporary': %w", err)
+		}
+		delete(object, "temporary")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for ProjectFacetJob to handle AdditionalProperties
+func (a ProjectFacetJob) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.UnderscoreRole != nil {
+		object["_role"], err = json.Marshal(a.UnderscoreRole)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_role': %w", err)
+		}
+	}
+
+	if a.UnderscoreVctrl != nil {
+		object["_vctrl"], err = json.Marshal(a.UnderscoreVctrl)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_vctrl': %w", err)
+		}
+	}
+
+	if a.AccessRights != nil {
+		object["accessRights"], err = json.Marshal(a.AccessRights)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'accessRights': %w", err)
+		}
+	}
+
+	if a.AutoRun != nil {
+		object["autoRun"], err = json.Marshal(a.AutoRun)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'autoRun': %w", err)
+		}
+	}
+
+	if a.Domains != nil {
+		object["domains"], err = json.Marshal(a.Domains)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'domains': %w", err)
+		}
+	}
+
+	if a.EngineVersion != nil {
+		object["engineVersion"], err = json.Marshal(a.EngineVersion)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'engineVersion': %w", err)
+		}
+	}
+
+	if a.Error != nil {
+		object["error"], err = json.Marshal(a.Error)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'error': %w", err)
+		}
+	}
+
+	if a.Id != nil {
+		object["id"], err = json.Marshal(a.Id)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'id': %w", err)
+		}
+	}
+
+	if a.ObjectType != nil {
+		object["objectType"], err = json.Marshal(a.ObjectType)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'objectType': %w", err)
+		}
+	}
+
+	if a.Oid != nil {
+		object["oid"], err = json.Marshal(a.Oid)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'oid': %w", err)
+		}
+	}
+
+	if a.Results != nil {
+		object["results"], err = json.Marshal(a.Results)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'results': %w", err)
+		}
+	}
+
+	if a.Selection != nil {
+		object["selection"], err = json.Marshal(a.Selection)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'selection': %w", err)
+		}
+	}
+
+	if a.Status != nil {
+		object["status"], err = json.Marshal(a.Status)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'status': %w", err)
+		}
+	}
+
+	if a.Temporary != nil {
+		object["temporary"], err = json.Marshal(a.Temporary)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'temporary': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
 // Getter for additional properties for QueryWorkerJobStatus. Returns the specified
 // element and whether it was found
 func (a QueryWorkerJobStatus) Get(fieldName string) (value interface{}, found bool) {
@@ -3615,14 +7555,6 @@ func (a *QueryWorkerJobStatus) UnmarshalJSON(b []byte) error {
 		return err
 	}
 
-	if raw, found := object["SQL"]; found {
-		err = json.Unmarshal(raw, &a.SQL)
-		if err != nil {
-			return fmt.Errorf("error reading 'SQL': %w", err)
-		}
-		delete(object, "SQL")
-	}
-
 	if raw, found := object["elapse"]; found {
 		err = json.Unmarshal(raw, &a.Elapse)
 		if err != nil {
@@ -3645,6 +7577,14 @@ func (a *QueryWorkerJobStatus) UnmarshalJSON(b []byte) error {
 			return fmt.Errorf("error reading 'key': %w", err)
 		}
 		delete(object, "key")
+	}
+
+	if raw, found := object["sql"]; found {
+		err = json.Unmarshal(raw, &a.Sql)
+		if err != nil {
+			return fmt.Errorf("error reading 'sql': %w", err)
+		}
+		delete(object, "sql")
 	}
 
 	if raw, found := object["start"]; found {
@@ -3690,13 +7630,6 @@ func (a QueryWorkerJobStatus) MarshalJSON() ([]byte, error) {
 	var err error
 	object := make(map[string]json.RawMessage)
 
-	if a.SQL != nil {
-		object["SQL"], err = json.Marshal(a.SQL)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'SQL': %w", err)
-		}
-	}
-
 	if a.Elapse != nil {
 		object["elapse"], err = json.Marshal(a.Elapse)
 		if err != nil {
@@ -3718,6 +7651,13 @@ func (a QueryWorkerJobStatus) MarshalJSON() ([]byte, error) {
 		}
 	}
 
+	if a.Sql != nil {
+		object["sql"], err = json.Marshal(a.Sql)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'sql': %w", err)
+		}
+	}
+
 	if a.Start != nil {
 		object["start"], err = json.Marshal(a.Start)
 		if err != nil {
@@ -3736,6 +7676,254 @@ func (a QueryWorkerJobStatus) MarshalJSON() ([]byte, error) {
 		object["userID"], err = json.Marshal(a.UserID)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'userID': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for Relation. Returns the specified
+// element and whether it was found
+func (a Relation) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for Relation
+func (a *Relation) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for Relation to handle AdditionalProperties
+func (a *Relation) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["_role"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreRole)
+		if err != nil {
+			return fmt.Errorf("error reading '_role': %w", err)
+		}
+		delete(object, "_role")
+	}
+
+	if raw, found := object["_vctrl"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreVctrl)
+		if err != nil {
+			return fmt.Errorf("error reading '_vctrl': %w", err)
+		}
+		delete(object, "_vctrl")
+	}
+
+	if raw, found := object["accessRights"]; found {
+		err = json.Unmarshal(raw, &a.AccessRights)
+		if err != nil {
+			return fmt.Errorf("error reading 'accessRights': %w", err)
+		}
+		delete(object, "accessRights")
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["joinExpression"]; found {
+		err = json.Unmarshal(raw, &a.JoinExpression)
+		if err != nil {
+			return fmt.Errorf("error reading 'joinExpression': %w", err)
+		}
+		delete(object, "joinExpression")
+	}
+
+	if raw, found := object["leftCardinality"]; found {
+		err = json.Unmarshal(raw, &a.LeftCardinality)
+		if err != nil {
+			return fmt.Errorf("error reading 'leftCardinality': %w", err)
+		}
+		delete(object, "leftCardinality")
+	}
+
+	if raw, found := object["leftId"]; found {
+		err = json.Unmarshal(raw, &a.LeftId)
+		if err != nil {
+			return fmt.Errorf("error reading 'leftId': %w", err)
+		}
+		delete(object, "leftId")
+	}
+
+	if raw, found := object["leftName"]; found {
+		err = json.Unmarshal(raw, &a.LeftName)
+		if err != nil {
+			return fmt.Errorf("error reading 'leftName': %w", err)
+		}
+		delete(object, "leftName")
+	}
+
+	if raw, found := object["objectType"]; found {
+		err = json.Unmarshal(raw, &a.ObjectType)
+		if err != nil {
+			return fmt.Errorf("error reading 'objectType': %w", err)
+		}
+		delete(object, "objectType")
+	}
+
+	if raw, found := object["oid"]; found {
+		err = json.Unmarshal(raw, &a.Oid)
+		if err != nil {
+			return fmt.Errorf("error reading 'oid': %w", err)
+		}
+		delete(object, "oid")
+	}
+
+	if raw, found := object["rightCardinality"]; found {
+		err = json.Unmarshal(raw, &a.RightCardinality)
+		if err != nil {
+			return fmt.Errorf("error reading 'rightCardinality': %w", err)
+		}
+		delete(object, "rightCardinality")
+	}
+
+	if raw, found := object["rightId"]; found {
+		err = json.Unmarshal(raw, &a.RightId)
+		if err != nil {
+			return fmt.Errorf("error reading 'rightId': %w", err)
+		}
+		delete(object, "rightId")
+	}
+
+	if raw, found := object["rightName"]; found {
+		err = json.Unmarshal(raw, &a.RightName)
+		if err != nil {
+			return fmt.Errorf("error reading 'rightName': %w", err)
+		}
+		delete(object, "rightName")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for Relation to handle AdditionalProperties
+func (a Relation) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.UnderscoreRole != nil {
+		object["_role"], err = json.Marshal(a.UnderscoreRole)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_role': %w", err)
+		}
+	}
+
+	if a.UnderscoreVctrl != nil {
+		object["_vctrl"], err = json.Marshal(a.UnderscoreVctrl)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_vctrl': %w", err)
+		}
+	}
+
+	if a.AccessRights != nil {
+		object["accessRights"], err = json.Marshal(a.AccessRights)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'accessRights': %w", err)
+		}
+	}
+
+	if a.Id != nil {
+		object["id"], err = json.Marshal(a.Id)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'id': %w", err)
+		}
+	}
+
+	if a.JoinExpression != nil {
+		object["joinExpression"], err = json.Marshal(a.JoinExpression)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'joinExpression': %w", err)
+		}
+	}
+
+	if a.LeftCardinality != nil {
+		object["leftCardinality"], err = json.Marshal(a.LeftCardinality)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'leftCardinality': %w", err)
+		}
+	}
+
+	if a.LeftId != nil {
+		object["leftId"], err = json.Marshal(a.LeftId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'leftId': %w", err)
+		}
+	}
+
+	if a.LeftName != nil {
+		object["leftName"], err = json.Marshal(a.LeftName)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'leftName': %w", err)
+		}
+	}
+
+	if a.ObjectType != nil {
+		object["objectType"], err = json.Marshal(a.ObjectType)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'objectType': %w", err)
+		}
+	}
+
+	if a.Oid != nil {
+		object["oid"], err = json.Marshal(a.Oid)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'oid': %w", err)
+		}
+	}
+
+	if a.RightCardinality != nil {
+		object["rightCardinality"], err = json.Marshal(a.RightCardinality)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'rightCardinality': %w", err)
+		}
+	}
+
+	if a.RightId != nil {
+		object["rightId"], err = json.Marshal(a.RightId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'rightId': %w", err)
+		}
+	}
+
+	if a.RightName != nil {
+		object["rightName"], err = json.Marshal(a.RightName)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'rightName': %w", err)
 		}
 	}
 
@@ -3831,6 +8019,773 @@ func (a ServerStatus) MarshalJSON() ([]byte, error) {
 	return json.Marshal(object)
 }
 
+// Getter for additional properties for Shortcut. Returns the specified
+// element and whether it was found
+func (a Shortcut) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for Shortcut
+func (a *Shortcut) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for Shortcut to handle AdditionalProperties
+func (a *Shortcut) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["_role"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreRole)
+		if err != nil {
+			return fmt.Errorf("error reading '_role': %w", err)
+		}
+		delete(object, "_role")
+	}
+
+	if raw, found := object["_vctrl"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreVctrl)
+		if err != nil {
+			return fmt.Errorf("error reading '_vctrl': %w", err)
+		}
+		delete(object, "_vctrl")
+	}
+
+	if raw, found := object["accessRights"]; found {
+		err = json.Unmarshal(raw, &a.AccessRights)
+		if err != nil {
+			return fmt.Errorf("error reading 'accessRights': %w", err)
+		}
+		delete(object, "accessRights")
+	}
+
+	if raw, found := object["description"]; found {
+		err = json.Unmarshal(raw, &a.Description)
+		if err != nil {
+			return fmt.Errorf("error reading 'description': %w", err)
+		}
+		delete(object, "description")
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["name"]; found {
+		err = json.Unmarshal(raw, &a.Name)
+		if err != nil {
+			return fmt.Errorf("error reading 'name': %w", err)
+		}
+		delete(object, "name")
+	}
+
+	if raw, found := object["objectType"]; found {
+		err = json.Unmarshal(raw, &a.ObjectType)
+		if err != nil {
+			return fmt.Errorf("error reading 'objectType': %w", err)
+		}
+		delete(object, "objectType")
+	}
+
+	if raw, found := object["oid"]; found {
+		err = json.Unmarshal(raw, &a.Oid)
+		if err != nil {
+			return fmt.Errorf("error reading 'oid': %w", err)
+		}
+		delete(object, "oid")
+	}
+
+	if raw, found := object["stateId"]; found {
+		err = json.Unmarshal(raw, &a.StateId)
+		if err != nil {
+			return fmt.Errorf("error reading 'stateId': %w", err)
+		}
+		delete(object, "stateId")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for Shortcut to handle AdditionalProperties
+func (a Shortcut) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.UnderscoreRole != nil {
+		object["_role"], err = json.Marshal(a.UnderscoreRole)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_role': %w", err)
+		}
+	}
+
+	if a.UnderscoreVctrl != nil {
+		object["_vctrl"], err = json.Marshal(a.UnderscoreVctrl)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_vctrl': %w", err)
+		}
+	}
+
+	if a.AccessRights != nil {
+		object["accessRights"], err = json.Marshal(a.AccessRights)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'accessRights': %w", err)
+		}
+	}
+
+	if a.Description != nil {
+		object["description"], err = json.Marshal(a.Description)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'description': %w", err)
+		}
+	}
+
+	if a.Id != nil {
+		object["id"], err = json.Marshal(a.Id)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'id': %w", err)
+		}
+	}
+
+	if a.Name != nil {
+		object["name"], err = json.Marshal(a.Name)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'name': %w", err)
+		}
+	}
+
+	if a.ObjectType != nil {
+		object["objectType"], err = json.Marshal(a.ObjectType)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'objectType': %w", err)
+		}
+	}
+
+	if a.Oid != nil {
+		object["oid"], err = json.Marshal(a.Oid)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'oid': %w", err)
+		}
+	}
+
+	if a.StateId != nil {
+		object["stateId"], err = json.Marshal(a.StateId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'stateId': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for State. Returns the specified
+// element and whether it was found
+func (a State) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for State
+func (a *State) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for State to handle AdditionalProperties
+func (a *State) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["_role"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreRole)
+		if err != nil {
+			return fmt.Errorf("error reading '_role': %w", err)
+		}
+		delete(object, "_role")
+	}
+
+	if raw, found := object["_vctrl"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreVctrl)
+		if err != nil {
+			return fmt.Errorf("error reading '_vctrl': %w", err)
+		}
+		delete(object, "_vctrl")
+	}
+
+	if raw, found := object["accessRights"]; found {
+		err = json.Unmarshal(raw, &a.AccessRights)
+		if err != nil {
+			return fmt.Errorf("error reading 'accessRights': %w", err)
+		}
+		delete(object, "accessRights")
+	}
+
+	if raw, found := object["config"]; found {
+		err = json.Unmarshal(raw, &a.Config)
+		if err != nil {
+			return fmt.Errorf("error reading 'config': %w", err)
+		}
+		delete(object, "config")
+	}
+
+	if raw, found := object["creationTime"]; found {
+		err = json.Unmarshal(raw, &a.CreationTime)
+		if err != nil {
+			return fmt.Errorf("error reading 'creationTime': %w", err)
+		}
+		delete(object, "creationTime")
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["objectType"]; found {
+		err = json.Unmarshal(raw, &a.ObjectType)
+		if err != nil {
+			return fmt.Errorf("error reading 'objectType': %w", err)
+		}
+		delete(object, "objectType")
+	}
+
+	if raw, found := object["oid"]; found {
+		err = json.Unmarshal(raw, &a.Oid)
+		if err != nil {
+			return fmt.Errorf("error reading 'oid': %w", err)
+		}
+		delete(object, "oid")
+	}
+
+	if raw, found := object["shortcutId"]; found {
+		err = json.Unmarshal(raw, &a.ShortcutId)
+		if err != nil {
+			return fmt.Errorf("error reading 'shortcutId': %w", err)
+		}
+		delete(object, "shortcutId")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for State to handle AdditionalProperties
+func (a State) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.UnderscoreRole != nil {
+		object["_role"], err = json.Marshal(a.UnderscoreRole)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_role': %w", err)
+		}
+	}
+
+	if a.UnderscoreVctrl != nil {
+		object["_vctrl"], err = json.Marshal(a.UnderscoreVctrl)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_vctrl': %w", err)
+		}
+	}
+
+	if a.AccessRights != nil {
+		object["accessRights"], err = json.Marshal(a.AccessRights)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'accessRights': %w", err)
+		}
+	}
+
+	if a.Config != nil {
+		object["config"], err = json.Marshal(a.Config)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'config': %w", err)
+		}
+	}
+
+	if a.CreationTime != nil {
+		object["creationTime"], err = json.Marshal(a.CreationTime)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'creationTime': %w", err)
+		}
+	}
+
+	if a.Id != nil {
+		object["id"], err = json.Marshal(a.Id)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'id': %w", err)
+		}
+	}
+
+	if a.ObjectType != nil {
+		object["objectType"], err = json.Marshal(a.ObjectType)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'objectType': %w", err)
+		}
+	}
+
+	if a.Oid != nil {
+		object["oid"], err = json.Marshal(a.Oid)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'oid': %w", err)
+		}
+	}
+
+	if a.ShortcutId != nil {
+		object["shortcutId"], err = json.Marshal(a.ShortcutId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'shortcutId': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for User. Returns the specified
+// element and whether it was found
+func (a User) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for User
+func (a *User) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for User to handle AdditionalProperties
+func (a *User) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["_role"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreRole)
+		if err != nil {
+			return fmt.Errorf("error reading '_role': %w", err)
+		}
+		delete(object, "_role")
+	}
+
+	if raw, found := object["_vctrl"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreVctrl)
+		if err != nil {
+			return fmt.Errorf("error reading '_vctrl': %w", err)
+		}
+		delete(object, "_vctrl")
+	}
+
+	if raw, found := object["accessRights"]; found {
+		err = json.Unmarshal(raw, &a.AccessRights)
+		if err != nil {
+			return fmt.Errorf("error reading 'accessRights': %w", err)
+		}
+		delete(object, "accessRights")
+	}
+
+	if raw, found := object["attributes"]; found {
+		err = json.Unmarshal(raw, &a.Attributes)
+		if err != nil {
+			return fmt.Errorf("error reading 'attributes': %w", err)
+		}
+		delete(object, "attributes")
+	}
+
+	if raw, found := object["email"]; found {
+		err = json.Unmarshal(raw, &a.Email)
+		if err != nil {
+			return fmt.Errorf("error reading 'email': %w", err)
+		}
+		delete(object, "email")
+	}
+
+	if raw, found := object["groups"]; found {
+		err = json.Unmarshal(raw, &a.Groups)
+		if err != nil {
+			return fmt.Errorf("error reading 'groups': %w", err)
+		}
+		delete(object, "groups")
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["login"]; found {
+		err = json.Unmarshal(raw, &a.Login)
+		if err != nil {
+			return fmt.Errorf("error reading 'login': %w", err)
+		}
+		delete(object, "login")
+	}
+
+	if raw, found := object["objectType"]; found {
+		err = json.Unmarshal(raw, &a.ObjectType)
+		if err != nil {
+			return fmt.Errorf("error reading 'objectType': %w", err)
+		}
+		delete(object, "objectType")
+	}
+
+	if raw, found := object["oid"]; found {
+		err = json.Unmarshal(raw, &a.Oid)
+		if err != nil {
+			return fmt.Errorf("error reading 'oid': %w", err)
+		}
+		delete(object, "oid")
+	}
+
+	if raw, found := object["password"]; found {
+		err = json.Unmarshal(raw, &a.Password)
+		if err != nil {
+			return fmt.Errorf("error reading 'password': %w", err)
+		}
+		delete(object, "password")
+	}
+
+	if raw, found := object["superUser"]; found {
+		err = json.Unmarshal(raw, &a.SuperUser)
+		if err != nil {
+			return fmt.Errorf("error reading 'superUser': %w", err)
+		}
+		delete(object, "superUser")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for User to handle AdditionalProperties
+func (a User) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.UnderscoreRole != nil {
+		object["_role"], err = json.Marshal(a.UnderscoreRole)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_role': %w", err)
+		}
+	}
+
+	if a.UnderscoreVctrl != nil {
+		object["_vctrl"], err = json.Marshal(a.UnderscoreVctrl)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_vctrl': %w", err)
+		}
+	}
+
+	if a.AccessRights != nil {
+		object["accessRights"], err = json.Marshal(a.AccessRights)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'accessRights': %w", err)
+		}
+	}
+
+	if a.Attributes != nil {
+		object["attributes"], err = json.Marshal(a.Attributes)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'attributes': %w", err)
+		}
+	}
+
+	if a.Email != nil {
+		object["email"], err = json.Marshal(a.Email)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'email': %w", err)
+		}
+	}
+
+	if a.Groups != nil {
+		object["groups"], err = json.Marshal(a.Groups)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'groups': %w", err)
+		}
+	}
+
+	if a.Id != nil {
+		object["id"], err = json.Marshal(a.Id)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'id': %w", err)
+		}
+	}
+
+	if a.Login != nil {
+		object["login"], err = json.Marshal(a.Login)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'login': %w", err)
+		}
+	}
+
+	if a.ObjectType != nil {
+		object["objectType"], err = json.Marshal(a.ObjectType)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'objectType': %w", err)
+		}
+	}
+
+	if a.Oid != nil {
+		object["oid"], err = json.Marshal(a.Oid)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'oid': %w", err)
+		}
+	}
+
+	if a.Password != nil {
+		object["password"], err = json.Marshal(a.Password)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'password': %w", err)
+		}
+	}
+
+	if a.SuperUser != nil {
+		object["superUser"], err = json.Marshal(a.SuperUser)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'superUser': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for UserGroup. Returns the specified
+// element and whether it was found
+func (a UserGroup) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for UserGroup
+func (a *UserGroup) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for UserGroup to handle AdditionalProperties
+func (a *UserGroup) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["_role"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreRole)
+		if err != nil {
+			return fmt.Errorf("error reading '_role': %w", err)
+		}
+		delete(object, "_role")
+	}
+
+	if raw, found := object["_vctrl"]; found {
+		err = json.Unmarshal(raw, &a.UnderscoreVctrl)
+		if err != nil {
+			return fmt.Errorf("error reading '_vctrl': %w", err)
+		}
+		delete(object, "_vctrl")
+	}
+
+	if raw, found := object["accessRights"]; found {
+		err = json.Unmarshal(raw, &a.AccessRights)
+		if err != nil {
+			return fmt.Errorf("error reading 'accessRights': %w", err)
+		}
+		delete(object, "accessRights")
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["name"]; found {
+		err = json.Unmarshal(raw, &a.Name)
+		if err != nil {
+			return fmt.Errorf("error reading 'name': %w", err)
+		}
+		delete(object, "name")
+	}
+
+	if raw, found := object["objectType"]; found {
+		err = json.Unmarshal(raw, &a.ObjectType)
+		if err != nil {
+			return fmt.Errorf("error reading 'objectType': %w", err)
+		}
+		delete(object, "objectType")
+	}
+
+	if raw, found := object["oid"]; found {
+		err = json.Unmarshal(raw, &a.Oid)
+		if err != nil {
+			return fmt.Errorf("error reading 'oid': %w", err)
+		}
+		delete(object, "oid")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for UserGroup to handle AdditionalProperties
+func (a UserGroup) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.UnderscoreRole != nil {
+		object["_role"], err = json.Marshal(a.UnderscoreRole)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_role': %w", err)
+		}
+	}
+
+	if a.UnderscoreVctrl != nil {
+		object["_vctrl"], err = json.Marshal(a.UnderscoreVctrl)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '_vctrl': %w", err)
+		}
+	}
+
+	if a.AccessRights != nil {
+		object["accessRights"], err = json.Marshal(a.AccessRights)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'accessRights': %w", err)
+		}
+	}
+
+	if a.Id != nil {
+		object["id"], err = json.Marshal(a.Id)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'id': %w", err)
+		}
+	}
+
+	if a.Name != nil {
+		object["name"], err = json.Marshal(a.Name)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'name': %w", err)
+		}
+	}
+
+	if a.ObjectType != nil {
+		object["objectType"], err = json.Marshal(a.ObjectType)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'objectType': %w", err)
+		}
+	}
+
+	if a.Oid != nil {
+		object["oid"], err = json.Marshal(a.Oid)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'oid': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
 
@@ -3907,12 +8862,14 @@ type ClientInterface interface {
 
 	// ListAnalytics List the analytics content (projects, domains, bookmarks)
 	//
-	// The analytics API lives at the base URL, not under /rs (AnalyticsServiceRest is mounted at "").
+	// The analytics API lives at the base URL, not under /rs (AnalyticsServiceRest is mounted at ""). Assumption: the shape of NavigationItem, NavigationReply (see their description).
 	//
 	// Corresponds with GET /analytics (the `ListAnalytics` operationId).
 	ListAnalytics(ctx context.Context, params *ListAnalyticsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetAnalyticsItem Get an analytics item by reference
+	//
+	// Assumption: the shape of AnalyticsItem (see its description).
 	//
 	// Corresponds with GET /analytics/{reference} (the `GetAnalyticsItem` operationId).
 	GetAnalyticsItem(ctx context.Context, reference Reference, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -3926,15 +8883,21 @@ type ClientInterface interface {
 
 	// GetAnalyticsFacet Get the members of a facet
 	//
+	// Assumption: the shape of FacetMember (see its description).
+	//
 	// Corresponds with GET /analytics/{reference}/facets/{facetId} (the `GetAnalyticsFacet` operationId).
 	GetAnalyticsFacet(ctx context.Context, reference Reference, facetId FacetId, params *GetAnalyticsFacetParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RunAnalyticsQuery Run an analysis given as query parameters
 	//
+	// Assumption: the shape of AnalyticsReply (see its description).
+	//
 	// Corresponds with GET /analytics/{reference}/query (the `RunAnalyticsQuery` operationId).
 	RunAnalyticsQuery(ctx context.Context, reference Reference, params *RunAnalyticsQueryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// QueryAnalyticsWithBody Run an analysis given as a JSON body
+	//
+	// Assumption: the shape of AnalyticsReply (see its description).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3943,6 +8906,8 @@ type ClientInterface interface {
 
 	// QueryAnalytics Run an analysis given as a JSON body
 	//
+	// Assumption: the shape of AnalyticsReply (see its description).
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /analytics/{reference}/query (the `QueryAnalytics` operationId).
@@ -3950,10 +8915,14 @@ type ClientInterface interface {
 
 	// GetAnalyticsScope Suggest expressions in the scope of a reference
 	//
+	// Assumption: the shape of AnalyticsScope (see its description).
+	//
 	// Corresponds with GET /analytics/{reference}/scope (the `GetAnalyticsScope` operationId).
 	GetAnalyticsScope(ctx context.Context, reference Reference, params *GetAnalyticsScopeParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetAnalyticsView Get a chart specification of an analysis
+	//
+	// Assumption: the shape of AnalyticsView (see its description).
 	//
 	// Corresponds with GET /analytics/{reference}/view (the `GetAnalyticsView` operationId).
 	GetAnalyticsView(ctx context.Context, reference Reference, params *GetAnalyticsViewParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -3996,6 +8965,63 @@ type ClientInterface interface {
 	// Corresponds with POST /rs/access (the `SetCustomerAccess` operationId).
 	SetCustomerAccess(ctx context.Context, body SetCustomerAccessJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListApiKeys List API keys
+	//
+	// Assumption: newer servers only (the Java SDK ModelApi calls it; bouquet-server 4.2.65 has no such route).
+	//
+	// Corresponds with GET /rs/apikeys (the `ListApiKeys` operationId).
+	ListApiKeys(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateApiKeyWithBody Create an API key
+	//
+	// Assumption: newer servers only (the Java SDK ModelApi calls it; bouquet-server 4.2.65 has no such route).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /rs/apikeys (the `CreateApiKey` operationId).
+	CreateApiKeyWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateApiKey Create an API key
+	//
+	// Assumption: newer servers only (the Java SDK ModelApi calls it; bouquet-server 4.2.65 has no such route).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /rs/apikeys (the `CreateApiKey` operationId).
+	CreateApiKey(ctx context.Context, body CreateApiKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteApiKey Delete an API key
+	//
+	// Assumption: newer servers only (the Java SDK ModelApi calls it; bouquet-server 4.2.65 has no such route).
+	//
+	// Corresponds with DELETE /rs/apikeys/{apiKeyId} (the `DeleteApiKey` operationId).
+	DeleteApiKey(ctx context.Context, apiKeyId ApiKeyId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetApiKey Get an API key
+	//
+	// Assumption: newer servers only (the Java SDK ModelApi calls it; bouquet-server 4.2.65 has no such route).
+	//
+	// Corresponds with GET /rs/apikeys/{apiKeyId} (the `GetApiKey` operationId).
+	GetApiKey(ctx context.Context, apiKeyId ApiKeyId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateApiKeyWithBody Update an API key
+	//
+	// Assumption: newer servers only (the Java SDK ModelApi calls it; bouquet-server 4.2.65 has no such route).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /rs/apikeys/{apiKeyId} (the `UpdateApiKey` operationId).
+	UpdateApiKeyWithBody(ctx context.Context, apiKeyId ApiKeyId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateApiKey Update an API key
+	//
+	// Assumption: newer servers only (the Java SDK ModelApi calls it; bouquet-server 4.2.65 has no such route).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /rs/apikeys/{apiKeyId} (the `UpdateApiKey` operationId).
+	UpdateApiKey(ctx context.Context, apiKeyId ApiKeyId, body UpdateApiKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// CreateAuthCodeWithBody Log in and get an authorization code
 	//
 	// OAuth 2 server-side flow login: returns an authorization code; access_type=offline adds a refresh token to the exchange.
@@ -4034,20 +9060,28 @@ type ClientInterface interface {
 
 	// GetBookmarkFolder Get a bookmark folder by path
 	//
+	// Assumption: the shape of BookmarkFolderPK (see its description).
+	//
 	// Corresponds with GET /rs/bookmarkfolders (the `GetBookmarkFolder` operationId).
 	GetBookmarkFolder(ctx context.Context, params *GetBookmarkFolderParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListBookmarkFolders List the folders under a path
+	//
+	// Assumption: the shape of BookmarkFolderPK (see its description).
 	//
 	// Corresponds with GET /rs/bookmarkfolders/folders (the `ListBookmarkFolders` operationId).
 	ListBookmarkFolders(ctx context.Context, params *ListBookmarkFoldersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListClients List clients
 	//
+	// Assumption: the shape of Client (see its description).
+	//
 	// Corresponds with GET /rs/clients (the `ListClients` operationId).
 	ListClients(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateClientWithBody Create a client
+	//
+	// Assumption: the shape of Client (see its description).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4055,6 +9089,8 @@ type ClientInterface interface {
 	CreateClientWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateClient Create a client
+	//
+	// Assumption: the shape of Client (see its description).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4068,10 +9104,14 @@ type ClientInterface interface {
 
 	// GetClient Get a client
 	//
+	// Assumption: the shape of Client (see its description).
+	//
 	// Corresponds with GET /rs/clients/{clientId} (the `GetClient` operationId).
 	GetClient(ctx context.Context, clientId ClientId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateClientWithBody Update a client
+	//
+	// Assumption: the shape of Client (see its description).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4079,6 +9119,8 @@ type ClientInterface interface {
 	UpdateClientWithBody(ctx context.Context, clientId ClientId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateClient Update a client
+	//
+	// Assumption: the shape of Client (see its description).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4090,6 +9132,29 @@ type ClientInterface interface {
 	// Corresponds with GET /rs/clients/{clientId}/access (the `GetClientAccess` operationId).
 	GetClientAccess(ctx context.Context, clientId ClientId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ValidateConnection Validate a connection and suggest its schemas
+	//
+	// Corresponds with GET /rs/connections/validate (the `ValidateConnection` operationId).
+	ValidateConnection(ctx context.Context, params *ValidateConnectionParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ValidateConnectionDefinitionWithBody Validate a project's connection definition
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /rs/connections/validate (the `ValidateConnectionDefinition` operationId).
+	ValidateConnectionDefinitionWithBody(ctx context.Context, params *ValidateConnectionDefinitionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ValidateConnectionDefinition Validate a project's connection definition
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /rs/connections/validate (the `ValidateConnectionDefinition` operationId).
+	ValidateConnectionDefinition(ctx context.Context, params *ValidateConnectionDefinitionParams, body ValidateConnectionDefinitionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// Logout Log the current user out (invalidates all its tokens)
 	//
 	// Corresponds with GET /rs/logout (the `Logout` operationId).
@@ -4097,10 +9162,14 @@ type ClientInterface interface {
 
 	// ListProjects List projects
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Corresponds with GET /rs/projects (the `ListProjects` operationId).
 	ListProjects(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateProjectWithBody Create a project
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4108,6 +9177,8 @@ type ClientInterface interface {
 	CreateProjectWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateProject Create a project
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4121,10 +9192,14 @@ type ClientInterface interface {
 
 	// GetProject Get a project
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Corresponds with GET /rs/projects/{projectId} (the `GetProject` operationId).
 	GetProject(ctx context.Context, projectId ProjectId, params *GetProjectParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateProjectWithBody Update a project
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4132,6 +9207,8 @@ type ClientInterface interface {
 	UpdateProjectWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateProject Update a project
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4159,12 +9236,14 @@ type ClientInterface interface {
 
 	// ListAnalysisJobs List analysis jobs
 	//
+	// Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
+	//
 	// Corresponds with GET /rs/projects/{projectId}/analysisjobs (the `ListAnalysisJobs` operationId).
 	ListAnalysisJobs(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateAnalysisJobWithBody Create (and start) an analysis job
 	//
-	// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which.
+	// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which. Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4173,7 +9252,7 @@ type ClientInterface interface {
 
 	// CreateAnalysisJob Create (and start) an analysis job
 	//
-	// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which.
+	// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which. Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4187,8 +9266,17 @@ type ClientInterface interface {
 
 	// GetAnalysisJob Get an analysis job
 	//
+	// Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
+	//
 	// Corresponds with GET /rs/projects/{projectId}/analysisjobs/{jobId} (the `GetAnalysisJob` operationId).
 	GetAnalysisJob(ctx context.Context, projectId ProjectId, jobId JobId, params *GetAnalysisJobParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExportAnalysisJob Get an analysis job's results as a file
+	//
+	// The results in the format the extension names (AnalysisJobServiceRest.getResultsAsFile). While computing it answers ComputingInProgress (HTTP 200 JSON with Retry-After). Assumption: the media type is text/csv for csv and application/octet-stream otherwise.
+	//
+	// Corresponds with GET /rs/projects/{projectId}/analysisjobs/{jobId}.{ext} (the `ExportAnalysisJob` operationId).
+	ExportAnalysisJob(ctx context.Context, projectId ProjectId, jobId JobId, ext Ext, params *ExportAnalysisJobParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetAnalysisJobAccess Get the access rights of an analysis job
 	//
@@ -4218,7 +9306,7 @@ type ClientInterface interface {
 
 	// GetAnalysisJobResults Get the results of an analysis job
 	//
-	// Results as a DataTable, paged with startIndex and maxResults. Computes the job if needed. While the job computes, Bouquet answers HTTP 200 with a Retry-After header and an Error body of type ComputingInProgressAPIException instead of this schema. Only the JSON answer (format=json, compression=none) is modelled; csv/xls/gzip answers are files.
+	// Results as a DataTable, paged with startIndex and maxResults. Computes the job if needed. While the job computes, Bouquet answers HTTP 200 with a Retry-After header and an Error body of type ComputingInProgressAPIException instead of this schema. Only the JSON answer (format=json, compression=none) is modelled; csv/xls/gzip answers are files. Assumption: the shape of DataTable (see its description).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/analysisjobs/{jobId}/results (the `GetAnalysisJobResults` operationId).
 	GetAnalysisJobResults(ctx context.Context, projectId ProjectId, jobId JobId, params *GetAnalysisJobResultsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4227,6 +9315,72 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /rs/projects/{projectId}/analysisjobs/{jobId}/sql (the `GetAnalysisJobSQL` operationId).
 	GetAnalysisJobSQL(ctx context.Context, projectId ProjectId, jobId JobId, params *GetAnalysisJobSQLParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListAnnotations List the annotations of a project
+	//
+	// Corresponds with GET /rs/projects/{projectId}/annotations (the `ListAnnotations` operationId).
+	ListAnnotations(ctx context.Context, projectId ProjectId, params *ListAnnotationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateAnnotationWithBody Add an annotation to a project
+	//
+	// Answers the new annotation's id (ProjectServiceRest.addAnnotation).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /rs/projects/{projectId}/annotations (the `CreateAnnotation` operationId).
+	CreateAnnotationWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateAnnotation Add an annotation to a project
+	//
+	// Answers the new annotation's id (ProjectServiceRest.addAnnotation).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /rs/projects/{projectId}/annotations (the `CreateAnnotation` operationId).
+	CreateAnnotation(ctx context.Context, projectId ProjectId, body CreateAnnotationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteAnnotation Delete an annotation
+	//
+	// Corresponds with DELETE /rs/projects/{projectId}/annotations/{annotationId} (the `DeleteAnnotation` operationId).
+	DeleteAnnotation(ctx context.Context, projectId ProjectId, annotationId AnnotationId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetAnnotation Get an annotation
+	//
+	// Corresponds with GET /rs/projects/{projectId}/annotations/{annotationId} (the `GetAnnotation` operationId).
+	GetAnnotation(ctx context.Context, projectId ProjectId, annotationId AnnotationId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateAnnotationWithBody Update an annotation
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /rs/projects/{projectId}/annotations/{annotationId} (the `UpdateAnnotation` operationId).
+	UpdateAnnotationWithBody(ctx context.Context, projectId ProjectId, annotationId AnnotationId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateAnnotation Update an annotation
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /rs/projects/{projectId}/annotations/{annotationId} (the `UpdateAnnotation` operationId).
+	UpdateAnnotation(ctx context.Context, projectId ProjectId, annotationId AnnotationId, body UpdateAnnotationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetAnnotationAccess Get an annotation's access rights
+	//
+	// Corresponds with GET /rs/projects/{projectId}/annotations/{annotationId}/access (the `GetAnnotationAccess` operationId).
+	GetAnnotationAccess(ctx context.Context, projectId ProjectId, annotationId AnnotationId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetAnnotationAccessWithBody Set an annotation's access rights
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /rs/projects/{projectId}/annotations/{annotationId}/access (the `SetAnnotationAccess` operationId).
+	SetAnnotationAccessWithBody(ctx context.Context, projectId ProjectId, annotationId AnnotationId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetAnnotationAccess Set an annotation's access rights
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /rs/projects/{projectId}/annotations/{annotationId}/access (the `SetAnnotationAccess` operationId).
+	SetAnnotationAccess(ctx context.Context, projectId ProjectId, annotationId AnnotationId, body SetAnnotationAccessJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListBookmarks List bookmarks
 	//
@@ -4290,12 +9444,37 @@ type ClientInterface interface {
 	// Corresponds with POST /rs/projects/{projectId}/bookmarks/{bookmarkId}/access (the `SetBookmarkAccess` operationId).
 	SetBookmarkAccess(ctx context.Context, projectId ProjectId, bookmarkId BookmarkId, body SetBookmarkAccessJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// DeleteProjectCache Drop the caches of a project
+	//
+	// Same as refreshProjectCache (ProjectServiceRest.deleteCache calls refreshCache). Assumption: the shape of CacheInfo (see its description).
+	//
+	// Corresponds with DELETE /rs/projects/{projectId}/cache (the `DeleteProjectCache` operationId).
+	DeleteProjectCache(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetProjectCache Get the cache status of a project
+	//
+	// Assumption: the shape of CacheInfo (see its description).
+	//
+	// Corresponds with GET /rs/projects/{projectId}/cache (the `GetProjectCache` operationId).
+	GetProjectCache(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RefreshProjectCache Refresh the caches of a project (soft or hard)
+	//
+	// Releases the project caches (project, analyses, facets) and the database mapping. Assumption: the shape of CacheInfo (see its description); the type and scope parameters (see their description).
+	//
+	// Corresponds with GET /rs/projects/{projectId}/cache/refresh (the `RefreshProjectCache` operationId).
+	RefreshProjectCache(ctx context.Context, projectId ProjectId, params *RefreshProjectCacheParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListDomains List domains
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/domains (the `ListDomains` operationId).
 	ListDomains(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateDomainWithBody Create a domain
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4304,10 +9483,17 @@ type ClientInterface interface {
 
 	// CreateDomain Create a domain
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /rs/projects/{projectId}/domains (the `CreateDomain` operationId).
 	CreateDomain(ctx context.Context, projectId ProjectId, body CreateDomainJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetDomainSuggestions Suggest domain (subject) expressions
+	//
+	// Corresponds with GET /rs/projects/{projectId}/domains-suggestion (the `GetDomainSuggestions` operationId).
+	GetDomainSuggestions(ctx context.Context, projectId ProjectId, params *GetDomainSuggestionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteDomain Delete a domain
 	//
@@ -4316,10 +9502,14 @@ type ClientInterface interface {
 
 	// GetDomain Get a domain
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId} (the `GetDomain` operationId).
 	GetDomain(ctx context.Context, projectId ProjectId, domainId DomainId, params *GetDomainParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateDomainWithBody Update a domain
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4327,6 +9517,8 @@ type ClientInterface interface {
 	UpdateDomainWithBody(ctx context.Context, projectId ProjectId, domainId DomainId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateDomain Update a domain
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4352,12 +9544,30 @@ type ClientInterface interface {
 	// Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/access (the `SetDomainAccess` operationId).
 	SetDomainAccess(ctx context.Context, projectId ProjectId, domainId DomainId, body SetDomainAccessJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetDomainCache Get the cache status of a domain
+	//
+	// Assumption: the shape of CacheInfo (see its description).
+	//
+	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/cache (the `GetDomainCache` operationId).
+	GetDomainCache(ctx context.Context, projectId ProjectId, domainId DomainId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RefreshDomainCache Refresh the caches of a domain (soft or hard)
+	//
+	// Assumption: the shape of CacheInfo (see its description); the type and scope parameters (see their description).
+	//
+	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/cache/refresh (the `RefreshDomainCache` operationId).
+	RefreshDomainCache(ctx context.Context, projectId ProjectId, domainId DomainId, params *RefreshDomainCacheParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListDimensions List dimensions
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions (the `ListDimensions` operationId).
 	ListDimensions(ctx context.Context, projectId ProjectId, domainId DomainId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateDimensionWithBody Create a dimension
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4366,10 +9576,17 @@ type ClientInterface interface {
 
 	// CreateDimension Create a dimension
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/dimensions (the `CreateDimension` operationId).
 	CreateDimension(ctx context.Context, projectId ProjectId, domainId DomainId, body CreateDimensionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetDimensionSuggestions Suggest dimension expressions
+	//
+	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions-suggestion (the `GetDimensionSuggestions` operationId).
+	GetDimensionSuggestions(ctx context.Context, projectId ProjectId, domainId DomainId, params *GetDimensionSuggestionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteDimension Delete a dimension
 	//
@@ -4378,10 +9595,14 @@ type ClientInterface interface {
 
 	// GetDimension Get a dimension
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId} (the `GetDimension` operationId).
 	GetDimension(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, params *GetDimensionParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateDimensionWithBody Update a dimension
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4389,6 +9610,8 @@ type ClientInterface interface {
 	UpdateDimensionWithBody(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateDimension Update a dimension
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4432,6 +9655,11 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/attributes (the `CreateAttribute` operationId).
 	CreateAttribute(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, body CreateAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetAttributeSuggestions Suggest attribute expressions
+	//
+	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/attributes-suggestion (the `GetAttributeSuggestions` operationId).
+	GetAttributeSuggestions(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, params *GetAttributeSuggestionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteAttribute Delete a attribute
 	//
@@ -4478,10 +9706,14 @@ type ClientInterface interface {
 
 	// ListDimensionOptions List the options of a dimension
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options (the `ListDimensionOptions` operationId).
 	ListDimensionOptions(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AddDimensionOptionWithBody Add an option to a dimension
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4490,6 +9722,8 @@ type ClientInterface interface {
 
 	// AddDimensionOption Add an option to a dimension
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options (the `AddDimensionOption` operationId).
@@ -4497,15 +9731,21 @@ type ClientInterface interface {
 
 	// DeleteDimensionOption Delete an option of a dimension
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Corresponds with DELETE /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options/{optionId} (the `DeleteDimensionOption` operationId).
 	DeleteDimensionOption(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, optionId OptionId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetDimensionOption Get an option of a dimension
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options/{optionId} (the `GetDimensionOption` operationId).
 	GetDimensionOption(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, optionId OptionId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateDimensionOptionWithBody Update an option of a dimension
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4514,12 +9754,16 @@ type ClientInterface interface {
 
 	// UpdateDimensionOption Update an option of a dimension
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options/{optionId} (the `UpdateDimensionOption` operationId).
 	UpdateDimensionOption(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, optionId OptionId, body UpdateDimensionOptionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListSubDimensions List the sub-dimensions of a dimension
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/subdimensions (the `ListSubDimensions` operationId).
 	ListSubDimensions(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4542,6 +9786,11 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/metrics (the `CreateMetric` operationId).
 	CreateMetric(ctx context.Context, projectId ProjectId, domainId DomainId, body CreateMetricJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetMetricSuggestions Suggest metric expressions
+	//
+	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/metrics-suggestion (the `GetMetricSuggestions` operationId).
+	GetMetricSuggestions(ctx context.Context, projectId ProjectId, domainId DomainId, params *GetMetricSuggestionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteMetric Delete a metric
 	//
@@ -4586,12 +9835,40 @@ type ClientInterface interface {
 	// Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/metrics/{metricId}/access (the `SetMetricAccess` operationId).
 	SetMetricAccess(ctx context.Context, projectId ProjectId, domainId DomainId, metricId MetricId, body SetMetricAccessJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// RefreshDomainData Reload the data of a domain
+	//
+	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/refreshData (the `RefreshDomainData` operationId).
+	RefreshDomainData(ctx context.Context, projectId ProjectId, domainId DomainId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListDomainRelations List the relations of a domain
+	//
+	// The relations whose left or right side is this domain (DomainRelationServiceRest).
+	//
+	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/relations (the `ListDomainRelations` operationId).
+	ListDomainRelations(ctx context.Context, projectId ProjectId, domainId DomainId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetNewDomainRelation Get a default new relation for a domain
+	//
+	// A relation template with leftId set to this domain; not stored.
+	//
+	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/relations/new (the `GetNewDomainRelation` operationId).
+	GetNewDomainRelation(ctx context.Context, projectId ProjectId, domainId DomainId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSegmentSuggestions Suggest segment (condition) expressions
+	//
+	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/segment-suggestion (the `GetSegmentSuggestions` operationId).
+	GetSegmentSuggestions(ctx context.Context, projectId ProjectId, domainId DomainId, params *GetSegmentSuggestionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListFacetJobs List facet jobs
+	//
+	// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/facetjobs (the `ListFacetJobs` operationId).
 	ListFacetJobs(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateFacetJobWithBody Create (and start) a facet job
+	//
+	// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4599,6 +9876,8 @@ type ClientInterface interface {
 	CreateFacetJobWithBody(ctx context.Context, projectId ProjectId, params *CreateFacetJobParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateFacetJob Create (and start) a facet job
+	//
+	// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4611,6 +9890,8 @@ type ClientInterface interface {
 	DeleteFacetJob(ctx context.Context, projectId ProjectId, jobId JobId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetFacetJob Get a facet job
+	//
+	// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/facetjobs/{jobId} (the `GetFacetJob` operationId).
 	GetFacetJob(ctx context.Context, projectId ProjectId, jobId JobId, params *GetFacetJobParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4636,13 +9917,24 @@ type ClientInterface interface {
 
 	// GetFacetJobResults Get the results of a facet job
 	//
+	// Assumption: the shape of FacetMember (see its description).
+	//
 	// Corresponds with GET /rs/projects/{projectId}/facetjobs/{jobId}/results (the `GetFacetJobResults` operationId).
 	GetFacetJobResults(ctx context.Context, projectId ProjectId, jobId JobId, params *GetFacetJobResultsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetFacetJobFacet Get one facet of a facet job
 	//
+	// Assumption: the shape of FacetMember (see its description).
+	//
 	// Corresponds with GET /rs/projects/{projectId}/facetjobs/{jobId}/results/{facetId} (the `GetFacetJobFacet` operationId).
 	GetFacetJobFacet(ctx context.Context, projectId ProjectId, jobId JobId, facetId FacetId, params *GetFacetJobFacetParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RefreshProjectDatabase Refresh the database metadata of a project
+	//
+	// Releases every cache the project relies on, database metadata included (WRITE role). Assumption: the type and scope parameters (see their description).
+	//
+	// Corresponds with GET /rs/projects/{projectId}/refreshDatabase (the `RefreshProjectDatabase` operationId).
+	RefreshProjectDatabase(ctx context.Context, projectId ProjectId, params *RefreshProjectDatabaseParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListRelations List relations
 	//
@@ -4662,6 +9954,11 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /rs/projects/{projectId}/relations (the `CreateRelation` operationId).
 	CreateRelation(ctx context.Context, projectId ProjectId, body CreateRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRelationSuggestions Suggest relation join expressions
+	//
+	// Corresponds with GET /rs/projects/{projectId}/relations-suggestion (the `GetRelationSuggestions` operationId).
+	GetRelationSuggestions(ctx context.Context, projectId ProjectId, params *GetRelationSuggestionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteRelation Delete a relation
 	//
@@ -4837,64 +10134,84 @@ type ClientInterface interface {
 
 	// ListUserGroups List userGroups
 	//
-	// Corresponds with GET /rs/usergroups (the `ListUserGroups` operationId).
+	// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+	//
+	// Corresponds with GET /rs/userGroups (the `ListUserGroups` operationId).
 	ListUserGroups(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateUserGroupWithBody Create a userGroup
 	//
+	// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with POST /rs/usergroups (the `CreateUserGroup` operationId).
+	// Corresponds with POST /rs/userGroups (the `CreateUserGroup` operationId).
 	CreateUserGroupWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateUserGroup Create a userGroup
 	//
+	// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with POST /rs/usergroups (the `CreateUserGroup` operationId).
+	// Corresponds with POST /rs/userGroups (the `CreateUserGroup` operationId).
 	CreateUserGroup(ctx context.Context, body CreateUserGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteUserGroup Delete a userGroup
 	//
-	// Corresponds with DELETE /rs/usergroups/{userGroupId} (the `DeleteUserGroup` operationId).
+	// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+	//
+	// Corresponds with DELETE /rs/userGroups/{userGroupId} (the `DeleteUserGroup` operationId).
 	DeleteUserGroup(ctx context.Context, userGroupId UserGroupId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetUserGroup Get a userGroup
 	//
-	// Corresponds with GET /rs/usergroups/{userGroupId} (the `GetUserGroup` operationId).
+	// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+	//
+	// Corresponds with GET /rs/userGroups/{userGroupId} (the `GetUserGroup` operationId).
 	GetUserGroup(ctx context.Context, userGroupId UserGroupId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateUserGroupWithBody Update a userGroup
 	//
+	// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with PUT /rs/usergroups/{userGroupId} (the `UpdateUserGroup` operationId).
+	// Corresponds with PUT /rs/userGroups/{userGroupId} (the `UpdateUserGroup` operationId).
 	UpdateUserGroupWithBody(ctx context.Context, userGroupId UserGroupId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateUserGroup Update a userGroup
 	//
+	// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with PUT /rs/usergroups/{userGroupId} (the `UpdateUserGroup` operationId).
+	// Corresponds with PUT /rs/userGroups/{userGroupId} (the `UpdateUserGroup` operationId).
 	UpdateUserGroup(ctx context.Context, userGroupId UserGroupId, body UpdateUserGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetUserGroupAccess Get the access rights of a userGroup
 	//
-	// Corresponds with GET /rs/usergroups/{userGroupId}/access (the `GetUserGroupAccess` operationId).
+	// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+	//
+	// Corresponds with GET /rs/userGroups/{userGroupId}/access (the `GetUserGroupAccess` operationId).
 	GetUserGroupAccess(ctx context.Context, userGroupId UserGroupId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SetUserGroupAccessWithBody Replace the access rights of a userGroup
 	//
+	// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with POST /rs/usergroups/{userGroupId}/access (the `SetUserGroupAccess` operationId).
+	// Corresponds with POST /rs/userGroups/{userGroupId}/access (the `SetUserGroupAccess` operationId).
 	SetUserGroupAccessWithBody(ctx context.Context, userGroupId UserGroupId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SetUserGroupAccess Replace the access rights of a userGroup
 	//
+	// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with POST /rs/usergroups/{userGroupId}/access (the `SetUserGroupAccess` operationId).
+	// Corresponds with POST /rs/userGroups/{userGroupId}/access (the `SetUserGroupAccess` operationId).
 	SetUserGroupAccess(ctx context.Context, userGroupId UserGroupId, body SetUserGroupAccessJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListUsers List users
@@ -4942,6 +10259,8 @@ type ClientInterface interface {
 
 	// GetQueryStatus Get the status of a running analytics query
 	//
+	// Assumption: the shape of QueryWorkerJobStatus (see its description).
+	//
 	// Corresponds with GET /status/{queryId} (the `GetQueryStatus` operationId).
 	GetQueryStatus(ctx context.Context, queryId QueryId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -4953,7 +10272,7 @@ type ClientInterface interface {
 
 // ListAnalytics List the analytics content (projects, domains, bookmarks)
 //
-// The analytics API lives at the base URL, not under /rs (AnalyticsServiceRest is mounted at "").
+// The analytics API lives at the base URL, not under /rs (AnalyticsServiceRest is mounted at ""). Assumption: the shape of NavigationItem, NavigationReply (see their description).
 //
 // Corresponds with GET /analytics (the `ListAnalytics` operationId).
 func (c *Client) ListAnalytics(ctx context.Context, params *ListAnalyticsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4969,6 +10288,8 @@ func (c *Client) ListAnalytics(ctx context.Context, params *ListAnalyticsParams,
 }
 
 // GetAnalyticsItem Get an analytics item by reference
+//
+// Assumption: the shape of AnalyticsItem (see its description).
 //
 // Corresponds with GET /analytics/{reference} (the `GetAnalyticsItem` operationId).
 func (c *Client) GetAnalyticsItem(ctx context.Context, reference Reference, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5002,6 +10323,8 @@ func (c *Client) ExportAnalytics(ctx context.Context, reference Reference, filen
 
 // GetAnalyticsFacet Get the members of a facet
 //
+// Assumption: the shape of FacetMember (see its description).
+//
 // Corresponds with GET /analytics/{reference}/facets/{facetId} (the `GetAnalyticsFacet` operationId).
 func (c *Client) GetAnalyticsFacet(ctx context.Context, reference Reference, facetId FacetId, params *GetAnalyticsFacetParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetAnalyticsFacetRequest(c.Server, reference, facetId, params)
@@ -5017,6 +10340,8 @@ func (c *Client) GetAnalyticsFacet(ctx context.Context, reference Reference, fac
 
 // RunAnalyticsQuery Run an analysis given as query parameters
 //
+// Assumption: the shape of AnalyticsReply (see its description).
+//
 // Corresponds with GET /analytics/{reference}/query (the `RunAnalyticsQuery` operationId).
 func (c *Client) RunAnalyticsQuery(ctx context.Context, reference Reference, params *RunAnalyticsQueryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRunAnalyticsQueryRequest(c.Server, reference, params)
@@ -5031,6 +10356,8 @@ func (c *Client) RunAnalyticsQuery(ctx context.Context, reference Reference, par
 }
 
 // QueryAnalyticsWithBody Run an analysis given as a JSON body
+//
+// Assumption: the shape of AnalyticsReply (see its description).
 //
 // Takes any type of body and a specified content type.
 //
@@ -5049,6 +10376,8 @@ func (c *Client) QueryAnalyticsWithBody(ctx context.Context, reference Reference
 
 // QueryAnalytics Run an analysis given as a JSON body
 //
+// Assumption: the shape of AnalyticsReply (see its description).
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /analytics/{reference}/query (the `QueryAnalytics` operationId).
@@ -5066,6 +10395,8 @@ func (c *Client) QueryAnalytics(ctx context.Context, reference Reference, params
 
 // GetAnalyticsScope Suggest expressions in the scope of a reference
 //
+// Assumption: the shape of AnalyticsScope (see its description).
+//
 // Corresponds with GET /analytics/{reference}/scope (the `GetAnalyticsScope` operationId).
 func (c *Client) GetAnalyticsScope(ctx context.Context, reference Reference, params *GetAnalyticsScopeParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetAnalyticsScopeRequest(c.Server, reference, params)
@@ -5080,6 +10411,8 @@ func (c *Client) GetAnalyticsScope(ctx context.Context, reference Reference, par
 }
 
 // GetAnalyticsView Get a chart specification of an analysis
+//
+// Assumption: the shape of AnalyticsView (see its description).
 //
 // Corresponds with GET /analytics/{reference}/view (the `GetAnalyticsView` operationId).
 func (c *Client) GetAnalyticsView(ctx context.Context, reference Reference, params *GetAnalyticsViewParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5192,6 +10525,133 @@ func (c *Client) SetCustomerAccess(ctx context.Context, body SetCustomerAccessJS
 	return c.Client.Do(req)
 }
 
+// ListApiKeys List API keys
+//
+// Assumption: newer servers only (the Java SDK ModelApi calls it; bouquet-server 4.2.65 has no such route).
+//
+// Corresponds with GET /rs/apikeys (the `ListApiKeys` operationId).
+func (c *Client) ListApiKeys(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListApiKeysRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateApiKeyWithBody Create an API key
+//
+// Assumption: newer servers only (the Java SDK ModelApi calls it; bouquet-server 4.2.65 has no such route).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /rs/apikeys (the `CreateApiKey` operationId).
+func (c *Client) CreateApiKeyWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateApiKeyRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateApiKey Create an API key
+//
+// Assumption: newer servers only (the Java SDK ModelApi calls it; bouquet-server 4.2.65 has no such route).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /rs/apikeys (the `CreateApiKey` operationId).
+func (c *Client) CreateApiKey(ctx context.Context, body CreateApiKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateApiKeyRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteApiKey Delete an API key
+//
+// Assumption: newer servers only (the Java SDK ModelApi calls it; bouquet-server 4.2.65 has no such route).
+//
+// Corresponds with DELETE /rs/apikeys/{apiKeyId} (the `DeleteApiKey` operationId).
+func (c *Client) DeleteApiKey(ctx context.Context, apiKeyId ApiKeyId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteApiKeyRequest(c.Server, apiKeyId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetApiKey Get an API key
+//
+// Assumption: newer servers only (the Java SDK ModelApi calls it; bouquet-server 4.2.65 has no such route).
+//
+// Corresponds with GET /rs/apikeys/{apiKeyId} (the `GetApiKey` operationId).
+func (c *Client) GetApiKey(ctx context.Context, apiKeyId ApiKeyId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetApiKeyRequest(c.Server, apiKeyId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateApiKeyWithBody Update an API key
+//
+// Assumption: newer servers only (the Java SDK ModelApi calls it; bouquet-server 4.2.65 has no such route).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /rs/apikeys/{apiKeyId} (the `UpdateApiKey` operationId).
+func (c *Client) UpdateApiKeyWithBody(ctx context.Context, apiKeyId ApiKeyId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateApiKeyRequestWithBody(c.Server, apiKeyId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateApiKey Update an API key
+//
+// Assumption: newer servers only (the Java SDK ModelApi calls it; bouquet-server 4.2.65 has no such route).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /rs/apikeys/{apiKeyId} (the `UpdateApiKey` operationId).
+func (c *Client) UpdateApiKey(ctx context.Context, apiKeyId ApiKeyId, body UpdateApiKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateApiKeyRequest(c.Server, apiKeyId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // CreateAuthCodeWithBody Log in and get an authorization code
 //
 // OAuth 2 server-side flow login: returns an authorization code; access_type=offline adds a refresh token to the exchange.
@@ -5270,6 +10730,8 @@ func (c *Client) CreateAuthTokenWithFormdataBody(ctx context.Context, body Creat
 
 // GetBookmarkFolder Get a bookmark folder by path
 //
+// Assumption: the shape of BookmarkFolderPK (see its description).
+//
 // Corresponds with GET /rs/bookmarkfolders (the `GetBookmarkFolder` operationId).
 func (c *Client) GetBookmarkFolder(ctx context.Context, params *GetBookmarkFolderParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetBookmarkFolderRequest(c.Server, params)
@@ -5284,6 +10746,8 @@ func (c *Client) GetBookmarkFolder(ctx context.Context, params *GetBookmarkFolde
 }
 
 // ListBookmarkFolders List the folders under a path
+//
+// Assumption: the shape of BookmarkFolderPK (see its description).
 //
 // Corresponds with GET /rs/bookmarkfolders/folders (the `ListBookmarkFolders` operationId).
 func (c *Client) ListBookmarkFolders(ctx context.Context, params *ListBookmarkFoldersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5300,6 +10764,8 @@ func (c *Client) ListBookmarkFolders(ctx context.Context, params *ListBookmarkFo
 
 // ListClients List clients
 //
+// Assumption: the shape of Client (see its description).
+//
 // Corresponds with GET /rs/clients (the `ListClients` operationId).
 func (c *Client) ListClients(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListClientsRequest(c.Server)
@@ -5314,6 +10780,8 @@ func (c *Client) ListClients(ctx context.Context, reqEditors ...RequestEditorFn)
 }
 
 // CreateClientWithBody Create a client
+//
+// Assumption: the shape of Client (see its description).
 //
 // Takes any type of body and a specified content type.
 //
@@ -5331,6 +10799,8 @@ func (c *Client) CreateClientWithBody(ctx context.Context, contentType string, b
 }
 
 // CreateClient Create a client
+//
+// Assumption: the shape of Client (see its description).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5364,6 +10834,8 @@ func (c *Client) DeleteClient(ctx context.Context, clientId ClientId, reqEditors
 
 // GetClient Get a client
 //
+// Assumption: the shape of Client (see its description).
+//
 // Corresponds with GET /rs/clients/{clientId} (the `GetClient` operationId).
 func (c *Client) GetClient(ctx context.Context, clientId ClientId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetClientRequest(c.Server, clientId)
@@ -5378,6 +10850,8 @@ func (c *Client) GetClient(ctx context.Context, clientId ClientId, reqEditors ..
 }
 
 // UpdateClientWithBody Update a client
+//
+// Assumption: the shape of Client (see its description).
 //
 // Takes any type of body and a specified content type.
 //
@@ -5395,6 +10869,8 @@ func (c *Client) UpdateClientWithBody(ctx context.Context, clientId ClientId, co
 }
 
 // UpdateClient Update a client
+//
+// Assumption: the shape of Client (see its description).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5426,6 +10902,59 @@ func (c *Client) GetClientAccess(ctx context.Context, clientId ClientId, reqEdit
 	return c.Client.Do(req)
 }
 
+// ValidateConnection Validate a connection and suggest its schemas
+//
+// Corresponds with GET /rs/connections/validate (the `ValidateConnection` operationId).
+func (c *Client) ValidateConnection(ctx context.Context, params *ValidateConnectionParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewValidateConnectionRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ValidateConnectionDefinitionWithBody Validate a project's connection definition
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /rs/connections/validate (the `ValidateConnectionDefinition` operationId).
+func (c *Client) ValidateConnectionDefinitionWithBody(ctx context.Context, params *ValidateConnectionDefinitionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewValidateConnectionDefinitionRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ValidateConnectionDefinition Validate a project's connection definition
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /rs/connections/validate (the `ValidateConnectionDefinition` operationId).
+func (c *Client) ValidateConnectionDefinition(ctx context.Context, params *ValidateConnectionDefinitionParams, body ValidateConnectionDefinitionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewValidateConnectionDefinitionRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // Logout Log the current user out (invalidates all its tokens)
 //
 // Corresponds with GET /rs/logout (the `Logout` operationId).
@@ -5443,6 +10972,8 @@ func (c *Client) Logout(ctx context.Context, reqEditors ...RequestEditorFn) (*ht
 
 // ListProjects List projects
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Corresponds with GET /rs/projects (the `ListProjects` operationId).
 func (c *Client) ListProjects(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListProjectsRequest(c.Server)
@@ -5457,6 +10988,8 @@ func (c *Client) ListProjects(ctx context.Context, reqEditors ...RequestEditorFn
 }
 
 // CreateProjectWithBody Create a project
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes any type of body and a specified content type.
 //
@@ -5474,6 +11007,8 @@ func (c *Client) CreateProjectWithBody(ctx context.Context, contentType string, 
 }
 
 // CreateProject Create a project
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5507,6 +11042,8 @@ func (c *Client) DeleteProject(ctx context.Context, projectId ProjectId, reqEdit
 
 // GetProject Get a project
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Corresponds with GET /rs/projects/{projectId} (the `GetProject` operationId).
 func (c *Client) GetProject(ctx context.Context, projectId ProjectId, params *GetProjectParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetProjectRequest(c.Server, projectId, params)
@@ -5521,6 +11058,8 @@ func (c *Client) GetProject(ctx context.Context, projectId ProjectId, params *Ge
 }
 
 // UpdateProjectWithBody Update a project
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes any type of body and a specified content type.
 //
@@ -5538,6 +11077,8 @@ func (c *Client) UpdateProjectWithBody(ctx context.Context, projectId ProjectId,
 }
 
 // UpdateProject Update a project
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5605,6 +11146,8 @@ func (c *Client) SetProjectAccess(ctx context.Context, projectId ProjectId, body
 
 // ListAnalysisJobs List analysis jobs
 //
+// Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
+//
 // Corresponds with GET /rs/projects/{projectId}/analysisjobs (the `ListAnalysisJobs` operationId).
 func (c *Client) ListAnalysisJobs(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListAnalysisJobsRequest(c.Server, projectId)
@@ -5620,7 +11163,7 @@ func (c *Client) ListAnalysisJobs(ctx context.Context, projectId ProjectId, reqE
 
 // CreateAnalysisJobWithBody Create (and start) an analysis job
 //
-// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which.
+// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which. Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
 //
 // Takes any type of body and a specified content type.
 //
@@ -5639,7 +11182,7 @@ func (c *Client) CreateAnalysisJobWithBody(ctx context.Context, projectId Projec
 
 // CreateAnalysisJob Create (and start) an analysis job
 //
-// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which.
+// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which. Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5673,9 +11216,28 @@ func (c *Client) DeleteAnalysisJob(ctx context.Context, projectId ProjectId, job
 
 // GetAnalysisJob Get an analysis job
 //
+// Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
+//
 // Corresponds with GET /rs/projects/{projectId}/analysisjobs/{jobId} (the `GetAnalysisJob` operationId).
 func (c *Client) GetAnalysisJob(ctx context.Context, projectId ProjectId, jobId JobId, params *GetAnalysisJobParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetAnalysisJobRequest(c.Server, projectId, jobId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExportAnalysisJob Get an analysis job's results as a file
+//
+// The results in the format the extension names (AnalysisJobServiceRest.getResultsAsFile). While computing it answers ComputingInProgress (HTTP 200 JSON with Retry-After). Assumption: the media type is text/csv for csv and application/octet-stream otherwise.
+//
+// Corresponds with GET /rs/projects/{projectId}/analysisjobs/{jobId}.{ext} (the `ExportAnalysisJob` operationId).
+func (c *Client) ExportAnalysisJob(ctx context.Context, projectId ProjectId, jobId JobId, ext Ext, params *ExportAnalysisJobParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExportAnalysisJobRequest(c.Server, projectId, jobId, ext, params)
 	if err != nil {
 		return nil, err
 	}
@@ -5754,7 +11316,7 @@ func (c *Client) RenderAnalysisJob(ctx context.Context, projectId ProjectId, job
 
 // GetAnalysisJobResults Get the results of an analysis job
 //
-// Results as a DataTable, paged with startIndex and maxResults. Computes the job if needed. While the job computes, Bouquet answers HTTP 200 with a Retry-After header and an Error body of type ComputingInProgressAPIException instead of this schema. Only the JSON answer (format=json, compression=none) is modelled; csv/xls/gzip answers are files.
+// Results as a DataTable, paged with startIndex and maxResults. Computes the job if needed. While the job computes, Bouquet answers HTTP 200 with a Retry-After header and an Error body of type ComputingInProgressAPIException instead of this schema. Only the JSON answer (format=json, compression=none) is modelled; csv/xls/gzip answers are files. Assumption: the shape of DataTable (see its description).
 //
 // Corresponds with GET /rs/projects/{projectId}/analysisjobs/{jobId}/results (the `GetAnalysisJobResults` operationId).
 func (c *Client) GetAnalysisJobResults(ctx context.Context, projectId ProjectId, jobId JobId, params *GetAnalysisJobResultsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5774,6 +11336,172 @@ func (c *Client) GetAnalysisJobResults(ctx context.Context, projectId ProjectId,
 // Corresponds with GET /rs/projects/{projectId}/analysisjobs/{jobId}/sql (the `GetAnalysisJobSQL` operationId).
 func (c *Client) GetAnalysisJobSQL(ctx context.Context, projectId ProjectId, jobId JobId, params *GetAnalysisJobSQLParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetAnalysisJobSQLRequest(c.Server, projectId, jobId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListAnnotations List the annotations of a project
+//
+// Corresponds with GET /rs/projects/{projectId}/annotations (the `ListAnnotations` operationId).
+func (c *Client) ListAnnotations(ctx context.Context, projectId ProjectId, params *ListAnnotationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListAnnotationsRequest(c.Server, projectId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateAnnotationWithBody Add an annotation to a project
+//
+// Answers the new annotation's id (ProjectServiceRest.addAnnotation).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /rs/projects/{projectId}/annotations (the `CreateAnnotation` operationId).
+func (c *Client) CreateAnnotationWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateAnnotationRequestWithBody(c.Server, projectId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateAnnotation Add an annotation to a project
+//
+// Answers the new annotation's id (ProjectServiceRest.addAnnotation).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /rs/projects/{projectId}/annotations (the `CreateAnnotation` operationId).
+func (c *Client) CreateAnnotation(ctx context.Context, projectId ProjectId, body CreateAnnotationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateAnnotationRequest(c.Server, projectId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteAnnotation Delete an annotation
+//
+// Corresponds with DELETE /rs/projects/{projectId}/annotations/{annotationId} (the `DeleteAnnotation` operationId).
+func (c *Client) DeleteAnnotation(ctx context.Context, projectId ProjectId, annotationId AnnotationId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteAnnotationRequest(c.Server, projectId, annotationId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetAnnotation Get an annotation
+//
+// Corresponds with GET /rs/projects/{projectId}/annotations/{annotationId} (the `GetAnnotation` operationId).
+func (c *Client) GetAnnotation(ctx context.Context, projectId ProjectId, annotationId AnnotationId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAnnotationRequest(c.Server, projectId, annotationId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateAnnotationWithBody Update an annotation
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /rs/projects/{projectId}/annotations/{annotationId} (the `UpdateAnnotation` operationId).
+func (c *Client) UpdateAnnotationWithBody(ctx context.Context, projectId ProjectId, annotationId AnnotationId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateAnnotationRequestWithBody(c.Server, projectId, annotationId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateAnnotation Update an annotation
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /rs/projects/{projectId}/annotations/{annotationId} (the `UpdateAnnotation` operationId).
+func (c *Client) UpdateAnnotation(ctx context.Context, projectId ProjectId, annotationId AnnotationId, body UpdateAnnotationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateAnnotationRequest(c.Server, projectId, annotationId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetAnnotationAccess Get an annotation's access rights
+//
+// Corresponds with GET /rs/projects/{projectId}/annotations/{annotationId}/access (the `GetAnnotationAccess` operationId).
+func (c *Client) GetAnnotationAccess(ctx context.Context, projectId ProjectId, annotationId AnnotationId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAnnotationAccessRequest(c.Server, projectId, annotationId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetAnnotationAccessWithBody Set an annotation's access rights
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /rs/projects/{projectId}/annotations/{annotationId}/access (the `SetAnnotationAccess` operationId).
+func (c *Client) SetAnnotationAccessWithBody(ctx context.Context, projectId ProjectId, annotationId AnnotationId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetAnnotationAccessRequestWithBody(c.Server, projectId, annotationId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetAnnotationAccess Set an annotation's access rights
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /rs/projects/{projectId}/annotations/{annotationId}/access (the `SetAnnotationAccess` operationId).
+func (c *Client) SetAnnotationAccess(ctx context.Context, projectId ProjectId, annotationId AnnotationId, body SetAnnotationAccessJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetAnnotationAccessRequest(c.Server, projectId, annotationId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -5946,7 +11674,60 @@ func (c *Client) SetBookmarkAccess(ctx context.Context, projectId ProjectId, boo
 	return c.Client.Do(req)
 }
 
+// DeleteProjectCache Drop the caches of a project
+//
+// Same as refreshProjectCache (ProjectServiceRest.deleteCache calls refreshCache). Assumption: the shape of CacheInfo (see its description).
+//
+// Corresponds with DELETE /rs/projects/{projectId}/cache (the `DeleteProjectCache` operationId).
+func (c *Client) DeleteProjectCache(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteProjectCacheRequest(c.Server, projectId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetProjectCache Get the cache status of a project
+//
+// Assumption: the shape of CacheInfo (see its description).
+//
+// Corresponds with GET /rs/projects/{projectId}/cache (the `GetProjectCache` operationId).
+func (c *Client) GetProjectCache(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetProjectCacheRequest(c.Server, projectId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RefreshProjectCache Refresh the caches of a project (soft or hard)
+//
+// Releases the project caches (project, analyses, facets) and the database mapping. Assumption: the shape of CacheInfo (see its description); the type and scope parameters (see their description).
+//
+// Corresponds with GET /rs/projects/{projectId}/cache/refresh (the `RefreshProjectCache` operationId).
+func (c *Client) RefreshProjectCache(ctx context.Context, projectId ProjectId, params *RefreshProjectCacheParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRefreshProjectCacheRequest(c.Server, projectId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListDomains List domains
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Corresponds with GET /rs/projects/{projectId}/domains (the `ListDomains` operationId).
 func (c *Client) ListDomains(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5962,6 +11743,8 @@ func (c *Client) ListDomains(ctx context.Context, projectId ProjectId, reqEditor
 }
 
 // CreateDomainWithBody Create a domain
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes any type of body and a specified content type.
 //
@@ -5980,11 +11763,28 @@ func (c *Client) CreateDomainWithBody(ctx context.Context, projectId ProjectId, 
 
 // CreateDomain Create a domain
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /rs/projects/{projectId}/domains (the `CreateDomain` operationId).
 func (c *Client) CreateDomain(ctx context.Context, projectId ProjectId, body CreateDomainJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateDomainRequest(c.Server, projectId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetDomainSuggestions Suggest domain (subject) expressions
+//
+// Corresponds with GET /rs/projects/{projectId}/domains-suggestion (the `GetDomainSuggestions` operationId).
+func (c *Client) GetDomainSuggestions(ctx context.Context, projectId ProjectId, params *GetDomainSuggestionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetDomainSuggestionsRequest(c.Server, projectId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6012,6 +11812,8 @@ func (c *Client) DeleteDomain(ctx context.Context, projectId ProjectId, domainId
 
 // GetDomain Get a domain
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId} (the `GetDomain` operationId).
 func (c *Client) GetDomain(ctx context.Context, projectId ProjectId, domainId DomainId, params *GetDomainParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetDomainRequest(c.Server, projectId, domainId, params)
@@ -6026,6 +11828,8 @@ func (c *Client) GetDomain(ctx context.Context, projectId ProjectId, domainId Do
 }
 
 // UpdateDomainWithBody Update a domain
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes any type of body and a specified content type.
 //
@@ -6043,6 +11847,8 @@ func (c *Client) UpdateDomainWithBody(ctx context.Context, projectId ProjectId, 
 }
 
 // UpdateDomain Update a domain
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -6108,7 +11914,43 @@ func (c *Client) SetDomainAccess(ctx context.Context, projectId ProjectId, domai
 	return c.Client.Do(req)
 }
 
+// GetDomainCache Get the cache status of a domain
+//
+// Assumption: the shape of CacheInfo (see its description).
+//
+// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/cache (the `GetDomainCache` operationId).
+func (c *Client) GetDomainCache(ctx context.Context, projectId ProjectId, domainId DomainId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetDomainCacheRequest(c.Server, projectId, domainId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RefreshDomainCache Refresh the caches of a domain (soft or hard)
+//
+// Assumption: the shape of CacheInfo (see its description); the type and scope parameters (see their description).
+//
+// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/cache/refresh (the `RefreshDomainCache` operationId).
+func (c *Client) RefreshDomainCache(ctx context.Context, projectId ProjectId, domainId DomainId, params *RefreshDomainCacheParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRefreshDomainCacheRequest(c.Server, projectId, domainId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListDimensions List dimensions
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions (the `ListDimensions` operationId).
 func (c *Client) ListDimensions(ctx context.Context, projectId ProjectId, domainId DomainId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6124,6 +11966,8 @@ func (c *Client) ListDimensions(ctx context.Context, projectId ProjectId, domain
 }
 
 // CreateDimensionWithBody Create a dimension
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes any type of body and a specified content type.
 //
@@ -6142,11 +11986,28 @@ func (c *Client) CreateDimensionWithBody(ctx context.Context, projectId ProjectI
 
 // CreateDimension Create a dimension
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/dimensions (the `CreateDimension` operationId).
 func (c *Client) CreateDimension(ctx context.Context, projectId ProjectId, domainId DomainId, body CreateDimensionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateDimensionRequest(c.Server, projectId, domainId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetDimensionSuggestions Suggest dimension expressions
+//
+// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions-suggestion (the `GetDimensionSuggestions` operationId).
+func (c *Client) GetDimensionSuggestions(ctx context.Context, projectId ProjectId, domainId DomainId, params *GetDimensionSuggestionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetDimensionSuggestionsRequest(c.Server, projectId, domainId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6174,6 +12035,8 @@ func (c *Client) DeleteDimension(ctx context.Context, projectId ProjectId, domai
 
 // GetDimension Get a dimension
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId} (the `GetDimension` operationId).
 func (c *Client) GetDimension(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, params *GetDimensionParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetDimensionRequest(c.Server, projectId, domainId, dimensionId, params)
@@ -6188,6 +12051,8 @@ func (c *Client) GetDimension(ctx context.Context, projectId ProjectId, domainId
 }
 
 // UpdateDimensionWithBody Update a dimension
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes any type of body and a specified content type.
 //
@@ -6205,6 +12070,8 @@ func (c *Client) UpdateDimensionWithBody(ctx context.Context, projectId ProjectI
 }
 
 // UpdateDimension Update a dimension
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -6309,6 +12176,21 @@ func (c *Client) CreateAttributeWithBody(ctx context.Context, projectId ProjectI
 // Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/attributes (the `CreateAttribute` operationId).
 func (c *Client) CreateAttribute(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, body CreateAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateAttributeRequest(c.Server, projectId, domainId, dimensionId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetAttributeSuggestions Suggest attribute expressions
+//
+// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/attributes-suggestion (the `GetAttributeSuggestions` operationId).
+func (c *Client) GetAttributeSuggestions(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, params *GetAttributeSuggestionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAttributeSuggestionsRequest(c.Server, projectId, domainId, dimensionId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6434,6 +12316,8 @@ func (c *Client) SetAttributeAccess(ctx context.Context, projectId ProjectId, do
 
 // ListDimensionOptions List the options of a dimension
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options (the `ListDimensionOptions` operationId).
 func (c *Client) ListDimensionOptions(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListDimensionOptionsRequest(c.Server, projectId, domainId, dimensionId)
@@ -6448,6 +12332,8 @@ func (c *Client) ListDimensionOptions(ctx context.Context, projectId ProjectId, 
 }
 
 // AddDimensionOptionWithBody Add an option to a dimension
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes any type of body and a specified content type.
 //
@@ -6466,6 +12352,8 @@ func (c *Client) AddDimensionOptionWithBody(ctx context.Context, projectId Proje
 
 // AddDimensionOption Add an option to a dimension
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options (the `AddDimensionOption` operationId).
@@ -6483,6 +12371,8 @@ func (c *Client) AddDimensionOption(ctx context.Context, projectId ProjectId, do
 
 // DeleteDimensionOption Delete an option of a dimension
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Corresponds with DELETE /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options/{optionId} (the `DeleteDimensionOption` operationId).
 func (c *Client) DeleteDimensionOption(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, optionId OptionId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteDimensionOptionRequest(c.Server, projectId, domainId, dimensionId, optionId)
@@ -6498,6 +12388,8 @@ func (c *Client) DeleteDimensionOption(ctx context.Context, projectId ProjectId,
 
 // GetDimensionOption Get an option of a dimension
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options/{optionId} (the `GetDimensionOption` operationId).
 func (c *Client) GetDimensionOption(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, optionId OptionId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetDimensionOptionRequest(c.Server, projectId, domainId, dimensionId, optionId)
@@ -6512,6 +12404,8 @@ func (c *Client) GetDimensionOption(ctx context.Context, projectId ProjectId, do
 }
 
 // UpdateDimensionOptionWithBody Update an option of a dimension
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes any type of body and a specified content type.
 //
@@ -6530,6 +12424,8 @@ func (c *Client) UpdateDimensionOptionWithBody(ctx context.Context, projectId Pr
 
 // UpdateDimensionOption Update an option of a dimension
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options/{optionId} (the `UpdateDimensionOption` operationId).
@@ -6546,6 +12442,8 @@ func (c *Client) UpdateDimensionOption(ctx context.Context, projectId ProjectId,
 }
 
 // ListSubDimensions List the sub-dimensions of a dimension
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/subdimensions (the `ListSubDimensions` operationId).
 func (c *Client) ListSubDimensions(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6599,6 +12497,21 @@ func (c *Client) CreateMetricWithBody(ctx context.Context, projectId ProjectId, 
 // Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/metrics (the `CreateMetric` operationId).
 func (c *Client) CreateMetric(ctx context.Context, projectId ProjectId, domainId DomainId, body CreateMetricJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateMetricRequest(c.Server, projectId, domainId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetMetricSuggestions Suggest metric expressions
+//
+// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/metrics-suggestion (the `GetMetricSuggestions` operationId).
+func (c *Client) GetMetricSuggestions(ctx context.Context, projectId ProjectId, domainId DomainId, params *GetMetricSuggestionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetMetricSuggestionsRequest(c.Server, projectId, domainId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6722,7 +12635,73 @@ func (c *Client) SetMetricAccess(ctx context.Context, projectId ProjectId, domai
 	return c.Client.Do(req)
 }
 
+// RefreshDomainData Reload the data of a domain
+//
+// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/refreshData (the `RefreshDomainData` operationId).
+func (c *Client) RefreshDomainData(ctx context.Context, projectId ProjectId, domainId DomainId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRefreshDomainDataRequest(c.Server, projectId, domainId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListDomainRelations List the relations of a domain
+//
+// The relations whose left or right side is this domain (DomainRelationServiceRest).
+//
+// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/relations (the `ListDomainRelations` operationId).
+func (c *Client) ListDomainRelations(ctx context.Context, projectId ProjectId, domainId DomainId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListDomainRelationsRequest(c.Server, projectId, domainId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetNewDomainRelation Get a default new relation for a domain
+//
+// A relation template with leftId set to this domain; not stored.
+//
+// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/relations/new (the `GetNewDomainRelation` operationId).
+func (c *Client) GetNewDomainRelation(ctx context.Context, projectId ProjectId, domainId DomainId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetNewDomainRelationRequest(c.Server, projectId, domainId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSegmentSuggestions Suggest segment (condition) expressions
+//
+// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/segment-suggestion (the `GetSegmentSuggestions` operationId).
+func (c *Client) GetSegmentSuggestions(ctx context.Context, projectId ProjectId, domainId DomainId, params *GetSegmentSuggestionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSegmentSuggestionsRequest(c.Server, projectId, domainId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListFacetJobs List facet jobs
+//
+// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
 //
 // Corresponds with GET /rs/projects/{projectId}/facetjobs (the `ListFacetJobs` operationId).
 func (c *Client) ListFacetJobs(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6738,6 +12717,8 @@ func (c *Client) ListFacetJobs(ctx context.Context, projectId ProjectId, reqEdit
 }
 
 // CreateFacetJobWithBody Create (and start) a facet job
+//
+// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
 //
 // Takes any type of body and a specified content type.
 //
@@ -6755,6 +12736,8 @@ func (c *Client) CreateFacetJobWithBody(ctx context.Context, projectId ProjectId
 }
 
 // CreateFacetJob Create (and start) a facet job
+//
+// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -6787,6 +12770,8 @@ func (c *Client) DeleteFacetJob(ctx context.Context, projectId ProjectId, jobId 
 }
 
 // GetFacetJob Get a facet job
+//
+// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
 //
 // Corresponds with GET /rs/projects/{projectId}/facetjobs/{jobId} (the `GetFacetJob` operationId).
 func (c *Client) GetFacetJob(ctx context.Context, projectId ProjectId, jobId JobId, params *GetFacetJobParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6852,6 +12837,8 @@ func (c *Client) SetFacetJobAccess(ctx context.Context, projectId ProjectId, job
 
 // GetFacetJobResults Get the results of a facet job
 //
+// Assumption: the shape of FacetMember (see its description).
+//
 // Corresponds with GET /rs/projects/{projectId}/facetjobs/{jobId}/results (the `GetFacetJobResults` operationId).
 func (c *Client) GetFacetJobResults(ctx context.Context, projectId ProjectId, jobId JobId, params *GetFacetJobResultsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetFacetJobResultsRequest(c.Server, projectId, jobId, params)
@@ -6867,9 +12854,28 @@ func (c *Client) GetFacetJobResults(ctx context.Context, projectId ProjectId, jo
 
 // GetFacetJobFacet Get one facet of a facet job
 //
+// Assumption: the shape of FacetMember (see its description).
+//
 // Corresponds with GET /rs/projects/{projectId}/facetjobs/{jobId}/results/{facetId} (the `GetFacetJobFacet` operationId).
 func (c *Client) GetFacetJobFacet(ctx context.Context, projectId ProjectId, jobId JobId, facetId FacetId, params *GetFacetJobFacetParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetFacetJobFacetRequest(c.Server, projectId, jobId, facetId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RefreshProjectDatabase Refresh the database metadata of a project
+//
+// Releases every cache the project relies on, database metadata included (WRITE role). Assumption: the type and scope parameters (see their description).
+//
+// Corresponds with GET /rs/projects/{projectId}/refreshDatabase (the `RefreshProjectDatabase` operationId).
+func (c *Client) RefreshProjectDatabase(ctx context.Context, projectId ProjectId, params *RefreshProjectDatabaseParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRefreshProjectDatabaseRequest(c.Server, projectId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6919,6 +12925,21 @@ func (c *Client) CreateRelationWithBody(ctx context.Context, projectId ProjectId
 // Corresponds with POST /rs/projects/{projectId}/relations (the `CreateRelation` operationId).
 func (c *Client) CreateRelation(ctx context.Context, projectId ProjectId, body CreateRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateRelationRequest(c.Server, projectId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRelationSuggestions Suggest relation join expressions
+//
+// Corresponds with GET /rs/projects/{projectId}/relations-suggestion (the `GetRelationSuggestions` operationId).
+func (c *Client) GetRelationSuggestions(ctx context.Context, projectId ProjectId, params *GetRelationSuggestionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRelationSuggestionsRequest(c.Server, projectId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -7383,7 +13404,9 @@ func (c *Client) GetCurrentUser(ctx context.Context, reqEditors ...RequestEditor
 
 // ListUserGroups List userGroups
 //
-// Corresponds with GET /rs/usergroups (the `ListUserGroups` operationId).
+// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+//
+// Corresponds with GET /rs/userGroups (the `ListUserGroups` operationId).
 func (c *Client) ListUserGroups(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListUserGroupsRequest(c.Server)
 	if err != nil {
@@ -7398,9 +13421,11 @@ func (c *Client) ListUserGroups(ctx context.Context, reqEditors ...RequestEditor
 
 // CreateUserGroupWithBody Create a userGroup
 //
+// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+//
 // Takes any type of body and a specified content type.
 //
-// Corresponds with POST /rs/usergroups (the `CreateUserGroup` operationId).
+// Corresponds with POST /rs/userGroups (the `CreateUserGroup` operationId).
 func (c *Client) CreateUserGroupWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateUserGroupRequestWithBody(c.Server, contentType, body)
 	if err != nil {
@@ -7415,9 +13440,11 @@ func (c *Client) CreateUserGroupWithBody(ctx context.Context, contentType string
 
 // CreateUserGroup Create a userGroup
 //
+// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+//
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with POST /rs/usergroups (the `CreateUserGroup` operationId).
+// Corresponds with POST /rs/userGroups (the `CreateUserGroup` operationId).
 func (c *Client) CreateUserGroup(ctx context.Context, body CreateUserGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateUserGroupRequest(c.Server, body)
 	if err != nil {
@@ -7432,7 +13459,9 @@ func (c *Client) CreateUserGroup(ctx context.Context, body CreateUserGroupJSONRe
 
 // DeleteUserGroup Delete a userGroup
 //
-// Corresponds with DELETE /rs/usergroups/{userGroupId} (the `DeleteUserGroup` operationId).
+// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+//
+// Corresponds with DELETE /rs/userGroups/{userGroupId} (the `DeleteUserGroup` operationId).
 func (c *Client) DeleteUserGroup(ctx context.Context, userGroupId UserGroupId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteUserGroupRequest(c.Server, userGroupId)
 	if err != nil {
@@ -7447,7 +13476,9 @@ func (c *Client) DeleteUserGroup(ctx context.Context, userGroupId UserGroupId, r
 
 // GetUserGroup Get a userGroup
 //
-// Corresponds with GET /rs/usergroups/{userGroupId} (the `GetUserGroup` operationId).
+// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+//
+// Corresponds with GET /rs/userGroups/{userGroupId} (the `GetUserGroup` operationId).
 func (c *Client) GetUserGroup(ctx context.Context, userGroupId UserGroupId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetUserGroupRequest(c.Server, userGroupId)
 	if err != nil {
@@ -7462,9 +13493,11 @@ func (c *Client) GetUserGroup(ctx context.Context, userGroupId UserGroupId, reqE
 
 // UpdateUserGroupWithBody Update a userGroup
 //
+// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+//
 // Takes any type of body and a specified content type.
 //
-// Corresponds with PUT /rs/usergroups/{userGroupId} (the `UpdateUserGroup` operationId).
+// Corresponds with PUT /rs/userGroups/{userGroupId} (the `UpdateUserGroup` operationId).
 func (c *Client) UpdateUserGroupWithBody(ctx context.Context, userGroupId UserGroupId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateUserGroupRequestWithBody(c.Server, userGroupId, contentType, body)
 	if err != nil {
@@ -7479,9 +13512,11 @@ func (c *Client) UpdateUserGroupWithBody(ctx context.Context, userGroupId UserGr
 
 // UpdateUserGroup Update a userGroup
 //
+// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+//
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with PUT /rs/usergroups/{userGroupId} (the `UpdateUserGroup` operationId).
+// Corresponds with PUT /rs/userGroups/{userGroupId} (the `UpdateUserGroup` operationId).
 func (c *Client) UpdateUserGroup(ctx context.Context, userGroupId UserGroupId, body UpdateUserGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateUserGroupRequest(c.Server, userGroupId, body)
 	if err != nil {
@@ -7496,7 +13531,9 @@ func (c *Client) UpdateUserGroup(ctx context.Context, userGroupId UserGroupId, b
 
 // GetUserGroupAccess Get the access rights of a userGroup
 //
-// Corresponds with GET /rs/usergroups/{userGroupId}/access (the `GetUserGroupAccess` operationId).
+// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+//
+// Corresponds with GET /rs/userGroups/{userGroupId}/access (the `GetUserGroupAccess` operationId).
 func (c *Client) GetUserGroupAccess(ctx context.Context, userGroupId UserGroupId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetUserGroupAccessRequest(c.Server, userGroupId)
 	if err != nil {
@@ -7511,9 +13548,11 @@ func (c *Client) GetUserGroupAccess(ctx context.Context, userGroupId UserGroupId
 
 // SetUserGroupAccessWithBody Replace the access rights of a userGroup
 //
+// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+//
 // Takes any type of body and a specified content type.
 //
-// Corresponds with POST /rs/usergroups/{userGroupId}/access (the `SetUserGroupAccess` operationId).
+// Corresponds with POST /rs/userGroups/{userGroupId}/access (the `SetUserGroupAccess` operationId).
 func (c *Client) SetUserGroupAccessWithBody(ctx context.Context, userGroupId UserGroupId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSetUserGroupAccessRequestWithBody(c.Server, userGroupId, contentType, body)
 	if err != nil {
@@ -7528,9 +13567,11 @@ func (c *Client) SetUserGroupAccessWithBody(ctx context.Context, userGroupId Use
 
 // SetUserGroupAccess Replace the access rights of a userGroup
 //
+// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+//
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with POST /rs/usergroups/{userGroupId}/access (the `SetUserGroupAccess` operationId).
+// Corresponds with POST /rs/userGroups/{userGroupId}/access (the `SetUserGroupAccess` operationId).
 func (c *Client) SetUserGroupAccess(ctx context.Context, userGroupId UserGroupId, body SetUserGroupAccessJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSetUserGroupAccessRequest(c.Server, userGroupId, body)
 	if err != nil {
@@ -7657,6 +13698,8 @@ func (c *Client) UpdateUser(ctx context.Context, userId UserId, body UpdateUserJ
 }
 
 // GetQueryStatus Get the status of a running analytics query
+//
+// Assumption: the shape of QueryWorkerJobStatus (see its description).
 //
 // Corresponds with GET /status/{queryId} (the `GetQueryStatus` operationId).
 func (c *Client) GetQueryStatus(ctx context.Context, queryId QueryId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -9177,6 +15220,188 @@ func NewSetCustomerAccessRequestWithBody(server string, contentType string, body
 	return req, nil
 }
 
+// NewListApiKeysRequest constructs an http.Request for the ListApiKeys method
+func NewListApiKeysRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rs/apikeys")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateApiKeyRequest calls the generic CreateApiKey builder with application/json body
+func NewCreateApiKeyRequest(server string, body CreateApiKeyJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateApiKeyRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateApiKeyRequestWithBody constructs an http.Request for the CreateApiKey method, with any body, and a specified content type
+func NewCreateApiKeyRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rs/apikeys")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteApiKeyRequest constructs an http.Request for the DeleteApiKey method
+func NewDeleteApiKeyRequest(server string, apiKeyId ApiKeyId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "apiKeyId", apiKeyId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rs/apikeys/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetApiKeyRequest constructs an http.Request for the GetApiKey method
+func NewGetApiKeyRequest(server string, apiKeyId ApiKeyId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "apiKeyId", apiKeyId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rs/apikeys/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateApiKeyRequest calls the generic UpdateApiKey builder with application/json body
+func NewUpdateApiKeyRequest(server string, apiKeyId ApiKeyId, body UpdateApiKeyJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateApiKeyRequestWithBody(server, apiKeyId, "application/json", bodyReader)
+}
+
+// NewUpdateApiKeyRequestWithBody constructs an http.Request for the UpdateApiKey method, with any body, and a specified content type
+func NewUpdateApiKeyRequestWithBody(server string, apiKeyId ApiKeyId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "apiKeyId", apiKeyId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rs/apikeys/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewCreateAuthCodeRequestWithFormdataBody calls the generic CreateAuthCode builder with application/x-www-form-urlencoded body
 func NewCreateAuthCodeRequestWithFormdataBody(server string, body CreateAuthCodeFormdataRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -9601,6 +15826,163 @@ func NewGetClientAccessRequest(server string, clientId ClientId) (*http.Request,
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewValidateConnectionRequest constructs an http.Request for the ValidateConnection method
+func NewValidateConnectionRequest(server string, params *ValidateConnectionParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rs/connections/validate")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Url != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "url", *params.Url, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Username != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "username", *params.Username, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Password != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "password", *params.Password, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ProjectId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "projectId", *params.ProjectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewValidateConnectionDefinitionRequest calls the generic ValidateConnectionDefinition builder with application/json body
+func NewValidateConnectionDefinitionRequest(server string, params *ValidateConnectionDefinitionParams, body ValidateConnectionDefinitionJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewValidateConnectionDefinitionRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewValidateConnectionDefinitionRequestWithBody constructs an http.Request for the ValidateConnectionDefinition method, with any body, and a specified content type
+func NewValidateConnectionDefinitionRequestWithBody(server string, params *ValidateConnectionDefinitionParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rs/connections/validate")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.NoError != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "noError", *params.NoError, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -10175,6 +16557,129 @@ func NewGetAnalysisJobRequest(server string, projectId ProjectId, jobId JobId, p
 	return req, nil
 }
 
+// NewExportAnalysisJobRequest constructs an http.Request for the ExportAnalysisJob method
+func NewExportAnalysisJobRequest(server string, projectId ProjectId, jobId JobId, ext Ext, params *ExportAnalysisJobParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "jobId", jobId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "ext", ext, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rs/projects/%s/analysisjobs/%s.%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Timeout != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "timeout", *params.Timeout, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.MaxResults != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "maxResults", *params.MaxResults, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.StartIndex != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "startIndex", *params.StartIndex, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Lazy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "lazy", *params.Lazy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Type != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetAnalysisJobAccessRequest constructs an http.Request for the GetAnalysisJobAccess method
 func NewGetAnalysisJobAccessRequest(server string, projectId ProjectId, jobId JobId) (*http.Request, error) {
 	var err error
@@ -10594,6 +17099,345 @@ func NewGetAnalysisJobSQLRequest(server string, projectId ProjectId, jobId JobId
 	return req, nil
 }
 
+// NewListAnnotationsRequest constructs an http.Request for the ListAnnotations method
+func NewListAnnotationsRequest(server string, projectId ProjectId, params *ListAnnotationsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rs/projects/%s/annotations", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Unread != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "unread", *params.Unread, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateAnnotationRequest calls the generic CreateAnnotation builder with application/json body
+func NewCreateAnnotationRequest(server string, projectId ProjectId, body CreateAnnotationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateAnnotationRequestWithBody(server, projectId, "application/json", bodyReader)
+}
+
+// NewCreateAnnotationRequestWithBody constructs an http.Request for the CreateAnnotation method, with any body, and a specified content type
+func NewCreateAnnotationRequestWithBody(server string, projectId ProjectId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rs/projects/%s/annotations", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteAnnotationRequest constructs an http.Request for the DeleteAnnotation method
+func NewDeleteAnnotationRequest(server string, projectId ProjectId, annotationId AnnotationId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "annotationId", annotationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rs/projects/%s/annotations/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetAnnotationRequest constructs an http.Request for the GetAnnotation method
+func NewGetAnnotationRequest(server string, projectId ProjectId, annotationId AnnotationId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "annotationId", annotationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rs/projects/%s/annotations/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateAnnotationRequest calls the generic UpdateAnnotation builder with application/json body
+func NewUpdateAnnotationRequest(server string, projectId ProjectId, annotationId AnnotationId, body UpdateAnnotationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateAnnotationRequestWithBody(server, projectId, annotationId, "application/json", bodyReader)
+}
+
+// NewUpdateAnnotationRequestWithBody constructs an http.Request for the UpdateAnnotation method, with any body, and a specified content type
+func NewUpdateAnnotationRequestWithBody(server string, projectId ProjectId, annotationId AnnotationId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "annotationId", annotationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rs/projects/%s/annotations/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetAnnotationAccessRequest constructs an http.Request for the GetAnnotationAccess method
+func NewGetAnnotationAccessRequest(server string, projectId ProjectId, annotationId AnnotationId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "annotationId", annotationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rs/projects/%s/annotations/%s/access", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSetAnnotationAccessRequest calls the generic SetAnnotationAccess builder with application/json body
+func NewSetAnnotationAccessRequest(server string, projectId ProjectId, annotationId AnnotationId, body SetAnnotationAccessJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSetAnnotationAccessRequestWithBody(server, projectId, annotationId, "application/json", bodyReader)
+}
+
+// NewSetAnnotationAccessRequestWithBody constructs an http.Request for the SetAnnotationAccess method, with any body, and a specified content type
+func NewSetAnnotationAccessRequestWithBody(server string, projectId ProjectId, annotationId AnnotationId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "annotationId", annotationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rs/projects/%s/annotations/%s/access", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewListBookmarksRequest constructs an http.Request for the ListBookmarks method
 func NewListBookmarksRequest(server string, projectId ProjectId, params *ListBookmarksParams) (*http.Request, error) {
 	var err error
@@ -10933,6 +17777,147 @@ func NewSetBookmarkAccessRequestWithBody(server string, projectId ProjectId, boo
 	return req, nil
 }
 
+// NewDeleteProjectCacheRequest constructs an http.Request for the DeleteProjectCache method
+func NewDeleteProjectCacheRequest(server string, projectId ProjectId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rs/projects/%s/cache", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetProjectCacheRequest constructs an http.Request for the GetProjectCache method
+func NewGetProjectCacheRequest(server string, projectId ProjectId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rs/projects/%s/cache", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewRefreshProjectCacheRequest constructs an http.Request for the RefreshProjectCache method
+func NewRefreshProjectCacheRequest(server string, projectId ProjectId, params *RefreshProjectCacheParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rs/projects/%s/cache/refresh", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Type != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Scope != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "scope", *params.Scope, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListDomainsRequest constructs an http.Request for the ListDomains method
 func NewListDomainsRequest(server string, projectId ProjectId) (*http.Request, error) {
 	var err error
@@ -11010,6 +17995,91 @@ func NewCreateDomainRequestWithBody(server string, projectId ProjectId, contentT
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetDomainSuggestionsRequest constructs an http.Request for the GetDomainSuggestions method
+func NewGetDomainSuggestionsRequest(server string, projectId ProjectId, params *GetDomainSuggestionsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rs/projects/%s/domains-suggestion", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Expression != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expression", *params.Expression, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Offset != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.FilterType != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterType", *params.FilterType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -11272,6 +18342,127 @@ func NewSetDomainAccessRequestWithBody(server string, projectId ProjectId, domai
 	return req, nil
 }
 
+// NewGetDomainCacheRequest constructs an http.Request for the GetDomainCache method
+func NewGetDomainCacheRequest(server string, projectId ProjectId, domainId DomainId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/cache", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewRefreshDomainCacheRequest constructs an http.Request for the RefreshDomainCache method
+func NewRefreshDomainCacheRequest(server string, projectId ProjectId, domainId DomainId, params *RefreshDomainCacheParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/cache/refresh", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Type != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Scope != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "scope", *params.Scope, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListDimensionsRequest constructs an http.Request for the ListDimensions method
 func NewListDimensionsRequest(server string, projectId ProjectId, domainId DomainId) (*http.Request, error) {
 	var err error
@@ -11363,6 +18554,110 @@ func NewCreateDimensionRequestWithBody(server string, projectId ProjectId, domai
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetDimensionSuggestionsRequest constructs an http.Request for the GetDimensionSuggestions method
+func NewGetDimensionSuggestionsRequest(server string, projectId ProjectId, domainId DomainId, params *GetDimensionSuggestionsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/dimensions-suggestion", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.DimensionId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dimensionId", *params.DimensionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Expression != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expression", *params.Expression, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Offset != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.FilterType != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterType", *params.FilterType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -11765,6 +19060,105 @@ func NewCreateAttributeRequestWithBody(server string, projectId ProjectId, domai
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetAttributeSuggestionsRequest constructs an http.Request for the GetAttributeSuggestions method
+func NewGetAttributeSuggestionsRequest(server string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, params *GetAttributeSuggestionsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "dimensionId", dimensionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/dimensions/%s/attributes-suggestion", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Expression != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expression", *params.Expression, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Offset != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.FilterType != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterType", *params.FilterType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -12500,6 +19894,110 @@ func NewCreateMetricRequestWithBody(server string, projectId ProjectId, domainId
 	return req, nil
 }
 
+// NewGetMetricSuggestionsRequest constructs an http.Request for the GetMetricSuggestions method
+func NewGetMetricSuggestionsRequest(server string, projectId ProjectId, domainId DomainId, params *GetMetricSuggestionsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/metrics-suggestion", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.MetricId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "metricId", *params.MetricId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Expression != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expression", *params.Expression, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Offset != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.FilterType != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterType", *params.FilterType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewDeleteMetricRequest constructs an http.Request for the DeleteMetric method
 func NewDeleteMetricRequest(server string, projectId ProjectId, domainId DomainId, metricId MetricId) (*http.Request, error) {
 	var err error
@@ -12789,6 +20287,221 @@ func NewSetMetricAccessRequestWithBody(server string, projectId ProjectId, domai
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewRefreshDomainDataRequest constructs an http.Request for the RefreshDomainData method
+func NewRefreshDomainDataRequest(server string, projectId ProjectId, domainId DomainId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/refreshData", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListDomainRelationsRequest constructs an http.Request for the ListDomainRelations method
+func NewListDomainRelationsRequest(server string, projectId ProjectId, domainId DomainId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/relations", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetNewDomainRelationRequest constructs an http.Request for the GetNewDomainRelation method
+func NewGetNewDomainRelationRequest(server string, projectId ProjectId, domainId DomainId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/relations/new", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetSegmentSuggestionsRequest constructs an http.Request for the GetSegmentSuggestions method
+func NewGetSegmentSuggestionsRequest(server string, projectId ProjectId, domainId DomainId, params *GetSegmentSuggestionsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/segment-suggestion", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Expression != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expression", *params.Expression, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Offset != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.FilterType != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterType", *params.FilterType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -13308,6 +21021,79 @@ func NewGetFacetJobFacetRequest(server string, projectId ProjectId, jobId JobId,
 	return req, nil
 }
 
+// NewRefreshProjectDatabaseRequest constructs an http.Request for the RefreshProjectDatabase method
+func NewRefreshProjectDatabaseRequest(server string, projectId ProjectId, params *RefreshProjectDatabaseParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rs/projects/%s/refreshDatabase", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Type != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Scope != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "scope", *params.Scope, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListRelationsRequest constructs an http.Request for the ListRelations method
 func NewListRelationsRequest(server string, projectId ProjectId) (*http.Request, error) {
 	var err error
@@ -13385,6 +21171,115 @@ func NewCreateRelationRequestWithBody(server string, projectId ProjectId, conten
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetRelationSuggestionsRequest constructs an http.Request for the GetRelationSuggestions method
+func NewGetRelationSuggestionsRequest(server string, projectId ProjectId, params *GetRelationSuggestionsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rs/projects/%s/relations-suggestion", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.LeftDomainId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "leftDomainId", *params.LeftDomainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.RightDomainId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "rightDomainId", *params.RightDomainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Expression != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expression", *params.Expression, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Offset != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.FilterType != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterType", *params.FilterType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -14263,7 +22158,7 @@ func NewListUserGroupsRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/rs/usergroups")
+	operationPath := fmt.Sprintf("/rs/userGroups")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -14301,7 +22196,7 @@ func NewCreateUserGroupRequestWithBody(server string, contentType string, body i
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/rs/usergroups")
+	operationPath := fmt.Sprintf("/rs/userGroups")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -14337,7 +22232,7 @@ func NewDeleteUserGroupRequest(server string, userGroupId UserGroupId) (*http.Re
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/rs/usergroups/%s", pathParam0)
+	operationPath := fmt.Sprintf("/rs/userGroups/%s", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -14371,7 +22266,7 @@ func NewGetUserGroupRequest(server string, userGroupId UserGroupId) (*http.Reque
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/rs/usergroups/%s", pathParam0)
+	operationPath := fmt.Sprintf("/rs/userGroups/%s", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -14416,7 +22311,7 @@ func NewUpdateUserGroupRequestWithBody(server string, userGroupId UserGroupId, c
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/rs/usergroups/%s", pathParam0)
+	operationPath := fmt.Sprintf("/rs/userGroups/%s", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -14452,7 +22347,7 @@ func NewGetUserGroupAccessRequest(server string, userGroupId UserGroupId) (*http
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/rs/usergroups/%s/access", pathParam0)
+	operationPath := fmt.Sprintf("/rs/userGroups/%s/access", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -14497,7 +22392,7 @@ func NewSetUserGroupAccessRequestWithBody(server string, userGroupId UserGroupId
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/rs/usergroups/%s/access", pathParam0)
+	operationPath := fmt.Sprintf("/rs/userGroups/%s/access", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -14813,7 +22708,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListAnalyticsWithResponse List the analytics content (projects, domains, bookmarks)
 	//
-	// The analytics API lives at the base URL, not under /rs (AnalyticsServiceRest is mounted at "").
+	// The analytics API lives at the base URL, not under /rs (AnalyticsServiceRest is mounted at ""). Assumption: the shape of NavigationItem, NavigationReply (see their description).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -14821,6 +22716,8 @@ type ClientWithResponsesInterface interface {
 	ListAnalyticsWithResponse(ctx context.Context, params *ListAnalyticsParams, reqEditors ...RequestEditorFn) (*ListAnalyticsResponse, error)
 
 	// GetAnalyticsItemWithResponse Get an analytics item by reference
+	//
+	// Assumption: the shape of AnalyticsItem (see its description).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -14838,12 +22735,16 @@ type ClientWithResponsesInterface interface {
 
 	// GetAnalyticsFacetWithResponse Get the members of a facet
 	//
+	// Assumption: the shape of FacetMember (see its description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /analytics/{reference}/facets/{facetId} (the `GetAnalyticsFacet` operationId).
 	GetAnalyticsFacetWithResponse(ctx context.Context, reference Reference, facetId FacetId, params *GetAnalyticsFacetParams, reqEditors ...RequestEditorFn) (*GetAnalyticsFacetResponse, error)
 
 	// RunAnalyticsQueryWithResponse Run an analysis given as query parameters
+	//
+	// Assumption: the shape of AnalyticsReply (see its description).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -14852,12 +22753,16 @@ type ClientWithResponsesInterface interface {
 
 	// QueryAnalyticsWithBodyWithResponse Run an analysis given as a JSON body
 	//
+	// Assumption: the shape of AnalyticsReply (see its description).
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /analytics/{reference}/query (the `QueryAnalytics` operationId).
 	QueryAnalyticsWithBodyWithResponse(ctx context.Context, reference Reference, params *QueryAnalyticsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*QueryAnalyticsResponse, error)
 
 	// QueryAnalyticsWithResponse Run an analysis given as a JSON body
+	//
+	// Assumption: the shape of AnalyticsReply (see its description).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -14866,12 +22771,16 @@ type ClientWithResponsesInterface interface {
 
 	// GetAnalyticsScopeWithResponse Suggest expressions in the scope of a reference
 	//
+	// Assumption: the shape of AnalyticsScope (see its description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /analytics/{reference}/scope (the `GetAnalyticsScope` operationId).
 	GetAnalyticsScopeWithResponse(ctx context.Context, reference Reference, params *GetAnalyticsScopeParams, reqEditors ...RequestEditorFn) (*GetAnalyticsScopeResponse, error)
 
 	// GetAnalyticsViewWithResponse Get a chart specification of an analysis
+	//
+	// Assumption: the shape of AnalyticsView (see its description).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -14920,6 +22829,69 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /rs/access (the `SetCustomerAccess` operationId).
 	SetCustomerAccessWithResponse(ctx context.Context, body SetCustomerAccessJSONRequestBody, reqEditors ...RequestEditorFn) (*SetCustomerAccessResponse, error)
 
+	// ListApiKeysWithResponse List API keys
+	//
+	// Assumption: newer servers only (the Java SDK ModelApi calls it; bouquet-server 4.2.65 has no such route).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /rs/apikeys (the `ListApiKeys` operationId).
+	ListApiKeysWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListApiKeysResponse, error)
+
+	// CreateApiKeyWithBodyWithResponse Create an API key
+	//
+	// Assumption: newer servers only (the Java SDK ModelApi calls it; bouquet-server 4.2.65 has no such route).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /rs/apikeys (the `CreateApiKey` operationId).
+	CreateApiKeyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateApiKeyResponse, error)
+
+	// CreateApiKeyWithResponse Create an API key
+	//
+	// Assumption: newer servers only (the Java SDK ModelApi calls it; bouquet-server 4.2.65 has no such route).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /rs/apikeys (the `CreateApiKey` operationId).
+	CreateApiKeyWithResponse(ctx context.Context, body CreateApiKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateApiKeyResponse, error)
+
+	// DeleteApiKeyWithResponse Delete an API key
+	//
+	// Assumption: newer servers only (the Java SDK ModelApi calls it; bouquet-server 4.2.65 has no such route).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /rs/apikeys/{apiKeyId} (the `DeleteApiKey` operationId).
+	DeleteApiKeyWithResponse(ctx context.Context, apiKeyId ApiKeyId, reqEditors ...RequestEditorFn) (*DeleteApiKeyResponse, error)
+
+	// GetApiKeyWithResponse Get an API key
+	//
+	// Assumption: newer servers only (the Java SDK ModelApi calls it; bouquet-server 4.2.65 has no such route).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /rs/apikeys/{apiKeyId} (the `GetApiKey` operationId).
+	GetApiKeyWithResponse(ctx context.Context, apiKeyId ApiKeyId, reqEditors ...RequestEditorFn) (*GetApiKeyResponse, error)
+
+	// UpdateApiKeyWithBodyWithResponse Update an API key
+	//
+	// Assumption: newer servers only (the Java SDK ModelApi calls it; bouquet-server 4.2.65 has no such route).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /rs/apikeys/{apiKeyId} (the `UpdateApiKey` operationId).
+	UpdateApiKeyWithBodyWithResponse(ctx context.Context, apiKeyId ApiKeyId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateApiKeyResponse, error)
+
+	// UpdateApiKeyWithResponse Update an API key
+	//
+	// Assumption: newer servers only (the Java SDK ModelApi calls it; bouquet-server 4.2.65 has no such route).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /rs/apikeys/{apiKeyId} (the `UpdateApiKey` operationId).
+	UpdateApiKeyWithResponse(ctx context.Context, apiKeyId ApiKeyId, body UpdateApiKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateApiKeyResponse, error)
+
 	// CreateAuthCodeWithBodyWithResponse Log in and get an authorization code
 	//
 	// OAuth 2 server-side flow login: returns an authorization code; access_type=offline adds a refresh token to the exchange.
@@ -14958,12 +22930,16 @@ type ClientWithResponsesInterface interface {
 
 	// GetBookmarkFolderWithResponse Get a bookmark folder by path
 	//
+	// Assumption: the shape of BookmarkFolderPK (see its description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /rs/bookmarkfolders (the `GetBookmarkFolder` operationId).
 	GetBookmarkFolderWithResponse(ctx context.Context, params *GetBookmarkFolderParams, reqEditors ...RequestEditorFn) (*GetBookmarkFolderResponse, error)
 
 	// ListBookmarkFoldersWithResponse List the folders under a path
+	//
+	// Assumption: the shape of BookmarkFolderPK (see its description).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -14972,6 +22948,8 @@ type ClientWithResponsesInterface interface {
 
 	// ListClientsWithResponse List clients
 	//
+	// Assumption: the shape of Client (see its description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /rs/clients (the `ListClients` operationId).
@@ -14979,12 +22957,16 @@ type ClientWithResponsesInterface interface {
 
 	// CreateClientWithBodyWithResponse Create a client
 	//
+	// Assumption: the shape of Client (see its description).
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /rs/clients (the `CreateClient` operationId).
 	CreateClientWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateClientResponse, error)
 
 	// CreateClientWithResponse Create a client
+	//
+	// Assumption: the shape of Client (see its description).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -15000,6 +22982,8 @@ type ClientWithResponsesInterface interface {
 
 	// GetClientWithResponse Get a client
 	//
+	// Assumption: the shape of Client (see its description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /rs/clients/{clientId} (the `GetClient` operationId).
@@ -15007,12 +22991,16 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateClientWithBodyWithResponse Update a client
 	//
+	// Assumption: the shape of Client (see its description).
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /rs/clients/{clientId} (the `UpdateClient` operationId).
 	UpdateClientWithBodyWithResponse(ctx context.Context, clientId ClientId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateClientResponse, error)
 
 	// UpdateClientWithResponse Update a client
+	//
+	// Assumption: the shape of Client (see its description).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -15026,6 +23014,31 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /rs/clients/{clientId}/access (the `GetClientAccess` operationId).
 	GetClientAccessWithResponse(ctx context.Context, clientId ClientId, reqEditors ...RequestEditorFn) (*GetClientAccessResponse, error)
 
+	// ValidateConnectionWithResponse Validate a connection and suggest its schemas
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /rs/connections/validate (the `ValidateConnection` operationId).
+	ValidateConnectionWithResponse(ctx context.Context, params *ValidateConnectionParams, reqEditors ...RequestEditorFn) (*ValidateConnectionResponse, error)
+
+	// ValidateConnectionDefinitionWithBodyWithResponse Validate a project's connection definition
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /rs/connections/validate (the `ValidateConnectionDefinition` operationId).
+	ValidateConnectionDefinitionWithBodyWithResponse(ctx context.Context, params *ValidateConnectionDefinitionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ValidateConnectionDefinitionResponse, error)
+
+	// ValidateConnectionDefinitionWithResponse Validate a project's connection definition
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /rs/connections/validate (the `ValidateConnectionDefinition` operationId).
+	ValidateConnectionDefinitionWithResponse(ctx context.Context, params *ValidateConnectionDefinitionParams, body ValidateConnectionDefinitionJSONRequestBody, reqEditors ...RequestEditorFn) (*ValidateConnectionDefinitionResponse, error)
+
 	// LogoutWithResponse Log the current user out (invalidates all its tokens)
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -15035,6 +23048,8 @@ type ClientWithResponsesInterface interface {
 
 	// ListProjectsWithResponse List projects
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /rs/projects (the `ListProjects` operationId).
@@ -15042,12 +23057,16 @@ type ClientWithResponsesInterface interface {
 
 	// CreateProjectWithBodyWithResponse Create a project
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /rs/projects (the `CreateProject` operationId).
 	CreateProjectWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateProjectResponse, error)
 
 	// CreateProjectWithResponse Create a project
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -15063,6 +23082,8 @@ type ClientWithResponsesInterface interface {
 
 	// GetProjectWithResponse Get a project
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /rs/projects/{projectId} (the `GetProject` operationId).
@@ -15070,12 +23091,16 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateProjectWithBodyWithResponse Update a project
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /rs/projects/{projectId} (the `UpdateProject` operationId).
 	UpdateProjectWithBodyWithResponse(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateProjectResponse, error)
 
 	// UpdateProjectWithResponse Update a project
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -15105,6 +23130,8 @@ type ClientWithResponsesInterface interface {
 
 	// ListAnalysisJobsWithResponse List analysis jobs
 	//
+	// Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/analysisjobs (the `ListAnalysisJobs` operationId).
@@ -15112,7 +23139,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateAnalysisJobWithBodyWithResponse Create (and start) an analysis job
 	//
-	// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which.
+	// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which. Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -15121,7 +23148,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateAnalysisJobWithResponse Create (and start) an analysis job
 	//
-	// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which.
+	// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which. Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -15137,10 +23164,21 @@ type ClientWithResponsesInterface interface {
 
 	// GetAnalysisJobWithResponse Get an analysis job
 	//
+	// Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/analysisjobs/{jobId} (the `GetAnalysisJob` operationId).
 	GetAnalysisJobWithResponse(ctx context.Context, projectId ProjectId, jobId JobId, params *GetAnalysisJobParams, reqEditors ...RequestEditorFn) (*GetAnalysisJobResponse, error)
+
+	// ExportAnalysisJobWithResponse Get an analysis job's results as a file
+	//
+	// The results in the format the extension names (AnalysisJobServiceRest.getResultsAsFile). While computing it answers ComputingInProgress (HTTP 200 JSON with Retry-After). Assumption: the media type is text/csv for csv and application/octet-stream otherwise.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /rs/projects/{projectId}/analysisjobs/{jobId}.{ext} (the `ExportAnalysisJob` operationId).
+	ExportAnalysisJobWithResponse(ctx context.Context, projectId ProjectId, jobId JobId, ext Ext, params *ExportAnalysisJobParams, reqEditors ...RequestEditorFn) (*ExportAnalysisJobResponse, error)
 
 	// GetAnalysisJobAccessWithResponse Get the access rights of an analysis job
 	//
@@ -15174,7 +23212,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetAnalysisJobResultsWithResponse Get the results of an analysis job
 	//
-	// Results as a DataTable, paged with startIndex and maxResults. Computes the job if needed. While the job computes, Bouquet answers HTTP 200 with a Retry-After header and an Error body of type ComputingInProgressAPIException instead of this schema. Only the JSON answer (format=json, compression=none) is modelled; csv/xls/gzip answers are files.
+	// Results as a DataTable, paged with startIndex and maxResults. Computes the job if needed. While the job computes, Bouquet answers HTTP 200 with a Retry-After header and an Error body of type ComputingInProgressAPIException instead of this schema. Only the JSON answer (format=json, compression=none) is modelled; csv/xls/gzip answers are files. Assumption: the shape of DataTable (see its description).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -15187,6 +23225,80 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /rs/projects/{projectId}/analysisjobs/{jobId}/sql (the `GetAnalysisJobSQL` operationId).
 	GetAnalysisJobSQLWithResponse(ctx context.Context, projectId ProjectId, jobId JobId, params *GetAnalysisJobSQLParams, reqEditors ...RequestEditorFn) (*GetAnalysisJobSQLResponse, error)
+
+	// ListAnnotationsWithResponse List the annotations of a project
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /rs/projects/{projectId}/annotations (the `ListAnnotations` operationId).
+	ListAnnotationsWithResponse(ctx context.Context, projectId ProjectId, params *ListAnnotationsParams, reqEditors ...RequestEditorFn) (*ListAnnotationsResponse, error)
+
+	// CreateAnnotationWithBodyWithResponse Add an annotation to a project
+	//
+	// Answers the new annotation's id (ProjectServiceRest.addAnnotation).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /rs/projects/{projectId}/annotations (the `CreateAnnotation` operationId).
+	CreateAnnotationWithBodyWithResponse(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateAnnotationResponse, error)
+
+	// CreateAnnotationWithResponse Add an annotation to a project
+	//
+	// Answers the new annotation's id (ProjectServiceRest.addAnnotation).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /rs/projects/{projectId}/annotations (the `CreateAnnotation` operationId).
+	CreateAnnotationWithResponse(ctx context.Context, projectId ProjectId, body CreateAnnotationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateAnnotationResponse, error)
+
+	// DeleteAnnotationWithResponse Delete an annotation
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /rs/projects/{projectId}/annotations/{annotationId} (the `DeleteAnnotation` operationId).
+	DeleteAnnotationWithResponse(ctx context.Context, projectId ProjectId, annotationId AnnotationId, reqEditors ...RequestEditorFn) (*DeleteAnnotationResponse, error)
+
+	// GetAnnotationWithResponse Get an annotation
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /rs/projects/{projectId}/annotations/{annotationId} (the `GetAnnotation` operationId).
+	GetAnnotationWithResponse(ctx context.Context, projectId ProjectId, annotationId AnnotationId, reqEditors ...RequestEditorFn) (*GetAnnotationResponse, error)
+
+	// UpdateAnnotationWithBodyWithResponse Update an annotation
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /rs/projects/{projectId}/annotations/{annotationId} (the `UpdateAnnotation` operationId).
+	UpdateAnnotationWithBodyWithResponse(ctx context.Context, projectId ProjectId, annotationId AnnotationId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateAnnotationResponse, error)
+
+	// UpdateAnnotationWithResponse Update an annotation
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /rs/projects/{projectId}/annotations/{annotationId} (the `UpdateAnnotation` operationId).
+	UpdateAnnotationWithResponse(ctx context.Context, projectId ProjectId, annotationId AnnotationId, body UpdateAnnotationJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateAnnotationResponse, error)
+
+	// GetAnnotationAccessWithResponse Get an annotation's access rights
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /rs/projects/{projectId}/annotations/{annotationId}/access (the `GetAnnotationAccess` operationId).
+	GetAnnotationAccessWithResponse(ctx context.Context, projectId ProjectId, annotationId AnnotationId, reqEditors ...RequestEditorFn) (*GetAnnotationAccessResponse, error)
+
+	// SetAnnotationAccessWithBodyWithResponse Set an annotation's access rights
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /rs/projects/{projectId}/annotations/{annotationId}/access (the `SetAnnotationAccess` operationId).
+	SetAnnotationAccessWithBodyWithResponse(ctx context.Context, projectId ProjectId, annotationId AnnotationId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetAnnotationAccessResponse, error)
+
+	// SetAnnotationAccessWithResponse Set an annotation's access rights
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /rs/projects/{projectId}/annotations/{annotationId}/access (the `SetAnnotationAccess` operationId).
+	SetAnnotationAccessWithResponse(ctx context.Context, projectId ProjectId, annotationId AnnotationId, body SetAnnotationAccessJSONRequestBody, reqEditors ...RequestEditorFn) (*SetAnnotationAccessResponse, error)
 
 	// ListBookmarksWithResponse List bookmarks
 	//
@@ -15258,7 +23370,36 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /rs/projects/{projectId}/bookmarks/{bookmarkId}/access (the `SetBookmarkAccess` operationId).
 	SetBookmarkAccessWithResponse(ctx context.Context, projectId ProjectId, bookmarkId BookmarkId, body SetBookmarkAccessJSONRequestBody, reqEditors ...RequestEditorFn) (*SetBookmarkAccessResponse, error)
 
+	// DeleteProjectCacheWithResponse Drop the caches of a project
+	//
+	// Same as refreshProjectCache (ProjectServiceRest.deleteCache calls refreshCache). Assumption: the shape of CacheInfo (see its description).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /rs/projects/{projectId}/cache (the `DeleteProjectCache` operationId).
+	DeleteProjectCacheWithResponse(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*DeleteProjectCacheResponse, error)
+
+	// GetProjectCacheWithResponse Get the cache status of a project
+	//
+	// Assumption: the shape of CacheInfo (see its description).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /rs/projects/{projectId}/cache (the `GetProjectCache` operationId).
+	GetProjectCacheWithResponse(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*GetProjectCacheResponse, error)
+
+	// RefreshProjectCacheWithResponse Refresh the caches of a project (soft or hard)
+	//
+	// Releases the project caches (project, analyses, facets) and the database mapping. Assumption: the shape of CacheInfo (see its description); the type and scope parameters (see their description).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /rs/projects/{projectId}/cache/refresh (the `RefreshProjectCache` operationId).
+	RefreshProjectCacheWithResponse(ctx context.Context, projectId ProjectId, params *RefreshProjectCacheParams, reqEditors ...RequestEditorFn) (*RefreshProjectCacheResponse, error)
+
 	// ListDomainsWithResponse List domains
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -15267,6 +23408,8 @@ type ClientWithResponsesInterface interface {
 
 	// CreateDomainWithBodyWithResponse Create a domain
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /rs/projects/{projectId}/domains (the `CreateDomain` operationId).
@@ -15274,10 +23417,19 @@ type ClientWithResponsesInterface interface {
 
 	// CreateDomainWithResponse Create a domain
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /rs/projects/{projectId}/domains (the `CreateDomain` operationId).
 	CreateDomainWithResponse(ctx context.Context, projectId ProjectId, body CreateDomainJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDomainResponse, error)
+
+	// GetDomainSuggestionsWithResponse Suggest domain (subject) expressions
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /rs/projects/{projectId}/domains-suggestion (the `GetDomainSuggestions` operationId).
+	GetDomainSuggestionsWithResponse(ctx context.Context, projectId ProjectId, params *GetDomainSuggestionsParams, reqEditors ...RequestEditorFn) (*GetDomainSuggestionsResponse, error)
 
 	// DeleteDomainWithResponse Delete a domain
 	//
@@ -15288,6 +23440,8 @@ type ClientWithResponsesInterface interface {
 
 	// GetDomainWithResponse Get a domain
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId} (the `GetDomain` operationId).
@@ -15295,12 +23449,16 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateDomainWithBodyWithResponse Update a domain
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /rs/projects/{projectId}/domains/{domainId} (the `UpdateDomain` operationId).
 	UpdateDomainWithBodyWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateDomainResponse, error)
 
 	// UpdateDomainWithResponse Update a domain
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -15328,7 +23486,27 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/access (the `SetDomainAccess` operationId).
 	SetDomainAccessWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, body SetDomainAccessJSONRequestBody, reqEditors ...RequestEditorFn) (*SetDomainAccessResponse, error)
 
+	// GetDomainCacheWithResponse Get the cache status of a domain
+	//
+	// Assumption: the shape of CacheInfo (see its description).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/cache (the `GetDomainCache` operationId).
+	GetDomainCacheWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, reqEditors ...RequestEditorFn) (*GetDomainCacheResponse, error)
+
+	// RefreshDomainCacheWithResponse Refresh the caches of a domain (soft or hard)
+	//
+	// Assumption: the shape of CacheInfo (see its description); the type and scope parameters (see their description).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/cache/refresh (the `RefreshDomainCache` operationId).
+	RefreshDomainCacheWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, params *RefreshDomainCacheParams, reqEditors ...RequestEditorFn) (*RefreshDomainCacheResponse, error)
+
 	// ListDimensionsWithResponse List dimensions
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -15337,6 +23515,8 @@ type ClientWithResponsesInterface interface {
 
 	// CreateDimensionWithBodyWithResponse Create a dimension
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/dimensions (the `CreateDimension` operationId).
@@ -15344,10 +23524,19 @@ type ClientWithResponsesInterface interface {
 
 	// CreateDimensionWithResponse Create a dimension
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/dimensions (the `CreateDimension` operationId).
 	CreateDimensionWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, body CreateDimensionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDimensionResponse, error)
+
+	// GetDimensionSuggestionsWithResponse Suggest dimension expressions
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions-suggestion (the `GetDimensionSuggestions` operationId).
+	GetDimensionSuggestionsWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, params *GetDimensionSuggestionsParams, reqEditors ...RequestEditorFn) (*GetDimensionSuggestionsResponse, error)
 
 	// DeleteDimensionWithResponse Delete a dimension
 	//
@@ -15358,6 +23547,8 @@ type ClientWithResponsesInterface interface {
 
 	// GetDimensionWithResponse Get a dimension
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId} (the `GetDimension` operationId).
@@ -15365,12 +23556,16 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateDimensionWithBodyWithResponse Update a dimension
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId} (the `UpdateDimension` operationId).
 	UpdateDimensionWithBodyWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateDimensionResponse, error)
 
 	// UpdateDimensionWithResponse Update a dimension
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -15418,6 +23613,13 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/attributes (the `CreateAttribute` operationId).
 	CreateAttributeWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, body CreateAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateAttributeResponse, error)
+
+	// GetAttributeSuggestionsWithResponse Suggest attribute expressions
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/attributes-suggestion (the `GetAttributeSuggestions` operationId).
+	GetAttributeSuggestionsWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, params *GetAttributeSuggestionsParams, reqEditors ...RequestEditorFn) (*GetAttributeSuggestionsResponse, error)
 
 	// DeleteAttributeWithResponse Delete a attribute
 	//
@@ -15470,12 +23672,16 @@ type ClientWithResponsesInterface interface {
 
 	// ListDimensionOptionsWithResponse List the options of a dimension
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options (the `ListDimensionOptions` operationId).
 	ListDimensionOptionsWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, reqEditors ...RequestEditorFn) (*ListDimensionOptionsResponse, error)
 
 	// AddDimensionOptionWithBodyWithResponse Add an option to a dimension
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -15484,12 +23690,16 @@ type ClientWithResponsesInterface interface {
 
 	// AddDimensionOptionWithResponse Add an option to a dimension
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options (the `AddDimensionOption` operationId).
 	AddDimensionOptionWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, body AddDimensionOptionJSONRequestBody, reqEditors ...RequestEditorFn) (*AddDimensionOptionResponse, error)
 
 	// DeleteDimensionOptionWithResponse Delete an option of a dimension
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -15498,12 +23708,16 @@ type ClientWithResponsesInterface interface {
 
 	// GetDimensionOptionWithResponse Get an option of a dimension
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options/{optionId} (the `GetDimensionOption` operationId).
 	GetDimensionOptionWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, optionId OptionId, reqEditors ...RequestEditorFn) (*GetDimensionOptionResponse, error)
 
 	// UpdateDimensionOptionWithBodyWithResponse Update an option of a dimension
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -15512,12 +23726,16 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateDimensionOptionWithResponse Update an option of a dimension
 	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options/{optionId} (the `UpdateDimensionOption` operationId).
 	UpdateDimensionOptionWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, optionId OptionId, body UpdateDimensionOptionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateDimensionOptionResponse, error)
 
 	// ListSubDimensionsWithResponse List the sub-dimensions of a dimension
+	//
+	// Assumption: the shape of DimensionOptionPK (see its description).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -15544,6 +23762,13 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/metrics (the `CreateMetric` operationId).
 	CreateMetricWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, body CreateMetricJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMetricResponse, error)
+
+	// GetMetricSuggestionsWithResponse Suggest metric expressions
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/metrics-suggestion (the `GetMetricSuggestions` operationId).
+	GetMetricSuggestionsWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, params *GetMetricSuggestionsParams, reqEditors ...RequestEditorFn) (*GetMetricSuggestionsResponse, error)
 
 	// DeleteMetricWithResponse Delete a metric
 	//
@@ -15594,7 +23819,41 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/metrics/{metricId}/access (the `SetMetricAccess` operationId).
 	SetMetricAccessWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, metricId MetricId, body SetMetricAccessJSONRequestBody, reqEditors ...RequestEditorFn) (*SetMetricAccessResponse, error)
 
+	// RefreshDomainDataWithResponse Reload the data of a domain
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/refreshData (the `RefreshDomainData` operationId).
+	RefreshDomainDataWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, reqEditors ...RequestEditorFn) (*RefreshDomainDataResponse, error)
+
+	// ListDomainRelationsWithResponse List the relations of a domain
+	//
+	// The relations whose left or right side is this domain (DomainRelationServiceRest).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/relations (the `ListDomainRelations` operationId).
+	ListDomainRelationsWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, reqEditors ...RequestEditorFn) (*ListDomainRelationsResponse, error)
+
+	// GetNewDomainRelationWithResponse Get a default new relation for a domain
+	//
+	// A relation template with leftId set to this domain; not stored.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/relations/new (the `GetNewDomainRelation` operationId).
+	GetNewDomainRelationWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, reqEditors ...RequestEditorFn) (*GetNewDomainRelationResponse, error)
+
+	// GetSegmentSuggestionsWithResponse Suggest segment (condition) expressions
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/segment-suggestion (the `GetSegmentSuggestions` operationId).
+	GetSegmentSuggestionsWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, params *GetSegmentSuggestionsParams, reqEditors ...RequestEditorFn) (*GetSegmentSuggestionsResponse, error)
+
 	// ListFacetJobsWithResponse List facet jobs
+	//
+	// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -15603,12 +23862,16 @@ type ClientWithResponsesInterface interface {
 
 	// CreateFacetJobWithBodyWithResponse Create (and start) a facet job
 	//
+	// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /rs/projects/{projectId}/facetjobs (the `CreateFacetJob` operationId).
 	CreateFacetJobWithBodyWithResponse(ctx context.Context, projectId ProjectId, params *CreateFacetJobParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateFacetJobResponse, error)
 
 	// CreateFacetJobWithResponse Create (and start) a facet job
+	//
+	// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -15623,6 +23886,8 @@ type ClientWithResponsesInterface interface {
 	DeleteFacetJobWithResponse(ctx context.Context, projectId ProjectId, jobId JobId, reqEditors ...RequestEditorFn) (*DeleteFacetJobResponse, error)
 
 	// GetFacetJobWithResponse Get a facet job
+	//
+	// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -15652,6 +23917,8 @@ type ClientWithResponsesInterface interface {
 
 	// GetFacetJobResultsWithResponse Get the results of a facet job
 	//
+	// Assumption: the shape of FacetMember (see its description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/facetjobs/{jobId}/results (the `GetFacetJobResults` operationId).
@@ -15659,10 +23926,21 @@ type ClientWithResponsesInterface interface {
 
 	// GetFacetJobFacetWithResponse Get one facet of a facet job
 	//
+	// Assumption: the shape of FacetMember (see its description).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /rs/projects/{projectId}/facetjobs/{jobId}/results/{facetId} (the `GetFacetJobFacet` operationId).
 	GetFacetJobFacetWithResponse(ctx context.Context, projectId ProjectId, jobId JobId, facetId FacetId, params *GetFacetJobFacetParams, reqEditors ...RequestEditorFn) (*GetFacetJobFacetResponse, error)
+
+	// RefreshProjectDatabaseWithResponse Refresh the database metadata of a project
+	//
+	// Releases every cache the project relies on, database metadata included (WRITE role). Assumption: the type and scope parameters (see their description).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /rs/projects/{projectId}/refreshDatabase (the `RefreshProjectDatabase` operationId).
+	RefreshProjectDatabaseWithResponse(ctx context.Context, projectId ProjectId, params *RefreshProjectDatabaseParams, reqEditors ...RequestEditorFn) (*RefreshProjectDatabaseResponse, error)
 
 	// ListRelationsWithResponse List relations
 	//
@@ -15684,6 +23962,13 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /rs/projects/{projectId}/relations (the `CreateRelation` operationId).
 	CreateRelationWithResponse(ctx context.Context, projectId ProjectId, body CreateRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateRelationResponse, error)
+
+	// GetRelationSuggestionsWithResponse Suggest relation join expressions
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /rs/projects/{projectId}/relations-suggestion (the `GetRelationSuggestions` operationId).
+	GetRelationSuggestionsWithResponse(ctx context.Context, projectId ProjectId, params *GetRelationSuggestionsParams, reqEditors ...RequestEditorFn) (*GetRelationSuggestionsResponse, error)
 
 	// DeleteRelationWithResponse Delete a relation
 	//
@@ -15887,72 +24172,92 @@ type ClientWithResponsesInterface interface {
 
 	// ListUserGroupsWithResponse List userGroups
 	//
+	// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /rs/usergroups (the `ListUserGroups` operationId).
+	// Corresponds with GET /rs/userGroups (the `ListUserGroups` operationId).
 	ListUserGroupsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListUserGroupsResponse, error)
 
 	// CreateUserGroupWithBodyWithResponse Create a userGroup
 	//
+	// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /rs/usergroups (the `CreateUserGroup` operationId).
+	// Corresponds with POST /rs/userGroups (the `CreateUserGroup` operationId).
 	CreateUserGroupWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateUserGroupResponse, error)
 
 	// CreateUserGroupWithResponse Create a userGroup
 	//
+	// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /rs/usergroups (the `CreateUserGroup` operationId).
+	// Corresponds with POST /rs/userGroups (the `CreateUserGroup` operationId).
 	CreateUserGroupWithResponse(ctx context.Context, body CreateUserGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateUserGroupResponse, error)
 
 	// DeleteUserGroupWithResponse Delete a userGroup
 	//
+	// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with DELETE /rs/usergroups/{userGroupId} (the `DeleteUserGroup` operationId).
+	// Corresponds with DELETE /rs/userGroups/{userGroupId} (the `DeleteUserGroup` operationId).
 	DeleteUserGroupWithResponse(ctx context.Context, userGroupId UserGroupId, reqEditors ...RequestEditorFn) (*DeleteUserGroupResponse, error)
 
 	// GetUserGroupWithResponse Get a userGroup
 	//
+	// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /rs/usergroups/{userGroupId} (the `GetUserGroup` operationId).
+	// Corresponds with GET /rs/userGroups/{userGroupId} (the `GetUserGroup` operationId).
 	GetUserGroupWithResponse(ctx context.Context, userGroupId UserGroupId, reqEditors ...RequestEditorFn) (*GetUserGroupResponse, error)
 
 	// UpdateUserGroupWithBodyWithResponse Update a userGroup
 	//
+	// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with PUT /rs/usergroups/{userGroupId} (the `UpdateUserGroup` operationId).
+	// Corresponds with PUT /rs/userGroups/{userGroupId} (the `UpdateUserGroup` operationId).
 	UpdateUserGroupWithBodyWithResponse(ctx context.Context, userGroupId UserGroupId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateUserGroupResponse, error)
 
 	// UpdateUserGroupWithResponse Update a userGroup
 	//
+	// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with PUT /rs/usergroups/{userGroupId} (the `UpdateUserGroup` operationId).
+	// Corresponds with PUT /rs/userGroups/{userGroupId} (the `UpdateUserGroup` operationId).
 	UpdateUserGroupWithResponse(ctx context.Context, userGroupId UserGroupId, body UpdateUserGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateUserGroupResponse, error)
 
 	// GetUserGroupAccessWithResponse Get the access rights of a userGroup
 	//
+	// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /rs/usergroups/{userGroupId}/access (the `GetUserGroupAccess` operationId).
+	// Corresponds with GET /rs/userGroups/{userGroupId}/access (the `GetUserGroupAccess` operationId).
 	GetUserGroupAccessWithResponse(ctx context.Context, userGroupId UserGroupId, reqEditors ...RequestEditorFn) (*GetUserGroupAccessResponse, error)
 
 	// SetUserGroupAccessWithBodyWithResponse Replace the access rights of a userGroup
 	//
+	// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /rs/usergroups/{userGroupId}/access (the `SetUserGroupAccess` operationId).
+	// Corresponds with POST /rs/userGroups/{userGroupId}/access (the `SetUserGroupAccess` operationId).
 	SetUserGroupAccessWithBodyWithResponse(ctx context.Context, userGroupId UserGroupId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetUserGroupAccessResponse, error)
 
 	// SetUserGroupAccessWithResponse Replace the access rights of a userGroup
 	//
+	// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /rs/usergroups/{userGroupId}/access (the `SetUserGroupAccess` operationId).
+	// Corresponds with POST /rs/userGroups/{userGroupId}/access (the `SetUserGroupAccess` operationId).
 	SetUserGroupAccessWithResponse(ctx context.Context, userGroupId UserGroupId, body SetUserGroupAccessJSONRequestBody, reqEditors ...RequestEditorFn) (*SetUserGroupAccessResponse, error)
 
 	// ListUsersWithResponse List users
@@ -16005,6 +24310,8 @@ type ClientWithResponsesInterface interface {
 	UpdateUserWithResponse(ctx context.Context, userId UserId, body UpdateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateUserResponse, error)
 
 	// GetQueryStatusWithResponse Get the status of a running analytics query
+	//
+	// Assumption: the shape of QueryWorkerJobStatus (see its description).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17008,6 +25315,428 @@ func (r SetCustomerAccessResponse) ContentType() string {
 	return ""
 }
 
+type ListApiKeysResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ApiKeyList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListApiKeysResponse) GetJSON200() *ApiKeyList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListApiKeysResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListApiKeysResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListApiKeysResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListApiKeysResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r ListApiKeysResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListApiKeysResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListApiKeysResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListApiKeysResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListApiKeysResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListApiKeysResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CreateApiKeyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ApiKey
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *ApiKey
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateApiKeyResponse) GetJSON200() *ApiKey {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateApiKeyResponse) GetJSON201() *ApiKey {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateApiKeyResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateApiKeyResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateApiKeyResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateApiKeyResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateApiKeyResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateApiKeyResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateApiKeyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateApiKeyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateApiKeyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateApiKeyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DeleteApiKeyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Deleted
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeleteApiKeyResponse) GetJSON200() *Deleted {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteApiKeyResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteApiKeyResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteApiKeyResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteApiKeyResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r DeleteApiKeyResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteApiKeyResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteApiKeyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteApiKeyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteApiKeyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteApiKeyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetApiKeyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ApiKey
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetApiKeyResponse) GetJSON200() *ApiKey {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetApiKeyResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetApiKeyResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetApiKeyResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetApiKeyResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r GetApiKeyResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetApiKeyResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetApiKeyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetApiKeyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetApiKeyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetApiKeyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type UpdateApiKeyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ApiKey
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateApiKeyResponse) GetJSON200() *ApiKey {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateApiKeyResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateApiKeyResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateApiKeyResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateApiKeyResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateApiKeyResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateApiKeyResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateApiKeyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateApiKeyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateApiKeyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateApiKeyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type CreateAuthCodeResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -17428,6 +26157,8 @@ type CreateClientResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APIClient
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *APIClient
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -17445,6 +26176,11 @@ type CreateClientResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateClientResponse) GetJSON200() *APIClient {
 	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateClientResponse) GetJSON201() *APIClient {
+	return r.JSON201
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -17838,6 +26574,172 @@ func (r GetClientAccessResponse) ContentType() string {
 	return ""
 }
 
+type ValidateConnectionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ExpressionSuggestion
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ValidateConnectionResponse) GetJSON200() *ExpressionSuggestion {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ValidateConnectionResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ValidateConnectionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ValidateConnectionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ValidateConnectionResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r ValidateConnectionResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ValidateConnectionResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ValidateConnectionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ValidateConnectionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ValidateConnectionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ValidateConnectionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ValidateConnectionDefinitionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ConnectionInfo
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ValidateConnectionDefinitionResponse) GetJSON200() *ConnectionInfo {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ValidateConnectionDefinitionResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ValidateConnectionDefinitionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ValidateConnectionDefinitionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ValidateConnectionDefinitionResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r ValidateConnectionDefinitionResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ValidateConnectionDefinitionResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ValidateConnectionDefinitionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ValidateConnectionDefinitionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ValidateConnectionDefinitionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ValidateConnectionDefinitionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type LogoutResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -18009,6 +26911,8 @@ type CreateProjectResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Project
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Project
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -18026,6 +26930,11 @@ type CreateProjectResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateProjectResponse) GetJSON200() *Project {
 	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateProjectResponse) GetJSON201() *Project {
+	return r.JSON201
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -18590,6 +27499,8 @@ type CreateAnalysisJobResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ProjectAnalysisJob
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *ProjectAnalysisJob
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -18607,6 +27518,11 @@ type CreateAnalysisJobResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateAnalysisJobResponse) GetJSON200() *ProjectAnalysisJob {
 	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateAnalysisJobResponse) GetJSON201() *ProjectAnalysisJob {
+	return r.JSON201
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -18828,6 +27744,82 @@ func (r GetAnalysisJobResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetAnalysisJobResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExportAnalysisJobResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ExportAnalysisJobResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ExportAnalysisJobResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ExportAnalysisJobResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ExportAnalysisJobResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r ExportAnalysisJobResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ExportAnalysisJobResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ExportAnalysisJobResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExportAnalysisJobResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExportAnalysisJobResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExportAnalysisJobResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -19235,6 +28227,594 @@ func (r GetAnalysisJobSQLResponse) ContentType() string {
 	return ""
 }
 
+type ListAnnotationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AnnotationList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListAnnotationsResponse) GetJSON200() *AnnotationList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListAnnotationsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListAnnotationsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListAnnotationsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListAnnotationsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r ListAnnotationsResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListAnnotationsResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListAnnotationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListAnnotationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListAnnotationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListAnnotationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CreateAnnotationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AnnotationPK
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *AnnotationPK
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateAnnotationResponse) GetJSON200() *AnnotationPK {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateAnnotationResponse) GetJSON201() *AnnotationPK {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateAnnotationResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateAnnotationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateAnnotationResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateAnnotationResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateAnnotationResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateAnnotationResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateAnnotationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateAnnotationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateAnnotationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateAnnotationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DeleteAnnotationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Deleted
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeleteAnnotationResponse) GetJSON200() *Deleted {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteAnnotationResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteAnnotationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteAnnotationResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteAnnotationResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r DeleteAnnotationResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteAnnotationResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteAnnotationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteAnnotationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteAnnotationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteAnnotationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetAnnotationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Annotation
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetAnnotationResponse) GetJSON200() *Annotation {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetAnnotationResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetAnnotationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetAnnotationResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetAnnotationResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r GetAnnotationResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetAnnotationResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAnnotationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAnnotationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAnnotationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAnnotationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type UpdateAnnotationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Annotation
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateAnnotationResponse) GetJSON200() *Annotation {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateAnnotationResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateAnnotationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateAnnotationResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateAnnotationResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateAnnotationResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateAnnotationResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateAnnotationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateAnnotationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateAnnotationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateAnnotationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetAnnotationAccessResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AccessRightSet
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetAnnotationAccessResponse) GetJSON200() *AccessRightSet {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetAnnotationAccessResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetAnnotationAccessResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetAnnotationAccessResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetAnnotationAccessResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r GetAnnotationAccessResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetAnnotationAccessResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAnnotationAccessResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAnnotationAccessResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAnnotationAccessResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAnnotationAccessResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type SetAnnotationAccessResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AccessRightSet
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SetAnnotationAccessResponse) GetJSON200() *AccessRightSet {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SetAnnotationAccessResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SetAnnotationAccessResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SetAnnotationAccessResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r SetAnnotationAccessResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r SetAnnotationAccessResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r SetAnnotationAccessResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r SetAnnotationAccessResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SetAnnotationAccessResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SetAnnotationAccessResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SetAnnotationAccessResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ListBookmarksResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -19323,6 +28903,8 @@ type CreateBookmarkResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Bookmark
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Bookmark
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -19340,6 +28922,11 @@ type CreateBookmarkResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateBookmarkResponse) GetJSON200() *Bookmark {
 	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateBookmarkResponse) GetJSON201() *Bookmark {
+	return r.JSON201
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -19816,6 +29403,255 @@ func (r SetBookmarkAccessResponse) ContentType() string {
 	return ""
 }
 
+type DeleteProjectCacheResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CacheInfo
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeleteProjectCacheResponse) GetJSON200() *CacheInfo {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteProjectCacheResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteProjectCacheResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteProjectCacheResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteProjectCacheResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r DeleteProjectCacheResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteProjectCacheResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteProjectCacheResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteProjectCacheResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteProjectCacheResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteProjectCacheResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetProjectCacheResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CacheInfo
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetProjectCacheResponse) GetJSON200() *CacheInfo {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetProjectCacheResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetProjectCacheResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetProjectCacheResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetProjectCacheResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r GetProjectCacheResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetProjectCacheResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetProjectCacheResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetProjectCacheResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetProjectCacheResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetProjectCacheResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type RefreshProjectCacheResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CacheInfo
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RefreshProjectCacheResponse) GetJSON200() *CacheInfo {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RefreshProjectCacheResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RefreshProjectCacheResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RefreshProjectCacheResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RefreshProjectCacheResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r RefreshProjectCacheResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r RefreshProjectCacheResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RefreshProjectCacheResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RefreshProjectCacheResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RefreshProjectCacheResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RefreshProjectCacheResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ListDomainsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -19904,6 +29740,8 @@ type CreateDomainResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Domain
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Domain
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -19921,6 +29759,11 @@ type CreateDomainResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateDomainResponse) GetJSON200() *Domain {
 	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateDomainResponse) GetJSON201() *Domain {
+	return r.JSON201
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -19976,6 +29819,89 @@ func (r CreateDomainResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateDomainResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetDomainSuggestionsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ExpressionSuggestion
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetDomainSuggestionsResponse) GetJSON200() *ExpressionSuggestion {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetDomainSuggestionsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetDomainSuggestionsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetDomainSuggestionsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetDomainSuggestionsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r GetDomainSuggestionsResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetDomainSuggestionsResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetDomainSuggestionsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetDomainSuggestionsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetDomainSuggestionsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetDomainSuggestionsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -20397,6 +30323,172 @@ func (r SetDomainAccessResponse) ContentType() string {
 	return ""
 }
 
+type GetDomainCacheResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CacheInfo
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetDomainCacheResponse) GetJSON200() *CacheInfo {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetDomainCacheResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetDomainCacheResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetDomainCacheResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetDomainCacheResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r GetDomainCacheResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetDomainCacheResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetDomainCacheResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetDomainCacheResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetDomainCacheResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetDomainCacheResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type RefreshDomainCacheResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CacheInfo
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RefreshDomainCacheResponse) GetJSON200() *CacheInfo {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RefreshDomainCacheResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RefreshDomainCacheResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RefreshDomainCacheResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RefreshDomainCacheResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r RefreshDomainCacheResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r RefreshDomainCacheResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RefreshDomainCacheResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RefreshDomainCacheResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RefreshDomainCacheResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RefreshDomainCacheResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ListDimensionsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -20485,6 +30577,8 @@ type CreateDimensionResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Dimension
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Dimension
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -20502,6 +30596,11 @@ type CreateDimensionResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateDimensionResponse) GetJSON200() *Dimension {
 	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateDimensionResponse) GetJSON201() *Dimension {
+	return r.JSON201
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -20557,6 +30656,89 @@ func (r CreateDimensionResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateDimensionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetDimensionSuggestionsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ExpressionSuggestion
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetDimensionSuggestionsResponse) GetJSON200() *ExpressionSuggestion {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetDimensionSuggestionsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetDimensionSuggestionsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetDimensionSuggestionsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetDimensionSuggestionsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r GetDimensionSuggestionsResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetDimensionSuggestionsResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetDimensionSuggestionsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetDimensionSuggestionsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetDimensionSuggestionsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetDimensionSuggestionsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -21066,6 +31248,8 @@ type CreateAttributeResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Attribute
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Attribute
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -21083,6 +31267,11 @@ type CreateAttributeResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateAttributeResponse) GetJSON200() *Attribute {
 	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateAttributeResponse) GetJSON201() *Attribute {
+	return r.JSON201
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -21138,6 +31327,89 @@ func (r CreateAttributeResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateAttributeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetAttributeSuggestionsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ExpressionSuggestion
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetAttributeSuggestionsResponse) GetJSON200() *ExpressionSuggestion {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetAttributeSuggestionsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetAttributeSuggestionsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetAttributeSuggestionsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetAttributeSuggestionsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r GetAttributeSuggestionsResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetAttributeSuggestionsResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAttributeSuggestionsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAttributeSuggestionsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAttributeSuggestionsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAttributeSuggestionsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -21647,6 +31919,8 @@ type AddDimensionOptionResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *DimensionOptionList
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *DimensionOptionList
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -21664,6 +31938,11 @@ type AddDimensionOptionResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r AddDimensionOptionResponse) GetJSON200() *DimensionOptionList {
 	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r AddDimensionOptionResponse) GetJSON201() *DimensionOptionList {
+	return r.JSON201
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -22145,6 +32424,8 @@ type CreateMetricResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Metric
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Metric
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -22162,6 +32443,11 @@ type CreateMetricResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateMetricResponse) GetJSON200() *Metric {
 	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateMetricResponse) GetJSON201() *Metric {
+	return r.JSON201
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -22217,6 +32503,89 @@ func (r CreateMetricResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateMetricResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetMetricSuggestionsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ExpressionSuggestion
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetMetricSuggestionsResponse) GetJSON200() *ExpressionSuggestion {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetMetricSuggestionsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetMetricSuggestionsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetMetricSuggestionsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetMetricSuggestionsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r GetMetricSuggestionsResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetMetricSuggestionsResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetMetricSuggestionsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetMetricSuggestionsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetMetricSuggestionsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetMetricSuggestionsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -22638,6 +33007,338 @@ func (r SetMetricAccessResponse) ContentType() string {
 	return ""
 }
 
+type RefreshDomainDataResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Refreshed
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RefreshDomainDataResponse) GetJSON200() *Refreshed {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RefreshDomainDataResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RefreshDomainDataResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RefreshDomainDataResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RefreshDomainDataResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r RefreshDomainDataResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r RefreshDomainDataResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RefreshDomainDataResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RefreshDomainDataResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RefreshDomainDataResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RefreshDomainDataResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListDomainRelationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RelationList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListDomainRelationsResponse) GetJSON200() *RelationList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListDomainRelationsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListDomainRelationsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListDomainRelationsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListDomainRelationsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r ListDomainRelationsResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListDomainRelationsResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListDomainRelationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListDomainRelationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListDomainRelationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListDomainRelationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetNewDomainRelationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Relation
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetNewDomainRelationResponse) GetJSON200() *Relation {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetNewDomainRelationResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetNewDomainRelationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetNewDomainRelationResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetNewDomainRelationResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r GetNewDomainRelationResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetNewDomainRelationResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetNewDomainRelationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetNewDomainRelationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetNewDomainRelationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetNewDomainRelationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetSegmentSuggestionsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ExpressionSuggestion
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetSegmentSuggestionsResponse) GetJSON200() *ExpressionSuggestion {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetSegmentSuggestionsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetSegmentSuggestionsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetSegmentSuggestionsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetSegmentSuggestionsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r GetSegmentSuggestionsResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetSegmentSuggestionsResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetSegmentSuggestionsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetSegmentSuggestionsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetSegmentSuggestionsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetSegmentSuggestionsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ListFacetJobsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -22726,6 +33427,8 @@ type CreateFacetJobResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ProjectFacetJob
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *ProjectFacetJob
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -22743,6 +33446,11 @@ type CreateFacetJobResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateFacetJobResponse) GetJSON200() *ProjectFacetJob {
 	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateFacetJobResponse) GetJSON201() *ProjectFacetJob {
+	return r.JSON201
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -23302,6 +34010,89 @@ func (r GetFacetJobFacetResponse) ContentType() string {
 	return ""
 }
 
+type RefreshProjectDatabaseResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Refreshed
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RefreshProjectDatabaseResponse) GetJSON200() *Refreshed {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RefreshProjectDatabaseResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RefreshProjectDatabaseResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RefreshProjectDatabaseResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RefreshProjectDatabaseResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r RefreshProjectDatabaseResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r RefreshProjectDatabaseResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RefreshProjectDatabaseResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RefreshProjectDatabaseResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RefreshProjectDatabaseResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RefreshProjectDatabaseResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ListRelationsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -23390,6 +34181,8 @@ type CreateRelationResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Relation
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Relation
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -23407,6 +34200,11 @@ type CreateRelationResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateRelationResponse) GetJSON200() *Relation {
 	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateRelationResponse) GetJSON201() *Relation {
+	return r.JSON201
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -23462,6 +34260,89 @@ func (r CreateRelationResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateRelationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetRelationSuggestionsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ExpressionSuggestion
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetRelationSuggestionsResponse) GetJSON200() *ExpressionSuggestion {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetRelationSuggestionsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetRelationSuggestionsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetRelationSuggestionsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetRelationSuggestionsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r GetRelationSuggestionsResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetRelationSuggestionsResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetRelationSuggestionsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetRelationSuggestionsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetRelationSuggestionsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetRelationSuggestionsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -23971,6 +34852,8 @@ type CreateShortcutResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Shortcut
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Shortcut
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -23988,6 +34871,11 @@ type CreateShortcutResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateShortcutResponse) GetJSON200() *Shortcut {
 	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateShortcutResponse) GetJSON201() *Shortcut {
+	return r.JSON201
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -24552,6 +35440,8 @@ type CreateStateResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *State
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *State
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -24569,6 +35459,11 @@ type CreateStateResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateStateResponse) GetJSON200() *State {
 	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateStateResponse) GetJSON201() *State {
+	return r.JSON201
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -25271,6 +36166,8 @@ type CreateUserGroupResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *UserGroup
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *UserGroup
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -25288,6 +36185,11 @@ type CreateUserGroupResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateUserGroupResponse) GetJSON200() *UserGroup {
 	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateUserGroupResponse) GetJSON201() *UserGroup {
+	return r.JSON201
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -25852,6 +36754,8 @@ type CreateUserResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *User
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *User
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -25869,6 +36773,11 @@ type CreateUserResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateUserResponse) GetJSON200() *User {
 	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateUserResponse) GetJSON201() *User {
+	return r.JSON201
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -26347,7 +37256,7 @@ func (r CancelQueryResponse) ContentType() string {
 
 // ListAnalyticsWithResponse List the analytics content (projects, domains, bookmarks)
 //
-// The analytics API lives at the base URL, not under /rs (AnalyticsServiceRest is mounted at "").
+// The analytics API lives at the base URL, not under /rs (AnalyticsServiceRest is mounted at ""). Assumption: the shape of NavigationItem, NavigationReply (see their description).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -26361,6 +37270,8 @@ func (c *ClientWithResponses) ListAnalyticsWithResponse(ctx context.Context, par
 }
 
 // GetAnalyticsItemWithResponse Get an analytics item by reference
+//
+// Assumption: the shape of AnalyticsItem (see its description).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -26390,6 +37301,8 @@ func (c *ClientWithResponses) ExportAnalyticsWithResponse(ctx context.Context, r
 
 // GetAnalyticsFacetWithResponse Get the members of a facet
 //
+// Assumption: the shape of FacetMember (see its description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /analytics/{reference}/facets/{facetId} (the `GetAnalyticsFacet` operationId).
@@ -26402,6 +37315,8 @@ func (c *ClientWithResponses) GetAnalyticsFacetWithResponse(ctx context.Context,
 }
 
 // RunAnalyticsQueryWithResponse Run an analysis given as query parameters
+//
+// Assumption: the shape of AnalyticsReply (see its description).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -26416,6 +37331,8 @@ func (c *ClientWithResponses) RunAnalyticsQueryWithResponse(ctx context.Context,
 
 // QueryAnalyticsWithBodyWithResponse Run an analysis given as a JSON body
 //
+// Assumption: the shape of AnalyticsReply (see its description).
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /analytics/{reference}/query (the `QueryAnalytics` operationId).
@@ -26428,6 +37345,8 @@ func (c *ClientWithResponses) QueryAnalyticsWithBodyWithResponse(ctx context.Con
 }
 
 // QueryAnalyticsWithResponse Run an analysis given as a JSON body
+//
+// Assumption: the shape of AnalyticsReply (see its description).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -26442,6 +37361,8 @@ func (c *ClientWithResponses) QueryAnalyticsWithResponse(ctx context.Context, re
 
 // GetAnalyticsScopeWithResponse Suggest expressions in the scope of a reference
 //
+// Assumption: the shape of AnalyticsScope (see its description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /analytics/{reference}/scope (the `GetAnalyticsScope` operationId).
@@ -26454,6 +37375,8 @@ func (c *ClientWithResponses) GetAnalyticsScopeWithResponse(ctx context.Context,
 }
 
 // GetAnalyticsViewWithResponse Get a chart specification of an analysis
+//
+// Assumption: the shape of AnalyticsView (see its description).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -26544,6 +37467,111 @@ func (c *ClientWithResponses) SetCustomerAccessWithResponse(ctx context.Context,
 	return ParseSetCustomerAccessResponse(rsp)
 }
 
+// ListApiKeysWithResponse List API keys
+//
+// Assumption: newer servers only (the Java SDK ModelApi calls it; bouquet-server 4.2.65 has no such route).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /rs/apikeys (the `ListApiKeys` operationId).
+func (c *ClientWithResponses) ListApiKeysWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListApiKeysResponse, error) {
+	rsp, err := c.ListApiKeys(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListApiKeysResponse(rsp)
+}
+
+// CreateApiKeyWithBodyWithResponse Create an API key
+//
+// Assumption: newer servers only (the Java SDK ModelApi calls it; bouquet-server 4.2.65 has no such route).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /rs/apikeys (the `CreateApiKey` operationId).
+func (c *ClientWithResponses) CreateApiKeyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateApiKeyResponse, error) {
+	rsp, err := c.CreateApiKeyWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateApiKeyResponse(rsp)
+}
+
+// CreateApiKeyWithResponse Create an API key
+//
+// Assumption: newer servers only (the Java SDK ModelApi calls it; bouquet-server 4.2.65 has no such route).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /rs/apikeys (the `CreateApiKey` operationId).
+func (c *ClientWithResponses) CreateApiKeyWithResponse(ctx context.Context, body CreateApiKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateApiKeyResponse, error) {
+	rsp, err := c.CreateApiKey(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateApiKeyResponse(rsp)
+}
+
+// DeleteApiKeyWithResponse Delete an API key
+//
+// Assumption: newer servers only (the Java SDK ModelApi calls it; bouquet-server 4.2.65 has no such route).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /rs/apikeys/{apiKeyId} (the `DeleteApiKey` operationId).
+func (c *ClientWithResponses) DeleteApiKeyWithResponse(ctx context.Context, apiKeyId ApiKeyId, reqEditors ...RequestEditorFn) (*DeleteApiKeyResponse, error) {
+	rsp, err := c.DeleteApiKey(ctx, apiKeyId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteApiKeyResponse(rsp)
+}
+
+// GetApiKeyWithResponse Get an API key
+//
+// Assumption: newer servers only (the Java SDK ModelApi calls it; bouquet-server 4.2.65 has no such route).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /rs/apikeys/{apiKeyId} (the `GetApiKey` operationId).
+func (c *ClientWithResponses) GetApiKeyWithResponse(ctx context.Context, apiKeyId ApiKeyId, reqEditors ...RequestEditorFn) (*GetApiKeyResponse, error) {
+	rsp, err := c.GetApiKey(ctx, apiKeyId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetApiKeyResponse(rsp)
+}
+
+// UpdateApiKeyWithBodyWithResponse Update an API key
+//
+// Assumption: newer servers only (the Java SDK ModelApi calls it; bouquet-server 4.2.65 has no such route).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /rs/apikeys/{apiKeyId} (the `UpdateApiKey` operationId).
+func (c *ClientWithResponses) UpdateApiKeyWithBodyWithResponse(ctx context.Context, apiKeyId ApiKeyId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateApiKeyResponse, error) {
+	rsp, err := c.UpdateApiKeyWithBody(ctx, apiKeyId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateApiKeyResponse(rsp)
+}
+
+// UpdateApiKeyWithResponse Update an API key
+//
+// Assumption: newer servers only (the Java SDK ModelApi calls it; bouquet-server 4.2.65 has no such route).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /rs/apikeys/{apiKeyId} (the `UpdateApiKey` operationId).
+func (c *ClientWithResponses) UpdateApiKeyWithResponse(ctx context.Context, apiKeyId ApiKeyId, body UpdateApiKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateApiKeyResponse, error) {
+	rsp, err := c.UpdateApiKey(ctx, apiKeyId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateApiKeyResponse(rsp)
+}
+
 // CreateAuthCodeWithBodyWithResponse Log in and get an authorization code
 //
 // OAuth 2 server-side flow login: returns an authorization code; access_type=offline adds a refresh token to the exchange.
@@ -26606,6 +37634,8 @@ func (c *ClientWithResponses) CreateAuthTokenWithFormdataBodyWithResponse(ctx co
 
 // GetBookmarkFolderWithResponse Get a bookmark folder by path
 //
+// Assumption: the shape of BookmarkFolderPK (see its description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /rs/bookmarkfolders (the `GetBookmarkFolder` operationId).
@@ -26618,6 +37648,8 @@ func (c *ClientWithResponses) GetBookmarkFolderWithResponse(ctx context.Context,
 }
 
 // ListBookmarkFoldersWithResponse List the folders under a path
+//
+// Assumption: the shape of BookmarkFolderPK (see its description).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -26632,6 +37664,8 @@ func (c *ClientWithResponses) ListBookmarkFoldersWithResponse(ctx context.Contex
 
 // ListClientsWithResponse List clients
 //
+// Assumption: the shape of Client (see its description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /rs/clients (the `ListClients` operationId).
@@ -26645,6 +37679,8 @@ func (c *ClientWithResponses) ListClientsWithResponse(ctx context.Context, reqEd
 
 // CreateClientWithBodyWithResponse Create a client
 //
+// Assumption: the shape of Client (see its description).
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /rs/clients (the `CreateClient` operationId).
@@ -26657,6 +37693,8 @@ func (c *ClientWithResponses) CreateClientWithBodyWithResponse(ctx context.Conte
 }
 
 // CreateClientWithResponse Create a client
+//
+// Assumption: the shape of Client (see its description).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -26684,6 +37722,8 @@ func (c *ClientWithResponses) DeleteClientWithResponse(ctx context.Context, clie
 
 // GetClientWithResponse Get a client
 //
+// Assumption: the shape of Client (see its description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /rs/clients/{clientId} (the `GetClient` operationId).
@@ -26697,6 +37737,8 @@ func (c *ClientWithResponses) GetClientWithResponse(ctx context.Context, clientI
 
 // UpdateClientWithBodyWithResponse Update a client
 //
+// Assumption: the shape of Client (see its description).
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /rs/clients/{clientId} (the `UpdateClient` operationId).
@@ -26709,6 +37751,8 @@ func (c *ClientWithResponses) UpdateClientWithBodyWithResponse(ctx context.Conte
 }
 
 // UpdateClientWithResponse Update a client
+//
+// Assumption: the shape of Client (see its description).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -26734,6 +37778,49 @@ func (c *ClientWithResponses) GetClientAccessWithResponse(ctx context.Context, c
 	return ParseGetClientAccessResponse(rsp)
 }
 
+// ValidateConnectionWithResponse Validate a connection and suggest its schemas
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /rs/connections/validate (the `ValidateConnection` operationId).
+func (c *ClientWithResponses) ValidateConnectionWithResponse(ctx context.Context, params *ValidateConnectionParams, reqEditors ...RequestEditorFn) (*ValidateConnectionResponse, error) {
+	rsp, err := c.ValidateConnection(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseValidateConnectionResponse(rsp)
+}
+
+// ValidateConnectionDefinitionWithBodyWithResponse Validate a project's connection definition
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /rs/connections/validate (the `ValidateConnectionDefinition` operationId).
+func (c *ClientWithResponses) ValidateConnectionDefinitionWithBodyWithResponse(ctx context.Context, params *ValidateConnectionDefinitionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ValidateConnectionDefinitionResponse, error) {
+	rsp, err := c.ValidateConnectionDefinitionWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseValidateConnectionDefinitionResponse(rsp)
+}
+
+// ValidateConnectionDefinitionWithResponse Validate a project's connection definition
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /rs/connections/validate (the `ValidateConnectionDefinition` operationId).
+func (c *ClientWithResponses) ValidateConnectionDefinitionWithResponse(ctx context.Context, params *ValidateConnectionDefinitionParams, body ValidateConnectionDefinitionJSONRequestBody, reqEditors ...RequestEditorFn) (*ValidateConnectionDefinitionResponse, error) {
+	rsp, err := c.ValidateConnectionDefinition(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseValidateConnectionDefinitionResponse(rsp)
+}
+
 // LogoutWithResponse Log the current user out (invalidates all its tokens)
 //
 // Returns a wrapper object for the known response body format(s).
@@ -26749,6 +37836,8 @@ func (c *ClientWithResponses) LogoutWithResponse(ctx context.Context, reqEditors
 
 // ListProjectsWithResponse List projects
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /rs/projects (the `ListProjects` operationId).
@@ -26762,6 +37851,8 @@ func (c *ClientWithResponses) ListProjectsWithResponse(ctx context.Context, reqE
 
 // CreateProjectWithBodyWithResponse Create a project
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /rs/projects (the `CreateProject` operationId).
@@ -26774,6 +37865,8 @@ func (c *ClientWithResponses) CreateProjectWithBodyWithResponse(ctx context.Cont
 }
 
 // CreateProjectWithResponse Create a project
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -26801,6 +37894,8 @@ func (c *ClientWithResponses) DeleteProjectWithResponse(ctx context.Context, pro
 
 // GetProjectWithResponse Get a project
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /rs/projects/{projectId} (the `GetProject` operationId).
@@ -26814,6 +37909,8 @@ func (c *ClientWithResponses) GetProjectWithResponse(ctx context.Context, projec
 
 // UpdateProjectWithBodyWithResponse Update a project
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /rs/projects/{projectId} (the `UpdateProject` operationId).
@@ -26826,6 +37923,8 @@ func (c *ClientWithResponses) UpdateProjectWithBodyWithResponse(ctx context.Cont
 }
 
 // UpdateProjectWithResponse Update a project
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -26879,6 +37978,8 @@ func (c *ClientWithResponses) SetProjectAccessWithResponse(ctx context.Context, 
 
 // ListAnalysisJobsWithResponse List analysis jobs
 //
+// Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /rs/projects/{projectId}/analysisjobs (the `ListAnalysisJobs` operationId).
@@ -26892,7 +37993,7 @@ func (c *ClientWithResponses) ListAnalysisJobsWithResponse(ctx context.Context, 
 
 // CreateAnalysisJobWithBodyWithResponse Create (and start) an analysis job
 //
-// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which.
+// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which. Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -26907,7 +38008,7 @@ func (c *ClientWithResponses) CreateAnalysisJobWithBodyWithResponse(ctx context.
 
 // CreateAnalysisJobWithResponse Create (and start) an analysis job
 //
-// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which.
+// Creates or re-computes a job. With a timeout, answers when the job is done or the timeout is reached; the job's status says which. Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -26935,6 +38036,8 @@ func (c *ClientWithResponses) DeleteAnalysisJobWithResponse(ctx context.Context,
 
 // GetAnalysisJobWithResponse Get an analysis job
 //
+// Assumption: the shape of DataTable, FacetMember, ProjectAnalysisJob (see their description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /rs/projects/{projectId}/analysisjobs/{jobId} (the `GetAnalysisJob` operationId).
@@ -26944,6 +38047,21 @@ func (c *ClientWithResponses) GetAnalysisJobWithResponse(ctx context.Context, pr
 		return nil, err
 	}
 	return ParseGetAnalysisJobResponse(rsp)
+}
+
+// ExportAnalysisJobWithResponse Get an analysis job's results as a file
+//
+// The results in the format the extension names (AnalysisJobServiceRest.getResultsAsFile). While computing it answers ComputingInProgress (HTTP 200 JSON with Retry-After). Assumption: the media type is text/csv for csv and application/octet-stream otherwise.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /rs/projects/{projectId}/analysisjobs/{jobId}.{ext} (the `ExportAnalysisJob` operationId).
+func (c *ClientWithResponses) ExportAnalysisJobWithResponse(ctx context.Context, projectId ProjectId, jobId JobId, ext Ext, params *ExportAnalysisJobParams, reqEditors ...RequestEditorFn) (*ExportAnalysisJobResponse, error) {
+	rsp, err := c.ExportAnalysisJob(ctx, projectId, jobId, ext, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExportAnalysisJobResponse(rsp)
 }
 
 // GetAnalysisJobAccessWithResponse Get the access rights of an analysis job
@@ -27002,7 +38120,7 @@ func (c *ClientWithResponses) RenderAnalysisJobWithResponse(ctx context.Context,
 
 // GetAnalysisJobResultsWithResponse Get the results of an analysis job
 //
-// Results as a DataTable, paged with startIndex and maxResults. Computes the job if needed. While the job computes, Bouquet answers HTTP 200 with a Retry-After header and an Error body of type ComputingInProgressAPIException instead of this schema. Only the JSON answer (format=json, compression=none) is modelled; csv/xls/gzip answers are files.
+// Results as a DataTable, paged with startIndex and maxResults. Computes the job if needed. While the job computes, Bouquet answers HTTP 200 with a Retry-After header and an Error body of type ComputingInProgressAPIException instead of this schema. Only the JSON answer (format=json, compression=none) is modelled; csv/xls/gzip answers are files. Assumption: the shape of DataTable (see its description).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -27026,6 +38144,140 @@ func (c *ClientWithResponses) GetAnalysisJobSQLWithResponse(ctx context.Context,
 		return nil, err
 	}
 	return ParseGetAnalysisJobSQLResponse(rsp)
+}
+
+// ListAnnotationsWithResponse List the annotations of a project
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /rs/projects/{projectId}/annotations (the `ListAnnotations` operationId).
+func (c *ClientWithResponses) ListAnnotationsWithResponse(ctx context.Context, projectId ProjectId, params *ListAnnotationsParams, reqEditors ...RequestEditorFn) (*ListAnnotationsResponse, error) {
+	rsp, err := c.ListAnnotations(ctx, projectId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListAnnotationsResponse(rsp)
+}
+
+// CreateAnnotationWithBodyWithResponse Add an annotation to a project
+//
+// Answers the new annotation's id (ProjectServiceRest.addAnnotation).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /rs/projects/{projectId}/annotations (the `CreateAnnotation` operationId).
+func (c *ClientWithResponses) CreateAnnotationWithBodyWithResponse(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateAnnotationResponse, error) {
+	rsp, err := c.CreateAnnotationWithBody(ctx, projectId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateAnnotationResponse(rsp)
+}
+
+// CreateAnnotationWithResponse Add an annotation to a project
+//
+// Answers the new annotation's id (ProjectServiceRest.addAnnotation).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /rs/projects/{projectId}/annotations (the `CreateAnnotation` operationId).
+func (c *ClientWithResponses) CreateAnnotationWithResponse(ctx context.Context, projectId ProjectId, body CreateAnnotationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateAnnotationResponse, error) {
+	rsp, err := c.CreateAnnotation(ctx, projectId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateAnnotationResponse(rsp)
+}
+
+// DeleteAnnotationWithResponse Delete an annotation
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /rs/projects/{projectId}/annotations/{annotationId} (the `DeleteAnnotation` operationId).
+func (c *ClientWithResponses) DeleteAnnotationWithResponse(ctx context.Context, projectId ProjectId, annotationId AnnotationId, reqEditors ...RequestEditorFn) (*DeleteAnnotationResponse, error) {
+	rsp, err := c.DeleteAnnotation(ctx, projectId, annotationId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteAnnotationResponse(rsp)
+}
+
+// GetAnnotationWithResponse Get an annotation
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /rs/projects/{projectId}/annotations/{annotationId} (the `GetAnnotation` operationId).
+func (c *ClientWithResponses) GetAnnotationWithResponse(ctx context.Context, projectId ProjectId, annotationId AnnotationId, reqEditors ...RequestEditorFn) (*GetAnnotationResponse, error) {
+	rsp, err := c.GetAnnotation(ctx, projectId, annotationId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAnnotationResponse(rsp)
+}
+
+// UpdateAnnotationWithBodyWithResponse Update an annotation
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /rs/projects/{projectId}/annotations/{annotationId} (the `UpdateAnnotation` operationId).
+func (c *ClientWithResponses) UpdateAnnotationWithBodyWithResponse(ctx context.Context, projectId ProjectId, annotationId AnnotationId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateAnnotationResponse, error) {
+	rsp, err := c.UpdateAnnotationWithBody(ctx, projectId, annotationId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateAnnotationResponse(rsp)
+}
+
+// UpdateAnnotationWithResponse Update an annotation
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /rs/projects/{projectId}/annotations/{annotationId} (the `UpdateAnnotation` operationId).
+func (c *ClientWithResponses) UpdateAnnotationWithResponse(ctx context.Context, projectId ProjectId, annotationId AnnotationId, body UpdateAnnotationJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateAnnotationResponse, error) {
+	rsp, err := c.UpdateAnnotation(ctx, projectId, annotationId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateAnnotationResponse(rsp)
+}
+
+// GetAnnotationAccessWithResponse Get an annotation's access rights
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /rs/projects/{projectId}/annotations/{annotationId}/access (the `GetAnnotationAccess` operationId).
+func (c *ClientWithResponses) GetAnnotationAccessWithResponse(ctx context.Context, projectId ProjectId, annotationId AnnotationId, reqEditors ...RequestEditorFn) (*GetAnnotationAccessResponse, error) {
+	rsp, err := c.GetAnnotationAccess(ctx, projectId, annotationId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAnnotationAccessResponse(rsp)
+}
+
+// SetAnnotationAccessWithBodyWithResponse Set an annotation's access rights
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /rs/projects/{projectId}/annotations/{annotationId}/access (the `SetAnnotationAccess` operationId).
+func (c *ClientWithResponses) SetAnnotationAccessWithBodyWithResponse(ctx context.Context, projectId ProjectId, annotationId AnnotationId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetAnnotationAccessResponse, error) {
+	rsp, err := c.SetAnnotationAccessWithBody(ctx, projectId, annotationId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetAnnotationAccessResponse(rsp)
+}
+
+// SetAnnotationAccessWithResponse Set an annotation's access rights
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /rs/projects/{projectId}/annotations/{annotationId}/access (the `SetAnnotationAccess` operationId).
+func (c *ClientWithResponses) SetAnnotationAccessWithResponse(ctx context.Context, projectId ProjectId, annotationId AnnotationId, body SetAnnotationAccessJSONRequestBody, reqEditors ...RequestEditorFn) (*SetAnnotationAccessResponse, error) {
+	rsp, err := c.SetAnnotationAccess(ctx, projectId, annotationId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetAnnotationAccessResponse(rsp)
 }
 
 // ListBookmarksWithResponse List bookmarks
@@ -27158,7 +38410,54 @@ func (c *ClientWithResponses) SetBookmarkAccessWithResponse(ctx context.Context,
 	return ParseSetBookmarkAccessResponse(rsp)
 }
 
+// DeleteProjectCacheWithResponse Drop the caches of a project
+//
+// Same as refreshProjectCache (ProjectServiceRest.deleteCache calls refreshCache). Assumption: the shape of CacheInfo (see its description).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /rs/projects/{projectId}/cache (the `DeleteProjectCache` operationId).
+func (c *ClientWithResponses) DeleteProjectCacheWithResponse(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*DeleteProjectCacheResponse, error) {
+	rsp, err := c.DeleteProjectCache(ctx, projectId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteProjectCacheResponse(rsp)
+}
+
+// GetProjectCacheWithResponse Get the cache status of a project
+//
+// Assumption: the shape of CacheInfo (see its description).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /rs/projects/{projectId}/cache (the `GetProjectCache` operationId).
+func (c *ClientWithResponses) GetProjectCacheWithResponse(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*GetProjectCacheResponse, error) {
+	rsp, err := c.GetProjectCache(ctx, projectId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetProjectCacheResponse(rsp)
+}
+
+// RefreshProjectCacheWithResponse Refresh the caches of a project (soft or hard)
+//
+// Releases the project caches (project, analyses, facets) and the database mapping. Assumption: the shape of CacheInfo (see its description); the type and scope parameters (see their description).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /rs/projects/{projectId}/cache/refresh (the `RefreshProjectCache` operationId).
+func (c *ClientWithResponses) RefreshProjectCacheWithResponse(ctx context.Context, projectId ProjectId, params *RefreshProjectCacheParams, reqEditors ...RequestEditorFn) (*RefreshProjectCacheResponse, error) {
+	rsp, err := c.RefreshProjectCache(ctx, projectId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRefreshProjectCacheResponse(rsp)
+}
+
 // ListDomainsWithResponse List domains
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -27173,6 +38472,8 @@ func (c *ClientWithResponses) ListDomainsWithResponse(ctx context.Context, proje
 
 // CreateDomainWithBodyWithResponse Create a domain
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /rs/projects/{projectId}/domains (the `CreateDomain` operationId).
@@ -27186,6 +38487,8 @@ func (c *ClientWithResponses) CreateDomainWithBodyWithResponse(ctx context.Conte
 
 // CreateDomainWithResponse Create a domain
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /rs/projects/{projectId}/domains (the `CreateDomain` operationId).
@@ -27195,6 +38498,19 @@ func (c *ClientWithResponses) CreateDomainWithResponse(ctx context.Context, proj
 		return nil, err
 	}
 	return ParseCreateDomainResponse(rsp)
+}
+
+// GetDomainSuggestionsWithResponse Suggest domain (subject) expressions
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /rs/projects/{projectId}/domains-suggestion (the `GetDomainSuggestions` operationId).
+func (c *ClientWithResponses) GetDomainSuggestionsWithResponse(ctx context.Context, projectId ProjectId, params *GetDomainSuggestionsParams, reqEditors ...RequestEditorFn) (*GetDomainSuggestionsResponse, error) {
+	rsp, err := c.GetDomainSuggestions(ctx, projectId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetDomainSuggestionsResponse(rsp)
 }
 
 // DeleteDomainWithResponse Delete a domain
@@ -27212,6 +38528,8 @@ func (c *ClientWithResponses) DeleteDomainWithResponse(ctx context.Context, proj
 
 // GetDomainWithResponse Get a domain
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId} (the `GetDomain` operationId).
@@ -27225,6 +38543,8 @@ func (c *ClientWithResponses) GetDomainWithResponse(ctx context.Context, project
 
 // UpdateDomainWithBodyWithResponse Update a domain
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /rs/projects/{projectId}/domains/{domainId} (the `UpdateDomain` operationId).
@@ -27237,6 +38557,8 @@ func (c *ClientWithResponses) UpdateDomainWithBodyWithResponse(ctx context.Conte
 }
 
 // UpdateDomainWithResponse Update a domain
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -27288,7 +38610,39 @@ func (c *ClientWithResponses) SetDomainAccessWithResponse(ctx context.Context, p
 	return ParseSetDomainAccessResponse(rsp)
 }
 
+// GetDomainCacheWithResponse Get the cache status of a domain
+//
+// Assumption: the shape of CacheInfo (see its description).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/cache (the `GetDomainCache` operationId).
+func (c *ClientWithResponses) GetDomainCacheWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, reqEditors ...RequestEditorFn) (*GetDomainCacheResponse, error) {
+	rsp, err := c.GetDomainCache(ctx, projectId, domainId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetDomainCacheResponse(rsp)
+}
+
+// RefreshDomainCacheWithResponse Refresh the caches of a domain (soft or hard)
+//
+// Assumption: the shape of CacheInfo (see its description); the type and scope parameters (see their description).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/cache/refresh (the `RefreshDomainCache` operationId).
+func (c *ClientWithResponses) RefreshDomainCacheWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, params *RefreshDomainCacheParams, reqEditors ...RequestEditorFn) (*RefreshDomainCacheResponse, error) {
+	rsp, err := c.RefreshDomainCache(ctx, projectId, domainId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRefreshDomainCacheResponse(rsp)
+}
+
 // ListDimensionsWithResponse List dimensions
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -27303,6 +38657,8 @@ func (c *ClientWithResponses) ListDimensionsWithResponse(ctx context.Context, pr
 
 // CreateDimensionWithBodyWithResponse Create a dimension
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/dimensions (the `CreateDimension` operationId).
@@ -27316,6 +38672,8 @@ func (c *ClientWithResponses) CreateDimensionWithBodyWithResponse(ctx context.Co
 
 // CreateDimensionWithResponse Create a dimension
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/dimensions (the `CreateDimension` operationId).
@@ -27325,6 +38683,19 @@ func (c *ClientWithResponses) CreateDimensionWithResponse(ctx context.Context, p
 		return nil, err
 	}
 	return ParseCreateDimensionResponse(rsp)
+}
+
+// GetDimensionSuggestionsWithResponse Suggest dimension expressions
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions-suggestion (the `GetDimensionSuggestions` operationId).
+func (c *ClientWithResponses) GetDimensionSuggestionsWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, params *GetDimensionSuggestionsParams, reqEditors ...RequestEditorFn) (*GetDimensionSuggestionsResponse, error) {
+	rsp, err := c.GetDimensionSuggestions(ctx, projectId, domainId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetDimensionSuggestionsResponse(rsp)
 }
 
 // DeleteDimensionWithResponse Delete a dimension
@@ -27342,6 +38713,8 @@ func (c *ClientWithResponses) DeleteDimensionWithResponse(ctx context.Context, p
 
 // GetDimensionWithResponse Get a dimension
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId} (the `GetDimension` operationId).
@@ -27355,6 +38728,8 @@ func (c *ClientWithResponses) GetDimensionWithResponse(ctx context.Context, proj
 
 // UpdateDimensionWithBodyWithResponse Update a dimension
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId} (the `UpdateDimension` operationId).
@@ -27367,6 +38742,8 @@ func (c *ClientWithResponses) UpdateDimensionWithBodyWithResponse(ctx context.Co
 }
 
 // UpdateDimensionWithResponse Update a dimension
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -27455,6 +38832,19 @@ func (c *ClientWithResponses) CreateAttributeWithResponse(ctx context.Context, p
 		return nil, err
 	}
 	return ParseCreateAttributeResponse(rsp)
+}
+
+// GetAttributeSuggestionsWithResponse Suggest attribute expressions
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/attributes-suggestion (the `GetAttributeSuggestions` operationId).
+func (c *ClientWithResponses) GetAttributeSuggestionsWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, params *GetAttributeSuggestionsParams, reqEditors ...RequestEditorFn) (*GetAttributeSuggestionsResponse, error) {
+	rsp, err := c.GetAttributeSuggestions(ctx, projectId, domainId, dimensionId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAttributeSuggestionsResponse(rsp)
 }
 
 // DeleteAttributeWithResponse Delete a attribute
@@ -27550,6 +38940,8 @@ func (c *ClientWithResponses) SetAttributeAccessWithResponse(ctx context.Context
 
 // ListDimensionOptionsWithResponse List the options of a dimension
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options (the `ListDimensionOptions` operationId).
@@ -27562,6 +38954,8 @@ func (c *ClientWithResponses) ListDimensionOptionsWithResponse(ctx context.Conte
 }
 
 // AddDimensionOptionWithBodyWithResponse Add an option to a dimension
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -27576,6 +38970,8 @@ func (c *ClientWithResponses) AddDimensionOptionWithBodyWithResponse(ctx context
 
 // AddDimensionOptionWithResponse Add an option to a dimension
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options (the `AddDimensionOption` operationId).
@@ -27588,6 +38984,8 @@ func (c *ClientWithResponses) AddDimensionOptionWithResponse(ctx context.Context
 }
 
 // DeleteDimensionOptionWithResponse Delete an option of a dimension
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -27602,6 +39000,8 @@ func (c *ClientWithResponses) DeleteDimensionOptionWithResponse(ctx context.Cont
 
 // GetDimensionOptionWithResponse Get an option of a dimension
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options/{optionId} (the `GetDimensionOption` operationId).
@@ -27614,6 +39014,8 @@ func (c *ClientWithResponses) GetDimensionOptionWithResponse(ctx context.Context
 }
 
 // UpdateDimensionOptionWithBodyWithResponse Update an option of a dimension
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -27628,6 +39030,8 @@ func (c *ClientWithResponses) UpdateDimensionOptionWithBodyWithResponse(ctx cont
 
 // UpdateDimensionOptionWithResponse Update an option of a dimension
 //
+// Assumption: the shape of DimensionOptionPK (see its description).
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options/{optionId} (the `UpdateDimensionOption` operationId).
@@ -27640,6 +39044,8 @@ func (c *ClientWithResponses) UpdateDimensionOptionWithResponse(ctx context.Cont
 }
 
 // ListSubDimensionsWithResponse List the sub-dimensions of a dimension
+//
+// Assumption: the shape of DimensionOptionPK (see its description).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -27689,6 +39095,19 @@ func (c *ClientWithResponses) CreateMetricWithResponse(ctx context.Context, proj
 		return nil, err
 	}
 	return ParseCreateMetricResponse(rsp)
+}
+
+// GetMetricSuggestionsWithResponse Suggest metric expressions
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/metrics-suggestion (the `GetMetricSuggestions` operationId).
+func (c *ClientWithResponses) GetMetricSuggestionsWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, params *GetMetricSuggestionsParams, reqEditors ...RequestEditorFn) (*GetMetricSuggestionsResponse, error) {
+	rsp, err := c.GetMetricSuggestions(ctx, projectId, domainId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetMetricSuggestionsResponse(rsp)
 }
 
 // DeleteMetricWithResponse Delete a metric
@@ -27782,7 +39201,65 @@ func (c *ClientWithResponses) SetMetricAccessWithResponse(ctx context.Context, p
 	return ParseSetMetricAccessResponse(rsp)
 }
 
+// RefreshDomainDataWithResponse Reload the data of a domain
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/refreshData (the `RefreshDomainData` operationId).
+func (c *ClientWithResponses) RefreshDomainDataWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, reqEditors ...RequestEditorFn) (*RefreshDomainDataResponse, error) {
+	rsp, err := c.RefreshDomainData(ctx, projectId, domainId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRefreshDomainDataResponse(rsp)
+}
+
+// ListDomainRelationsWithResponse List the relations of a domain
+//
+// The relations whose left or right side is this domain (DomainRelationServiceRest).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/relations (the `ListDomainRelations` operationId).
+func (c *ClientWithResponses) ListDomainRelationsWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, reqEditors ...RequestEditorFn) (*ListDomainRelationsResponse, error) {
+	rsp, err := c.ListDomainRelations(ctx, projectId, domainId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListDomainRelationsResponse(rsp)
+}
+
+// GetNewDomainRelationWithResponse Get a default new relation for a domain
+//
+// A relation template with leftId set to this domain; not stored.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/relations/new (the `GetNewDomainRelation` operationId).
+func (c *ClientWithResponses) GetNewDomainRelationWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, reqEditors ...RequestEditorFn) (*GetNewDomainRelationResponse, error) {
+	rsp, err := c.GetNewDomainRelation(ctx, projectId, domainId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetNewDomainRelationResponse(rsp)
+}
+
+// GetSegmentSuggestionsWithResponse Suggest segment (condition) expressions
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/segment-suggestion (the `GetSegmentSuggestions` operationId).
+func (c *ClientWithResponses) GetSegmentSuggestionsWithResponse(ctx context.Context, projectId ProjectId, domainId DomainId, params *GetSegmentSuggestionsParams, reqEditors ...RequestEditorFn) (*GetSegmentSuggestionsResponse, error) {
+	rsp, err := c.GetSegmentSuggestions(ctx, projectId, domainId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSegmentSuggestionsResponse(rsp)
+}
+
 // ListFacetJobsWithResponse List facet jobs
+//
+// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -27797,6 +39274,8 @@ func (c *ClientWithResponses) ListFacetJobsWithResponse(ctx context.Context, pro
 
 // CreateFacetJobWithBodyWithResponse Create (and start) a facet job
 //
+// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /rs/projects/{projectId}/facetjobs (the `CreateFacetJob` operationId).
@@ -27809,6 +39288,8 @@ func (c *ClientWithResponses) CreateFacetJobWithBodyWithResponse(ctx context.Con
 }
 
 // CreateFacetJobWithResponse Create (and start) a facet job
+//
+// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -27835,6 +39316,8 @@ func (c *ClientWithResponses) DeleteFacetJobWithResponse(ctx context.Context, pr
 }
 
 // GetFacetJobWithResponse Get a facet job
+//
+// Assumption: the shape of FacetMember, ProjectFacetJob (see their description).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -27888,6 +39371,8 @@ func (c *ClientWithResponses) SetFacetJobAccessWithResponse(ctx context.Context,
 
 // GetFacetJobResultsWithResponse Get the results of a facet job
 //
+// Assumption: the shape of FacetMember (see its description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /rs/projects/{projectId}/facetjobs/{jobId}/results (the `GetFacetJobResults` operationId).
@@ -27901,6 +39386,8 @@ func (c *ClientWithResponses) GetFacetJobResultsWithResponse(ctx context.Context
 
 // GetFacetJobFacetWithResponse Get one facet of a facet job
 //
+// Assumption: the shape of FacetMember (see its description).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /rs/projects/{projectId}/facetjobs/{jobId}/results/{facetId} (the `GetFacetJobFacet` operationId).
@@ -27910,6 +39397,21 @@ func (c *ClientWithResponses) GetFacetJobFacetWithResponse(ctx context.Context, 
 		return nil, err
 	}
 	return ParseGetFacetJobFacetResponse(rsp)
+}
+
+// RefreshProjectDatabaseWithResponse Refresh the database metadata of a project
+//
+// Releases every cache the project relies on, database metadata included (WRITE role). Assumption: the type and scope parameters (see their description).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /rs/projects/{projectId}/refreshDatabase (the `RefreshProjectDatabase` operationId).
+func (c *ClientWithResponses) RefreshProjectDatabaseWithResponse(ctx context.Context, projectId ProjectId, params *RefreshProjectDatabaseParams, reqEditors ...RequestEditorFn) (*RefreshProjectDatabaseResponse, error) {
+	rsp, err := c.RefreshProjectDatabase(ctx, projectId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRefreshProjectDatabaseResponse(rsp)
 }
 
 // ListRelationsWithResponse List relations
@@ -27949,6 +39451,19 @@ func (c *ClientWithResponses) CreateRelationWithResponse(ctx context.Context, pr
 		return nil, err
 	}
 	return ParseCreateRelationResponse(rsp)
+}
+
+// GetRelationSuggestionsWithResponse Suggest relation join expressions
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /rs/projects/{projectId}/relations-suggestion (the `GetRelationSuggestions` operationId).
+func (c *ClientWithResponses) GetRelationSuggestionsWithResponse(ctx context.Context, projectId ProjectId, params *GetRelationSuggestionsParams, reqEditors ...RequestEditorFn) (*GetRelationSuggestionsResponse, error) {
+	rsp, err := c.GetRelationSuggestions(ctx, projectId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRelationSuggestionsResponse(rsp)
 }
 
 // DeleteRelationWithResponse Delete a relation
@@ -28321,9 +39836,11 @@ func (c *ClientWithResponses) GetCurrentUserWithResponse(ctx context.Context, re
 
 // ListUserGroupsWithResponse List userGroups
 //
+// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+//
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /rs/usergroups (the `ListUserGroups` operationId).
+// Corresponds with GET /rs/userGroups (the `ListUserGroups` operationId).
 func (c *ClientWithResponses) ListUserGroupsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListUserGroupsResponse, error) {
 	rsp, err := c.ListUserGroups(ctx, reqEditors...)
 	if err != nil {
@@ -28334,9 +39851,11 @@ func (c *ClientWithResponses) ListUserGroupsWithResponse(ctx context.Context, re
 
 // CreateUserGroupWithBodyWithResponse Create a userGroup
 //
+// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /rs/usergroups (the `CreateUserGroup` operationId).
+// Corresponds with POST /rs/userGroups (the `CreateUserGroup` operationId).
 func (c *ClientWithResponses) CreateUserGroupWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateUserGroupResponse, error) {
 	rsp, err := c.CreateUserGroupWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
@@ -28347,9 +39866,11 @@ func (c *ClientWithResponses) CreateUserGroupWithBodyWithResponse(ctx context.Co
 
 // CreateUserGroupWithResponse Create a userGroup
 //
+// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /rs/usergroups (the `CreateUserGroup` operationId).
+// Corresponds with POST /rs/userGroups (the `CreateUserGroup` operationId).
 func (c *ClientWithResponses) CreateUserGroupWithResponse(ctx context.Context, body CreateUserGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateUserGroupResponse, error) {
 	rsp, err := c.CreateUserGroup(ctx, body, reqEditors...)
 	if err != nil {
@@ -28360,9 +39881,11 @@ func (c *ClientWithResponses) CreateUserGroupWithResponse(ctx context.Context, b
 
 // DeleteUserGroupWithResponse Delete a userGroup
 //
+// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+//
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with DELETE /rs/usergroups/{userGroupId} (the `DeleteUserGroup` operationId).
+// Corresponds with DELETE /rs/userGroups/{userGroupId} (the `DeleteUserGroup` operationId).
 func (c *ClientWithResponses) DeleteUserGroupWithResponse(ctx context.Context, userGroupId UserGroupId, reqEditors ...RequestEditorFn) (*DeleteUserGroupResponse, error) {
 	rsp, err := c.DeleteUserGroup(ctx, userGroupId, reqEditors...)
 	if err != nil {
@@ -28373,9 +39896,11 @@ func (c *ClientWithResponses) DeleteUserGroupWithResponse(ctx context.Context, u
 
 // GetUserGroupWithResponse Get a userGroup
 //
+// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+//
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /rs/usergroups/{userGroupId} (the `GetUserGroup` operationId).
+// Corresponds with GET /rs/userGroups/{userGroupId} (the `GetUserGroup` operationId).
 func (c *ClientWithResponses) GetUserGroupWithResponse(ctx context.Context, userGroupId UserGroupId, reqEditors ...RequestEditorFn) (*GetUserGroupResponse, error) {
 	rsp, err := c.GetUserGroup(ctx, userGroupId, reqEditors...)
 	if err != nil {
@@ -28386,9 +39911,11 @@ func (c *ClientWithResponses) GetUserGroupWithResponse(ctx context.Context, user
 
 // UpdateUserGroupWithBodyWithResponse Update a userGroup
 //
+// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with PUT /rs/usergroups/{userGroupId} (the `UpdateUserGroup` operationId).
+// Corresponds with PUT /rs/userGroups/{userGroupId} (the `UpdateUserGroup` operationId).
 func (c *ClientWithResponses) UpdateUserGroupWithBodyWithResponse(ctx context.Context, userGroupId UserGroupId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateUserGroupResponse, error) {
 	rsp, err := c.UpdateUserGroupWithBody(ctx, userGroupId, contentType, body, reqEditors...)
 	if err != nil {
@@ -28399,9 +39926,11 @@ func (c *ClientWithResponses) UpdateUserGroupWithBodyWithResponse(ctx context.Co
 
 // UpdateUserGroupWithResponse Update a userGroup
 //
+// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with PUT /rs/usergroups/{userGroupId} (the `UpdateUserGroup` operationId).
+// Corresponds with PUT /rs/userGroups/{userGroupId} (the `UpdateUserGroup` operationId).
 func (c *ClientWithResponses) UpdateUserGroupWithResponse(ctx context.Context, userGroupId UserGroupId, body UpdateUserGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateUserGroupResponse, error) {
 	rsp, err := c.UpdateUserGroup(ctx, userGroupId, body, reqEditors...)
 	if err != nil {
@@ -28412,9 +39941,11 @@ func (c *ClientWithResponses) UpdateUserGroupWithResponse(ctx context.Context, u
 
 // GetUserGroupAccessWithResponse Get the access rights of a userGroup
 //
+// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+//
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /rs/usergroups/{userGroupId}/access (the `GetUserGroupAccess` operationId).
+// Corresponds with GET /rs/userGroups/{userGroupId}/access (the `GetUserGroupAccess` operationId).
 func (c *ClientWithResponses) GetUserGroupAccessWithResponse(ctx context.Context, userGroupId UserGroupId, reqEditors ...RequestEditorFn) (*GetUserGroupAccessResponse, error) {
 	rsp, err := c.GetUserGroupAccess(ctx, userGroupId, reqEditors...)
 	if err != nil {
@@ -28425,9 +39956,11 @@ func (c *ClientWithResponses) GetUserGroupAccessWithResponse(ctx context.Context
 
 // SetUserGroupAccessWithBodyWithResponse Replace the access rights of a userGroup
 //
+// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /rs/usergroups/{userGroupId}/access (the `SetUserGroupAccess` operationId).
+// Corresponds with POST /rs/userGroups/{userGroupId}/access (the `SetUserGroupAccess` operationId).
 func (c *ClientWithResponses) SetUserGroupAccessWithBodyWithResponse(ctx context.Context, userGroupId UserGroupId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetUserGroupAccessResponse, error) {
 	rsp, err := c.SetUserGroupAccessWithBody(ctx, userGroupId, contentType, body, reqEditors...)
 	if err != nil {
@@ -28438,9 +39971,11 @@ func (c *ClientWithResponses) SetUserGroupAccessWithBodyWithResponse(ctx context
 
 // SetUserGroupAccessWithResponse Replace the access rights of a userGroup
 //
+// /rs/userGroups is the current route; /rs/usergroups is the deprecated alias (CustomerServiceRest).
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /rs/usergroups/{userGroupId}/access (the `SetUserGroupAccess` operationId).
+// Corresponds with POST /rs/userGroups/{userGroupId}/access (the `SetUserGroupAccess` operationId).
 func (c *ClientWithResponses) SetUserGroupAccessWithResponse(ctx context.Context, userGroupId UserGroupId, body SetUserGroupAccessJSONRequestBody, reqEditors ...RequestEditorFn) (*SetUserGroupAccessResponse, error) {
 	rsp, err := c.SetUserGroupAccess(ctx, userGroupId, body, reqEditors...)
 	if err != nil {
@@ -28541,6 +40076,8 @@ func (c *ClientWithResponses) UpdateUserWithResponse(ctx context.Context, userId
 }
 
 // GetQueryStatusWithResponse Get the status of a running analytics query
+//
+// Assumption: the shape of QueryWorkerJobStatus (see its description).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -29375,6 +40912,356 @@ func ParseSetCustomerAccessResponse(rsp *http.Response) (*SetCustomerAccessRespo
 	return response, nil
 }
 
+// ParseListApiKeysResponse parses an HTTP response from a ListApiKeysWithResponse call
+func ParseListApiKeysResponse(rsp *http.Response) (*ListApiKeysResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListApiKeysResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ApiKeyList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCreateApiKeyResponse parses an HTTP response from a CreateApiKeyWithResponse call
+func ParseCreateApiKeyResponse(rsp *http.Response) (*CreateApiKeyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateApiKeyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ApiKey
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest ApiKey
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDeleteApiKeyResponse parses an HTTP response from a DeleteApiKeyWithResponse call
+func ParseDeleteApiKeyResponse(rsp *http.Response) (*DeleteApiKeyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteApiKeyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Deleted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetApiKeyResponse parses an HTTP response from a GetApiKeyWithResponse call
+func ParseGetApiKeyResponse(rsp *http.Response) (*GetApiKeyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetApiKeyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ApiKey
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUpdateApiKeyResponse parses an HTTP response from a UpdateApiKeyWithResponse call
+func ParseUpdateApiKeyResponse(rsp *http.Response) (*UpdateApiKeyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateApiKeyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ApiKey
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseCreateAuthCodeResponse parses an HTTP response from a CreateAuthCodeWithResponse call
 func ParseCreateAuthCodeResponse(rsp *http.Response) (*CreateAuthCodeResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -29736,6 +41623,13 @@ func ParseCreateClientResponse(rsp *http.Response) (*CreateClientResponse, error
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest APIClient
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -29803,6 +41697,9 @@ func ParseDeleteClientResponse(rsp *http.Response) (*DeleteClientResponse, error
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
@@ -30055,6 +41952,142 @@ func ParseGetClientAccessResponse(rsp *http.Response) (*GetClientAccessResponse,
 	return response, nil
 }
 
+// ParseValidateConnectionResponse parses an HTTP response from a ValidateConnectionWithResponse call
+func ParseValidateConnectionResponse(rsp *http.Response) (*ValidateConnectionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ValidateConnectionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ExpressionSuggestion
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseValidateConnectionDefinitionResponse parses an HTTP response from a ValidateConnectionDefinitionWithResponse call
+func ParseValidateConnectionDefinitionResponse(rsp *http.Response) (*ValidateConnectionDefinitionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ValidateConnectionDefinitionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ConnectionInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseLogoutResponse parses an HTTP response from a LogoutWithResponse call
 func ParseLogoutResponse(rsp *http.Response) (*LogoutResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -30212,6 +42245,13 @@ func ParseCreateProjectResponse(rsp *http.Response) (*CreateProjectResponse, err
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Project
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -30279,6 +42319,9 @@ func ParseDeleteProjectResponse(rsp *http.Response) (*DeleteProjectResponse, err
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
@@ -30688,6 +42731,13 @@ func ParseCreateAnalysisJobResponse(rsp *http.Response) (*CreateAnalysisJobRespo
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest ProjectAnalysisJob
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -30755,6 +42805,9 @@ func ParseDeleteAnalysisJobResponse(rsp *http.Response) (*DeleteAnalysisJobRespo
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
@@ -30824,6 +42877,67 @@ func ParseGetAnalysisJobResponse(rsp *http.Response) (*GetAnalysisJobResponse, e
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExportAnalysisJobResponse parses an HTTP response from a ExportAnalysisJobWithResponse call
+func ParseExportAnalysisJobResponse(rsp *http.Response) (*ExportAnalysisJobResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExportAnalysisJobResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -31197,6 +43311,492 @@ func ParseGetAnalysisJobSQLResponse(rsp *http.Response) (*GetAnalysisJobSQLRespo
 	return response, nil
 }
 
+// ParseListAnnotationsResponse parses an HTTP response from a ListAnnotationsWithResponse call
+func ParseListAnnotationsResponse(rsp *http.Response) (*ListAnnotationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListAnnotationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AnnotationList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCreateAnnotationResponse parses an HTTP response from a CreateAnnotationWithResponse call
+func ParseCreateAnnotationResponse(rsp *http.Response) (*CreateAnnotationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateAnnotationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AnnotationPK
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest AnnotationPK
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDeleteAnnotationResponse parses an HTTP response from a DeleteAnnotationWithResponse call
+func ParseDeleteAnnotationResponse(rsp *http.Response) (*DeleteAnnotationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteAnnotationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Deleted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetAnnotationResponse parses an HTTP response from a GetAnnotationWithResponse call
+func ParseGetAnnotationResponse(rsp *http.Response) (*GetAnnotationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAnnotationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Annotation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUpdateAnnotationResponse parses an HTTP response from a UpdateAnnotationWithResponse call
+func ParseUpdateAnnotationResponse(rsp *http.Response) (*UpdateAnnotationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateAnnotationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Annotation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetAnnotationAccessResponse parses an HTTP response from a GetAnnotationAccessWithResponse call
+func ParseGetAnnotationAccessResponse(rsp *http.Response) (*GetAnnotationAccessResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAnnotationAccessResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AccessRightSet
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseSetAnnotationAccessResponse parses an HTTP response from a SetAnnotationAccessWithResponse call
+func ParseSetAnnotationAccessResponse(rsp *http.Response) (*SetAnnotationAccessResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SetAnnotationAccessResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AccessRightSet
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseListBookmarksResponse parses an HTTP response from a ListBookmarksWithResponse call
 func ParseListBookmarksResponse(rsp *http.Response) (*ListBookmarksResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -31286,6 +43886,13 @@ func ParseCreateBookmarkResponse(rsp *http.Response) (*CreateBookmarkResponse, e
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Bookmark
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -31353,6 +43960,9 @@ func ParseDeleteBookmarkResponse(rsp *http.Response) (*DeleteBookmarkResponse, e
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
@@ -31673,6 +44283,210 @@ func ParseSetBookmarkAccessResponse(rsp *http.Response) (*SetBookmarkAccessRespo
 	return response, nil
 }
 
+// ParseDeleteProjectCacheResponse parses an HTTP response from a DeleteProjectCacheWithResponse call
+func ParseDeleteProjectCacheResponse(rsp *http.Response) (*DeleteProjectCacheResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteProjectCacheResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CacheInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetProjectCacheResponse parses an HTTP response from a GetProjectCacheWithResponse call
+func ParseGetProjectCacheResponse(rsp *http.Response) (*GetProjectCacheResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetProjectCacheResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CacheInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseRefreshProjectCacheResponse parses an HTTP response from a RefreshProjectCacheWithResponse call
+func ParseRefreshProjectCacheResponse(rsp *http.Response) (*RefreshProjectCacheResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RefreshProjectCacheResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CacheInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseListDomainsResponse parses an HTTP response from a ListDomainsWithResponse call
 func ParseListDomainsResponse(rsp *http.Response) (*ListDomainsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -31762,6 +44576,81 @@ func ParseCreateDomainResponse(rsp *http.Response) (*CreateDomainResponse, error
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Domain
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetDomainSuggestionsResponse parses an HTTP response from a GetDomainSuggestionsWithResponse call
+func ParseGetDomainSuggestionsResponse(rsp *http.Response) (*GetDomainSuggestionsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetDomainSuggestionsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ExpressionSuggestion
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -31829,6 +44718,9 @@ func ParseDeleteDomainResponse(rsp *http.Response) (*DeleteDomainResponse, error
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
@@ -32149,6 +45041,142 @@ func ParseSetDomainAccessResponse(rsp *http.Response) (*SetDomainAccessResponse,
 	return response, nil
 }
 
+// ParseGetDomainCacheResponse parses an HTTP response from a GetDomainCacheWithResponse call
+func ParseGetDomainCacheResponse(rsp *http.Response) (*GetDomainCacheResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetDomainCacheResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CacheInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseRefreshDomainCacheResponse parses an HTTP response from a RefreshDomainCacheWithResponse call
+func ParseRefreshDomainCacheResponse(rsp *http.Response) (*RefreshDomainCacheResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RefreshDomainCacheResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CacheInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseListDimensionsResponse parses an HTTP response from a ListDimensionsWithResponse call
 func ParseListDimensionsResponse(rsp *http.Response) (*ListDimensionsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -32238,6 +45266,81 @@ func ParseCreateDimensionResponse(rsp *http.Response) (*CreateDimensionResponse,
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Dimension
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetDimensionSuggestionsResponse parses an HTTP response from a GetDimensionSuggestionsWithResponse call
+func ParseGetDimensionSuggestionsResponse(rsp *http.Response) (*GetDimensionSuggestionsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetDimensionSuggestionsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ExpressionSuggestion
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -32305,6 +45408,9 @@ func ParseDeleteDimensionResponse(rsp *http.Response) (*DeleteDimensionResponse,
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
@@ -32714,6 +45820,81 @@ func ParseCreateAttributeResponse(rsp *http.Response) (*CreateAttributeResponse,
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Attribute
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetAttributeSuggestionsResponse parses an HTTP response from a GetAttributeSuggestionsWithResponse call
+func ParseGetAttributeSuggestionsResponse(rsp *http.Response) (*GetAttributeSuggestionsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAttributeSuggestionsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ExpressionSuggestion
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -32781,6 +45962,9 @@ func ParseDeleteAttributeResponse(rsp *http.Response) (*DeleteAttributeResponse,
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
@@ -33190,6 +46374,13 @@ func ParseAddDimensionOptionResponse(rsp *http.Response) (*AddDimensionOptionRes
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest DimensionOptionList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -33598,6 +46789,81 @@ func ParseCreateMetricResponse(rsp *http.Response) (*CreateMetricResponse, error
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Metric
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetMetricSuggestionsResponse parses an HTTP response from a GetMetricSuggestionsWithResponse call
+func ParseGetMetricSuggestionsResponse(rsp *http.Response) (*GetMetricSuggestionsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetMetricSuggestionsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ExpressionSuggestion
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -33665,6 +46931,9 @@ func ParseDeleteMetricResponse(rsp *http.Response) (*DeleteMetricResponse, error
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
@@ -33985,6 +47254,278 @@ func ParseSetMetricAccessResponse(rsp *http.Response) (*SetMetricAccessResponse,
 	return response, nil
 }
 
+// ParseRefreshDomainDataResponse parses an HTTP response from a RefreshDomainDataWithResponse call
+func ParseRefreshDomainDataResponse(rsp *http.Response) (*RefreshDomainDataResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RefreshDomainDataResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Refreshed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListDomainRelationsResponse parses an HTTP response from a ListDomainRelationsWithResponse call
+func ParseListDomainRelationsResponse(rsp *http.Response) (*ListDomainRelationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListDomainRelationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RelationList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetNewDomainRelationResponse parses an HTTP response from a GetNewDomainRelationWithResponse call
+func ParseGetNewDomainRelationResponse(rsp *http.Response) (*GetNewDomainRelationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetNewDomainRelationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Relation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetSegmentSuggestionsResponse parses an HTTP response from a GetSegmentSuggestionsWithResponse call
+func ParseGetSegmentSuggestionsResponse(rsp *http.Response) (*GetSegmentSuggestionsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetSegmentSuggestionsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ExpressionSuggestion
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseListFacetJobsResponse parses an HTTP response from a ListFacetJobsWithResponse call
 func ParseListFacetJobsResponse(rsp *http.Response) (*ListFacetJobsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -34074,6 +47615,13 @@ func ParseCreateFacetJobResponse(rsp *http.Response) (*CreateFacetJobResponse, e
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest ProjectFacetJob
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -34141,6 +47689,9 @@ func ParseDeleteFacetJobResponse(rsp *http.Response) (*DeleteFacetJobResponse, e
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
@@ -34529,6 +48080,74 @@ func ParseGetFacetJobFacetResponse(rsp *http.Response) (*GetFacetJobFacetRespons
 	return response, nil
 }
 
+// ParseRefreshProjectDatabaseResponse parses an HTTP response from a RefreshProjectDatabaseWithResponse call
+func ParseRefreshProjectDatabaseResponse(rsp *http.Response) (*RefreshProjectDatabaseResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RefreshProjectDatabaseResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Refreshed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseListRelationsResponse parses an HTTP response from a ListRelationsWithResponse call
 func ParseListRelationsResponse(rsp *http.Response) (*ListRelationsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -34618,6 +48237,81 @@ func ParseCreateRelationResponse(rsp *http.Response) (*CreateRelationResponse, e
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Relation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetRelationSuggestionsResponse parses an HTTP response from a GetRelationSuggestionsWithResponse call
+func ParseGetRelationSuggestionsResponse(rsp *http.Response) (*GetRelationSuggestionsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetRelationSuggestionsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ExpressionSuggestion
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -34685,6 +48379,9 @@ func ParseDeleteRelationResponse(rsp *http.Response) (*DeleteRelationResponse, e
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
@@ -35094,6 +48791,13 @@ func ParseCreateShortcutResponse(rsp *http.Response) (*CreateShortcutResponse, e
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Shortcut
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -35161,6 +48865,9 @@ func ParseDeleteShortcutResponse(rsp *http.Response) (*DeleteShortcutResponse, e
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
@@ -35570,6 +49277,13 @@ func ParseCreateStateResponse(rsp *http.Response) (*CreateStateResponse, error) 
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest State
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -35882,6 +49596,9 @@ func ParseDeleteTokenResponse(rsp *http.Response) (*DeleteTokenResponse, error) 
 		}
 		response.JSON200 = &dest
 
+	case rsp.StatusCode == 204:
+		break // No content-type
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -36154,6 +49871,13 @@ func ParseCreateUserGroupResponse(rsp *http.Response) (*CreateUserGroupResponse,
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest UserGroup
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -36221,6 +49945,9 @@ func ParseDeleteUserGroupResponse(rsp *http.Response) (*DeleteUserGroupResponse,
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
@@ -36630,6 +50357,13 @@ func ParseCreateUserResponse(rsp *http.Response) (*CreateUserResponse, error) {
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest User
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -36697,6 +50431,9 @@ func ParseDeleteUserResponse(rsp *http.Response) (*DeleteUserResponse, error) {
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
