@@ -157,7 +157,7 @@ func TestSourceUsesRotatedRefreshToken(t *testing.T) {
 	start := &oauth2.Token{AccessToken: "at-0", RefreshToken: "rt-1", Expiry: time.Now().Add(-time.Minute)}
 	src := NewSource(RefreshGrant{Endpoint: oauth2.Endpoint{TokenURL: srv.URL}, HTTPClient: srv.Client()}, WithToken(start))
 	for i := 0; i < 3; i++ {
-		if _, err := src.Token(); err != nil { // expires_in 1 < skew: every call refreshes
+		if _, err := src.ForceRefresh(context.Background(), nil); err != nil { // every call refreshes
 			t.Fatal(err)
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/oasuite/sdk/auth/redisstore"
 	"github.com/oasuite/sdk/internal/fakekit"
 	"github.com/oasuite/sdk/internal/redistest"
+	"github.com/oasuite/sdk/internal/storetest"
 )
 
 // Several Sources, each with its own Store value as separate processes
@@ -94,4 +95,11 @@ func TestSourcesShareRotatingToken(t *testing.T) {
 	if _, err := grant.Fetch(ctx, stored); err != nil {
 		t.Fatalf("the stored refresh token is not the live one: %v", err)
 	}
+}
+
+// The Source/store conformance checks: a fresh login is saved at once and
+// never loses to an older stored token; another user's token is refused.
+func TestSourceStoreConformance(t *testing.T) {
+	st, _ := newStore(t)
+	storetest.Run(t, st)
 }
