@@ -97,12 +97,31 @@ type TokenError struct {
 	Description string
 	// URI is the "error_uri" value, if any.
 	URI string
+	// Endpoint is the token (or revocation) endpoint that answered, without
+	// query or credentials; empty when the error did not come from a request.
+	Endpoint string
+}
+
+// Refused reports whether the OAuth server refused the request (a 4xx
+// answer, or an RFC 6749 error in a 2xx body): the credentials, grant or
+// client were rejected, as opposed to a server failure (5xx). A call whose
+// login or refresh was refused matches each vendor package's ErrUnauthorized.
+func (e *TokenError) Refused() bool {
+	if e.StatusCode >= 400 && e.StatusCode <= 499 {
+		return true
+	}
+	return (e.StatusCode == 0 || (e.StatusCode >= 200 && e.StatusCode <= 299)) && e.ErrorCode != ""
 }
 
 // Error describes the failure without any secret.
 func (e *TokenError) Error() string {
 	var b strings.Builder
-	b.WriteString("auth: OAuth server answered ")
+	b.WriteString("auth: OAuth server ")
+	if e.Endpoint != "" {
+		b.WriteString(e.Endpoint)
+		b.WriteString(" ")
+	}
+	b.WriteString("answered ")
 	if e.StatusCode != 0 {
 		b.WriteString(strconv.Itoa(e.StatusCode))
 	} else {
@@ -180,7 +199,9 @@ func RequestToken(ctx context.Context, client *http.Client, endpoint oauth2.Endp
 		return nil, err
 	}
 	if status < 200 || status > 299 {
-		return nil, scrubTokenError(parseTokenError(status, body), secrets)
+		te := parseTokenError(status, body)
+		te.Endpoint = endpointName(endpoint.TokenURL)
+		return nil, scrubTokenError(te, secrets)
 	}
 	var tok *oauth2.Token
 	if cfg.parser != nil {
@@ -198,6 +219,7 @@ func RequestToken(ctx context.Context, client *http.Client, endpoint oauth2.Endp
 		var te *TokenError
 		if errors.As(err, &te) {
 			te.StatusCode = status
+			te.Endpoint = endpointName(endpoint.TokenURL)
 			return nil, scrubTokenError(te, secrets)
 		}
 		return nil, err
@@ -364,6 +386,7 @@ func collectSecrets(form url.Values, clientSecret string) []string {
 // scrubTokenError blanks any secret of the request that a server echoed into
 // the error's text fields.
 func scrubTokenError(te *TokenError, secrets []string) *TokenError {
+	te.Endpoint = redact(te.Endpoint, secrets)
 	te.ErrorCode = redact(te.ErrorCode, secrets)
 	te.Description = redact(te.Description, secrets)
 	te.URI = redact(te.URI, secrets)
@@ -479,4 +502,15 @@ func stripURLError(err error) error {
 func redactedURL(u *url.URL) string {
 	c := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}
 	return c.String()
+}
+
+// endpointName is an endpoint URL as error text names it: scheme, host and
+// path, without query, fragment or user info.
+func endpointName(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	u.RawQuery, u.Fragment, u.User, u.RawFragment, u.ForceQuery = "", "", nil, "", false
+	return u.String()
 }

@@ -206,8 +206,13 @@ func TestRequestTokenErrors(t *testing.T) {
 			if !errors.As(err, &te) {
 				t.Fatalf("err = %v, want *TokenError", err)
 			}
-			if *te != *c.want {
-				t.Errorf("got %+v, want %+v", *te, *c.want)
+			want := *c.want
+			want.Endpoint = srv.URL
+			if *te != want {
+				t.Errorf("got %+v, want %+v", *te, want)
+			}
+			if !strings.Contains(err.Error(), "OAuth server "+srv.URL+" answered") {
+				t.Errorf("error does not name the token endpoint: %v", err)
 			}
 			if strings.Contains(err.Error(), "leak") || strings.Contains(err.Error(), "<html>") {
 				t.Errorf("raw body in error: %v", err)

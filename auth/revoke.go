@@ -53,7 +53,9 @@ func Revoke(ctx context.Context, client *http.Client, r RevokeRequest) error {
 		return err
 	}
 	if status < 200 || status > 299 {
-		return scrubTokenError(parseTokenError(status, body), secrets)
+		te := parseTokenError(status, body)
+		te.Endpoint = endpointName(r.URL)
+		return scrubTokenError(te, secrets)
 	}
 	return nil
 }

@@ -55,7 +55,8 @@ type SourceOption func(*Source)
 // exchange or a login. With a [Store] given by [WithStore], t is saved there
 // when the source is built (see [NewSourceContext]), before any call can use
 // it, and the store is not read for the first token: a fresh login always
-// wins over what the store held.
+// wins over what the store held. (A token with a refresh token but no access
+// token is not saved; the first refresh saves its successor.)
 func WithToken(t *oauth2.Token) SourceOption {
 	return func(s *Source) {
 		if t != nil {
@@ -219,7 +220,9 @@ func NewSourceContext(ctx context.Context, f Fetcher, opts ...SourceOption) (*So
 	}
 	s.loaded = true
 	s.set(t)
-	if s.store == nil {
+	if s.store == nil || t.AccessToken == "" {
+		// A refresh token alone (no access token yet) is not a record a
+		// Store keeps; the first refresh saves the token it yields.
 		return s, nil
 	}
 	if err := s.persistHanded(ctx); err != nil {

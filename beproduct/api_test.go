@@ -26,7 +26,10 @@ func TestNewRequiresCompany(t *testing.T) {
 	if _, err := beproduct.New(ctx, beproduct.WithCompany("acme/../x")); err == nil {
 		t.Fatal("a slug with '/' was accepted")
 	}
-	c, err := beproduct.New(ctx, beproduct.WithCompany("acme"))
+	if _, err := beproduct.New(ctx, beproduct.WithCompany("acme")); !errors.Is(err, beproduct.ErrNoCredentials) {
+		t.Fatalf("no token source: %v, want ErrNoCredentials", err)
+	}
+	c, err := beproduct.New(ctx, beproduct.WithCompany("acme"), beproduct.WithoutCredentials())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,6 +48,7 @@ type Option func(*options)
 type options struct {
 	company   string
 	tokens    oauth2.TokenSource
+	noCreds   bool
 	hc        *http.Client
 	root      string
 	attempts  int
@@ -62,9 +63,13 @@ type options struct {
 func WithCompany(slug string) Option { return func(o *options) { o.company = slug } }
 
 // WithTokenSource sets the source of access tokens, for example one made by
-// OAuthConfig.RefreshSource or Identity.Exchange. Without it no credentials
-// are sent.
+// OAuthConfig.RefreshSource or Identity.Exchange. New refuses a client
+// without one ([ErrNoCredentials]) unless [WithoutCredentials].
 func WithTokenSource(ts oauth2.TokenSource) Option { return func(o *options) { o.tokens = ts } }
+
+// WithoutCredentials makes New accept no token source: requests then carry
+// no credentials (for a proxy that adds them).
+func WithoutCredentials() Option { return func(o *options) { o.noCreds = true } }
 
 // WithHTTPClient makes requests go through c's Transport (it becomes the base
 // of the pipeline: retries, token and headers are still added).
@@ -96,6 +101,9 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 	company := strings.TrimSpace(o.company)
 	if company == "" {
 		return nil, ErrNoCompany
+	}
+	if o.tokens == nil && !o.noCreds {
+		return nil, ErrNoCredentials
 	}
 	if strings.ContainsAny(company, "/?#% ") {
 		return nil, fmt.Errorf("beproduct: company %q is not a domain slug (no '/', '?', '#', '%%' or spaces)", company)

@@ -2,6 +2,7 @@ package beproduct
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -19,6 +20,11 @@ var (
 	ErrServer          = pipeline.ErrServer
 	ErrGatewayTimeout  = pipeline.ErrGatewayTimeout
 )
+
+// ErrNoCredentials is returned by [New] without [WithTokenSource]: every
+// BeProduct call needs a token, so a client that would send none is refused
+// unless [WithoutCredentials] says so.
+var ErrNoCredentials = errors.New("beproduct: no credentials: use WithTokenSource (see OAuthConfig), or WithoutCredentials to send none")
 
 // Error is a non-2xx answer of the BeProduct API. Use errors.As to get it and
 // errors.Is with the sentinels (ErrNotFound, ErrTooManyRequests, …) to

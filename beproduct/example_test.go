@@ -178,13 +178,17 @@ func ExampleClient_RateLimit() {
 	// error: 429 per_day true
 }
 
-// New refuses to start without the company slug.
+// New refuses to start without the company slug, and without credentials
+// unless told to send none.
 func ExampleWithCompany() {
 	_, err := beproduct.New(context.Background())
 	fmt.Println(errors.Is(err, beproduct.ErrNoCompany))
-	c, _ := beproduct.New(context.Background(), beproduct.WithCompany("acme"))
+	_, err = beproduct.New(context.Background(), beproduct.WithCompany("acme"))
+	fmt.Println(errors.Is(err, beproduct.ErrNoCredentials))
+	c, _ := beproduct.New(context.Background(), beproduct.WithCompany("acme"), beproduct.WithoutCredentials())
 	fmt.Println(c.ServerURL())
 	// Output:
+	// true
 	// true
 	// https://developers.beproduct.com/api/acme
 }

@@ -43,6 +43,7 @@ type options struct {
 	loginOpts  []auth.SourceOption
 	login      bool
 	permanent  string
+	noCreds    bool
 	retry      pipeline.Retry
 	userAgent  string
 	logger     *slog.Logger
@@ -55,6 +56,10 @@ type options struct {
 func WithTokenSource(ts oauth2.TokenSource) Option {
 	return func(o *options) { o.tokens = ts }
 }
+
+// WithoutCredentials makes [New] accept no way to authenticate ([ErrNoCredentials] otherwise):
+// requests then carry no credentials (for a proxy that adds them).
+func WithoutCredentials() Option { return func(o *options) { o.noCreds = true } }
 
 // WithHTTPClient sets the HTTP client whose Transport sends every request, API calls and logins alike
 // (its Timeout, Jar and CheckRedirect are kept). Retries, tokens and headers are layered on top.
@@ -171,6 +176,7 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 			TokenURL: o.tokenURL, HTTPClient: hc, Clock: o.clock}.Source(o.loginOpts...)
 	case o.permanent != "":
 		tokens = PermanentToken(o.permanent)
+	case o.noCreds:
 	default:
 		return nil, ErrNoCredentials
 	}

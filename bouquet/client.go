@@ -58,6 +58,7 @@ type Option func(*options)
 
 type options struct {
 	ts           oauth2.TokenSource
+	noCreds      bool
 	hc           *http.Client
 	baseURL      string
 	retry        pipeline.Retry
@@ -69,9 +70,13 @@ type options struct {
 }
 
 // WithTokenSource sets where access tokens come from, typically
-// [OAuthConfig.PasswordLogin] or [OAuthConfig.CodeLogin]. Without one,
-// requests carry no credentials.
+// [OAuthConfig.PasswordLogin] or [OAuthConfig.CodeLogin]. New refuses a
+// client without one ([ErrNoCredentials]) unless [WithoutCredentials].
 func WithTokenSource(ts oauth2.TokenSource) Option { return func(o *options) { o.ts = ts } }
+
+// WithoutCredentials makes New accept no token source: requests then carry
+// no credentials (for a proxy that adds them, or the public status route).
+func WithoutCredentials() Option { return func(o *options) { o.noCreds = true } }
 
 // WithHTTPClient sends requests through c's Transport (it becomes the base of
 // the request pipeline) and keeps c's Timeout; c's other settings are not used.
@@ -127,6 +132,9 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 	}
 	if _, err := url.Parse(o.baseURL); err != nil || o.baseURL == "" {
 		return nil, fmt.Errorf("bouquet: bad base URL: %w", errors.Join(err, errors.New("empty or unparsable")))
+	}
+	if o.ts == nil && !o.noCreds {
+		return nil, ErrNoCredentials
 	}
 	cfg := pipeline.Config{
 		Tokens:    o.ts,

@@ -133,7 +133,7 @@ func TestErrorFields(t *testing.T) {
 		t.Errorf("message = %s", err)
 	}
 	// 401 carries loginURL and selfLoginURL.
-	anon, _ := bouquet.New(ctx, bouquet.WithBaseURL(f.URL()))
+	anon, _ := bouquet.New(ctx, bouquet.WithBaseURL(f.URL()), bouquet.WithoutCredentials())
 	_, err = anon.ListProjectsWithResponse(ctx)
 	if !errors.As(err, &be) || !errors.Is(err, bouquet.ErrUnauthorized) || be.LoginURL == "" || be.SelfLoginURL == "" {
 		t.Errorf("401 = %+v", be)
@@ -163,11 +163,14 @@ func TestServerURL(t *testing.T) {
 	if got := bouquet.ServerURL("bq.example.com", "/release/v4.3/"); got != "https://bq.example.com/release/v4.3" {
 		t.Errorf("ServerURL = %s", got)
 	}
-	c, err := bouquet.New(context.Background(), bouquet.WithServer("bq.example.com", "release/v4.3"))
+	if _, err := bouquet.New(context.Background(), bouquet.WithServer("bq.example.com", "release/v4.3")); !errors.Is(err, bouquet.ErrNoCredentials) {
+		t.Errorf("no token source: %v, want ErrNoCredentials", err)
+	}
+	c, err := bouquet.New(context.Background(), bouquet.WithServer("bq.example.com", "release/v4.3"), bouquet.WithoutCredentials())
 	if err != nil || c.BaseURL() != "https://bq.example.com/release/v4.3" {
 		t.Errorf("WithServer: %v %v", c, err)
 	}
-	c, _ = bouquet.New(context.Background())
+	c, _ = bouquet.New(context.Background(), bouquet.WithoutCredentials())
 	if c.BaseURL() != bouquet.DefaultBaseURL || bouquet.DefaultBaseURL != "https://demo.openbouquet.io/release/v4.2" {
 		t.Errorf("default = %s", c.BaseURL())
 	}

@@ -28,6 +28,11 @@ var (
 	ErrMethodNotAllowed = pipeline.ErrMethodNotAllowed
 )
 
+// ErrNoCredentials is returned by [New] without [WithTokenSource]: a
+// client that would send no token is refused unless [WithoutCredentials]
+// says so (the login calls of [OAuthConfig] need no client).
+var ErrNoCredentials = errors.New("bouquet: no credentials: use WithTokenSource (see OAuthConfig), or WithoutCredentials to send none")
+
 // ErrComputingInProgress matches an [*Error] for Bouquet's
 // ComputingInProgressAPIException: HTTP 200 with a Retry-After header, the
 // result is not ready yet. Its RetryAfter says when to ask again.

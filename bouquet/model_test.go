@@ -97,7 +97,7 @@ func newStatusServer(t *testing.T, status int) string {
 
 func TestUndocumentedSuccessIsAnError(t *testing.T) {
 	srv := newStatusServer(t, http.StatusAccepted)
-	c, err := bouquet.New(context.Background(), bouquet.WithBaseURL(srv))
+	c, err := bouquet.New(context.Background(), bouquet.WithBaseURL(srv), bouquet.WithoutCredentials())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -478,7 +478,7 @@ func TestComputingInProgressRetryAfterFromBody(t *testing.T) {
 		_, _ = io.WriteString(w, `{"code":200,"type":"ComputingInProgressAPIException","error":"wait","apiError":"COMPUTING_IN_PROGRESS","retryAfter":7,"queryID":"q1"}`)
 	}))
 	defer srv.Close()
-	c, _ := bouquet.New(context.Background(), bouquet.WithBaseURL(srv.URL))
+	c, _ := bouquet.New(context.Background(), bouquet.WithBaseURL(srv.URL), bouquet.WithoutCredentials())
 	_, err := c.GetAnalysisJobResultsWithResponse(context.Background(), "p", "j", nil)
 	var be *bouquet.Error
 	if !errors.As(err, &be) || !errors.Is(err, bouquet.ErrComputingInProgress) || be.RetryAfter != 7*time.Second || be.QueryID != "q1" || be.NoError {

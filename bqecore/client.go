@@ -64,6 +64,7 @@ type Option func(*options)
 
 type options struct {
 	tokens     oauth2.TokenSource
+	noCreds    bool
 	httpClient *http.Client
 	baseURL    string
 	retry      pipeline.Retry
@@ -75,9 +76,13 @@ type options struct {
 
 // WithTokenSource sets where access tokens come from, normally
 // OAuthConfig.TokenSource. A source that can be forced to refresh (auth.Source)
-// lets the client recover from an expired token once per call. Without it
-// requests carry no credentials.
+// lets the client recover from an expired token once per call. New refuses
+// a client without one ([ErrNoCredentials]) unless [WithoutCredentials].
 func WithTokenSource(ts oauth2.TokenSource) Option { return func(o *options) { o.tokens = ts } }
+
+// WithoutCredentials makes New accept no token source: requests then carry
+// no credentials (for a proxy that adds them, or a probe of /health).
+func WithoutCredentials() Option { return func(o *options) { o.noCreds = true } }
 
 // WithHTTPClient sets the client whose Transport sends the requests (it becomes
 // the pipeline's base transport; retries, tokens and headers are layered on top).
@@ -116,6 +121,9 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 	var o options
 	for _, opt := range opts {
 		opt(&o)
+	}
+	if o.tokens == nil && !o.noCreds {
+		return nil, ErrNoCredentials
 	}
 	if o.pageSize <= 0 {
 		o.pageSize = DefaultPageSize
@@ -181,7 +189,10 @@ func (c *Client) BaseURL(ctx context.Context) (string, error) {
 	}
 	tok, err := tokenFrom(ctx, c.tokens)
 	if err != nil {
-		return "", fmt.Errorf("bqecore: token for the base URL: %w", err)
+		// The same error a call gets when its token cannot be obtained:
+		// it names the token endpoint and matches ErrUnauthorized when
+		// the OAuth server refused the login or refresh.
+		return "", &pipeline.TokenError{Err: err}
 	}
 	return EndpointOf(tok)
 }

@@ -22,6 +22,11 @@ var (
 	ErrServer          = pipeline.ErrServer
 )
 
+// ErrNoCredentials is returned by [New] without [WithTokenSource]: CORE
+// answers every call without a token "Not authenticated", so a client that
+// would send none is refused unless [WithoutCredentials] says so.
+var ErrNoCredentials = errors.New("bqecore: no credentials: use WithTokenSource (see OAuthConfig), or WithoutCredentials to send none")
+
 // ErrNotAuthenticated matches every authentication failure CORE reports: a 401,
 // and the HTTP 200 answer whose body is the JSON string "Not authenticated"
 // (https://api-explorer.bqecore.com/docs/getting-started#base-url). The client

@@ -72,9 +72,14 @@ var (
 // customer host is given: every Procurios customer runs its own host.
 var ErrHostRequired = errors.New("procurios: the customer host is required: use WithHost(\"<your Procurios host>\") (or WithBaseURL)")
 
-// ErrTokenSourceRequired is returned by New without WithTokenSource: every
-// Procurios call needs an OAuth token.
-var ErrTokenSourceRequired = errors.New("procurios: a token source is required: use WithTokenSource (see OAuthConfig)")
+// ErrNoCredentials is returned by New without WithTokenSource: every
+// Procurios call needs an OAuth token ([WithoutCredentials] overrides).
+var ErrNoCredentials = errors.New("procurios: no credentials: use WithTokenSource (see OAuthConfig), or WithoutCredentials to send none")
+
+// ErrTokenSourceRequired is the former name of [ErrNoCredentials].
+//
+// Deprecated: use ErrNoCredentials.
+var ErrTokenSourceRequired = ErrNoCredentials
 
 // Client is a Procurios API client for one customer host. The embedded
 // generated client holds every spec operation; Client adds iterators and
@@ -99,6 +104,7 @@ type options struct {
 	host       string
 	baseURL    string
 	tokens     oauth2.TokenSource
+	noCreds    bool
 	httpClient *http.Client
 	retry      pipeline.Retry
 	userAgent  string
@@ -120,6 +126,10 @@ func WithBaseURL(u string) Option { return func(o *options) { o.baseURL = u } }
 // refresh (auth.Source can), a 401 answer gets one new token and one replay,
 // which is how tokens issued without expires_in are renewed.
 func WithTokenSource(ts oauth2.TokenSource) Option { return func(o *options) { o.tokens = ts } }
+
+// WithoutCredentials makes New accept no token source: requests then carry
+// no credentials (for a proxy that adds them).
+func WithoutCredentials() Option { return func(o *options) { o.noCreds = true } }
 
 // WithHTTPClient sets the HTTP client whose Transport carries the requests
 // (it becomes the base of the shared pipeline); replay tests pass theirs.
@@ -176,8 +186,8 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 	if err != nil || base.Scheme == "" || base.Host == "" {
 		return nil, fmt.Errorf("procurios: invalid base URL %q", baseURL)
 	}
-	if o.tokens == nil {
-		return nil, ErrTokenSourceRequired
+	if o.tokens == nil && !o.noCreds {
+		return nil, ErrNoCredentials
 	}
 	ua := o.userAgent
 	if ua == "" {

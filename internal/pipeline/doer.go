@@ -78,6 +78,12 @@ func (d *Doer) errorResponse(req *http.Request, resp *http.Response) *ErrorRespo
 }
 
 func (d *Doer) redact(err error) error {
+	// A failed login or refresh is about the token endpoint, not the API
+	// URL the request was for: it is returned as is, naming that endpoint.
+	var te *TokenError
+	if errors.As(err, &te) {
+		return te
+	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		c := *ue

@@ -125,8 +125,19 @@ func (e *TokenError) Error() string {
 	return "oasuite: obtaining a token: " + e.Err.Error()
 }
 
-// Is makes a refresh failure after a refused token match ErrUnauthorized.
-func (e *TokenError) Is(target error) bool { return e.Unauthorized && target == ErrUnauthorized }
+// Is makes a refresh failure after a refused token, and a login or refresh
+// the OAuth server refused (an *auth.TokenError whose Refused is true),
+// match ErrUnauthorized. A token endpoint that cannot be reached does not.
+func (e *TokenError) Is(target error) bool {
+	if target != ErrUnauthorized {
+		return false
+	}
+	if e.Unauthorized {
+		return true
+	}
+	var r interface{ Refused() bool }
+	return errors.As(e.Err, &r) && r.Refused()
+}
 
 // Unwrap returns the token source's error.
 func (e *TokenError) Unwrap() error { return e.Err }

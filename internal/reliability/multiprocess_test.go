@@ -30,18 +30,17 @@ const (
 	helperRounds   = 15
 )
 
-// helperProcess is the helper's main: every Token call finds the token stale
-// (a 24h skew), so it refreshes under the store's file lock, after reloading
+// helperProcess is the helper's main: every round forces a refresh, under the
+// store's file lock, after reloading
 // what the other process may have saved. A lost rotated refresh token shows
 // as invalid_grant from the fake.
 func helperProcess() int {
 	rounds, _ := strconv.Atoi(os.Getenv(helperRoundEnv))
 	cfg := bqecore.OAuthConfig{ClientID: bqecoretest.TestClientID, ClientSecret: bqecoretest.TestClientSecret,
 		IdentityURL: os.Getenv(helperIDPEnv), HTTPClient: &http.Client{Timeout: 10 * time.Second}}
-	src := auth.NewSource(cfg.RefreshGrant(), auth.WithStore(auth.FileStore(os.Getenv(helperDirEnv)), helperKey),
-		auth.WithSkew(24*time.Hour))
+	src := auth.NewSource(cfg.RefreshGrant(), auth.WithStore(auth.FileStore(os.Getenv(helperDirEnv)), helperKey))
 	for i := range rounds {
-		if _, err := src.Token(); err != nil {
+		if _, err := src.ForceRefresh(context.Background(), nil); err != nil {
 			fmt.Fprintf(os.Stderr, "round %d: %v\n", i, err)
 			return 1
 		}
