@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -54,7 +55,9 @@ type OIDC struct {
 
 // NewOIDC fetches issuer's discovery document
 // (issuer + "/.well-known/openid-configuration"), checks that it names the
-// same issuer, and prepares ID-token verification for clientID (signature
+// same issuer (an issuer given with or without a trailing slash matches a
+// server that names it the other way; the server's spelling is kept, since
+// ID tokens carry it), and prepares ID-token verification for clientID (signature
 // through the provider's JWKS, issuer, audience, expiry).
 func NewOIDC(ctx context.Context, issuer, clientID string, opts ...OIDCOption) (*OIDC, error) {
 	var cfg oidcConfig
@@ -70,6 +73,18 @@ func NewOIDC(ctx context.Context, issuer, clientID string, opts ...OIDCOption) (
 		ctx = oidc.ClientContext(ctx, cfg.client)
 	}
 	p, err := oidc.NewProvider(ctx, issuer)
+	if err != nil && strings.Contains(err.Error(), "did not match the issuer") {
+		// Discovery compares the issuer exactly; the same server is often
+		// named with and without a trailing slash. Try the other spelling
+		// (the discovery document is the same) and keep what the server says.
+		alt := strings.TrimSuffix(issuer, "/")
+		if alt == issuer {
+			alt += "/"
+		}
+		if p2, err2 := oidc.NewProvider(ctx, alt); err2 == nil {
+			p, err = p2, nil
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("auth: OIDC discovery: %w", err)
 	}

@@ -20,6 +20,15 @@ type fakeIdP struct {
 	*fakeServer
 	key    *rsa.PrivateKey
 	signer jose.Signer
+	// slash makes the server name its issuer with a trailing slash.
+	slash bool
+}
+
+func (idp *fakeIdP) issuer() string {
+	if idp.slash {
+		return idp.URL + "/idp/"
+	}
+	return idp.URL + "/idp"
 }
 
 func newFakeIdP(t *testing.T, endSession bool) *fakeIdP {
@@ -38,7 +47,7 @@ func newFakeIdP(t *testing.T, endSession bool) *fakeIdP {
 		switch r.URL.Path {
 		case "/idp/.well-known/openid-configuration":
 			d := map[string]any{
-				"issuer": base, "authorization_endpoint": base + "/connect/authorize", "token_endpoint": base + "/connect/token",
+				"issuer": idp.issuer(), "authorization_endpoint": base + "/connect/authorize", "token_endpoint": base + "/connect/token",
 				"jwks_uri": base + "/.well-known/openid-configuration/jwks", "userinfo_endpoint": base + "/connect/userinfo",
 				"id_token_signing_alg_values_supported": []string{"RS256"},
 			}
@@ -64,7 +73,7 @@ func newFakeIdP(t *testing.T, endSession bool) *fakeIdP {
 
 func (idp *fakeIdP) idToken(t *testing.T, aud, nonce string, exp time.Time) string {
 	t.Helper()
-	claims := map[string]any{"iss": idp.URL + "/idp", "sub": "u1", "aud": aud, "exp": exp.Unix(), "iat": time.Now().Unix()}
+	claims := map[string]any{"iss": idp.issuer(), "sub": "u1", "aud": aud, "exp": exp.Unix(), "iat": time.Now().Unix()}
 	if nonce != "" {
 		claims["nonce"] = nonce
 	}
@@ -161,5 +170,24 @@ func TestOIDCDiscoveryAndContextClient(t *testing.T) {
 	}
 	if _, err := NewOIDC(ctx, idp.URL+"/wrong", "c"); err == nil {
 		t.Error("missing discovery accepted")
+	}
+}
+
+// An issuer given with or without a trailing slash works against a server
+// that names it either way; ID tokens carrying the server's spelling verify.
+func TestOIDCIssuerTrailingSlash(t *testing.T) {
+	for _, serverSlash := range []bool{false, true} {
+		idp := newFakeIdP(t, false)
+		idp.slash = serverSlash
+		ctx := context.WithValue(context.Background(), oauth2.HTTPClient, idp.Client())
+		for _, given := range []string{idp.URL + "/idp", idp.URL + "/idp/"} {
+			o, err := NewOIDC(ctx, given, "c")
+			if err != nil {
+				t.Fatalf("server slash %v, given %q: %v", serverSlash, given, err)
+			}
+			if _, err := o.Verify(ctx, idp.idToken(t, "c", "", time.Now().Add(time.Hour)), ""); err != nil {
+				t.Errorf("server slash %v, given %q: verify: %v", serverSlash, given, err)
+			}
+		}
 	}
 }

@@ -53,6 +53,11 @@ const (
 	TestUser = "pat.lee@example.com"
 	// TestUserID is TestUser's subject.
 	TestUserID = "8d0e1c3a-5b7f-4e2a-9c61-2f4b8a7d9e10"
+	// TestOtherUser is a second user of the same company; the authorize
+	// endpoint consents as it when the request carries
+	// login_hint=TestOtherUser. TestOtherUserID is its subject.
+	TestOtherUser   = "sam.roe@example.com"
+	TestOtherUserID = "3f6a2b1c-7d8e-4f90-a1b2-c3d4e5f60718"
 	// TestCompanyID is the company the consent screen picks (companyId on the callback).
 	TestCompanyID = "0b6f7d2e-93a4-4c15-8e3f-6a1d2c9b7e54"
 )
@@ -169,7 +174,11 @@ func NewServer(opts ...Option) *Server {
 		Users: []fakekit.User{{Login: TestUser, ID: TestUserID, Claims: map[string]any{
 			"email": TestUser, "givenName": "Pat", "name": "Pat Lee", "family_name": "Lee",
 			"phone_number": "+1 310 555 0100", "locale": "en-US", "country": "US", "company": "Lee & Partners Architects",
+		}}, {Login: TestOtherUser, ID: TestOtherUserID, Claims: map[string]any{
+			"email": TestOtherUser, "givenName": "Sam", "name": "Sam Roe", "family_name": "Roe",
+			"locale": "en-US", "country": "US", "company": "Lee & Partners Architects",
 		}}},
+		DefaultUser:     TestUser,
 		RedirectMatcher: RedirectMatches,
 		ValidateScopes: func(_ *fakekit.Client, scopes []string) error {
 			if !slices.Contains(scopes, "read:core") && !slices.Contains(scopes, "readwrite:core") {
@@ -311,6 +320,7 @@ func (s *Server) Close() {
 
 // Authorize plays the user's browser: it opens authURL (any scheme and host
 // are replaced by the fake's, so production URLs work), consents as TestUser
+// (or the user a login_hint parameter of authURL names)
 // and returns the query of the redirect back to the app (code, state,
 // companyId, or error). It fails when the fake answers without a redirect.
 func (s *Server) Authorize(ctx context.Context, authURL string) (url.Values, error) {
