@@ -317,7 +317,7 @@ func TestCodeFlowPKCEIsChecked(t *testing.T) {
 
 func TestRefreshRotationThroughSource(t *testing.T) {
 	ctx := context.Background()
-	p := newIdP(t, 2*time.Second) // shorter than the skew: every Token() refreshes
+	p := newIdP(t, 2*time.Second)
 	flow := codeFlow(p, oauth2.AuthStyleInParams)
 	attempt, _ := flow.Start(nil)
 	first, err := flow.Exchange(ctx, attempt, playBrowser(t, attempt.URL))
@@ -326,7 +326,10 @@ func TestRefreshRotationThroughSource(t *testing.T) {
 	}
 	store := auth.FileStore(t.TempDir())
 	src := auth.NewSource(flow.RefreshGrant(), auth.WithToken(first), auth.WithStore(store, "fosite"))
-	second, err := src.Token()
+	if saved, err := store.Load(ctx, "fosite"); err != nil || saved.AccessToken != first.AccessToken {
+		t.Fatalf("the code exchange's token is not in the store when the source is built: %v", err)
+	}
+	second, err := src.ForceRefresh(ctx, nil)
 	if err != nil {
 		t.Fatalf("refresh: %v", err)
 	}
