@@ -27,6 +27,14 @@ import (
 // an error matching it too.
 var ErrInsecureURL = pipeline.ErrInsecureURL
 
+// ErrForeignHost matches a token or revocation endpoint's redirect to
+// another origin, and ErrInsecureRedirect one from https to http: neither is
+// followed, since a 307/308 would re-send the form and its secrets.
+var (
+	ErrForeignHost      = pipeline.ErrForeignHost
+	ErrInsecureRedirect = pipeline.ErrInsecureRedirect
+)
+
 // maxExpiresIn caps a token's lifetime at 100 years, so that a huge
 // expires_in cannot overflow time.Duration into an expiry in the past.
 const maxExpiresIn = 100 * 365 * 24 * 3600
@@ -468,14 +476,23 @@ func postForm(ctx context.Context, client *http.Client, rawURL string, form url.
 }
 
 // secureRedirects returns a shallow copy of c that also refuses to follow a
-// redirect to a plain-http, non-loopback URL: a 307 or 308 re-sends the form,
-// secrets included. c's own CheckRedirect (or the default limit of 10) still
-// applies.
+// redirect to a plain-http, non-loopback URL, from https to http, or to
+// another origin ([ErrForeignHost]): a 307 or 308 re-sends the form, secrets
+// included. c's own CheckRedirect (or the default limit of 10) still applies.
 func secureRedirects(c *http.Client) *http.Client {
 	cc := *c
 	cc.CheckRedirect = func(r *http.Request, via []*http.Request) error {
 		if err := pipeline.CheckURL(r.URL); err != nil {
 			return err
+		}
+		if len(via) > 0 {
+			first := via[0].URL
+			if strings.EqualFold(first.Scheme, "https") && !strings.EqualFold(r.URL.Scheme, "https") {
+				return ErrInsecureRedirect
+			}
+			if !pipeline.SameOrigin(first, r.URL) {
+				return &pipeline.ForeignHostError{URL: pipeline.RedactURL(r.URL)}
+			}
 		}
 		if c.CheckRedirect != nil {
 			return c.CheckRedirect(r, via)

@@ -21,6 +21,15 @@ var (
 	ErrGatewayTimeout  = pipeline.ErrGatewayTimeout
 )
 
+// ErrForeignHost matches a request or server-given link that was not sent
+// because it left the API's origin (scheme, host, port): credentials never
+// go anywhere else. ErrInsecureRedirect matches an https → http redirect,
+// which is never followed.
+var (
+	ErrForeignHost      = pipeline.ErrForeignHost
+	ErrInsecureRedirect = pipeline.ErrInsecureRedirect
+)
+
 // ErrNoCredentials is returned by [New] without [WithTokenSource]: every
 // BeProduct call needs a token, so a client that would send none is refused
 // unless [WithoutCredentials] says so.

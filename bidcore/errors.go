@@ -40,6 +40,15 @@ var (
 	ErrGatewayTimeout = pipeline.ErrGatewayTimeout
 )
 
+// ErrForeignHost matches a request or server-given link that was not sent
+// because it left the API's origin (scheme, host, port): credentials never
+// go anywhere else. ErrInsecureRedirect matches an https → http redirect,
+// which is never followed.
+var (
+	ErrForeignHost      = pipeline.ErrForeignHost
+	ErrInsecureRedirect = pipeline.ErrInsecureRedirect
+)
+
 // Error is a non-2xx answer of the Workflow API. It is returned as err by every method of [Client];
 // use errors.As to read it and errors.Is with the sentinels above to branch on its status.
 //

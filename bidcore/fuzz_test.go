@@ -164,7 +164,8 @@ func FuzzNextLink(f *testing.F) {
 			} else {
 				fetched[u] = true
 			}
-			if r.URL.Scheme != "https" || r.URL.Host != "my.bidcore.example" {
+			if host := strings.TrimSuffix(strings.ToLower(r.URL.Hostname()), "."); r.URL.Scheme != "https" || host != "my.bidcore.example" ||
+				(r.URL.Port() != "" && r.URL.Port() != "443") || r.URL.User != nil {
 				t.Errorf("request left the API: %s://%s", r.URL.Scheme, r.URL.Host)
 			}
 			if r.Header.Get("Authorization") != "Bearer "+fuzzToken {

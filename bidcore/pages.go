@@ -80,17 +80,13 @@ func decodePage[T any](resp *http.Response) (page[T], error) {
 
 // nextURL resolves a "next" link against the page's URL and checks it stays on the API's host.
 func (c *Client) nextURL(resp *http.Response, next string) (string, error) {
-	u, err := url.Parse(next)
-	if err != nil {
-		return "", fmt.Errorf("bidcore: bad next link: %w", err)
-	}
+	var from *url.URL
 	if resp.Request != nil && resp.Request.URL != nil {
-		u = resp.Request.URL.ResolveReference(u)
-	} else {
-		u = c.base.ResolveReference(u)
+		from = resp.Request.URL
 	}
-	if u.Scheme != c.base.Scheme || u.Host != c.base.Host {
-		return "", fmt.Errorf("bidcore: next link leaves %s://%s; not followed", c.base.Scheme, c.base.Host)
+	u, err := pipeline.CheckLink(c.base, from, next)
+	if err != nil {
+		return "", fmt.Errorf("bidcore: next link not followed: %w", err)
 	}
 	return u.String(), nil
 }

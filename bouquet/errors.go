@@ -28,6 +28,15 @@ var (
 	ErrMethodNotAllowed = pipeline.ErrMethodNotAllowed
 )
 
+// ErrForeignHost matches a request or server-given link that was not sent
+// because it left the API's origin (scheme, host, port): credentials never
+// go anywhere else. ErrInsecureRedirect matches an https → http redirect,
+// which is never followed.
+var (
+	ErrForeignHost      = pipeline.ErrForeignHost
+	ErrInsecureRedirect = pipeline.ErrInsecureRedirect
+)
+
 // ErrNoCredentials is returned by [New] without [WithTokenSource]: a
 // client that would send no token is refused unless [WithoutCredentials]
 // says so (the login calls of [OAuthConfig] need no client).

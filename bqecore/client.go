@@ -55,6 +55,7 @@ type Client struct {
 	httpClient *http.Client
 	tokens     oauth2.TokenSource
 	baseURL    string // fixed by WithBaseURL; "" means "from the token"
+	epHosts    []string
 	pageSize   int
 	doer       *doer
 }
@@ -65,6 +66,7 @@ type Option func(*options)
 type options struct {
 	tokens     oauth2.TokenSource
 	noCreds    bool
+	epHosts    []string
 	httpClient *http.Client
 	baseURL    string
 	retry      pipeline.Retry
@@ -79,6 +81,14 @@ type options struct {
 // lets the client recover from an expired token once per call. New refuses
 // a client without one ([ErrNoCredentials]) unless [WithoutCredentials].
 func WithTokenSource(ts oauth2.TokenSource) Option { return func(o *options) { o.tokens = ts } }
+
+// WithEndpointHosts allows API base URLs on these hosts ("host" or
+// "host:port", e.g. a private deployment's) in the token's "endpoint" field,
+// besides the default: https on bqecore.com and its subdomains. Plain http
+// is still refused except to loopback addresses.
+func WithEndpointHosts(hosts ...string) Option {
+	return func(o *options) { o.epHosts = append(o.epHosts, hosts...) }
+}
 
 // WithoutCredentials makes New accept no token source: requests then carry
 // no credentials (for a proxy that adds them, or a probe of /health).
@@ -159,7 +169,7 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 		hc.CheckRedirect = o.httpClient.CheckRedirect
 		hc.Timeout = o.httpClient.Timeout
 	}
-	c := &Client{httpClient: hc, tokens: o.tokens, pageSize: o.pageSize}
+	c := &Client{httpClient: hc, tokens: o.tokens, pageSize: o.pageSize, epHosts: o.epHosts}
 	if o.baseURL != "" {
 		c.baseURL = base
 	}
@@ -194,7 +204,39 @@ func (c *Client) BaseURL(ctx context.Context) (string, error) {
 		// the OAuth server refused the login or refresh.
 		return "", &pipeline.TokenError{Err: err}
 	}
-	return EndpointOf(tok)
+	ep, err := EndpointOf(tok)
+	if err != nil {
+		return "", err
+	}
+	if err := c.checkEndpoint(ep); err != nil {
+		return "", err
+	}
+	return ep, nil
+}
+
+// VendorDomain is the domain whose https hosts a token's "endpoint" may
+// name by default (api.bqecore.com and the other data centers).
+const VendorDomain = "bqecore.com"
+
+// checkEndpoint refuses a token-named base URL outside the vendor's domain
+// and the WithEndpointHosts list: the token is never sent to a host a token
+// answer or a tampered store names.
+func (c *Client) checkEndpoint(ep string) error {
+	u, err := url.Parse(ep)
+	if err != nil {
+		return fmt.Errorf("bqecore: token endpoint %q: %w", ep, err)
+	}
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	if u.Scheme == "https" && u.User == nil && (host == VendorDomain || strings.HasSuffix(host, "."+VendorDomain)) &&
+		(u.Port() == "" || u.Port() == "443") {
+		return nil
+	}
+	for _, h := range c.epHosts {
+		if strings.EqualFold(h, u.Host) || (!strings.Contains(h, ":") && strings.EqualFold(h, host) && (u.Port() == "" || u.Port() == "443")) {
+			return nil
+		}
+	}
+	return &EndpointError{URL: pipeline.RedactURL(u)}
 }
 
 // Do sends a request the generated methods do not cover through the client's

@@ -102,7 +102,7 @@ func TestEndpointPersistsWithStoreAndRefresh(t *testing.T) {
 		t.Fatalf("stored endpoint = %q", ep)
 	}
 	src2 := cfg.TokenSource(nil, auth.WithStore(&store, "pat"))
-	c, err := bqecore.New(ctx, bqecore.WithTokenSource(src2))
+	c, err := bqecore.New(ctx, bqecore.WithTokenSource(src2), bqecore.WithEndpointHosts(fake.EndpointHost()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +140,7 @@ func TestUTCOffsetUserAgentAccept(t *testing.T) {
 	fake := newFake(t)
 	rec := &headerRecorder{}
 	_, src := newClient(t, fake)
-	c, err := bqecore.New(context.Background(), bqecore.WithTokenSource(src),
+	c, err := bqecore.New(context.Background(), bqecore.WithTokenSource(src), bqecore.WithEndpointHosts(fake.EndpointHost()),
 		bqecore.WithHTTPClient(&http.Client{Transport: rec}), bqecore.WithUTCOffset(-300), bqecore.WithUserAgent("acme-sync/1.0"))
 	if err != nil {
 		t.Fatal(err)
@@ -251,7 +251,7 @@ func TestErrorsAreTyped(t *testing.T) {
 func TestRetryHonoursRetryAfter(t *testing.T) {
 	fake := newFake(t)
 	_, src := newClient(t, fake)
-	c, err := bqecore.New(context.Background(), bqecore.WithTokenSource(src), bqecore.WithRetry(3, 2*time.Second))
+	c, err := bqecore.New(context.Background(), bqecore.WithTokenSource(src), bqecore.WithRetry(3, 2*time.Second), bqecore.WithEndpointHosts(fake.EndpointHost()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,7 +277,7 @@ func TestScopeReadOnlyCannotWrite(t *testing.T) {
 	fake := newFake(t)
 	cfg := webApp(fake, bqecore.ScopeRead, bqecore.ScopeOfflineAccess)
 	tok, _ := login(t, fake, cfg)
-	c, err := bqecore.New(context.Background(), bqecore.WithTokenSource(cfg.TokenSource(tok)))
+	c, err := bqecore.New(context.Background(), bqecore.WithTokenSource(cfg.TokenSource(tok)), bqecore.WithEndpointHosts(fake.EndpointHost()))
 	if err != nil {
 		t.Fatal(err)
 	}

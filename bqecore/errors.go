@@ -22,10 +22,39 @@ var (
 	ErrServer          = pipeline.ErrServer
 )
 
+// ErrForeignHost matches a request or server-given link that was not sent
+// because it left the API's origin (scheme, host, port): credentials never
+// go anywhere else. ErrInsecureRedirect matches an https → http redirect,
+// which is never followed.
+var (
+	ErrForeignHost      = pipeline.ErrForeignHost
+	ErrInsecureRedirect = pipeline.ErrInsecureRedirect
+)
+
 // ErrNoCredentials is returned by [New] without [WithTokenSource]: CORE
 // answers every call without a token "Not authenticated", so a client that
 // would send none is refused unless [WithoutCredentials] says so.
 var ErrNoCredentials = errors.New("bqecore: no credentials: use WithTokenSource (see OAuthConfig), or WithoutCredentials to send none")
+
+// ErrEndpointNotAllowed matches an [*EndpointError].
+var ErrEndpointNotAllowed = errors.New("bqecore: token endpoint not allowed")
+
+// EndpointError is returned, before anything is sent, when the token's
+// "endpoint" field names an API base URL outside https://*.bqecore.com and
+// the hosts of [WithEndpointHosts].
+type EndpointError struct {
+	URL string // the endpoint named by the token, redacted
+}
+
+func (e *EndpointError) Error() string {
+	return "bqecore: the token names API endpoint " + e.URL + ", which is not on " + VendorDomain +
+		" nor allowed by WithEndpointHosts; the token is not sent there"
+}
+
+// Is makes an EndpointError match ErrEndpointNotAllowed and ErrForeignHost.
+func (e *EndpointError) Is(target error) bool {
+	return target == ErrEndpointNotAllowed || target == ErrForeignHost
+}
 
 // ErrNotAuthenticated matches every authentication failure CORE reports: a 401,
 // and the HTTP 200 answer whose body is the JSON string "Not authenticated"

@@ -72,7 +72,8 @@ func exampleClient(ctx context.Context, fake *bqecoretest.Server) *bqecore.Clien
 	}
 	// Persist every refreshed token (endpoint included) with auth.WithStore.
 	var store auth.MemoryStore
-	c, err := bqecore.New(ctx, bqecore.WithTokenSource(cfg.TokenSource(tok, auth.WithStore(&store, "pat"))), bqecore.WithUTCOffset(-480))
+	c, err := bqecore.New(ctx, bqecore.WithTokenSource(cfg.TokenSource(tok, auth.WithStore(&store, "pat"))), bqecore.WithUTCOffset(-480),
+		bqecore.WithEndpointHosts(fake.EndpointHost())) // the fake's loopback host; production endpoints are on bqecore.com
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -26,7 +26,7 @@ func iterClient(t *testing.T, fake *bqecoretest.Server) (*bqecore.Client, *pageR
 	t.Helper()
 	_, src := newClient(t, fake)
 	rec := &pageRecorder{}
-	c, err := bqecore.New(context.Background(), bqecore.WithTokenSource(src), bqecore.WithHTTPClient(&http.Client{Transport: rec}))
+	c, err := bqecore.New(context.Background(), bqecore.WithTokenSource(src), bqecore.WithHTTPClient(&http.Client{Transport: rec}), bqecore.WithEndpointHosts(fake.EndpointHost()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +246,7 @@ func TestWithPageSize(t *testing.T) {
 	fake := newFake(t)
 	_, src := newClient(t, fake)
 	rec := &pageRecorder{}
-	c, err := bqecore.New(context.Background(), bqecore.WithTokenSource(src), bqecore.WithHTTPClient(&http.Client{Transport: rec}), bqecore.WithPageSize(3))
+	c, err := bqecore.New(context.Background(), bqecore.WithTokenSource(src), bqecore.WithHTTPClient(&http.Client{Transport: rec}), bqecore.WithPageSize(3), bqecore.WithEndpointHosts(fake.EndpointHost()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -86,7 +86,8 @@ func newClient(t testing.TB, fake *bqecoretest.Server, opts ...bqecore.Option) (
 	cfg := webApp(fake)
 	tok, _ := login(t, fake, cfg)
 	src := cfg.TokenSource(tok)
-	c, err := bqecore.New(context.Background(), append([]bqecore.Option{bqecore.WithTokenSource(src), bqecore.WithRetry(1, 0)}, opts...)...)
+	c, err := bqecore.New(context.Background(), append([]bqecore.Option{bqecore.WithTokenSource(src), bqecore.WithRetry(1, 0),
+		bqecore.WithEndpointHosts(fake.EndpointHost())}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

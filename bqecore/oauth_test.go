@@ -212,7 +212,7 @@ func TestRefreshRotationAndRevocation(t *testing.T) {
 	if _, err := src.ForceRefresh(ctx, t2); err == nil {
 		t.Fatal("refresh after revocation succeeded")
 	}
-	c, err := bqecore.New(ctx, bqecore.WithTokenSource(oauth2.StaticTokenSource(t2)))
+	c, err := bqecore.New(ctx, bqecore.WithTokenSource(oauth2.StaticTokenSource(t2)), bqecore.WithEndpointHosts(fake.EndpointHost()))
 	if err != nil {
 		t.Fatal(err)
 	}

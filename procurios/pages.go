@@ -11,6 +11,7 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	"github.com/oasuite/sdk/gen/procuriosapi"
+	"github.com/oasuite/sdk/internal/pipeline"
 )
 
 // RegistrationsPerPage is the page size of meeting registrations, as
@@ -151,13 +152,9 @@ func hasLinks(l procuriosapi.PageLinks) bool {
 // /l/relation_list_api/collection/<id>?page=2; a link to another host is
 // refused, so the token never leaves the customer's host.
 func (c *Client) follow(ctx context.Context, href string) (*http.Response, error) {
-	ref, err := url.Parse(href)
+	u, err := pipeline.CheckLink(c.base, nil, href)
 	if err != nil {
-		return nil, fmt.Errorf("procurios: invalid _links.next %q: %w", href, err)
-	}
-	u := c.base.ResolveReference(ref)
-	if u.Scheme != c.base.Scheme || u.Host != c.base.Host {
-		return nil, fmt.Errorf("procurios: refusing to follow _links.next to another host (%s)", u.Host)
+		return nil, fmt.Errorf("procurios: _links.next not followed: %w", err)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {

@@ -68,6 +68,15 @@ var (
 	ErrMethodNotAllowed = pipeline.ErrMethodNotAllowed
 )
 
+// ErrForeignHost matches a request or server-given link that was not sent
+// because it left the API's origin (scheme, host, port): credentials never
+// go anywhere else. ErrInsecureRedirect matches an https → http redirect,
+// which is never followed.
+var (
+	ErrForeignHost      = pipeline.ErrForeignHost
+	ErrInsecureRedirect = pipeline.ErrInsecureRedirect
+)
+
 // ErrHostRequired is returned by New (and the OAuthConfig helpers) when no
 // customer host is given: every Procurios customer runs its own host.
 var ErrHostRequired = errors.New("procurios: the customer host is required: use WithHost(\"<your Procurios host>\") (or WithBaseURL)")

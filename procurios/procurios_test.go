@@ -388,7 +388,7 @@ func TestFollowRefusesOtherHosts(t *testing.T) {
 		n++
 		last = err
 	}
-	if n != 2 || last == nil || !strings.Contains(last.Error(), "another host") || hits != 1 {
+	if n != 2 || !errors.Is(last, procurios.ErrForeignHost) || hits != 1 {
 		t.Fatalf("n=%d hits=%d err=%v", n, hits, last)
 	}
 }

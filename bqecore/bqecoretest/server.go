@@ -306,6 +306,19 @@ func (s *Server) URL() string { return s.ts.URL }
 // bqecore.OAuthConfig.IdentityURL.
 func (s *Server) IdentityURL() string { return s.ts.URL + IdentityPath }
 
+// EndpointHost returns the host (host:port) of the API base URL the fake's
+// tokens name in their "endpoint" field, for bqecore.WithEndpointHosts: a
+// client accepts token-named endpoints only on bqecore.com unless told.
+func (s *Server) EndpointHost() string {
+	if s.endpoint != "" {
+		if u, err := url.Parse(s.endpoint); err == nil {
+			return u.Host
+		}
+	}
+	u, _ := url.Parse(s.ts.URL)
+	return u.Host
+}
+
 // APIURL returns the API base URL (URL()+"/api"), for bqecore.WithBaseURL.
 func (s *Server) APIURL() string { return s.ts.URL + APIPath }
 

@@ -39,7 +39,7 @@ func demoBQECore(ctx context.Context, w io.Writer) error {
 		return fmt.Errorf("id token: %w", err)
 	}
 	src := cfg.TokenSource(tok)
-	c, err := bqecore.New(ctx, bqecore.WithTokenSource(src), bqecore.WithUTCOffset(-480))
+	c, err := bqecore.New(ctx, bqecore.WithTokenSource(src), bqecore.WithUTCOffset(-480), bqecore.WithEndpointHosts(fake.EndpointHost()))
 	if err != nil {
 		return err
 	}

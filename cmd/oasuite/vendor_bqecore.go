@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -107,6 +108,13 @@ func (bqecoreVendor) api(ctx context.Context, s *session, ts oauth2.TokenSource)
 	opts := []bqecore.Option{bqecore.WithTokenSource(ts), bqecore.WithUserAgent(userAgent)}
 	if b := s.get("base-url"); b != "" {
 		opts = append(opts, bqecore.WithBaseURL(b))
+	}
+	if id := s.get("identity-url"); id != "" {
+		// A private (or sandbox) identity server the user chose names API
+		// endpoints on its own host; those are trusted like bqecore.com.
+		if u, err := url.Parse(id); err == nil && u.Host != "" {
+			opts = append(opts, bqecore.WithEndpointHosts(u.Host))
+		}
 	}
 	if off := s.get("utc-offset"); off != "" {
 		m, err := strconv.Atoi(off)

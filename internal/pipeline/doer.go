@@ -127,6 +127,13 @@ func (e *ForeignHostError) Error() string {
 	return "oasuite: " + e.URL + " is not on the API's host; not sent"
 }
 
+// Is makes a ForeignHostError match ErrForeignHost.
+func (e *ForeignHostError) Is(target error) bool { return target == ErrForeignHost }
+
+// ErrForeignHost matches every refusal to send a request, or follow a
+// server-given link, to another origin than the API's (*ForeignHostError).
+var ErrForeignHost = errors.New("oasuite: not on the API's host")
+
 // DoAt sends a request the generated methods do not cover through the same
 // pipeline: it is [Resolve] followed by Do.
 func (d *Doer) DoAt(base *url.URL, req *http.Request) (*http.Response, error) {
@@ -150,7 +157,7 @@ func Resolve(base *url.URL, req *http.Request, redact ...string) (*http.Request,
 		}
 	}
 	u := b.ResolveReference(req.URL)
-	if u.Scheme != base.Scheme || !strings.EqualFold(u.Host, base.Host) {
+	if !SameOrigin(base, u) {
 		return nil, &ForeignHostError{URL: RedactURL(u, redact...)}
 	}
 	r := req.Clone(req.Context())

@@ -168,6 +168,27 @@ func rewind(req *http.Request) (*http.Request, error) {
 // forced refresh and replay after an authentication failure.
 func (t *transport) send(req *http.Request, replayable bool, refreshed *bool) (*http.Response, error) {
 	ctx := req.Context()
+	creds, err := hopPolicy(req)
+	if err != nil {
+		closeBody(req)
+		return nil, err
+	}
+	if !creds {
+		// A redirect to another origin: sent as the server asked, but with
+		// neither the token (header or query) nor the vendor's headers.
+		if err := t.limit(req); err != nil {
+			closeBody(req)
+			return nil, err
+		}
+		r := req
+		if t.cfg.UserAgent != "" {
+			r = req.Clone(ctx)
+			r.Header.Set("User-Agent", t.cfg.UserAgent)
+		}
+		// Observe is not called: a foreign host's headers (rate limits)
+		// say nothing about the vendor's API.
+		return t.cfg.Base.RoundTrip(r)
+	}
 	tok, err := t.token(ctx)
 	if err != nil {
 		closeBody(req)
