@@ -13,6 +13,11 @@ import (
 // DefaultBodyLimit is how much of an error body a Doer reads by default.
 const DefaultBodyLimit = 64 << 10
 
+// DefaultJSONLimit bounds a 2xx JSON body (after any Content-Encoding is
+// undone, so a gzip bomb stops here): the largest page any of the five APIs
+// documents is a few MiB. Downloads (non-JSON media types) are not bounded.
+const DefaultJSONLimit = 64 << 20
+
 // Doer is the HttpRequestDoer handed to a generated client. It sends requests
 // on Client and returns every non-2xx answer as an error built by MapError.
 type Doer struct {
@@ -28,6 +33,9 @@ type Doer struct {
 	RedactParams []string
 	// Now tells the time for HTTP-date Retry-After values; nil means time.Now.
 	Now func() time.Time
+	// JSONLimit bounds a 2xx JSON body; reading past it fails with a
+	// *BodyTooLargeError. Zero means DefaultJSONLimit; negative, no bound.
+	JSONLimit int64
 }
 
 // Do sends req. A 2xx answer is returned as it is; any other becomes an
@@ -43,6 +51,7 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 		return nil, d.redact(err)
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		d.boundJSON(resp)
 		return resp, nil
 	}
 	er := d.errorResponse(req, resp)
@@ -165,3 +174,41 @@ func Resolve(base *url.URL, req *http.Request, redact ...string) (*http.Request,
 	r.Host = ""
 	return r, nil
 }
+
+// boundJSON caps a JSON answer's body at JSONLimit.
+func (d *Doer) boundJSON(resp *http.Response) {
+	limit := d.JSONLimit
+	if limit == 0 {
+		limit = DefaultJSONLimit
+	}
+	if limit < 0 || resp.Body == nil || resp.Body == http.NoBody || !strings.Contains(strings.ToLower(resp.Header.Get("Content-Type")), "json") {
+		return
+	}
+	resp.Body = &boundedBody{rc: resp.Body, left: limit, limit: limit}
+}
+
+// boundedBody fails a read that goes past limit bytes.
+type boundedBody struct {
+	rc          io.ReadCloser
+	left, limit int64
+}
+
+func (b *boundedBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		// One byte more tells a body of exactly limit bytes from a longer one.
+		var one [1]byte
+		n, err := b.rc.Read(one[:])
+		if n > 0 {
+			return 0, &BodyTooLargeError{Limit: b.limit}
+		}
+		return 0, err
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.rc.Read(p)
+	b.left -= int64(n)
+	return n, err
+}
+
+func (b *boundedBody) Close() error { return b.rc.Close() }

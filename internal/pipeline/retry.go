@@ -24,6 +24,10 @@ type Retry struct {
 	// longer than MaxWait is not waited for: the answer is returned as it is.
 	// Zero means 30s.
 	MaxWait time.Duration
+	// MaxTotal caps the sum of the waits of one call: a retry whose wait
+	// would take the call's waiting past it is not made, whatever the
+	// server's Retry-After values. Zero means 60s.
+	MaxTotal time.Duration
 	// Sleep waits d or until ctx is done; tests replace it. Nil means a timer.
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Now tells the time for HTTP-date Retry-After values; nil means time.Now.
@@ -39,6 +43,9 @@ func (r Retry) withDefaults() Retry {
 	}
 	if r.MaxWait <= 0 {
 		r.MaxWait = 30 * time.Second
+	}
+	if r.MaxTotal <= 0 {
+		r.MaxTotal = 60 * time.Second
 	}
 	if r.Now == nil {
 		r.Now = time.Now
@@ -74,7 +81,7 @@ func (r Retry) backoff(attempt int) time.Duration {
 
 // retryDecision says whether to try again after an attempt, and how long to
 // wait first.
-func (t *transport) retryDecision(ctx context.Context, resp *http.Response, err error, attempt int, replayable, idempotent bool) (time.Duration, bool) {
+func (t *transport) retryDecision(ctx context.Context, resp *http.Response, err error, attempt int, replayable, idempotent bool, waited time.Duration) (time.Duration, bool) {
 	if attempt >= t.retry.MaxAttempts || !replayable || ctx.Err() != nil {
 		return 0, false
 	}
@@ -96,7 +103,7 @@ func (t *transport) retryDecision(ctx context.Context, resp *http.Response, err 
 	default:
 		return 0, false
 	}
-	if wait < 0 || wait > t.retry.MaxWait {
+	if wait < 0 || wait > t.retry.MaxWait || waited+wait > t.retry.MaxTotal {
 		return 0, false
 	}
 	if dl, ok := ctx.Deadline(); ok && t.retry.Now().Add(wait).After(dl) {

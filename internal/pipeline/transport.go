@@ -118,6 +118,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
 	idempotent := isIdempotent(req)
 	refreshed := false
+	var waited time.Duration
 	for attempt := 1; ; attempt++ {
 		r, err := t.attemptRequest(req, attempt)
 		if err != nil {
@@ -128,7 +129,8 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			start = time.Now()
 		}
 		resp, err := t.send(r, replayable, &refreshed)
-		wait, again := t.retryDecision(ctx, resp, err, attempt, replayable, idempotent)
+		wait, again := t.retryDecision(ctx, resp, err, attempt, replayable, idempotent, waited)
+		waited += wait
 		t.log(ctx, req, resp, err, attempt, start, wait, again)
 		if !again {
 			return resp, err
