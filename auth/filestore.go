@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -69,17 +70,70 @@ func (d FileStore) mkdir() error {
 	return nil
 }
 
+// regularOrMissing refuses a path that exists and is not a regular file; a
+// symlink is never followed.
+func regularOrMissing(path string) error {
+	st, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !st.Mode().IsRegular() {
+		return ErrUnsafeTokenFile
+	}
+	return nil
+}
+
+// ErrCorruptToken matches a stored token that cannot be read back (a
+// truncated or foreign file): log in again, and the next save replaces it.
+var ErrCorruptToken = errors.New("auth: stored token is corrupt")
+
+// ErrUnsafeTokenFile matches a token or lock path that is not a regular file
+// (a symlink, which is never followed, a directory, a device).
+var ErrUnsafeTokenFile = errors.New("auth: token file is not a regular file")
+
+// maxTokenFile bounds what Load reads: a token record is a few KiB.
+const maxTokenFile = 1 << 20
+
 // Load reads the token stored under key, or returns an error wrapping
-// ErrNoToken when there is none.
+// ErrNoToken when there is none. A symlink at the token path is not
+// followed ([ErrUnsafeTokenFile]); a file that group or others may read is
+// made 0600 before it is read; an unreadable record is [ErrCorruptToken].
 func (d FileStore) Load(_ context.Context, key string) (*oauth2.Token, error) {
-	b, err := os.ReadFile(d.path(key) + ".json")
+	f, err := openNoFollow(d.path(key) + ".json")
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("auth: file store key %q: %w", key, ErrNoToken)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("auth: reading stored token: %w", err)
 	}
-	return UnmarshalToken(b)
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("auth: reading stored token: %w", err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("auth: file store key %q: %w", key, ErrUnsafeTokenFile)
+	}
+	if st.Mode().Perm()&0o077 != 0 {
+		if err := f.Chmod(0o600); err != nil && !errors.Is(err, errors.ErrUnsupported) {
+			return nil, fmt.Errorf("auth: tightening the token file's mode: %w", err)
+		}
+	}
+	b, err := io.ReadAll(io.LimitReader(f, maxTokenFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("auth: reading stored token: %w", err)
+	}
+	if len(b) > maxTokenFile {
+		return nil, fmt.Errorf("auth: file store key %q: %w (larger than %d bytes)", key, ErrCorruptToken, maxTokenFile)
+	}
+	tok, err := UnmarshalToken(b)
+	if err != nil {
+		return nil, fmt.Errorf("auth: file store key %q: %w: %w", key, ErrCorruptToken, err)
+	}
+	return tok, nil
 }
 
 // Save writes tok under key atomically (temporary file, then rename), with
@@ -93,6 +147,9 @@ func (d FileStore) Save(_ context.Context, key string, tok *oauth2.Token) error 
 		return err
 	}
 	final := d.path(key) + ".json"
+	if err := regularOrMissing(final); err != nil {
+		return fmt.Errorf("auth: file store key %q: %w", key, err)
+	}
 	f, err := os.CreateTemp(string(d), ".tmp-"+filepath.Base(final)+"-*")
 	if err != nil {
 		return fmt.Errorf("auth: writing stored token: %w", err)

@@ -50,3 +50,12 @@ func lockFile(ctx context.Context, path string) (func() error, error) {
 		}
 	}
 }
+
+// openNoFollow opens path for reading, refusing a symlink there (checked
+// with Lstat first; the portable fallback has no O_NOFOLLOW).
+func openNoFollow(path string) (*os.File, error) {
+	if st, err := os.Lstat(path); err == nil && st.Mode()&fs.ModeSymlink != 0 {
+		return nil, ErrUnsafeTokenFile
+	}
+	return os.Open(path)
+}

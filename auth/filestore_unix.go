@@ -16,9 +16,16 @@ import (
 // that ctx can end the wait. flock locks belong to the open file, so two
 // goroutines of one process exclude each other as two processes do.
 func lockFile(ctx context.Context, path string) (func() error, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR|syscall.O_NOFOLLOW, 0o600)
+	if errors.Is(err, syscall.ELOOP) {
+		return nil, fmt.Errorf("auth: opening lock file: %w", ErrUnsafeTokenFile)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("auth: opening lock file: %w", err)
+	}
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		f.Close()
+		return nil, fmt.Errorf("auth: opening lock file: %w", ErrUnsafeTokenFile)
 	}
 	wait := time.Millisecond
 	for {
@@ -53,4 +60,13 @@ func lockFile(ctx context.Context, path string) (func() error, error) {
 		})
 		return uerr
 	}, nil
+}
+
+// openNoFollow opens path for reading without following a symlink there.
+func openNoFollow(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	if errors.Is(err, syscall.ELOOP) {
+		return nil, ErrUnsafeTokenFile
+	}
+	return f, err
 }

@@ -66,6 +66,9 @@ func LoopbackLogin(ctx context.Context, flow CodeFlow, opts ...LoopbackOption) (
 	for _, o := range opts {
 		o(&cfg)
 	}
+	if err := loopbackAddr(cfg.addr); err != nil {
+		return nil, err
+	}
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", cfg.addr)
 	if err != nil {
@@ -137,17 +140,45 @@ func LoopbackLogin(ctx context.Context, flow CodeFlow, opts ...LoopbackOption) (
 	if err := cfg.open(ctx, attempt.URL); err != nil {
 		return nil, fmt.Errorf("auth: opening browser: %w", err)
 	}
-	select {
-	case <-ctx.Done():
-		return nil, fmt.Errorf("auth: waiting for login callback: %w", ctx.Err())
-	case cb := <-callbacks:
-		tok, err := flow.Exchange(ctx, attempt, cb.query)
-		cb.reply <- err
-		if err != nil {
-			return nil, err
+	for {
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("auth: waiting for login callback: %w", ctx.Err())
+		case cb := <-callbacks:
+			tok, err := flow.Exchange(ctx, attempt, cb.query)
+			cb.reply <- err
+			if errors.Is(err, ErrStateMismatch) {
+				// Not this login's answer (another local process, a stale
+				// tab): it is refused and the real callback still counts.
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			return tok, nil
 		}
-		return tok, nil
 	}
+}
+
+// ErrNotLoopback is returned by [LoopbackLogin] for a listen address that is
+// not a loopback one: the callback, which carries the code, must not be
+// reachable from the network.
+var ErrNotLoopback = errors.New("auth: the login callback must listen on a loopback address")
+
+// loopbackAddr refuses a listen address other than 127.0.0.0/8, ::1 or
+// localhost ("" and ":port" listen on every interface).
+func loopbackAddr(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("auth: loopback listen address %q: %w", addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("%w (got %q)", ErrNotLoopback, addr)
 }
 
 // loginFailure is the browser-facing reason, without secrets.

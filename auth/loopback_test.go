@@ -121,24 +121,31 @@ func TestLoopbackLoginDenied(t *testing.T) {
 
 func TestLoopbackLoginStateMismatchAndTimeout(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	// A forged callback (wrong state) fails the login without a token call.
+	// A forged callback (wrong state) is refused without a token call, and
+	// the login keeps waiting for its own callback (here: until ctx ends).
 	var cb string
+	forgedStatus := make(chan int, 1)
 	forger := func(ctx context.Context, authURL string) error {
 		u, _ := url.Parse(authURL)
 		cb = u.Query().Get("redirect_uri")
 		go func() {
 			resp, err := http.Get(cb + "?code=x&state=forged")
 			if err == nil {
+				forgedStatus <- resp.StatusCode
 				resp.Body.Close()
 			}
-			// Noise first: a request without OAuth parameters is ignored.
 		}()
 		return nil
 	}
 	srv := fakeAuthorize(t, "")
 	flow := CodeFlow{Endpoint: oauth2.Endpoint{AuthURL: srv.URL + "/authorize", TokenURL: srv.URL + "/token"}}
-	if _, err := LoopbackLogin(context.Background(), flow, WithBrowser(forger)); !errors.Is(err, ErrStateMismatch) {
-		t.Errorf("err = %v", err)
+	fctx, fcancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	if _, err := LoopbackLogin(fctx, flow, WithBrowser(forger)); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("err = %v, want the wait to go on after a forged callback", err)
+	}
+	fcancel()
+	if st := <-forgedStatus; st != http.StatusBadRequest {
+		t.Errorf("forged callback answered %d, want 400", st)
 	}
 	if n := len(srv.requests()); n != 0 {
 		t.Errorf("%d requests to the server", n)
@@ -155,9 +162,14 @@ func TestLoopbackLoginStateMismatchAndTimeout(t *testing.T) {
 	if _, err := LoopbackLogin(context.Background(), flow, WithBrowser(failing)); err == nil || !strings.Contains(err.Error(), "no display") {
 		t.Errorf("err = %v", err)
 	}
-	// Listening fails.
+	// Listening fails, and a listen address reachable from the network is refused.
 	if _, err := LoopbackLogin(context.Background(), flow, WithBrowser(noop), WithListenAddr("256.0.0.1:0")); err == nil {
 		t.Error("bad listen address accepted")
+	}
+	for _, addr := range []string{":0", "0.0.0.0:0", "[::]:0", "192.0.2.1:0"} {
+		if _, err := LoopbackLogin(context.Background(), flow, WithBrowser(noop), WithListenAddr(addr)); !errors.Is(err, ErrNotLoopback) {
+			t.Errorf("listen %q: err = %v, want ErrNotLoopback", addr, err)
+		}
 	}
 	srv.Close()
 	http.DefaultClient.CloseIdleConnections()
