@@ -69,6 +69,7 @@ func (d *Doer) errorResponse(req *http.Request, resp *http.Response) *ErrorRespo
 	}
 	body, truncated := readLimited(resp.Body, limit)
 	resp.Body.Close()
+	body = scrubCredentials(body, resp.Request)
 	now := time.Now
 	if d.Now != nil {
 		now = d.Now
@@ -212,3 +213,32 @@ func (b *boundedBody) Read(p []byte) (int, error) {
 }
 
 func (b *boundedBody) Close() error { return b.rc.Close() }
+
+// scrubCredentials blanks, in an error body, the credentials the request
+// carried (the bearer token, a query-carried token): a server that echoes
+// them must not put them into an error string.
+func scrubCredentials(body []byte, req *http.Request) []byte {
+	if req == nil || len(body) == 0 {
+		return body
+	}
+	var secrets []string
+	if a := req.Header.Get("Authorization"); a != "" {
+		if _, v, ok := strings.Cut(a, " "); ok {
+			secrets = append(secrets, v)
+		}
+		secrets = append(secrets, a)
+	}
+	if req.URL != nil {
+		for k, vs := range req.URL.Query() {
+			if IsSecretParam(k) {
+				secrets = append(secrets, vs...)
+			}
+		}
+	}
+	for _, s := range secrets {
+		if len(s) >= 8 && bytes.Contains(body, []byte(s)) {
+			body = bytes.ReplaceAll(body, []byte(s), []byte(Redacted))
+		}
+	}
+	return body
+}
