@@ -18,6 +18,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/oasuite/sdk/auth"
+	"github.com/oasuite/sdk/validate"
 )
 
 // errNotLoggedIn is returned by token and call when no token is stored.
@@ -26,9 +27,11 @@ var errNotLoggedIn = errors.New("not logged in")
 // session is one command's view of one vendor account: where its settings
 // come from, where its token is stored, how the user is reached.
 type session struct {
-	v       vendor
-	info    vendorInfo
-	account string
+	v vendor
+	// validation is the clients' response validation (oasuite check: Strict).
+	validation validate.Mode
+	info       vendorInfo
+	account    string
 	// grant is the login grant (login: asked or default; token/call: the
 	// one the account logged in with).
 	grant     string

@@ -110,7 +110,7 @@ func (beproductVendor) api(ctx context.Context, s *session, ts oauth2.TokenSourc
 	if err != nil {
 		return nil, err
 	}
-	opts := []beproduct.Option{beproduct.WithTokenSource(ts), beproduct.WithUserAgent(userAgent), beproduct.WithCompany(company)}
+	opts := []beproduct.Option{beproduct.WithTokenSource(ts), beproduct.WithUserAgent(userAgent), beproduct.WithCompany(company), beproduct.WithResponseValidation(s.validation)}
 	if b := s.get("base-url"); b != "" {
 		opts = append(opts, beproduct.WithBaseURL(b))
 	}

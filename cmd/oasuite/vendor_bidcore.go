@@ -71,7 +71,7 @@ func (b bidcoreVendor) renewer(s *session) (auth.Fetcher, error) {
 }
 
 func (bidcoreVendor) api(ctx context.Context, s *session, ts oauth2.TokenSource) (*rawAPI, error) {
-	opts := []bidcore.Option{bidcore.WithTokenSource(ts), bidcore.WithUserAgent(userAgent), bidcore.WithService(s.get("service"))}
+	opts := []bidcore.Option{bidcore.WithTokenSource(ts), bidcore.WithUserAgent(userAgent), bidcore.WithService(s.get("service")), bidcore.WithResponseValidation(s.validation)}
 	if b := s.get("base-url"); b != "" {
 		opts = append(opts, bidcore.WithBaseURL(b))
 	}

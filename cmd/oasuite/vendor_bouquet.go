@@ -122,7 +122,7 @@ func (b bouquetVendor) renewer(s *session) (auth.Fetcher, error) {
 }
 
 func (bouquetVendor) api(ctx context.Context, s *session, ts oauth2.TokenSource) (*rawAPI, error) {
-	c, err := bouquet.New(ctx, bouquet.WithBaseURL(s.get("url")), bouquet.WithTokenSource(ts), bouquet.WithUserAgent(userAgent))
+	c, err := bouquet.New(ctx, bouquet.WithBaseURL(s.get("url")), bouquet.WithTokenSource(ts), bouquet.WithUserAgent(userAgent), bouquet.WithResponseValidation(s.validation))
 	if err != nil {
 		return nil, err
 	}

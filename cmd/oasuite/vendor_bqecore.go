@@ -104,7 +104,7 @@ func (b bqecoreVendor) renewer(s *session) (auth.Fetcher, error) {
 }
 
 func (bqecoreVendor) api(ctx context.Context, s *session, ts oauth2.TokenSource) (*rawAPI, error) {
-	opts := []bqecore.Option{bqecore.WithTokenSource(ts), bqecore.WithUserAgent(userAgent)}
+	opts := []bqecore.Option{bqecore.WithTokenSource(ts), bqecore.WithUserAgent(userAgent), bqecore.WithResponseValidation(s.validation)}
 	if b := s.get("base-url"); b != "" {
 		opts = append(opts, bqecore.WithBaseURL(b))
 	}

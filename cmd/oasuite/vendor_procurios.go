@@ -114,7 +114,7 @@ func (p procuriosVendor) renewer(s *session) (auth.Fetcher, error) {
 }
 
 func (procuriosVendor) api(ctx context.Context, s *session, ts oauth2.TokenSource) (*rawAPI, error) {
-	opts := []procurios.Option{procurios.WithTokenSource(ts), procurios.WithUserAgent(userAgent)}
+	opts := []procurios.Option{procurios.WithTokenSource(ts), procurios.WithUserAgent(userAgent), procurios.WithResponseValidation(s.validation)}
 	if b := s.get("base-url"); b != "" {
 		opts = append(opts, procurios.WithBaseURL(b))
 	} else {

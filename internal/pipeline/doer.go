@@ -28,6 +28,14 @@ type Doer struct {
 	RedactParams []string
 	// Now tells the time for HTTP-date Retry-After values; nil means time.Now.
 	Now func() time.Time
+	// Validate, when set, checks every answer against the vendor's spec
+	// (see ResponseValidator); nil (validate.Off) checks nothing.
+	Validate *ResponseValidator
+	// Exempt, when set, names 2xx answers the vendor's own doer turns into
+	// errors (BQE's 200 "Not authenticated", Bouquet's exceptions sent as
+	// 200): they are not checked against the spec. It must not consume the
+	// body (see PeekBody).
+	Exempt func(*http.Response) bool
 }
 
 // Do sends req. A 2xx answer is returned as it is; any other becomes an
@@ -43,14 +51,25 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 		return nil, d.redact(err)
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		if d.Validate != nil && (d.Exempt == nil || !d.Exempt(resp)) {
+			if err := d.Validate.validate2xx(req, resp); err != nil {
+				return nil, err
+			}
+		}
 		return resp, nil
 	}
 	er := d.errorResponse(req, resp)
+	var mapped error
 	if d.MapError != nil {
-		return nil, d.MapError(er)
+		mapped = d.MapError(er)
+	} else {
+		he := NewHTTPError(er)
+		mapped = &he
 	}
-	he := NewHTTPError(er)
-	return nil, &he
+	if d.Validate != nil {
+		return nil, d.Validate.validateError(req, er, mapped)
+	}
+	return nil, mapped
 }
 
 func (d *Doer) errorResponse(req *http.Request, resp *http.Response) *ErrorResponse {
