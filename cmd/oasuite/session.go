@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -30,8 +31,10 @@ type session struct {
 	v vendor
 	// validation is the clients' response validation (oasuite check: Strict).
 	validation validate.Mode
-	info       vendorInfo
-	account    string
+	// logger gets the clients' log records (nil: none but slog.Default's).
+	logger  *slog.Logger
+	info    vendorInfo
+	account string
 	// grant is the login grant (login: asked or default; token/call: the
 	// one the account logged in with).
 	grant     string
