@@ -157,3 +157,42 @@ func (e *SpecMismatchError) Error() string {
 
 // Unwrap returns the vendor error of a non-2xx answer.
 func (e *SpecMismatchError) Unwrap() error { return e.Err }
+
+// MissingFieldError is returned by an iterator or helper when a 2xx answer
+// lacks what it needs to go on: the records of a list page, its "next"
+// link, a field it reads. Iterators never end silently on such a page,
+// whatever the validation mode: a renamed field is an error, not an empty
+// list.
+type MissingFieldError struct {
+	// Vendor is "bidcore", "bqecore", "bouquet", "beproduct" or "procurios".
+	Vendor string
+	// Method and Path are the request's (the URL path only: no host, no
+	// query).
+	Method, Path string
+	// Status is the answer's status code.
+	Status int
+	// Field is the JSON field that is missing or unreadable ("" for the
+	// whole body).
+	Field string
+	// Want says what the helper expected there ("the page's records").
+	Want string
+	// Err is the decoding error, when there was one.
+	Err error
+}
+
+// Error names the request, the field and what was expected; never a value.
+func (e *MissingFieldError) Error() string {
+	what := "the body"
+	if e.Field != "" {
+		what = fmt.Sprintf("%q", e.Field)
+	}
+	s := fmt.Sprintf("%s: the %d answer to %s %s has no readable %s (%s): the server disagrees with the spec (run `oasuite check %s`)",
+		e.Vendor, e.Status, e.Method, e.Path, what, e.Want, e.Vendor)
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+// Unwrap returns the decoding error.
+func (e *MissingFieldError) Unwrap() error { return e.Err }
