@@ -18,7 +18,9 @@ type errorsOf struct {
 	msgs []string
 }
 
-func (e *errorsOf) Errorf(format string, args ...any) { e.msgs = append(e.msgs, fmt.Sprintf(format, args...)) }
+func (e *errorsOf) Errorf(format string, args ...any) {
+	e.msgs = append(e.msgs, fmt.Sprintf(format, args...))
+}
 
 func TestWithSpecFailsOnADisagreement(t *testing.T) {
 	answer := func(status int, body string) http.RoundTripper {
