@@ -62,7 +62,8 @@ fuzz:
 	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	  done; done
 
-## record: re-record cassettes (against real vendors when credentials are set, else the fakes)
+## record: re-record cassettes (against real vendors when credentials are set, else the fakes);
+##   every recorded answer is checked against specs/<vendor>.yaml (replay.WithSpec): a mismatch fails and the old cassette stays
 record:
 	OASUITE_RECORD=1 $(GO) test -count=1 -run Replay ./...
 

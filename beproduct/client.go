@@ -16,6 +16,7 @@ import (
 	"github.com/oasuite/sdk/gen/beproductapi"
 	"github.com/oasuite/sdk/internal/pipeline"
 	"github.com/oasuite/sdk/ratelimit"
+	"github.com/oasuite/sdk/validate"
 )
 
 // DefaultAPIRoot is the root of the BeProduct REST API; the company slug is
@@ -56,6 +57,8 @@ type options struct {
 	userAgent string
 	logger    *slog.Logger
 	limiter   ratelimit.Limiter
+
+	validation validate.Mode
 }
 
 // WithCompany sets the company (tenant) slug: the part of your BeProduct web
@@ -90,6 +93,14 @@ func WithUserAgent(ua string) Option { return func(o *options) { o.userAgent = u
 
 // WithLogger logs one record per attempt (method, redacted URL, status).
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// WithResponseValidation checks every answer against its operation in the
+// embedded spec (statuses, media types, JSON schemas): validate.Log writes
+// one slog record per mismatch (on the WithLogger logger, else
+// slog.Default()), validate.Strict returns a *validate.SpecMismatchError
+// instead. The default, validate.Off, costs nothing. Records and errors carry
+// JSON pointers, field names and types, never body values.
+func WithResponseValidation(m validate.Mode) Option { return func(o *options) { o.validation = m } }
 
 // New returns a client for the company given with WithCompany.
 func New(ctx context.Context, opts ...Option) (*Client, error) {
@@ -134,7 +145,11 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 		c.hc.Jar = o.hc.Jar
 		c.hc.Timeout = o.hc.Timeout
 	}
-	c.doer = &pipeline.Doer{Client: c.hc, MapError: mapError}
+	rv, err := pipeline.NewResponseValidator("beproduct", o.validation, o.logger)
+	if err != nil {
+		return nil, fmt.Errorf("beproduct: %w", err)
+	}
+	c.doer = &pipeline.Doer{Client: c.hc, MapError: mapError, Validate: rv}
 	gen, err := beproductapi.NewClientWithResponses(c.server, beproductapi.WithHTTPClient(c.doer))
 	if err != nil {
 		return nil, fmt.Errorf("beproduct: %w", err)

@@ -46,7 +46,7 @@ func newReplay(t *testing.T, cassette string) *replayEnv {
 	fake := newFake(t)
 	hc := replay.New(t, "testdata/cassettes/"+cassette,
 		replay.WithFake(fake.URL(), "id.winks.io", "developers.beproduct.com"),
-		replay.WithCredentialsEnv(credentialsEnv...))
+		replay.WithCredentialsEnv(credentialsEnv...), replay.WithSpec("beproduct", nil))
 	recording := os.Getenv(replay.EnvRecord) == "1" && os.Getenv(replay.EnvCI) == ""
 	real := true
 	for _, n := range credentialsEnv {

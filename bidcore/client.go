@@ -13,6 +13,7 @@ import (
 	"github.com/oasuite/sdk/auth"
 	"github.com/oasuite/sdk/gen/bidcoreapi"
 	"github.com/oasuite/sdk/internal/pipeline"
+	"github.com/oasuite/sdk/validate"
 	"golang.org/x/oauth2"
 )
 
@@ -48,6 +49,7 @@ type options struct {
 	userAgent  string
 	logger     *slog.Logger
 	clock      func() time.Time
+	validation validate.Mode
 }
 
 // WithTokenSource sets the token source; it wins over [WithLogin] and [WithPermanentToken].
@@ -121,6 +123,14 @@ func WithLogger(l *slog.Logger) Option {
 	return func(o *options) { o.logger = l }
 }
 
+// WithResponseValidation checks every answer against its operation in the
+// embedded spec (statuses, media types, JSON schemas): validate.Log writes
+// one slog record per mismatch (on the WithLogger logger, else
+// slog.Default()), validate.Strict returns a *validate.SpecMismatchError
+// instead. The default, validate.Off, costs nothing. Records and errors carry
+// JSON pointers, field names and types, never body values.
+func WithResponseValidation(m validate.Mode) Option { return func(o *options) { o.validation = m } }
+
 // WithClock sets the clock that dates and checks token expiry for [WithLogin] (see [Login.Clock]). It
 // is for tests that drive re-login at expiry with a controllable clock.
 func WithClock(now func() time.Time) Option {
@@ -190,7 +200,11 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 		Logger:    o.logger,
 	})
 	hc.Timeout, hc.Jar, hc.CheckRedirect = shell.Timeout, shell.Jar, shell.CheckRedirect
-	doer := &pipeline.Doer{Client: hc, MapError: mapError}
+	rv, err := pipeline.NewResponseValidator("bidcore", o.validation, o.logger)
+	if err != nil {
+		return nil, fmt.Errorf("bidcore: %w", err)
+	}
+	doer := &pipeline.Doer{Client: hc, MapError: mapError, Validate: rv}
 	gen, err := bidcoreapi.NewClientWithResponses(base.String(), bidcoreapi.WithHTTPClient(doer))
 	if err != nil {
 		return nil, fmt.Errorf("bidcore: %w", err)

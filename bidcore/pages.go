@@ -1,7 +1,9 @@
 package bidcore
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"iter"
 	"net/http"
@@ -9,6 +11,7 @@ import (
 
 	"github.com/oasuite/sdk/gen/bidcoreapi"
 	"github.com/oasuite/sdk/internal/pipeline"
+	"github.com/oasuite/sdk/validate"
 )
 
 // maxPageBody bounds how much of one list page is read; a longer page is
@@ -16,10 +19,13 @@ import (
 const maxPageBody = 64 << 20
 
 // page is the list envelope of every collection: {"count", "next", "previous", "results"}.
+// Results and Next are read so that a page without them is an error
+// (validate.MissingFieldError), never an empty list.
 type page[T any] struct {
-	Count   int     `json:"count"`
-	Next    *string `json:"next"`
-	Results []T     `json:"results"`
+	Count   int             `json:"count"`
+	Next    json.RawMessage `json:"next"`
+	Results *[]T            `json:"results"`
+	next    string
 }
 
 type firstPage func(ctx context.Context, reqEditors ...bidcoreapi.RequestEditorFn) (*http.Response, error)
@@ -45,15 +51,15 @@ func all[T any](ctx context.Context, c *Client, first firstPage) iter.Seq2[T, er
 				yield(zero, derr)
 				return
 			}
-			for _, it := range p.Results {
+			for _, it := range *p.Results {
 				if !yield(it, nil) {
 					return
 				}
 			}
-			if p.Next == nil || *p.Next == "" {
+			if p.next == "" {
 				return
 			}
-			next, nerr := c.nextURL(resp, *p.Next)
+			next, nerr := c.nextURL(resp, p.next)
 			if nerr != nil {
 				yield(zero, nerr)
 				return
@@ -74,6 +80,24 @@ func decodePage[T any](resp *http.Response) (page[T], error) {
 	var p page[T]
 	if err := pipeline.DecodeJSONLimit(resp, &p, maxPageBody); err != nil {
 		return page[T]{}, fmt.Errorf("bidcore: list page: %w", err)
+	}
+	missing := func(field, want string, err error) (page[T], error) {
+		e := &validate.MissingFieldError{Vendor: "bidcore", Status: resp.StatusCode, Field: field, Want: want, Err: err}
+		if resp.Request != nil {
+			e.Method, e.Path = resp.Request.Method, resp.Request.URL.Path
+		}
+		return page[T]{}, e
+	}
+	if p.Results == nil {
+		return missing("results", "the page's records, an array", nil)
+	}
+	switch n := bytes.TrimSpace(p.Next); {
+	case len(n) == 0:
+		return missing("next", "the next page's URL or null", nil)
+	case string(n) != "null":
+		if err := json.Unmarshal(n, &p.next); err != nil {
+			return missing("next", "the next page's URL or null", err)
+		}
 	}
 	return p, nil
 }

@@ -48,7 +48,7 @@ func replayClient(t *testing.T, cassette string, clock *fakeClock) (*bidcore.Cli
 	hc := replay.New(t, "testdata/cassettes/"+cassette,
 		replay.WithFake(srv.URL(), replayService(), "uauth.iponweb.com"),
 		replay.WithCredentialsEnv("BIDCORE_USERNAME", "BIDCORE_PASSWORD"),
-		replay.WithKeepJSONKeys("code")) // an SSP's code is business data
+		replay.WithKeepJSONKeys("code"), replay.WithSpec("bidcore", nil)) // an SSP's code is business data
 	opts := []bidcore.Option{bidcore.WithHTTPClient(hc), bidcore.WithService(replayService()), bidcore.WithRetry(1, 0),
 		bidcore.WithLogin(envOr("BIDCORE_USERNAME", bidcoretest.TestUser), envOr("BIDCORE_PASSWORD", bidcoretest.TestPassword))}
 	if clock != nil {

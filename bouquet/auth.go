@@ -309,7 +309,7 @@ func (c OAuthConfig) api() (*bouquetapi.ClientWithResponses, error) {
 	if c.HTTPClient != nil {
 		cfg.Base = c.HTTPClient.Transport
 	}
-	api, err := bouquetapi.NewClientWithResponses(c.base(), bouquetapi.WithHTTPClient(newDoer(pipeline.NewClient(cfg))))
+	api, err := bouquetapi.NewClientWithResponses(c.base(), bouquetapi.WithHTTPClient(newDoer(pipeline.NewClient(cfg), nil)))
 	if err != nil {
 		return nil, fmt.Errorf("bouquet: %w", err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/oasuite/sdk/gen/bouquetapi"
 	"github.com/oasuite/sdk/internal/pipeline"
+	"github.com/oasuite/sdk/validate"
 )
 
 // DefaultHost and DefaultVersion are the parts of [DefaultBaseURL], the
@@ -67,6 +68,7 @@ type options struct {
 	tokenInQuery bool
 	pollInterval time.Duration
 	noError      bool
+	validation   validate.Mode
 }
 
 // WithTokenSource sets where access tokens come from, typically
@@ -103,6 +105,14 @@ func WithUserAgent(ua string) Option { return func(o *options) { o.userAgent = u
 
 // WithLogger logs one record per HTTP attempt (method, redacted URL, status).
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// WithResponseValidation checks every answer against its operation in the
+// embedded spec (statuses, media types, JSON schemas): validate.Log writes
+// one slog record per mismatch (on the WithLogger logger, else
+// slog.Default()), validate.Strict returns a *validate.SpecMismatchError
+// instead. The default, validate.Off, costs nothing. Records and errors carry
+// JSON pointers, field names and types, never body values.
+func WithResponseValidation(m validate.Mode) Option { return func(o *options) { o.validation = m } }
 
 // WithTokenInQuery sends the token as the access_token query parameter, as
 // Bouquet's getting-started page shows, instead of "Authorization: Bearer".
@@ -158,7 +168,11 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 	if o.hc != nil {
 		hc.Timeout = o.hc.Timeout // a server that never answers must not hang the call
 	}
-	d := newDoer(hc)
+	rv, err := pipeline.NewResponseValidator("bouquet", o.validation, o.logger)
+	if err != nil {
+		return nil, fmt.Errorf("bouquet: %w", err)
+	}
+	d := newDoer(hc, rv)
 	api, err := bouquetapi.NewClientWithResponses(strings.TrimRight(o.baseURL, "/"), bouquetapi.WithHTTPClient(d))
 	if err != nil {
 		return nil, fmt.Errorf("bouquet: %w", err)
@@ -201,8 +215,10 @@ func (c *Client) Logout(ctx context.Context) error {
 
 // newDoer chains Bouquet's ComputingInProgress check behind the pipeline's
 // error-mapping doer.
-func newDoer(hc *http.Client) bouquetapi.HttpRequestDoer {
-	return &doer{inner: &pipeline.Doer{Client: hc, MapError: mapError, RedactParams: redactParams}}
+// rv, when set, checks answers against the spec; exceptions sent as 2xx are
+// left to the doer.
+func newDoer(hc *http.Client, rv *pipeline.ResponseValidator) bouquetapi.HttpRequestDoer {
+	return &doer{inner: &pipeline.Doer{Client: hc, MapError: mapError, RedactParams: redactParams, Validate: rv, Exempt: exceptionAnswer}}
 }
 
 // addNoError sets the no_error query parameter of a request.

@@ -261,6 +261,17 @@ func (d *doer) exceptionIn200(req *http.Request, resp *http.Response) (*http.Res
 	return nil, e
 }
 
+// exceptionAnswer reports a 2xx JSON answer whose start names an exception
+// class (ComputingInProgress, errors under no_error): the doer reads it as an
+// *Error, so it is not checked against the operation's schema.
+func exceptionAnswer(resp *http.Response) bool {
+	if !strings.Contains(resp.Header.Get("Content-Type"), "json") {
+		return false
+	}
+	head, err := pipeline.PeekBody(resp, computingPeek)
+	return err == nil && bytes.Contains(head, []byte(`Exception"`))
+}
+
 // authFailed is the pipeline's AuthFailed hook: a 401, or an
 // InvalidTokenAPIException sent as HTTP 200 under no_error, makes the token
 // source log in again once.

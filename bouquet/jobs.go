@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"net/http"
 	"time"
 
 	"github.com/oasuite/sdk/gen/bouquetapi"
+	"github.com/oasuite/sdk/validate"
 )
 
 // Analysis-job statuses (ProjectAnalysisJob.status).
@@ -71,7 +73,7 @@ func (c *Client) WaitAnalysisJob(ctx context.Context, projectID, jobID string) (
 		return nil, fmt.Errorf("bouquet: reading analysis job: %w", err)
 	}
 	if resp.JSON200 == nil {
-		return nil, errors.New("bouquet: reading analysis job: empty answer")
+		return nil, missingField(resp.HTTPResponse, "", "a ProjectAnalysisJob JSON body")
 	}
 	if _, err := jobDone(resp.JSON200); err != nil {
 		return resp.JSON200, err
@@ -88,7 +90,10 @@ func (c *Client) AnalysisJobResults(ctx context.Context, projectID, jobID string
 		resp, err := c.GetAnalysisJobResultsWithResponse(ctx, projectID, jobID, params)
 		if err == nil {
 			if resp.JSON200 == nil {
-				return nil, errors.New("bouquet: reading results: empty answer")
+				return nil, missingField(resp.HTTPResponse, "", "a DataTable JSON body")
+			}
+			if resp.JSON200.Rows == nil {
+				return nil, missingField(resp.HTTPResponse, "rows", "the page's rows, an array")
 			}
 			return resp.JSON200, nil
 		}
@@ -180,4 +185,17 @@ func (c *Client) ExportAnalysisJobFile(ctx context.Context, projectID, jobID, ex
 		return nil, fmt.Errorf("bouquet: export %s.%s: %w", jobID, ext, err)
 	}
 	return resp.Body, nil
+}
+
+// missingField is the error of a 2xx answer that lacks what a helper reads:
+// never an empty result.
+func missingField(resp *http.Response, field, want string) error {
+	e := &validate.MissingFieldError{Vendor: "bouquet", Field: field, Want: want}
+	if resp != nil {
+		e.Status = resp.StatusCode
+		if resp.Request != nil {
+			e.Method, e.Path = resp.Request.Method, resp.Request.URL.Path
+		}
+	}
+	return e
 }

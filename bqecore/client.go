@@ -36,6 +36,7 @@ import (
 
 	"github.com/oasuite/sdk/gen/bqecoreapi"
 	"github.com/oasuite/sdk/internal/pipeline"
+	"github.com/oasuite/sdk/validate"
 )
 
 // DefaultBaseURL is the production API base URL, used when neither
@@ -74,6 +75,7 @@ type options struct {
 	logger     *slog.Logger
 	utcOffset  *int
 	pageSize   int
+	validation validate.Mode
 }
 
 // WithTokenSource sets where access tokens come from, normally
@@ -114,6 +116,14 @@ func WithUserAgent(ua string) Option { return func(o *options) { o.userAgent = u
 
 // WithLogger logs one record per HTTP attempt (method, redacted URL, status).
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// WithResponseValidation checks every answer against its operation in the
+// embedded spec (statuses, media types, JSON schemas): validate.Log writes
+// one slog record per mismatch (on the WithLogger logger, else
+// slog.Default()), validate.Strict returns a *validate.SpecMismatchError
+// instead. The default, validate.Off, costs nothing. Records and errors carry
+// JSON pointers, field names and types, never body values.
+func WithResponseValidation(m validate.Mode) Option { return func(o *options) { o.validation = m } }
 
 // WithUTCOffset sends X-UTC-OFFSET: minutes on every request, so CORE reads and
 // writes local times in that zone (e.g. 60 for UTC+1, -300 for UTC-5).
@@ -173,7 +183,11 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 	if o.baseURL != "" {
 		c.baseURL = base
 	}
-	d := &doer{c: c, inner: &pipeline.Doer{Client: hc, MapError: mapError}}
+	rv, err := pipeline.NewResponseValidator("bqecore", o.validation, o.logger)
+	if err != nil {
+		return nil, fmt.Errorf("bqecore: %w", err)
+	}
+	d := &doer{c: c, inner: &pipeline.Doer{Client: hc, MapError: mapError, Validate: rv, Exempt: isNotAuthenticated}}
 	c.doer = d
 	api, err := bqecoreapi.NewClientWithResponses(DefaultBaseURL, bqecoreapi.WithHTTPClient(d),
 		bqecoreapi.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {

@@ -2,6 +2,8 @@ package bqecore
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/oasuite/sdk/gen/bqecoreapi"
 	"github.com/oasuite/sdk/internal/pipeline"
+	"github.com/oasuite/sdk/validate"
 )
 
 // Page sizes of CORE lists (page=N,M): the server's maximum, which the
@@ -104,7 +107,7 @@ func listAll[T any](ctx context.Context, c *Client, page *string,
 			return nil, resp.StatusCode, nil
 		}
 		if items == nil {
-			return nil, resp.StatusCode, fmt.Errorf("%w (%s %d)", errNoBody, resp.Request.URL.Path, resp.StatusCode)
+			return nil, resp.StatusCode, missingRecords(resp, errNoBody)
 		}
 		return *items, resp.StatusCode, nil
 	})
@@ -126,12 +129,30 @@ func listDecoded[T any](ctx context.Context, c *Client, page *string,
 			resp.Body.Close()
 			return nil, resp, nil
 		}
-		var items []T
+		var items *[]T
 		if err := pipeline.DecodeJSON(resp, &items); err != nil {
+			var te *json.UnmarshalTypeError
+			if errors.As(err, &te) && te.Field == "" {
+				// Not an array at all (an object, a string): the records are missing.
+				return nil, resp, missingRecords(resp, err)
+			}
 			return nil, resp, fmt.Errorf("bqecore: %s: %w", resp.Request.URL.Path, err)
 		}
-		return &items, resp, nil
+		if items == nil { // null
+			return nil, resp, missingRecords(resp, nil)
+		}
+		return items, resp, nil
 	})
+}
+
+// missingRecords is the error of a 2xx list page that holds no array of
+// records: never an empty list.
+func missingRecords(resp *http.Response, err error) error {
+	e := &validate.MissingFieldError{Vendor: "bqecore", Status: resp.StatusCode, Want: "a JSON array of records", Err: err}
+	if resp.Request != nil {
+		e.Method, e.Path = resp.Request.Method, resp.Request.URL.Path
+	}
+	return e
 }
 
 // Activities iterates over every activity matching p (fields, where, orderBy,

@@ -49,6 +49,7 @@ import (
 	"github.com/oasuite/sdk/gen/procuriosapi"
 	"github.com/oasuite/sdk/internal/pipeline"
 	"github.com/oasuite/sdk/specs"
+	specvalidate "github.com/oasuite/sdk/validate"
 )
 
 // DefaultUserAgent is sent when WithUserAgent is not used.
@@ -120,6 +121,7 @@ type options struct {
 	logger     *slog.Logger
 	language   string
 	noValidate bool
+	validation specvalidate.Mode
 }
 
 // WithHost sets the customer's Procurios host (e.g. "leden.example.nl"); the
@@ -155,6 +157,14 @@ func WithUserAgent(ua string) Option { return func(o *options) { o.userAgent = u
 
 // WithLogger logs one record per HTTP attempt (method, redacted URL, status).
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// WithResponseValidation checks every answer against its operation in the
+// embedded spec (statuses, media types, JSON schemas): validate.Log writes
+// one slog record per mismatch (on the WithLogger logger, else
+// slog.Default()), validate.Strict returns a *validate.SpecMismatchError
+// instead. The default, validate.Off, costs nothing. Records and errors carry
+// JSON pointers, field names and types, never body values.
+func WithResponseValidation(m specvalidate.Mode) Option { return func(o *options) { o.validation = m } }
 
 // WithLanguage sends Accept-Language on every request (e.g. "nl-NL" or
 // "en-US,en;q=0.5"), choosing the language of multilingual answers.
@@ -229,7 +239,11 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 	if o.httpClient != nil {
 		hc.Timeout = o.httpClient.Timeout // a server that never answers must not hang the call
 	}
-	c.doer = &validatingDoer{c: c, next: &pipeline.Doer{Client: hc, MapError: mapError}}
+	rv, err := pipeline.NewResponseValidator("procurios", o.validation, o.logger)
+	if err != nil {
+		return nil, fmt.Errorf("procurios: %w", err)
+	}
+	c.doer = &validatingDoer{c: c, next: &pipeline.Doer{Client: hc, MapError: mapError, Validate: rv}}
 	gen, err := procuriosapi.NewClientWithResponses(base.String(), procuriosapi.WithHTTPClient(c.doer))
 	if err != nil {
 		return nil, fmt.Errorf("procurios: %w", err)

@@ -33,7 +33,7 @@ func replayClient(t *testing.T, name string, srv *procuriostest.Server) *http.Cl
 	t.Helper()
 	return replay.New(t, "testdata/cassettes/"+name,
 		replay.WithFake(srv.URL(), prodHost),
-		replay.WithCredentialsEnv(envHost, envID, envSecret))
+		replay.WithCredentialsEnv(envHost, envID, envSecret), replay.WithSpec("procurios", nil))
 }
 
 // prodConfig is the OAuth config under the production host: the fake's

@@ -120,7 +120,8 @@ type Server struct {
 	// OAuth is the identity server (fakekit), for token expiry and counters.
 	OAuth *fakekit.OAuth
 	// Faults is the fault queue applied to every request.
-	Faults *fakekit.Faults
+	Faults  *fakekit.Faults
+	tampers fakekit.Tampers
 
 	validator *fakekit.Validator
 
@@ -168,7 +169,7 @@ func NewServer(opts ...Option) *Server {
 	mux := http.NewServeMux()
 	s.OAuth.Mount(mux)
 	mux.Handle("/api/", s.apiHandler())
-	s.srv = httptest.NewServer(s.Faults.Wrap(mux, s.validator.OperationOf))
+	s.srv = httptest.NewServer(s.Faults.Wrap(s.tampers.Wrap(mux, s.validator.OperationOf), s.validator.OperationOf))
 	return s
 }
 

@@ -116,6 +116,7 @@ type Server struct {
 	srv     *httptest.Server
 	oauth   *fakekit.OAuth
 	faults  *fakekit.Faults
+	tampers fakekit.Tampers
 	val     *fakekit.Validator
 	handler http.Handler
 
@@ -194,7 +195,7 @@ func newServer(opts ...Option) (*Server, error) {
 	mux := http.NewServeMux()
 	s.oauth.Mount(mux)
 	mux.Handle(APIPath+"/", s.requireToken(v))
-	s.handler = s.faults.Wrap(mux, v.OperationOf)
+	s.handler = s.faults.Wrap(s.tampers.Wrap(mux, v.OperationOf), v.OperationOf)
 	return s, nil
 }
 

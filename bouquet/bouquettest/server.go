@@ -107,7 +107,8 @@ type Server struct {
 	// OAuth is the fake's authorization server (Stats, ExpireAccessTokens, …).
 	OAuth *fakekit.OAuth
 	// Faults queues injected misbehaviours (429, 5xx, delays, drops).
-	Faults *fakekit.Faults
+	Faults  *fakekit.Faults
+	tampers fakekit.Tampers
 	// Coverage records the spec operations served.
 	Coverage *fakekit.OpCoverage
 
@@ -216,7 +217,7 @@ func newServer(opts ...Option) (*Server, error) {
 		return nil, fmt.Errorf("operations without a handler: %s", strings.Join(left, ", "))
 	}
 	s.seed()
-	s.handler = s.Faults.Wrap(http.HandlerFunc(s.serve), s.v.OperationOf)
+	s.handler = s.Faults.Wrap(s.tampers.Wrap(http.HandlerFunc(s.serve), s.v.OperationOf), s.v.OperationOf)
 	return s, nil
 }
 

@@ -74,6 +74,7 @@ type Server struct {
 	oauth    *fakekit.OAuth
 	val      *fakekit.Validator
 	faults   fakekit.Faults
+	tampers  fakekit.Tampers
 	data     *store
 	endpoint string
 
@@ -217,7 +218,7 @@ func NewServer(opts ...Option) *Server {
 	mux := http.NewServeMux()
 	s.oauth.Mount(mux)
 	mux.Handle(APIPath+"/", http.HandlerFunc(s.serveAPI))
-	h := s.faults.Wrap(formOnlyRevocation(mux), s.val.OperationOf)
+	h := s.faults.Wrap(s.tampers.Wrap(formOnlyRevocation(mux), s.val.OperationOf), s.val.OperationOf)
 	h = forwardedProto(h)
 	if cfg.tls {
 		s.ts = httptest.NewTLSServer(h)

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"github.com/oasuite/sdk/auth"
+	"github.com/oasuite/sdk/validate"
 )
 
 // userAgent is sent by `oasuite call`.
@@ -36,6 +38,9 @@ type app struct {
 	// pasting of a redirect address in code logins (tests play the user).
 	browser func(ctx context.Context, authURL string) error
 	paste   func(ctx context.Context) (string, error)
+	// onSandbox, when set, sees each fake --sandbox starts (tests tamper
+	// with it).
+	onSandbox func(*fake)
 }
 
 // command describes one vendor command for parsing and help.
@@ -182,6 +187,9 @@ func (a *app) parseVendorCommand(ctx context.Context, cmd command, args []string
 			s.browser = f.browse
 		}
 		s.fake = f
+		if a.onSandbox != nil {
+			a.onSandbox(f)
+		}
 		s.store = &auth.MemoryStore{}
 		if s.grant == "" {
 			s.grant = f.grant
@@ -316,10 +324,11 @@ func (a *app) token(ctx context.Context, args []string) int {
 
 // callOpts are the flags of `oasuite call`.
 type callOpts struct {
-	data    string
-	query   []string
-	headers []string
-	include bool
+	data     string
+	query    []string
+	headers  []string
+	include  bool
+	validate string
 }
 
 func (a *app) call(ctx context.Context, args []string) int {
@@ -351,6 +360,7 @@ the API base URL. A non-2xx answer prints the vendor's typed error and exits 1.`
 				return nil
 			})
 			fs.BoolVar(&o.include, "include", false, "print the response headers on stderr too")
+			fs.StringVar(&o.validate, "validate", "off", "check the answer against the spec: off, log (mismatches on stderr) or strict (a mismatch fails the call)")
 		},
 	}
 	s, pos, stop, code := a.parseVendorCommand(ctx, cmd, args)
@@ -359,9 +369,17 @@ the API base URL. A non-2xx answer prints the vendor's typed error and exits 1.`
 		return code
 	}
 	method, path := strings.ToUpper(pos[0]), pos[1]
+	mode, err := validate.ParseMode(o.validate)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "oasuite call: --validate: %v\n", err)
+		return 2
+	}
+	s.validation = mode
+	if mode == validate.Log {
+		s.logger = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
 	var body []byte
 	if o.data != "" {
-		var err error
 		if body, err = a.readData(o.data); err != nil {
 			fmt.Fprintf(a.stderr, "oasuite call: --data: %v\n", err)
 			return 2
@@ -581,6 +599,12 @@ func (a *app) commandHelp(w io.Writer, cmd command, v vendor) {
 		fmt.Fprintf(tw, "  --query k=v\ta query parameter (repeatable)\n")
 		fmt.Fprintf(tw, "  --header 'Name: value'\ta request header (repeatable)\n")
 		fmt.Fprintf(tw, "  --include\tprint the response headers on stderr\n")
+		fmt.Fprintf(tw, "  --validate MODE\tcheck the answer against the spec: off, log or strict (default off)\n")
+	}
+	if cmd.name == "check" {
+		fmt.Fprintf(tw, "  --operations IDS\tonly these operationIds, comma-separated\n")
+		fmt.Fprintf(tw, "  --call-timeout DURATION\tthe bound of each call (default 30s)\n")
+		fmt.Fprintf(tw, "  --json\tprint the report as JSON\n")
 	}
 	tw.Flush()
 	vs := vendors()

@@ -4,6 +4,7 @@
 //	oasuite token <vendor>                print a valid access token, renewed as needed
 //	oasuite call <vendor> METHOD PATH     an authenticated request through the vendor's client
 //	oasuite sandbox [vendor ...]          the vendors' fakes on loopback, until interrupted
+//	oasuite check <vendor>                a read-only tour with strict response validation
 //	oasuite demo [vendor ...]             exercise every vendor client against its built-in fake
 //
 // Tokens are kept with auth.FileStore in <config dir>/tokens (one file per
@@ -44,6 +45,7 @@ Usage:
   oasuite token <vendor> [flags]              print a valid access token (renewed as needed)
   oasuite call <vendor> METHOD PATH [flags]   send an authenticated request, print the answer
   oasuite sandbox [vendor ...]                run the vendors' fakes on loopback
+  oasuite check <vendor> [flags]              a read-only tour: where the answers differ from our spec
   oasuite demo [vendor ...]                   exercise the clients against the built-in fakes
   oasuite help                                this text
 
@@ -85,6 +87,8 @@ func (a *app) run(ctx context.Context, args []string) int {
 		return a.call(ctx, args[1:])
 	case "sandbox":
 		return a.sandbox(ctx, args[1:])
+	case "check":
+		return a.check(ctx, args[1:])
 	default:
 		fmt.Fprintf(a.stderr, "oasuite: unknown command %q\n", args[0])
 		a.usage(a.stderr)

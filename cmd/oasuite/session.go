@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -18,6 +19,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/oasuite/sdk/auth"
+	"github.com/oasuite/sdk/validate"
 )
 
 // errNotLoggedIn is returned by token and call when no token is stored.
@@ -26,7 +28,11 @@ var errNotLoggedIn = errors.New("not logged in")
 // session is one command's view of one vendor account: where its settings
 // come from, where its token is stored, how the user is reached.
 type session struct {
-	v       vendor
+	v vendor
+	// validation is the clients' response validation (oasuite check: Strict).
+	validation validate.Mode
+	// logger gets the clients' log records (nil: none but slog.Default's).
+	logger  *slog.Logger
 	info    vendorInfo
 	account string
 	// grant is the login grant (login: asked or default; token/call: the

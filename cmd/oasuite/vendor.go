@@ -97,6 +97,8 @@ type fake struct {
 	// generic player (GET the authorize URL, follow redirects).
 	browse func(ctx context.Context, authURL string) error
 	close  func()
+	// tamper is the fake's Tamper: tests make it drift from the spec.
+	tamper func(operationID, from, to string, status int)
 }
 
 // rawAPI sends a raw request through a vendor client's pipeline (retry,

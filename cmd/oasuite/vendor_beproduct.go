@@ -48,9 +48,10 @@ func (beproductVendor) sandbox(context.Context) (*fake, error) {
 			// The fake registers only an https redirect (no loopback one).
 			"redirect-url": beproducttest.TestRedirectURL,
 		},
-		grant: grantCode,
-		notes: []string{"grants: code (paste the address the browser lands on: the fake registers no loopback redirect)"},
-		close: srv.Close,
+		grant:  grantCode,
+		notes:  []string{"grants: code (paste the address the browser lands on: the fake registers no loopback redirect)"},
+		close:  srv.Close,
+		tamper: srv.Tamper,
 	}, nil
 }
 
@@ -110,7 +111,7 @@ func (beproductVendor) api(ctx context.Context, s *session, ts oauth2.TokenSourc
 	if err != nil {
 		return nil, err
 	}
-	opts := []beproduct.Option{beproduct.WithTokenSource(ts), beproduct.WithUserAgent(userAgent), beproduct.WithCompany(company)}
+	opts := []beproduct.Option{beproduct.WithTokenSource(ts), beproduct.WithUserAgent(userAgent), beproduct.WithCompany(company), beproduct.WithResponseValidation(s.validation), beproduct.WithLogger(s.logger)}
 	if b := s.get("base-url"); b != "" {
 		opts = append(opts, beproduct.WithBaseURL(b))
 	}

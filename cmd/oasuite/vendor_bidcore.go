@@ -39,9 +39,10 @@ func (bidcoreVendor) sandbox(context.Context) (*fake, error) {
 			"username":  bidcoretest.TestUser,
 			"password":  bidcoretest.TestPassword,
 		},
-		grant: grantPassword,
-		notes: []string{"grants: password (read-only user: " + bidcoretest.TestReadOnlyUser + ")"},
-		close: srv.Close,
+		grant:  grantPassword,
+		notes:  []string{"grants: password (read-only user: " + bidcoretest.TestReadOnlyUser + ")"},
+		close:  srv.Close,
+		tamper: srv.Tamper,
 	}, nil
 }
 
@@ -71,7 +72,7 @@ func (b bidcoreVendor) renewer(s *session) (auth.Fetcher, error) {
 }
 
 func (bidcoreVendor) api(ctx context.Context, s *session, ts oauth2.TokenSource) (*rawAPI, error) {
-	opts := []bidcore.Option{bidcore.WithTokenSource(ts), bidcore.WithUserAgent(userAgent), bidcore.WithService(s.get("service"))}
+	opts := []bidcore.Option{bidcore.WithTokenSource(ts), bidcore.WithUserAgent(userAgent), bidcore.WithService(s.get("service")), bidcore.WithResponseValidation(s.validation), bidcore.WithLogger(s.logger)}
 	if b := s.get("base-url"); b != "" {
 		opts = append(opts, bidcore.WithBaseURL(b))
 	}

@@ -47,9 +47,10 @@ func (bouquetVendor) sandbox(context.Context) (*fake, error) {
 			"login":        bouquettest.TestLogin,
 			"password":     bouquettest.TestPassword,
 		},
-		grant: grantPassword,
-		notes: []string{"grants: password, code (paste the address the browser lands on: the client's site is not a loopback one)"},
-		close: srv.Close,
+		grant:  grantPassword,
+		notes:  []string{"grants: password, code (paste the address the browser lands on: the client's site is not a loopback one)"},
+		close:  srv.Close,
+		tamper: srv.Tamper,
 	}, nil
 }
 
@@ -122,7 +123,7 @@ func (b bouquetVendor) renewer(s *session) (auth.Fetcher, error) {
 }
 
 func (bouquetVendor) api(ctx context.Context, s *session, ts oauth2.TokenSource) (*rawAPI, error) {
-	c, err := bouquet.New(ctx, bouquet.WithBaseURL(s.get("url")), bouquet.WithTokenSource(ts), bouquet.WithUserAgent(userAgent))
+	c, err := bouquet.New(ctx, bouquet.WithBaseURL(s.get("url")), bouquet.WithTokenSource(ts), bouquet.WithUserAgent(userAgent), bouquet.WithResponseValidation(s.validation), bouquet.WithLogger(s.logger))
 	if err != nil {
 		return nil, err
 	}

@@ -57,9 +57,10 @@ func (bqecoreVendor) sandbox(context.Context) (*fake, error) {
 			"client-secret": bqeSandboxClientSecret,
 			"redirect-url":  redirect,
 		},
-		grant: grantCode,
-		notes: []string{"grants: code (the app's registered redirect is the printed BQECORE_REDIRECT_URL); the token's endpoint is the fake's API"},
-		close: srv.Close,
+		grant:  grantCode,
+		notes:  []string{"grants: code (the app's registered redirect is the printed BQECORE_REDIRECT_URL); the token's endpoint is the fake's API"},
+		close:  srv.Close,
+		tamper: srv.Tamper,
 	}, nil
 }
 
@@ -105,7 +106,7 @@ func (b bqecoreVendor) renewer(s *session) (auth.Fetcher, error) {
 }
 
 func (bqecoreVendor) api(ctx context.Context, s *session, ts oauth2.TokenSource) (*rawAPI, error) {
-	opts := []bqecore.Option{bqecore.WithTokenSource(ts), bqecore.WithUserAgent(userAgent)}
+	opts := []bqecore.Option{bqecore.WithTokenSource(ts), bqecore.WithUserAgent(userAgent), bqecore.WithResponseValidation(s.validation), bqecore.WithLogger(s.logger)}
 	if b := s.get("base-url"); b != "" {
 		opts = append(opts, bqecore.WithBaseURL(b))
 	}

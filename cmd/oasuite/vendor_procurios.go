@@ -46,9 +46,10 @@ func (procuriosVendor) sandbox(context.Context) (*fake, error) {
 			// browser was sent to.
 			"redirect-url": procuriostest.TestRedirectURL,
 		},
-		grant: grantCode,
-		notes: []string{"grants: code (paste the address the browser lands on: the fake registers no loopback redirect), client"},
-		close: srv.Close,
+		grant:  grantCode,
+		notes:  []string{"grants: code (paste the address the browser lands on: the fake registers no loopback redirect), client"},
+		close:  srv.Close,
+		tamper: srv.Tamper,
 	}, nil
 }
 
@@ -114,7 +115,7 @@ func (p procuriosVendor) renewer(s *session) (auth.Fetcher, error) {
 }
 
 func (procuriosVendor) api(ctx context.Context, s *session, ts oauth2.TokenSource) (*rawAPI, error) {
-	opts := []procurios.Option{procurios.WithTokenSource(ts), procurios.WithUserAgent(userAgent)}
+	opts := []procurios.Option{procurios.WithTokenSource(ts), procurios.WithUserAgent(userAgent), procurios.WithResponseValidation(s.validation), procurios.WithLogger(s.logger)}
 	if b := s.get("base-url"); b != "" {
 		opts = append(opts, procurios.WithBaseURL(b))
 	} else {

@@ -36,6 +36,14 @@ type Doer struct {
 	// JSONLimit bounds a 2xx JSON body; reading past it fails with a
 	// *BodyTooLargeError. Zero means DefaultJSONLimit; negative, no bound.
 	JSONLimit int64
+	// Validate, when set, checks every answer against the vendor's spec
+	// (see ResponseValidator); nil (validate.Off) checks nothing.
+	Validate *ResponseValidator
+	// Exempt, when set, names 2xx answers the vendor's own doer turns into
+	// errors (BQE's 200 "Not authenticated", Bouquet's exceptions sent as
+	// 200): they are not checked against the spec. It must not consume the
+	// body (see PeekBody).
+	Exempt func(*http.Response) bool
 }
 
 // Do sends req. A 2xx answer is returned as it is; any other becomes an
@@ -52,14 +60,25 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		d.boundJSON(resp)
+		if d.Validate != nil && (d.Exempt == nil || !d.Exempt(resp)) {
+			if err := d.Validate.validate2xx(req, resp); err != nil {
+				return nil, err
+			}
+		}
 		return resp, nil
 	}
 	er := d.errorResponse(req, resp)
+	var mapped error
 	if d.MapError != nil {
-		return nil, d.MapError(er)
+		mapped = d.MapError(er)
+	} else {
+		he := NewHTTPError(er)
+		mapped = &he
 	}
-	he := NewHTTPError(er)
-	return nil, &he
+	if d.Validate != nil {
+		return nil, d.Validate.validateError(req, er, mapped)
+	}
+	return nil, mapped
 }
 
 func (d *Doer) errorResponse(req *http.Request, resp *http.Response) *ErrorResponse {

@@ -57,10 +57,12 @@ var ErrNotRoutedToFake = errors.New("replay: host is not routed to the fake")
 type Option func(*config)
 
 type config struct {
-	fakeURL   string
-	prodHosts []string
-	credsEnv  []string
-	scrub     Scrubber
+	fakeURL    string
+	prodHosts  []string
+	credsEnv   []string
+	scrub      Scrubber
+	spec       string // WithSpec's vendor
+	specExempt func(*http.Response, []byte) bool
 }
 
 // WithFake names the vendor fake used when recording without credentials: requests whose host
@@ -122,6 +124,9 @@ func NewTransport(t testing.TB, cassetteName string, opts ...Option) http.RoundT
 
 	record := os.Getenv(EnvRecord) == "1" && os.Getenv(EnvCI) == ""
 	if !record {
+		if c.spec != "" {
+			return withSpecCheck(t, name, c, newReplayer(t, name, c))
+		}
 		return newReplayer(t, name, c)
 	}
 	var real http.RoundTripper
@@ -139,6 +144,9 @@ func NewTransport(t testing.TB, cassetteName string, opts ...Option) http.RoundT
 	default:
 		t.Skipf("replay: %s=1 asks for recording %s.yaml, but neither the credentials %v are all set nor a fake is given (WithFake)",
 			EnvRecord, name, c.credsEnv)
+	}
+	if c.spec != "" {
+		return withSpecCheck(t, name, c, newRecorder(t, name, c, real))
 	}
 	return newRecorder(t, name, c, real)
 }

@@ -118,6 +118,7 @@ type Server struct {
 	oauth     *fakekit.OAuth
 	validator *fakekit.Validator
 	faults    fakekit.Faults
+	tampers   fakekit.Tampers
 	media     map[string]string // operationId → vendor media type
 	scopes    map[string][]string
 
@@ -193,7 +194,7 @@ func newServer(opts ...Option) (*Server, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/l/oauth2/authorize", s.authorize)
 	mux.HandleFunc("POST /l/oauth2/token", s.token)
-	mux.Handle("/l/", s.faults.Wrap(s.validator, s.validator.OperationOf))
+	mux.Handle("/l/", s.faults.Wrap(s.tampers.Wrap(s.validator, s.validator.OperationOf), s.validator.OperationOf))
 	s.srv = httptest.NewServer(mux)
 	return s, nil
 }

@@ -1,0 +1,91 @@
+package bench
+
+import (
+	"context"
+	"testing"
+
+	"github.com/oasuite/sdk/auth"
+	"github.com/oasuite/sdk/beproduct"
+	"github.com/oasuite/sdk/validate"
+)
+
+// newValidatingClient is newSuiteClient with response validation in mode.
+func newValidatingClient(tb testing.TB, serverURL string, mode validate.Mode) *beproduct.Client {
+	tb.Helper()
+	c, err := beproduct.New(context.Background(),
+		beproduct.WithCompany(company),
+		beproduct.WithBaseURL(serverURL+"/api"),
+		beproduct.WithTokenSource(auth.NewSource(tokenFetcher())),
+		beproduct.WithResponseValidation(mode))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+// BenchmarkValidation is GetHeader and ListHeaders (one 200-record page)
+// with response validation off (the default: it must cost nothing) and
+// strict (every answer checked against specs/beproduct.yaml).
+func BenchmarkValidation(b *testing.B) {
+	srv := newServer(b)
+	ctx := context.Background()
+	for _, mode := range []validate.Mode{validate.Off, validate.Strict} {
+		b.Run("GetHeader/"+mode.String(), func(b *testing.B) {
+			c := newValidatingClient(b, srv.URL, mode)
+			if _, err := suiteGet(ctx, c); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if h, err := suiteGet(ctx, c); err != nil || h == nil {
+					b.Fatal(h, err)
+				}
+			}
+		})
+		b.Run("ListHeaders/"+mode.String(), func(b *testing.B) {
+			c := newValidatingClient(b, srv.URL, mode)
+			if _, err := suiteList(ctx, c); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.SetBytes(int64(len(srv.page)))
+			for b.Loop() {
+				if p, err := suiteList(ctx, c); err != nil || len(p.Result) != pageSize {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// TestValidationOffAddsNoAllocs: a client with validation off allocates
+// exactly what one without the option does, per call.
+func TestValidationOffAddsNoAllocs(t *testing.T) {
+	srv := newServer(t)
+	ctx := context.Background()
+	plain, off := newSuiteClient(t, srv.URL), newValidatingClient(t, srv.URL, validate.Off)
+	for _, c := range []*beproduct.Client{plain, off} {
+		if _, err := suiteGet(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	measure := func(c *beproduct.Client) float64 {
+		return testing.AllocsPerRun(200, func() {
+			if _, err := suiteGet(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	// Connection reuse can shift a few allocations between runs: compare
+	// the minimum of a few measurements.
+	best := func(c *beproduct.Client) float64 {
+		m := measure(c)
+		for range 4 {
+			m = min(m, measure(c))
+		}
+		return m
+	}
+	if p, o := best(plain), best(off); o > p {
+		t.Fatalf("validation off: %.0f allocs per call, without the option %.0f", o, p)
+	}
+}
