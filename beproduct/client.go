@@ -17,6 +17,7 @@ import (
 	"github.com/oasuite/sdk/internal/pipeline"
 	"github.com/oasuite/sdk/ratelimit"
 	"github.com/oasuite/sdk/validate"
+	"github.com/oasuite/sdk/version"
 )
 
 // DefaultAPIRoot is the root of the BeProduct REST API; the company slug is
@@ -105,7 +106,7 @@ func WithResponseValidation(m validate.Mode) Option { return func(o *options) { 
 // New returns a client for the company given with WithCompany.
 func New(ctx context.Context, opts ...Option) (*Client, error) {
 	_ = ctx
-	o := options{root: DefaultAPIRoot, userAgent: "oasuite-beproduct"}
+	o := options{root: DefaultAPIRoot, userAgent: DefaultUserAgent}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -180,3 +181,6 @@ func (c *Client) Company() string { return c.company }
 // ServerURL returns the base URL of every call,
 // e.g. https://developers.beproduct.com/api/acme.
 func (c *Client) ServerURL() string { return c.server }
+
+// DefaultUserAgent is sent when [WithUserAgent] is not used.
+var DefaultUserAgent = version.UserAgent("beproduct")

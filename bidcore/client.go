@@ -14,6 +14,7 @@ import (
 	"github.com/oasuite/sdk/gen/bidcoreapi"
 	"github.com/oasuite/sdk/internal/pipeline"
 	"github.com/oasuite/sdk/validate"
+	"github.com/oasuite/sdk/version"
 	"golang.org/x/oauth2"
 )
 
@@ -194,7 +195,7 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 	hc := pipeline.NewClient(pipeline.Config{
 		Base:      transport,
 		Tokens:    tokens,
-		UserAgent: o.userAgent,
+		UserAgent: userAgentOr(o.userAgent),
 		Decorate:  decorate,
 		Retry:     o.retry,
 		Logger:    o.logger,
@@ -236,4 +237,14 @@ func pipelineDefaultBase() http.RoundTripper { return pipeline.DefaultBase() }
 // ("campaigns/?advertiser=3"), and an absolute one must stay on the base URL's host.
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	return c.doer.DoAt(c.base, req)
+}
+
+// DefaultUserAgent is sent when [WithUserAgent] is not used.
+var DefaultUserAgent = version.UserAgent("bidcore")
+
+func userAgentOr(ua string) string {
+	if ua == "" {
+		return DefaultUserAgent
+	}
+	return ua
 }

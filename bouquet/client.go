@@ -15,6 +15,7 @@ import (
 	"github.com/oasuite/sdk/gen/bouquetapi"
 	"github.com/oasuite/sdk/internal/pipeline"
 	"github.com/oasuite/sdk/validate"
+	"github.com/oasuite/sdk/version"
 )
 
 // DefaultHost and DefaultVersion are the parts of [DefaultBaseURL], the
@@ -148,7 +149,7 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 	}
 	cfg := pipeline.Config{
 		Tokens:    o.ts,
-		UserAgent: o.userAgent,
+		UserAgent: userAgentOr(o.userAgent),
 		Retry:     o.retry,
 		Logger:    o.logger,
 
@@ -240,4 +241,14 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// DefaultUserAgent is sent when [WithUserAgent] is not used.
+var DefaultUserAgent = version.UserAgent("bouquet")
+
+func userAgentOr(ua string) string {
+	if ua == "" {
+		return DefaultUserAgent
+	}
+	return ua
 }

@@ -37,6 +37,7 @@ import (
 	"github.com/oasuite/sdk/gen/bqecoreapi"
 	"github.com/oasuite/sdk/internal/pipeline"
 	"github.com/oasuite/sdk/validate"
+	"github.com/oasuite/sdk/version"
 )
 
 // DefaultBaseURL is the production API base URL, used when neither
@@ -161,7 +162,7 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 	}
 	cfg := pipeline.Config{
 		Tokens:     o.tokens,
-		UserAgent:  o.userAgent,
+		UserAgent:  userAgentOr(o.userAgent),
 		Retry:      o.retry,
 		Logger:     o.logger,
 		AuthFailed: authFailed,
@@ -392,3 +393,13 @@ func authFailed(resp *http.Response) bool {
 
 // errNoBody is returned when a 2xx answer lacks the JSON the operation promises.
 var errNoBody = errors.New("bqecore: answer without the expected JSON body")
+
+// DefaultUserAgent is sent when [WithUserAgent] is not used.
+var DefaultUserAgent = version.UserAgent("bqecore")
+
+func userAgentOr(ua string) string {
+	if ua == "" {
+		return DefaultUserAgent
+	}
+	return ua
+}

@@ -50,10 +50,11 @@ import (
 	"github.com/oasuite/sdk/internal/pipeline"
 	"github.com/oasuite/sdk/specs"
 	specvalidate "github.com/oasuite/sdk/validate"
+	"github.com/oasuite/sdk/version"
 )
 
 // DefaultUserAgent is sent when WithUserAgent is not used.
-const DefaultUserAgent = "oasuite-procurios/1"
+var DefaultUserAgent = version.UserAgent("procurios")
 
 // Status sentinels, shared by every oasuite vendor package: test an error with
 // errors.Is(err, procurios.ErrNotFound).

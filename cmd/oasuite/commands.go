@@ -20,10 +20,11 @@ import (
 
 	"github.com/oasuite/sdk/auth"
 	"github.com/oasuite/sdk/validate"
+	"github.com/oasuite/sdk/version"
 )
 
 // userAgent is sent by `oasuite call`.
-const userAgent = "oasuite-cli/1"
+var userAgent = version.UserAgent("cli")
 
 // app is the command's environment: its streams, environment variables and
 // terminal.
