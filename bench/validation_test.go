@@ -76,16 +76,17 @@ func TestValidationOffAddsNoAllocs(t *testing.T) {
 			}
 		})
 	}
-	// Connection reuse can shift a few allocations between runs: compare
-	// the minimum of a few measurements.
-	best := func(c *beproduct.Client) float64 {
-		m := measure(c)
-		for range 4 {
-			m = min(m, measure(c))
-		}
-		return m
+	// Connection reuse and the loopback server's goroutines (AllocsPerRun
+	// counts every goroutine's allocations) shift a few allocations between
+	// runs, more so under -race on a loaded machine: interleave the two
+	// clients, compare the minimum of each, and allow 2. Validating a
+	// response costs well over 100 allocations, so a validator that ran
+	// while Off would still fail this.
+	p, o := measure(plain), measure(off)
+	for range 4 {
+		p, o = min(p, measure(plain)), min(o, measure(off))
 	}
-	if p, o := best(plain), best(off); o > p {
+	if o > p+2 {
 		t.Fatalf("validation off: %.0f allocs per call, without the option %.0f", o, p)
 	}
 }
