@@ -1188,7 +1188,7 @@ type ClientInterface interface {
 
 	// ListLocations List meeting locations.
 	//
-	// Documented at https://api.procurios.com/api_documentation/meeting2_api/locations.
+	// Documented at https://api.procurios.com/api_documentation/meeting2_api/locations. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 	//
 	// Corresponds with GET /meeting2_api/location (the `ListLocations` operationId).
 	ListLocations(ctx context.Context, params *ListLocationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1234,14 +1234,14 @@ type ClientInterface interface {
 
 	// GetMeetingSchema Get the JSON Schema of meetings (for GET requests).
 	//
-	// Documented at https://api.procurios.com/api_documentation/meeting2_api/meeting.
+	// Documented at https://api.procurios.com/api_documentation/meeting2_api/meeting. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 	//
 	// Corresponds with GET /meeting2_api/meetings/schema (the `GetMeetingSchema` operationId).
 	GetMeetingSchema(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetMeetingRegistrationSchema Get the JSON Schema of a registration for one meeting.
 	//
-	// Documented at https://api.procurios.com/api_documentation/meeting2_api/registrations (scope meeting2/register).
+	// Documented at https://api.procurios.com/api_documentation/meeting2_api/registrations (scope meeting2/register). Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 	//
 	// Corresponds with GET /meeting2_api/meetings/{meetingId}/registration/schema (the `GetMeetingRegistrationSchema` operationId).
 	GetMeetingRegistrationSchema(ctx context.Context, meetingId int, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1316,7 +1316,7 @@ type ClientInterface interface {
 
 	// GetRegistrationSetSchema Get the JSON Schema of a registration set.
 	//
-	// Documented at https://api.procurios.com/api_documentation/registration/profile. The documented schemas use the non-standard type `date` and an escaped `$schema` URL; clients normalise both before compiling.
+	// Documented at https://api.procurios.com/api_documentation/registration/profile. The documented schemas use the non-standard type `date` and an escaped `$schema` URL; clients normalise both before compiling. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 	//
 	// Corresponds with GET /profile_api/registrationset/{registrationSetId}/schema (the `GetRegistrationSetSchema` operationId).
 	GetRegistrationSetSchema(ctx context.Context, registrationSetId RegistrationSetId, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1341,7 +1341,7 @@ type ClientInterface interface {
 
 	// ListCollections List the CRM collections available to the access token.
 	//
-	// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation.
+	// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 	//
 	// Corresponds with GET /relation_list_api/collection (the `ListCollections` operationId).
 	ListCollections(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1355,7 +1355,7 @@ type ClientInterface interface {
 
 	// GetCollectionSchema Get the JSON Schema (draft-07) of a collection's relation data.
 	//
-	// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation.
+	// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 	//
 	// Corresponds with GET /relation_list_api/collection/{collectionId}/schema (the `GetCollectionSchema` operationId).
 	GetCollectionSchema(ctx context.Context, collectionId CollectionId, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1363,7 +1363,7 @@ type ClientInterface interface {
 
 // ListLocations List meeting locations.
 //
-// Documented at https://api.procurios.com/api_documentation/meeting2_api/locations.
+// Documented at https://api.procurios.com/api_documentation/meeting2_api/locations. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 //
 // Corresponds with GET /meeting2_api/location (the `ListLocations` operationId).
 func (c *Client) ListLocations(ctx context.Context, params *ListLocationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1469,7 +1469,7 @@ func (c *Client) ListMeetingRegistrations(ctx context.Context, params *ListMeeti
 
 // GetMeetingSchema Get the JSON Schema of meetings (for GET requests).
 //
-// Documented at https://api.procurios.com/api_documentation/meeting2_api/meeting.
+// Documented at https://api.procurios.com/api_documentation/meeting2_api/meeting. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 //
 // Corresponds with GET /meeting2_api/meetings/schema (the `GetMeetingSchema` operationId).
 func (c *Client) GetMeetingSchema(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1486,7 +1486,7 @@ func (c *Client) GetMeetingSchema(ctx context.Context, reqEditors ...RequestEdit
 
 // GetMeetingRegistrationSchema Get the JSON Schema of a registration for one meeting.
 //
-// Documented at https://api.procurios.com/api_documentation/meeting2_api/registrations (scope meeting2/register).
+// Documented at https://api.procurios.com/api_documentation/meeting2_api/registrations (scope meeting2/register). Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 //
 // Corresponds with GET /meeting2_api/meetings/{meetingId}/registration/schema (the `GetMeetingRegistrationSchema` operationId).
 func (c *Client) GetMeetingRegistrationSchema(ctx context.Context, meetingId int, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1651,7 +1651,7 @@ func (c *Client) CreateRegistration(ctx context.Context, registrationSetId Regis
 
 // GetRegistrationSetSchema Get the JSON Schema of a registration set.
 //
-// Documented at https://api.procurios.com/api_documentation/registration/profile. The documented schemas use the non-standard type `date` and an escaped `$schema` URL; clients normalise both before compiling.
+// Documented at https://api.procurios.com/api_documentation/registration/profile. The documented schemas use the non-standard type `date` and an escaped `$schema` URL; clients normalise both before compiling. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 //
 // Corresponds with GET /profile_api/registrationset/{registrationSetId}/schema (the `GetRegistrationSetSchema` operationId).
 func (c *Client) GetRegistrationSetSchema(ctx context.Context, registrationSetId RegistrationSetId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1706,7 +1706,7 @@ func (c *Client) ValidateRegistration(ctx context.Context, registrationSetId Reg
 
 // ListCollections List the CRM collections available to the access token.
 //
-// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation.
+// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 //
 // Corresponds with GET /relation_list_api/collection (the `ListCollections` operationId).
 func (c *Client) ListCollections(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1740,7 +1740,7 @@ func (c *Client) GetCollection(ctx context.Context, collectionId CollectionId, p
 
 // GetCollectionSchema Get the JSON Schema (draft-07) of a collection's relation data.
 //
-// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation.
+// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 //
 // Corresponds with GET /relation_list_api/collection/{collectionId}/schema (the `GetCollectionSchema` operationId).
 func (c *Client) GetCollectionSchema(ctx context.Context, collectionId CollectionId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2538,7 +2538,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListLocationsWithResponse List meeting locations.
 	//
-	// Documented at https://api.procurios.com/api_documentation/meeting2_api/locations.
+	// Documented at https://api.procurios.com/api_documentation/meeting2_api/locations. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2592,7 +2592,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetMeetingSchemaWithResponse Get the JSON Schema of meetings (for GET requests).
 	//
-	// Documented at https://api.procurios.com/api_documentation/meeting2_api/meeting.
+	// Documented at https://api.procurios.com/api_documentation/meeting2_api/meeting. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2601,7 +2601,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetMeetingRegistrationSchemaWithResponse Get the JSON Schema of a registration for one meeting.
 	//
-	// Documented at https://api.procurios.com/api_documentation/meeting2_api/registrations (scope meeting2/register).
+	// Documented at https://api.procurios.com/api_documentation/meeting2_api/registrations (scope meeting2/register). Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2682,7 +2682,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetRegistrationSetSchemaWithResponse Get the JSON Schema of a registration set.
 	//
-	// Documented at https://api.procurios.com/api_documentation/registration/profile. The documented schemas use the non-standard type `date` and an escaped `$schema` URL; clients normalise both before compiling.
+	// Documented at https://api.procurios.com/api_documentation/registration/profile. The documented schemas use the non-standard type `date` and an escaped `$schema` URL; clients normalise both before compiling. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2709,7 +2709,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListCollectionsWithResponse List the CRM collections available to the access token.
 	//
-	// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation.
+	// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2727,7 +2727,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetCollectionSchemaWithResponse Get the JSON Schema (draft-07) of a collection's relation data.
 	//
-	// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation.
+	// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -4260,7 +4260,7 @@ func (r GetCollectionSchemaResponse) ContentType() string {
 
 // ListLocationsWithResponse List meeting locations.
 //
-// Documented at https://api.procurios.com/api_documentation/meeting2_api/locations.
+// Documented at https://api.procurios.com/api_documentation/meeting2_api/locations. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -4350,7 +4350,7 @@ func (c *ClientWithResponses) ListMeetingRegistrationsWithResponse(ctx context.C
 
 // GetMeetingSchemaWithResponse Get the JSON Schema of meetings (for GET requests).
 //
-// Documented at https://api.procurios.com/api_documentation/meeting2_api/meeting.
+// Documented at https://api.procurios.com/api_documentation/meeting2_api/meeting. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -4365,7 +4365,7 @@ func (c *ClientWithResponses) GetMeetingSchemaWithResponse(ctx context.Context, 
 
 // GetMeetingRegistrationSchemaWithResponse Get the JSON Schema of a registration for one meeting.
 //
-// Documented at https://api.procurios.com/api_documentation/meeting2_api/registrations (scope meeting2/register).
+// Documented at https://api.procurios.com/api_documentation/meeting2_api/registrations (scope meeting2/register). Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -4500,7 +4500,7 @@ func (c *ClientWithResponses) CreateRegistrationWithResponse(ctx context.Context
 
 // GetRegistrationSetSchemaWithResponse Get the JSON Schema of a registration set.
 //
-// Documented at https://api.procurios.com/api_documentation/registration/profile. The documented schemas use the non-standard type `date` and an escaped `$schema` URL; clients normalise both before compiling.
+// Documented at https://api.procurios.com/api_documentation/registration/profile. The documented schemas use the non-standard type `date` and an escaped `$schema` URL; clients normalise both before compiling. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -4545,7 +4545,7 @@ func (c *ClientWithResponses) ValidateRegistrationWithResponse(ctx context.Conte
 
 // ListCollectionsWithResponse List the CRM collections available to the access token.
 //
-// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation.
+// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -4575,7 +4575,7 @@ func (c *ClientWithResponses) GetCollectionWithResponse(ctx context.Context, col
 
 // GetCollectionSchemaWithResponse Get the JSON Schema (draft-07) of a collection's relation data.
 //
-// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation.
+// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 //
 // Returns a wrapper object for the known response body format(s).
 //
