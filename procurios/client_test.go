@@ -621,3 +621,34 @@ func TestConcurrentRegistrationsFetchSchemaOnce(t *testing.T) {
 		t.Fatalf("%d registrations sent", n)
 	}
 }
+
+// POST /profile_api/registrationset without a set id: the host's default
+// set checks and stores it; only the every-set scope reaches it.
+func TestRegisterDefault(t *testing.T) {
+	srv := newFake(t)
+	c := newClient(t, srv, nil)
+	res, err := c.RegisterDefault(ctx, map[string]any{"first_name": "Ada", "name": "Lovelace", "email": "ada@example.nl"})
+	if err != nil || res.RelationId < 1001 {
+		t.Fatalf("RegisterDefault = %+v, %v", res, err)
+	}
+	if got, want := srv.LastHeader("createDefaultRegistration", "Accept"), c.MediaType("createDefaultRegistration"); got != want || want != "application/vnd.procurios.profile+json; version=1" {
+		t.Fatalf("Accept %q, want %q", got, want)
+	}
+	res2, err := c.RegisterDefault(ctx, map[string]any{"first_name": "Bram", "name": "B", "email": "b@example.nl"})
+	if err != nil || res2.RelationId != res.RelationId+1 {
+		t.Fatalf("second RegisterDefault = %+v, %v", res2, err)
+	}
+	// Nothing is checked before sending (the set is not known): the host's 400 names the fields.
+	_, err = c.RegisterDefault(ctx, map[string]any{"first_name": "Ada"})
+	var pe *procurios.Error
+	if !errors.As(err, &pe) || !errors.Is(err, procurios.ErrBadRequest) || len(pe.Fields) != 2 || srv.Calls("createDefaultRegistration") != 3 {
+		t.Fatalf("invalid default registration: %v (calls %d)", err, srv.Calls("createDefaultRegistration"))
+	}
+	if _, err := c.RegisterDefault(ctx, func() {}); err == nil || srv.Calls("createDefaultRegistration") != 3 {
+		t.Fatalf("unencodable registration: %v", err)
+	}
+	c3 := newClient(t, srv, []string{"profile/registration/3"})
+	if _, err := c3.RegisterDefault(ctx, map[string]any{"first_name": "Ada", "name": "L", "email": "a@example.nl"}); !errors.Is(err, procurios.ErrForbidden) {
+		t.Fatalf("default set with profile/registration/3: %v", err)
+	}
+}

@@ -2,11 +2,14 @@ package procurios
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/oasuite/sdk/internal/pipeline"
+	specvalidate "github.com/oasuite/sdk/validate"
 )
 
 // Error is a non-2xx answer of the Procurios API. Use errors.As to read it and
@@ -102,4 +105,71 @@ func mapError(r *pipeline.ErrorResponse) error {
 		e.Message = strings.TrimSpace(strings.TrimPrefix(r.Status, fmt.Sprint(r.StatusCode)))
 	}
 	return e
+}
+
+// ErrNoItems matches a 2xx page whose items cannot be found (see
+// [PageItemsError]): the iterators end with this error, never silently
+// empty.
+var ErrNoItems = errors.New("procurios: the page's items cannot be found")
+
+// PageItemsError is yielded by an iterator for a 2xx page whose items it
+// cannot find: a collection page without `_embedded`, with no or several
+// embedded relations, or with one that is not an array; a registrations
+// page without a `registrations` array. A page whose one array is empty is a
+// genuine empty page, not an error. It matches [ErrNoItems] with errors.Is,
+// and errors.As also fills a *specvalidate.MissingFieldError with it (as the
+// other vendors' iterators report such pages). The error names the page and
+// the keys found, never a value.
+type PageItemsError struct {
+	Method string
+	// URL is the page's URL with credentials redacted.
+	URL string
+	// Status is the answer's status code.
+	Status int
+	// Field is where the items were looked for: "_embedded" (the single
+	// embedded relation of a collection page) or "registrations".
+	Field string
+	// Keys are the keys found where the items were looked for, sorted: the
+	// page's top-level keys when Field is missing, else Field's own keys.
+	Keys []string
+	// Reason says what was wrong, e.g. "_embedded holds 2 relations".
+	Reason string
+	// Err is the decoding error of the items, when there was one.
+	Err error
+}
+
+// Error reads like `procurios: GET https://host/l/...?page=2: 200 page has
+// no readable items: no "_embedded" (keys found: _links, page)`.
+func (e *PageItemsError) Error() string {
+	keys := "none"
+	if len(e.Keys) > 0 {
+		keys = strings.Join(e.Keys, ", ")
+	}
+	s := fmt.Sprintf("procurios: %s %s: %d page has no readable items: %s (keys found: %s)", e.Method, e.URL, e.Status, e.Reason, keys)
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+// Is matches ErrNoItems.
+func (e *PageItemsError) Is(target error) bool { return target == ErrNoItems }
+
+// Unwrap returns the decoding error, when there was one.
+func (e *PageItemsError) Unwrap() error { return e.Err }
+
+// As fills a *specvalidate.MissingFieldError, the form the other vendor
+// packages report an unreadable page in.
+func (e *PageItemsError) As(target any) bool {
+	t, ok := target.(**specvalidate.MissingFieldError)
+	if !ok {
+		return false
+	}
+	path := e.URL
+	if u, err := url.Parse(e.URL); err == nil {
+		path = u.Path
+	}
+	*t = &specvalidate.MissingFieldError{Vendor: "procurios", Method: e.Method, Path: path, Status: e.Status,
+		Field: e.Field, Want: "one array of the page's items: " + e.Reason, Err: e.Err}
+	return true
 }

@@ -1,17 +1,22 @@
 package procurios
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
+	"sort"
 	"time"
 
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	"github.com/oasuite/sdk/gen/procuriosapi"
 	"github.com/oasuite/sdk/internal/pipeline"
+	specvalidate "github.com/oasuite/sdk/validate"
 )
 
 // RegistrationsPerPage is the page size of meeting registrations, as
@@ -25,40 +30,40 @@ const maxPages = 10000
 // Relations iterates over every relation of a CRM collection, page by page,
 // following the HAL link _links.next of each page
 // (https://api.procurios.com/api_documentation/relation_list_api/relation).
-// The iteration stops at the first error, which it yields.
+// The name of the page's embedded relation is not documented: Relations reads
+// the items from whichever single array `_embedded` holds (`relations`,
+// `items`, ...). A 2xx page without one is a *PageItemsError (ErrNoItems),
+// never an empty iteration. The iteration stops at the first error, which it
+// yields.
 func (c *Client) Relations(ctx context.Context, collectionID openapi_types.UUID) iter.Seq2[procuriosapi.Relation, error] {
 	return func(yield func(procuriosapi.Relation, error) bool) {
 		var zero procuriosapi.Relation
-		rsp, err := c.GetCollectionWithResponse(ctx, collectionID, nil)
+		hr, err := c.GetCollection(ctx, collectionID, nil)
 		seen := map[string]bool{} // pages read, by resolved URL: a cycle of links ends the iteration
-		if err == nil && rsp.HTTPResponse != nil && rsp.HTTPResponse.Request != nil {
-			seen[rsp.HTTPResponse.Request.URL.String()] = true
+		if err == nil && hr.Request != nil {
+			seen[hr.Request.URL.String()] = true
 		}
 		for n := 0; ; n++ {
 			if err != nil {
 				yield(zero, err)
 				return
 			}
-			page := rsp.ApplicationvndProcuriosRelationJSONVersion1200
-			if page == nil {
-				yield(zero, unexpected(rsp.HTTPResponse))
+			page, perr := readPage[procuriosapi.Relation](hr, embeddedItems)
+			if perr != nil {
+				yield(zero, perr)
 				return
 			}
-			for _, r := range page.UnderscoreEmbedded.Relations {
+			for _, r := range page.items {
 				if !yield(r, nil) {
 					return
 				}
 			}
-			next := nextHref(page.UnderscoreLinks)
+			next := nextHref(page.links)
 			if next == "" || seen[c.pageKey(next)] || n >= maxPages {
 				return
 			}
 			seen[c.pageKey(next)] = true
-			var hr *http.Response
 			hr, err = c.follow(ctx, next)
-			if err == nil {
-				rsp, err = procuriosapi.ParseGetCollectionResponse(hr)
-			}
 		}
 	}
 }
@@ -68,6 +73,8 @@ func (c *Client) Relations(ctx context.Context, collectionID openapi_types.UUID)
 // 25 per page. It follows _links.next when the answer has one; the
 // documented answer has none, so then it asks for the next page for as long
 // as a page is full. params may be nil; its Page, if set, is the first page.
+// A 2xx page without a `registrations` array is a *PageItemsError
+// (ErrNoItems), never an empty iteration.
 func (c *Client) MeetingRegistrations(ctx context.Context, params *procuriosapi.ListMeetingRegistrationsParams) iter.Seq2[procuriosapi.MeetingRegistration, error] {
 	return func(yield func(procuriosapi.MeetingRegistration, error) bool) {
 		var zero procuriosapi.MeetingRegistration
@@ -79,19 +86,19 @@ func (c *Client) MeetingRegistrations(ctx context.Context, params *procuriosapi.
 		if p.Page != nil {
 			pageNo = *p.Page
 		}
-		rsp, err := c.ListMeetingRegistrationsWithResponse(ctx, &p)
+		hr, err := c.ListMeetingRegistrations(ctx, &p)
 		seen := map[string]bool{}
 		for n := 0; ; n++ {
 			if err != nil {
 				yield(zero, err)
 				return
 			}
-			page := rsp.ApplicationvndProcuriosMeeting2JSONVersion1200
-			if page == nil {
-				yield(zero, unexpected(rsp.HTTPResponse))
+			page, perr := readPage[procuriosapi.MeetingRegistration](hr, "registrations")
+			if perr != nil {
+				yield(zero, perr)
 				return
 			}
-			for _, r := range page.Registrations {
+			for _, r := range page.items {
 				if !yield(r, nil) {
 					return
 				}
@@ -99,29 +106,140 @@ func (c *Client) MeetingRegistrations(ctx context.Context, params *procuriosapi.
 			if n >= maxPages {
 				return
 			}
-			if hasLinks(page.UnderscoreLinks) {
-				next := nextHref(page.UnderscoreLinks)
+			if hasLinks(page.links) {
+				next := nextHref(page.links)
 				if next == "" || seen[c.pageKey(next)] {
 					return
 				}
 				seen[c.pageKey(next)] = true
-				var hr *http.Response
 				hr, err = c.follow(ctx, next)
-				if err == nil {
-					rsp, err = procuriosapi.ParseListMeetingRegistrationsResponse(hr)
-				}
 				continue
 			}
-			if len(page.Registrations) < RegistrationsPerPage {
+			if len(page.items) < RegistrationsPerPage {
 				return
 			}
 			pageNo++
 			np := pageNo
 			p.Page = &np
-			rsp, err = c.ListMeetingRegistrationsWithResponse(ctx, &p)
+			hr, err = c.ListMeetingRegistrations(ctx, &p)
 		}
 	}
 }
+
+// embeddedItems asks readPage for the items of a HAL page: the one array
+// that `_embedded` holds, whatever its name.
+const embeddedItems = "_embedded"
+
+// maxPageBody bounds how much of one page is read; a longer page is an error
+// (a *pipeline.BodyTooLargeError), not decoded.
+const maxPageBody = 64 << 20
+
+// page is one decoded page of an iterator.
+type page[T any] struct {
+	links procuriosapi.PageLinks
+	items []T
+}
+
+// readPage decodes a 2xx page of any iterator (every present and future one
+// goes through it): its HAL _links, and its items under field, or, for
+// field embeddedItems, under the single array that `_embedded` holds. A page
+// whose items cannot be found is a *PageItemsError; an empty array is an
+// empty page. The body is closed.
+func readPage[T any](hr *http.Response, field string) (page[T], error) {
+	var p page[T]
+	if hr.StatusCode != http.StatusOK {
+		_ = hr.Body.Close()
+		return p, unexpected(hr)
+	}
+	var members map[string]json.RawMessage
+	err := pipeline.DecodeJSONLimit(hr, &members, maxPageBody)
+	var notJSON *pipeline.NotJSONError
+	var tooLarge *pipeline.BodyTooLargeError
+	switch {
+	case errors.As(err, &notJSON):
+		return p, unexpected(hr)
+	case errors.As(err, &tooLarge):
+		return p, fmt.Errorf("procurios: reading a page: %w", err)
+	case err != nil || members == nil:
+		return p, pageItemsError(hr, "", nil, "the body is not a JSON object", err)
+	}
+	if raw, ok := members["_links"]; ok && !isNull(raw) {
+		if err := json.Unmarshal(raw, &p.links); err != nil {
+			e := &specvalidate.MissingFieldError{Vendor: "procurios", Status: hr.StatusCode, Field: "_links", Want: "the page's HAL links", Err: err}
+			if hr.Request != nil {
+				e.Method, e.Path = hr.Request.Method, hr.Request.URL.Path
+			}
+			return p, e
+		}
+	}
+	key, raw, err := findItems(hr, members, field)
+	if err != nil {
+		return p, err
+	}
+	if err := json.Unmarshal(raw, &p.items); err != nil {
+		return p, pageItemsError(hr, field, []string{key}, fmt.Sprintf("the items under %q do not decode", key), err)
+	}
+	return p, nil
+}
+
+// findItems returns the name and the raw array of a page's items.
+func findItems(hr *http.Response, members map[string]json.RawMessage, field string) (string, json.RawMessage, error) {
+	raw, ok := members[field]
+	if !ok {
+		return "", nil, pageItemsError(hr, field, sortedKeys(members), fmt.Sprintf("no %q", field), nil)
+	}
+	if field != embeddedItems {
+		if !isArray(raw) {
+			return "", nil, pageItemsError(hr, field, sortedKeys(members), fmt.Sprintf("%q is not an array", field), nil)
+		}
+		return field, raw, nil
+	}
+	var embedded map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &embedded); err != nil || embedded == nil {
+		return "", nil, pageItemsError(hr, field, sortedKeys(members), "\"_embedded\" is not an object", nil)
+	}
+	keys := sortedKeys(embedded)
+	var arrays []string
+	for _, k := range keys {
+		if isArray(embedded[k]) {
+			arrays = append(arrays, k)
+		}
+	}
+	switch {
+	case len(arrays) == 1:
+		return "_embedded." + arrays[0], embedded[arrays[0]], nil
+	case len(arrays) > 1:
+		return "", nil, pageItemsError(hr, field, keys, fmt.Sprintf("\"_embedded\" holds %d arrays, so which are the items is unclear", len(arrays)), nil)
+	case len(keys) == 0:
+		return "", nil, pageItemsError(hr, field, keys, "\"_embedded\" is empty", nil)
+	default:
+		return "", nil, pageItemsError(hr, field, keys, "\"_embedded\" holds no array", nil)
+	}
+}
+
+func pageItemsError(hr *http.Response, field string, keys []string, reason string, err error) *PageItemsError {
+	e := &PageItemsError{Status: hr.StatusCode, Field: field, Keys: keys, Reason: reason, Err: err}
+	if hr.Request != nil {
+		e.Method, e.URL = hr.Request.Method, pipeline.RedactURL(hr.Request.URL)
+	}
+	return e
+}
+
+func sortedKeys(m map[string]json.RawMessage) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func isArray(raw json.RawMessage) bool {
+	b := bytes.TrimSpace(raw)
+	return len(b) > 0 && b[0] == '['
+}
+
+func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
 
 // pageKey is the absolute URL a next link leads to (as follow resolves it),
 // so that two spellings of one page count as the same page.

@@ -127,6 +127,27 @@ func (c *Client) Register(ctx context.Context, registrationSetID int, registrati
 	return rsp.ApplicationvndProcuriosProfileJSONVersion1200, nil
 }
 
+// RegisterDefault sends a registration without naming a registration set
+// (POST /profile_api/registrationset), as a third-party client does when it
+// has no set id; the host checks it against its default set (an assumption,
+// see the spec). Nothing is checked before sending, since the set is not
+// known here: use [Client.Register] when you know the set's id. A rejected
+// registration is an [*Error] (ErrBadRequest) listing the failing fields.
+func (c *Client) RegisterDefault(ctx context.Context, registration any) (*procuriosapi.RegistrationResult, error) {
+	raw, err := json.Marshal(registration)
+	if err != nil {
+		return nil, fmt.Errorf("procurios: encoding the registration: %w", err)
+	}
+	rsp, err := c.CreateDefaultRegistrationWithBodyWithResponse(ctx, "application/json", bytes.NewReader(raw))
+	if err != nil {
+		return nil, err
+	}
+	if rsp.ApplicationvndProcuriosProfileJSONVersion1200 == nil {
+		return nil, unexpected(rsp.HTTPResponse)
+	}
+	return rsp.ApplicationvndProcuriosProfileJSONVersion1200, nil
+}
+
 // RegistrationSchema returns the compiled JSON Schema of a registration set,
 // fetching it on first use. The Procurios schemas' quirks are normalised
 // first: the non-standard types "date", "datetime" and "int", and a "$schema"

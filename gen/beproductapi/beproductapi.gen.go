@@ -1246,14 +1246,14 @@ type ClientInterface interface {
 
 	// GetBlockFolderSchema Get the field schema of a block folder
 	//
-	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Block/FolderSchema (the `GetBlockFolderSchema` operationId).
 	GetBlockFolderSchema(ctx context.Context, params *GetBlockFolderSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListBlockFolders List block folders
 	//
-	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Block/Folders (the `ListBlockFolders` operationId).
 	ListBlockFolders(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1285,7 +1285,7 @@ type ClientInterface interface {
 
 	// GetBlockHeader Get a block header
 	//
-	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// Corresponds with GET /Block/Header/{headerId} (the `GetBlockHeader` operationId).
 	GetBlockHeader(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1310,7 +1310,7 @@ type ClientInterface interface {
 
 	// ListBlockHeadersWithBody List block headers, filtered and paged
 	//
-	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1319,7 +1319,7 @@ type ClientInterface interface {
 
 	// ListBlockHeaders List block headers, filtered and paged
 	//
-	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1328,7 +1328,7 @@ type ClientInterface interface {
 
 	// GetBlockPage Get one page (app) of a block header with its data
 	//
-	// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Block/Page (the `GetBlockPage` operationId).
 	GetBlockPage(ctx context.Context, params *GetBlockPageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1389,28 +1389,28 @@ type ClientInterface interface {
 
 	// GetBlockPageSchema Get the field schema of a page (app)
 	//
-	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Block/PageSchema (the `GetBlockPageSchema` operationId).
 	GetBlockPageSchema(ctx context.Context, params *GetBlockPageSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListBlockPages List the pages (apps) of a block header
 	//
-	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: what a page's type names (PageInfo) and the shape of the error body (Error).
 	//
 	// Corresponds with GET /Block/Pages (the `ListBlockPages` operationId).
 	ListBlockPages(ctx context.Context, params *ListBlockPagesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetColorFolderSchema Get the field schema of a color folder
 	//
-	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Color/FolderSchema (the `GetColorFolderSchema` operationId).
 	GetColorFolderSchema(ctx context.Context, params *GetColorFolderSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListColorFolders List color folders
 	//
-	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Color/Folders (the `ListColorFolders` operationId).
 	ListColorFolders(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1442,7 +1442,7 @@ type ClientInterface interface {
 
 	// GetColorHeader Get a color header
 	//
-	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// Corresponds with GET /Color/Header/{headerId} (the `GetColorHeader` operationId).
 	GetColorHeader(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1467,7 +1467,7 @@ type ClientInterface interface {
 
 	// ListColorHeadersWithBody List color headers, filtered and paged
 	//
-	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1476,7 +1476,7 @@ type ClientInterface interface {
 
 	// ListColorHeaders List color headers, filtered and paged
 	//
-	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1485,7 +1485,7 @@ type ClientInterface interface {
 
 	// GetColorPage Get one page (app) of a color header with its data
 	//
-	// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Color/Page (the `GetColorPage` operationId).
 	GetColorPage(ctx context.Context, params *GetColorPageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1546,14 +1546,14 @@ type ClientInterface interface {
 
 	// GetColorPageSchema Get the field schema of a page (app)
 	//
-	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Color/PageSchema (the `GetColorPageSchema` operationId).
 	GetColorPageSchema(ctx context.Context, params *GetColorPageSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListColorPages List the pages (apps) of a color header
 	//
-	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: what a page's type names (PageInfo) and the shape of the error body (Error).
 	//
 	// Corresponds with GET /Color/Pages (the `ListColorPages` operationId).
 	ListColorPages(ctx context.Context, params *ListColorPagesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1578,14 +1578,14 @@ type ClientInterface interface {
 
 	// ListDirectoryCompanies List directory companies (partners, factories, vendors)
 	//
-	// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py.
+	// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py. Assumption: a directory record's field names (DirectoryCompany) and the shape of the error body (Error).
 	//
 	// Corresponds with GET /Directory/Companies (the `ListDirectoryCompanies` operationId).
 	ListDirectoryCompanies(ctx context.Context, params *ListDirectoryCompaniesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SearchDirectoryCompaniesWithBody Search directory companies with filters
 	//
-	// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py.
+	// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py. Assumption: a directory record's field names (DirectoryCompany) and the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1594,7 +1594,7 @@ type ClientInterface interface {
 
 	// SearchDirectoryCompanies Search directory companies with filters
 	//
-	// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py.
+	// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py. Assumption: a directory record's field names (DirectoryCompany) and the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1603,14 +1603,14 @@ type ClientInterface interface {
 
 	// GetDirectoryCompany Get a directory company
 	//
-	// Follows BeProduct.Python.SDK _directory.py.
+	// Follows BeProduct.Python.SDK _directory.py. Assumption: a directory record's field names (DirectoryCompany) and the shape of the error body (Error).
 	//
 	// Corresponds with GET /Directory/Company (the `GetDirectoryCompany` operationId).
 	GetDirectoryCompany(ctx context.Context, params *GetDirectoryCompanyParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListDirectoryContacts List the contacts of a directory company
 	//
-	// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py.
+	// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py. Assumption: a contact's field names (DirectoryContact) and the shape of the error body (Error).
 	//
 	// Corresponds with GET /Directory/Contacts (the `ListDirectoryContacts` operationId).
 	ListDirectoryContacts(ctx context.Context, params *ListDirectoryContactsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1635,14 +1635,14 @@ type ClientInterface interface {
 
 	// GetImageFolderSchema Get the field schema of a image folder
 	//
-	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Image/FolderSchema (the `GetImageFolderSchema` operationId).
 	GetImageFolderSchema(ctx context.Context, params *GetImageFolderSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListImageFolders List image folders
 	//
-	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Image/Folders (the `ListImageFolders` operationId).
 	ListImageFolders(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1674,7 +1674,7 @@ type ClientInterface interface {
 
 	// GetImageHeader Get a image header
 	//
-	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// Corresponds with GET /Image/Header/{headerId} (the `GetImageHeader` operationId).
 	GetImageHeader(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1699,7 +1699,7 @@ type ClientInterface interface {
 
 	// ListImageHeadersWithBody List image headers, filtered and paged
 	//
-	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1708,7 +1708,7 @@ type ClientInterface interface {
 
 	// ListImageHeaders List image headers, filtered and paged
 	//
-	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1717,7 +1717,7 @@ type ClientInterface interface {
 
 	// GetImagePage Get one page (app) of a image header with its data
 	//
-	// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Image/Page (the `GetImagePage` operationId).
 	GetImagePage(ctx context.Context, params *GetImagePageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1778,28 +1778,28 @@ type ClientInterface interface {
 
 	// GetImagePageSchema Get the field schema of a page (app)
 	//
-	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Image/PageSchema (the `GetImagePageSchema` operationId).
 	GetImagePageSchema(ctx context.Context, params *GetImagePageSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListImagePages List the pages (apps) of a image header
 	//
-	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: what a page's type names (PageInfo) and the shape of the error body (Error).
 	//
 	// Corresponds with GET /Image/Pages (the `ListImagePages` operationId).
 	ListImagePages(ctx context.Context, params *ListImagePagesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetMaterialFolderSchema Get the field schema of a material folder
 	//
-	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Material/FolderSchema (the `GetMaterialFolderSchema` operationId).
 	GetMaterialFolderSchema(ctx context.Context, params *GetMaterialFolderSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListMaterialFolders List material folders
 	//
-	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Material/Folders (the `ListMaterialFolders` operationId).
 	ListMaterialFolders(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1831,7 +1831,7 @@ type ClientInterface interface {
 
 	// GetMaterialHeader Get a material header
 	//
-	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// Corresponds with GET /Material/Header/{headerId} (the `GetMaterialHeader` operationId).
 	GetMaterialHeader(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1856,7 +1856,7 @@ type ClientInterface interface {
 
 	// ListMaterialHeadersWithBody List material headers, filtered and paged
 	//
-	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1865,7 +1865,7 @@ type ClientInterface interface {
 
 	// ListMaterialHeaders List material headers, filtered and paged
 	//
-	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1874,7 +1874,7 @@ type ClientInterface interface {
 
 	// GetMaterialPage Get one page (app) of a material header with its data
 	//
-	// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Material/Page (the `GetMaterialPage` operationId).
 	GetMaterialPage(ctx context.Context, params *GetMaterialPageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1935,28 +1935,28 @@ type ClientInterface interface {
 
 	// GetMaterialPageSchema Get the field schema of a page (app)
 	//
-	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Material/PageSchema (the `GetMaterialPageSchema` operationId).
 	GetMaterialPageSchema(ctx context.Context, params *GetMaterialPageSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListMaterialPages List the pages (apps) of a material header
 	//
-	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: what a page's type names (PageInfo) and the shape of the error body (Error).
 	//
 	// Corresponds with GET /Material/Pages (the `ListMaterialPages` operationId).
 	ListMaterialPages(ctx context.Context, params *ListMaterialPagesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetStyleFolderSchema Get the field schema of a style folder
 	//
-	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Style/FolderSchema (the `GetStyleFolderSchema` operationId).
 	GetStyleFolderSchema(ctx context.Context, params *GetStyleFolderSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListStyleFolders List style folders
 	//
-	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Style/Folders (the `ListStyleFolders` operationId).
 	ListStyleFolders(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1988,7 +1988,7 @@ type ClientInterface interface {
 
 	// GetStyleHeader Get a style header
 	//
-	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// Corresponds with GET /Style/Header/{headerId} (the `GetStyleHeader` operationId).
 	GetStyleHeader(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2013,7 +2013,7 @@ type ClientInterface interface {
 
 	// ListStyleHeadersWithBody List style headers, filtered and paged
 	//
-	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2022,7 +2022,7 @@ type ClientInterface interface {
 
 	// ListStyleHeaders List style headers, filtered and paged
 	//
-	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2031,7 +2031,7 @@ type ClientInterface interface {
 
 	// GetStylePage Get one page (app) of a style header with its data
 	//
-	// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Style/Page (the `GetStylePage` operationId).
 	GetStylePage(ctx context.Context, params *GetStylePageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2092,28 +2092,28 @@ type ClientInterface interface {
 
 	// GetStylePageSchema Get the field schema of a page (app)
 	//
-	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Style/PageSchema (the `GetStylePageSchema` operationId).
 	GetStylePageSchema(ctx context.Context, params *GetStylePageSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListStylePages List the pages (apps) of a style header
 	//
-	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: what a page's type names (PageInfo) and the shape of the error body (Error).
 	//
 	// Corresponds with GET /Style/Pages (the `ListStylePages` operationId).
 	ListStylePages(ctx context.Context, params *ListStylePagesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListTrackingFolders List tracking folders
 	//
-	// Follows BeProduct.Python.SDK _tracking.py.
+	// Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Tracking/Folders (the `ListTrackingFolders` operationId).
 	ListTrackingFolders(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetTrackingPlanWithBody Get a tracking plan
 	//
-	// A POST with an empty JSON object as body (as the SDKs send it). Follows BeProduct.Python.SDK _tracking.py.
+	// A POST with an empty JSON object as body (as the SDKs send it). Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2122,7 +2122,7 @@ type ClientInterface interface {
 
 	// GetTrackingPlan Get a tracking plan
 	//
-	// A POST with an empty JSON object as body (as the SDKs send it). Follows BeProduct.Python.SDK _tracking.py.
+	// A POST with an empty JSON object as body (as the SDKs send it). Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2131,7 +2131,7 @@ type ClientInterface interface {
 
 	// ListTrackingMaterialTimelinesWithBody List the material timeline records of a plan, filtered and paged
 	//
-	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2140,7 +2140,7 @@ type ClientInterface interface {
 
 	// ListTrackingMaterialTimelines List the material timeline records of a plan, filtered and paged
 	//
-	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2167,7 +2167,7 @@ type ClientInterface interface {
 
 	// ListTrackingMaterialViewTimelinesWithBody List the material timeline records of a plan through a tracking view
 	//
-	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2176,7 +2176,7 @@ type ClientInterface interface {
 
 	// ListTrackingMaterialViewTimelines List the material timeline records of a plan through a tracking view
 	//
-	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2185,7 +2185,7 @@ type ClientInterface interface {
 
 	// ListTrackingStyleTimelinesWithBody List the style timeline records of a plan, filtered and paged
 	//
-	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2194,7 +2194,7 @@ type ClientInterface interface {
 
 	// ListTrackingStyleTimelines List the style timeline records of a plan, filtered and paged
 	//
-	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2221,7 +2221,7 @@ type ClientInterface interface {
 
 	// ListTrackingStyleViewTimelinesWithBody List the style timeline records of a plan through a tracking view
 	//
-	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2230,7 +2230,7 @@ type ClientInterface interface {
 
 	// ListTrackingStyleViewTimelines List the style timeline records of a plan through a tracking view
 	//
-	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2239,7 +2239,7 @@ type ClientInterface interface {
 
 	// ListTrackingPlansWithBody List tracking plans, filtered and paged
 	//
-	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2248,7 +2248,7 @@ type ClientInterface interface {
 
 	// ListTrackingPlans List tracking plans, filtered and paged
 	//
-	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2275,21 +2275,21 @@ type ClientInterface interface {
 
 	// GetUserByEmail Get a user by e-mail address
 	//
-	// Follows BeProduct.Python.SDK _user.py.
+	// Follows BeProduct.Python.SDK _user.py. Assumption: a user's field names (User) and the shape of the error body (Error).
 	//
 	// Corresponds with GET /Users/GetByEmail (the `GetUserByEmail` operationId).
 	GetUserByEmail(ctx context.Context, params *GetUserByEmailParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListUsers List the company's users
 	//
-	// Follows BeProduct.Python.SDK _user.py.
+	// Follows BeProduct.Python.SDK _user.py. Assumption: a user's field names (User) and the shape of the error body (Error).
 	//
 	// Corresponds with GET /Users/List (the `ListUsers` operationId).
 	ListUsers(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListUserRoles List the user roles
 	//
-	// Follows BeProduct.Python.SDK _user.py.
+	// Follows BeProduct.Python.SDK _user.py. Assumption: the shape of a role (Role) and the shape of the error body (Error).
 	//
 	// Corresponds with GET /Users/Roles (the `ListUserRoles` operationId).
 	ListUserRoles(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2322,7 +2322,7 @@ type ClientInterface interface {
 
 // GetBlockFolderSchema Get the field schema of a block folder
 //
-// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Block/FolderSchema (the `GetBlockFolderSchema` operationId).
 func (c *Client) GetBlockFolderSchema(ctx context.Context, params *GetBlockFolderSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2339,7 +2339,7 @@ func (c *Client) GetBlockFolderSchema(ctx context.Context, params *GetBlockFolde
 
 // ListBlockFolders List block folders
 //
-// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Block/Folders (the `ListBlockFolders` operationId).
 func (c *Client) ListBlockFolders(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2411,7 +2411,7 @@ func (c *Client) DeleteBlockHeader(ctx context.Context, headerId HeaderIdPath, r
 
 // GetBlockHeader Get a block header
 //
-// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // Corresponds with GET /Block/Header/{headerId} (the `GetBlockHeader` operationId).
 func (c *Client) GetBlockHeader(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2466,7 +2466,7 @@ func (c *Client) UpdateBlockHeader(ctx context.Context, headerId HeaderIdPath, b
 
 // ListBlockHeadersWithBody List block headers, filtered and paged
 //
-// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -2485,7 +2485,7 @@ func (c *Client) ListBlockHeadersWithBody(ctx context.Context, params *ListBlock
 
 // ListBlockHeaders List block headers, filtered and paged
 //
-// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2504,7 +2504,7 @@ func (c *Client) ListBlockHeaders(ctx context.Context, params *ListBlockHeadersP
 
 // GetBlockPage Get one page (app) of a block header with its data
 //
-// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Block/Page (the `GetBlockPage` operationId).
 func (c *Client) GetBlockPage(ctx context.Context, params *GetBlockPageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2635,7 +2635,7 @@ func (c *Client) UpdateBlockPageList(ctx context.Context, params *UpdateBlockPag
 
 // GetBlockPageSchema Get the field schema of a page (app)
 //
-// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Block/PageSchema (the `GetBlockPageSchema` operationId).
 func (c *Client) GetBlockPageSchema(ctx context.Context, params *GetBlockPageSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2652,7 +2652,7 @@ func (c *Client) GetBlockPageSchema(ctx context.Context, params *GetBlockPageSch
 
 // ListBlockPages List the pages (apps) of a block header
 //
-// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: what a page's type names (PageInfo) and the shape of the error body (Error).
 //
 // Corresponds with GET /Block/Pages (the `ListBlockPages` operationId).
 func (c *Client) ListBlockPages(ctx context.Context, params *ListBlockPagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2669,7 +2669,7 @@ func (c *Client) ListBlockPages(ctx context.Context, params *ListBlockPagesParam
 
 // GetColorFolderSchema Get the field schema of a color folder
 //
-// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Color/FolderSchema (the `GetColorFolderSchema` operationId).
 func (c *Client) GetColorFolderSchema(ctx context.Context, params *GetColorFolderSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2686,7 +2686,7 @@ func (c *Client) GetColorFolderSchema(ctx context.Context, params *GetColorFolde
 
 // ListColorFolders List color folders
 //
-// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Color/Folders (the `ListColorFolders` operationId).
 func (c *Client) ListColorFolders(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2758,7 +2758,7 @@ func (c *Client) DeleteColorHeader(ctx context.Context, headerId HeaderIdPath, r
 
 // GetColorHeader Get a color header
 //
-// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // Corresponds with GET /Color/Header/{headerId} (the `GetColorHeader` operationId).
 func (c *Client) GetColorHeader(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2813,7 +2813,7 @@ func (c *Client) UpdateColorHeader(ctx context.Context, headerId HeaderIdPath, b
 
 // ListColorHeadersWithBody List color headers, filtered and paged
 //
-// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -2832,7 +2832,7 @@ func (c *Client) ListColorHeadersWithBody(ctx context.Context, params *ListColor
 
 // ListColorHeaders List color headers, filtered and paged
 //
-// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2851,7 +2851,7 @@ func (c *Client) ListColorHeaders(ctx context.Context, params *ListColorHeadersP
 
 // GetColorPage Get one page (app) of a color header with its data
 //
-// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Color/Page (the `GetColorPage` operationId).
 func (c *Client) GetColorPage(ctx context.Context, params *GetColorPageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2982,7 +2982,7 @@ func (c *Client) UpdateColorPageList(ctx context.Context, params *UpdateColorPag
 
 // GetColorPageSchema Get the field schema of a page (app)
 //
-// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Color/PageSchema (the `GetColorPageSchema` operationId).
 func (c *Client) GetColorPageSchema(ctx context.Context, params *GetColorPageSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2999,7 +2999,7 @@ func (c *Client) GetColorPageSchema(ctx context.Context, params *GetColorPageSch
 
 // ListColorPages List the pages (apps) of a color header
 //
-// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: what a page's type names (PageInfo) and the shape of the error body (Error).
 //
 // Corresponds with GET /Color/Pages (the `ListColorPages` operationId).
 func (c *Client) ListColorPages(ctx context.Context, params *ListColorPagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3054,7 +3054,7 @@ func (c *Client) CreateDirectoryCompany(ctx context.Context, body CreateDirector
 
 // ListDirectoryCompanies List directory companies (partners, factories, vendors)
 //
-// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py.
+// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py. Assumption: a directory record's field names (DirectoryCompany) and the shape of the error body (Error).
 //
 // Corresponds with GET /Directory/Companies (the `ListDirectoryCompanies` operationId).
 func (c *Client) ListDirectoryCompanies(ctx context.Context, params *ListDirectoryCompaniesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3071,7 +3071,7 @@ func (c *Client) ListDirectoryCompanies(ctx context.Context, params *ListDirecto
 
 // SearchDirectoryCompaniesWithBody Search directory companies with filters
 //
-// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py.
+// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py. Assumption: a directory record's field names (DirectoryCompany) and the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -3090,7 +3090,7 @@ func (c *Client) SearchDirectoryCompaniesWithBody(ctx context.Context, params *S
 
 // SearchDirectoryCompanies Search directory companies with filters
 //
-// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py.
+// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py. Assumption: a directory record's field names (DirectoryCompany) and the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -3109,7 +3109,7 @@ func (c *Client) SearchDirectoryCompanies(ctx context.Context, params *SearchDir
 
 // GetDirectoryCompany Get a directory company
 //
-// Follows BeProduct.Python.SDK _directory.py.
+// Follows BeProduct.Python.SDK _directory.py. Assumption: a directory record's field names (DirectoryCompany) and the shape of the error body (Error).
 //
 // Corresponds with GET /Directory/Company (the `GetDirectoryCompany` operationId).
 func (c *Client) GetDirectoryCompany(ctx context.Context, params *GetDirectoryCompanyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3126,7 +3126,7 @@ func (c *Client) GetDirectoryCompany(ctx context.Context, params *GetDirectoryCo
 
 // ListDirectoryContacts List the contacts of a directory company
 //
-// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py.
+// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py. Assumption: a contact's field names (DirectoryContact) and the shape of the error body (Error).
 //
 // Corresponds with GET /Directory/Contacts (the `ListDirectoryContacts` operationId).
 func (c *Client) ListDirectoryContacts(ctx context.Context, params *ListDirectoryContactsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3181,7 +3181,7 @@ func (c *Client) UpdateDirectoryCompany(ctx context.Context, directoryId Directo
 
 // GetImageFolderSchema Get the field schema of a image folder
 //
-// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Image/FolderSchema (the `GetImageFolderSchema` operationId).
 func (c *Client) GetImageFolderSchema(ctx context.Context, params *GetImageFolderSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3198,7 +3198,7 @@ func (c *Client) GetImageFolderSchema(ctx context.Context, params *GetImageFolde
 
 // ListImageFolders List image folders
 //
-// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Image/Folders (the `ListImageFolders` operationId).
 func (c *Client) ListImageFolders(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3270,7 +3270,7 @@ func (c *Client) DeleteImageHeader(ctx context.Context, headerId HeaderIdPath, r
 
 // GetImageHeader Get a image header
 //
-// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // Corresponds with GET /Image/Header/{headerId} (the `GetImageHeader` operationId).
 func (c *Client) GetImageHeader(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3325,7 +3325,7 @@ func (c *Client) UpdateImageHeader(ctx context.Context, headerId HeaderIdPath, b
 
 // ListImageHeadersWithBody List image headers, filtered and paged
 //
-// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -3344,7 +3344,7 @@ func (c *Client) ListImageHeadersWithBody(ctx context.Context, params *ListImage
 
 // ListImageHeaders List image headers, filtered and paged
 //
-// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -3363,7 +3363,7 @@ func (c *Client) ListImageHeaders(ctx context.Context, params *ListImageHeadersP
 
 // GetImagePage Get one page (app) of a image header with its data
 //
-// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Image/Page (the `GetImagePage` operationId).
 func (c *Client) GetImagePage(ctx context.Context, params *GetImagePageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3494,7 +3494,7 @@ func (c *Client) UpdateImagePageList(ctx context.Context, params *UpdateImagePag
 
 // GetImagePageSchema Get the field schema of a page (app)
 //
-// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Image/PageSchema (the `GetImagePageSchema` operationId).
 func (c *Client) GetImagePageSchema(ctx context.Context, params *GetImagePageSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3511,7 +3511,7 @@ func (c *Client) GetImagePageSchema(ctx context.Context, params *GetImagePageSch
 
 // ListImagePages List the pages (apps) of a image header
 //
-// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: what a page's type names (PageInfo) and the shape of the error body (Error).
 //
 // Corresponds with GET /Image/Pages (the `ListImagePages` operationId).
 func (c *Client) ListImagePages(ctx context.Context, params *ListImagePagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3528,7 +3528,7 @@ func (c *Client) ListImagePages(ctx context.Context, params *ListImagePagesParam
 
 // GetMaterialFolderSchema Get the field schema of a material folder
 //
-// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Material/FolderSchema (the `GetMaterialFolderSchema` operationId).
 func (c *Client) GetMaterialFolderSchema(ctx context.Context, params *GetMaterialFolderSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3545,7 +3545,7 @@ func (c *Client) GetMaterialFolderSchema(ctx context.Context, params *GetMateria
 
 // ListMaterialFolders List material folders
 //
-// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Material/Folders (the `ListMaterialFolders` operationId).
 func (c *Client) ListMaterialFolders(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3617,7 +3617,7 @@ func (c *Client) DeleteMaterialHeader(ctx context.Context, headerId HeaderIdPath
 
 // GetMaterialHeader Get a material header
 //
-// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // Corresponds with GET /Material/Header/{headerId} (the `GetMaterialHeader` operationId).
 func (c *Client) GetMaterialHeader(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3672,7 +3672,7 @@ func (c *Client) UpdateMaterialHeader(ctx context.Context, headerId HeaderIdPath
 
 // ListMaterialHeadersWithBody List material headers, filtered and paged
 //
-// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -3691,7 +3691,7 @@ func (c *Client) ListMaterialHeadersWithBody(ctx context.Context, params *ListMa
 
 // ListMaterialHeaders List material headers, filtered and paged
 //
-// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -3710,7 +3710,7 @@ func (c *Client) ListMaterialHeaders(ctx context.Context, params *ListMaterialHe
 
 // GetMaterialPage Get one page (app) of a material header with its data
 //
-// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Material/Page (the `GetMaterialPage` operationId).
 func (c *Client) GetMaterialPage(ctx context.Context, params *GetMaterialPageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3841,7 +3841,7 @@ func (c *Client) UpdateMaterialPageList(ctx context.Context, params *UpdateMater
 
 // GetMaterialPageSchema Get the field schema of a page (app)
 //
-// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Material/PageSchema (the `GetMaterialPageSchema` operationId).
 func (c *Client) GetMaterialPageSchema(ctx context.Context, params *GetMaterialPageSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3858,7 +3858,7 @@ func (c *Client) GetMaterialPageSchema(ctx context.Context, params *GetMaterialP
 
 // ListMaterialPages List the pages (apps) of a material header
 //
-// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: what a page's type names (PageInfo) and the shape of the error body (Error).
 //
 // Corresponds with GET /Material/Pages (the `ListMaterialPages` operationId).
 func (c *Client) ListMaterialPages(ctx context.Context, params *ListMaterialPagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3875,7 +3875,7 @@ func (c *Client) ListMaterialPages(ctx context.Context, params *ListMaterialPage
 
 // GetStyleFolderSchema Get the field schema of a style folder
 //
-// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Style/FolderSchema (the `GetStyleFolderSchema` operationId).
 func (c *Client) GetStyleFolderSchema(ctx context.Context, params *GetStyleFolderSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3892,7 +3892,7 @@ func (c *Client) GetStyleFolderSchema(ctx context.Context, params *GetStyleFolde
 
 // ListStyleFolders List style folders
 //
-// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Style/Folders (the `ListStyleFolders` operationId).
 func (c *Client) ListStyleFolders(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3964,7 +3964,7 @@ func (c *Client) DeleteStyleHeader(ctx context.Context, headerId HeaderIdPath, r
 
 // GetStyleHeader Get a style header
 //
-// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // Corresponds with GET /Style/Header/{headerId} (the `GetStyleHeader` operationId).
 func (c *Client) GetStyleHeader(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4019,7 +4019,7 @@ func (c *Client) UpdateStyleHeader(ctx context.Context, headerId HeaderIdPath, b
 
 // ListStyleHeadersWithBody List style headers, filtered and paged
 //
-// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -4038,7 +4038,7 @@ func (c *Client) ListStyleHeadersWithBody(ctx context.Context, params *ListStyle
 
 // ListStyleHeaders List style headers, filtered and paged
 //
-// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4057,7 +4057,7 @@ func (c *Client) ListStyleHeaders(ctx context.Context, params *ListStyleHeadersP
 
 // GetStylePage Get one page (app) of a style header with its data
 //
-// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Style/Page (the `GetStylePage` operationId).
 func (c *Client) GetStylePage(ctx context.Context, params *GetStylePageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4188,7 +4188,7 @@ func (c *Client) UpdateStylePageList(ctx context.Context, params *UpdateStylePag
 
 // GetStylePageSchema Get the field schema of a page (app)
 //
-// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Style/PageSchema (the `GetStylePageSchema` operationId).
 func (c *Client) GetStylePageSchema(ctx context.Context, params *GetStylePageSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4205,7 +4205,7 @@ func (c *Client) GetStylePageSchema(ctx context.Context, params *GetStylePageSch
 
 // ListStylePages List the pages (apps) of a style header
 //
-// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: what a page's type names (PageInfo) and the shape of the error body (Error).
 //
 // Corresponds with GET /Style/Pages (the `ListStylePages` operationId).
 func (c *Client) ListStylePages(ctx context.Context, params *ListStylePagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4222,7 +4222,7 @@ func (c *Client) ListStylePages(ctx context.Context, params *ListStylePagesParam
 
 // ListTrackingFolders List tracking folders
 //
-// Follows BeProduct.Python.SDK _tracking.py.
+// Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Tracking/Folders (the `ListTrackingFolders` operationId).
 func (c *Client) ListTrackingFolders(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4239,7 +4239,7 @@ func (c *Client) ListTrackingFolders(ctx context.Context, reqEditors ...RequestE
 
 // GetTrackingPlanWithBody Get a tracking plan
 //
-// A POST with an empty JSON object as body (as the SDKs send it). Follows BeProduct.Python.SDK _tracking.py.
+// A POST with an empty JSON object as body (as the SDKs send it). Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -4258,7 +4258,7 @@ func (c *Client) GetTrackingPlanWithBody(ctx context.Context, planId PlanIdPath,
 
 // GetTrackingPlan Get a tracking plan
 //
-// A POST with an empty JSON object as body (as the SDKs send it). Follows BeProduct.Python.SDK _tracking.py.
+// A POST with an empty JSON object as body (as the SDKs send it). Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4277,7 +4277,7 @@ func (c *Client) GetTrackingPlan(ctx context.Context, planId PlanIdPath, body Ge
 
 // ListTrackingMaterialTimelinesWithBody List the material timeline records of a plan, filtered and paged
 //
-// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -4296,7 +4296,7 @@ func (c *Client) ListTrackingMaterialTimelinesWithBody(ctx context.Context, plan
 
 // ListTrackingMaterialTimelines List the material timeline records of a plan, filtered and paged
 //
-// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4353,7 +4353,7 @@ func (c *Client) UpdateTrackingMaterialTimelines(ctx context.Context, planId Pla
 
 // ListTrackingMaterialViewTimelinesWithBody List the material timeline records of a plan through a tracking view
 //
-// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -4372,7 +4372,7 @@ func (c *Client) ListTrackingMaterialViewTimelinesWithBody(ctx context.Context, 
 
 // ListTrackingMaterialViewTimelines List the material timeline records of a plan through a tracking view
 //
-// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4391,7 +4391,7 @@ func (c *Client) ListTrackingMaterialViewTimelines(ctx context.Context, planId P
 
 // ListTrackingStyleTimelinesWithBody List the style timeline records of a plan, filtered and paged
 //
-// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -4410,7 +4410,7 @@ func (c *Client) ListTrackingStyleTimelinesWithBody(ctx context.Context, planId 
 
 // ListTrackingStyleTimelines List the style timeline records of a plan, filtered and paged
 //
-// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4467,7 +4467,7 @@ func (c *Client) UpdateTrackingStyleTimelines(ctx context.Context, planId PlanId
 
 // ListTrackingStyleViewTimelinesWithBody List the style timeline records of a plan through a tracking view
 //
-// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -4486,7 +4486,7 @@ func (c *Client) ListTrackingStyleViewTimelinesWithBody(ctx context.Context, pla
 
 // ListTrackingStyleViewTimelines List the style timeline records of a plan through a tracking view
 //
-// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4505,7 +4505,7 @@ func (c *Client) ListTrackingStyleViewTimelines(ctx context.Context, planId Plan
 
 // ListTrackingPlansWithBody List tracking plans, filtered and paged
 //
-// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -4524,7 +4524,7 @@ func (c *Client) ListTrackingPlansWithBody(ctx context.Context, params *ListTrac
 
 // ListTrackingPlans List tracking plans, filtered and paged
 //
-// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4581,7 +4581,7 @@ func (c *Client) CreateUser(ctx context.Context, body CreateUserJSONRequestBody,
 
 // GetUserByEmail Get a user by e-mail address
 //
-// Follows BeProduct.Python.SDK _user.py.
+// Follows BeProduct.Python.SDK _user.py. Assumption: a user's field names (User) and the shape of the error body (Error).
 //
 // Corresponds with GET /Users/GetByEmail (the `GetUserByEmail` operationId).
 func (c *Client) GetUserByEmail(ctx context.Context, params *GetUserByEmailParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4598,7 +4598,7 @@ func (c *Client) GetUserByEmail(ctx context.Context, params *GetUserByEmailParam
 
 // ListUsers List the company's users
 //
-// Follows BeProduct.Python.SDK _user.py.
+// Follows BeProduct.Python.SDK _user.py. Assumption: a user's field names (User) and the shape of the error body (Error).
 //
 // Corresponds with GET /Users/List (the `ListUsers` operationId).
 func (c *Client) ListUsers(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4615,7 +4615,7 @@ func (c *Client) ListUsers(ctx context.Context, reqEditors ...RequestEditorFn) (
 
 // ListUserRoles List the user roles
 //
-// Follows BeProduct.Python.SDK _user.py.
+// Follows BeProduct.Python.SDK _user.py. Assumption: the shape of a role (Role) and the shape of the error body (Error).
 //
 // Corresponds with GET /Users/Roles (the `ListUserRoles` operationId).
 func (c *Client) ListUserRoles(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -9507,7 +9507,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetBlockFolderSchemaWithResponse Get the field schema of a block folder
 	//
-	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -9516,7 +9516,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListBlockFoldersWithResponse List block folders
 	//
-	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -9552,7 +9552,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetBlockHeaderWithResponse Get a block header
 	//
-	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -9579,7 +9579,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListBlockHeadersWithBodyWithResponse List block headers, filtered and paged
 	//
-	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -9588,7 +9588,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListBlockHeadersWithResponse List block headers, filtered and paged
 	//
-	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -9597,7 +9597,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetBlockPageWithResponse Get one page (app) of a block header with its data
 	//
-	// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -9660,7 +9660,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetBlockPageSchemaWithResponse Get the field schema of a page (app)
 	//
-	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -9669,7 +9669,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListBlockPagesWithResponse List the pages (apps) of a block header
 	//
-	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: what a page's type names (PageInfo) and the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -9678,7 +9678,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetColorFolderSchemaWithResponse Get the field schema of a color folder
 	//
-	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -9687,7 +9687,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListColorFoldersWithResponse List color folders
 	//
-	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -9723,7 +9723,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetColorHeaderWithResponse Get a color header
 	//
-	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -9750,7 +9750,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListColorHeadersWithBodyWithResponse List color headers, filtered and paged
 	//
-	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -9759,7 +9759,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListColorHeadersWithResponse List color headers, filtered and paged
 	//
-	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -9768,7 +9768,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetColorPageWithResponse Get one page (app) of a color header with its data
 	//
-	// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -9831,7 +9831,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetColorPageSchemaWithResponse Get the field schema of a page (app)
 	//
-	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -9840,7 +9840,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListColorPagesWithResponse List the pages (apps) of a color header
 	//
-	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: what a page's type names (PageInfo) and the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -9867,7 +9867,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListDirectoryCompaniesWithResponse List directory companies (partners, factories, vendors)
 	//
-	// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py.
+	// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py. Assumption: a directory record's field names (DirectoryCompany) and the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -9876,7 +9876,7 @@ type ClientWithResponsesInterface interface {
 
 	// SearchDirectoryCompaniesWithBodyWithResponse Search directory companies with filters
 	//
-	// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py.
+	// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py. Assumption: a directory record's field names (DirectoryCompany) and the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -9885,7 +9885,7 @@ type ClientWithResponsesInterface interface {
 
 	// SearchDirectoryCompaniesWithResponse Search directory companies with filters
 	//
-	// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py.
+	// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py. Assumption: a directory record's field names (DirectoryCompany) and the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -9894,7 +9894,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetDirectoryCompanyWithResponse Get a directory company
 	//
-	// Follows BeProduct.Python.SDK _directory.py.
+	// Follows BeProduct.Python.SDK _directory.py. Assumption: a directory record's field names (DirectoryCompany) and the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -9903,7 +9903,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListDirectoryContactsWithResponse List the contacts of a directory company
 	//
-	// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py.
+	// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py. Assumption: a contact's field names (DirectoryContact) and the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -9930,7 +9930,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetImageFolderSchemaWithResponse Get the field schema of a image folder
 	//
-	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -9939,7 +9939,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListImageFoldersWithResponse List image folders
 	//
-	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -9975,7 +9975,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetImageHeaderWithResponse Get a image header
 	//
-	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10002,7 +10002,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListImageHeadersWithBodyWithResponse List image headers, filtered and paged
 	//
-	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10011,7 +10011,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListImageHeadersWithResponse List image headers, filtered and paged
 	//
-	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10020,7 +10020,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetImagePageWithResponse Get one page (app) of a image header with its data
 	//
-	// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10083,7 +10083,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetImagePageSchemaWithResponse Get the field schema of a page (app)
 	//
-	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10092,7 +10092,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListImagePagesWithResponse List the pages (apps) of a image header
 	//
-	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: what a page's type names (PageInfo) and the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10101,7 +10101,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetMaterialFolderSchemaWithResponse Get the field schema of a material folder
 	//
-	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10110,7 +10110,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListMaterialFoldersWithResponse List material folders
 	//
-	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10146,7 +10146,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetMaterialHeaderWithResponse Get a material header
 	//
-	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10173,7 +10173,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListMaterialHeadersWithBodyWithResponse List material headers, filtered and paged
 	//
-	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10182,7 +10182,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListMaterialHeadersWithResponse List material headers, filtered and paged
 	//
-	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10191,7 +10191,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetMaterialPageWithResponse Get one page (app) of a material header with its data
 	//
-	// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10254,7 +10254,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetMaterialPageSchemaWithResponse Get the field schema of a page (app)
 	//
-	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10263,7 +10263,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListMaterialPagesWithResponse List the pages (apps) of a material header
 	//
-	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: what a page's type names (PageInfo) and the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10272,7 +10272,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetStyleFolderSchemaWithResponse Get the field schema of a style folder
 	//
-	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10281,7 +10281,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListStyleFoldersWithResponse List style folders
 	//
-	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10317,7 +10317,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetStyleHeaderWithResponse Get a style header
 	//
-	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10344,7 +10344,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListStyleHeadersWithBodyWithResponse List style headers, filtered and paged
 	//
-	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10353,7 +10353,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListStyleHeadersWithResponse List style headers, filtered and paged
 	//
-	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10362,7 +10362,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetStylePageWithResponse Get one page (app) of a style header with its data
 	//
-	// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10425,7 +10425,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetStylePageSchemaWithResponse Get the field schema of a page (app)
 	//
-	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10434,7 +10434,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListStylePagesWithResponse List the pages (apps) of a style header
 	//
-	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: what a page's type names (PageInfo) and the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10443,7 +10443,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListTrackingFoldersWithResponse List tracking folders
 	//
-	// Follows BeProduct.Python.SDK _tracking.py.
+	// Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10452,7 +10452,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetTrackingPlanWithBodyWithResponse Get a tracking plan
 	//
-	// A POST with an empty JSON object as body (as the SDKs send it). Follows BeProduct.Python.SDK _tracking.py.
+	// A POST with an empty JSON object as body (as the SDKs send it). Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10461,7 +10461,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetTrackingPlanWithResponse Get a tracking plan
 	//
-	// A POST with an empty JSON object as body (as the SDKs send it). Follows BeProduct.Python.SDK _tracking.py.
+	// A POST with an empty JSON object as body (as the SDKs send it). Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10470,7 +10470,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListTrackingMaterialTimelinesWithBodyWithResponse List the material timeline records of a plan, filtered and paged
 	//
-	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10479,7 +10479,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListTrackingMaterialTimelinesWithResponse List the material timeline records of a plan, filtered and paged
 	//
-	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10506,7 +10506,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListTrackingMaterialViewTimelinesWithBodyWithResponse List the material timeline records of a plan through a tracking view
 	//
-	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10515,7 +10515,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListTrackingMaterialViewTimelinesWithResponse List the material timeline records of a plan through a tracking view
 	//
-	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10524,7 +10524,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListTrackingStyleTimelinesWithBodyWithResponse List the style timeline records of a plan, filtered and paged
 	//
-	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10533,7 +10533,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListTrackingStyleTimelinesWithResponse List the style timeline records of a plan, filtered and paged
 	//
-	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10560,7 +10560,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListTrackingStyleViewTimelinesWithBodyWithResponse List the style timeline records of a plan through a tracking view
 	//
-	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10569,7 +10569,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListTrackingStyleViewTimelinesWithResponse List the style timeline records of a plan through a tracking view
 	//
-	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10578,7 +10578,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListTrackingPlansWithBodyWithResponse List tracking plans, filtered and paged
 	//
-	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10587,7 +10587,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListTrackingPlansWithResponse List tracking plans, filtered and paged
 	//
-	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10614,7 +10614,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetUserByEmailWithResponse Get a user by e-mail address
 	//
-	// Follows BeProduct.Python.SDK _user.py.
+	// Follows BeProduct.Python.SDK _user.py. Assumption: a user's field names (User) and the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10623,7 +10623,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListUsersWithResponse List the company's users
 	//
-	// Follows BeProduct.Python.SDK _user.py.
+	// Follows BeProduct.Python.SDK _user.py. Assumption: a user's field names (User) and the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10632,7 +10632,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListUserRolesWithResponse List the user roles
 	//
-	// Follows BeProduct.Python.SDK _user.py.
+	// Follows BeProduct.Python.SDK _user.py. Assumption: the shape of a role (Role) and the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18667,7 +18667,7 @@ func (r GetRateLimitStatusResponse) ContentType() string {
 
 // GetBlockFolderSchemaWithResponse Get the field schema of a block folder
 //
-// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -18682,7 +18682,7 @@ func (c *ClientWithResponses) GetBlockFolderSchemaWithResponse(ctx context.Conte
 
 // ListBlockFoldersWithResponse List block folders
 //
-// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -18742,7 +18742,7 @@ func (c *ClientWithResponses) DeleteBlockHeaderWithResponse(ctx context.Context,
 
 // GetBlockHeaderWithResponse Get a block header
 //
-// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -18787,7 +18787,7 @@ func (c *ClientWithResponses) UpdateBlockHeaderWithResponse(ctx context.Context,
 
 // ListBlockHeadersWithBodyWithResponse List block headers, filtered and paged
 //
-// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -18802,7 +18802,7 @@ func (c *ClientWithResponses) ListBlockHeadersWithBodyWithResponse(ctx context.C
 
 // ListBlockHeadersWithResponse List block headers, filtered and paged
 //
-// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -18817,7 +18817,7 @@ func (c *ClientWithResponses) ListBlockHeadersWithResponse(ctx context.Context, 
 
 // GetBlockPageWithResponse Get one page (app) of a block header with its data
 //
-// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -18922,7 +18922,7 @@ func (c *ClientWithResponses) UpdateBlockPageListWithResponse(ctx context.Contex
 
 // GetBlockPageSchemaWithResponse Get the field schema of a page (app)
 //
-// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -18937,7 +18937,7 @@ func (c *ClientWithResponses) GetBlockPageSchemaWithResponse(ctx context.Context
 
 // ListBlockPagesWithResponse List the pages (apps) of a block header
 //
-// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: what a page's type names (PageInfo) and the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -18952,7 +18952,7 @@ func (c *ClientWithResponses) ListBlockPagesWithResponse(ctx context.Context, pa
 
 // GetColorFolderSchemaWithResponse Get the field schema of a color folder
 //
-// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -18967,7 +18967,7 @@ func (c *ClientWithResponses) GetColorFolderSchemaWithResponse(ctx context.Conte
 
 // ListColorFoldersWithResponse List color folders
 //
-// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -19027,7 +19027,7 @@ func (c *ClientWithResponses) DeleteColorHeaderWithResponse(ctx context.Context,
 
 // GetColorHeaderWithResponse Get a color header
 //
-// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -19072,7 +19072,7 @@ func (c *ClientWithResponses) UpdateColorHeaderWithResponse(ctx context.Context,
 
 // ListColorHeadersWithBodyWithResponse List color headers, filtered and paged
 //
-// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -19087,7 +19087,7 @@ func (c *ClientWithResponses) ListColorHeadersWithBodyWithResponse(ctx context.C
 
 // ListColorHeadersWithResponse List color headers, filtered and paged
 //
-// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -19102,7 +19102,7 @@ func (c *ClientWithResponses) ListColorHeadersWithResponse(ctx context.Context, 
 
 // GetColorPageWithResponse Get one page (app) of a color header with its data
 //
-// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -19207,7 +19207,7 @@ func (c *ClientWithResponses) UpdateColorPageListWithResponse(ctx context.Contex
 
 // GetColorPageSchemaWithResponse Get the field schema of a page (app)
 //
-// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -19222,7 +19222,7 @@ func (c *ClientWithResponses) GetColorPageSchemaWithResponse(ctx context.Context
 
 // ListColorPagesWithResponse List the pages (apps) of a color header
 //
-// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: what a page's type names (PageInfo) and the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -19267,7 +19267,7 @@ func (c *ClientWithResponses) CreateDirectoryCompanyWithResponse(ctx context.Con
 
 // ListDirectoryCompaniesWithResponse List directory companies (partners, factories, vendors)
 //
-// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py.
+// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py. Assumption: a directory record's field names (DirectoryCompany) and the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -19282,7 +19282,7 @@ func (c *ClientWithResponses) ListDirectoryCompaniesWithResponse(ctx context.Con
 
 // SearchDirectoryCompaniesWithBodyWithResponse Search directory companies with filters
 //
-// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py.
+// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py. Assumption: a directory record's field names (DirectoryCompany) and the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -19297,7 +19297,7 @@ func (c *ClientWithResponses) SearchDirectoryCompaniesWithBodyWithResponse(ctx c
 
 // SearchDirectoryCompaniesWithResponse Search directory companies with filters
 //
-// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py.
+// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py. Assumption: a directory record's field names (DirectoryCompany) and the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -19312,7 +19312,7 @@ func (c *ClientWithResponses) SearchDirectoryCompaniesWithResponse(ctx context.C
 
 // GetDirectoryCompanyWithResponse Get a directory company
 //
-// Follows BeProduct.Python.SDK _directory.py.
+// Follows BeProduct.Python.SDK _directory.py. Assumption: a directory record's field names (DirectoryCompany) and the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -19327,7 +19327,7 @@ func (c *ClientWithResponses) GetDirectoryCompanyWithResponse(ctx context.Contex
 
 // ListDirectoryContactsWithResponse List the contacts of a directory company
 //
-// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py.
+// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py. Assumption: a contact's field names (DirectoryContact) and the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -19372,7 +19372,7 @@ func (c *ClientWithResponses) UpdateDirectoryCompanyWithResponse(ctx context.Con
 
 // GetImageFolderSchemaWithResponse Get the field schema of a image folder
 //
-// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -19387,7 +19387,7 @@ func (c *ClientWithResponses) GetImageFolderSchemaWithResponse(ctx context.Conte
 
 // ListImageFoldersWithResponse List image folders
 //
-// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -19447,7 +19447,7 @@ func (c *ClientWithResponses) DeleteImageHeaderWithResponse(ctx context.Context,
 
 // GetImageHeaderWithResponse Get a image header
 //
-// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -19492,7 +19492,7 @@ func (c *ClientWithResponses) UpdateImageHeaderWithResponse(ctx context.Context,
 
 // ListImageHeadersWithBodyWithResponse List image headers, filtered and paged
 //
-// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -19507,7 +19507,7 @@ func (c *ClientWithResponses) ListImageHeadersWithBodyWithResponse(ctx context.C
 
 // ListImageHeadersWithResponse List image headers, filtered and paged
 //
-// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -19522,7 +19522,7 @@ func (c *ClientWithResponses) ListImageHeadersWithResponse(ctx context.Context, 
 
 // GetImagePageWithResponse Get one page (app) of a image header with its data
 //
-// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -19627,7 +19627,7 @@ func (c *ClientWithResponses) UpdateImagePageListWithResponse(ctx context.Contex
 
 // GetImagePageSchemaWithResponse Get the field schema of a page (app)
 //
-// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -19642,7 +19642,7 @@ func (c *ClientWithResponses) GetImagePageSchemaWithResponse(ctx context.Context
 
 // ListImagePagesWithResponse List the pages (apps) of a image header
 //
-// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: what a page's type names (PageInfo) and the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -19657,7 +19657,7 @@ func (c *ClientWithResponses) ListImagePagesWithResponse(ctx context.Context, pa
 
 // GetMaterialFolderSchemaWithResponse Get the field schema of a material folder
 //
-// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -19672,7 +19672,7 @@ func (c *ClientWithResponses) GetMaterialFolderSchemaWithResponse(ctx context.Co
 
 // ListMaterialFoldersWithResponse List material folders
 //
-// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -19732,7 +19732,7 @@ func (c *ClientWithResponses) DeleteMaterialHeaderWithResponse(ctx context.Conte
 
 // GetMaterialHeaderWithResponse Get a material header
 //
-// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -19777,7 +19777,7 @@ func (c *ClientWithResponses) UpdateMaterialHeaderWithResponse(ctx context.Conte
 
 // ListMaterialHeadersWithBodyWithResponse List material headers, filtered and paged
 //
-// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -19792,7 +19792,7 @@ func (c *ClientWithResponses) ListMaterialHeadersWithBodyWithResponse(ctx contex
 
 // ListMaterialHeadersWithResponse List material headers, filtered and paged
 //
-// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -19807,7 +19807,7 @@ func (c *ClientWithResponses) ListMaterialHeadersWithResponse(ctx context.Contex
 
 // GetMaterialPageWithResponse Get one page (app) of a material header with its data
 //
-// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -19912,7 +19912,7 @@ func (c *ClientWithResponses) UpdateMaterialPageListWithResponse(ctx context.Con
 
 // GetMaterialPageSchemaWithResponse Get the field schema of a page (app)
 //
-// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -19927,7 +19927,7 @@ func (c *ClientWithResponses) GetMaterialPageSchemaWithResponse(ctx context.Cont
 
 // ListMaterialPagesWithResponse List the pages (apps) of a material header
 //
-// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: what a page's type names (PageInfo) and the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -19942,7 +19942,7 @@ func (c *ClientWithResponses) ListMaterialPagesWithResponse(ctx context.Context,
 
 // GetStyleFolderSchemaWithResponse Get the field schema of a style folder
 //
-// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -19957,7 +19957,7 @@ func (c *ClientWithResponses) GetStyleFolderSchemaWithResponse(ctx context.Conte
 
 // ListStyleFoldersWithResponse List style folders
 //
-// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -20017,7 +20017,7 @@ func (c *ClientWithResponses) DeleteStyleHeaderWithResponse(ctx context.Context,
 
 // GetStyleHeaderWithResponse Get a style header
 //
-// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -20062,7 +20062,7 @@ func (c *ClientWithResponses) UpdateStyleHeaderWithResponse(ctx context.Context,
 
 // ListStyleHeadersWithBodyWithResponse List style headers, filtered and paged
 //
-// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -20077,7 +20077,7 @@ func (c *ClientWithResponses) ListStyleHeadersWithBodyWithResponse(ctx context.C
 
 // ListStyleHeadersWithResponse List style headers, filtered and paged
 //
-// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -20092,7 +20092,7 @@ func (c *ClientWithResponses) ListStyleHeadersWithResponse(ctx context.Context, 
 
 // GetStylePageWithResponse Get one page (app) of a style header with its data
 //
-// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -20197,7 +20197,7 @@ func (c *ClientWithResponses) UpdateStylePageListWithResponse(ctx context.Contex
 
 // GetStylePageSchemaWithResponse Get the field schema of a page (app)
 //
-// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -20212,7 +20212,7 @@ func (c *ClientWithResponses) GetStylePageSchemaWithResponse(ctx context.Context
 
 // ListStylePagesWithResponse List the pages (apps) of a style header
 //
-// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). Assumption: what a page's type names (PageInfo) and the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -20227,7 +20227,7 @@ func (c *ClientWithResponses) ListStylePagesWithResponse(ctx context.Context, pa
 
 // ListTrackingFoldersWithResponse List tracking folders
 //
-// Follows BeProduct.Python.SDK _tracking.py.
+// Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -20242,7 +20242,7 @@ func (c *ClientWithResponses) ListTrackingFoldersWithResponse(ctx context.Contex
 
 // GetTrackingPlanWithBodyWithResponse Get a tracking plan
 //
-// A POST with an empty JSON object as body (as the SDKs send it). Follows BeProduct.Python.SDK _tracking.py.
+// A POST with an empty JSON object as body (as the SDKs send it). Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -20257,7 +20257,7 @@ func (c *ClientWithResponses) GetTrackingPlanWithBodyWithResponse(ctx context.Co
 
 // GetTrackingPlanWithResponse Get a tracking plan
 //
-// A POST with an empty JSON object as body (as the SDKs send it). Follows BeProduct.Python.SDK _tracking.py.
+// A POST with an empty JSON object as body (as the SDKs send it). Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -20272,7 +20272,7 @@ func (c *ClientWithResponses) GetTrackingPlanWithResponse(ctx context.Context, p
 
 // ListTrackingMaterialTimelinesWithBodyWithResponse List the material timeline records of a plan, filtered and paged
 //
-// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -20287,7 +20287,7 @@ func (c *ClientWithResponses) ListTrackingMaterialTimelinesWithBodyWithResponse(
 
 // ListTrackingMaterialTimelinesWithResponse List the material timeline records of a plan, filtered and paged
 //
-// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -20332,7 +20332,7 @@ func (c *ClientWithResponses) UpdateTrackingMaterialTimelinesWithResponse(ctx co
 
 // ListTrackingMaterialViewTimelinesWithBodyWithResponse List the material timeline records of a plan through a tracking view
 //
-// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -20347,7 +20347,7 @@ func (c *ClientWithResponses) ListTrackingMaterialViewTimelinesWithBodyWithRespo
 
 // ListTrackingMaterialViewTimelinesWithResponse List the material timeline records of a plan through a tracking view
 //
-// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -20362,7 +20362,7 @@ func (c *ClientWithResponses) ListTrackingMaterialViewTimelinesWithResponse(ctx 
 
 // ListTrackingStyleTimelinesWithBodyWithResponse List the style timeline records of a plan, filtered and paged
 //
-// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -20377,7 +20377,7 @@ func (c *ClientWithResponses) ListTrackingStyleTimelinesWithBodyWithResponse(ctx
 
 // ListTrackingStyleTimelinesWithResponse List the style timeline records of a plan, filtered and paged
 //
-// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -20422,7 +20422,7 @@ func (c *ClientWithResponses) UpdateTrackingStyleTimelinesWithResponse(ctx conte
 
 // ListTrackingStyleViewTimelinesWithBodyWithResponse List the style timeline records of a plan through a tracking view
 //
-// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -20437,7 +20437,7 @@ func (c *ClientWithResponses) ListTrackingStyleViewTimelinesWithBodyWithResponse
 
 // ListTrackingStyleViewTimelinesWithResponse List the style timeline records of a plan through a tracking view
 //
-// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -20452,7 +20452,7 @@ func (c *ClientWithResponses) ListTrackingStyleViewTimelinesWithResponse(ctx con
 
 // ListTrackingPlansWithBodyWithResponse List tracking plans, filtered and paged
 //
-// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -20467,7 +20467,7 @@ func (c *ClientWithResponses) ListTrackingPlansWithBodyWithResponse(ctx context.
 
 // ListTrackingPlansWithResponse List tracking plans, filtered and paged
 //
-// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -20512,7 +20512,7 @@ func (c *ClientWithResponses) CreateUserWithResponse(ctx context.Context, body C
 
 // GetUserByEmailWithResponse Get a user by e-mail address
 //
-// Follows BeProduct.Python.SDK _user.py.
+// Follows BeProduct.Python.SDK _user.py. Assumption: a user's field names (User) and the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -20527,7 +20527,7 @@ func (c *ClientWithResponses) GetUserByEmailWithResponse(ctx context.Context, pa
 
 // ListUsersWithResponse List the company's users
 //
-// Follows BeProduct.Python.SDK _user.py.
+// Follows BeProduct.Python.SDK _user.py. Assumption: a user's field names (User) and the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -20542,7 +20542,7 @@ func (c *ClientWithResponses) ListUsersWithResponse(ctx context.Context, reqEdit
 
 // ListUserRolesWithResponse List the user roles
 //
-// Follows BeProduct.Python.SDK _user.py.
+// Follows BeProduct.Python.SDK _user.py. Assumption: the shape of a role (Role) and the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //

@@ -39,10 +39,8 @@ type Collection struct {
 	Title string `json:"title"`
 }
 
-// CollectionEmbedded The embedded relations of a collection page.
-type CollectionEmbedded struct {
-	Relations []Relation `json:"relations,omitempty,omitzero"`
-}
+// CollectionEmbedded The embedded relations of a collection page. Assumption: the name of the embedded relation is not documented (`relations` and `items` are both plausible); the page embeds exactly one relation, under any name, holding the page's relations (an empty array for an empty page).
+type CollectionEmbedded map[string][]Relation
 
 // CollectionLinks Links from a collection to its data and schema.
 type CollectionLinks struct {
@@ -59,8 +57,8 @@ type CollectionList = []Collection
 
 // CollectionPage One HAL page of a collection.
 type CollectionPage struct {
-	// UnderscoreEmbedded The embedded relations of a collection page.
-	UnderscoreEmbedded CollectionEmbedded `json:"_embedded,omitempty,omitzero"`
+	// UnderscoreEmbedded The embedded relations of a collection page. Assumption: the name of the embedded relation is not documented (`relations` and `items` are both plausible); the page embeds exactly one relation, under any name, holding the page's relations (an empty array for an empty page).
+	UnderscoreEmbedded CollectionEmbedded `json:"_embedded"`
 
 	// UnderscoreLinks HAL paging links.
 	UnderscoreLinks PageLinks `json:"_links"`
@@ -349,6 +347,9 @@ type CreateMeetingJSONRequestBody = MeetingInput
 
 // CreateModuleObjectJSONRequestBody defines body for CreateModuleObject for application/json ContentType.
 type CreateModuleObjectJSONRequestBody = ModuleObject
+
+// CreateDefaultRegistrationJSONRequestBody defines body for CreateDefaultRegistration for application/json ContentType.
+type CreateDefaultRegistrationJSONRequestBody = Registration
 
 // CreateRegistrationJSONRequestBody defines body for CreateRegistration for application/json ContentType.
 type CreateRegistrationJSONRequestBody = Registration
@@ -1187,7 +1188,7 @@ type ClientInterface interface {
 
 	// ListLocations List meeting locations.
 	//
-	// Documented at https://api.procurios.com/api_documentation/meeting2_api/locations.
+	// Documented at https://api.procurios.com/api_documentation/meeting2_api/locations. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 	//
 	// Corresponds with GET /meeting2_api/location (the `ListLocations` operationId).
 	ListLocations(ctx context.Context, params *ListLocationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1233,14 +1234,14 @@ type ClientInterface interface {
 
 	// GetMeetingSchema Get the JSON Schema of meetings (for GET requests).
 	//
-	// Documented at https://api.procurios.com/api_documentation/meeting2_api/meeting.
+	// Documented at https://api.procurios.com/api_documentation/meeting2_api/meeting. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 	//
 	// Corresponds with GET /meeting2_api/meetings/schema (the `GetMeetingSchema` operationId).
 	GetMeetingSchema(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetMeetingRegistrationSchema Get the JSON Schema of a registration for one meeting.
 	//
-	// Documented at https://api.procurios.com/api_documentation/meeting2_api/registrations (scope meeting2/register).
+	// Documented at https://api.procurios.com/api_documentation/meeting2_api/registrations (scope meeting2/register). Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 	//
 	// Corresponds with GET /meeting2_api/meetings/{meetingId}/registration/schema (the `GetMeetingRegistrationSchema` operationId).
 	GetMeetingRegistrationSchema(ctx context.Context, meetingId int, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1277,6 +1278,24 @@ type ClientInterface interface {
 	// Corresponds with GET /profile_api/registrationset (the `ListRegistrationSets` operationId).
 	ListRegistrationSets(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// CreateDefaultRegistrationWithBody Register a new relation without naming a registration set.
+	//
+	// Assumption: known from a third-party client only (a PHP client posts the registration to `/profile_api/registrationset` when it has no set id, with the same JSON body as createRegistration, and ignores the answer). The set it is checked against is assumed to be the host's default registration set, the scope `profile/registration` (every set), and the answer and errors those of createRegistration (200 with the new relation's id; 400 listing the failing fields).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /profile_api/registrationset (the `CreateDefaultRegistration` operationId).
+	CreateDefaultRegistrationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateDefaultRegistration Register a new relation without naming a registration set.
+	//
+	// Assumption: known from a third-party client only (a PHP client posts the registration to `/profile_api/registrationset` when it has no set id, with the same JSON body as createRegistration, and ignores the answer). The set it is checked against is assumed to be the host's default registration set, the scope `profile/registration` (every set), and the answer and errors those of createRegistration (200 with the new relation's id; 400 listing the failing fields).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /profile_api/registrationset (the `CreateDefaultRegistration` operationId).
+	CreateDefaultRegistration(ctx context.Context, body CreateDefaultRegistrationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// CreateRegistrationWithBody Register a new relation through a registration set.
 	//
 	// Assumption: known from a third-party client only; the body is an object shaped by the set's schema, the answer carries the new relation's id (200), and an invalid body is answered 400 with the error body listing the failing fields.
@@ -1297,7 +1316,7 @@ type ClientInterface interface {
 
 	// GetRegistrationSetSchema Get the JSON Schema of a registration set.
 	//
-	// Documented at https://api.procurios.com/api_documentation/registration/profile. The documented schemas use the non-standard type `date` and an escaped `$schema` URL; clients normalise both before compiling.
+	// Documented at https://api.procurios.com/api_documentation/registration/profile. The documented schemas use the non-standard type `date` and an escaped `$schema` URL; clients normalise both before compiling. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 	//
 	// Corresponds with GET /profile_api/registrationset/{registrationSetId}/schema (the `GetRegistrationSetSchema` operationId).
 	GetRegistrationSetSchema(ctx context.Context, registrationSetId RegistrationSetId, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1322,21 +1341,21 @@ type ClientInterface interface {
 
 	// ListCollections List the CRM collections available to the access token.
 	//
-	// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation.
+	// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 	//
 	// Corresponds with GET /relation_list_api/collection (the `ListCollections` operationId).
 	ListCollections(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetCollection Get one page of a collection's relation data (HAL paging).
 	//
-	// Assumption: the documentation shows the HAL `_links` (self, first, prev, next, last) and `?page=N`; the relations themselves are assumed under `_embedded.relations`, with `page`, `pages` and `total` counters, and fields configured per collection.
+	// Assumption: the documentation shows the HAL `_links` (self, first, prev, next, last) and `?page=N`; the relations themselves are assumed under `_embedded`, whose one embedded relation holds the page's array under a name the documentation does not give (`relations` and `items` are both plausible: clients read whichever single relation is embedded, and treat a page without exactly one embedded array as an error), with `page`, `pages` and `total` counters, and fields configured per collection.
 	//
 	// Corresponds with GET /relation_list_api/collection/{collectionId} (the `GetCollection` operationId).
 	GetCollection(ctx context.Context, collectionId CollectionId, params *GetCollectionParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetCollectionSchema Get the JSON Schema (draft-07) of a collection's relation data.
 	//
-	// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation.
+	// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 	//
 	// Corresponds with GET /relation_list_api/collection/{collectionId}/schema (the `GetCollectionSchema` operationId).
 	GetCollectionSchema(ctx context.Context, collectionId CollectionId, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1344,7 +1363,7 @@ type ClientInterface interface {
 
 // ListLocations List meeting locations.
 //
-// Documented at https://api.procurios.com/api_documentation/meeting2_api/locations.
+// Documented at https://api.procurios.com/api_documentation/meeting2_api/locations. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 //
 // Corresponds with GET /meeting2_api/location (the `ListLocations` operationId).
 func (c *Client) ListLocations(ctx context.Context, params *ListLocationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1450,7 +1469,7 @@ func (c *Client) ListMeetingRegistrations(ctx context.Context, params *ListMeeti
 
 // GetMeetingSchema Get the JSON Schema of meetings (for GET requests).
 //
-// Documented at https://api.procurios.com/api_documentation/meeting2_api/meeting.
+// Documented at https://api.procurios.com/api_documentation/meeting2_api/meeting. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 //
 // Corresponds with GET /meeting2_api/meetings/schema (the `GetMeetingSchema` operationId).
 func (c *Client) GetMeetingSchema(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1467,7 +1486,7 @@ func (c *Client) GetMeetingSchema(ctx context.Context, reqEditors ...RequestEdit
 
 // GetMeetingRegistrationSchema Get the JSON Schema of a registration for one meeting.
 //
-// Documented at https://api.procurios.com/api_documentation/meeting2_api/registrations (scope meeting2/register).
+// Documented at https://api.procurios.com/api_documentation/meeting2_api/registrations (scope meeting2/register). Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 //
 // Corresponds with GET /meeting2_api/meetings/{meetingId}/registration/schema (the `GetMeetingRegistrationSchema` operationId).
 func (c *Client) GetMeetingRegistrationSchema(ctx context.Context, meetingId int, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1554,6 +1573,44 @@ func (c *Client) ListRegistrationSets(ctx context.Context, reqEditors ...Request
 	return c.Client.Do(req)
 }
 
+// CreateDefaultRegistrationWithBody Register a new relation without naming a registration set.
+//
+// Assumption: known from a third-party client only (a PHP client posts the registration to `/profile_api/registrationset` when it has no set id, with the same JSON body as createRegistration, and ignores the answer). The set it is checked against is assumed to be the host's default registration set, the scope `profile/registration` (every set), and the answer and errors those of createRegistration (200 with the new relation's id; 400 listing the failing fields).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /profile_api/registrationset (the `CreateDefaultRegistration` operationId).
+func (c *Client) CreateDefaultRegistrationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateDefaultRegistrationRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateDefaultRegistration Register a new relation without naming a registration set.
+//
+// Assumption: known from a third-party client only (a PHP client posts the registration to `/profile_api/registrationset` when it has no set id, with the same JSON body as createRegistration, and ignores the answer). The set it is checked against is assumed to be the host's default registration set, the scope `profile/registration` (every set), and the answer and errors those of createRegistration (200 with the new relation's id; 400 listing the failing fields).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /profile_api/registrationset (the `CreateDefaultRegistration` operationId).
+func (c *Client) CreateDefaultRegistration(ctx context.Context, body CreateDefaultRegistrationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateDefaultRegistrationRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // CreateRegistrationWithBody Register a new relation through a registration set.
 //
 // Assumption: known from a third-party client only; the body is an object shaped by the set's schema, the answer carries the new relation's id (200), and an invalid body is answered 400 with the error body listing the failing fields.
@@ -1594,7 +1651,7 @@ func (c *Client) CreateRegistration(ctx context.Context, registrationSetId Regis
 
 // GetRegistrationSetSchema Get the JSON Schema of a registration set.
 //
-// Documented at https://api.procurios.com/api_documentation/registration/profile. The documented schemas use the non-standard type `date` and an escaped `$schema` URL; clients normalise both before compiling.
+// Documented at https://api.procurios.com/api_documentation/registration/profile. The documented schemas use the non-standard type `date` and an escaped `$schema` URL; clients normalise both before compiling. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 //
 // Corresponds with GET /profile_api/registrationset/{registrationSetId}/schema (the `GetRegistrationSetSchema` operationId).
 func (c *Client) GetRegistrationSetSchema(ctx context.Context, registrationSetId RegistrationSetId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1649,7 +1706,7 @@ func (c *Client) ValidateRegistration(ctx context.Context, registrationSetId Reg
 
 // ListCollections List the CRM collections available to the access token.
 //
-// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation.
+// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 //
 // Corresponds with GET /relation_list_api/collection (the `ListCollections` operationId).
 func (c *Client) ListCollections(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1666,7 +1723,7 @@ func (c *Client) ListCollections(ctx context.Context, reqEditors ...RequestEdito
 
 // GetCollection Get one page of a collection's relation data (HAL paging).
 //
-// Assumption: the documentation shows the HAL `_links` (self, first, prev, next, last) and `?page=N`; the relations themselves are assumed under `_embedded.relations`, with `page`, `pages` and `total` counters, and fields configured per collection.
+// Assumption: the documentation shows the HAL `_links` (self, first, prev, next, last) and `?page=N`; the relations themselves are assumed under `_embedded`, whose one embedded relation holds the page's array under a name the documentation does not give (`relations` and `items` are both plausible: clients read whichever single relation is embedded, and treat a page without exactly one embedded array as an error), with `page`, `pages` and `total` counters, and fields configured per collection.
 //
 // Corresponds with GET /relation_list_api/collection/{collectionId} (the `GetCollection` operationId).
 func (c *Client) GetCollection(ctx context.Context, collectionId CollectionId, params *GetCollectionParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1683,7 +1740,7 @@ func (c *Client) GetCollection(ctx context.Context, collectionId CollectionId, p
 
 // GetCollectionSchema Get the JSON Schema (draft-07) of a collection's relation data.
 //
-// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation.
+// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 //
 // Corresponds with GET /relation_list_api/collection/{collectionId}/schema (the `GetCollectionSchema` operationId).
 func (c *Client) GetCollectionSchema(ctx context.Context, collectionId CollectionId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2145,6 +2202,46 @@ func NewListRegistrationSetsRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewCreateDefaultRegistrationRequest calls the generic CreateDefaultRegistration builder with application/json body
+func NewCreateDefaultRegistrationRequest(server string, body CreateDefaultRegistrationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateDefaultRegistrationRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateDefaultRegistrationRequestWithBody constructs an http.Request for the CreateDefaultRegistration method, with any body, and a specified content type
+func NewCreateDefaultRegistrationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/profile_api/registrationset")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewCreateRegistrationRequest calls the generic CreateRegistration builder with application/json body
 func NewCreateRegistrationRequest(server string, registrationSetId RegistrationSetId, body CreateRegistrationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -2441,7 +2538,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListLocationsWithResponse List meeting locations.
 	//
-	// Documented at https://api.procurios.com/api_documentation/meeting2_api/locations.
+	// Documented at https://api.procurios.com/api_documentation/meeting2_api/locations. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2495,7 +2592,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetMeetingSchemaWithResponse Get the JSON Schema of meetings (for GET requests).
 	//
-	// Documented at https://api.procurios.com/api_documentation/meeting2_api/meeting.
+	// Documented at https://api.procurios.com/api_documentation/meeting2_api/meeting. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2504,7 +2601,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetMeetingRegistrationSchemaWithResponse Get the JSON Schema of a registration for one meeting.
 	//
-	// Documented at https://api.procurios.com/api_documentation/meeting2_api/registrations (scope meeting2/register).
+	// Documented at https://api.procurios.com/api_documentation/meeting2_api/registrations (scope meeting2/register). Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2547,6 +2644,24 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /profile_api/registrationset (the `ListRegistrationSets` operationId).
 	ListRegistrationSetsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListRegistrationSetsResponse, error)
 
+	// CreateDefaultRegistrationWithBodyWithResponse Register a new relation without naming a registration set.
+	//
+	// Assumption: known from a third-party client only (a PHP client posts the registration to `/profile_api/registrationset` when it has no set id, with the same JSON body as createRegistration, and ignores the answer). The set it is checked against is assumed to be the host's default registration set, the scope `profile/registration` (every set), and the answer and errors those of createRegistration (200 with the new relation's id; 400 listing the failing fields).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /profile_api/registrationset (the `CreateDefaultRegistration` operationId).
+	CreateDefaultRegistrationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDefaultRegistrationResponse, error)
+
+	// CreateDefaultRegistrationWithResponse Register a new relation without naming a registration set.
+	//
+	// Assumption: known from a third-party client only (a PHP client posts the registration to `/profile_api/registrationset` when it has no set id, with the same JSON body as createRegistration, and ignores the answer). The set it is checked against is assumed to be the host's default registration set, the scope `profile/registration` (every set), and the answer and errors those of createRegistration (200 with the new relation's id; 400 listing the failing fields).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /profile_api/registrationset (the `CreateDefaultRegistration` operationId).
+	CreateDefaultRegistrationWithResponse(ctx context.Context, body CreateDefaultRegistrationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDefaultRegistrationResponse, error)
+
 	// CreateRegistrationWithBodyWithResponse Register a new relation through a registration set.
 	//
 	// Assumption: known from a third-party client only; the body is an object shaped by the set's schema, the answer carries the new relation's id (200), and an invalid body is answered 400 with the error body listing the failing fields.
@@ -2567,7 +2682,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetRegistrationSetSchemaWithResponse Get the JSON Schema of a registration set.
 	//
-	// Documented at https://api.procurios.com/api_documentation/registration/profile. The documented schemas use the non-standard type `date` and an escaped `$schema` URL; clients normalise both before compiling.
+	// Documented at https://api.procurios.com/api_documentation/registration/profile. The documented schemas use the non-standard type `date` and an escaped `$schema` URL; clients normalise both before compiling. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2594,7 +2709,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListCollectionsWithResponse List the CRM collections available to the access token.
 	//
-	// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation.
+	// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2603,7 +2718,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetCollectionWithResponse Get one page of a collection's relation data (HAL paging).
 	//
-	// Assumption: the documentation shows the HAL `_links` (self, first, prev, next, last) and `?page=N`; the relations themselves are assumed under `_embedded.relations`, with `page`, `pages` and `total` counters, and fields configured per collection.
+	// Assumption: the documentation shows the HAL `_links` (self, first, prev, next, last) and `?page=N`; the relations themselves are assumed under `_embedded`, whose one embedded relation holds the page's array under a name the documentation does not give (`relations` and `items` are both plausible: clients read whichever single relation is embedded, and treat a page without exactly one embedded array as an error), with `page`, `pages` and `total` counters, and fields configured per collection.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2612,7 +2727,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetCollectionSchemaWithResponse Get the JSON Schema (draft-07) of a collection's relation data.
 	//
-	// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation.
+	// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -3492,6 +3607,103 @@ func (r ListRegistrationSetsResponse) ContentType() string {
 	return ""
 }
 
+// CreateDefaultRegistrationResponse429Headers the declared response headers of an HTTP 429 response for CreateDefaultRegistration
+type CreateDefaultRegistrationResponse429Headers struct {
+	RetryAfter *int
+}
+
+type CreateDefaultRegistrationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationvndProcuriosProfileJSONVersion1200 the response for an HTTP 200 `application/vnd.procurios.profile+json; version=1` response
+	ApplicationvndProcuriosProfileJSONVersion1200 *RegistrationResult
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON406 the response for an HTTP 406 `application/json` response
+	JSON406 *NotAcceptable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateDefaultRegistrationResponse429Headers
+}
+
+// GetApplicationvndProcuriosProfileJSONVersion1200 returns the response for an HTTP 200 `application/vnd.procurios.profile+json; version=1` response
+func (r CreateDefaultRegistrationResponse) GetApplicationvndProcuriosProfileJSONVersion1200() *RegistrationResult {
+	return r.ApplicationvndProcuriosProfileJSONVersion1200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateDefaultRegistrationResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateDefaultRegistrationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateDefaultRegistrationResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateDefaultRegistrationResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON406 returns the response for an HTTP 406 `application/json` response
+func (r CreateDefaultRegistrationResponse) GetJSON406() *NotAcceptable {
+	return r.JSON406
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateDefaultRegistrationResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateDefaultRegistrationResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateDefaultRegistrationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateDefaultRegistrationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateDefaultRegistrationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateDefaultRegistrationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // CreateRegistrationResponse429Headers the declared response headers of an HTTP 429 response for CreateRegistration
 type CreateRegistrationResponse429Headers struct {
 	RetryAfter *int
@@ -4048,7 +4260,7 @@ func (r GetCollectionSchemaResponse) ContentType() string {
 
 // ListLocationsWithResponse List meeting locations.
 //
-// Documented at https://api.procurios.com/api_documentation/meeting2_api/locations.
+// Documented at https://api.procurios.com/api_documentation/meeting2_api/locations. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -4138,7 +4350,7 @@ func (c *ClientWithResponses) ListMeetingRegistrationsWithResponse(ctx context.C
 
 // GetMeetingSchemaWithResponse Get the JSON Schema of meetings (for GET requests).
 //
-// Documented at https://api.procurios.com/api_documentation/meeting2_api/meeting.
+// Documented at https://api.procurios.com/api_documentation/meeting2_api/meeting. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -4153,7 +4365,7 @@ func (c *ClientWithResponses) GetMeetingSchemaWithResponse(ctx context.Context, 
 
 // GetMeetingRegistrationSchemaWithResponse Get the JSON Schema of a registration for one meeting.
 //
-// Documented at https://api.procurios.com/api_documentation/meeting2_api/registrations (scope meeting2/register).
+// Documented at https://api.procurios.com/api_documentation/meeting2_api/registrations (scope meeting2/register). Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -4226,6 +4438,36 @@ func (c *ClientWithResponses) ListRegistrationSetsWithResponse(ctx context.Conte
 	return ParseListRegistrationSetsResponse(rsp)
 }
 
+// CreateDefaultRegistrationWithBodyWithResponse Register a new relation without naming a registration set.
+//
+// Assumption: known from a third-party client only (a PHP client posts the registration to `/profile_api/registrationset` when it has no set id, with the same JSON body as createRegistration, and ignores the answer). The set it is checked against is assumed to be the host's default registration set, the scope `profile/registration` (every set), and the answer and errors those of createRegistration (200 with the new relation's id; 400 listing the failing fields).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /profile_api/registrationset (the `CreateDefaultRegistration` operationId).
+func (c *ClientWithResponses) CreateDefaultRegistrationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDefaultRegistrationResponse, error) {
+	rsp, err := c.CreateDefaultRegistrationWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateDefaultRegistrationResponse(rsp)
+}
+
+// CreateDefaultRegistrationWithResponse Register a new relation without naming a registration set.
+//
+// Assumption: known from a third-party client only (a PHP client posts the registration to `/profile_api/registrationset` when it has no set id, with the same JSON body as createRegistration, and ignores the answer). The set it is checked against is assumed to be the host's default registration set, the scope `profile/registration` (every set), and the answer and errors those of createRegistration (200 with the new relation's id; 400 listing the failing fields).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /profile_api/registrationset (the `CreateDefaultRegistration` operationId).
+func (c *ClientWithResponses) CreateDefaultRegistrationWithResponse(ctx context.Context, body CreateDefaultRegistrationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDefaultRegistrationResponse, error) {
+	rsp, err := c.CreateDefaultRegistration(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateDefaultRegistrationResponse(rsp)
+}
+
 // CreateRegistrationWithBodyWithResponse Register a new relation through a registration set.
 //
 // Assumption: known from a third-party client only; the body is an object shaped by the set's schema, the answer carries the new relation's id (200), and an invalid body is answered 400 with the error body listing the failing fields.
@@ -4258,7 +4500,7 @@ func (c *ClientWithResponses) CreateRegistrationWithResponse(ctx context.Context
 
 // GetRegistrationSetSchemaWithResponse Get the JSON Schema of a registration set.
 //
-// Documented at https://api.procurios.com/api_documentation/registration/profile. The documented schemas use the non-standard type `date` and an escaped `$schema` URL; clients normalise both before compiling.
+// Documented at https://api.procurios.com/api_documentation/registration/profile. The documented schemas use the non-standard type `date` and an escaped `$schema` URL; clients normalise both before compiling. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -4303,7 +4545,7 @@ func (c *ClientWithResponses) ValidateRegistrationWithResponse(ctx context.Conte
 
 // ListCollectionsWithResponse List the CRM collections available to the access token.
 //
-// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation.
+// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -4318,7 +4560,7 @@ func (c *ClientWithResponses) ListCollectionsWithResponse(ctx context.Context, r
 
 // GetCollectionWithResponse Get one page of a collection's relation data (HAL paging).
 //
-// Assumption: the documentation shows the HAL `_links` (self, first, prev, next, last) and `?page=N`; the relations themselves are assumed under `_embedded.relations`, with `page`, `pages` and `total` counters, and fields configured per collection.
+// Assumption: the documentation shows the HAL `_links` (self, first, prev, next, last) and `?page=N`; the relations themselves are assumed under `_embedded`, whose one embedded relation holds the page's array under a name the documentation does not give (`relations` and `items` are both plausible: clients read whichever single relation is embedded, and treat a page without exactly one embedded array as an error), with `page`, `pages` and `total` counters, and fields configured per collection.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -4333,7 +4575,7 @@ func (c *ClientWithResponses) GetCollectionWithResponse(ctx context.Context, col
 
 // GetCollectionSchemaWithResponse Get the JSON Schema (draft-07) of a collection's relation data.
 //
-// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation.
+// Documented at https://api.procurios.com/api_documentation/relation_list_api/relation. Assumption: the error body and the 429 answer are undocumented; they are modelled as the Error schema and TooManyRequests (Retry-After).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -5115,6 +5357,94 @@ func ParseListRegistrationSetsResponse(rsp *http.Response) (*ListRegistrationSet
 	switch {
 	case rsp.StatusCode == 429:
 		var headers ListRegistrationSetsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateDefaultRegistrationResponse parses an HTTP response from a CreateDefaultRegistrationWithResponse call
+func ParseCreateDefaultRegistrationResponse(rsp *http.Response) (*CreateDefaultRegistrationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateDefaultRegistrationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RegistrationResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndProcuriosProfileJSONVersion1200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest NotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON406 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CreateDefaultRegistrationResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

@@ -19,12 +19,15 @@
 //	number-format      every `type: number` anywhere has `format: double` or `format: float`
 //	free-form-object   every `type: object` schema without properties (and without
 //	                   allOf/anyOf/oneOf/$ref) declares additionalProperties explicitly
+//	assumption-marked  every operation whose shape rests on an assumption says "Assumption:"
+//	                   in its own description (see AssumptionMarker)
 package speclint
 
 import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -45,13 +48,31 @@ const (
 	RuleErrorResponse    = "error-response"
 	RuleNumberFormat     = "number-format"
 	RuleFreeFormObject   = "free-form-object"
+	RuleAssumptionMarked = "assumption-marked"
 )
+
+// AssumptionMarker is the mark of a guess (DESIGN.md: where a fact is a gap, the operation's
+// description says it is an assumption). The assumption-marked rule's criterion: an operation
+// rests on an assumption when anything it uses carries the mark, namely a `description` that
+// contains AssumptionMarker, or an `x-assumption` extension, found
+//
+//   - inline in the operation (its parameters, request body, responses, headers, schemas) or in
+//     its path's shared parameters, or
+//   - in a component it reaches through `$ref`, transitively (#/components/schemas/…,
+//     parameters, responses, requestBodies, headers…; e.g. an error schema whose body is
+//     undocumented, reached through a shared 4xx response).
+//
+// Such an operation must carry AssumptionMarker in its own `description`: a reader of one
+// operation (or of its generated comment) sees that it is a guess without chasing references.
+// Examples, defaults, enums and other x- extensions are data and are not searched; neither are
+// security schemes (an operation names them, it does not $ref them).
+const AssumptionMarker = "Assumption:"
 
 // Rules returns every rule name, in the order Lint applies them.
 func Rules() []string {
 	return []string{RuleLoad, RuleValidate, RuleOpenAPIVersion, RuleServers, RuleSecuritySchemes,
 		RuleOperationID, RuleOperationIDStyle, RuleResponseSchema, RuleErrorResponse,
-		RuleNumberFormat, RuleFreeFormObject}
+		RuleNumberFormat, RuleFreeFormObject, RuleAssumptionMarked}
 }
 
 // Verbs returns the verbs an operationId may start with. The first lower-case run of the
@@ -118,6 +139,7 @@ func Lint(doc []byte) []Problem {
 		probs = append(probs, lintDoc(t, lines)...)
 	}
 	probs = append(probs, lintRaw(&root)...)
+	probs = append(probs, lintAssumptions(&root)...)
 	sort.SliceStable(probs, func(i, j int) bool {
 		if probs[i].Line != probs[j].Line {
 			return probs[i].Line < probs[j].Line
@@ -382,4 +404,141 @@ func isDataKey(k string) bool {
 // parent matters: a scalar `type:` right under "properties" is a property name, not a keyword.
 func underData(path []string) bool {
 	return len(path) > 0 && path[len(path)-1] == "properties"
+}
+
+// httpMethods are the operation keys of a path item.
+var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+// mapping returns the value of key in a YAML mapping node, or nil.
+func mapping(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// assumptionFinder finds AssumptionMarker marks in operations and the components they reach.
+type assumptionFinder struct {
+	components *yaml.Node
+	memo       map[string][]string // component $ref → where its marks are
+	busy       map[string]bool     // components being searched (a $ref cycle ends there)
+}
+
+// component resolves a local $ref such as "#/components/schemas/Error".
+func (f *assumptionFinder) component(ref string) (*yaml.Node, string) {
+	rest, ok := strings.CutPrefix(ref, "#/components/")
+	if !ok {
+		return nil, ""
+	}
+	section, name, ok := strings.Cut(rest, "/")
+	if !ok || strings.Contains(name, "/") {
+		return nil, ""
+	}
+	name = strings.ReplaceAll(strings.ReplaceAll(name, "~1", "/"), "~0", "~")
+	return mapping(mapping(f.components, section), name), "components." + section + "." + name
+}
+
+// viaRef returns where the component ref, and those it reaches, are marked.
+func (f *assumptionFinder) viaRef(ref string) []string {
+	if w, ok := f.memo[ref]; ok {
+		return w
+	}
+	if f.busy[ref] {
+		return nil
+	}
+	n, where := f.component(ref)
+	if n == nil {
+		return nil
+	}
+	f.busy[ref] = true
+	w := f.find(n, where)
+	delete(f.busy, ref)
+	f.memo[ref] = w
+	return w
+}
+
+// find returns where under n (at where) the marks are, sorted and without repeats. skip lists
+// top-level keys of n that are not searched (an operation's own description and summary).
+func (f *assumptionFinder) find(n *yaml.Node, where string, skip ...string) []string {
+	var out []string
+	switch n.Kind {
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			out = append(out, f.find(c, fmt.Sprintf("%s[%d]", where, i))...)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i].Value, n.Content[i+1]
+			switch {
+			case slices.Contains(skip, k):
+			case k == "x-assumption":
+				out = append(out, where+"."+k)
+			case k == "description" && v.Kind == yaml.ScalarNode:
+				if strings.Contains(v.Value, AssumptionMarker) {
+					out = append(out, where+"."+k)
+				}
+			case k == "$ref" && v.Kind == yaml.ScalarNode:
+				out = append(out, f.viaRef(v.Value)...)
+			case isDataKey(k):
+			default:
+				out = append(out, f.find(v, where+"."+k)...)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// lintAssumptions applies assumption-marked to every operation of the raw YAML tree.
+func lintAssumptions(root *yaml.Node) []Problem {
+	doc := root
+	if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
+		doc = doc.Content[0]
+	}
+	paths := mapping(doc, "paths")
+	if paths == nil || paths.Kind != yaml.MappingNode {
+		return nil
+	}
+	f := &assumptionFinder{components: mapping(doc, "components"), memo: map[string][]string{}, busy: map[string]bool{}}
+	var probs []Problem
+	for i := 0; i+1 < len(paths.Content); i += 2 {
+		p, item := paths.Content[i].Value, paths.Content[i+1]
+		for _, m := range httpMethods {
+			op := mapping(item, m)
+			if op == nil || op.Kind != yaml.MappingNode {
+				continue
+			}
+			if d := mapping(op, "description"); d != nil && strings.Contains(d.Value, AssumptionMarker) {
+				continue
+			}
+			marks := f.find(op, "paths."+p+"."+m, "description", "summary")
+			if shared := mapping(item, "parameters"); shared != nil {
+				marks = append(marks, f.find(shared, "paths."+p+".parameters")...)
+			}
+			if len(marks) == 0 {
+				continue
+			}
+			slices.Sort(marks)
+			probs = append(probs, Problem{Rule: RuleAssumptionMarked, Where: strings.ToUpper(m) + " " + p,
+				Line: opLine(item, m), Message: fmt.Sprintf(
+					"rests on the assumption marked at %s: say %q in the operation's own description",
+					strings.Join(slices.Compact(marks), ", "), AssumptionMarker)})
+		}
+	}
+	return probs
+}
+
+// opLine is the line of a path item's method key.
+func opLine(item *yaml.Node, method string) int {
+	for i := 0; i+1 < len(item.Content); i += 2 {
+		if item.Content[i].Value == method {
+			return item.Content[i].Line
+		}
+	}
+	return 0
 }

@@ -25,8 +25,16 @@ func TestSpecs(t *testing.T) {
 				t.Fatal(err)
 			}
 			probs := Lint(doc)
+			flagged := 0
 			for _, p := range probs {
+				if p.Rule == RuleAssumptionMarked && filepath.Base(f) == "bqecore.yaml" { // lead: remove when i17q lands
+					flagged++
+					continue
+				}
 				t.Errorf("%s: %s", filepath.Base(f), p)
+			}
+			if flagged > 0 {
+				t.Logf("%s: %d operations lack their %q mark (exempt for now)", filepath.Base(f), flagged, AssumptionMarker)
 			}
 			if len(probs) == 0 {
 				t.Logf("%s: clean", filepath.Base(f))
@@ -54,6 +62,8 @@ func TestRules(t *testing.T) {
 		{"bad-error-response.yaml", RuleErrorResponse},
 		{"bad-number-format.yaml", RuleNumberFormat},
 		{"bad-free-form-object.yaml", RuleFreeFormObject},
+		{"good-assumption-marked.yaml", ""},
+		{"bad-assumption-marked.yaml", RuleAssumptionMarked},
 	}
 	covered := map[string]bool{}
 	for _, tc := range tests {
@@ -205,5 +215,52 @@ paths:
 	sort.Strings(rules)
 	if strings.Join(rules, ",") != RuleErrorResponse+","+RuleResponseSchema {
 		t.Errorf("inline error schema in a shared response: got %v", rules)
+	}
+}
+
+// The assumption-marked rule names each unmarked operation and every mark it reaches: inline,
+// through a path's shared parameters, and through $refs transitively.
+func TestAssumptionMarked(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("testdata", "bad-assumption-marked.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, p := range Lint(doc) {
+		if p.Rule != RuleAssumptionMarked || p.Line == 0 {
+			t.Errorf("unexpected problem %s", p)
+		}
+		got[p.Where] = p.Message
+	}
+	want := map[string][]string{
+		"GET /activity":    {"paths./activity.parameters[0].x-assumption", "components.parameters.Tenant.x-assumption"},
+		"DELETE /activity": {"components.parameters.Tenant.x-assumption", "components.schemas.Error.description"},
+		"POST /inline":     {"paths./inline.post.responses.200.description", "components.schemas.Error.description"},
+	}
+	if len(got) != len(want) {
+		t.Errorf("flagged %v, want %d operations", got, len(want))
+	}
+	for op, marks := range want {
+		msg, ok := got[op]
+		if !ok {
+			t.Errorf("%s not flagged", op)
+			continue
+		}
+		found := 0
+		for _, m := range marks {
+			if strings.Contains(msg, m) {
+				found++
+			}
+		}
+		if found == 0 {
+			t.Errorf("%s: message %q names none of %v", op, msg, marks)
+		}
+	}
+	// Marking the operation's own description clears it.
+	fixed := strings.Replace(string(doc), "description: The activities.", "description: \"Assumption: the tenant parameter.\"", 1)
+	for _, p := range Lint([]byte(fixed)) {
+		if p.Where == "GET /activity" {
+			t.Errorf("still flagged after marking: %s", p)
+		}
 	}
 }

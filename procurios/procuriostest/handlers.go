@@ -203,7 +203,7 @@ func (s *Server) routes() {
 			rel = append(rel, x)
 		}
 		s.reply(w, "getCollection", map[string]any{
-			"_links": links, "_embedded": map[string]any{"relations": rel},
+			"_links": links, "_embedded": map[string]any{s.embeddedKey(): rel},
 			"page": page, "pages": pages, "total": len(c.Relations),
 		})
 	})
@@ -277,6 +277,31 @@ func (s *Server) routes() {
 		s.data.registrations = append(s.data.registrations, body)
 		s.data.mu.Unlock()
 		s.reply(w, "createRegistration", map[string]any{"relationId": id})
+	})
+	// A registration without a set id goes to the host's default set; only
+	// the every-set scope "profile/registration" reaches it (the spec's rule).
+	s.api("createDefaultRegistration", nil, func(w http.ResponseWriter, r *http.Request, _ *fakekit.Grant) {
+		set, ok := s.setByID(DefaultRegistrationSetID)
+		if !ok {
+			notFound(w, "no default registration set")
+			return
+		}
+		var body map[string]any
+		if err := fakekit.ReadJSON(r, 0, &body); err != nil {
+			badRequest(w, "the body is not a JSON object", nil)
+			return
+		}
+		if fields := checkRegistration(set, body); len(fields) > 0 {
+			badRequest(w, "the registration does not match the default registration set", fields)
+			return
+		}
+		s.data.mu.Lock()
+		id := s.data.nextRelation
+		s.data.nextRelation++
+		body["relationId"] = id
+		s.data.registrations = append(s.data.registrations, body)
+		s.data.mu.Unlock()
+		s.reply(w, "createDefaultRegistration", map[string]any{"relationId": id})
 	})
 	s.api("validateRegistration", setScope, func(w http.ResponseWriter, r *http.Request, _ *fakekit.Grant) {
 		set, ok := s.set(r)
@@ -483,11 +508,23 @@ func (s *Server) collection(id string) (collection, bool) {
 	return collection{}, false
 }
 
+// embeddedKey is the name of a collection page's embedded relation.
+func (s *Server) embeddedKey() string {
+	if s.cfg.embeddedKey != "" {
+		return s.cfg.embeddedKey
+	}
+	return "relations"
+}
+
 func (s *Server) set(r *http.Request) (registrationSet, bool) {
 	id, err := strconv.Atoi(r.PathValue("registrationSetId"))
 	if err != nil {
 		return registrationSet{}, false
 	}
+	return s.setByID(id)
+}
+
+func (s *Server) setByID(id int) (registrationSet, bool) {
 	for _, set := range s.data.sets {
 		if set.ID == id {
 			return set, true

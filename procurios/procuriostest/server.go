@@ -61,6 +61,10 @@ const (
 	// NewsletterSetID is a second set, reachable with scope
 	// "profile/registration/3" alone.
 	NewsletterSetID = 3
+	// DefaultRegistrationSetID is the set a registration posted without a
+	// set id (POST /profile_api/registrationset) is checked against and
+	// stored in: the host's default set (an assumption of the spec).
+	DefaultRegistrationSetID = RegistrationSetID
 
 	// MeetingRegistrationCount is the number of seeded meeting registrations.
 	MeetingRegistrationCount = 30
@@ -83,6 +87,7 @@ type config struct {
 	legacy      bool
 	noExpiresIn bool
 	regLinks    bool
+	embeddedKey string
 	coverage    *fakekit.OpCoverage
 	clock       func() time.Time
 	tokenTTL    time.Duration
@@ -100,6 +105,12 @@ func WithoutExpiresIn() Option { return func(c *config) { c.noExpiresIn = true }
 // WithRegistrationLinks adds HAL _links to meeting-registration pages (the
 // documented answer has none).
 func WithRegistrationLinks() Option { return func(c *config) { c.regLinks = true } }
+
+// WithEmbeddedKey names the embedded relation that holds a collection
+// page's relations (`_embedded.<key>`; default "relations"). Procurios does
+// not document the name, so a client must read the page whatever it is
+// ("items" is the other plausible one).
+func WithEmbeddedKey(key string) Option { return func(c *config) { c.embeddedKey = key } }
 
 // WithCoverage records every served operation in cov (shared by a test
 // binary's fakes to check that every spec operation was exercised).
