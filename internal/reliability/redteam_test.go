@@ -234,8 +234,12 @@ func TestRedTeamHostileBodies(t *testing.T) {
 				if err == nil || !row.want(err) {
 					t.Errorf("err = %v (%T)", err, err)
 				}
-				if d := time.Since(start); d > 20*time.Second || (row.deadline > 0 && d > row.deadline+2*time.Second) {
-					t.Errorf("took %v", d)
+				// Not a performance target: only "the deadline ended it" for the
+				// rows that set one, with slack for -race on a loaded 2-core
+				// machine (the gzip bomb alone inflates 64 MiB). A row without a
+				// deadline that hangs is caught by go test's own -timeout.
+				if d := time.Since(start); row.deadline > 0 && d > row.deadline+10*time.Second {
+					t.Errorf("took %v, deadline %v", d, row.deadline)
 				}
 			})
 		}
