@@ -403,3 +403,31 @@ func userAgentOr(ua string) string {
 	}
 	return ua
 }
+
+// DocumentURI returns the link to a document's file (GET document/uri/{id}),
+// which CORE answers as a JSON string or as plain text. The link is an
+// ordinary URL: fetch it with a plain http.Client, not with this client (it
+// carries no API token and often points at a storage host). An answer without
+// an absolute http(s) link is a *validate.MissingFieldError, never "".
+func (c *Client) DocumentURI(ctx context.Context, id string) (string, error) {
+	r, err := c.GetDocumentUriWithResponse(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	var link string
+	switch {
+	case r.JSON200 != nil:
+		link = *r.JSON200
+	case r.StatusCode() == http.StatusOK && strings.HasPrefix(r.HTTPResponse.Header.Get("Content-Type"), "text/plain"):
+		link = string(r.Body)
+	}
+	link = strings.TrimSpace(link)
+	if u, perr := url.Parse(link); perr != nil || !u.IsAbs() || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		e := &validate.MissingFieldError{Vendor: "bqecore", Status: r.StatusCode(), Want: "the document's link as an absolute URL", Err: perr}
+		if rq := r.HTTPResponse.Request; rq != nil {
+			e.Method, e.Path = rq.Method, rq.URL.Path
+		}
+		return "", e
+	}
+	return link, nil
+}

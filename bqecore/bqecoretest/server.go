@@ -411,6 +411,8 @@ type Fault struct {
 	JSON any
 	// Body is a raw answer body (used when JSON is nil and Body is set).
 	Body []byte
+	// Header is added to the answer (e.g. a Content-Type for Body).
+	Header http.Header
 	// Delay waits before answering (or before serving normally when Status is 0).
 	Delay time.Duration
 	// Drop closes the connection without answering.
@@ -420,7 +422,7 @@ type Fault struct {
 // AddFault queues a fault.
 func (s *Server) AddFault(f Fault) {
 	ff := fakekit.Fault{Method: f.Method, PathPrefix: f.Path, OperationID: f.OperationID, Times: f.Times,
-		Status: f.Status, RetryAfter: f.RetryAfter, JSON: f.JSON, Body: f.Body, Delay: f.Delay, Drop: f.Drop}
+		Status: f.Status, RetryAfter: f.RetryAfter, JSON: f.JSON, Body: f.Body, Header: f.Header, Delay: f.Delay, Drop: f.Drop}
 	if f.Status != 0 && f.JSON == nil && f.Body == nil {
 		ff.JSON = map[string]any{"Message": http.StatusText(f.Status)}
 	}

@@ -37,7 +37,7 @@ func (e PatchOperationOp) Valid() bool {
 	}
 }
 
-// Account Assumption: the field list is not documented; it is modelled on the documented entities. A chart-of-accounts account. https://api-explorer.bqecore.com/docs/api/apis/account.
+// Account A chart-of-accounts account. The fields from displayAccount to runningBalance are those the ASP.NET sample sends (CoreOAuth2Controller.cs). Assumption: the others are modelled on the documented entities. https://api-explorer.bqecore.com/docs/api/apis/account.
 type Account struct {
 	// Balance Balance.
 	Balance *float64 `json:"balance,omitempty"`
@@ -54,6 +54,12 @@ type Account struct {
 	// CustomFields Custom fields; on lists only present with expand=customFields.
 	CustomFields *[]CustomField `json:"customFields,omitempty"`
 
+	// Description Description.
+	Description *string `json:"description,omitempty"`
+
+	// DisplayAccount Code and name as shown, e.g. "10000 - Test Account".
+	DisplayAccount *string `json:"displayAccount,omitempty"`
+
 	// Id Record id (uuid).
 	Id *string `json:"id,omitempty"`
 
@@ -66,11 +72,35 @@ type Account struct {
 	// LastUpdatedById Id of the user who last updated the record.
 	LastUpdatedById *string `json:"lastUpdatedById,omitempty"`
 
+	// Level Depth in the account tree (0 for a top-level account).
+	Level *int32 `json:"level,omitempty"`
+
 	// Name Account name.
 	Name *string `json:"name,omitempty"`
 
 	// ObjectState Server-side object state.
 	ObjectState *int32 `json:"objectState,omitempty"`
+
+	// OpeningBalance Opening balance.
+	OpeningBalance *float64 `json:"openingBalance,omitempty"`
+
+	// OpeningBalanceAsOf Date of the opening balance. ISO 8601 local date-time without zone (YYYY-MM-DDThh:mm:ss); a string because the server omits the zone.
+	OpeningBalanceAsOf *string `json:"openingBalanceAsOf,omitempty"`
+
+	// ParentAccount Name of the parent account.
+	ParentAccount *string `json:"parentAccount,omitempty"`
+
+	// ParentAccountId Id of the parent account; null for a top-level account.
+	ParentAccountId *string `json:"parentAccountId,omitempty"`
+
+	// RootAccountId Id of the top-level account of the tree; null for a top-level account.
+	RootAccountId *string `json:"rootAccountId,omitempty"`
+
+	// RoutingNumber Bank routing number (bank accounts).
+	RoutingNumber *string `json:"routingNumber,omitempty"`
+
+	// RunningBalance Current running balance.
+	RunningBalance *float64 `json:"runningBalance,omitempty"`
 
 	// Token Server-side change token.
 	Token *int32 `json:"token,omitempty"`
@@ -281,6 +311,48 @@ type AssignedGroup struct {
 
 	// Name Group name.
 	Name *string `json:"name,omitempty"`
+}
+
+// Benefit Assumption: the field list is not documented (the route is named by a third-party exporter, abobneil/BQECore); it is modelled on the documented entities and unknown fields are kept. An HR benefit (e.g. paid time off) that employees accrue and use. https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+type Benefit struct {
+	// CreatedById Id of the user who created the record.
+	CreatedById *string `json:"createdById,omitempty"`
+
+	// CreatedOn Creation time. ISO 8601 local date-time without zone (YYYY-MM-DDThh:mm:ss); a string because the server omits the zone.
+	CreatedOn *string `json:"createdOn,omitempty"`
+
+	// CustomFields Custom fields; on lists only present with expand=customFields.
+	CustomFields *[]CustomField `json:"customFields,omitempty"`
+
+	// Description Description.
+	Description *string `json:"description,omitempty"`
+
+	// Id Record id (uuid).
+	Id *string `json:"id,omitempty"`
+
+	// IsActive Whether active.
+	IsActive *bool `json:"isActive,omitempty"`
+
+	// LastUpdated Last update time. ISO 8601 local date-time without zone (YYYY-MM-DDThh:mm:ss); a string because the server omits the zone.
+	LastUpdated *string `json:"lastUpdated,omitempty"`
+
+	// LastUpdatedById Id of the user who last updated the record.
+	LastUpdatedById *string `json:"lastUpdatedById,omitempty"`
+
+	// Name Benefit name.
+	Name *string `json:"name,omitempty"`
+
+	// ObjectState Server-side object state.
+	ObjectState *int32 `json:"objectState,omitempty"`
+
+	// Token Server-side change token.
+	Token *int32 `json:"token,omitempty"`
+
+	// Type Benefit type code.
+	Type *int32 `json:"type,omitempty"`
+
+	// Version Opaque concurrency token (base64, e.g. AAAAAAAaWBI=); PATCH must send the latest.
+	Version *string `json:"version,omitempty"`
 }
 
 // Bill A vendor bill. https://api-explorer.bqecore.com/docs/api/apis/bill
@@ -612,6 +684,9 @@ type Document struct {
 	Version *string `json:"version,omitempty"`
 }
 
+// DocumentURI A document's download link (the exporter reads it as a JSON string or as plain text).
+type DocumentURI = string
+
 // Employee Assumption: fields beyond billRate (shown in the PATCH article) are modelled on the other entities. An employee. https://api-explorer.bqecore.com/docs/api/apis/employee.
 type Employee struct {
 	// Address Assumption: address sub-object shape (the docs name `address` as an object without its fields).
@@ -661,6 +736,108 @@ type Employee struct {
 
 	// Title Job title.
 	Title *string `json:"title,omitempty"`
+
+	// Token Server-side change token.
+	Token *int32 `json:"token,omitempty"`
+
+	// Version Opaque concurrency token (base64, e.g. AAAAAAAaWBI=); PATCH must send the latest.
+	Version *string `json:"version,omitempty"`
+}
+
+// EmployeeBenefit Assumption: the field list is not documented (the route is named by a third-party exporter, abobneil/BQECore); it is modelled on the documented entities and unknown fields are kept. A benefit assigned to an employee, with its accrual. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+type EmployeeBenefit struct {
+	// AccrualRate Hours accrued per accrual period.
+	AccrualRate *float64 `json:"accrualRate,omitempty"`
+
+	// Balance Hours available.
+	Balance *float64 `json:"balance,omitempty"`
+
+	// Benefit Benefit name.
+	Benefit *string `json:"benefit,omitempty"`
+
+	// BenefitId Benefit id.
+	BenefitId *string `json:"benefitId,omitempty"`
+
+	// CreatedById Id of the user who created the record.
+	CreatedById *string `json:"createdById,omitempty"`
+
+	// CreatedOn Creation time. ISO 8601 local date-time without zone (YYYY-MM-DDThh:mm:ss); a string because the server omits the zone.
+	CreatedOn *string `json:"createdOn,omitempty"`
+
+	// CustomFields Custom fields; on lists only present with expand=customFields.
+	CustomFields *[]CustomField `json:"customFields,omitempty"`
+
+	// Employee Employee name.
+	Employee *string `json:"employee,omitempty"`
+
+	// EmployeeId Employee id.
+	EmployeeId *string `json:"employeeId,omitempty"`
+
+	// EndDate End. ISO 8601 local date-time without zone (YYYY-MM-DDThh:mm:ss); a string because the server omits the zone.
+	EndDate *string `json:"endDate,omitempty"`
+
+	// Id Record id (uuid).
+	Id *string `json:"id,omitempty"`
+
+	// LastUpdated Last update time. ISO 8601 local date-time without zone (YYYY-MM-DDThh:mm:ss); a string because the server omits the zone.
+	LastUpdated *string `json:"lastUpdated,omitempty"`
+
+	// LastUpdatedById Id of the user who last updated the record.
+	LastUpdatedById *string `json:"lastUpdatedById,omitempty"`
+
+	// Memo Memo.
+	Memo *string `json:"memo,omitempty"`
+
+	// ObjectState Server-side object state.
+	ObjectState *int32 `json:"objectState,omitempty"`
+
+	// StartDate Start. ISO 8601 local date-time without zone (YYYY-MM-DDThh:mm:ss); a string because the server omits the zone.
+	StartDate *string `json:"startDate,omitempty"`
+
+	// Token Server-side change token.
+	Token *int32 `json:"token,omitempty"`
+
+	// Version Opaque concurrency token (base64, e.g. AAAAAAAaWBI=); PATCH must send the latest.
+	Version *string `json:"version,omitempty"`
+}
+
+// EmployeeBenefitUsage Assumption: the field list is not documented (the route is named by a third-party exporter, abobneil/BQECore); it is modelled on the documented entities and unknown fields are kept. Hours of a benefit an employee used on a date. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+type EmployeeBenefitUsage struct {
+	// BenefitId Benefit id.
+	BenefitId *string `json:"benefitId,omitempty"`
+
+	// CreatedById Id of the user who created the record.
+	CreatedById *string `json:"createdById,omitempty"`
+
+	// CreatedOn Creation time. ISO 8601 local date-time without zone (YYYY-MM-DDThh:mm:ss); a string because the server omits the zone.
+	CreatedOn *string `json:"createdOn,omitempty"`
+
+	// CustomFields Custom fields; on lists only present with expand=customFields.
+	CustomFields *[]CustomField `json:"customFields,omitempty"`
+
+	// Date Date of use. ISO 8601 local date-time without zone (YYYY-MM-DDThh:mm:ss); a string because the server omits the zone.
+	Date *string `json:"date,omitempty"`
+
+	// Description Description.
+	Description *string `json:"description,omitempty"`
+
+	// EmployeeId Employee id.
+	EmployeeId *string `json:"employeeId,omitempty"`
+
+	// Hours Hours used.
+	Hours *float64 `json:"hours,omitempty"`
+
+	// Id Record id (uuid).
+	Id *string `json:"id,omitempty"`
+
+	// LastUpdated Last update time. ISO 8601 local date-time without zone (YYYY-MM-DDThh:mm:ss); a string because the server omits the zone.
+	LastUpdated *string `json:"lastUpdated,omitempty"`
+
+	// LastUpdatedById Id of the user who last updated the record.
+	LastUpdatedById *string `json:"lastUpdatedById,omitempty"`
+
+	// ObjectState Server-side object state.
+	ObjectState *int32 `json:"objectState,omitempty"`
 
 	// Token Server-side change token.
 	Token *int32 `json:"token,omitempty"`
@@ -891,6 +1068,108 @@ type Invoice struct {
 	Version *string `json:"version,omitempty"`
 }
 
+// Journal Assumption: the field list is not documented (the route is named by a third-party exporter, abobneil/BQECore); it is modelled on the documented entities and unknown fields are kept. An HR journal entry about an employee. https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+type Journal struct {
+	// CreatedById Id of the user who created the record.
+	CreatedById *string `json:"createdById,omitempty"`
+
+	// CreatedOn Creation time. ISO 8601 local date-time without zone (YYYY-MM-DDThh:mm:ss); a string because the server omits the zone.
+	CreatedOn *string `json:"createdOn,omitempty"`
+
+	// CustomFields Custom fields; on lists only present with expand=customFields.
+	CustomFields *[]CustomField `json:"customFields,omitempty"`
+
+	// Date Date. ISO 8601 local date-time without zone (YYYY-MM-DDThh:mm:ss); a string because the server omits the zone.
+	Date *string `json:"date,omitempty"`
+
+	// Description Text of the entry.
+	Description *string `json:"description,omitempty"`
+
+	// EmployeeId Employee id.
+	EmployeeId *string `json:"employeeId,omitempty"`
+
+	// Id Record id (uuid).
+	Id *string `json:"id,omitempty"`
+
+	// JournalType Journal type name.
+	JournalType *string `json:"journalType,omitempty"`
+
+	// JournalTypeId Journal type id.
+	JournalTypeId *string `json:"journalTypeId,omitempty"`
+
+	// LastUpdated Last update time. ISO 8601 local date-time without zone (YYYY-MM-DDThh:mm:ss); a string because the server omits the zone.
+	LastUpdated *string `json:"lastUpdated,omitempty"`
+
+	// LastUpdatedById Id of the user who last updated the record.
+	LastUpdatedById *string `json:"lastUpdatedById,omitempty"`
+
+	// ObjectState Server-side object state.
+	ObjectState *int32 `json:"objectState,omitempty"`
+
+	// Subject Subject.
+	Subject *string `json:"subject,omitempty"`
+
+	// Token Server-side change token.
+	Token *int32 `json:"token,omitempty"`
+
+	// Version Opaque concurrency token (base64, e.g. AAAAAAAaWBI=); PATCH must send the latest.
+	Version *string `json:"version,omitempty"`
+}
+
+// JournalType Assumption: the field list is not documented (the route is named by a third-party exporter, abobneil/BQECore); it is modelled on the documented entities and unknown fields are kept. A category of HR journal entries. https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+type JournalType struct {
+	// CreatedById Id of the user who created the record.
+	CreatedById *string `json:"createdById,omitempty"`
+
+	// CreatedOn Creation time. ISO 8601 local date-time without zone (YYYY-MM-DDThh:mm:ss); a string because the server omits the zone.
+	CreatedOn *string `json:"createdOn,omitempty"`
+
+	// CustomFields Custom fields; on lists only present with expand=customFields.
+	CustomFields *[]CustomField `json:"customFields,omitempty"`
+
+	// Description Description.
+	Description *string `json:"description,omitempty"`
+
+	// Id Record id (uuid).
+	Id *string `json:"id,omitempty"`
+
+	// IsActive Whether active.
+	IsActive *bool `json:"isActive,omitempty"`
+
+	// LastUpdated Last update time. ISO 8601 local date-time without zone (YYYY-MM-DDThh:mm:ss); a string because the server omits the zone.
+	LastUpdated *string `json:"lastUpdated,omitempty"`
+
+	// LastUpdatedById Id of the user who last updated the record.
+	LastUpdatedById *string `json:"lastUpdatedById,omitempty"`
+
+	// Name Type name.
+	Name *string `json:"name,omitempty"`
+
+	// ObjectState Server-side object state.
+	ObjectState *int32 `json:"objectState,omitempty"`
+
+	// Token Server-side change token.
+	Token *int32 `json:"token,omitempty"`
+
+	// Version Opaque concurrency token (base64, e.g. AAAAAAAaWBI=); PATCH must send the latest.
+	Version *string `json:"version,omitempty"`
+}
+
+// LeadSource Assumption: the fields are not documented; a named entry of a CRM pick list. The third-party exporter syncs CRM lists in full, never by lastUpdated, so no audit fields are modelled; unknown fields are kept. https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+type LeadSource struct {
+	// Description Description.
+	Description *string `json:"description,omitempty"`
+
+	// Id Record id (uuid).
+	Id *string `json:"id,omitempty"`
+
+	// IsActive Whether active.
+	IsActive *bool `json:"isActive,omitempty"`
+
+	// Name Entry name.
+	Name *string `json:"name,omitempty"`
+}
+
 // PatchOperation One JSON-Patch (RFC 6902) operation. Nested objects cannot be patched, except customFields.
 type PatchOperation struct {
 	// Op Assumption: replace, add and remove are accepted (the article shows replace).
@@ -1052,6 +1331,129 @@ type ProjectResource struct {
 	Type int32 `json:"type,omitempty,omitzero"`
 }
 
+// Prospect Assumption: the field list is not documented (the route is named by a third-party exporter, abobneil/BQECore); it is modelled on the documented entities and unknown fields are kept. A CRM prospect (a potential client). https://api-explorer.bqecore.com/docs/api/apis/prospect
+type Prospect struct {
+	// Address Assumption: address sub-object shape (the docs name `address` as an object without its fields).
+	Address *Address `json:"address,omitempty"`
+
+	// Company Company.
+	Company *string `json:"company,omitempty"`
+
+	// CreatedById Id of the user who created the record.
+	CreatedById *string `json:"createdById,omitempty"`
+
+	// CreatedOn Creation time. ISO 8601 local date-time without zone (YYYY-MM-DDThh:mm:ss); a string because the server omits the zone.
+	CreatedOn *string `json:"createdOn,omitempty"`
+
+	// CustomFields Custom fields; on lists only present with expand=customFields.
+	CustomFields *[]CustomField `json:"customFields,omitempty"`
+
+	// Email E-mail address.
+	Email *string `json:"email,omitempty"`
+
+	// FirstName First name.
+	FirstName *string `json:"firstName,omitempty"`
+
+	// Id Record id (uuid).
+	Id *string `json:"id,omitempty"`
+
+	// LastName Last name.
+	LastName *string `json:"lastName,omitempty"`
+
+	// LastUpdated Last update time. ISO 8601 local date-time without zone (YYYY-MM-DDThh:mm:ss); a string because the server omits the zone.
+	LastUpdated *string `json:"lastUpdated,omitempty"`
+
+	// LastUpdatedById Id of the user who last updated the record.
+	LastUpdatedById *string `json:"lastUpdatedById,omitempty"`
+
+	// LeadSourceId Lead source id.
+	LeadSourceId *string `json:"leadSourceId,omitempty"`
+
+	// Memo Memo.
+	Memo *string `json:"memo,omitempty"`
+
+	// Name Prospect name.
+	Name *string `json:"name,omitempty"`
+
+	// ObjectState Server-side object state.
+	ObjectState *int32 `json:"objectState,omitempty"`
+
+	// Phone Phone number.
+	Phone *string `json:"phone,omitempty"`
+
+	// RegionId Region id.
+	RegionId *string `json:"regionId,omitempty"`
+
+	// ScoreId Score id.
+	ScoreId *string `json:"scoreId,omitempty"`
+
+	// Status Status code.
+	Status *int32 `json:"status,omitempty"`
+
+	// Token Server-side change token.
+	Token *int32 `json:"token,omitempty"`
+
+	// Version Opaque concurrency token (base64, e.g. AAAAAAAaWBI=); PATCH must send the latest.
+	Version *string `json:"version,omitempty"`
+}
+
+// Question Assumption: the field list is not documented (the route is named by a third-party exporter, abobneil/BQECore); it is modelled on the documented entities and unknown fields are kept. A question used in employee reviews. https://api-explorer.bqecore.com/docs/api/apis/hr-question
+type Question struct {
+	// CreatedById Id of the user who created the record.
+	CreatedById *string `json:"createdById,omitempty"`
+
+	// CreatedOn Creation time. ISO 8601 local date-time without zone (YYYY-MM-DDThh:mm:ss); a string because the server omits the zone.
+	CreatedOn *string `json:"createdOn,omitempty"`
+
+	// CustomFields Custom fields; on lists only present with expand=customFields.
+	CustomFields *[]CustomField `json:"customFields,omitempty"`
+
+	// Description Guidance.
+	Description *string `json:"description,omitempty"`
+
+	// Id Record id (uuid).
+	Id *string `json:"id,omitempty"`
+
+	// IsActive Whether active.
+	IsActive *bool `json:"isActive,omitempty"`
+
+	// LastUpdated Last update time. ISO 8601 local date-time without zone (YYYY-MM-DDThh:mm:ss); a string because the server omits the zone.
+	LastUpdated *string `json:"lastUpdated,omitempty"`
+
+	// LastUpdatedById Id of the user who last updated the record.
+	LastUpdatedById *string `json:"lastUpdatedById,omitempty"`
+
+	// ObjectState Server-side object state.
+	ObjectState *int32 `json:"objectState,omitempty"`
+
+	// Question Question text.
+	Question *string `json:"question,omitempty"`
+
+	// Token Server-side change token.
+	Token *int32 `json:"token,omitempty"`
+
+	// Type Answer type code.
+	Type *int32 `json:"type,omitempty"`
+
+	// Version Opaque concurrency token (base64, e.g. AAAAAAAaWBI=); PATCH must send the latest.
+	Version *string `json:"version,omitempty"`
+}
+
+// Region Assumption: the fields are not documented; a named entry of a CRM pick list. The third-party exporter syncs CRM lists in full, never by lastUpdated, so no audit fields are modelled; unknown fields are kept. https://api-explorer.bqecore.com/docs/api/apis/crm-region
+type Region struct {
+	// Description Description.
+	Description *string `json:"description,omitempty"`
+
+	// Id Record id (uuid).
+	Id *string `json:"id,omitempty"`
+
+	// IsActive Whether active.
+	IsActive *bool `json:"isActive,omitempty"`
+
+	// Name Entry name.
+	Name *string `json:"name,omitempty"`
+}
+
 // ResourceSchedule Assumption: the field list is not documented; it is modelled on the documented entities. A scheduled assignment of a resource (read-only). https://api-explorer.bqecore.com/docs/api/apis/resourceschedule.
 type ResourceSchedule struct {
 	// ActivityId Activity id.
@@ -1098,6 +1500,111 @@ type ResourceSchedule struct {
 
 	// Version Opaque concurrency token (base64, e.g. AAAAAAAaWBI=); PATCH must send the latest.
 	Version string `json:"version,omitempty,omitzero"`
+}
+
+// Review Assumption: the field list is not documented (the route is named by a third-party exporter, abobneil/BQECore); it is modelled on the documented entities and unknown fields are kept. An employee performance review. https://api-explorer.bqecore.com/docs/api/apis/hr-review
+type Review struct {
+	// Comments Comments.
+	Comments *string `json:"comments,omitempty"`
+
+	// CreatedById Id of the user who created the record.
+	CreatedById *string `json:"createdById,omitempty"`
+
+	// CreatedOn Creation time. ISO 8601 local date-time without zone (YYYY-MM-DDThh:mm:ss); a string because the server omits the zone.
+	CreatedOn *string `json:"createdOn,omitempty"`
+
+	// CustomFields Custom fields; on lists only present with expand=customFields.
+	CustomFields *[]CustomField `json:"customFields,omitempty"`
+
+	// Date Review date. ISO 8601 local date-time without zone (YYYY-MM-DDThh:mm:ss); a string because the server omits the zone.
+	Date *string `json:"date,omitempty"`
+
+	// EmployeeId Employee reviewed.
+	EmployeeId *string `json:"employeeId,omitempty"`
+
+	// Id Record id (uuid).
+	Id *string `json:"id,omitempty"`
+
+	// LastUpdated Last update time. ISO 8601 local date-time without zone (YYYY-MM-DDThh:mm:ss); a string because the server omits the zone.
+	LastUpdated *string `json:"lastUpdated,omitempty"`
+
+	// LastUpdatedById Id of the user who last updated the record.
+	LastUpdatedById *string `json:"lastUpdatedById,omitempty"`
+
+	// ObjectState Server-side object state.
+	ObjectState *int32 `json:"objectState,omitempty"`
+
+	// Rating Overall rating.
+	Rating *float64 `json:"rating,omitempty"`
+
+	// ReviewTemplateId Template id.
+	ReviewTemplateId *string `json:"reviewTemplateId,omitempty"`
+
+	// ReviewerId Reviewer (employee id).
+	ReviewerId *string `json:"reviewerId,omitempty"`
+
+	// Status Status code.
+	Status *int32 `json:"status,omitempty"`
+
+	// Token Server-side change token.
+	Token *int32 `json:"token,omitempty"`
+
+	// Version Opaque concurrency token (base64, e.g. AAAAAAAaWBI=); PATCH must send the latest.
+	Version *string `json:"version,omitempty"`
+}
+
+// ReviewTemplate Assumption: the field list is not documented (the route is named by a third-party exporter, abobneil/BQECore); it is modelled on the documented entities and unknown fields are kept. A template of review questions. https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+type ReviewTemplate struct {
+	// CreatedById Id of the user who created the record.
+	CreatedById *string `json:"createdById,omitempty"`
+
+	// CreatedOn Creation time. ISO 8601 local date-time without zone (YYYY-MM-DDThh:mm:ss); a string because the server omits the zone.
+	CreatedOn *string `json:"createdOn,omitempty"`
+
+	// CustomFields Custom fields; on lists only present with expand=customFields.
+	CustomFields *[]CustomField `json:"customFields,omitempty"`
+
+	// Description Description.
+	Description *string `json:"description,omitempty"`
+
+	// Id Record id (uuid).
+	Id *string `json:"id,omitempty"`
+
+	// IsActive Whether active.
+	IsActive *bool `json:"isActive,omitempty"`
+
+	// LastUpdated Last update time. ISO 8601 local date-time without zone (YYYY-MM-DDThh:mm:ss); a string because the server omits the zone.
+	LastUpdated *string `json:"lastUpdated,omitempty"`
+
+	// LastUpdatedById Id of the user who last updated the record.
+	LastUpdatedById *string `json:"lastUpdatedById,omitempty"`
+
+	// Name Template name.
+	Name *string `json:"name,omitempty"`
+
+	// ObjectState Server-side object state.
+	ObjectState *int32 `json:"objectState,omitempty"`
+
+	// Token Server-side change token.
+	Token *int32 `json:"token,omitempty"`
+
+	// Version Opaque concurrency token (base64, e.g. AAAAAAAaWBI=); PATCH must send the latest.
+	Version *string `json:"version,omitempty"`
+}
+
+// Score Assumption: the fields are not documented; a named entry of a CRM pick list. The third-party exporter syncs CRM lists in full, never by lastUpdated, so no audit fields are modelled; unknown fields are kept. https://api-explorer.bqecore.com/docs/api/apis/crm-score
+type Score struct {
+	// Description Description.
+	Description *string `json:"description,omitempty"`
+
+	// Id Record id (uuid).
+	Id *string `json:"id,omitempty"`
+
+	// IsActive Whether active.
+	IsActive *bool `json:"isActive,omitempty"`
+
+	// Name Entry name.
+	Name *string `json:"name,omitempty"`
 }
 
 // TimeEntry Time recorded by a resource on a project and activity. https://api-explorer.bqecore.com/docs/api/apis/timeentry
@@ -1256,6 +1763,24 @@ type ListAccountsParams struct {
 	Expand *Expand `form:"expand,omitempty" json:"expand,omitempty"`
 }
 
+// QueryAccountsParams defines parameters for QueryAccounts.
+type QueryAccountsParams struct {
+	// Fields Comma-separated fields to return; * for all; COUNT(*) for a count (not with orderBy or page).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+
+	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
+	Where *Where `form:"where,omitempty" json:"where,omitempty"`
+
+	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
+	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+
+	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
+	Page *Page `form:"page,omitempty" json:"page,omitempty"`
+
+	// Expand Nested objects to include, e.g. customFields.
+	Expand *Expand `form:"expand,omitempty" json:"expand,omitempty"`
+}
+
 // ListActivitiesParams defines parameters for ListActivities.
 type ListActivitiesParams struct {
 	// Fields Comma-separated fields to return; * for all; COUNT(*) for a count (not with orderBy or page).
@@ -1397,6 +1922,117 @@ type GetCompanyParams struct {
 	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
 }
 
+// ListLeadSourcesParams defines parameters for ListLeadSources.
+type ListLeadSourcesParams struct {
+	// Fields Comma-separated fields to return; * for all; COUNT(*) for a count (not with orderBy or page).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+
+	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
+	Where *Where `form:"where,omitempty" json:"where,omitempty"`
+
+	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
+	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+
+	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
+	Page *Page `form:"page,omitempty" json:"page,omitempty"`
+
+	// Expand Nested objects to include, e.g. customFields.
+	Expand *Expand `form:"expand,omitempty" json:"expand,omitempty"`
+}
+
+// GetLeadSourceParams defines parameters for GetLeadSource.
+type GetLeadSourceParams struct {
+	// Fields Comma-separated fields to return; * for all; COUNT(*) for a count (not with orderBy or page).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+
+	// Expand Nested objects to include, e.g. customFields.
+	Expand *Expand `form:"expand,omitempty" json:"expand,omitempty"`
+}
+
+// ListRegionsParams defines parameters for ListRegions.
+type ListRegionsParams struct {
+	// Fields Comma-separated fields to return; * for all; COUNT(*) for a count (not with orderBy or page).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+
+	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
+	Where *Where `form:"where,omitempty" json:"where,omitempty"`
+
+	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
+	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+
+	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
+	Page *Page `form:"page,omitempty" json:"page,omitempty"`
+
+	// Expand Nested objects to include, e.g. customFields.
+	Expand *Expand `form:"expand,omitempty" json:"expand,omitempty"`
+}
+
+// GetRegionParams defines parameters for GetRegion.
+type GetRegionParams struct {
+	// Fields Comma-separated fields to return; * for all; COUNT(*) for a count (not with orderBy or page).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+
+	// Expand Nested objects to include, e.g. customFields.
+	Expand *Expand `form:"expand,omitempty" json:"expand,omitempty"`
+}
+
+// ListScoresParams defines parameters for ListScores.
+type ListScoresParams struct {
+	// Fields Comma-separated fields to return; * for all; COUNT(*) for a count (not with orderBy or page).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+
+	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
+	Where *Where `form:"where,omitempty" json:"where,omitempty"`
+
+	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
+	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+
+	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
+	Page *Page `form:"page,omitempty" json:"page,omitempty"`
+
+	// Expand Nested objects to include, e.g. customFields.
+	Expand *Expand `form:"expand,omitempty" json:"expand,omitempty"`
+}
+
+// GetScoreParams defines parameters for GetScore.
+type GetScoreParams struct {
+	// Fields Comma-separated fields to return; * for all; COUNT(*) for a count (not with orderBy or page).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+
+	// Expand Nested objects to include, e.g. customFields.
+	Expand *Expand `form:"expand,omitempty" json:"expand,omitempty"`
+}
+
+// ListProspectsParams defines parameters for ListProspects.
+type ListProspectsParams struct {
+	// Fields Comma-separated fields to return; * for all; COUNT(*) for a count (not with orderBy or page).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+
+	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
+	Where *Where `form:"where,omitempty" json:"where,omitempty"`
+
+	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
+	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+
+	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
+	Page *Page `form:"page,omitempty" json:"page,omitempty"`
+
+	// Expand Nested objects to include, e.g. customFields.
+	Expand *Expand `form:"expand,omitempty" json:"expand,omitempty"`
+}
+
+// CreateProspectBatchJSONBody defines parameters for CreateProspectBatch.
+type CreateProspectBatchJSONBody = []Prospect
+
+// GetProspectParams defines parameters for GetProspect.
+type GetProspectParams struct {
+	// Fields Comma-separated fields to return; * for all; COUNT(*) for a count (not with orderBy or page).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+
+	// Expand Nested objects to include, e.g. customFields.
+	Expand *Expand `form:"expand,omitempty" json:"expand,omitempty"`
+}
+
 // ListDeletedHistoryParams defines parameters for ListDeletedHistory.
 type ListDeletedHistoryParams struct {
 	// Fields Comma-separated fields to return; * for all; COUNT(*) for a count (not with orderBy or page).
@@ -1432,6 +2068,9 @@ type ListDocumentsParams struct {
 	// Expand Nested objects to include, e.g. customFields.
 	Expand *Expand `form:"expand,omitempty" json:"expand,omitempty"`
 }
+
+// CreateDocumentBatchJSONBody defines parameters for CreateDocumentBatch.
+type CreateDocumentBatchJSONBody = []Document
 
 // GetDocumentParams defines parameters for GetDocument.
 type GetDocumentParams struct {
@@ -1550,6 +2189,228 @@ type GetFeeScheduleParams struct {
 	Expand *Expand `form:"expand,omitempty" json:"expand,omitempty"`
 }
 
+// ListBenefitsParams defines parameters for ListBenefits.
+type ListBenefitsParams struct {
+	// Fields Comma-separated fields to return; * for all; COUNT(*) for a count (not with orderBy or page).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+
+	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
+	Where *Where `form:"where,omitempty" json:"where,omitempty"`
+
+	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
+	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+
+	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
+	Page *Page `form:"page,omitempty" json:"page,omitempty"`
+
+	// Expand Nested objects to include, e.g. customFields.
+	Expand *Expand `form:"expand,omitempty" json:"expand,omitempty"`
+}
+
+// GetBenefitParams defines parameters for GetBenefit.
+type GetBenefitParams struct {
+	// Fields Comma-separated fields to return; * for all; COUNT(*) for a count (not with orderBy or page).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+
+	// Expand Nested objects to include, e.g. customFields.
+	Expand *Expand `form:"expand,omitempty" json:"expand,omitempty"`
+}
+
+// ListEmployeeBenefitsParams defines parameters for ListEmployeeBenefits.
+type ListEmployeeBenefitsParams struct {
+	// Fields Comma-separated fields to return; * for all; COUNT(*) for a count (not with orderBy or page).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+
+	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
+	Where *Where `form:"where,omitempty" json:"where,omitempty"`
+
+	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
+	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+
+	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
+	Page *Page `form:"page,omitempty" json:"page,omitempty"`
+
+	// Expand Nested objects to include, e.g. customFields.
+	Expand *Expand `form:"expand,omitempty" json:"expand,omitempty"`
+}
+
+// CreateEmployeeBenefitBatchJSONBody defines parameters for CreateEmployeeBenefitBatch.
+type CreateEmployeeBenefitBatchJSONBody = []EmployeeBenefit
+
+// GetEmployeeBenefitParams defines parameters for GetEmployeeBenefit.
+type GetEmployeeBenefitParams struct {
+	// Fields Comma-separated fields to return; * for all; COUNT(*) for a count (not with orderBy or page).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+
+	// Expand Nested objects to include, e.g. customFields.
+	Expand *Expand `form:"expand,omitempty" json:"expand,omitempty"`
+}
+
+// ListEmployeeBenefitUsagesParams defines parameters for ListEmployeeBenefitUsages.
+type ListEmployeeBenefitUsagesParams struct {
+	// Fields Comma-separated fields to return; * for all; COUNT(*) for a count (not with orderBy or page).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+
+	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
+	Where *Where `form:"where,omitempty" json:"where,omitempty"`
+
+	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
+	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+
+	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
+	Page *Page `form:"page,omitempty" json:"page,omitempty"`
+
+	// Expand Nested objects to include, e.g. customFields.
+	Expand *Expand `form:"expand,omitempty" json:"expand,omitempty"`
+}
+
+// CreateEmployeeBenefitUsageBatchJSONBody defines parameters for CreateEmployeeBenefitUsageBatch.
+type CreateEmployeeBenefitUsageBatchJSONBody = []EmployeeBenefitUsage
+
+// GetEmployeeBenefitUsageParams defines parameters for GetEmployeeBenefitUsage.
+type GetEmployeeBenefitUsageParams struct {
+	// Fields Comma-separated fields to return; * for all; COUNT(*) for a count (not with orderBy or page).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+
+	// Expand Nested objects to include, e.g. customFields.
+	Expand *Expand `form:"expand,omitempty" json:"expand,omitempty"`
+}
+
+// ListJournalsParams defines parameters for ListJournals.
+type ListJournalsParams struct {
+	// Fields Comma-separated fields to return; * for all; COUNT(*) for a count (not with orderBy or page).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+
+	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
+	Where *Where `form:"where,omitempty" json:"where,omitempty"`
+
+	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
+	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+
+	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
+	Page *Page `form:"page,omitempty" json:"page,omitempty"`
+
+	// Expand Nested objects to include, e.g. customFields.
+	Expand *Expand `form:"expand,omitempty" json:"expand,omitempty"`
+}
+
+// GetJournalParams defines parameters for GetJournal.
+type GetJournalParams struct {
+	// Fields Comma-separated fields to return; * for all; COUNT(*) for a count (not with orderBy or page).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+
+	// Expand Nested objects to include, e.g. customFields.
+	Expand *Expand `form:"expand,omitempty" json:"expand,omitempty"`
+}
+
+// ListJournalTypesParams defines parameters for ListJournalTypes.
+type ListJournalTypesParams struct {
+	// Fields Comma-separated fields to return; * for all; COUNT(*) for a count (not with orderBy or page).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+
+	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
+	Where *Where `form:"where,omitempty" json:"where,omitempty"`
+
+	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
+	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+
+	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
+	Page *Page `form:"page,omitempty" json:"page,omitempty"`
+
+	// Expand Nested objects to include, e.g. customFields.
+	Expand *Expand `form:"expand,omitempty" json:"expand,omitempty"`
+}
+
+// GetJournalTypeParams defines parameters for GetJournalType.
+type GetJournalTypeParams struct {
+	// Fields Comma-separated fields to return; * for all; COUNT(*) for a count (not with orderBy or page).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+
+	// Expand Nested objects to include, e.g. customFields.
+	Expand *Expand `form:"expand,omitempty" json:"expand,omitempty"`
+}
+
+// ListQuestionsParams defines parameters for ListQuestions.
+type ListQuestionsParams struct {
+	// Fields Comma-separated fields to return; * for all; COUNT(*) for a count (not with orderBy or page).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+
+	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
+	Where *Where `form:"where,omitempty" json:"where,omitempty"`
+
+	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
+	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+
+	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
+	Page *Page `form:"page,omitempty" json:"page,omitempty"`
+
+	// Expand Nested objects to include, e.g. customFields.
+	Expand *Expand `form:"expand,omitempty" json:"expand,omitempty"`
+}
+
+// GetQuestionParams defines parameters for GetQuestion.
+type GetQuestionParams struct {
+	// Fields Comma-separated fields to return; * for all; COUNT(*) for a count (not with orderBy or page).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+
+	// Expand Nested objects to include, e.g. customFields.
+	Expand *Expand `form:"expand,omitempty" json:"expand,omitempty"`
+}
+
+// ListReviewsParams defines parameters for ListReviews.
+type ListReviewsParams struct {
+	// Fields Comma-separated fields to return; * for all; COUNT(*) for a count (not with orderBy or page).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+
+	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
+	Where *Where `form:"where,omitempty" json:"where,omitempty"`
+
+	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
+	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+
+	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
+	Page *Page `form:"page,omitempty" json:"page,omitempty"`
+
+	// Expand Nested objects to include, e.g. customFields.
+	Expand *Expand `form:"expand,omitempty" json:"expand,omitempty"`
+}
+
+// GetReviewParams defines parameters for GetReview.
+type GetReviewParams struct {
+	// Fields Comma-separated fields to return; * for all; COUNT(*) for a count (not with orderBy or page).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+
+	// Expand Nested objects to include, e.g. customFields.
+	Expand *Expand `form:"expand,omitempty" json:"expand,omitempty"`
+}
+
+// ListReviewTemplatesParams defines parameters for ListReviewTemplates.
+type ListReviewTemplatesParams struct {
+	// Fields Comma-separated fields to return; * for all; COUNT(*) for a count (not with orderBy or page).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+
+	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
+	Where *Where `form:"where,omitempty" json:"where,omitempty"`
+
+	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
+	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+
+	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
+	Page *Page `form:"page,omitempty" json:"page,omitempty"`
+
+	// Expand Nested objects to include, e.g. customFields.
+	Expand *Expand `form:"expand,omitempty" json:"expand,omitempty"`
+}
+
+// GetReviewTemplateParams defines parameters for GetReviewTemplate.
+type GetReviewTemplateParams struct {
+	// Fields Comma-separated fields to return; * for all; COUNT(*) for a count (not with orderBy or page).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+
+	// Expand Nested objects to include, e.g. customFields.
+	Expand *Expand `form:"expand,omitempty" json:"expand,omitempty"`
+}
+
 // ListInvoicesParams defines parameters for ListInvoices.
 type ListInvoicesParams struct {
 	// Fields Comma-separated fields to return; * for all; COUNT(*) for a count (not with orderBy or page).
@@ -1652,6 +2513,24 @@ type ListResourceSchedulesParams struct {
 	Expand *Expand `form:"expand,omitempty" json:"expand,omitempty"`
 }
 
+// ListResourceScheduleWeekParams defines parameters for ListResourceScheduleWeek.
+type ListResourceScheduleWeekParams struct {
+	// Fields Comma-separated fields to return; * for all; COUNT(*) for a count (not with orderBy or page).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+
+	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
+	Where *Where `form:"where,omitempty" json:"where,omitempty"`
+
+	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
+	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+
+	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
+	Page *Page `form:"page,omitempty" json:"page,omitempty"`
+
+	// Expand Nested objects to include, e.g. customFields.
+	Expand *Expand `form:"expand,omitempty" json:"expand,omitempty"`
+}
+
 // ListTimeEntriesParams defines parameters for ListTimeEntries.
 type ListTimeEntriesParams struct {
 	// Fields Comma-separated fields to return; * for all; COUNT(*) for a count (not with orderBy or page).
@@ -1715,8 +2594,38 @@ type CreateClientJSONRequestBody = ClientEntity
 // UpdateClientJSONRequestBody defines body for UpdateClient for application/json ContentType.
 type UpdateClientJSONRequestBody = ClientEntity
 
+// CreateLeadSourceJSONRequestBody defines body for CreateLeadSource for application/json ContentType.
+type CreateLeadSourceJSONRequestBody = LeadSource
+
+// UpdateLeadSourceJSONRequestBody defines body for UpdateLeadSource for application/json ContentType.
+type UpdateLeadSourceJSONRequestBody = LeadSource
+
+// CreateRegionJSONRequestBody defines body for CreateRegion for application/json ContentType.
+type CreateRegionJSONRequestBody = Region
+
+// UpdateRegionJSONRequestBody defines body for UpdateRegion for application/json ContentType.
+type UpdateRegionJSONRequestBody = Region
+
+// CreateScoreJSONRequestBody defines body for CreateScore for application/json ContentType.
+type CreateScoreJSONRequestBody = Score
+
+// UpdateScoreJSONRequestBody defines body for UpdateScore for application/json ContentType.
+type UpdateScoreJSONRequestBody = Score
+
+// CreateProspectJSONRequestBody defines body for CreateProspect for application/json ContentType.
+type CreateProspectJSONRequestBody = Prospect
+
+// CreateProspectBatchJSONRequestBody defines body for CreateProspectBatch for application/json ContentType.
+type CreateProspectBatchJSONRequestBody = CreateProspectBatchJSONBody
+
+// UpdateProspectJSONRequestBody defines body for UpdateProspect for application/json ContentType.
+type UpdateProspectJSONRequestBody = Prospect
+
 // CreateDocumentJSONRequestBody defines body for CreateDocument for application/json ContentType.
 type CreateDocumentJSONRequestBody = Document
+
+// CreateDocumentBatchJSONRequestBody defines body for CreateDocumentBatch for application/json ContentType.
+type CreateDocumentBatchJSONRequestBody = CreateDocumentBatchJSONBody
 
 // UpdateDocumentJSONRequestBody defines body for UpdateDocument for application/json ContentType.
 type UpdateDocumentJSONRequestBody = Document
@@ -1747,6 +2656,60 @@ type CreateFeeScheduleJSONRequestBody = FeeSchedule
 
 // UpdateFeeScheduleJSONRequestBody defines body for UpdateFeeSchedule for application/json ContentType.
 type UpdateFeeScheduleJSONRequestBody = FeeSchedule
+
+// CreateBenefitJSONRequestBody defines body for CreateBenefit for application/json ContentType.
+type CreateBenefitJSONRequestBody = Benefit
+
+// UpdateBenefitJSONRequestBody defines body for UpdateBenefit for application/json ContentType.
+type UpdateBenefitJSONRequestBody = Benefit
+
+// CreateEmployeeBenefitJSONRequestBody defines body for CreateEmployeeBenefit for application/json ContentType.
+type CreateEmployeeBenefitJSONRequestBody = EmployeeBenefit
+
+// CreateEmployeeBenefitBatchJSONRequestBody defines body for CreateEmployeeBenefitBatch for application/json ContentType.
+type CreateEmployeeBenefitBatchJSONRequestBody = CreateEmployeeBenefitBatchJSONBody
+
+// UpdateEmployeeBenefitJSONRequestBody defines body for UpdateEmployeeBenefit for application/json ContentType.
+type UpdateEmployeeBenefitJSONRequestBody = EmployeeBenefit
+
+// CreateEmployeeBenefitUsageJSONRequestBody defines body for CreateEmployeeBenefitUsage for application/json ContentType.
+type CreateEmployeeBenefitUsageJSONRequestBody = EmployeeBenefitUsage
+
+// CreateEmployeeBenefitUsageBatchJSONRequestBody defines body for CreateEmployeeBenefitUsageBatch for application/json ContentType.
+type CreateEmployeeBenefitUsageBatchJSONRequestBody = CreateEmployeeBenefitUsageBatchJSONBody
+
+// UpdateEmployeeBenefitUsageJSONRequestBody defines body for UpdateEmployeeBenefitUsage for application/json ContentType.
+type UpdateEmployeeBenefitUsageJSONRequestBody = EmployeeBenefitUsage
+
+// CreateJournalJSONRequestBody defines body for CreateJournal for application/json ContentType.
+type CreateJournalJSONRequestBody = Journal
+
+// UpdateJournalJSONRequestBody defines body for UpdateJournal for application/json ContentType.
+type UpdateJournalJSONRequestBody = Journal
+
+// CreateJournalTypeJSONRequestBody defines body for CreateJournalType for application/json ContentType.
+type CreateJournalTypeJSONRequestBody = JournalType
+
+// UpdateJournalTypeJSONRequestBody defines body for UpdateJournalType for application/json ContentType.
+type UpdateJournalTypeJSONRequestBody = JournalType
+
+// CreateQuestionJSONRequestBody defines body for CreateQuestion for application/json ContentType.
+type CreateQuestionJSONRequestBody = Question
+
+// UpdateQuestionJSONRequestBody defines body for UpdateQuestion for application/json ContentType.
+type UpdateQuestionJSONRequestBody = Question
+
+// CreateReviewJSONRequestBody defines body for CreateReview for application/json ContentType.
+type CreateReviewJSONRequestBody = Review
+
+// UpdateReviewJSONRequestBody defines body for UpdateReview for application/json ContentType.
+type UpdateReviewJSONRequestBody = Review
+
+// CreateReviewTemplateJSONRequestBody defines body for CreateReviewTemplate for application/json ContentType.
+type CreateReviewTemplateJSONRequestBody = ReviewTemplate
+
+// UpdateReviewTemplateJSONRequestBody defines body for UpdateReviewTemplate for application/json ContentType.
+type UpdateReviewTemplateJSONRequestBody = ReviewTemplate
 
 // CreateInvoiceJSONRequestBody defines body for CreateInvoice for application/json ContentType.
 type CreateInvoiceJSONRequestBody = Invoice
@@ -1947,6 +2910,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /account (the `CreateAccount` operationId).
 	CreateAccount(ctx context.Context, body CreateAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// QueryAccounts Query accounts.
+	//
+	// Lists accounts matching where, as the ASP.NET sample calls it (GET account/query?where=…; CoreOAuth2Controller.cs). Assumption: it takes the list parameters and answers a bare array like GET /account. https://api-explorer.bqecore.com/docs/api/apis/account
+	//
+	// Corresponds with GET /account/query (the `QueryAccounts` operationId).
+	QueryAccounts(ctx context.Context, params *QueryAccountsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetAccount Get an account.
 	//
@@ -2247,6 +3217,252 @@ type ClientInterface interface {
 	// Corresponds with GET /company (the `GetCompany` operationId).
 	GetCompany(ctx context.Context, params *GetCompanyParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListLeadSources List lead sources.
+	//
+	// Lists lead sources as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+	//
+	// Corresponds with GET /crm/lists/leadsource (the `ListLeadSources` operationId).
+	ListLeadSources(ctx context.Context, params *ListLeadSourcesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateLeadSourceWithBody Create a lead source.
+	//
+	// Creates a lead source and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /crm/lists/leadsource (the `CreateLeadSource` operationId).
+	CreateLeadSourceWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateLeadSource Create a lead source.
+	//
+	// Creates a lead source and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /crm/lists/leadsource (the `CreateLeadSource` operationId).
+	CreateLeadSource(ctx context.Context, body CreateLeadSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteLeadSource Delete a lead source.
+	//
+	// Deletes a lead source (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+	//
+	// Corresponds with DELETE /crm/lists/leadsource/{id} (the `DeleteLeadSource` operationId).
+	DeleteLeadSource(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetLeadSource Get a lead source.
+	//
+	// Returns one lead source. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+	//
+	// Corresponds with GET /crm/lists/leadsource/{id} (the `GetLeadSource` operationId).
+	GetLeadSource(ctx context.Context, id RecordId, params *GetLeadSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateLeadSourceWithBody Replace a lead source.
+	//
+	// Replaces a lead source and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /crm/lists/leadsource/{id} (the `UpdateLeadSource` operationId).
+	UpdateLeadSourceWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateLeadSource Replace a lead source.
+	//
+	// Replaces a lead source and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /crm/lists/leadsource/{id} (the `UpdateLeadSource` operationId).
+	UpdateLeadSource(ctx context.Context, id RecordId, body UpdateLeadSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListRegions List regions.
+	//
+	// Lists regions as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+	//
+	// Corresponds with GET /crm/lists/region (the `ListRegions` operationId).
+	ListRegions(ctx context.Context, params *ListRegionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateRegionWithBody Create a region.
+	//
+	// Creates a region and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /crm/lists/region (the `CreateRegion` operationId).
+	CreateRegionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateRegion Create a region.
+	//
+	// Creates a region and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /crm/lists/region (the `CreateRegion` operationId).
+	CreateRegion(ctx context.Context, body CreateRegionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteRegion Delete a region.
+	//
+	// Deletes a region (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+	//
+	// Corresponds with DELETE /crm/lists/region/{id} (the `DeleteRegion` operationId).
+	DeleteRegion(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRegion Get a region.
+	//
+	// Returns one region. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+	//
+	// Corresponds with GET /crm/lists/region/{id} (the `GetRegion` operationId).
+	GetRegion(ctx context.Context, id RecordId, params *GetRegionParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateRegionWithBody Replace a region.
+	//
+	// Replaces a region and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /crm/lists/region/{id} (the `UpdateRegion` operationId).
+	UpdateRegionWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateRegion Replace a region.
+	//
+	// Replaces a region and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /crm/lists/region/{id} (the `UpdateRegion` operationId).
+	UpdateRegion(ctx context.Context, id RecordId, body UpdateRegionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListScores List scores.
+	//
+	// Lists scores as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+	//
+	// Corresponds with GET /crm/lists/score (the `ListScores` operationId).
+	ListScores(ctx context.Context, params *ListScoresParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateScoreWithBody Create a score.
+	//
+	// Creates a score and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /crm/lists/score (the `CreateScore` operationId).
+	CreateScoreWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateScore Create a score.
+	//
+	// Creates a score and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /crm/lists/score (the `CreateScore` operationId).
+	CreateScore(ctx context.Context, body CreateScoreJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteScore Delete a score.
+	//
+	// Deletes a score (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+	//
+	// Corresponds with DELETE /crm/lists/score/{id} (the `DeleteScore` operationId).
+	DeleteScore(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetScore Get a score.
+	//
+	// Returns one score. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+	//
+	// Corresponds with GET /crm/lists/score/{id} (the `GetScore` operationId).
+	GetScore(ctx context.Context, id RecordId, params *GetScoreParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateScoreWithBody Replace a score.
+	//
+	// Replaces a score and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /crm/lists/score/{id} (the `UpdateScore` operationId).
+	UpdateScoreWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateScore Replace a score.
+	//
+	// Replaces a score and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /crm/lists/score/{id} (the `UpdateScore` operationId).
+	UpdateScore(ctx context.Context, id RecordId, body UpdateScoreJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListProspects List prospects.
+	//
+	// Lists prospects as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+	//
+	// Corresponds with GET /crm/prospect (the `ListProspects` operationId).
+	ListProspects(ctx context.Context, params *ListProspectsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateProspectWithBody Create a prospect.
+	//
+	// Creates a prospect and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /crm/prospect (the `CreateProspect` operationId).
+	CreateProspectWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateProspect Create a prospect.
+	//
+	// Creates a prospect and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /crm/prospect (the `CreateProspect` operationId).
+	CreateProspect(ctx context.Context, body CreateProspectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateProspectBatchWithBody Create prospects in a batch.
+	//
+	// Assumption: takes a JSON array of prospects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/prospect
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /crm/prospect/batch (the `CreateProspectBatch` operationId).
+	CreateProspectBatchWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateProspectBatch Create prospects in a batch.
+	//
+	// Assumption: takes a JSON array of prospects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/prospect
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /crm/prospect/batch (the `CreateProspectBatch` operationId).
+	CreateProspectBatch(ctx context.Context, body CreateProspectBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteProspect Delete a prospect.
+	//
+	// Deletes a prospect (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+	//
+	// Corresponds with DELETE /crm/prospect/{id} (the `DeleteProspect` operationId).
+	DeleteProspect(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetProspect Get a prospect.
+	//
+	// Returns one prospect. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+	//
+	// Corresponds with GET /crm/prospect/{id} (the `GetProspect` operationId).
+	GetProspect(ctx context.Context, id RecordId, params *GetProspectParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateProspectWithBody Replace a prospect.
+	//
+	// Replaces a prospect and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /crm/prospect/{id} (the `UpdateProspect` operationId).
+	UpdateProspectWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateProspect Replace a prospect.
+	//
+	// Replaces a prospect and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /crm/prospect/{id} (the `UpdateProspect` operationId).
+	UpdateProspect(ctx context.Context, id RecordId, body UpdateProspectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListDeletedHistory List deleted records.
 	//
 	// Assumption: lists deleted records, paged like every list (seen in third-party code only).
@@ -2278,6 +3494,31 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /document (the `CreateDocument` operationId).
 	CreateDocument(ctx context.Context, body CreateDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateDocumentBatchWithBody Create documents (hyperlinks) in a batch.
+	//
+	// Assumption: takes a JSON array of documents (hyperlinks) and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/document
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /document/batch (the `CreateDocumentBatch` operationId).
+	CreateDocumentBatchWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateDocumentBatch Create documents (hyperlinks) in a batch.
+	//
+	// Assumption: takes a JSON array of documents (hyperlinks) and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/document
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /document/batch (the `CreateDocumentBatch` operationId).
+	CreateDocumentBatch(ctx context.Context, body CreateDocumentBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetDocumentUri Get a document's link.
+	//
+	// Returns the link to a document's file as a string (third-party exporter, abobneil/BQECore). Assumption: the link comes as a JSON string or as text/plain; the link itself is a plain URL to fetch without the API token. https://api-explorer.bqecore.com/docs/api/apis/document
+	//
+	// Corresponds with GET /document/uri/{id} (the `GetDocumentUri` operationId).
+	GetDocumentUri(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteDocument Delete a document.
 	//
@@ -2564,6 +3805,498 @@ type ClientInterface interface {
 	// Corresponds with GET /health (the `GetHealth` operationId).
 	GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListBenefits List benefits.
+	//
+	// Lists benefits as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+	//
+	// Corresponds with GET /hr/benefit (the `ListBenefits` operationId).
+	ListBenefits(ctx context.Context, params *ListBenefitsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateBenefitWithBody Create a benefit.
+	//
+	// Creates a benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /hr/benefit (the `CreateBenefit` operationId).
+	CreateBenefitWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateBenefit Create a benefit.
+	//
+	// Creates a benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /hr/benefit (the `CreateBenefit` operationId).
+	CreateBenefit(ctx context.Context, body CreateBenefitJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteBenefit Delete a benefit.
+	//
+	// Deletes a benefit (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+	//
+	// Corresponds with DELETE /hr/benefit/{id} (the `DeleteBenefit` operationId).
+	DeleteBenefit(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBenefit Get a benefit.
+	//
+	// Returns one benefit. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+	//
+	// Corresponds with GET /hr/benefit/{id} (the `GetBenefit` operationId).
+	GetBenefit(ctx context.Context, id RecordId, params *GetBenefitParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateBenefitWithBody Replace a benefit.
+	//
+	// Replaces a benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /hr/benefit/{id} (the `UpdateBenefit` operationId).
+	UpdateBenefitWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateBenefit Replace a benefit.
+	//
+	// Replaces a benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /hr/benefit/{id} (the `UpdateBenefit` operationId).
+	UpdateBenefit(ctx context.Context, id RecordId, body UpdateBenefitJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListEmployeeBenefits List employee benefits.
+	//
+	// Lists employee benefits as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	//
+	// Corresponds with GET /hr/employeebenefit (the `ListEmployeeBenefits` operationId).
+	ListEmployeeBenefits(ctx context.Context, params *ListEmployeeBenefitsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateEmployeeBenefitWithBody Create an employee benefit.
+	//
+	// Creates an employee benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /hr/employeebenefit (the `CreateEmployeeBenefit` operationId).
+	CreateEmployeeBenefitWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateEmployeeBenefit Create an employee benefit.
+	//
+	// Creates an employee benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /hr/employeebenefit (the `CreateEmployeeBenefit` operationId).
+	CreateEmployeeBenefit(ctx context.Context, body CreateEmployeeBenefitJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateEmployeeBenefitBatchWithBody Create employee benefits in a batch.
+	//
+	// Assumption: takes a JSON array of employee benefits and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /hr/employeebenefit/batch (the `CreateEmployeeBenefitBatch` operationId).
+	CreateEmployeeBenefitBatchWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateEmployeeBenefitBatch Create employee benefits in a batch.
+	//
+	// Assumption: takes a JSON array of employee benefits and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /hr/employeebenefit/batch (the `CreateEmployeeBenefitBatch` operationId).
+	CreateEmployeeBenefitBatch(ctx context.Context, body CreateEmployeeBenefitBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteEmployeeBenefit Delete an employee benefit.
+	//
+	// Deletes an employee benefit (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	//
+	// Corresponds with DELETE /hr/employeebenefit/{id} (the `DeleteEmployeeBenefit` operationId).
+	DeleteEmployeeBenefit(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetEmployeeBenefit Get an employee benefit.
+	//
+	// Returns one employee benefit. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	//
+	// Corresponds with GET /hr/employeebenefit/{id} (the `GetEmployeeBenefit` operationId).
+	GetEmployeeBenefit(ctx context.Context, id RecordId, params *GetEmployeeBenefitParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateEmployeeBenefitWithBody Replace an employee benefit.
+	//
+	// Replaces an employee benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /hr/employeebenefit/{id} (the `UpdateEmployeeBenefit` operationId).
+	UpdateEmployeeBenefitWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateEmployeeBenefit Replace an employee benefit.
+	//
+	// Replaces an employee benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /hr/employeebenefit/{id} (the `UpdateEmployeeBenefit` operationId).
+	UpdateEmployeeBenefit(ctx context.Context, id RecordId, body UpdateEmployeeBenefitJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListEmployeeBenefitUsages List employee benefit usages.
+	//
+	// Lists employee benefit usages as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	//
+	// Corresponds with GET /hr/employeebenefitusage (the `ListEmployeeBenefitUsages` operationId).
+	ListEmployeeBenefitUsages(ctx context.Context, params *ListEmployeeBenefitUsagesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateEmployeeBenefitUsageWithBody Create an employee benefit usage.
+	//
+	// Creates an employee benefit usage and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /hr/employeebenefitusage (the `CreateEmployeeBenefitUsage` operationId).
+	CreateEmployeeBenefitUsageWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateEmployeeBenefitUsage Create an employee benefit usage.
+	//
+	// Creates an employee benefit usage and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /hr/employeebenefitusage (the `CreateEmployeeBenefitUsage` operationId).
+	CreateEmployeeBenefitUsage(ctx context.Context, body CreateEmployeeBenefitUsageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateEmployeeBenefitUsageBatchWithBody Create employee benefit usages in a batch.
+	//
+	// Assumption: takes a JSON array of employee benefit usages and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /hr/employeebenefitusage/batch (the `CreateEmployeeBenefitUsageBatch` operationId).
+	CreateEmployeeBenefitUsageBatchWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateEmployeeBenefitUsageBatch Create employee benefit usages in a batch.
+	//
+	// Assumption: takes a JSON array of employee benefit usages and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /hr/employeebenefitusage/batch (the `CreateEmployeeBenefitUsageBatch` operationId).
+	CreateEmployeeBenefitUsageBatch(ctx context.Context, body CreateEmployeeBenefitUsageBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteEmployeeBenefitUsage Delete an employee benefit usage.
+	//
+	// Deletes an employee benefit usage (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	//
+	// Corresponds with DELETE /hr/employeebenefitusage/{id} (the `DeleteEmployeeBenefitUsage` operationId).
+	DeleteEmployeeBenefitUsage(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetEmployeeBenefitUsage Get an employee benefit usage.
+	//
+	// Returns one employee benefit usage. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	//
+	// Corresponds with GET /hr/employeebenefitusage/{id} (the `GetEmployeeBenefitUsage` operationId).
+	GetEmployeeBenefitUsage(ctx context.Context, id RecordId, params *GetEmployeeBenefitUsageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateEmployeeBenefitUsageWithBody Replace an employee benefit usage.
+	//
+	// Replaces an employee benefit usage and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /hr/employeebenefitusage/{id} (the `UpdateEmployeeBenefitUsage` operationId).
+	UpdateEmployeeBenefitUsageWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateEmployeeBenefitUsage Replace an employee benefit usage.
+	//
+	// Replaces an employee benefit usage and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /hr/employeebenefitusage/{id} (the `UpdateEmployeeBenefitUsage` operationId).
+	UpdateEmployeeBenefitUsage(ctx context.Context, id RecordId, body UpdateEmployeeBenefitUsageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListJournals List journal entries.
+	//
+	// Lists journal entries as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+	//
+	// Corresponds with GET /hr/journal (the `ListJournals` operationId).
+	ListJournals(ctx context.Context, params *ListJournalsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateJournalWithBody Create a journal entry.
+	//
+	// Creates a journal entry and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /hr/journal (the `CreateJournal` operationId).
+	CreateJournalWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateJournal Create a journal entry.
+	//
+	// Creates a journal entry and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /hr/journal (the `CreateJournal` operationId).
+	CreateJournal(ctx context.Context, body CreateJournalJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteJournal Delete a journal entry.
+	//
+	// Deletes a journal entry (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+	//
+	// Corresponds with DELETE /hr/journal/{id} (the `DeleteJournal` operationId).
+	DeleteJournal(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetJournal Get a journal entry.
+	//
+	// Returns one journal entry. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+	//
+	// Corresponds with GET /hr/journal/{id} (the `GetJournal` operationId).
+	GetJournal(ctx context.Context, id RecordId, params *GetJournalParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateJournalWithBody Replace a journal entry.
+	//
+	// Replaces a journal entry and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /hr/journal/{id} (the `UpdateJournal` operationId).
+	UpdateJournalWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateJournal Replace a journal entry.
+	//
+	// Replaces a journal entry and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /hr/journal/{id} (the `UpdateJournal` operationId).
+	UpdateJournal(ctx context.Context, id RecordId, body UpdateJournalJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListJournalTypes List journal types.
+	//
+	// Lists journal types as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+	//
+	// Corresponds with GET /hr/journaltype (the `ListJournalTypes` operationId).
+	ListJournalTypes(ctx context.Context, params *ListJournalTypesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateJournalTypeWithBody Create a journal type.
+	//
+	// Creates a journal type and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /hr/journaltype (the `CreateJournalType` operationId).
+	CreateJournalTypeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateJournalType Create a journal type.
+	//
+	// Creates a journal type and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /hr/journaltype (the `CreateJournalType` operationId).
+	CreateJournalType(ctx context.Context, body CreateJournalTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteJournalType Delete a journal type.
+	//
+	// Deletes a journal type (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+	//
+	// Corresponds with DELETE /hr/journaltype/{id} (the `DeleteJournalType` operationId).
+	DeleteJournalType(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetJournalType Get a journal type.
+	//
+	// Returns one journal type. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+	//
+	// Corresponds with GET /hr/journaltype/{id} (the `GetJournalType` operationId).
+	GetJournalType(ctx context.Context, id RecordId, params *GetJournalTypeParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateJournalTypeWithBody Replace a journal type.
+	//
+	// Replaces a journal type and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /hr/journaltype/{id} (the `UpdateJournalType` operationId).
+	UpdateJournalTypeWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateJournalType Replace a journal type.
+	//
+	// Replaces a journal type and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /hr/journaltype/{id} (the `UpdateJournalType` operationId).
+	UpdateJournalType(ctx context.Context, id RecordId, body UpdateJournalTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListQuestions List review questions.
+	//
+	// Lists review questions as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+	//
+	// Corresponds with GET /hr/question (the `ListQuestions` operationId).
+	ListQuestions(ctx context.Context, params *ListQuestionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateQuestionWithBody Create a review question.
+	//
+	// Creates a review question and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /hr/question (the `CreateQuestion` operationId).
+	CreateQuestionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateQuestion Create a review question.
+	//
+	// Creates a review question and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /hr/question (the `CreateQuestion` operationId).
+	CreateQuestion(ctx context.Context, body CreateQuestionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteQuestion Delete a review question.
+	//
+	// Deletes a review question (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+	//
+	// Corresponds with DELETE /hr/question/{id} (the `DeleteQuestion` operationId).
+	DeleteQuestion(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetQuestion Get a review question.
+	//
+	// Returns one review question. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+	//
+	// Corresponds with GET /hr/question/{id} (the `GetQuestion` operationId).
+	GetQuestion(ctx context.Context, id RecordId, params *GetQuestionParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateQuestionWithBody Replace a review question.
+	//
+	// Replaces a review question and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /hr/question/{id} (the `UpdateQuestion` operationId).
+	UpdateQuestionWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateQuestion Replace a review question.
+	//
+	// Replaces a review question and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /hr/question/{id} (the `UpdateQuestion` operationId).
+	UpdateQuestion(ctx context.Context, id RecordId, body UpdateQuestionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListReviews List reviews.
+	//
+	// Lists reviews as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+	//
+	// Corresponds with GET /hr/review (the `ListReviews` operationId).
+	ListReviews(ctx context.Context, params *ListReviewsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateReviewWithBody Create a review.
+	//
+	// Creates a review and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /hr/review (the `CreateReview` operationId).
+	CreateReviewWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateReview Create a review.
+	//
+	// Creates a review and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /hr/review (the `CreateReview` operationId).
+	CreateReview(ctx context.Context, body CreateReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteReview Delete a review.
+	//
+	// Deletes a review (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+	//
+	// Corresponds with DELETE /hr/review/{id} (the `DeleteReview` operationId).
+	DeleteReview(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetReview Get a review.
+	//
+	// Returns one review. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+	//
+	// Corresponds with GET /hr/review/{id} (the `GetReview` operationId).
+	GetReview(ctx context.Context, id RecordId, params *GetReviewParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateReviewWithBody Replace a review.
+	//
+	// Replaces a review and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /hr/review/{id} (the `UpdateReview` operationId).
+	UpdateReviewWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateReview Replace a review.
+	//
+	// Replaces a review and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /hr/review/{id} (the `UpdateReview` operationId).
+	UpdateReview(ctx context.Context, id RecordId, body UpdateReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListReviewTemplates List review templates.
+	//
+	// Lists review templates as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+	//
+	// Corresponds with GET /hr/reviewtemplate (the `ListReviewTemplates` operationId).
+	ListReviewTemplates(ctx context.Context, params *ListReviewTemplatesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateReviewTemplateWithBody Create a review template.
+	//
+	// Creates a review template and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /hr/reviewtemplate (the `CreateReviewTemplate` operationId).
+	CreateReviewTemplateWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateReviewTemplate Create a review template.
+	//
+	// Creates a review template and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /hr/reviewtemplate (the `CreateReviewTemplate` operationId).
+	CreateReviewTemplate(ctx context.Context, body CreateReviewTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteReviewTemplate Delete a review template.
+	//
+	// Deletes a review template (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+	//
+	// Corresponds with DELETE /hr/reviewtemplate/{id} (the `DeleteReviewTemplate` operationId).
+	DeleteReviewTemplate(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetReviewTemplate Get a review template.
+	//
+	// Returns one review template. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+	//
+	// Corresponds with GET /hr/reviewtemplate/{id} (the `GetReviewTemplate` operationId).
+	GetReviewTemplate(ctx context.Context, id RecordId, params *GetReviewTemplateParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateReviewTemplateWithBody Replace a review template.
+	//
+	// Replaces a review template and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /hr/reviewtemplate/{id} (the `UpdateReviewTemplate` operationId).
+	UpdateReviewTemplateWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateReviewTemplate Replace a review template.
+	//
+	// Replaces a review template and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /hr/reviewtemplate/{id} (the `UpdateReviewTemplate` operationId).
+	UpdateReviewTemplate(ctx context.Context, id RecordId, body UpdateReviewTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListInvoices List invoices.
 	//
 	// Lists invoices as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/invoice
@@ -2792,6 +4525,13 @@ type ClientInterface interface {
 	// Corresponds with GET /resourceschedule (the `ListResourceSchedules` operationId).
 	ListResourceSchedules(ctx context.Context, params *ListResourceSchedulesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListResourceScheduleWeek List a week's schedules.
+	//
+	// Lists resource schedules of a week (the route is named by a third-party summary of the API Explorer). Assumption: it takes the list parameters and answers a bare array of ResourceSchedule records of the current week, 204 when there are none; how to pick another week is not known (use where on startDate). https://api-explorer.bqecore.com/docs/api/apis/resourceschedule
+	//
+	// Corresponds with GET /resourceschedule/week (the `ListResourceScheduleWeek` operationId).
+	ListResourceScheduleWeek(ctx context.Context, params *ListResourceScheduleWeekParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetResourceSchedule Get a resource schedule.
 	//
 	// Returns one resource schedule (read-only). https://api-explorer.bqecore.com/docs/api/apis/resourceschedule
@@ -2927,6 +4667,23 @@ func (c *Client) CreateAccountWithBody(ctx context.Context, contentType string, 
 // Corresponds with POST /account (the `CreateAccount` operationId).
 func (c *Client) CreateAccount(ctx context.Context, body CreateAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateAccountRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// QueryAccounts Query accounts.
+//
+// Lists accounts matching where, as the ASP.NET sample calls it (GET account/query?where=…; CoreOAuth2Controller.cs). Assumption: it takes the list parameters and answers a bare array like GET /account. https://api-explorer.bqecore.com/docs/api/apis/account
+//
+// Corresponds with GET /account/query (the `QueryAccounts` operationId).
+func (c *Client) QueryAccounts(ctx context.Context, params *QueryAccountsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewQueryAccountsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -3606,6 +5363,552 @@ func (c *Client) GetCompany(ctx context.Context, params *GetCompanyParams, reqEd
 	return c.Client.Do(req)
 }
 
+// ListLeadSources List lead sources.
+//
+// Lists lead sources as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+//
+// Corresponds with GET /crm/lists/leadsource (the `ListLeadSources` operationId).
+func (c *Client) ListLeadSources(ctx context.Context, params *ListLeadSourcesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListLeadSourcesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateLeadSourceWithBody Create a lead source.
+//
+// Creates a lead source and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /crm/lists/leadsource (the `CreateLeadSource` operationId).
+func (c *Client) CreateLeadSourceWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateLeadSourceRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateLeadSource Create a lead source.
+//
+// Creates a lead source and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /crm/lists/leadsource (the `CreateLeadSource` operationId).
+func (c *Client) CreateLeadSource(ctx context.Context, body CreateLeadSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateLeadSourceRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteLeadSource Delete a lead source.
+//
+// Deletes a lead source (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+//
+// Corresponds with DELETE /crm/lists/leadsource/{id} (the `DeleteLeadSource` operationId).
+func (c *Client) DeleteLeadSource(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteLeadSourceRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetLeadSource Get a lead source.
+//
+// Returns one lead source. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+//
+// Corresponds with GET /crm/lists/leadsource/{id} (the `GetLeadSource` operationId).
+func (c *Client) GetLeadSource(ctx context.Context, id RecordId, params *GetLeadSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetLeadSourceRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateLeadSourceWithBody Replace a lead source.
+//
+// Replaces a lead source and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /crm/lists/leadsource/{id} (the `UpdateLeadSource` operationId).
+func (c *Client) UpdateLeadSourceWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateLeadSourceRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateLeadSource Replace a lead source.
+//
+// Replaces a lead source and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /crm/lists/leadsource/{id} (the `UpdateLeadSource` operationId).
+func (c *Client) UpdateLeadSource(ctx context.Context, id RecordId, body UpdateLeadSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateLeadSourceRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListRegions List regions.
+//
+// Lists regions as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+//
+// Corresponds with GET /crm/lists/region (the `ListRegions` operationId).
+func (c *Client) ListRegions(ctx context.Context, params *ListRegionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListRegionsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateRegionWithBody Create a region.
+//
+// Creates a region and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /crm/lists/region (the `CreateRegion` operationId).
+func (c *Client) CreateRegionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateRegionRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateRegion Create a region.
+//
+// Creates a region and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /crm/lists/region (the `CreateRegion` operationId).
+func (c *Client) CreateRegion(ctx context.Context, body CreateRegionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateRegionRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteRegion Delete a region.
+//
+// Deletes a region (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+//
+// Corresponds with DELETE /crm/lists/region/{id} (the `DeleteRegion` operationId).
+func (c *Client) DeleteRegion(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteRegionRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRegion Get a region.
+//
+// Returns one region. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+//
+// Corresponds with GET /crm/lists/region/{id} (the `GetRegion` operationId).
+func (c *Client) GetRegion(ctx context.Context, id RecordId, params *GetRegionParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRegionRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateRegionWithBody Replace a region.
+//
+// Replaces a region and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /crm/lists/region/{id} (the `UpdateRegion` operationId).
+func (c *Client) UpdateRegionWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateRegionRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateRegion Replace a region.
+//
+// Replaces a region and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /crm/lists/region/{id} (the `UpdateRegion` operationId).
+func (c *Client) UpdateRegion(ctx context.Context, id RecordId, body UpdateRegionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateRegionRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListScores List scores.
+//
+// Lists scores as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+//
+// Corresponds with GET /crm/lists/score (the `ListScores` operationId).
+func (c *Client) ListScores(ctx context.Context, params *ListScoresParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListScoresRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateScoreWithBody Create a score.
+//
+// Creates a score and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /crm/lists/score (the `CreateScore` operationId).
+func (c *Client) CreateScoreWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateScoreRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateScore Create a score.
+//
+// Creates a score and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /crm/lists/score (the `CreateScore` operationId).
+func (c *Client) CreateScore(ctx context.Context, body CreateScoreJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateScoreRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteScore Delete a score.
+//
+// Deletes a score (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+//
+// Corresponds with DELETE /crm/lists/score/{id} (the `DeleteScore` operationId).
+func (c *Client) DeleteScore(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteScoreRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetScore Get a score.
+//
+// Returns one score. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+//
+// Corresponds with GET /crm/lists/score/{id} (the `GetScore` operationId).
+func (c *Client) GetScore(ctx context.Context, id RecordId, params *GetScoreParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetScoreRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateScoreWithBody Replace a score.
+//
+// Replaces a score and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /crm/lists/score/{id} (the `UpdateScore` operationId).
+func (c *Client) UpdateScoreWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateScoreRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateScore Replace a score.
+//
+// Replaces a score and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /crm/lists/score/{id} (the `UpdateScore` operationId).
+func (c *Client) UpdateScore(ctx context.Context, id RecordId, body UpdateScoreJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateScoreRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListProspects List prospects.
+//
+// Lists prospects as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+//
+// Corresponds with GET /crm/prospect (the `ListProspects` operationId).
+func (c *Client) ListProspects(ctx context.Context, params *ListProspectsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListProspectsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateProspectWithBody Create a prospect.
+//
+// Creates a prospect and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /crm/prospect (the `CreateProspect` operationId).
+func (c *Client) CreateProspectWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateProspectRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateProspect Create a prospect.
+//
+// Creates a prospect and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /crm/prospect (the `CreateProspect` operationId).
+func (c *Client) CreateProspect(ctx context.Context, body CreateProspectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateProspectRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateProspectBatchWithBody Create prospects in a batch.
+//
+// Assumption: takes a JSON array of prospects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/prospect
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /crm/prospect/batch (the `CreateProspectBatch` operationId).
+func (c *Client) CreateProspectBatchWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateProspectBatchRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateProspectBatch Create prospects in a batch.
+//
+// Assumption: takes a JSON array of prospects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/prospect
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /crm/prospect/batch (the `CreateProspectBatch` operationId).
+func (c *Client) CreateProspectBatch(ctx context.Context, body CreateProspectBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateProspectBatchRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteProspect Delete a prospect.
+//
+// Deletes a prospect (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+//
+// Corresponds with DELETE /crm/prospect/{id} (the `DeleteProspect` operationId).
+func (c *Client) DeleteProspect(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteProspectRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetProspect Get a prospect.
+//
+// Returns one prospect. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+//
+// Corresponds with GET /crm/prospect/{id} (the `GetProspect` operationId).
+func (c *Client) GetProspect(ctx context.Context, id RecordId, params *GetProspectParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetProspectRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateProspectWithBody Replace a prospect.
+//
+// Replaces a prospect and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /crm/prospect/{id} (the `UpdateProspect` operationId).
+func (c *Client) UpdateProspectWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateProspectRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateProspect Replace a prospect.
+//
+// Replaces a prospect and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /crm/prospect/{id} (the `UpdateProspect` operationId).
+func (c *Client) UpdateProspect(ctx context.Context, id RecordId, body UpdateProspectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateProspectRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListDeletedHistory List deleted records.
 //
 // Assumption: lists deleted records, paged like every list (seen in third-party code only).
@@ -3668,6 +5971,61 @@ func (c *Client) CreateDocumentWithBody(ctx context.Context, contentType string,
 // Corresponds with POST /document (the `CreateDocument` operationId).
 func (c *Client) CreateDocument(ctx context.Context, body CreateDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateDocumentRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateDocumentBatchWithBody Create documents (hyperlinks) in a batch.
+//
+// Assumption: takes a JSON array of documents (hyperlinks) and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/document
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /document/batch (the `CreateDocumentBatch` operationId).
+func (c *Client) CreateDocumentBatchWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateDocumentBatchRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateDocumentBatch Create documents (hyperlinks) in a batch.
+//
+// Assumption: takes a JSON array of documents (hyperlinks) and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/document
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /document/batch (the `CreateDocumentBatch` operationId).
+func (c *Client) CreateDocumentBatch(ctx context.Context, body CreateDocumentBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateDocumentBatchRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetDocumentUri Get a document's link.
+//
+// Returns the link to a document's file as a string (third-party exporter, abobneil/BQECore). Assumption: the link comes as a JSON string or as text/plain; the link itself is a plain URL to fetch without the API token. https://api-explorer.bqecore.com/docs/api/apis/document
+//
+// Corresponds with GET /document/uri/{id} (the `GetDocumentUri` operationId).
+func (c *Client) GetDocumentUri(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetDocumentUriRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -4313,6 +6671,1098 @@ func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (
 	return c.Client.Do(req)
 }
 
+// ListBenefits List benefits.
+//
+// Lists benefits as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+//
+// Corresponds with GET /hr/benefit (the `ListBenefits` operationId).
+func (c *Client) ListBenefits(ctx context.Context, params *ListBenefitsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListBenefitsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateBenefitWithBody Create a benefit.
+//
+// Creates a benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /hr/benefit (the `CreateBenefit` operationId).
+func (c *Client) CreateBenefitWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateBenefitRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateBenefit Create a benefit.
+//
+// Creates a benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /hr/benefit (the `CreateBenefit` operationId).
+func (c *Client) CreateBenefit(ctx context.Context, body CreateBenefitJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateBenefitRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteBenefit Delete a benefit.
+//
+// Deletes a benefit (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+//
+// Corresponds with DELETE /hr/benefit/{id} (the `DeleteBenefit` operationId).
+func (c *Client) DeleteBenefit(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteBenefitRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBenefit Get a benefit.
+//
+// Returns one benefit. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+//
+// Corresponds with GET /hr/benefit/{id} (the `GetBenefit` operationId).
+func (c *Client) GetBenefit(ctx context.Context, id RecordId, params *GetBenefitParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBenefitRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateBenefitWithBody Replace a benefit.
+//
+// Replaces a benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /hr/benefit/{id} (the `UpdateBenefit` operationId).
+func (c *Client) UpdateBenefitWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateBenefitRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateBenefit Replace a benefit.
+//
+// Replaces a benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /hr/benefit/{id} (the `UpdateBenefit` operationId).
+func (c *Client) UpdateBenefit(ctx context.Context, id RecordId, body UpdateBenefitJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateBenefitRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListEmployeeBenefits List employee benefits.
+//
+// Lists employee benefits as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+//
+// Corresponds with GET /hr/employeebenefit (the `ListEmployeeBenefits` operationId).
+func (c *Client) ListEmployeeBenefits(ctx context.Context, params *ListEmployeeBenefitsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListEmployeeBenefitsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateEmployeeBenefitWithBody Create an employee benefit.
+//
+// Creates an employee benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /hr/employeebenefit (the `CreateEmployeeBenefit` operationId).
+func (c *Client) CreateEmployeeBenefitWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateEmployeeBenefitRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateEmployeeBenefit Create an employee benefit.
+//
+// Creates an employee benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /hr/employeebenefit (the `CreateEmployeeBenefit` operationId).
+func (c *Client) CreateEmployeeBenefit(ctx context.Context, body CreateEmployeeBenefitJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateEmployeeBenefitRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateEmployeeBenefitBatchWithBody Create employee benefits in a batch.
+//
+// Assumption: takes a JSON array of employee benefits and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /hr/employeebenefit/batch (the `CreateEmployeeBenefitBatch` operationId).
+func (c *Client) CreateEmployeeBenefitBatchWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateEmployeeBenefitBatchRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateEmployeeBenefitBatch Create employee benefits in a batch.
+//
+// Assumption: takes a JSON array of employee benefits and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /hr/employeebenefit/batch (the `CreateEmployeeBenefitBatch` operationId).
+func (c *Client) CreateEmployeeBenefitBatch(ctx context.Context, body CreateEmployeeBenefitBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateEmployeeBenefitBatchRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteEmployeeBenefit Delete an employee benefit.
+//
+// Deletes an employee benefit (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+//
+// Corresponds with DELETE /hr/employeebenefit/{id} (the `DeleteEmployeeBenefit` operationId).
+func (c *Client) DeleteEmployeeBenefit(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteEmployeeBenefitRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetEmployeeBenefit Get an employee benefit.
+//
+// Returns one employee benefit. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+//
+// Corresponds with GET /hr/employeebenefit/{id} (the `GetEmployeeBenefit` operationId).
+func (c *Client) GetEmployeeBenefit(ctx context.Context, id RecordId, params *GetEmployeeBenefitParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetEmployeeBenefitRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateEmployeeBenefitWithBody Replace an employee benefit.
+//
+// Replaces an employee benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /hr/employeebenefit/{id} (the `UpdateEmployeeBenefit` operationId).
+func (c *Client) UpdateEmployeeBenefitWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateEmployeeBenefitRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateEmployeeBenefit Replace an employee benefit.
+//
+// Replaces an employee benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /hr/employeebenefit/{id} (the `UpdateEmployeeBenefit` operationId).
+func (c *Client) UpdateEmployeeBenefit(ctx context.Context, id RecordId, body UpdateEmployeeBenefitJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateEmployeeBenefitRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListEmployeeBenefitUsages List employee benefit usages.
+//
+// Lists employee benefit usages as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+//
+// Corresponds with GET /hr/employeebenefitusage (the `ListEmployeeBenefitUsages` operationId).
+func (c *Client) ListEmployeeBenefitUsages(ctx context.Context, params *ListEmployeeBenefitUsagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListEmployeeBenefitUsagesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateEmployeeBenefitUsageWithBody Create an employee benefit usage.
+//
+// Creates an employee benefit usage and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /hr/employeebenefitusage (the `CreateEmployeeBenefitUsage` operationId).
+func (c *Client) CreateEmployeeBenefitUsageWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateEmployeeBenefitUsageRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateEmployeeBenefitUsage Create an employee benefit usage.
+//
+// Creates an employee benefit usage and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /hr/employeebenefitusage (the `CreateEmployeeBenefitUsage` operationId).
+func (c *Client) CreateEmployeeBenefitUsage(ctx context.Context, body CreateEmployeeBenefitUsageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateEmployeeBenefitUsageRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateEmployeeBenefitUsageBatchWithBody Create employee benefit usages in a batch.
+//
+// Assumption: takes a JSON array of employee benefit usages and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /hr/employeebenefitusage/batch (the `CreateEmployeeBenefitUsageBatch` operationId).
+func (c *Client) CreateEmployeeBenefitUsageBatchWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateEmployeeBenefitUsageBatchRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateEmployeeBenefitUsageBatch Create employee benefit usages in a batch.
+//
+// Assumption: takes a JSON array of employee benefit usages and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /hr/employeebenefitusage/batch (the `CreateEmployeeBenefitUsageBatch` operationId).
+func (c *Client) CreateEmployeeBenefitUsageBatch(ctx context.Context, body CreateEmployeeBenefitUsageBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateEmployeeBenefitUsageBatchRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteEmployeeBenefitUsage Delete an employee benefit usage.
+//
+// Deletes an employee benefit usage (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+//
+// Corresponds with DELETE /hr/employeebenefitusage/{id} (the `DeleteEmployeeBenefitUsage` operationId).
+func (c *Client) DeleteEmployeeBenefitUsage(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteEmployeeBenefitUsageRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetEmployeeBenefitUsage Get an employee benefit usage.
+//
+// Returns one employee benefit usage. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+//
+// Corresponds with GET /hr/employeebenefitusage/{id} (the `GetEmployeeBenefitUsage` operationId).
+func (c *Client) GetEmployeeBenefitUsage(ctx context.Context, id RecordId, params *GetEmployeeBenefitUsageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetEmployeeBenefitUsageRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateEmployeeBenefitUsageWithBody Replace an employee benefit usage.
+//
+// Replaces an employee benefit usage and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /hr/employeebenefitusage/{id} (the `UpdateEmployeeBenefitUsage` operationId).
+func (c *Client) UpdateEmployeeBenefitUsageWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateEmployeeBenefitUsageRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateEmployeeBenefitUsage Replace an employee benefit usage.
+//
+// Replaces an employee benefit usage and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /hr/employeebenefitusage/{id} (the `UpdateEmployeeBenefitUsage` operationId).
+func (c *Client) UpdateEmployeeBenefitUsage(ctx context.Context, id RecordId, body UpdateEmployeeBenefitUsageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateEmployeeBenefitUsageRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListJournals List journal entries.
+//
+// Lists journal entries as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+//
+// Corresponds with GET /hr/journal (the `ListJournals` operationId).
+func (c *Client) ListJournals(ctx context.Context, params *ListJournalsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListJournalsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateJournalWithBody Create a journal entry.
+//
+// Creates a journal entry and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /hr/journal (the `CreateJournal` operationId).
+func (c *Client) CreateJournalWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateJournalRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateJournal Create a journal entry.
+//
+// Creates a journal entry and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /hr/journal (the `CreateJournal` operationId).
+func (c *Client) CreateJournal(ctx context.Context, body CreateJournalJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateJournalRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteJournal Delete a journal entry.
+//
+// Deletes a journal entry (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+//
+// Corresponds with DELETE /hr/journal/{id} (the `DeleteJournal` operationId).
+func (c *Client) DeleteJournal(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteJournalRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetJournal Get a journal entry.
+//
+// Returns one journal entry. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+//
+// Corresponds with GET /hr/journal/{id} (the `GetJournal` operationId).
+func (c *Client) GetJournal(ctx context.Context, id RecordId, params *GetJournalParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetJournalRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateJournalWithBody Replace a journal entry.
+//
+// Replaces a journal entry and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /hr/journal/{id} (the `UpdateJournal` operationId).
+func (c *Client) UpdateJournalWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateJournalRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateJournal Replace a journal entry.
+//
+// Replaces a journal entry and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /hr/journal/{id} (the `UpdateJournal` operationId).
+func (c *Client) UpdateJournal(ctx context.Context, id RecordId, body UpdateJournalJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateJournalRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListJournalTypes List journal types.
+//
+// Lists journal types as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+//
+// Corresponds with GET /hr/journaltype (the `ListJournalTypes` operationId).
+func (c *Client) ListJournalTypes(ctx context.Context, params *ListJournalTypesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListJournalTypesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateJournalTypeWithBody Create a journal type.
+//
+// Creates a journal type and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /hr/journaltype (the `CreateJournalType` operationId).
+func (c *Client) CreateJournalTypeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateJournalTypeRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateJournalType Create a journal type.
+//
+// Creates a journal type and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /hr/journaltype (the `CreateJournalType` operationId).
+func (c *Client) CreateJournalType(ctx context.Context, body CreateJournalTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateJournalTypeRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteJournalType Delete a journal type.
+//
+// Deletes a journal type (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+//
+// Corresponds with DELETE /hr/journaltype/{id} (the `DeleteJournalType` operationId).
+func (c *Client) DeleteJournalType(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteJournalTypeRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetJournalType Get a journal type.
+//
+// Returns one journal type. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+//
+// Corresponds with GET /hr/journaltype/{id} (the `GetJournalType` operationId).
+func (c *Client) GetJournalType(ctx context.Context, id RecordId, params *GetJournalTypeParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetJournalTypeRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateJournalTypeWithBody Replace a journal type.
+//
+// Replaces a journal type and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /hr/journaltype/{id} (the `UpdateJournalType` operationId).
+func (c *Client) UpdateJournalTypeWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateJournalTypeRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateJournalType Replace a journal type.
+//
+// Replaces a journal type and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /hr/journaltype/{id} (the `UpdateJournalType` operationId).
+func (c *Client) UpdateJournalType(ctx context.Context, id RecordId, body UpdateJournalTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateJournalTypeRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListQuestions List review questions.
+//
+// Lists review questions as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+//
+// Corresponds with GET /hr/question (the `ListQuestions` operationId).
+func (c *Client) ListQuestions(ctx context.Context, params *ListQuestionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListQuestionsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateQuestionWithBody Create a review question.
+//
+// Creates a review question and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /hr/question (the `CreateQuestion` operationId).
+func (c *Client) CreateQuestionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateQuestionRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateQuestion Create a review question.
+//
+// Creates a review question and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /hr/question (the `CreateQuestion` operationId).
+func (c *Client) CreateQuestion(ctx context.Context, body CreateQuestionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateQuestionRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteQuestion Delete a review question.
+//
+// Deletes a review question (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+//
+// Corresponds with DELETE /hr/question/{id} (the `DeleteQuestion` operationId).
+func (c *Client) DeleteQuestion(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteQuestionRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetQuestion Get a review question.
+//
+// Returns one review question. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+//
+// Corresponds with GET /hr/question/{id} (the `GetQuestion` operationId).
+func (c *Client) GetQuestion(ctx context.Context, id RecordId, params *GetQuestionParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetQuestionRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateQuestionWithBody Replace a review question.
+//
+// Replaces a review question and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /hr/question/{id} (the `UpdateQuestion` operationId).
+func (c *Client) UpdateQuestionWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateQuestionRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateQuestion Replace a review question.
+//
+// Replaces a review question and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /hr/question/{id} (the `UpdateQuestion` operationId).
+func (c *Client) UpdateQuestion(ctx context.Context, id RecordId, body UpdateQuestionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateQuestionRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListReviews List reviews.
+//
+// Lists reviews as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+//
+// Corresponds with GET /hr/review (the `ListReviews` operationId).
+func (c *Client) ListReviews(ctx context.Context, params *ListReviewsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListReviewsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateReviewWithBody Create a review.
+//
+// Creates a review and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /hr/review (the `CreateReview` operationId).
+func (c *Client) CreateReviewWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateReviewRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateReview Create a review.
+//
+// Creates a review and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /hr/review (the `CreateReview` operationId).
+func (c *Client) CreateReview(ctx context.Context, body CreateReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateReviewRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteReview Delete a review.
+//
+// Deletes a review (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+//
+// Corresponds with DELETE /hr/review/{id} (the `DeleteReview` operationId).
+func (c *Client) DeleteReview(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteReviewRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetReview Get a review.
+//
+// Returns one review. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+//
+// Corresponds with GET /hr/review/{id} (the `GetReview` operationId).
+func (c *Client) GetReview(ctx context.Context, id RecordId, params *GetReviewParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetReviewRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateReviewWithBody Replace a review.
+//
+// Replaces a review and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /hr/review/{id} (the `UpdateReview` operationId).
+func (c *Client) UpdateReviewWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateReviewRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateReview Replace a review.
+//
+// Replaces a review and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /hr/review/{id} (the `UpdateReview` operationId).
+func (c *Client) UpdateReview(ctx context.Context, id RecordId, body UpdateReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateReviewRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListReviewTemplates List review templates.
+//
+// Lists review templates as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+//
+// Corresponds with GET /hr/reviewtemplate (the `ListReviewTemplates` operationId).
+func (c *Client) ListReviewTemplates(ctx context.Context, params *ListReviewTemplatesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListReviewTemplatesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateReviewTemplateWithBody Create a review template.
+//
+// Creates a review template and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /hr/reviewtemplate (the `CreateReviewTemplate` operationId).
+func (c *Client) CreateReviewTemplateWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateReviewTemplateRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateReviewTemplate Create a review template.
+//
+// Creates a review template and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /hr/reviewtemplate (the `CreateReviewTemplate` operationId).
+func (c *Client) CreateReviewTemplate(ctx context.Context, body CreateReviewTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateReviewTemplateRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteReviewTemplate Delete a review template.
+//
+// Deletes a review template (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+//
+// Corresponds with DELETE /hr/reviewtemplate/{id} (the `DeleteReviewTemplate` operationId).
+func (c *Client) DeleteReviewTemplate(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteReviewTemplateRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetReviewTemplate Get a review template.
+//
+// Returns one review template. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+//
+// Corresponds with GET /hr/reviewtemplate/{id} (the `GetReviewTemplate` operationId).
+func (c *Client) GetReviewTemplate(ctx context.Context, id RecordId, params *GetReviewTemplateParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetReviewTemplateRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateReviewTemplateWithBody Replace a review template.
+//
+// Replaces a review template and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /hr/reviewtemplate/{id} (the `UpdateReviewTemplate` operationId).
+func (c *Client) UpdateReviewTemplateWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateReviewTemplateRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateReviewTemplate Replace a review template.
+//
+// Replaces a review template and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /hr/reviewtemplate/{id} (the `UpdateReviewTemplate` operationId).
+func (c *Client) UpdateReviewTemplate(ctx context.Context, id RecordId, body UpdateReviewTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateReviewTemplateRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListInvoices List invoices.
 //
 // Lists invoices as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/invoice
@@ -4821,6 +8271,23 @@ func (c *Client) ListResourceSchedules(ctx context.Context, params *ListResource
 	return c.Client.Do(req)
 }
 
+// ListResourceScheduleWeek List a week's schedules.
+//
+// Lists resource schedules of a week (the route is named by a third-party summary of the API Explorer). Assumption: it takes the list parameters and answers a bare array of ResourceSchedule records of the current week, 204 when there are none; how to pick another week is not known (use where on startDate). https://api-explorer.bqecore.com/docs/api/apis/resourceschedule
+//
+// Corresponds with GET /resourceschedule/week (the `ListResourceScheduleWeek` operationId).
+func (c *Client) ListResourceScheduleWeek(ctx context.Context, params *ListResourceScheduleWeekParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListResourceScheduleWeekRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetResourceSchedule Get a resource schedule.
 //
 // Returns one resource schedule (read-only). https://api-explorer.bqecore.com/docs/api/apis/resourceschedule
@@ -5158,6 +8625,108 @@ func NewCreateAccountRequestWithBody(server string, contentType string, body io.
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewQueryAccountsRequest constructs an http.Request for the QueryAccounts method
+func NewQueryAccountsRequest(server string, params *QueryAccountsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/account/query")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Where != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "where", *params.Where, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrderBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Expand != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -6730,6 +10299,1230 @@ func NewGetCompanyRequest(server string, params *GetCompanyParams) (*http.Reques
 	return req, nil
 }
 
+// NewListLeadSourcesRequest constructs an http.Request for the ListLeadSources method
+func NewListLeadSourcesRequest(server string, params *ListLeadSourcesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/lists/leadsource")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Where != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "where", *params.Where, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrderBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Expand != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateLeadSourceRequest calls the generic CreateLeadSource builder with application/json body
+func NewCreateLeadSourceRequest(server string, body CreateLeadSourceJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateLeadSourceRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateLeadSourceRequestWithBody constructs an http.Request for the CreateLeadSource method, with any body, and a specified content type
+func NewCreateLeadSourceRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/lists/leadsource")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteLeadSourceRequest constructs an http.Request for the DeleteLeadSource method
+func NewDeleteLeadSourceRequest(server string, id RecordId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/lists/leadsource/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetLeadSourceRequest constructs an http.Request for the GetLeadSource method
+func NewGetLeadSourceRequest(server string, id RecordId, params *GetLeadSourceParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/lists/leadsource/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Expand != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateLeadSourceRequest calls the generic UpdateLeadSource builder with application/json body
+func NewUpdateLeadSourceRequest(server string, id RecordId, body UpdateLeadSourceJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateLeadSourceRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewUpdateLeadSourceRequestWithBody constructs an http.Request for the UpdateLeadSource method, with any body, and a specified content type
+func NewUpdateLeadSourceRequestWithBody(server string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/lists/leadsource/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListRegionsRequest constructs an http.Request for the ListRegions method
+func NewListRegionsRequest(server string, params *ListRegionsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/lists/region")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Where != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "where", *params.Where, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrderBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Expand != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateRegionRequest calls the generic CreateRegion builder with application/json body
+func NewCreateRegionRequest(server string, body CreateRegionJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateRegionRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateRegionRequestWithBody constructs an http.Request for the CreateRegion method, with any body, and a specified content type
+func NewCreateRegionRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/lists/region")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteRegionRequest constructs an http.Request for the DeleteRegion method
+func NewDeleteRegionRequest(server string, id RecordId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/lists/region/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetRegionRequest constructs an http.Request for the GetRegion method
+func NewGetRegionRequest(server string, id RecordId, params *GetRegionParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/lists/region/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Expand != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateRegionRequest calls the generic UpdateRegion builder with application/json body
+func NewUpdateRegionRequest(server string, id RecordId, body UpdateRegionJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateRegionRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewUpdateRegionRequestWithBody constructs an http.Request for the UpdateRegion method, with any body, and a specified content type
+func NewUpdateRegionRequestWithBody(server string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/lists/region/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListScoresRequest constructs an http.Request for the ListScores method
+func NewListScoresRequest(server string, params *ListScoresParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/lists/score")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Where != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "where", *params.Where, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrderBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Expand != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateScoreRequest calls the generic CreateScore builder with application/json body
+func NewCreateScoreRequest(server string, body CreateScoreJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateScoreRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateScoreRequestWithBody constructs an http.Request for the CreateScore method, with any body, and a specified content type
+func NewCreateScoreRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/lists/score")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteScoreRequest constructs an http.Request for the DeleteScore method
+func NewDeleteScoreRequest(server string, id RecordId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/lists/score/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetScoreRequest constructs an http.Request for the GetScore method
+func NewGetScoreRequest(server string, id RecordId, params *GetScoreParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/lists/score/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Expand != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateScoreRequest calls the generic UpdateScore builder with application/json body
+func NewUpdateScoreRequest(server string, id RecordId, body UpdateScoreJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateScoreRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewUpdateScoreRequestWithBody constructs an http.Request for the UpdateScore method, with any body, and a specified content type
+func NewUpdateScoreRequestWithBody(server string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/lists/score/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListProspectsRequest constructs an http.Request for the ListProspects method
+func NewListProspectsRequest(server string, params *ListProspectsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/prospect")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Where != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "where", *params.Where, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrderBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Expand != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateProspectRequest calls the generic CreateProspect builder with application/json body
+func NewCreateProspectRequest(server string, body CreateProspectJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateProspectRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateProspectRequestWithBody constructs an http.Request for the CreateProspect method, with any body, and a specified content type
+func NewCreateProspectRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/prospect")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewCreateProspectBatchRequest calls the generic CreateProspectBatch builder with application/json body
+func NewCreateProspectBatchRequest(server string, body CreateProspectBatchJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateProspectBatchRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateProspectBatchRequestWithBody constructs an http.Request for the CreateProspectBatch method, with any body, and a specified content type
+func NewCreateProspectBatchRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/prospect/batch")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteProspectRequest constructs an http.Request for the DeleteProspect method
+func NewDeleteProspectRequest(server string, id RecordId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/prospect/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetProspectRequest constructs an http.Request for the GetProspect method
+func NewGetProspectRequest(server string, id RecordId, params *GetProspectParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/prospect/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Expand != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateProspectRequest calls the generic UpdateProspect builder with application/json body
+func NewUpdateProspectRequest(server string, id RecordId, body UpdateProspectJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateProspectRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewUpdateProspectRequestWithBody constructs an http.Request for the UpdateProspect method, with any body, and a specified content type
+func NewUpdateProspectRequestWithBody(server string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/prospect/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewListDeletedHistoryRequest constructs an http.Request for the ListDeletedHistory method
 func NewListDeletedHistoryRequest(server string, params *ListDeletedHistoryParams) (*http.Request, error) {
 	var err error
@@ -6970,6 +11763,80 @@ func NewCreateDocumentRequestWithBody(server string, contentType string, body io
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewCreateDocumentBatchRequest calls the generic CreateDocumentBatch builder with application/json body
+func NewCreateDocumentBatchRequest(server string, body CreateDocumentBatchJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateDocumentBatchRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateDocumentBatchRequestWithBody constructs an http.Request for the CreateDocumentBatch method, with any body, and a specified content type
+func NewCreateDocumentBatchRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/document/batch")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetDocumentUriRequest constructs an http.Request for the GetDocumentUri method
+func NewGetDocumentUriRequest(server string, id RecordId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/document/uri/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -8386,6 +13253,2454 @@ func NewGetHealthRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewListBenefitsRequest constructs an http.Request for the ListBenefits method
+func NewListBenefitsRequest(server string, params *ListBenefitsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/benefit")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Where != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "where", *params.Where, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrderBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Expand != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateBenefitRequest calls the generic CreateBenefit builder with application/json body
+func NewCreateBenefitRequest(server string, body CreateBenefitJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateBenefitRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateBenefitRequestWithBody constructs an http.Request for the CreateBenefit method, with any body, and a specified content type
+func NewCreateBenefitRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/benefit")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteBenefitRequest constructs an http.Request for the DeleteBenefit method
+func NewDeleteBenefitRequest(server string, id RecordId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/benefit/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetBenefitRequest constructs an http.Request for the GetBenefit method
+func NewGetBenefitRequest(server string, id RecordId, params *GetBenefitParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/benefit/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Expand != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateBenefitRequest calls the generic UpdateBenefit builder with application/json body
+func NewUpdateBenefitRequest(server string, id RecordId, body UpdateBenefitJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateBenefitRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewUpdateBenefitRequestWithBody constructs an http.Request for the UpdateBenefit method, with any body, and a specified content type
+func NewUpdateBenefitRequestWithBody(server string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/benefit/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListEmployeeBenefitsRequest constructs an http.Request for the ListEmployeeBenefits method
+func NewListEmployeeBenefitsRequest(server string, params *ListEmployeeBenefitsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/employeebenefit")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Where != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "where", *params.Where, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrderBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Expand != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateEmployeeBenefitRequest calls the generic CreateEmployeeBenefit builder with application/json body
+func NewCreateEmployeeBenefitRequest(server string, body CreateEmployeeBenefitJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateEmployeeBenefitRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateEmployeeBenefitRequestWithBody constructs an http.Request for the CreateEmployeeBenefit method, with any body, and a specified content type
+func NewCreateEmployeeBenefitRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/employeebenefit")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewCreateEmployeeBenefitBatchRequest calls the generic CreateEmployeeBenefitBatch builder with application/json body
+func NewCreateEmployeeBenefitBatchRequest(server string, body CreateEmployeeBenefitBatchJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateEmployeeBenefitBatchRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateEmployeeBenefitBatchRequestWithBody constructs an http.Request for the CreateEmployeeBenefitBatch method, with any body, and a specified content type
+func NewCreateEmployeeBenefitBatchRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/employeebenefit/batch")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteEmployeeBenefitRequest constructs an http.Request for the DeleteEmployeeBenefit method
+func NewDeleteEmployeeBenefitRequest(server string, id RecordId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/employeebenefit/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetEmployeeBenefitRequest constructs an http.Request for the GetEmployeeBenefit method
+func NewGetEmployeeBenefitRequest(server string, id RecordId, params *GetEmployeeBenefitParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/employeebenefit/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Expand != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateEmployeeBenefitRequest calls the generic UpdateEmployeeBenefit builder with application/json body
+func NewUpdateEmployeeBenefitRequest(server string, id RecordId, body UpdateEmployeeBenefitJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateEmployeeBenefitRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewUpdateEmployeeBenefitRequestWithBody constructs an http.Request for the UpdateEmployeeBenefit method, with any body, and a specified content type
+func NewUpdateEmployeeBenefitRequestWithBody(server string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/employeebenefit/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListEmployeeBenefitUsagesRequest constructs an http.Request for the ListEmployeeBenefitUsages method
+func NewListEmployeeBenefitUsagesRequest(server string, params *ListEmployeeBenefitUsagesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/employeebenefitusage")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Where != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "where", *params.Where, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrderBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Expand != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateEmployeeBenefitUsageRequest calls the generic CreateEmployeeBenefitUsage builder with application/json body
+func NewCreateEmployeeBenefitUsageRequest(server string, body CreateEmployeeBenefitUsageJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateEmployeeBenefitUsageRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateEmployeeBenefitUsageRequestWithBody constructs an http.Request for the CreateEmployeeBenefitUsage method, with any body, and a specified content type
+func NewCreateEmployeeBenefitUsageRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/employeebenefitusage")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewCreateEmployeeBenefitUsageBatchRequest calls the generic CreateEmployeeBenefitUsageBatch builder with application/json body
+func NewCreateEmployeeBenefitUsageBatchRequest(server string, body CreateEmployeeBenefitUsageBatchJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateEmployeeBenefitUsageBatchRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateEmployeeBenefitUsageBatchRequestWithBody constructs an http.Request for the CreateEmployeeBenefitUsageBatch method, with any body, and a specified content type
+func NewCreateEmployeeBenefitUsageBatchRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/employeebenefitusage/batch")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteEmployeeBenefitUsageRequest constructs an http.Request for the DeleteEmployeeBenefitUsage method
+func NewDeleteEmployeeBenefitUsageRequest(server string, id RecordId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/employeebenefitusage/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetEmployeeBenefitUsageRequest constructs an http.Request for the GetEmployeeBenefitUsage method
+func NewGetEmployeeBenefitUsageRequest(server string, id RecordId, params *GetEmployeeBenefitUsageParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/employeebenefitusage/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Expand != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateEmployeeBenefitUsageRequest calls the generic UpdateEmployeeBenefitUsage builder with application/json body
+func NewUpdateEmployeeBenefitUsageRequest(server string, id RecordId, body UpdateEmployeeBenefitUsageJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateEmployeeBenefitUsageRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewUpdateEmployeeBenefitUsageRequestWithBody constructs an http.Request for the UpdateEmployeeBenefitUsage method, with any body, and a specified content type
+func NewUpdateEmployeeBenefitUsageRequestWithBody(server string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/employeebenefitusage/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListJournalsRequest constructs an http.Request for the ListJournals method
+func NewListJournalsRequest(server string, params *ListJournalsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/journal")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Where != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "where", *params.Where, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrderBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Expand != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateJournalRequest calls the generic CreateJournal builder with application/json body
+func NewCreateJournalRequest(server string, body CreateJournalJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateJournalRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateJournalRequestWithBody constructs an http.Request for the CreateJournal method, with any body, and a specified content type
+func NewCreateJournalRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/journal")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteJournalRequest constructs an http.Request for the DeleteJournal method
+func NewDeleteJournalRequest(server string, id RecordId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/journal/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetJournalRequest constructs an http.Request for the GetJournal method
+func NewGetJournalRequest(server string, id RecordId, params *GetJournalParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/journal/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Expand != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateJournalRequest calls the generic UpdateJournal builder with application/json body
+func NewUpdateJournalRequest(server string, id RecordId, body UpdateJournalJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateJournalRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewUpdateJournalRequestWithBody constructs an http.Request for the UpdateJournal method, with any body, and a specified content type
+func NewUpdateJournalRequestWithBody(server string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/journal/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListJournalTypesRequest constructs an http.Request for the ListJournalTypes method
+func NewListJournalTypesRequest(server string, params *ListJournalTypesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/journaltype")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Where != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "where", *params.Where, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrderBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Expand != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateJournalTypeRequest calls the generic CreateJournalType builder with application/json body
+func NewCreateJournalTypeRequest(server string, body CreateJournalTypeJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateJournalTypeRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateJournalTypeRequestWithBody constructs an http.Request for the CreateJournalType method, with any body, and a specified content type
+func NewCreateJournalTypeRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/journaltype")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteJournalTypeRequest constructs an http.Request for the DeleteJournalType method
+func NewDeleteJournalTypeRequest(server string, id RecordId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/journaltype/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetJournalTypeRequest constructs an http.Request for the GetJournalType method
+func NewGetJournalTypeRequest(server string, id RecordId, params *GetJournalTypeParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/journaltype/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Expand != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateJournalTypeRequest calls the generic UpdateJournalType builder with application/json body
+func NewUpdateJournalTypeRequest(server string, id RecordId, body UpdateJournalTypeJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateJournalTypeRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewUpdateJournalTypeRequestWithBody constructs an http.Request for the UpdateJournalType method, with any body, and a specified content type
+func NewUpdateJournalTypeRequestWithBody(server string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/journaltype/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListQuestionsRequest constructs an http.Request for the ListQuestions method
+func NewListQuestionsRequest(server string, params *ListQuestionsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/question")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Where != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "where", *params.Where, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrderBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Expand != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateQuestionRequest calls the generic CreateQuestion builder with application/json body
+func NewCreateQuestionRequest(server string, body CreateQuestionJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateQuestionRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateQuestionRequestWithBody constructs an http.Request for the CreateQuestion method, with any body, and a specified content type
+func NewCreateQuestionRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/question")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteQuestionRequest constructs an http.Request for the DeleteQuestion method
+func NewDeleteQuestionRequest(server string, id RecordId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/question/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetQuestionRequest constructs an http.Request for the GetQuestion method
+func NewGetQuestionRequest(server string, id RecordId, params *GetQuestionParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/question/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Expand != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateQuestionRequest calls the generic UpdateQuestion builder with application/json body
+func NewUpdateQuestionRequest(server string, id RecordId, body UpdateQuestionJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateQuestionRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewUpdateQuestionRequestWithBody constructs an http.Request for the UpdateQuestion method, with any body, and a specified content type
+func NewUpdateQuestionRequestWithBody(server string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/question/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListReviewsRequest constructs an http.Request for the ListReviews method
+func NewListReviewsRequest(server string, params *ListReviewsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/review")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Where != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "where", *params.Where, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrderBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Expand != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateReviewRequest calls the generic CreateReview builder with application/json body
+func NewCreateReviewRequest(server string, body CreateReviewJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateReviewRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateReviewRequestWithBody constructs an http.Request for the CreateReview method, with any body, and a specified content type
+func NewCreateReviewRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/review")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteReviewRequest constructs an http.Request for the DeleteReview method
+func NewDeleteReviewRequest(server string, id RecordId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/review/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetReviewRequest constructs an http.Request for the GetReview method
+func NewGetReviewRequest(server string, id RecordId, params *GetReviewParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/review/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Expand != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateReviewRequest calls the generic UpdateReview builder with application/json body
+func NewUpdateReviewRequest(server string, id RecordId, body UpdateReviewJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateReviewRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewUpdateReviewRequestWithBody constructs an http.Request for the UpdateReview method, with any body, and a specified content type
+func NewUpdateReviewRequestWithBody(server string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/review/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListReviewTemplatesRequest constructs an http.Request for the ListReviewTemplates method
+func NewListReviewTemplatesRequest(server string, params *ListReviewTemplatesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/reviewtemplate")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Where != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "where", *params.Where, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrderBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Expand != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateReviewTemplateRequest calls the generic CreateReviewTemplate builder with application/json body
+func NewCreateReviewTemplateRequest(server string, body CreateReviewTemplateJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateReviewTemplateRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateReviewTemplateRequestWithBody constructs an http.Request for the CreateReviewTemplate method, with any body, and a specified content type
+func NewCreateReviewTemplateRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/reviewtemplate")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteReviewTemplateRequest constructs an http.Request for the DeleteReviewTemplate method
+func NewDeleteReviewTemplateRequest(server string, id RecordId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/reviewtemplate/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetReviewTemplateRequest constructs an http.Request for the GetReviewTemplate method
+func NewGetReviewTemplateRequest(server string, id RecordId, params *GetReviewTemplateParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/reviewtemplate/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Expand != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateReviewTemplateRequest calls the generic UpdateReviewTemplate builder with application/json body
+func NewUpdateReviewTemplateRequest(server string, id RecordId, body UpdateReviewTemplateJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateReviewTemplateRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewUpdateReviewTemplateRequestWithBody constructs an http.Request for the UpdateReviewTemplate method, with any body, and a specified content type
+func NewUpdateReviewTemplateRequestWithBody(server string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hr/reviewtemplate/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewListInvoicesRequest constructs an http.Request for the ListInvoices method
 func NewListInvoicesRequest(server string, params *ListInvoicesParams) (*http.Request, error) {
 	var err error
@@ -9531,6 +16846,108 @@ func NewListResourceSchedulesRequest(server string, params *ListResourceSchedule
 	return req, nil
 }
 
+// NewListResourceScheduleWeekRequest constructs an http.Request for the ListResourceScheduleWeek method
+func NewListResourceScheduleWeekRequest(server string, params *ListResourceScheduleWeekParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/resourceschedule/week")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Where != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "where", *params.Where, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrderBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Expand != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetResourceScheduleRequest constructs an http.Request for the GetResourceSchedule method
 func NewGetResourceScheduleRequest(server string, id RecordId) (*http.Request, error) {
 	var err error
@@ -9999,6 +17416,15 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /account (the `CreateAccount` operationId).
 	CreateAccountWithResponse(ctx context.Context, body CreateAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateAccountResponse, error)
 
+	// QueryAccountsWithResponse Query accounts.
+	//
+	// Lists accounts matching where, as the ASP.NET sample calls it (GET account/query?where=…; CoreOAuth2Controller.cs). Assumption: it takes the list parameters and answers a bare array like GET /account. https://api-explorer.bqecore.com/docs/api/apis/account
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /account/query (the `QueryAccounts` operationId).
+	QueryAccountsWithResponse(ctx context.Context, params *QueryAccountsParams, reqEditors ...RequestEditorFn) (*QueryAccountsResponse, error)
+
 	// GetAccountWithResponse Get an account.
 	//
 	// Assumption: accounts can be read by id like other records. https://api-explorer.bqecore.com/docs/api/apis/account
@@ -10332,6 +17758,276 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /company (the `GetCompany` operationId).
 	GetCompanyWithResponse(ctx context.Context, params *GetCompanyParams, reqEditors ...RequestEditorFn) (*GetCompanyResponse, error)
 
+	// ListLeadSourcesWithResponse List lead sources.
+	//
+	// Lists lead sources as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /crm/lists/leadsource (the `ListLeadSources` operationId).
+	ListLeadSourcesWithResponse(ctx context.Context, params *ListLeadSourcesParams, reqEditors ...RequestEditorFn) (*ListLeadSourcesResponse, error)
+
+	// CreateLeadSourceWithBodyWithResponse Create a lead source.
+	//
+	// Creates a lead source and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /crm/lists/leadsource (the `CreateLeadSource` operationId).
+	CreateLeadSourceWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateLeadSourceResponse, error)
+
+	// CreateLeadSourceWithResponse Create a lead source.
+	//
+	// Creates a lead source and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /crm/lists/leadsource (the `CreateLeadSource` operationId).
+	CreateLeadSourceWithResponse(ctx context.Context, body CreateLeadSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateLeadSourceResponse, error)
+
+	// DeleteLeadSourceWithResponse Delete a lead source.
+	//
+	// Deletes a lead source (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /crm/lists/leadsource/{id} (the `DeleteLeadSource` operationId).
+	DeleteLeadSourceWithResponse(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*DeleteLeadSourceResponse, error)
+
+	// GetLeadSourceWithResponse Get a lead source.
+	//
+	// Returns one lead source. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /crm/lists/leadsource/{id} (the `GetLeadSource` operationId).
+	GetLeadSourceWithResponse(ctx context.Context, id RecordId, params *GetLeadSourceParams, reqEditors ...RequestEditorFn) (*GetLeadSourceResponse, error)
+
+	// UpdateLeadSourceWithBodyWithResponse Replace a lead source.
+	//
+	// Replaces a lead source and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /crm/lists/leadsource/{id} (the `UpdateLeadSource` operationId).
+	UpdateLeadSourceWithBodyWithResponse(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateLeadSourceResponse, error)
+
+	// UpdateLeadSourceWithResponse Replace a lead source.
+	//
+	// Replaces a lead source and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /crm/lists/leadsource/{id} (the `UpdateLeadSource` operationId).
+	UpdateLeadSourceWithResponse(ctx context.Context, id RecordId, body UpdateLeadSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateLeadSourceResponse, error)
+
+	// ListRegionsWithResponse List regions.
+	//
+	// Lists regions as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /crm/lists/region (the `ListRegions` operationId).
+	ListRegionsWithResponse(ctx context.Context, params *ListRegionsParams, reqEditors ...RequestEditorFn) (*ListRegionsResponse, error)
+
+	// CreateRegionWithBodyWithResponse Create a region.
+	//
+	// Creates a region and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /crm/lists/region (the `CreateRegion` operationId).
+	CreateRegionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateRegionResponse, error)
+
+	// CreateRegionWithResponse Create a region.
+	//
+	// Creates a region and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /crm/lists/region (the `CreateRegion` operationId).
+	CreateRegionWithResponse(ctx context.Context, body CreateRegionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateRegionResponse, error)
+
+	// DeleteRegionWithResponse Delete a region.
+	//
+	// Deletes a region (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /crm/lists/region/{id} (the `DeleteRegion` operationId).
+	DeleteRegionWithResponse(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*DeleteRegionResponse, error)
+
+	// GetRegionWithResponse Get a region.
+	//
+	// Returns one region. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /crm/lists/region/{id} (the `GetRegion` operationId).
+	GetRegionWithResponse(ctx context.Context, id RecordId, params *GetRegionParams, reqEditors ...RequestEditorFn) (*GetRegionResponse, error)
+
+	// UpdateRegionWithBodyWithResponse Replace a region.
+	//
+	// Replaces a region and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /crm/lists/region/{id} (the `UpdateRegion` operationId).
+	UpdateRegionWithBodyWithResponse(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateRegionResponse, error)
+
+	// UpdateRegionWithResponse Replace a region.
+	//
+	// Replaces a region and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /crm/lists/region/{id} (the `UpdateRegion` operationId).
+	UpdateRegionWithResponse(ctx context.Context, id RecordId, body UpdateRegionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateRegionResponse, error)
+
+	// ListScoresWithResponse List scores.
+	//
+	// Lists scores as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /crm/lists/score (the `ListScores` operationId).
+	ListScoresWithResponse(ctx context.Context, params *ListScoresParams, reqEditors ...RequestEditorFn) (*ListScoresResponse, error)
+
+	// CreateScoreWithBodyWithResponse Create a score.
+	//
+	// Creates a score and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /crm/lists/score (the `CreateScore` operationId).
+	CreateScoreWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateScoreResponse, error)
+
+	// CreateScoreWithResponse Create a score.
+	//
+	// Creates a score and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /crm/lists/score (the `CreateScore` operationId).
+	CreateScoreWithResponse(ctx context.Context, body CreateScoreJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateScoreResponse, error)
+
+	// DeleteScoreWithResponse Delete a score.
+	//
+	// Deletes a score (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /crm/lists/score/{id} (the `DeleteScore` operationId).
+	DeleteScoreWithResponse(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*DeleteScoreResponse, error)
+
+	// GetScoreWithResponse Get a score.
+	//
+	// Returns one score. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /crm/lists/score/{id} (the `GetScore` operationId).
+	GetScoreWithResponse(ctx context.Context, id RecordId, params *GetScoreParams, reqEditors ...RequestEditorFn) (*GetScoreResponse, error)
+
+	// UpdateScoreWithBodyWithResponse Replace a score.
+	//
+	// Replaces a score and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /crm/lists/score/{id} (the `UpdateScore` operationId).
+	UpdateScoreWithBodyWithResponse(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateScoreResponse, error)
+
+	// UpdateScoreWithResponse Replace a score.
+	//
+	// Replaces a score and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /crm/lists/score/{id} (the `UpdateScore` operationId).
+	UpdateScoreWithResponse(ctx context.Context, id RecordId, body UpdateScoreJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateScoreResponse, error)
+
+	// ListProspectsWithResponse List prospects.
+	//
+	// Lists prospects as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /crm/prospect (the `ListProspects` operationId).
+	ListProspectsWithResponse(ctx context.Context, params *ListProspectsParams, reqEditors ...RequestEditorFn) (*ListProspectsResponse, error)
+
+	// CreateProspectWithBodyWithResponse Create a prospect.
+	//
+	// Creates a prospect and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /crm/prospect (the `CreateProspect` operationId).
+	CreateProspectWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateProspectResponse, error)
+
+	// CreateProspectWithResponse Create a prospect.
+	//
+	// Creates a prospect and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /crm/prospect (the `CreateProspect` operationId).
+	CreateProspectWithResponse(ctx context.Context, body CreateProspectJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateProspectResponse, error)
+
+	// CreateProspectBatchWithBodyWithResponse Create prospects in a batch.
+	//
+	// Assumption: takes a JSON array of prospects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/prospect
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /crm/prospect/batch (the `CreateProspectBatch` operationId).
+	CreateProspectBatchWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateProspectBatchResponse, error)
+
+	// CreateProspectBatchWithResponse Create prospects in a batch.
+	//
+	// Assumption: takes a JSON array of prospects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/prospect
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /crm/prospect/batch (the `CreateProspectBatch` operationId).
+	CreateProspectBatchWithResponse(ctx context.Context, body CreateProspectBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateProspectBatchResponse, error)
+
+	// DeleteProspectWithResponse Delete a prospect.
+	//
+	// Deletes a prospect (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /crm/prospect/{id} (the `DeleteProspect` operationId).
+	DeleteProspectWithResponse(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*DeleteProspectResponse, error)
+
+	// GetProspectWithResponse Get a prospect.
+	//
+	// Returns one prospect. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /crm/prospect/{id} (the `GetProspect` operationId).
+	GetProspectWithResponse(ctx context.Context, id RecordId, params *GetProspectParams, reqEditors ...RequestEditorFn) (*GetProspectResponse, error)
+
+	// UpdateProspectWithBodyWithResponse Replace a prospect.
+	//
+	// Replaces a prospect and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /crm/prospect/{id} (the `UpdateProspect` operationId).
+	UpdateProspectWithBodyWithResponse(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateProspectResponse, error)
+
+	// UpdateProspectWithResponse Replace a prospect.
+	//
+	// Replaces a prospect and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /crm/prospect/{id} (the `UpdateProspect` operationId).
+	UpdateProspectWithResponse(ctx context.Context, id RecordId, body UpdateProspectJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateProspectResponse, error)
+
 	// ListDeletedHistoryWithResponse List deleted records.
 	//
 	// Assumption: lists deleted records, paged like every list (seen in third-party code only).
@@ -10367,6 +18063,33 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /document (the `CreateDocument` operationId).
 	CreateDocumentWithResponse(ctx context.Context, body CreateDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDocumentResponse, error)
+
+	// CreateDocumentBatchWithBodyWithResponse Create documents (hyperlinks) in a batch.
+	//
+	// Assumption: takes a JSON array of documents (hyperlinks) and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/document
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /document/batch (the `CreateDocumentBatch` operationId).
+	CreateDocumentBatchWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDocumentBatchResponse, error)
+
+	// CreateDocumentBatchWithResponse Create documents (hyperlinks) in a batch.
+	//
+	// Assumption: takes a JSON array of documents (hyperlinks) and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/document
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /document/batch (the `CreateDocumentBatch` operationId).
+	CreateDocumentBatchWithResponse(ctx context.Context, body CreateDocumentBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDocumentBatchResponse, error)
+
+	// GetDocumentUriWithResponse Get a document's link.
+	//
+	// Returns the link to a document's file as a string (third-party exporter, abobneil/BQECore). Assumption: the link comes as a JSON string or as text/plain; the link itself is a plain URL to fetch without the API token. https://api-explorer.bqecore.com/docs/api/apis/document
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /document/uri/{id} (the `GetDocumentUri` operationId).
+	GetDocumentUriWithResponse(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*GetDocumentUriResponse, error)
 
 	// DeleteDocumentWithResponse Delete a document.
 	//
@@ -10683,6 +18406,546 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /health (the `GetHealth` operationId).
 	GetHealthWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetHealthResponse, error)
 
+	// ListBenefitsWithResponse List benefits.
+	//
+	// Lists benefits as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /hr/benefit (the `ListBenefits` operationId).
+	ListBenefitsWithResponse(ctx context.Context, params *ListBenefitsParams, reqEditors ...RequestEditorFn) (*ListBenefitsResponse, error)
+
+	// CreateBenefitWithBodyWithResponse Create a benefit.
+	//
+	// Creates a benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /hr/benefit (the `CreateBenefit` operationId).
+	CreateBenefitWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateBenefitResponse, error)
+
+	// CreateBenefitWithResponse Create a benefit.
+	//
+	// Creates a benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /hr/benefit (the `CreateBenefit` operationId).
+	CreateBenefitWithResponse(ctx context.Context, body CreateBenefitJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateBenefitResponse, error)
+
+	// DeleteBenefitWithResponse Delete a benefit.
+	//
+	// Deletes a benefit (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /hr/benefit/{id} (the `DeleteBenefit` operationId).
+	DeleteBenefitWithResponse(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*DeleteBenefitResponse, error)
+
+	// GetBenefitWithResponse Get a benefit.
+	//
+	// Returns one benefit. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /hr/benefit/{id} (the `GetBenefit` operationId).
+	GetBenefitWithResponse(ctx context.Context, id RecordId, params *GetBenefitParams, reqEditors ...RequestEditorFn) (*GetBenefitResponse, error)
+
+	// UpdateBenefitWithBodyWithResponse Replace a benefit.
+	//
+	// Replaces a benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /hr/benefit/{id} (the `UpdateBenefit` operationId).
+	UpdateBenefitWithBodyWithResponse(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateBenefitResponse, error)
+
+	// UpdateBenefitWithResponse Replace a benefit.
+	//
+	// Replaces a benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /hr/benefit/{id} (the `UpdateBenefit` operationId).
+	UpdateBenefitWithResponse(ctx context.Context, id RecordId, body UpdateBenefitJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateBenefitResponse, error)
+
+	// ListEmployeeBenefitsWithResponse List employee benefits.
+	//
+	// Lists employee benefits as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /hr/employeebenefit (the `ListEmployeeBenefits` operationId).
+	ListEmployeeBenefitsWithResponse(ctx context.Context, params *ListEmployeeBenefitsParams, reqEditors ...RequestEditorFn) (*ListEmployeeBenefitsResponse, error)
+
+	// CreateEmployeeBenefitWithBodyWithResponse Create an employee benefit.
+	//
+	// Creates an employee benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /hr/employeebenefit (the `CreateEmployeeBenefit` operationId).
+	CreateEmployeeBenefitWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateEmployeeBenefitResponse, error)
+
+	// CreateEmployeeBenefitWithResponse Create an employee benefit.
+	//
+	// Creates an employee benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /hr/employeebenefit (the `CreateEmployeeBenefit` operationId).
+	CreateEmployeeBenefitWithResponse(ctx context.Context, body CreateEmployeeBenefitJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateEmployeeBenefitResponse, error)
+
+	// CreateEmployeeBenefitBatchWithBodyWithResponse Create employee benefits in a batch.
+	//
+	// Assumption: takes a JSON array of employee benefits and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /hr/employeebenefit/batch (the `CreateEmployeeBenefitBatch` operationId).
+	CreateEmployeeBenefitBatchWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateEmployeeBenefitBatchResponse, error)
+
+	// CreateEmployeeBenefitBatchWithResponse Create employee benefits in a batch.
+	//
+	// Assumption: takes a JSON array of employee benefits and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /hr/employeebenefit/batch (the `CreateEmployeeBenefitBatch` operationId).
+	CreateEmployeeBenefitBatchWithResponse(ctx context.Context, body CreateEmployeeBenefitBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateEmployeeBenefitBatchResponse, error)
+
+	// DeleteEmployeeBenefitWithResponse Delete an employee benefit.
+	//
+	// Deletes an employee benefit (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /hr/employeebenefit/{id} (the `DeleteEmployeeBenefit` operationId).
+	DeleteEmployeeBenefitWithResponse(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*DeleteEmployeeBenefitResponse, error)
+
+	// GetEmployeeBenefitWithResponse Get an employee benefit.
+	//
+	// Returns one employee benefit. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /hr/employeebenefit/{id} (the `GetEmployeeBenefit` operationId).
+	GetEmployeeBenefitWithResponse(ctx context.Context, id RecordId, params *GetEmployeeBenefitParams, reqEditors ...RequestEditorFn) (*GetEmployeeBenefitResponse, error)
+
+	// UpdateEmployeeBenefitWithBodyWithResponse Replace an employee benefit.
+	//
+	// Replaces an employee benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /hr/employeebenefit/{id} (the `UpdateEmployeeBenefit` operationId).
+	UpdateEmployeeBenefitWithBodyWithResponse(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateEmployeeBenefitResponse, error)
+
+	// UpdateEmployeeBenefitWithResponse Replace an employee benefit.
+	//
+	// Replaces an employee benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /hr/employeebenefit/{id} (the `UpdateEmployeeBenefit` operationId).
+	UpdateEmployeeBenefitWithResponse(ctx context.Context, id RecordId, body UpdateEmployeeBenefitJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateEmployeeBenefitResponse, error)
+
+	// ListEmployeeBenefitUsagesWithResponse List employee benefit usages.
+	//
+	// Lists employee benefit usages as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /hr/employeebenefitusage (the `ListEmployeeBenefitUsages` operationId).
+	ListEmployeeBenefitUsagesWithResponse(ctx context.Context, params *ListEmployeeBenefitUsagesParams, reqEditors ...RequestEditorFn) (*ListEmployeeBenefitUsagesResponse, error)
+
+	// CreateEmployeeBenefitUsageWithBodyWithResponse Create an employee benefit usage.
+	//
+	// Creates an employee benefit usage and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /hr/employeebenefitusage (the `CreateEmployeeBenefitUsage` operationId).
+	CreateEmployeeBenefitUsageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateEmployeeBenefitUsageResponse, error)
+
+	// CreateEmployeeBenefitUsageWithResponse Create an employee benefit usage.
+	//
+	// Creates an employee benefit usage and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /hr/employeebenefitusage (the `CreateEmployeeBenefitUsage` operationId).
+	CreateEmployeeBenefitUsageWithResponse(ctx context.Context, body CreateEmployeeBenefitUsageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateEmployeeBenefitUsageResponse, error)
+
+	// CreateEmployeeBenefitUsageBatchWithBodyWithResponse Create employee benefit usages in a batch.
+	//
+	// Assumption: takes a JSON array of employee benefit usages and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /hr/employeebenefitusage/batch (the `CreateEmployeeBenefitUsageBatch` operationId).
+	CreateEmployeeBenefitUsageBatchWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateEmployeeBenefitUsageBatchResponse, error)
+
+	// CreateEmployeeBenefitUsageBatchWithResponse Create employee benefit usages in a batch.
+	//
+	// Assumption: takes a JSON array of employee benefit usages and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /hr/employeebenefitusage/batch (the `CreateEmployeeBenefitUsageBatch` operationId).
+	CreateEmployeeBenefitUsageBatchWithResponse(ctx context.Context, body CreateEmployeeBenefitUsageBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateEmployeeBenefitUsageBatchResponse, error)
+
+	// DeleteEmployeeBenefitUsageWithResponse Delete an employee benefit usage.
+	//
+	// Deletes an employee benefit usage (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /hr/employeebenefitusage/{id} (the `DeleteEmployeeBenefitUsage` operationId).
+	DeleteEmployeeBenefitUsageWithResponse(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*DeleteEmployeeBenefitUsageResponse, error)
+
+	// GetEmployeeBenefitUsageWithResponse Get an employee benefit usage.
+	//
+	// Returns one employee benefit usage. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /hr/employeebenefitusage/{id} (the `GetEmployeeBenefitUsage` operationId).
+	GetEmployeeBenefitUsageWithResponse(ctx context.Context, id RecordId, params *GetEmployeeBenefitUsageParams, reqEditors ...RequestEditorFn) (*GetEmployeeBenefitUsageResponse, error)
+
+	// UpdateEmployeeBenefitUsageWithBodyWithResponse Replace an employee benefit usage.
+	//
+	// Replaces an employee benefit usage and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /hr/employeebenefitusage/{id} (the `UpdateEmployeeBenefitUsage` operationId).
+	UpdateEmployeeBenefitUsageWithBodyWithResponse(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateEmployeeBenefitUsageResponse, error)
+
+	// UpdateEmployeeBenefitUsageWithResponse Replace an employee benefit usage.
+	//
+	// Replaces an employee benefit usage and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /hr/employeebenefitusage/{id} (the `UpdateEmployeeBenefitUsage` operationId).
+	UpdateEmployeeBenefitUsageWithResponse(ctx context.Context, id RecordId, body UpdateEmployeeBenefitUsageJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateEmployeeBenefitUsageResponse, error)
+
+	// ListJournalsWithResponse List journal entries.
+	//
+	// Lists journal entries as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /hr/journal (the `ListJournals` operationId).
+	ListJournalsWithResponse(ctx context.Context, params *ListJournalsParams, reqEditors ...RequestEditorFn) (*ListJournalsResponse, error)
+
+	// CreateJournalWithBodyWithResponse Create a journal entry.
+	//
+	// Creates a journal entry and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /hr/journal (the `CreateJournal` operationId).
+	CreateJournalWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateJournalResponse, error)
+
+	// CreateJournalWithResponse Create a journal entry.
+	//
+	// Creates a journal entry and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /hr/journal (the `CreateJournal` operationId).
+	CreateJournalWithResponse(ctx context.Context, body CreateJournalJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateJournalResponse, error)
+
+	// DeleteJournalWithResponse Delete a journal entry.
+	//
+	// Deletes a journal entry (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /hr/journal/{id} (the `DeleteJournal` operationId).
+	DeleteJournalWithResponse(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*DeleteJournalResponse, error)
+
+	// GetJournalWithResponse Get a journal entry.
+	//
+	// Returns one journal entry. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /hr/journal/{id} (the `GetJournal` operationId).
+	GetJournalWithResponse(ctx context.Context, id RecordId, params *GetJournalParams, reqEditors ...RequestEditorFn) (*GetJournalResponse, error)
+
+	// UpdateJournalWithBodyWithResponse Replace a journal entry.
+	//
+	// Replaces a journal entry and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /hr/journal/{id} (the `UpdateJournal` operationId).
+	UpdateJournalWithBodyWithResponse(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateJournalResponse, error)
+
+	// UpdateJournalWithResponse Replace a journal entry.
+	//
+	// Replaces a journal entry and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /hr/journal/{id} (the `UpdateJournal` operationId).
+	UpdateJournalWithResponse(ctx context.Context, id RecordId, body UpdateJournalJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateJournalResponse, error)
+
+	// ListJournalTypesWithResponse List journal types.
+	//
+	// Lists journal types as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /hr/journaltype (the `ListJournalTypes` operationId).
+	ListJournalTypesWithResponse(ctx context.Context, params *ListJournalTypesParams, reqEditors ...RequestEditorFn) (*ListJournalTypesResponse, error)
+
+	// CreateJournalTypeWithBodyWithResponse Create a journal type.
+	//
+	// Creates a journal type and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /hr/journaltype (the `CreateJournalType` operationId).
+	CreateJournalTypeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateJournalTypeResponse, error)
+
+	// CreateJournalTypeWithResponse Create a journal type.
+	//
+	// Creates a journal type and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /hr/journaltype (the `CreateJournalType` operationId).
+	CreateJournalTypeWithResponse(ctx context.Context, body CreateJournalTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateJournalTypeResponse, error)
+
+	// DeleteJournalTypeWithResponse Delete a journal type.
+	//
+	// Deletes a journal type (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /hr/journaltype/{id} (the `DeleteJournalType` operationId).
+	DeleteJournalTypeWithResponse(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*DeleteJournalTypeResponse, error)
+
+	// GetJournalTypeWithResponse Get a journal type.
+	//
+	// Returns one journal type. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /hr/journaltype/{id} (the `GetJournalType` operationId).
+	GetJournalTypeWithResponse(ctx context.Context, id RecordId, params *GetJournalTypeParams, reqEditors ...RequestEditorFn) (*GetJournalTypeResponse, error)
+
+	// UpdateJournalTypeWithBodyWithResponse Replace a journal type.
+	//
+	// Replaces a journal type and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /hr/journaltype/{id} (the `UpdateJournalType` operationId).
+	UpdateJournalTypeWithBodyWithResponse(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateJournalTypeResponse, error)
+
+	// UpdateJournalTypeWithResponse Replace a journal type.
+	//
+	// Replaces a journal type and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /hr/journaltype/{id} (the `UpdateJournalType` operationId).
+	UpdateJournalTypeWithResponse(ctx context.Context, id RecordId, body UpdateJournalTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateJournalTypeResponse, error)
+
+	// ListQuestionsWithResponse List review questions.
+	//
+	// Lists review questions as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /hr/question (the `ListQuestions` operationId).
+	ListQuestionsWithResponse(ctx context.Context, params *ListQuestionsParams, reqEditors ...RequestEditorFn) (*ListQuestionsResponse, error)
+
+	// CreateQuestionWithBodyWithResponse Create a review question.
+	//
+	// Creates a review question and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /hr/question (the `CreateQuestion` operationId).
+	CreateQuestionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateQuestionResponse, error)
+
+	// CreateQuestionWithResponse Create a review question.
+	//
+	// Creates a review question and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /hr/question (the `CreateQuestion` operationId).
+	CreateQuestionWithResponse(ctx context.Context, body CreateQuestionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateQuestionResponse, error)
+
+	// DeleteQuestionWithResponse Delete a review question.
+	//
+	// Deletes a review question (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /hr/question/{id} (the `DeleteQuestion` operationId).
+	DeleteQuestionWithResponse(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*DeleteQuestionResponse, error)
+
+	// GetQuestionWithResponse Get a review question.
+	//
+	// Returns one review question. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /hr/question/{id} (the `GetQuestion` operationId).
+	GetQuestionWithResponse(ctx context.Context, id RecordId, params *GetQuestionParams, reqEditors ...RequestEditorFn) (*GetQuestionResponse, error)
+
+	// UpdateQuestionWithBodyWithResponse Replace a review question.
+	//
+	// Replaces a review question and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /hr/question/{id} (the `UpdateQuestion` operationId).
+	UpdateQuestionWithBodyWithResponse(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateQuestionResponse, error)
+
+	// UpdateQuestionWithResponse Replace a review question.
+	//
+	// Replaces a review question and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /hr/question/{id} (the `UpdateQuestion` operationId).
+	UpdateQuestionWithResponse(ctx context.Context, id RecordId, body UpdateQuestionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateQuestionResponse, error)
+
+	// ListReviewsWithResponse List reviews.
+	//
+	// Lists reviews as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /hr/review (the `ListReviews` operationId).
+	ListReviewsWithResponse(ctx context.Context, params *ListReviewsParams, reqEditors ...RequestEditorFn) (*ListReviewsResponse, error)
+
+	// CreateReviewWithBodyWithResponse Create a review.
+	//
+	// Creates a review and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /hr/review (the `CreateReview` operationId).
+	CreateReviewWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateReviewResponse, error)
+
+	// CreateReviewWithResponse Create a review.
+	//
+	// Creates a review and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /hr/review (the `CreateReview` operationId).
+	CreateReviewWithResponse(ctx context.Context, body CreateReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateReviewResponse, error)
+
+	// DeleteReviewWithResponse Delete a review.
+	//
+	// Deletes a review (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /hr/review/{id} (the `DeleteReview` operationId).
+	DeleteReviewWithResponse(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*DeleteReviewResponse, error)
+
+	// GetReviewWithResponse Get a review.
+	//
+	// Returns one review. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /hr/review/{id} (the `GetReview` operationId).
+	GetReviewWithResponse(ctx context.Context, id RecordId, params *GetReviewParams, reqEditors ...RequestEditorFn) (*GetReviewResponse, error)
+
+	// UpdateReviewWithBodyWithResponse Replace a review.
+	//
+	// Replaces a review and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /hr/review/{id} (the `UpdateReview` operationId).
+	UpdateReviewWithBodyWithResponse(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateReviewResponse, error)
+
+	// UpdateReviewWithResponse Replace a review.
+	//
+	// Replaces a review and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /hr/review/{id} (the `UpdateReview` operationId).
+	UpdateReviewWithResponse(ctx context.Context, id RecordId, body UpdateReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateReviewResponse, error)
+
+	// ListReviewTemplatesWithResponse List review templates.
+	//
+	// Lists review templates as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /hr/reviewtemplate (the `ListReviewTemplates` operationId).
+	ListReviewTemplatesWithResponse(ctx context.Context, params *ListReviewTemplatesParams, reqEditors ...RequestEditorFn) (*ListReviewTemplatesResponse, error)
+
+	// CreateReviewTemplateWithBodyWithResponse Create a review template.
+	//
+	// Creates a review template and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /hr/reviewtemplate (the `CreateReviewTemplate` operationId).
+	CreateReviewTemplateWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateReviewTemplateResponse, error)
+
+	// CreateReviewTemplateWithResponse Create a review template.
+	//
+	// Creates a review template and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /hr/reviewtemplate (the `CreateReviewTemplate` operationId).
+	CreateReviewTemplateWithResponse(ctx context.Context, body CreateReviewTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateReviewTemplateResponse, error)
+
+	// DeleteReviewTemplateWithResponse Delete a review template.
+	//
+	// Deletes a review template (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /hr/reviewtemplate/{id} (the `DeleteReviewTemplate` operationId).
+	DeleteReviewTemplateWithResponse(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*DeleteReviewTemplateResponse, error)
+
+	// GetReviewTemplateWithResponse Get a review template.
+	//
+	// Returns one review template. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /hr/reviewtemplate/{id} (the `GetReviewTemplate` operationId).
+	GetReviewTemplateWithResponse(ctx context.Context, id RecordId, params *GetReviewTemplateParams, reqEditors ...RequestEditorFn) (*GetReviewTemplateResponse, error)
+
+	// UpdateReviewTemplateWithBodyWithResponse Replace a review template.
+	//
+	// Replaces a review template and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /hr/reviewtemplate/{id} (the `UpdateReviewTemplate` operationId).
+	UpdateReviewTemplateWithBodyWithResponse(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateReviewTemplateResponse, error)
+
+	// UpdateReviewTemplateWithResponse Replace a review template.
+	//
+	// Replaces a review template and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /hr/reviewtemplate/{id} (the `UpdateReviewTemplate` operationId).
+	UpdateReviewTemplateWithResponse(ctx context.Context, id RecordId, body UpdateReviewTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateReviewTemplateResponse, error)
+
 	// ListInvoicesWithResponse List invoices.
 	//
 	// Lists invoices as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/invoice
@@ -10934,6 +19197,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /resourceschedule (the `ListResourceSchedules` operationId).
 	ListResourceSchedulesWithResponse(ctx context.Context, params *ListResourceSchedulesParams, reqEditors ...RequestEditorFn) (*ListResourceSchedulesResponse, error)
+
+	// ListResourceScheduleWeekWithResponse List a week's schedules.
+	//
+	// Lists resource schedules of a week (the route is named by a third-party summary of the API Explorer). Assumption: it takes the list parameters and answers a bare array of ResourceSchedule records of the current week, 204 when there are none; how to pick another week is not known (use where on startDate). https://api-explorer.bqecore.com/docs/api/apis/resourceschedule
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /resourceschedule/week (the `ListResourceScheduleWeek` operationId).
+	ListResourceScheduleWeekWithResponse(ctx context.Context, params *ListResourceScheduleWeekParams, reqEditors ...RequestEditorFn) (*ListResourceScheduleWeekResponse, error)
 
 	// GetResourceScheduleWithResponse Get a resource schedule.
 	//
@@ -11195,6 +19467,89 @@ func (r CreateAccountResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateAccountResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// QueryAccountsResponse429Headers the declared response headers of an HTTP 429 response for QueryAccounts
+type QueryAccountsResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type QueryAccountsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]Account
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *QueryAccountsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r QueryAccountsResponse) GetJSON200() *[]Account {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r QueryAccountsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r QueryAccountsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r QueryAccountsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r QueryAccountsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r QueryAccountsResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r QueryAccountsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r QueryAccountsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r QueryAccountsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r QueryAccountsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -13554,6 +21909,1833 @@ func (r GetCompanyResponse) ContentType() string {
 	return ""
 }
 
+// ListLeadSourcesResponse429Headers the declared response headers of an HTTP 429 response for ListLeadSources
+type ListLeadSourcesResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type ListLeadSourcesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]LeadSource
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListLeadSourcesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListLeadSourcesResponse) GetJSON200() *[]LeadSource {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListLeadSourcesResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListLeadSourcesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListLeadSourcesResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListLeadSourcesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListLeadSourcesResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListLeadSourcesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListLeadSourcesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListLeadSourcesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListLeadSourcesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateLeadSourceResponse429Headers the declared response headers of an HTTP 429 response for CreateLeadSource
+type CreateLeadSourceResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type CreateLeadSourceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LeadSource
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *LeadSource
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateLeadSourceResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateLeadSourceResponse) GetJSON200() *LeadSource {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateLeadSourceResponse) GetJSON201() *LeadSource {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateLeadSourceResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateLeadSourceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateLeadSourceResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateLeadSourceResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateLeadSourceResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateLeadSourceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateLeadSourceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateLeadSourceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateLeadSourceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteLeadSourceResponse429Headers the declared response headers of an HTTP 429 response for DeleteLeadSource
+type DeleteLeadSourceResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type DeleteLeadSourceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteLeadSourceResponse429Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteLeadSourceResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteLeadSourceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteLeadSourceResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteLeadSourceResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteLeadSourceResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteLeadSourceResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteLeadSourceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteLeadSourceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteLeadSourceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteLeadSourceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetLeadSourceResponse429Headers the declared response headers of an HTTP 429 response for GetLeadSource
+type GetLeadSourceResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type GetLeadSourceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LeadSource
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetLeadSourceResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetLeadSourceResponse) GetJSON200() *LeadSource {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetLeadSourceResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetLeadSourceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetLeadSourceResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetLeadSourceResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetLeadSourceResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetLeadSourceResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetLeadSourceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetLeadSourceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetLeadSourceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetLeadSourceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateLeadSourceResponse429Headers the declared response headers of an HTTP 429 response for UpdateLeadSource
+type UpdateLeadSourceResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type UpdateLeadSourceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LeadSource
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateLeadSourceResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateLeadSourceResponse) GetJSON200() *LeadSource {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateLeadSourceResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateLeadSourceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateLeadSourceResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateLeadSourceResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateLeadSourceResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateLeadSourceResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateLeadSourceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateLeadSourceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateLeadSourceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateLeadSourceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListRegionsResponse429Headers the declared response headers of an HTTP 429 response for ListRegions
+type ListRegionsResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type ListRegionsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]Region
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListRegionsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListRegionsResponse) GetJSON200() *[]Region {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListRegionsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListRegionsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListRegionsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListRegionsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListRegionsResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListRegionsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListRegionsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListRegionsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListRegionsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateRegionResponse429Headers the declared response headers of an HTTP 429 response for CreateRegion
+type CreateRegionResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type CreateRegionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Region
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Region
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateRegionResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateRegionResponse) GetJSON200() *Region {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateRegionResponse) GetJSON201() *Region {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateRegionResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateRegionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateRegionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateRegionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateRegionResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateRegionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateRegionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateRegionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateRegionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteRegionResponse429Headers the declared response headers of an HTTP 429 response for DeleteRegion
+type DeleteRegionResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type DeleteRegionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteRegionResponse429Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteRegionResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteRegionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteRegionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteRegionResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteRegionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteRegionResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteRegionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteRegionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteRegionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteRegionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetRegionResponse429Headers the declared response headers of an HTTP 429 response for GetRegion
+type GetRegionResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type GetRegionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Region
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetRegionResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetRegionResponse) GetJSON200() *Region {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetRegionResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetRegionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetRegionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetRegionResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetRegionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetRegionResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetRegionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetRegionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetRegionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetRegionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateRegionResponse429Headers the declared response headers of an HTTP 429 response for UpdateRegion
+type UpdateRegionResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type UpdateRegionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Region
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateRegionResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateRegionResponse) GetJSON200() *Region {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateRegionResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateRegionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateRegionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateRegionResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateRegionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateRegionResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateRegionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateRegionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateRegionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateRegionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListScoresResponse429Headers the declared response headers of an HTTP 429 response for ListScores
+type ListScoresResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type ListScoresResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]Score
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListScoresResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListScoresResponse) GetJSON200() *[]Score {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListScoresResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListScoresResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListScoresResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListScoresResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListScoresResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListScoresResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListScoresResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListScoresResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListScoresResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateScoreResponse429Headers the declared response headers of an HTTP 429 response for CreateScore
+type CreateScoreResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type CreateScoreResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Score
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Score
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateScoreResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateScoreResponse) GetJSON200() *Score {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateScoreResponse) GetJSON201() *Score {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateScoreResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateScoreResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateScoreResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateScoreResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateScoreResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateScoreResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateScoreResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateScoreResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateScoreResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteScoreResponse429Headers the declared response headers of an HTTP 429 response for DeleteScore
+type DeleteScoreResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type DeleteScoreResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteScoreResponse429Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteScoreResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteScoreResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteScoreResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteScoreResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteScoreResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteScoreResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteScoreResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteScoreResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteScoreResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteScoreResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetScoreResponse429Headers the declared response headers of an HTTP 429 response for GetScore
+type GetScoreResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type GetScoreResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Score
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetScoreResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetScoreResponse) GetJSON200() *Score {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetScoreResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetScoreResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetScoreResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetScoreResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetScoreResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetScoreResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetScoreResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetScoreResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetScoreResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetScoreResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateScoreResponse429Headers the declared response headers of an HTTP 429 response for UpdateScore
+type UpdateScoreResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type UpdateScoreResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Score
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateScoreResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateScoreResponse) GetJSON200() *Score {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateScoreResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateScoreResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateScoreResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateScoreResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateScoreResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateScoreResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateScoreResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateScoreResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateScoreResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateScoreResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListProspectsResponse429Headers the declared response headers of an HTTP 429 response for ListProspects
+type ListProspectsResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type ListProspectsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]Prospect
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListProspectsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListProspectsResponse) GetJSON200() *[]Prospect {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListProspectsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListProspectsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListProspectsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListProspectsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListProspectsResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListProspectsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListProspectsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListProspectsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListProspectsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateProspectResponse429Headers the declared response headers of an HTTP 429 response for CreateProspect
+type CreateProspectResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type CreateProspectResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Prospect
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Prospect
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateProspectResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateProspectResponse) GetJSON200() *Prospect {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateProspectResponse) GetJSON201() *Prospect {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateProspectResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateProspectResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateProspectResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateProspectResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateProspectResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateProspectResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateProspectResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateProspectResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateProspectResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateProspectBatchResponse429Headers the declared response headers of an HTTP 429 response for CreateProspectBatch
+type CreateProspectBatchResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type CreateProspectBatchResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]Prospect
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateProspectBatchResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateProspectBatchResponse) GetJSON200() *[]Prospect {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateProspectBatchResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateProspectBatchResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateProspectBatchResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateProspectBatchResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateProspectBatchResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateProspectBatchResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateProspectBatchResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateProspectBatchResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateProspectBatchResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteProspectResponse429Headers the declared response headers of an HTTP 429 response for DeleteProspect
+type DeleteProspectResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type DeleteProspectResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteProspectResponse429Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteProspectResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteProspectResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteProspectResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteProspectResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteProspectResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteProspectResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteProspectResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteProspectResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteProspectResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteProspectResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetProspectResponse429Headers the declared response headers of an HTTP 429 response for GetProspect
+type GetProspectResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type GetProspectResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Prospect
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetProspectResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetProspectResponse) GetJSON200() *Prospect {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetProspectResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetProspectResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetProspectResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetProspectResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetProspectResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetProspectResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetProspectResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetProspectResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetProspectResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetProspectResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateProspectResponse429Headers the declared response headers of an HTTP 429 response for UpdateProspect
+type UpdateProspectResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type UpdateProspectResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Prospect
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateProspectResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateProspectResponse) GetJSON200() *Prospect {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateProspectResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateProspectResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateProspectResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateProspectResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateProspectResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateProspectResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateProspectResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateProspectResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateProspectResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateProspectResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListDeletedHistoryResponse429Headers the declared response headers of an HTTP 429 response for ListDeletedHistory
 type ListDeletedHistoryResponse429Headers struct {
 	RetryAfter *int32
@@ -13804,6 +23986,179 @@ func (r CreateDocumentResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateDocumentResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateDocumentBatchResponse429Headers the declared response headers of an HTTP 429 response for CreateDocumentBatch
+type CreateDocumentBatchResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type CreateDocumentBatchResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]Document
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateDocumentBatchResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateDocumentBatchResponse) GetJSON200() *[]Document {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateDocumentBatchResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateDocumentBatchResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateDocumentBatchResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateDocumentBatchResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateDocumentBatchResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateDocumentBatchResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateDocumentBatchResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateDocumentBatchResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateDocumentBatchResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetDocumentUriResponse429Headers the declared response headers of an HTTP 429 response for GetDocumentUri
+type GetDocumentUriResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type GetDocumentUriResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DocumentURI
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetDocumentUriResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetDocumentUriResponse) GetJSON200() *DocumentURI {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetDocumentUriResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetDocumentUriResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetDocumentUriResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetDocumentUriResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetDocumentUriResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetDocumentUriResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetDocumentUriResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetDocumentUriResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetDocumentUriResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetDocumentUriResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -15997,6 +26352,3660 @@ func (r GetHealthResponse) ContentType() string {
 	return ""
 }
 
+// ListBenefitsResponse429Headers the declared response headers of an HTTP 429 response for ListBenefits
+type ListBenefitsResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type ListBenefitsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]Benefit
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListBenefitsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListBenefitsResponse) GetJSON200() *[]Benefit {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListBenefitsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListBenefitsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListBenefitsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListBenefitsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListBenefitsResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListBenefitsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListBenefitsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListBenefitsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListBenefitsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateBenefitResponse429Headers the declared response headers of an HTTP 429 response for CreateBenefit
+type CreateBenefitResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type CreateBenefitResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Benefit
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Benefit
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateBenefitResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateBenefitResponse) GetJSON200() *Benefit {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateBenefitResponse) GetJSON201() *Benefit {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateBenefitResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateBenefitResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateBenefitResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateBenefitResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateBenefitResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateBenefitResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateBenefitResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateBenefitResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateBenefitResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteBenefitResponse429Headers the declared response headers of an HTTP 429 response for DeleteBenefit
+type DeleteBenefitResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type DeleteBenefitResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteBenefitResponse429Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteBenefitResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteBenefitResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteBenefitResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteBenefitResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteBenefitResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteBenefitResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteBenefitResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteBenefitResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteBenefitResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteBenefitResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetBenefitResponse429Headers the declared response headers of an HTTP 429 response for GetBenefit
+type GetBenefitResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type GetBenefitResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Benefit
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetBenefitResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetBenefitResponse) GetJSON200() *Benefit {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetBenefitResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetBenefitResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetBenefitResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetBenefitResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetBenefitResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetBenefitResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBenefitResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBenefitResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBenefitResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBenefitResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateBenefitResponse429Headers the declared response headers of an HTTP 429 response for UpdateBenefit
+type UpdateBenefitResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type UpdateBenefitResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Benefit
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateBenefitResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateBenefitResponse) GetJSON200() *Benefit {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateBenefitResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateBenefitResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateBenefitResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateBenefitResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateBenefitResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateBenefitResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateBenefitResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateBenefitResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateBenefitResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateBenefitResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListEmployeeBenefitsResponse429Headers the declared response headers of an HTTP 429 response for ListEmployeeBenefits
+type ListEmployeeBenefitsResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type ListEmployeeBenefitsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]EmployeeBenefit
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListEmployeeBenefitsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListEmployeeBenefitsResponse) GetJSON200() *[]EmployeeBenefit {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListEmployeeBenefitsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListEmployeeBenefitsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListEmployeeBenefitsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListEmployeeBenefitsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListEmployeeBenefitsResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListEmployeeBenefitsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListEmployeeBenefitsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListEmployeeBenefitsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListEmployeeBenefitsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateEmployeeBenefitResponse429Headers the declared response headers of an HTTP 429 response for CreateEmployeeBenefit
+type CreateEmployeeBenefitResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type CreateEmployeeBenefitResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EmployeeBenefit
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *EmployeeBenefit
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateEmployeeBenefitResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateEmployeeBenefitResponse) GetJSON200() *EmployeeBenefit {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateEmployeeBenefitResponse) GetJSON201() *EmployeeBenefit {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateEmployeeBenefitResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateEmployeeBenefitResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateEmployeeBenefitResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateEmployeeBenefitResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateEmployeeBenefitResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateEmployeeBenefitResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateEmployeeBenefitResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateEmployeeBenefitResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateEmployeeBenefitResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateEmployeeBenefitBatchResponse429Headers the declared response headers of an HTTP 429 response for CreateEmployeeBenefitBatch
+type CreateEmployeeBenefitBatchResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type CreateEmployeeBenefitBatchResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]EmployeeBenefit
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateEmployeeBenefitBatchResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateEmployeeBenefitBatchResponse) GetJSON200() *[]EmployeeBenefit {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateEmployeeBenefitBatchResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateEmployeeBenefitBatchResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateEmployeeBenefitBatchResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateEmployeeBenefitBatchResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateEmployeeBenefitBatchResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateEmployeeBenefitBatchResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateEmployeeBenefitBatchResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateEmployeeBenefitBatchResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateEmployeeBenefitBatchResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteEmployeeBenefitResponse429Headers the declared response headers of an HTTP 429 response for DeleteEmployeeBenefit
+type DeleteEmployeeBenefitResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type DeleteEmployeeBenefitResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteEmployeeBenefitResponse429Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteEmployeeBenefitResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteEmployeeBenefitResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteEmployeeBenefitResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteEmployeeBenefitResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteEmployeeBenefitResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteEmployeeBenefitResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteEmployeeBenefitResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteEmployeeBenefitResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteEmployeeBenefitResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteEmployeeBenefitResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetEmployeeBenefitResponse429Headers the declared response headers of an HTTP 429 response for GetEmployeeBenefit
+type GetEmployeeBenefitResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type GetEmployeeBenefitResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EmployeeBenefit
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetEmployeeBenefitResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetEmployeeBenefitResponse) GetJSON200() *EmployeeBenefit {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetEmployeeBenefitResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetEmployeeBenefitResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetEmployeeBenefitResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetEmployeeBenefitResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetEmployeeBenefitResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetEmployeeBenefitResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetEmployeeBenefitResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetEmployeeBenefitResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetEmployeeBenefitResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetEmployeeBenefitResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateEmployeeBenefitResponse429Headers the declared response headers of an HTTP 429 response for UpdateEmployeeBenefit
+type UpdateEmployeeBenefitResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type UpdateEmployeeBenefitResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EmployeeBenefit
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateEmployeeBenefitResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateEmployeeBenefitResponse) GetJSON200() *EmployeeBenefit {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateEmployeeBenefitResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateEmployeeBenefitResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateEmployeeBenefitResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateEmployeeBenefitResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateEmployeeBenefitResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateEmployeeBenefitResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateEmployeeBenefitResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateEmployeeBenefitResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateEmployeeBenefitResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateEmployeeBenefitResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListEmployeeBenefitUsagesResponse429Headers the declared response headers of an HTTP 429 response for ListEmployeeBenefitUsages
+type ListEmployeeBenefitUsagesResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type ListEmployeeBenefitUsagesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]EmployeeBenefitUsage
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListEmployeeBenefitUsagesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListEmployeeBenefitUsagesResponse) GetJSON200() *[]EmployeeBenefitUsage {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListEmployeeBenefitUsagesResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListEmployeeBenefitUsagesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListEmployeeBenefitUsagesResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListEmployeeBenefitUsagesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListEmployeeBenefitUsagesResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListEmployeeBenefitUsagesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListEmployeeBenefitUsagesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListEmployeeBenefitUsagesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListEmployeeBenefitUsagesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateEmployeeBenefitUsageResponse429Headers the declared response headers of an HTTP 429 response for CreateEmployeeBenefitUsage
+type CreateEmployeeBenefitUsageResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type CreateEmployeeBenefitUsageResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EmployeeBenefitUsage
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *EmployeeBenefitUsage
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateEmployeeBenefitUsageResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateEmployeeBenefitUsageResponse) GetJSON200() *EmployeeBenefitUsage {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateEmployeeBenefitUsageResponse) GetJSON201() *EmployeeBenefitUsage {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateEmployeeBenefitUsageResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateEmployeeBenefitUsageResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateEmployeeBenefitUsageResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateEmployeeBenefitUsageResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateEmployeeBenefitUsageResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateEmployeeBenefitUsageResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateEmployeeBenefitUsageResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateEmployeeBenefitUsageResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateEmployeeBenefitUsageResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateEmployeeBenefitUsageBatchResponse429Headers the declared response headers of an HTTP 429 response for CreateEmployeeBenefitUsageBatch
+type CreateEmployeeBenefitUsageBatchResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type CreateEmployeeBenefitUsageBatchResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]EmployeeBenefitUsage
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateEmployeeBenefitUsageBatchResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateEmployeeBenefitUsageBatchResponse) GetJSON200() *[]EmployeeBenefitUsage {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateEmployeeBenefitUsageBatchResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateEmployeeBenefitUsageBatchResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateEmployeeBenefitUsageBatchResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateEmployeeBenefitUsageBatchResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateEmployeeBenefitUsageBatchResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateEmployeeBenefitUsageBatchResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateEmployeeBenefitUsageBatchResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateEmployeeBenefitUsageBatchResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateEmployeeBenefitUsageBatchResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteEmployeeBenefitUsageResponse429Headers the declared response headers of an HTTP 429 response for DeleteEmployeeBenefitUsage
+type DeleteEmployeeBenefitUsageResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type DeleteEmployeeBenefitUsageResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteEmployeeBenefitUsageResponse429Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteEmployeeBenefitUsageResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteEmployeeBenefitUsageResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteEmployeeBenefitUsageResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteEmployeeBenefitUsageResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteEmployeeBenefitUsageResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteEmployeeBenefitUsageResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteEmployeeBenefitUsageResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteEmployeeBenefitUsageResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteEmployeeBenefitUsageResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteEmployeeBenefitUsageResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetEmployeeBenefitUsageResponse429Headers the declared response headers of an HTTP 429 response for GetEmployeeBenefitUsage
+type GetEmployeeBenefitUsageResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type GetEmployeeBenefitUsageResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EmployeeBenefitUsage
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetEmployeeBenefitUsageResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetEmployeeBenefitUsageResponse) GetJSON200() *EmployeeBenefitUsage {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetEmployeeBenefitUsageResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetEmployeeBenefitUsageResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetEmployeeBenefitUsageResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetEmployeeBenefitUsageResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetEmployeeBenefitUsageResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetEmployeeBenefitUsageResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetEmployeeBenefitUsageResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetEmployeeBenefitUsageResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetEmployeeBenefitUsageResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetEmployeeBenefitUsageResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateEmployeeBenefitUsageResponse429Headers the declared response headers of an HTTP 429 response for UpdateEmployeeBenefitUsage
+type UpdateEmployeeBenefitUsageResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type UpdateEmployeeBenefitUsageResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EmployeeBenefitUsage
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateEmployeeBenefitUsageResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateEmployeeBenefitUsageResponse) GetJSON200() *EmployeeBenefitUsage {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateEmployeeBenefitUsageResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateEmployeeBenefitUsageResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateEmployeeBenefitUsageResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateEmployeeBenefitUsageResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateEmployeeBenefitUsageResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateEmployeeBenefitUsageResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateEmployeeBenefitUsageResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateEmployeeBenefitUsageResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateEmployeeBenefitUsageResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateEmployeeBenefitUsageResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListJournalsResponse429Headers the declared response headers of an HTTP 429 response for ListJournals
+type ListJournalsResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type ListJournalsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]Journal
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListJournalsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListJournalsResponse) GetJSON200() *[]Journal {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListJournalsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListJournalsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListJournalsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListJournalsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListJournalsResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListJournalsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListJournalsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListJournalsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListJournalsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateJournalResponse429Headers the declared response headers of an HTTP 429 response for CreateJournal
+type CreateJournalResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type CreateJournalResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Journal
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Journal
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateJournalResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateJournalResponse) GetJSON200() *Journal {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateJournalResponse) GetJSON201() *Journal {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateJournalResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateJournalResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateJournalResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateJournalResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateJournalResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateJournalResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateJournalResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateJournalResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateJournalResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteJournalResponse429Headers the declared response headers of an HTTP 429 response for DeleteJournal
+type DeleteJournalResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type DeleteJournalResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteJournalResponse429Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteJournalResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteJournalResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteJournalResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteJournalResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteJournalResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteJournalResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteJournalResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteJournalResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteJournalResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteJournalResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetJournalResponse429Headers the declared response headers of an HTTP 429 response for GetJournal
+type GetJournalResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type GetJournalResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Journal
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetJournalResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetJournalResponse) GetJSON200() *Journal {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetJournalResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetJournalResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetJournalResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetJournalResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetJournalResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetJournalResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetJournalResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetJournalResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetJournalResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetJournalResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateJournalResponse429Headers the declared response headers of an HTTP 429 response for UpdateJournal
+type UpdateJournalResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type UpdateJournalResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Journal
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateJournalResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateJournalResponse) GetJSON200() *Journal {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateJournalResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateJournalResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateJournalResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateJournalResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateJournalResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateJournalResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateJournalResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateJournalResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateJournalResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateJournalResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListJournalTypesResponse429Headers the declared response headers of an HTTP 429 response for ListJournalTypes
+type ListJournalTypesResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type ListJournalTypesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]JournalType
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListJournalTypesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListJournalTypesResponse) GetJSON200() *[]JournalType {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListJournalTypesResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListJournalTypesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListJournalTypesResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListJournalTypesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListJournalTypesResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListJournalTypesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListJournalTypesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListJournalTypesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListJournalTypesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateJournalTypeResponse429Headers the declared response headers of an HTTP 429 response for CreateJournalType
+type CreateJournalTypeResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type CreateJournalTypeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *JournalType
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *JournalType
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateJournalTypeResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateJournalTypeResponse) GetJSON200() *JournalType {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateJournalTypeResponse) GetJSON201() *JournalType {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateJournalTypeResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateJournalTypeResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateJournalTypeResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateJournalTypeResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateJournalTypeResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateJournalTypeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateJournalTypeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateJournalTypeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateJournalTypeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteJournalTypeResponse429Headers the declared response headers of an HTTP 429 response for DeleteJournalType
+type DeleteJournalTypeResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type DeleteJournalTypeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteJournalTypeResponse429Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteJournalTypeResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteJournalTypeResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteJournalTypeResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteJournalTypeResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteJournalTypeResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteJournalTypeResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteJournalTypeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteJournalTypeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteJournalTypeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteJournalTypeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetJournalTypeResponse429Headers the declared response headers of an HTTP 429 response for GetJournalType
+type GetJournalTypeResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type GetJournalTypeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *JournalType
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetJournalTypeResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetJournalTypeResponse) GetJSON200() *JournalType {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetJournalTypeResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetJournalTypeResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetJournalTypeResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetJournalTypeResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetJournalTypeResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetJournalTypeResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetJournalTypeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetJournalTypeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetJournalTypeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetJournalTypeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateJournalTypeResponse429Headers the declared response headers of an HTTP 429 response for UpdateJournalType
+type UpdateJournalTypeResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type UpdateJournalTypeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *JournalType
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateJournalTypeResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateJournalTypeResponse) GetJSON200() *JournalType {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateJournalTypeResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateJournalTypeResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateJournalTypeResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateJournalTypeResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateJournalTypeResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateJournalTypeResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateJournalTypeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateJournalTypeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateJournalTypeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateJournalTypeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListQuestionsResponse429Headers the declared response headers of an HTTP 429 response for ListQuestions
+type ListQuestionsResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type ListQuestionsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]Question
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListQuestionsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListQuestionsResponse) GetJSON200() *[]Question {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListQuestionsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListQuestionsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListQuestionsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListQuestionsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListQuestionsResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListQuestionsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListQuestionsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListQuestionsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListQuestionsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateQuestionResponse429Headers the declared response headers of an HTTP 429 response for CreateQuestion
+type CreateQuestionResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type CreateQuestionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Question
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Question
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateQuestionResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateQuestionResponse) GetJSON200() *Question {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateQuestionResponse) GetJSON201() *Question {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateQuestionResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateQuestionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateQuestionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateQuestionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateQuestionResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateQuestionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateQuestionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateQuestionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateQuestionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteQuestionResponse429Headers the declared response headers of an HTTP 429 response for DeleteQuestion
+type DeleteQuestionResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type DeleteQuestionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteQuestionResponse429Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteQuestionResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteQuestionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteQuestionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteQuestionResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteQuestionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteQuestionResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteQuestionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteQuestionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteQuestionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteQuestionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetQuestionResponse429Headers the declared response headers of an HTTP 429 response for GetQuestion
+type GetQuestionResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type GetQuestionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Question
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetQuestionResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetQuestionResponse) GetJSON200() *Question {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetQuestionResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetQuestionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetQuestionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetQuestionResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetQuestionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetQuestionResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetQuestionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetQuestionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetQuestionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetQuestionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateQuestionResponse429Headers the declared response headers of an HTTP 429 response for UpdateQuestion
+type UpdateQuestionResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type UpdateQuestionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Question
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateQuestionResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateQuestionResponse) GetJSON200() *Question {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateQuestionResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateQuestionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateQuestionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateQuestionResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateQuestionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateQuestionResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateQuestionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateQuestionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateQuestionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateQuestionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListReviewsResponse429Headers the declared response headers of an HTTP 429 response for ListReviews
+type ListReviewsResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type ListReviewsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]Review
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListReviewsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListReviewsResponse) GetJSON200() *[]Review {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListReviewsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListReviewsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListReviewsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListReviewsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListReviewsResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListReviewsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListReviewsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListReviewsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListReviewsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateReviewResponse429Headers the declared response headers of an HTTP 429 response for CreateReview
+type CreateReviewResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type CreateReviewResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Review
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Review
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateReviewResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateReviewResponse) GetJSON200() *Review {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateReviewResponse) GetJSON201() *Review {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateReviewResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateReviewResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateReviewResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateReviewResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateReviewResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateReviewResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateReviewResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateReviewResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateReviewResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteReviewResponse429Headers the declared response headers of an HTTP 429 response for DeleteReview
+type DeleteReviewResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type DeleteReviewResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteReviewResponse429Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteReviewResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteReviewResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteReviewResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteReviewResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteReviewResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteReviewResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteReviewResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteReviewResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteReviewResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteReviewResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetReviewResponse429Headers the declared response headers of an HTTP 429 response for GetReview
+type GetReviewResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type GetReviewResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Review
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetReviewResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetReviewResponse) GetJSON200() *Review {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetReviewResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetReviewResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetReviewResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetReviewResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetReviewResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetReviewResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetReviewResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetReviewResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetReviewResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetReviewResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateReviewResponse429Headers the declared response headers of an HTTP 429 response for UpdateReview
+type UpdateReviewResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type UpdateReviewResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Review
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateReviewResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateReviewResponse) GetJSON200() *Review {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateReviewResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateReviewResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateReviewResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateReviewResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateReviewResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateReviewResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateReviewResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateReviewResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateReviewResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateReviewResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListReviewTemplatesResponse429Headers the declared response headers of an HTTP 429 response for ListReviewTemplates
+type ListReviewTemplatesResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type ListReviewTemplatesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]ReviewTemplate
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListReviewTemplatesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListReviewTemplatesResponse) GetJSON200() *[]ReviewTemplate {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListReviewTemplatesResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListReviewTemplatesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListReviewTemplatesResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListReviewTemplatesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListReviewTemplatesResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListReviewTemplatesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListReviewTemplatesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListReviewTemplatesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListReviewTemplatesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateReviewTemplateResponse429Headers the declared response headers of an HTTP 429 response for CreateReviewTemplate
+type CreateReviewTemplateResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type CreateReviewTemplateResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ReviewTemplate
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *ReviewTemplate
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateReviewTemplateResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateReviewTemplateResponse) GetJSON200() *ReviewTemplate {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateReviewTemplateResponse) GetJSON201() *ReviewTemplate {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateReviewTemplateResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateReviewTemplateResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateReviewTemplateResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateReviewTemplateResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateReviewTemplateResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateReviewTemplateResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateReviewTemplateResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateReviewTemplateResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateReviewTemplateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteReviewTemplateResponse429Headers the declared response headers of an HTTP 429 response for DeleteReviewTemplate
+type DeleteReviewTemplateResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type DeleteReviewTemplateResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteReviewTemplateResponse429Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteReviewTemplateResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteReviewTemplateResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteReviewTemplateResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteReviewTemplateResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteReviewTemplateResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteReviewTemplateResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteReviewTemplateResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteReviewTemplateResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteReviewTemplateResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteReviewTemplateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetReviewTemplateResponse429Headers the declared response headers of an HTTP 429 response for GetReviewTemplate
+type GetReviewTemplateResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type GetReviewTemplateResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ReviewTemplate
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetReviewTemplateResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetReviewTemplateResponse) GetJSON200() *ReviewTemplate {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetReviewTemplateResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetReviewTemplateResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetReviewTemplateResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetReviewTemplateResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetReviewTemplateResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetReviewTemplateResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetReviewTemplateResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetReviewTemplateResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetReviewTemplateResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetReviewTemplateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateReviewTemplateResponse429Headers the declared response headers of an HTTP 429 response for UpdateReviewTemplate
+type UpdateReviewTemplateResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type UpdateReviewTemplateResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ReviewTemplate
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateReviewTemplateResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateReviewTemplateResponse) GetJSON200() *ReviewTemplate {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateReviewTemplateResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateReviewTemplateResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateReviewTemplateResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateReviewTemplateResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateReviewTemplateResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateReviewTemplateResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateReviewTemplateResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateReviewTemplateResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateReviewTemplateResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateReviewTemplateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListInvoicesResponse429Headers the declared response headers of an HTTP 429 response for ListInvoices
 type ListInvoicesResponse429Headers struct {
 	RetryAfter *int32
@@ -17748,6 +31757,89 @@ func (r ListResourceSchedulesResponse) ContentType() string {
 	return ""
 }
 
+// ListResourceScheduleWeekResponse429Headers the declared response headers of an HTTP 429 response for ListResourceScheduleWeek
+type ListResourceScheduleWeekResponse429Headers struct {
+	RetryAfter *int32
+}
+
+type ListResourceScheduleWeekResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]ResourceSchedule
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListResourceScheduleWeekResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListResourceScheduleWeekResponse) GetJSON200() *[]ResourceSchedule {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListResourceScheduleWeekResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListResourceScheduleWeekResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListResourceScheduleWeekResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListResourceScheduleWeekResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListResourceScheduleWeekResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListResourceScheduleWeekResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListResourceScheduleWeekResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListResourceScheduleWeekResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListResourceScheduleWeekResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetResourceScheduleResponse429Headers the declared response headers of an HTTP 429 response for GetResourceSchedule
 type GetResourceScheduleResponse429Headers struct {
 	RetryAfter *int32
@@ -18485,6 +32577,21 @@ func (c *ClientWithResponses) CreateAccountWithResponse(ctx context.Context, bod
 	return ParseCreateAccountResponse(rsp)
 }
 
+// QueryAccountsWithResponse Query accounts.
+//
+// Lists accounts matching where, as the ASP.NET sample calls it (GET account/query?where=…; CoreOAuth2Controller.cs). Assumption: it takes the list parameters and answers a bare array like GET /account. https://api-explorer.bqecore.com/docs/api/apis/account
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /account/query (the `QueryAccounts` operationId).
+func (c *ClientWithResponses) QueryAccountsWithResponse(ctx context.Context, params *QueryAccountsParams, reqEditors ...RequestEditorFn) (*QueryAccountsResponse, error) {
+	rsp, err := c.QueryAccounts(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseQueryAccountsResponse(rsp)
+}
+
 // GetAccountWithResponse Get an account.
 //
 // Assumption: accounts can be read by id like other records. https://api-explorer.bqecore.com/docs/api/apis/account
@@ -19040,6 +33147,456 @@ func (c *ClientWithResponses) GetCompanyWithResponse(ctx context.Context, params
 	return ParseGetCompanyResponse(rsp)
 }
 
+// ListLeadSourcesWithResponse List lead sources.
+//
+// Lists lead sources as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /crm/lists/leadsource (the `ListLeadSources` operationId).
+func (c *ClientWithResponses) ListLeadSourcesWithResponse(ctx context.Context, params *ListLeadSourcesParams, reqEditors ...RequestEditorFn) (*ListLeadSourcesResponse, error) {
+	rsp, err := c.ListLeadSources(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListLeadSourcesResponse(rsp)
+}
+
+// CreateLeadSourceWithBodyWithResponse Create a lead source.
+//
+// Creates a lead source and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /crm/lists/leadsource (the `CreateLeadSource` operationId).
+func (c *ClientWithResponses) CreateLeadSourceWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateLeadSourceResponse, error) {
+	rsp, err := c.CreateLeadSourceWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateLeadSourceResponse(rsp)
+}
+
+// CreateLeadSourceWithResponse Create a lead source.
+//
+// Creates a lead source and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /crm/lists/leadsource (the `CreateLeadSource` operationId).
+func (c *ClientWithResponses) CreateLeadSourceWithResponse(ctx context.Context, body CreateLeadSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateLeadSourceResponse, error) {
+	rsp, err := c.CreateLeadSource(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateLeadSourceResponse(rsp)
+}
+
+// DeleteLeadSourceWithResponse Delete a lead source.
+//
+// Deletes a lead source (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /crm/lists/leadsource/{id} (the `DeleteLeadSource` operationId).
+func (c *ClientWithResponses) DeleteLeadSourceWithResponse(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*DeleteLeadSourceResponse, error) {
+	rsp, err := c.DeleteLeadSource(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteLeadSourceResponse(rsp)
+}
+
+// GetLeadSourceWithResponse Get a lead source.
+//
+// Returns one lead source. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /crm/lists/leadsource/{id} (the `GetLeadSource` operationId).
+func (c *ClientWithResponses) GetLeadSourceWithResponse(ctx context.Context, id RecordId, params *GetLeadSourceParams, reqEditors ...RequestEditorFn) (*GetLeadSourceResponse, error) {
+	rsp, err := c.GetLeadSource(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetLeadSourceResponse(rsp)
+}
+
+// UpdateLeadSourceWithBodyWithResponse Replace a lead source.
+//
+// Replaces a lead source and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /crm/lists/leadsource/{id} (the `UpdateLeadSource` operationId).
+func (c *ClientWithResponses) UpdateLeadSourceWithBodyWithResponse(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateLeadSourceResponse, error) {
+	rsp, err := c.UpdateLeadSourceWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateLeadSourceResponse(rsp)
+}
+
+// UpdateLeadSourceWithResponse Replace a lead source.
+//
+// Replaces a lead source and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /crm/lists/leadsource/{id} (the `UpdateLeadSource` operationId).
+func (c *ClientWithResponses) UpdateLeadSourceWithResponse(ctx context.Context, id RecordId, body UpdateLeadSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateLeadSourceResponse, error) {
+	rsp, err := c.UpdateLeadSource(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateLeadSourceResponse(rsp)
+}
+
+// ListRegionsWithResponse List regions.
+//
+// Lists regions as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /crm/lists/region (the `ListRegions` operationId).
+func (c *ClientWithResponses) ListRegionsWithResponse(ctx context.Context, params *ListRegionsParams, reqEditors ...RequestEditorFn) (*ListRegionsResponse, error) {
+	rsp, err := c.ListRegions(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListRegionsResponse(rsp)
+}
+
+// CreateRegionWithBodyWithResponse Create a region.
+//
+// Creates a region and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /crm/lists/region (the `CreateRegion` operationId).
+func (c *ClientWithResponses) CreateRegionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateRegionResponse, error) {
+	rsp, err := c.CreateRegionWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateRegionResponse(rsp)
+}
+
+// CreateRegionWithResponse Create a region.
+//
+// Creates a region and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /crm/lists/region (the `CreateRegion` operationId).
+func (c *ClientWithResponses) CreateRegionWithResponse(ctx context.Context, body CreateRegionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateRegionResponse, error) {
+	rsp, err := c.CreateRegion(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateRegionResponse(rsp)
+}
+
+// DeleteRegionWithResponse Delete a region.
+//
+// Deletes a region (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /crm/lists/region/{id} (the `DeleteRegion` operationId).
+func (c *ClientWithResponses) DeleteRegionWithResponse(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*DeleteRegionResponse, error) {
+	rsp, err := c.DeleteRegion(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteRegionResponse(rsp)
+}
+
+// GetRegionWithResponse Get a region.
+//
+// Returns one region. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /crm/lists/region/{id} (the `GetRegion` operationId).
+func (c *ClientWithResponses) GetRegionWithResponse(ctx context.Context, id RecordId, params *GetRegionParams, reqEditors ...RequestEditorFn) (*GetRegionResponse, error) {
+	rsp, err := c.GetRegion(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRegionResponse(rsp)
+}
+
+// UpdateRegionWithBodyWithResponse Replace a region.
+//
+// Replaces a region and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /crm/lists/region/{id} (the `UpdateRegion` operationId).
+func (c *ClientWithResponses) UpdateRegionWithBodyWithResponse(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateRegionResponse, error) {
+	rsp, err := c.UpdateRegionWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateRegionResponse(rsp)
+}
+
+// UpdateRegionWithResponse Replace a region.
+//
+// Replaces a region and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /crm/lists/region/{id} (the `UpdateRegion` operationId).
+func (c *ClientWithResponses) UpdateRegionWithResponse(ctx context.Context, id RecordId, body UpdateRegionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateRegionResponse, error) {
+	rsp, err := c.UpdateRegion(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateRegionResponse(rsp)
+}
+
+// ListScoresWithResponse List scores.
+//
+// Lists scores as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /crm/lists/score (the `ListScores` operationId).
+func (c *ClientWithResponses) ListScoresWithResponse(ctx context.Context, params *ListScoresParams, reqEditors ...RequestEditorFn) (*ListScoresResponse, error) {
+	rsp, err := c.ListScores(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListScoresResponse(rsp)
+}
+
+// CreateScoreWithBodyWithResponse Create a score.
+//
+// Creates a score and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /crm/lists/score (the `CreateScore` operationId).
+func (c *ClientWithResponses) CreateScoreWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateScoreResponse, error) {
+	rsp, err := c.CreateScoreWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateScoreResponse(rsp)
+}
+
+// CreateScoreWithResponse Create a score.
+//
+// Creates a score and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /crm/lists/score (the `CreateScore` operationId).
+func (c *ClientWithResponses) CreateScoreWithResponse(ctx context.Context, body CreateScoreJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateScoreResponse, error) {
+	rsp, err := c.CreateScore(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateScoreResponse(rsp)
+}
+
+// DeleteScoreWithResponse Delete a score.
+//
+// Deletes a score (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /crm/lists/score/{id} (the `DeleteScore` operationId).
+func (c *ClientWithResponses) DeleteScoreWithResponse(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*DeleteScoreResponse, error) {
+	rsp, err := c.DeleteScore(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteScoreResponse(rsp)
+}
+
+// GetScoreWithResponse Get a score.
+//
+// Returns one score. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /crm/lists/score/{id} (the `GetScore` operationId).
+func (c *ClientWithResponses) GetScoreWithResponse(ctx context.Context, id RecordId, params *GetScoreParams, reqEditors ...RequestEditorFn) (*GetScoreResponse, error) {
+	rsp, err := c.GetScore(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetScoreResponse(rsp)
+}
+
+// UpdateScoreWithBodyWithResponse Replace a score.
+//
+// Replaces a score and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /crm/lists/score/{id} (the `UpdateScore` operationId).
+func (c *ClientWithResponses) UpdateScoreWithBodyWithResponse(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateScoreResponse, error) {
+	rsp, err := c.UpdateScoreWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateScoreResponse(rsp)
+}
+
+// UpdateScoreWithResponse Replace a score.
+//
+// Replaces a score and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /crm/lists/score/{id} (the `UpdateScore` operationId).
+func (c *ClientWithResponses) UpdateScoreWithResponse(ctx context.Context, id RecordId, body UpdateScoreJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateScoreResponse, error) {
+	rsp, err := c.UpdateScore(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateScoreResponse(rsp)
+}
+
+// ListProspectsWithResponse List prospects.
+//
+// Lists prospects as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /crm/prospect (the `ListProspects` operationId).
+func (c *ClientWithResponses) ListProspectsWithResponse(ctx context.Context, params *ListProspectsParams, reqEditors ...RequestEditorFn) (*ListProspectsResponse, error) {
+	rsp, err := c.ListProspects(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListProspectsResponse(rsp)
+}
+
+// CreateProspectWithBodyWithResponse Create a prospect.
+//
+// Creates a prospect and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /crm/prospect (the `CreateProspect` operationId).
+func (c *ClientWithResponses) CreateProspectWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateProspectResponse, error) {
+	rsp, err := c.CreateProspectWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateProspectResponse(rsp)
+}
+
+// CreateProspectWithResponse Create a prospect.
+//
+// Creates a prospect and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /crm/prospect (the `CreateProspect` operationId).
+func (c *ClientWithResponses) CreateProspectWithResponse(ctx context.Context, body CreateProspectJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateProspectResponse, error) {
+	rsp, err := c.CreateProspect(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateProspectResponse(rsp)
+}
+
+// CreateProspectBatchWithBodyWithResponse Create prospects in a batch.
+//
+// Assumption: takes a JSON array of prospects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/prospect
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /crm/prospect/batch (the `CreateProspectBatch` operationId).
+func (c *ClientWithResponses) CreateProspectBatchWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateProspectBatchResponse, error) {
+	rsp, err := c.CreateProspectBatchWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateProspectBatchResponse(rsp)
+}
+
+// CreateProspectBatchWithResponse Create prospects in a batch.
+//
+// Assumption: takes a JSON array of prospects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/prospect
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /crm/prospect/batch (the `CreateProspectBatch` operationId).
+func (c *ClientWithResponses) CreateProspectBatchWithResponse(ctx context.Context, body CreateProspectBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateProspectBatchResponse, error) {
+	rsp, err := c.CreateProspectBatch(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateProspectBatchResponse(rsp)
+}
+
+// DeleteProspectWithResponse Delete a prospect.
+//
+// Deletes a prospect (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /crm/prospect/{id} (the `DeleteProspect` operationId).
+func (c *ClientWithResponses) DeleteProspectWithResponse(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*DeleteProspectResponse, error) {
+	rsp, err := c.DeleteProspect(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteProspectResponse(rsp)
+}
+
+// GetProspectWithResponse Get a prospect.
+//
+// Returns one prospect. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /crm/prospect/{id} (the `GetProspect` operationId).
+func (c *ClientWithResponses) GetProspectWithResponse(ctx context.Context, id RecordId, params *GetProspectParams, reqEditors ...RequestEditorFn) (*GetProspectResponse, error) {
+	rsp, err := c.GetProspect(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetProspectResponse(rsp)
+}
+
+// UpdateProspectWithBodyWithResponse Replace a prospect.
+//
+// Replaces a prospect and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /crm/prospect/{id} (the `UpdateProspect` operationId).
+func (c *ClientWithResponses) UpdateProspectWithBodyWithResponse(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateProspectResponse, error) {
+	rsp, err := c.UpdateProspectWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateProspectResponse(rsp)
+}
+
+// UpdateProspectWithResponse Replace a prospect.
+//
+// Replaces a prospect and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /crm/prospect/{id} (the `UpdateProspect` operationId).
+func (c *ClientWithResponses) UpdateProspectWithResponse(ctx context.Context, id RecordId, body UpdateProspectJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateProspectResponse, error) {
+	rsp, err := c.UpdateProspect(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateProspectResponse(rsp)
+}
+
 // ListDeletedHistoryWithResponse List deleted records.
 //
 // Assumption: lists deleted records, paged like every list (seen in third-party code only).
@@ -19098,6 +33655,51 @@ func (c *ClientWithResponses) CreateDocumentWithResponse(ctx context.Context, bo
 		return nil, err
 	}
 	return ParseCreateDocumentResponse(rsp)
+}
+
+// CreateDocumentBatchWithBodyWithResponse Create documents (hyperlinks) in a batch.
+//
+// Assumption: takes a JSON array of documents (hyperlinks) and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/document
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /document/batch (the `CreateDocumentBatch` operationId).
+func (c *ClientWithResponses) CreateDocumentBatchWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDocumentBatchResponse, error) {
+	rsp, err := c.CreateDocumentBatchWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateDocumentBatchResponse(rsp)
+}
+
+// CreateDocumentBatchWithResponse Create documents (hyperlinks) in a batch.
+//
+// Assumption: takes a JSON array of documents (hyperlinks) and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/document
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /document/batch (the `CreateDocumentBatch` operationId).
+func (c *ClientWithResponses) CreateDocumentBatchWithResponse(ctx context.Context, body CreateDocumentBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDocumentBatchResponse, error) {
+	rsp, err := c.CreateDocumentBatch(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateDocumentBatchResponse(rsp)
+}
+
+// GetDocumentUriWithResponse Get a document's link.
+//
+// Returns the link to a document's file as a string (third-party exporter, abobneil/BQECore). Assumption: the link comes as a JSON string or as text/plain; the link itself is a plain URL to fetch without the API token. https://api-explorer.bqecore.com/docs/api/apis/document
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /document/uri/{id} (the `GetDocumentUri` operationId).
+func (c *ClientWithResponses) GetDocumentUriWithResponse(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*GetDocumentUriResponse, error) {
+	rsp, err := c.GetDocumentUri(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetDocumentUriResponse(rsp)
 }
 
 // DeleteDocumentWithResponse Delete a document.
@@ -19625,6 +34227,906 @@ func (c *ClientWithResponses) GetHealthWithResponse(ctx context.Context, reqEdit
 	return ParseGetHealthResponse(rsp)
 }
 
+// ListBenefitsWithResponse List benefits.
+//
+// Lists benefits as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /hr/benefit (the `ListBenefits` operationId).
+func (c *ClientWithResponses) ListBenefitsWithResponse(ctx context.Context, params *ListBenefitsParams, reqEditors ...RequestEditorFn) (*ListBenefitsResponse, error) {
+	rsp, err := c.ListBenefits(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListBenefitsResponse(rsp)
+}
+
+// CreateBenefitWithBodyWithResponse Create a benefit.
+//
+// Creates a benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /hr/benefit (the `CreateBenefit` operationId).
+func (c *ClientWithResponses) CreateBenefitWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateBenefitResponse, error) {
+	rsp, err := c.CreateBenefitWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateBenefitResponse(rsp)
+}
+
+// CreateBenefitWithResponse Create a benefit.
+//
+// Creates a benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /hr/benefit (the `CreateBenefit` operationId).
+func (c *ClientWithResponses) CreateBenefitWithResponse(ctx context.Context, body CreateBenefitJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateBenefitResponse, error) {
+	rsp, err := c.CreateBenefit(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateBenefitResponse(rsp)
+}
+
+// DeleteBenefitWithResponse Delete a benefit.
+//
+// Deletes a benefit (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /hr/benefit/{id} (the `DeleteBenefit` operationId).
+func (c *ClientWithResponses) DeleteBenefitWithResponse(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*DeleteBenefitResponse, error) {
+	rsp, err := c.DeleteBenefit(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteBenefitResponse(rsp)
+}
+
+// GetBenefitWithResponse Get a benefit.
+//
+// Returns one benefit. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /hr/benefit/{id} (the `GetBenefit` operationId).
+func (c *ClientWithResponses) GetBenefitWithResponse(ctx context.Context, id RecordId, params *GetBenefitParams, reqEditors ...RequestEditorFn) (*GetBenefitResponse, error) {
+	rsp, err := c.GetBenefit(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBenefitResponse(rsp)
+}
+
+// UpdateBenefitWithBodyWithResponse Replace a benefit.
+//
+// Replaces a benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /hr/benefit/{id} (the `UpdateBenefit` operationId).
+func (c *ClientWithResponses) UpdateBenefitWithBodyWithResponse(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateBenefitResponse, error) {
+	rsp, err := c.UpdateBenefitWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateBenefitResponse(rsp)
+}
+
+// UpdateBenefitWithResponse Replace a benefit.
+//
+// Replaces a benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /hr/benefit/{id} (the `UpdateBenefit` operationId).
+func (c *ClientWithResponses) UpdateBenefitWithResponse(ctx context.Context, id RecordId, body UpdateBenefitJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateBenefitResponse, error) {
+	rsp, err := c.UpdateBenefit(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateBenefitResponse(rsp)
+}
+
+// ListEmployeeBenefitsWithResponse List employee benefits.
+//
+// Lists employee benefits as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /hr/employeebenefit (the `ListEmployeeBenefits` operationId).
+func (c *ClientWithResponses) ListEmployeeBenefitsWithResponse(ctx context.Context, params *ListEmployeeBenefitsParams, reqEditors ...RequestEditorFn) (*ListEmployeeBenefitsResponse, error) {
+	rsp, err := c.ListEmployeeBenefits(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListEmployeeBenefitsResponse(rsp)
+}
+
+// CreateEmployeeBenefitWithBodyWithResponse Create an employee benefit.
+//
+// Creates an employee benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /hr/employeebenefit (the `CreateEmployeeBenefit` operationId).
+func (c *ClientWithResponses) CreateEmployeeBenefitWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateEmployeeBenefitResponse, error) {
+	rsp, err := c.CreateEmployeeBenefitWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateEmployeeBenefitResponse(rsp)
+}
+
+// CreateEmployeeBenefitWithResponse Create an employee benefit.
+//
+// Creates an employee benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /hr/employeebenefit (the `CreateEmployeeBenefit` operationId).
+func (c *ClientWithResponses) CreateEmployeeBenefitWithResponse(ctx context.Context, body CreateEmployeeBenefitJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateEmployeeBenefitResponse, error) {
+	rsp, err := c.CreateEmployeeBenefit(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateEmployeeBenefitResponse(rsp)
+}
+
+// CreateEmployeeBenefitBatchWithBodyWithResponse Create employee benefits in a batch.
+//
+// Assumption: takes a JSON array of employee benefits and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /hr/employeebenefit/batch (the `CreateEmployeeBenefitBatch` operationId).
+func (c *ClientWithResponses) CreateEmployeeBenefitBatchWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateEmployeeBenefitBatchResponse, error) {
+	rsp, err := c.CreateEmployeeBenefitBatchWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateEmployeeBenefitBatchResponse(rsp)
+}
+
+// CreateEmployeeBenefitBatchWithResponse Create employee benefits in a batch.
+//
+// Assumption: takes a JSON array of employee benefits and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /hr/employeebenefit/batch (the `CreateEmployeeBenefitBatch` operationId).
+func (c *ClientWithResponses) CreateEmployeeBenefitBatchWithResponse(ctx context.Context, body CreateEmployeeBenefitBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateEmployeeBenefitBatchResponse, error) {
+	rsp, err := c.CreateEmployeeBenefitBatch(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateEmployeeBenefitBatchResponse(rsp)
+}
+
+// DeleteEmployeeBenefitWithResponse Delete an employee benefit.
+//
+// Deletes an employee benefit (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /hr/employeebenefit/{id} (the `DeleteEmployeeBenefit` operationId).
+func (c *ClientWithResponses) DeleteEmployeeBenefitWithResponse(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*DeleteEmployeeBenefitResponse, error) {
+	rsp, err := c.DeleteEmployeeBenefit(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteEmployeeBenefitResponse(rsp)
+}
+
+// GetEmployeeBenefitWithResponse Get an employee benefit.
+//
+// Returns one employee benefit. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /hr/employeebenefit/{id} (the `GetEmployeeBenefit` operationId).
+func (c *ClientWithResponses) GetEmployeeBenefitWithResponse(ctx context.Context, id RecordId, params *GetEmployeeBenefitParams, reqEditors ...RequestEditorFn) (*GetEmployeeBenefitResponse, error) {
+	rsp, err := c.GetEmployeeBenefit(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetEmployeeBenefitResponse(rsp)
+}
+
+// UpdateEmployeeBenefitWithBodyWithResponse Replace an employee benefit.
+//
+// Replaces an employee benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /hr/employeebenefit/{id} (the `UpdateEmployeeBenefit` operationId).
+func (c *ClientWithResponses) UpdateEmployeeBenefitWithBodyWithResponse(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateEmployeeBenefitResponse, error) {
+	rsp, err := c.UpdateEmployeeBenefitWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateEmployeeBenefitResponse(rsp)
+}
+
+// UpdateEmployeeBenefitWithResponse Replace an employee benefit.
+//
+// Replaces an employee benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /hr/employeebenefit/{id} (the `UpdateEmployeeBenefit` operationId).
+func (c *ClientWithResponses) UpdateEmployeeBenefitWithResponse(ctx context.Context, id RecordId, body UpdateEmployeeBenefitJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateEmployeeBenefitResponse, error) {
+	rsp, err := c.UpdateEmployeeBenefit(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateEmployeeBenefitResponse(rsp)
+}
+
+// ListEmployeeBenefitUsagesWithResponse List employee benefit usages.
+//
+// Lists employee benefit usages as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /hr/employeebenefitusage (the `ListEmployeeBenefitUsages` operationId).
+func (c *ClientWithResponses) ListEmployeeBenefitUsagesWithResponse(ctx context.Context, params *ListEmployeeBenefitUsagesParams, reqEditors ...RequestEditorFn) (*ListEmployeeBenefitUsagesResponse, error) {
+	rsp, err := c.ListEmployeeBenefitUsages(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListEmployeeBenefitUsagesResponse(rsp)
+}
+
+// CreateEmployeeBenefitUsageWithBodyWithResponse Create an employee benefit usage.
+//
+// Creates an employee benefit usage and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /hr/employeebenefitusage (the `CreateEmployeeBenefitUsage` operationId).
+func (c *ClientWithResponses) CreateEmployeeBenefitUsageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateEmployeeBenefitUsageResponse, error) {
+	rsp, err := c.CreateEmployeeBenefitUsageWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateEmployeeBenefitUsageResponse(rsp)
+}
+
+// CreateEmployeeBenefitUsageWithResponse Create an employee benefit usage.
+//
+// Creates an employee benefit usage and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /hr/employeebenefitusage (the `CreateEmployeeBenefitUsage` operationId).
+func (c *ClientWithResponses) CreateEmployeeBenefitUsageWithResponse(ctx context.Context, body CreateEmployeeBenefitUsageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateEmployeeBenefitUsageResponse, error) {
+	rsp, err := c.CreateEmployeeBenefitUsage(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateEmployeeBenefitUsageResponse(rsp)
+}
+
+// CreateEmployeeBenefitUsageBatchWithBodyWithResponse Create employee benefit usages in a batch.
+//
+// Assumption: takes a JSON array of employee benefit usages and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /hr/employeebenefitusage/batch (the `CreateEmployeeBenefitUsageBatch` operationId).
+func (c *ClientWithResponses) CreateEmployeeBenefitUsageBatchWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateEmployeeBenefitUsageBatchResponse, error) {
+	rsp, err := c.CreateEmployeeBenefitUsageBatchWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateEmployeeBenefitUsageBatchResponse(rsp)
+}
+
+// CreateEmployeeBenefitUsageBatchWithResponse Create employee benefit usages in a batch.
+//
+// Assumption: takes a JSON array of employee benefit usages and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /hr/employeebenefitusage/batch (the `CreateEmployeeBenefitUsageBatch` operationId).
+func (c *ClientWithResponses) CreateEmployeeBenefitUsageBatchWithResponse(ctx context.Context, body CreateEmployeeBenefitUsageBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateEmployeeBenefitUsageBatchResponse, error) {
+	rsp, err := c.CreateEmployeeBenefitUsageBatch(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateEmployeeBenefitUsageBatchResponse(rsp)
+}
+
+// DeleteEmployeeBenefitUsageWithResponse Delete an employee benefit usage.
+//
+// Deletes an employee benefit usage (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /hr/employeebenefitusage/{id} (the `DeleteEmployeeBenefitUsage` operationId).
+func (c *ClientWithResponses) DeleteEmployeeBenefitUsageWithResponse(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*DeleteEmployeeBenefitUsageResponse, error) {
+	rsp, err := c.DeleteEmployeeBenefitUsage(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteEmployeeBenefitUsageResponse(rsp)
+}
+
+// GetEmployeeBenefitUsageWithResponse Get an employee benefit usage.
+//
+// Returns one employee benefit usage. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /hr/employeebenefitusage/{id} (the `GetEmployeeBenefitUsage` operationId).
+func (c *ClientWithResponses) GetEmployeeBenefitUsageWithResponse(ctx context.Context, id RecordId, params *GetEmployeeBenefitUsageParams, reqEditors ...RequestEditorFn) (*GetEmployeeBenefitUsageResponse, error) {
+	rsp, err := c.GetEmployeeBenefitUsage(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetEmployeeBenefitUsageResponse(rsp)
+}
+
+// UpdateEmployeeBenefitUsageWithBodyWithResponse Replace an employee benefit usage.
+//
+// Replaces an employee benefit usage and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /hr/employeebenefitusage/{id} (the `UpdateEmployeeBenefitUsage` operationId).
+func (c *ClientWithResponses) UpdateEmployeeBenefitUsageWithBodyWithResponse(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateEmployeeBenefitUsageResponse, error) {
+	rsp, err := c.UpdateEmployeeBenefitUsageWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateEmployeeBenefitUsageResponse(rsp)
+}
+
+// UpdateEmployeeBenefitUsageWithResponse Replace an employee benefit usage.
+//
+// Replaces an employee benefit usage and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /hr/employeebenefitusage/{id} (the `UpdateEmployeeBenefitUsage` operationId).
+func (c *ClientWithResponses) UpdateEmployeeBenefitUsageWithResponse(ctx context.Context, id RecordId, body UpdateEmployeeBenefitUsageJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateEmployeeBenefitUsageResponse, error) {
+	rsp, err := c.UpdateEmployeeBenefitUsage(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateEmployeeBenefitUsageResponse(rsp)
+}
+
+// ListJournalsWithResponse List journal entries.
+//
+// Lists journal entries as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /hr/journal (the `ListJournals` operationId).
+func (c *ClientWithResponses) ListJournalsWithResponse(ctx context.Context, params *ListJournalsParams, reqEditors ...RequestEditorFn) (*ListJournalsResponse, error) {
+	rsp, err := c.ListJournals(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListJournalsResponse(rsp)
+}
+
+// CreateJournalWithBodyWithResponse Create a journal entry.
+//
+// Creates a journal entry and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /hr/journal (the `CreateJournal` operationId).
+func (c *ClientWithResponses) CreateJournalWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateJournalResponse, error) {
+	rsp, err := c.CreateJournalWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateJournalResponse(rsp)
+}
+
+// CreateJournalWithResponse Create a journal entry.
+//
+// Creates a journal entry and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /hr/journal (the `CreateJournal` operationId).
+func (c *ClientWithResponses) CreateJournalWithResponse(ctx context.Context, body CreateJournalJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateJournalResponse, error) {
+	rsp, err := c.CreateJournal(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateJournalResponse(rsp)
+}
+
+// DeleteJournalWithResponse Delete a journal entry.
+//
+// Deletes a journal entry (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /hr/journal/{id} (the `DeleteJournal` operationId).
+func (c *ClientWithResponses) DeleteJournalWithResponse(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*DeleteJournalResponse, error) {
+	rsp, err := c.DeleteJournal(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteJournalResponse(rsp)
+}
+
+// GetJournalWithResponse Get a journal entry.
+//
+// Returns one journal entry. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /hr/journal/{id} (the `GetJournal` operationId).
+func (c *ClientWithResponses) GetJournalWithResponse(ctx context.Context, id RecordId, params *GetJournalParams, reqEditors ...RequestEditorFn) (*GetJournalResponse, error) {
+	rsp, err := c.GetJournal(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetJournalResponse(rsp)
+}
+
+// UpdateJournalWithBodyWithResponse Replace a journal entry.
+//
+// Replaces a journal entry and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /hr/journal/{id} (the `UpdateJournal` operationId).
+func (c *ClientWithResponses) UpdateJournalWithBodyWithResponse(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateJournalResponse, error) {
+	rsp, err := c.UpdateJournalWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateJournalResponse(rsp)
+}
+
+// UpdateJournalWithResponse Replace a journal entry.
+//
+// Replaces a journal entry and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /hr/journal/{id} (the `UpdateJournal` operationId).
+func (c *ClientWithResponses) UpdateJournalWithResponse(ctx context.Context, id RecordId, body UpdateJournalJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateJournalResponse, error) {
+	rsp, err := c.UpdateJournal(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateJournalResponse(rsp)
+}
+
+// ListJournalTypesWithResponse List journal types.
+//
+// Lists journal types as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /hr/journaltype (the `ListJournalTypes` operationId).
+func (c *ClientWithResponses) ListJournalTypesWithResponse(ctx context.Context, params *ListJournalTypesParams, reqEditors ...RequestEditorFn) (*ListJournalTypesResponse, error) {
+	rsp, err := c.ListJournalTypes(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListJournalTypesResponse(rsp)
+}
+
+// CreateJournalTypeWithBodyWithResponse Create a journal type.
+//
+// Creates a journal type and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /hr/journaltype (the `CreateJournalType` operationId).
+func (c *ClientWithResponses) CreateJournalTypeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateJournalTypeResponse, error) {
+	rsp, err := c.CreateJournalTypeWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateJournalTypeResponse(rsp)
+}
+
+// CreateJournalTypeWithResponse Create a journal type.
+//
+// Creates a journal type and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /hr/journaltype (the `CreateJournalType` operationId).
+func (c *ClientWithResponses) CreateJournalTypeWithResponse(ctx context.Context, body CreateJournalTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateJournalTypeResponse, error) {
+	rsp, err := c.CreateJournalType(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateJournalTypeResponse(rsp)
+}
+
+// DeleteJournalTypeWithResponse Delete a journal type.
+//
+// Deletes a journal type (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /hr/journaltype/{id} (the `DeleteJournalType` operationId).
+func (c *ClientWithResponses) DeleteJournalTypeWithResponse(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*DeleteJournalTypeResponse, error) {
+	rsp, err := c.DeleteJournalType(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteJournalTypeResponse(rsp)
+}
+
+// GetJournalTypeWithResponse Get a journal type.
+//
+// Returns one journal type. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /hr/journaltype/{id} (the `GetJournalType` operationId).
+func (c *ClientWithResponses) GetJournalTypeWithResponse(ctx context.Context, id RecordId, params *GetJournalTypeParams, reqEditors ...RequestEditorFn) (*GetJournalTypeResponse, error) {
+	rsp, err := c.GetJournalType(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetJournalTypeResponse(rsp)
+}
+
+// UpdateJournalTypeWithBodyWithResponse Replace a journal type.
+//
+// Replaces a journal type and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /hr/journaltype/{id} (the `UpdateJournalType` operationId).
+func (c *ClientWithResponses) UpdateJournalTypeWithBodyWithResponse(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateJournalTypeResponse, error) {
+	rsp, err := c.UpdateJournalTypeWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateJournalTypeResponse(rsp)
+}
+
+// UpdateJournalTypeWithResponse Replace a journal type.
+//
+// Replaces a journal type and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /hr/journaltype/{id} (the `UpdateJournalType` operationId).
+func (c *ClientWithResponses) UpdateJournalTypeWithResponse(ctx context.Context, id RecordId, body UpdateJournalTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateJournalTypeResponse, error) {
+	rsp, err := c.UpdateJournalType(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateJournalTypeResponse(rsp)
+}
+
+// ListQuestionsWithResponse List review questions.
+//
+// Lists review questions as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /hr/question (the `ListQuestions` operationId).
+func (c *ClientWithResponses) ListQuestionsWithResponse(ctx context.Context, params *ListQuestionsParams, reqEditors ...RequestEditorFn) (*ListQuestionsResponse, error) {
+	rsp, err := c.ListQuestions(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListQuestionsResponse(rsp)
+}
+
+// CreateQuestionWithBodyWithResponse Create a review question.
+//
+// Creates a review question and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /hr/question (the `CreateQuestion` operationId).
+func (c *ClientWithResponses) CreateQuestionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateQuestionResponse, error) {
+	rsp, err := c.CreateQuestionWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateQuestionResponse(rsp)
+}
+
+// CreateQuestionWithResponse Create a review question.
+//
+// Creates a review question and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /hr/question (the `CreateQuestion` operationId).
+func (c *ClientWithResponses) CreateQuestionWithResponse(ctx context.Context, body CreateQuestionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateQuestionResponse, error) {
+	rsp, err := c.CreateQuestion(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateQuestionResponse(rsp)
+}
+
+// DeleteQuestionWithResponse Delete a review question.
+//
+// Deletes a review question (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /hr/question/{id} (the `DeleteQuestion` operationId).
+func (c *ClientWithResponses) DeleteQuestionWithResponse(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*DeleteQuestionResponse, error) {
+	rsp, err := c.DeleteQuestion(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteQuestionResponse(rsp)
+}
+
+// GetQuestionWithResponse Get a review question.
+//
+// Returns one review question. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /hr/question/{id} (the `GetQuestion` operationId).
+func (c *ClientWithResponses) GetQuestionWithResponse(ctx context.Context, id RecordId, params *GetQuestionParams, reqEditors ...RequestEditorFn) (*GetQuestionResponse, error) {
+	rsp, err := c.GetQuestion(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetQuestionResponse(rsp)
+}
+
+// UpdateQuestionWithBodyWithResponse Replace a review question.
+//
+// Replaces a review question and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /hr/question/{id} (the `UpdateQuestion` operationId).
+func (c *ClientWithResponses) UpdateQuestionWithBodyWithResponse(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateQuestionResponse, error) {
+	rsp, err := c.UpdateQuestionWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateQuestionResponse(rsp)
+}
+
+// UpdateQuestionWithResponse Replace a review question.
+//
+// Replaces a review question and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /hr/question/{id} (the `UpdateQuestion` operationId).
+func (c *ClientWithResponses) UpdateQuestionWithResponse(ctx context.Context, id RecordId, body UpdateQuestionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateQuestionResponse, error) {
+	rsp, err := c.UpdateQuestion(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateQuestionResponse(rsp)
+}
+
+// ListReviewsWithResponse List reviews.
+//
+// Lists reviews as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /hr/review (the `ListReviews` operationId).
+func (c *ClientWithResponses) ListReviewsWithResponse(ctx context.Context, params *ListReviewsParams, reqEditors ...RequestEditorFn) (*ListReviewsResponse, error) {
+	rsp, err := c.ListReviews(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListReviewsResponse(rsp)
+}
+
+// CreateReviewWithBodyWithResponse Create a review.
+//
+// Creates a review and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /hr/review (the `CreateReview` operationId).
+func (c *ClientWithResponses) CreateReviewWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateReviewResponse, error) {
+	rsp, err := c.CreateReviewWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateReviewResponse(rsp)
+}
+
+// CreateReviewWithResponse Create a review.
+//
+// Creates a review and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /hr/review (the `CreateReview` operationId).
+func (c *ClientWithResponses) CreateReviewWithResponse(ctx context.Context, body CreateReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateReviewResponse, error) {
+	rsp, err := c.CreateReview(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateReviewResponse(rsp)
+}
+
+// DeleteReviewWithResponse Delete a review.
+//
+// Deletes a review (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /hr/review/{id} (the `DeleteReview` operationId).
+func (c *ClientWithResponses) DeleteReviewWithResponse(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*DeleteReviewResponse, error) {
+	rsp, err := c.DeleteReview(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteReviewResponse(rsp)
+}
+
+// GetReviewWithResponse Get a review.
+//
+// Returns one review. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /hr/review/{id} (the `GetReview` operationId).
+func (c *ClientWithResponses) GetReviewWithResponse(ctx context.Context, id RecordId, params *GetReviewParams, reqEditors ...RequestEditorFn) (*GetReviewResponse, error) {
+	rsp, err := c.GetReview(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetReviewResponse(rsp)
+}
+
+// UpdateReviewWithBodyWithResponse Replace a review.
+//
+// Replaces a review and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /hr/review/{id} (the `UpdateReview` operationId).
+func (c *ClientWithResponses) UpdateReviewWithBodyWithResponse(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateReviewResponse, error) {
+	rsp, err := c.UpdateReviewWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateReviewResponse(rsp)
+}
+
+// UpdateReviewWithResponse Replace a review.
+//
+// Replaces a review and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /hr/review/{id} (the `UpdateReview` operationId).
+func (c *ClientWithResponses) UpdateReviewWithResponse(ctx context.Context, id RecordId, body UpdateReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateReviewResponse, error) {
+	rsp, err := c.UpdateReview(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateReviewResponse(rsp)
+}
+
+// ListReviewTemplatesWithResponse List review templates.
+//
+// Lists review templates as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /hr/reviewtemplate (the `ListReviewTemplates` operationId).
+func (c *ClientWithResponses) ListReviewTemplatesWithResponse(ctx context.Context, params *ListReviewTemplatesParams, reqEditors ...RequestEditorFn) (*ListReviewTemplatesResponse, error) {
+	rsp, err := c.ListReviewTemplates(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListReviewTemplatesResponse(rsp)
+}
+
+// CreateReviewTemplateWithBodyWithResponse Create a review template.
+//
+// Creates a review template and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /hr/reviewtemplate (the `CreateReviewTemplate` operationId).
+func (c *ClientWithResponses) CreateReviewTemplateWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateReviewTemplateResponse, error) {
+	rsp, err := c.CreateReviewTemplateWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateReviewTemplateResponse(rsp)
+}
+
+// CreateReviewTemplateWithResponse Create a review template.
+//
+// Creates a review template and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /hr/reviewtemplate (the `CreateReviewTemplate` operationId).
+func (c *ClientWithResponses) CreateReviewTemplateWithResponse(ctx context.Context, body CreateReviewTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateReviewTemplateResponse, error) {
+	rsp, err := c.CreateReviewTemplate(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateReviewTemplateResponse(rsp)
+}
+
+// DeleteReviewTemplateWithResponse Delete a review template.
+//
+// Deletes a review template (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /hr/reviewtemplate/{id} (the `DeleteReviewTemplate` operationId).
+func (c *ClientWithResponses) DeleteReviewTemplateWithResponse(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*DeleteReviewTemplateResponse, error) {
+	rsp, err := c.DeleteReviewTemplate(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteReviewTemplateResponse(rsp)
+}
+
+// GetReviewTemplateWithResponse Get a review template.
+//
+// Returns one review template. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /hr/reviewtemplate/{id} (the `GetReviewTemplate` operationId).
+func (c *ClientWithResponses) GetReviewTemplateWithResponse(ctx context.Context, id RecordId, params *GetReviewTemplateParams, reqEditors ...RequestEditorFn) (*GetReviewTemplateResponse, error) {
+	rsp, err := c.GetReviewTemplate(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetReviewTemplateResponse(rsp)
+}
+
+// UpdateReviewTemplateWithBodyWithResponse Replace a review template.
+//
+// Replaces a review template and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /hr/reviewtemplate/{id} (the `UpdateReviewTemplate` operationId).
+func (c *ClientWithResponses) UpdateReviewTemplateWithBodyWithResponse(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateReviewTemplateResponse, error) {
+	rsp, err := c.UpdateReviewTemplateWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateReviewTemplateResponse(rsp)
+}
+
+// UpdateReviewTemplateWithResponse Replace a review template.
+//
+// Replaces a review template and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /hr/reviewtemplate/{id} (the `UpdateReviewTemplate` operationId).
+func (c *ClientWithResponses) UpdateReviewTemplateWithResponse(ctx context.Context, id RecordId, body UpdateReviewTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateReviewTemplateResponse, error) {
+	rsp, err := c.UpdateReviewTemplate(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateReviewTemplateResponse(rsp)
+}
+
 // ListInvoicesWithResponse List invoices.
 //
 // Lists invoices as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/invoice
@@ -20045,6 +35547,21 @@ func (c *ClientWithResponses) ListResourceSchedulesWithResponse(ctx context.Cont
 	return ParseListResourceSchedulesResponse(rsp)
 }
 
+// ListResourceScheduleWeekWithResponse List a week's schedules.
+//
+// Lists resource schedules of a week (the route is named by a third-party summary of the API Explorer). Assumption: it takes the list parameters and answers a bare array of ResourceSchedule records of the current week, 204 when there are none; how to pick another week is not known (use where on startDate). https://api-explorer.bqecore.com/docs/api/apis/resourceschedule
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /resourceschedule/week (the `ListResourceScheduleWeek` operationId).
+func (c *ClientWithResponses) ListResourceScheduleWeekWithResponse(ctx context.Context, params *ListResourceScheduleWeekParams, reqEditors ...RequestEditorFn) (*ListResourceScheduleWeekResponse, error) {
+	rsp, err := c.ListResourceScheduleWeek(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListResourceScheduleWeekResponse(rsp)
+}
+
 // GetResourceScheduleWithResponse Get a resource schedule.
 //
 // Returns one resource schedule (read-only). https://api-explorer.bqecore.com/docs/api/apis/resourceschedule
@@ -20348,6 +35865,83 @@ func ParseCreateAccountResponse(rsp *http.Response) (*CreateAccountResponse, err
 	switch {
 	case rsp.StatusCode == 429:
 		var headers CreateAccountResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseQueryAccountsResponse parses an HTTP response from a QueryAccountsWithResponse call
+func ParseQueryAccountsResponse(rsp *http.Response) (*QueryAccountsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &QueryAccountsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []Account
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers QueryAccountsResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int32
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
@@ -22516,6 +38110,1680 @@ func ParseGetCompanyResponse(rsp *http.Response) (*GetCompanyResponse, error) {
 	return response, nil
 }
 
+// ParseListLeadSourcesResponse parses an HTTP response from a ListLeadSourcesWithResponse call
+func ParseListLeadSourcesResponse(rsp *http.Response) (*ListLeadSourcesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListLeadSourcesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []LeadSource
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListLeadSourcesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateLeadSourceResponse parses an HTTP response from a CreateLeadSourceWithResponse call
+func ParseCreateLeadSourceResponse(rsp *http.Response) (*CreateLeadSourceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateLeadSourceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LeadSource
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest LeadSource
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CreateLeadSourceResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteLeadSourceResponse parses an HTTP response from a DeleteLeadSourceWithResponse call
+func ParseDeleteLeadSourceResponse(rsp *http.Response) (*DeleteLeadSourceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteLeadSourceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		break // No content-type
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers DeleteLeadSourceResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetLeadSourceResponse parses an HTTP response from a GetLeadSourceWithResponse call
+func ParseGetLeadSourceResponse(rsp *http.Response) (*GetLeadSourceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetLeadSourceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LeadSource
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetLeadSourceResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateLeadSourceResponse parses an HTTP response from a UpdateLeadSourceWithResponse call
+func ParseUpdateLeadSourceResponse(rsp *http.Response) (*UpdateLeadSourceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateLeadSourceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LeadSource
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UpdateLeadSourceResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListRegionsResponse parses an HTTP response from a ListRegionsWithResponse call
+func ParseListRegionsResponse(rsp *http.Response) (*ListRegionsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListRegionsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []Region
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListRegionsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateRegionResponse parses an HTTP response from a CreateRegionWithResponse call
+func ParseCreateRegionResponse(rsp *http.Response) (*CreateRegionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateRegionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Region
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Region
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CreateRegionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteRegionResponse parses an HTTP response from a DeleteRegionWithResponse call
+func ParseDeleteRegionResponse(rsp *http.Response) (*DeleteRegionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteRegionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		break // No content-type
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers DeleteRegionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetRegionResponse parses an HTTP response from a GetRegionWithResponse call
+func ParseGetRegionResponse(rsp *http.Response) (*GetRegionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetRegionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Region
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetRegionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateRegionResponse parses an HTTP response from a UpdateRegionWithResponse call
+func ParseUpdateRegionResponse(rsp *http.Response) (*UpdateRegionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateRegionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Region
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UpdateRegionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListScoresResponse parses an HTTP response from a ListScoresWithResponse call
+func ParseListScoresResponse(rsp *http.Response) (*ListScoresResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListScoresResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []Score
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListScoresResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateScoreResponse parses an HTTP response from a CreateScoreWithResponse call
+func ParseCreateScoreResponse(rsp *http.Response) (*CreateScoreResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateScoreResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Score
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Score
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CreateScoreResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteScoreResponse parses an HTTP response from a DeleteScoreWithResponse call
+func ParseDeleteScoreResponse(rsp *http.Response) (*DeleteScoreResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteScoreResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		break // No content-type
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers DeleteScoreResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetScoreResponse parses an HTTP response from a GetScoreWithResponse call
+func ParseGetScoreResponse(rsp *http.Response) (*GetScoreResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetScoreResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Score
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetScoreResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateScoreResponse parses an HTTP response from a UpdateScoreWithResponse call
+func ParseUpdateScoreResponse(rsp *http.Response) (*UpdateScoreResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateScoreResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Score
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UpdateScoreResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListProspectsResponse parses an HTTP response from a ListProspectsWithResponse call
+func ParseListProspectsResponse(rsp *http.Response) (*ListProspectsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListProspectsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []Prospect
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListProspectsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateProspectResponse parses an HTTP response from a CreateProspectWithResponse call
+func ParseCreateProspectResponse(rsp *http.Response) (*CreateProspectResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateProspectResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Prospect
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Prospect
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CreateProspectResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateProspectBatchResponse parses an HTTP response from a CreateProspectBatchWithResponse call
+func ParseCreateProspectBatchResponse(rsp *http.Response) (*CreateProspectBatchResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateProspectBatchResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []Prospect
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CreateProspectBatchResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteProspectResponse parses an HTTP response from a DeleteProspectWithResponse call
+func ParseDeleteProspectResponse(rsp *http.Response) (*DeleteProspectResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteProspectResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		break // No content-type
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers DeleteProspectResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetProspectResponse parses an HTTP response from a GetProspectWithResponse call
+func ParseGetProspectResponse(rsp *http.Response) (*GetProspectResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetProspectResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Prospect
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetProspectResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateProspectResponse parses an HTTP response from a UpdateProspectWithResponse call
+func ParseUpdateProspectResponse(rsp *http.Response) (*UpdateProspectResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateProspectResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Prospect
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UpdateProspectResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListDeletedHistoryResponse parses an HTTP response from a ListDeletedHistoryWithResponse call
 func ParseListDeletedHistoryResponse(rsp *http.Response) (*ListDeletedHistoryResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -22738,6 +40006,164 @@ func ParseCreateDocumentResponse(rsp *http.Response) (*CreateDocumentResponse, e
 	switch {
 	case rsp.StatusCode == 429:
 		var headers CreateDocumentResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateDocumentBatchResponse parses an HTTP response from a CreateDocumentBatchWithResponse call
+func ParseCreateDocumentBatchResponse(rsp *http.Response) (*CreateDocumentBatchResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateDocumentBatchResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []Document
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CreateDocumentBatchResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetDocumentUriResponse parses an HTTP response from a GetDocumentUriWithResponse call
+func ParseGetDocumentUriResponse(rsp *http.Response) (*GetDocumentUriResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetDocumentUriResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DocumentURI
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetDocumentUriResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int32
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
@@ -24755,6 +42181,3354 @@ func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 	return response, nil
 }
 
+// ParseListBenefitsResponse parses an HTTP response from a ListBenefitsWithResponse call
+func ParseListBenefitsResponse(rsp *http.Response) (*ListBenefitsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListBenefitsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []Benefit
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListBenefitsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateBenefitResponse parses an HTTP response from a CreateBenefitWithResponse call
+func ParseCreateBenefitResponse(rsp *http.Response) (*CreateBenefitResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateBenefitResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Benefit
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Benefit
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CreateBenefitResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteBenefitResponse parses an HTTP response from a DeleteBenefitWithResponse call
+func ParseDeleteBenefitResponse(rsp *http.Response) (*DeleteBenefitResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteBenefitResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		break // No content-type
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers DeleteBenefitResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetBenefitResponse parses an HTTP response from a GetBenefitWithResponse call
+func ParseGetBenefitResponse(rsp *http.Response) (*GetBenefitResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBenefitResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Benefit
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetBenefitResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateBenefitResponse parses an HTTP response from a UpdateBenefitWithResponse call
+func ParseUpdateBenefitResponse(rsp *http.Response) (*UpdateBenefitResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateBenefitResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Benefit
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UpdateBenefitResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListEmployeeBenefitsResponse parses an HTTP response from a ListEmployeeBenefitsWithResponse call
+func ParseListEmployeeBenefitsResponse(rsp *http.Response) (*ListEmployeeBenefitsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListEmployeeBenefitsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []EmployeeBenefit
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListEmployeeBenefitsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateEmployeeBenefitResponse parses an HTTP response from a CreateEmployeeBenefitWithResponse call
+func ParseCreateEmployeeBenefitResponse(rsp *http.Response) (*CreateEmployeeBenefitResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateEmployeeBenefitResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EmployeeBenefit
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest EmployeeBenefit
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CreateEmployeeBenefitResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateEmployeeBenefitBatchResponse parses an HTTP response from a CreateEmployeeBenefitBatchWithResponse call
+func ParseCreateEmployeeBenefitBatchResponse(rsp *http.Response) (*CreateEmployeeBenefitBatchResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateEmployeeBenefitBatchResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []EmployeeBenefit
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CreateEmployeeBenefitBatchResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteEmployeeBenefitResponse parses an HTTP response from a DeleteEmployeeBenefitWithResponse call
+func ParseDeleteEmployeeBenefitResponse(rsp *http.Response) (*DeleteEmployeeBenefitResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteEmployeeBenefitResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		break // No content-type
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers DeleteEmployeeBenefitResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetEmployeeBenefitResponse parses an HTTP response from a GetEmployeeBenefitWithResponse call
+func ParseGetEmployeeBenefitResponse(rsp *http.Response) (*GetEmployeeBenefitResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetEmployeeBenefitResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EmployeeBenefit
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetEmployeeBenefitResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateEmployeeBenefitResponse parses an HTTP response from a UpdateEmployeeBenefitWithResponse call
+func ParseUpdateEmployeeBenefitResponse(rsp *http.Response) (*UpdateEmployeeBenefitResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateEmployeeBenefitResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EmployeeBenefit
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UpdateEmployeeBenefitResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListEmployeeBenefitUsagesResponse parses an HTTP response from a ListEmployeeBenefitUsagesWithResponse call
+func ParseListEmployeeBenefitUsagesResponse(rsp *http.Response) (*ListEmployeeBenefitUsagesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListEmployeeBenefitUsagesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []EmployeeBenefitUsage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListEmployeeBenefitUsagesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateEmployeeBenefitUsageResponse parses an HTTP response from a CreateEmployeeBenefitUsageWithResponse call
+func ParseCreateEmployeeBenefitUsageResponse(rsp *http.Response) (*CreateEmployeeBenefitUsageResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateEmployeeBenefitUsageResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EmployeeBenefitUsage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest EmployeeBenefitUsage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CreateEmployeeBenefitUsageResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateEmployeeBenefitUsageBatchResponse parses an HTTP response from a CreateEmployeeBenefitUsageBatchWithResponse call
+func ParseCreateEmployeeBenefitUsageBatchResponse(rsp *http.Response) (*CreateEmployeeBenefitUsageBatchResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateEmployeeBenefitUsageBatchResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []EmployeeBenefitUsage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CreateEmployeeBenefitUsageBatchResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteEmployeeBenefitUsageResponse parses an HTTP response from a DeleteEmployeeBenefitUsageWithResponse call
+func ParseDeleteEmployeeBenefitUsageResponse(rsp *http.Response) (*DeleteEmployeeBenefitUsageResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteEmployeeBenefitUsageResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		break // No content-type
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers DeleteEmployeeBenefitUsageResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetEmployeeBenefitUsageResponse parses an HTTP response from a GetEmployeeBenefitUsageWithResponse call
+func ParseGetEmployeeBenefitUsageResponse(rsp *http.Response) (*GetEmployeeBenefitUsageResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetEmployeeBenefitUsageResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EmployeeBenefitUsage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetEmployeeBenefitUsageResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateEmployeeBenefitUsageResponse parses an HTTP response from a UpdateEmployeeBenefitUsageWithResponse call
+func ParseUpdateEmployeeBenefitUsageResponse(rsp *http.Response) (*UpdateEmployeeBenefitUsageResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateEmployeeBenefitUsageResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EmployeeBenefitUsage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UpdateEmployeeBenefitUsageResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListJournalsResponse parses an HTTP response from a ListJournalsWithResponse call
+func ParseListJournalsResponse(rsp *http.Response) (*ListJournalsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListJournalsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []Journal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListJournalsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateJournalResponse parses an HTTP response from a CreateJournalWithResponse call
+func ParseCreateJournalResponse(rsp *http.Response) (*CreateJournalResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateJournalResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Journal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Journal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CreateJournalResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteJournalResponse parses an HTTP response from a DeleteJournalWithResponse call
+func ParseDeleteJournalResponse(rsp *http.Response) (*DeleteJournalResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteJournalResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		break // No content-type
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers DeleteJournalResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetJournalResponse parses an HTTP response from a GetJournalWithResponse call
+func ParseGetJournalResponse(rsp *http.Response) (*GetJournalResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetJournalResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Journal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetJournalResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateJournalResponse parses an HTTP response from a UpdateJournalWithResponse call
+func ParseUpdateJournalResponse(rsp *http.Response) (*UpdateJournalResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateJournalResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Journal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UpdateJournalResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListJournalTypesResponse parses an HTTP response from a ListJournalTypesWithResponse call
+func ParseListJournalTypesResponse(rsp *http.Response) (*ListJournalTypesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListJournalTypesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []JournalType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListJournalTypesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateJournalTypeResponse parses an HTTP response from a CreateJournalTypeWithResponse call
+func ParseCreateJournalTypeResponse(rsp *http.Response) (*CreateJournalTypeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateJournalTypeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest JournalType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest JournalType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CreateJournalTypeResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteJournalTypeResponse parses an HTTP response from a DeleteJournalTypeWithResponse call
+func ParseDeleteJournalTypeResponse(rsp *http.Response) (*DeleteJournalTypeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteJournalTypeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		break // No content-type
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers DeleteJournalTypeResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetJournalTypeResponse parses an HTTP response from a GetJournalTypeWithResponse call
+func ParseGetJournalTypeResponse(rsp *http.Response) (*GetJournalTypeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetJournalTypeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest JournalType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetJournalTypeResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateJournalTypeResponse parses an HTTP response from a UpdateJournalTypeWithResponse call
+func ParseUpdateJournalTypeResponse(rsp *http.Response) (*UpdateJournalTypeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateJournalTypeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest JournalType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UpdateJournalTypeResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListQuestionsResponse parses an HTTP response from a ListQuestionsWithResponse call
+func ParseListQuestionsResponse(rsp *http.Response) (*ListQuestionsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListQuestionsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []Question
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListQuestionsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateQuestionResponse parses an HTTP response from a CreateQuestionWithResponse call
+func ParseCreateQuestionResponse(rsp *http.Response) (*CreateQuestionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateQuestionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Question
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Question
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CreateQuestionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteQuestionResponse parses an HTTP response from a DeleteQuestionWithResponse call
+func ParseDeleteQuestionResponse(rsp *http.Response) (*DeleteQuestionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteQuestionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		break // No content-type
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers DeleteQuestionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetQuestionResponse parses an HTTP response from a GetQuestionWithResponse call
+func ParseGetQuestionResponse(rsp *http.Response) (*GetQuestionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetQuestionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Question
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetQuestionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateQuestionResponse parses an HTTP response from a UpdateQuestionWithResponse call
+func ParseUpdateQuestionResponse(rsp *http.Response) (*UpdateQuestionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateQuestionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Question
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UpdateQuestionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListReviewsResponse parses an HTTP response from a ListReviewsWithResponse call
+func ParseListReviewsResponse(rsp *http.Response) (*ListReviewsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListReviewsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []Review
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListReviewsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateReviewResponse parses an HTTP response from a CreateReviewWithResponse call
+func ParseCreateReviewResponse(rsp *http.Response) (*CreateReviewResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateReviewResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Review
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Review
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CreateReviewResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteReviewResponse parses an HTTP response from a DeleteReviewWithResponse call
+func ParseDeleteReviewResponse(rsp *http.Response) (*DeleteReviewResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteReviewResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		break // No content-type
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers DeleteReviewResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetReviewResponse parses an HTTP response from a GetReviewWithResponse call
+func ParseGetReviewResponse(rsp *http.Response) (*GetReviewResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetReviewResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Review
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetReviewResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateReviewResponse parses an HTTP response from a UpdateReviewWithResponse call
+func ParseUpdateReviewResponse(rsp *http.Response) (*UpdateReviewResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateReviewResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Review
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UpdateReviewResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListReviewTemplatesResponse parses an HTTP response from a ListReviewTemplatesWithResponse call
+func ParseListReviewTemplatesResponse(rsp *http.Response) (*ListReviewTemplatesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListReviewTemplatesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []ReviewTemplate
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListReviewTemplatesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateReviewTemplateResponse parses an HTTP response from a CreateReviewTemplateWithResponse call
+func ParseCreateReviewTemplateResponse(rsp *http.Response) (*CreateReviewTemplateResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateReviewTemplateResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ReviewTemplate
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest ReviewTemplate
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CreateReviewTemplateResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteReviewTemplateResponse parses an HTTP response from a DeleteReviewTemplateWithResponse call
+func ParseDeleteReviewTemplateResponse(rsp *http.Response) (*DeleteReviewTemplateResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteReviewTemplateResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		break // No content-type
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers DeleteReviewTemplateResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetReviewTemplateResponse parses an HTTP response from a GetReviewTemplateWithResponse call
+func ParseGetReviewTemplateResponse(rsp *http.Response) (*GetReviewTemplateResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetReviewTemplateResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ReviewTemplate
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetReviewTemplateResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateReviewTemplateResponse parses an HTTP response from a UpdateReviewTemplateWithResponse call
+func ParseUpdateReviewTemplateResponse(rsp *http.Response) (*UpdateReviewTemplateResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateReviewTemplateResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ReviewTemplate
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UpdateReviewTemplateResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListInvoicesResponse parses an HTTP response from a ListInvoicesWithResponse call
 func ParseListInvoicesResponse(rsp *http.Response) (*ListInvoicesResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -26343,6 +47117,83 @@ func ParseListResourceSchedulesResponse(rsp *http.Response) (*ListResourceSchedu
 	switch {
 	case rsp.StatusCode == 429:
 		var headers ListResourceSchedulesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListResourceScheduleWeekResponse parses an HTTP response from a ListResourceScheduleWeekWithResponse call
+func ParseListResourceScheduleWeekResponse(rsp *http.Response) (*ListResourceScheduleWeekResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListResourceScheduleWeekResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []ResourceSchedule
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListResourceScheduleWeekResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int32
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
