@@ -566,7 +566,7 @@ func (s *Server) documentURI(w http.ResponseWriter, r *http.Request) {
 // (Monday to Sunday, by the fake's clock), then applies the list parameters.
 func (s *Server) scheduleWeek(w http.ResponseWriter, r *http.Request) {
 	now := s.data.now().UTC()
-	start := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, -((int(now.Weekday())+6)%7))
+	start := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, -((int(now.Weekday()) + 6) % 7))
 	from, to := start.Format(timeLayout), start.AddDate(0, 0, 7).Format(timeLayout)
 	week := s.data.cols["resourceschedule"].Filter(func(rec Record) bool {
 		sd, _ := rec["startDate"].(string)
