@@ -13,6 +13,7 @@
 //   - an HTTP 200 answer whose body is the JSON string "Not authenticated" is
 //     an authentication failure: the client forces one token refresh and
 //     replays the call once, then returns an *Error matching ErrNotAuthenticated;
+//   - the X-Rate-Limit-* headers (Client.RateLimit, Error.RateLimit);
 //   - X-UTC-OFFSET (WithUTCOffset), lists paged with page=N,M (All and the
 //     per-resource iterators), PATCH with the record's version (PatchEmployeeFields).
 //
@@ -30,6 +31,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -60,6 +62,10 @@ type Client struct {
 	epHosts    []string
 	pageSize   int
 	doer       *doer
+
+	rlMu   sync.Mutex
+	rl     RateLimit
+	rlSeen bool
 }
 
 // Option configures New.
@@ -167,6 +173,8 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 		Logger:     o.logger,
 		AuthFailed: authFailed,
 	}
+	c := &Client{tokens: o.tokens, pageSize: o.pageSize, epHosts: o.epHosts}
+	cfg.Observe = c.observe
 	if o.httpClient != nil {
 		cfg.Base = o.httpClient.Transport
 	}
@@ -180,7 +188,7 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 		hc.CheckRedirect = o.httpClient.CheckRedirect
 		hc.Timeout = o.httpClient.Timeout
 	}
-	c := &Client{httpClient: hc, tokens: o.tokens, pageSize: o.pageSize, epHosts: o.epHosts}
+	c.httpClient = hc
 	if o.baseURL != "" {
 		c.baseURL = base
 	}
@@ -361,6 +369,7 @@ func (d *doer) notAuthenticated(req *http.Request, resp *http.Response) (*http.R
 			URL:              pipeline.RedactURL(req.URL),
 			Message:          notAuthenticated,
 			NotAuthenticated: true,
+			RateLimit:        rateLimitOf(resp.Header),
 		}
 	}
 	return resp, nil

@@ -84,6 +84,9 @@ type Error struct {
 	Fields map[string]any
 	// NotAuthenticated is set for the 200 "Not authenticated" answer.
 	NotAuthenticated bool
+	// RateLimit is the X-Rate-Limit-* state the failed answer reported (a
+	// 429's tells when the window resets); nil when it carried none.
+	RateLimit *RateLimit
 }
 
 // Error reads like `bqecore: PATCH https://…/employee/1: 409 Conflict: version mismatch`.
@@ -119,7 +122,7 @@ func (e *Error) Is(target error) bool {
 
 // mapError is the pipeline Doer's MapError: it reads CORE's JSON error body.
 func mapError(r *pipeline.ErrorResponse) error {
-	e := &Error{StatusCode: r.StatusCode, Method: r.Method, URL: r.URL, RetryAfter: r.RetryAfter}
+	e := &Error{StatusCode: r.StatusCode, Method: r.Method, URL: r.URL, RetryAfter: r.RetryAfter, RateLimit: rateLimitOf(r.Header)}
 	var body map[string]any
 	if json.Unmarshal(r.Body, &body) == nil {
 		e.Fields = body

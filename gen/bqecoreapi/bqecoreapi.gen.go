@@ -19309,7 +19309,10 @@ type ClientWithResponsesInterface interface {
 
 // ListAccountsResponse429Headers the declared response headers of an HTTP 429 response for ListAccounts
 type ListAccountsResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListAccountsResponse struct {
@@ -19392,7 +19395,10 @@ func (r ListAccountsResponse) ContentType() string {
 
 // CreateAccountResponse429Headers the declared response headers of an HTTP 429 response for CreateAccount
 type CreateAccountResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateAccountResponse struct {
@@ -19475,7 +19481,10 @@ func (r CreateAccountResponse) ContentType() string {
 
 // QueryAccountsResponse429Headers the declared response headers of an HTTP 429 response for QueryAccounts
 type QueryAccountsResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type QueryAccountsResponse struct {
@@ -19558,7 +19567,10 @@ func (r QueryAccountsResponse) ContentType() string {
 
 // GetAccountResponse429Headers the declared response headers of an HTTP 429 response for GetAccount
 type GetAccountResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetAccountResponse struct {
@@ -19648,7 +19660,10 @@ func (r GetAccountResponse) ContentType() string {
 
 // ListActivitiesResponse429Headers the declared response headers of an HTTP 429 response for ListActivities
 type ListActivitiesResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListActivitiesResponse struct {
@@ -19731,7 +19746,10 @@ func (r ListActivitiesResponse) ContentType() string {
 
 // CreateActivityResponse429Headers the declared response headers of an HTTP 429 response for CreateActivity
 type CreateActivityResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateActivityResponse struct {
@@ -19821,7 +19839,10 @@ func (r CreateActivityResponse) ContentType() string {
 
 // DeleteActivityResponse429Headers the declared response headers of an HTTP 429 response for DeleteActivity
 type DeleteActivityResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type DeleteActivityResponse struct {
@@ -19904,7 +19925,10 @@ func (r DeleteActivityResponse) ContentType() string {
 
 // GetActivityResponse429Headers the declared response headers of an HTTP 429 response for GetActivity
 type GetActivityResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetActivityResponse struct {
@@ -19994,7 +20018,10 @@ func (r GetActivityResponse) ContentType() string {
 
 // UpdateActivityResponse429Headers the declared response headers of an HTTP 429 response for UpdateActivity
 type UpdateActivityResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type UpdateActivityResponse struct {
@@ -20084,7 +20111,10 @@ func (r UpdateActivityResponse) ContentType() string {
 
 // ListAllocationsResponse429Headers the declared response headers of an HTTP 429 response for ListAllocations
 type ListAllocationsResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListAllocationsResponse struct {
@@ -20167,7 +20197,10 @@ func (r ListAllocationsResponse) ContentType() string {
 
 // CreateAllocationResponse429Headers the declared response headers of an HTTP 429 response for CreateAllocation
 type CreateAllocationResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateAllocationResponse struct {
@@ -20257,7 +20290,10 @@ func (r CreateAllocationResponse) ContentType() string {
 
 // DeleteAllocationResponse429Headers the declared response headers of an HTTP 429 response for DeleteAllocation
 type DeleteAllocationResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type DeleteAllocationResponse struct {
@@ -20340,7 +20376,10 @@ func (r DeleteAllocationResponse) ContentType() string {
 
 // GetAllocationResponse429Headers the declared response headers of an HTTP 429 response for GetAllocation
 type GetAllocationResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetAllocationResponse struct {
@@ -20430,7 +20469,10 @@ func (r GetAllocationResponse) ContentType() string {
 
 // UpdateAllocationResponse429Headers the declared response headers of an HTTP 429 response for UpdateAllocation
 type UpdateAllocationResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type UpdateAllocationResponse struct {
@@ -20520,7 +20562,10 @@ func (r UpdateAllocationResponse) ContentType() string {
 
 // ListBillsResponse429Headers the declared response headers of an HTTP 429 response for ListBills
 type ListBillsResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListBillsResponse struct {
@@ -20603,7 +20648,10 @@ func (r ListBillsResponse) ContentType() string {
 
 // CreateBillResponse429Headers the declared response headers of an HTTP 429 response for CreateBill
 type CreateBillResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateBillResponse struct {
@@ -20693,7 +20741,10 @@ func (r CreateBillResponse) ContentType() string {
 
 // DeleteBillResponse429Headers the declared response headers of an HTTP 429 response for DeleteBill
 type DeleteBillResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type DeleteBillResponse struct {
@@ -20776,7 +20827,10 @@ func (r DeleteBillResponse) ContentType() string {
 
 // GetBillResponse429Headers the declared response headers of an HTTP 429 response for GetBill
 type GetBillResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetBillResponse struct {
@@ -20866,7 +20920,10 @@ func (r GetBillResponse) ContentType() string {
 
 // UpdateBillResponse429Headers the declared response headers of an HTTP 429 response for UpdateBill
 type UpdateBillResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type UpdateBillResponse struct {
@@ -20956,7 +21013,10 @@ func (r UpdateBillResponse) ContentType() string {
 
 // ListChecksResponse429Headers the declared response headers of an HTTP 429 response for ListChecks
 type ListChecksResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListChecksResponse struct {
@@ -21039,7 +21099,10 @@ func (r ListChecksResponse) ContentType() string {
 
 // CreateCheckResponse429Headers the declared response headers of an HTTP 429 response for CreateCheck
 type CreateCheckResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateCheckResponse struct {
@@ -21129,7 +21192,10 @@ func (r CreateCheckResponse) ContentType() string {
 
 // DeleteCheckResponse429Headers the declared response headers of an HTTP 429 response for DeleteCheck
 type DeleteCheckResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type DeleteCheckResponse struct {
@@ -21212,7 +21278,10 @@ func (r DeleteCheckResponse) ContentType() string {
 
 // GetCheckResponse429Headers the declared response headers of an HTTP 429 response for GetCheck
 type GetCheckResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetCheckResponse struct {
@@ -21302,7 +21371,10 @@ func (r GetCheckResponse) ContentType() string {
 
 // UpdateCheckResponse429Headers the declared response headers of an HTTP 429 response for UpdateCheck
 type UpdateCheckResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type UpdateCheckResponse struct {
@@ -21392,7 +21464,10 @@ func (r UpdateCheckResponse) ContentType() string {
 
 // ListClientsResponse429Headers the declared response headers of an HTTP 429 response for ListClients
 type ListClientsResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListClientsResponse struct {
@@ -21475,7 +21550,10 @@ func (r ListClientsResponse) ContentType() string {
 
 // CreateClientResponse429Headers the declared response headers of an HTTP 429 response for CreateClient
 type CreateClientResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateClientResponse struct {
@@ -21565,7 +21643,10 @@ func (r CreateClientResponse) ContentType() string {
 
 // DeleteClientResponse429Headers the declared response headers of an HTTP 429 response for DeleteClient
 type DeleteClientResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type DeleteClientResponse struct {
@@ -21648,7 +21729,10 @@ func (r DeleteClientResponse) ContentType() string {
 
 // GetClientResponse429Headers the declared response headers of an HTTP 429 response for GetClient
 type GetClientResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetClientResponse struct {
@@ -21738,7 +21822,10 @@ func (r GetClientResponse) ContentType() string {
 
 // UpdateClientResponse429Headers the declared response headers of an HTTP 429 response for UpdateClient
 type UpdateClientResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type UpdateClientResponse struct {
@@ -21828,7 +21915,10 @@ func (r UpdateClientResponse) ContentType() string {
 
 // GetCompanyResponse429Headers the declared response headers of an HTTP 429 response for GetCompany
 type GetCompanyResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetCompanyResponse struct {
@@ -21911,7 +22001,10 @@ func (r GetCompanyResponse) ContentType() string {
 
 // ListLeadSourcesResponse429Headers the declared response headers of an HTTP 429 response for ListLeadSources
 type ListLeadSourcesResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListLeadSourcesResponse struct {
@@ -21994,7 +22087,10 @@ func (r ListLeadSourcesResponse) ContentType() string {
 
 // CreateLeadSourceResponse429Headers the declared response headers of an HTTP 429 response for CreateLeadSource
 type CreateLeadSourceResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateLeadSourceResponse struct {
@@ -22084,7 +22180,10 @@ func (r CreateLeadSourceResponse) ContentType() string {
 
 // DeleteLeadSourceResponse429Headers the declared response headers of an HTTP 429 response for DeleteLeadSource
 type DeleteLeadSourceResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type DeleteLeadSourceResponse struct {
@@ -22167,7 +22266,10 @@ func (r DeleteLeadSourceResponse) ContentType() string {
 
 // GetLeadSourceResponse429Headers the declared response headers of an HTTP 429 response for GetLeadSource
 type GetLeadSourceResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetLeadSourceResponse struct {
@@ -22257,7 +22359,10 @@ func (r GetLeadSourceResponse) ContentType() string {
 
 // UpdateLeadSourceResponse429Headers the declared response headers of an HTTP 429 response for UpdateLeadSource
 type UpdateLeadSourceResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type UpdateLeadSourceResponse struct {
@@ -22347,7 +22452,10 @@ func (r UpdateLeadSourceResponse) ContentType() string {
 
 // ListRegionsResponse429Headers the declared response headers of an HTTP 429 response for ListRegions
 type ListRegionsResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListRegionsResponse struct {
@@ -22430,7 +22538,10 @@ func (r ListRegionsResponse) ContentType() string {
 
 // CreateRegionResponse429Headers the declared response headers of an HTTP 429 response for CreateRegion
 type CreateRegionResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateRegionResponse struct {
@@ -22520,7 +22631,10 @@ func (r CreateRegionResponse) ContentType() string {
 
 // DeleteRegionResponse429Headers the declared response headers of an HTTP 429 response for DeleteRegion
 type DeleteRegionResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type DeleteRegionResponse struct {
@@ -22603,7 +22717,10 @@ func (r DeleteRegionResponse) ContentType() string {
 
 // GetRegionResponse429Headers the declared response headers of an HTTP 429 response for GetRegion
 type GetRegionResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetRegionResponse struct {
@@ -22693,7 +22810,10 @@ func (r GetRegionResponse) ContentType() string {
 
 // UpdateRegionResponse429Headers the declared response headers of an HTTP 429 response for UpdateRegion
 type UpdateRegionResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type UpdateRegionResponse struct {
@@ -22783,7 +22903,10 @@ func (r UpdateRegionResponse) ContentType() string {
 
 // ListScoresResponse429Headers the declared response headers of an HTTP 429 response for ListScores
 type ListScoresResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListScoresResponse struct {
@@ -22866,7 +22989,10 @@ func (r ListScoresResponse) ContentType() string {
 
 // CreateScoreResponse429Headers the declared response headers of an HTTP 429 response for CreateScore
 type CreateScoreResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateScoreResponse struct {
@@ -22956,7 +23082,10 @@ func (r CreateScoreResponse) ContentType() string {
 
 // DeleteScoreResponse429Headers the declared response headers of an HTTP 429 response for DeleteScore
 type DeleteScoreResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type DeleteScoreResponse struct {
@@ -23039,7 +23168,10 @@ func (r DeleteScoreResponse) ContentType() string {
 
 // GetScoreResponse429Headers the declared response headers of an HTTP 429 response for GetScore
 type GetScoreResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetScoreResponse struct {
@@ -23129,7 +23261,10 @@ func (r GetScoreResponse) ContentType() string {
 
 // UpdateScoreResponse429Headers the declared response headers of an HTTP 429 response for UpdateScore
 type UpdateScoreResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type UpdateScoreResponse struct {
@@ -23219,7 +23354,10 @@ func (r UpdateScoreResponse) ContentType() string {
 
 // ListProspectsResponse429Headers the declared response headers of an HTTP 429 response for ListProspects
 type ListProspectsResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListProspectsResponse struct {
@@ -23302,7 +23440,10 @@ func (r ListProspectsResponse) ContentType() string {
 
 // CreateProspectResponse429Headers the declared response headers of an HTTP 429 response for CreateProspect
 type CreateProspectResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateProspectResponse struct {
@@ -23392,7 +23533,10 @@ func (r CreateProspectResponse) ContentType() string {
 
 // CreateProspectBatchResponse429Headers the declared response headers of an HTTP 429 response for CreateProspectBatch
 type CreateProspectBatchResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateProspectBatchResponse struct {
@@ -23475,7 +23619,10 @@ func (r CreateProspectBatchResponse) ContentType() string {
 
 // DeleteProspectResponse429Headers the declared response headers of an HTTP 429 response for DeleteProspect
 type DeleteProspectResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type DeleteProspectResponse struct {
@@ -23558,7 +23705,10 @@ func (r DeleteProspectResponse) ContentType() string {
 
 // GetProspectResponse429Headers the declared response headers of an HTTP 429 response for GetProspect
 type GetProspectResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetProspectResponse struct {
@@ -23648,7 +23798,10 @@ func (r GetProspectResponse) ContentType() string {
 
 // UpdateProspectResponse429Headers the declared response headers of an HTTP 429 response for UpdateProspect
 type UpdateProspectResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type UpdateProspectResponse struct {
@@ -23738,7 +23891,10 @@ func (r UpdateProspectResponse) ContentType() string {
 
 // ListDeletedHistoryResponse429Headers the declared response headers of an HTTP 429 response for ListDeletedHistory
 type ListDeletedHistoryResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListDeletedHistoryResponse struct {
@@ -23821,7 +23977,10 @@ func (r ListDeletedHistoryResponse) ContentType() string {
 
 // ListDocumentsResponse429Headers the declared response headers of an HTTP 429 response for ListDocuments
 type ListDocumentsResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListDocumentsResponse struct {
@@ -23904,7 +24063,10 @@ func (r ListDocumentsResponse) ContentType() string {
 
 // CreateDocumentResponse429Headers the declared response headers of an HTTP 429 response for CreateDocument
 type CreateDocumentResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateDocumentResponse struct {
@@ -23994,7 +24156,10 @@ func (r CreateDocumentResponse) ContentType() string {
 
 // CreateDocumentBatchResponse429Headers the declared response headers of an HTTP 429 response for CreateDocumentBatch
 type CreateDocumentBatchResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateDocumentBatchResponse struct {
@@ -24077,7 +24242,10 @@ func (r CreateDocumentBatchResponse) ContentType() string {
 
 // GetDocumentUriResponse429Headers the declared response headers of an HTTP 429 response for GetDocumentUri
 type GetDocumentUriResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetDocumentUriResponse struct {
@@ -24167,7 +24335,10 @@ func (r GetDocumentUriResponse) ContentType() string {
 
 // DeleteDocumentResponse429Headers the declared response headers of an HTTP 429 response for DeleteDocument
 type DeleteDocumentResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type DeleteDocumentResponse struct {
@@ -24250,7 +24421,10 @@ func (r DeleteDocumentResponse) ContentType() string {
 
 // GetDocumentResponse429Headers the declared response headers of an HTTP 429 response for GetDocument
 type GetDocumentResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetDocumentResponse struct {
@@ -24340,7 +24514,10 @@ func (r GetDocumentResponse) ContentType() string {
 
 // UpdateDocumentResponse429Headers the declared response headers of an HTTP 429 response for UpdateDocument
 type UpdateDocumentResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type UpdateDocumentResponse struct {
@@ -24430,7 +24607,10 @@ func (r UpdateDocumentResponse) ContentType() string {
 
 // ListEmployeesResponse429Headers the declared response headers of an HTTP 429 response for ListEmployees
 type ListEmployeesResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListEmployeesResponse struct {
@@ -24513,7 +24693,10 @@ func (r ListEmployeesResponse) ContentType() string {
 
 // CreateEmployeeResponse429Headers the declared response headers of an HTTP 429 response for CreateEmployee
 type CreateEmployeeResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateEmployeeResponse struct {
@@ -24603,7 +24786,10 @@ func (r CreateEmployeeResponse) ContentType() string {
 
 // DeleteEmployeeResponse429Headers the declared response headers of an HTTP 429 response for DeleteEmployee
 type DeleteEmployeeResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type DeleteEmployeeResponse struct {
@@ -24686,7 +24872,10 @@ func (r DeleteEmployeeResponse) ContentType() string {
 
 // GetEmployeeResponse429Headers the declared response headers of an HTTP 429 response for GetEmployee
 type GetEmployeeResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetEmployeeResponse struct {
@@ -24776,7 +24965,10 @@ func (r GetEmployeeResponse) ContentType() string {
 
 // PatchEmployeeResponse429Headers the declared response headers of an HTTP 429 response for PatchEmployee
 type PatchEmployeeResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type PatchEmployeeResponse struct {
@@ -24873,7 +25065,10 @@ func (r PatchEmployeeResponse) ContentType() string {
 
 // UpdateEmployeeResponse429Headers the declared response headers of an HTTP 429 response for UpdateEmployee
 type UpdateEmployeeResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type UpdateEmployeeResponse struct {
@@ -24963,7 +25158,10 @@ func (r UpdateEmployeeResponse) ContentType() string {
 
 // ListExpensesResponse429Headers the declared response headers of an HTTP 429 response for ListExpenses
 type ListExpensesResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListExpensesResponse struct {
@@ -25046,7 +25244,10 @@ func (r ListExpensesResponse) ContentType() string {
 
 // CreateExpenseResponse429Headers the declared response headers of an HTTP 429 response for CreateExpense
 type CreateExpenseResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateExpenseResponse struct {
@@ -25136,7 +25337,10 @@ func (r CreateExpenseResponse) ContentType() string {
 
 // DeleteExpenseResponse429Headers the declared response headers of an HTTP 429 response for DeleteExpense
 type DeleteExpenseResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type DeleteExpenseResponse struct {
@@ -25219,7 +25423,10 @@ func (r DeleteExpenseResponse) ContentType() string {
 
 // GetExpenseResponse429Headers the declared response headers of an HTTP 429 response for GetExpense
 type GetExpenseResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetExpenseResponse struct {
@@ -25309,7 +25516,10 @@ func (r GetExpenseResponse) ContentType() string {
 
 // UpdateExpenseResponse429Headers the declared response headers of an HTTP 429 response for UpdateExpense
 type UpdateExpenseResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type UpdateExpenseResponse struct {
@@ -25399,7 +25609,10 @@ func (r UpdateExpenseResponse) ContentType() string {
 
 // ListExpenseEntriesResponse429Headers the declared response headers of an HTTP 429 response for ListExpenseEntries
 type ListExpenseEntriesResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListExpenseEntriesResponse struct {
@@ -25482,7 +25695,10 @@ func (r ListExpenseEntriesResponse) ContentType() string {
 
 // CreateExpenseEntryResponse429Headers the declared response headers of an HTTP 429 response for CreateExpenseEntry
 type CreateExpenseEntryResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateExpenseEntryResponse struct {
@@ -25572,7 +25788,10 @@ func (r CreateExpenseEntryResponse) ContentType() string {
 
 // DeleteExpenseEntryResponse429Headers the declared response headers of an HTTP 429 response for DeleteExpenseEntry
 type DeleteExpenseEntryResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type DeleteExpenseEntryResponse struct {
@@ -25655,7 +25874,10 @@ func (r DeleteExpenseEntryResponse) ContentType() string {
 
 // GetExpenseEntryResponse429Headers the declared response headers of an HTTP 429 response for GetExpenseEntry
 type GetExpenseEntryResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetExpenseEntryResponse struct {
@@ -25745,7 +25967,10 @@ func (r GetExpenseEntryResponse) ContentType() string {
 
 // UpdateExpenseEntryResponse429Headers the declared response headers of an HTTP 429 response for UpdateExpenseEntry
 type UpdateExpenseEntryResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type UpdateExpenseEntryResponse struct {
@@ -25835,7 +26060,10 @@ func (r UpdateExpenseEntryResponse) ContentType() string {
 
 // ListFeeSchedulesResponse429Headers the declared response headers of an HTTP 429 response for ListFeeSchedules
 type ListFeeSchedulesResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListFeeSchedulesResponse struct {
@@ -25918,7 +26146,10 @@ func (r ListFeeSchedulesResponse) ContentType() string {
 
 // CreateFeeScheduleResponse429Headers the declared response headers of an HTTP 429 response for CreateFeeSchedule
 type CreateFeeScheduleResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateFeeScheduleResponse struct {
@@ -26008,7 +26239,10 @@ func (r CreateFeeScheduleResponse) ContentType() string {
 
 // DeleteFeeScheduleResponse429Headers the declared response headers of an HTTP 429 response for DeleteFeeSchedule
 type DeleteFeeScheduleResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type DeleteFeeScheduleResponse struct {
@@ -26091,7 +26325,10 @@ func (r DeleteFeeScheduleResponse) ContentType() string {
 
 // GetFeeScheduleResponse429Headers the declared response headers of an HTTP 429 response for GetFeeSchedule
 type GetFeeScheduleResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetFeeScheduleResponse struct {
@@ -26181,7 +26418,10 @@ func (r GetFeeScheduleResponse) ContentType() string {
 
 // UpdateFeeScheduleResponse429Headers the declared response headers of an HTTP 429 response for UpdateFeeSchedule
 type UpdateFeeScheduleResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type UpdateFeeScheduleResponse struct {
@@ -26271,7 +26511,10 @@ func (r UpdateFeeScheduleResponse) ContentType() string {
 
 // GetHealthResponse429Headers the declared response headers of an HTTP 429 response for GetHealth
 type GetHealthResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetHealthResponse struct {
@@ -26354,7 +26597,10 @@ func (r GetHealthResponse) ContentType() string {
 
 // ListBenefitsResponse429Headers the declared response headers of an HTTP 429 response for ListBenefits
 type ListBenefitsResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListBenefitsResponse struct {
@@ -26437,7 +26683,10 @@ func (r ListBenefitsResponse) ContentType() string {
 
 // CreateBenefitResponse429Headers the declared response headers of an HTTP 429 response for CreateBenefit
 type CreateBenefitResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateBenefitResponse struct {
@@ -26527,7 +26776,10 @@ func (r CreateBenefitResponse) ContentType() string {
 
 // DeleteBenefitResponse429Headers the declared response headers of an HTTP 429 response for DeleteBenefit
 type DeleteBenefitResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type DeleteBenefitResponse struct {
@@ -26610,7 +26862,10 @@ func (r DeleteBenefitResponse) ContentType() string {
 
 // GetBenefitResponse429Headers the declared response headers of an HTTP 429 response for GetBenefit
 type GetBenefitResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetBenefitResponse struct {
@@ -26700,7 +26955,10 @@ func (r GetBenefitResponse) ContentType() string {
 
 // UpdateBenefitResponse429Headers the declared response headers of an HTTP 429 response for UpdateBenefit
 type UpdateBenefitResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type UpdateBenefitResponse struct {
@@ -26790,7 +27048,10 @@ func (r UpdateBenefitResponse) ContentType() string {
 
 // ListEmployeeBenefitsResponse429Headers the declared response headers of an HTTP 429 response for ListEmployeeBenefits
 type ListEmployeeBenefitsResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListEmployeeBenefitsResponse struct {
@@ -26873,7 +27134,10 @@ func (r ListEmployeeBenefitsResponse) ContentType() string {
 
 // CreateEmployeeBenefitResponse429Headers the declared response headers of an HTTP 429 response for CreateEmployeeBenefit
 type CreateEmployeeBenefitResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateEmployeeBenefitResponse struct {
@@ -26963,7 +27227,10 @@ func (r CreateEmployeeBenefitResponse) ContentType() string {
 
 // CreateEmployeeBenefitBatchResponse429Headers the declared response headers of an HTTP 429 response for CreateEmployeeBenefitBatch
 type CreateEmployeeBenefitBatchResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateEmployeeBenefitBatchResponse struct {
@@ -27046,7 +27313,10 @@ func (r CreateEmployeeBenefitBatchResponse) ContentType() string {
 
 // DeleteEmployeeBenefitResponse429Headers the declared response headers of an HTTP 429 response for DeleteEmployeeBenefit
 type DeleteEmployeeBenefitResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type DeleteEmployeeBenefitResponse struct {
@@ -27129,7 +27399,10 @@ func (r DeleteEmployeeBenefitResponse) ContentType() string {
 
 // GetEmployeeBenefitResponse429Headers the declared response headers of an HTTP 429 response for GetEmployeeBenefit
 type GetEmployeeBenefitResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetEmployeeBenefitResponse struct {
@@ -27219,7 +27492,10 @@ func (r GetEmployeeBenefitResponse) ContentType() string {
 
 // UpdateEmployeeBenefitResponse429Headers the declared response headers of an HTTP 429 response for UpdateEmployeeBenefit
 type UpdateEmployeeBenefitResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type UpdateEmployeeBenefitResponse struct {
@@ -27309,7 +27585,10 @@ func (r UpdateEmployeeBenefitResponse) ContentType() string {
 
 // ListEmployeeBenefitUsagesResponse429Headers the declared response headers of an HTTP 429 response for ListEmployeeBenefitUsages
 type ListEmployeeBenefitUsagesResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListEmployeeBenefitUsagesResponse struct {
@@ -27392,7 +27671,10 @@ func (r ListEmployeeBenefitUsagesResponse) ContentType() string {
 
 // CreateEmployeeBenefitUsageResponse429Headers the declared response headers of an HTTP 429 response for CreateEmployeeBenefitUsage
 type CreateEmployeeBenefitUsageResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateEmployeeBenefitUsageResponse struct {
@@ -27482,7 +27764,10 @@ func (r CreateEmployeeBenefitUsageResponse) ContentType() string {
 
 // CreateEmployeeBenefitUsageBatchResponse429Headers the declared response headers of an HTTP 429 response for CreateEmployeeBenefitUsageBatch
 type CreateEmployeeBenefitUsageBatchResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateEmployeeBenefitUsageBatchResponse struct {
@@ -27565,7 +27850,10 @@ func (r CreateEmployeeBenefitUsageBatchResponse) ContentType() string {
 
 // DeleteEmployeeBenefitUsageResponse429Headers the declared response headers of an HTTP 429 response for DeleteEmployeeBenefitUsage
 type DeleteEmployeeBenefitUsageResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type DeleteEmployeeBenefitUsageResponse struct {
@@ -27648,7 +27936,10 @@ func (r DeleteEmployeeBenefitUsageResponse) ContentType() string {
 
 // GetEmployeeBenefitUsageResponse429Headers the declared response headers of an HTTP 429 response for GetEmployeeBenefitUsage
 type GetEmployeeBenefitUsageResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetEmployeeBenefitUsageResponse struct {
@@ -27738,7 +28029,10 @@ func (r GetEmployeeBenefitUsageResponse) ContentType() string {
 
 // UpdateEmployeeBenefitUsageResponse429Headers the declared response headers of an HTTP 429 response for UpdateEmployeeBenefitUsage
 type UpdateEmployeeBenefitUsageResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type UpdateEmployeeBenefitUsageResponse struct {
@@ -27828,7 +28122,10 @@ func (r UpdateEmployeeBenefitUsageResponse) ContentType() string {
 
 // ListJournalsResponse429Headers the declared response headers of an HTTP 429 response for ListJournals
 type ListJournalsResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListJournalsResponse struct {
@@ -27911,7 +28208,10 @@ func (r ListJournalsResponse) ContentType() string {
 
 // CreateJournalResponse429Headers the declared response headers of an HTTP 429 response for CreateJournal
 type CreateJournalResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateJournalResponse struct {
@@ -28001,7 +28301,10 @@ func (r CreateJournalResponse) ContentType() string {
 
 // DeleteJournalResponse429Headers the declared response headers of an HTTP 429 response for DeleteJournal
 type DeleteJournalResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type DeleteJournalResponse struct {
@@ -28084,7 +28387,10 @@ func (r DeleteJournalResponse) ContentType() string {
 
 // GetJournalResponse429Headers the declared response headers of an HTTP 429 response for GetJournal
 type GetJournalResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetJournalResponse struct {
@@ -28174,7 +28480,10 @@ func (r GetJournalResponse) ContentType() string {
 
 // UpdateJournalResponse429Headers the declared response headers of an HTTP 429 response for UpdateJournal
 type UpdateJournalResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type UpdateJournalResponse struct {
@@ -28264,7 +28573,10 @@ func (r UpdateJournalResponse) ContentType() string {
 
 // ListJournalTypesResponse429Headers the declared response headers of an HTTP 429 response for ListJournalTypes
 type ListJournalTypesResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListJournalTypesResponse struct {
@@ -28347,7 +28659,10 @@ func (r ListJournalTypesResponse) ContentType() string {
 
 // CreateJournalTypeResponse429Headers the declared response headers of an HTTP 429 response for CreateJournalType
 type CreateJournalTypeResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateJournalTypeResponse struct {
@@ -28437,7 +28752,10 @@ func (r CreateJournalTypeResponse) ContentType() string {
 
 // DeleteJournalTypeResponse429Headers the declared response headers of an HTTP 429 response for DeleteJournalType
 type DeleteJournalTypeResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type DeleteJournalTypeResponse struct {
@@ -28520,7 +28838,10 @@ func (r DeleteJournalTypeResponse) ContentType() string {
 
 // GetJournalTypeResponse429Headers the declared response headers of an HTTP 429 response for GetJournalType
 type GetJournalTypeResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetJournalTypeResponse struct {
@@ -28610,7 +28931,10 @@ func (r GetJournalTypeResponse) ContentType() string {
 
 // UpdateJournalTypeResponse429Headers the declared response headers of an HTTP 429 response for UpdateJournalType
 type UpdateJournalTypeResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type UpdateJournalTypeResponse struct {
@@ -28700,7 +29024,10 @@ func (r UpdateJournalTypeResponse) ContentType() string {
 
 // ListQuestionsResponse429Headers the declared response headers of an HTTP 429 response for ListQuestions
 type ListQuestionsResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListQuestionsResponse struct {
@@ -28783,7 +29110,10 @@ func (r ListQuestionsResponse) ContentType() string {
 
 // CreateQuestionResponse429Headers the declared response headers of an HTTP 429 response for CreateQuestion
 type CreateQuestionResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateQuestionResponse struct {
@@ -28873,7 +29203,10 @@ func (r CreateQuestionResponse) ContentType() string {
 
 // DeleteQuestionResponse429Headers the declared response headers of an HTTP 429 response for DeleteQuestion
 type DeleteQuestionResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type DeleteQuestionResponse struct {
@@ -28956,7 +29289,10 @@ func (r DeleteQuestionResponse) ContentType() string {
 
 // GetQuestionResponse429Headers the declared response headers of an HTTP 429 response for GetQuestion
 type GetQuestionResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetQuestionResponse struct {
@@ -29046,7 +29382,10 @@ func (r GetQuestionResponse) ContentType() string {
 
 // UpdateQuestionResponse429Headers the declared response headers of an HTTP 429 response for UpdateQuestion
 type UpdateQuestionResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type UpdateQuestionResponse struct {
@@ -29136,7 +29475,10 @@ func (r UpdateQuestionResponse) ContentType() string {
 
 // ListReviewsResponse429Headers the declared response headers of an HTTP 429 response for ListReviews
 type ListReviewsResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListReviewsResponse struct {
@@ -29219,7 +29561,10 @@ func (r ListReviewsResponse) ContentType() string {
 
 // CreateReviewResponse429Headers the declared response headers of an HTTP 429 response for CreateReview
 type CreateReviewResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateReviewResponse struct {
@@ -29309,7 +29654,10 @@ func (r CreateReviewResponse) ContentType() string {
 
 // DeleteReviewResponse429Headers the declared response headers of an HTTP 429 response for DeleteReview
 type DeleteReviewResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type DeleteReviewResponse struct {
@@ -29392,7 +29740,10 @@ func (r DeleteReviewResponse) ContentType() string {
 
 // GetReviewResponse429Headers the declared response headers of an HTTP 429 response for GetReview
 type GetReviewResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetReviewResponse struct {
@@ -29482,7 +29833,10 @@ func (r GetReviewResponse) ContentType() string {
 
 // UpdateReviewResponse429Headers the declared response headers of an HTTP 429 response for UpdateReview
 type UpdateReviewResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type UpdateReviewResponse struct {
@@ -29572,7 +29926,10 @@ func (r UpdateReviewResponse) ContentType() string {
 
 // ListReviewTemplatesResponse429Headers the declared response headers of an HTTP 429 response for ListReviewTemplates
 type ListReviewTemplatesResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListReviewTemplatesResponse struct {
@@ -29655,7 +30012,10 @@ func (r ListReviewTemplatesResponse) ContentType() string {
 
 // CreateReviewTemplateResponse429Headers the declared response headers of an HTTP 429 response for CreateReviewTemplate
 type CreateReviewTemplateResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateReviewTemplateResponse struct {
@@ -29745,7 +30105,10 @@ func (r CreateReviewTemplateResponse) ContentType() string {
 
 // DeleteReviewTemplateResponse429Headers the declared response headers of an HTTP 429 response for DeleteReviewTemplate
 type DeleteReviewTemplateResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type DeleteReviewTemplateResponse struct {
@@ -29828,7 +30191,10 @@ func (r DeleteReviewTemplateResponse) ContentType() string {
 
 // GetReviewTemplateResponse429Headers the declared response headers of an HTTP 429 response for GetReviewTemplate
 type GetReviewTemplateResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetReviewTemplateResponse struct {
@@ -29918,7 +30284,10 @@ func (r GetReviewTemplateResponse) ContentType() string {
 
 // UpdateReviewTemplateResponse429Headers the declared response headers of an HTTP 429 response for UpdateReviewTemplate
 type UpdateReviewTemplateResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type UpdateReviewTemplateResponse struct {
@@ -30008,7 +30377,10 @@ func (r UpdateReviewTemplateResponse) ContentType() string {
 
 // ListInvoicesResponse429Headers the declared response headers of an HTTP 429 response for ListInvoices
 type ListInvoicesResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListInvoicesResponse struct {
@@ -30091,7 +30463,10 @@ func (r ListInvoicesResponse) ContentType() string {
 
 // CreateInvoiceResponse429Headers the declared response headers of an HTTP 429 response for CreateInvoice
 type CreateInvoiceResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateInvoiceResponse struct {
@@ -30181,7 +30556,10 @@ func (r CreateInvoiceResponse) ContentType() string {
 
 // DeleteInvoiceResponse429Headers the declared response headers of an HTTP 429 response for DeleteInvoice
 type DeleteInvoiceResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type DeleteInvoiceResponse struct {
@@ -30264,7 +30642,10 @@ func (r DeleteInvoiceResponse) ContentType() string {
 
 // GetInvoiceResponse429Headers the declared response headers of an HTTP 429 response for GetInvoice
 type GetInvoiceResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetInvoiceResponse struct {
@@ -30354,7 +30735,10 @@ func (r GetInvoiceResponse) ContentType() string {
 
 // UpdateInvoiceResponse429Headers the declared response headers of an HTTP 429 response for UpdateInvoice
 type UpdateInvoiceResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type UpdateInvoiceResponse struct {
@@ -30444,7 +30828,10 @@ func (r UpdateInvoiceResponse) ContentType() string {
 
 // ListPaymentsResponse429Headers the declared response headers of an HTTP 429 response for ListPayments
 type ListPaymentsResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListPaymentsResponse struct {
@@ -30527,7 +30914,10 @@ func (r ListPaymentsResponse) ContentType() string {
 
 // CreatePaymentResponse429Headers the declared response headers of an HTTP 429 response for CreatePayment
 type CreatePaymentResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreatePaymentResponse struct {
@@ -30617,7 +31007,10 @@ func (r CreatePaymentResponse) ContentType() string {
 
 // DeletePaymentResponse429Headers the declared response headers of an HTTP 429 response for DeletePayment
 type DeletePaymentResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type DeletePaymentResponse struct {
@@ -30700,7 +31093,10 @@ func (r DeletePaymentResponse) ContentType() string {
 
 // GetPaymentResponse429Headers the declared response headers of an HTTP 429 response for GetPayment
 type GetPaymentResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetPaymentResponse struct {
@@ -30790,7 +31186,10 @@ func (r GetPaymentResponse) ContentType() string {
 
 // UpdatePaymentResponse429Headers the declared response headers of an HTTP 429 response for UpdatePayment
 type UpdatePaymentResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type UpdatePaymentResponse struct {
@@ -30880,7 +31279,10 @@ func (r UpdatePaymentResponse) ContentType() string {
 
 // ListProjectsResponse429Headers the declared response headers of an HTTP 429 response for ListProjects
 type ListProjectsResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListProjectsResponse struct {
@@ -30963,7 +31365,10 @@ func (r ListProjectsResponse) ContentType() string {
 
 // CreateProjectResponse429Headers the declared response headers of an HTTP 429 response for CreateProject
 type CreateProjectResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateProjectResponse struct {
@@ -31053,7 +31458,10 @@ func (r CreateProjectResponse) ContentType() string {
 
 // CreateProjectBatchResponse429Headers the declared response headers of an HTTP 429 response for CreateProjectBatch
 type CreateProjectBatchResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateProjectBatchResponse struct {
@@ -31136,7 +31544,10 @@ func (r CreateProjectBatchResponse) ContentType() string {
 
 // DeleteProjectResponse429Headers the declared response headers of an HTTP 429 response for DeleteProject
 type DeleteProjectResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type DeleteProjectResponse struct {
@@ -31219,7 +31630,10 @@ func (r DeleteProjectResponse) ContentType() string {
 
 // GetProjectResponse429Headers the declared response headers of an HTTP 429 response for GetProject
 type GetProjectResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetProjectResponse struct {
@@ -31309,7 +31723,10 @@ func (r GetProjectResponse) ContentType() string {
 
 // PatchProjectResponse429Headers the declared response headers of an HTTP 429 response for PatchProject
 type PatchProjectResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type PatchProjectResponse struct {
@@ -31406,7 +31823,10 @@ func (r PatchProjectResponse) ContentType() string {
 
 // UpdateProjectResponse429Headers the declared response headers of an HTTP 429 response for UpdateProject
 type UpdateProjectResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type UpdateProjectResponse struct {
@@ -31496,7 +31916,10 @@ func (r UpdateProjectResponse) ContentType() string {
 
 // ListProjectActivitiesResponse429Headers the declared response headers of an HTTP 429 response for ListProjectActivities
 type ListProjectActivitiesResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListProjectActivitiesResponse struct {
@@ -31586,7 +32009,10 @@ func (r ListProjectActivitiesResponse) ContentType() string {
 
 // ListProjectResourcesResponse429Headers the declared response headers of an HTTP 429 response for ListProjectResources
 type ListProjectResourcesResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListProjectResourcesResponse struct {
@@ -31676,7 +32102,10 @@ func (r ListProjectResourcesResponse) ContentType() string {
 
 // ListResourceSchedulesResponse429Headers the declared response headers of an HTTP 429 response for ListResourceSchedules
 type ListResourceSchedulesResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListResourceSchedulesResponse struct {
@@ -31759,7 +32188,10 @@ func (r ListResourceSchedulesResponse) ContentType() string {
 
 // ListResourceScheduleWeekResponse429Headers the declared response headers of an HTTP 429 response for ListResourceScheduleWeek
 type ListResourceScheduleWeekResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListResourceScheduleWeekResponse struct {
@@ -31842,7 +32274,10 @@ func (r ListResourceScheduleWeekResponse) ContentType() string {
 
 // GetResourceScheduleResponse429Headers the declared response headers of an HTTP 429 response for GetResourceSchedule
 type GetResourceScheduleResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetResourceScheduleResponse struct {
@@ -31932,7 +32367,10 @@ func (r GetResourceScheduleResponse) ContentType() string {
 
 // ListTimeEntriesResponse429Headers the declared response headers of an HTTP 429 response for ListTimeEntries
 type ListTimeEntriesResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type ListTimeEntriesResponse struct {
@@ -32015,7 +32453,10 @@ func (r ListTimeEntriesResponse) ContentType() string {
 
 // CreateTimeEntryResponse429Headers the declared response headers of an HTTP 429 response for CreateTimeEntry
 type CreateTimeEntryResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateTimeEntryResponse struct {
@@ -32105,7 +32546,10 @@ func (r CreateTimeEntryResponse) ContentType() string {
 
 // CreateTimeEntryBatchResponse429Headers the declared response headers of an HTTP 429 response for CreateTimeEntryBatch
 type CreateTimeEntryBatchResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type CreateTimeEntryBatchResponse struct {
@@ -32188,7 +32632,10 @@ func (r CreateTimeEntryBatchResponse) ContentType() string {
 
 // DeleteTimeEntryResponse429Headers the declared response headers of an HTTP 429 response for DeleteTimeEntry
 type DeleteTimeEntryResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type DeleteTimeEntryResponse struct {
@@ -32271,7 +32718,10 @@ func (r DeleteTimeEntryResponse) ContentType() string {
 
 // GetTimeEntryResponse429Headers the declared response headers of an HTTP 429 response for GetTimeEntry
 type GetTimeEntryResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetTimeEntryResponse struct {
@@ -32361,7 +32811,10 @@ func (r GetTimeEntryResponse) ContentType() string {
 
 // UpdateTimeEntryResponse429Headers the declared response headers of an HTTP 429 response for UpdateTimeEntry
 type UpdateTimeEntryResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type UpdateTimeEntryResponse struct {
@@ -32451,7 +32904,10 @@ func (r UpdateTimeEntryResponse) ContentType() string {
 
 // GetVersionResponse429Headers the declared response headers of an HTTP 429 response for GetVersion
 type GetVersionResponse429Headers struct {
-	RetryAfter *int32
+	RetryAfter          *int32
+	XRateLimitLimit     *string
+	XRateLimitRemaining *int64
+	XRateLimitReset     *string
 }
 
 type GetVersionResponse struct {
@@ -35798,6 +36254,27 @@ func ParseListAccountsResponse(rsp *http.Response) (*ListAccountsResponse, error
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -35871,6 +36348,27 @@ func ParseCreateAccountResponse(rsp *http.Response) (*CreateAccountResponse, err
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -35948,6 +36446,27 @@ func ParseQueryAccountsResponse(rsp *http.Response) (*QueryAccountsResponse, err
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -36030,6 +36549,27 @@ func ParseGetAccountResponse(rsp *http.Response) (*GetAccountResponse, error) {
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -36106,6 +36646,27 @@ func ParseListActivitiesResponse(rsp *http.Response) (*ListActivitiesResponse, e
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -36188,6 +36749,27 @@ func ParseCreateActivityResponse(rsp *http.Response) (*CreateActivityResponse, e
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -36267,6 +36849,27 @@ func ParseDeleteActivityResponse(rsp *http.Response) (*DeleteActivityResponse, e
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -36349,6 +36952,27 @@ func ParseGetActivityResponse(rsp *http.Response) (*GetActivityResponse, error) 
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -36430,6 +37054,27 @@ func ParseUpdateActivityResponse(rsp *http.Response) (*UpdateActivityResponse, e
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -36506,6 +37151,27 @@ func ParseListAllocationsResponse(rsp *http.Response) (*ListAllocationsResponse,
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -36588,6 +37254,27 @@ func ParseCreateAllocationResponse(rsp *http.Response) (*CreateAllocationRespons
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -36667,6 +37354,27 @@ func ParseDeleteAllocationResponse(rsp *http.Response) (*DeleteAllocationRespons
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -36749,6 +37457,27 @@ func ParseGetAllocationResponse(rsp *http.Response) (*GetAllocationResponse, err
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -36830,6 +37559,27 @@ func ParseUpdateAllocationResponse(rsp *http.Response) (*UpdateAllocationRespons
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -36906,6 +37656,27 @@ func ParseListBillsResponse(rsp *http.Response) (*ListBillsResponse, error) {
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -36988,6 +37759,27 @@ func ParseCreateBillResponse(rsp *http.Response) (*CreateBillResponse, error) {
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -37067,6 +37859,27 @@ func ParseDeleteBillResponse(rsp *http.Response) (*DeleteBillResponse, error) {
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -37149,6 +37962,27 @@ func ParseGetBillResponse(rsp *http.Response) (*GetBillResponse, error) {
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -37230,6 +38064,27 @@ func ParseUpdateBillResponse(rsp *http.Response) (*UpdateBillResponse, error) {
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -37306,6 +38161,27 @@ func ParseListChecksResponse(rsp *http.Response) (*ListChecksResponse, error) {
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -37388,6 +38264,27 @@ func ParseCreateCheckResponse(rsp *http.Response) (*CreateCheckResponse, error) 
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -37467,6 +38364,27 @@ func ParseDeleteCheckResponse(rsp *http.Response) (*DeleteCheckResponse, error) 
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -37549,6 +38467,27 @@ func ParseGetCheckResponse(rsp *http.Response) (*GetCheckResponse, error) {
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -37630,6 +38569,27 @@ func ParseUpdateCheckResponse(rsp *http.Response) (*UpdateCheckResponse, error) 
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -37706,6 +38666,27 @@ func ParseListClientsResponse(rsp *http.Response) (*ListClientsResponse, error) 
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -37788,6 +38769,27 @@ func ParseCreateClientResponse(rsp *http.Response) (*CreateClientResponse, error
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -37867,6 +38869,27 @@ func ParseDeleteClientResponse(rsp *http.Response) (*DeleteClientResponse, error
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -37949,6 +38972,27 @@ func ParseGetClientResponse(rsp *http.Response) (*GetClientResponse, error) {
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -38030,6 +39074,27 @@ func ParseUpdateClientResponse(rsp *http.Response) (*UpdateClientResponse, error
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -38103,6 +39168,27 @@ func ParseGetCompanyResponse(rsp *http.Response) (*GetCompanyResponse, error) {
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -38180,6 +39266,27 @@ func ParseListLeadSourcesResponse(rsp *http.Response) (*ListLeadSourcesResponse,
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -38262,6 +39369,27 @@ func ParseCreateLeadSourceResponse(rsp *http.Response) (*CreateLeadSourceRespons
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -38341,6 +39469,27 @@ func ParseDeleteLeadSourceResponse(rsp *http.Response) (*DeleteLeadSourceRespons
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -38423,6 +39572,27 @@ func ParseGetLeadSourceResponse(rsp *http.Response) (*GetLeadSourceResponse, err
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -38504,6 +39674,27 @@ func ParseUpdateLeadSourceResponse(rsp *http.Response) (*UpdateLeadSourceRespons
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -38580,6 +39771,27 @@ func ParseListRegionsResponse(rsp *http.Response) (*ListRegionsResponse, error) 
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -38662,6 +39874,27 @@ func ParseCreateRegionResponse(rsp *http.Response) (*CreateRegionResponse, error
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -38741,6 +39974,27 @@ func ParseDeleteRegionResponse(rsp *http.Response) (*DeleteRegionResponse, error
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -38823,6 +40077,27 @@ func ParseGetRegionResponse(rsp *http.Response) (*GetRegionResponse, error) {
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -38904,6 +40179,27 @@ func ParseUpdateRegionResponse(rsp *http.Response) (*UpdateRegionResponse, error
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -38980,6 +40276,27 @@ func ParseListScoresResponse(rsp *http.Response) (*ListScoresResponse, error) {
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -39062,6 +40379,27 @@ func ParseCreateScoreResponse(rsp *http.Response) (*CreateScoreResponse, error) 
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -39141,6 +40479,27 @@ func ParseDeleteScoreResponse(rsp *http.Response) (*DeleteScoreResponse, error) 
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -39223,6 +40582,27 @@ func ParseGetScoreResponse(rsp *http.Response) (*GetScoreResponse, error) {
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -39304,6 +40684,27 @@ func ParseUpdateScoreResponse(rsp *http.Response) (*UpdateScoreResponse, error) 
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -39380,6 +40781,27 @@ func ParseListProspectsResponse(rsp *http.Response) (*ListProspectsResponse, err
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -39462,6 +40884,27 @@ func ParseCreateProspectResponse(rsp *http.Response) (*CreateProspectResponse, e
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -39535,6 +40978,27 @@ func ParseCreateProspectBatchResponse(rsp *http.Response) (*CreateProspectBatchR
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -39615,6 +41079,27 @@ func ParseDeleteProspectResponse(rsp *http.Response) (*DeleteProspectResponse, e
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -39697,6 +41182,27 @@ func ParseGetProspectResponse(rsp *http.Response) (*GetProspectResponse, error) 
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -39778,6 +41284,27 @@ func ParseUpdateProspectResponse(rsp *http.Response) (*UpdateProspectResponse, e
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -39855,6 +41382,27 @@ func ParseListDeletedHistoryResponse(rsp *http.Response) (*ListDeletedHistoryRes
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -39931,6 +41479,27 @@ func ParseListDocumentsResponse(rsp *http.Response) (*ListDocumentsResponse, err
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -40013,6 +41582,27 @@ func ParseCreateDocumentResponse(rsp *http.Response) (*CreateDocumentResponse, e
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -40086,6 +41676,27 @@ func ParseCreateDocumentBatchResponse(rsp *http.Response) (*CreateDocumentBatchR
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -40171,6 +41782,27 @@ func ParseGetDocumentUriResponse(rsp *http.Response) (*GetDocumentUriResponse, e
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -40250,6 +41882,27 @@ func ParseDeleteDocumentResponse(rsp *http.Response) (*DeleteDocumentResponse, e
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -40332,6 +41985,27 @@ func ParseGetDocumentResponse(rsp *http.Response) (*GetDocumentResponse, error) 
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -40413,6 +42087,27 @@ func ParseUpdateDocumentResponse(rsp *http.Response) (*UpdateDocumentResponse, e
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -40489,6 +42184,27 @@ func ParseListEmployeesResponse(rsp *http.Response) (*ListEmployeesResponse, err
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -40571,6 +42287,27 @@ func ParseCreateEmployeeResponse(rsp *http.Response) (*CreateEmployeeResponse, e
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -40650,6 +42387,27 @@ func ParseDeleteEmployeeResponse(rsp *http.Response) (*DeleteEmployeeResponse, e
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -40731,6 +42489,27 @@ func ParseGetEmployeeResponse(rsp *http.Response) (*GetEmployeeResponse, error) 
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -40820,6 +42599,27 @@ func ParsePatchEmployeeResponse(rsp *http.Response) (*PatchEmployeeResponse, err
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -40901,6 +42701,27 @@ func ParseUpdateEmployeeResponse(rsp *http.Response) (*UpdateEmployeeResponse, e
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -40977,6 +42798,27 @@ func ParseListExpensesResponse(rsp *http.Response) (*ListExpensesResponse, error
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -41059,6 +42901,27 @@ func ParseCreateExpenseResponse(rsp *http.Response) (*CreateExpenseResponse, err
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -41138,6 +43001,27 @@ func ParseDeleteExpenseResponse(rsp *http.Response) (*DeleteExpenseResponse, err
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -41220,6 +43104,27 @@ func ParseGetExpenseResponse(rsp *http.Response) (*GetExpenseResponse, error) {
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -41301,6 +43206,27 @@ func ParseUpdateExpenseResponse(rsp *http.Response) (*UpdateExpenseResponse, err
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -41377,6 +43303,27 @@ func ParseListExpenseEntriesResponse(rsp *http.Response) (*ListExpenseEntriesRes
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -41459,6 +43406,27 @@ func ParseCreateExpenseEntryResponse(rsp *http.Response) (*CreateExpenseEntryRes
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -41538,6 +43506,27 @@ func ParseDeleteExpenseEntryResponse(rsp *http.Response) (*DeleteExpenseEntryRes
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -41620,6 +43609,27 @@ func ParseGetExpenseEntryResponse(rsp *http.Response) (*GetExpenseEntryResponse,
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -41701,6 +43711,27 @@ func ParseUpdateExpenseEntryResponse(rsp *http.Response) (*UpdateExpenseEntryRes
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -41777,6 +43808,27 @@ func ParseListFeeSchedulesResponse(rsp *http.Response) (*ListFeeSchedulesRespons
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -41859,6 +43911,27 @@ func ParseCreateFeeScheduleResponse(rsp *http.Response) (*CreateFeeScheduleRespo
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -41938,6 +44011,27 @@ func ParseDeleteFeeScheduleResponse(rsp *http.Response) (*DeleteFeeScheduleRespo
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -42020,6 +44114,27 @@ func ParseGetFeeScheduleResponse(rsp *http.Response) (*GetFeeScheduleResponse, e
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -42101,6 +44216,27 @@ func ParseUpdateFeeScheduleResponse(rsp *http.Response) (*UpdateFeeScheduleRespo
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -42174,6 +44310,27 @@ func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -42251,6 +44408,27 @@ func ParseListBenefitsResponse(rsp *http.Response) (*ListBenefitsResponse, error
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -42333,6 +44511,27 @@ func ParseCreateBenefitResponse(rsp *http.Response) (*CreateBenefitResponse, err
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -42412,6 +44611,27 @@ func ParseDeleteBenefitResponse(rsp *http.Response) (*DeleteBenefitResponse, err
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -42494,6 +44714,27 @@ func ParseGetBenefitResponse(rsp *http.Response) (*GetBenefitResponse, error) {
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -42575,6 +44816,27 @@ func ParseUpdateBenefitResponse(rsp *http.Response) (*UpdateBenefitResponse, err
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -42651,6 +44913,27 @@ func ParseListEmployeeBenefitsResponse(rsp *http.Response) (*ListEmployeeBenefit
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -42733,6 +45016,27 @@ func ParseCreateEmployeeBenefitResponse(rsp *http.Response) (*CreateEmployeeBene
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -42806,6 +45110,27 @@ func ParseCreateEmployeeBenefitBatchResponse(rsp *http.Response) (*CreateEmploye
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -42886,6 +45211,27 @@ func ParseDeleteEmployeeBenefitResponse(rsp *http.Response) (*DeleteEmployeeBene
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -42968,6 +45314,27 @@ func ParseGetEmployeeBenefitResponse(rsp *http.Response) (*GetEmployeeBenefitRes
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -43049,6 +45416,27 @@ func ParseUpdateEmployeeBenefitResponse(rsp *http.Response) (*UpdateEmployeeBene
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -43125,6 +45513,27 @@ func ParseListEmployeeBenefitUsagesResponse(rsp *http.Response) (*ListEmployeeBe
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -43207,6 +45616,27 @@ func ParseCreateEmployeeBenefitUsageResponse(rsp *http.Response) (*CreateEmploye
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -43280,6 +45710,27 @@ func ParseCreateEmployeeBenefitUsageBatchResponse(rsp *http.Response) (*CreateEm
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -43360,6 +45811,27 @@ func ParseDeleteEmployeeBenefitUsageResponse(rsp *http.Response) (*DeleteEmploye
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -43442,6 +45914,27 @@ func ParseGetEmployeeBenefitUsageResponse(rsp *http.Response) (*GetEmployeeBenef
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -43523,6 +46016,27 @@ func ParseUpdateEmployeeBenefitUsageResponse(rsp *http.Response) (*UpdateEmploye
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -43599,6 +46113,27 @@ func ParseListJournalsResponse(rsp *http.Response) (*ListJournalsResponse, error
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -43681,6 +46216,27 @@ func ParseCreateJournalResponse(rsp *http.Response) (*CreateJournalResponse, err
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -43760,6 +46316,27 @@ func ParseDeleteJournalResponse(rsp *http.Response) (*DeleteJournalResponse, err
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -43842,6 +46419,27 @@ func ParseGetJournalResponse(rsp *http.Response) (*GetJournalResponse, error) {
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -43923,6 +46521,27 @@ func ParseUpdateJournalResponse(rsp *http.Response) (*UpdateJournalResponse, err
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -43999,6 +46618,27 @@ func ParseListJournalTypesResponse(rsp *http.Response) (*ListJournalTypesRespons
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -44081,6 +46721,27 @@ func ParseCreateJournalTypeResponse(rsp *http.Response) (*CreateJournalTypeRespo
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -44160,6 +46821,27 @@ func ParseDeleteJournalTypeResponse(rsp *http.Response) (*DeleteJournalTypeRespo
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -44242,6 +46924,27 @@ func ParseGetJournalTypeResponse(rsp *http.Response) (*GetJournalTypeResponse, e
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -44323,6 +47026,27 @@ func ParseUpdateJournalTypeResponse(rsp *http.Response) (*UpdateJournalTypeRespo
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -44399,6 +47123,27 @@ func ParseListQuestionsResponse(rsp *http.Response) (*ListQuestionsResponse, err
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -44481,6 +47226,27 @@ func ParseCreateQuestionResponse(rsp *http.Response) (*CreateQuestionResponse, e
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -44560,6 +47326,27 @@ func ParseDeleteQuestionResponse(rsp *http.Response) (*DeleteQuestionResponse, e
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -44642,6 +47429,27 @@ func ParseGetQuestionResponse(rsp *http.Response) (*GetQuestionResponse, error) 
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -44723,6 +47531,27 @@ func ParseUpdateQuestionResponse(rsp *http.Response) (*UpdateQuestionResponse, e
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -44799,6 +47628,27 @@ func ParseListReviewsResponse(rsp *http.Response) (*ListReviewsResponse, error) 
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -44881,6 +47731,27 @@ func ParseCreateReviewResponse(rsp *http.Response) (*CreateReviewResponse, error
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -44960,6 +47831,27 @@ func ParseDeleteReviewResponse(rsp *http.Response) (*DeleteReviewResponse, error
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -45042,6 +47934,27 @@ func ParseGetReviewResponse(rsp *http.Response) (*GetReviewResponse, error) {
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -45123,6 +48036,27 @@ func ParseUpdateReviewResponse(rsp *http.Response) (*UpdateReviewResponse, error
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -45199,6 +48133,27 @@ func ParseListReviewTemplatesResponse(rsp *http.Response) (*ListReviewTemplatesR
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -45281,6 +48236,27 @@ func ParseCreateReviewTemplateResponse(rsp *http.Response) (*CreateReviewTemplat
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -45360,6 +48336,27 @@ func ParseDeleteReviewTemplateResponse(rsp *http.Response) (*DeleteReviewTemplat
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -45442,6 +48439,27 @@ func ParseGetReviewTemplateResponse(rsp *http.Response) (*GetReviewTemplateRespo
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -45523,6 +48541,27 @@ func ParseUpdateReviewTemplateResponse(rsp *http.Response) (*UpdateReviewTemplat
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -45599,6 +48638,27 @@ func ParseListInvoicesResponse(rsp *http.Response) (*ListInvoicesResponse, error
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -45681,6 +48741,27 @@ func ParseCreateInvoiceResponse(rsp *http.Response) (*CreateInvoiceResponse, err
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -45760,6 +48841,27 @@ func ParseDeleteInvoiceResponse(rsp *http.Response) (*DeleteInvoiceResponse, err
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -45842,6 +48944,27 @@ func ParseGetInvoiceResponse(rsp *http.Response) (*GetInvoiceResponse, error) {
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -45923,6 +49046,27 @@ func ParseUpdateInvoiceResponse(rsp *http.Response) (*UpdateInvoiceResponse, err
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -45999,6 +49143,27 @@ func ParseListPaymentsResponse(rsp *http.Response) (*ListPaymentsResponse, error
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -46081,6 +49246,27 @@ func ParseCreatePaymentResponse(rsp *http.Response) (*CreatePaymentResponse, err
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -46160,6 +49346,27 @@ func ParseDeletePaymentResponse(rsp *http.Response) (*DeletePaymentResponse, err
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -46242,6 +49449,27 @@ func ParseGetPaymentResponse(rsp *http.Response) (*GetPaymentResponse, error) {
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -46323,6 +49551,27 @@ func ParseUpdatePaymentResponse(rsp *http.Response) (*UpdatePaymentResponse, err
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -46399,6 +49648,27 @@ func ParseListProjectsResponse(rsp *http.Response) (*ListProjectsResponse, error
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -46481,6 +49751,27 @@ func ParseCreateProjectResponse(rsp *http.Response) (*CreateProjectResponse, err
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -46554,6 +49845,27 @@ func ParseCreateProjectBatchResponse(rsp *http.Response) (*CreateProjectBatchRes
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -46635,6 +49947,27 @@ func ParseDeleteProjectResponse(rsp *http.Response) (*DeleteProjectResponse, err
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -46715,6 +50048,27 @@ func ParseGetProjectResponse(rsp *http.Response) (*GetProjectResponse, error) {
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -46804,6 +50158,27 @@ func ParsePatchProjectResponse(rsp *http.Response) (*PatchProjectResponse, error
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -46884,6 +50259,27 @@ func ParseUpdateProjectResponse(rsp *http.Response) (*UpdateProjectResponse, err
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -46966,6 +50362,27 @@ func ParseListProjectActivitiesResponse(rsp *http.Response) (*ListProjectActivit
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -47047,6 +50464,27 @@ func ParseListProjectResourcesResponse(rsp *http.Response) (*ListProjectResource
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -47124,6 +50562,27 @@ func ParseListResourceSchedulesResponse(rsp *http.Response) (*ListResourceSchedu
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -47200,6 +50659,27 @@ func ParseListResourceScheduleWeekResponse(rsp *http.Response) (*ListResourceSch
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -47282,6 +50762,27 @@ func ParseGetResourceScheduleResponse(rsp *http.Response) (*GetResourceScheduleR
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -47358,6 +50859,27 @@ func ParseListTimeEntriesResponse(rsp *http.Response) (*ListTimeEntriesResponse,
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -47440,6 +50962,27 @@ func ParseCreateTimeEntryResponse(rsp *http.Response) (*CreateTimeEntryResponse,
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -47513,6 +51056,27 @@ func ParseCreateTimeEntryBatchResponse(rsp *http.Response) (*CreateTimeEntryBatc
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -47593,6 +51157,27 @@ func ParseDeleteTimeEntryResponse(rsp *http.Response) (*DeleteTimeEntryResponse,
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -47675,6 +51260,27 @@ func ParseGetTimeEntryResponse(rsp *http.Response) (*GetTimeEntryResponse, error
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -47756,6 +51362,27 @@ func ParseUpdateTimeEntryResponse(rsp *http.Response) (*UpdateTimeEntryResponse,
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
 		response.Headers429 = &headers
 	}
 
@@ -47829,6 +51456,27 @@ func ParseGetVersionResponse(rsp *http.Response) (*GetVersionResponse, error) {
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Limit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Remaining"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Rate-Limit-Reset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Rate-Limit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
 		}
 		response.Headers429 = &headers
 	}
