@@ -1753,8 +1753,8 @@ type ListAccountsParams struct {
 	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
 	Where *Where `form:"where,omitempty" json:"where,omitempty"`
 
-	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
-	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+	// OrderBy Sort expression, e.g. name or date desc. Sent as `orderby`, the spelling every BQE sample uses (activity?page=0,1000&orderby=name); the docs write orderBy. Assumption: the server reads query parameter names case-insensitively, as ASP.NET does, so both spellings sort.
+	OrderBy *OrderBy `form:"orderby,omitempty" json:"orderby,omitempty"`
 
 	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
 	Page *Page `form:"page,omitempty" json:"page,omitempty"`
@@ -1771,8 +1771,8 @@ type QueryAccountsParams struct {
 	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
 	Where *Where `form:"where,omitempty" json:"where,omitempty"`
 
-	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
-	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+	// OrderBy Sort expression, e.g. name or date desc. Sent as `orderby`, the spelling every BQE sample uses (activity?page=0,1000&orderby=name); the docs write orderBy. Assumption: the server reads query parameter names case-insensitively, as ASP.NET does, so both spellings sort.
+	OrderBy *OrderBy `form:"orderby,omitempty" json:"orderby,omitempty"`
 
 	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
 	Page *Page `form:"page,omitempty" json:"page,omitempty"`
@@ -1789,8 +1789,8 @@ type ListActivitiesParams struct {
 	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
 	Where *Where `form:"where,omitempty" json:"where,omitempty"`
 
-	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
-	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+	// OrderBy Sort expression, e.g. name or date desc. Sent as `orderby`, the spelling every BQE sample uses (activity?page=0,1000&orderby=name); the docs write orderBy. Assumption: the server reads query parameter names case-insensitively, as ASP.NET does, so both spellings sort.
+	OrderBy *OrderBy `form:"orderby,omitempty" json:"orderby,omitempty"`
 
 	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
 	Page *Page `form:"page,omitempty" json:"page,omitempty"`
@@ -1816,8 +1816,8 @@ type ListAllocationsParams struct {
 	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
 	Where *Where `form:"where,omitempty" json:"where,omitempty"`
 
-	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
-	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+	// OrderBy Sort expression, e.g. name or date desc. Sent as `orderby`, the spelling every BQE sample uses (activity?page=0,1000&orderby=name); the docs write orderBy. Assumption: the server reads query parameter names case-insensitively, as ASP.NET does, so both spellings sort.
+	OrderBy *OrderBy `form:"orderby,omitempty" json:"orderby,omitempty"`
 
 	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
 	Page *Page `form:"page,omitempty" json:"page,omitempty"`
@@ -1843,8 +1843,8 @@ type ListBillsParams struct {
 	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
 	Where *Where `form:"where,omitempty" json:"where,omitempty"`
 
-	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
-	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+	// OrderBy Sort expression, e.g. name or date desc. Sent as `orderby`, the spelling every BQE sample uses (activity?page=0,1000&orderby=name); the docs write orderBy. Assumption: the server reads query parameter names case-insensitively, as ASP.NET does, so both spellings sort.
+	OrderBy *OrderBy `form:"orderby,omitempty" json:"orderby,omitempty"`
 
 	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
 	Page *Page `form:"page,omitempty" json:"page,omitempty"`
@@ -1870,8 +1870,8 @@ type ListChecksParams struct {
 	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
 	Where *Where `form:"where,omitempty" json:"where,omitempty"`
 
-	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
-	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+	// OrderBy Sort expression, e.g. name or date desc. Sent as `orderby`, the spelling every BQE sample uses (activity?page=0,1000&orderby=name); the docs write orderBy. Assumption: the server reads query parameter names case-insensitively, as ASP.NET does, so both spellings sort.
+	OrderBy *OrderBy `form:"orderby,omitempty" json:"orderby,omitempty"`
 
 	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
 	Page *Page `form:"page,omitempty" json:"page,omitempty"`
@@ -1897,8 +1897,8 @@ type ListClientsParams struct {
 	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
 	Where *Where `form:"where,omitempty" json:"where,omitempty"`
 
-	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
-	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+	// OrderBy Sort expression, e.g. name or date desc. Sent as `orderby`, the spelling every BQE sample uses (activity?page=0,1000&orderby=name); the docs write orderBy. Assumption: the server reads query parameter names case-insensitively, as ASP.NET does, so both spellings sort.
+	OrderBy *OrderBy `form:"orderby,omitempty" json:"orderby,omitempty"`
 
 	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
 	Page *Page `form:"page,omitempty" json:"page,omitempty"`
@@ -1930,8 +1930,8 @@ type ListLeadSourcesParams struct {
 	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
 	Where *Where `form:"where,omitempty" json:"where,omitempty"`
 
-	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
-	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+	// OrderBy Sort expression, e.g. name or date desc. Sent as `orderby`, the spelling every BQE sample uses (activity?page=0,1000&orderby=name); the docs write orderBy. Assumption: the server reads query parameter names case-insensitively, as ASP.NET does, so both spellings sort.
+	OrderBy *OrderBy `form:"orderby,omitempty" json:"orderby,omitempty"`
 
 	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
 	Page *Page `form:"page,omitempty" json:"page,omitempty"`
@@ -1957,8 +1957,8 @@ type ListRegionsParams struct {
 	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
 	Where *Where `form:"where,omitempty" json:"where,omitempty"`
 
-	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
-	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+	// OrderBy Sort expression, e.g. name or date desc. Sent as `orderby`, the spelling every BQE sample uses (activity?page=0,1000&orderby=name); the docs write orderBy. Assumption: the server reads query parameter names case-insensitively, as ASP.NET does, so both spellings sort.
+	OrderBy *OrderBy `form:"orderby,omitempty" json:"orderby,omitempty"`
 
 	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
 	Page *Page `form:"page,omitempty" json:"page,omitempty"`
@@ -1984,8 +1984,8 @@ type ListScoresParams struct {
 	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
 	Where *Where `form:"where,omitempty" json:"where,omitempty"`
 
-	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
-	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+	// OrderBy Sort expression, e.g. name or date desc. Sent as `orderby`, the spelling every BQE sample uses (activity?page=0,1000&orderby=name); the docs write orderBy. Assumption: the server reads query parameter names case-insensitively, as ASP.NET does, so both spellings sort.
+	OrderBy *OrderBy `form:"orderby,omitempty" json:"orderby,omitempty"`
 
 	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
 	Page *Page `form:"page,omitempty" json:"page,omitempty"`
@@ -2011,8 +2011,8 @@ type ListProspectsParams struct {
 	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
 	Where *Where `form:"where,omitempty" json:"where,omitempty"`
 
-	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
-	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+	// OrderBy Sort expression, e.g. name or date desc. Sent as `orderby`, the spelling every BQE sample uses (activity?page=0,1000&orderby=name); the docs write orderBy. Assumption: the server reads query parameter names case-insensitively, as ASP.NET does, so both spellings sort.
+	OrderBy *OrderBy `form:"orderby,omitempty" json:"orderby,omitempty"`
 
 	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
 	Page *Page `form:"page,omitempty" json:"page,omitempty"`
@@ -2041,8 +2041,8 @@ type ListDeletedHistoryParams struct {
 	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
 	Where *Where `form:"where,omitempty" json:"where,omitempty"`
 
-	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
-	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+	// OrderBy Sort expression, e.g. name or date desc. Sent as `orderby`, the spelling every BQE sample uses (activity?page=0,1000&orderby=name); the docs write orderBy. Assumption: the server reads query parameter names case-insensitively, as ASP.NET does, so both spellings sort.
+	OrderBy *OrderBy `form:"orderby,omitempty" json:"orderby,omitempty"`
 
 	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
 	Page *Page `form:"page,omitempty" json:"page,omitempty"`
@@ -2059,8 +2059,8 @@ type ListDocumentsParams struct {
 	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
 	Where *Where `form:"where,omitempty" json:"where,omitempty"`
 
-	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
-	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+	// OrderBy Sort expression, e.g. name or date desc. Sent as `orderby`, the spelling every BQE sample uses (activity?page=0,1000&orderby=name); the docs write orderBy. Assumption: the server reads query parameter names case-insensitively, as ASP.NET does, so both spellings sort.
+	OrderBy *OrderBy `form:"orderby,omitempty" json:"orderby,omitempty"`
 
 	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
 	Page *Page `form:"page,omitempty" json:"page,omitempty"`
@@ -2089,8 +2089,8 @@ type ListEmployeesParams struct {
 	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
 	Where *Where `form:"where,omitempty" json:"where,omitempty"`
 
-	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
-	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+	// OrderBy Sort expression, e.g. name or date desc. Sent as `orderby`, the spelling every BQE sample uses (activity?page=0,1000&orderby=name); the docs write orderBy. Assumption: the server reads query parameter names case-insensitively, as ASP.NET does, so both spellings sort.
+	OrderBy *OrderBy `form:"orderby,omitempty" json:"orderby,omitempty"`
 
 	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
 	Page *Page `form:"page,omitempty" json:"page,omitempty"`
@@ -2116,8 +2116,8 @@ type ListExpensesParams struct {
 	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
 	Where *Where `form:"where,omitempty" json:"where,omitempty"`
 
-	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
-	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+	// OrderBy Sort expression, e.g. name or date desc. Sent as `orderby`, the spelling every BQE sample uses (activity?page=0,1000&orderby=name); the docs write orderBy. Assumption: the server reads query parameter names case-insensitively, as ASP.NET does, so both spellings sort.
+	OrderBy *OrderBy `form:"orderby,omitempty" json:"orderby,omitempty"`
 
 	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
 	Page *Page `form:"page,omitempty" json:"page,omitempty"`
@@ -2143,8 +2143,8 @@ type ListExpenseEntriesParams struct {
 	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
 	Where *Where `form:"where,omitempty" json:"where,omitempty"`
 
-	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
-	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+	// OrderBy Sort expression, e.g. name or date desc. Sent as `orderby`, the spelling every BQE sample uses (activity?page=0,1000&orderby=name); the docs write orderBy. Assumption: the server reads query parameter names case-insensitively, as ASP.NET does, so both spellings sort.
+	OrderBy *OrderBy `form:"orderby,omitempty" json:"orderby,omitempty"`
 
 	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
 	Page *Page `form:"page,omitempty" json:"page,omitempty"`
@@ -2170,8 +2170,8 @@ type ListFeeSchedulesParams struct {
 	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
 	Where *Where `form:"where,omitempty" json:"where,omitempty"`
 
-	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
-	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+	// OrderBy Sort expression, e.g. name or date desc. Sent as `orderby`, the spelling every BQE sample uses (activity?page=0,1000&orderby=name); the docs write orderBy. Assumption: the server reads query parameter names case-insensitively, as ASP.NET does, so both spellings sort.
+	OrderBy *OrderBy `form:"orderby,omitempty" json:"orderby,omitempty"`
 
 	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
 	Page *Page `form:"page,omitempty" json:"page,omitempty"`
@@ -2197,8 +2197,8 @@ type ListBenefitsParams struct {
 	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
 	Where *Where `form:"where,omitempty" json:"where,omitempty"`
 
-	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
-	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+	// OrderBy Sort expression, e.g. name or date desc. Sent as `orderby`, the spelling every BQE sample uses (activity?page=0,1000&orderby=name); the docs write orderBy. Assumption: the server reads query parameter names case-insensitively, as ASP.NET does, so both spellings sort.
+	OrderBy *OrderBy `form:"orderby,omitempty" json:"orderby,omitempty"`
 
 	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
 	Page *Page `form:"page,omitempty" json:"page,omitempty"`
@@ -2224,8 +2224,8 @@ type ListEmployeeBenefitsParams struct {
 	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
 	Where *Where `form:"where,omitempty" json:"where,omitempty"`
 
-	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
-	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+	// OrderBy Sort expression, e.g. name or date desc. Sent as `orderby`, the spelling every BQE sample uses (activity?page=0,1000&orderby=name); the docs write orderBy. Assumption: the server reads query parameter names case-insensitively, as ASP.NET does, so both spellings sort.
+	OrderBy *OrderBy `form:"orderby,omitempty" json:"orderby,omitempty"`
 
 	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
 	Page *Page `form:"page,omitempty" json:"page,omitempty"`
@@ -2254,8 +2254,8 @@ type ListEmployeeBenefitUsagesParams struct {
 	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
 	Where *Where `form:"where,omitempty" json:"where,omitempty"`
 
-	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
-	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+	// OrderBy Sort expression, e.g. name or date desc. Sent as `orderby`, the spelling every BQE sample uses (activity?page=0,1000&orderby=name); the docs write orderBy. Assumption: the server reads query parameter names case-insensitively, as ASP.NET does, so both spellings sort.
+	OrderBy *OrderBy `form:"orderby,omitempty" json:"orderby,omitempty"`
 
 	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
 	Page *Page `form:"page,omitempty" json:"page,omitempty"`
@@ -2284,8 +2284,8 @@ type ListJournalsParams struct {
 	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
 	Where *Where `form:"where,omitempty" json:"where,omitempty"`
 
-	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
-	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+	// OrderBy Sort expression, e.g. name or date desc. Sent as `orderby`, the spelling every BQE sample uses (activity?page=0,1000&orderby=name); the docs write orderBy. Assumption: the server reads query parameter names case-insensitively, as ASP.NET does, so both spellings sort.
+	OrderBy *OrderBy `form:"orderby,omitempty" json:"orderby,omitempty"`
 
 	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
 	Page *Page `form:"page,omitempty" json:"page,omitempty"`
@@ -2311,8 +2311,8 @@ type ListJournalTypesParams struct {
 	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
 	Where *Where `form:"where,omitempty" json:"where,omitempty"`
 
-	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
-	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+	// OrderBy Sort expression, e.g. name or date desc. Sent as `orderby`, the spelling every BQE sample uses (activity?page=0,1000&orderby=name); the docs write orderBy. Assumption: the server reads query parameter names case-insensitively, as ASP.NET does, so both spellings sort.
+	OrderBy *OrderBy `form:"orderby,omitempty" json:"orderby,omitempty"`
 
 	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
 	Page *Page `form:"page,omitempty" json:"page,omitempty"`
@@ -2338,8 +2338,8 @@ type ListQuestionsParams struct {
 	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
 	Where *Where `form:"where,omitempty" json:"where,omitempty"`
 
-	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
-	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+	// OrderBy Sort expression, e.g. name or date desc. Sent as `orderby`, the spelling every BQE sample uses (activity?page=0,1000&orderby=name); the docs write orderBy. Assumption: the server reads query parameter names case-insensitively, as ASP.NET does, so both spellings sort.
+	OrderBy *OrderBy `form:"orderby,omitempty" json:"orderby,omitempty"`
 
 	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
 	Page *Page `form:"page,omitempty" json:"page,omitempty"`
@@ -2365,8 +2365,8 @@ type ListReviewsParams struct {
 	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
 	Where *Where `form:"where,omitempty" json:"where,omitempty"`
 
-	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
-	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+	// OrderBy Sort expression, e.g. name or date desc. Sent as `orderby`, the spelling every BQE sample uses (activity?page=0,1000&orderby=name); the docs write orderBy. Assumption: the server reads query parameter names case-insensitively, as ASP.NET does, so both spellings sort.
+	OrderBy *OrderBy `form:"orderby,omitempty" json:"orderby,omitempty"`
 
 	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
 	Page *Page `form:"page,omitempty" json:"page,omitempty"`
@@ -2392,8 +2392,8 @@ type ListReviewTemplatesParams struct {
 	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
 	Where *Where `form:"where,omitempty" json:"where,omitempty"`
 
-	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
-	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+	// OrderBy Sort expression, e.g. name or date desc. Sent as `orderby`, the spelling every BQE sample uses (activity?page=0,1000&orderby=name); the docs write orderBy. Assumption: the server reads query parameter names case-insensitively, as ASP.NET does, so both spellings sort.
+	OrderBy *OrderBy `form:"orderby,omitempty" json:"orderby,omitempty"`
 
 	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
 	Page *Page `form:"page,omitempty" json:"page,omitempty"`
@@ -2419,8 +2419,8 @@ type ListInvoicesParams struct {
 	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
 	Where *Where `form:"where,omitempty" json:"where,omitempty"`
 
-	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
-	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+	// OrderBy Sort expression, e.g. name or date desc. Sent as `orderby`, the spelling every BQE sample uses (activity?page=0,1000&orderby=name); the docs write orderBy. Assumption: the server reads query parameter names case-insensitively, as ASP.NET does, so both spellings sort.
+	OrderBy *OrderBy `form:"orderby,omitempty" json:"orderby,omitempty"`
 
 	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
 	Page *Page `form:"page,omitempty" json:"page,omitempty"`
@@ -2446,8 +2446,8 @@ type ListPaymentsParams struct {
 	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
 	Where *Where `form:"where,omitempty" json:"where,omitempty"`
 
-	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
-	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+	// OrderBy Sort expression, e.g. name or date desc. Sent as `orderby`, the spelling every BQE sample uses (activity?page=0,1000&orderby=name); the docs write orderBy. Assumption: the server reads query parameter names case-insensitively, as ASP.NET does, so both spellings sort.
+	OrderBy *OrderBy `form:"orderby,omitempty" json:"orderby,omitempty"`
 
 	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
 	Page *Page `form:"page,omitempty" json:"page,omitempty"`
@@ -2473,8 +2473,8 @@ type ListProjectsParams struct {
 	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
 	Where *Where `form:"where,omitempty" json:"where,omitempty"`
 
-	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
-	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+	// OrderBy Sort expression, e.g. name or date desc. Sent as `orderby`, the spelling every BQE sample uses (activity?page=0,1000&orderby=name); the docs write orderBy. Assumption: the server reads query parameter names case-insensitively, as ASP.NET does, so both spellings sort.
+	OrderBy *OrderBy `form:"orderby,omitempty" json:"orderby,omitempty"`
 
 	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
 	Page *Page `form:"page,omitempty" json:"page,omitempty"`
@@ -2503,8 +2503,8 @@ type ListResourceSchedulesParams struct {
 	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
 	Where *Where `form:"where,omitempty" json:"where,omitempty"`
 
-	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
-	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+	// OrderBy Sort expression, e.g. name or date desc. Sent as `orderby`, the spelling every BQE sample uses (activity?page=0,1000&orderby=name); the docs write orderBy. Assumption: the server reads query parameter names case-insensitively, as ASP.NET does, so both spellings sort.
+	OrderBy *OrderBy `form:"orderby,omitempty" json:"orderby,omitempty"`
 
 	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
 	Page *Page `form:"page,omitempty" json:"page,omitempty"`
@@ -2521,8 +2521,8 @@ type ListResourceScheduleWeekParams struct {
 	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
 	Where *Where `form:"where,omitempty" json:"where,omitempty"`
 
-	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
-	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+	// OrderBy Sort expression, e.g. name or date desc. Sent as `orderby`, the spelling every BQE sample uses (activity?page=0,1000&orderby=name); the docs write orderBy. Assumption: the server reads query parameter names case-insensitively, as ASP.NET does, so both spellings sort.
+	OrderBy *OrderBy `form:"orderby,omitempty" json:"orderby,omitempty"`
 
 	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
 	Page *Page `form:"page,omitempty" json:"page,omitempty"`
@@ -2539,8 +2539,8 @@ type ListTimeEntriesParams struct {
 	// Where Filter expression, e.g. name = 'Design'; dates as YYYY-MM-DDThh:mm:ss.
 	Where *Where `form:"where,omitempty" json:"where,omitempty"`
 
-	// OrderBy Sort expression, e.g. name or date desc. (The samples spell it orderby.)
-	OrderBy *OrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+	// OrderBy Sort expression, e.g. name or date desc. Sent as `orderby`, the spelling every BQE sample uses (activity?page=0,1000&orderby=name); the docs write orderBy. Assumption: the server reads query parameter names case-insensitively, as ASP.NET does, so both spellings sort.
+	OrderBy *OrderBy `form:"orderby,omitempty" json:"orderby,omitempty"`
 
 	// Page Page number and size as N,M (0-based number; size default 25, max 1000). Past the last page the server answers 204.
 	Page *Page `form:"page,omitempty" json:"page,omitempty"`
@@ -8541,7 +8541,7 @@ func NewListAccountsRequest(server string, params *ListAccountsParams) (*http.Re
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderby", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8683,7 +8683,7 @@ func NewQueryAccountsRequest(server string, params *QueryAccountsParams) (*http.
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderby", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8819,7 +8819,7 @@ func NewListActivitiesRequest(server string, params *ListActivitiesParams) (*htt
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderby", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -9115,7 +9115,7 @@ func NewListAllocationsRequest(server string, params *ListAllocationsParams) (*h
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderby", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -9411,7 +9411,7 @@ func NewListBillsRequest(server string, params *ListBillsParams) (*http.Request,
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderby", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -9707,7 +9707,7 @@ func NewListChecksRequest(server string, params *ListChecksParams) (*http.Reques
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderby", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -10003,7 +10003,7 @@ func NewListClientsRequest(server string, params *ListClientsParams) (*http.Requ
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderby", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -10353,7 +10353,7 @@ func NewListLeadSourcesRequest(server string, params *ListLeadSourcesParams) (*h
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderby", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -10649,7 +10649,7 @@ func NewListRegionsRequest(server string, params *ListRegionsParams) (*http.Requ
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderby", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -10945,7 +10945,7 @@ func NewListScoresRequest(server string, params *ListScoresParams) (*http.Reques
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderby", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11241,7 +11241,7 @@ func NewListProspectsRequest(server string, params *ListProspectsParams) (*http.
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderby", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11577,7 +11577,7 @@ func NewListDeletedHistoryRequest(server string, params *ListDeletedHistoryParam
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderby", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11679,7 +11679,7 @@ func NewListDocumentsRequest(server string, params *ListDocumentsParams) (*http.
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderby", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -12049,7 +12049,7 @@ func NewListEmployeesRequest(server string, params *ListEmployeesParams) (*http.
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderby", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -12392,7 +12392,7 @@ func NewListExpensesRequest(server string, params *ListExpensesParams) (*http.Re
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderby", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -12688,7 +12688,7 @@ func NewListExpenseEntriesRequest(server string, params *ListExpenseEntriesParam
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderby", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -12984,7 +12984,7 @@ func NewListFeeSchedulesRequest(server string, params *ListFeeSchedulesParams) (
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderby", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -13307,7 +13307,7 @@ func NewListBenefitsRequest(server string, params *ListBenefitsParams) (*http.Re
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderby", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -13603,7 +13603,7 @@ func NewListEmployeeBenefitsRequest(server string, params *ListEmployeeBenefitsP
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderby", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -13939,7 +13939,7 @@ func NewListEmployeeBenefitUsagesRequest(server string, params *ListEmployeeBene
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderby", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -14275,7 +14275,7 @@ func NewListJournalsRequest(server string, params *ListJournalsParams) (*http.Re
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderby", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -14571,7 +14571,7 @@ func NewListJournalTypesRequest(server string, params *ListJournalTypesParams) (
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderby", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -14867,7 +14867,7 @@ func NewListQuestionsRequest(server string, params *ListQuestionsParams) (*http.
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderby", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -15163,7 +15163,7 @@ func NewListReviewsRequest(server string, params *ListReviewsParams) (*http.Requ
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderby", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -15459,7 +15459,7 @@ func NewListReviewTemplatesRequest(server string, params *ListReviewTemplatesPar
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderby", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -15755,7 +15755,7 @@ func NewListInvoicesRequest(server string, params *ListInvoicesParams) (*http.Re
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderby", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -16051,7 +16051,7 @@ func NewListPaymentsRequest(server string, params *ListPaymentsParams) (*http.Re
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderby", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -16347,7 +16347,7 @@ func NewListProjectsRequest(server string, params *ListProjectsParams) (*http.Re
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderby", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -16798,7 +16798,7 @@ func NewListResourceSchedulesRequest(server string, params *ListResourceSchedule
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderby", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -16900,7 +16900,7 @@ func NewListResourceScheduleWeekRequest(server string, params *ListResourceSched
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderby", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -17036,7 +17036,7 @@ func NewListTimeEntriesRequest(server string, params *ListTimeEntriesParams) (*h
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderby", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
