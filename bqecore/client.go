@@ -23,9 +23,12 @@
 package bqecore
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -353,8 +356,44 @@ func (d *doer) checked(req *http.Request) func(*http.Response, error) (*http.Res
 		if err != nil {
 			return nil, err
 		}
-		return d.notAuthenticated(req, resp)
+		resp, err = d.notAuthenticated(req, resp)
+		if err != nil {
+			return nil, err
+		}
+		return batchJob(req, resp)
 	}
+}
+
+// batchJob turns a batch answer that is not the array of saved records (a
+// 202, or a JSON object: the "Job" a third-party summary says batches
+// answer) into a *BatchJobError, so it is never read as an empty or
+// unparsable batch.
+func batchJob(req *http.Request, resp *http.Response) (*http.Response, error) {
+	if req.Method != http.MethodPost || !strings.HasSuffix(strings.TrimRight(req.URL.Path, "/"), "/batch") ||
+		resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return resp, nil
+	}
+	if resp.StatusCode != http.StatusAccepted {
+		head, err := pipeline.PeekBody(resp, 512)
+		if err != nil {
+			return resp, nil // the generated parser reports the read error
+		}
+		if t := bytes.TrimLeft(head, " \t\r\n"); len(t) == 0 || t[0] != '{' {
+			return resp, nil
+		}
+	}
+	defer resp.Body.Close()
+	if resp.Request != nil {
+		req = resp.Request
+	}
+	e := &BatchJobError{StatusCode: resp.StatusCode, Method: req.Method, URL: pipeline.RedactURL(req.URL)}
+	if b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20)); err == nil {
+		var job map[string]any
+		if json.Unmarshal(b, &job) == nil {
+			e.Job = job
+		}
+	}
+	return nil, e
 }
 
 func (d *doer) notAuthenticated(req *http.Request, resp *http.Response) (*http.Response, error) {

@@ -126,3 +126,36 @@ func TestResourceScheduleWeekAndAccountQuery(t *testing.T) {
 }
 
 func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }
+
+// TestBatchAnsweringAJob: a batch answered with a job (202, or an object
+// where the records were expected) is a *BatchJobError carrying the job,
+// through the generated methods and through Do.
+func TestBatchAnsweringAJob(t *testing.T) {
+	fake := newFake(t)
+	c, _ := newClient(t, fake)
+	ctx := context.Background()
+	job := map[string]any{"id": "8f2c0d7e-job", "status": "Queued"}
+	for _, status := range []int{http.StatusAccepted, http.StatusOK} {
+		fake.AddFault(bqecoretest.Fault{OperationID: "createProjectBatch", Status: status, JSON: job})
+		r, err := c.CreateProjectBatchWithResponse(ctx, []bqecoreapi.Project{{Name: ptr("Queued")}})
+		var je *bqecore.BatchJobError
+		if !errors.As(err, &je) || !errors.Is(err, bqecore.ErrBatchJob) || r != nil || je.StatusCode != status || je.Job["id"] != "8f2c0d7e-job" ||
+			!strings.HasSuffix(je.URL, "/project/batch") || strings.Contains(err.Error(), "Queued") {
+			t.Fatalf("%d job: %v %+v", status, err, je)
+		}
+	}
+	fake.AddFault(bqecoretest.Fault{OperationID: "createDocumentBatch", Status: http.StatusAccepted, Body: []byte("queued")})
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, "document/batch", stringsReader(`[{"name":"x"}]`))
+	req.Header.Set("Content-Type", "application/json")
+	var je *bqecore.BatchJobError
+	if _, err := c.Do(req); !errors.As(err, &je) || je.Job != nil || je.StatusCode != 202 {
+		t.Fatalf("Do, 202 text: %v", err)
+	}
+	// The records as an array are the normal answer, and an object elsewhere is not a job.
+	if r, err := c.CreateTimeEntryBatchWithResponse(ctx, []bqecoreapi.TimeEntry{{Description: ptr("ok")}}); err != nil || len(*r.JSON200) != 1 {
+		t.Fatalf("array answer: %v", err)
+	}
+	if _, err := c.CreateActivityWithResponse(ctx, bqecoreapi.Activity{Name: ptr("Not a batch")}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -4438,7 +4438,7 @@ type ClientInterface interface {
 
 	// CreateProjectBatchWithBody Create projects in a batch.
 	//
-	// Assumption: takes a JSON array of projects and answers the created projects as an array, in order. https://api-explorer.bqecore.com/docs/api/apis/project
+	// Assumption: takes a JSON array of projects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/project
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4447,7 +4447,7 @@ type ClientInterface interface {
 
 	// CreateProjectBatch Create projects in a batch.
 	//
-	// Assumption: takes a JSON array of projects and answers the created projects as an array, in order. https://api-explorer.bqecore.com/docs/api/apis/project
+	// Assumption: takes a JSON array of projects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/project
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4566,7 +4566,7 @@ type ClientInterface interface {
 
 	// CreateTimeEntryBatchWithBody Create time entries in a batch.
 	//
-	// Assumption: takes a JSON array of time entries and answers the created entries as an array, in order. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+	// Assumption: takes a JSON array of time entries and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/timeentry
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4575,7 +4575,7 @@ type ClientInterface interface {
 
 	// CreateTimeEntryBatch Create time entries in a batch.
 	//
-	// Assumption: takes a JSON array of time entries and answers the created entries as an array, in order. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+	// Assumption: takes a JSON array of time entries and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/timeentry
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -8074,7 +8074,7 @@ func (c *Client) CreateProject(ctx context.Context, body CreateProjectJSONReques
 
 // CreateProjectBatchWithBody Create projects in a batch.
 //
-// Assumption: takes a JSON array of projects and answers the created projects as an array, in order. https://api-explorer.bqecore.com/docs/api/apis/project
+// Assumption: takes a JSON array of projects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/project
 //
 // Takes any type of body and a specified content type.
 //
@@ -8093,7 +8093,7 @@ func (c *Client) CreateProjectBatchWithBody(ctx context.Context, contentType str
 
 // CreateProjectBatch Create projects in a batch.
 //
-// Assumption: takes a JSON array of projects and answers the created projects as an array, in order. https://api-explorer.bqecore.com/docs/api/apis/project
+// Assumption: takes a JSON array of projects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/project
 //
 // Takes a body of the `application/json` content type.
 //
@@ -8362,7 +8362,7 @@ func (c *Client) CreateTimeEntry(ctx context.Context, body CreateTimeEntryJSONRe
 
 // CreateTimeEntryBatchWithBody Create time entries in a batch.
 //
-// Assumption: takes a JSON array of time entries and answers the created entries as an array, in order. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+// Assumption: takes a JSON array of time entries and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/timeentry
 //
 // Takes any type of body and a specified content type.
 //
@@ -8381,7 +8381,7 @@ func (c *Client) CreateTimeEntryBatchWithBody(ctx context.Context, contentType s
 
 // CreateTimeEntryBatch Create time entries in a batch.
 //
-// Assumption: takes a JSON array of time entries and answers the created entries as an array, in order. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+// Assumption: takes a JSON array of time entries and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/timeentry
 //
 // Takes a body of the `application/json` content type.
 //
@@ -19101,7 +19101,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateProjectBatchWithBodyWithResponse Create projects in a batch.
 	//
-	// Assumption: takes a JSON array of projects and answers the created projects as an array, in order. https://api-explorer.bqecore.com/docs/api/apis/project
+	// Assumption: takes a JSON array of projects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/project
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -19110,7 +19110,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateProjectBatchWithResponse Create projects in a batch.
 	//
-	// Assumption: takes a JSON array of projects and answers the created projects as an array, in order. https://api-explorer.bqecore.com/docs/api/apis/project
+	// Assumption: takes a JSON array of projects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/project
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -19245,7 +19245,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateTimeEntryBatchWithBodyWithResponse Create time entries in a batch.
 	//
-	// Assumption: takes a JSON array of time entries and answers the created entries as an array, in order. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+	// Assumption: takes a JSON array of time entries and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/timeentry
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -19254,7 +19254,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateTimeEntryBatchWithResponse Create time entries in a batch.
 	//
-	// Assumption: takes a JSON array of time entries and answers the created entries as an array, in order. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+	// Assumption: takes a JSON array of time entries and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/timeentry
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -35840,7 +35840,7 @@ func (c *ClientWithResponses) CreateProjectWithResponse(ctx context.Context, bod
 
 // CreateProjectBatchWithBodyWithResponse Create projects in a batch.
 //
-// Assumption: takes a JSON array of projects and answers the created projects as an array, in order. https://api-explorer.bqecore.com/docs/api/apis/project
+// Assumption: takes a JSON array of projects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/project
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35855,7 +35855,7 @@ func (c *ClientWithResponses) CreateProjectBatchWithBodyWithResponse(ctx context
 
 // CreateProjectBatchWithResponse Create projects in a batch.
 //
-// Assumption: takes a JSON array of projects and answers the created projects as an array, in order. https://api-explorer.bqecore.com/docs/api/apis/project
+// Assumption: takes a JSON array of projects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/project
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -36080,7 +36080,7 @@ func (c *ClientWithResponses) CreateTimeEntryWithResponse(ctx context.Context, b
 
 // CreateTimeEntryBatchWithBodyWithResponse Create time entries in a batch.
 //
-// Assumption: takes a JSON array of time entries and answers the created entries as an array, in order. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+// Assumption: takes a JSON array of time entries and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/timeentry
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -36095,7 +36095,7 @@ func (c *ClientWithResponses) CreateTimeEntryBatchWithBodyWithResponse(ctx conte
 
 // CreateTimeEntryBatchWithResponse Create time entries in a batch.
 //
-// Assumption: takes a JSON array of time entries and answers the created entries as an array, in order. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+// Assumption: takes a JSON array of time entries and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/timeentry
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
