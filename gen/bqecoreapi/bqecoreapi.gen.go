@@ -2888,14 +2888,14 @@ type ClientInterface interface {
 
 	// ListAccounts List accounts.
 	//
-	// Lists chart-of-accounts entries. https://api-explorer.bqecore.com/docs/api/apis/account
+	// Lists chart-of-accounts entries. https://api-explorer.bqecore.com/docs/api/apis/account Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); parts of the Account schema (Account); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /account (the `ListAccounts` operationId).
 	ListAccounts(ctx context.Context, params *ListAccountsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateAccountWithBody Create an account.
 	//
-	// Creates an account; answers 201. https://api-explorer.bqecore.com/docs/api/apis/account
+	// Creates an account; answers 201. https://api-explorer.bqecore.com/docs/api/apis/account Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Account schema (Account); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2904,7 +2904,7 @@ type ClientInterface interface {
 
 	// CreateAccount Create an account.
 	//
-	// Creates an account; answers 201. https://api-explorer.bqecore.com/docs/api/apis/account
+	// Creates an account; answers 201. https://api-explorer.bqecore.com/docs/api/apis/account Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Account schema (Account); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2913,28 +2913,28 @@ type ClientInterface interface {
 
 	// QueryAccounts Query accounts.
 	//
-	// Lists accounts matching where, as the ASP.NET sample calls it (GET account/query?where=…; CoreOAuth2Controller.cs). Assumption: it takes the list parameters and answers a bare array like GET /account. https://api-explorer.bqecore.com/docs/api/apis/account
+	// Lists accounts matching where, as the ASP.NET sample calls it (GET account/query?where=…; CoreOAuth2Controller.cs). Assumption: it takes the list parameters and answers a bare array like GET /account. https://api-explorer.bqecore.com/docs/api/apis/account Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); parts of the Account schema (Account); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /account/query (the `QueryAccounts` operationId).
 	QueryAccounts(ctx context.Context, params *QueryAccountsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetAccount Get an account.
 	//
-	// Assumption: accounts can be read by id like other records. https://api-explorer.bqecore.com/docs/api/apis/account
+	// Assumption: accounts can be read by id like other records. https://api-explorer.bqecore.com/docs/api/apis/account Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Account schema (Account); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /account/{id} (the `GetAccount` operationId).
 	GetAccount(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListActivities List activities.
 	//
-	// Lists activities as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/activity
+	// Lists activities as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/activity Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); parts of the Activity schema (Activity); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /activity (the `ListActivities` operationId).
 	ListActivities(ctx context.Context, params *ListActivitiesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateActivityWithBody Create an activity.
 	//
-	// Creates an activity and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/activity
+	// Creates an activity and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/activity Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Activity schema (Activity); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2943,7 +2943,7 @@ type ClientInterface interface {
 
 	// CreateActivity Create an activity.
 	//
-	// Creates an activity and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/activity
+	// Creates an activity and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/activity Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Activity schema (Activity); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2952,21 +2952,21 @@ type ClientInterface interface {
 
 	// DeleteActivity Delete an activity.
 	//
-	// Deletes an activity (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/activity
+	// Deletes an activity (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/activity Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with DELETE /activity/{id} (the `DeleteActivity` operationId).
 	DeleteActivity(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetActivity Get an activity.
 	//
-	// Returns one activity. https://api-explorer.bqecore.com/docs/api/apis/activity
+	// Returns one activity. https://api-explorer.bqecore.com/docs/api/apis/activity Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Activity schema (Activity); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /activity/{id} (the `GetActivity` operationId).
 	GetActivity(ctx context.Context, id RecordId, params *GetActivityParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateActivityWithBody Replace an activity.
 	//
-	// Replaces an activity and returns it. https://api-explorer.bqecore.com/docs/api/apis/activity
+	// Replaces an activity and returns it. https://api-explorer.bqecore.com/docs/api/apis/activity Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Activity schema (Activity); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2975,7 +2975,7 @@ type ClientInterface interface {
 
 	// UpdateActivity Replace an activity.
 	//
-	// Replaces an activity and returns it. https://api-explorer.bqecore.com/docs/api/apis/activity
+	// Replaces an activity and returns it. https://api-explorer.bqecore.com/docs/api/apis/activity Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Activity schema (Activity); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2984,14 +2984,14 @@ type ClientInterface interface {
 
 	// ListAllocations List allocations.
 	//
-	// Lists allocations as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/allocation
+	// Lists allocations as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/allocation Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); parts of the Allocation schema (Allocation); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /allocation (the `ListAllocations` operationId).
 	ListAllocations(ctx context.Context, params *ListAllocationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateAllocationWithBody Create an allocation.
 	//
-	// Creates an allocation and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/allocation
+	// Creates an allocation and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/allocation Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Allocation schema (Allocation); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3000,7 +3000,7 @@ type ClientInterface interface {
 
 	// CreateAllocation Create an allocation.
 	//
-	// Creates an allocation and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/allocation
+	// Creates an allocation and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/allocation Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Allocation schema (Allocation); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3009,21 +3009,21 @@ type ClientInterface interface {
 
 	// DeleteAllocation Delete an allocation.
 	//
-	// Deletes an allocation (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/allocation
+	// Deletes an allocation (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/allocation Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with DELETE /allocation/{id} (the `DeleteAllocation` operationId).
 	DeleteAllocation(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetAllocation Get an allocation.
 	//
-	// Returns one allocation. https://api-explorer.bqecore.com/docs/api/apis/allocation
+	// Returns one allocation. https://api-explorer.bqecore.com/docs/api/apis/allocation Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Allocation schema (Allocation); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /allocation/{id} (the `GetAllocation` operationId).
 	GetAllocation(ctx context.Context, id RecordId, params *GetAllocationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateAllocationWithBody Replace an allocation.
 	//
-	// Replaces an allocation and returns it. https://api-explorer.bqecore.com/docs/api/apis/allocation
+	// Replaces an allocation and returns it. https://api-explorer.bqecore.com/docs/api/apis/allocation Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Allocation schema (Allocation); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3032,7 +3032,7 @@ type ClientInterface interface {
 
 	// UpdateAllocation Replace an allocation.
 	//
-	// Replaces an allocation and returns it. https://api-explorer.bqecore.com/docs/api/apis/allocation
+	// Replaces an allocation and returns it. https://api-explorer.bqecore.com/docs/api/apis/allocation Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Allocation schema (Allocation); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3041,14 +3041,14 @@ type ClientInterface interface {
 
 	// ListBills List bills.
 	//
-	// Lists bills as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/bill
+	// Lists bills as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/bill Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); the expenseItems fields (BillExpenseItem); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /bill (the `ListBills` operationId).
 	ListBills(ctx context.Context, params *ListBillsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateBillWithBody Create a bill.
 	//
-	// Creates a bill and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/bill
+	// Creates a bill and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/bill Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the expenseItems fields (BillExpenseItem); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3057,7 +3057,7 @@ type ClientInterface interface {
 
 	// CreateBill Create a bill.
 	//
-	// Creates a bill and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/bill
+	// Creates a bill and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/bill Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the expenseItems fields (BillExpenseItem); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3066,21 +3066,21 @@ type ClientInterface interface {
 
 	// DeleteBill Delete a bill.
 	//
-	// Deletes a bill (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/bill
+	// Deletes a bill (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/bill Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with DELETE /bill/{id} (the `DeleteBill` operationId).
 	DeleteBill(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetBill Get a bill.
 	//
-	// Returns one bill. https://api-explorer.bqecore.com/docs/api/apis/bill
+	// Returns one bill. https://api-explorer.bqecore.com/docs/api/apis/bill Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the expenseItems fields (BillExpenseItem); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /bill/{id} (the `GetBill` operationId).
 	GetBill(ctx context.Context, id RecordId, params *GetBillParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateBillWithBody Replace a bill.
 	//
-	// Replaces a bill and returns it. https://api-explorer.bqecore.com/docs/api/apis/bill
+	// Replaces a bill and returns it. https://api-explorer.bqecore.com/docs/api/apis/bill Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the expenseItems fields (BillExpenseItem); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3089,7 +3089,7 @@ type ClientInterface interface {
 
 	// UpdateBill Replace a bill.
 	//
-	// Replaces a bill and returns it. https://api-explorer.bqecore.com/docs/api/apis/bill
+	// Replaces a bill and returns it. https://api-explorer.bqecore.com/docs/api/apis/bill Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the expenseItems fields (BillExpenseItem); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3098,14 +3098,14 @@ type ClientInterface interface {
 
 	// ListChecks List checks.
 	//
-	// Lists checks as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/check
+	// Lists checks as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/check Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); parts of the Check schema (Check); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /check (the `ListChecks` operationId).
 	ListChecks(ctx context.Context, params *ListChecksParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateCheckWithBody Create a check.
 	//
-	// Creates a check and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/check
+	// Creates a check and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/check Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Check schema (Check); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3114,7 +3114,7 @@ type ClientInterface interface {
 
 	// CreateCheck Create a check.
 	//
-	// Creates a check and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/check
+	// Creates a check and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/check Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Check schema (Check); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3123,21 +3123,21 @@ type ClientInterface interface {
 
 	// DeleteCheck Delete a check.
 	//
-	// Deletes a check (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/check
+	// Deletes a check (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/check Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with DELETE /check/{id} (the `DeleteCheck` operationId).
 	DeleteCheck(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetCheck Get a check.
 	//
-	// Returns one check. https://api-explorer.bqecore.com/docs/api/apis/check
+	// Returns one check. https://api-explorer.bqecore.com/docs/api/apis/check Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Check schema (Check); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /check/{id} (the `GetCheck` operationId).
 	GetCheck(ctx context.Context, id RecordId, params *GetCheckParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateCheckWithBody Replace a check.
 	//
-	// Replaces a check and returns it. https://api-explorer.bqecore.com/docs/api/apis/check
+	// Replaces a check and returns it. https://api-explorer.bqecore.com/docs/api/apis/check Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Check schema (Check); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3146,7 +3146,7 @@ type ClientInterface interface {
 
 	// UpdateCheck Replace a check.
 	//
-	// Replaces a check and returns it. https://api-explorer.bqecore.com/docs/api/apis/check
+	// Replaces a check and returns it. https://api-explorer.bqecore.com/docs/api/apis/check Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Check schema (Check); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3155,14 +3155,14 @@ type ClientInterface interface {
 
 	// ListClients List clients.
 	//
-	// Lists clients as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/client
+	// Lists clients as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/client Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); the address fields (Address); assignedGroups items are id/name pairs (AssignedGroup); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /client (the `ListClients` operationId).
 	ListClients(ctx context.Context, params *ListClientsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateClientWithBody Create a client.
 	//
-	// Creates a client and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/client
+	// Creates a client and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/client Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); assignedGroups items are id/name pairs (AssignedGroup); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3171,7 +3171,7 @@ type ClientInterface interface {
 
 	// CreateClient Create a client.
 	//
-	// Creates a client and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/client
+	// Creates a client and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/client Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); assignedGroups items are id/name pairs (AssignedGroup); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3180,21 +3180,21 @@ type ClientInterface interface {
 
 	// DeleteClient Delete a client.
 	//
-	// Deletes a client (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/client
+	// Deletes a client (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/client Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with DELETE /client/{id} (the `DeleteClient` operationId).
 	DeleteClient(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetClient Get a client.
 	//
-	// Returns one client. https://api-explorer.bqecore.com/docs/api/apis/client
+	// Returns one client. https://api-explorer.bqecore.com/docs/api/apis/client Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); assignedGroups items are id/name pairs (AssignedGroup); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /client/{id} (the `GetClient` operationId).
 	GetClient(ctx context.Context, id RecordId, params *GetClientParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateClientWithBody Replace a client.
 	//
-	// Replaces a client and returns it. https://api-explorer.bqecore.com/docs/api/apis/client
+	// Replaces a client and returns it. https://api-explorer.bqecore.com/docs/api/apis/client Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); assignedGroups items are id/name pairs (AssignedGroup); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3203,7 +3203,7 @@ type ClientInterface interface {
 
 	// UpdateClient Replace a client.
 	//
-	// Replaces a client and returns it. https://api-explorer.bqecore.com/docs/api/apis/client
+	// Replaces a client and returns it. https://api-explorer.bqecore.com/docs/api/apis/client Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); assignedGroups items are id/name pairs (AssignedGroup); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3212,21 +3212,21 @@ type ClientInterface interface {
 
 	// GetCompany Get the company.
 	//
-	// Assumption: answers a single object, not an array. Returns the company the token was issued for (read-only). https://api-explorer.bqecore.com/docs/api/apis/company
+	// Assumption: answers a single object, not an array. Returns the company the token was issued for (read-only). https://api-explorer.bqecore.com/docs/api/apis/company Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); parts of the Company schema (Company); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /company (the `GetCompany` operationId).
 	GetCompany(ctx context.Context, params *GetCompanyParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListLeadSources List lead sources.
 	//
-	// Lists lead sources as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+	// Lists lead sources as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /crm/lists/leadsource (the `ListLeadSources` operationId).
 	ListLeadSources(ctx context.Context, params *ListLeadSourcesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateLeadSourceWithBody Create a lead source.
 	//
-	// Creates a lead source and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+	// Creates a lead source and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3235,7 +3235,7 @@ type ClientInterface interface {
 
 	// CreateLeadSource Create a lead source.
 	//
-	// Creates a lead source and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+	// Creates a lead source and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3244,21 +3244,21 @@ type ClientInterface interface {
 
 	// DeleteLeadSource Delete a lead source.
 	//
-	// Deletes a lead source (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+	// Deletes a lead source (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with DELETE /crm/lists/leadsource/{id} (the `DeleteLeadSource` operationId).
 	DeleteLeadSource(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetLeadSource Get a lead source.
 	//
-	// Returns one lead source. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+	// Returns one lead source. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /crm/lists/leadsource/{id} (the `GetLeadSource` operationId).
 	GetLeadSource(ctx context.Context, id RecordId, params *GetLeadSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateLeadSourceWithBody Replace a lead source.
 	//
-	// Replaces a lead source and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+	// Replaces a lead source and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3267,7 +3267,7 @@ type ClientInterface interface {
 
 	// UpdateLeadSource Replace a lead source.
 	//
-	// Replaces a lead source and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+	// Replaces a lead source and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3276,14 +3276,14 @@ type ClientInterface interface {
 
 	// ListRegions List regions.
 	//
-	// Lists regions as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+	// Lists regions as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /crm/lists/region (the `ListRegions` operationId).
 	ListRegions(ctx context.Context, params *ListRegionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateRegionWithBody Create a region.
 	//
-	// Creates a region and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+	// Creates a region and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3292,7 +3292,7 @@ type ClientInterface interface {
 
 	// CreateRegion Create a region.
 	//
-	// Creates a region and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+	// Creates a region and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3301,21 +3301,21 @@ type ClientInterface interface {
 
 	// DeleteRegion Delete a region.
 	//
-	// Deletes a region (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+	// Deletes a region (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with DELETE /crm/lists/region/{id} (the `DeleteRegion` operationId).
 	DeleteRegion(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetRegion Get a region.
 	//
-	// Returns one region. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+	// Returns one region. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /crm/lists/region/{id} (the `GetRegion` operationId).
 	GetRegion(ctx context.Context, id RecordId, params *GetRegionParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateRegionWithBody Replace a region.
 	//
-	// Replaces a region and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+	// Replaces a region and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3324,7 +3324,7 @@ type ClientInterface interface {
 
 	// UpdateRegion Replace a region.
 	//
-	// Replaces a region and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+	// Replaces a region and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3333,14 +3333,14 @@ type ClientInterface interface {
 
 	// ListScores List scores.
 	//
-	// Lists scores as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+	// Lists scores as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /crm/lists/score (the `ListScores` operationId).
 	ListScores(ctx context.Context, params *ListScoresParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateScoreWithBody Create a score.
 	//
-	// Creates a score and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+	// Creates a score and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3349,7 +3349,7 @@ type ClientInterface interface {
 
 	// CreateScore Create a score.
 	//
-	// Creates a score and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+	// Creates a score and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3358,21 +3358,21 @@ type ClientInterface interface {
 
 	// DeleteScore Delete a score.
 	//
-	// Deletes a score (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+	// Deletes a score (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with DELETE /crm/lists/score/{id} (the `DeleteScore` operationId).
 	DeleteScore(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetScore Get a score.
 	//
-	// Returns one score. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+	// Returns one score. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /crm/lists/score/{id} (the `GetScore` operationId).
 	GetScore(ctx context.Context, id RecordId, params *GetScoreParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateScoreWithBody Replace a score.
 	//
-	// Replaces a score and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+	// Replaces a score and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3381,7 +3381,7 @@ type ClientInterface interface {
 
 	// UpdateScore Replace a score.
 	//
-	// Replaces a score and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+	// Replaces a score and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3390,14 +3390,14 @@ type ClientInterface interface {
 
 	// ListProspects List prospects.
 	//
-	// Lists prospects as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+	// Lists prospects as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /crm/prospect (the `ListProspects` operationId).
 	ListProspects(ctx context.Context, params *ListProspectsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateProspectWithBody Create a prospect.
 	//
-	// Creates a prospect and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+	// Creates a prospect and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3406,7 +3406,7 @@ type ClientInterface interface {
 
 	// CreateProspect Create a prospect.
 	//
-	// Creates a prospect and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+	// Creates a prospect and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3415,7 +3415,7 @@ type ClientInterface interface {
 
 	// CreateProspectBatchWithBody Create prospects in a batch.
 	//
-	// Assumption: takes a JSON array of prospects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/prospect
+	// Assumption: takes a JSON array of prospects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Prospect schema (Prospect).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3424,7 +3424,7 @@ type ClientInterface interface {
 
 	// CreateProspectBatch Create prospects in a batch.
 	//
-	// Assumption: takes a JSON array of prospects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/prospect
+	// Assumption: takes a JSON array of prospects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Prospect schema (Prospect).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3433,21 +3433,21 @@ type ClientInterface interface {
 
 	// DeleteProspect Delete a prospect.
 	//
-	// Deletes a prospect (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+	// Deletes a prospect (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with DELETE /crm/prospect/{id} (the `DeleteProspect` operationId).
 	DeleteProspect(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetProspect Get a prospect.
 	//
-	// Returns one prospect. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+	// Returns one prospect. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /crm/prospect/{id} (the `GetProspect` operationId).
 	GetProspect(ctx context.Context, id RecordId, params *GetProspectParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateProspectWithBody Replace a prospect.
 	//
-	// Replaces a prospect and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+	// Replaces a prospect and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3456,7 +3456,7 @@ type ClientInterface interface {
 
 	// UpdateProspect Replace a prospect.
 	//
-	// Replaces a prospect and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+	// Replaces a prospect and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3465,21 +3465,21 @@ type ClientInterface interface {
 
 	// ListDeletedHistory List deleted records.
 	//
-	// Assumption: lists deleted records, paged like every list (seen in third-party code only).
+	// Assumption: lists deleted records, paged like every list (seen in third-party code only); `entity` is the resource's name (e.g. Activity, TimeEntry; compared case-insensitively) and `deletedOn` grows with each deletion, so bqecore.Client.Sync filters by both (the third-party exporter syncs deletions by deletedOn). Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); deletedhistory entries carry entity, entityId and deletedOn (DeletedHistory); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /deletedhistory (the `ListDeletedHistory` operationId).
 	ListDeletedHistory(ctx context.Context, params *ListDeletedHistoryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListDocuments List documents.
 	//
-	// Lists documents as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/document
+	// Lists documents as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/document Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /document (the `ListDocuments` operationId).
 	ListDocuments(ctx context.Context, params *ListDocumentsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateDocumentWithBody Create a document.
 	//
-	// Creates a document and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/document
+	// Creates a document and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/document Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3488,7 +3488,7 @@ type ClientInterface interface {
 
 	// CreateDocument Create a document.
 	//
-	// Creates a document and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/document
+	// Creates a document and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/document Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3497,7 +3497,7 @@ type ClientInterface interface {
 
 	// CreateDocumentBatchWithBody Create documents (hyperlinks) in a batch.
 	//
-	// Assumption: takes a JSON array of documents (hyperlinks) and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/document
+	// Assumption: takes a JSON array of documents (hyperlinks) and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/document Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3506,7 +3506,7 @@ type ClientInterface interface {
 
 	// CreateDocumentBatch Create documents (hyperlinks) in a batch.
 	//
-	// Assumption: takes a JSON array of documents (hyperlinks) and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/document
+	// Assumption: takes a JSON array of documents (hyperlinks) and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/document Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3515,28 +3515,28 @@ type ClientInterface interface {
 
 	// GetDocumentUri Get a document's link.
 	//
-	// Returns the link to a document's file as a string (third-party exporter, abobneil/BQECore). Assumption: the link comes as a JSON string or as text/plain; the link itself is a plain URL to fetch without the API token. https://api-explorer.bqecore.com/docs/api/apis/document
+	// Returns the link to a document's file as a string (third-party exporter, abobneil/BQECore). Assumption: the link comes as a JSON string or as text/plain; the link itself is a plain URL to fetch without the API token. https://api-explorer.bqecore.com/docs/api/apis/document Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /document/uri/{id} (the `GetDocumentUri` operationId).
 	GetDocumentUri(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteDocument Delete a document.
 	//
-	// Deletes a document (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/document
+	// Deletes a document (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/document Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with DELETE /document/{id} (the `DeleteDocument` operationId).
 	DeleteDocument(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetDocument Get a document.
 	//
-	// Returns one document. https://api-explorer.bqecore.com/docs/api/apis/document
+	// Returns one document. https://api-explorer.bqecore.com/docs/api/apis/document Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /document/{id} (the `GetDocument` operationId).
 	GetDocument(ctx context.Context, id RecordId, params *GetDocumentParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateDocumentWithBody Replace a document.
 	//
-	// Replaces a document and returns it. https://api-explorer.bqecore.com/docs/api/apis/document
+	// Replaces a document and returns it. https://api-explorer.bqecore.com/docs/api/apis/document Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3545,7 +3545,7 @@ type ClientInterface interface {
 
 	// UpdateDocument Replace a document.
 	//
-	// Replaces a document and returns it. https://api-explorer.bqecore.com/docs/api/apis/document
+	// Replaces a document and returns it. https://api-explorer.bqecore.com/docs/api/apis/document Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3554,14 +3554,14 @@ type ClientInterface interface {
 
 	// ListEmployees List employees.
 	//
-	// Lists employees as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/employee
+	// Lists employees as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /employee (the `ListEmployees` operationId).
 	ListEmployees(ctx context.Context, params *ListEmployeesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateEmployeeWithBody Create an employee.
 	//
-	// Creates an employee and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/employee
+	// Creates an employee and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3570,7 +3570,7 @@ type ClientInterface interface {
 
 	// CreateEmployee Create an employee.
 	//
-	// Creates an employee and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/employee
+	// Creates an employee and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3579,21 +3579,21 @@ type ClientInterface interface {
 
 	// DeleteEmployee Delete an employee.
 	//
-	// Deletes an employee (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/employee
+	// Deletes an employee (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with DELETE /employee/{id} (the `DeleteEmployee` operationId).
 	DeleteEmployee(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetEmployee Get an employee.
 	//
-	// Returns one employee. https://api-explorer.bqecore.com/docs/api/apis/employee
+	// Returns one employee. https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /employee/{id} (the `GetEmployee` operationId).
 	GetEmployee(ctx context.Context, id RecordId, params *GetEmployeeParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchEmployeeWithBody Patch an employee.
 	//
-	// Applies a JSON-Patch document to an employee; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/employee
+	// Applies a JSON-Patch document to an employee; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: a stale version answers 409 (Conflict); the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error); replace, add and remove are accepted (PatchOperation).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3602,7 +3602,7 @@ type ClientInterface interface {
 
 	// PatchEmployee Patch an employee.
 	//
-	// Applies a JSON-Patch document to an employee; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/employee
+	// Applies a JSON-Patch document to an employee; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: a stale version answers 409 (Conflict); the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error); replace, add and remove are accepted (PatchOperation).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3611,7 +3611,7 @@ type ClientInterface interface {
 
 	// UpdateEmployeeWithBody Replace an employee.
 	//
-	// Replaces an employee and returns it. https://api-explorer.bqecore.com/docs/api/apis/employee
+	// Replaces an employee and returns it. https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3620,7 +3620,7 @@ type ClientInterface interface {
 
 	// UpdateEmployee Replace an employee.
 	//
-	// Replaces an employee and returns it. https://api-explorer.bqecore.com/docs/api/apis/employee
+	// Replaces an employee and returns it. https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3629,14 +3629,14 @@ type ClientInterface interface {
 
 	// ListExpenses List expenses.
 	//
-	// Lists expenses as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/expense
+	// Lists expenses as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/expense Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Expense schema (Expense).
 	//
 	// Corresponds with GET /expense (the `ListExpenses` operationId).
 	ListExpenses(ctx context.Context, params *ListExpensesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateExpenseWithBody Create an expense.
 	//
-	// Creates an expense and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expense
+	// Creates an expense and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expense Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Expense schema (Expense).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3645,7 +3645,7 @@ type ClientInterface interface {
 
 	// CreateExpense Create an expense.
 	//
-	// Creates an expense and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expense
+	// Creates an expense and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expense Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Expense schema (Expense).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3654,21 +3654,21 @@ type ClientInterface interface {
 
 	// DeleteExpense Delete an expense.
 	//
-	// Deletes an expense (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/expense
+	// Deletes an expense (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/expense Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with DELETE /expense/{id} (the `DeleteExpense` operationId).
 	DeleteExpense(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetExpense Get an expense.
 	//
-	// Returns one expense. https://api-explorer.bqecore.com/docs/api/apis/expense
+	// Returns one expense. https://api-explorer.bqecore.com/docs/api/apis/expense Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Expense schema (Expense).
 	//
 	// Corresponds with GET /expense/{id} (the `GetExpense` operationId).
 	GetExpense(ctx context.Context, id RecordId, params *GetExpenseParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateExpenseWithBody Replace an expense.
 	//
-	// Replaces an expense and returns it. https://api-explorer.bqecore.com/docs/api/apis/expense
+	// Replaces an expense and returns it. https://api-explorer.bqecore.com/docs/api/apis/expense Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Expense schema (Expense).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3677,7 +3677,7 @@ type ClientInterface interface {
 
 	// UpdateExpense Replace an expense.
 	//
-	// Replaces an expense and returns it. https://api-explorer.bqecore.com/docs/api/apis/expense
+	// Replaces an expense and returns it. https://api-explorer.bqecore.com/docs/api/apis/expense Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Expense schema (Expense).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3686,14 +3686,14 @@ type ClientInterface interface {
 
 	// ListExpenseEntries List expenseEntries.
 	//
-	// Lists expenseEntries as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/expenseentry
+	// Lists expenseEntries as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/expenseentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ExpenseEntry schema (ExpenseEntry).
 	//
 	// Corresponds with GET /expenseentry (the `ListExpenseEntries` operationId).
 	ListExpenseEntries(ctx context.Context, params *ListExpenseEntriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateExpenseEntryWithBody Create an expenseEntry.
 	//
-	// Creates an expenseEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expenseentry
+	// Creates an expenseEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expenseentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ExpenseEntry schema (ExpenseEntry).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3702,7 +3702,7 @@ type ClientInterface interface {
 
 	// CreateExpenseEntry Create an expenseEntry.
 	//
-	// Creates an expenseEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expenseentry
+	// Creates an expenseEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expenseentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ExpenseEntry schema (ExpenseEntry).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3711,21 +3711,21 @@ type ClientInterface interface {
 
 	// DeleteExpenseEntry Delete an expenseEntry.
 	//
-	// Deletes an expenseEntry (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/expenseentry
+	// Deletes an expenseEntry (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/expenseentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with DELETE /expenseentry/{id} (the `DeleteExpenseEntry` operationId).
 	DeleteExpenseEntry(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetExpenseEntry Get an expenseEntry.
 	//
-	// Returns one expenseEntry. https://api-explorer.bqecore.com/docs/api/apis/expenseentry
+	// Returns one expenseEntry. https://api-explorer.bqecore.com/docs/api/apis/expenseentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ExpenseEntry schema (ExpenseEntry).
 	//
 	// Corresponds with GET /expenseentry/{id} (the `GetExpenseEntry` operationId).
 	GetExpenseEntry(ctx context.Context, id RecordId, params *GetExpenseEntryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateExpenseEntryWithBody Replace an expenseEntry.
 	//
-	// Replaces an expenseEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/expenseentry
+	// Replaces an expenseEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/expenseentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ExpenseEntry schema (ExpenseEntry).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3734,7 +3734,7 @@ type ClientInterface interface {
 
 	// UpdateExpenseEntry Replace an expenseEntry.
 	//
-	// Replaces an expenseEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/expenseentry
+	// Replaces an expenseEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/expenseentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ExpenseEntry schema (ExpenseEntry).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3743,14 +3743,14 @@ type ClientInterface interface {
 
 	// ListFeeSchedules List feeSchedules.
 	//
-	// Lists feeSchedules as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/feeschedule
+	// Lists feeSchedules as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/feeschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the FeeSchedule schema (FeeSchedule).
 	//
 	// Corresponds with GET /feeschedule (the `ListFeeSchedules` operationId).
 	ListFeeSchedules(ctx context.Context, params *ListFeeSchedulesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateFeeScheduleWithBody Create a feeSchedule.
 	//
-	// Creates a feeSchedule and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/feeschedule
+	// Creates a feeSchedule and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/feeschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the FeeSchedule schema (FeeSchedule).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3759,7 +3759,7 @@ type ClientInterface interface {
 
 	// CreateFeeSchedule Create a feeSchedule.
 	//
-	// Creates a feeSchedule and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/feeschedule
+	// Creates a feeSchedule and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/feeschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the FeeSchedule schema (FeeSchedule).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3768,21 +3768,21 @@ type ClientInterface interface {
 
 	// DeleteFeeSchedule Delete a feeSchedule.
 	//
-	// Deletes a feeSchedule (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/feeschedule
+	// Deletes a feeSchedule (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/feeschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with DELETE /feeschedule/{id} (the `DeleteFeeSchedule` operationId).
 	DeleteFeeSchedule(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetFeeSchedule Get a feeSchedule.
 	//
-	// Returns one feeSchedule. https://api-explorer.bqecore.com/docs/api/apis/feeschedule
+	// Returns one feeSchedule. https://api-explorer.bqecore.com/docs/api/apis/feeschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the FeeSchedule schema (FeeSchedule).
 	//
 	// Corresponds with GET /feeschedule/{id} (the `GetFeeSchedule` operationId).
 	GetFeeSchedule(ctx context.Context, id RecordId, params *GetFeeScheduleParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateFeeScheduleWithBody Replace a feeSchedule.
 	//
-	// Replaces a feeSchedule and returns it. https://api-explorer.bqecore.com/docs/api/apis/feeschedule
+	// Replaces a feeSchedule and returns it. https://api-explorer.bqecore.com/docs/api/apis/feeschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the FeeSchedule schema (FeeSchedule).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3791,7 +3791,7 @@ type ClientInterface interface {
 
 	// UpdateFeeSchedule Replace a feeSchedule.
 	//
-	// Replaces a feeSchedule and returns it. https://api-explorer.bqecore.com/docs/api/apis/feeschedule
+	// Replaces a feeSchedule and returns it. https://api-explorer.bqecore.com/docs/api/apis/feeschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the FeeSchedule schema (FeeSchedule).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3800,21 +3800,21 @@ type ClientInterface interface {
 
 	// GetHealth Service health.
 	//
-	// Assumption: answers a JSON object with a status (seen in third-party code only); it needs a token like every call.
+	// Assumption: answers a JSON object with a status (seen in third-party code only); it needs a token like every call. Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error); the health answer (HealthStatus).
 	//
 	// Corresponds with GET /health (the `GetHealth` operationId).
 	GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListBenefits List benefits.
 	//
-	// Lists benefits as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+	// Lists benefits as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /hr/benefit (the `ListBenefits` operationId).
 	ListBenefits(ctx context.Context, params *ListBenefitsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateBenefitWithBody Create a benefit.
 	//
-	// Creates a benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+	// Creates a benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3823,7 +3823,7 @@ type ClientInterface interface {
 
 	// CreateBenefit Create a benefit.
 	//
-	// Creates a benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+	// Creates a benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3832,21 +3832,21 @@ type ClientInterface interface {
 
 	// DeleteBenefit Delete a benefit.
 	//
-	// Deletes a benefit (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+	// Deletes a benefit (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with DELETE /hr/benefit/{id} (the `DeleteBenefit` operationId).
 	DeleteBenefit(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetBenefit Get a benefit.
 	//
-	// Returns one benefit. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+	// Returns one benefit. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /hr/benefit/{id} (the `GetBenefit` operationId).
 	GetBenefit(ctx context.Context, id RecordId, params *GetBenefitParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateBenefitWithBody Replace a benefit.
 	//
-	// Replaces a benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+	// Replaces a benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3855,7 +3855,7 @@ type ClientInterface interface {
 
 	// UpdateBenefit Replace a benefit.
 	//
-	// Replaces a benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+	// Replaces a benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3864,14 +3864,14 @@ type ClientInterface interface {
 
 	// ListEmployeeBenefits List employee benefits.
 	//
-	// Lists employee benefits as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	// Lists employee benefits as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /hr/employeebenefit (the `ListEmployeeBenefits` operationId).
 	ListEmployeeBenefits(ctx context.Context, params *ListEmployeeBenefitsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateEmployeeBenefitWithBody Create an employee benefit.
 	//
-	// Creates an employee benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	// Creates an employee benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3880,7 +3880,7 @@ type ClientInterface interface {
 
 	// CreateEmployeeBenefit Create an employee benefit.
 	//
-	// Creates an employee benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	// Creates an employee benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3889,7 +3889,7 @@ type ClientInterface interface {
 
 	// CreateEmployeeBenefitBatchWithBody Create employee benefits in a batch.
 	//
-	// Assumption: takes a JSON array of employee benefits and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	// Assumption: takes a JSON array of employee benefits and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the EmployeeBenefit schema (EmployeeBenefit); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3898,7 +3898,7 @@ type ClientInterface interface {
 
 	// CreateEmployeeBenefitBatch Create employee benefits in a batch.
 	//
-	// Assumption: takes a JSON array of employee benefits and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	// Assumption: takes a JSON array of employee benefits and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the EmployeeBenefit schema (EmployeeBenefit); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3907,21 +3907,21 @@ type ClientInterface interface {
 
 	// DeleteEmployeeBenefit Delete an employee benefit.
 	//
-	// Deletes an employee benefit (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	// Deletes an employee benefit (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with DELETE /hr/employeebenefit/{id} (the `DeleteEmployeeBenefit` operationId).
 	DeleteEmployeeBenefit(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetEmployeeBenefit Get an employee benefit.
 	//
-	// Returns one employee benefit. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	// Returns one employee benefit. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /hr/employeebenefit/{id} (the `GetEmployeeBenefit` operationId).
 	GetEmployeeBenefit(ctx context.Context, id RecordId, params *GetEmployeeBenefitParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateEmployeeBenefitWithBody Replace an employee benefit.
 	//
-	// Replaces an employee benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	// Replaces an employee benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3930,7 +3930,7 @@ type ClientInterface interface {
 
 	// UpdateEmployeeBenefit Replace an employee benefit.
 	//
-	// Replaces an employee benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	// Replaces an employee benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3939,14 +3939,14 @@ type ClientInterface interface {
 
 	// ListEmployeeBenefitUsages List employee benefit usages.
 	//
-	// Lists employee benefit usages as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	// Lists employee benefit usages as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /hr/employeebenefitusage (the `ListEmployeeBenefitUsages` operationId).
 	ListEmployeeBenefitUsages(ctx context.Context, params *ListEmployeeBenefitUsagesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateEmployeeBenefitUsageWithBody Create an employee benefit usage.
 	//
-	// Creates an employee benefit usage and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	// Creates an employee benefit usage and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3955,7 +3955,7 @@ type ClientInterface interface {
 
 	// CreateEmployeeBenefitUsage Create an employee benefit usage.
 	//
-	// Creates an employee benefit usage and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	// Creates an employee benefit usage and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3964,7 +3964,7 @@ type ClientInterface interface {
 
 	// CreateEmployeeBenefitUsageBatchWithBody Create employee benefit usages in a batch.
 	//
-	// Assumption: takes a JSON array of employee benefit usages and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	// Assumption: takes a JSON array of employee benefit usages and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the EmployeeBenefitUsage schema (EmployeeBenefitUsage); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3973,7 +3973,7 @@ type ClientInterface interface {
 
 	// CreateEmployeeBenefitUsageBatch Create employee benefit usages in a batch.
 	//
-	// Assumption: takes a JSON array of employee benefit usages and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	// Assumption: takes a JSON array of employee benefit usages and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the EmployeeBenefitUsage schema (EmployeeBenefitUsage); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3982,21 +3982,21 @@ type ClientInterface interface {
 
 	// DeleteEmployeeBenefitUsage Delete an employee benefit usage.
 	//
-	// Deletes an employee benefit usage (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	// Deletes an employee benefit usage (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with DELETE /hr/employeebenefitusage/{id} (the `DeleteEmployeeBenefitUsage` operationId).
 	DeleteEmployeeBenefitUsage(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetEmployeeBenefitUsage Get an employee benefit usage.
 	//
-	// Returns one employee benefit usage. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	// Returns one employee benefit usage. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /hr/employeebenefitusage/{id} (the `GetEmployeeBenefitUsage` operationId).
 	GetEmployeeBenefitUsage(ctx context.Context, id RecordId, params *GetEmployeeBenefitUsageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateEmployeeBenefitUsageWithBody Replace an employee benefit usage.
 	//
-	// Replaces an employee benefit usage and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	// Replaces an employee benefit usage and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4005,7 +4005,7 @@ type ClientInterface interface {
 
 	// UpdateEmployeeBenefitUsage Replace an employee benefit usage.
 	//
-	// Replaces an employee benefit usage and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	// Replaces an employee benefit usage and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4014,14 +4014,14 @@ type ClientInterface interface {
 
 	// ListJournals List journal entries.
 	//
-	// Lists journal entries as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+	// Lists journal entries as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /hr/journal (the `ListJournals` operationId).
 	ListJournals(ctx context.Context, params *ListJournalsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateJournalWithBody Create a journal entry.
 	//
-	// Creates a journal entry and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+	// Creates a journal entry and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4030,7 +4030,7 @@ type ClientInterface interface {
 
 	// CreateJournal Create a journal entry.
 	//
-	// Creates a journal entry and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+	// Creates a journal entry and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4039,21 +4039,21 @@ type ClientInterface interface {
 
 	// DeleteJournal Delete a journal entry.
 	//
-	// Deletes a journal entry (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+	// Deletes a journal entry (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with DELETE /hr/journal/{id} (the `DeleteJournal` operationId).
 	DeleteJournal(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetJournal Get a journal entry.
 	//
-	// Returns one journal entry. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+	// Returns one journal entry. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /hr/journal/{id} (the `GetJournal` operationId).
 	GetJournal(ctx context.Context, id RecordId, params *GetJournalParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateJournalWithBody Replace a journal entry.
 	//
-	// Replaces a journal entry and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+	// Replaces a journal entry and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4062,7 +4062,7 @@ type ClientInterface interface {
 
 	// UpdateJournal Replace a journal entry.
 	//
-	// Replaces a journal entry and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+	// Replaces a journal entry and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4071,14 +4071,14 @@ type ClientInterface interface {
 
 	// ListJournalTypes List journal types.
 	//
-	// Lists journal types as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+	// Lists journal types as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /hr/journaltype (the `ListJournalTypes` operationId).
 	ListJournalTypes(ctx context.Context, params *ListJournalTypesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateJournalTypeWithBody Create a journal type.
 	//
-	// Creates a journal type and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+	// Creates a journal type and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4087,7 +4087,7 @@ type ClientInterface interface {
 
 	// CreateJournalType Create a journal type.
 	//
-	// Creates a journal type and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+	// Creates a journal type and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4096,21 +4096,21 @@ type ClientInterface interface {
 
 	// DeleteJournalType Delete a journal type.
 	//
-	// Deletes a journal type (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+	// Deletes a journal type (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with DELETE /hr/journaltype/{id} (the `DeleteJournalType` operationId).
 	DeleteJournalType(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetJournalType Get a journal type.
 	//
-	// Returns one journal type. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+	// Returns one journal type. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /hr/journaltype/{id} (the `GetJournalType` operationId).
 	GetJournalType(ctx context.Context, id RecordId, params *GetJournalTypeParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateJournalTypeWithBody Replace a journal type.
 	//
-	// Replaces a journal type and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+	// Replaces a journal type and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4119,7 +4119,7 @@ type ClientInterface interface {
 
 	// UpdateJournalType Replace a journal type.
 	//
-	// Replaces a journal type and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+	// Replaces a journal type and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4128,14 +4128,14 @@ type ClientInterface interface {
 
 	// ListQuestions List review questions.
 	//
-	// Lists review questions as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+	// Lists review questions as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /hr/question (the `ListQuestions` operationId).
 	ListQuestions(ctx context.Context, params *ListQuestionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateQuestionWithBody Create a review question.
 	//
-	// Creates a review question and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+	// Creates a review question and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4144,7 +4144,7 @@ type ClientInterface interface {
 
 	// CreateQuestion Create a review question.
 	//
-	// Creates a review question and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+	// Creates a review question and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4153,21 +4153,21 @@ type ClientInterface interface {
 
 	// DeleteQuestion Delete a review question.
 	//
-	// Deletes a review question (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+	// Deletes a review question (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with DELETE /hr/question/{id} (the `DeleteQuestion` operationId).
 	DeleteQuestion(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetQuestion Get a review question.
 	//
-	// Returns one review question. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+	// Returns one review question. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /hr/question/{id} (the `GetQuestion` operationId).
 	GetQuestion(ctx context.Context, id RecordId, params *GetQuestionParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateQuestionWithBody Replace a review question.
 	//
-	// Replaces a review question and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+	// Replaces a review question and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4176,7 +4176,7 @@ type ClientInterface interface {
 
 	// UpdateQuestion Replace a review question.
 	//
-	// Replaces a review question and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+	// Replaces a review question and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4185,14 +4185,14 @@ type ClientInterface interface {
 
 	// ListReviews List reviews.
 	//
-	// Lists reviews as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+	// Lists reviews as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /hr/review (the `ListReviews` operationId).
 	ListReviews(ctx context.Context, params *ListReviewsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateReviewWithBody Create a review.
 	//
-	// Creates a review and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+	// Creates a review and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4201,7 +4201,7 @@ type ClientInterface interface {
 
 	// CreateReview Create a review.
 	//
-	// Creates a review and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+	// Creates a review and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4210,21 +4210,21 @@ type ClientInterface interface {
 
 	// DeleteReview Delete a review.
 	//
-	// Deletes a review (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+	// Deletes a review (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with DELETE /hr/review/{id} (the `DeleteReview` operationId).
 	DeleteReview(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetReview Get a review.
 	//
-	// Returns one review. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+	// Returns one review. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /hr/review/{id} (the `GetReview` operationId).
 	GetReview(ctx context.Context, id RecordId, params *GetReviewParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateReviewWithBody Replace a review.
 	//
-	// Replaces a review and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+	// Replaces a review and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4233,7 +4233,7 @@ type ClientInterface interface {
 
 	// UpdateReview Replace a review.
 	//
-	// Replaces a review and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+	// Replaces a review and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4242,14 +4242,14 @@ type ClientInterface interface {
 
 	// ListReviewTemplates List review templates.
 	//
-	// Lists review templates as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+	// Lists review templates as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /hr/reviewtemplate (the `ListReviewTemplates` operationId).
 	ListReviewTemplates(ctx context.Context, params *ListReviewTemplatesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateReviewTemplateWithBody Create a review template.
 	//
-	// Creates a review template and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+	// Creates a review template and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4258,7 +4258,7 @@ type ClientInterface interface {
 
 	// CreateReviewTemplate Create a review template.
 	//
-	// Creates a review template and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+	// Creates a review template and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4267,21 +4267,21 @@ type ClientInterface interface {
 
 	// DeleteReviewTemplate Delete a review template.
 	//
-	// Deletes a review template (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+	// Deletes a review template (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with DELETE /hr/reviewtemplate/{id} (the `DeleteReviewTemplate` operationId).
 	DeleteReviewTemplate(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetReviewTemplate Get a review template.
 	//
-	// Returns one review template. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+	// Returns one review template. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /hr/reviewtemplate/{id} (the `GetReviewTemplate` operationId).
 	GetReviewTemplate(ctx context.Context, id RecordId, params *GetReviewTemplateParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateReviewTemplateWithBody Replace a review template.
 	//
-	// Replaces a review template and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+	// Replaces a review template and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4290,7 +4290,7 @@ type ClientInterface interface {
 
 	// UpdateReviewTemplate Replace a review template.
 	//
-	// Replaces a review template and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+	// Replaces a review template and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4299,14 +4299,14 @@ type ClientInterface interface {
 
 	// ListInvoices List invoices.
 	//
-	// Lists invoices as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/invoice
+	// Lists invoices as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/invoice Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); accountSplits items pair an account with an amount (AccountSplit); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Invoice schema (Invoice).
 	//
 	// Corresponds with GET /invoice (the `ListInvoices` operationId).
 	ListInvoices(ctx context.Context, params *ListInvoicesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateInvoiceWithBody Create an invoice.
 	//
-	// Creates an invoice and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/invoice
+	// Creates an invoice and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/invoice Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); accountSplits items pair an account with an amount (AccountSplit); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Invoice schema (Invoice).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4315,7 +4315,7 @@ type ClientInterface interface {
 
 	// CreateInvoice Create an invoice.
 	//
-	// Creates an invoice and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/invoice
+	// Creates an invoice and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/invoice Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); accountSplits items pair an account with an amount (AccountSplit); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Invoice schema (Invoice).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4324,21 +4324,21 @@ type ClientInterface interface {
 
 	// DeleteInvoice Delete an invoice.
 	//
-	// Deletes an invoice (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/invoice
+	// Deletes an invoice (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/invoice Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with DELETE /invoice/{id} (the `DeleteInvoice` operationId).
 	DeleteInvoice(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetInvoice Get an invoice.
 	//
-	// Returns one invoice. https://api-explorer.bqecore.com/docs/api/apis/invoice
+	// Returns one invoice. https://api-explorer.bqecore.com/docs/api/apis/invoice Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); accountSplits items pair an account with an amount (AccountSplit); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Invoice schema (Invoice).
 	//
 	// Corresponds with GET /invoice/{id} (the `GetInvoice` operationId).
 	GetInvoice(ctx context.Context, id RecordId, params *GetInvoiceParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateInvoiceWithBody Replace an invoice.
 	//
-	// Replaces an invoice and returns it. https://api-explorer.bqecore.com/docs/api/apis/invoice
+	// Replaces an invoice and returns it. https://api-explorer.bqecore.com/docs/api/apis/invoice Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); accountSplits items pair an account with an amount (AccountSplit); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Invoice schema (Invoice).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4347,7 +4347,7 @@ type ClientInterface interface {
 
 	// UpdateInvoice Replace an invoice.
 	//
-	// Replaces an invoice and returns it. https://api-explorer.bqecore.com/docs/api/apis/invoice
+	// Replaces an invoice and returns it. https://api-explorer.bqecore.com/docs/api/apis/invoice Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); accountSplits items pair an account with an amount (AccountSplit); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Invoice schema (Invoice).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4356,14 +4356,14 @@ type ClientInterface interface {
 
 	// ListPayments List payments.
 	//
-	// Lists payments as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/payment
+	// Lists payments as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/payment Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Payment schema (Payment).
 	//
 	// Corresponds with GET /payment (the `ListPayments` operationId).
 	ListPayments(ctx context.Context, params *ListPaymentsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreatePaymentWithBody Create a payment.
 	//
-	// Creates a payment and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/payment
+	// Creates a payment and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/payment Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Payment schema (Payment).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4372,7 +4372,7 @@ type ClientInterface interface {
 
 	// CreatePayment Create a payment.
 	//
-	// Creates a payment and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/payment
+	// Creates a payment and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/payment Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Payment schema (Payment).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4381,21 +4381,21 @@ type ClientInterface interface {
 
 	// DeletePayment Delete a payment.
 	//
-	// Deletes a payment (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/payment
+	// Deletes a payment (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/payment Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with DELETE /payment/{id} (the `DeletePayment` operationId).
 	DeletePayment(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetPayment Get a payment.
 	//
-	// Returns one payment. https://api-explorer.bqecore.com/docs/api/apis/payment
+	// Returns one payment. https://api-explorer.bqecore.com/docs/api/apis/payment Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Payment schema (Payment).
 	//
 	// Corresponds with GET /payment/{id} (the `GetPayment` operationId).
 	GetPayment(ctx context.Context, id RecordId, params *GetPaymentParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdatePaymentWithBody Replace a payment.
 	//
-	// Replaces a payment and returns it. https://api-explorer.bqecore.com/docs/api/apis/payment
+	// Replaces a payment and returns it. https://api-explorer.bqecore.com/docs/api/apis/payment Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Payment schema (Payment).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4404,7 +4404,7 @@ type ClientInterface interface {
 
 	// UpdatePayment Replace a payment.
 	//
-	// Replaces a payment and returns it. https://api-explorer.bqecore.com/docs/api/apis/payment
+	// Replaces a payment and returns it. https://api-explorer.bqecore.com/docs/api/apis/payment Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Payment schema (Payment).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4413,14 +4413,14 @@ type ClientInterface interface {
 
 	// ListProjects List projects.
 	//
-	// Lists projects as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/project
+	// Lists projects as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/project Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 	//
 	// Corresponds with GET /project (the `ListProjects` operationId).
 	ListProjects(ctx context.Context, params *ListProjectsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateProjectWithBody Create a project.
 	//
-	// Creates a project and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/project
+	// Creates a project and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/project Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4429,7 +4429,7 @@ type ClientInterface interface {
 
 	// CreateProject Create a project.
 	//
-	// Creates a project and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/project
+	// Creates a project and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/project Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4438,7 +4438,7 @@ type ClientInterface interface {
 
 	// CreateProjectBatchWithBody Create projects in a batch.
 	//
-	// Assumption: takes a JSON array of projects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/project
+	// Assumption: takes a JSON array of projects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/project Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4447,7 +4447,7 @@ type ClientInterface interface {
 
 	// CreateProjectBatch Create projects in a batch.
 	//
-	// Assumption: takes a JSON array of projects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/project
+	// Assumption: takes a JSON array of projects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/project Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4456,21 +4456,21 @@ type ClientInterface interface {
 
 	// DeleteProject Delete a project.
 	//
-	// Deletes a project (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/project
+	// Deletes a project (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/project Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with DELETE /project/{id} (the `DeleteProject` operationId).
 	DeleteProject(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetProject Get a project.
 	//
-	// Returns one project. https://api-explorer.bqecore.com/docs/api/apis/project
+	// Returns one project. https://api-explorer.bqecore.com/docs/api/apis/project Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 	//
 	// Corresponds with GET /project/{id} (the `GetProject` operationId).
 	GetProject(ctx context.Context, id RecordId, params *GetProjectParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchProjectWithBody Patch a project.
 	//
-	// Applies a JSON-Patch document to a project; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/project
+	// Applies a JSON-Patch document to a project; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/project Assumption: a stale version answers 409 (Conflict); the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); replace, add and remove are accepted (PatchOperation); parts of the Project schema (Project).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4479,7 +4479,7 @@ type ClientInterface interface {
 
 	// PatchProject Patch a project.
 	//
-	// Applies a JSON-Patch document to a project; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/project
+	// Applies a JSON-Patch document to a project; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/project Assumption: a stale version answers 409 (Conflict); the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); replace, add and remove are accepted (PatchOperation); parts of the Project schema (Project).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4488,7 +4488,7 @@ type ClientInterface interface {
 
 	// UpdateProjectWithBody Replace a project.
 	//
-	// Replaces a project and returns it. https://api-explorer.bqecore.com/docs/api/apis/project
+	// Replaces a project and returns it. https://api-explorer.bqecore.com/docs/api/apis/project Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4497,7 +4497,7 @@ type ClientInterface interface {
 
 	// UpdateProject Replace a project.
 	//
-	// Replaces a project and returns it. https://api-explorer.bqecore.com/docs/api/apis/project
+	// Replaces a project and returns it. https://api-explorer.bqecore.com/docs/api/apis/project Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4506,49 +4506,49 @@ type ClientInterface interface {
 
 	// ListProjectActivities List a project's activities.
 	//
-	// Assumption: answers a bare array of Activity records assigned to the project. https://api-explorer.bqecore.com/docs/api/apis/project
+	// Assumption: answers a bare array of Activity records assigned to the project. https://api-explorer.bqecore.com/docs/api/apis/project Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /project/{id}/activities (the `ListProjectActivities` operationId).
 	ListProjectActivities(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListProjectResources List a project's resources.
 	//
-	// Assumption: answers a bare array of the employees and vendors assigned to the project. https://api-explorer.bqecore.com/docs/api/apis/project
+	// Assumption: answers a bare array of the employees and vendors assigned to the project. https://api-explorer.bqecore.com/docs/api/apis/project Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error); parts of the ProjectResource schema (ProjectResource).
 	//
 	// Corresponds with GET /project/{id}/resources (the `ListProjectResources` operationId).
 	ListProjectResources(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListResourceSchedules List resource schedules.
 	//
-	// Lists resource schedules (read-only), paged like every list. https://api-explorer.bqecore.com/docs/api/apis/resourceschedule
+	// Lists resource schedules (read-only), paged like every list. https://api-explorer.bqecore.com/docs/api/apis/resourceschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ResourceSchedule schema (ResourceSchedule).
 	//
 	// Corresponds with GET /resourceschedule (the `ListResourceSchedules` operationId).
 	ListResourceSchedules(ctx context.Context, params *ListResourceSchedulesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListResourceScheduleWeek List a week's schedules.
 	//
-	// Lists resource schedules of a week (the route is named by a third-party summary of the API Explorer). Assumption: it takes the list parameters and answers a bare array of ResourceSchedule records of the current week, 204 when there are none; how to pick another week is not known (use where on startDate). https://api-explorer.bqecore.com/docs/api/apis/resourceschedule
+	// Lists resource schedules of a week (the route is named by a third-party summary of the API Explorer). Assumption: it takes the list parameters and answers a bare array of ResourceSchedule records of the current week, 204 when there are none; how to pick another week is not known (use where on startDate). https://api-explorer.bqecore.com/docs/api/apis/resourceschedule Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with GET /resourceschedule/week (the `ListResourceScheduleWeek` operationId).
 	ListResourceScheduleWeek(ctx context.Context, params *ListResourceScheduleWeekParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetResourceSchedule Get a resource schedule.
 	//
-	// Returns one resource schedule (read-only). https://api-explorer.bqecore.com/docs/api/apis/resourceschedule
+	// Returns one resource schedule (read-only). https://api-explorer.bqecore.com/docs/api/apis/resourceschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ResourceSchedule schema (ResourceSchedule).
 	//
 	// Corresponds with GET /resourceschedule/{id} (the `GetResourceSchedule` operationId).
 	GetResourceSchedule(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListTimeEntries List timeEntries.
 	//
-	// Lists timeEntries as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+	// Lists timeEntries as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/timeentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 	//
 	// Corresponds with GET /timeentry (the `ListTimeEntries` operationId).
 	ListTimeEntries(ctx context.Context, params *ListTimeEntriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateTimeEntryWithBody Create a timeEntry.
 	//
-	// Creates a timeEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/timeentry
+	// Creates a timeEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/timeentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4557,7 +4557,7 @@ type ClientInterface interface {
 
 	// CreateTimeEntry Create a timeEntry.
 	//
-	// Creates a timeEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/timeentry
+	// Creates a timeEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/timeentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4566,7 +4566,7 @@ type ClientInterface interface {
 
 	// CreateTimeEntryBatchWithBody Create time entries in a batch.
 	//
-	// Assumption: takes a JSON array of time entries and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+	// Assumption: takes a JSON array of time entries and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/timeentry Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4575,7 +4575,7 @@ type ClientInterface interface {
 
 	// CreateTimeEntryBatch Create time entries in a batch.
 	//
-	// Assumption: takes a JSON array of time entries and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+	// Assumption: takes a JSON array of time entries and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/timeentry Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4584,21 +4584,21 @@ type ClientInterface interface {
 
 	// DeleteTimeEntry Delete a timeEntry.
 	//
-	// Deletes a timeEntry (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/timeentry
+	// Deletes a timeEntry (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/timeentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Corresponds with DELETE /timeentry/{id} (the `DeleteTimeEntry` operationId).
 	DeleteTimeEntry(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetTimeEntry Get a timeEntry.
 	//
-	// Returns one timeEntry. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+	// Returns one timeEntry. https://api-explorer.bqecore.com/docs/api/apis/timeentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 	//
 	// Corresponds with GET /timeentry/{id} (the `GetTimeEntry` operationId).
 	GetTimeEntry(ctx context.Context, id RecordId, params *GetTimeEntryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateTimeEntryWithBody Replace a timeEntry.
 	//
-	// Replaces a timeEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+	// Replaces a timeEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/timeentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4607,7 +4607,7 @@ type ClientInterface interface {
 
 	// UpdateTimeEntry Replace a timeEntry.
 	//
-	// Replaces a timeEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+	// Replaces a timeEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/timeentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4616,7 +4616,7 @@ type ClientInterface interface {
 
 	// GetVersion API version.
 	//
-	// Assumption: answers a JSON object with the version (seen in third-party code only); it needs a token like every call.
+	// Assumption: answers a JSON object with the version (seen in third-party code only); it needs a token like every call. Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error); the version answer (VersionInfo).
 	//
 	// Corresponds with GET /version (the `GetVersion` operationId).
 	GetVersion(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4624,7 +4624,7 @@ type ClientInterface interface {
 
 // ListAccounts List accounts.
 //
-// Lists chart-of-accounts entries. https://api-explorer.bqecore.com/docs/api/apis/account
+// Lists chart-of-accounts entries. https://api-explorer.bqecore.com/docs/api/apis/account Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); parts of the Account schema (Account); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /account (the `ListAccounts` operationId).
 func (c *Client) ListAccounts(ctx context.Context, params *ListAccountsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4641,7 +4641,7 @@ func (c *Client) ListAccounts(ctx context.Context, params *ListAccountsParams, r
 
 // CreateAccountWithBody Create an account.
 //
-// Creates an account; answers 201. https://api-explorer.bqecore.com/docs/api/apis/account
+// Creates an account; answers 201. https://api-explorer.bqecore.com/docs/api/apis/account Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Account schema (Account); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -4660,7 +4660,7 @@ func (c *Client) CreateAccountWithBody(ctx context.Context, contentType string, 
 
 // CreateAccount Create an account.
 //
-// Creates an account; answers 201. https://api-explorer.bqecore.com/docs/api/apis/account
+// Creates an account; answers 201. https://api-explorer.bqecore.com/docs/api/apis/account Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Account schema (Account); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4679,7 +4679,7 @@ func (c *Client) CreateAccount(ctx context.Context, body CreateAccountJSONReques
 
 // QueryAccounts Query accounts.
 //
-// Lists accounts matching where, as the ASP.NET sample calls it (GET account/query?where=…; CoreOAuth2Controller.cs). Assumption: it takes the list parameters and answers a bare array like GET /account. https://api-explorer.bqecore.com/docs/api/apis/account
+// Lists accounts matching where, as the ASP.NET sample calls it (GET account/query?where=…; CoreOAuth2Controller.cs). Assumption: it takes the list parameters and answers a bare array like GET /account. https://api-explorer.bqecore.com/docs/api/apis/account Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); parts of the Account schema (Account); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /account/query (the `QueryAccounts` operationId).
 func (c *Client) QueryAccounts(ctx context.Context, params *QueryAccountsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4696,7 +4696,7 @@ func (c *Client) QueryAccounts(ctx context.Context, params *QueryAccountsParams,
 
 // GetAccount Get an account.
 //
-// Assumption: accounts can be read by id like other records. https://api-explorer.bqecore.com/docs/api/apis/account
+// Assumption: accounts can be read by id like other records. https://api-explorer.bqecore.com/docs/api/apis/account Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Account schema (Account); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /account/{id} (the `GetAccount` operationId).
 func (c *Client) GetAccount(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4713,7 +4713,7 @@ func (c *Client) GetAccount(ctx context.Context, id RecordId, reqEditors ...Requ
 
 // ListActivities List activities.
 //
-// Lists activities as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/activity
+// Lists activities as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/activity Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); parts of the Activity schema (Activity); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /activity (the `ListActivities` operationId).
 func (c *Client) ListActivities(ctx context.Context, params *ListActivitiesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4730,7 +4730,7 @@ func (c *Client) ListActivities(ctx context.Context, params *ListActivitiesParam
 
 // CreateActivityWithBody Create an activity.
 //
-// Creates an activity and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/activity
+// Creates an activity and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/activity Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Activity schema (Activity); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -4749,7 +4749,7 @@ func (c *Client) CreateActivityWithBody(ctx context.Context, contentType string,
 
 // CreateActivity Create an activity.
 //
-// Creates an activity and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/activity
+// Creates an activity and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/activity Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Activity schema (Activity); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4768,7 +4768,7 @@ func (c *Client) CreateActivity(ctx context.Context, body CreateActivityJSONRequ
 
 // DeleteActivity Delete an activity.
 //
-// Deletes an activity (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/activity
+// Deletes an activity (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/activity Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with DELETE /activity/{id} (the `DeleteActivity` operationId).
 func (c *Client) DeleteActivity(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4785,7 +4785,7 @@ func (c *Client) DeleteActivity(ctx context.Context, id RecordId, reqEditors ...
 
 // GetActivity Get an activity.
 //
-// Returns one activity. https://api-explorer.bqecore.com/docs/api/apis/activity
+// Returns one activity. https://api-explorer.bqecore.com/docs/api/apis/activity Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Activity schema (Activity); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /activity/{id} (the `GetActivity` operationId).
 func (c *Client) GetActivity(ctx context.Context, id RecordId, params *GetActivityParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4802,7 +4802,7 @@ func (c *Client) GetActivity(ctx context.Context, id RecordId, params *GetActivi
 
 // UpdateActivityWithBody Replace an activity.
 //
-// Replaces an activity and returns it. https://api-explorer.bqecore.com/docs/api/apis/activity
+// Replaces an activity and returns it. https://api-explorer.bqecore.com/docs/api/apis/activity Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Activity schema (Activity); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -4821,7 +4821,7 @@ func (c *Client) UpdateActivityWithBody(ctx context.Context, id RecordId, conten
 
 // UpdateActivity Replace an activity.
 //
-// Replaces an activity and returns it. https://api-explorer.bqecore.com/docs/api/apis/activity
+// Replaces an activity and returns it. https://api-explorer.bqecore.com/docs/api/apis/activity Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Activity schema (Activity); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4840,7 +4840,7 @@ func (c *Client) UpdateActivity(ctx context.Context, id RecordId, body UpdateAct
 
 // ListAllocations List allocations.
 //
-// Lists allocations as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/allocation
+// Lists allocations as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/allocation Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); parts of the Allocation schema (Allocation); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /allocation (the `ListAllocations` operationId).
 func (c *Client) ListAllocations(ctx context.Context, params *ListAllocationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4857,7 +4857,7 @@ func (c *Client) ListAllocations(ctx context.Context, params *ListAllocationsPar
 
 // CreateAllocationWithBody Create an allocation.
 //
-// Creates an allocation and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/allocation
+// Creates an allocation and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/allocation Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Allocation schema (Allocation); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -4876,7 +4876,7 @@ func (c *Client) CreateAllocationWithBody(ctx context.Context, contentType strin
 
 // CreateAllocation Create an allocation.
 //
-// Creates an allocation and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/allocation
+// Creates an allocation and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/allocation Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Allocation schema (Allocation); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4895,7 +4895,7 @@ func (c *Client) CreateAllocation(ctx context.Context, body CreateAllocationJSON
 
 // DeleteAllocation Delete an allocation.
 //
-// Deletes an allocation (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/allocation
+// Deletes an allocation (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/allocation Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with DELETE /allocation/{id} (the `DeleteAllocation` operationId).
 func (c *Client) DeleteAllocation(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4912,7 +4912,7 @@ func (c *Client) DeleteAllocation(ctx context.Context, id RecordId, reqEditors .
 
 // GetAllocation Get an allocation.
 //
-// Returns one allocation. https://api-explorer.bqecore.com/docs/api/apis/allocation
+// Returns one allocation. https://api-explorer.bqecore.com/docs/api/apis/allocation Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Allocation schema (Allocation); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /allocation/{id} (the `GetAllocation` operationId).
 func (c *Client) GetAllocation(ctx context.Context, id RecordId, params *GetAllocationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4929,7 +4929,7 @@ func (c *Client) GetAllocation(ctx context.Context, id RecordId, params *GetAllo
 
 // UpdateAllocationWithBody Replace an allocation.
 //
-// Replaces an allocation and returns it. https://api-explorer.bqecore.com/docs/api/apis/allocation
+// Replaces an allocation and returns it. https://api-explorer.bqecore.com/docs/api/apis/allocation Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Allocation schema (Allocation); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -4948,7 +4948,7 @@ func (c *Client) UpdateAllocationWithBody(ctx context.Context, id RecordId, cont
 
 // UpdateAllocation Replace an allocation.
 //
-// Replaces an allocation and returns it. https://api-explorer.bqecore.com/docs/api/apis/allocation
+// Replaces an allocation and returns it. https://api-explorer.bqecore.com/docs/api/apis/allocation Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Allocation schema (Allocation); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4967,7 +4967,7 @@ func (c *Client) UpdateAllocation(ctx context.Context, id RecordId, body UpdateA
 
 // ListBills List bills.
 //
-// Lists bills as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/bill
+// Lists bills as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/bill Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); the expenseItems fields (BillExpenseItem); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /bill (the `ListBills` operationId).
 func (c *Client) ListBills(ctx context.Context, params *ListBillsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4984,7 +4984,7 @@ func (c *Client) ListBills(ctx context.Context, params *ListBillsParams, reqEdit
 
 // CreateBillWithBody Create a bill.
 //
-// Creates a bill and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/bill
+// Creates a bill and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/bill Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the expenseItems fields (BillExpenseItem); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -5003,7 +5003,7 @@ func (c *Client) CreateBillWithBody(ctx context.Context, contentType string, bod
 
 // CreateBill Create a bill.
 //
-// Creates a bill and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/bill
+// Creates a bill and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/bill Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the expenseItems fields (BillExpenseItem); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5022,7 +5022,7 @@ func (c *Client) CreateBill(ctx context.Context, body CreateBillJSONRequestBody,
 
 // DeleteBill Delete a bill.
 //
-// Deletes a bill (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/bill
+// Deletes a bill (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/bill Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with DELETE /bill/{id} (the `DeleteBill` operationId).
 func (c *Client) DeleteBill(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5039,7 +5039,7 @@ func (c *Client) DeleteBill(ctx context.Context, id RecordId, reqEditors ...Requ
 
 // GetBill Get a bill.
 //
-// Returns one bill. https://api-explorer.bqecore.com/docs/api/apis/bill
+// Returns one bill. https://api-explorer.bqecore.com/docs/api/apis/bill Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the expenseItems fields (BillExpenseItem); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /bill/{id} (the `GetBill` operationId).
 func (c *Client) GetBill(ctx context.Context, id RecordId, params *GetBillParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5056,7 +5056,7 @@ func (c *Client) GetBill(ctx context.Context, id RecordId, params *GetBillParams
 
 // UpdateBillWithBody Replace a bill.
 //
-// Replaces a bill and returns it. https://api-explorer.bqecore.com/docs/api/apis/bill
+// Replaces a bill and returns it. https://api-explorer.bqecore.com/docs/api/apis/bill Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the expenseItems fields (BillExpenseItem); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -5075,7 +5075,7 @@ func (c *Client) UpdateBillWithBody(ctx context.Context, id RecordId, contentTyp
 
 // UpdateBill Replace a bill.
 //
-// Replaces a bill and returns it. https://api-explorer.bqecore.com/docs/api/apis/bill
+// Replaces a bill and returns it. https://api-explorer.bqecore.com/docs/api/apis/bill Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the expenseItems fields (BillExpenseItem); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5094,7 +5094,7 @@ func (c *Client) UpdateBill(ctx context.Context, id RecordId, body UpdateBillJSO
 
 // ListChecks List checks.
 //
-// Lists checks as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/check
+// Lists checks as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/check Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); parts of the Check schema (Check); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /check (the `ListChecks` operationId).
 func (c *Client) ListChecks(ctx context.Context, params *ListChecksParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5111,7 +5111,7 @@ func (c *Client) ListChecks(ctx context.Context, params *ListChecksParams, reqEd
 
 // CreateCheckWithBody Create a check.
 //
-// Creates a check and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/check
+// Creates a check and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/check Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Check schema (Check); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -5130,7 +5130,7 @@ func (c *Client) CreateCheckWithBody(ctx context.Context, contentType string, bo
 
 // CreateCheck Create a check.
 //
-// Creates a check and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/check
+// Creates a check and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/check Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Check schema (Check); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5149,7 +5149,7 @@ func (c *Client) CreateCheck(ctx context.Context, body CreateCheckJSONRequestBod
 
 // DeleteCheck Delete a check.
 //
-// Deletes a check (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/check
+// Deletes a check (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/check Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with DELETE /check/{id} (the `DeleteCheck` operationId).
 func (c *Client) DeleteCheck(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5166,7 +5166,7 @@ func (c *Client) DeleteCheck(ctx context.Context, id RecordId, reqEditors ...Req
 
 // GetCheck Get a check.
 //
-// Returns one check. https://api-explorer.bqecore.com/docs/api/apis/check
+// Returns one check. https://api-explorer.bqecore.com/docs/api/apis/check Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Check schema (Check); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /check/{id} (the `GetCheck` operationId).
 func (c *Client) GetCheck(ctx context.Context, id RecordId, params *GetCheckParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5183,7 +5183,7 @@ func (c *Client) GetCheck(ctx context.Context, id RecordId, params *GetCheckPara
 
 // UpdateCheckWithBody Replace a check.
 //
-// Replaces a check and returns it. https://api-explorer.bqecore.com/docs/api/apis/check
+// Replaces a check and returns it. https://api-explorer.bqecore.com/docs/api/apis/check Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Check schema (Check); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -5202,7 +5202,7 @@ func (c *Client) UpdateCheckWithBody(ctx context.Context, id RecordId, contentTy
 
 // UpdateCheck Replace a check.
 //
-// Replaces a check and returns it. https://api-explorer.bqecore.com/docs/api/apis/check
+// Replaces a check and returns it. https://api-explorer.bqecore.com/docs/api/apis/check Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Check schema (Check); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5221,7 +5221,7 @@ func (c *Client) UpdateCheck(ctx context.Context, id RecordId, body UpdateCheckJ
 
 // ListClients List clients.
 //
-// Lists clients as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/client
+// Lists clients as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/client Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); the address fields (Address); assignedGroups items are id/name pairs (AssignedGroup); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /client (the `ListClients` operationId).
 func (c *Client) ListClients(ctx context.Context, params *ListClientsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5238,7 +5238,7 @@ func (c *Client) ListClients(ctx context.Context, params *ListClientsParams, req
 
 // CreateClientWithBody Create a client.
 //
-// Creates a client and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/client
+// Creates a client and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/client Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); assignedGroups items are id/name pairs (AssignedGroup); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -5257,7 +5257,7 @@ func (c *Client) CreateClientWithBody(ctx context.Context, contentType string, b
 
 // CreateClient Create a client.
 //
-// Creates a client and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/client
+// Creates a client and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/client Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); assignedGroups items are id/name pairs (AssignedGroup); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5276,7 +5276,7 @@ func (c *Client) CreateClient(ctx context.Context, body CreateClientJSONRequestB
 
 // DeleteClient Delete a client.
 //
-// Deletes a client (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/client
+// Deletes a client (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/client Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with DELETE /client/{id} (the `DeleteClient` operationId).
 func (c *Client) DeleteClient(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5293,7 +5293,7 @@ func (c *Client) DeleteClient(ctx context.Context, id RecordId, reqEditors ...Re
 
 // GetClient Get a client.
 //
-// Returns one client. https://api-explorer.bqecore.com/docs/api/apis/client
+// Returns one client. https://api-explorer.bqecore.com/docs/api/apis/client Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); assignedGroups items are id/name pairs (AssignedGroup); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /client/{id} (the `GetClient` operationId).
 func (c *Client) GetClient(ctx context.Context, id RecordId, params *GetClientParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5310,7 +5310,7 @@ func (c *Client) GetClient(ctx context.Context, id RecordId, params *GetClientPa
 
 // UpdateClientWithBody Replace a client.
 //
-// Replaces a client and returns it. https://api-explorer.bqecore.com/docs/api/apis/client
+// Replaces a client and returns it. https://api-explorer.bqecore.com/docs/api/apis/client Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); assignedGroups items are id/name pairs (AssignedGroup); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -5329,7 +5329,7 @@ func (c *Client) UpdateClientWithBody(ctx context.Context, id RecordId, contentT
 
 // UpdateClient Replace a client.
 //
-// Replaces a client and returns it. https://api-explorer.bqecore.com/docs/api/apis/client
+// Replaces a client and returns it. https://api-explorer.bqecore.com/docs/api/apis/client Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); assignedGroups items are id/name pairs (AssignedGroup); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5348,7 +5348,7 @@ func (c *Client) UpdateClient(ctx context.Context, id RecordId, body UpdateClien
 
 // GetCompany Get the company.
 //
-// Assumption: answers a single object, not an array. Returns the company the token was issued for (read-only). https://api-explorer.bqecore.com/docs/api/apis/company
+// Assumption: answers a single object, not an array. Returns the company the token was issued for (read-only). https://api-explorer.bqecore.com/docs/api/apis/company Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); parts of the Company schema (Company); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /company (the `GetCompany` operationId).
 func (c *Client) GetCompany(ctx context.Context, params *GetCompanyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5365,7 +5365,7 @@ func (c *Client) GetCompany(ctx context.Context, params *GetCompanyParams, reqEd
 
 // ListLeadSources List lead sources.
 //
-// Lists lead sources as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+// Lists lead sources as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /crm/lists/leadsource (the `ListLeadSources` operationId).
 func (c *Client) ListLeadSources(ctx context.Context, params *ListLeadSourcesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5382,7 +5382,7 @@ func (c *Client) ListLeadSources(ctx context.Context, params *ListLeadSourcesPar
 
 // CreateLeadSourceWithBody Create a lead source.
 //
-// Creates a lead source and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+// Creates a lead source and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -5401,7 +5401,7 @@ func (c *Client) CreateLeadSourceWithBody(ctx context.Context, contentType strin
 
 // CreateLeadSource Create a lead source.
 //
-// Creates a lead source and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+// Creates a lead source and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5420,7 +5420,7 @@ func (c *Client) CreateLeadSource(ctx context.Context, body CreateLeadSourceJSON
 
 // DeleteLeadSource Delete a lead source.
 //
-// Deletes a lead source (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+// Deletes a lead source (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with DELETE /crm/lists/leadsource/{id} (the `DeleteLeadSource` operationId).
 func (c *Client) DeleteLeadSource(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5437,7 +5437,7 @@ func (c *Client) DeleteLeadSource(ctx context.Context, id RecordId, reqEditors .
 
 // GetLeadSource Get a lead source.
 //
-// Returns one lead source. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+// Returns one lead source. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /crm/lists/leadsource/{id} (the `GetLeadSource` operationId).
 func (c *Client) GetLeadSource(ctx context.Context, id RecordId, params *GetLeadSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5454,7 +5454,7 @@ func (c *Client) GetLeadSource(ctx context.Context, id RecordId, params *GetLead
 
 // UpdateLeadSourceWithBody Replace a lead source.
 //
-// Replaces a lead source and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+// Replaces a lead source and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -5473,7 +5473,7 @@ func (c *Client) UpdateLeadSourceWithBody(ctx context.Context, id RecordId, cont
 
 // UpdateLeadSource Replace a lead source.
 //
-// Replaces a lead source and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+// Replaces a lead source and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5492,7 +5492,7 @@ func (c *Client) UpdateLeadSource(ctx context.Context, id RecordId, body UpdateL
 
 // ListRegions List regions.
 //
-// Lists regions as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+// Lists regions as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /crm/lists/region (the `ListRegions` operationId).
 func (c *Client) ListRegions(ctx context.Context, params *ListRegionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5509,7 +5509,7 @@ func (c *Client) ListRegions(ctx context.Context, params *ListRegionsParams, req
 
 // CreateRegionWithBody Create a region.
 //
-// Creates a region and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+// Creates a region and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -5528,7 +5528,7 @@ func (c *Client) CreateRegionWithBody(ctx context.Context, contentType string, b
 
 // CreateRegion Create a region.
 //
-// Creates a region and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+// Creates a region and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5547,7 +5547,7 @@ func (c *Client) CreateRegion(ctx context.Context, body CreateRegionJSONRequestB
 
 // DeleteRegion Delete a region.
 //
-// Deletes a region (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+// Deletes a region (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with DELETE /crm/lists/region/{id} (the `DeleteRegion` operationId).
 func (c *Client) DeleteRegion(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5564,7 +5564,7 @@ func (c *Client) DeleteRegion(ctx context.Context, id RecordId, reqEditors ...Re
 
 // GetRegion Get a region.
 //
-// Returns one region. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+// Returns one region. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /crm/lists/region/{id} (the `GetRegion` operationId).
 func (c *Client) GetRegion(ctx context.Context, id RecordId, params *GetRegionParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5581,7 +5581,7 @@ func (c *Client) GetRegion(ctx context.Context, id RecordId, params *GetRegionPa
 
 // UpdateRegionWithBody Replace a region.
 //
-// Replaces a region and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+// Replaces a region and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -5600,7 +5600,7 @@ func (c *Client) UpdateRegionWithBody(ctx context.Context, id RecordId, contentT
 
 // UpdateRegion Replace a region.
 //
-// Replaces a region and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+// Replaces a region and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5619,7 +5619,7 @@ func (c *Client) UpdateRegion(ctx context.Context, id RecordId, body UpdateRegio
 
 // ListScores List scores.
 //
-// Lists scores as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+// Lists scores as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /crm/lists/score (the `ListScores` operationId).
 func (c *Client) ListScores(ctx context.Context, params *ListScoresParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5636,7 +5636,7 @@ func (c *Client) ListScores(ctx context.Context, params *ListScoresParams, reqEd
 
 // CreateScoreWithBody Create a score.
 //
-// Creates a score and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+// Creates a score and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -5655,7 +5655,7 @@ func (c *Client) CreateScoreWithBody(ctx context.Context, contentType string, bo
 
 // CreateScore Create a score.
 //
-// Creates a score and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+// Creates a score and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5674,7 +5674,7 @@ func (c *Client) CreateScore(ctx context.Context, body CreateScoreJSONRequestBod
 
 // DeleteScore Delete a score.
 //
-// Deletes a score (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+// Deletes a score (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with DELETE /crm/lists/score/{id} (the `DeleteScore` operationId).
 func (c *Client) DeleteScore(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5691,7 +5691,7 @@ func (c *Client) DeleteScore(ctx context.Context, id RecordId, reqEditors ...Req
 
 // GetScore Get a score.
 //
-// Returns one score. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+// Returns one score. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /crm/lists/score/{id} (the `GetScore` operationId).
 func (c *Client) GetScore(ctx context.Context, id RecordId, params *GetScoreParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5708,7 +5708,7 @@ func (c *Client) GetScore(ctx context.Context, id RecordId, params *GetScorePara
 
 // UpdateScoreWithBody Replace a score.
 //
-// Replaces a score and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+// Replaces a score and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -5727,7 +5727,7 @@ func (c *Client) UpdateScoreWithBody(ctx context.Context, id RecordId, contentTy
 
 // UpdateScore Replace a score.
 //
-// Replaces a score and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+// Replaces a score and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5746,7 +5746,7 @@ func (c *Client) UpdateScore(ctx context.Context, id RecordId, body UpdateScoreJ
 
 // ListProspects List prospects.
 //
-// Lists prospects as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+// Lists prospects as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /crm/prospect (the `ListProspects` operationId).
 func (c *Client) ListProspects(ctx context.Context, params *ListProspectsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5763,7 +5763,7 @@ func (c *Client) ListProspects(ctx context.Context, params *ListProspectsParams,
 
 // CreateProspectWithBody Create a prospect.
 //
-// Creates a prospect and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+// Creates a prospect and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -5782,7 +5782,7 @@ func (c *Client) CreateProspectWithBody(ctx context.Context, contentType string,
 
 // CreateProspect Create a prospect.
 //
-// Creates a prospect and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+// Creates a prospect and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5801,7 +5801,7 @@ func (c *Client) CreateProspect(ctx context.Context, body CreateProspectJSONRequ
 
 // CreateProspectBatchWithBody Create prospects in a batch.
 //
-// Assumption: takes a JSON array of prospects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/prospect
+// Assumption: takes a JSON array of prospects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Prospect schema (Prospect).
 //
 // Takes any type of body and a specified content type.
 //
@@ -5820,7 +5820,7 @@ func (c *Client) CreateProspectBatchWithBody(ctx context.Context, contentType st
 
 // CreateProspectBatch Create prospects in a batch.
 //
-// Assumption: takes a JSON array of prospects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/prospect
+// Assumption: takes a JSON array of prospects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Prospect schema (Prospect).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5839,7 +5839,7 @@ func (c *Client) CreateProspectBatch(ctx context.Context, body CreateProspectBat
 
 // DeleteProspect Delete a prospect.
 //
-// Deletes a prospect (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+// Deletes a prospect (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with DELETE /crm/prospect/{id} (the `DeleteProspect` operationId).
 func (c *Client) DeleteProspect(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5856,7 +5856,7 @@ func (c *Client) DeleteProspect(ctx context.Context, id RecordId, reqEditors ...
 
 // GetProspect Get a prospect.
 //
-// Returns one prospect. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+// Returns one prospect. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /crm/prospect/{id} (the `GetProspect` operationId).
 func (c *Client) GetProspect(ctx context.Context, id RecordId, params *GetProspectParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5873,7 +5873,7 @@ func (c *Client) GetProspect(ctx context.Context, id RecordId, params *GetProspe
 
 // UpdateProspectWithBody Replace a prospect.
 //
-// Replaces a prospect and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+// Replaces a prospect and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -5892,7 +5892,7 @@ func (c *Client) UpdateProspectWithBody(ctx context.Context, id RecordId, conten
 
 // UpdateProspect Replace a prospect.
 //
-// Replaces a prospect and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+// Replaces a prospect and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5911,7 +5911,7 @@ func (c *Client) UpdateProspect(ctx context.Context, id RecordId, body UpdatePro
 
 // ListDeletedHistory List deleted records.
 //
-// Assumption: lists deleted records, paged like every list (seen in third-party code only).
+// Assumption: lists deleted records, paged like every list (seen in third-party code only); `entity` is the resource's name (e.g. Activity, TimeEntry; compared case-insensitively) and `deletedOn` grows with each deletion, so bqecore.Client.Sync filters by both (the third-party exporter syncs deletions by deletedOn). Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); deletedhistory entries carry entity, entityId and deletedOn (DeletedHistory); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /deletedhistory (the `ListDeletedHistory` operationId).
 func (c *Client) ListDeletedHistory(ctx context.Context, params *ListDeletedHistoryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5928,7 +5928,7 @@ func (c *Client) ListDeletedHistory(ctx context.Context, params *ListDeletedHist
 
 // ListDocuments List documents.
 //
-// Lists documents as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/document
+// Lists documents as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/document Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /document (the `ListDocuments` operationId).
 func (c *Client) ListDocuments(ctx context.Context, params *ListDocumentsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5945,7 +5945,7 @@ func (c *Client) ListDocuments(ctx context.Context, params *ListDocumentsParams,
 
 // CreateDocumentWithBody Create a document.
 //
-// Creates a document and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/document
+// Creates a document and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/document Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -5964,7 +5964,7 @@ func (c *Client) CreateDocumentWithBody(ctx context.Context, contentType string,
 
 // CreateDocument Create a document.
 //
-// Creates a document and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/document
+// Creates a document and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/document Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5983,7 +5983,7 @@ func (c *Client) CreateDocument(ctx context.Context, body CreateDocumentJSONRequ
 
 // CreateDocumentBatchWithBody Create documents (hyperlinks) in a batch.
 //
-// Assumption: takes a JSON array of documents (hyperlinks) and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/document
+// Assumption: takes a JSON array of documents (hyperlinks) and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/document Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -6002,7 +6002,7 @@ func (c *Client) CreateDocumentBatchWithBody(ctx context.Context, contentType st
 
 // CreateDocumentBatch Create documents (hyperlinks) in a batch.
 //
-// Assumption: takes a JSON array of documents (hyperlinks) and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/document
+// Assumption: takes a JSON array of documents (hyperlinks) and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/document Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -6021,7 +6021,7 @@ func (c *Client) CreateDocumentBatch(ctx context.Context, body CreateDocumentBat
 
 // GetDocumentUri Get a document's link.
 //
-// Returns the link to a document's file as a string (third-party exporter, abobneil/BQECore). Assumption: the link comes as a JSON string or as text/plain; the link itself is a plain URL to fetch without the API token. https://api-explorer.bqecore.com/docs/api/apis/document
+// Returns the link to a document's file as a string (third-party exporter, abobneil/BQECore). Assumption: the link comes as a JSON string or as text/plain; the link itself is a plain URL to fetch without the API token. https://api-explorer.bqecore.com/docs/api/apis/document Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /document/uri/{id} (the `GetDocumentUri` operationId).
 func (c *Client) GetDocumentUri(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6038,7 +6038,7 @@ func (c *Client) GetDocumentUri(ctx context.Context, id RecordId, reqEditors ...
 
 // DeleteDocument Delete a document.
 //
-// Deletes a document (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/document
+// Deletes a document (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/document Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with DELETE /document/{id} (the `DeleteDocument` operationId).
 func (c *Client) DeleteDocument(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6055,7 +6055,7 @@ func (c *Client) DeleteDocument(ctx context.Context, id RecordId, reqEditors ...
 
 // GetDocument Get a document.
 //
-// Returns one document. https://api-explorer.bqecore.com/docs/api/apis/document
+// Returns one document. https://api-explorer.bqecore.com/docs/api/apis/document Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /document/{id} (the `GetDocument` operationId).
 func (c *Client) GetDocument(ctx context.Context, id RecordId, params *GetDocumentParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6072,7 +6072,7 @@ func (c *Client) GetDocument(ctx context.Context, id RecordId, params *GetDocume
 
 // UpdateDocumentWithBody Replace a document.
 //
-// Replaces a document and returns it. https://api-explorer.bqecore.com/docs/api/apis/document
+// Replaces a document and returns it. https://api-explorer.bqecore.com/docs/api/apis/document Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -6091,7 +6091,7 @@ func (c *Client) UpdateDocumentWithBody(ctx context.Context, id RecordId, conten
 
 // UpdateDocument Replace a document.
 //
-// Replaces a document and returns it. https://api-explorer.bqecore.com/docs/api/apis/document
+// Replaces a document and returns it. https://api-explorer.bqecore.com/docs/api/apis/document Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -6110,7 +6110,7 @@ func (c *Client) UpdateDocument(ctx context.Context, id RecordId, body UpdateDoc
 
 // ListEmployees List employees.
 //
-// Lists employees as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/employee
+// Lists employees as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /employee (the `ListEmployees` operationId).
 func (c *Client) ListEmployees(ctx context.Context, params *ListEmployeesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6127,7 +6127,7 @@ func (c *Client) ListEmployees(ctx context.Context, params *ListEmployeesParams,
 
 // CreateEmployeeWithBody Create an employee.
 //
-// Creates an employee and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/employee
+// Creates an employee and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -6146,7 +6146,7 @@ func (c *Client) CreateEmployeeWithBody(ctx context.Context, contentType string,
 
 // CreateEmployee Create an employee.
 //
-// Creates an employee and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/employee
+// Creates an employee and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -6165,7 +6165,7 @@ func (c *Client) CreateEmployee(ctx context.Context, body CreateEmployeeJSONRequ
 
 // DeleteEmployee Delete an employee.
 //
-// Deletes an employee (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/employee
+// Deletes an employee (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with DELETE /employee/{id} (the `DeleteEmployee` operationId).
 func (c *Client) DeleteEmployee(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6182,7 +6182,7 @@ func (c *Client) DeleteEmployee(ctx context.Context, id RecordId, reqEditors ...
 
 // GetEmployee Get an employee.
 //
-// Returns one employee. https://api-explorer.bqecore.com/docs/api/apis/employee
+// Returns one employee. https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /employee/{id} (the `GetEmployee` operationId).
 func (c *Client) GetEmployee(ctx context.Context, id RecordId, params *GetEmployeeParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6199,7 +6199,7 @@ func (c *Client) GetEmployee(ctx context.Context, id RecordId, params *GetEmploy
 
 // PatchEmployeeWithBody Patch an employee.
 //
-// Applies a JSON-Patch document to an employee; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/employee
+// Applies a JSON-Patch document to an employee; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: a stale version answers 409 (Conflict); the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error); replace, add and remove are accepted (PatchOperation).
 //
 // Takes any type of body and a specified content type.
 //
@@ -6218,7 +6218,7 @@ func (c *Client) PatchEmployeeWithBody(ctx context.Context, id RecordId, content
 
 // PatchEmployee Patch an employee.
 //
-// Applies a JSON-Patch document to an employee; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/employee
+// Applies a JSON-Patch document to an employee; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: a stale version answers 409 (Conflict); the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error); replace, add and remove are accepted (PatchOperation).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -6237,7 +6237,7 @@ func (c *Client) PatchEmployee(ctx context.Context, id RecordId, body PatchEmplo
 
 // UpdateEmployeeWithBody Replace an employee.
 //
-// Replaces an employee and returns it. https://api-explorer.bqecore.com/docs/api/apis/employee
+// Replaces an employee and returns it. https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -6256,7 +6256,7 @@ func (c *Client) UpdateEmployeeWithBody(ctx context.Context, id RecordId, conten
 
 // UpdateEmployee Replace an employee.
 //
-// Replaces an employee and returns it. https://api-explorer.bqecore.com/docs/api/apis/employee
+// Replaces an employee and returns it. https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -6275,7 +6275,7 @@ func (c *Client) UpdateEmployee(ctx context.Context, id RecordId, body UpdateEmp
 
 // ListExpenses List expenses.
 //
-// Lists expenses as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/expense
+// Lists expenses as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/expense Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Expense schema (Expense).
 //
 // Corresponds with GET /expense (the `ListExpenses` operationId).
 func (c *Client) ListExpenses(ctx context.Context, params *ListExpensesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6292,7 +6292,7 @@ func (c *Client) ListExpenses(ctx context.Context, params *ListExpensesParams, r
 
 // CreateExpenseWithBody Create an expense.
 //
-// Creates an expense and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expense
+// Creates an expense and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expense Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Expense schema (Expense).
 //
 // Takes any type of body and a specified content type.
 //
@@ -6311,7 +6311,7 @@ func (c *Client) CreateExpenseWithBody(ctx context.Context, contentType string, 
 
 // CreateExpense Create an expense.
 //
-// Creates an expense and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expense
+// Creates an expense and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expense Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Expense schema (Expense).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -6330,7 +6330,7 @@ func (c *Client) CreateExpense(ctx context.Context, body CreateExpenseJSONReques
 
 // DeleteExpense Delete an expense.
 //
-// Deletes an expense (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/expense
+// Deletes an expense (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/expense Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with DELETE /expense/{id} (the `DeleteExpense` operationId).
 func (c *Client) DeleteExpense(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6347,7 +6347,7 @@ func (c *Client) DeleteExpense(ctx context.Context, id RecordId, reqEditors ...R
 
 // GetExpense Get an expense.
 //
-// Returns one expense. https://api-explorer.bqecore.com/docs/api/apis/expense
+// Returns one expense. https://api-explorer.bqecore.com/docs/api/apis/expense Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Expense schema (Expense).
 //
 // Corresponds with GET /expense/{id} (the `GetExpense` operationId).
 func (c *Client) GetExpense(ctx context.Context, id RecordId, params *GetExpenseParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6364,7 +6364,7 @@ func (c *Client) GetExpense(ctx context.Context, id RecordId, params *GetExpense
 
 // UpdateExpenseWithBody Replace an expense.
 //
-// Replaces an expense and returns it. https://api-explorer.bqecore.com/docs/api/apis/expense
+// Replaces an expense and returns it. https://api-explorer.bqecore.com/docs/api/apis/expense Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Expense schema (Expense).
 //
 // Takes any type of body and a specified content type.
 //
@@ -6383,7 +6383,7 @@ func (c *Client) UpdateExpenseWithBody(ctx context.Context, id RecordId, content
 
 // UpdateExpense Replace an expense.
 //
-// Replaces an expense and returns it. https://api-explorer.bqecore.com/docs/api/apis/expense
+// Replaces an expense and returns it. https://api-explorer.bqecore.com/docs/api/apis/expense Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Expense schema (Expense).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -6402,7 +6402,7 @@ func (c *Client) UpdateExpense(ctx context.Context, id RecordId, body UpdateExpe
 
 // ListExpenseEntries List expenseEntries.
 //
-// Lists expenseEntries as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/expenseentry
+// Lists expenseEntries as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/expenseentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ExpenseEntry schema (ExpenseEntry).
 //
 // Corresponds with GET /expenseentry (the `ListExpenseEntries` operationId).
 func (c *Client) ListExpenseEntries(ctx context.Context, params *ListExpenseEntriesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6419,7 +6419,7 @@ func (c *Client) ListExpenseEntries(ctx context.Context, params *ListExpenseEntr
 
 // CreateExpenseEntryWithBody Create an expenseEntry.
 //
-// Creates an expenseEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expenseentry
+// Creates an expenseEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expenseentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ExpenseEntry schema (ExpenseEntry).
 //
 // Takes any type of body and a specified content type.
 //
@@ -6438,7 +6438,7 @@ func (c *Client) CreateExpenseEntryWithBody(ctx context.Context, contentType str
 
 // CreateExpenseEntry Create an expenseEntry.
 //
-// Creates an expenseEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expenseentry
+// Creates an expenseEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expenseentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ExpenseEntry schema (ExpenseEntry).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -6457,7 +6457,7 @@ func (c *Client) CreateExpenseEntry(ctx context.Context, body CreateExpenseEntry
 
 // DeleteExpenseEntry Delete an expenseEntry.
 //
-// Deletes an expenseEntry (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/expenseentry
+// Deletes an expenseEntry (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/expenseentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with DELETE /expenseentry/{id} (the `DeleteExpenseEntry` operationId).
 func (c *Client) DeleteExpenseEntry(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6474,7 +6474,7 @@ func (c *Client) DeleteExpenseEntry(ctx context.Context, id RecordId, reqEditors
 
 // GetExpenseEntry Get an expenseEntry.
 //
-// Returns one expenseEntry. https://api-explorer.bqecore.com/docs/api/apis/expenseentry
+// Returns one expenseEntry. https://api-explorer.bqecore.com/docs/api/apis/expenseentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ExpenseEntry schema (ExpenseEntry).
 //
 // Corresponds with GET /expenseentry/{id} (the `GetExpenseEntry` operationId).
 func (c *Client) GetExpenseEntry(ctx context.Context, id RecordId, params *GetExpenseEntryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6491,7 +6491,7 @@ func (c *Client) GetExpenseEntry(ctx context.Context, id RecordId, params *GetEx
 
 // UpdateExpenseEntryWithBody Replace an expenseEntry.
 //
-// Replaces an expenseEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/expenseentry
+// Replaces an expenseEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/expenseentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ExpenseEntry schema (ExpenseEntry).
 //
 // Takes any type of body and a specified content type.
 //
@@ -6510,7 +6510,7 @@ func (c *Client) UpdateExpenseEntryWithBody(ctx context.Context, id RecordId, co
 
 // UpdateExpenseEntry Replace an expenseEntry.
 //
-// Replaces an expenseEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/expenseentry
+// Replaces an expenseEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/expenseentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ExpenseEntry schema (ExpenseEntry).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -6529,7 +6529,7 @@ func (c *Client) UpdateExpenseEntry(ctx context.Context, id RecordId, body Updat
 
 // ListFeeSchedules List feeSchedules.
 //
-// Lists feeSchedules as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/feeschedule
+// Lists feeSchedules as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/feeschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the FeeSchedule schema (FeeSchedule).
 //
 // Corresponds with GET /feeschedule (the `ListFeeSchedules` operationId).
 func (c *Client) ListFeeSchedules(ctx context.Context, params *ListFeeSchedulesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6546,7 +6546,7 @@ func (c *Client) ListFeeSchedules(ctx context.Context, params *ListFeeSchedulesP
 
 // CreateFeeScheduleWithBody Create a feeSchedule.
 //
-// Creates a feeSchedule and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/feeschedule
+// Creates a feeSchedule and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/feeschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the FeeSchedule schema (FeeSchedule).
 //
 // Takes any type of body and a specified content type.
 //
@@ -6565,7 +6565,7 @@ func (c *Client) CreateFeeScheduleWithBody(ctx context.Context, contentType stri
 
 // CreateFeeSchedule Create a feeSchedule.
 //
-// Creates a feeSchedule and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/feeschedule
+// Creates a feeSchedule and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/feeschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the FeeSchedule schema (FeeSchedule).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -6584,7 +6584,7 @@ func (c *Client) CreateFeeSchedule(ctx context.Context, body CreateFeeScheduleJS
 
 // DeleteFeeSchedule Delete a feeSchedule.
 //
-// Deletes a feeSchedule (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/feeschedule
+// Deletes a feeSchedule (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/feeschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with DELETE /feeschedule/{id} (the `DeleteFeeSchedule` operationId).
 func (c *Client) DeleteFeeSchedule(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6601,7 +6601,7 @@ func (c *Client) DeleteFeeSchedule(ctx context.Context, id RecordId, reqEditors 
 
 // GetFeeSchedule Get a feeSchedule.
 //
-// Returns one feeSchedule. https://api-explorer.bqecore.com/docs/api/apis/feeschedule
+// Returns one feeSchedule. https://api-explorer.bqecore.com/docs/api/apis/feeschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the FeeSchedule schema (FeeSchedule).
 //
 // Corresponds with GET /feeschedule/{id} (the `GetFeeSchedule` operationId).
 func (c *Client) GetFeeSchedule(ctx context.Context, id RecordId, params *GetFeeScheduleParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6618,7 +6618,7 @@ func (c *Client) GetFeeSchedule(ctx context.Context, id RecordId, params *GetFee
 
 // UpdateFeeScheduleWithBody Replace a feeSchedule.
 //
-// Replaces a feeSchedule and returns it. https://api-explorer.bqecore.com/docs/api/apis/feeschedule
+// Replaces a feeSchedule and returns it. https://api-explorer.bqecore.com/docs/api/apis/feeschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the FeeSchedule schema (FeeSchedule).
 //
 // Takes any type of body and a specified content type.
 //
@@ -6637,7 +6637,7 @@ func (c *Client) UpdateFeeScheduleWithBody(ctx context.Context, id RecordId, con
 
 // UpdateFeeSchedule Replace a feeSchedule.
 //
-// Replaces a feeSchedule and returns it. https://api-explorer.bqecore.com/docs/api/apis/feeschedule
+// Replaces a feeSchedule and returns it. https://api-explorer.bqecore.com/docs/api/apis/feeschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the FeeSchedule schema (FeeSchedule).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -6656,7 +6656,7 @@ func (c *Client) UpdateFeeSchedule(ctx context.Context, id RecordId, body Update
 
 // GetHealth Service health.
 //
-// Assumption: answers a JSON object with a status (seen in third-party code only); it needs a token like every call.
+// Assumption: answers a JSON object with a status (seen in third-party code only); it needs a token like every call. Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error); the health answer (HealthStatus).
 //
 // Corresponds with GET /health (the `GetHealth` operationId).
 func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6673,7 +6673,7 @@ func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (
 
 // ListBenefits List benefits.
 //
-// Lists benefits as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+// Lists benefits as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /hr/benefit (the `ListBenefits` operationId).
 func (c *Client) ListBenefits(ctx context.Context, params *ListBenefitsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6690,7 +6690,7 @@ func (c *Client) ListBenefits(ctx context.Context, params *ListBenefitsParams, r
 
 // CreateBenefitWithBody Create a benefit.
 //
-// Creates a benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+// Creates a benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -6709,7 +6709,7 @@ func (c *Client) CreateBenefitWithBody(ctx context.Context, contentType string, 
 
 // CreateBenefit Create a benefit.
 //
-// Creates a benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+// Creates a benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -6728,7 +6728,7 @@ func (c *Client) CreateBenefit(ctx context.Context, body CreateBenefitJSONReques
 
 // DeleteBenefit Delete a benefit.
 //
-// Deletes a benefit (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+// Deletes a benefit (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with DELETE /hr/benefit/{id} (the `DeleteBenefit` operationId).
 func (c *Client) DeleteBenefit(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6745,7 +6745,7 @@ func (c *Client) DeleteBenefit(ctx context.Context, id RecordId, reqEditors ...R
 
 // GetBenefit Get a benefit.
 //
-// Returns one benefit. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+// Returns one benefit. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /hr/benefit/{id} (the `GetBenefit` operationId).
 func (c *Client) GetBenefit(ctx context.Context, id RecordId, params *GetBenefitParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6762,7 +6762,7 @@ func (c *Client) GetBenefit(ctx context.Context, id RecordId, params *GetBenefit
 
 // UpdateBenefitWithBody Replace a benefit.
 //
-// Replaces a benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+// Replaces a benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -6781,7 +6781,7 @@ func (c *Client) UpdateBenefitWithBody(ctx context.Context, id RecordId, content
 
 // UpdateBenefit Replace a benefit.
 //
-// Replaces a benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+// Replaces a benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -6800,7 +6800,7 @@ func (c *Client) UpdateBenefit(ctx context.Context, id RecordId, body UpdateBene
 
 // ListEmployeeBenefits List employee benefits.
 //
-// Lists employee benefits as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+// Lists employee benefits as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /hr/employeebenefit (the `ListEmployeeBenefits` operationId).
 func (c *Client) ListEmployeeBenefits(ctx context.Context, params *ListEmployeeBenefitsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6817,7 +6817,7 @@ func (c *Client) ListEmployeeBenefits(ctx context.Context, params *ListEmployeeB
 
 // CreateEmployeeBenefitWithBody Create an employee benefit.
 //
-// Creates an employee benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+// Creates an employee benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -6836,7 +6836,7 @@ func (c *Client) CreateEmployeeBenefitWithBody(ctx context.Context, contentType 
 
 // CreateEmployeeBenefit Create an employee benefit.
 //
-// Creates an employee benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+// Creates an employee benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -6855,7 +6855,7 @@ func (c *Client) CreateEmployeeBenefit(ctx context.Context, body CreateEmployeeB
 
 // CreateEmployeeBenefitBatchWithBody Create employee benefits in a batch.
 //
-// Assumption: takes a JSON array of employee benefits and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+// Assumption: takes a JSON array of employee benefits and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the EmployeeBenefit schema (EmployeeBenefit); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -6874,7 +6874,7 @@ func (c *Client) CreateEmployeeBenefitBatchWithBody(ctx context.Context, content
 
 // CreateEmployeeBenefitBatch Create employee benefits in a batch.
 //
-// Assumption: takes a JSON array of employee benefits and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+// Assumption: takes a JSON array of employee benefits and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the EmployeeBenefit schema (EmployeeBenefit); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -6893,7 +6893,7 @@ func (c *Client) CreateEmployeeBenefitBatch(ctx context.Context, body CreateEmpl
 
 // DeleteEmployeeBenefit Delete an employee benefit.
 //
-// Deletes an employee benefit (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+// Deletes an employee benefit (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with DELETE /hr/employeebenefit/{id} (the `DeleteEmployeeBenefit` operationId).
 func (c *Client) DeleteEmployeeBenefit(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6910,7 +6910,7 @@ func (c *Client) DeleteEmployeeBenefit(ctx context.Context, id RecordId, reqEdit
 
 // GetEmployeeBenefit Get an employee benefit.
 //
-// Returns one employee benefit. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+// Returns one employee benefit. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /hr/employeebenefit/{id} (the `GetEmployeeBenefit` operationId).
 func (c *Client) GetEmployeeBenefit(ctx context.Context, id RecordId, params *GetEmployeeBenefitParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6927,7 +6927,7 @@ func (c *Client) GetEmployeeBenefit(ctx context.Context, id RecordId, params *Ge
 
 // UpdateEmployeeBenefitWithBody Replace an employee benefit.
 //
-// Replaces an employee benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+// Replaces an employee benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -6946,7 +6946,7 @@ func (c *Client) UpdateEmployeeBenefitWithBody(ctx context.Context, id RecordId,
 
 // UpdateEmployeeBenefit Replace an employee benefit.
 //
-// Replaces an employee benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+// Replaces an employee benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -6965,7 +6965,7 @@ func (c *Client) UpdateEmployeeBenefit(ctx context.Context, id RecordId, body Up
 
 // ListEmployeeBenefitUsages List employee benefit usages.
 //
-// Lists employee benefit usages as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+// Lists employee benefit usages as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /hr/employeebenefitusage (the `ListEmployeeBenefitUsages` operationId).
 func (c *Client) ListEmployeeBenefitUsages(ctx context.Context, params *ListEmployeeBenefitUsagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6982,7 +6982,7 @@ func (c *Client) ListEmployeeBenefitUsages(ctx context.Context, params *ListEmpl
 
 // CreateEmployeeBenefitUsageWithBody Create an employee benefit usage.
 //
-// Creates an employee benefit usage and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+// Creates an employee benefit usage and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -7001,7 +7001,7 @@ func (c *Client) CreateEmployeeBenefitUsageWithBody(ctx context.Context, content
 
 // CreateEmployeeBenefitUsage Create an employee benefit usage.
 //
-// Creates an employee benefit usage and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+// Creates an employee benefit usage and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -7020,7 +7020,7 @@ func (c *Client) CreateEmployeeBenefitUsage(ctx context.Context, body CreateEmpl
 
 // CreateEmployeeBenefitUsageBatchWithBody Create employee benefit usages in a batch.
 //
-// Assumption: takes a JSON array of employee benefit usages and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+// Assumption: takes a JSON array of employee benefit usages and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the EmployeeBenefitUsage schema (EmployeeBenefitUsage); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -7039,7 +7039,7 @@ func (c *Client) CreateEmployeeBenefitUsageBatchWithBody(ctx context.Context, co
 
 // CreateEmployeeBenefitUsageBatch Create employee benefit usages in a batch.
 //
-// Assumption: takes a JSON array of employee benefit usages and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+// Assumption: takes a JSON array of employee benefit usages and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the EmployeeBenefitUsage schema (EmployeeBenefitUsage); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -7058,7 +7058,7 @@ func (c *Client) CreateEmployeeBenefitUsageBatch(ctx context.Context, body Creat
 
 // DeleteEmployeeBenefitUsage Delete an employee benefit usage.
 //
-// Deletes an employee benefit usage (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+// Deletes an employee benefit usage (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with DELETE /hr/employeebenefitusage/{id} (the `DeleteEmployeeBenefitUsage` operationId).
 func (c *Client) DeleteEmployeeBenefitUsage(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7075,7 +7075,7 @@ func (c *Client) DeleteEmployeeBenefitUsage(ctx context.Context, id RecordId, re
 
 // GetEmployeeBenefitUsage Get an employee benefit usage.
 //
-// Returns one employee benefit usage. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+// Returns one employee benefit usage. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /hr/employeebenefitusage/{id} (the `GetEmployeeBenefitUsage` operationId).
 func (c *Client) GetEmployeeBenefitUsage(ctx context.Context, id RecordId, params *GetEmployeeBenefitUsageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7092,7 +7092,7 @@ func (c *Client) GetEmployeeBenefitUsage(ctx context.Context, id RecordId, param
 
 // UpdateEmployeeBenefitUsageWithBody Replace an employee benefit usage.
 //
-// Replaces an employee benefit usage and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+// Replaces an employee benefit usage and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -7111,7 +7111,7 @@ func (c *Client) UpdateEmployeeBenefitUsageWithBody(ctx context.Context, id Reco
 
 // UpdateEmployeeBenefitUsage Replace an employee benefit usage.
 //
-// Replaces an employee benefit usage and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+// Replaces an employee benefit usage and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -7130,7 +7130,7 @@ func (c *Client) UpdateEmployeeBenefitUsage(ctx context.Context, id RecordId, bo
 
 // ListJournals List journal entries.
 //
-// Lists journal entries as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+// Lists journal entries as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /hr/journal (the `ListJournals` operationId).
 func (c *Client) ListJournals(ctx context.Context, params *ListJournalsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7147,7 +7147,7 @@ func (c *Client) ListJournals(ctx context.Context, params *ListJournalsParams, r
 
 // CreateJournalWithBody Create a journal entry.
 //
-// Creates a journal entry and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+// Creates a journal entry and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -7166,7 +7166,7 @@ func (c *Client) CreateJournalWithBody(ctx context.Context, contentType string, 
 
 // CreateJournal Create a journal entry.
 //
-// Creates a journal entry and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+// Creates a journal entry and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -7185,7 +7185,7 @@ func (c *Client) CreateJournal(ctx context.Context, body CreateJournalJSONReques
 
 // DeleteJournal Delete a journal entry.
 //
-// Deletes a journal entry (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+// Deletes a journal entry (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with DELETE /hr/journal/{id} (the `DeleteJournal` operationId).
 func (c *Client) DeleteJournal(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7202,7 +7202,7 @@ func (c *Client) DeleteJournal(ctx context.Context, id RecordId, reqEditors ...R
 
 // GetJournal Get a journal entry.
 //
-// Returns one journal entry. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+// Returns one journal entry. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /hr/journal/{id} (the `GetJournal` operationId).
 func (c *Client) GetJournal(ctx context.Context, id RecordId, params *GetJournalParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7219,7 +7219,7 @@ func (c *Client) GetJournal(ctx context.Context, id RecordId, params *GetJournal
 
 // UpdateJournalWithBody Replace a journal entry.
 //
-// Replaces a journal entry and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+// Replaces a journal entry and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -7238,7 +7238,7 @@ func (c *Client) UpdateJournalWithBody(ctx context.Context, id RecordId, content
 
 // UpdateJournal Replace a journal entry.
 //
-// Replaces a journal entry and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+// Replaces a journal entry and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -7257,7 +7257,7 @@ func (c *Client) UpdateJournal(ctx context.Context, id RecordId, body UpdateJour
 
 // ListJournalTypes List journal types.
 //
-// Lists journal types as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+// Lists journal types as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /hr/journaltype (the `ListJournalTypes` operationId).
 func (c *Client) ListJournalTypes(ctx context.Context, params *ListJournalTypesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7274,7 +7274,7 @@ func (c *Client) ListJournalTypes(ctx context.Context, params *ListJournalTypesP
 
 // CreateJournalTypeWithBody Create a journal type.
 //
-// Creates a journal type and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+// Creates a journal type and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -7293,7 +7293,7 @@ func (c *Client) CreateJournalTypeWithBody(ctx context.Context, contentType stri
 
 // CreateJournalType Create a journal type.
 //
-// Creates a journal type and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+// Creates a journal type and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -7312,7 +7312,7 @@ func (c *Client) CreateJournalType(ctx context.Context, body CreateJournalTypeJS
 
 // DeleteJournalType Delete a journal type.
 //
-// Deletes a journal type (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+// Deletes a journal type (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with DELETE /hr/journaltype/{id} (the `DeleteJournalType` operationId).
 func (c *Client) DeleteJournalType(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7329,7 +7329,7 @@ func (c *Client) DeleteJournalType(ctx context.Context, id RecordId, reqEditors 
 
 // GetJournalType Get a journal type.
 //
-// Returns one journal type. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+// Returns one journal type. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /hr/journaltype/{id} (the `GetJournalType` operationId).
 func (c *Client) GetJournalType(ctx context.Context, id RecordId, params *GetJournalTypeParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7346,7 +7346,7 @@ func (c *Client) GetJournalType(ctx context.Context, id RecordId, params *GetJou
 
 // UpdateJournalTypeWithBody Replace a journal type.
 //
-// Replaces a journal type and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+// Replaces a journal type and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -7365,7 +7365,7 @@ func (c *Client) UpdateJournalTypeWithBody(ctx context.Context, id RecordId, con
 
 // UpdateJournalType Replace a journal type.
 //
-// Replaces a journal type and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+// Replaces a journal type and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -7384,7 +7384,7 @@ func (c *Client) UpdateJournalType(ctx context.Context, id RecordId, body Update
 
 // ListQuestions List review questions.
 //
-// Lists review questions as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+// Lists review questions as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /hr/question (the `ListQuestions` operationId).
 func (c *Client) ListQuestions(ctx context.Context, params *ListQuestionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7401,7 +7401,7 @@ func (c *Client) ListQuestions(ctx context.Context, params *ListQuestionsParams,
 
 // CreateQuestionWithBody Create a review question.
 //
-// Creates a review question and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+// Creates a review question and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -7420,7 +7420,7 @@ func (c *Client) CreateQuestionWithBody(ctx context.Context, contentType string,
 
 // CreateQuestion Create a review question.
 //
-// Creates a review question and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+// Creates a review question and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -7439,7 +7439,7 @@ func (c *Client) CreateQuestion(ctx context.Context, body CreateQuestionJSONRequ
 
 // DeleteQuestion Delete a review question.
 //
-// Deletes a review question (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+// Deletes a review question (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with DELETE /hr/question/{id} (the `DeleteQuestion` operationId).
 func (c *Client) DeleteQuestion(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7456,7 +7456,7 @@ func (c *Client) DeleteQuestion(ctx context.Context, id RecordId, reqEditors ...
 
 // GetQuestion Get a review question.
 //
-// Returns one review question. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+// Returns one review question. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /hr/question/{id} (the `GetQuestion` operationId).
 func (c *Client) GetQuestion(ctx context.Context, id RecordId, params *GetQuestionParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7473,7 +7473,7 @@ func (c *Client) GetQuestion(ctx context.Context, id RecordId, params *GetQuesti
 
 // UpdateQuestionWithBody Replace a review question.
 //
-// Replaces a review question and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+// Replaces a review question and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -7492,7 +7492,7 @@ func (c *Client) UpdateQuestionWithBody(ctx context.Context, id RecordId, conten
 
 // UpdateQuestion Replace a review question.
 //
-// Replaces a review question and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+// Replaces a review question and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -7511,7 +7511,7 @@ func (c *Client) UpdateQuestion(ctx context.Context, id RecordId, body UpdateQue
 
 // ListReviews List reviews.
 //
-// Lists reviews as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+// Lists reviews as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /hr/review (the `ListReviews` operationId).
 func (c *Client) ListReviews(ctx context.Context, params *ListReviewsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7528,7 +7528,7 @@ func (c *Client) ListReviews(ctx context.Context, params *ListReviewsParams, req
 
 // CreateReviewWithBody Create a review.
 //
-// Creates a review and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+// Creates a review and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -7547,7 +7547,7 @@ func (c *Client) CreateReviewWithBody(ctx context.Context, contentType string, b
 
 // CreateReview Create a review.
 //
-// Creates a review and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+// Creates a review and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -7566,7 +7566,7 @@ func (c *Client) CreateReview(ctx context.Context, body CreateReviewJSONRequestB
 
 // DeleteReview Delete a review.
 //
-// Deletes a review (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+// Deletes a review (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with DELETE /hr/review/{id} (the `DeleteReview` operationId).
 func (c *Client) DeleteReview(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7583,7 +7583,7 @@ func (c *Client) DeleteReview(ctx context.Context, id RecordId, reqEditors ...Re
 
 // GetReview Get a review.
 //
-// Returns one review. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+// Returns one review. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /hr/review/{id} (the `GetReview` operationId).
 func (c *Client) GetReview(ctx context.Context, id RecordId, params *GetReviewParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7600,7 +7600,7 @@ func (c *Client) GetReview(ctx context.Context, id RecordId, params *GetReviewPa
 
 // UpdateReviewWithBody Replace a review.
 //
-// Replaces a review and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+// Replaces a review and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -7619,7 +7619,7 @@ func (c *Client) UpdateReviewWithBody(ctx context.Context, id RecordId, contentT
 
 // UpdateReview Replace a review.
 //
-// Replaces a review and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+// Replaces a review and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -7638,7 +7638,7 @@ func (c *Client) UpdateReview(ctx context.Context, id RecordId, body UpdateRevie
 
 // ListReviewTemplates List review templates.
 //
-// Lists review templates as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+// Lists review templates as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /hr/reviewtemplate (the `ListReviewTemplates` operationId).
 func (c *Client) ListReviewTemplates(ctx context.Context, params *ListReviewTemplatesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7655,7 +7655,7 @@ func (c *Client) ListReviewTemplates(ctx context.Context, params *ListReviewTemp
 
 // CreateReviewTemplateWithBody Create a review template.
 //
-// Creates a review template and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+// Creates a review template and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -7674,7 +7674,7 @@ func (c *Client) CreateReviewTemplateWithBody(ctx context.Context, contentType s
 
 // CreateReviewTemplate Create a review template.
 //
-// Creates a review template and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+// Creates a review template and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -7693,7 +7693,7 @@ func (c *Client) CreateReviewTemplate(ctx context.Context, body CreateReviewTemp
 
 // DeleteReviewTemplate Delete a review template.
 //
-// Deletes a review template (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+// Deletes a review template (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with DELETE /hr/reviewtemplate/{id} (the `DeleteReviewTemplate` operationId).
 func (c *Client) DeleteReviewTemplate(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7710,7 +7710,7 @@ func (c *Client) DeleteReviewTemplate(ctx context.Context, id RecordId, reqEdito
 
 // GetReviewTemplate Get a review template.
 //
-// Returns one review template. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+// Returns one review template. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /hr/reviewtemplate/{id} (the `GetReviewTemplate` operationId).
 func (c *Client) GetReviewTemplate(ctx context.Context, id RecordId, params *GetReviewTemplateParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7727,7 +7727,7 @@ func (c *Client) GetReviewTemplate(ctx context.Context, id RecordId, params *Get
 
 // UpdateReviewTemplateWithBody Replace a review template.
 //
-// Replaces a review template and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+// Replaces a review template and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -7746,7 +7746,7 @@ func (c *Client) UpdateReviewTemplateWithBody(ctx context.Context, id RecordId, 
 
 // UpdateReviewTemplate Replace a review template.
 //
-// Replaces a review template and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+// Replaces a review template and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -7765,7 +7765,7 @@ func (c *Client) UpdateReviewTemplate(ctx context.Context, id RecordId, body Upd
 
 // ListInvoices List invoices.
 //
-// Lists invoices as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/invoice
+// Lists invoices as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/invoice Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); accountSplits items pair an account with an amount (AccountSplit); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Invoice schema (Invoice).
 //
 // Corresponds with GET /invoice (the `ListInvoices` operationId).
 func (c *Client) ListInvoices(ctx context.Context, params *ListInvoicesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7782,7 +7782,7 @@ func (c *Client) ListInvoices(ctx context.Context, params *ListInvoicesParams, r
 
 // CreateInvoiceWithBody Create an invoice.
 //
-// Creates an invoice and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/invoice
+// Creates an invoice and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/invoice Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); accountSplits items pair an account with an amount (AccountSplit); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Invoice schema (Invoice).
 //
 // Takes any type of body and a specified content type.
 //
@@ -7801,7 +7801,7 @@ func (c *Client) CreateInvoiceWithBody(ctx context.Context, contentType string, 
 
 // CreateInvoice Create an invoice.
 //
-// Creates an invoice and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/invoice
+// Creates an invoice and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/invoice Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); accountSplits items pair an account with an amount (AccountSplit); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Invoice schema (Invoice).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -7820,7 +7820,7 @@ func (c *Client) CreateInvoice(ctx context.Context, body CreateInvoiceJSONReques
 
 // DeleteInvoice Delete an invoice.
 //
-// Deletes an invoice (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/invoice
+// Deletes an invoice (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/invoice Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with DELETE /invoice/{id} (the `DeleteInvoice` operationId).
 func (c *Client) DeleteInvoice(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7837,7 +7837,7 @@ func (c *Client) DeleteInvoice(ctx context.Context, id RecordId, reqEditors ...R
 
 // GetInvoice Get an invoice.
 //
-// Returns one invoice. https://api-explorer.bqecore.com/docs/api/apis/invoice
+// Returns one invoice. https://api-explorer.bqecore.com/docs/api/apis/invoice Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); accountSplits items pair an account with an amount (AccountSplit); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Invoice schema (Invoice).
 //
 // Corresponds with GET /invoice/{id} (the `GetInvoice` operationId).
 func (c *Client) GetInvoice(ctx context.Context, id RecordId, params *GetInvoiceParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7854,7 +7854,7 @@ func (c *Client) GetInvoice(ctx context.Context, id RecordId, params *GetInvoice
 
 // UpdateInvoiceWithBody Replace an invoice.
 //
-// Replaces an invoice and returns it. https://api-explorer.bqecore.com/docs/api/apis/invoice
+// Replaces an invoice and returns it. https://api-explorer.bqecore.com/docs/api/apis/invoice Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); accountSplits items pair an account with an amount (AccountSplit); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Invoice schema (Invoice).
 //
 // Takes any type of body and a specified content type.
 //
@@ -7873,7 +7873,7 @@ func (c *Client) UpdateInvoiceWithBody(ctx context.Context, id RecordId, content
 
 // UpdateInvoice Replace an invoice.
 //
-// Replaces an invoice and returns it. https://api-explorer.bqecore.com/docs/api/apis/invoice
+// Replaces an invoice and returns it. https://api-explorer.bqecore.com/docs/api/apis/invoice Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); accountSplits items pair an account with an amount (AccountSplit); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Invoice schema (Invoice).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -7892,7 +7892,7 @@ func (c *Client) UpdateInvoice(ctx context.Context, id RecordId, body UpdateInvo
 
 // ListPayments List payments.
 //
-// Lists payments as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/payment
+// Lists payments as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/payment Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Payment schema (Payment).
 //
 // Corresponds with GET /payment (the `ListPayments` operationId).
 func (c *Client) ListPayments(ctx context.Context, params *ListPaymentsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7909,7 +7909,7 @@ func (c *Client) ListPayments(ctx context.Context, params *ListPaymentsParams, r
 
 // CreatePaymentWithBody Create a payment.
 //
-// Creates a payment and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/payment
+// Creates a payment and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/payment Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Payment schema (Payment).
 //
 // Takes any type of body and a specified content type.
 //
@@ -7928,7 +7928,7 @@ func (c *Client) CreatePaymentWithBody(ctx context.Context, contentType string, 
 
 // CreatePayment Create a payment.
 //
-// Creates a payment and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/payment
+// Creates a payment and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/payment Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Payment schema (Payment).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -7947,7 +7947,7 @@ func (c *Client) CreatePayment(ctx context.Context, body CreatePaymentJSONReques
 
 // DeletePayment Delete a payment.
 //
-// Deletes a payment (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/payment
+// Deletes a payment (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/payment Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with DELETE /payment/{id} (the `DeletePayment` operationId).
 func (c *Client) DeletePayment(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7964,7 +7964,7 @@ func (c *Client) DeletePayment(ctx context.Context, id RecordId, reqEditors ...R
 
 // GetPayment Get a payment.
 //
-// Returns one payment. https://api-explorer.bqecore.com/docs/api/apis/payment
+// Returns one payment. https://api-explorer.bqecore.com/docs/api/apis/payment Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Payment schema (Payment).
 //
 // Corresponds with GET /payment/{id} (the `GetPayment` operationId).
 func (c *Client) GetPayment(ctx context.Context, id RecordId, params *GetPaymentParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7981,7 +7981,7 @@ func (c *Client) GetPayment(ctx context.Context, id RecordId, params *GetPayment
 
 // UpdatePaymentWithBody Replace a payment.
 //
-// Replaces a payment and returns it. https://api-explorer.bqecore.com/docs/api/apis/payment
+// Replaces a payment and returns it. https://api-explorer.bqecore.com/docs/api/apis/payment Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Payment schema (Payment).
 //
 // Takes any type of body and a specified content type.
 //
@@ -8000,7 +8000,7 @@ func (c *Client) UpdatePaymentWithBody(ctx context.Context, id RecordId, content
 
 // UpdatePayment Replace a payment.
 //
-// Replaces a payment and returns it. https://api-explorer.bqecore.com/docs/api/apis/payment
+// Replaces a payment and returns it. https://api-explorer.bqecore.com/docs/api/apis/payment Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Payment schema (Payment).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -8019,7 +8019,7 @@ func (c *Client) UpdatePayment(ctx context.Context, id RecordId, body UpdatePaym
 
 // ListProjects List projects.
 //
-// Lists projects as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/project
+// Lists projects as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/project Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 //
 // Corresponds with GET /project (the `ListProjects` operationId).
 func (c *Client) ListProjects(ctx context.Context, params *ListProjectsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -8036,7 +8036,7 @@ func (c *Client) ListProjects(ctx context.Context, params *ListProjectsParams, r
 
 // CreateProjectWithBody Create a project.
 //
-// Creates a project and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/project
+// Creates a project and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/project Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 //
 // Takes any type of body and a specified content type.
 //
@@ -8055,7 +8055,7 @@ func (c *Client) CreateProjectWithBody(ctx context.Context, contentType string, 
 
 // CreateProject Create a project.
 //
-// Creates a project and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/project
+// Creates a project and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/project Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -8074,7 +8074,7 @@ func (c *Client) CreateProject(ctx context.Context, body CreateProjectJSONReques
 
 // CreateProjectBatchWithBody Create projects in a batch.
 //
-// Assumption: takes a JSON array of projects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/project
+// Assumption: takes a JSON array of projects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/project Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 //
 // Takes any type of body and a specified content type.
 //
@@ -8093,7 +8093,7 @@ func (c *Client) CreateProjectBatchWithBody(ctx context.Context, contentType str
 
 // CreateProjectBatch Create projects in a batch.
 //
-// Assumption: takes a JSON array of projects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/project
+// Assumption: takes a JSON array of projects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/project Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -8112,7 +8112,7 @@ func (c *Client) CreateProjectBatch(ctx context.Context, body CreateProjectBatch
 
 // DeleteProject Delete a project.
 //
-// Deletes a project (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/project
+// Deletes a project (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/project Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with DELETE /project/{id} (the `DeleteProject` operationId).
 func (c *Client) DeleteProject(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -8129,7 +8129,7 @@ func (c *Client) DeleteProject(ctx context.Context, id RecordId, reqEditors ...R
 
 // GetProject Get a project.
 //
-// Returns one project. https://api-explorer.bqecore.com/docs/api/apis/project
+// Returns one project. https://api-explorer.bqecore.com/docs/api/apis/project Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 //
 // Corresponds with GET /project/{id} (the `GetProject` operationId).
 func (c *Client) GetProject(ctx context.Context, id RecordId, params *GetProjectParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -8146,7 +8146,7 @@ func (c *Client) GetProject(ctx context.Context, id RecordId, params *GetProject
 
 // PatchProjectWithBody Patch a project.
 //
-// Applies a JSON-Patch document to a project; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/project
+// Applies a JSON-Patch document to a project; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/project Assumption: a stale version answers 409 (Conflict); the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); replace, add and remove are accepted (PatchOperation); parts of the Project schema (Project).
 //
 // Takes any type of body and a specified content type.
 //
@@ -8165,7 +8165,7 @@ func (c *Client) PatchProjectWithBody(ctx context.Context, id RecordId, contentT
 
 // PatchProject Patch a project.
 //
-// Applies a JSON-Patch document to a project; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/project
+// Applies a JSON-Patch document to a project; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/project Assumption: a stale version answers 409 (Conflict); the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); replace, add and remove are accepted (PatchOperation); parts of the Project schema (Project).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -8184,7 +8184,7 @@ func (c *Client) PatchProject(ctx context.Context, id RecordId, body PatchProjec
 
 // UpdateProjectWithBody Replace a project.
 //
-// Replaces a project and returns it. https://api-explorer.bqecore.com/docs/api/apis/project
+// Replaces a project and returns it. https://api-explorer.bqecore.com/docs/api/apis/project Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 //
 // Takes any type of body and a specified content type.
 //
@@ -8203,7 +8203,7 @@ func (c *Client) UpdateProjectWithBody(ctx context.Context, id RecordId, content
 
 // UpdateProject Replace a project.
 //
-// Replaces a project and returns it. https://api-explorer.bqecore.com/docs/api/apis/project
+// Replaces a project and returns it. https://api-explorer.bqecore.com/docs/api/apis/project Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -8222,7 +8222,7 @@ func (c *Client) UpdateProject(ctx context.Context, id RecordId, body UpdateProj
 
 // ListProjectActivities List a project's activities.
 //
-// Assumption: answers a bare array of Activity records assigned to the project. https://api-explorer.bqecore.com/docs/api/apis/project
+// Assumption: answers a bare array of Activity records assigned to the project. https://api-explorer.bqecore.com/docs/api/apis/project Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /project/{id}/activities (the `ListProjectActivities` operationId).
 func (c *Client) ListProjectActivities(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -8239,7 +8239,7 @@ func (c *Client) ListProjectActivities(ctx context.Context, id RecordId, reqEdit
 
 // ListProjectResources List a project's resources.
 //
-// Assumption: answers a bare array of the employees and vendors assigned to the project. https://api-explorer.bqecore.com/docs/api/apis/project
+// Assumption: answers a bare array of the employees and vendors assigned to the project. https://api-explorer.bqecore.com/docs/api/apis/project Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error); parts of the ProjectResource schema (ProjectResource).
 //
 // Corresponds with GET /project/{id}/resources (the `ListProjectResources` operationId).
 func (c *Client) ListProjectResources(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -8256,7 +8256,7 @@ func (c *Client) ListProjectResources(ctx context.Context, id RecordId, reqEdito
 
 // ListResourceSchedules List resource schedules.
 //
-// Lists resource schedules (read-only), paged like every list. https://api-explorer.bqecore.com/docs/api/apis/resourceschedule
+// Lists resource schedules (read-only), paged like every list. https://api-explorer.bqecore.com/docs/api/apis/resourceschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ResourceSchedule schema (ResourceSchedule).
 //
 // Corresponds with GET /resourceschedule (the `ListResourceSchedules` operationId).
 func (c *Client) ListResourceSchedules(ctx context.Context, params *ListResourceSchedulesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -8273,7 +8273,7 @@ func (c *Client) ListResourceSchedules(ctx context.Context, params *ListResource
 
 // ListResourceScheduleWeek List a week's schedules.
 //
-// Lists resource schedules of a week (the route is named by a third-party summary of the API Explorer). Assumption: it takes the list parameters and answers a bare array of ResourceSchedule records of the current week, 204 when there are none; how to pick another week is not known (use where on startDate). https://api-explorer.bqecore.com/docs/api/apis/resourceschedule
+// Lists resource schedules of a week (the route is named by a third-party summary of the API Explorer). Assumption: it takes the list parameters and answers a bare array of ResourceSchedule records of the current week, 204 when there are none; how to pick another week is not known (use where on startDate). https://api-explorer.bqecore.com/docs/api/apis/resourceschedule Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with GET /resourceschedule/week (the `ListResourceScheduleWeek` operationId).
 func (c *Client) ListResourceScheduleWeek(ctx context.Context, params *ListResourceScheduleWeekParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -8290,7 +8290,7 @@ func (c *Client) ListResourceScheduleWeek(ctx context.Context, params *ListResou
 
 // GetResourceSchedule Get a resource schedule.
 //
-// Returns one resource schedule (read-only). https://api-explorer.bqecore.com/docs/api/apis/resourceschedule
+// Returns one resource schedule (read-only). https://api-explorer.bqecore.com/docs/api/apis/resourceschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ResourceSchedule schema (ResourceSchedule).
 //
 // Corresponds with GET /resourceschedule/{id} (the `GetResourceSchedule` operationId).
 func (c *Client) GetResourceSchedule(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -8307,7 +8307,7 @@ func (c *Client) GetResourceSchedule(ctx context.Context, id RecordId, reqEditor
 
 // ListTimeEntries List timeEntries.
 //
-// Lists timeEntries as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+// Lists timeEntries as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/timeentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 //
 // Corresponds with GET /timeentry (the `ListTimeEntries` operationId).
 func (c *Client) ListTimeEntries(ctx context.Context, params *ListTimeEntriesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -8324,7 +8324,7 @@ func (c *Client) ListTimeEntries(ctx context.Context, params *ListTimeEntriesPar
 
 // CreateTimeEntryWithBody Create a timeEntry.
 //
-// Creates a timeEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/timeentry
+// Creates a timeEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/timeentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 //
 // Takes any type of body and a specified content type.
 //
@@ -8343,7 +8343,7 @@ func (c *Client) CreateTimeEntryWithBody(ctx context.Context, contentType string
 
 // CreateTimeEntry Create a timeEntry.
 //
-// Creates a timeEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/timeentry
+// Creates a timeEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/timeentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -8362,7 +8362,7 @@ func (c *Client) CreateTimeEntry(ctx context.Context, body CreateTimeEntryJSONRe
 
 // CreateTimeEntryBatchWithBody Create time entries in a batch.
 //
-// Assumption: takes a JSON array of time entries and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+// Assumption: takes a JSON array of time entries and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/timeentry Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 //
 // Takes any type of body and a specified content type.
 //
@@ -8381,7 +8381,7 @@ func (c *Client) CreateTimeEntryBatchWithBody(ctx context.Context, contentType s
 
 // CreateTimeEntryBatch Create time entries in a batch.
 //
-// Assumption: takes a JSON array of time entries and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+// Assumption: takes a JSON array of time entries and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/timeentry Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -8400,7 +8400,7 @@ func (c *Client) CreateTimeEntryBatch(ctx context.Context, body CreateTimeEntryB
 
 // DeleteTimeEntry Delete a timeEntry.
 //
-// Deletes a timeEntry (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/timeentry
+// Deletes a timeEntry (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/timeentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Corresponds with DELETE /timeentry/{id} (the `DeleteTimeEntry` operationId).
 func (c *Client) DeleteTimeEntry(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -8417,7 +8417,7 @@ func (c *Client) DeleteTimeEntry(ctx context.Context, id RecordId, reqEditors ..
 
 // GetTimeEntry Get a timeEntry.
 //
-// Returns one timeEntry. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+// Returns one timeEntry. https://api-explorer.bqecore.com/docs/api/apis/timeentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 //
 // Corresponds with GET /timeentry/{id} (the `GetTimeEntry` operationId).
 func (c *Client) GetTimeEntry(ctx context.Context, id RecordId, params *GetTimeEntryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -8434,7 +8434,7 @@ func (c *Client) GetTimeEntry(ctx context.Context, id RecordId, params *GetTimeE
 
 // UpdateTimeEntryWithBody Replace a timeEntry.
 //
-// Replaces a timeEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+// Replaces a timeEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/timeentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 //
 // Takes any type of body and a specified content type.
 //
@@ -8453,7 +8453,7 @@ func (c *Client) UpdateTimeEntryWithBody(ctx context.Context, id RecordId, conte
 
 // UpdateTimeEntry Replace a timeEntry.
 //
-// Replaces a timeEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+// Replaces a timeEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/timeentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -8472,7 +8472,7 @@ func (c *Client) UpdateTimeEntry(ctx context.Context, id RecordId, body UpdateTi
 
 // GetVersion API version.
 //
-// Assumption: answers a JSON object with the version (seen in third-party code only); it needs a token like every call.
+// Assumption: answers a JSON object with the version (seen in third-party code only); it needs a token like every call. Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error); the version answer (VersionInfo).
 //
 // Corresponds with GET /version (the `GetVersion` operationId).
 func (c *Client) GetVersion(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -17391,7 +17391,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListAccountsWithResponse List accounts.
 	//
-	// Lists chart-of-accounts entries. https://api-explorer.bqecore.com/docs/api/apis/account
+	// Lists chart-of-accounts entries. https://api-explorer.bqecore.com/docs/api/apis/account Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); parts of the Account schema (Account); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17400,7 +17400,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateAccountWithBodyWithResponse Create an account.
 	//
-	// Creates an account; answers 201. https://api-explorer.bqecore.com/docs/api/apis/account
+	// Creates an account; answers 201. https://api-explorer.bqecore.com/docs/api/apis/account Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Account schema (Account); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17409,7 +17409,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateAccountWithResponse Create an account.
 	//
-	// Creates an account; answers 201. https://api-explorer.bqecore.com/docs/api/apis/account
+	// Creates an account; answers 201. https://api-explorer.bqecore.com/docs/api/apis/account Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Account schema (Account); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17418,7 +17418,7 @@ type ClientWithResponsesInterface interface {
 
 	// QueryAccountsWithResponse Query accounts.
 	//
-	// Lists accounts matching where, as the ASP.NET sample calls it (GET account/query?where=…; CoreOAuth2Controller.cs). Assumption: it takes the list parameters and answers a bare array like GET /account. https://api-explorer.bqecore.com/docs/api/apis/account
+	// Lists accounts matching where, as the ASP.NET sample calls it (GET account/query?where=…; CoreOAuth2Controller.cs). Assumption: it takes the list parameters and answers a bare array like GET /account. https://api-explorer.bqecore.com/docs/api/apis/account Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); parts of the Account schema (Account); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17427,7 +17427,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetAccountWithResponse Get an account.
 	//
-	// Assumption: accounts can be read by id like other records. https://api-explorer.bqecore.com/docs/api/apis/account
+	// Assumption: accounts can be read by id like other records. https://api-explorer.bqecore.com/docs/api/apis/account Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Account schema (Account); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17436,7 +17436,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListActivitiesWithResponse List activities.
 	//
-	// Lists activities as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/activity
+	// Lists activities as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/activity Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); parts of the Activity schema (Activity); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17445,7 +17445,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateActivityWithBodyWithResponse Create an activity.
 	//
-	// Creates an activity and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/activity
+	// Creates an activity and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/activity Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Activity schema (Activity); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17454,7 +17454,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateActivityWithResponse Create an activity.
 	//
-	// Creates an activity and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/activity
+	// Creates an activity and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/activity Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Activity schema (Activity); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17463,7 +17463,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteActivityWithResponse Delete an activity.
 	//
-	// Deletes an activity (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/activity
+	// Deletes an activity (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/activity Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17472,7 +17472,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetActivityWithResponse Get an activity.
 	//
-	// Returns one activity. https://api-explorer.bqecore.com/docs/api/apis/activity
+	// Returns one activity. https://api-explorer.bqecore.com/docs/api/apis/activity Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Activity schema (Activity); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17481,7 +17481,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateActivityWithBodyWithResponse Replace an activity.
 	//
-	// Replaces an activity and returns it. https://api-explorer.bqecore.com/docs/api/apis/activity
+	// Replaces an activity and returns it. https://api-explorer.bqecore.com/docs/api/apis/activity Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Activity schema (Activity); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17490,7 +17490,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateActivityWithResponse Replace an activity.
 	//
-	// Replaces an activity and returns it. https://api-explorer.bqecore.com/docs/api/apis/activity
+	// Replaces an activity and returns it. https://api-explorer.bqecore.com/docs/api/apis/activity Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Activity schema (Activity); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17499,7 +17499,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListAllocationsWithResponse List allocations.
 	//
-	// Lists allocations as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/allocation
+	// Lists allocations as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/allocation Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); parts of the Allocation schema (Allocation); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17508,7 +17508,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateAllocationWithBodyWithResponse Create an allocation.
 	//
-	// Creates an allocation and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/allocation
+	// Creates an allocation and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/allocation Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Allocation schema (Allocation); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17517,7 +17517,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateAllocationWithResponse Create an allocation.
 	//
-	// Creates an allocation and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/allocation
+	// Creates an allocation and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/allocation Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Allocation schema (Allocation); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17526,7 +17526,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteAllocationWithResponse Delete an allocation.
 	//
-	// Deletes an allocation (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/allocation
+	// Deletes an allocation (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/allocation Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17535,7 +17535,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetAllocationWithResponse Get an allocation.
 	//
-	// Returns one allocation. https://api-explorer.bqecore.com/docs/api/apis/allocation
+	// Returns one allocation. https://api-explorer.bqecore.com/docs/api/apis/allocation Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Allocation schema (Allocation); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17544,7 +17544,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateAllocationWithBodyWithResponse Replace an allocation.
 	//
-	// Replaces an allocation and returns it. https://api-explorer.bqecore.com/docs/api/apis/allocation
+	// Replaces an allocation and returns it. https://api-explorer.bqecore.com/docs/api/apis/allocation Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Allocation schema (Allocation); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17553,7 +17553,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateAllocationWithResponse Replace an allocation.
 	//
-	// Replaces an allocation and returns it. https://api-explorer.bqecore.com/docs/api/apis/allocation
+	// Replaces an allocation and returns it. https://api-explorer.bqecore.com/docs/api/apis/allocation Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Allocation schema (Allocation); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17562,7 +17562,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListBillsWithResponse List bills.
 	//
-	// Lists bills as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/bill
+	// Lists bills as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/bill Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); the expenseItems fields (BillExpenseItem); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17571,7 +17571,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateBillWithBodyWithResponse Create a bill.
 	//
-	// Creates a bill and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/bill
+	// Creates a bill and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/bill Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the expenseItems fields (BillExpenseItem); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17580,7 +17580,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateBillWithResponse Create a bill.
 	//
-	// Creates a bill and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/bill
+	// Creates a bill and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/bill Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the expenseItems fields (BillExpenseItem); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17589,7 +17589,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteBillWithResponse Delete a bill.
 	//
-	// Deletes a bill (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/bill
+	// Deletes a bill (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/bill Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17598,7 +17598,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetBillWithResponse Get a bill.
 	//
-	// Returns one bill. https://api-explorer.bqecore.com/docs/api/apis/bill
+	// Returns one bill. https://api-explorer.bqecore.com/docs/api/apis/bill Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the expenseItems fields (BillExpenseItem); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17607,7 +17607,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateBillWithBodyWithResponse Replace a bill.
 	//
-	// Replaces a bill and returns it. https://api-explorer.bqecore.com/docs/api/apis/bill
+	// Replaces a bill and returns it. https://api-explorer.bqecore.com/docs/api/apis/bill Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the expenseItems fields (BillExpenseItem); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17616,7 +17616,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateBillWithResponse Replace a bill.
 	//
-	// Replaces a bill and returns it. https://api-explorer.bqecore.com/docs/api/apis/bill
+	// Replaces a bill and returns it. https://api-explorer.bqecore.com/docs/api/apis/bill Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the expenseItems fields (BillExpenseItem); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17625,7 +17625,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListChecksWithResponse List checks.
 	//
-	// Lists checks as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/check
+	// Lists checks as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/check Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); parts of the Check schema (Check); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17634,7 +17634,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateCheckWithBodyWithResponse Create a check.
 	//
-	// Creates a check and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/check
+	// Creates a check and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/check Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Check schema (Check); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17643,7 +17643,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateCheckWithResponse Create a check.
 	//
-	// Creates a check and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/check
+	// Creates a check and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/check Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Check schema (Check); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17652,7 +17652,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteCheckWithResponse Delete a check.
 	//
-	// Deletes a check (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/check
+	// Deletes a check (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/check Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17661,7 +17661,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetCheckWithResponse Get a check.
 	//
-	// Returns one check. https://api-explorer.bqecore.com/docs/api/apis/check
+	// Returns one check. https://api-explorer.bqecore.com/docs/api/apis/check Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Check schema (Check); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17670,7 +17670,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateCheckWithBodyWithResponse Replace a check.
 	//
-	// Replaces a check and returns it. https://api-explorer.bqecore.com/docs/api/apis/check
+	// Replaces a check and returns it. https://api-explorer.bqecore.com/docs/api/apis/check Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Check schema (Check); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17679,7 +17679,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateCheckWithResponse Replace a check.
 	//
-	// Replaces a check and returns it. https://api-explorer.bqecore.com/docs/api/apis/check
+	// Replaces a check and returns it. https://api-explorer.bqecore.com/docs/api/apis/check Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Check schema (Check); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17688,7 +17688,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListClientsWithResponse List clients.
 	//
-	// Lists clients as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/client
+	// Lists clients as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/client Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); the address fields (Address); assignedGroups items are id/name pairs (AssignedGroup); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17697,7 +17697,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateClientWithBodyWithResponse Create a client.
 	//
-	// Creates a client and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/client
+	// Creates a client and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/client Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); assignedGroups items are id/name pairs (AssignedGroup); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17706,7 +17706,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateClientWithResponse Create a client.
 	//
-	// Creates a client and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/client
+	// Creates a client and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/client Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); assignedGroups items are id/name pairs (AssignedGroup); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17715,7 +17715,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteClientWithResponse Delete a client.
 	//
-	// Deletes a client (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/client
+	// Deletes a client (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/client Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17724,7 +17724,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetClientWithResponse Get a client.
 	//
-	// Returns one client. https://api-explorer.bqecore.com/docs/api/apis/client
+	// Returns one client. https://api-explorer.bqecore.com/docs/api/apis/client Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); assignedGroups items are id/name pairs (AssignedGroup); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17733,7 +17733,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateClientWithBodyWithResponse Replace a client.
 	//
-	// Replaces a client and returns it. https://api-explorer.bqecore.com/docs/api/apis/client
+	// Replaces a client and returns it. https://api-explorer.bqecore.com/docs/api/apis/client Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); assignedGroups items are id/name pairs (AssignedGroup); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17742,7 +17742,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateClientWithResponse Replace a client.
 	//
-	// Replaces a client and returns it. https://api-explorer.bqecore.com/docs/api/apis/client
+	// Replaces a client and returns it. https://api-explorer.bqecore.com/docs/api/apis/client Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); assignedGroups items are id/name pairs (AssignedGroup); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17751,7 +17751,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetCompanyWithResponse Get the company.
 	//
-	// Assumption: answers a single object, not an array. Returns the company the token was issued for (read-only). https://api-explorer.bqecore.com/docs/api/apis/company
+	// Assumption: answers a single object, not an array. Returns the company the token was issued for (read-only). https://api-explorer.bqecore.com/docs/api/apis/company Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); parts of the Company schema (Company); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17760,7 +17760,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListLeadSourcesWithResponse List lead sources.
 	//
-	// Lists lead sources as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+	// Lists lead sources as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17769,7 +17769,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateLeadSourceWithBodyWithResponse Create a lead source.
 	//
-	// Creates a lead source and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+	// Creates a lead source and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17778,7 +17778,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateLeadSourceWithResponse Create a lead source.
 	//
-	// Creates a lead source and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+	// Creates a lead source and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17787,7 +17787,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteLeadSourceWithResponse Delete a lead source.
 	//
-	// Deletes a lead source (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+	// Deletes a lead source (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17796,7 +17796,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetLeadSourceWithResponse Get a lead source.
 	//
-	// Returns one lead source. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+	// Returns one lead source. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17805,7 +17805,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateLeadSourceWithBodyWithResponse Replace a lead source.
 	//
-	// Replaces a lead source and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+	// Replaces a lead source and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17814,7 +17814,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateLeadSourceWithResponse Replace a lead source.
 	//
-	// Replaces a lead source and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+	// Replaces a lead source and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17823,7 +17823,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListRegionsWithResponse List regions.
 	//
-	// Lists regions as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+	// Lists regions as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17832,7 +17832,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateRegionWithBodyWithResponse Create a region.
 	//
-	// Creates a region and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+	// Creates a region and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17841,7 +17841,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateRegionWithResponse Create a region.
 	//
-	// Creates a region and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+	// Creates a region and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17850,7 +17850,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteRegionWithResponse Delete a region.
 	//
-	// Deletes a region (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+	// Deletes a region (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17859,7 +17859,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetRegionWithResponse Get a region.
 	//
-	// Returns one region. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+	// Returns one region. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17868,7 +17868,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateRegionWithBodyWithResponse Replace a region.
 	//
-	// Replaces a region and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+	// Replaces a region and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17877,7 +17877,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateRegionWithResponse Replace a region.
 	//
-	// Replaces a region and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+	// Replaces a region and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17886,7 +17886,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListScoresWithResponse List scores.
 	//
-	// Lists scores as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+	// Lists scores as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17895,7 +17895,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateScoreWithBodyWithResponse Create a score.
 	//
-	// Creates a score and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+	// Creates a score and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17904,7 +17904,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateScoreWithResponse Create a score.
 	//
-	// Creates a score and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+	// Creates a score and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17913,7 +17913,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteScoreWithResponse Delete a score.
 	//
-	// Deletes a score (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+	// Deletes a score (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17922,7 +17922,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetScoreWithResponse Get a score.
 	//
-	// Returns one score. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+	// Returns one score. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17931,7 +17931,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateScoreWithBodyWithResponse Replace a score.
 	//
-	// Replaces a score and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+	// Replaces a score and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17940,7 +17940,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateScoreWithResponse Replace a score.
 	//
-	// Replaces a score and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+	// Replaces a score and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17949,7 +17949,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListProspectsWithResponse List prospects.
 	//
-	// Lists prospects as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+	// Lists prospects as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17958,7 +17958,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateProspectWithBodyWithResponse Create a prospect.
 	//
-	// Creates a prospect and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+	// Creates a prospect and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17967,7 +17967,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateProspectWithResponse Create a prospect.
 	//
-	// Creates a prospect and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+	// Creates a prospect and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17976,7 +17976,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateProspectBatchWithBodyWithResponse Create prospects in a batch.
 	//
-	// Assumption: takes a JSON array of prospects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/prospect
+	// Assumption: takes a JSON array of prospects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Prospect schema (Prospect).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17985,7 +17985,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateProspectBatchWithResponse Create prospects in a batch.
 	//
-	// Assumption: takes a JSON array of prospects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/prospect
+	// Assumption: takes a JSON array of prospects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Prospect schema (Prospect).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17994,7 +17994,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteProspectWithResponse Delete a prospect.
 	//
-	// Deletes a prospect (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+	// Deletes a prospect (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18003,7 +18003,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetProspectWithResponse Get a prospect.
 	//
-	// Returns one prospect. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+	// Returns one prospect. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18012,7 +18012,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateProspectWithBodyWithResponse Replace a prospect.
 	//
-	// Replaces a prospect and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+	// Replaces a prospect and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18021,7 +18021,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateProspectWithResponse Replace a prospect.
 	//
-	// Replaces a prospect and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+	// Replaces a prospect and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18030,7 +18030,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListDeletedHistoryWithResponse List deleted records.
 	//
-	// Assumption: lists deleted records, paged like every list (seen in third-party code only).
+	// Assumption: lists deleted records, paged like every list (seen in third-party code only); `entity` is the resource's name (e.g. Activity, TimeEntry; compared case-insensitively) and `deletedOn` grows with each deletion, so bqecore.Client.Sync filters by both (the third-party exporter syncs deletions by deletedOn). Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); deletedhistory entries carry entity, entityId and deletedOn (DeletedHistory); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18039,7 +18039,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListDocumentsWithResponse List documents.
 	//
-	// Lists documents as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/document
+	// Lists documents as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/document Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18048,7 +18048,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateDocumentWithBodyWithResponse Create a document.
 	//
-	// Creates a document and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/document
+	// Creates a document and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/document Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18057,7 +18057,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateDocumentWithResponse Create a document.
 	//
-	// Creates a document and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/document
+	// Creates a document and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/document Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18066,7 +18066,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateDocumentBatchWithBodyWithResponse Create documents (hyperlinks) in a batch.
 	//
-	// Assumption: takes a JSON array of documents (hyperlinks) and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/document
+	// Assumption: takes a JSON array of documents (hyperlinks) and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/document Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18075,7 +18075,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateDocumentBatchWithResponse Create documents (hyperlinks) in a batch.
 	//
-	// Assumption: takes a JSON array of documents (hyperlinks) and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/document
+	// Assumption: takes a JSON array of documents (hyperlinks) and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/document Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18084,7 +18084,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetDocumentUriWithResponse Get a document's link.
 	//
-	// Returns the link to a document's file as a string (third-party exporter, abobneil/BQECore). Assumption: the link comes as a JSON string or as text/plain; the link itself is a plain URL to fetch without the API token. https://api-explorer.bqecore.com/docs/api/apis/document
+	// Returns the link to a document's file as a string (third-party exporter, abobneil/BQECore). Assumption: the link comes as a JSON string or as text/plain; the link itself is a plain URL to fetch without the API token. https://api-explorer.bqecore.com/docs/api/apis/document Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18093,7 +18093,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteDocumentWithResponse Delete a document.
 	//
-	// Deletes a document (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/document
+	// Deletes a document (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/document Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18102,7 +18102,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetDocumentWithResponse Get a document.
 	//
-	// Returns one document. https://api-explorer.bqecore.com/docs/api/apis/document
+	// Returns one document. https://api-explorer.bqecore.com/docs/api/apis/document Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18111,7 +18111,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateDocumentWithBodyWithResponse Replace a document.
 	//
-	// Replaces a document and returns it. https://api-explorer.bqecore.com/docs/api/apis/document
+	// Replaces a document and returns it. https://api-explorer.bqecore.com/docs/api/apis/document Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18120,7 +18120,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateDocumentWithResponse Replace a document.
 	//
-	// Replaces a document and returns it. https://api-explorer.bqecore.com/docs/api/apis/document
+	// Replaces a document and returns it. https://api-explorer.bqecore.com/docs/api/apis/document Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18129,7 +18129,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListEmployeesWithResponse List employees.
 	//
-	// Lists employees as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/employee
+	// Lists employees as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18138,7 +18138,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateEmployeeWithBodyWithResponse Create an employee.
 	//
-	// Creates an employee and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/employee
+	// Creates an employee and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18147,7 +18147,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateEmployeeWithResponse Create an employee.
 	//
-	// Creates an employee and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/employee
+	// Creates an employee and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18156,7 +18156,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteEmployeeWithResponse Delete an employee.
 	//
-	// Deletes an employee (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/employee
+	// Deletes an employee (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18165,7 +18165,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetEmployeeWithResponse Get an employee.
 	//
-	// Returns one employee. https://api-explorer.bqecore.com/docs/api/apis/employee
+	// Returns one employee. https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18174,7 +18174,7 @@ type ClientWithResponsesInterface interface {
 
 	// PatchEmployeeWithBodyWithResponse Patch an employee.
 	//
-	// Applies a JSON-Patch document to an employee; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/employee
+	// Applies a JSON-Patch document to an employee; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: a stale version answers 409 (Conflict); the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error); replace, add and remove are accepted (PatchOperation).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18183,7 +18183,7 @@ type ClientWithResponsesInterface interface {
 
 	// PatchEmployeeWithResponse Patch an employee.
 	//
-	// Applies a JSON-Patch document to an employee; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/employee
+	// Applies a JSON-Patch document to an employee; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: a stale version answers 409 (Conflict); the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error); replace, add and remove are accepted (PatchOperation).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18192,7 +18192,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateEmployeeWithBodyWithResponse Replace an employee.
 	//
-	// Replaces an employee and returns it. https://api-explorer.bqecore.com/docs/api/apis/employee
+	// Replaces an employee and returns it. https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18201,7 +18201,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateEmployeeWithResponse Replace an employee.
 	//
-	// Replaces an employee and returns it. https://api-explorer.bqecore.com/docs/api/apis/employee
+	// Replaces an employee and returns it. https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18210,7 +18210,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListExpensesWithResponse List expenses.
 	//
-	// Lists expenses as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/expense
+	// Lists expenses as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/expense Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Expense schema (Expense).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18219,7 +18219,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateExpenseWithBodyWithResponse Create an expense.
 	//
-	// Creates an expense and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expense
+	// Creates an expense and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expense Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Expense schema (Expense).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18228,7 +18228,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateExpenseWithResponse Create an expense.
 	//
-	// Creates an expense and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expense
+	// Creates an expense and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expense Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Expense schema (Expense).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18237,7 +18237,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteExpenseWithResponse Delete an expense.
 	//
-	// Deletes an expense (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/expense
+	// Deletes an expense (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/expense Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18246,7 +18246,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetExpenseWithResponse Get an expense.
 	//
-	// Returns one expense. https://api-explorer.bqecore.com/docs/api/apis/expense
+	// Returns one expense. https://api-explorer.bqecore.com/docs/api/apis/expense Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Expense schema (Expense).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18255,7 +18255,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateExpenseWithBodyWithResponse Replace an expense.
 	//
-	// Replaces an expense and returns it. https://api-explorer.bqecore.com/docs/api/apis/expense
+	// Replaces an expense and returns it. https://api-explorer.bqecore.com/docs/api/apis/expense Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Expense schema (Expense).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18264,7 +18264,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateExpenseWithResponse Replace an expense.
 	//
-	// Replaces an expense and returns it. https://api-explorer.bqecore.com/docs/api/apis/expense
+	// Replaces an expense and returns it. https://api-explorer.bqecore.com/docs/api/apis/expense Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Expense schema (Expense).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18273,7 +18273,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListExpenseEntriesWithResponse List expenseEntries.
 	//
-	// Lists expenseEntries as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/expenseentry
+	// Lists expenseEntries as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/expenseentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ExpenseEntry schema (ExpenseEntry).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18282,7 +18282,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateExpenseEntryWithBodyWithResponse Create an expenseEntry.
 	//
-	// Creates an expenseEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expenseentry
+	// Creates an expenseEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expenseentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ExpenseEntry schema (ExpenseEntry).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18291,7 +18291,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateExpenseEntryWithResponse Create an expenseEntry.
 	//
-	// Creates an expenseEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expenseentry
+	// Creates an expenseEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expenseentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ExpenseEntry schema (ExpenseEntry).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18300,7 +18300,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteExpenseEntryWithResponse Delete an expenseEntry.
 	//
-	// Deletes an expenseEntry (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/expenseentry
+	// Deletes an expenseEntry (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/expenseentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18309,7 +18309,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetExpenseEntryWithResponse Get an expenseEntry.
 	//
-	// Returns one expenseEntry. https://api-explorer.bqecore.com/docs/api/apis/expenseentry
+	// Returns one expenseEntry. https://api-explorer.bqecore.com/docs/api/apis/expenseentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ExpenseEntry schema (ExpenseEntry).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18318,7 +18318,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateExpenseEntryWithBodyWithResponse Replace an expenseEntry.
 	//
-	// Replaces an expenseEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/expenseentry
+	// Replaces an expenseEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/expenseentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ExpenseEntry schema (ExpenseEntry).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18327,7 +18327,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateExpenseEntryWithResponse Replace an expenseEntry.
 	//
-	// Replaces an expenseEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/expenseentry
+	// Replaces an expenseEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/expenseentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ExpenseEntry schema (ExpenseEntry).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18336,7 +18336,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListFeeSchedulesWithResponse List feeSchedules.
 	//
-	// Lists feeSchedules as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/feeschedule
+	// Lists feeSchedules as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/feeschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the FeeSchedule schema (FeeSchedule).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18345,7 +18345,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateFeeScheduleWithBodyWithResponse Create a feeSchedule.
 	//
-	// Creates a feeSchedule and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/feeschedule
+	// Creates a feeSchedule and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/feeschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the FeeSchedule schema (FeeSchedule).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18354,7 +18354,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateFeeScheduleWithResponse Create a feeSchedule.
 	//
-	// Creates a feeSchedule and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/feeschedule
+	// Creates a feeSchedule and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/feeschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the FeeSchedule schema (FeeSchedule).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18363,7 +18363,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteFeeScheduleWithResponse Delete a feeSchedule.
 	//
-	// Deletes a feeSchedule (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/feeschedule
+	// Deletes a feeSchedule (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/feeschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18372,7 +18372,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetFeeScheduleWithResponse Get a feeSchedule.
 	//
-	// Returns one feeSchedule. https://api-explorer.bqecore.com/docs/api/apis/feeschedule
+	// Returns one feeSchedule. https://api-explorer.bqecore.com/docs/api/apis/feeschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the FeeSchedule schema (FeeSchedule).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18381,7 +18381,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateFeeScheduleWithBodyWithResponse Replace a feeSchedule.
 	//
-	// Replaces a feeSchedule and returns it. https://api-explorer.bqecore.com/docs/api/apis/feeschedule
+	// Replaces a feeSchedule and returns it. https://api-explorer.bqecore.com/docs/api/apis/feeschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the FeeSchedule schema (FeeSchedule).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18390,7 +18390,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateFeeScheduleWithResponse Replace a feeSchedule.
 	//
-	// Replaces a feeSchedule and returns it. https://api-explorer.bqecore.com/docs/api/apis/feeschedule
+	// Replaces a feeSchedule and returns it. https://api-explorer.bqecore.com/docs/api/apis/feeschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the FeeSchedule schema (FeeSchedule).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18399,7 +18399,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetHealthWithResponse Service health.
 	//
-	// Assumption: answers a JSON object with a status (seen in third-party code only); it needs a token like every call.
+	// Assumption: answers a JSON object with a status (seen in third-party code only); it needs a token like every call. Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error); the health answer (HealthStatus).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18408,7 +18408,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListBenefitsWithResponse List benefits.
 	//
-	// Lists benefits as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+	// Lists benefits as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18417,7 +18417,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateBenefitWithBodyWithResponse Create a benefit.
 	//
-	// Creates a benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+	// Creates a benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18426,7 +18426,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateBenefitWithResponse Create a benefit.
 	//
-	// Creates a benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+	// Creates a benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18435,7 +18435,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteBenefitWithResponse Delete a benefit.
 	//
-	// Deletes a benefit (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+	// Deletes a benefit (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18444,7 +18444,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetBenefitWithResponse Get a benefit.
 	//
-	// Returns one benefit. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+	// Returns one benefit. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18453,7 +18453,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateBenefitWithBodyWithResponse Replace a benefit.
 	//
-	// Replaces a benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+	// Replaces a benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18462,7 +18462,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateBenefitWithResponse Replace a benefit.
 	//
-	// Replaces a benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+	// Replaces a benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18471,7 +18471,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListEmployeeBenefitsWithResponse List employee benefits.
 	//
-	// Lists employee benefits as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	// Lists employee benefits as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18480,7 +18480,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateEmployeeBenefitWithBodyWithResponse Create an employee benefit.
 	//
-	// Creates an employee benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	// Creates an employee benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18489,7 +18489,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateEmployeeBenefitWithResponse Create an employee benefit.
 	//
-	// Creates an employee benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	// Creates an employee benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18498,7 +18498,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateEmployeeBenefitBatchWithBodyWithResponse Create employee benefits in a batch.
 	//
-	// Assumption: takes a JSON array of employee benefits and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	// Assumption: takes a JSON array of employee benefits and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the EmployeeBenefit schema (EmployeeBenefit); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18507,7 +18507,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateEmployeeBenefitBatchWithResponse Create employee benefits in a batch.
 	//
-	// Assumption: takes a JSON array of employee benefits and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	// Assumption: takes a JSON array of employee benefits and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the EmployeeBenefit schema (EmployeeBenefit); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18516,7 +18516,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteEmployeeBenefitWithResponse Delete an employee benefit.
 	//
-	// Deletes an employee benefit (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	// Deletes an employee benefit (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18525,7 +18525,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetEmployeeBenefitWithResponse Get an employee benefit.
 	//
-	// Returns one employee benefit. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	// Returns one employee benefit. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18534,7 +18534,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateEmployeeBenefitWithBodyWithResponse Replace an employee benefit.
 	//
-	// Replaces an employee benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	// Replaces an employee benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18543,7 +18543,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateEmployeeBenefitWithResponse Replace an employee benefit.
 	//
-	// Replaces an employee benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+	// Replaces an employee benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18552,7 +18552,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListEmployeeBenefitUsagesWithResponse List employee benefit usages.
 	//
-	// Lists employee benefit usages as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	// Lists employee benefit usages as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18561,7 +18561,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateEmployeeBenefitUsageWithBodyWithResponse Create an employee benefit usage.
 	//
-	// Creates an employee benefit usage and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	// Creates an employee benefit usage and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18570,7 +18570,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateEmployeeBenefitUsageWithResponse Create an employee benefit usage.
 	//
-	// Creates an employee benefit usage and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	// Creates an employee benefit usage and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18579,7 +18579,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateEmployeeBenefitUsageBatchWithBodyWithResponse Create employee benefit usages in a batch.
 	//
-	// Assumption: takes a JSON array of employee benefit usages and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	// Assumption: takes a JSON array of employee benefit usages and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the EmployeeBenefitUsage schema (EmployeeBenefitUsage); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18588,7 +18588,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateEmployeeBenefitUsageBatchWithResponse Create employee benefit usages in a batch.
 	//
-	// Assumption: takes a JSON array of employee benefit usages and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	// Assumption: takes a JSON array of employee benefit usages and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the EmployeeBenefitUsage schema (EmployeeBenefitUsage); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18597,7 +18597,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteEmployeeBenefitUsageWithResponse Delete an employee benefit usage.
 	//
-	// Deletes an employee benefit usage (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	// Deletes an employee benefit usage (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18606,7 +18606,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetEmployeeBenefitUsageWithResponse Get an employee benefit usage.
 	//
-	// Returns one employee benefit usage. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	// Returns one employee benefit usage. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18615,7 +18615,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateEmployeeBenefitUsageWithBodyWithResponse Replace an employee benefit usage.
 	//
-	// Replaces an employee benefit usage and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	// Replaces an employee benefit usage and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18624,7 +18624,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateEmployeeBenefitUsageWithResponse Replace an employee benefit usage.
 	//
-	// Replaces an employee benefit usage and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+	// Replaces an employee benefit usage and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18633,7 +18633,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListJournalsWithResponse List journal entries.
 	//
-	// Lists journal entries as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+	// Lists journal entries as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18642,7 +18642,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateJournalWithBodyWithResponse Create a journal entry.
 	//
-	// Creates a journal entry and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+	// Creates a journal entry and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18651,7 +18651,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateJournalWithResponse Create a journal entry.
 	//
-	// Creates a journal entry and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+	// Creates a journal entry and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18660,7 +18660,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteJournalWithResponse Delete a journal entry.
 	//
-	// Deletes a journal entry (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+	// Deletes a journal entry (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18669,7 +18669,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetJournalWithResponse Get a journal entry.
 	//
-	// Returns one journal entry. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+	// Returns one journal entry. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18678,7 +18678,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateJournalWithBodyWithResponse Replace a journal entry.
 	//
-	// Replaces a journal entry and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+	// Replaces a journal entry and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18687,7 +18687,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateJournalWithResponse Replace a journal entry.
 	//
-	// Replaces a journal entry and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+	// Replaces a journal entry and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18696,7 +18696,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListJournalTypesWithResponse List journal types.
 	//
-	// Lists journal types as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+	// Lists journal types as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18705,7 +18705,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateJournalTypeWithBodyWithResponse Create a journal type.
 	//
-	// Creates a journal type and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+	// Creates a journal type and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18714,7 +18714,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateJournalTypeWithResponse Create a journal type.
 	//
-	// Creates a journal type and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+	// Creates a journal type and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18723,7 +18723,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteJournalTypeWithResponse Delete a journal type.
 	//
-	// Deletes a journal type (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+	// Deletes a journal type (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18732,7 +18732,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetJournalTypeWithResponse Get a journal type.
 	//
-	// Returns one journal type. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+	// Returns one journal type. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18741,7 +18741,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateJournalTypeWithBodyWithResponse Replace a journal type.
 	//
-	// Replaces a journal type and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+	// Replaces a journal type and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18750,7 +18750,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateJournalTypeWithResponse Replace a journal type.
 	//
-	// Replaces a journal type and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+	// Replaces a journal type and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18759,7 +18759,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListQuestionsWithResponse List review questions.
 	//
-	// Lists review questions as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+	// Lists review questions as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18768,7 +18768,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateQuestionWithBodyWithResponse Create a review question.
 	//
-	// Creates a review question and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+	// Creates a review question and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18777,7 +18777,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateQuestionWithResponse Create a review question.
 	//
-	// Creates a review question and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+	// Creates a review question and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18786,7 +18786,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteQuestionWithResponse Delete a review question.
 	//
-	// Deletes a review question (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+	// Deletes a review question (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18795,7 +18795,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetQuestionWithResponse Get a review question.
 	//
-	// Returns one review question. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+	// Returns one review question. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18804,7 +18804,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateQuestionWithBodyWithResponse Replace a review question.
 	//
-	// Replaces a review question and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+	// Replaces a review question and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18813,7 +18813,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateQuestionWithResponse Replace a review question.
 	//
-	// Replaces a review question and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+	// Replaces a review question and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18822,7 +18822,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListReviewsWithResponse List reviews.
 	//
-	// Lists reviews as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+	// Lists reviews as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18831,7 +18831,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateReviewWithBodyWithResponse Create a review.
 	//
-	// Creates a review and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+	// Creates a review and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18840,7 +18840,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateReviewWithResponse Create a review.
 	//
-	// Creates a review and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+	// Creates a review and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18849,7 +18849,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteReviewWithResponse Delete a review.
 	//
-	// Deletes a review (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+	// Deletes a review (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18858,7 +18858,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetReviewWithResponse Get a review.
 	//
-	// Returns one review. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+	// Returns one review. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18867,7 +18867,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateReviewWithBodyWithResponse Replace a review.
 	//
-	// Replaces a review and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+	// Replaces a review and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18876,7 +18876,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateReviewWithResponse Replace a review.
 	//
-	// Replaces a review and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+	// Replaces a review and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18885,7 +18885,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListReviewTemplatesWithResponse List review templates.
 	//
-	// Lists review templates as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+	// Lists review templates as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18894,7 +18894,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateReviewTemplateWithBodyWithResponse Create a review template.
 	//
-	// Creates a review template and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+	// Creates a review template and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18903,7 +18903,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateReviewTemplateWithResponse Create a review template.
 	//
-	// Creates a review template and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+	// Creates a review template and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18912,7 +18912,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteReviewTemplateWithResponse Delete a review template.
 	//
-	// Deletes a review template (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+	// Deletes a review template (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18921,7 +18921,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetReviewTemplateWithResponse Get a review template.
 	//
-	// Returns one review template. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+	// Returns one review template. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18930,7 +18930,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateReviewTemplateWithBodyWithResponse Replace a review template.
 	//
-	// Replaces a review template and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+	// Replaces a review template and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18939,7 +18939,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateReviewTemplateWithResponse Replace a review template.
 	//
-	// Replaces a review template and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+	// Replaces a review template and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18948,7 +18948,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListInvoicesWithResponse List invoices.
 	//
-	// Lists invoices as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/invoice
+	// Lists invoices as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/invoice Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); accountSplits items pair an account with an amount (AccountSplit); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Invoice schema (Invoice).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18957,7 +18957,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateInvoiceWithBodyWithResponse Create an invoice.
 	//
-	// Creates an invoice and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/invoice
+	// Creates an invoice and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/invoice Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); accountSplits items pair an account with an amount (AccountSplit); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Invoice schema (Invoice).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18966,7 +18966,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateInvoiceWithResponse Create an invoice.
 	//
-	// Creates an invoice and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/invoice
+	// Creates an invoice and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/invoice Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); accountSplits items pair an account with an amount (AccountSplit); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Invoice schema (Invoice).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18975,7 +18975,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteInvoiceWithResponse Delete an invoice.
 	//
-	// Deletes an invoice (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/invoice
+	// Deletes an invoice (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/invoice Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18984,7 +18984,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetInvoiceWithResponse Get an invoice.
 	//
-	// Returns one invoice. https://api-explorer.bqecore.com/docs/api/apis/invoice
+	// Returns one invoice. https://api-explorer.bqecore.com/docs/api/apis/invoice Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); accountSplits items pair an account with an amount (AccountSplit); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Invoice schema (Invoice).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18993,7 +18993,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateInvoiceWithBodyWithResponse Replace an invoice.
 	//
-	// Replaces an invoice and returns it. https://api-explorer.bqecore.com/docs/api/apis/invoice
+	// Replaces an invoice and returns it. https://api-explorer.bqecore.com/docs/api/apis/invoice Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); accountSplits items pair an account with an amount (AccountSplit); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Invoice schema (Invoice).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -19002,7 +19002,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateInvoiceWithResponse Replace an invoice.
 	//
-	// Replaces an invoice and returns it. https://api-explorer.bqecore.com/docs/api/apis/invoice
+	// Replaces an invoice and returns it. https://api-explorer.bqecore.com/docs/api/apis/invoice Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); accountSplits items pair an account with an amount (AccountSplit); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Invoice schema (Invoice).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -19011,7 +19011,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListPaymentsWithResponse List payments.
 	//
-	// Lists payments as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/payment
+	// Lists payments as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/payment Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Payment schema (Payment).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -19020,7 +19020,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreatePaymentWithBodyWithResponse Create a payment.
 	//
-	// Creates a payment and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/payment
+	// Creates a payment and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/payment Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Payment schema (Payment).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -19029,7 +19029,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreatePaymentWithResponse Create a payment.
 	//
-	// Creates a payment and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/payment
+	// Creates a payment and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/payment Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Payment schema (Payment).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -19038,7 +19038,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeletePaymentWithResponse Delete a payment.
 	//
-	// Deletes a payment (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/payment
+	// Deletes a payment (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/payment Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -19047,7 +19047,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetPaymentWithResponse Get a payment.
 	//
-	// Returns one payment. https://api-explorer.bqecore.com/docs/api/apis/payment
+	// Returns one payment. https://api-explorer.bqecore.com/docs/api/apis/payment Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Payment schema (Payment).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -19056,7 +19056,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdatePaymentWithBodyWithResponse Replace a payment.
 	//
-	// Replaces a payment and returns it. https://api-explorer.bqecore.com/docs/api/apis/payment
+	// Replaces a payment and returns it. https://api-explorer.bqecore.com/docs/api/apis/payment Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Payment schema (Payment).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -19065,7 +19065,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdatePaymentWithResponse Replace a payment.
 	//
-	// Replaces a payment and returns it. https://api-explorer.bqecore.com/docs/api/apis/payment
+	// Replaces a payment and returns it. https://api-explorer.bqecore.com/docs/api/apis/payment Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Payment schema (Payment).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -19074,7 +19074,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListProjectsWithResponse List projects.
 	//
-	// Lists projects as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/project
+	// Lists projects as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/project Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -19083,7 +19083,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateProjectWithBodyWithResponse Create a project.
 	//
-	// Creates a project and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/project
+	// Creates a project and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/project Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -19092,7 +19092,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateProjectWithResponse Create a project.
 	//
-	// Creates a project and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/project
+	// Creates a project and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/project Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -19101,7 +19101,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateProjectBatchWithBodyWithResponse Create projects in a batch.
 	//
-	// Assumption: takes a JSON array of projects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/project
+	// Assumption: takes a JSON array of projects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/project Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -19110,7 +19110,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateProjectBatchWithResponse Create projects in a batch.
 	//
-	// Assumption: takes a JSON array of projects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/project
+	// Assumption: takes a JSON array of projects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/project Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -19119,7 +19119,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteProjectWithResponse Delete a project.
 	//
-	// Deletes a project (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/project
+	// Deletes a project (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/project Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -19128,7 +19128,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetProjectWithResponse Get a project.
 	//
-	// Returns one project. https://api-explorer.bqecore.com/docs/api/apis/project
+	// Returns one project. https://api-explorer.bqecore.com/docs/api/apis/project Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -19137,7 +19137,7 @@ type ClientWithResponsesInterface interface {
 
 	// PatchProjectWithBodyWithResponse Patch a project.
 	//
-	// Applies a JSON-Patch document to a project; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/project
+	// Applies a JSON-Patch document to a project; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/project Assumption: a stale version answers 409 (Conflict); the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); replace, add and remove are accepted (PatchOperation); parts of the Project schema (Project).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -19146,7 +19146,7 @@ type ClientWithResponsesInterface interface {
 
 	// PatchProjectWithResponse Patch a project.
 	//
-	// Applies a JSON-Patch document to a project; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/project
+	// Applies a JSON-Patch document to a project; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/project Assumption: a stale version answers 409 (Conflict); the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); replace, add and remove are accepted (PatchOperation); parts of the Project schema (Project).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -19155,7 +19155,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateProjectWithBodyWithResponse Replace a project.
 	//
-	// Replaces a project and returns it. https://api-explorer.bqecore.com/docs/api/apis/project
+	// Replaces a project and returns it. https://api-explorer.bqecore.com/docs/api/apis/project Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -19164,7 +19164,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateProjectWithResponse Replace a project.
 	//
-	// Replaces a project and returns it. https://api-explorer.bqecore.com/docs/api/apis/project
+	// Replaces a project and returns it. https://api-explorer.bqecore.com/docs/api/apis/project Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -19173,7 +19173,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListProjectActivitiesWithResponse List a project's activities.
 	//
-	// Assumption: answers a bare array of Activity records assigned to the project. https://api-explorer.bqecore.com/docs/api/apis/project
+	// Assumption: answers a bare array of Activity records assigned to the project. https://api-explorer.bqecore.com/docs/api/apis/project Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -19182,7 +19182,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListProjectResourcesWithResponse List a project's resources.
 	//
-	// Assumption: answers a bare array of the employees and vendors assigned to the project. https://api-explorer.bqecore.com/docs/api/apis/project
+	// Assumption: answers a bare array of the employees and vendors assigned to the project. https://api-explorer.bqecore.com/docs/api/apis/project Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error); parts of the ProjectResource schema (ProjectResource).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -19191,7 +19191,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListResourceSchedulesWithResponse List resource schedules.
 	//
-	// Lists resource schedules (read-only), paged like every list. https://api-explorer.bqecore.com/docs/api/apis/resourceschedule
+	// Lists resource schedules (read-only), paged like every list. https://api-explorer.bqecore.com/docs/api/apis/resourceschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ResourceSchedule schema (ResourceSchedule).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -19200,7 +19200,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListResourceScheduleWeekWithResponse List a week's schedules.
 	//
-	// Lists resource schedules of a week (the route is named by a third-party summary of the API Explorer). Assumption: it takes the list parameters and answers a bare array of ResourceSchedule records of the current week, 204 when there are none; how to pick another week is not known (use where on startDate). https://api-explorer.bqecore.com/docs/api/apis/resourceschedule
+	// Lists resource schedules of a week (the route is named by a third-party summary of the API Explorer). Assumption: it takes the list parameters and answers a bare array of ResourceSchedule records of the current week, 204 when there are none; how to pick another week is not known (use where on startDate). https://api-explorer.bqecore.com/docs/api/apis/resourceschedule Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -19209,7 +19209,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetResourceScheduleWithResponse Get a resource schedule.
 	//
-	// Returns one resource schedule (read-only). https://api-explorer.bqecore.com/docs/api/apis/resourceschedule
+	// Returns one resource schedule (read-only). https://api-explorer.bqecore.com/docs/api/apis/resourceschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ResourceSchedule schema (ResourceSchedule).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -19218,7 +19218,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListTimeEntriesWithResponse List timeEntries.
 	//
-	// Lists timeEntries as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+	// Lists timeEntries as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/timeentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -19227,7 +19227,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateTimeEntryWithBodyWithResponse Create a timeEntry.
 	//
-	// Creates a timeEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/timeentry
+	// Creates a timeEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/timeentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -19236,7 +19236,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateTimeEntryWithResponse Create a timeEntry.
 	//
-	// Creates a timeEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/timeentry
+	// Creates a timeEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/timeentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -19245,7 +19245,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateTimeEntryBatchWithBodyWithResponse Create time entries in a batch.
 	//
-	// Assumption: takes a JSON array of time entries and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+	// Assumption: takes a JSON array of time entries and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/timeentry Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -19254,7 +19254,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateTimeEntryBatchWithResponse Create time entries in a batch.
 	//
-	// Assumption: takes a JSON array of time entries and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+	// Assumption: takes a JSON array of time entries and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/timeentry Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -19263,7 +19263,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteTimeEntryWithResponse Delete a timeEntry.
 	//
-	// Deletes a timeEntry (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/timeentry
+	// Deletes a timeEntry (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/timeentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -19272,7 +19272,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetTimeEntryWithResponse Get a timeEntry.
 	//
-	// Returns one timeEntry. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+	// Returns one timeEntry. https://api-explorer.bqecore.com/docs/api/apis/timeentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -19281,7 +19281,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateTimeEntryWithBodyWithResponse Replace a timeEntry.
 	//
-	// Replaces a timeEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+	// Replaces a timeEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/timeentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -19290,7 +19290,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateTimeEntryWithResponse Replace a timeEntry.
 	//
-	// Replaces a timeEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+	// Replaces a timeEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/timeentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -19299,7 +19299,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetVersionWithResponse API version.
 	//
-	// Assumption: answers a JSON object with the version (seen in third-party code only); it needs a token like every call.
+	// Assumption: answers a JSON object with the version (seen in third-party code only); it needs a token like every call. Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error); the version answer (VersionInfo).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -32990,7 +32990,7 @@ func (r GetVersionResponse) ContentType() string {
 
 // ListAccountsWithResponse List accounts.
 //
-// Lists chart-of-accounts entries. https://api-explorer.bqecore.com/docs/api/apis/account
+// Lists chart-of-accounts entries. https://api-explorer.bqecore.com/docs/api/apis/account Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); parts of the Account schema (Account); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33005,7 +33005,7 @@ func (c *ClientWithResponses) ListAccountsWithResponse(ctx context.Context, para
 
 // CreateAccountWithBodyWithResponse Create an account.
 //
-// Creates an account; answers 201. https://api-explorer.bqecore.com/docs/api/apis/account
+// Creates an account; answers 201. https://api-explorer.bqecore.com/docs/api/apis/account Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Account schema (Account); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33020,7 +33020,7 @@ func (c *ClientWithResponses) CreateAccountWithBodyWithResponse(ctx context.Cont
 
 // CreateAccountWithResponse Create an account.
 //
-// Creates an account; answers 201. https://api-explorer.bqecore.com/docs/api/apis/account
+// Creates an account; answers 201. https://api-explorer.bqecore.com/docs/api/apis/account Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Account schema (Account); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33035,7 +33035,7 @@ func (c *ClientWithResponses) CreateAccountWithResponse(ctx context.Context, bod
 
 // QueryAccountsWithResponse Query accounts.
 //
-// Lists accounts matching where, as the ASP.NET sample calls it (GET account/query?where=…; CoreOAuth2Controller.cs). Assumption: it takes the list parameters and answers a bare array like GET /account. https://api-explorer.bqecore.com/docs/api/apis/account
+// Lists accounts matching where, as the ASP.NET sample calls it (GET account/query?where=…; CoreOAuth2Controller.cs). Assumption: it takes the list parameters and answers a bare array like GET /account. https://api-explorer.bqecore.com/docs/api/apis/account Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); parts of the Account schema (Account); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33050,7 +33050,7 @@ func (c *ClientWithResponses) QueryAccountsWithResponse(ctx context.Context, par
 
 // GetAccountWithResponse Get an account.
 //
-// Assumption: accounts can be read by id like other records. https://api-explorer.bqecore.com/docs/api/apis/account
+// Assumption: accounts can be read by id like other records. https://api-explorer.bqecore.com/docs/api/apis/account Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Account schema (Account); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33065,7 +33065,7 @@ func (c *ClientWithResponses) GetAccountWithResponse(ctx context.Context, id Rec
 
 // ListActivitiesWithResponse List activities.
 //
-// Lists activities as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/activity
+// Lists activities as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/activity Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); parts of the Activity schema (Activity); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33080,7 +33080,7 @@ func (c *ClientWithResponses) ListActivitiesWithResponse(ctx context.Context, pa
 
 // CreateActivityWithBodyWithResponse Create an activity.
 //
-// Creates an activity and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/activity
+// Creates an activity and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/activity Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Activity schema (Activity); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33095,7 +33095,7 @@ func (c *ClientWithResponses) CreateActivityWithBodyWithResponse(ctx context.Con
 
 // CreateActivityWithResponse Create an activity.
 //
-// Creates an activity and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/activity
+// Creates an activity and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/activity Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Activity schema (Activity); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33110,7 +33110,7 @@ func (c *ClientWithResponses) CreateActivityWithResponse(ctx context.Context, bo
 
 // DeleteActivityWithResponse Delete an activity.
 //
-// Deletes an activity (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/activity
+// Deletes an activity (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/activity Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33125,7 +33125,7 @@ func (c *ClientWithResponses) DeleteActivityWithResponse(ctx context.Context, id
 
 // GetActivityWithResponse Get an activity.
 //
-// Returns one activity. https://api-explorer.bqecore.com/docs/api/apis/activity
+// Returns one activity. https://api-explorer.bqecore.com/docs/api/apis/activity Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Activity schema (Activity); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33140,7 +33140,7 @@ func (c *ClientWithResponses) GetActivityWithResponse(ctx context.Context, id Re
 
 // UpdateActivityWithBodyWithResponse Replace an activity.
 //
-// Replaces an activity and returns it. https://api-explorer.bqecore.com/docs/api/apis/activity
+// Replaces an activity and returns it. https://api-explorer.bqecore.com/docs/api/apis/activity Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Activity schema (Activity); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33155,7 +33155,7 @@ func (c *ClientWithResponses) UpdateActivityWithBodyWithResponse(ctx context.Con
 
 // UpdateActivityWithResponse Replace an activity.
 //
-// Replaces an activity and returns it. https://api-explorer.bqecore.com/docs/api/apis/activity
+// Replaces an activity and returns it. https://api-explorer.bqecore.com/docs/api/apis/activity Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Activity schema (Activity); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33170,7 +33170,7 @@ func (c *ClientWithResponses) UpdateActivityWithResponse(ctx context.Context, id
 
 // ListAllocationsWithResponse List allocations.
 //
-// Lists allocations as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/allocation
+// Lists allocations as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/allocation Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); parts of the Allocation schema (Allocation); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33185,7 +33185,7 @@ func (c *ClientWithResponses) ListAllocationsWithResponse(ctx context.Context, p
 
 // CreateAllocationWithBodyWithResponse Create an allocation.
 //
-// Creates an allocation and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/allocation
+// Creates an allocation and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/allocation Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Allocation schema (Allocation); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33200,7 +33200,7 @@ func (c *ClientWithResponses) CreateAllocationWithBodyWithResponse(ctx context.C
 
 // CreateAllocationWithResponse Create an allocation.
 //
-// Creates an allocation and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/allocation
+// Creates an allocation and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/allocation Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Allocation schema (Allocation); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33215,7 +33215,7 @@ func (c *ClientWithResponses) CreateAllocationWithResponse(ctx context.Context, 
 
 // DeleteAllocationWithResponse Delete an allocation.
 //
-// Deletes an allocation (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/allocation
+// Deletes an allocation (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/allocation Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33230,7 +33230,7 @@ func (c *ClientWithResponses) DeleteAllocationWithResponse(ctx context.Context, 
 
 // GetAllocationWithResponse Get an allocation.
 //
-// Returns one allocation. https://api-explorer.bqecore.com/docs/api/apis/allocation
+// Returns one allocation. https://api-explorer.bqecore.com/docs/api/apis/allocation Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Allocation schema (Allocation); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33245,7 +33245,7 @@ func (c *ClientWithResponses) GetAllocationWithResponse(ctx context.Context, id 
 
 // UpdateAllocationWithBodyWithResponse Replace an allocation.
 //
-// Replaces an allocation and returns it. https://api-explorer.bqecore.com/docs/api/apis/allocation
+// Replaces an allocation and returns it. https://api-explorer.bqecore.com/docs/api/apis/allocation Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Allocation schema (Allocation); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33260,7 +33260,7 @@ func (c *ClientWithResponses) UpdateAllocationWithBodyWithResponse(ctx context.C
 
 // UpdateAllocationWithResponse Replace an allocation.
 //
-// Replaces an allocation and returns it. https://api-explorer.bqecore.com/docs/api/apis/allocation
+// Replaces an allocation and returns it. https://api-explorer.bqecore.com/docs/api/apis/allocation Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Allocation schema (Allocation); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33275,7 +33275,7 @@ func (c *ClientWithResponses) UpdateAllocationWithResponse(ctx context.Context, 
 
 // ListBillsWithResponse List bills.
 //
-// Lists bills as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/bill
+// Lists bills as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/bill Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); the expenseItems fields (BillExpenseItem); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33290,7 +33290,7 @@ func (c *ClientWithResponses) ListBillsWithResponse(ctx context.Context, params 
 
 // CreateBillWithBodyWithResponse Create a bill.
 //
-// Creates a bill and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/bill
+// Creates a bill and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/bill Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the expenseItems fields (BillExpenseItem); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33305,7 +33305,7 @@ func (c *ClientWithResponses) CreateBillWithBodyWithResponse(ctx context.Context
 
 // CreateBillWithResponse Create a bill.
 //
-// Creates a bill and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/bill
+// Creates a bill and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/bill Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the expenseItems fields (BillExpenseItem); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33320,7 +33320,7 @@ func (c *ClientWithResponses) CreateBillWithResponse(ctx context.Context, body C
 
 // DeleteBillWithResponse Delete a bill.
 //
-// Deletes a bill (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/bill
+// Deletes a bill (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/bill Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33335,7 +33335,7 @@ func (c *ClientWithResponses) DeleteBillWithResponse(ctx context.Context, id Rec
 
 // GetBillWithResponse Get a bill.
 //
-// Returns one bill. https://api-explorer.bqecore.com/docs/api/apis/bill
+// Returns one bill. https://api-explorer.bqecore.com/docs/api/apis/bill Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the expenseItems fields (BillExpenseItem); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33350,7 +33350,7 @@ func (c *ClientWithResponses) GetBillWithResponse(ctx context.Context, id Record
 
 // UpdateBillWithBodyWithResponse Replace a bill.
 //
-// Replaces a bill and returns it. https://api-explorer.bqecore.com/docs/api/apis/bill
+// Replaces a bill and returns it. https://api-explorer.bqecore.com/docs/api/apis/bill Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the expenseItems fields (BillExpenseItem); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33365,7 +33365,7 @@ func (c *ClientWithResponses) UpdateBillWithBodyWithResponse(ctx context.Context
 
 // UpdateBillWithResponse Replace a bill.
 //
-// Replaces a bill and returns it. https://api-explorer.bqecore.com/docs/api/apis/bill
+// Replaces a bill and returns it. https://api-explorer.bqecore.com/docs/api/apis/bill Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the expenseItems fields (BillExpenseItem); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33380,7 +33380,7 @@ func (c *ClientWithResponses) UpdateBillWithResponse(ctx context.Context, id Rec
 
 // ListChecksWithResponse List checks.
 //
-// Lists checks as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/check
+// Lists checks as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/check Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); parts of the Check schema (Check); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33395,7 +33395,7 @@ func (c *ClientWithResponses) ListChecksWithResponse(ctx context.Context, params
 
 // CreateCheckWithBodyWithResponse Create a check.
 //
-// Creates a check and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/check
+// Creates a check and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/check Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Check schema (Check); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33410,7 +33410,7 @@ func (c *ClientWithResponses) CreateCheckWithBodyWithResponse(ctx context.Contex
 
 // CreateCheckWithResponse Create a check.
 //
-// Creates a check and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/check
+// Creates a check and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/check Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Check schema (Check); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33425,7 +33425,7 @@ func (c *ClientWithResponses) CreateCheckWithResponse(ctx context.Context, body 
 
 // DeleteCheckWithResponse Delete a check.
 //
-// Deletes a check (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/check
+// Deletes a check (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/check Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33440,7 +33440,7 @@ func (c *ClientWithResponses) DeleteCheckWithResponse(ctx context.Context, id Re
 
 // GetCheckWithResponse Get a check.
 //
-// Returns one check. https://api-explorer.bqecore.com/docs/api/apis/check
+// Returns one check. https://api-explorer.bqecore.com/docs/api/apis/check Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Check schema (Check); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33455,7 +33455,7 @@ func (c *ClientWithResponses) GetCheckWithResponse(ctx context.Context, id Recor
 
 // UpdateCheckWithBodyWithResponse Replace a check.
 //
-// Replaces a check and returns it. https://api-explorer.bqecore.com/docs/api/apis/check
+// Replaces a check and returns it. https://api-explorer.bqecore.com/docs/api/apis/check Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Check schema (Check); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33470,7 +33470,7 @@ func (c *ClientWithResponses) UpdateCheckWithBodyWithResponse(ctx context.Contex
 
 // UpdateCheckWithResponse Replace a check.
 //
-// Replaces a check and returns it. https://api-explorer.bqecore.com/docs/api/apis/check
+// Replaces a check and returns it. https://api-explorer.bqecore.com/docs/api/apis/check Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); parts of the Check schema (Check); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33485,7 +33485,7 @@ func (c *ClientWithResponses) UpdateCheckWithResponse(ctx context.Context, id Re
 
 // ListClientsWithResponse List clients.
 //
-// Lists clients as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/client
+// Lists clients as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/client Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); the address fields (Address); assignedGroups items are id/name pairs (AssignedGroup); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33500,7 +33500,7 @@ func (c *ClientWithResponses) ListClientsWithResponse(ctx context.Context, param
 
 // CreateClientWithBodyWithResponse Create a client.
 //
-// Creates a client and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/client
+// Creates a client and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/client Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); assignedGroups items are id/name pairs (AssignedGroup); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33515,7 +33515,7 @@ func (c *ClientWithResponses) CreateClientWithBodyWithResponse(ctx context.Conte
 
 // CreateClientWithResponse Create a client.
 //
-// Creates a client and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/client
+// Creates a client and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/client Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); assignedGroups items are id/name pairs (AssignedGroup); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33530,7 +33530,7 @@ func (c *ClientWithResponses) CreateClientWithResponse(ctx context.Context, body
 
 // DeleteClientWithResponse Delete a client.
 //
-// Deletes a client (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/client
+// Deletes a client (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/client Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33545,7 +33545,7 @@ func (c *ClientWithResponses) DeleteClientWithResponse(ctx context.Context, id R
 
 // GetClientWithResponse Get a client.
 //
-// Returns one client. https://api-explorer.bqecore.com/docs/api/apis/client
+// Returns one client. https://api-explorer.bqecore.com/docs/api/apis/client Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); assignedGroups items are id/name pairs (AssignedGroup); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33560,7 +33560,7 @@ func (c *ClientWithResponses) GetClientWithResponse(ctx context.Context, id Reco
 
 // UpdateClientWithBodyWithResponse Replace a client.
 //
-// Replaces a client and returns it. https://api-explorer.bqecore.com/docs/api/apis/client
+// Replaces a client and returns it. https://api-explorer.bqecore.com/docs/api/apis/client Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); assignedGroups items are id/name pairs (AssignedGroup); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33575,7 +33575,7 @@ func (c *ClientWithResponses) UpdateClientWithBodyWithResponse(ctx context.Conte
 
 // UpdateClientWithResponse Replace a client.
 //
-// Replaces a client and returns it. https://api-explorer.bqecore.com/docs/api/apis/client
+// Replaces a client and returns it. https://api-explorer.bqecore.com/docs/api/apis/client Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); assignedGroups items are id/name pairs (AssignedGroup); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33590,7 +33590,7 @@ func (c *ClientWithResponses) UpdateClientWithResponse(ctx context.Context, id R
 
 // GetCompanyWithResponse Get the company.
 //
-// Assumption: answers a single object, not an array. Returns the company the token was issued for (read-only). https://api-explorer.bqecore.com/docs/api/apis/company
+// Assumption: answers a single object, not an array. Returns the company the token was issued for (read-only). https://api-explorer.bqecore.com/docs/api/apis/company Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); parts of the Company schema (Company); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33605,7 +33605,7 @@ func (c *ClientWithResponses) GetCompanyWithResponse(ctx context.Context, params
 
 // ListLeadSourcesWithResponse List lead sources.
 //
-// Lists lead sources as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+// Lists lead sources as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33620,7 +33620,7 @@ func (c *ClientWithResponses) ListLeadSourcesWithResponse(ctx context.Context, p
 
 // CreateLeadSourceWithBodyWithResponse Create a lead source.
 //
-// Creates a lead source and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+// Creates a lead source and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33635,7 +33635,7 @@ func (c *ClientWithResponses) CreateLeadSourceWithBodyWithResponse(ctx context.C
 
 // CreateLeadSourceWithResponse Create a lead source.
 //
-// Creates a lead source and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+// Creates a lead source and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33650,7 +33650,7 @@ func (c *ClientWithResponses) CreateLeadSourceWithResponse(ctx context.Context, 
 
 // DeleteLeadSourceWithResponse Delete a lead source.
 //
-// Deletes a lead source (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+// Deletes a lead source (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33665,7 +33665,7 @@ func (c *ClientWithResponses) DeleteLeadSourceWithResponse(ctx context.Context, 
 
 // GetLeadSourceWithResponse Get a lead source.
 //
-// Returns one lead source. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+// Returns one lead source. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33680,7 +33680,7 @@ func (c *ClientWithResponses) GetLeadSourceWithResponse(ctx context.Context, id 
 
 // UpdateLeadSourceWithBodyWithResponse Replace a lead source.
 //
-// Replaces a lead source and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+// Replaces a lead source and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33695,7 +33695,7 @@ func (c *ClientWithResponses) UpdateLeadSourceWithBodyWithResponse(ctx context.C
 
 // UpdateLeadSourceWithResponse Replace a lead source.
 //
-// Replaces a lead source and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource
+// Replaces a lead source and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (LeadSource). https://api-explorer.bqecore.com/docs/api/apis/crm-leadsource Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33710,7 +33710,7 @@ func (c *ClientWithResponses) UpdateLeadSourceWithResponse(ctx context.Context, 
 
 // ListRegionsWithResponse List regions.
 //
-// Lists regions as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+// Lists regions as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33725,7 +33725,7 @@ func (c *ClientWithResponses) ListRegionsWithResponse(ctx context.Context, param
 
 // CreateRegionWithBodyWithResponse Create a region.
 //
-// Creates a region and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+// Creates a region and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33740,7 +33740,7 @@ func (c *ClientWithResponses) CreateRegionWithBodyWithResponse(ctx context.Conte
 
 // CreateRegionWithResponse Create a region.
 //
-// Creates a region and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+// Creates a region and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33755,7 +33755,7 @@ func (c *ClientWithResponses) CreateRegionWithResponse(ctx context.Context, body
 
 // DeleteRegionWithResponse Delete a region.
 //
-// Deletes a region (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+// Deletes a region (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33770,7 +33770,7 @@ func (c *ClientWithResponses) DeleteRegionWithResponse(ctx context.Context, id R
 
 // GetRegionWithResponse Get a region.
 //
-// Returns one region. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+// Returns one region. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33785,7 +33785,7 @@ func (c *ClientWithResponses) GetRegionWithResponse(ctx context.Context, id Reco
 
 // UpdateRegionWithBodyWithResponse Replace a region.
 //
-// Replaces a region and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+// Replaces a region and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33800,7 +33800,7 @@ func (c *ClientWithResponses) UpdateRegionWithBodyWithResponse(ctx context.Conte
 
 // UpdateRegionWithResponse Replace a region.
 //
-// Replaces a region and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region
+// Replaces a region and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Region). https://api-explorer.bqecore.com/docs/api/apis/crm-region Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33815,7 +33815,7 @@ func (c *ClientWithResponses) UpdateRegionWithResponse(ctx context.Context, id R
 
 // ListScoresWithResponse List scores.
 //
-// Lists scores as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+// Lists scores as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33830,7 +33830,7 @@ func (c *ClientWithResponses) ListScoresWithResponse(ctx context.Context, params
 
 // CreateScoreWithBodyWithResponse Create a score.
 //
-// Creates a score and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+// Creates a score and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33845,7 +33845,7 @@ func (c *ClientWithResponses) CreateScoreWithBodyWithResponse(ctx context.Contex
 
 // CreateScoreWithResponse Create a score.
 //
-// Creates a score and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+// Creates a score and returns it (200 or 201). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33860,7 +33860,7 @@ func (c *ClientWithResponses) CreateScoreWithResponse(ctx context.Context, body 
 
 // DeleteScoreWithResponse Delete a score.
 //
-// Deletes a score (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+// Deletes a score (200 or 204). Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33875,7 +33875,7 @@ func (c *ClientWithResponses) DeleteScoreWithResponse(ctx context.Context, id Re
 
 // GetScoreWithResponse Get a score.
 //
-// Returns one score. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+// Returns one score. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33890,7 +33890,7 @@ func (c *ClientWithResponses) GetScoreWithResponse(ctx context.Context, id Recor
 
 // UpdateScoreWithBodyWithResponse Replace a score.
 //
-// Replaces a score and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+// Replaces a score and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33905,7 +33905,7 @@ func (c *ClientWithResponses) UpdateScoreWithBodyWithResponse(ctx context.Contex
 
 // UpdateScoreWithResponse Replace a score.
 //
-// Replaces a score and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score
+// Replaces a score and returns it. Assumption: the routes are as a third-party summary of the API Explorer lists them (confirmed there for lead sources); the entry fields are modelled (Score). https://api-explorer.bqecore.com/docs/api/apis/crm-score Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33920,7 +33920,7 @@ func (c *ClientWithResponses) UpdateScoreWithResponse(ctx context.Context, id Re
 
 // ListProspectsWithResponse List prospects.
 //
-// Lists prospects as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+// Lists prospects as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33935,7 +33935,7 @@ func (c *ClientWithResponses) ListProspectsWithResponse(ctx context.Context, par
 
 // CreateProspectWithBodyWithResponse Create a prospect.
 //
-// Creates a prospect and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+// Creates a prospect and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33950,7 +33950,7 @@ func (c *ClientWithResponses) CreateProspectWithBodyWithResponse(ctx context.Con
 
 // CreateProspectWithResponse Create a prospect.
 //
-// Creates a prospect and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+// Creates a prospect and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33965,7 +33965,7 @@ func (c *ClientWithResponses) CreateProspectWithResponse(ctx context.Context, bo
 
 // CreateProspectBatchWithBodyWithResponse Create prospects in a batch.
 //
-// Assumption: takes a JSON array of prospects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/prospect
+// Assumption: takes a JSON array of prospects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Prospect schema (Prospect).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33980,7 +33980,7 @@ func (c *ClientWithResponses) CreateProspectBatchWithBodyWithResponse(ctx contex
 
 // CreateProspectBatchWithResponse Create prospects in a batch.
 //
-// Assumption: takes a JSON array of prospects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/prospect
+// Assumption: takes a JSON array of prospects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Prospect schema (Prospect).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33995,7 +33995,7 @@ func (c *ClientWithResponses) CreateProspectBatchWithResponse(ctx context.Contex
 
 // DeleteProspectWithResponse Delete a prospect.
 //
-// Deletes a prospect (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+// Deletes a prospect (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -34010,7 +34010,7 @@ func (c *ClientWithResponses) DeleteProspectWithResponse(ctx context.Context, id
 
 // GetProspectWithResponse Get a prospect.
 //
-// Returns one prospect. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+// Returns one prospect. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -34025,7 +34025,7 @@ func (c *ClientWithResponses) GetProspectWithResponse(ctx context.Context, id Re
 
 // UpdateProspectWithBodyWithResponse Replace a prospect.
 //
-// Replaces a prospect and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+// Replaces a prospect and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34040,7 +34040,7 @@ func (c *ClientWithResponses) UpdateProspectWithBodyWithResponse(ctx context.Con
 
 // UpdateProspectWithResponse Replace a prospect.
 //
-// Replaces a prospect and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect
+// Replaces a prospect and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Prospect). https://api-explorer.bqecore.com/docs/api/apis/prospect Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34055,7 +34055,7 @@ func (c *ClientWithResponses) UpdateProspectWithResponse(ctx context.Context, id
 
 // ListDeletedHistoryWithResponse List deleted records.
 //
-// Assumption: lists deleted records, paged like every list (seen in third-party code only).
+// Assumption: lists deleted records, paged like every list (seen in third-party code only); `entity` is the resource's name (e.g. Activity, TimeEntry; compared case-insensitively) and `deletedOn` grows with each deletion, so bqecore.Client.Sync filters by both (the third-party exporter syncs deletions by deletedOn). Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); deletedhistory entries carry entity, entityId and deletedOn (DeletedHistory); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -34070,7 +34070,7 @@ func (c *ClientWithResponses) ListDeletedHistoryWithResponse(ctx context.Context
 
 // ListDocumentsWithResponse List documents.
 //
-// Lists documents as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/document
+// Lists documents as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/document Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -34085,7 +34085,7 @@ func (c *ClientWithResponses) ListDocumentsWithResponse(ctx context.Context, par
 
 // CreateDocumentWithBodyWithResponse Create a document.
 //
-// Creates a document and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/document
+// Creates a document and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/document Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34100,7 +34100,7 @@ func (c *ClientWithResponses) CreateDocumentWithBodyWithResponse(ctx context.Con
 
 // CreateDocumentWithResponse Create a document.
 //
-// Creates a document and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/document
+// Creates a document and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/document Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34115,7 +34115,7 @@ func (c *ClientWithResponses) CreateDocumentWithResponse(ctx context.Context, bo
 
 // CreateDocumentBatchWithBodyWithResponse Create documents (hyperlinks) in a batch.
 //
-// Assumption: takes a JSON array of documents (hyperlinks) and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/document
+// Assumption: takes a JSON array of documents (hyperlinks) and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/document Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34130,7 +34130,7 @@ func (c *ClientWithResponses) CreateDocumentBatchWithBodyWithResponse(ctx contex
 
 // CreateDocumentBatchWithResponse Create documents (hyperlinks) in a batch.
 //
-// Assumption: takes a JSON array of documents (hyperlinks) and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/document
+// Assumption: takes a JSON array of documents (hyperlinks) and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/document Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34145,7 +34145,7 @@ func (c *ClientWithResponses) CreateDocumentBatchWithResponse(ctx context.Contex
 
 // GetDocumentUriWithResponse Get a document's link.
 //
-// Returns the link to a document's file as a string (third-party exporter, abobneil/BQECore). Assumption: the link comes as a JSON string or as text/plain; the link itself is a plain URL to fetch without the API token. https://api-explorer.bqecore.com/docs/api/apis/document
+// Returns the link to a document's file as a string (third-party exporter, abobneil/BQECore). Assumption: the link comes as a JSON string or as text/plain; the link itself is a plain URL to fetch without the API token. https://api-explorer.bqecore.com/docs/api/apis/document Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -34160,7 +34160,7 @@ func (c *ClientWithResponses) GetDocumentUriWithResponse(ctx context.Context, id
 
 // DeleteDocumentWithResponse Delete a document.
 //
-// Deletes a document (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/document
+// Deletes a document (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/document Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -34175,7 +34175,7 @@ func (c *ClientWithResponses) DeleteDocumentWithResponse(ctx context.Context, id
 
 // GetDocumentWithResponse Get a document.
 //
-// Returns one document. https://api-explorer.bqecore.com/docs/api/apis/document
+// Returns one document. https://api-explorer.bqecore.com/docs/api/apis/document Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -34190,7 +34190,7 @@ func (c *ClientWithResponses) GetDocumentWithResponse(ctx context.Context, id Re
 
 // UpdateDocumentWithBodyWithResponse Replace a document.
 //
-// Replaces a document and returns it. https://api-explorer.bqecore.com/docs/api/apis/document
+// Replaces a document and returns it. https://api-explorer.bqecore.com/docs/api/apis/document Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34205,7 +34205,7 @@ func (c *ClientWithResponses) UpdateDocumentWithBodyWithResponse(ctx context.Con
 
 // UpdateDocumentWithResponse Replace a document.
 //
-// Replaces a document and returns it. https://api-explorer.bqecore.com/docs/api/apis/document
+// Replaces a document and returns it. https://api-explorer.bqecore.com/docs/api/apis/document Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the Document schema (Document); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34220,7 +34220,7 @@ func (c *ClientWithResponses) UpdateDocumentWithResponse(ctx context.Context, id
 
 // ListEmployeesWithResponse List employees.
 //
-// Lists employees as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/employee
+// Lists employees as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -34235,7 +34235,7 @@ func (c *ClientWithResponses) ListEmployeesWithResponse(ctx context.Context, par
 
 // CreateEmployeeWithBodyWithResponse Create an employee.
 //
-// Creates an employee and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/employee
+// Creates an employee and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34250,7 +34250,7 @@ func (c *ClientWithResponses) CreateEmployeeWithBodyWithResponse(ctx context.Con
 
 // CreateEmployeeWithResponse Create an employee.
 //
-// Creates an employee and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/employee
+// Creates an employee and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34265,7 +34265,7 @@ func (c *ClientWithResponses) CreateEmployeeWithResponse(ctx context.Context, bo
 
 // DeleteEmployeeWithResponse Delete an employee.
 //
-// Deletes an employee (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/employee
+// Deletes an employee (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -34280,7 +34280,7 @@ func (c *ClientWithResponses) DeleteEmployeeWithResponse(ctx context.Context, id
 
 // GetEmployeeWithResponse Get an employee.
 //
-// Returns one employee. https://api-explorer.bqecore.com/docs/api/apis/employee
+// Returns one employee. https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -34295,7 +34295,7 @@ func (c *ClientWithResponses) GetEmployeeWithResponse(ctx context.Context, id Re
 
 // PatchEmployeeWithBodyWithResponse Patch an employee.
 //
-// Applies a JSON-Patch document to an employee; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/employee
+// Applies a JSON-Patch document to an employee; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: a stale version answers 409 (Conflict); the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error); replace, add and remove are accepted (PatchOperation).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34310,7 +34310,7 @@ func (c *ClientWithResponses) PatchEmployeeWithBodyWithResponse(ctx context.Cont
 
 // PatchEmployeeWithResponse Patch an employee.
 //
-// Applies a JSON-Patch document to an employee; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/employee
+// Applies a JSON-Patch document to an employee; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: a stale version answers 409 (Conflict); the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error); replace, add and remove are accepted (PatchOperation).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34325,7 +34325,7 @@ func (c *ClientWithResponses) PatchEmployeeWithResponse(ctx context.Context, id 
 
 // UpdateEmployeeWithBodyWithResponse Replace an employee.
 //
-// Replaces an employee and returns it. https://api-explorer.bqecore.com/docs/api/apis/employee
+// Replaces an employee and returns it. https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34340,7 +34340,7 @@ func (c *ClientWithResponses) UpdateEmployeeWithBodyWithResponse(ctx context.Con
 
 // UpdateEmployeeWithResponse Replace an employee.
 //
-// Replaces an employee and returns it. https://api-explorer.bqecore.com/docs/api/apis/employee
+// Replaces an employee and returns it. https://api-explorer.bqecore.com/docs/api/apis/employee Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the address fields (Address); customFields items carry definitionId, label, type and value (CustomField); parts of the Employee schema (Employee); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34355,7 +34355,7 @@ func (c *ClientWithResponses) UpdateEmployeeWithResponse(ctx context.Context, id
 
 // ListExpensesWithResponse List expenses.
 //
-// Lists expenses as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/expense
+// Lists expenses as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/expense Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Expense schema (Expense).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -34370,7 +34370,7 @@ func (c *ClientWithResponses) ListExpensesWithResponse(ctx context.Context, para
 
 // CreateExpenseWithBodyWithResponse Create an expense.
 //
-// Creates an expense and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expense
+// Creates an expense and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expense Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Expense schema (Expense).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34385,7 +34385,7 @@ func (c *ClientWithResponses) CreateExpenseWithBodyWithResponse(ctx context.Cont
 
 // CreateExpenseWithResponse Create an expense.
 //
-// Creates an expense and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expense
+// Creates an expense and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expense Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Expense schema (Expense).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34400,7 +34400,7 @@ func (c *ClientWithResponses) CreateExpenseWithResponse(ctx context.Context, bod
 
 // DeleteExpenseWithResponse Delete an expense.
 //
-// Deletes an expense (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/expense
+// Deletes an expense (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/expense Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -34415,7 +34415,7 @@ func (c *ClientWithResponses) DeleteExpenseWithResponse(ctx context.Context, id 
 
 // GetExpenseWithResponse Get an expense.
 //
-// Returns one expense. https://api-explorer.bqecore.com/docs/api/apis/expense
+// Returns one expense. https://api-explorer.bqecore.com/docs/api/apis/expense Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Expense schema (Expense).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -34430,7 +34430,7 @@ func (c *ClientWithResponses) GetExpenseWithResponse(ctx context.Context, id Rec
 
 // UpdateExpenseWithBodyWithResponse Replace an expense.
 //
-// Replaces an expense and returns it. https://api-explorer.bqecore.com/docs/api/apis/expense
+// Replaces an expense and returns it. https://api-explorer.bqecore.com/docs/api/apis/expense Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Expense schema (Expense).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34445,7 +34445,7 @@ func (c *ClientWithResponses) UpdateExpenseWithBodyWithResponse(ctx context.Cont
 
 // UpdateExpenseWithResponse Replace an expense.
 //
-// Replaces an expense and returns it. https://api-explorer.bqecore.com/docs/api/apis/expense
+// Replaces an expense and returns it. https://api-explorer.bqecore.com/docs/api/apis/expense Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Expense schema (Expense).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34460,7 +34460,7 @@ func (c *ClientWithResponses) UpdateExpenseWithResponse(ctx context.Context, id 
 
 // ListExpenseEntriesWithResponse List expenseEntries.
 //
-// Lists expenseEntries as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/expenseentry
+// Lists expenseEntries as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/expenseentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ExpenseEntry schema (ExpenseEntry).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -34475,7 +34475,7 @@ func (c *ClientWithResponses) ListExpenseEntriesWithResponse(ctx context.Context
 
 // CreateExpenseEntryWithBodyWithResponse Create an expenseEntry.
 //
-// Creates an expenseEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expenseentry
+// Creates an expenseEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expenseentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ExpenseEntry schema (ExpenseEntry).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34490,7 +34490,7 @@ func (c *ClientWithResponses) CreateExpenseEntryWithBodyWithResponse(ctx context
 
 // CreateExpenseEntryWithResponse Create an expenseEntry.
 //
-// Creates an expenseEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expenseentry
+// Creates an expenseEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/expenseentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ExpenseEntry schema (ExpenseEntry).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34505,7 +34505,7 @@ func (c *ClientWithResponses) CreateExpenseEntryWithResponse(ctx context.Context
 
 // DeleteExpenseEntryWithResponse Delete an expenseEntry.
 //
-// Deletes an expenseEntry (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/expenseentry
+// Deletes an expenseEntry (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/expenseentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -34520,7 +34520,7 @@ func (c *ClientWithResponses) DeleteExpenseEntryWithResponse(ctx context.Context
 
 // GetExpenseEntryWithResponse Get an expenseEntry.
 //
-// Returns one expenseEntry. https://api-explorer.bqecore.com/docs/api/apis/expenseentry
+// Returns one expenseEntry. https://api-explorer.bqecore.com/docs/api/apis/expenseentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ExpenseEntry schema (ExpenseEntry).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -34535,7 +34535,7 @@ func (c *ClientWithResponses) GetExpenseEntryWithResponse(ctx context.Context, i
 
 // UpdateExpenseEntryWithBodyWithResponse Replace an expenseEntry.
 //
-// Replaces an expenseEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/expenseentry
+// Replaces an expenseEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/expenseentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ExpenseEntry schema (ExpenseEntry).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34550,7 +34550,7 @@ func (c *ClientWithResponses) UpdateExpenseEntryWithBodyWithResponse(ctx context
 
 // UpdateExpenseEntryWithResponse Replace an expenseEntry.
 //
-// Replaces an expenseEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/expenseentry
+// Replaces an expenseEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/expenseentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ExpenseEntry schema (ExpenseEntry).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34565,7 +34565,7 @@ func (c *ClientWithResponses) UpdateExpenseEntryWithResponse(ctx context.Context
 
 // ListFeeSchedulesWithResponse List feeSchedules.
 //
-// Lists feeSchedules as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/feeschedule
+// Lists feeSchedules as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/feeschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the FeeSchedule schema (FeeSchedule).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -34580,7 +34580,7 @@ func (c *ClientWithResponses) ListFeeSchedulesWithResponse(ctx context.Context, 
 
 // CreateFeeScheduleWithBodyWithResponse Create a feeSchedule.
 //
-// Creates a feeSchedule and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/feeschedule
+// Creates a feeSchedule and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/feeschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the FeeSchedule schema (FeeSchedule).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34595,7 +34595,7 @@ func (c *ClientWithResponses) CreateFeeScheduleWithBodyWithResponse(ctx context.
 
 // CreateFeeScheduleWithResponse Create a feeSchedule.
 //
-// Creates a feeSchedule and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/feeschedule
+// Creates a feeSchedule and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/feeschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the FeeSchedule schema (FeeSchedule).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34610,7 +34610,7 @@ func (c *ClientWithResponses) CreateFeeScheduleWithResponse(ctx context.Context,
 
 // DeleteFeeScheduleWithResponse Delete a feeSchedule.
 //
-// Deletes a feeSchedule (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/feeschedule
+// Deletes a feeSchedule (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/feeschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -34625,7 +34625,7 @@ func (c *ClientWithResponses) DeleteFeeScheduleWithResponse(ctx context.Context,
 
 // GetFeeScheduleWithResponse Get a feeSchedule.
 //
-// Returns one feeSchedule. https://api-explorer.bqecore.com/docs/api/apis/feeschedule
+// Returns one feeSchedule. https://api-explorer.bqecore.com/docs/api/apis/feeschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the FeeSchedule schema (FeeSchedule).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -34640,7 +34640,7 @@ func (c *ClientWithResponses) GetFeeScheduleWithResponse(ctx context.Context, id
 
 // UpdateFeeScheduleWithBodyWithResponse Replace a feeSchedule.
 //
-// Replaces a feeSchedule and returns it. https://api-explorer.bqecore.com/docs/api/apis/feeschedule
+// Replaces a feeSchedule and returns it. https://api-explorer.bqecore.com/docs/api/apis/feeschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the FeeSchedule schema (FeeSchedule).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34655,7 +34655,7 @@ func (c *ClientWithResponses) UpdateFeeScheduleWithBodyWithResponse(ctx context.
 
 // UpdateFeeScheduleWithResponse Replace a feeSchedule.
 //
-// Replaces a feeSchedule and returns it. https://api-explorer.bqecore.com/docs/api/apis/feeschedule
+// Replaces a feeSchedule and returns it. https://api-explorer.bqecore.com/docs/api/apis/feeschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the FeeSchedule schema (FeeSchedule).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34670,7 +34670,7 @@ func (c *ClientWithResponses) UpdateFeeScheduleWithResponse(ctx context.Context,
 
 // GetHealthWithResponse Service health.
 //
-// Assumption: answers a JSON object with a status (seen in third-party code only); it needs a token like every call.
+// Assumption: answers a JSON object with a status (seen in third-party code only); it needs a token like every call. Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error); the health answer (HealthStatus).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -34685,7 +34685,7 @@ func (c *ClientWithResponses) GetHealthWithResponse(ctx context.Context, reqEdit
 
 // ListBenefitsWithResponse List benefits.
 //
-// Lists benefits as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+// Lists benefits as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -34700,7 +34700,7 @@ func (c *ClientWithResponses) ListBenefitsWithResponse(ctx context.Context, para
 
 // CreateBenefitWithBodyWithResponse Create a benefit.
 //
-// Creates a benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+// Creates a benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34715,7 +34715,7 @@ func (c *ClientWithResponses) CreateBenefitWithBodyWithResponse(ctx context.Cont
 
 // CreateBenefitWithResponse Create a benefit.
 //
-// Creates a benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+// Creates a benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34730,7 +34730,7 @@ func (c *ClientWithResponses) CreateBenefitWithResponse(ctx context.Context, bod
 
 // DeleteBenefitWithResponse Delete a benefit.
 //
-// Deletes a benefit (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+// Deletes a benefit (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -34745,7 +34745,7 @@ func (c *ClientWithResponses) DeleteBenefitWithResponse(ctx context.Context, id 
 
 // GetBenefitWithResponse Get a benefit.
 //
-// Returns one benefit. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+// Returns one benefit. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -34760,7 +34760,7 @@ func (c *ClientWithResponses) GetBenefitWithResponse(ctx context.Context, id Rec
 
 // UpdateBenefitWithBodyWithResponse Replace a benefit.
 //
-// Replaces a benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+// Replaces a benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34775,7 +34775,7 @@ func (c *ClientWithResponses) UpdateBenefitWithBodyWithResponse(ctx context.Cont
 
 // UpdateBenefitWithResponse Replace a benefit.
 //
-// Replaces a benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit
+// Replaces a benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Benefit). https://api-explorer.bqecore.com/docs/api/apis/hr-benefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34790,7 +34790,7 @@ func (c *ClientWithResponses) UpdateBenefitWithResponse(ctx context.Context, id 
 
 // ListEmployeeBenefitsWithResponse List employee benefits.
 //
-// Lists employee benefits as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+// Lists employee benefits as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -34805,7 +34805,7 @@ func (c *ClientWithResponses) ListEmployeeBenefitsWithResponse(ctx context.Conte
 
 // CreateEmployeeBenefitWithBodyWithResponse Create an employee benefit.
 //
-// Creates an employee benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+// Creates an employee benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34820,7 +34820,7 @@ func (c *ClientWithResponses) CreateEmployeeBenefitWithBodyWithResponse(ctx cont
 
 // CreateEmployeeBenefitWithResponse Create an employee benefit.
 //
-// Creates an employee benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+// Creates an employee benefit and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34835,7 +34835,7 @@ func (c *ClientWithResponses) CreateEmployeeBenefitWithResponse(ctx context.Cont
 
 // CreateEmployeeBenefitBatchWithBodyWithResponse Create employee benefits in a batch.
 //
-// Assumption: takes a JSON array of employee benefits and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+// Assumption: takes a JSON array of employee benefits and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the EmployeeBenefit schema (EmployeeBenefit); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34850,7 +34850,7 @@ func (c *ClientWithResponses) CreateEmployeeBenefitBatchWithBodyWithResponse(ctx
 
 // CreateEmployeeBenefitBatchWithResponse Create employee benefits in a batch.
 //
-// Assumption: takes a JSON array of employee benefits and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+// Assumption: takes a JSON array of employee benefits and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the EmployeeBenefit schema (EmployeeBenefit); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34865,7 +34865,7 @@ func (c *ClientWithResponses) CreateEmployeeBenefitBatchWithResponse(ctx context
 
 // DeleteEmployeeBenefitWithResponse Delete an employee benefit.
 //
-// Deletes an employee benefit (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+// Deletes an employee benefit (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -34880,7 +34880,7 @@ func (c *ClientWithResponses) DeleteEmployeeBenefitWithResponse(ctx context.Cont
 
 // GetEmployeeBenefitWithResponse Get an employee benefit.
 //
-// Returns one employee benefit. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+// Returns one employee benefit. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -34895,7 +34895,7 @@ func (c *ClientWithResponses) GetEmployeeBenefitWithResponse(ctx context.Context
 
 // UpdateEmployeeBenefitWithBodyWithResponse Replace an employee benefit.
 //
-// Replaces an employee benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+// Replaces an employee benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34910,7 +34910,7 @@ func (c *ClientWithResponses) UpdateEmployeeBenefitWithBodyWithResponse(ctx cont
 
 // UpdateEmployeeBenefitWithResponse Replace an employee benefit.
 //
-// Replaces an employee benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit
+// Replaces an employee benefit and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefit). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefit Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34925,7 +34925,7 @@ func (c *ClientWithResponses) UpdateEmployeeBenefitWithResponse(ctx context.Cont
 
 // ListEmployeeBenefitUsagesWithResponse List employee benefit usages.
 //
-// Lists employee benefit usages as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+// Lists employee benefit usages as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -34940,7 +34940,7 @@ func (c *ClientWithResponses) ListEmployeeBenefitUsagesWithResponse(ctx context.
 
 // CreateEmployeeBenefitUsageWithBodyWithResponse Create an employee benefit usage.
 //
-// Creates an employee benefit usage and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+// Creates an employee benefit usage and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34955,7 +34955,7 @@ func (c *ClientWithResponses) CreateEmployeeBenefitUsageWithBodyWithResponse(ctx
 
 // CreateEmployeeBenefitUsageWithResponse Create an employee benefit usage.
 //
-// Creates an employee benefit usage and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+// Creates an employee benefit usage and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34970,7 +34970,7 @@ func (c *ClientWithResponses) CreateEmployeeBenefitUsageWithResponse(ctx context
 
 // CreateEmployeeBenefitUsageBatchWithBodyWithResponse Create employee benefit usages in a batch.
 //
-// Assumption: takes a JSON array of employee benefit usages and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+// Assumption: takes a JSON array of employee benefit usages and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the EmployeeBenefitUsage schema (EmployeeBenefitUsage); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34985,7 +34985,7 @@ func (c *ClientWithResponses) CreateEmployeeBenefitUsageBatchWithBodyWithRespons
 
 // CreateEmployeeBenefitUsageBatchWithResponse Create employee benefit usages in a batch.
 //
-// Assumption: takes a JSON array of employee benefit usages and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+// Assumption: takes a JSON array of employee benefit usages and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); parts of the EmployeeBenefitUsage schema (EmployeeBenefitUsage); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35000,7 +35000,7 @@ func (c *ClientWithResponses) CreateEmployeeBenefitUsageBatchWithResponse(ctx co
 
 // DeleteEmployeeBenefitUsageWithResponse Delete an employee benefit usage.
 //
-// Deletes an employee benefit usage (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+// Deletes an employee benefit usage (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -35015,7 +35015,7 @@ func (c *ClientWithResponses) DeleteEmployeeBenefitUsageWithResponse(ctx context
 
 // GetEmployeeBenefitUsageWithResponse Get an employee benefit usage.
 //
-// Returns one employee benefit usage. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+// Returns one employee benefit usage. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -35030,7 +35030,7 @@ func (c *ClientWithResponses) GetEmployeeBenefitUsageWithResponse(ctx context.Co
 
 // UpdateEmployeeBenefitUsageWithBodyWithResponse Replace an employee benefit usage.
 //
-// Replaces an employee benefit usage and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+// Replaces an employee benefit usage and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35045,7 +35045,7 @@ func (c *ClientWithResponses) UpdateEmployeeBenefitUsageWithBodyWithResponse(ctx
 
 // UpdateEmployeeBenefitUsageWithResponse Replace an employee benefit usage.
 //
-// Replaces an employee benefit usage and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage
+// Replaces an employee benefit usage and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (EmployeeBenefitUsage). https://api-explorer.bqecore.com/docs/api/apis/hr-employeebenefitusage Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35060,7 +35060,7 @@ func (c *ClientWithResponses) UpdateEmployeeBenefitUsageWithResponse(ctx context
 
 // ListJournalsWithResponse List journal entries.
 //
-// Lists journal entries as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+// Lists journal entries as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -35075,7 +35075,7 @@ func (c *ClientWithResponses) ListJournalsWithResponse(ctx context.Context, para
 
 // CreateJournalWithBodyWithResponse Create a journal entry.
 //
-// Creates a journal entry and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+// Creates a journal entry and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35090,7 +35090,7 @@ func (c *ClientWithResponses) CreateJournalWithBodyWithResponse(ctx context.Cont
 
 // CreateJournalWithResponse Create a journal entry.
 //
-// Creates a journal entry and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+// Creates a journal entry and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35105,7 +35105,7 @@ func (c *ClientWithResponses) CreateJournalWithResponse(ctx context.Context, bod
 
 // DeleteJournalWithResponse Delete a journal entry.
 //
-// Deletes a journal entry (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+// Deletes a journal entry (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -35120,7 +35120,7 @@ func (c *ClientWithResponses) DeleteJournalWithResponse(ctx context.Context, id 
 
 // GetJournalWithResponse Get a journal entry.
 //
-// Returns one journal entry. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+// Returns one journal entry. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -35135,7 +35135,7 @@ func (c *ClientWithResponses) GetJournalWithResponse(ctx context.Context, id Rec
 
 // UpdateJournalWithBodyWithResponse Replace a journal entry.
 //
-// Replaces a journal entry and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+// Replaces a journal entry and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35150,7 +35150,7 @@ func (c *ClientWithResponses) UpdateJournalWithBodyWithResponse(ctx context.Cont
 
 // UpdateJournalWithResponse Replace a journal entry.
 //
-// Replaces a journal entry and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal
+// Replaces a journal entry and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Journal). https://api-explorer.bqecore.com/docs/api/apis/hr-journal Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35165,7 +35165,7 @@ func (c *ClientWithResponses) UpdateJournalWithResponse(ctx context.Context, id 
 
 // ListJournalTypesWithResponse List journal types.
 //
-// Lists journal types as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+// Lists journal types as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -35180,7 +35180,7 @@ func (c *ClientWithResponses) ListJournalTypesWithResponse(ctx context.Context, 
 
 // CreateJournalTypeWithBodyWithResponse Create a journal type.
 //
-// Creates a journal type and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+// Creates a journal type and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35195,7 +35195,7 @@ func (c *ClientWithResponses) CreateJournalTypeWithBodyWithResponse(ctx context.
 
 // CreateJournalTypeWithResponse Create a journal type.
 //
-// Creates a journal type and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+// Creates a journal type and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35210,7 +35210,7 @@ func (c *ClientWithResponses) CreateJournalTypeWithResponse(ctx context.Context,
 
 // DeleteJournalTypeWithResponse Delete a journal type.
 //
-// Deletes a journal type (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+// Deletes a journal type (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -35225,7 +35225,7 @@ func (c *ClientWithResponses) DeleteJournalTypeWithResponse(ctx context.Context,
 
 // GetJournalTypeWithResponse Get a journal type.
 //
-// Returns one journal type. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+// Returns one journal type. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -35240,7 +35240,7 @@ func (c *ClientWithResponses) GetJournalTypeWithResponse(ctx context.Context, id
 
 // UpdateJournalTypeWithBodyWithResponse Replace a journal type.
 //
-// Replaces a journal type and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+// Replaces a journal type and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35255,7 +35255,7 @@ func (c *ClientWithResponses) UpdateJournalTypeWithBodyWithResponse(ctx context.
 
 // UpdateJournalTypeWithResponse Replace a journal type.
 //
-// Replaces a journal type and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype
+// Replaces a journal type and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (JournalType). https://api-explorer.bqecore.com/docs/api/apis/hr-journaltype Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35270,7 +35270,7 @@ func (c *ClientWithResponses) UpdateJournalTypeWithResponse(ctx context.Context,
 
 // ListQuestionsWithResponse List review questions.
 //
-// Lists review questions as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+// Lists review questions as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -35285,7 +35285,7 @@ func (c *ClientWithResponses) ListQuestionsWithResponse(ctx context.Context, par
 
 // CreateQuestionWithBodyWithResponse Create a review question.
 //
-// Creates a review question and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+// Creates a review question and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35300,7 +35300,7 @@ func (c *ClientWithResponses) CreateQuestionWithBodyWithResponse(ctx context.Con
 
 // CreateQuestionWithResponse Create a review question.
 //
-// Creates a review question and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+// Creates a review question and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35315,7 +35315,7 @@ func (c *ClientWithResponses) CreateQuestionWithResponse(ctx context.Context, bo
 
 // DeleteQuestionWithResponse Delete a review question.
 //
-// Deletes a review question (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+// Deletes a review question (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -35330,7 +35330,7 @@ func (c *ClientWithResponses) DeleteQuestionWithResponse(ctx context.Context, id
 
 // GetQuestionWithResponse Get a review question.
 //
-// Returns one review question. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+// Returns one review question. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -35345,7 +35345,7 @@ func (c *ClientWithResponses) GetQuestionWithResponse(ctx context.Context, id Re
 
 // UpdateQuestionWithBodyWithResponse Replace a review question.
 //
-// Replaces a review question and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+// Replaces a review question and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35360,7 +35360,7 @@ func (c *ClientWithResponses) UpdateQuestionWithBodyWithResponse(ctx context.Con
 
 // UpdateQuestionWithResponse Replace a review question.
 //
-// Replaces a review question and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question
+// Replaces a review question and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Question). https://api-explorer.bqecore.com/docs/api/apis/hr-question Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35375,7 +35375,7 @@ func (c *ClientWithResponses) UpdateQuestionWithResponse(ctx context.Context, id
 
 // ListReviewsWithResponse List reviews.
 //
-// Lists reviews as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+// Lists reviews as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -35390,7 +35390,7 @@ func (c *ClientWithResponses) ListReviewsWithResponse(ctx context.Context, param
 
 // CreateReviewWithBodyWithResponse Create a review.
 //
-// Creates a review and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+// Creates a review and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35405,7 +35405,7 @@ func (c *ClientWithResponses) CreateReviewWithBodyWithResponse(ctx context.Conte
 
 // CreateReviewWithResponse Create a review.
 //
-// Creates a review and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+// Creates a review and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35420,7 +35420,7 @@ func (c *ClientWithResponses) CreateReviewWithResponse(ctx context.Context, body
 
 // DeleteReviewWithResponse Delete a review.
 //
-// Deletes a review (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+// Deletes a review (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -35435,7 +35435,7 @@ func (c *ClientWithResponses) DeleteReviewWithResponse(ctx context.Context, id R
 
 // GetReviewWithResponse Get a review.
 //
-// Returns one review. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+// Returns one review. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -35450,7 +35450,7 @@ func (c *ClientWithResponses) GetReviewWithResponse(ctx context.Context, id Reco
 
 // UpdateReviewWithBodyWithResponse Replace a review.
 //
-// Replaces a review and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+// Replaces a review and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35465,7 +35465,7 @@ func (c *ClientWithResponses) UpdateReviewWithBodyWithResponse(ctx context.Conte
 
 // UpdateReviewWithResponse Replace a review.
 //
-// Replaces a review and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review
+// Replaces a review and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (Review). https://api-explorer.bqecore.com/docs/api/apis/hr-review Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35480,7 +35480,7 @@ func (c *ClientWithResponses) UpdateReviewWithResponse(ctx context.Context, id R
 
 // ListReviewTemplatesWithResponse List review templates.
 //
-// Lists review templates as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+// Lists review templates as a bare JSON array, a page at a time (page=N,M); 204 past the last page. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -35495,7 +35495,7 @@ func (c *ClientWithResponses) ListReviewTemplatesWithResponse(ctx context.Contex
 
 // CreateReviewTemplateWithBodyWithResponse Create a review template.
 //
-// Creates a review template and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+// Creates a review template and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35510,7 +35510,7 @@ func (c *ClientWithResponses) CreateReviewTemplateWithBodyWithResponse(ctx conte
 
 // CreateReviewTemplateWithResponse Create a review template.
 //
-// Creates a review template and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+// Creates a review template and returns it (200 or 201). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35525,7 +35525,7 @@ func (c *ClientWithResponses) CreateReviewTemplateWithResponse(ctx context.Conte
 
 // DeleteReviewTemplateWithResponse Delete a review template.
 //
-// Deletes a review template (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+// Deletes a review template (200 or 204). Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -35540,7 +35540,7 @@ func (c *ClientWithResponses) DeleteReviewTemplateWithResponse(ctx context.Conte
 
 // GetReviewTemplateWithResponse Get a review template.
 //
-// Returns one review template. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+// Returns one review template. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -35555,7 +35555,7 @@ func (c *ClientWithResponses) GetReviewTemplateWithResponse(ctx context.Context,
 
 // UpdateReviewTemplateWithBodyWithResponse Replace a review template.
 //
-// Replaces a review template and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+// Replaces a review template and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35570,7 +35570,7 @@ func (c *ClientWithResponses) UpdateReviewTemplateWithBodyWithResponse(ctx conte
 
 // UpdateReviewTemplateWithResponse Replace a review template.
 //
-// Replaces a review template and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate
+// Replaces a review template and returns it. Assumption: the route and CRUD methods are as a third-party summary of the API Explorer lists them; record fields are modelled (ReviewTemplate). https://api-explorer.bqecore.com/docs/api/apis/hr-reviewtemplate Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35585,7 +35585,7 @@ func (c *ClientWithResponses) UpdateReviewTemplateWithResponse(ctx context.Conte
 
 // ListInvoicesWithResponse List invoices.
 //
-// Lists invoices as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/invoice
+// Lists invoices as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/invoice Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); accountSplits items pair an account with an amount (AccountSplit); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Invoice schema (Invoice).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -35600,7 +35600,7 @@ func (c *ClientWithResponses) ListInvoicesWithResponse(ctx context.Context, para
 
 // CreateInvoiceWithBodyWithResponse Create an invoice.
 //
-// Creates an invoice and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/invoice
+// Creates an invoice and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/invoice Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); accountSplits items pair an account with an amount (AccountSplit); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Invoice schema (Invoice).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35615,7 +35615,7 @@ func (c *ClientWithResponses) CreateInvoiceWithBodyWithResponse(ctx context.Cont
 
 // CreateInvoiceWithResponse Create an invoice.
 //
-// Creates an invoice and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/invoice
+// Creates an invoice and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/invoice Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); accountSplits items pair an account with an amount (AccountSplit); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Invoice schema (Invoice).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35630,7 +35630,7 @@ func (c *ClientWithResponses) CreateInvoiceWithResponse(ctx context.Context, bod
 
 // DeleteInvoiceWithResponse Delete an invoice.
 //
-// Deletes an invoice (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/invoice
+// Deletes an invoice (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/invoice Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -35645,7 +35645,7 @@ func (c *ClientWithResponses) DeleteInvoiceWithResponse(ctx context.Context, id 
 
 // GetInvoiceWithResponse Get an invoice.
 //
-// Returns one invoice. https://api-explorer.bqecore.com/docs/api/apis/invoice
+// Returns one invoice. https://api-explorer.bqecore.com/docs/api/apis/invoice Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); accountSplits items pair an account with an amount (AccountSplit); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Invoice schema (Invoice).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -35660,7 +35660,7 @@ func (c *ClientWithResponses) GetInvoiceWithResponse(ctx context.Context, id Rec
 
 // UpdateInvoiceWithBodyWithResponse Replace an invoice.
 //
-// Replaces an invoice and returns it. https://api-explorer.bqecore.com/docs/api/apis/invoice
+// Replaces an invoice and returns it. https://api-explorer.bqecore.com/docs/api/apis/invoice Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); accountSplits items pair an account with an amount (AccountSplit); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Invoice schema (Invoice).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35675,7 +35675,7 @@ func (c *ClientWithResponses) UpdateInvoiceWithBodyWithResponse(ctx context.Cont
 
 // UpdateInvoiceWithResponse Replace an invoice.
 //
-// Replaces an invoice and returns it. https://api-explorer.bqecore.com/docs/api/apis/invoice
+// Replaces an invoice and returns it. https://api-explorer.bqecore.com/docs/api/apis/invoice Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); accountSplits items pair an account with an amount (AccountSplit); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Invoice schema (Invoice).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35690,7 +35690,7 @@ func (c *ClientWithResponses) UpdateInvoiceWithResponse(ctx context.Context, id 
 
 // ListPaymentsWithResponse List payments.
 //
-// Lists payments as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/payment
+// Lists payments as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/payment Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Payment schema (Payment).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -35705,7 +35705,7 @@ func (c *ClientWithResponses) ListPaymentsWithResponse(ctx context.Context, para
 
 // CreatePaymentWithBodyWithResponse Create a payment.
 //
-// Creates a payment and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/payment
+// Creates a payment and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/payment Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Payment schema (Payment).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35720,7 +35720,7 @@ func (c *ClientWithResponses) CreatePaymentWithBodyWithResponse(ctx context.Cont
 
 // CreatePaymentWithResponse Create a payment.
 //
-// Creates a payment and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/payment
+// Creates a payment and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/payment Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Payment schema (Payment).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35735,7 +35735,7 @@ func (c *ClientWithResponses) CreatePaymentWithResponse(ctx context.Context, bod
 
 // DeletePaymentWithResponse Delete a payment.
 //
-// Deletes a payment (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/payment
+// Deletes a payment (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/payment Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -35750,7 +35750,7 @@ func (c *ClientWithResponses) DeletePaymentWithResponse(ctx context.Context, id 
 
 // GetPaymentWithResponse Get a payment.
 //
-// Returns one payment. https://api-explorer.bqecore.com/docs/api/apis/payment
+// Returns one payment. https://api-explorer.bqecore.com/docs/api/apis/payment Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Payment schema (Payment).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -35765,7 +35765,7 @@ func (c *ClientWithResponses) GetPaymentWithResponse(ctx context.Context, id Rec
 
 // UpdatePaymentWithBodyWithResponse Replace a payment.
 //
-// Replaces a payment and returns it. https://api-explorer.bqecore.com/docs/api/apis/payment
+// Replaces a payment and returns it. https://api-explorer.bqecore.com/docs/api/apis/payment Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Payment schema (Payment).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35780,7 +35780,7 @@ func (c *ClientWithResponses) UpdatePaymentWithBodyWithResponse(ctx context.Cont
 
 // UpdatePaymentWithResponse Replace a payment.
 //
-// Replaces a payment and returns it. https://api-explorer.bqecore.com/docs/api/apis/payment
+// Replaces a payment and returns it. https://api-explorer.bqecore.com/docs/api/apis/payment Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Payment schema (Payment).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35795,7 +35795,7 @@ func (c *ClientWithResponses) UpdatePaymentWithResponse(ctx context.Context, id 
 
 // ListProjectsWithResponse List projects.
 //
-// Lists projects as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/project
+// Lists projects as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/project Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -35810,7 +35810,7 @@ func (c *ClientWithResponses) ListProjectsWithResponse(ctx context.Context, para
 
 // CreateProjectWithBodyWithResponse Create a project.
 //
-// Creates a project and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/project
+// Creates a project and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/project Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35825,7 +35825,7 @@ func (c *ClientWithResponses) CreateProjectWithBodyWithResponse(ctx context.Cont
 
 // CreateProjectWithResponse Create a project.
 //
-// Creates a project and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/project
+// Creates a project and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/project Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35840,7 +35840,7 @@ func (c *ClientWithResponses) CreateProjectWithResponse(ctx context.Context, bod
 
 // CreateProjectBatchWithBodyWithResponse Create projects in a batch.
 //
-// Assumption: takes a JSON array of projects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/project
+// Assumption: takes a JSON array of projects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/project Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35855,7 +35855,7 @@ func (c *ClientWithResponses) CreateProjectBatchWithBodyWithResponse(ctx context
 
 // CreateProjectBatchWithResponse Create projects in a batch.
 //
-// Assumption: takes a JSON array of projects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/project
+// Assumption: takes a JSON array of projects and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/project Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35870,7 +35870,7 @@ func (c *ClientWithResponses) CreateProjectBatchWithResponse(ctx context.Context
 
 // DeleteProjectWithResponse Delete a project.
 //
-// Deletes a project (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/project
+// Deletes a project (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/project Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -35885,7 +35885,7 @@ func (c *ClientWithResponses) DeleteProjectWithResponse(ctx context.Context, id 
 
 // GetProjectWithResponse Get a project.
 //
-// Returns one project. https://api-explorer.bqecore.com/docs/api/apis/project
+// Returns one project. https://api-explorer.bqecore.com/docs/api/apis/project Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -35900,7 +35900,7 @@ func (c *ClientWithResponses) GetProjectWithResponse(ctx context.Context, id Rec
 
 // PatchProjectWithBodyWithResponse Patch a project.
 //
-// Applies a JSON-Patch document to a project; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/project
+// Applies a JSON-Patch document to a project; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/project Assumption: a stale version answers 409 (Conflict); the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); replace, add and remove are accepted (PatchOperation); parts of the Project schema (Project).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35915,7 +35915,7 @@ func (c *ClientWithResponses) PatchProjectWithBodyWithResponse(ctx context.Conte
 
 // PatchProjectWithResponse Patch a project.
 //
-// Applies a JSON-Patch document to a project; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/project
+// Applies a JSON-Patch document to a project; `version` must be the record's latest (a stale one is rejected). The reply is the whole record. https://api-explorer.bqecore.com/docs/api/apis/project Assumption: a stale version answers 409 (Conflict); the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); replace, add and remove are accepted (PatchOperation); parts of the Project schema (Project).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35930,7 +35930,7 @@ func (c *ClientWithResponses) PatchProjectWithResponse(ctx context.Context, id R
 
 // UpdateProjectWithBodyWithResponse Replace a project.
 //
-// Replaces a project and returns it. https://api-explorer.bqecore.com/docs/api/apis/project
+// Replaces a project and returns it. https://api-explorer.bqecore.com/docs/api/apis/project Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35945,7 +35945,7 @@ func (c *ClientWithResponses) UpdateProjectWithBodyWithResponse(ctx context.Cont
 
 // UpdateProjectWithResponse Replace a project.
 //
-// Replaces a project and returns it. https://api-explorer.bqecore.com/docs/api/apis/project
+// Replaces a project and returns it. https://api-explorer.bqecore.com/docs/api/apis/project Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the Project schema (Project).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -35960,7 +35960,7 @@ func (c *ClientWithResponses) UpdateProjectWithResponse(ctx context.Context, id 
 
 // ListProjectActivitiesWithResponse List a project's activities.
 //
-// Assumption: answers a bare array of Activity records assigned to the project. https://api-explorer.bqecore.com/docs/api/apis/project
+// Assumption: answers a bare array of Activity records assigned to the project. https://api-explorer.bqecore.com/docs/api/apis/project Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -35975,7 +35975,7 @@ func (c *ClientWithResponses) ListProjectActivitiesWithResponse(ctx context.Cont
 
 // ListProjectResourcesWithResponse List a project's resources.
 //
-// Assumption: answers a bare array of the employees and vendors assigned to the project. https://api-explorer.bqecore.com/docs/api/apis/project
+// Assumption: answers a bare array of the employees and vendors assigned to the project. https://api-explorer.bqecore.com/docs/api/apis/project Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error); parts of the ProjectResource schema (ProjectResource).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -35990,7 +35990,7 @@ func (c *ClientWithResponses) ListProjectResourcesWithResponse(ctx context.Conte
 
 // ListResourceSchedulesWithResponse List resource schedules.
 //
-// Lists resource schedules (read-only), paged like every list. https://api-explorer.bqecore.com/docs/api/apis/resourceschedule
+// Lists resource schedules (read-only), paged like every list. https://api-explorer.bqecore.com/docs/api/apis/resourceschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ResourceSchedule schema (ResourceSchedule).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -36005,7 +36005,7 @@ func (c *ClientWithResponses) ListResourceSchedulesWithResponse(ctx context.Cont
 
 // ListResourceScheduleWeekWithResponse List a week's schedules.
 //
-// Lists resource schedules of a week (the route is named by a third-party summary of the API Explorer). Assumption: it takes the list parameters and answers a bare array of ResourceSchedule records of the current week, 204 when there are none; how to pick another week is not known (use where on startDate). https://api-explorer.bqecore.com/docs/api/apis/resourceschedule
+// Lists resource schedules of a week (the route is named by a third-party summary of the API Explorer). Assumption: it takes the list parameters and answers a bare array of ResourceSchedule records of the current week, 204 when there are none; how to pick another week is not known (use where on startDate). https://api-explorer.bqecore.com/docs/api/apis/resourceschedule Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -36020,7 +36020,7 @@ func (c *ClientWithResponses) ListResourceScheduleWeekWithResponse(ctx context.C
 
 // GetResourceScheduleWithResponse Get a resource schedule.
 //
-// Returns one resource schedule (read-only). https://api-explorer.bqecore.com/docs/api/apis/resourceschedule
+// Returns one resource schedule (read-only). https://api-explorer.bqecore.com/docs/api/apis/resourceschedule Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the ResourceSchedule schema (ResourceSchedule).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -36035,7 +36035,7 @@ func (c *ClientWithResponses) GetResourceScheduleWithResponse(ctx context.Contex
 
 // ListTimeEntriesWithResponse List timeEntries.
 //
-// Lists timeEntries as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+// Lists timeEntries as a bare JSON array, a page at a time (page=N,M); 204 past the last page. https://api-explorer.bqecore.com/docs/api/apis/timeentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); the server reads query parameter names case-insensitively (orderBy); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -36050,7 +36050,7 @@ func (c *ClientWithResponses) ListTimeEntriesWithResponse(ctx context.Context, p
 
 // CreateTimeEntryWithBodyWithResponse Create a timeEntry.
 //
-// Creates a timeEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/timeentry
+// Creates a timeEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/timeentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -36065,7 +36065,7 @@ func (c *ClientWithResponses) CreateTimeEntryWithBodyWithResponse(ctx context.Co
 
 // CreateTimeEntryWithResponse Create a timeEntry.
 //
-// Creates a timeEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/timeentry
+// Creates a timeEntry and returns it (200 or 201). https://api-explorer.bqecore.com/docs/api/apis/timeentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -36080,7 +36080,7 @@ func (c *ClientWithResponses) CreateTimeEntryWithResponse(ctx context.Context, b
 
 // CreateTimeEntryBatchWithBodyWithResponse Create time entries in a batch.
 //
-// Assumption: takes a JSON array of time entries and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+// Assumption: takes a JSON array of time entries and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/timeentry Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -36095,7 +36095,7 @@ func (c *ClientWithResponses) CreateTimeEntryBatchWithBodyWithResponse(ctx conte
 
 // CreateTimeEntryBatchWithResponse Create time entries in a batch.
 //
-// Assumption: takes a JSON array of time entries and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+// Assumption: takes a JSON array of time entries and answers the saved records as an array, in order (synchronously). A third-party summary of the API Explorer (abobneil/BQECore Notes.md) says batch endpoints "return a Job"; no BQE sample or other client code calls a batch route or reads a job, and neither the job's fields nor a route to poll it are known, so no job is modelled: an answer that is not an array is an error (bqecore.BatchJobError), never an empty result. https://api-explorer.bqecore.com/docs/api/apis/timeentry Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -36110,7 +36110,7 @@ func (c *ClientWithResponses) CreateTimeEntryBatchWithResponse(ctx context.Conte
 
 // DeleteTimeEntryWithResponse Delete a timeEntry.
 //
-// Deletes a timeEntry (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/timeentry
+// Deletes a timeEntry (200 or 204). https://api-explorer.bqecore.com/docs/api/apis/timeentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -36125,7 +36125,7 @@ func (c *ClientWithResponses) DeleteTimeEntryWithResponse(ctx context.Context, i
 
 // GetTimeEntryWithResponse Get a timeEntry.
 //
-// Returns one timeEntry. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+// Returns one timeEntry. https://api-explorer.bqecore.com/docs/api/apis/timeentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -36140,7 +36140,7 @@ func (c *ClientWithResponses) GetTimeEntryWithResponse(ctx context.Context, id R
 
 // UpdateTimeEntryWithBodyWithResponse Replace a timeEntry.
 //
-// Replaces a timeEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+// Replaces a timeEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/timeentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -36155,7 +36155,7 @@ func (c *ClientWithResponses) UpdateTimeEntryWithBodyWithResponse(ctx context.Co
 
 // UpdateTimeEntryWithResponse Replace a timeEntry.
 //
-// Replaces a timeEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/timeentry
+// Replaces a timeEntry and returns it. https://api-explorer.bqecore.com/docs/api/apis/timeentry Assumption: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); customFields items carry definitionId, label, type and value (CustomField); error bodies are JSON objects with a capitalised Message (Error); parts of the TimeEntry schema (TimeEntry).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -36170,7 +36170,7 @@ func (c *ClientWithResponses) UpdateTimeEntryWithResponse(ctx context.Context, i
 
 // GetVersionWithResponse API version.
 //
-// Assumption: answers a JSON object with the version (seen in third-party code only); it needs a token like every call.
+// Assumption: answers a JSON object with the version (seen in third-party code only); it needs a token like every call. Also assumed: the rate limit answers 429 with Retry-After and X-Rate-Limit-* headers (TooManyRequests); error bodies are JSON objects with a capitalised Message (Error); the version answer (VersionInfo).
 //
 // Returns a wrapper object for the known response body format(s).
 //
