@@ -13,6 +13,7 @@
 //   - an HTTP 200 answer whose body is the JSON string "Not authenticated" is
 //     an authentication failure: the client forces one token refresh and
 //     replays the call once, then returns an *Error matching ErrNotAuthenticated;
+//   - the X-Rate-Limit-* headers (Client.RateLimit, Error.RateLimit);
 //   - X-UTC-OFFSET (WithUTCOffset), lists paged with page=N,M (All and the
 //     per-resource iterators), PATCH with the record's version (PatchEmployeeFields).
 //
@@ -22,14 +23,18 @@
 package bqecore
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -60,6 +65,10 @@ type Client struct {
 	epHosts    []string
 	pageSize   int
 	doer       *doer
+
+	rlMu   sync.Mutex
+	rl     RateLimit
+	rlSeen bool
 }
 
 // Option configures New.
@@ -167,6 +176,8 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 		Logger:     o.logger,
 		AuthFailed: authFailed,
 	}
+	c := &Client{tokens: o.tokens, pageSize: o.pageSize, epHosts: o.epHosts}
+	cfg.Observe = c.observe
 	if o.httpClient != nil {
 		cfg.Base = o.httpClient.Transport
 	}
@@ -180,7 +191,7 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 		hc.CheckRedirect = o.httpClient.CheckRedirect
 		hc.Timeout = o.httpClient.Timeout
 	}
-	c := &Client{httpClient: hc, tokens: o.tokens, pageSize: o.pageSize, epHosts: o.epHosts}
+	c.httpClient = hc
 	if o.baseURL != "" {
 		c.baseURL = base
 	}
@@ -345,8 +356,44 @@ func (d *doer) checked(req *http.Request) func(*http.Response, error) (*http.Res
 		if err != nil {
 			return nil, err
 		}
-		return d.notAuthenticated(req, resp)
+		resp, err = d.notAuthenticated(req, resp)
+		if err != nil {
+			return nil, err
+		}
+		return batchJob(req, resp)
 	}
+}
+
+// batchJob turns a batch answer that is not the array of saved records (a
+// 202, or a JSON object: the "Job" a third-party summary says batches
+// answer) into a *BatchJobError, so it is never read as an empty or
+// unparsable batch.
+func batchJob(req *http.Request, resp *http.Response) (*http.Response, error) {
+	if req.Method != http.MethodPost || !strings.HasSuffix(strings.TrimRight(req.URL.Path, "/"), "/batch") ||
+		resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return resp, nil
+	}
+	if resp.StatusCode != http.StatusAccepted {
+		head, err := pipeline.PeekBody(resp, 512)
+		if err != nil {
+			return resp, nil // the generated parser reports the read error
+		}
+		if t := bytes.TrimLeft(head, " \t\r\n"); len(t) == 0 || t[0] != '{' {
+			return resp, nil
+		}
+	}
+	defer resp.Body.Close()
+	if resp.Request != nil {
+		req = resp.Request
+	}
+	e := &BatchJobError{StatusCode: resp.StatusCode, Method: req.Method, URL: pipeline.RedactURL(req.URL)}
+	if b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20)); err == nil {
+		var job map[string]any
+		if json.Unmarshal(b, &job) == nil {
+			e.Job = job
+		}
+	}
+	return nil, e
 }
 
 func (d *doer) notAuthenticated(req *http.Request, resp *http.Response) (*http.Response, error) {
@@ -361,6 +408,7 @@ func (d *doer) notAuthenticated(req *http.Request, resp *http.Response) (*http.R
 			URL:              pipeline.RedactURL(req.URL),
 			Message:          notAuthenticated,
 			NotAuthenticated: true,
+			RateLimit:        rateLimitOf(resp.Header),
 		}
 	}
 	return resp, nil
@@ -402,4 +450,32 @@ func userAgentOr(ua string) string {
 		return DefaultUserAgent
 	}
 	return ua
+}
+
+// DocumentURI returns the link to a document's file (GET document/uri/{id}),
+// which CORE answers as a JSON string or as plain text. The link is an
+// ordinary URL: fetch it with a plain http.Client, not with this client (it
+// carries no API token and often points at a storage host). An answer without
+// an absolute http(s) link is a *validate.MissingFieldError, never "".
+func (c *Client) DocumentURI(ctx context.Context, id string) (string, error) {
+	r, err := c.GetDocumentUriWithResponse(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	var link string
+	switch {
+	case r.JSON200 != nil:
+		link = *r.JSON200
+	case r.StatusCode() == http.StatusOK && strings.HasPrefix(r.HTTPResponse.Header.Get("Content-Type"), "text/plain"):
+		link = string(r.Body)
+	}
+	link = strings.TrimSpace(link)
+	if u, perr := url.Parse(link); perr != nil || !u.IsAbs() || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		e := &validate.MissingFieldError{Vendor: "bqecore", Status: r.StatusCode(), Want: "the document's link as an absolute URL", Err: perr}
+		if rq := r.HTTPResponse.Request; rq != nil {
+			e.Method, e.Path = rq.Method, rq.URL.Path
+		}
+		return "", e
+	}
+	return link, nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/oasuite/sdk/internal/pipeline"
@@ -84,6 +85,9 @@ type Error struct {
 	Fields map[string]any
 	// NotAuthenticated is set for the 200 "Not authenticated" answer.
 	NotAuthenticated bool
+	// RateLimit is the X-Rate-Limit-* state the failed answer reported (a
+	// 429's tells when the window resets); nil when it carried none.
+	RateLimit *RateLimit
 }
 
 // Error reads like `bqecore: PATCH https://…/employee/1: 409 Conflict: version mismatch`.
@@ -119,7 +123,7 @@ func (e *Error) Is(target error) bool {
 
 // mapError is the pipeline Doer's MapError: it reads CORE's JSON error body.
 func mapError(r *pipeline.ErrorResponse) error {
-	e := &Error{StatusCode: r.StatusCode, Method: r.Method, URL: r.URL, RetryAfter: r.RetryAfter}
+	e := &Error{StatusCode: r.StatusCode, Method: r.Method, URL: r.URL, RetryAfter: r.RetryAfter, RateLimit: rateLimitOf(r.Header)}
 	var body map[string]any
 	if json.Unmarshal(r.Body, &body) == nil {
 		e.Fields = body
@@ -137,3 +141,40 @@ func mapError(r *pipeline.ErrorResponse) error {
 	}
 	return e
 }
+
+// ErrBatchJob matches a [*BatchJobError].
+var ErrBatchJob = errors.New("bqecore: batch answered a job instead of the saved records")
+
+// BatchJobError is returned by a batch call (POST …/batch) whose answer is
+// not the array of saved records: a 202 Accepted, or a JSON object.
+//
+// The spec models batches as synchronous, answering the saved records in
+// order: that is the only shape client code could rely on. A third-party
+// summary of the API Explorer (abobneil/BQECore, Notes.md) says batch
+// endpoints "return a Job" to be treated as asynchronous, but no BQE sample
+// calls a batch route and neither the job's fields nor a route to wait for
+// it are known. If CORE answers a job, this error hands it over (Job) instead
+// of a parse error or an empty result; whether the records were saved is then
+// for the caller to check (list them, e.g. by lastUpdated).
+type BatchJobError struct {
+	// StatusCode is the answer's status (202, or 200/201 with an object).
+	StatusCode int
+	// Method and URL name the request; the URL has credentials redacted.
+	Method, URL string
+	// Job holds the answer's JSON object (nil when it was not one).
+	Job map[string]any
+}
+
+// Error names the request and the job's field names, never their values.
+func (e *BatchJobError) Error() string {
+	keys := make([]string, 0, len(e.Job))
+	for k := range e.Job {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return fmt.Sprintf("bqecore: %s %s: %d: the batch answered a job (fields %v) instead of the saved records; "+
+		"the job's shape is not documented: read BatchJobError.Job", e.Method, e.URL, e.StatusCode, keys)
+}
+
+// Is makes a BatchJobError match ErrBatchJob.
+func (e *BatchJobError) Is(target error) bool { return target == ErrBatchJob }

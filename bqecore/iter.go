@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/oasuite/sdk/gen/bqecoreapi"
 	"github.com/oasuite/sdk/internal/pipeline"
@@ -238,4 +241,282 @@ func deref[T any](p *T) T {
 		return zero
 	}
 	return *p
+}
+
+// ChangeKind says what happened to a record (see Change).
+type ChangeKind int
+
+// The kinds of Change.
+const (
+	// Upsert: the record was created or updated; Change.Record holds it.
+	Upsert ChangeKind = iota + 1
+	// Delete: the record was deleted; Change.Deleted holds the deletedhistory entry.
+	Delete
+)
+
+func (k ChangeKind) String() string {
+	switch k {
+	case Upsert:
+		return "upsert"
+	case Delete:
+		return "delete"
+	}
+	return "ChangeKind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Change is one change Client.Sync delivers.
+type Change struct {
+	Kind ChangeKind
+	// ID is the changed record's id.
+	ID string
+	// Record is the record as CORE sent it (Upsert); decode it into the
+	// resource's type, e.g. bqecoreapi.Activity.
+	Record json.RawMessage
+	// Deleted is the deletedhistory entry (Delete).
+	Deleted *bqecoreapi.DeletedHistory
+	// Cursor is where a later Sync resumes after this change: persist it
+	// (it marshals to JSON) once the change is applied.
+	Cursor SyncCursor
+}
+
+// SyncCursor is the resumable position of a Client.Sync: the high-water
+// marks of lastUpdated (records) and deletedOn (deletedhistory), and the ids
+// already delivered at exactly those marks (CORE's timestamps have whole
+// seconds, so several records may share one). The zero cursor syncs
+// everything.
+type SyncCursor struct {
+	LastUpdated string   `json:"lastUpdated,omitempty"`
+	UpdatedIDs  []string `json:"updatedIds,omitempty"`
+	DeletedOn   string   `json:"deletedOn,omitempty"`
+	DeletedIDs  []string `json:"deletedIds,omitempty"`
+}
+
+func (s SyncCursor) clone() SyncCursor {
+	s.UpdatedIDs = slices.Clone(s.UpdatedIDs)
+	s.DeletedIDs = slices.Clone(s.DeletedIDs)
+	return s
+}
+
+// SyncOptions tunes Client.Sync; nil means the defaults.
+type SyncOptions struct {
+	// DeletedEntity is the name deletedhistory gives the resource's records,
+	// matched case-insensitively; default the last segment of the resource
+	// path ("timeentry" for TimeEntry, "benefit" for hr/benefit).
+	DeletedEntity string
+	// Overlap queries from this long before the cursor's marks, for changes
+	// committed late with an older time stamp (the third-party exporter uses
+	// 5 minutes). Records inside the overlap are delivered again.
+	Overlap time.Duration
+	// PageSize is the page size of the queries (default the client's).
+	PageSize int
+	// SkipDeletes leaves deletedhistory out.
+	SkipDeletes bool
+}
+
+// Sync iterates over the changes of one resource since from: first every
+// record whose lastUpdated is at or after from.LastUpdated (as an Upsert,
+// oldest first), then every deletedhistory entry of the resource at or after
+// from.DeletedOn (as a Delete). entity is the resource path, as in the URL
+// ("activity", "timeentry", "hr/benefit", "crm/prospect").
+//
+// Each Change carries the cursor to resume from after it: stop at any
+// change, persist its Cursor, and a later Sync from it delivers the rest and
+// what changed since. Delivery is at least once: a change is never skipped,
+// but one may come again (inside SyncOptions.Overlap, or a record updated
+// again while the sync runs), so apply changes idempotently. One exception:
+// when more records than a page holds share one lastUpdated, they are paged
+// by number, and a record of that group updated meanwhile can shift a page
+// and hide another; the default page size (1000, CORE's maximum) makes that
+// unlikely.
+//
+// Records are queried with where=lastUpdated >= '…' and orderby=lastUpdated
+// asc, as the third-party exporter (abobneil/BQECore) does; a record without
+// a readable lastUpdated, or a page that is not an array, ends the iteration
+// with a *validate.MissingFieldError. Assumption: deletedhistory's entity is
+// the resource's name (see SyncOptions.DeletedEntity) and deletedOn its
+// high-water mark (the exporter's choice).
+func (c *Client) Sync(ctx context.Context, entity string, from SyncCursor, opts *SyncOptions) iter.Seq2[Change, error] {
+	o := deref(opts)
+	entity = strings.Trim(entity, "/")
+	if o.PageSize <= 0 {
+		o.PageSize = c.pageSize
+	}
+	if o.DeletedEntity == "" {
+		o.DeletedEntity = entity[strings.LastIndex(entity, "/")+1:]
+	}
+	return func(yield func(Change, error) bool) {
+		cur := from.clone()
+		if o.PageSize > MaxPageSize || entity == "" || strings.ContainsAny(entity, "?#") {
+			yield(Change{}, fmt.Errorf("bqecore: sync %q: invalid resource or page size %d", entity, o.PageSize))
+			return
+		}
+		ups := syncPhase{c: c, path: entity, field: "lastUpdated", size: o.PageSize, overlap: o.Overlap,
+			mark: &cur.LastUpdated, seen: &cur.UpdatedIDs}
+		if !ups.run(ctx, func(id string, raw json.RawMessage) bool {
+			return yield(Change{Kind: Upsert, ID: id, Record: raw, Cursor: cur.clone()}, nil)
+		}, func(err error) { yield(Change{}, err) }) || o.SkipDeletes {
+			return
+		}
+		del := syncPhase{c: c, path: "deletedhistory", field: "deletedOn", size: o.PageSize, overlap: o.Overlap,
+			mark: &cur.DeletedOn, seen: &cur.DeletedIDs, where: "entity = '" + strings.ReplaceAll(o.DeletedEntity, "'", "''") + "'"}
+		del.run(ctx, func(_ string, raw json.RawMessage) bool {
+			var h bqecoreapi.DeletedHistory
+			if err := json.Unmarshal(raw, &h); err != nil || h.EntityId == "" {
+				yield(Change{}, &validate.MissingFieldError{Vendor: "bqecore", Method: http.MethodGet, Path: "deletedhistory",
+					Status: http.StatusOK, Field: "entityId", Want: "the deleted record's id", Err: err})
+				return false
+			}
+			return yield(Change{Kind: Delete, ID: h.EntityId, Deleted: &h, Cursor: cur.clone()}, nil)
+		}, func(err error) { yield(Change{}, err) })
+	}
+}
+
+// syncPhase walks one list by a timestamp field, as keyset pages: each
+// request asks for field >= mark, oldest first, and skips the ids already
+// delivered at mark. When a whole page is made of those (more records share
+// one timestamp than a page holds), it pages on by number until a page
+// brings something new.
+type syncPhase struct {
+	c       *Client
+	path    string
+	field   string
+	where   string // an extra condition
+	size    int
+	overlap time.Duration
+	mark    *string
+	seen    *[]string
+
+	overlapOn bool
+}
+
+// run yields the phase's records; it returns false when the caller stopped
+// or an error was reported.
+func (p *syncPhase) run(ctx context.Context, yield func(id string, raw json.RawMessage) bool, fail func(error)) bool {
+	page := 0
+	// The overlap applies from the resume point until the mark moves on:
+	// records before the mark are then delivered again, once.
+	p.overlapOn = p.overlap > 0
+	for {
+		if err := ctx.Err(); err != nil {
+			fail(err)
+			return false
+		}
+		items, status, err := p.fetch(ctx, page)
+		if err != nil {
+			fail(err)
+			return false
+		}
+		before := *p.mark
+		for _, it := range items {
+			var fields map[string]json.RawMessage
+			if err := json.Unmarshal(it, &fields); err != nil {
+				fail(p.missing("", "a JSON object per record", err))
+				return false
+			}
+			var id, stamp string
+			_ = json.Unmarshal(fields["id"], &id)
+			if err := json.Unmarshal(fields[p.field], &stamp); err != nil || id == "" {
+				f := p.field
+				if id == "" {
+					f = "id"
+				}
+				fail(p.missing(f, "a record id and its "+p.field+" time stamp", err))
+				return false
+			}
+			t, ok := parseStamp(stamp)
+			if !ok {
+				fail(p.missing(p.field, "a date-time such as 2026-11-20T10:00:00", nil))
+				return false
+			}
+			if *p.mark != "" {
+				m, _ := parseStamp(*p.mark)
+				switch {
+				case t.Before(m):
+					if !p.overlapOn {
+						continue // already delivered
+					}
+				case t.Equal(m):
+					if slices.Contains(*p.seen, id) {
+						continue
+					}
+					*p.seen = append(*p.seen, id)
+				default:
+					*p.mark, *p.seen = stamp, []string{id}
+				}
+			} else {
+				*p.mark, *p.seen = stamp, []string{id}
+			}
+			if !yield(id, it) {
+				return false
+			}
+		}
+		if status == http.StatusNoContent || len(items) < p.size {
+			return true
+		}
+		if *p.mark != before {
+			page, p.overlapOn = 0, false // ask again from the new mark
+		} else {
+			page++ // the page ended at the mark: more records share its time stamp
+		}
+	}
+}
+
+func (p *syncPhase) fetch(ctx context.Context, page int) ([]json.RawMessage, int, error) {
+	q := url.Values{}
+	where := p.where
+	if *p.mark != "" {
+		from := *p.mark
+		if p.overlapOn {
+			if t, ok := parseStamp(from); ok {
+				from = t.Add(-p.overlap).Format(stampLayout)
+			}
+		}
+		cond := p.field + " >= '" + strings.ReplaceAll(from, "'", "''") + "'"
+		if where != "" {
+			where += " and " + cond
+		} else {
+			where = cond
+		}
+	}
+	if where != "" {
+		q.Set("where", where)
+	}
+	q.Set("orderby", p.field+" asc")
+	q.Set("page", FormatPage(page, p.size))
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.path+"?"+q.Encode(), nil)
+	if err != nil {
+		return nil, 0, fmt.Errorf("bqecore: sync: %w", err)
+	}
+	resp, err := p.c.Do(req)
+	if err != nil {
+		return nil, 0, err
+	}
+	if resp.StatusCode == http.StatusNoContent {
+		resp.Body.Close()
+		return nil, resp.StatusCode, nil
+	}
+	var items *[]json.RawMessage
+	if err := pipeline.DecodeJSON(resp, &items); err != nil || items == nil {
+		return nil, resp.StatusCode, missingRecords(resp, err)
+	}
+	return *items, resp.StatusCode, nil
+}
+
+func (p *syncPhase) missing(field, want string, err error) error {
+	return &validate.MissingFieldError{Vendor: "bqecore", Method: http.MethodGet, Path: p.path, Status: http.StatusOK,
+		Field: field, Want: want, Err: err}
+}
+
+// stampLayout is CORE's local date-time without a zone.
+const stampLayout = "2006-01-02T15:04:05"
+
+// parseStamp reads CORE's time stamps: local date-times without a zone
+// (fractions allowed), or RFC 3339.
+func parseStamp(s string) (time.Time, bool) {
+	for _, layout := range []string{"2006-01-02T15:04:05.999999999", time.RFC3339Nano} {
+		if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }

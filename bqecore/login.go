@@ -13,6 +13,7 @@ import (
 
 	"github.com/oasuite/sdk/auth"
 	"github.com/oasuite/sdk/auth/endpoints"
+	"github.com/oasuite/sdk/internal/pipeline"
 )
 
 // Scopes of the BQE CORE identity server
@@ -40,6 +41,12 @@ func DefaultScopes() []string {
 // /connect/token, /connect/revocation, /connect/userinfo.
 const IdentityURL = endpoints.BQECoreIssuer
 
+// SandboxIdentityURL is BQE's sandbox identity server, the one the iOS
+// sample app signs in with (CoreAPI-IOS-Sample, CoreAccountHelper.swift).
+// Select it with OAuthConfig.Sandbox; the API base URL still comes from the
+// token's "endpoint" field.
+const SandboxIdentityURL = "https://sandbox-api-identity.bqecore.com/idp"
+
 // OAuthConfig describes a BQE CORE app registered in the CORE Developer
 // Portal (https://api-explorer.bqecore.com/docs/getting-started) and gives the
 // pieces of its login: the authorization-code flow, the refreshing token
@@ -60,18 +67,36 @@ type OAuthConfig struct {
 	// PKCE sends a PKCE challenge from a web app too (public apps always do).
 	PKCE bool
 	// IdentityURL replaces the identity server's base URL (IdentityURL), e.g.
-	// with a bqecoretest fake's IdentityURL().
+	// with a bqecoretest fake's IdentityURL(). It wins over Sandbox.
 	IdentityURL string
+	// Sandbox signs in at SandboxIdentityURL instead of IdentityURL.
+	Sandbox bool
+	// BasicAuth sends the client id and secret as HTTP Basic on the token
+	// and revocation requests, as the ASP.NET sample does, instead of in
+	// the form body as the other samples do (the default).
+	BasicAuth bool
 	// HTTPClient makes the identity server calls (token, revocation,
 	// discovery, JWKS, userinfo); nil means http.DefaultClient.
 	HTTPClient *http.Client
 }
 
 func (c OAuthConfig) issuer() string {
-	if c.IdentityURL != "" {
+	switch {
+	case c.IdentityURL != "":
 		return strings.TrimRight(c.IdentityURL, "/")
+	case c.Sandbox:
+		return SandboxIdentityURL
 	}
 	return IdentityURL
+}
+
+// authStyle is how the client authenticates at the token and revocation
+// endpoints.
+func (c OAuthConfig) authStyle() oauth2.AuthStyle {
+	if c.BasicAuth {
+		return oauth2.AuthStyleInHeader
+	}
+	return oauth2.AuthStyleInParams
 }
 
 func (c OAuthConfig) scopes() []string {
@@ -82,13 +107,31 @@ func (c OAuthConfig) scopes() []string {
 }
 
 // Endpoint returns the identity server's authorize and token URLs. Client
-// credentials go in the form body, as the BQE samples send them.
+// credentials go in the form body, as most BQE samples send them, or as HTTP
+// Basic with BasicAuth.
 func (c OAuthConfig) Endpoint() oauth2.Endpoint {
-	if c.IdentityURL == "" {
+	if c.IdentityURL == "" && !c.Sandbox && !c.BasicAuth {
 		return endpoints.BQECore
 	}
 	is := c.issuer()
-	return oauth2.Endpoint{AuthURL: is + "/connect/authorize", TokenURL: is + "/connect/token", AuthStyle: oauth2.AuthStyleInParams}
+	return oauth2.Endpoint{AuthURL: is + "/connect/authorize", TokenURL: is + "/connect/token", AuthStyle: c.authStyle()}
+}
+
+// tokenParser reads a token answer, turning CORE's HTTP 200 "Not
+// authenticated" into an *Error matching ErrNotAuthenticated instead of a
+// parse error.
+func (c OAuthConfig) tokenParser() auth.TokenParser {
+	tokenURL := c.Endpoint().TokenURL
+	return func(body []byte, header http.Header) (*oauth2.Token, error) {
+		if s := strings.TrimSpace(string(body)); len(s) <= 64 && (s == `"`+notAuthenticated+`"` || s == notAuthenticated) {
+			e := &Error{StatusCode: http.StatusOK, Method: http.MethodPost, URL: tokenURL, Message: notAuthenticated, NotAuthenticated: true}
+			if u, err := url.Parse(tokenURL); err == nil {
+				e.URL = pipeline.RedactURL(u)
+			}
+			return nil, e
+		}
+		return auth.ParseTokenResponse(body, header.Get("Content-Type"))
+	}
 }
 
 // CodeFlow returns the authorization-code flow for the app: PKCE S256 for a
@@ -105,6 +148,7 @@ func (c OAuthConfig) CodeFlow() auth.CodeFlow {
 		DisablePKCE:  c.ClientSecret != "" && !c.PKCE,
 		Nonce:        slices.Contains(sc, ScopeOpenID),
 		HTTPClient:   c.HTTPClient,
+		Parser:       c.tokenParser(),
 	}
 }
 
@@ -150,6 +194,7 @@ func (c OAuthConfig) RefreshGrant() auth.Fetcher {
 		ClientID:     c.ClientID,
 		ClientSecret: c.ClientSecret,
 		HTTPClient:   c.HTTPClient,
+		Parser:       c.tokenParser(),
 	}
 	return auth.FetcherFunc(func(ctx context.Context, current *oauth2.Token) (*oauth2.Token, error) {
 		tok, err := g.Fetch(ctx, current)
@@ -196,7 +241,7 @@ func (c OAuthConfig) TokenSource(tok *oauth2.Token, opts ...auth.SourceOption) *
 func (c OAuthConfig) Revoke(ctx context.Context, token, hint string) error {
 	err := auth.Revoke(ctx, c.HTTPClient, auth.RevokeRequest{
 		URL:           c.issuer() + "/connect/revocation",
-		AuthStyle:     oauth2.AuthStyleInParams,
+		AuthStyle:     c.authStyle(),
 		ClientID:      c.ClientID,
 		ClientSecret:  c.ClientSecret,
 		Token:         token,

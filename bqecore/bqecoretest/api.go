@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/oasuite/sdk/internal/fakekit"
 )
@@ -37,6 +38,13 @@ func (s *Server) routes() {
 	s.val.HandleFunc("listProjectActivities", s.projectActivities)
 	s.val.HandleFunc("createProjectBatch", func(w http.ResponseWriter, r *http.Request) { s.batch(w, r, "project") })
 	s.val.HandleFunc("createTimeEntryBatch", func(w http.ResponseWriter, r *http.Request) { s.batch(w, r, "timeentry") })
+	for op, kind := range map[string]string{"createDocumentBatch": "document", "createProspectBatch": "crm/prospect",
+		"createEmployeeBenefitBatch": "hr/employeebenefit", "createEmployeeBenefitUsageBatch": "hr/employeebenefitusage"} {
+		s.val.HandleFunc(op, func(w http.ResponseWriter, r *http.Request) { s.batch(w, r, kind) })
+	}
+	s.val.HandleFunc("getDocumentUri", s.documentURI)
+	s.val.HandleFunc("listResourceScheduleWeek", s.scheduleWeek)
+	s.val.HandleFunc("queryAccounts", func(w http.ResponseWriter, r *http.Request) { s.list(w, r, s.data.cols["account"].List()) })
 	s.val.HandleFunc("getCompany", func(w http.ResponseWriter, r *http.Request) {
 		fakekit.WriteJSON(w, http.StatusOK, project(clone(s.data.company), r.URL.Query().Get("fields")))
 	})
@@ -311,6 +319,11 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, kind string) {
 		return
 	}
 	out, err := s.data.cols[kind].Update(id, func(v *Record) error {
+		if pickLists[kind] {
+			rec["id"] = id
+			*v = rec
+			return nil
+		}
 		rec["id"], rec["createdOn"], rec["createdById"] = id, old["createdOn"], old["createdById"]
 		rec["version"] = s.data.nextVersion()
 		rec["lastUpdated"], rec["lastUpdatedById"] = s.data.stamp(), TestUserID
@@ -526,4 +539,42 @@ func (s *Server) projectActivities(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	fakekit.WriteJSON(w, http.StatusOK, out)
+}
+
+// documentURI answers a document's link as a JSON string: its "url" field,
+// or a link on the fake when the record has none. Ask with Accept: text/plain
+// only to get it as plain text.
+func (s *Server) documentURI(w http.ResponseWriter, r *http.Request) {
+	rec, ok := s.data.cols["document"].Get(r.PathValue("id"))
+	if !ok {
+		writeError(w, http.StatusNotFound, "Record not found.")
+		return
+	}
+	link, _ := rec["url"].(string)
+	if link == "" {
+		link = fakekit.Origin(r) + "/files/" + r.PathValue("id")
+	}
+	if accept := r.Header.Get("Accept"); strings.Contains(accept, "text/plain") && !strings.Contains(accept, "json") {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, link)
+		return
+	}
+	fakekit.WriteJSON(w, http.StatusOK, link)
+}
+
+// scheduleWeek lists the resource schedules that overlap the current week
+// (Monday to Sunday, by the fake's clock), then applies the list parameters.
+func (s *Server) scheduleWeek(w http.ResponseWriter, r *http.Request) {
+	now := s.data.now().UTC()
+	start := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, -((int(now.Weekday()) + 6) % 7))
+	from, to := start.Format(timeLayout), start.AddDate(0, 0, 7).Format(timeLayout)
+	week := s.data.cols["resourceschedule"].Filter(func(rec Record) bool {
+		sd, _ := rec["startDate"].(string)
+		ed, _ := rec["endDate"].(string)
+		if ed == "" {
+			ed = sd
+		}
+		return sd < to && ed >= from
+	})
+	s.list(w, r, week)
 }

@@ -24,12 +24,14 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"mime"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -83,6 +85,35 @@ type Server struct {
 
 	apiCalls     atomic.Int64
 	notAuthCalls atomic.Int64
+
+	rl *rateWindow
+}
+
+// rateWindow counts API requests in fixed windows (WithRateLimit).
+type rateWindow struct {
+	mu     sync.Mutex
+	limit  int
+	window time.Duration
+	now    func() time.Time
+	start  time.Time
+	used   int
+}
+
+// take counts one request; it returns what is left, when the window resets
+// and whether the request is within the limit.
+func (w *rateWindow) take() (left int, reset time.Time, ok bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	now := w.now()
+	if w.start.IsZero() || !now.Before(w.start.Add(w.window)) {
+		w.start, w.used = now.Truncate(w.window), 0
+	}
+	reset = w.start.Add(w.window)
+	if w.used >= w.limit {
+		return 0, reset, false
+	}
+	w.used++
+	return w.limit - w.used, reset, true
 }
 
 // Option configures NewServer.
@@ -95,6 +126,17 @@ type config struct {
 	tls      bool
 	seed     bool
 	apps     []App
+	rlLimit  int
+	rlWindow time.Duration
+}
+
+// WithRateLimit allows limit API requests per window (fixed windows on the
+// fake's clock, shared by every token). Every API answer carries
+// X-Rate-Limit-Limit (the count), X-Rate-Limit-Remaining and
+// X-Rate-Limit-Reset (an RFC 3339 UTC date-time); a request over the limit
+// gets 429 with Retry-After. Identity-server calls are not counted.
+func WithRateLimit(limit int, window time.Duration) Option {
+	return func(o *config) { o.rlLimit, o.rlWindow = limit, window }
 }
 
 // App is an extra app registered with the fake's identity server.
@@ -148,6 +190,9 @@ func NewServer(opts ...Option) *Server {
 		panic(fmt.Sprintf("bqecoretest: %v", err))
 	}
 	s := &Server{endpoint: cfg.endpoint}
+	if cfg.rlLimit > 0 && cfg.rlWindow > 0 {
+		s.rl = &rateWindow{limit: cfg.rlLimit, window: cfg.rlWindow, now: cfg.clock}
+	}
 	s.data = newStore(cfg.clock, cfg.seed)
 
 	redirects := []string{TestRedirectURL, "http://127.0.0.1/callback", "http://localhost/callback"}
@@ -411,6 +456,8 @@ type Fault struct {
 	JSON any
 	// Body is a raw answer body (used when JSON is nil and Body is set).
 	Body []byte
+	// Header is added to the answer (e.g. a Content-Type for Body).
+	Header http.Header
 	// Delay waits before answering (or before serving normally when Status is 0).
 	Delay time.Duration
 	// Drop closes the connection without answering.
@@ -420,7 +467,7 @@ type Fault struct {
 // AddFault queues a fault.
 func (s *Server) AddFault(f Fault) {
 	ff := fakekit.Fault{Method: f.Method, PathPrefix: f.Path, OperationID: f.OperationID, Times: f.Times,
-		Status: f.Status, RetryAfter: f.RetryAfter, JSON: f.JSON, Body: f.Body, Delay: f.Delay, Drop: f.Drop}
+		Status: f.Status, RetryAfter: f.RetryAfter, JSON: f.JSON, Body: f.Body, Header: f.Header, Delay: f.Delay, Drop: f.Drop}
 	if f.Status != 0 && f.JSON == nil && f.Body == nil {
 		ff.JSON = map[string]any{"Message": http.StatusText(f.Status)}
 	}
@@ -470,6 +517,18 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if write && !g.HasScope("readwrite:core") || !write && !g.HasScope("read:core") && !g.HasScope("readwrite:core") {
 		writeError(w, http.StatusForbidden, "The token's scope does not allow this request.")
 		return
+	}
+	if s.rl != nil {
+		left, reset, ok := s.rl.take()
+		h := w.Header()
+		h.Set("X-Rate-Limit-Limit", strconv.Itoa(s.rl.limit))
+		h.Set("X-Rate-Limit-Remaining", strconv.Itoa(left))
+		h.Set("X-Rate-Limit-Reset", reset.UTC().Format(time.RFC3339))
+		if !ok {
+			h.Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(reset.Sub(s.rl.now()).Seconds())))))
+			writeError(w, http.StatusTooManyRequests, fmt.Sprintf("Too many requests: at most %d per %s.", s.rl.limit, s.rl.window))
+			return
+		}
 	}
 	s.apiCalls.Add(1)
 	s.val.ServeHTTP(w, r)

@@ -37,7 +37,23 @@ var resources = []resourceDef{
 	{"check", "Check", "Checks", false},
 	{"document", "Document", "Documents", false},
 	{"feeschedule", "FeeSchedule", "FeeSchedules", false},
+	{"hr/benefit", "Benefit", "Benefits", false},
+	{"hr/employeebenefit", "EmployeeBenefit", "EmployeeBenefits", false},
+	{"hr/employeebenefitusage", "EmployeeBenefitUsage", "EmployeeBenefitUsages", false},
+	{"hr/journal", "Journal", "Journals", false},
+	{"hr/journaltype", "JournalType", "JournalTypes", false},
+	{"hr/question", "Question", "Questions", false},
+	{"hr/review", "Review", "Reviews", false},
+	{"hr/reviewtemplate", "ReviewTemplate", "ReviewTemplates", false},
+	{"crm/prospect", "Prospect", "Prospects", false},
+	{"crm/lists/leadsource", "LeadSource", "LeadSources", false},
+	{"crm/lists/region", "Region", "Regions", false},
+	{"crm/lists/score", "Score", "Scores", false},
 }
+
+// pickLists are the CRM lists: plain named entries without the audit fields
+// (the third-party exporter never syncs them by lastUpdated).
+var pickLists = map[string]bool{"crm/lists/leadsource": true, "crm/lists/region": true, "crm/lists/score": true}
 
 // store holds the fake's records, one collection per resource.
 type store struct {
@@ -97,6 +113,11 @@ func (st *store) stamp() string { return st.now().UTC().Format(timeLayout) }
 // put stores rec under id with fresh server fields, and returns a copy.
 func (st *store) put(kind, id string, rec Record) Record {
 	rec = clone(rec)
+	if pickLists[kind] {
+		rec["id"] = id
+		st.cols[kind].Put(id, rec)
+		return clone(rec)
+	}
 	now := st.stamp()
 	rec["id"] = id
 	rec["version"] = st.nextVersion()
@@ -145,6 +166,26 @@ func (st *store) seed() {
 	st.put("check", seedID("check", 1), Record{"date": "2026-10-20T00:00:00", "number": "1042", "amount": 800.0, "payeeId": seedID("vendor", 1), "payee": "Coastal Print Co", "accountId": seedID("acc", 1)})
 	st.put("document", seedID("document", 1), Record{"name": "Contract", "fileName": "contract.pdf", "description": "Signed contract", "entityId": prj, "entityType": 1, "url": "https://files.example.com/contract.pdf"})
 	st.put("feeschedule", seedID("feeschedule", 1), Record{"name": "Standard 2026", "description": "Standard hourly rates", "isActive": true, "feeType": 0})
+	ben := seedID("benefit", 1)
+	st.put("hr/benefit", ben, Record{"name": "Vacation", "description": "Paid vacation", "type": 0, "isActive": true})
+	st.put("hr/employeebenefit", seedID("employeebenefit", 1), Record{"employeeId": emp, "employee": "Lee, Pat", "benefitId": ben, "benefit": "Vacation", "accrualRate": 6.67, "balance": 40.0, "startDate": "2026-01-01T00:00:00"})
+	st.put("hr/employeebenefitusage", seedID("employeebenefitusage", 1), Record{"employeeId": emp, "benefitId": ben, "date": "2026-08-14T00:00:00", "hours": 8.0, "description": "Summer day off"})
+	jt := seedID("journaltype", 1)
+	st.put("hr/journaltype", jt, Record{"name": "Recognition", "description": "Praise and awards", "isActive": true})
+	st.put("hr/journal", seedID("journal", 1), Record{"employeeId": emp, "journalTypeId": jt, "journalType": "Recognition", "date": "2026-10-01T00:00:00", "subject": "Client praise", "description": "Harbor View client thanked the team."})
+	st.put("hr/question", seedID("question", 1), Record{"question": "How well does the employee communicate?", "type": 0, "isActive": true})
+	tpl := seedID("reviewtemplate", 1)
+	st.put("hr/reviewtemplate", tpl, Record{"name": "Annual review", "description": "Yearly performance review", "isActive": true})
+	st.put("hr/review", seedID("review", 1), Record{"employeeId": seedID("employee", 2), "reviewerId": emp, "reviewTemplateId": tpl, "date": "2026-06-30T00:00:00", "status": 1, "rating": 4.0, "comments": "Reliable drafter."})
+	ls := seedID("leadsource", 1)
+	st.put("crm/lists/leadsource", ls, Record{"name": "Referral", "description": "Referred by a client", "isActive": true})
+	rg := seedID("region", 1)
+	st.put("crm/lists/region", rg, Record{"name": "West", "description": "West coast", "isActive": true})
+	sc := seedID("score", 1)
+	st.put("crm/lists/score", sc, Record{"name": "Hot", "description": "Likely to sign", "isActive": true})
+	st.put("crm/prospect", seedID("prospect", 1), Record{"name": "Bayside Library", "company": "City of Bayside", "firstName": "Rene", "lastName": "Park",
+		"email": "rene.park@example.org", "leadSourceId": ls, "regionId": rg, "scoreId": sc, "status": 0,
+		"address": map[string]any{"street": "1 Civic Plaza", "city": "Bayside", "state": "CA", "zip": "90000", "country": "US"}})
 	st.put("resourceschedule", seedID("resourceschedule", 1), Record{"resourceId": emp, "projectId": prj, "activityId": seedID("activity", 1), "startDate": "2026-11-16T00:00:00", "endDate": "2026-11-20T00:00:00", "hours": 20.0})
 }
 
