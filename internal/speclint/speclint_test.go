@@ -25,16 +25,8 @@ func TestSpecs(t *testing.T) {
 				t.Fatal(err)
 			}
 			probs := Lint(doc)
-			flagged := 0
 			for _, p := range probs {
-				if p.Rule == RuleAssumptionMarked && filepath.Base(f) == "bqecore.yaml" { // lead: remove when i17q lands
-					flagged++
-					continue
-				}
 				t.Errorf("%s: %s", filepath.Base(f), p)
-			}
-			if flagged > 0 {
-				t.Logf("%s: %d operations lack their %q mark (exempt for now)", filepath.Base(f), flagged, AssumptionMarker)
 			}
 			if len(probs) == 0 {
 				t.Logf("%s: clean", filepath.Base(f))
