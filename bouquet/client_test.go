@@ -265,7 +265,17 @@ func TestComputingInProgressHonoursDeadline(t *testing.T) {
 	// Cancellation ends the wait of WaitAnalysisJob.
 	c2 := newClient(t, f, bouquet.WithPollInterval(time.Hour))
 	ctx2, cancel2 := context.WithCancel(context.Background())
-	go func() { time.Sleep(50 * time.Millisecond); cancel2() }()
+	// Cancel once the first "still computing" answer has been served, so the
+	// cancellation lands in the wait, not in the request (on a loaded machine
+	// a fixed 50 ms could fall inside the request).
+	served := f.Served("getAnalysisJobResults")
+	go func() {
+		for f.Served("getAnalysisJobResults") == served {
+			time.Sleep(5 * time.Millisecond)
+		}
+		time.Sleep(200 * time.Millisecond) // the client is then in its hour-long wait
+		cancel2()
+	}()
 	if _, err := c2.WaitAnalysisJob(ctx2, pid, created.JSON200.Id.AnalysisJobId); !errors.Is(err, context.Canceled) || !errors.Is(err, bouquet.ErrComputingInProgress) {
 		t.Errorf("cancelled wait: %v", err)
 	}
