@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/google/uuid"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	"github.com/oasuite/sdk/gen/procuriosapi"
@@ -25,11 +26,19 @@ const maxPages = 10000
 // Relations iterates over every relation of a CRM collection, page by page,
 // following the HAL link _links.next of each page
 // (https://api.procurios.com/api_documentation/relation_list_api/relation).
-// The iteration stops at the first error, which it yields.
-func (c *Client) Relations(ctx context.Context, collectionID openapi_types.UUID) iter.Seq2[procuriosapi.Relation, error] {
+// collectionID is the collection's UUID as text (a Collection's Id.String(),
+// or one from your configuration); one that is not a UUID yields an error
+// matching ErrInvalidID and sends nothing. The iteration stops at the first
+// error, which it yields.
+func (c *Client) Relations(ctx context.Context, collectionID string) iter.Seq2[procuriosapi.Relation, error] {
 	return func(yield func(procuriosapi.Relation, error) bool) {
 		var zero procuriosapi.Relation
-		rsp, err := c.GetCollectionWithResponse(ctx, collectionID, nil)
+		id, err := uuid.Parse(collectionID)
+		if err != nil {
+			yield(zero, fmt.Errorf("procurios: collection id %q: %w", collectionID, ErrInvalidID))
+			return
+		}
+		rsp, err := c.GetCollectionWithResponse(ctx, openapi_types.UUID(id), nil)
 		seen := map[string]bool{} // pages read, by resolved URL: a cycle of links ends the iteration
 		if err == nil && rsp.HTTPResponse != nil && rsp.HTTPResponse.Request != nil {
 			seen[rsp.HTTPResponse.Request.URL.String()] = true
