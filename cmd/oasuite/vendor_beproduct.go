@@ -15,7 +15,7 @@ import (
 
 // beproductVendor is BeProduct: authorization code with PKCE and OpenID
 // Connect at its IdentityServer, rotated refresh tokens, a company slug in
-// every API path (docs/vendors/beproduct.md).
+// every API path (docs/beproduct.md).
 type beproductVendor struct{}
 
 func (beproductVendor) info() vendorInfo {

@@ -11,7 +11,7 @@ import (
 )
 
 // bidcoreVendor is BidCore (IPONWEB): the password grant at uauth, no refresh
-// token, so a token is renewed by logging in again (docs/vendors/bidcore.md).
+// token, so a token is renewed by logging in again (docs/bidcore.md).
 type bidcoreVendor struct{}
 
 func (bidcoreVendor) info() vendorInfo {

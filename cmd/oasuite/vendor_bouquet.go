@@ -14,7 +14,7 @@ import (
 // bouquetVendor is Bouquet (OpenBouquet): the OAuth dialog's code flow or
 // login and password at /rs/auth-token, for a client registered with a
 // customer; tokens travel as the access_token query parameter
-// (docs/vendors/bouquet.md).
+// (docs/bouquet.md).
 type bouquetVendor struct{}
 
 func (bouquetVendor) info() vendorInfo {

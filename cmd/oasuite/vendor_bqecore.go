@@ -16,7 +16,7 @@ import (
 
 // bqecoreVendor is BQE CORE: authorization code through its IdentityServer
 // (PKCE, OpenID Connect); the API base URL comes with the token
-// (docs/vendors/bqecore.md).
+// (docs/bqecore.md).
 type bqecoreVendor struct{}
 
 // The app the sandbox registers for command-line logins.

@@ -13,7 +13,7 @@ import (
 )
 
 // procuriosVendor is Procurios: authorization code (PKCE) or client
-// credentials on the customer's host (docs/vendors/procurios.md).
+// credentials on the customer's host (docs/procurios.md).
 type procuriosVendor struct{}
 
 func (procuriosVendor) info() vendorInfo {
