@@ -31,25 +31,24 @@ var bouquetConfig = bouquet.OAuthConfig{
 // bouquetLogins returns the password and code-login sources (the test uses
 // them against the fake); the JWT and API-key sources are only built.
 func bouquetLogins(ctx context.Context, login, password, userID string, privateKey *rsa.PrivateKey) (*bouquet.Client, []*auth.Source, error) {
-	cfg := bouquetConfig
 	// readme:begin bouquet-logins
 	// 1. Login and password (POST /rs/auth-token, "basic authentication"): logs in again at
 	//    expiry and after a 401.
-	passwordSrc := cfg.PasswordLogin(login, password)
+	passwordSrc := bouquetConfig.PasswordLogin(login, password)
 
 	// 2. Authorization code without a browser (POST /rs/auth-code, then /rs/token).
 	//    offline=true asks for a refresh token; the source then refreshes with it.
-	codeSrc, err := cfg.CodeLogin(ctx, login, password, true)
+	codeSrc, err := bouquetConfig.CodeLogin(ctx, login, password, true)
 	if err != nil {
 		return nil, nil, err
 	}
 
 	// 3. JWT assertion (grant_type=sso): the client signs iss=client, sub=user with its RSA
 	//    key; the server checks it with the client's registered jwtkeyPublic.
-	jwtSrc := cfg.JWTLogin(userID, privateKey)
+	jwtSrc := bouquetConfig.JWTLogin(userID, privateKey)
 
 	// 4. API key (newer servers' /rs/apikeys): the key is sent as the assertion.
-	keySrc := cfg.APIKeyLogin(os.Getenv("BOUQUET_API_KEY"))
+	keySrc := bouquetConfig.APIKeyLogin(os.Getenv("BOUQUET_API_KEY"))
 
 	c, err := bouquet.New(ctx, bouquet.WithTokenSource(passwordSrc))
 	// readme:end

@@ -191,34 +191,43 @@ func TestDocumentsShowCompiledCode(t *testing.T) {
 	}
 }
 
-// closest names the region that starts like the block, with the first line
-// where they part, to make a failure quick to fix.
+// closest names the region sharing the most lines with the block, and the
+// first line where they part, to make a failure quick to fix.
 func closest(text string, regs map[string]region) string {
 	bl := strings.Split(text, "\n")
 	best, bestN := "", 0
 	for name, r := range regs {
-		rl := strings.Split(r.text, "\n")
-		n := 0
-		for n < len(bl) && n < len(rl) && bl[n] == rl[n] {
-			n++
+		have := map[string]bool{}
+		for _, l := range strings.Split(r.text, "\n") {
+			have[l] = true
 		}
-		if n > bestN {
+		n := 0
+		for _, l := range bl {
+			if strings.TrimSpace(l) != "" && have[l] {
+				n++
+			}
+		}
+		if n > bestN || n == bestN && n > 0 && name < best {
 			best, bestN = name, n
 		}
 	}
 	if best == "" {
-		return " No region starts like it."
+		return " No region shares a line with it."
 	}
 	r := regs[best]
 	rl := strings.Split(r.text, "\n")
+	i := 0
+	for i < len(bl) && i < len(rl) && bl[i] == rl[i] {
+		i++
+	}
 	doc, code := "(end)", "(end)"
-	if bestN < len(bl) {
-		doc = bl[bestN]
+	if i < len(bl) {
+		doc = bl[i]
 	}
-	if bestN < len(rl) {
-		code = rl[bestN]
+	if i < len(rl) {
+		code = rl[i]
 	}
-	return fmt.Sprintf("\nClosest: region %s (%s:%d); line %d differs:\n  document: %s\n  code:     %s", best, r.file, r.line, bestN+1, doc, code)
+	return fmt.Sprintf("\nClosest: region %s (%s:%d); line %d differs:\n  document: %s\n  code:     %s", best, r.file, r.line, i+1, doc, code)
 }
 
 func rel(p string) string {
