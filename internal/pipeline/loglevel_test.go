@@ -2,6 +2,9 @@ package pipeline
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
@@ -9,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/oauth2"
 )
 
 // TestLogLevels pins the levels every vendor's WithLogger documents: Debug
@@ -121,5 +126,34 @@ func TestNewClientFromKeepsTheUsersClient(t *testing.T) {
 	_ = hc.CheckRedirect(nil, nil)
 	if redirects != 1 {
 		t.Fatal("CheckRedirect is not the user's")
+	}
+}
+
+// TestErrorObserverSeesTheScrubbedAnswer: the observer gets the error
+// answer's body, with the request's token replaced, and the call still
+// returns the error.
+func TestErrorObserverSeesTheScrubbedAnswer(t *testing.T) {
+	const secret = "ObSeRvEd-token-123456"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = io.WriteString(w, `{"error":"insufficient_scope","token":"`+secret+`"}`)
+	}))
+	defer srv.Close()
+	d := &Doer{Client: NewClient(Config{Tokens: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: secret})})}
+	var seen *ErrorResponse
+	req, _ := http.NewRequestWithContext(WithErrorObserver(context.Background(), func(er *ErrorResponse) { seen = er }), http.MethodGet, srv.URL+"/x", nil)
+	if _, err := d.Do(req); !errors.Is(err, ErrForbidden) {
+		t.Fatalf("err = %v, want ErrForbidden", err)
+	}
+	if seen == nil || seen.StatusCode != 403 || !strings.Contains(string(seen.Body), "insufficient_scope") {
+		t.Fatalf("observed %+v", seen)
+	}
+	if strings.Contains(string(seen.Body), secret) {
+		t.Fatalf("the observed body holds the token: %s", seen.Body)
+	}
+	// Without an observer nothing changes.
+	req, _ = http.NewRequest(http.MethodGet, srv.URL+"/x", nil)
+	if _, err := d.Do(req); !errors.Is(err, ErrForbidden) {
+		t.Fatalf("err = %v", err)
 	}
 }
