@@ -62,7 +62,7 @@ Run 'oasuite help <command> [vendor]' (or 'oasuite <command> <vendor> --help') f
 Configuration: flags, or the environment: OASUITE_CONFIG_DIR, OASUITE_ACCOUNT and
 <VENDOR>_<SETTING> (e.g. PROCURIOS_HOST, PROCURIOS_CLIENT_SECRET).
 
-Vendors (login, token, call, sandbox): %s
+Vendors (login, logout, token, call, check, sandbox): %s
 Vendors (demo): %s
 `
 

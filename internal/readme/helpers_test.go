@@ -39,4 +39,4 @@ func captureStdout(t *testing.T, f func()) string {
 // compiledOnly are the snippets no test can run: they need a user at a
 // browser or name a real service. Listing them here keeps them compiled,
 // vetted and counted as used.
-var compiledOnly = []any{procuriosCodeLogin, beproductOtherLogins, bouquetDialog, bouquetDialogCallback, fleetWorker, validatingClient}
+var _ = []any{procuriosCodeLogin, beproductOtherLogins, bouquetDialog, bouquetDialogCallback, fleetWorker, validatingClient}
