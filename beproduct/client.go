@@ -75,8 +75,11 @@ func WithTokenSource(ts oauth2.TokenSource) Option { return func(o *options) { o
 // no credentials (for a proxy that adds them).
 func WithoutCredentials() Option { return func(o *options) { o.noCreds = true } }
 
-// WithHTTPClient makes requests go through c's Transport (it becomes the base
-// of the pipeline: retries, token and headers are still added).
+// WithHTTPClient sets the http.Client whose Transport carries every request
+// of the client (a nil Transport: the pipeline's default, TLS 1.2
+// or later). Its Timeout, Jar and CheckRedirect are kept; retries, the token,
+// the vendor's headers and the error mapping are layered on top. Token
+// sources you build yourself take their own HTTP client.
 func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.hc = c } }
 
 // WithBaseURL replaces the API root https://developers.beproduct.com/api
@@ -92,7 +95,12 @@ func WithRetry(attempts int, maxWait time.Duration) Option {
 // WithUserAgent sets the User-Agent header.
 func WithUserAgent(ua string) Option { return func(o *options) { o.userAgent = ua } }
 
-// WithLogger logs one record per attempt (method, redacted URL, status).
+// WithLogger logs one record per HTTP attempt (method, redacted URL, attempt,
+// duration, status or error; never a token): at Debug for an answer below 400
+// that ends the call; at Info for an attempt that is retried and for a final
+// 4xx other than 429; at Warn for a final failure (429 or 5xx with no retry
+// left or allowed, or no answer at all). Response validation (validate.Log)
+// writes its mismatches to it at Warn.
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
 
 // WithResponseValidation checks every answer against its operation in the
@@ -135,17 +143,7 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 	if o.limiter != nil {
 		cfg.Limit = o.limiter.Allow
 	}
-	if o.hc != nil {
-		cfg.Base = o.hc.Transport
-		if cfg.Base == nil {
-			cfg.Base = http.DefaultTransport
-		}
-	}
-	c.hc = pipeline.NewClient(cfg)
-	if o.hc != nil {
-		c.hc.Jar = o.hc.Jar
-		c.hc.Timeout = o.hc.Timeout
-	}
+	c.hc = pipeline.NewClientFrom(o.hc, cfg)
 	rv, err := pipeline.NewResponseValidator("beproduct", o.validation, o.logger)
 	if err != nil {
 		return nil, fmt.Errorf("beproduct: %w", err)

@@ -2,7 +2,6 @@ package beproduct_test
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -15,6 +14,7 @@ import (
 	"github.com/oasuite/sdk/auth"
 	"github.com/oasuite/sdk/beproduct"
 	"github.com/oasuite/sdk/beproduct/beproducttest"
+	"github.com/oasuite/sdk/internal/covergate"
 	"github.com/oasuite/sdk/internal/fakekit"
 	"github.com/oasuite/sdk/specs"
 )
@@ -25,7 +25,7 @@ var coverage = fakekit.NewOpCoverage()
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if code == 0 && flag.Lookup("test.run").Value.String() == "" {
+	if code == 0 && covergate.Applies() {
 		spec, err := specs.Load("beproduct")
 		if err != nil {
 			fmt.Println(err)

@@ -64,8 +64,11 @@ func WithTokenSource(ts oauth2.TokenSource) Option {
 // requests then carry no credentials (for a proxy that adds them).
 func WithoutCredentials() Option { return func(o *options) { o.noCreds = true } }
 
-// WithHTTPClient sets the HTTP client whose Transport sends every request, API calls and logins alike
-// (its Timeout, Jar and CheckRedirect are kept). Retries, tokens and headers are layered on top.
+// WithHTTPClient sets the http.Client whose Transport carries every request
+// of the client and of the logins WithLogin makes (a nil Transport: the pipeline's default, TLS 1.2
+// or later). Its Timeout, Jar and CheckRedirect are kept; retries, the token,
+// the vendor's headers and the error mapping are layered on top. Token
+// sources you build yourself take their own HTTP client.
 func WithHTTPClient(c *http.Client) Option {
 	return func(o *options) { o.httpClient = c }
 }
@@ -118,8 +121,12 @@ func WithUserAgent(ua string) Option {
 	return func(o *options) { o.userAgent = ua }
 }
 
-// WithLogger logs one record per attempt (method, redacted URL, status, attempt, duration): at Debug
-// level, or Info for attempts that fail or are retried. Tokens never appear in it.
+// WithLogger logs one record per HTTP attempt (method, redacted URL, attempt,
+// duration, status or error; never a token): at Debug for an answer below 400
+// that ends the call; at Info for an attempt that is retried and for a final
+// 4xx other than 429; at Warn for a final failure (429 or 5xx with no retry
+// left or allowed, or no answer at all). Response validation (validate.Log)
+// writes its mismatches to it at Warn.
 func WithLogger(l *slog.Logger) Option {
 	return func(o *options) { o.logger = l }
 }
@@ -166,9 +173,7 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 	}
 
 	var transport http.RoundTripper
-	var shell http.Client
 	if o.httpClient != nil {
-		shell = *o.httpClient
 		transport = o.httpClient.Transport
 	}
 	if transport == nil {
@@ -192,7 +197,7 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 		return nil, ErrNoCredentials
 	}
 
-	hc := pipeline.NewClient(pipeline.Config{
+	hc := pipeline.NewClientFrom(o.httpClient, pipeline.Config{
 		Base:      transport,
 		Tokens:    tokens,
 		UserAgent: userAgentOr(o.userAgent),
@@ -200,7 +205,6 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 		Retry:     o.retry,
 		Logger:    o.logger,
 	})
-	hc.Timeout, hc.Jar, hc.CheckRedirect = shell.Timeout, shell.Jar, shell.CheckRedirect
 	rv, err := pipeline.NewResponseValidator("bidcore", o.validation, o.logger)
 	if err != nil {
 		return nil, fmt.Errorf("bidcore: %w", err)

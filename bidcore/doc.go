@@ -23,7 +23,7 @@
 //
 // Assumptions: the v2 path prefix (/api/v2), the entity paths and fields, the paging parameters and the
 // error body are not public; they are modelled on the v1 API (Django REST framework) and are listed in
-// docs/vendors/bidcore.md and in the spec's "Assumption:" notes.
+// docs/bidcore.md and in the spec's "Assumption:" notes.
 //
 // The package bidcore/bidcoretest holds an in-memory fake of the service for tests.
 package bidcore

@@ -12,6 +12,7 @@ import (
 
 	"github.com/oasuite/sdk/bidcore"
 	"github.com/oasuite/sdk/bidcore/bidcoretest"
+	"github.com/oasuite/sdk/internal/covergate"
 	"github.com/oasuite/sdk/internal/fakekit"
 	"github.com/oasuite/sdk/specs"
 )
@@ -23,7 +24,7 @@ var coverage = fakekit.NewOpCoverage()
 func TestMain(m *testing.M) {
 	flag.Parse()
 	code := m.Run()
-	if code == 0 && flag.Lookup("test.run").Value.String() == "" {
+	if code == 0 && covergate.Applies() {
 		spec, err := specs.Load("bidcore")
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)

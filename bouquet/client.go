@@ -81,8 +81,11 @@ func WithTokenSource(ts oauth2.TokenSource) Option { return func(o *options) { o
 // no credentials (for a proxy that adds them, or the public status route).
 func WithoutCredentials() Option { return func(o *options) { o.noCreds = true } }
 
-// WithHTTPClient sends requests through c's Transport (it becomes the base of
-// the request pipeline) and keeps c's Timeout; c's other settings are not used.
+// WithHTTPClient sets the http.Client whose Transport carries every request
+// of the client (a nil Transport: the pipeline's default, TLS 1.2
+// or later). Its Timeout, Jar and CheckRedirect are kept; retries, the token,
+// the vendor's headers and the error mapping are layered on top. Token
+// sources you build yourself take their own HTTP client.
 func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.hc = c } }
 
 // WithBaseURL replaces [DefaultBaseURL], e.g. "https://bouquet.example.com/release/v4.2"
@@ -104,7 +107,12 @@ func WithRetry(attempts int, maxWait time.Duration) Option {
 // WithUserAgent sets the User-Agent of every request.
 func WithUserAgent(ua string) Option { return func(o *options) { o.userAgent = ua } }
 
-// WithLogger logs one record per HTTP attempt (method, redacted URL, status).
+// WithLogger logs one record per HTTP attempt (method, redacted URL, attempt,
+// duration, status or error; never a token): at Debug for an answer below 400
+// that ends the call; at Info for an attempt that is retried and for a final
+// 4xx other than 429; at Warn for a final failure (429 or 5xx with no retry
+// left or allowed, or no answer at all). Response validation (validate.Log)
+// writes its mismatches to it at Warn.
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
 
 // WithResponseValidation checks every answer against its operation in the
@@ -159,16 +167,10 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 	if o.noError {
 		cfg.Decorate = addNoError
 	}
-	if o.hc != nil {
-		cfg.Base = o.hc.Transport
-	}
 	if o.tokenInQuery {
 		cfg.TokenQueryParam = TokenQueryParam
 	}
-	hc := pipeline.NewClient(cfg)
-	if o.hc != nil {
-		hc.Timeout = o.hc.Timeout // a server that never answers must not hang the call
-	}
+	hc := pipeline.NewClientFrom(o.hc, cfg)
 	rv, err := pipeline.NewResponseValidator("bouquet", o.validation, o.logger)
 	if err != nil {
 		return nil, fmt.Errorf("bouquet: %w", err)

@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/oasuite/sdk/bouquet"
 	"github.com/oasuite/sdk/bouquet/bouquettest"
+	"github.com/oasuite/sdk/internal/covergate"
 	"github.com/oasuite/sdk/internal/fakekit"
 	"github.com/oasuite/sdk/specs"
 )
@@ -20,7 +20,7 @@ var coverage = fakekit.NewOpCoverage()
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if code == 0 && !testing.Short() && runAll() {
+	if code == 0 && covergate.Applies() {
 		spec, err := specs.Load("bouquet")
 		if err != nil {
 			fmt.Println(err)
@@ -35,17 +35,6 @@ func TestMain(m *testing.M) {
 		}
 	}
 	os.Exit(code)
-}
-
-// runAll reports whether the whole package ran (no -run filter), the only
-// case where the coverage check is meaningful.
-func runAll() bool {
-	for _, a := range os.Args[1:] {
-		if strings.HasPrefix(a, "-test.run") || strings.HasPrefix(a, "--test.run") {
-			return false
-		}
-	}
-	return true
 }
 
 // newFake starts a fake sharing the package coverage.

@@ -19,7 +19,7 @@
 //
 // Tokens come from OAuthConfig (authorization-code flow for web apps with a
 // secret and public apps with PKCE, refresh with rotation, revocation, userinfo,
-// ID-token verification). See docs/vendors/bqecore.md.
+// ID-token verification). See docs/bqecore.md.
 package bqecore
 
 import (
@@ -106,8 +106,11 @@ func WithEndpointHosts(hosts ...string) Option {
 // no credentials (for a proxy that adds them, or a probe of /health).
 func WithoutCredentials() Option { return func(o *options) { o.noCreds = true } }
 
-// WithHTTPClient sets the client whose Transport sends the requests (it becomes
-// the pipeline's base transport; retries, tokens and headers are layered on top).
+// WithHTTPClient sets the http.Client whose Transport carries every request
+// of the client (a nil Transport: the pipeline's default, TLS 1.2
+// or later). Its Timeout, Jar and CheckRedirect are kept; retries, the token,
+// the vendor's headers and the error mapping are layered on top. Token
+// sources you build yourself take their own HTTP client.
 func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.httpClient = c } }
 
 // WithBaseURL fixes the API base URL (e.g. "https://api.bqecore.com/api"),
@@ -124,7 +127,12 @@ func WithRetry(attempts int, maxWait time.Duration) Option {
 // WithUserAgent sets the User-Agent header of every request.
 func WithUserAgent(ua string) Option { return func(o *options) { o.userAgent = ua } }
 
-// WithLogger logs one record per HTTP attempt (method, redacted URL, status).
+// WithLogger logs one record per HTTP attempt (method, redacted URL, attempt,
+// duration, status or error; never a token): at Debug for an answer below 400
+// that ends the call; at Info for an attempt that is retried and for a final
+// 4xx other than 429; at Warn for a final failure (429 or 5xx with no retry
+// left or allowed, or no answer at all). Response validation (validate.Log)
+// writes its mismatches to it at Warn.
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
 
 // WithResponseValidation checks every answer against its operation in the
@@ -178,19 +186,11 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 	}
 	c := &Client{tokens: o.tokens, pageSize: o.pageSize, epHosts: o.epHosts}
 	cfg.Observe = c.observe
-	if o.httpClient != nil {
-		cfg.Base = o.httpClient.Transport
-	}
 	if o.utcOffset != nil {
 		v := strconv.Itoa(*o.utcOffset)
 		cfg.Decorate = func(r *http.Request) { r.Header.Set(UTCOffsetHeader, v) }
 	}
-	hc := pipeline.NewClient(cfg)
-	if o.httpClient != nil {
-		hc.Jar = o.httpClient.Jar
-		hc.CheckRedirect = o.httpClient.CheckRedirect
-		hc.Timeout = o.httpClient.Timeout
-	}
+	hc := pipeline.NewClientFrom(o.httpClient, cfg)
 	c.httpClient = hc
 	if o.baseURL != "" {
 		c.baseURL = base

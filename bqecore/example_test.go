@@ -132,14 +132,14 @@ func ExampleClient_CreateTimeEntryWithResponse() {
 		}
 		employeeID = e.Id
 	}
-	r, err := c.CreateTimeEntryWithResponse(ctx, bqecoreapi.TimeEntry{
+	// Created reads the record from JSON201 or JSON200, whichever CORE sent.
+	entry, err := bqecore.Created(c.CreateTimeEntryWithResponse(ctx, bqecoreapi.TimeEntry{
 		ProjectId: phase, ActivityId: activityID, ResourceId: employeeID,
 		Date: ptr("2026-11-23T00:00:00"), ActualHours: ptr(2.5), Description: ptr("Facade options"), Billable: ptr(true),
-	})
+	}))
 	if err != nil {
 		log.Fatal(err)
 	}
-	entry := r.JSON201
 	fmt.Printf("created: %.1f h %q\n", *entry.ActualHours, *entry.Description)
 
 	// PUT replaces the record; a stale version in a PATCH is a conflict.

@@ -2,7 +2,6 @@ package bqecore_test
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	"github.com/oasuite/sdk/auth"
 	"github.com/oasuite/sdk/bqecore"
 	"github.com/oasuite/sdk/bqecore/bqecoretest"
+	"github.com/oasuite/sdk/internal/covergate"
 	"github.com/oasuite/sdk/internal/fakekit"
 	"github.com/oasuite/sdk/specs"
 )
@@ -23,7 +23,7 @@ var coverage = fakekit.NewOpCoverage()
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if code == 0 {
-		if f := flag.Lookup("test.run"); f != nil && f.Value.String() == "" {
+		if covergate.Applies() {
 			spec, err := specs.Load("bqecore")
 			if err != nil {
 				fmt.Println("load spec:", err)

@@ -143,8 +143,11 @@ func WithTokenSource(ts oauth2.TokenSource) Option { return func(o *options) { o
 // no credentials (for a proxy that adds them).
 func WithoutCredentials() Option { return func(o *options) { o.noCreds = true } }
 
-// WithHTTPClient sets the HTTP client whose Transport carries the requests
-// (it becomes the base of the shared pipeline); replay tests pass theirs.
+// WithHTTPClient sets the http.Client whose Transport carries every request
+// of the client (a nil Transport: the pipeline's default, TLS 1.2
+// or later). Its Timeout, Jar and CheckRedirect are kept; retries, the token,
+// the vendor's headers and the error mapping are layered on top. Token
+// sources you build yourself take their own HTTP client.
 func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.httpClient = c } }
 
 // WithRetry bounds retries of 429 and 5xx answers: attempts counts every try
@@ -156,7 +159,12 @@ func WithRetry(attempts int, maxWait time.Duration) Option {
 // WithUserAgent sets the User-Agent header.
 func WithUserAgent(ua string) Option { return func(o *options) { o.userAgent = ua } }
 
-// WithLogger logs one record per HTTP attempt (method, redacted URL, status).
+// WithLogger logs one record per HTTP attempt (method, redacted URL, attempt,
+// duration, status or error; never a token): at Debug for an answer below 400
+// that ends the call; at Info for an attempt that is retried and for a final
+// 4xx other than 429; at Warn for a final failure (429 or 5xx with no retry
+// left or allowed, or no answer at all). Response validation (validate.Log)
+// writes its mismatches to it at Warn.
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
 
 // WithResponseValidation checks every answer against its operation in the
@@ -213,15 +221,10 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 	if ua == "" {
 		ua = DefaultUserAgent
 	}
-	var baseRT http.RoundTripper
-	if o.httpClient != nil {
-		baseRT = o.httpClient.Transport // nil: the pipeline's default (TLS 1.2+)
-	}
 	c := &Client{base: base, routes: routes, validate: !o.noValidate, schemas: map[int]*jsonschema.Schema{}}
 	basePath := base.Path
 	lang := o.language
-	hc := pipeline.NewClient(pipeline.Config{
-		Base:      baseRT,
+	hc := pipeline.NewClientFrom(o.httpClient, pipeline.Config{
 		Tokens:    o.tokens,
 		UserAgent: ua,
 		Decorate: func(r *http.Request) {
@@ -237,9 +240,6 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 		Retry:  o.retry,
 		Logger: o.logger,
 	})
-	if o.httpClient != nil {
-		hc.Timeout = o.httpClient.Timeout // a server that never answers must not hang the call
-	}
 	rv, err := pipeline.NewResponseValidator("procurios", o.validation, o.logger)
 	if err != nil {
 		return nil, fmt.Errorf("procurios: %w", err)

@@ -337,7 +337,7 @@ func TestCodeTokenWithoutRefreshTokenGives401(t *testing.T) {
 func TestRelationsFollowsNextLinks(t *testing.T) {
 	srv := newFake(t)
 	c := newClient(t, srv, nil)
-	id := openapi_types.UUID(mustUUID(t, procuriostest.CollectionID))
+	id := procuriostest.CollectionID
 	var ids []int
 	for r, err := range c.Relations(ctx, id) {
 		if err != nil {
@@ -362,11 +362,22 @@ func TestRelationsFollowsNextLinks(t *testing.T) {
 		t.Fatalf("%d page requests after an early break, want 4", n)
 	}
 	// An error is yielded.
-	missing := openapi_types.UUID(mustUUID(t, "00000000-0000-4000-8000-000000000000"))
-	for _, err := range c.Relations(ctx, missing) {
+	for _, err := range c.Relations(ctx, "00000000-0000-4000-8000-000000000000") {
 		if !errors.Is(err, procurios.ErrNotFound) {
 			t.Fatalf("err = %v, want ErrNotFound", err)
 		}
+	}
+	// An id that is no UUID is refused before anything is sent.
+	before := srv.Calls("getCollection")
+	var n int
+	for _, err := range c.Relations(ctx, "not-a-uuid") {
+		n++
+		if !errors.Is(err, procurios.ErrInvalidID) || !strings.Contains(err.Error(), `"not-a-uuid"`) {
+			t.Fatalf("err = %v, want ErrInvalidID naming the id", err)
+		}
+	}
+	if n != 1 || srv.Calls("getCollection") != before {
+		t.Fatalf("%d yields, %d requests sent for an invalid id", n, srv.Calls("getCollection")-before)
 	}
 }
 
@@ -384,7 +395,7 @@ func TestFollowRefusesOtherHosts(t *testing.T) {
 	}
 	var n int
 	var last error
-	for _, err := range c.Relations(ctx, openapi_types.UUID(mustUUID(t, procuriostest.CollectionID))) {
+	for _, err := range c.Relations(ctx, procuriostest.CollectionID) {
 		n++
 		last = err
 	}

@@ -12,12 +12,16 @@ import (
 	specvalidate "github.com/oasuite/sdk/validate"
 )
 
+// ErrInvalidID is matched by the error of a helper given an id that cannot
+// be one (Relations: a collection id that is not a UUID); nothing is sent.
+var ErrInvalidID = errors.New("procurios: not a valid id")
+
 // Error is a non-2xx answer of the Procurios API. Use errors.As to read it and
 // errors.Is with the sentinels (ErrNotFound, ErrForbidden, ...) to branch.
 //
 // The error body is not documented by Procurios; Code, Message and Fields are
 // read from a JSON body {"error": ..., "message": ..., "fields": [...]} when
-// there is one (an assumption, see docs/vendors/procurios.md).
+// there is one (an assumption: see the spec's description of the Error schema and docs/procurios.md).
 type Error struct {
 	StatusCode int
 	Method     string

@@ -35,7 +35,7 @@ func Example() {
 		panic(err)
 	}
 	n := 0
-	for _, err := range c.Relations(ctx, cols[0].Id) {
+	for _, err := range c.Relations(ctx, cols[0].Id.String()) {
 		if err != nil {
 			panic(err)
 		}

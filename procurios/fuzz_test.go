@@ -164,7 +164,7 @@ func FuzzNextLink(f *testing.F) {
 	f.Fuzz(func(ft *testing.T, fa, fb string) {
 		t, a, b, requests, fetched = ft, fa, fb, 0, map[string]bool{}
 		n := 0
-		for _, err := range c.Relations(context.Background(), openapi_types.UUID{1}) {
+		for _, err := range c.Relations(context.Background(), openapi_types.UUID{1}.String()) {
 			n++
 			if err != nil || n > 50 {
 				break

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/google/uuid"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	"github.com/oasuite/sdk/gen/procuriosapi"
@@ -30,15 +31,22 @@ const maxPages = 10000
 // Relations iterates over every relation of a CRM collection, page by page,
 // following the HAL link _links.next of each page
 // (https://api.procurios.com/api_documentation/relation_list_api/relation).
-// The name of the page's embedded relation is not documented: Relations reads
-// the items from whichever single array `_embedded` holds (`relations`,
-// `items`, ...). A 2xx page without one is a *PageItemsError (ErrNoItems),
-// never an empty iteration. The iteration stops at the first error, which it
-// yields.
-func (c *Client) Relations(ctx context.Context, collectionID openapi_types.UUID) iter.Seq2[procuriosapi.Relation, error] {
+// collectionID is the collection's UUID as text (a Collection's Id.String(),
+// or one from your configuration); one that is not a UUID yields an error
+// matching ErrInvalidID and sends nothing. The name of the page's embedded
+// relation is not documented: Relations reads the items from whichever single
+// array `_embedded` holds (`relations`, `items`, ...). A 2xx page without one
+// is a *PageItemsError (ErrNoItems), never an empty iteration. The iteration
+// stops at the first error, which it yields.
+func (c *Client) Relations(ctx context.Context, collectionID string) iter.Seq2[procuriosapi.Relation, error] {
 	return func(yield func(procuriosapi.Relation, error) bool) {
 		var zero procuriosapi.Relation
-		hr, err := c.GetCollection(ctx, collectionID, nil)
+		id, err := uuid.Parse(collectionID)
+		if err != nil {
+			yield(zero, fmt.Errorf("procurios: collection id %q: %w", collectionID, ErrInvalidID))
+			return
+		}
+		hr, err := c.GetCollection(ctx, openapi_types.UUID(id), nil)
 		seen := map[string]bool{} // pages read, by resolved URL: a cycle of links ends the iteration
 		if err == nil && hr.Request != nil {
 			seen[hr.Request.URL.String()] = true

@@ -31,7 +31,7 @@ func TestRelationsReadAnyEmbeddedKey(t *testing.T) {
 			// Strict response validation: the spec admits the page under any one name.
 			c := newClient(t, srv, nil, procurios.WithResponseValidation(validate.Strict))
 			n := 0
-			for r, err := range c.Relations(ctx, id) {
+			for r, err := range c.Relations(ctx, id.String()) {
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -50,7 +50,7 @@ func TestRelationsReadAnyEmbeddedKey(t *testing.T) {
 	srv.Tamper("getCollection", "relations", "items", 0)
 	c := newClient(t, srv, nil)
 	n := 0
-	for _, err := range c.Relations(ctx, id) {
+	for _, err := range c.Relations(ctx, id.String()) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,7 +85,7 @@ const relationMedia = "application/vnd.procurios.relation+json; version=1"
 func TestRelationsEmptyPageIsEmpty(t *testing.T) {
 	for _, key := range []string{"relations", "items"} {
 		c, hits := pageServer(t, relationMedia, `{"_links":{"self":{"href":"/l/relation_list_api/collection/x"}},"_embedded":{"`+key+`":[]},"page":1,"pages":1,"total":0}`)
-		for r, err := range c.Relations(ctx, openapi_types.UUID{1}) {
+		for r, err := range c.Relations(ctx, openapi_types.UUID{1}.String()) {
 			t.Fatalf("empty page yielded %+v, %v", r, err)
 		}
 		if *hits != 1 {
@@ -119,7 +119,7 @@ func TestRelationsPageWithoutItemsFailsLoudly(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c, _ := pageServer(t, relationMedia, tc.body)
 			var errs []error
-			for r, err := range c.Relations(ctx, openapi_types.UUID{1}) {
+			for r, err := range c.Relations(ctx, openapi_types.UUID{1}.String()) {
 				if err == nil {
 					t.Fatalf("yielded %+v from a page without items", r)
 				}
@@ -158,7 +158,7 @@ func TestPageItemsErrorAgainstTheFakeAndMidway(t *testing.T) {
 	c := newClient(t, srv, nil)
 	var last error
 	n := 0
-	for _, err := range c.Relations(ctx, openapi_types.UUID(mustUUID(t, procuriostest.CollectionID))) {
+	for _, err := range c.Relations(ctx, procuriostest.CollectionID) {
 		n++
 		last = err
 	}
@@ -172,7 +172,7 @@ func TestPageItemsErrorAgainstTheFakeAndMidway(t *testing.T) {
 		`{"_links":{"self":{"href":"/l/relation_list_api/collection/x?page=2"}},"page":2}`)
 	var ids []int
 	last = nil
-	for r, err := range c2.Relations(ctx, openapi_types.UUID{1}) {
+	for r, err := range c2.Relations(ctx, openapi_types.UUID{1}.String()) {
 		if err != nil {
 			last = err
 			continue

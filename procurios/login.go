@@ -29,7 +29,7 @@ func endpointAt(base string) oauth2.Endpoint {
 // OAuthConfig is a Procurios OAuth client on one customer host. Build token
 // sources for New from it: CodeFlow (authorization code, a user's view) or
 // ClientCredentials (server to server).
-// See the Procurios "Getting started" page and docs/vendors/procurios.md.
+// See the Procurios "Getting started" page and docs/procurios.md.
 type OAuthConfig struct {
 	// Host is the customer's Procurios host. Required unless BaseURL is set.
 	Host string

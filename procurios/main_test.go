@@ -2,7 +2,6 @@ package procurios_test
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/oasuite/sdk/internal/covergate"
 	"github.com/oasuite/sdk/internal/fakekit"
 	"github.com/oasuite/sdk/procurios"
 	"github.com/oasuite/sdk/procurios/procuriostest"
@@ -24,7 +24,7 @@ var coverage = fakekit.NewOpCoverage()
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if code == 0 && runAll() {
+	if code == 0 && covergate.Applies() {
 		spec, err := specs.Load("procurios")
 		if err != nil {
 			fmt.Println("loading spec:", err)
@@ -36,17 +36,6 @@ func TestMain(m *testing.M) {
 		}
 	}
 	os.Exit(code)
-}
-
-// runAll reports whether the whole suite ran (no -run or -skip filter), the
-// only case in which the coverage check is meaningful.
-func runAll() bool {
-	for _, name := range []string{"test.run", "test.skip"} {
-		if f := flag.Lookup(name); f != nil && f.Value.String() != "" {
-			return false
-		}
-	}
-	return true
 }
 
 // newFake starts a fake recorded in the shared coverage.

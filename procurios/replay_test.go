@@ -79,7 +79,7 @@ func TestReplayRelations(t *testing.T) {
 		t.Fatalf("collections: %+v, %v", cols, err)
 	}
 	var n int
-	for _, err := range c.Relations(ctx, cols[0].Id) {
+	for _, err := range c.Relations(ctx, cols[0].Id.String()) {
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,7 +1,7 @@
 // Package endpoints holds the OAuth 2.0 endpoints of the vendors oasuite
 // covers, as plain values in the manner of golang.org/x/oauth2/endpoints.
-// Every value follows the vendor fact sheets (shared/vendors/*.md), which
-// cite the vendors' documents.
+// Every value follows the vendors' public documentation, cited beside each
+// value and in docs/<vendor>.md.
 package endpoints
 
 import (

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/oasuite/sdk/auth"
+	"github.com/oasuite/sdk/internal/pipeline"
 	"github.com/oasuite/sdk/validate"
 	"github.com/oasuite/sdk/version"
 )
@@ -63,6 +64,7 @@ type commonOpts struct {
 	grant     string
 	sandbox   bool
 	noBrowser bool
+	verbose   bool
 	timeout   time.Duration
 }
 
@@ -99,29 +101,9 @@ func (a *app) parseVendorCommand(ctx context.Context, cmd command, args []string
 		return nil, nil, stop, 2
 	}
 	info := v.info()
-	fs := flag.NewFlagSet("oasuite "+cmd.name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	var o commonOpts
-	fs.StringVar(&o.configDir, "config-dir", "", "where tokens and account settings are kept (env OASUITE_CONFIG_DIR; default <user config dir>/oasuite)")
-	fs.StringVar(&o.account, "account", "", "the account name, one stored token each (env OASUITE_ACCOUNT; default \"default\")")
-	fs.BoolVar(&o.sandbox, "sandbox", false, "use the vendor's fake, started in this process, instead of the real service")
-	fs.StringVar(&o.grant, "grant", "", "the login grant under --sandbox or for login: "+strings.Join(info.grants, ", ")+" (default "+info.grants[0]+")")
-	fs.BoolVar(&o.noBrowser, "no-browser", false, "print the login URL instead of opening a browser (code logins)")
-	fs.DurationVar(&o.timeout, "timeout", 5*time.Minute, "how long a code login waits for the browser")
 	flags := map[string]string{}
-	for _, st := range info.settings {
-		if st.secret {
-			continue
-		}
-		key := st.key
-		fs.Func(key, st.usage+" (env "+envName(info.name, key)+")", func(val string) error {
-			flags[key] = val
-			return nil
-		})
-	}
-	if cmd.flags != nil {
-		cmd.flags(fs)
-	}
+	fs := vendorFlagSet(cmd, info, &o, flags)
 	pos, err = parseInterleaved(fs, args[1:])
 	if errors.Is(err, flag.ErrHelp) {
 		a.commandHelp(a.stdout, cmd, v)
@@ -136,6 +118,9 @@ func (a *app) parseVendorCommand(ctx context.Context, cmd command, args []string
 		return nil, nil, stop, 2
 	}
 	s = &session{v: v, info: info, flags: flags, getenv: a.getenv, prompt: a.prompt, stderr: a.stderr, timeout: o.timeout}
+	if o.verbose {
+		s.logger = slog.New(newVerboseHandler(a.stderr))
+	}
 	if s.account = o.account; s.account == "" {
 		if s.account = a.getenv("OASUITE_ACCOUNT"); s.account == "" {
 			s.account = "default"
@@ -187,6 +172,9 @@ func (a *app) parseVendorCommand(ctx context.Context, cmd command, args []string
 		if f.browse != nil && !o.noBrowser {
 			s.browser = f.browse
 		}
+		// The sandbox plays the user in the browser: nothing to wait for
+		// or paste, so no such prompt is printed.
+		s.autoBrowser = !o.noBrowser
 		s.fake = f
 		if a.onSandbox != nil {
 			a.onSandbox(f)
@@ -202,6 +190,35 @@ func (a *app) parseVendorCommand(ctx context.Context, cmd command, args []string
 		fmt.Fprintf(a.stderr, "sandbox: %s fake at %s\n", info.title, f.url)
 	}
 	return s, pos, stop, -1
+}
+
+// vendorFlagSet is the flag set of `oasuite <cmd> <vendor>`: the common
+// flags into o, the vendor's non-secret settings into flags, and the
+// command's own.
+func vendorFlagSet(cmd command, info vendorInfo, o *commonOpts, flags map[string]string) *flag.FlagSet {
+	fs := flag.NewFlagSet("oasuite "+cmd.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&o.configDir, "config-dir", "", "where tokens and account settings are kept (env OASUITE_CONFIG_DIR; default <user config dir>/oasuite)")
+	fs.StringVar(&o.account, "account", "", "the account name, one stored token each (env OASUITE_ACCOUNT; default \"default\")")
+	fs.BoolVar(&o.sandbox, "sandbox", false, "use the vendor's fake, started in this process, instead of the real service")
+	fs.StringVar(&o.grant, "grant", "", "the login grant under --sandbox or for login: "+strings.Join(info.grants, ", ")+" (default "+info.grants[0]+")")
+	fs.BoolVar(&o.noBrowser, "no-browser", false, "print the login URL instead of opening a browser (code logins)")
+	fs.DurationVar(&o.timeout, "timeout", 5*time.Minute, "how long a code login waits for the browser")
+	fs.BoolVar(&o.verbose, "verbose", false, "print each HTTP attempt of the API calls on stderr (method, redacted URL, status; never a token)")
+	for _, st := range info.settings {
+		if st.secret {
+			continue
+		}
+		key := st.key
+		fs.Func(key, st.usage+" (env "+envName(info.name, key)+")", func(val string) error {
+			flags[key] = val
+			return nil
+		})
+	}
+	if cmd.flags != nil {
+		cmd.flags(fs)
+	}
+	return fs
 }
 
 // parseInterleaved parses flags placed before, between or after positional
@@ -332,14 +349,15 @@ type callOpts struct {
 	validate string
 }
 
-func (a *app) call(ctx context.Context, args []string) int {
-	var o callOpts
-	cmd := command{
+// callCommand is `oasuite call`, its flags parsed into o.
+func callCommand(o *callOpts) command {
+	return command{
 		name: "call", synopsis: "METHOD PATH [flags]", positional: 2,
 		about: `Sends one authenticated request through the vendor client's pipeline (token attached and
 renewed, one replay after a 401, retries of 429/5xx, the vendor's headers) and prints the
 status on stderr and the answer, pretty-printed when JSON, on stdout. PATH is relative to
-the API base URL. A non-2xx answer prints the vendor's typed error and exits 1.`,
+the API base URL. A non-2xx answer prints its body on stdout (as gh api does; the request's
+credentials scrubbed), the vendor's typed error as one line on stderr, and exits 1.`,
 		examples: `  oasuite call procurios GET /meeting2_api/meetings
   oasuite call procurios POST /meeting2_api/meetings --data '{"title":"AGM","start":"...","end":"..."}'
   oasuite call procurios GET /relation_list_api/relation/collection/ID --query page=2
@@ -364,6 +382,11 @@ the API base URL. A non-2xx answer prints the vendor's typed error and exits 1.`
 			fs.StringVar(&o.validate, "validate", "off", "check the answer against the spec: off, log (mismatches on stderr) or strict (a mismatch fails the call)")
 		},
 	}
+}
+
+func (a *app) call(ctx context.Context, args []string) int {
+	var o callOpts
+	cmd := callCommand(&o)
 	s, pos, stop, code := a.parseVendorCommand(ctx, cmd, args)
 	defer stop()
 	if code >= 0 {
@@ -376,7 +399,7 @@ the API base URL. A non-2xx answer prints the vendor's typed error and exits 1.`
 		return 2
 	}
 	s.validation = mode
-	if mode == validate.Log {
+	if mode == validate.Log && s.logger == nil {
 		s.logger = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	var body []byte
@@ -407,7 +430,11 @@ the API base URL. A non-2xx answer prints the vendor's typed error and exits 1.`
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u, rd)
+	// A non-2xx answer becomes the vendor's typed error; its body (with the
+	// request's credentials scrubbed) is kept to be printed as gh api does.
+	var failed *pipeline.ErrorResponse
+	rctx := pipeline.WithErrorObserver(ctx, func(er *pipeline.ErrorResponse) { failed = er })
+	req, err := http.NewRequestWithContext(rctx, method, u, rd)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "oasuite call: %v\n", err)
 		return 2
@@ -424,6 +451,14 @@ the API base URL. A non-2xx answer prints the vendor's typed error and exits 1.`
 		if resp != nil {
 			resp.Body.Close()
 		}
+		// As gh api does: the answer's body on stdout, the one-line error
+		// on stderr, exit 1.
+		if failed != nil {
+			if o.include {
+				a.printHeaders(failed.Header)
+			}
+			a.printBody(failed.Body)
+		}
 		return a.fail("call", s, err)
 	}
 	defer resp.Body.Close()
@@ -433,31 +468,42 @@ the API base URL. A non-2xx answer prints the vendor's typed error and exits 1.`
 	}
 	fmt.Fprintf(a.stderr, "%s %s\n", resp.Proto, resp.Status)
 	if o.include {
-		keys := make([]string, 0, len(resp.Header))
-		for k := range resp.Header {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			for _, v := range resp.Header[k] {
-				fmt.Fprintf(a.stderr, "%s: %s\n", k, v)
-			}
+		a.printHeaders(resp.Header)
+	}
+	a.printBody(out)
+	return 0
+}
+
+// printHeaders prints response headers on stderr, sorted.
+func (a *app) printHeaders(h http.Header) {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for _, v := range h[k] {
+			fmt.Fprintf(a.stderr, "%s: %s\n", k, v)
 		}
 	}
+}
+
+// printBody prints an answer's body on stdout: JSON indented, anything else
+// as it came, ending with a newline.
+func (a *app) printBody(out []byte) {
 	if len(out) == 0 {
-		return 0
+		return
 	}
 	var pretty bytes.Buffer
 	if json.Indent(&pretty, bytes.TrimSpace(out), "", "  ") == nil {
 		pretty.WriteByte('\n')
 		_, _ = a.stdout.Write(pretty.Bytes())
-		return 0
+		return
 	}
 	_, _ = a.stdout.Write(out)
 	if out[len(out)-1] != '\n' {
 		fmt.Fprintln(a.stdout)
 	}
-	return 0
 }
 
 // readData reads --data: inline JSON, @file or @- (stdin).
@@ -595,6 +641,7 @@ func (a *app) commandHelp(w io.Writer, cmd command, v vendor) {
 	fmt.Fprintf(tw, "  --grant GRANT\tthe login grant (login; token and call under --sandbox)\n")
 	fmt.Fprintf(tw, "  --no-browser\tprint the login URL instead of opening a browser (code logins)\n")
 	fmt.Fprintf(tw, "  --timeout DURATION\thow long a code login waits for the browser (default 5m)\n")
+	fmt.Fprintf(tw, "  --verbose\tprint each HTTP attempt of the API calls on stderr (redacted; never a token)\n")
 	if cmd.name == "call" {
 		fmt.Fprintf(tw, "  --data JSON|@file\tthe JSON request body (@- reads stdin)\n")
 		fmt.Fprintf(tw, "  --query k=v\ta query parameter (repeatable)\n")
@@ -630,7 +677,15 @@ func (a *app) commandHelp(w io.Writer, cmd command, v vendor) {
 		}
 		tw.Flush()
 	}
-	if cmd.examples != "" {
-		fmt.Fprintf(w, "\nExamples:\n%s\n", cmd.examples)
+	examples := cmd.examples
+	if v != nil {
+		if ex := v.info().examples[cmd.name]; ex != "" {
+			examples = ex
+		} else {
+			examples = strings.ReplaceAll(examples, "procurios", v.info().name)
+		}
+	}
+	if examples != "" {
+		fmt.Fprintf(w, "\nExamples:\n%s\n", examples)
 	}
 }

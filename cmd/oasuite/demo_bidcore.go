@@ -9,6 +9,7 @@ import (
 	"github.com/oasuite/sdk/bidcore"
 	"github.com/oasuite/sdk/bidcore/bidcoretest"
 	"github.com/oasuite/sdk/gen/bidcoreapi"
+	"github.com/oasuite/sdk/ptr"
 )
 
 // demoBidCore runs the BidCore client against the in-process fake: a password-grant login at the
@@ -22,7 +23,7 @@ func demoBidCore(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	adv, err := c.CreateAdvertiserWithResponse(ctx, bidcoreapi.AdvertiserInput{Name: "Acme", Domain: bidcorePtr("acme.example")})
+	adv, err := c.CreateAdvertiserWithResponse(ctx, bidcoreapi.AdvertiserInput{Name: "Acme", Domain: ptr.To("acme.example")})
 	if err != nil {
 		return fmt.Errorf("create advertiser: %w", err)
 	}
@@ -51,7 +52,7 @@ func demoBidCore(ctx context.Context, w io.Writer) error {
 		return fmt.Errorf("get campaign: %w", err)
 	}
 	up, err := c.UpdateCampaignWithResponse(ctx, 1, bidcoreapi.CampaignInput{Advertiser: adv.JSON201.Id, Name: got.JSON200.Name,
-		Status: bidcorePtr(bidcoreapi.CampaignStatusActive)})
+		Status: ptr.To(bidcoreapi.CampaignStatusActive)})
 	if err != nil {
 		return fmt.Errorf("update campaign: %w", err)
 	}
@@ -81,5 +82,3 @@ func demoBidCore(ctx context.Context, w io.Writer) error {
 	fmt.Fprintln(w, "bidcore: token rejected (401); logged in again and retried once")
 	return nil
 }
-
-func bidcorePtr[T any](v T) *T { return &v }

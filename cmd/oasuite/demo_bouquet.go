@@ -10,6 +10,7 @@ import (
 	"github.com/oasuite/sdk/bouquet"
 	"github.com/oasuite/sdk/bouquet/bouquettest"
 	"github.com/oasuite/sdk/gen/bouquetapi"
+	"github.com/oasuite/sdk/ptr"
 )
 
 // demoBouquet runs the Bouquet client against the in-process fake: the
@@ -35,20 +36,20 @@ func demoBouquet(ctx context.Context, w io.Writer) error {
 		return err
 	}
 
-	p, err := c.CreateProjectWithResponse(ctx, bouquetapi.Project{Name: bouquetPtr("Sales"), DbUrl: bouquetPtr("jdbc:postgresql://db.example.com/sales")})
+	p, err := c.CreateProjectWithResponse(ctx, bouquetapi.Project{Name: ptr.To("Sales"), DbUrl: ptr.To("jdbc:postgresql://db.example.com/sales")})
 	if err != nil {
 		return fmt.Errorf("create project: %w", err)
 	}
 	pid := p.JSON200.Id.ProjectId
-	d, err := c.CreateDomainWithResponse(ctx, pid, bouquetapi.Domain{Name: bouquetPtr("Orders"), Subject: &bouquetapi.Expression{Value: bouquetPtr("'orders'")}})
+	d, err := c.CreateDomainWithResponse(ctx, pid, bouquetapi.Domain{Name: ptr.To("Orders"), Subject: &bouquetapi.Expression{Value: ptr.To("'orders'")}})
 	if err != nil {
 		return fmt.Errorf("create domain: %w", err)
 	}
-	dim, err := c.CreateDimensionWithResponse(ctx, pid, d.JSON200.Id.DomainId, bouquetapi.Dimension{Name: bouquetPtr("country"), Type: bouquetPtr(bouquetapi.DimensionTypeCATEGORICAL)})
+	dim, err := c.CreateDimensionWithResponse(ctx, pid, d.JSON200.Id.DomainId, bouquetapi.Dimension{Name: ptr.To("country"), Type: ptr.To(bouquetapi.DimensionTypeCATEGORICAL)})
 	if err != nil {
 		return fmt.Errorf("create dimension: %w", err)
 	}
-	m, err := c.CreateMetricWithResponse(ctx, pid, d.JSON200.Id.DomainId, bouquetapi.Metric{Name: bouquetPtr("revenue"), Expression: &bouquetapi.Expression{Value: bouquetPtr("SUM('amount')")}})
+	m, err := c.CreateMetricWithResponse(ctx, pid, d.JSON200.Id.DomainId, bouquetapi.Metric{Name: ptr.To("revenue"), Expression: &bouquetapi.Expression{Value: ptr.To("SUM('amount')")}})
 	if err != nil {
 		return fmt.Errorf("create metric: %w", err)
 	}
@@ -109,5 +110,3 @@ func demoBouquet(ctx context.Context, w io.Writer) error {
 	fmt.Fprintln(w, "bouquet: implicit token of another client refused after tokeninfo")
 	return nil
 }
-
-func bouquetPtr[T any](v T) *T { return &v }

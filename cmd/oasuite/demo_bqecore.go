@@ -9,6 +9,7 @@ import (
 	"github.com/oasuite/sdk/bqecore"
 	"github.com/oasuite/sdk/bqecore/bqecoretest"
 	"github.com/oasuite/sdk/gen/bqecoreapi"
+	"github.com/oasuite/sdk/ptr"
 )
 
 // demoBQECore runs the BQE CORE client against the in-process fake: the
@@ -51,7 +52,7 @@ func demoBQECore(ctx context.Context, w io.Writer) error {
 
 	var design, employee, phase *string
 	n := 0
-	for a, err := range c.Activities(ctx, &bqecoreapi.ListActivitiesParams{OrderBy: bqePtr("name"), Page: bqePtr("0,2")}) {
+	for a, err := range c.Activities(ctx, &bqecoreapi.ListActivitiesParams{OrderBy: ptr.To("name"), Page: ptr.To("0,2")}) {
 		if err != nil {
 			return fmt.Errorf("activities: %w", err)
 		}
@@ -61,13 +62,13 @@ func demoBQECore(ctx context.Context, w io.Writer) error {
 		n++
 	}
 	fmt.Fprintf(w, "bqecore: %d activities listed in pages of 2\n", n)
-	for e, err := range c.Employees(ctx, &bqecoreapi.ListEmployeesParams{Where: bqePtr("lastName = 'Lee'")}) {
+	for e, err := range c.Employees(ctx, &bqecoreapi.ListEmployeesParams{Where: ptr.To("lastName = 'Lee'")}) {
 		if err != nil {
 			return fmt.Errorf("employees: %w", err)
 		}
 		employee = e.Id
 	}
-	for p, err := range c.Projects(ctx, &bqecoreapi.ListProjectsParams{Where: bqePtr("code = 'HVE-01.1'")}) {
+	for p, err := range c.Projects(ctx, &bqecoreapi.ListProjectsParams{Where: ptr.To("code = 'HVE-01.1'")}) {
 		if err != nil {
 			return fmt.Errorf("projects: %w", err)
 		}
@@ -77,7 +78,7 @@ func demoBQECore(ctx context.Context, w io.Writer) error {
 		return errors.New("seeded activity, employee or phase missing")
 	}
 	r, err := c.CreateTimeEntryWithResponse(ctx, bqecoreapi.TimeEntry{ActivityId: design, ProjectId: phase, ResourceId: employee,
-		Date: bqePtr("2026-11-23T00:00:00"), ActualHours: bqePtr(2.5), Description: bqePtr("Facade options")})
+		Date: ptr.To("2026-11-23T00:00:00"), ActualHours: ptr.To(2.5), Description: ptr.To("Facade options")})
 	if err != nil {
 		return fmt.Errorf("create time entry: %w", err)
 	}
@@ -110,4 +111,3 @@ func demoBQECore(ctx context.Context, w io.Writer) error {
 }
 
 // bqePtr returns a pointer to v, for the generated models' optional fields.
-func bqePtr[T any](v T) *T { return &v }

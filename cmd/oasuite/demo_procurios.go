@@ -38,7 +38,7 @@ func demoProcurios(ctx context.Context, w io.Writer) error {
 		return errors.New("no collections")
 	}
 	n := 0
-	for _, err := range c.Relations(ctx, cols[0].Id) {
+	for _, err := range c.Relations(ctx, cols[0].Id.String()) {
 		if err != nil {
 			return fmt.Errorf("relations: %w", err)
 		}

@@ -1,11 +1,15 @@
 // Command oasuite is the suite's command-line tool.
 //
 //	oasuite login <vendor>                log in with the vendor's grant; the token is saved
+//	oasuite logout <vendor>               revoke (where the vendor can) and forget the token
 //	oasuite token <vendor>                print a valid access token, renewed as needed
 //	oasuite call <vendor> METHOD PATH     an authenticated request through the vendor's client
 //	oasuite sandbox [vendor ...]          the vendors' fakes on loopback, until interrupted
 //	oasuite check <vendor>                a read-only tour with strict response validation
 //	oasuite demo [vendor ...]             exercise every vendor client against its built-in fake
+//	oasuite completion bash|zsh|fish      a shell completion script
+//	oasuite help <command> [vendor]       a command's help
+//	oasuite --version                     the suite's version
 //
 // Tokens are kept with auth.FileStore in <config dir>/tokens (one file per
 // vendor and account) and the non-secret settings of each login beside them
@@ -29,6 +33,8 @@ import (
 	"time"
 
 	"golang.org/x/term"
+
+	"github.com/oasuite/sdk/version"
 )
 
 func main() {
@@ -42,18 +48,21 @@ const usage = `oasuite — typed clients for BidCore, BQE CORE, Bouquet, BeProdu
 
 Usage:
   oasuite login <vendor> [flags]              log in and save the token
+  oasuite logout <vendor> [flags]             revoke (where the vendor can) and remove the saved token
   oasuite token <vendor> [flags]              print a valid access token (renewed as needed)
   oasuite call <vendor> METHOD PATH [flags]   send an authenticated request, print the answer
   oasuite sandbox [vendor ...]                run the vendors' fakes on loopback
   oasuite check <vendor> [flags]              a read-only tour: where the answers differ from our spec
   oasuite demo [vendor ...]                   exercise the clients against the built-in fakes
-  oasuite help                                this text
+  oasuite completion bash|zsh|fish            print a shell completion script
+  oasuite help [command [vendor]]             this text, or a command's help
+  oasuite --version                           print the version
 
-Run 'oasuite <command> --help' (or 'oasuite <command> <vendor> --help') for details.
+Run 'oasuite help <command> [vendor]' (or 'oasuite <command> <vendor> --help') for details.
 Configuration: flags, or the environment: OASUITE_CONFIG_DIR, OASUITE_ACCOUNT and
 <VENDOR>_<SETTING> (e.g. PROCURIOS_HOST, PROCURIOS_CLIENT_SECRET).
 
-Vendors (login, token, call, sandbox): %s
+Vendors (login, logout, token, call, check, sandbox): %s
 Vendors (demo): %s
 `
 
@@ -75,8 +84,18 @@ func (a *app) run(ctx context.Context, args []string) int {
 	}
 	switch args[0] {
 	case "help", "-h", "--help":
+		if args[0] == "help" && len(args) > 1 {
+			return a.help(ctx, args[1:])
+		}
 		a.usage(a.stdout)
 		return 0
+	case "version", "--version", "-version":
+		fmt.Fprintf(a.stdout, "oasuite version %s (%s)\n", version.Version, version.Module)
+		return 0
+	case "completion":
+		return a.completion(args[1:])
+	case "logout":
+		return a.logout(ctx, args[1:])
 	case "demo":
 		return runDemo(ctx, args[1:], a.stdout, a.stderr)
 	case "login":
@@ -94,6 +113,24 @@ func (a *app) run(ctx context.Context, args []string) int {
 		a.usage(a.stderr)
 		return 2
 	}
+}
+
+// help prints the help of a command (and vendor): `oasuite help login
+// bqecore` is `oasuite login bqecore --help`.
+func (a *app) help(ctx context.Context, args []string) int {
+	switch args[0] {
+	case "login", "logout", "token", "call", "check", "sandbox", "demo", "completion":
+		return a.run(ctx, append(append([]string{args[0]}, args[1:]...), "--help"))
+	case "help":
+		a.usage(a.stdout)
+		return 0
+	case "version":
+		fmt.Fprintln(a.stdout, "Usage: oasuite --version\n\nPrints the suite's version.")
+		return 0
+	}
+	fmt.Fprintf(a.stderr, "oasuite help: unknown command %q\n", args[0])
+	a.usage(a.stderr)
+	return 2
 }
 
 // terminalPrompt reads secrets from in without echo when it is a terminal;

@@ -54,9 +54,12 @@ type session struct {
 	browser func(ctx context.Context, authURL string) error
 	// paste reads the address the browser was sent to, for a code login
 	// with a redirect URL that is not a loopback one.
-	paste   func(ctx context.Context) (string, error)
-	timeout time.Duration
-	store   auth.Store
+	paste func(ctx context.Context) (string, error)
+	// autoBrowser is set when the sandbox plays the user in the browser:
+	// prompts to wait or paste would ask nothing of anyone.
+	autoBrowser bool
+	timeout     time.Duration
+	store       auth.Store
 }
 
 // get returns a non-secret setting: a flag, else (under --sandbox) the
@@ -277,7 +280,9 @@ func (s *session) codeLogin(ctx context.Context, flow auth.CodeFlow, onAttempt f
 		if err := s.browser(ctx, authURL); err != nil {
 			return err
 		}
-		fmt.Fprintln(s.stderr, "Waiting for the browser to come back...")
+		if !s.autoBrowser {
+			fmt.Fprintln(s.stderr, "Waiting for the browser to come back...")
+		}
 		return nil
 	})}
 	if onAttempt != nil {
@@ -311,9 +316,13 @@ func (s *session) codeLogin(ctx context.Context, flow auth.CodeFlow, onAttempt f
 	if err := s.browser(ctx, attempt.URL); err != nil {
 		return nil, fmt.Errorf("opening the browser: %w", err)
 	}
-	fmt.Fprintf(s.stderr, "After logging in, your browser is sent to %s?code=...\nPaste that whole address here: ", ru)
+	if !s.autoBrowser {
+		fmt.Fprintf(s.stderr, "After logging in, your browser is sent to %s?code=...\nPaste that whole address here: ", ru)
+	}
 	back, err := s.paste(ctx)
-	fmt.Fprintln(s.stderr)
+	if !s.autoBrowser {
+		fmt.Fprintln(s.stderr)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reading the address the browser was sent to: %w", err)
 	}

@@ -52,12 +52,21 @@ type vendor interface {
 	api(ctx context.Context, s *session, ts oauth2.TokenSource) (*rawAPI, error)
 }
 
+// revoker is a vendor whose server can revoke a token (`oasuite logout`
+// calls it before removing the stored token).
+type revoker interface {
+	revoke(ctx context.Context, s *session, tok *oauth2.Token) error
+}
+
 // vendorInfo describes a vendor to the command.
 type vendorInfo struct {
 	name     string // command-line name, e.g. "procurios"
 	title    string // display name, e.g. "Procurios"
 	grants   []string
 	settings []setting
+	// examples are the vendor's own examples of a command ("login",
+	// "call"), shown by `oasuite <command> <vendor> --help`.
+	examples map[string]string
 	// skew is how early a stored token is renewed (0: auth.DefaultSkew).
 	skew time.Duration
 }

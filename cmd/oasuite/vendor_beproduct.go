@@ -15,7 +15,7 @@ import (
 
 // beproductVendor is BeProduct: authorization code with PKCE and OpenID
 // Connect at its IdentityServer, rotated refresh tokens, a company slug in
-// every API path (docs/vendors/beproduct.md).
+// every API path (docs/beproduct.md).
 type beproductVendor struct{}
 
 func (beproductVendor) info() vendorInfo {
@@ -23,6 +23,14 @@ func (beproductVendor) info() vendorInfo {
 		name: "beproduct", title: "BeProduct",
 		grants: []string{grantCode},
 		skew:   beproduct.DefaultSkew,
+		examples: map[string]string{
+			"login": `  oasuite login beproduct --company acme --client-id ID --redirect-url https://app.example.com/callback   # BEPRODUCT_CLIENT_SECRET set
+  oasuite login beproduct --no-browser
+  oasuite login beproduct --sandbox`,
+			"call": `  oasuite call beproduct GET /Style/Folders
+  oasuite call beproduct GET /Material/Header/ID
+  oasuite call beproduct GET /Style/Folders --sandbox --verbose`,
+		},
 		settings: []setting{
 			{key: "company", usage: "the company slug: the part of your BeProduct web app URL that names your company"},
 			{key: "client-id", usage: "the client id (BeProduct Admin page)"},

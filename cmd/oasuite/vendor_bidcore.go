@@ -11,13 +11,22 @@ import (
 )
 
 // bidcoreVendor is BidCore (IPONWEB): the password grant at uauth, no refresh
-// token, so a token is renewed by logging in again (docs/vendors/bidcore.md).
+// token, so a token is renewed by logging in again (docs/bidcore.md).
 type bidcoreVendor struct{}
 
 func (bidcoreVendor) info() vendorInfo {
 	return vendorInfo{
 		name: "bidcore", title: "BidCore",
 		grants: []string{grantPassword},
+		examples: map[string]string{
+			"login": `  oasuite login bidcore --service demo.bidcore.iponweb.com --username analyst@example.com   # BIDCORE_PASSWORD, or asked
+  oasuite login bidcore --account readonly --username viewer@example.com
+  oasuite login bidcore --sandbox`,
+			"call": `  oasuite call bidcore GET /advertisers/
+  oasuite call bidcore POST /advertisers/ --data '{"name":"Acme","domain":"acme.example"}'
+  oasuite call bidcore GET /campaigns/ --query advertiser=1 --query status=active
+  oasuite call bidcore GET /advertisers/ --sandbox --verbose`,
+		},
 		settings: []setting{
 			{key: "service", usage: "the service host: the API is https://<service>/api/v2, tokens are for scope service_id=<service>", def: bidcore.DefaultService},
 			{key: "base-url", usage: "the API base URL instead of https://<service>/api/v2"},

@@ -14,13 +14,21 @@ import (
 // bouquetVendor is Bouquet (OpenBouquet): the OAuth dialog's code flow or
 // login and password at /rs/auth-token, for a client registered with a
 // customer; tokens travel as the access_token query parameter
-// (docs/vendors/bouquet.md).
+// (docs/bouquet.md).
 type bouquetVendor struct{}
 
 func (bouquetVendor) info() vendorInfo {
 	return vendorInfo{
 		name: "bouquet", title: "Bouquet",
 		grants: []string{grantCode, grantPassword},
+		examples: map[string]string{
+			"login": `  oasuite login bouquet --grant password --customer-id acme --client-id ID --redirect-url https://app.example.com/callback --login ann
+  oasuite login bouquet --url https://bouquet.example.com/release/v4.2 --customer-id acme --client-id ID --redirect-url https://app.example.com/callback   # the OAuth dialog; BOUQUET_CLIENT_SECRET set
+  oasuite login bouquet --sandbox --grant password`,
+			"call": `  oasuite call bouquet GET /rs/projects
+  oasuite call bouquet POST /rs/projects --data '{"name":"Sales"}'
+  oasuite call bouquet GET /rs/projects --sandbox --verbose`,
+		},
 		settings: []setting{
 			{key: "url", usage: "the server URL: scheme, host, api and version", def: bouquet.DefaultBaseURL},
 			{key: "customer-id", usage: "the customer (tenant) the users belong to"},
@@ -128,4 +136,13 @@ func (bouquetVendor) api(ctx context.Context, s *session, ts oauth2.TokenSource)
 		return nil, err
 	}
 	return &rawAPI{base: c.BaseURL(), do: c.Do}, nil
+}
+
+// revoke deletes the token at Bouquet (DELETE /rs/token/{tokenId}).
+func (b bouquetVendor) revoke(ctx context.Context, s *session, tok *oauth2.Token) error {
+	cfg, err := b.config(s, false)
+	if err != nil {
+		return err
+	}
+	return cfg.Revoke(ctx, tok.AccessToken)
 }

@@ -16,7 +16,7 @@ import (
 
 // bqecoreVendor is BQE CORE: authorization code through its IdentityServer
 // (PKCE, OpenID Connect); the API base URL comes with the token
-// (docs/vendors/bqecore.md).
+// (docs/bqecore.md).
 type bqecoreVendor struct{}
 
 // The app the sandbox registers for command-line logins.
@@ -29,6 +29,15 @@ func (bqecoreVendor) info() vendorInfo {
 	return vendorInfo{
 		name: "bqecore", title: "BQE CORE",
 		grants: []string{grantCode},
+		examples: map[string]string{
+			"login": `  oasuite login bqecore --client-id ID --redirect-url http://127.0.0.1:8765/callback   # BQECORE_CLIENT_SECRET for a web app
+  oasuite login bqecore --no-browser --scopes read:core,offline_access,openid
+  oasuite login bqecore --sandbox`,
+			"call": `  oasuite call bqecore GET /activity --query page=0,100
+  oasuite call bqecore GET /project --query "where=status = 0" --query orderBy=name
+  oasuite call bqecore PATCH /employee/ID --data @patch.json
+  oasuite call bqecore GET /activity --sandbox --verbose`,
+		},
 		settings: []setting{
 			{key: "client-id", usage: "the app's client id (CORE Developer Portal)"},
 			{key: "client-secret", secret: true, usage: "the client secret of a web app (none for a public app, which uses PKCE)"},
@@ -133,4 +142,19 @@ func (bqecoreVendor) api(ctx context.Context, s *session, ts oauth2.TokenSource)
 		return nil, err
 	}
 	return &rawAPI{base: base, do: c.Do}, nil
+}
+
+// revoke revokes the refresh token (the whole grant) and the access token
+// at CORE's revocation endpoint.
+func (b bqecoreVendor) revoke(ctx context.Context, s *session, tok *oauth2.Token) error {
+	cfg, err := b.config(s)
+	if err != nil {
+		return err
+	}
+	if tok.RefreshToken != "" {
+		if err := cfg.Revoke(ctx, tok.RefreshToken, "refresh_token"); err != nil {
+			return err
+		}
+	}
+	return cfg.Revoke(ctx, tok.AccessToken, "access_token")
 }

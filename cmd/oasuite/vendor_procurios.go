@@ -13,13 +13,22 @@ import (
 )
 
 // procuriosVendor is Procurios: authorization code (PKCE) or client
-// credentials on the customer's host (docs/vendors/procurios.md).
+// credentials on the customer's host (docs/procurios.md).
 type procuriosVendor struct{}
 
 func (procuriosVendor) info() vendorInfo {
 	return vendorInfo{
 		name: "procurios", title: "Procurios",
 		grants: []string{grantCode, grantClient},
+		examples: map[string]string{
+			"login": `  oasuite login procurios --host leden.example.nl --client-id ID   # PROCURIOS_CLIENT_SECRET set
+  oasuite login procurios --grant client --account batch --scopes relation_list_api/relation,meeting2/read
+  oasuite login procurios --sandbox --grant client`,
+			"call": `  oasuite call procurios GET /meeting2_api/meetings
+  oasuite call procurios POST /meeting2_api/meetings --data '{"title":"AGM","start":"...","end":"..."}'
+  oasuite call procurios GET /relation_list_api/collection/ID --query page=2
+  oasuite call procurios GET /meeting2_api/meetings --sandbox --verbose`,
+		},
 		settings: []setting{
 			{key: "host", usage: "the customer's Procurios host, e.g. leden.example.nl (the API is https://<host>/l)"},
 			{key: "base-url", usage: "the API base URL instead of https://<host>/l"},

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -68,6 +69,9 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 		return resp, nil
 	}
 	er := d.errorResponse(req, resp)
+	if f, ok := req.Context().Value(errorObserverKey{}).(func(*ErrorResponse)); ok {
+		f(er)
+	}
 	var mapped error
 	if d.MapError != nil {
 		mapped = d.MapError(er)
@@ -79,6 +83,19 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 		return nil, d.Validate.validateError(req, er, mapped)
 	}
 	return nil, mapped
+}
+
+// errorObserverKey carries a WithErrorObserver function in a context.
+type errorObserverKey struct{}
+
+// WithErrorObserver returns ctx carrying f. A Doer sending a request made
+// with this context calls f with every non-2xx answer it turns into an
+// error, before returning that error: the status, the redacted URL, the
+// headers and the body (at most BodyLimit bytes, with the request's own
+// credentials replaced by Redacted). For tools that show the raw answer, as
+// `oasuite call` does (like `gh api`, it prints the error body).
+func WithErrorObserver(ctx context.Context, f func(*ErrorResponse)) context.Context {
+	return context.WithValue(ctx, errorObserverKey{}, f)
 }
 
 func (d *Doer) errorResponse(req *http.Request, resp *http.Response) *ErrorResponse {

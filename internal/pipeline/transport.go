@@ -43,7 +43,7 @@ type Config struct {
 	// Retry bounds the retries.
 	Retry Retry
 	// Logger, when set, gets one record per attempt: method, redacted URL,
-	// status, attempt, duration.
+	// status, attempt, duration, at the level LogLevel gives.
 	Logger *slog.Logger
 	// RedactParams are further query parameters redacted in logs and errors.
 	RedactParams []string
@@ -83,6 +83,23 @@ func DefaultBase() http.RoundTripper {
 // It sets no overall timeout: deadlines come from each request's context.
 func NewClient(c Config) *http.Client {
 	return &http.Client{Transport: NewTransport(c)}
+}
+
+// NewClientFrom is NewClient for a vendor's WithHTTPClient(user): the one
+// behaviour every vendor documents. user's Transport carries every request
+// (a nil Transport, or a nil user: DefaultBase); its Timeout, Jar and
+// CheckRedirect are kept on the returned client. Retries, tokens, the
+// vendor's headers and the logger are layered on top; c.Base is ignored
+// when user has a Transport.
+func NewClientFrom(user *http.Client, c Config) *http.Client {
+	if user != nil && user.Transport != nil {
+		c.Base = user.Transport
+	}
+	hc := NewClient(c)
+	if user != nil {
+		hc.Timeout, hc.Jar, hc.CheckRedirect = user.Timeout, user.Jar, user.CheckRedirect
+	}
+	return hc
 }
 
 // NewTransport returns the chain c describes as one RoundTripper.
@@ -398,6 +415,29 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// LogLevel is the level of an attempt's log record, the same for every
+// vendor (their WithLogger documents it):
+//
+//   - Debug: an answer below 400 that ends the call;
+//   - Info: an attempt that is retried (a later attempt follows), or a final
+//     4xx answer other than 429 (the caller gets a typed error it can act on);
+//   - Warn: a final attempt that failed: no answer (connection error,
+//     timeout, cancelled context), or 429 or 5xx with no retry left or
+//     allowed.
+func LogLevel(resp *http.Response, err error, again bool) slog.Level {
+	switch {
+	case again:
+		return slog.LevelInfo
+	case err != nil || resp == nil:
+		return slog.LevelWarn
+	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
+		return slog.LevelWarn
+	case resp.StatusCode >= 400:
+		return slog.LevelInfo
+	}
+	return slog.LevelDebug
+}
+
 // log writes the attempt's record when a logger is set and enabled; the
 // attempt began at start.
 func (t *transport) log(ctx context.Context, req *http.Request, resp *http.Response, err error, attempt int, start time.Time, wait time.Duration, again bool) {
@@ -405,10 +445,7 @@ func (t *transport) log(ctx context.Context, req *http.Request, resp *http.Respo
 	if l == nil {
 		return
 	}
-	level := slog.LevelDebug
-	if again || err != nil {
-		level = slog.LevelInfo
-	}
+	level := LogLevel(resp, err, again)
 	if !l.Enabled(ctx, level) {
 		return
 	}
