@@ -282,7 +282,8 @@ func matrixRows() []row {
 					t.Errorf("took %v: cancelling must end the 20s wait at once", o.elapsed)
 				}
 			}},
-		{name: "timeout_context_deadline", ctxTimeout: 300 * time.Millisecond, api: hang,
+		{name: "timeout_context_deadline", ctxTimeout: 1500 * time.Millisecond, // room for the token fetch at load: the API request must be sent
+			 api: hang,
 			check: func(t *testing.T, v vendor, o outcome) {
 				if !errors.Is(o.err, context.DeadlineExceeded) {
 					t.Errorf("err = %v (%T), want context.DeadlineExceeded", o.err, o.err)
