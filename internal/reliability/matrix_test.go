@@ -283,7 +283,7 @@ func matrixRows() []row {
 				}
 			}},
 		{name: "timeout_context_deadline", ctxTimeout: 1500 * time.Millisecond, // room for the token fetch at load: the API request must be sent
-			 api: hang,
+			api: hang,
 			check: func(t *testing.T, v vendor, o outcome) {
 				if !errors.Is(o.err, context.DeadlineExceeded) {
 					t.Errorf("err = %v (%T), want context.DeadlineExceeded", o.err, o.err)
