@@ -6,7 +6,7 @@ STATICCHECK_VERSION := v0.8.2
 NESTED      := internal/integration
 FUZZTIME    ?= 30s
 
-.PHONY: generate check-generated lint test cover bench record demo ci tools fuzz
+.PHONY: generate check-generated lint test cover bench size record demo ci tools fuzz
 
 ## generate: regenerate gen/ from specs/ (go generate ./...)
 generate:
@@ -54,6 +54,11 @@ bench:
 	  $$bin -test.run '^$$' -test.bench '^BenchmarkIterate100k$$' -test.benchmem -test.benchtime 1x 2>&1 | grep -E '^(Benchmark|FAIL|---|panic)' | tee -a $$out; \
 	done; \
 	rm -rf $$dir; $(GO) run ./bench/summary $$out
+
+## size: stripped hello-world binary per vendor vs an x/oauth2-only one (fails over 1.4x);
+##   TestVendorImportIsLight (bench/size) checks what one vendor import links
+size:
+	$(GO) run ./bench/size/report
 
 ## fuzz: each fuzz target for FUZZTIME
 fuzz:
