@@ -79,14 +79,14 @@ func TestTokenInQueryNeverPrinted(t *testing.T) {
 	_, err = c.GetProjectWithResponse(ctx, "missing", nil)
 	msgs = append(msgs, err.Error())
 	// 503 retried, then given up.
-	f.Faults.Add(fakekit.Fault{PathPrefix: "/release/v4.2/rs/projects", Status: 503, Times: 2})
+	f.Faults.Add(fakekit.Fault{Path: "/release/v4.2/rs/projects", Status: 503, Times: 2})
 	_, err = c.ListProjectsWithResponse(ctx)
 	if !errors.Is(err, bouquet.ErrServer) {
 		t.Errorf("503: %v", err)
 	}
 	msgs = append(msgs, err.Error())
 	// A dropped connection: a transport error.
-	f.Faults.Add(fakekit.Fault{PathPrefix: "/release/v4.2/rs/user", Drop: true, Times: fakekit.Forever})
+	f.Faults.Add(fakekit.Fault{Path: "/release/v4.2/rs/user", Drop: true, Times: fakekit.Forever})
 	_, err = c.GetCurrentUserWithResponse(ctx)
 	f.Faults.Clear()
 	if err == nil {
@@ -145,12 +145,12 @@ func TestErrorFields(t *testing.T) {
 	}
 	// 429 with Retry-After is retried by the pipeline.
 	patient := newClient(t, f, bouquet.WithRetry(3, 2*time.Second))
-	f.Faults.Add(fakekit.Fault{PathPrefix: "/release/v4.2/rs/status", Status: 429, RetryAfter: time.Second})
+	f.Faults.Add(fakekit.Fault{Path: "/release/v4.2/rs/status", Status: 429, RetryAfter: time.Second})
 	if _, err := patient.GetStatusWithResponse(ctx); err != nil {
 		t.Errorf("429 then 200: %v", err)
 	}
 	// 429 beyond the retries: the error says when to come back.
-	f.Faults.Add(fakekit.Fault{PathPrefix: "/release/v4.2/rs/status", Status: 429, RetryAfter: time.Hour, Times: 5})
+	f.Faults.Add(fakekit.Fault{Path: "/release/v4.2/rs/status", Status: 429, RetryAfter: time.Hour, Times: 5})
 	_, err = c.GetStatusWithResponse(ctx)
 	if !errors.As(err, &be) || !errors.Is(err, bouquet.ErrTooManyRequests) || be.RetryAfter != time.Hour {
 		t.Errorf("429: %v", err)

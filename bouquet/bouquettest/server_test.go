@@ -103,7 +103,7 @@ func TestSpecValidationAndErrors(t *testing.T) {
 		"redirect_uri": {bouquettest.TestRedirectURI}, "login": {bouquettest.TestLogin}, "password": {bouquettest.TestPassword}})
 	decode(t, resp, http.StatusNotFound)
 	// Faults apply before everything.
-	f.Faults.Add(fakekit.Fault{PathPrefix: bouquettest.BasePath + "/rs/status", Status: 503})
+	f.Faults.Add(fakekit.Fault{Path: bouquettest.BasePath + "/rs/status", Status: 503})
 	resp, _ = http.Get(f.URL() + "/rs/status")
 	resp.Body.Close()
 	if resp.StatusCode != 503 {
