@@ -213,6 +213,10 @@ func (s *Server) APIRoot() string { return s.BaseURL() }
 // Issuer returns the identity server's issuer (Origin()+"/ids").
 func (s *Server) Issuer() string { return s.srv.URL + "/ids" }
 
+// ServeHTTP serves the fake's endpoints; use it to mount the fake elsewhere
+// than NewServer's listener.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.srv.Config.Handler.ServeHTTP(w, r) }
+
 // Client returns an *http.Client for the fake.
 func (s *Server) Client() *http.Client { return s.srv.Client() }
 
@@ -261,6 +265,10 @@ func (s *Server) ExpireAccessTokens() { s.ExpireTokens() }
 func (s *Server) Authorize(ctx context.Context, authURL string) (url.Values, error) {
 	return fakekit.Browse(ctx, s.srv.Client(), s.srv.URL, authURL, "beproducttest")
 }
+
+// TokensIssued returns how many access tokens a grant type
+// ("authorization_code", "refresh_token", "actas", …) issued.
+func (s *Server) TokensIssued(grantType string) int { return s.oauth.Issued(grantType) }
 
 // Refreshes returns how many refresh_token grants succeeded.
 func (s *Server) Refreshes() int { return s.oauth.Refreshes() }

@@ -229,6 +229,9 @@ func (s *Server) Close() {
 	s.srv.Close()
 }
 
+// TokensIssued returns how many access tokens a grant type ("password", …) issued.
+func (s *Server) TokensIssued(grantType string) int { return s.oauth.Issued(grantType) }
+
 // Logins counts successful password-grant logins.
 func (s *Server) Logins() int { return s.oauth.Issued(fakekit.GrantPassword) }
 

@@ -109,9 +109,9 @@ type App struct {
 // WithApp registers another app.
 func WithApp(a App) Option { return func(o *config) { o.apps = append(o.apps, a) } }
 
-// WithCoverage records every served spec operation in c (one value can be
+// WithCoverage records every served spec operation in cov (one value can be
 // shared by many fakes).
-func WithCoverage(c *fakes.Coverage) Option { return func(o *config) { o.coverage = c } }
+func WithCoverage(cov *fakes.Coverage) Option { return func(o *config) { o.coverage = cov } }
 
 // WithRedirectURLs registers more redirect URLs for both test apps
 // (TestClientID, TestPublicClientID), e.g. a loopback one with its port,
@@ -342,6 +342,10 @@ func (s *Server) BaseURL() string { return s.ts.URL + APIPath }
 // Deprecated: use BaseURL (every fake's name for it).
 func (s *Server) APIURL() string { return s.BaseURL() }
 
+// ServeHTTP serves the fake's endpoints; use it to mount the fake elsewhere
+// than NewServer's listener.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.ts.Config.Handler.ServeHTTP(w, r) }
+
 // Client returns an *http.Client that trusts the fake (needed WithTLS).
 func (s *Server) Client() *http.Client { return s.ts.Client() }
 
@@ -380,6 +384,13 @@ type Stats struct {
 // Requests returns how many requests of a spec operation (e.g.
 // "listActivities") passed validation and reached their handler.
 func (s *Server) Requests(operationID string) int { return s.val.Served(operationID) }
+
+// TokensIssued returns how many access tokens a grant type
+// ("authorization_code", "refresh_token") issued.
+func (s *Server) TokensIssued(grantType string) int { return s.oauth.Issued(grantType) }
+
+// Refreshes returns how many refresh_token grants succeeded.
+func (s *Server) Refreshes() int { return s.oauth.Refreshes() }
 
 // Stats returns a snapshot of the counters.
 func (s *Server) Stats() Stats {

@@ -266,6 +266,10 @@ func (s *Server) Origin() string { return s.srv.URL }
 // Deprecated: use Origin (every fake's name for it).
 func (s *Server) URL() string { return s.Origin() }
 
+// ServeHTTP serves the fake's endpoints; use it to mount the fake elsewhere
+// than NewServer's listener.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.srv.Config.Handler.ServeHTTP(w, r) }
+
 // Client returns an *http.Client for the fake.
 func (s *Server) Client() *http.Client { return s.srv.Client() }
 
@@ -344,11 +348,12 @@ func (s *Server) Slow(operationID string, d time.Duration) {
 	s.AddFault(fakes.Fault{OperationID: operationID, Path: "/l/", Delay: d})
 }
 
-// Authorize plays the user's browser: it opens an authorize URL (from
-// auth.CodeFlow.Start) without following the redirect and returns the
-// callback's query (code and state, or error).
-func (s *Server) Authorize(ctx context.Context, authorizeURL string) (url.Values, error) {
-	return fakekit.Browse(ctx, s.srv.Client(), s.srv.URL, authorizeURL, "procuriostest")
+// Authorize plays the user's browser: it opens authURL (from
+// auth.CodeFlow.Start; any scheme and host are replaced by the fake's)
+// without following the redirect and returns the callback's query (code
+// and state, or error).
+func (s *Server) Authorize(ctx context.Context, authURL string) (url.Values, error) {
+	return fakekit.Browse(ctx, s.srv.Client(), s.srv.URL, authURL, "procuriostest")
 }
 
 // authorize enforces the configured spelling, then lets fakekit decide.
