@@ -123,7 +123,7 @@ func newClient(t testing.TB, fake *beproducttest.Server, ts oauth2.TokenSource, 
 	t.Helper()
 	base := []beproduct.Option{
 		beproduct.WithCompany(beproducttest.TestCompany),
-		beproduct.WithBaseURL(fake.APIRoot()),
+		beproduct.WithBaseURL(fake.BaseURL()),
 		beproduct.WithTokenSource(ts),
 		beproduct.WithRetry(3, 50*time.Millisecond),
 	}

@@ -20,7 +20,7 @@
 //   - fault injection (Fail), token expiry (ExpireAccessTokens) and a clock
 //     (WithClock, Advance).
 //
-// Point a client at it with beproduct.WithBaseURL(s.APIRoot()) and
+// Point a client at it with beproduct.WithBaseURL(s.BaseURL()) and
 // beproduct.WithCompany(beproducttest.TestCompany), and the OAuth helpers at
 // Issuer().
 package beproducttest
@@ -215,7 +215,9 @@ func (s *Server) Issuer() string { return s.srv.URL + "/ids" }
 
 // ServeHTTP serves the fake's endpoints; use it to mount the fake elsewhere
 // than NewServer's listener.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.srv.Config.Handler.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.srv.Config.Handler.ServeHTTP(w, r)
+}
 
 // Client returns an *http.Client for the fake.
 func (s *Server) Client() *http.Client { return s.srv.Client() }
@@ -265,6 +267,9 @@ func (s *Server) ExpireAccessTokens() { s.ExpireTokens() }
 func (s *Server) Authorize(ctx context.Context, authURL string) (url.Values, error) {
 	return fakekit.Browse(ctx, s.srv.Client(), s.srv.URL, authURL, "beproducttest")
 }
+
+// ExpireRefreshTokens makes every refresh token issued so far fail.
+func (s *Server) ExpireRefreshTokens() { s.oauth.ExpireRefreshTokens() }
 
 // TokensIssued returns how many access tokens a grant type
 // ("authorization_code", "refresh_token", "actas", …) issued.

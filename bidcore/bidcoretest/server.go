@@ -22,7 +22,7 @@
 //	405            a method the path does not have (e.g. PATCH)
 //	406            deleting an entity others refer to
 //	409            a uniqueness violation (SSP code; deal_id per SSP)
-//	429, 500, 504  InjectStatus / InjectFault; 504 also for a body over the size limit
+//	429, 500, 504  FailNext / AddFault; 504 also for a body over the size limit
 //
 // The token endpoint (POST /oauth2/token/) takes the password grant with a form body (query
 // parameters too, as in the getting-started page's Python example), no client authentication, and

@@ -10,9 +10,9 @@
 //
 //	fake := bouquettest.NewServer()
 //	defer fake.Close()
-//	cfg := bouquet.OAuthConfig{BaseURL: fake.URL(), CustomerID: bouquettest.TestCustomerID,
+//	cfg := bouquet.OAuthConfig{BaseURL: fake.BaseURL(), CustomerID: bouquettest.TestCustomerID,
 //		ClientID: bouquettest.TestClientID, RedirectURI: bouquettest.TestRedirectURI}
-//	c, _ := bouquet.New(ctx, bouquet.WithBaseURL(fake.URL()),
+//	c, _ := bouquet.New(ctx, bouquet.WithBaseURL(fake.BaseURL()),
 //		bouquet.WithTokenSource(cfg.PasswordLogin(bouquettest.TestLogin, bouquettest.TestPassword)))
 package bouquettest
 
@@ -309,6 +309,9 @@ func (s *Server) Requests(operationID string) int {
 //
 // Deprecated: use Requests (every fake's name for it).
 func (s *Server) Served(operationID string) int { return s.Requests(operationID) }
+
+// ExpireRefreshTokens makes every refresh token issued so far fail.
+func (s *Server) ExpireRefreshTokens() { s.oauth.ExpireRefreshTokens() }
 
 // TokensIssued returns how many access tokens a grant type issued
 // ("auth-token", "authorization_code", "password", "refresh_token", …).

@@ -344,7 +344,9 @@ func (s *Server) APIURL() string { return s.BaseURL() }
 
 // ServeHTTP serves the fake's endpoints; use it to mount the fake elsewhere
 // than NewServer's listener.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.ts.Config.Handler.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.ts.Config.Handler.ServeHTTP(w, r)
+}
 
 // Client returns an *http.Client that trusts the fake (needed WithTLS).
 func (s *Server) Client() *http.Client { return s.ts.Client() }

@@ -268,7 +268,9 @@ func (s *Server) URL() string { return s.Origin() }
 
 // ServeHTTP serves the fake's endpoints; use it to mount the fake elsewhere
 // than NewServer's listener.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.srv.Config.Handler.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.srv.Config.Handler.ServeHTTP(w, r)
+}
 
 // Client returns an *http.Client for the fake.
 func (s *Server) Client() *http.Client { return s.srv.Client() }
