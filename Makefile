@@ -62,7 +62,7 @@ bench:
 ## size: stripped hello-world binary per vendor vs an x/oauth2-only one (fails over 1.4x);
 ##   TestVendorImportIsLight (bench/size) checks what one vendor import links
 size:
-	$(GO) run ./bench/size/report
+	GO=$(GO) $(GO) run ./bench/size/report
 
 ## fuzz: each fuzz target for FUZZTIME
 fuzz:

@@ -15,13 +15,13 @@ import (
 	"github.com/oasuite/sdk/auth"
 	"github.com/oasuite/sdk/beproduct"
 	"github.com/oasuite/sdk/beproduct/beproducttest"
-	"github.com/oasuite/sdk/internal/fakekit"
+	"github.com/oasuite/sdk/fakes"
 	"github.com/oasuite/sdk/specs"
 )
 
 // coverage is shared by every fake of the test binary; TestMain fails when a
 // spec operation was never served.
-var coverage = fakekit.NewOpCoverage()
+var coverage = fakes.NewCoverage()
 
 func TestMain(m *testing.M) {
 	code := m.Run()

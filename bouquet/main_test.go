@@ -10,13 +10,13 @@ import (
 
 	"github.com/oasuite/sdk/bouquet"
 	"github.com/oasuite/sdk/bouquet/bouquettest"
-	"github.com/oasuite/sdk/internal/fakekit"
+	"github.com/oasuite/sdk/fakes"
 	"github.com/oasuite/sdk/specs"
 )
 
 // coverage is shared by every fake of this test binary: TestMain fails when
 // a spec operation was never served.
-var coverage = fakekit.NewOpCoverage()
+var coverage = fakes.NewCoverage()
 
 func TestMain(m *testing.M) {
 	code := m.Run()

@@ -180,7 +180,7 @@ func newServer(opts ...Option) (*Server, error) {
 		o(&cfg)
 	}
 	if cfg.cov == nil {
-		cfg.cov = fakekit.NewOpCoverage()
+		cfg.cov = fakes.NewCoverage()
 	}
 	if cfg.steps < 1 {
 		cfg.steps = 1

@@ -24,10 +24,14 @@ func main() {
 		fail(err)
 	}
 	defer os.RemoveAll(dir)
+	goTool := os.Getenv("GO") // make size passes $(GO)
+	if goTool == "" {
+		goTool = "go"
+	}
 	sizes := map[string]int64{}
 	for _, p := range programs {
 		out := filepath.Join(dir, p)
-		cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, "./bench/size/"+p)
+		cmd := exec.Command(goTool, "build", "-trimpath", "-ldflags=-s -w", "-o", out, "./bench/size/"+p)
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {
 			fail(fmt.Errorf("building %s: %w", p, err))
