@@ -4,11 +4,13 @@ TOOLS       := $(CURDIR)/.tools/bin
 STATICCHECK := $(TOOLS)/staticcheck
 STATICCHECK_VERSION := v0.8.2
 NESTED      := internal/integration
+# tools/ is the generators' own module (oapi-codegen, genoverlay, specjson): see tools/go.mod.
+TOOLSMOD    := tools
 FUZZTIME    ?= 30s
 
-.PHONY: generate check-generated lint test cover bench record demo ci tools fuzz
+.PHONY: generate check-generated lint test cover bench size record demo ci tools fuzz
 
-## generate: regenerate gen/ from specs/ (go generate ./...)
+## generate: regenerate gen/ from specs/ (go generate ./...; the generators run from tools/go.mod)
 generate:
 	$(GO) generate ./...
 
@@ -28,12 +30,14 @@ lint: $(STATICCHECK)
 	$(GO) vet ./...
 	$(STATICCHECK) ./...
 	cd $(NESTED) && $(GO) vet ./...
+	cd $(TOOLSMOD) && $(GO) vet ./...
 
-## test: every test, with the race detector (needs a C compiler: gcc), the nested integration module included
+## test: every test, with the race detector (needs a C compiler: gcc), the nested integration and tools modules included
 test:
 	@command -v "$$($(GO) env CC)" >/dev/null || { echo "make test: -race needs a C compiler ($$($(GO) env CC) not found): apt-get install gcc"; exit 1; }
 	$(GO) test -race -count=1 ./...
 	cd $(NESTED) && $(GO) test -race -count=1 ./...
+	cd $(TOOLSMOD) && $(GO) test -race -count=1 ./...
 
 ## cover: coverage per package; auth/ must stay at or above 85 %
 cover:
@@ -55,6 +59,11 @@ bench:
 	  $$bin -test.run '^$$' -test.bench '^BenchmarkIterate100k$$' -test.benchmem -test.benchtime 1x 2>&1 | grep -E '^(Benchmark|FAIL|---|panic)' | tee -a $$out; \
 	done; \
 	rm -rf $$dir; $(GO) run ./bench/summary $$out
+
+## size: stripped hello-world binary per vendor vs an x/oauth2-only one (fails over 1.4x);
+##   TestVendorImportIsLight (bench/size) checks what one vendor import links
+size:
+	GO=$(GO) $(GO) run ./bench/size/report
 
 ## fuzz: each fuzz target for FUZZTIME
 fuzz:

@@ -7,6 +7,7 @@ import (
 	"github.com/oasuite/sdk/auth"
 	"github.com/oasuite/sdk/beproduct"
 	"github.com/oasuite/sdk/validate"
+	_ "github.com/oasuite/sdk/validate/openapi"
 )
 
 // newValidatingClient is newSuiteClient with response validation in mode.

@@ -229,21 +229,21 @@ func TestDailyQuotaExhausted(t *testing.T) {
 func TestRetryOn429And5xx(t *testing.T) {
 	ctx := context.Background()
 	e := setup(t, nil)
-	e.fake.Fail("listStyleHeaders", 429, 0, 0)
+	e.fake.FailNext("listStyleHeaders", 429, 0, 0)
 	// POST Headers is retried after a 429: its body can be replayed.
 	if _, err := e.client.ListHeaders(ctx, beproduct.Style, beproduct.ListOptions{PageSize: 10}, 0); err != nil {
 		t.Fatalf("after one 429: %v", err)
 	}
-	e.fake.Fail("getStyleHeader", 503, 0, 1)
+	e.fake.FailNext("getStyleHeader", 503, 0, 1)
 	id := e.fake.HeaderIDs("Style")[0]
 	if _, err := e.client.GetStyleHeaderWithResponse(ctx, id); err != nil {
 		t.Fatalf("after one 503: %v", err)
 	}
-	e.fake.Fail("getStyleHeader", 500, 0, 10)
+	e.fake.FailNext("getStyleHeader", 500, 0, 10)
 	if _, err := e.client.GetStyleHeaderWithResponse(ctx, id); !errors.Is(err, beproduct.ErrServer) {
 		t.Fatalf("persistent 500: %v", err)
 	}
-	e.fake.Faults.Clear()
+	e.fake.ClearFaults()
 }
 
 func TestHeadersPaging(t *testing.T) {
@@ -352,7 +352,7 @@ func TestWriteLimitSplitsBatches(t *testing.T) {
 		items[i] = beproductapi.ListItem{Fields: fields("size", fmt.Sprint(i))}
 	}
 	items[5].Id = p("no-such-row")
-	e.fake.Fail("updateStylePageList", 500, 0, 0) // the first request
+	e.fake.FailNext("updateStylePageList", 500, 0, 0) // the first request
 	res, err = e.client.UpdatePageList(ctx, beproduct.Style, hid, beproducttest.PageSizes, items)
 	if err == nil || res.Requests != 3 {
 		t.Fatalf("res = %+v, %v", res, err)

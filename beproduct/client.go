@@ -108,7 +108,10 @@ func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l 
 // one slog record per mismatch (on the WithLogger logger, else
 // slog.Default()), validate.Strict returns a *validate.SpecMismatchError
 // instead. The default, validate.Off, costs nothing. Records and errors carry
-// JSON pointers, field names and types, never body values.
+// JSON pointers, field names and types, never body values. Log and Strict
+// need the validator linked, with one import in the program:
+// import _ "github.com/oasuite/sdk/validate/openapi" (else New returns
+// validate.ErrValidatorNotLinked).
 func WithResponseValidation(m validate.Mode) Option { return func(o *options) { o.validation = m } }
 
 // New returns a client for the company given with WithCompany.
@@ -144,7 +147,7 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 		cfg.Limit = o.limiter.Allow
 	}
 	c.hc = pipeline.NewClientFrom(o.hc, cfg)
-	rv, err := pipeline.NewResponseValidator("beproduct", o.validation, o.logger)
+	rv, err := pipeline.NewResponseValidator("beproduct", beproductapi.SpecJSON(), o.validation, o.logger)
 	if err != nil {
 		return nil, fmt.Errorf("beproduct: %w", err)
 	}

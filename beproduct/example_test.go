@@ -74,7 +74,7 @@ func ExampleIdentity_FinishLogin() {
 	fmt.Println("subject:", sess.IDToken.Subject)
 
 	c, err := beproduct.New(ctx, beproduct.WithCompany(beproducttest.TestCompany),
-		beproduct.WithBaseURL(srv.APIRoot()), beproduct.WithTokenSource(id.TokenSource(sess)))
+		beproduct.WithBaseURL(srv.BaseURL()), beproduct.WithTokenSource(id.TokenSource(sess)))
 	if err != nil {
 		panic(err)
 	}
@@ -98,7 +98,7 @@ func ExampleClient_Headers() {
 	srv := beproducttest.NewServer()
 	defer srv.Close()
 	c, _ := beproduct.New(ctx, beproduct.WithCompany(beproducttest.TestCompany),
-		beproduct.WithBaseURL(srv.APIRoot()), beproduct.WithTokenSource(exampleLogin(ctx, srv)))
+		beproduct.WithBaseURL(srv.BaseURL()), beproduct.WithTokenSource(exampleLogin(ctx, srv)))
 
 	filters := beproduct.Where(beproduct.FieldModifiedAt).Gte(time.Date(2026, 1, 7, 0, 0, 0, 0, time.UTC)).
 		And("price").Lte(40)
@@ -133,7 +133,7 @@ func ExampleClient_UpdatePageGrid() {
 	srv := beproducttest.NewServer()
 	defer srv.Close()
 	c, _ := beproduct.New(ctx, beproduct.WithCompany(beproducttest.TestCompany),
-		beproduct.WithBaseURL(srv.APIRoot()), beproduct.WithTokenSource(exampleLogin(ctx, srv)))
+		beproduct.WithBaseURL(srv.BaseURL()), beproduct.WithTokenSource(exampleLogin(ctx, srv)))
 
 	rows := make([]beproductapi.GridRow, 230)
 	for i := range rows {
@@ -160,7 +160,7 @@ func ExampleClient_RateLimit() {
 	srv := beproducttest.NewServer(beproducttest.WithRateLimits(0, 0, 2))
 	defer srv.Close()
 	c, _ := beproduct.New(ctx, beproduct.WithCompany(beproducttest.TestCompany),
-		beproduct.WithBaseURL(srv.APIRoot()), beproduct.WithTokenSource(exampleLogin(ctx, srv)))
+		beproduct.WithBaseURL(srv.BaseURL()), beproduct.WithTokenSource(exampleLogin(ctx, srv)))
 
 	for range 3 {
 		_, err := c.ListUsersWithResponse(ctx)

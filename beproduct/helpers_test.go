@@ -14,14 +14,14 @@ import (
 	"github.com/oasuite/sdk/auth"
 	"github.com/oasuite/sdk/beproduct"
 	"github.com/oasuite/sdk/beproduct/beproducttest"
+	"github.com/oasuite/sdk/fakes"
 	"github.com/oasuite/sdk/internal/covergate"
-	"github.com/oasuite/sdk/internal/fakekit"
 	"github.com/oasuite/sdk/specs"
 )
 
 // coverage is shared by every fake of the test binary; TestMain fails when a
 // spec operation was never served.
-var coverage = fakekit.NewOpCoverage()
+var coverage = fakes.NewCoverage()
 
 func TestMain(m *testing.M) {
 	code := m.Run()
@@ -123,7 +123,7 @@ func newClient(t testing.TB, fake *beproducttest.Server, ts oauth2.TokenSource, 
 	t.Helper()
 	base := []beproduct.Option{
 		beproduct.WithCompany(beproducttest.TestCompany),
-		beproduct.WithBaseURL(fake.APIRoot()),
+		beproduct.WithBaseURL(fake.BaseURL()),
 		beproduct.WithTokenSource(ts),
 		beproduct.WithRetry(3, 50*time.Millisecond),
 	}

@@ -134,7 +134,7 @@ func TestRefreshRotationPersisted(t *testing.T) {
 	}
 	// The server drops the access token: the pipeline refreshes once and
 	// replays the call once.
-	fake.ExpireAccessTokens()
+	fake.ExpireTokens()
 	before := fake.Requests("listStyleFolders")
 	if _, err := c.ListStyleFoldersWithResponse(ctx); err != nil {
 		t.Fatalf("after expiry: %v", err)

@@ -59,7 +59,7 @@ func TestAccessTokenQueryParameter(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The API overview allows the token as the access_token parameter.
-	resp, err := http.Get(e.fake.APIRoot() + "/" + beproducttest.TestCompany + "/Users/Roles?access_token=" + tok.AccessToken)
+	resp, err := http.Get(e.fake.BaseURL() + "/" + beproducttest.TestCompany + "/Users/Roles?access_token=" + tok.AccessToken)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestAccessTokenQueryParameter(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("X-RateLimit-Limit") == "" {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
-	resp, err = http.Get(e.fake.APIRoot() + "/othercompany/Users/Roles?access_token=" + tok.AccessToken)
+	resp, err = http.Get(e.fake.BaseURL() + "/othercompany/Users/Roles?access_token=" + tok.AccessToken)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestErrorHoldsNoToken(t *testing.T) {
 	ctx := context.Background()
 	e := setup(t, nil, beproduct.WithRetry(1, time.Millisecond))
 	tok, _ := e.ts.Token()
-	e.fake.Fail("listUsers", 500, 0, 0)
+	e.fake.FailNext("listUsers", 500, 0, 0)
 	_, err := e.client.ListUsersWithResponse(ctx)
 	if err == nil || strings.Contains(err.Error(), tok.AccessToken) || !strings.Contains(err.Error(), "500") {
 		t.Fatalf("err = %v", err)

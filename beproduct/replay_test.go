@@ -45,7 +45,7 @@ func newReplay(t *testing.T, cassette string) *replayEnv {
 	t.Helper()
 	fake := newFake(t)
 	hc := replay.New(t, "testdata/cassettes/"+cassette,
-		replay.WithFake(fake.URL(), "id.winks.io", "developers.beproduct.com"),
+		replay.WithFake(fake.Origin(), "id.winks.io", "developers.beproduct.com"),
 		replay.WithCredentialsEnv(credentialsEnv...), replay.WithSpec("beproduct", nil))
 	recording := os.Getenv(replay.EnvRecord) == "1" && os.Getenv(replay.EnvCI) == ""
 	real := true
@@ -111,7 +111,7 @@ func TestReplayCodeFlow(t *testing.T) {
 	cb := url.Values{"code": {"code-from-the-browser"}, "state": {at.State}}
 	if e.onFake {
 		u, _ := url.Parse(at.URL)
-		cb = authorize(t, &http.Client{}, e.fake.URL()+u.Path+"?"+u.RawQuery).Query()
+		cb = authorize(t, &http.Client{}, e.fake.Origin()+u.Path+"?"+u.RawQuery).Query()
 	}
 	tok, err := flow.Exchange(ctx, at, cb)
 	if err != nil {
@@ -138,7 +138,7 @@ func TestReplayRefresh(t *testing.T) {
 	}
 	// The server drops the access token: one refresh, one replay.
 	if e.onFake {
-		e.fake.ExpireAccessTokens()
+		e.fake.ExpireTokens()
 	}
 	if _, err := c.ListUsersWithResponse(ctx); err != nil {
 		t.Fatalf("after expiry: %v", err)
@@ -162,7 +162,7 @@ func TestReplayActAs(t *testing.T) {
 	if err != nil || r.JSON200.Id == "" {
 		t.Fatalf("call as another user: %v", err)
 	}
-	if e.onFake && e.fake.OAuth.Issued("actas") != 1 {
+	if e.onFake && e.fake.TokensIssued("actas") != 1 {
 		t.Fatal("no actas token issued")
 	}
 }

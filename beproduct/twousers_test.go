@@ -72,8 +72,8 @@ func TestTwoUsersOneStoreKey(t *testing.T) {
 func TestRefusedRefreshDuringCall(t *testing.T) {
 	ctx := context.Background()
 	e := setup(t, nil)
-	e.fake.ExpireAccessTokens()
-	e.fake.OAuth.ExpireRefreshTokens()
+	e.fake.ExpireTokens()
+	e.fake.ExpireRefreshTokens()
 	_, err := e.client.ListUsersWithResponse(ctx)
 	var te *auth.TokenError
 	if !errors.Is(err, beproduct.ErrUnauthorized) || !errors.As(err, &te) {

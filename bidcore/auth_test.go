@@ -19,7 +19,7 @@ import (
 // body and scope service_id=my.bidcore.iponweb.com.
 func TestLoginDefaultsAndFormBody(t *testing.T) {
 	srv := newFake(t)
-	capt := &capture{next: reroute{fakeURL: srv.URL(), next: http.DefaultTransport}}
+	capt := &capture{next: reroute{fakeURL: srv.Origin(), next: http.DefaultTransport}}
 	c, err := bidcore.New(context.Background(), bidcore.WithHTTPClient(&http.Client{Transport: capt}),
 		bidcore.WithLogin(bidcoretest.TestUser, bidcoretest.TestPassword))
 	if err != nil {
@@ -71,7 +71,7 @@ func TestLoginDefaultsAndFormBody(t *testing.T) {
 // WithService changes both the host the API is called on and the login scope.
 func TestWithServiceSetsHostAndScope(t *testing.T) {
 	srv := newFake(t, bidcoretest.WithService("demo.bidcore.iponweb.com"))
-	capt := &capture{next: reroute{fakeURL: srv.URL(), next: http.DefaultTransport}}
+	capt := &capture{next: reroute{fakeURL: srv.Origin(), next: http.DefaultTransport}}
 	c, err := bidcore.New(context.Background(), bidcore.WithService("demo.bidcore.iponweb.com"),
 		bidcore.WithHTTPClient(&http.Client{Transport: capt}), bidcore.WithLogin(bidcoretest.TestUser, bidcoretest.TestPassword))
 	if err != nil {
@@ -102,7 +102,7 @@ func TestWithServiceSetsHostAndScope(t *testing.T) {
 
 	// A token for another service is refused by the login.
 	other, err := bidcore.New(context.Background(), bidcore.WithService("other.bidcore.iponweb.com"),
-		bidcore.WithHTTPClient(&http.Client{Transport: reroute{fakeURL: srv.URL(), next: http.DefaultTransport}}),
+		bidcore.WithHTTPClient(&http.Client{Transport: reroute{fakeURL: srv.Origin(), next: http.DefaultTransport}}),
 		bidcore.WithLogin(bidcoretest.TestUser, bidcoretest.TestPassword), bidcore.WithRetry(1, 0))
 	if err != nil {
 		t.Fatal(err)

@@ -136,7 +136,10 @@ func WithLogger(l *slog.Logger) Option {
 // one slog record per mismatch (on the WithLogger logger, else
 // slog.Default()), validate.Strict returns a *validate.SpecMismatchError
 // instead. The default, validate.Off, costs nothing. Records and errors carry
-// JSON pointers, field names and types, never body values.
+// JSON pointers, field names and types, never body values. Log and Strict
+// need the validator linked, with one import in the program:
+// import _ "github.com/oasuite/sdk/validate/openapi" (else New returns
+// validate.ErrValidatorNotLinked).
 func WithResponseValidation(m validate.Mode) Option { return func(o *options) { o.validation = m } }
 
 // WithClock sets the clock that dates and checks token expiry for [WithLogin] (see [Login.Clock]). It
@@ -205,7 +208,7 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 		Retry:     o.retry,
 		Logger:    o.logger,
 	})
-	rv, err := pipeline.NewResponseValidator("bidcore", o.validation, o.logger)
+	rv, err := pipeline.NewResponseValidator("bidcore", bidcoreapi.SpecJSON(), o.validation, o.logger)
 	if err != nil {
 		return nil, fmt.Errorf("bidcore: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/oasuite/sdk/fakes"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -53,7 +54,7 @@ func TestIteratorFollowsNext(t *testing.T) {
 	}
 
 	// An error on a later page is yielded after the items of the pages before.
-	srv.InjectFault(bidcoretest.Fault{Operation: "listAdvertisers", Status: 500,
+	srv.AddFault(fakes.Fault{OperationID: "listAdvertisers", Status: 500,
 		Match: func(r *http.Request) bool { return r.URL.Query().Get("page") == "2" }})
 	var got int
 	var last error

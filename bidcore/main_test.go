@@ -12,14 +12,14 @@ import (
 
 	"github.com/oasuite/sdk/bidcore"
 	"github.com/oasuite/sdk/bidcore/bidcoretest"
+	"github.com/oasuite/sdk/fakes"
 	"github.com/oasuite/sdk/internal/covergate"
-	"github.com/oasuite/sdk/internal/fakekit"
 	"github.com/oasuite/sdk/specs"
 )
 
 // coverage is shared by every fake of the test binary: TestMain fails when a spec operation was never
 // served (when the whole suite ran, not a -run selection).
-var coverage = fakekit.NewOpCoverage()
+var coverage = fakes.NewCoverage()
 
 func TestMain(m *testing.M) {
 	flag.Parse()

@@ -8,6 +8,7 @@ import (
 	"github.com/oasuite/sdk/bidcore"
 	"github.com/oasuite/sdk/gen/bidcoreapi"
 	"github.com/oasuite/sdk/validate"
+	_ "github.com/oasuite/sdk/validate/openapi"
 )
 
 // TestIteratorNeverSilent: a 2xx page without "results" or "next" is a

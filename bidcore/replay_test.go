@@ -46,7 +46,7 @@ func replayClient(t *testing.T, cassette string, clock *fakeClock) (*bidcore.Cli
 	}
 	srv := newFake(t, fopts...)
 	hc := replay.New(t, "testdata/cassettes/"+cassette,
-		replay.WithFake(srv.URL(), replayService(), "uauth.iponweb.com"),
+		replay.WithFake(srv.Origin(), replayService(), "uauth.iponweb.com"),
 		replay.WithCredentialsEnv("BIDCORE_USERNAME", "BIDCORE_PASSWORD"),
 		replay.WithKeepJSONKeys("code"), replay.WithSpec("bidcore", nil)) // an SSP's code is business data
 	opts := []bidcore.Option{bidcore.WithHTTPClient(hc), bidcore.WithService(replayService()), bidcore.WithRetry(1, 0),
@@ -101,7 +101,7 @@ func TestReplayReloginAtExpiry(t *testing.T) {
 func TestReplayPermanentToken(t *testing.T) {
 	srv := newFake(t, bidcoretest.WithService(replayService()))
 	hc := replay.New(t, "testdata/cassettes/permanent_token",
-		replay.WithFake(srv.URL(), replayService(), "uauth.iponweb.com"),
+		replay.WithFake(srv.Origin(), replayService(), "uauth.iponweb.com"),
 		replay.WithCredentialsEnv("BIDCORE_TOKEN"))
 	c, err := bidcore.New(context.Background(), bidcore.WithHTTPClient(hc), bidcore.WithService(replayService()),
 		bidcore.WithRetry(1, 0), bidcore.WithPermanentToken(envOr("BIDCORE_TOKEN", bidcoretest.TestPermanentToken)))

@@ -75,12 +75,12 @@ func TestDocumentedStatuses(t *testing.T) {
 			return err
 		}, 409, bidcore.ErrConflict, nil},
 		{"429", func() error {
-			srv.InjectStatus(429, 1, 7*time.Second)
+			srv.FailNext("", 429, 7*time.Second, 1)
 			_, err := c.ListSspsWithResponse(ctx, nil)
 			return err
 		}, 429, bidcore.ErrTooManyRequests, func(e *bidcore.Error) bool { return e.RetryAfter == 7*time.Second }},
 		{"500", func() error {
-			srv.InjectStatus(500, 1, 0)
+			srv.FailNext("", 500, 0, 1)
 			_, err := c.GetSspWithResponse(ctx, 1)
 			return err
 		}, 500, bidcore.ErrServer, nil},
@@ -115,7 +115,7 @@ func TestRetries(t *testing.T) {
 	ctx := context.Background()
 	srv := newFake(t)
 	c := newClient(t, srv, bidcore.WithRetry(3, time.Second))
-	srv.InjectStatus(429, 1, time.Second)
+	srv.FailNext("", 429, time.Second, 1)
 	start := time.Now()
 	r, err := c.ListAppBundleListsWithResponse(ctx, nil)
 	if err != nil || r.StatusCode() != 200 {
@@ -124,11 +124,11 @@ func TestRetries(t *testing.T) {
 	if time.Since(start) < 900*time.Millisecond {
 		t.Errorf("Retry-After of 1s was not waited for")
 	}
-	srv.InjectStatus(504, 2, 0)
+	srv.FailNext("", 504, 0, 2)
 	if _, err := c.ListAppBundleListsWithResponse(ctx, nil); err != nil {
 		t.Fatalf("504, 504, 200: %v", err)
 	}
-	srv.InjectStatus(504, 3, 0)
+	srv.FailNext("", 504, 0, 3)
 	if _, err := c.ListAppBundleListsWithResponse(ctx, nil); !errors.Is(err, bidcore.ErrGatewayTimeout) {
 		t.Fatalf("three 504s: %v, want ErrGatewayTimeout after the last attempt", err)
 	}
@@ -136,7 +136,7 @@ func TestRetries(t *testing.T) {
 		t.Fatalf("faults fired %d, want 6", srv.FaultsFired())
 	}
 	// A POST is not replayed after a 504: it may have been applied.
-	srv.InjectStatus(504, 1, 0)
+	srv.FailNext("", 504, 0, 1)
 	if _, err := c.CreateSspWithResponse(ctx, bidcoreapi.SspInput{Name: "x", Code: "x"}); !errors.Is(err, bidcore.ErrGatewayTimeout) {
 		t.Fatalf("POST after 504: %v", err)
 	}

@@ -120,7 +120,10 @@ func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l 
 // one slog record per mismatch (on the WithLogger logger, else
 // slog.Default()), validate.Strict returns a *validate.SpecMismatchError
 // instead. The default, validate.Off, costs nothing. Records and errors carry
-// JSON pointers, field names and types, never body values.
+// JSON pointers, field names and types, never body values. Log and Strict
+// need the validator linked, with one import in the program:
+// import _ "github.com/oasuite/sdk/validate/openapi" (else New returns
+// validate.ErrValidatorNotLinked).
 func WithResponseValidation(m validate.Mode) Option { return func(o *options) { o.validation = m } }
 
 // WithTokenInQuery sends the token as the access_token query parameter, as
@@ -171,7 +174,7 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 		cfg.TokenQueryParam = TokenQueryParam
 	}
 	hc := pipeline.NewClientFrom(o.hc, cfg)
-	rv, err := pipeline.NewResponseValidator("bouquet", o.validation, o.logger)
+	rv, err := pipeline.NewResponseValidator("bouquet", bouquetapi.SpecJSON(), o.validation, o.logger)
 	if err != nil {
 		return nil, fmt.Errorf("bouquet: %w", err)
 	}

@@ -13,8 +13,8 @@ import (
 
 	"github.com/oasuite/sdk/bouquet"
 	"github.com/oasuite/sdk/bouquet/bouquettest"
+	"github.com/oasuite/sdk/fakes"
 	"github.com/oasuite/sdk/gen/bouquetapi"
-	"github.com/oasuite/sdk/internal/fakekit"
 )
 
 // seen records the requests that reach the base transport.
@@ -61,7 +61,7 @@ func TestTokenInQueryNeverPrinted(t *testing.T) {
 	}
 	var logs bytes.Buffer
 	rec := &seen{}
-	c, err := bouquet.New(ctx, bouquet.WithBaseURL(f.URL()), bouquet.WithTokenSource(src), bouquet.WithTokenInQuery(),
+	c, err := bouquet.New(ctx, bouquet.WithBaseURL(f.BaseURL()), bouquet.WithTokenSource(src), bouquet.WithTokenInQuery(),
 		bouquet.WithHTTPClient(&http.Client{Transport: rec}), bouquet.WithRetry(2, time.Millisecond),
 		bouquet.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	if err != nil {
@@ -79,16 +79,16 @@ func TestTokenInQueryNeverPrinted(t *testing.T) {
 	_, err = c.GetProjectWithResponse(ctx, "missing", nil)
 	msgs = append(msgs, err.Error())
 	// 503 retried, then given up.
-	f.Faults.Add(fakekit.Fault{PathPrefix: "/release/v4.2/rs/projects", Status: 503, Times: 2})
+	f.AddFault(fakes.Fault{Path: "/release/v4.2/rs/projects", Status: 503, Times: 2})
 	_, err = c.ListProjectsWithResponse(ctx)
 	if !errors.Is(err, bouquet.ErrServer) {
 		t.Errorf("503: %v", err)
 	}
 	msgs = append(msgs, err.Error())
 	// A dropped connection: a transport error.
-	f.Faults.Add(fakekit.Fault{PathPrefix: "/release/v4.2/rs/user", Drop: true, Times: fakekit.Forever})
+	f.AddFault(fakes.Fault{Path: "/release/v4.2/rs/user", Drop: true, Times: fakes.Forever})
 	_, err = c.GetCurrentUserWithResponse(ctx)
-	f.Faults.Clear()
+	f.ClearFaults()
 	if err == nil {
 		t.Error("dropped connection: no error")
 	} else {
@@ -133,7 +133,7 @@ func TestErrorFields(t *testing.T) {
 		t.Errorf("message = %s", err)
 	}
 	// 401 carries loginURL and selfLoginURL.
-	anon, _ := bouquet.New(ctx, bouquet.WithBaseURL(f.URL()), bouquet.WithoutCredentials())
+	anon, _ := bouquet.New(ctx, bouquet.WithBaseURL(f.BaseURL()), bouquet.WithoutCredentials())
 	_, err = anon.ListProjectsWithResponse(ctx)
 	if !errors.As(err, &be) || !errors.Is(err, bouquet.ErrUnauthorized) || be.LoginURL == "" || be.SelfLoginURL == "" {
 		t.Errorf("401 = %+v", be)
@@ -145,17 +145,17 @@ func TestErrorFields(t *testing.T) {
 	}
 	// 429 with Retry-After is retried by the pipeline.
 	patient := newClient(t, f, bouquet.WithRetry(3, 2*time.Second))
-	f.Faults.Add(fakekit.Fault{PathPrefix: "/release/v4.2/rs/status", Status: 429, RetryAfter: time.Second})
+	f.AddFault(fakes.Fault{Path: "/release/v4.2/rs/status", Status: 429, RetryAfter: time.Second})
 	if _, err := patient.GetStatusWithResponse(ctx); err != nil {
 		t.Errorf("429 then 200: %v", err)
 	}
 	// 429 beyond the retries: the error says when to come back.
-	f.Faults.Add(fakekit.Fault{PathPrefix: "/release/v4.2/rs/status", Status: 429, RetryAfter: time.Hour, Times: 5})
+	f.AddFault(fakes.Fault{Path: "/release/v4.2/rs/status", Status: 429, RetryAfter: time.Hour, Times: 5})
 	_, err = c.GetStatusWithResponse(ctx)
 	if !errors.As(err, &be) || !errors.Is(err, bouquet.ErrTooManyRequests) || be.RetryAfter != time.Hour {
 		t.Errorf("429: %v", err)
 	}
-	f.Faults.Clear()
+	f.ClearFaults()
 }
 
 func TestServerURL(t *testing.T) {
@@ -212,7 +212,7 @@ func TestRunAnalysisJobPollsUntilDone(t *testing.T) {
 	c := newClient(t, f)
 	ctx := context.Background()
 	pid, _, job := project(t, c)
-	before := f.Served("getAnalysisJobResults")
+	before := f.Requests("getAnalysisJobResults")
 	done, err := c.RunAnalysisJob(ctx, pid, job)
 	if err != nil {
 		t.Fatal(err)
@@ -220,7 +220,7 @@ func TestRunAnalysisJobPollsUntilDone(t *testing.T) {
 	if *done.Status != bouquet.JobDone {
 		t.Errorf("status = %s", *done.Status)
 	}
-	if polls := f.Served("getAnalysisJobResults") - before; polls != 4 {
+	if polls := f.Requests("getAnalysisJobResults") - before; polls != 4 {
 		t.Errorf("polls = %d, want 4 (2 reads PENDING, 2 RUNNING, the 4th DONE)", polls)
 	}
 	// Results of a fresh job: ComputingInProgress (200 + Retry-After) is waited out.
@@ -291,7 +291,7 @@ func TestAnalysisJobRowsPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := f.Served("getAnalysisJobResults")
+	before := f.Requests("getAnalysisJobResults")
 	var got []string
 	for row, err := range c.AnalysisJobRows(ctx, pid, done.Id.AnalysisJobId, 10) {
 		if err != nil {
@@ -302,15 +302,15 @@ func TestAnalysisJobRowsPages(t *testing.T) {
 	if len(got) != 23 || got[0] != "country-00" || got[22] != "country-22" {
 		t.Errorf("rows = %v", got)
 	}
-	if pages := f.Served("getAnalysisJobResults") - before; pages != 3 {
+	if pages := f.Requests("getAnalysisJobResults") - before; pages != 3 {
 		t.Errorf("pages = %d, want 3", pages)
 	}
 	// Stopping early stops paging.
-	before = f.Served("getAnalysisJobResults")
+	before = f.Requests("getAnalysisJobResults")
 	for range c.AnalysisJobRows(ctx, pid, done.Id.AnalysisJobId, 5) {
 		break
 	}
-	if f.Served("getAnalysisJobResults")-before != 1 {
+	if f.Requests("getAnalysisJobResults")-before != 1 {
 		t.Error("iterator kept reading after break")
 	}
 	// An error ends the iteration with that error.

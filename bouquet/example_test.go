@@ -21,13 +21,13 @@ func Example() {
 	ctx := context.Background()
 
 	cfg := bouquet.OAuthConfig{
-		BaseURL:     fake.URL(),
+		BaseURL:     fake.BaseURL(),
 		CustomerID:  bouquettest.TestCustomerID,
 		ClientID:    bouquettest.TestClientID,
 		RedirectURI: bouquettest.TestRedirectURI,
 	}
 	c, err := bouquet.New(ctx,
-		bouquet.WithBaseURL(fake.URL()),
+		bouquet.WithBaseURL(fake.BaseURL()),
 		bouquet.WithTokenSource(cfg.PasswordLogin(bouquettest.TestLogin, bouquettest.TestPassword)))
 	if err != nil {
 		log.Fatal(err)
@@ -50,9 +50,9 @@ func ExampleError() {
 	fake := bouquettest.NewServer()
 	defer fake.Close()
 	ctx := context.Background()
-	cfg := bouquet.OAuthConfig{BaseURL: fake.URL(), CustomerID: bouquettest.TestCustomerID,
+	cfg := bouquet.OAuthConfig{BaseURL: fake.BaseURL(), CustomerID: bouquettest.TestCustomerID,
 		ClientID: bouquettest.TestClientID, RedirectURI: bouquettest.TestRedirectURI}
-	c, _ := bouquet.New(ctx, bouquet.WithBaseURL(fake.URL()),
+	c, _ := bouquet.New(ctx, bouquet.WithBaseURL(fake.BaseURL()),
 		bouquet.WithTokenSource(cfg.PasswordLogin(bouquettest.TestLogin, bouquettest.TestPassword)))
 
 	_, err := c.GetProjectWithResponse(ctx, "missing", nil)
@@ -70,9 +70,9 @@ func ExampleClient_RunAnalysisJob() {
 	defer fake.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cfg := bouquet.OAuthConfig{BaseURL: fake.URL(), CustomerID: bouquettest.TestCustomerID,
+	cfg := bouquet.OAuthConfig{BaseURL: fake.BaseURL(), CustomerID: bouquettest.TestCustomerID,
 		ClientID: bouquettest.TestClientID, RedirectURI: bouquettest.TestRedirectURI}
-	c, _ := bouquet.New(ctx, bouquet.WithBaseURL(fake.URL()), bouquet.WithPollInterval(10*time.Millisecond),
+	c, _ := bouquet.New(ctx, bouquet.WithBaseURL(fake.BaseURL()), bouquet.WithPollInterval(10*time.Millisecond),
 		bouquet.WithTokenSource(cfg.PasswordLogin(bouquettest.TestLogin, bouquettest.TestPassword)))
 
 	p, _ := c.CreateProjectWithResponse(ctx, bouquetapi.Project{Name: ptr("Sales")})
@@ -108,7 +108,7 @@ func ExampleClient_RunAnalysisJob() {
 func ExampleOAuthConfig_ParseImplicit() {
 	fake := bouquettest.NewServer()
 	defer fake.Close()
-	cfg := bouquet.OAuthConfig{BaseURL: fake.URL(), CustomerID: bouquettest.TestCustomerID,
+	cfg := bouquet.OAuthConfig{BaseURL: fake.BaseURL(), CustomerID: bouquettest.TestCustomerID,
 		ClientID: bouquettest.TestClientID, RedirectURI: bouquettest.TestRedirectURI}
 
 	// A token issued to another application, pasted into our redirect.
@@ -129,9 +129,9 @@ func ExampleUpdate() {
 	fake := bouquettest.NewServer()
 	defer fake.Close()
 	ctx := context.Background()
-	cfg := bouquet.OAuthConfig{BaseURL: fake.URL(), CustomerID: bouquettest.TestCustomerID,
+	cfg := bouquet.OAuthConfig{BaseURL: fake.BaseURL(), CustomerID: bouquettest.TestCustomerID,
 		ClientID: bouquettest.TestClientID, RedirectURI: bouquettest.TestRedirectURI}
-	c, err := bouquet.New(ctx, bouquet.WithBaseURL(fake.URL()),
+	c, err := bouquet.New(ctx, bouquet.WithBaseURL(fake.BaseURL()),
 		bouquet.WithTokenSource(cfg.PasswordLogin(bouquettest.TestLogin, bouquettest.TestPassword)))
 	if err != nil {
 		log.Fatal(err)

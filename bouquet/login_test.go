@@ -63,7 +63,7 @@ func TestPasswordLoginLogsInAgainAtExpiry(t *testing.T) {
 	if tok.Extra("userId") != bouquettest.TestUserID {
 		t.Errorf("userId extra = %v", tok.Extra("userId"))
 	}
-	c, err := bouquet.New(ctx, bouquet.WithBaseURL(f.URL()), bouquet.WithTokenSource(src))
+	c, err := bouquet.New(ctx, bouquet.WithBaseURL(f.BaseURL()), bouquet.WithTokenSource(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestPasswordLoginLogsInAgainAtExpiry(t *testing.T) {
 	if _, err := c.ListProjectsWithResponse(ctx); err != nil {
 		t.Fatalf("after expiry: %v", err)
 	}
-	if n := f.OAuth.Stats().Issued["auth-token"]; n != 2 {
+	if n := f.TokensIssued("auth-token"); n != 2 {
 		t.Errorf("auth-token logins = %d, want 2", n)
 	}
 	// A token past its expirationDateMillis is replaced before use.
@@ -118,7 +118,7 @@ func TestCodeLoginOfflineRefreshes(t *testing.T) {
 	if err != nil || tok.RefreshToken == "" {
 		t.Fatalf("offline code login gave no refresh token (err %v)", err)
 	}
-	c, err := bouquet.New(ctx, bouquet.WithBaseURL(f.URL()), bouquet.WithTokenSource(src))
+	c, err := bouquet.New(ctx, bouquet.WithBaseURL(f.BaseURL()), bouquet.WithTokenSource(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,8 +126,8 @@ func TestCodeLoginOfflineRefreshes(t *testing.T) {
 	if _, err := c.GetCurrentUserWithResponse(ctx); err != nil {
 		t.Fatalf("after expiry: %v", err)
 	}
-	if f.OAuth.Refreshes() != 1 {
-		t.Errorf("refreshes = %d, want 1", f.OAuth.Refreshes())
+	if f.Refreshes() != 1 {
+		t.Errorf("refreshes = %d, want 1", f.Refreshes())
 	}
 
 	// Online access: no refresh token.
@@ -185,18 +185,18 @@ func TestOAuthDialogCodeFlow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, _ := bouquet.New(ctx, bouquet.WithBaseURL(f.URL()), bouquet.WithTokenSource(oauth2.StaticTokenSource(tok)))
+	c, _ := bouquet.New(ctx, bouquet.WithBaseURL(f.BaseURL()), bouquet.WithTokenSource(oauth2.StaticTokenSource(tok)))
 	if _, err := c.GetCustomerInfoWithResponse(ctx); err != nil {
 		t.Fatal(err)
 	}
 	// A forged callback (other state) never reaches the token endpoint.
-	before := f.Served("createToken")
+	before := f.Requests("createToken")
 	bad := loc.Query()
 	bad.Set("state", "forged")
 	if _, err := flow.Exchange(ctx, att, bad); !errors.Is(err, auth.ErrStateMismatch) {
 		t.Errorf("forged state: %v", err)
 	}
-	if f.Served("createToken") != before {
+	if f.Requests("createToken") != before {
 		t.Error("token endpoint called despite the state mismatch")
 	}
 }
@@ -217,12 +217,12 @@ func TestImplicitFlowValidatesWithTokenInfo(t *testing.T) {
 	if loc.Fragment == "" {
 		t.Fatalf("no fragment in %s", loc.Redacted())
 	}
-	before := f.Served("getTokenInfo")
+	before := f.Requests("getTokenInfo")
 	tok, err := cfg.ParseImplicit(ctx, loc.String(), att.State)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Served("getTokenInfo") != before+1 {
+	if f.Requests("getTokenInfo") != before+1 {
 		t.Error("token accepted without a tokeninfo call")
 	}
 	if tok.Expiry.IsZero() || tok.Extra("clientId") != bouquettest.TestClientID {
@@ -230,7 +230,7 @@ func TestImplicitFlowValidatesWithTokenInfo(t *testing.T) {
 	}
 
 	// Confused deputy: a token issued to another client, slipped into our redirect.
-	other := bouquet.OAuthConfig{BaseURL: f.URL(), CustomerID: bouquettest.TestCustomerID,
+	other := bouquet.OAuthConfig{BaseURL: f.BaseURL(), CustomerID: bouquettest.TestCustomerID,
 		ClientID: bouquettest.OtherClientID, RedirectURI: "https://other.example.org/cb"}
 	otherTok, err := other.PasswordLogin(bouquettest.OtherLogin, bouquettest.OtherPassword).Token()
 	if err != nil {
@@ -249,11 +249,11 @@ func TestImplicitFlowValidatesWithTokenInfo(t *testing.T) {
 		t.Error("token in the mismatch error")
 	}
 	// A wrong state is refused before any tokeninfo call.
-	n := f.Served("getTokenInfo")
+	n := f.Requests("getTokenInfo")
 	if _, err := cfg.ParseImplicit(ctx, loc.String(), "other-state"); !errors.Is(err, auth.ErrStateMismatch) {
 		t.Errorf("state mismatch: %v", err)
 	}
-	if f.Served("getTokenInfo") != n {
+	if f.Requests("getTokenInfo") != n {
 		t.Error("tokeninfo called despite the state mismatch")
 	}
 	// An unknown token: tokeninfo answers 401, the error does not show the token.
@@ -272,7 +272,7 @@ func TestRevokeAndLogout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, _ := bouquet.New(ctx, bouquet.WithBaseURL(f.URL()), bouquet.WithTokenSource(oauth2.StaticTokenSource(tok)))
+	c, _ := bouquet.New(ctx, bouquet.WithBaseURL(f.BaseURL()), bouquet.WithTokenSource(oauth2.StaticTokenSource(tok)))
 	if _, err := c.GetCurrentUserWithResponse(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -294,11 +294,11 @@ func TestRevokeAndLogout(t *testing.T) {
 	src1 := cfg.PasswordLogin(bouquettest.TestLogin, bouquettest.TestPassword)
 	t1, _ := src1.Token()
 	t2, _ := cfg.PasswordLogin(bouquettest.TestLogin, bouquettest.TestPassword).Token()
-	c1, _ := bouquet.New(ctx, bouquet.WithBaseURL(f.URL()), bouquet.WithTokenSource(oauth2.StaticTokenSource(t1)))
+	c1, _ := bouquet.New(ctx, bouquet.WithBaseURL(f.BaseURL()), bouquet.WithTokenSource(oauth2.StaticTokenSource(t1)))
 	if err := c1.Logout(ctx); err != nil {
 		t.Fatal(err)
 	}
-	c2, _ := bouquet.New(ctx, bouquet.WithBaseURL(f.URL()), bouquet.WithTokenSource(oauth2.StaticTokenSource(t2)))
+	c2, _ := bouquet.New(ctx, bouquet.WithBaseURL(f.BaseURL()), bouquet.WithTokenSource(oauth2.StaticTokenSource(t2)))
 	if _, err := c2.GetCurrentUserWithResponse(ctx); !errors.Is(err, bouquet.ErrUnauthorized) {
 		t.Errorf("other token of the user after logout: %v", err)
 	}

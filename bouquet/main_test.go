@@ -9,14 +9,14 @@ import (
 
 	"github.com/oasuite/sdk/bouquet"
 	"github.com/oasuite/sdk/bouquet/bouquettest"
+	"github.com/oasuite/sdk/fakes"
 	"github.com/oasuite/sdk/internal/covergate"
-	"github.com/oasuite/sdk/internal/fakekit"
 	"github.com/oasuite/sdk/specs"
 )
 
 // coverage is shared by every fake of this test binary: TestMain fails when
 // a spec operation was never served.
-var coverage = fakekit.NewOpCoverage()
+var coverage = fakes.NewCoverage()
 
 func TestMain(m *testing.M) {
 	code := m.Run()
@@ -48,7 +48,7 @@ func newFake(t testing.TB, opts ...bouquettest.Option) *bouquettest.Server {
 // oauthCfg is the seeded client of a fake.
 func oauthCfg(f *bouquettest.Server) bouquet.OAuthConfig {
 	return bouquet.OAuthConfig{
-		BaseURL: f.URL(), CustomerID: bouquettest.TestCustomerID,
+		BaseURL: f.BaseURL(), CustomerID: bouquettest.TestCustomerID,
 		ClientID: bouquettest.TestClientID, ClientSecret: bouquettest.TestClientSecret,
 		RedirectURI: bouquettest.TestRedirectURI,
 	}
@@ -59,7 +59,7 @@ func newClient(t testing.TB, f *bouquettest.Server, opts ...bouquet.Option) *bou
 	t.Helper()
 	ts := oauthCfg(f).PasswordLogin(bouquettest.TestLogin, bouquettest.TestPassword)
 	c, err := bouquet.New(context.Background(), append([]bouquet.Option{
-		bouquet.WithBaseURL(f.URL()), bouquet.WithTokenSource(ts),
+		bouquet.WithBaseURL(f.BaseURL()), bouquet.WithTokenSource(ts),
 		bouquet.WithRetry(3, 10*time.Millisecond), bouquet.WithPollInterval(time.Millisecond),
 	}, opts...)...)
 	if err != nil {

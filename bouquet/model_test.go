@@ -121,13 +121,13 @@ func TestNoErrorAnswersReadAsErrors(t *testing.T) {
 		t.Fatal("no project id")
 	}
 	// An expired token answered as HTTP 200 still makes the source log in again.
-	before := f.OAuth.Stats()
+	before := f.TokensIssued("auth-token")
 	f.ExpireTokens()
 	if _, err := c.GetProjectWithResponse(ctx, pid, nil); err != nil {
 		t.Fatalf("after expiry: %v", err)
 	}
-	if f.Served("createAuthToken") < 2 {
-		t.Fatalf("no second login (stats before %+v)", before)
+	if f.Requests("createAuthToken") < 2 {
+		t.Fatalf("no second login (tokens issued before: %d)", before)
 	}
 }
 
@@ -383,7 +383,7 @@ func TestJWTLogin(t *testing.T) {
 	key := rsaKey(t, admin, bouquettest.TestClientID)
 	cfg := oauthCfg(f)
 	cfg.ClientSecret = ""
-	c, err := bouquet.New(ctx, bouquet.WithBaseURL(f.URL()), bouquet.WithTokenSource(cfg.JWTLogin(bouquettest.OtherUserID, key)))
+	c, err := bouquet.New(ctx, bouquet.WithBaseURL(f.BaseURL()), bouquet.WithTokenSource(cfg.JWTLogin(bouquettest.OtherUserID, key)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -426,7 +426,7 @@ func TestAPIKeyLogin(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := oauthCfg(f)
-	c, _ := bouquet.New(ctx, bouquet.WithBaseURL(f.URL()), bouquet.WithTokenSource(cfg.APIKeyLogin(*k.Assertion)))
+	c, _ := bouquet.New(ctx, bouquet.WithBaseURL(f.BaseURL()), bouquet.WithTokenSource(cfg.APIKeyLogin(*k.Assertion)))
 	u, err := c.GetCurrentUserWithResponse(ctx)
 	if err != nil || *u.JSON200.Login != bouquettest.TestLogin {
 		t.Fatalf("API key login: %v", err)

@@ -460,7 +460,7 @@ func TestCustomerAndAuthOperations(t *testing.T) {
 	}
 
 	// The raw auth operations, through the generated client.
-	anon, _ := bouquet.New(ctx, bouquet.WithBaseURL(f.URL()), bouquet.WithoutCredentials())
+	anon, _ := bouquet.New(ctx, bouquet.WithBaseURL(f.BaseURL()), bouquet.WithoutCredentials())
 	at, err := anon.CreateAuthTokenWithFormdataBodyWithResponse(ctx, bouquetapi.AuthTokenRequest{CustomerId: bouquettest.TestCustomerID,
 		ClientId: bouquettest.TestClientID, RedirectUri: bouquettest.TestRedirectURI, Login: bouquettest.TestLogin, Password: bouquettest.TestPassword})
 	if err != nil || at.JSON200.Id.TokenId == "" || at.JSON200.ObjectType != "AccessToken" {

@@ -3,6 +3,7 @@ package bqecore_test
 import (
 	"context"
 	"errors"
+	"github.com/oasuite/sdk/fakes"
 	"net/http"
 	"net/url"
 	"strings"
@@ -45,19 +46,19 @@ func TestBaseURLFromTokenEndpoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ep, _ := tok.Extra("endpoint").(string); ep != fake.APIURL()+"/" {
-		t.Fatalf("token endpoint = %q, want %q", ep, fake.APIURL()+"/")
+	if ep, _ := tok.Extra("endpoint").(string); ep != fake.BaseURL()+"/" {
+		t.Fatalf("token endpoint = %q, want %q", ep, fake.BaseURL()+"/")
 	}
 	base, err := c.BaseURL(ctx)
-	if err != nil || base != fake.APIURL() {
-		t.Fatalf("BaseURL = %q, %v; want %q (trailing slash trimmed)", base, err, fake.APIURL())
+	if err != nil || base != fake.BaseURL() {
+		t.Fatalf("BaseURL = %q, %v; want %q (trailing slash trimmed)", base, err, fake.BaseURL())
 	}
 	r, err := c.GetActivityWithResponse(ctx, "00000000-0000-0000-0000-000000000000", nil)
 	if !errors.Is(err, bqecore.ErrNotFound) {
 		t.Fatalf("get unknown activity: %v, %v", r, err)
 	}
 	var e *bqecore.Error
-	if !errors.As(err, &e) || !strings.HasPrefix(e.URL, fake.APIURL()+"/activity/") || e.Message == "" {
+	if !errors.As(err, &e) || !strings.HasPrefix(e.URL, fake.BaseURL()+"/activity/") || e.Message == "" {
 		t.Fatalf("error = %#v; want the request to the token's endpoint with CORE's Message", e)
 	}
 }
@@ -98,7 +99,7 @@ func TestEndpointPersistsWithStoreAndRefresh(t *testing.T) {
 	if saved.RefreshToken == tok.RefreshToken {
 		t.Fatal("refresh token did not rotate")
 	}
-	if ep, _ := saved.Extra("endpoint").(string); ep != fake.APIURL()+"/" {
+	if ep, _ := saved.Extra("endpoint").(string); ep != fake.BaseURL()+"/" {
 		t.Fatalf("stored endpoint = %q", ep)
 	}
 	src2 := cfg.TokenSource(nil, auth.WithStore(&store, "pat"))
@@ -116,7 +117,7 @@ func TestWithBaseURLOverrides(t *testing.T) {
 	fake := newFake(t)
 	other := newFake(t)
 	_, src := newClient(t, fake)
-	c, err := bqecore.New(context.Background(), bqecore.WithTokenSource(src), bqecore.WithBaseURL(other.APIURL()+"/"))
+	c, err := bqecore.New(context.Background(), bqecore.WithTokenSource(src), bqecore.WithBaseURL(other.BaseURL()+"/"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +129,7 @@ func TestWithBaseURLOverrides(t *testing.T) {
 	if other.Stats().NotAuthenticated == 0 || fake.Stats().APICalls != 0 {
 		t.Fatalf("WithBaseURL not honoured: other %+v, fake %+v", other.Stats(), fake.Stats())
 	}
-	if base, _ := c.BaseURL(context.Background()); base != other.APIURL() {
+	if base, _ := c.BaseURL(context.Background()); base != other.BaseURL() {
 		t.Fatalf("BaseURL = %q", base)
 	}
 	if _, err := bqecore.New(context.Background(), bqecore.WithBaseURL("ftp://x")); err == nil {
@@ -175,7 +176,7 @@ func TestNotAuthenticatedTwiceIsTypedError(t *testing.T) {
 	fake := newFake(t)
 	c, _ := newClient(t, fake)
 	// Every answer is "Not authenticated", even after the refresh.
-	fake.AddFault(bqecoretest.Fault{Path: "/api/", Times: -1, Status: http.StatusOK, Body: []byte(bqecoretest.NotAuthenticatedBody)})
+	fake.AddFault(fakes.Fault{Path: "/api/", Times: -1, Status: http.StatusOK, Body: []byte(bqecoretest.NotAuthenticatedBody)})
 	before := fake.Stats()
 	_, err := c.ListActivitiesWithResponse(context.Background(), nil)
 	if !errors.Is(err, bqecore.ErrNotAuthenticated) || !errors.Is(err, bqecore.ErrUnauthorized) {
@@ -199,7 +200,7 @@ func TestNotAuthenticatedTwiceIsTypedError(t *testing.T) {
 func Test401AlsoRefreshes(t *testing.T) {
 	fake := newFake(t)
 	c, _ := newClient(t, fake)
-	fake.AddFault(bqecoretest.Fault{Path: "/api/health", Status: http.StatusUnauthorized})
+	fake.AddFault(fakes.Fault{Path: "/api/health", Status: http.StatusUnauthorized})
 	before := fake.Stats()
 	if _, err := c.GetHealthWithResponse(context.Background()); err != nil {
 		t.Fatal(err)
@@ -214,7 +215,7 @@ func TestOrdinary200IsNotAnAuthFailure(t *testing.T) {
 	c, _ := newClient(t, fake)
 	before := fake.Stats()
 	// A long body and a JSON string that differs must pass through.
-	fake.AddFault(bqecoretest.Fault{Path: "/api/version", Status: http.StatusOK, JSON: map[string]any{"version": "Not authenticated"}})
+	fake.AddFault(fakes.Fault{Path: "/api/version", Status: http.StatusOK, JSON: map[string]any{"version": "Not authenticated"}})
 	r, err := c.GetVersionWithResponse(context.Background())
 	if err != nil || r.JSON200.Version != "Not authenticated" {
 		t.Fatalf("%v", err)
@@ -236,7 +237,7 @@ func TestErrorsAreTyped(t *testing.T) {
 		{409, bqecore.ErrConflict}, {429, bqecore.ErrTooManyRequests}, {500, bqecore.ErrServer},
 	}
 	for _, tc := range cases {
-		fake.AddFault(bqecoretest.Fault{Path: "/api/activity", Status: tc.status, JSON: map[string]any{"Message": "boom", "Code": 7}})
+		fake.AddFault(fakes.Fault{Path: "/api/activity", Status: tc.status, JSON: map[string]any{"Message": "boom", "Code": 7}})
 		_, err := c.ListActivitiesWithResponse(ctx, nil)
 		var e *bqecore.Error
 		if !errors.Is(err, tc.want) || !errors.As(err, &e) || e.StatusCode != tc.status || e.Message != "boom" || e.Fields["Code"] != 7.0 {
@@ -255,7 +256,7 @@ func TestRetryHonoursRetryAfter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fake.AddFault(bqecoretest.Fault{OperationID: "listActivities", Status: 429, RetryAfter: time.Second})
+	fake.AddFault(fakes.Fault{OperationID: "listActivities", Status: 429, RetryAfter: time.Second})
 	start := time.Now()
 	r, err := c.ListActivitiesWithResponse(context.Background(), nil)
 	if err != nil || r.JSON200 == nil {
@@ -265,7 +266,7 @@ func TestRetryHonoursRetryAfter(t *testing.T) {
 		t.Fatal("did not wait for Retry-After")
 	}
 	// Retry-After beyond the cap: the 429 comes back as a typed error.
-	fake.AddFault(bqecoretest.Fault{OperationID: "listActivities", Status: 429, RetryAfter: time.Hour})
+	fake.AddFault(fakes.Fault{OperationID: "listActivities", Status: 429, RetryAfter: time.Hour})
 	_, err = c.ListActivitiesWithResponse(context.Background(), nil)
 	var e *bqecore.Error
 	if !errors.As(err, &e) || e.RetryAfter != time.Hour || !errors.Is(err, bqecore.ErrTooManyRequests) {
@@ -305,7 +306,7 @@ func TestNoTokenInErrors(t *testing.T) {
 	fake := newFake(t)
 	c, src := newClient(t, fake)
 	tok, _ := src.Token()
-	fake.AddFault(bqecoretest.Fault{Path: "/api/activity", Status: 500})
+	fake.AddFault(fakes.Fault{Path: "/api/activity", Status: 500})
 	_, err := c.ListActivitiesWithResponse(context.Background(), &bqecoreapi.ListActivitiesParams{Where: ptr("name = 'x'")})
 	if err == nil || strings.Contains(err.Error(), tok.AccessToken) {
 		t.Fatalf("err = %v", err)

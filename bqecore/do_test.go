@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/oasuite/sdk/fakes"
 	"net/http"
 	"strings"
 	"testing"
@@ -38,7 +39,7 @@ func TestDoSendsUncoveredRequestsToTheTokensEndpoint(t *testing.T) {
 		t.Fatalf("missing activity: %v, want ErrNotFound", err)
 	}
 
-	fake.AddFault(bqecoretest.Fault{Path: "/api/", Times: -1, Status: http.StatusOK, Body: []byte(bqecoretest.NotAuthenticatedBody)})
+	fake.AddFault(fakes.Fault{Path: "/api/", Times: -1, Status: http.StatusOK, Body: []byte(bqecoretest.NotAuthenticatedBody)})
 	req, _ = http.NewRequestWithContext(ctx, http.MethodGet, "health", nil)
 	if _, err := c.Do(req); !errors.Is(err, bqecore.ErrNotAuthenticated) {
 		t.Fatalf("Not authenticated twice through Do: %v, want ErrNotAuthenticated", err)

@@ -45,7 +45,7 @@ func ExampleOAuthConfig_Exchange() {
 	_ = bqecore.ReadState(callback.Get("state"), &state)
 	base, _ := bqecore.EndpointOf(tok)
 	fmt.Println("refresh token:", tok.RefreshToken != "")
-	fmt.Println("API base is the fake:", base == fake.APIURL())
+	fmt.Println("API base is the fake:", base == fake.BaseURL())
 	fmt.Println("back to:", state["returnTo"])
 	// Output:
 	// refresh token: true

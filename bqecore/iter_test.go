@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/oasuite/sdk/fakes"
 	"net/http"
 	"testing"
 
@@ -92,7 +93,7 @@ func TestIteratorFiltersAndError(t *testing.T) {
 	if fmt.Sprint(got) != "[DES PM SIT]" {
 		t.Fatalf("filtered = %v", got)
 	}
-	fake.AddFault(bqecoretest.Fault{OperationID: "listActivities", Status: 500})
+	fake.AddFault(fakes.Fault{OperationID: "listActivities", Status: 500})
 	var errs int
 	for _, err := range c.Activities(ctx, nil) {
 		if !errors.Is(err, bqecore.ErrServer) {

@@ -11,14 +11,14 @@ import (
 	"github.com/oasuite/sdk/auth"
 	"github.com/oasuite/sdk/bqecore"
 	"github.com/oasuite/sdk/bqecore/bqecoretest"
+	"github.com/oasuite/sdk/fakes"
 	"github.com/oasuite/sdk/internal/covergate"
-	"github.com/oasuite/sdk/internal/fakekit"
 	"github.com/oasuite/sdk/specs"
 )
 
 // coverage is shared by every fake of the package's tests; TestMain fails when
 // a spec operation was never served.
-var coverage = fakekit.NewOpCoverage()
+var coverage = fakes.NewCoverage()
 
 func TestMain(m *testing.M) {
 	code := m.Run()

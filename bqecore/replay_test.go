@@ -65,7 +65,7 @@ func replayClient(t *testing.T, name string) (*bqecore.Client, *bqecoretest.Serv
 	fakeURL := "http://127.0.0.1:9" // never dialled: only used when recording
 	if currentMode() == modeRecordFake {
 		fake = newFake(t, bqecoretest.WithClock(fixedClock))
-		fakeURL = fake.URL()
+		fakeURL = fake.Origin()
 	}
 	hc := replay.New(t, "testdata/cassettes/"+name, replay.WithFake(fakeURL, prodHosts...), replay.WithCredentialsEnv(credsEnv...), replay.WithSpec("bqecore", notAuthenticatedAnswer))
 	cfg := replayApp(hc)
@@ -93,7 +93,7 @@ func fixedClock() time.Time { return time.Date(2026, 11, 23, 9, 0, 0, 0, time.UT
 // userinfo (discovery + userinfo), refresh with rotation, API call, revocation.
 func TestReplayCodeFlow(t *testing.T) {
 	fake := newFake(t, bqecoretest.WithClock(fixedClock))
-	hc := replay.New(t, "testdata/cassettes/code_flow", replay.WithFake(fake.URL(), prodHosts...))
+	hc := replay.New(t, "testdata/cassettes/code_flow", replay.WithFake(fake.Origin(), prodHosts...))
 	ctx := context.Background()
 	cfg := bqecore.OAuthConfig{ClientID: bqecoretest.TestClientID, ClientSecret: bqecoretest.TestClientSecret,
 		RedirectURL: bqecoretest.TestRedirectURL, HTTPClient: hc}

@@ -14,7 +14,7 @@
 //   - the Accept header: every module negotiates its own vendor media type
 //     and version (application/vnd.procurios.relation+json; version=1,
 //     application/vnd.procurios.meeting2+json; version=2, ...). The client
-//     reads them from the embedded spec (specs.Load("procurios")) and sends
+//     reads them from the embedded spec (procuriosapi.SpecJSON) and sends
 //     the one of each request's operation, plus Accept-Language (WithLanguage);
 //   - iterators that follow the HAL _links.next of paged answers;
 //   - registrations checked against the registration set's JSON Schema before
@@ -48,7 +48,6 @@ import (
 
 	"github.com/oasuite/sdk/gen/procuriosapi"
 	"github.com/oasuite/sdk/internal/pipeline"
-	"github.com/oasuite/sdk/specs"
 	specvalidate "github.com/oasuite/sdk/validate"
 	"github.com/oasuite/sdk/version"
 )
@@ -172,7 +171,10 @@ func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l 
 // one slog record per mismatch (on the WithLogger logger, else
 // slog.Default()), validate.Strict returns a *validate.SpecMismatchError
 // instead. The default, validate.Off, costs nothing. Records and errors carry
-// JSON pointers, field names and types, never body values.
+// JSON pointers, field names and types, never body values. Log and Strict
+// need the validator linked, with one import in the program:
+// import _ "github.com/oasuite/sdk/validate/openapi" (else New returns
+// validate.ErrValidatorNotLinked).
 func WithResponseValidation(m specvalidate.Mode) Option { return func(o *options) { o.validation = m } }
 
 // WithLanguage sends Accept-Language on every request (e.g. "nl-NL" or
@@ -184,6 +186,11 @@ func WithLanguage(lang string) Option { return func(o *options) { o.language = l
 // validates them.
 func WithoutRegistrationValidation() Option { return func(o *options) { o.noValidate = true } }
 
+// specRoutes is the route table of the embedded spec, read once.
+var specRoutes = sync.OnceValues(func() (*routeTable, error) {
+	return parseRoutes([]byte(procuriosapi.SpecJSON()))
+})
+
 // New returns a client for one customer host. WithHost (or WithBaseURL) and
 // WithTokenSource are required.
 func New(ctx context.Context, opts ...Option) (*Client, error) {
@@ -192,11 +199,7 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	spec, err := specs.Load("procurios")
-	if err != nil {
-		return nil, fmt.Errorf("procurios: loading the embedded spec: %w", err)
-	}
-	routes, err := parseRoutes(spec)
+	routes, err := specRoutes()
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +243,7 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 		Retry:  o.retry,
 		Logger: o.logger,
 	})
-	rv, err := pipeline.NewResponseValidator("procurios", o.validation, o.logger)
+	rv, err := pipeline.NewResponseValidator("procurios", procuriosapi.SpecJSON(), o.validation, o.logger)
 	if err != nil {
 		return nil, fmt.Errorf("procurios: %w", err)
 	}

@@ -236,7 +236,7 @@ func TestTokenWithoutExpiresInRenewedOn401(t *testing.T) {
 	if n := srv.TokensIssued("client_credentials"); n != 2 {
 		t.Fatalf("%d tokens issued, want 2 (one re-authentication)", n)
 	}
-	if n := srv.Calls("listMeetings"); n != 3 {
+	if n := srv.Requests("listMeetings"); n != 3 {
 		t.Fatalf("listMeetings reached the fake %d times, want 3 (one 401 replayed)", n)
 	}
 }
@@ -351,14 +351,14 @@ func TestRelationsFollowsNextLinks(t *testing.T) {
 	if len(ids) != procuriostest.CollectionSize || ids[0] != 1 || ids[len(ids)-1] != procuriostest.CollectionSize {
 		t.Fatalf("got %d relations: %v", len(ids), ids)
 	}
-	if n := srv.Calls("getCollection"); n != 3 {
+	if n := srv.Requests("getCollection"); n != 3 {
 		t.Fatalf("%d page requests, want 3", n)
 	}
 	// Stopping early stops fetching.
 	for range c.Relations(ctx, id) {
 		break
 	}
-	if n := srv.Calls("getCollection"); n != 4 {
+	if n := srv.Requests("getCollection"); n != 4 {
 		t.Fatalf("%d page requests after an early break, want 4", n)
 	}
 	// An error is yielded.
@@ -419,8 +419,8 @@ func TestMeetingRegistrationsPages(t *testing.T) {
 			}
 			n++
 		}
-		if n != procuriostest.MeetingRegistrationCount || srv.Calls("listMeetingRegistrations") != 2 {
-			t.Fatalf("links=%v: %d registrations in %d requests", links, n, srv.Calls("listMeetingRegistrations"))
+		if n != procuriostest.MeetingRegistrationCount || srv.Requests("listMeetingRegistrations") != 2 {
+			t.Fatalf("links=%v: %d registrations in %d requests", links, n, srv.Requests("listMeetingRegistrations"))
 		}
 	}
 	srv := newFake(t)
@@ -465,7 +465,7 @@ func TestRegistrationValidatedBeforeSending(t *testing.T) {
 	if !errors.Is(err, procurios.ErrBadRequest) {
 		t.Error("ValidationError does not match ErrBadRequest")
 	}
-	if srv.Calls("createRegistration") != 0 {
+	if srv.Requests("createRegistration") != 0 {
 		t.Fatal("an invalid registration was sent")
 	}
 	// The generated method is checked too.
@@ -484,7 +484,7 @@ func TestRegistrationValidatedBeforeSending(t *testing.T) {
 	if err := c.CheckRegistration(ctx, procuriostest.RegistrationSetID, good); err != nil {
 		t.Fatal(err)
 	}
-	if n := srv.Calls("getRegistrationSetSchema"); n != 1 {
+	if n := srv.Requests("getRegistrationSetSchema"); n != 1 {
 		t.Fatalf("schema fetched %d times, want once", n)
 	}
 }
@@ -625,10 +625,10 @@ func TestConcurrentRegistrationsFetchSchemaOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := srv.Calls("getRegistrationSetSchema"); n != 1 {
+	if n := srv.Requests("getRegistrationSetSchema"); n != 1 {
 		t.Fatalf("schema fetched %d times", n)
 	}
-	if n := srv.Calls("createRegistration"); n != 8 {
+	if n := srv.Requests("createRegistration"); n != 8 {
 		t.Fatalf("%d registrations sent", n)
 	}
 }

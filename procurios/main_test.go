@@ -11,8 +11,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/oasuite/sdk/fakes"
 	"github.com/oasuite/sdk/internal/covergate"
-	"github.com/oasuite/sdk/internal/fakekit"
 	"github.com/oasuite/sdk/procurios"
 	"github.com/oasuite/sdk/procurios/procuriostest"
 	"github.com/oasuite/sdk/specs"
@@ -20,7 +20,7 @@ import (
 
 // coverage is shared by every fake of this test binary: TestMain fails when a
 // spec operation was never served.
-var coverage = fakekit.NewOpCoverage()
+var coverage = fakes.NewCoverage()
 
 func TestMain(m *testing.M) {
 	code := m.Run()

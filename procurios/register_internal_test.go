@@ -2,12 +2,28 @@ package procurios
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"gopkg.in/yaml.v3"
 )
+
+// yamlJSON converts a YAML test spec to the JSON form parseRoutes reads.
+func yamlJSON(t *testing.T, doc string) []byte {
+	t.Helper()
+	var v any
+	if err := yaml.Unmarshal([]byte(doc), &v); err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
 
 func compileJSON(t *testing.T, doc string) *jsonschema.Schema {
 	t.Helper()
@@ -74,7 +90,7 @@ func TestSecretFieldValueNotInMessage(t *testing.T) {
 }
 
 func TestRoutesFromSpec(t *testing.T) {
-	spec := []byte(`openapi: 3.0.3
+	spec := yamlJSON(t, `openapi: 3.0.3
 servers: [{url: "https://{host}/l"}]
 paths:
   /a/{id}:
@@ -101,7 +117,7 @@ paths:
 	if r, _ := rt.match("POST", "/a/7"); r != nil {
 		t.Fatal("method ignored")
 	}
-	if _, err := parseRoutes([]byte("openapi: 3.0.3\nservers: [{url: x}]\npaths:\n  /b:\n    get:\n      operationId: b\n      responses:\n        \"200\": {content: {application/json: {}}}\n")); err == nil {
+	if _, err := parseRoutes(yamlJSON(t, "openapi: 3.0.3\nservers: [{url: x}]\npaths:\n  /b:\n    get:\n      operationId: b\n      responses:\n        \"200\": {content: {application/json: {}}}\n")); err == nil {
 		t.Fatal("an operation without a vendor media type was accepted")
 	}
 }

@@ -32,7 +32,7 @@ const (
 func replayClient(t *testing.T, name string, srv *procuriostest.Server) *http.Client {
 	t.Helper()
 	return replay.New(t, "testdata/cassettes/"+name,
-		replay.WithFake(srv.URL(), prodHost),
+		replay.WithFake(srv.Origin(), prodHost),
 		replay.WithCredentialsEnv(envHost, envID, envSecret), replay.WithSpec("procurios", nil))
 }
 

@@ -1,13 +1,12 @@
 package procurios
 
 import (
+	"encoding/json"
 	"fmt"
 	"mime"
 	"net/http"
 	"sort"
 	"strings"
-
-	"gopkg.in/yaml.v3"
 )
 
 // route is one spec operation as the client needs it: how to recognise its
@@ -20,7 +19,8 @@ type route struct {
 }
 
 // routeTable maps requests to spec operations. It is read from the embedded
-// spec (specs.Load("procurios")) so the Accept headers can never drift from it.
+// spec (procuriosapi.SpecJSON, generated from specs/procurios.yaml) so the
+// Accept headers can never drift from it.
 type routeTable struct {
 	serverURL string // the spec's first server URL, e.g. https://{host}/l
 	routes    []route
@@ -29,25 +29,28 @@ type routeTable struct {
 // specDoc is the part of an OpenAPI document the route table reads.
 type specDoc struct {
 	Servers []struct {
-		URL string `yaml:"url"`
-	} `yaml:"servers"`
-	Paths map[string]map[string]struct {
-		OperationID string `yaml:"operationId"`
-		Responses   map[string]struct {
-			Content map[string]yaml.Node `yaml:"content"`
-		} `yaml:"responses"`
-	} `yaml:"paths"`
+		URL string `json:"url"`
+	} `json:"servers"`
+	Paths map[string]map[string]json.RawMessage `json:"paths"`
+}
+
+// specOperation is the part of an operation the route table reads.
+type specOperation struct {
+	OperationID string `json:"operationId"`
+	Responses   map[string]struct {
+		Content map[string]json.RawMessage `json:"content"`
+	} `json:"responses"`
 }
 
 var httpMethods = map[string]bool{
 	"get": true, "put": true, "post": true, "delete": true, "patch": true, "head": true, "options": true, "trace": true,
 }
 
-// parseRoutes builds the route table of an OpenAPI document: for every
-// operation, the media type of its first 2xx response.
+// parseRoutes builds the route table of an OpenAPI document in JSON: for
+// every operation, the media type of its first 2xx response.
 func parseRoutes(spec []byte) (*routeTable, error) {
 	var doc specDoc
-	if err := yaml.Unmarshal(spec, &doc); err != nil {
+	if err := json.Unmarshal(spec, &doc); err != nil {
 		return nil, fmt.Errorf("procurios: reading the embedded spec: %w", err)
 	}
 	if len(doc.Servers) == 0 {
@@ -55,9 +58,13 @@ func parseRoutes(spec []byte) (*routeTable, error) {
 	}
 	t := &routeTable{serverURL: doc.Servers[0].URL}
 	for path, item := range doc.Paths {
-		for method, op := range item {
+		for method, raw := range item {
 			if !httpMethods[method] {
-				continue
+				continue // path-level parameters, servers
+			}
+			var op specOperation
+			if err := json.Unmarshal(raw, &op); err != nil {
+				return nil, fmt.Errorf("procurios: reading the embedded spec: %s %s: %w", method, path, err)
 			}
 			codes := make([]string, 0, len(op.Responses))
 			for code := range op.Responses {

@@ -1,12 +1,20 @@
 // Package validate holds the types of response validation: every oasuite
-// vendor client can check each answer against its operation in the embedded
-// spec (specs/<vendor>.yaml) — the declared statuses, content types and
-// schemas — and report where the server disagrees.
+// vendor client can check each answer against its operation in the vendor's
+// spec (specs/<vendor>.yaml, embedded as gen/<vendor>api/spec.gen.json) — the
+// declared statuses, content types and schemas — and report where the server
+// disagrees.
 //
-// Turn it on with the vendor's WithResponseValidation option:
+// Turn it on with the vendor's WithResponseValidation option, and link the
+// validator (package validate/openapi, kin-openapi) with one blank import:
+//
+//	import _ "github.com/oasuite/sdk/validate/openapi"
 //
 //	c, err := bqecore.New(ctx, bqecore.WithTokenSource(ts),
 //		bqecore.WithResponseValidation(validate.Strict))
+//
+// Without that import, New returns [ErrValidatorNotLinked] for Log or Strict:
+// programs that never validate do not carry the OpenAPI, YAML and JSON Schema
+// libraries (see docs/PERFORMANCE.md, "Binary size").
 //
 // With [Log] every disagreement is one slog record (at Warn, on the client's
 // WithLogger logger, else slog.Default()); with [Strict] the call returns a
@@ -17,9 +25,19 @@
 package validate
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
+
+// ErrValidatorNotLinked is returned by a vendor's New when
+// WithResponseValidation asks for Log or Strict but the program does not
+// link the validator. Response validation lives in its own package so that
+// programs without it carry no OpenAPI, YAML or JSON Schema library; enable
+// it with one import in the main package (or the test):
+//
+//	import _ "github.com/oasuite/sdk/validate/openapi"
+var ErrValidatorNotLinked = errors.New(`validate: response validation is not linked into this program: add import _ "github.com/oasuite/sdk/validate/openapi"`)
 
 // Mode says what a client does with an answer that disagrees with the spec.
 type Mode int

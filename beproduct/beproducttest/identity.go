@@ -28,7 +28,7 @@ func (s *Server) oauthConfig() fakekit.OAuthConfig {
 		Clients: []fakekit.Client{{
 			ID:                     TestClientID,
 			Secret:                 TestClientSecret,
-			RedirectURIs:           []string{TestRedirectURL},
+			RedirectURIs:           append([]string{TestRedirectURL}, s.cfg.redirects...),
 			PostLogoutRedirectURIs: []string{TestPostLogoutURL},
 			Grants: []string{fakekit.GrantAuthorizationCode, fakekit.GrantRefreshToken,
 				fakekit.GrantImplicit, "actas"},
@@ -68,12 +68,12 @@ func userClaims(login, email, id, first, last string) map[string]any {
 // actAs is the impersonation grant: token (the caller's access token),
 // actas (the user id to act as) and scope.
 func (s *Server) actAs(req *fakekit.TokenRequest) (*fakekit.Grant, error) {
-	caller, ok := s.OAuth.Lookup(req.Get("token"))
+	caller, ok := s.oauth.Lookup(req.Get("token"))
 	if !ok {
 		return nil, fakekit.NewOAuthError(fakekit.ErrCodeInvalidGrant, "token is missing or not a valid access token")
 	}
 	target := req.Get("actas")
-	if _, ok := s.OAuth.UserByID(target); !ok || target == "" {
+	if _, ok := s.oauth.UserByID(target); !ok || target == "" {
 		return nil, fakekit.NewOAuthError(fakekit.ErrCodeInvalidGrant, "actas names no known user")
 	}
 	var scopes []string

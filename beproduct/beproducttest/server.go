@@ -20,20 +20,23 @@
 //   - fault injection (Fail), token expiry (ExpireAccessTokens) and a clock
 //     (WithClock, Advance).
 //
-// Point a client at it with beproduct.WithBaseURL(s.APIRoot()) and
+// Point a client at it with beproduct.WithBaseURL(s.BaseURL()) and
 // beproduct.WithCompany(beproducttest.TestCompany), and the OAuth helpers at
 // Issuer().
 package beproducttest
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/oasuite/sdk/fakes"
 	"github.com/oasuite/sdk/internal/fakekit"
 	"github.com/oasuite/sdk/specs"
 )
@@ -79,7 +82,8 @@ type config struct {
 	clock                      func() time.Time
 	perMinute, perHour, perDay int
 	onOperation                func(op string)
-	coverage                   *fakekit.OpCoverage
+	coverage                   *fakes.Coverage
+	redirects                  []string
 }
 
 // WithClock sets the fake's clock (token lifetimes, timestamps, rate-limit
@@ -109,18 +113,33 @@ func WithOperationHook(fn func(operationID string)) Option {
 }
 
 // WithCoverage records served operations in cov (shared across fakes of a
-// test binary; see fakekit.OpCoverage).
-func WithCoverage(cov *fakekit.OpCoverage) Option { return func(c *config) { c.coverage = cov } }
+// test binary).
+func WithCoverage(cov *fakes.Coverage) Option { return func(c *config) { c.coverage = cov } }
+
+// WithRedirectURLs registers more redirect URLs for TestClientID, e.g. a
+// loopback one with its port, http://127.0.0.1:8765/callback, for
+// auth.LoopbackLogin (exact match, as the identity server compares them).
+func WithRedirectURLs(urls ...string) Option {
+	return func(c *config) { c.redirects = append(c.redirects, urls...) }
+}
 
 // Server is a running fake. Its methods are safe for concurrent use.
 type Server struct {
 	srv *httptest.Server
 	cfg config
 
-	// OAuth is the identity server (fakekit), for token expiry and counters.
+	// OAuth is the identity server.
+	//
+	// Deprecated: use ExpireTokens, Refreshes and Requests; the field goes
+	// with the next release (its type is internal).
 	OAuth *fakekit.OAuth
 	// Faults is the fault queue applied to every request.
-	Faults  *fakekit.Faults
+	//
+	// Deprecated: use AddFault, FailNext, ClearFaults and FaultsFired.
+	Faults *fakes.Faults
+
+	oauth   *fakekit.OAuth
+	faults  *fakes.Faults
 	tampers fakekit.Tampers
 
 	validator *fakekit.Validator
@@ -144,8 +163,9 @@ func NewServer(opts ...Option) *Server {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	s := &Server{cfg: cfg, Faults: &fakekit.Faults{}, opCounts: map[string]int{}, windows: map[string]*window{}}
-	s.OAuth = fakekit.NewOAuth(s.oauthConfig())
+	s := &Server{cfg: cfg, faults: &fakes.Faults{}, opCounts: map[string]int{}, windows: map[string]*window{}}
+	s.oauth = fakekit.NewOAuth(s.oauthConfig())
+	s.OAuth, s.Faults = s.oauth, s.faults
 	spec, err := specs.Load("beproduct")
 	if err != nil {
 		panic(fmt.Sprintf("beproducttest: %v", err))
@@ -167,27 +187,43 @@ func NewServer(opts ...Option) *Server {
 	s.register()
 
 	mux := http.NewServeMux()
-	s.OAuth.Mount(mux)
+	s.oauth.Mount(mux)
 	mux.Handle("/api/", s.apiHandler())
-	s.srv = httptest.NewServer(s.Faults.Wrap(s.tampers.Wrap(mux, s.validator.OperationOf), s.validator.OperationOf))
+	s.srv = httptest.NewServer(s.faults.Wrap(s.tampers.Wrap(mux, s.validator.OperationOf), s.validator.OperationOf))
 	return s
 }
 
-// URL returns the fake's root URL (http://127.0.0.1:port).
-func (s *Server) URL() string { return s.srv.URL }
+// Origin returns the fake's scheme://host:port (http://127.0.0.1:port).
+func (s *Server) Origin() string { return s.srv.URL }
 
-// APIRoot returns the API root to pass to beproduct.WithBaseURL
-// (URL()+"/api"; the company slug follows it).
-func (s *Server) APIRoot() string { return s.srv.URL + "/api" }
+// URL returns the fake's origin.
+//
+// Deprecated: use Origin (every fake's name for it).
+func (s *Server) URL() string { return s.Origin() }
 
-// Issuer returns the identity server's issuer (URL()+"/ids").
+// BaseURL returns the API root to pass to beproduct.WithBaseURL
+// (Origin()+"/api"; the company slug follows it).
+func (s *Server) BaseURL() string { return s.srv.URL + "/api" }
+
+// APIRoot returns the API root.
+//
+// Deprecated: use BaseURL (every fake's name for it).
+func (s *Server) APIRoot() string { return s.BaseURL() }
+
+// Issuer returns the identity server's issuer (Origin()+"/ids").
 func (s *Server) Issuer() string { return s.srv.URL + "/ids" }
+
+// ServeHTTP serves the fake's endpoints; use it to mount the fake elsewhere
+// than NewServer's listener.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.srv.Config.Handler.ServeHTTP(w, r)
+}
 
 // Client returns an *http.Client for the fake.
 func (s *Server) Client() *http.Client { return s.srv.Client() }
 
 // Close shuts the fake down.
-func (s *Server) Close() { s.Faults.Clear(); s.srv.Close() }
+func (s *Server) Close() { s.faults.Clear(); s.srv.Close() }
 
 // Now returns the fake's current time (its clock plus Advance).
 func (s *Server) Now() time.Time {
@@ -213,26 +249,65 @@ func (s *Server) Requests(operationID string) int {
 	return s.opCounts[operationID]
 }
 
-// ExpireAccessTokens makes every access token issued so far invalid (the
-// next API call answers 401); refresh tokens keep working.
-func (s *Server) ExpireAccessTokens() { s.OAuth.ExpireAccessTokens() }
+// ExpireTokens makes every access token issued so far invalid (the next API
+// call answers 401); refresh tokens keep working.
+func (s *Server) ExpireTokens() { s.oauth.ExpireAccessTokens() }
+
+// ExpireAccessTokens makes every access token issued so far invalid.
+//
+// Deprecated: use ExpireTokens (every fake's name for it).
+func (s *Server) ExpireAccessTokens() { s.ExpireTokens() }
+
+// Authorize plays the user's browser: it opens authURL (any scheme and host
+// are replaced by the fake's), signs in as TestUser (or the user a
+// login_hint parameter names) and returns the parameters of the redirect
+// back to the app: the query of a code flow (code, state, or error), the
+// fragment of an implicit one. It fails when the fake answers without a
+// redirect.
+func (s *Server) Authorize(ctx context.Context, authURL string) (url.Values, error) {
+	return fakekit.Browse(ctx, s.srv.Client(), s.srv.URL, authURL, "beproducttest")
+}
+
+// ExpireRefreshTokens makes every refresh token issued so far fail.
+func (s *Server) ExpireRefreshTokens() { s.oauth.ExpireRefreshTokens() }
+
+// TokensIssued returns how many access tokens a grant type
+// ("authorization_code", "refresh_token", "actas", …) issued.
+func (s *Server) TokensIssued(grantType string) int { return s.oauth.Issued(grantType) }
 
 // Refreshes returns how many refresh_token grants succeeded.
-func (s *Server) Refreshes() int { return s.OAuth.Refreshes() }
+func (s *Server) Refreshes() int { return s.oauth.Refreshes() }
 
-// Fail makes the next times requests of the operation (any API operation
-// when operationID is "") answer status, with Retry-After when retryAfter
-// is positive. times 0 means once.
-func (s *Server) Fail(operationID string, status int, retryAfter time.Duration, times int) {
-	s.Faults.Add(fakekit.Fault{
-		OperationID: operationID,
-		PathPrefix:  "/api/",
-		Times:       times,
-		Status:      status,
-		RetryAfter:  retryAfter,
-		JSON:        errorBody{Message: http.StatusText(status)},
-	})
+// AddFault queues a fault (a status, a delay, a dropped or hanging
+// connection) for the requests it selects. A fault with a Status and no
+// JSON or Body answers BeProduct's {"Message": …} body.
+func (s *Server) AddFault(f fakes.Fault) {
+	if f.Status != 0 && f.JSON == nil && f.Body == nil {
+		f.JSON = errorBody{Message: http.StatusText(f.Status)}
+	}
+	s.faults.Add(f)
 }
+
+// FailNext makes the next times requests of the operation (any API
+// operation when operationID is ""; the identity server is spared) answer
+// status, with Retry-After when retryAfter is positive. times 0 means once,
+// fakes.Forever until ClearFaults.
+func (s *Server) FailNext(operationID string, status int, retryAfter time.Duration, times int) {
+	s.AddFault(fakes.Fault{OperationID: operationID, Path: "/api/", Times: times, Status: status, RetryAfter: retryAfter})
+}
+
+// Fail is FailNext.
+//
+// Deprecated: use FailNext (every fake's name for it).
+func (s *Server) Fail(operationID string, status int, retryAfter time.Duration, times int) {
+	s.FailNext(operationID, status, retryAfter, times)
+}
+
+// ClearFaults removes every queued fault and releases hanging requests.
+func (s *Server) ClearFaults() { s.faults.Clear() }
+
+// FaultsFired returns how many requests faults have applied to.
+func (s *Server) FaultsFired() int { return s.faults.Fired() }
 
 // nextID returns a fresh deterministic GUID-shaped id.
 func (s *Server) nextID() string {
@@ -262,7 +337,7 @@ func (s *Server) apiHandler() http.Handler {
 			writeError(w, http.StatusNotFound, "unknown company", nil)
 			return
 		}
-		if _, ok := s.OAuth.Authenticate(r); !ok {
+		if _, ok := s.oauth.Authenticate(r); !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
 			writeError(w, http.StatusUnauthorized, "Authorization has been denied for this request.", nil)
 			return

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/oasuite/sdk/bidcore/bidcoretest"
+	"github.com/oasuite/sdk/fakes"
 )
 
 func post(t *testing.T, u, contentType, body string) (int, map[string]any) {
@@ -119,7 +120,7 @@ func TestFaults(t *testing.T) {
 	srv := bidcoretest.NewServer()
 	defer srv.Close()
 	tok := bidcoretest.TestPermanentToken
-	srv.InjectStatus(429, 2, 3*time.Second)
+	srv.FailNext("", 429, 3*time.Second, 2)
 	for range 2 {
 		req, _ := http.NewRequest("GET", srv.BaseURL()+"/ssps/", nil)
 		req.Header.Set("Authorization", "Bearer "+tok)
@@ -136,12 +137,12 @@ func TestFaults(t *testing.T) {
 		t.Fatalf("after the faults: %d", code)
 	}
 	// Faults do not touch the token endpoint unless asked to.
-	srv.InjectStatus(500, 1, 0)
+	srv.FailNext("", 500, 0, 1)
 	if code, _ := post(t, srv.TokenURL(), "application/x-www-form-urlencoded", form(bidcoretest.TestUser, bidcoretest.TestPassword, "service_id=my.bidcore.iponweb.com")); code != 200 {
 		t.Fatalf("token endpoint hit by an API fault: %d", code)
 	}
 	srv.ClearFaults()
-	srv.InjectFault(bidcoretest.Fault{Operation: "deleteSsp", Drop: true})
+	srv.AddFault(fakes.Fault{OperationID: "deleteSsp", Drop: true})
 	req, _ := http.NewRequest("DELETE", srv.BaseURL()+"/ssps/1/", nil)
 	req.Header.Set("Authorization", "Bearer "+tok)
 	if resp, err := http.DefaultClient.Do(req); err == nil {

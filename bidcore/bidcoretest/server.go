@@ -22,7 +22,7 @@
 //	405            a method the path does not have (e.g. PATCH)
 //	406            deleting an entity others refer to
 //	409            a uniqueness violation (SSP code; deal_id per SSP)
-//	429, 500, 504  InjectStatus / InjectFault; 504 also for a body over the size limit
+//	429, 500, 504  FailNext / AddFault; 504 also for a body over the size limit
 //
 // The token endpoint (POST /oauth2/token/) takes the password grant with a form body (query
 // parameters too, as in the getting-started page's Python example), no client authentication, and
@@ -42,6 +42,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/oasuite/sdk/fakes"
 	"github.com/oasuite/sdk/internal/fakekit"
 	"github.com/oasuite/sdk/specs"
 	"gopkg.in/yaml.v3"
@@ -81,7 +82,7 @@ type config struct {
 	pageSize  int
 	tokenTTL  time.Duration
 	maxBody   int64
-	coverage  *fakekit.OpCoverage
+	coverage  *fakes.Coverage
 	permanent []string
 }
 
@@ -108,7 +109,7 @@ func WithPermanentTokens(tokens ...string) Option {
 
 // WithCoverage records every served operation in cov, which may be shared by several fakes. It is for
 // oasuite's own tests, which check that every spec operation was exercised.
-func WithCoverage(cov *fakekit.OpCoverage) Option { return func(c *config) { c.coverage = cov } }
+func WithCoverage(cov *fakes.Coverage) Option { return func(c *config) { c.coverage = cov } }
 
 // Server is a running fake. Its methods are safe for concurrent use.
 type Server struct {
@@ -202,10 +203,18 @@ func newServer(opts ...Option) (*Server, error) {
 // ServeHTTP serves the fake's endpoints; use it to mount the fake elsewhere than NewServer's listener.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// URL is the fake's root URL, e.g. http://127.0.0.1:40123.
-func (s *Server) URL() string { return s.srv.URL }
+// Origin is the fake's scheme://host:port, e.g. http://127.0.0.1:40123.
+func (s *Server) Origin() string { return s.srv.URL }
 
-// BaseURL is the Workflow API's base URL on the fake (URL()+"/api/v2"), for bidcore.WithBaseURL.
+// URL is the fake's origin.
+//
+// Deprecated: use Origin (every fake's name for it).
+func (s *Server) URL() string { return s.Origin() }
+
+// Client returns an *http.Client for the fake.
+func (s *Server) Client() *http.Client { return s.srv.Client() }
+
+// BaseURL is the Workflow API's base URL on the fake (Origin()+"/api/v2"), for bidcore.WithBaseURL.
 func (s *Server) BaseURL() string { return s.srv.URL + APIPath }
 
 // TokenURL is the token endpoint on the fake, for bidcore.WithTokenURL and bidcore.Login.TokenURL.
@@ -219,6 +228,9 @@ func (s *Server) Close() {
 	s.faults.Clear()
 	s.srv.Close()
 }
+
+// TokensIssued returns how many access tokens a grant type ("password", …) issued.
+func (s *Server) TokensIssued(grantType string) int { return s.oauth.Issued(grantType) }
 
 // Logins counts successful password-grant logins.
 func (s *Server) Logins() int { return s.oauth.Issued(fakekit.GrantPassword) }
@@ -247,6 +259,9 @@ func (s *Server) Unauthorized() int {
 
 // Fault is one injected misbehaviour of the API (the token endpoint is never affected unless Path
 // says so). Selectors left empty match any request.
+//
+// Deprecated: use fakes.Fault with AddFault (Operation is its OperationID; an empty Path there
+// matches the token endpoint too).
 type Fault struct {
 	// Method matches the request method, e.g. "GET".
 	Method string
@@ -267,26 +282,43 @@ type Fault struct {
 	Drop bool
 }
 
+// AddFault queues a fault (a status, a delay, a dropped or hanging connection) for the requests it
+// selects. A fault with a Status and no JSON or Body answers BidCore's {"detail": …} body.
+func (s *Server) AddFault(f fakes.Fault) {
+	if f.Status != 0 && f.JSON == nil && f.Body == nil {
+		f.JSON = map[string]string{"detail": faultDetail(f.Status)}
+	}
+	s.faults.Add(f)
+}
+
+// FailNext answers the next times requests of operationID ("" any API request; the token
+// endpoint is spared) with status (429, 500, 504, …), BidCore's error body and a Retry-After of
+// retryAfter when it is not zero. times 0 means once, fakes.Forever until ClearFaults.
+func (s *Server) FailNext(operationID string, status int, retryAfter time.Duration, times int) {
+	s.AddFault(fakes.Fault{OperationID: operationID, Path: APIPath + "/", Status: status, RetryAfter: retryAfter, Times: times})
+}
+
 // InjectFault queues a fault.
+//
+// Deprecated: use AddFault.
 func (s *Server) InjectFault(f Fault) {
-	ff := fakekit.Fault{Method: f.Method, OperationID: f.Operation, PathPrefix: f.Path, Match: f.Match, Times: f.Times,
+	ff := fakes.Fault{Method: f.Method, OperationID: f.Operation, Path: f.Path, Match: f.Match, Times: f.Times,
 		Status: f.Status, RetryAfter: f.RetryAfter, Delay: f.Delay, Drop: f.Drop}
-	if ff.PathPrefix == "" {
-		ff.PathPrefix = APIPath + "/"
+	if ff.Path == "" {
+		ff.Path = APIPath + "/"
 	}
-	if f.Status != 0 {
-		ff.JSON = map[string]string{"detail": faultDetail(f.Status)}
-	}
-	s.faults.Add(ff)
+	s.AddFault(ff)
 }
 
 // InjectStatus makes the next n API requests answer status (429, 500, 504, …) with a Retry-After of
 // retryAfter when it is not zero.
+//
+// Deprecated: use FailNext("", status, retryAfter, n).
 func (s *Server) InjectStatus(status, n int, retryAfter time.Duration) {
 	if n <= 0 {
 		n = 1
 	}
-	s.InjectFault(Fault{Status: status, Times: n, RetryAfter: retryAfter})
+	s.FailNext("", status, retryAfter, n)
 }
 
 // ClearFaults removes every queued fault.

@@ -55,7 +55,7 @@ func (s *Server) assertionGrant(raw, clientID string) (*fakekit.Grant, error) {
 	if err := c.ValidateWithLeeway(jwt.Expected{Time: s.now()}, assertionLeeway); err != nil {
 		return nil, errors.New("invalid JWT")
 	}
-	u, ok := s.OAuth.UserByID(c.Subject)
+	u, ok := s.oauth.UserByID(c.Subject)
 	if !ok {
 		return nil, errors.New("invalid JWT claim")
 	}

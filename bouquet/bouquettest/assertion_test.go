@@ -29,7 +29,7 @@ func registerKey(t *testing.T, f *bouquettest.Server) *rsa.PrivateKey {
 	der, _ := x509.MarshalPKIXPublicKey(&k.PublicKey)
 	body, _ := json.Marshal(map[string]any{"name": "Bouquet app", "urls": []string{bouquettest.TestSiteURL},
 		"jwtkeyPublic": string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))})
-	req, _ := http.NewRequest(http.MethodPut, f.URL()+"/rs/clients/"+bouquettest.TestClientID, bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPut, f.BaseURL()+"/rs/clients/"+bouquettest.TestClientID, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+login(t, f)["access_token"].(string))
 	resp, err := http.DefaultClient.Do(req)
@@ -61,7 +61,7 @@ func TestAssertionChecks(t *testing.T) {
 	exp := func(d time.Duration) *jwt.NumericDate { return jwt.NewNumericDate(now.Add(d)) }
 	good := jwt.Claims{Issuer: bouquettest.TestClientID, Subject: bouquettest.OtherUserID, Expiry: exp(time.Minute)}
 	post := func(form url.Values) *http.Response {
-		resp, err := http.PostForm(f.URL()+"/rs/token", form)
+		resp, err := http.PostForm(f.BaseURL()+"/rs/token", form)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -46,7 +46,7 @@ func (s *Server) unauthorized(w http.ResponseWriter, r *http.Request) {
 // squidapitoken cookie (ServiceUtils.getToken).
 func (s *Server) authed(h func(w http.ResponseWriter, r *http.Request, g *fakekit.Grant)) func(http.ResponseWriter, *http.Request) {
 	return func(w http.ResponseWriter, r *http.Request) {
-		g, ok := s.OAuth.Authenticate(r)
+		g, ok := s.oauth.Authenticate(r)
 		if !ok {
 			s.unauthorized(w, r)
 			return
@@ -112,7 +112,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) (clientID, userID
 		return "", "", "", false
 	}
 	clientID, redirect = r.PostForm.Get("client_id"), r.PostForm.Get("redirect_uri")
-	c, found := s.OAuth.Client(clientID)
+	c, found := s.oauth.Client(clientID)
 	if !found {
 		notFound(w, "Client")
 		return "", "", "", false
@@ -125,7 +125,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) (clientID, userID
 		apiError(w, http.StatusForbidden, "InvalidCredentialsAPIException", "redirect_uri is not within the client's domain")
 		return "", "", "", false
 	}
-	u, found := s.OAuth.CheckPassword(r.PostForm.Get("login"), r.PostForm.Get("password"))
+	u, found := s.oauth.CheckPassword(r.PostForm.Get("login"), r.PostForm.Get("password"))
 	if !found {
 		// As the getting-started page shows: 404 for a wrong login or password.
 		notFound(w, "User for given login / password")
@@ -143,7 +143,7 @@ func (s *Server) createAuthToken(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	g, err := s.OAuth.IssueToken(r, fakekit.Grant{ClientID: clientID, UserID: userID, GrantType: "auth-token"})
+	g, err := s.oauth.IssueToken(r, fakekit.Grant{ClientID: clientID, UserID: userID, GrantType: "auth-token"})
 	if err != nil {
 		apiError(w, http.StatusInternalServerError, "APIException", "cannot issue token")
 		return
@@ -157,7 +157,7 @@ func (s *Server) createAuthCode(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	code := s.OAuth.IssueCode(fakekit.Authorization{ClientID: clientID, UserID: userID, RedirectURI: redirect,
+	code := s.oauth.IssueCode(fakekit.Authorization{ClientID: clientID, UserID: userID, RedirectURI: redirect,
 		Extra: map[string]any{"offline": r.PostForm.Get("access_type") == "offline"}})
 	fakekit.WriteJSON(w, http.StatusOK, map[string]any{"code": code})
 }
@@ -172,7 +172,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	}
 	f := r.Form
 	if f.Get("code") != "" || f.Get("refresh_token") != "" || f.Get("assertion") == "" {
-		s.OAuth.Token(w, r)
+		s.oauth.Token(w, r)
 		return
 	}
 	g, err := s.assertionGrant(f.Get("assertion"), f.Get("client_id"))
@@ -180,7 +180,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusForbidden, "InvalidCredentialsAPIException", err.Error())
 		return
 	}
-	issued, err := s.OAuth.IssueToken(r, *g)
+	issued, err := s.oauth.IssueToken(r, *g)
 	if err != nil {
 		apiError(w, http.StatusInternalServerError, "APIException", "cannot issue token")
 		return
@@ -193,7 +193,7 @@ func (s *Server) getTokenInfo(w http.ResponseWriter, r *http.Request, g *fakekit
 	// Bouquet describes the token the request carries; tokeninfo is called
 	// with ?access_token=…, which Authenticate reads after the header.
 	if q := r.URL.Query().Get("access_token"); q != "" && q != g.AccessToken {
-		if qg, ok := s.OAuth.Lookup(q); ok {
+		if qg, ok := s.oauth.Lookup(q); ok {
 			g = qg
 		} else {
 			s.unauthorized(w, r)
@@ -205,7 +205,7 @@ func (s *Server) getTokenInfo(w http.ResponseWriter, r *http.Request, g *fakekit
 
 func (s *Server) deleteToken(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("tokenId")
-	if _, live := s.OAuth.Lookup(id); !live || !s.OAuth.RevokeToken(id) {
+	if _, live := s.oauth.Lookup(id); !live || !s.oauth.RevokeToken(id) {
 		notFound(w, "AccessToken")
 		return
 	}
@@ -217,9 +217,9 @@ func (s *Server) logout(w http.ResponseWriter, _ *http.Request, g *fakekit.Grant
 	toks := s.byUser[g.UserID]
 	delete(s.byUser, g.UserID)
 	s.mu.Unlock()
-	s.OAuth.RevokeToken(g.AccessToken)
+	s.oauth.RevokeToken(g.AccessToken)
 	for _, t := range toks {
-		s.OAuth.RevokeToken(t)
+		s.oauth.RevokeToken(t)
 	}
 	fakekit.WriteJSON(w, http.StatusOK, map[string]any{"logout": "true"})
 }

@@ -136,7 +136,7 @@ func (s *Server) getAnalysisJobOrFile(w http.ResponseWriter, r *http.Request, g 
 	}
 	r.SetPathValue("jobId", id)
 	r.SetPathValue("ext", ext)
-	s.Coverage.Record("exportAnalysisJob")
+	s.coverage.Record("exportAnalysisJob")
 	s.mu.Lock()
 	s.served["exportAnalysisJob"]++
 	s.mu.Unlock()

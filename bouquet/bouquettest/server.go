@@ -10,13 +10,14 @@
 //
 //	fake := bouquettest.NewServer()
 //	defer fake.Close()
-//	cfg := bouquet.OAuthConfig{BaseURL: fake.URL(), CustomerID: bouquettest.TestCustomerID,
+//	cfg := bouquet.OAuthConfig{BaseURL: fake.BaseURL(), CustomerID: bouquettest.TestCustomerID,
 //		ClientID: bouquettest.TestClientID, RedirectURI: bouquettest.TestRedirectURI}
-//	c, _ := bouquet.New(ctx, bouquet.WithBaseURL(fake.URL()),
+//	c, _ := bouquet.New(ctx, bouquet.WithBaseURL(fake.BaseURL()),
 //		bouquet.WithTokenSource(cfg.PasswordLogin(bouquettest.TestLogin, bouquettest.TestPassword)))
 package bouquettest
 
 import (
+	"context"
 	"crypto/rsa"
 	"encoding/json"
 	"fmt"
@@ -27,6 +28,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/oasuite/sdk/fakes"
 	"github.com/oasuite/sdk/internal/fakekit"
 	"github.com/oasuite/sdk/specs"
 )
@@ -61,7 +63,8 @@ const BasePath = "/release/v4.2"
 type Option func(*config)
 
 type config struct {
-	cov        *fakekit.OpCoverage
+	cov        *fakes.Coverage
+	redirects  []string
 	clock      func() time.Time
 	ttl        time.Duration
 	retryAfter time.Duration
@@ -71,9 +74,17 @@ type config struct {
 	documented bool
 }
 
-// WithCoverage records every served spec operation in c (share one across
-// the fakes of a test binary and check c.Missing in TestMain).
-func WithCoverage(c *fakekit.OpCoverage) Option { return func(o *config) { o.cov = c } }
+// WithCoverage records every served spec operation in cov (share one across
+// the fakes of a test binary and check cov.Missing in TestMain).
+func WithCoverage(cov *fakes.Coverage) Option { return func(o *config) { o.cov = cov } }
+
+// WithRedirectURLs registers more redirect URLs for TestClientID, e.g. a
+// loopback one with its port, http://127.0.0.1:8765/callback, for
+// auth.LoopbackLogin. Bouquet's rule applies: a redirect must lie within the
+// domain of a registered one.
+func WithRedirectURLs(urls ...string) Option {
+	return func(o *config) { o.redirects = append(o.redirects, urls...) }
+}
 
 // WithClock replaces time.Now for token issue and expiry.
 func WithClock(now func() time.Time) Option { return func(o *config) { o.clock = now } }
@@ -101,16 +112,21 @@ func WithDocumentedStatuses() Option { return func(o *config) { o.documented = t
 // WithTLS serves over HTTPS (httptest.NewTLSServer); [Server.Client] trusts it.
 func WithTLS() Option { return func(o *config) { o.tls = true } }
 
-// Server is a running Bouquet fake. Its exported fields give tests the
-// switches they need: fault injection, the OAuth server's counters, coverage.
+// Server is a running Bouquet fake. Its methods are safe for concurrent use.
 type Server struct {
-	// OAuth is the fake's authorization server (Stats, ExpireAccessTokens, …).
-	OAuth *fakekit.OAuth
 	// Faults queues injected misbehaviours (429, 5xx, delays, drops).
-	Faults  *fakekit.Faults
-	tampers fakekit.Tampers
+	//
+	// Deprecated: use AddFault, FailNext, ClearFaults and FaultsFired.
+	Faults *fakes.Faults
 	// Coverage records the spec operations served.
-	Coverage *fakekit.OpCoverage
+	//
+	// Deprecated: pass one with WithCoverage.
+	Coverage *fakes.Coverage
+
+	oauth    *fakekit.OAuth
+	faults   *fakes.Faults
+	tampers  fakekit.Tampers
+	coverage *fakes.Coverage
 
 	cfg     config
 	srv     *httptest.Server
@@ -164,7 +180,7 @@ func newServer(opts ...Option) (*Server, error) {
 		o(&cfg)
 	}
 	if cfg.cov == nil {
-		cfg.cov = fakekit.NewOpCoverage()
+		cfg.cov = fakes.NewCoverage()
 	}
 	if cfg.steps < 1 {
 		cfg.steps = 1
@@ -174,7 +190,7 @@ func newServer(opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		Faults: &fakekit.Faults{}, Coverage: cfg.cov, cfg: cfg,
+		faults: &fakes.Faults{}, coverage: cfg.cov, cfg: cfg,
 		store:  newStore(),
 		served: map[string]int{},
 		jobs:   map[string]*jobState{},
@@ -184,10 +200,10 @@ func newServer(opts ...Option) (*Server, error) {
 			"authMode": "OAUTH", "_role": "OWNER"},
 		custAR: []any{map[string]any{"role": "OWNER", "userId": TestUserID}},
 	}
-	s.OAuth = fakekit.NewOAuth(fakekit.OAuthConfig{
+	s.oauth = fakekit.NewOAuth(fakekit.OAuthConfig{
 		Paths: fakekit.OAuthPaths{Authorize: BasePath + "/oauth"},
 		Clients: []fakekit.Client{
-			{ID: TestClientID, Secret: TestClientSecret, RedirectURIs: []string{TestSiteURL}},
+			{ID: TestClientID, Secret: TestClientSecret, RedirectURIs: append([]string{TestSiteURL}, cfg.redirects...)},
 			{ID: OtherClientID, Secret: OtherClientSecret, RedirectURIs: []string{"https://other.example.org"}},
 		},
 		Users: []fakekit.User{
@@ -217,7 +233,8 @@ func newServer(opts ...Option) (*Server, error) {
 		return nil, fmt.Errorf("operations without a handler: %s", strings.Join(left, ", "))
 	}
 	s.seed()
-	s.handler = s.Faults.Wrap(s.tampers.Wrap(http.HandlerFunc(s.serve), s.v.OperationOf), s.v.OperationOf)
+	s.Faults, s.Coverage = s.faults, s.coverage
+	s.handler = s.faults.Wrap(s.tampers.Wrap(http.HandlerFunc(s.serve), s.v.OperationOf), s.v.OperationOf)
 	return s, nil
 }
 
@@ -228,7 +245,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == BasePath+"/oauth" {
-		s.OAuth.Authorize(w, r)
+		s.oauth.Authorize(w, r)
 		return
 	}
 	if r.URL.Query().Has("no_error") {
@@ -257,9 +274,14 @@ func (s *Server) serveNoError(w http.ResponseWriter, r *http.Request) {
 	fakekit.WriteJSON(w, http.StatusOK, body)
 }
 
-// URL is the API base URL to give bouquet.WithBaseURL and
+// BaseURL is the API base URL to give bouquet.WithBaseURL and
 // bouquet.OAuthConfig.BaseURL: the server's origin plus [BasePath].
-func (s *Server) URL() string { return s.srv.URL + BasePath }
+func (s *Server) BaseURL() string { return s.srv.URL + BasePath }
+
+// URL is the API base URL.
+//
+// Deprecated: use BaseURL (every fake's name for it; Origin is the root).
+func (s *Server) URL() string { return s.BaseURL() }
 
 // Origin is the server's scheme://host:port, for replay.WithFake (which
 // keeps the request's path, /release/v4.2/… included).
@@ -273,14 +295,63 @@ func (s *Server) Close() { s.srv.Close() }
 
 // ExpireTokens makes every access token issued so far invalid, as if their
 // lifetime had passed: the next API call gets 401 InvalidTokenAPIException.
-func (s *Server) ExpireTokens() { s.OAuth.ExpireAccessTokens() }
+func (s *Server) ExpireTokens() { s.oauth.ExpireAccessTokens() }
 
-// Served returns how many requests of a spec operation (by operationId)
-// this fake has served (the Coverage may be shared with other fakes).
-func (s *Server) Served(operationID string) int {
+// Requests returns how many requests of a spec operation (by operationId)
+// this fake has served (a WithCoverage record may be shared with other fakes).
+func (s *Server) Requests(operationID string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.served[operationID]
+}
+
+// Served returns how many requests of a spec operation this fake has served.
+//
+// Deprecated: use Requests (every fake's name for it).
+func (s *Server) Served(operationID string) int { return s.Requests(operationID) }
+
+// ExpireRefreshTokens makes every refresh token issued so far fail.
+func (s *Server) ExpireRefreshTokens() { s.oauth.ExpireRefreshTokens() }
+
+// TokensIssued returns how many access tokens a grant type issued
+// ("auth-token", "authorization_code", "password", "refresh_token", …).
+func (s *Server) TokensIssued(grantType string) int { return s.oauth.Issued(grantType) }
+
+// Refreshes returns how many refresh_token grants succeeded.
+func (s *Server) Refreshes() int { return s.oauth.Refreshes() }
+
+// AddFault queues a fault (a status, a delay, a dropped or hanging
+// connection) for the requests it selects. A fault with a Status and no
+// JSON or Body answers Bouquet's APIException body.
+func (s *Server) AddFault(f fakes.Fault) {
+	if f.Status != 0 && f.JSON == nil && f.Body == nil {
+		f.JSON = map[string]any{"code": f.Status, "type": "APIException", "error": http.StatusText(f.Status), "suppressed": []any{}}
+	}
+	s.faults.Add(f)
+}
+
+// FailNext answers the next times requests of operationID ("" any API
+// request; the OAuth dialog and token endpoints are answered too, as they
+// are under the API path on Bouquet) with status, Bouquet's error body and
+// a Retry-After of retryAfter when not zero. times 0 means once,
+// fakes.Forever until ClearFaults.
+func (s *Server) FailNext(operationID string, status int, retryAfter time.Duration, times int) {
+	s.AddFault(fakes.Fault{OperationID: operationID, Path: BasePath + "/", Status: status, RetryAfter: retryAfter, Times: times})
+}
+
+// ClearFaults removes every queued fault and releases hanging requests.
+func (s *Server) ClearFaults() { s.faults.Clear() }
+
+// FaultsFired returns how many requests faults have applied to.
+func (s *Server) FaultsFired() int { return s.faults.Fired() }
+
+// Authorize plays the user's browser in the OAuth dialog (BasePath+"/oauth"):
+// it opens authURL (any scheme and host are replaced by the fake's), signs
+// in as TestLogin and returns the parameters of the redirect back to the
+// app: the query of a code flow (code, state, or error), the fragment of an
+// implicit one. It fails when the fake answers without a redirect.
+func (s *Server) Authorize(ctx context.Context, authURL string) (url.Values, error) {
+	return fakekit.Browse(ctx, s.srv.Client(), s.srv.URL, authURL, "bouquettest")
 }
 
 // handle registers the handler of an operation and counts its requests.

@@ -10,12 +10,12 @@ import (
 	"time"
 
 	"github.com/oasuite/sdk/bouquet/bouquettest"
-	"github.com/oasuite/sdk/internal/fakekit"
+	"github.com/oasuite/sdk/fakes"
 )
 
 func login(t *testing.T, f *bouquettest.Server) map[string]any {
 	t.Helper()
-	resp, err := http.PostForm(f.URL()+"/rs/auth-token", url.Values{"customerId": {bouquettest.TestCustomerID},
+	resp, err := http.PostForm(f.BaseURL()+"/rs/auth-token", url.Values{"customerId": {bouquettest.TestCustomerID},
 		"client_id": {bouquettest.TestClientID}, "redirect_uri": {bouquettest.TestRedirectURI},
 		"login": {bouquettest.TestLogin}, "password": {bouquettest.TestPassword}})
 	if err != nil {
@@ -56,7 +56,7 @@ func TestAccessTokenShapeAndTokenPlaces(t *testing.T) {
 		"query":  func(r *http.Request) { r.URL.RawQuery = "access_token=" + url.QueryEscape(tok) },
 		"cookie": func(r *http.Request) { r.AddCookie(&http.Cookie{Name: "squidapitoken", Value: tok}) },
 	} {
-		req, _ := http.NewRequest("GET", f.URL()+"/rs/user", nil)
+		req, _ := http.NewRequest("GET", f.BaseURL()+"/rs/user", nil)
 		mod(req)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -67,7 +67,7 @@ func TestAccessTokenShapeAndTokenPlaces(t *testing.T) {
 		}
 	}
 	// No token: 401 InvalidTokenAPIException with login URLs.
-	resp, _ := http.Get(f.URL() + "/rs/projects")
+	resp, _ := http.Get(f.BaseURL() + "/rs/projects")
 	e := decode(t, resp, http.StatusUnauthorized)
 	if e["type"] != "InvalidTokenAPIException" || e["code"] != float64(401) || !strings.HasSuffix(e["loginURL"].(string), "/oauth") || e["selfLoginURL"] == nil {
 		t.Errorf("401 body = %v", e)
@@ -80,7 +80,7 @@ func TestSpecValidationAndErrors(t *testing.T) {
 	at := login(t, f)
 	tok := at["access_token"].(string)
 	do := func(method, path, body string) *http.Response {
-		req, _ := http.NewRequest(method, f.URL()+path, strings.NewReader(body))
+		req, _ := http.NewRequest(method, f.BaseURL()+path, strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+tok)
 		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)
@@ -99,17 +99,17 @@ func TestSpecValidationAndErrors(t *testing.T) {
 		t.Errorf("missing project: %v", e)
 	}
 	// Wrong customer, wrong password.
-	resp, _ := http.PostForm(f.URL()+"/rs/auth-token", url.Values{"customerId": {"other"}, "client_id": {bouquettest.TestClientID},
+	resp, _ := http.PostForm(f.BaseURL()+"/rs/auth-token", url.Values{"customerId": {"other"}, "client_id": {bouquettest.TestClientID},
 		"redirect_uri": {bouquettest.TestRedirectURI}, "login": {bouquettest.TestLogin}, "password": {bouquettest.TestPassword}})
 	decode(t, resp, http.StatusNotFound)
 	// Faults apply before everything.
-	f.Faults.Add(fakekit.Fault{PathPrefix: bouquettest.BasePath + "/rs/status", Status: 503})
-	resp, _ = http.Get(f.URL() + "/rs/status")
+	f.AddFault(fakes.Fault{Path: bouquettest.BasePath + "/rs/status", Status: 503})
+	resp, _ = http.Get(f.BaseURL() + "/rs/status")
 	resp.Body.Close()
 	if resp.StatusCode != 503 {
 		t.Errorf("fault: %d", resp.StatusCode)
 	}
-	if e := decode(t, mustGet(t, f.URL()+"/rs/status"), http.StatusOK); e["bouquet-server"] == nil {
+	if e := decode(t, mustGet(t, f.BaseURL()+"/rs/status"), http.StatusOK); e["bouquet-server"] == nil {
 		t.Errorf("status = %v", e)
 	}
 }
@@ -128,7 +128,7 @@ func TestComputingInProgressShape(t *testing.T) {
 	defer f.Close()
 	tok := login(t, f)["access_token"].(string)
 	do := func(method, path, body string) *http.Response {
-		req, _ := http.NewRequest(method, f.URL()+path, strings.NewReader(body))
+		req, _ := http.NewRequest(method, f.BaseURL()+path, strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+tok)
 		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)

@@ -49,7 +49,7 @@ func do(t *testing.T, fake *bqecoretest.Server, tok, method, path, body string) 
 	if body != "" {
 		rd = strings.NewReader(body)
 	}
-	req, _ := http.NewRequest(method, fake.APIURL()+path, rd)
+	req, _ := http.NewRequest(method, fake.BaseURL()+path, rd)
 	req.Header.Set("Authorization", "Bearer "+tok)
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
@@ -216,8 +216,8 @@ func TestTLSAndEndpointOption(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if !strings.HasPrefix(fake.URL(), "https://") || resp.StatusCode != 200 {
-		t.Fatalf("%s: %d", fake.URL(), resp.StatusCode)
+	if !strings.HasPrefix(fake.Origin(), "https://") || resp.StatusCode != 200 {
+		t.Fatalf("%s: %d", fake.Origin(), resp.StatusCode)
 	}
 	q := url.Values{"client_id": {bqecoretest.TestClientID}, "response_type": {"code"}, "scope": {"read:core"},
 		"redirect_uri": {bqecoretest.TestRedirectURL}, "state": {"s"}}

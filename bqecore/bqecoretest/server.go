@@ -20,7 +20,6 @@
 package bqecoretest
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -37,6 +36,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/oasuite/sdk/fakes"
 	"github.com/oasuite/sdk/internal/fakekit"
 	"github.com/oasuite/sdk/specs"
 )
@@ -120,14 +120,15 @@ func (w *rateWindow) take() (left int, reset time.Time, ok bool) {
 type Option func(*config)
 
 type config struct {
-	coverage *fakekit.OpCoverage
-	clock    func() time.Time
-	endpoint string
-	tls      bool
-	seed     bool
-	apps     []App
-	rlLimit  int
-	rlWindow time.Duration
+	coverage  *fakes.Coverage
+	clock     func() time.Time
+	redirects []string
+	endpoint  string
+	tls       bool
+	seed      bool
+	apps      []App
+	rlLimit   int
+	rlWindow  time.Duration
 }
 
 // WithRateLimit allows limit API requests per window (fixed windows on the
@@ -150,9 +151,17 @@ type App struct {
 // WithApp registers another app.
 func WithApp(a App) Option { return func(o *config) { o.apps = append(o.apps, a) } }
 
-// WithCoverage records every served spec operation in c (one value can be
+// WithCoverage records every served spec operation in cov (one value can be
 // shared by many fakes).
-func WithCoverage(c *fakekit.OpCoverage) Option { return func(o *config) { o.coverage = c } }
+func WithCoverage(cov *fakes.Coverage) Option { return func(o *config) { o.coverage = cov } }
+
+// WithRedirectURLs registers more redirect URLs for both test apps
+// (TestClientID, TestPublicClientID), e.g. a loopback one with its port,
+// http://127.0.0.1:8765/callback, for auth.LoopbackLogin. BQE's matching
+// rule applies (scheme, host with port, and path must be equal).
+func WithRedirectURLs(urls ...string) Option {
+	return func(o *config) { o.redirects = append(o.redirects, urls...) }
+}
 
 // WithClock replaces time.Now for token lifetimes and record timestamps.
 func WithClock(now func() time.Time) Option { return func(o *config) { o.clock = now } }
@@ -195,7 +204,7 @@ func NewServer(opts ...Option) *Server {
 	}
 	s.data = newStore(cfg.clock, cfg.seed)
 
-	redirects := []string{TestRedirectURL, "http://127.0.0.1/callback", "http://localhost/callback"}
+	redirects := append([]string{TestRedirectURL, "http://127.0.0.1/callback", "http://localhost/callback"}, cfg.redirects...)
 	clients := []fakekit.Client{
 		{ID: TestClientID, Secret: TestClientSecret, RedirectURIs: redirects,
 			Grants: []string{fakekit.GrantAuthorizationCode, fakekit.GrantRefreshToken}},
@@ -345,10 +354,15 @@ func (s *Server) SetConsent(c Consent) {
 	s.mu.Unlock()
 }
 
-// URL returns the fake's base URL (http://127.0.0.1:port).
-func (s *Server) URL() string { return s.ts.URL }
+// Origin returns the fake's scheme://host:port (http://127.0.0.1:port).
+func (s *Server) Origin() string { return s.ts.URL }
 
-// IdentityURL returns the identity server's base URL (URL()+"/idp"), for
+// URL returns the fake's origin.
+//
+// Deprecated: use Origin (every fake's name for it).
+func (s *Server) URL() string { return s.Origin() }
+
+// IdentityURL returns the identity server's base URL (Origin()+"/idp"), for
 // bqecore.OAuthConfig.IdentityURL.
 func (s *Server) IdentityURL() string { return s.ts.URL + IdentityPath }
 
@@ -365,8 +379,19 @@ func (s *Server) EndpointHost() string {
 	return u.Host
 }
 
-// APIURL returns the API base URL (URL()+"/api"), for bqecore.WithBaseURL.
-func (s *Server) APIURL() string { return s.ts.URL + APIPath }
+// BaseURL returns the API base URL (Origin()+"/api"), for bqecore.WithBaseURL.
+func (s *Server) BaseURL() string { return s.ts.URL + APIPath }
+
+// APIURL returns the API base URL.
+//
+// Deprecated: use BaseURL (every fake's name for it).
+func (s *Server) APIURL() string { return s.BaseURL() }
+
+// ServeHTTP serves the fake's endpoints; use it to mount the fake elsewhere
+// than NewServer's listener.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.ts.Config.Handler.ServeHTTP(w, r)
+}
 
 // Client returns an *http.Client that trusts the fake (needed WithTLS).
 func (s *Server) Client() *http.Client { return s.ts.Client() }
@@ -383,33 +408,7 @@ func (s *Server) Close() {
 // and returns the query of the redirect back to the app (code, state,
 // companyId, or error). It fails when the fake answers without a redirect.
 func (s *Server) Authorize(ctx context.Context, authURL string) (url.Values, error) {
-	u, err := url.Parse(authURL)
-	if err != nil {
-		return nil, fmt.Errorf("bqecoretest: authorize URL: %w", err)
-	}
-	base, _ := url.Parse(s.ts.URL)
-	u.Scheme, u.Host = base.Scheme, base.Host
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-	hc := *s.ts.Client()
-	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := hc.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("bqecoretest: authorize: %w", err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-	loc := resp.Header.Get("Location")
-	if resp.StatusCode != http.StatusFound && resp.StatusCode != http.StatusSeeOther || loc == "" {
-		return nil, fmt.Errorf("bqecoretest: authorize answered %d without a redirect: %s", resp.StatusCode, bytes.TrimSpace(body))
-	}
-	cb, err := url.Parse(loc)
-	if err != nil {
-		return nil, fmt.Errorf("bqecoretest: callback URL: %w", err)
-	}
-	return cb.Query(), nil
+	return fakekit.Browse(ctx, s.ts.Client(), s.ts.URL, authURL, "bqecoretest")
 }
 
 // ExpireTokens makes every access token issued so far fail (the API then
@@ -429,6 +428,17 @@ type Stats struct {
 	CodeExchanges, Refreshes, Revocations int
 }
 
+// Requests returns how many requests of a spec operation (e.g.
+// "listActivities") passed validation and reached their handler.
+func (s *Server) Requests(operationID string) int { return s.val.Served(operationID) }
+
+// TokensIssued returns how many access tokens a grant type
+// ("authorization_code", "refresh_token") issued.
+func (s *Server) TokensIssued(grantType string) int { return s.oauth.Issued(grantType) }
+
+// Refreshes returns how many refresh_token grants succeeded.
+func (s *Server) Refreshes() int { return s.oauth.Refreshes() }
+
 // Stats returns a snapshot of the counters.
 func (s *Server) Stats() Stats {
 	o := s.oauth.Stats()
@@ -441,37 +451,26 @@ func (s *Server) Stats() Stats {
 	}
 }
 
-// Fault is one injected misbehaviour of the fake. A request matches when
-// every non-empty selector matches.
-type Fault struct {
-	// Method and Path (a prefix of the URL path, e.g. "/api/activity")
-	// select requests; OperationID selects a spec operation ("listActivities").
-	Method, Path, OperationID string
-	// Times is how many requests it applies to (0: once; -1: until ClearFaults).
-	Times int
-	// Status answers with this code; RetryAfter adds Retry-After.
-	Status     int
-	RetryAfter time.Duration
-	// JSON is the answer body (marshalled); nil sends {"Message": <status text>}.
-	JSON any
-	// Body is a raw answer body (used when JSON is nil and Body is set).
-	Body []byte
-	// Header is added to the answer (e.g. a Content-Type for Body).
-	Header http.Header
-	// Delay waits before answering (or before serving normally when Status is 0).
-	Delay time.Duration
-	// Drop closes the connection without answering.
-	Drop bool
+// Fault is one injected misbehaviour of the fake.
+//
+// Deprecated: use fakes.Fault (the same type).
+type Fault = fakes.Fault
+
+// AddFault queues a fault. A fault with a Status and no JSON or Body answers
+// CORE's {"Message": <status text>}.
+func (s *Server) AddFault(f fakes.Fault) {
+	if f.Status != 0 && f.JSON == nil && f.Body == nil {
+		f.JSON = map[string]any{"Message": http.StatusText(f.Status)}
+	}
+	s.faults.Add(f)
 }
 
-// AddFault queues a fault.
-func (s *Server) AddFault(f Fault) {
-	ff := fakekit.Fault{Method: f.Method, PathPrefix: f.Path, OperationID: f.OperationID, Times: f.Times,
-		Status: f.Status, RetryAfter: f.RetryAfter, JSON: f.JSON, Body: f.Body, Header: f.Header, Delay: f.Delay, Drop: f.Drop}
-	if f.Status != 0 && f.JSON == nil && f.Body == nil {
-		ff.JSON = map[string]any{"Message": http.StatusText(f.Status)}
-	}
-	s.faults.Add(ff)
+// FailNext answers the next times requests of operationID ("" any API
+// request; the identity server is spared) with status and CORE's error body,
+// plus Retry-After when retryAfter > 0. times 0 means once, fakes.Forever
+// until ClearFaults.
+func (s *Server) FailNext(operationID string, status int, retryAfter time.Duration, times int) {
+	s.AddFault(fakes.Fault{OperationID: operationID, Path: APIPath + "/", Status: status, RetryAfter: retryAfter, Times: times})
 }
 
 // ClearFaults removes every queued fault.

@@ -76,7 +76,7 @@ func TestRedirectMatchesExtraRules(t *testing.T) {
 func TestNotAuthenticatedBody(t *testing.T) {
 	fake := bqecoretest.NewServer()
 	defer fake.Close()
-	resp, err := http.Get(fake.APIURL() + "/activity")
+	resp, err := http.Get(fake.BaseURL() + "/activity")
 	if err != nil {
 		t.Fatal(err)
 	}

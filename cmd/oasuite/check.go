@@ -18,6 +18,7 @@ import (
 
 	"github.com/oasuite/sdk/specs"
 	"github.com/oasuite/sdk/validate"
+	_ "github.com/oasuite/sdk/validate/openapi" // check and call --validate turn response validation on
 )
 
 // checkOpts are the flags of `oasuite check`.

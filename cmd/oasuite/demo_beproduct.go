@@ -44,7 +44,7 @@ func demoBeProduct(ctx context.Context, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "beproduct: logged in with the code flow (PKCE, state, nonce); ID token verified for subject %s\n", sess.IDToken.Subject)
 
-	c, err := beproduct.New(ctx, beproduct.WithCompany(beproducttest.TestCompany), beproduct.WithBaseURL(srv.APIRoot()),
+	c, err := beproduct.New(ctx, beproduct.WithCompany(beproducttest.TestCompany), beproduct.WithBaseURL(srv.BaseURL()),
 		beproduct.WithTokenSource(id.TokenSource(sess)), beproduct.WithHTTPClient(hc))
 	if err != nil {
 		return err

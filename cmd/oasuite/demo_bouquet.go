@@ -22,7 +22,7 @@ func demoBouquet(ctx context.Context, w io.Writer) error {
 	fake := bouquettest.NewServer(bouquettest.WithResultRows(5), bouquettest.WithRetryAfter(0), bouquettest.WithJobSteps(2))
 	defer fake.Close()
 	cfg := bouquet.OAuthConfig{
-		BaseURL: fake.URL(), CustomerID: bouquettest.TestCustomerID,
+		BaseURL: fake.BaseURL(), CustomerID: bouquettest.TestCustomerID,
 		ClientID: bouquettest.TestClientID, RedirectURI: bouquettest.TestRedirectURI,
 	}
 	src := cfg.PasswordLogin(bouquettest.TestLogin, bouquettest.TestPassword)
@@ -31,7 +31,7 @@ func demoBouquet(ctx context.Context, w io.Writer) error {
 		return fmt.Errorf("login: %w", err)
 	}
 	fmt.Fprintf(w, "bouquet: logged in as %v (auth-token), token valid until %s\n", tok.Extra("userId"), tok.Expiry.UTC().Format(time.RFC3339))
-	c, err := bouquet.New(ctx, bouquet.WithBaseURL(fake.URL()), bouquet.WithTokenSource(src), bouquet.WithPollInterval(10*time.Millisecond))
+	c, err := bouquet.New(ctx, bouquet.WithBaseURL(fake.BaseURL()), bouquet.WithTokenSource(src), bouquet.WithPollInterval(10*time.Millisecond))
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func demoBouquet(ctx context.Context, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "bouquet: %d project(s): %s\n", len(*list.JSON200), *(*list.JSON200)[0].Name)
 
-	polls := fake.Served("getAnalysisJobResults")
+	polls := fake.Requests("getAnalysisJobResults")
 	job, err := c.RunAnalysisJob(ctx, pid, bouquetapi.ProjectAnalysisJob{
 		Domains:    &[]bouquetapi.DomainPK{*d.JSON200.Id},
 		Dimensions: &[]bouquetapi.DimensionPK{*dim.JSON200.Id},
@@ -70,7 +70,7 @@ func demoBouquet(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("analysis job: %w", err)
 	}
-	fmt.Fprintf(w, "bouquet: analysis job %s %s after %d polls\n", job.Id.AnalysisJobId, *job.Status, fake.Served("getAnalysisJobResults")-polls)
+	fmt.Fprintf(w, "bouquet: analysis job %s %s after %d polls\n", job.Id.AnalysisJobId, *job.Status, fake.Requests("getAnalysisJobResults")-polls)
 	rows := 0
 	for row, err := range c.AnalysisJobRows(ctx, pid, job.Id.AnalysisJobId, 2) {
 		if err != nil {

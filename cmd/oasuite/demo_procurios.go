@@ -44,7 +44,7 @@ func demoProcurios(ctx context.Context, w io.Writer) error {
 		}
 		n++
 	}
-	fmt.Fprintf(w, "procurios: collection %q: %d relations over %d pages (Accept: %s)\n", cols[0].Title, n, srv.Calls("getCollection"), c.MediaType("getCollection"))
+	fmt.Fprintf(w, "procurios: collection %q: %d relations over %d pages (Accept: %s)\n", cols[0].Title, n, srv.Requests("getCollection"), c.MediaType("getCollection"))
 
 	_, err = c.Register(ctx, procuriostest.RegistrationSetID, map[string]any{"first_name": "Ada"})
 	var ve *procurios.ValidationError

@@ -46,13 +46,13 @@ func (beproductVendor) info() vendorInfo {
 func (beproductVendor) sandbox(context.Context) (*fake, error) {
 	srv := beproducttest.NewServer()
 	return &fake{
-		url: srv.APIRoot() + "/" + beproducttest.TestCompany,
+		url: srv.BaseURL() + "/" + beproducttest.TestCompany,
 		values: map[string]string{
 			"company":       beproducttest.TestCompany,
 			"client-id":     beproducttest.TestClientID,
 			"client-secret": beproducttest.TestClientSecret,
 			"issuer":        srv.Issuer(),
-			"base-url":      srv.APIRoot(),
+			"base-url":      srv.BaseURL(),
 			// The fake registers only an https redirect (no loopback one).
 			"redirect-url": beproducttest.TestRedirectURL,
 		},

@@ -44,9 +44,9 @@ func (bouquetVendor) info() vendorInfo {
 func (bouquetVendor) sandbox(context.Context) (*fake, error) {
 	srv := bouquettest.NewServer()
 	return &fake{
-		url: srv.URL(),
+		url: srv.BaseURL(),
 		values: map[string]string{
-			"url":           srv.URL(),
+			"url":           srv.BaseURL(),
 			"customer-id":   bouquettest.TestCustomerID,
 			"client-id":     bouquettest.TestClientID,
 			"client-secret": bouquettest.TestClientSecret,

@@ -59,7 +59,7 @@ func (bqecoreVendor) sandbox(context.Context) (*fake, error) {
 		ClientID: bqeSandboxClientID, ClientSecret: bqeSandboxClientSecret, RedirectURIs: []string{redirect},
 	}))
 	return &fake{
-		url: srv.APIURL(),
+		url: srv.BaseURL(),
 		values: map[string]string{
 			"identity-url":  srv.IdentityURL(),
 			"client-id":     bqeSandboxClientID,

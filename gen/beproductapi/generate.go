@@ -3,5 +3,6 @@
 // overlay.gen.yaml: change the spec and run go generate.
 package beproductapi
 
-//go:generate go run ../../internal/genoverlay -spec ../../specs/beproduct.yaml -out overlay.gen.yaml
-//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config config.yaml ../../specs/beproduct.yaml
+//go:generate go -C ../../tools tool genoverlay -spec ../specs/beproduct.yaml -out ../gen/beproductapi/overlay.gen.yaml
+//go:generate go -C ../../tools tool specjson -spec ../specs/beproduct.yaml -package beproductapi -dir ../gen/beproductapi
+//go:generate go tool -modfile=../../tools/go.mod oapi-codegen -config config.yaml ../../specs/beproduct.yaml

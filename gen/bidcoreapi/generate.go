@@ -4,5 +4,6 @@
 // typed errors and pagination.
 package bidcoreapi
 
-//go:generate go run ../../internal/genoverlay -spec ../../specs/bidcore.yaml -out overlay.gen.yaml
-//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config config.yaml ../../specs/bidcore.yaml
+//go:generate go -C ../../tools tool genoverlay -spec ../specs/bidcore.yaml -out ../gen/bidcoreapi/overlay.gen.yaml
+//go:generate go -C ../../tools tool specjson -spec ../specs/bidcore.yaml -package bidcoreapi -dir ../gen/bidcoreapi
+//go:generate go tool -modfile=../../tools/go.mod oapi-codegen -config config.yaml ../../specs/bidcore.yaml

@@ -3,5 +3,6 @@
 // change the spec and run `go generate ./gen/bouquetapi/`.
 package bouquetapi
 
-//go:generate go run ../../internal/genoverlay -spec ../../specs/bouquet.yaml -out overlay.gen.yaml
-//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config config.yaml ../../specs/bouquet.yaml
+//go:generate go -C ../../tools tool genoverlay -spec ../specs/bouquet.yaml -out ../gen/bouquetapi/overlay.gen.yaml
+//go:generate go -C ../../tools tool specjson -spec ../specs/bouquet.yaml -package bouquetapi -dir ../gen/bouquetapi
+//go:generate go tool -modfile=../../tools/go.mod oapi-codegen -config config.yaml ../../specs/bouquet.yaml

@@ -2,5 +2,6 @@
 // Do not edit bqecoreapi.gen.go or overlay.gen.yaml: change the spec and run go generate.
 package bqecoreapi
 
-//go:generate go run ../../internal/genoverlay -spec ../../specs/bqecore.yaml -out overlay.gen.yaml
-//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config config.yaml ../../specs/bqecore.yaml
+//go:generate go -C ../../tools tool genoverlay -spec ../specs/bqecore.yaml -out ../gen/bqecoreapi/overlay.gen.yaml
+//go:generate go -C ../../tools tool specjson -spec ../specs/bqecore.yaml -package bqecoreapi -dir ../gen/bqecoreapi
+//go:generate go tool -modfile=../../tools/go.mod oapi-codegen -config config.yaml ../../specs/bqecore.yaml

@@ -2,5 +2,6 @@
 // Do not edit procuriosapi.gen.go or overlay.gen.yaml by hand: change the spec and run `go generate`.
 package procuriosapi
 
-//go:generate go run ../../internal/genoverlay -spec ../../specs/procurios.yaml -out overlay.gen.yaml
-//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config config.yaml ../../specs/procurios.yaml
+//go:generate go -C ../../tools tool genoverlay -spec ../specs/procurios.yaml -out ../gen/procuriosapi/overlay.gen.yaml
+//go:generate go -C ../../tools tool specjson -spec ../specs/procurios.yaml -package procuriosapi -dir ../gen/procuriosapi
+//go:generate go tool -modfile=../../tools/go.mod oapi-codegen -config config.yaml ../../specs/procurios.yaml

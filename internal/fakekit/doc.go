@@ -80,6 +80,6 @@
 //	func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 //
 // A test then runs srv := httptest.NewServer(fake), queues
-// fake.Faults.Add(fakekit.Fault{PathPrefix: "/api/activity", Status: 429, RetryAfter: time.Second}),
+// fake.Faults.Add(fakekit.Fault{Path: "/api/activity", Status: 429, RetryAfter: time.Second}),
 // and asserts on fake.OAuth.Refreshes(); TestMain checks cov.Missing(spec) is empty.
 package fakekit

@@ -38,7 +38,7 @@ func faultEnv(t *testing.T, f *Faults) (*httptest.Server, *atomic.Int32, chan st
 func TestFault429ThenSuccess(t *testing.T) {
 	f := &Faults{}
 	srv, reached, _ := faultEnv(t, f)
-	f.Add(Fault{Method: "GET", PathPrefix: "/v1/pets", Status: http.StatusTooManyRequests, RetryAfter: 1500 * time.Millisecond,
+	f.Add(Fault{Method: "GET", Path: "/v1/pets", Status: http.StatusTooManyRequests, RetryAfter: 1500 * time.Millisecond,
 		JSON: map[string]string{"error": "slow down"}, Header: http.Header{"X-Ratelimit-Remaining": {"0"}}})
 	a := do(t, "POST", srv.URL+"/v1/pets?store=a", "application/json", `{"name":"x"}`)
 	if a.status != http.StatusCreated {
@@ -124,7 +124,7 @@ func TestFaultDelayHonoursContext(t *testing.T) {
 func TestFaultDropConnection(t *testing.T) {
 	f := &Faults{}
 	srv, reached, _ := faultEnv(t, f)
-	f.Add(Fault{PathPrefix: "/v1/pets", Drop: true})
+	f.Add(Fault{Path: "/v1/pets", Drop: true})
 	client := &http.Client{Transport: &http.Transport{}}
 	defer client.CloseIdleConnections()
 	resp, err := client.Get(srv.URL + "/v1/pets")

@@ -70,6 +70,7 @@ type Validator struct {
 	bodyLimit int64
 	onError   ErrorWriter
 	ops       map[string]bool
+	served    OpCoverage // this validator's own count, whatever coverage is shared
 
 	mu       sync.RWMutex
 	handlers map[string]http.Handler
@@ -165,6 +166,10 @@ func (v *Validator) Unhandled() []string {
 	return out
 }
 
+// Served returns how many requests of operationID passed validation and
+// reached their handler (the fakes' Requests).
+func (v *Validator) Served(operationID string) int { return v.served.Count(operationID) }
+
 // OperationOf returns the operation a request would be routed to, or "" (for Faults.Wrap).
 func (v *Validator) OperationOf(r *http.Request) string {
 	route, _, err := v.router.FindRoute(r)
@@ -219,6 +224,7 @@ func (v *Validator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if v.coverage != nil {
 		v.coverage.Record(name)
 	}
+	v.served.Record(name)
 	rt := &Route{OperationID: name, Path: route.Path, Params: map[string]string{}}
 	for k, val := range params {
 		if u, err := url.PathUnescape(val); err == nil {

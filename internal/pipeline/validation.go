@@ -3,57 +3,88 @@ package pipeline
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
-	"mime"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
-	"sort"
-	"strconv"
-	"strings"
 	"sync"
 
-	"github.com/getkin/kin-openapi/openapi3"
-
-	"github.com/oasuite/sdk/specs"
 	"github.com/oasuite/sdk/validate"
 )
 
+// Checker is the engine of response validation: it knows one vendor's spec.
+// Package validate/openapi provides it (with kin-openapi) and registers it
+// with RegisterChecker when a program imports it, so that programs without
+// validation link neither the engine nor a spec parser.
+type Checker interface {
+	// Operation returns the operationId and path template the spec has for
+	// method and the escaped URL path p ("", "" when none).
+	Operation(method, p string) (operationID, template string)
+	// WantsBody reports whether the answer of that operation with status
+	// and header has a JSON body the spec declares a schema for (so it must
+	// be read to be judged; files and other media are streamed).
+	WantsBody(method, p string, status int, header http.Header) bool
+	// Check compares one answer to the operation of method and u's path.
+	// It returns nil when they agree or the spec has no such operation; its
+	// Vendor field is left for the caller. Body values never reach it.
+	Check(method string, u *url.URL, status int, header http.Header, body []byte) *validate.SpecMismatchError
+}
+
+var (
+	checkerMu  sync.RWMutex
+	newChecker func(vendor string, spec []byte) (Checker, error)
+)
+
+// RegisterChecker installs the engine that NewResponseValidator uses: f
+// parses one vendor's spec (JSON or YAML). validate/openapi calls it from
+// its init function.
+func RegisterChecker(f func(vendor string, spec []byte) (Checker, error)) {
+	checkerMu.Lock()
+	newChecker = f
+	checkerMu.Unlock()
+}
+
 // ResponseValidator checks answers against their operation in one vendor's
-// embedded spec: the declared statuses, media types and JSON schemas (with
-// kin-openapi). A Doer with a ResponseValidator checks every answer it
-// returns; a nil one (validate.Off) costs nothing.
+// spec: the declared statuses, media types and JSON schemas. A Doer with a
+// ResponseValidator checks every answer it returns; a nil one (validate.Off)
+// costs nothing.
 //
 // The operation is found from the request's method and path: the path's
 // last segments are matched against the spec's path templates, so any base
 // URL (a tenant, a data centre, a fake on loopback) routes the same. A
 // request the spec has no operation for is not checked.
 type ResponseValidator struct {
-	vendor string
-	mode   validate.Mode
-	logger *slog.Logger
-	index  *specIndex
+	vendor  string
+	mode    validate.Mode
+	logger  *slog.Logger
+	checker Checker
 }
 
-// NewResponseValidator returns the validator of vendor's embedded spec in
-// mode, logging to logger (nil: slog.Default()) in validate.Log mode. It
-// returns nil, nil for validate.Off. The spec is parsed once per process.
-func NewResponseValidator(vendor string, mode validate.Mode, logger *slog.Logger) (*ResponseValidator, error) {
+// NewResponseValidator returns the validator of vendor's spec (the compact
+// JSON of gen/<vendor>api.SpecJSON, or the YAML of specs/) in mode, logging
+// to logger (nil: slog.Default()) in validate.Log mode. It returns nil, nil
+// for validate.Off, and validate.ErrValidatorNotLinked when the program does
+// not import validate/openapi.
+func NewResponseValidator(vendor, spec string, mode validate.Mode, logger *slog.Logger) (*ResponseValidator, error) {
 	if mode == validate.Off {
 		return nil, nil
 	}
 	if mode != validate.Log && mode != validate.Strict {
 		return nil, fmt.Errorf("oasuite: unknown validation mode %d", int(mode))
 	}
-	idx, err := loadIndex(vendor)
+	checkerMu.RLock()
+	f := newChecker
+	checkerMu.RUnlock()
+	if f == nil {
+		return nil, validate.ErrValidatorNotLinked
+	}
+	c, err := f(vendor, []byte(spec))
 	if err != nil {
 		return nil, err
 	}
-	return &ResponseValidator{vendor: vendor, mode: mode, logger: logger, index: idx}, nil
+	return &ResponseValidator{vendor: vendor, mode: mode, logger: logger, checker: c}, nil
 }
 
 // Mode returns the validator's mode.
@@ -62,30 +93,21 @@ func (v *ResponseValidator) Mode() validate.Mode { return v.mode }
 // Operation returns the operationId and path template the spec has for
 // method and the URL path p ("", "" when none).
 func (v *ResponseValidator) Operation(method, p string) (operationID, template string) {
-	r := v.index.match(method, p)
-	if r == nil {
-		return "", ""
-	}
-	return r.op.OperationID, r.path
+	return v.checker.Operation(method, p)
 }
 
 // Check compares one answer (status, header and body) to the operation of
 // method and the URL path p. It returns nil when they agree or the spec has
 // no such operation. Body values never reach the result.
 func (v *ResponseValidator) Check(method string, u *url.URL, status int, header http.Header, body []byte) *validate.SpecMismatchError {
-	r := v.index.match(method, u.EscapedPath())
-	if r == nil {
+	e := v.checker.Check(method, u, status, header, body)
+	if e == nil {
 		return nil
 	}
-	e := &validate.SpecMismatchError{Vendor: v.vendor, Operation: r.op.OperationID, Method: r.method, Path: r.path, Status: status}
-	ms := checkAnswer(r.op, status, header, body)
-	if len(ms) == 0 {
-		return nil
+	e.Vendor = v.vendor
+	if len(e.Mismatches) > validate.MaxMismatches {
+		e.Mismatches, e.Truncated = e.Mismatches[:validate.MaxMismatches], true
 	}
-	if len(ms) > validate.MaxMismatches {
-		ms, e.Truncated = ms[:validate.MaxMismatches], true
-	}
-	e.Mismatches = ms
 	return e
 }
 
@@ -115,12 +137,12 @@ func (v *ResponseValidator) report(ctx context.Context, e *validate.SpecMismatch
 // validate2xx reads a 2xx answer's body (putting it back) and checks it.
 // In Strict mode a mismatch closes the body and is returned.
 func (v *ResponseValidator) validate2xx(req *http.Request, resp *http.Response) error {
-	r := v.index.match(req.Method, req.URL.EscapedPath())
-	if r == nil {
+	p := req.URL.EscapedPath()
+	if _, tmpl := v.checker.Operation(req.Method, p); tmpl == "" {
 		return nil
 	}
 	var body []byte
-	if resp.Body != nil && resp.Body != http.NoBody && wantsBody(r.op, resp.StatusCode, resp.Header) {
+	if resp.Body != nil && resp.Body != http.NoBody && v.checker.WantsBody(req.Method, p, resp.StatusCode, resp.Header) {
 		b, err := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if err != nil {
@@ -157,420 +179,4 @@ func (v *ResponseValidator) validateError(req *http.Request, er *ErrorResponse, 
 		return err
 	}
 	return mapped
-}
-
-// wantsBody reports whether the answer's declared media type is JSON, so the
-// body must be read to be judged. Files and other media are streamed.
-func wantsBody(op *openapi3.Operation, status int, h http.Header) bool {
-	rr := op.Responses.Status(status)
-	if rr == nil || rr.Value == nil {
-		return false
-	}
-	mt := rr.Value.Content.Get(h.Get("Content-Type"))
-	return mt != nil && mt.Schema != nil && isJSON(h.Get("Content-Type"))
-}
-
-// checkAnswer lists how an answer disagrees with op.
-func checkAnswer(op *openapi3.Operation, status int, h http.Header, body []byte) []validate.Mismatch {
-	rr := op.Responses.Status(status)
-	if rr == nil {
-		rr = op.Responses.Default()
-	}
-	if rr == nil || rr.Value == nil {
-		return []validate.Mismatch{{Kind: validate.KindStatus, Reason: fmt.Sprintf("status %d is not declared (the spec declares %s)", status, strings.Join(declaredStatuses(op), ", ")), Count: 1}}
-	}
-	content := rr.Value.Content
-	ct := h.Get("Content-Type")
-	if len(content) == 0 {
-		if len(bytes.TrimSpace(body)) > 0 && ct != "" {
-			return []validate.Mismatch{{Kind: validate.KindContentType, Reason: fmt.Sprintf("a %s body where the spec declares none for %d", mediaType(ct), status), Count: 1}}
-		}
-		return nil
-	}
-	mt := content.Get(ct)
-	if mt == nil {
-		got := "no Content-Type"
-		if ct != "" {
-			got = "Content-Type " + mediaType(ct)
-		}
-		return []validate.Mismatch{{Kind: validate.KindContentType, Reason: fmt.Sprintf("%s where the spec declares %s", got, strings.Join(sortedKeys(content), ", ")), Count: 1}}
-	}
-	if mt.Schema == nil || !isJSON(ct) {
-		return nil
-	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		return []validate.Mismatch{{Kind: validate.KindBody, Reason: "empty body where the spec declares " + schemaTitle(mt.Schema), Count: 1}}
-	}
-	var val any
-	if err := json.Unmarshal(body, &val); err != nil {
-		return []validate.Mismatch{{Kind: validate.KindBody, Reason: "the body is not valid JSON", Count: 1}}
-	}
-	err := mt.Schema.Value.VisitJSON(val, openapi3.MultiErrors(), openapi3.VisitAsResponse())
-	if err == nil {
-		return nil
-	}
-	return schemaMismatches(mt.Schema, err)
-}
-
-func mediaType(ct string) string {
-	if t, _, err := mime.ParseMediaType(ct); err == nil {
-		return t
-	}
-	return "unparsable"
-}
-
-func schemaTitle(s *openapi3.SchemaRef) string {
-	if n := refName(s.Ref); n != "" {
-		return n
-	}
-	return "a JSON body"
-}
-
-func declaredStatuses(op *openapi3.Operation) []string {
-	keys := sortedKeys(op.Responses.Map())
-	if len(keys) == 0 {
-		return []string{"none"}
-	}
-	return keys
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-// schemaMismatches flattens a VisitJSON error into mismatches, merging
-// those that differ only by array index.
-func schemaMismatches(root *openapi3.SchemaRef, err error) []validate.Mismatch {
-	var out []validate.Mismatch
-	seen := map[string]int{}
-	var walk func(error)
-	walk = func(err error) {
-		if me, ok := err.(openapi3.MultiError); ok {
-			for _, e := range me {
-				walk(e)
-			}
-			return
-		}
-		se, ok := err.(*openapi3.SchemaError)
-		if !ok {
-			m := validate.Mismatch{Kind: validate.KindSchema, Reason: "the body breaks the schema", Count: 1}
-			if k := m.Reason; seen[k] == 0 {
-				seen[k] = len(out) + 1
-				out = append(out, m)
-			}
-			return
-		}
-		path := se.JSONPointer()
-		reason := safeReason(se)
-		m := validate.Mismatch{Kind: validate.KindSchema, Keyword: se.SchemaField, Reason: reason, Count: 1}
-		switch se.SchemaField {
-		case "properties", "additionalProperties":
-			// "property %q is unsupported": point at the field itself.
-			if name, ok := quoted(se.Reason); ok && strings.HasPrefix(se.Reason, "property ") {
-				path = append(slices.Clone(path), name)
-				m.Property = name
-			}
-			m.Keyword = "additionalProperties"
-		case "required":
-			m.Property, _ = quoted(se.Reason)
-		}
-		m.Pointer, m.Schema = pointer(path), schemaAt(root, path)
-		key := generalise(path) + "\x00" + reason
-		if i := seen[key]; i > 0 {
-			out[i-1].Count++
-			return
-		}
-		seen[key] = len(out) + 1
-		out = append(out, m)
-	}
-	walk(err)
-	return out
-}
-
-// quoted returns the first Go-quoted string in s.
-func quoted(s string) (string, bool) {
-	i := strings.IndexByte(s, '"')
-	if i < 0 {
-		return "", false
-	}
-	q, err := strconv.QuotedPrefix(s[i:])
-	if err != nil {
-		return "", false
-	}
-	u, err := strconv.Unquote(q)
-	return u, err == nil
-}
-
-// safeReason describes a schema error with field names, JSON types and the
-// spec's own constraints: never the value.
-func safeReason(se *openapi3.SchemaError) string {
-	got := jsonType(se.Value)
-	s := se.Schema
-	switch se.SchemaField {
-	case "required":
-		if name, ok := quoted(se.Reason); ok {
-			return fmt.Sprintf("required property %q is missing", name)
-		}
-		return "a required property is missing"
-	case "properties", "additionalProperties":
-		if name, ok := quoted(se.Reason); ok {
-			return fmt.Sprintf("property %q is not in the schema", name)
-		}
-		return "a property is not in the schema"
-	case "type":
-		want := "another type"
-		if s != nil && s.Type != nil && len(s.Type.Slice()) > 0 {
-			want = strings.Join(s.Type.Slice(), " or ")
-		}
-		return fmt.Sprintf("want %s, got %s", want, got)
-	case "nullable":
-		return "got null; the spec does not mark it nullable"
-	case "enum":
-		n := 0
-		if s != nil {
-			n = len(s.Enum)
-		}
-		return fmt.Sprintf("a %s outside the spec's enum (%d values)", got, n)
-	case "format":
-		f := ""
-		if s != nil {
-			f = s.Format
-		}
-		return fmt.Sprintf("a %s not in format %q", got, f)
-	case "pattern":
-		return "a string not matching the spec's pattern"
-	case "oneOf", "anyOf":
-		return fmt.Sprintf("a %s matching no alternative of %s (or more than one, for oneOf)", got, se.SchemaField)
-	case "":
-		return fmt.Sprintf("a %s the schema refuses", got)
-	}
-	return fmt.Sprintf("a %s breaking the spec's %s", got, se.SchemaField)
-}
-
-// jsonType names the JSON type of a decoded value.
-func jsonType(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "boolean"
-	case float64, json.Number, int, int64:
-		return "number"
-	case string:
-		return "string"
-	case []any:
-		return "array"
-	case map[string]any:
-		return "object"
-	}
-	return "value"
-}
-
-// pointer builds an RFC 6901 JSON pointer.
-func pointer(path []string) string {
-	if len(path) == 0 {
-		return ""
-	}
-	var b strings.Builder
-	for _, p := range path {
-		b.WriteByte('/')
-		b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(p))
-	}
-	return b.String()
-}
-
-// generalise is the pointer with array indices as "*".
-func generalise(path []string) string {
-	g := make([]string, len(path))
-	for i, p := range path {
-		if _, err := strconv.Atoi(p); err == nil {
-			p = "*"
-		}
-		g[i] = p
-	}
-	return strings.Join(g, "/")
-}
-
-func refName(ref string) string {
-	if i := strings.LastIndex(ref, "/schemas/"); i >= 0 {
-		return ref[i+len("/schemas/"):]
-	}
-	return ""
-}
-
-// schemaAt names the component schema that holds the last segment of path
-// (best effort: "" when the walk loses its way).
-func schemaAt(root *openapi3.SchemaRef, path []string) string {
-	cur, name := root, refName(root.Ref)
-	for i, seg := range path {
-		if cur == nil || cur.Value == nil {
-			return name
-		}
-		if i == len(path)-1 && hasProperty(cur.Value, seg) {
-			return name // the holder of the field
-		}
-		next := step(cur.Value, seg)
-		if next == nil {
-			return name
-		}
-		cur = next
-		if n := refName(cur.Ref); n != "" {
-			name = n
-		}
-	}
-	return name
-}
-
-func hasProperty(s *openapi3.Schema, name string) bool {
-	if s.Properties[name] != nil {
-		return true
-	}
-	for _, sub := range slices.Concat(s.AllOf, s.OneOf, s.AnyOf) {
-		if sub.Value != nil && sub.Value.Properties[name] != nil {
-			return true
-		}
-	}
-	return false
-}
-
-func step(s *openapi3.Schema, seg string) *openapi3.SchemaRef {
-	if p := s.Properties[seg]; p != nil {
-		return p
-	}
-	if _, err := strconv.Atoi(seg); err == nil && s.Items != nil {
-		return s.Items
-	}
-	for _, sub := range slices.Concat(s.AllOf, s.OneOf, s.AnyOf) {
-		if sub.Value == nil {
-			continue
-		}
-		if p := sub.Value.Properties[seg]; p != nil {
-			return p
-		}
-	}
-	if ap := s.AdditionalProperties.Schema; ap != nil {
-		return ap
-	}
-	return nil
-}
-
-// specIndex routes a method and URL path to a spec operation.
-type specIndex struct {
-	routes []*specRoute
-}
-
-type specRoute struct {
-	method string
-	path   string // the template
-	segs   []segMatcher
-	score  int
-	op     *openapi3.Operation
-}
-
-// segMatcher matches one path segment: a literal, "{param}", or a mix
-// ("{jobId}.{ext}").
-type segMatcher struct {
-	lit   string
-	param bool
-	re    *regexp.Regexp
-}
-
-func (m segMatcher) matches(s string) bool {
-	switch {
-	case m.re != nil:
-		return m.re.MatchString(s)
-	case m.param:
-		return s != ""
-	}
-	return m.lit == s
-}
-
-var (
-	indexMu sync.Mutex
-	indexes = map[string]*specIndex{}
-)
-
-// loadIndex parses vendor's spec once per process.
-func loadIndex(vendor string) (*specIndex, error) {
-	indexMu.Lock()
-	defer indexMu.Unlock()
-	if idx := indexes[vendor]; idx != nil {
-		return idx, nil
-	}
-	raw, err := specs.Load(vendor)
-	if err != nil {
-		return nil, err
-	}
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(raw)
-	if err != nil {
-		return nil, fmt.Errorf("oasuite: loading the %s spec: %w", vendor, err)
-	}
-	idx := &specIndex{}
-	for path, item := range doc.Paths.Map() {
-		for method, op := range item.Operations() {
-			r := &specRoute{method: method, path: path, op: op}
-			for _, seg := range strings.Split(strings.Trim(path, "/"), "/") {
-				m := segMatcher{lit: seg}
-				switch {
-				case !strings.Contains(seg, "{"):
-					r.score += 2
-				case strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") && strings.Count(seg, "{") == 1:
-					m.param = true
-				default:
-					m.re = regexp.MustCompile("^" + regexp.MustCompile(`\\\{[^}]*\\\}`).ReplaceAllString(regexp.QuoteMeta(seg), `[^/]+`) + "$")
-					r.score++
-				}
-				r.segs = append(r.segs, m)
-			}
-			idx.routes = append(idx.routes, r)
-		}
-	}
-	// Most literal first, then longest, then by template: match takes the first.
-	sort.Slice(idx.routes, func(i, j int) bool {
-		a, b := idx.routes[i], idx.routes[j]
-		if a.score != b.score {
-			return a.score > b.score
-		}
-		if len(a.segs) != len(b.segs) {
-			return len(a.segs) > len(b.segs)
-		}
-		return a.path+a.method < b.path+b.method
-	})
-	indexes[vendor] = idx
-	return idx, nil
-}
-
-// match returns the route of method and the escaped URL path p.
-func (x *specIndex) match(method, p string) *specRoute {
-	raw := strings.Split(strings.Trim(p, "/"), "/")
-	segs := make([]string, len(raw))
-	for i, s := range raw {
-		if u, err := url.PathUnescape(s); err == nil {
-			s = u
-		}
-		segs[i] = s
-	}
-	for _, r := range x.routes {
-		if r.method != method || len(r.segs) > len(segs) {
-			continue
-		}
-		tail := segs[len(segs)-len(r.segs):]
-		ok := true
-		for i, m := range r.segs {
-			if !m.matches(tail[i]) {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			return r
-		}
-	}
-	return nil
 }

@@ -1,188 +1,61 @@
 package pipeline
 
 import (
-	"bytes"
 	"errors"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"strings"
+	"net/url"
 	"testing"
 
 	"github.com/oasuite/sdk/validate"
 )
 
-const locType = "application/vnd.procurios.meeting2+json; version=1"
-
-func TestValidatorRoutesBySuffix(t *testing.T) {
-	cases := []struct{ vendor, method, path, op string }{
-		{"bqecore", "GET", "/api/activity", "listActivities"},
-		{"bqecore", "GET", "/some/tenant/api/activity/7f3a", "getActivity"},
-		{"bqecore", "GET", "/api/project/p1/activities", "listProjectActivities"},
-		{"procurios", "GET", "/l/meeting2_api/location", "listLocations"},
-		{"procurios", "GET", "/l/meeting2_api/meetings/historical", "listHistoricalMeetings"},
-		{"bouquet", "GET", "/release/v4.2/rs/projects/p%2F1/analysisjobs/j1.csv", "exportAnalysisJob"},
-		{"bidcore", "GET", "/api/v2/advertisers/12/", "getAdvertiser"},
-		{"bqecore", "GET", "/api/not-in-the-spec", ""},
-		{"bqecore", "TRACE", "/api/activity", ""},
-	}
-	for _, c := range cases {
-		v, err := NewResponseValidator(c.vendor, validate.Strict, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		op, _ := v.Operation(c.method, c.path)
-		if op != c.op {
-			t.Errorf("%s %s %s: routed to %q, want %q", c.vendor, c.method, c.path, op, c.op)
-		}
-	}
-}
-
-func TestNewResponseValidatorOff(t *testing.T) {
-	v, err := NewResponseValidator("bqecore", validate.Off, nil)
-	if v != nil || err != nil {
+// Without validate/openapi in the program, asking for validation is an
+// error naming the import; Off still costs nothing.
+func TestResponseValidatorNeedsTheEngine(t *testing.T) {
+	if v, err := NewResponseValidator("bqecore", "{}", validate.Off, nil); v != nil || err != nil {
 		t.Fatalf("Off: %v, %v", v, err)
 	}
-	if _, err := NewResponseValidator("bqecore", validate.Mode(9), nil); err == nil {
-		t.Fatal("unknown mode accepted")
-	}
-	if _, err := NewResponseValidator("nosuchvendor", validate.Log, nil); err == nil {
-		t.Fatal("unknown vendor accepted")
-	}
-}
-
-// serve answers every request with status, content type and body.
-func serve(t *testing.T, status int, ct, body string) string {
-	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", ct)
-		w.WriteHeader(status)
-		_, _ = io.WriteString(w, body)
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL
-}
-
-func doGet(t *testing.T, d *Doer, u string) (*http.Response, error) {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, u, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d.Do(req)
-}
-
-func TestStrictMismatchCarriesNoValues(t *testing.T) {
-	const secret = "s3cr3t-VALUE"
-	body := `{"locations":[{"id":1,"title":"a","capacity":"` + secret + `"},{"id":2,"title":"b","capacity":"` + secret + `"},{"title":"` + secret + `","extraField":"` + secret + `"}]}`
-	base := serve(t, 200, locType, body)
-	v, _ := NewResponseValidator("procurios", validate.Strict, nil)
-	_, err := doGet(t, &Doer{Validate: v}, base+"/l/meeting2_api/location")
-	var sm *validate.SpecMismatchError
-	if !errors.As(err, &sm) {
-		t.Fatalf("want *SpecMismatchError, got %v", err)
-	}
-	if sm.Operation != "listLocations" || sm.Status != 200 || sm.Path != "/meeting2_api/location" || sm.Vendor != "procurios" {
-		t.Errorf("error: %+v", sm)
-	}
-	want := map[string]validate.Mismatch{
-		"/locations/0/capacity": {Kind: validate.KindSchema, Keyword: "type", Schema: "Location", Reason: "want integer, got string", Count: 2},
-		"/locations/2/id":       {Kind: validate.KindSchema, Keyword: "required", Property: "id", Schema: "Location", Reason: `required property "id" is missing`, Count: 1},
-	}
-	found := 0
-	for _, m := range sm.Mismatches {
-		if w, ok := want[m.Pointer]; ok {
-			found++
-			w.Pointer = m.Pointer
-			if m != w {
-				t.Errorf("mismatch %s: got %+v, want %+v", m.Pointer, m, w)
-			}
+	for _, m := range []validate.Mode{validate.Log, validate.Strict} {
+		_, err := NewResponseValidator("bqecore", "{}", m, nil)
+		if !errors.Is(err, validate.ErrValidatorNotLinked) {
+			t.Fatalf("%v without the engine: %v", m, err)
 		}
 	}
-	if found != len(want) {
-		t.Errorf("mismatches: %+v", sm.Mismatches)
-	}
-	// The undeclared key is a field name, which is reported; the values are not.
-	if !strings.Contains(sm.Error(), "/locations/2/extraField") && !strings.Contains(sm.Error(), "more") {
-		t.Errorf("undeclared field not named: %s", sm.Error())
-	}
-	var logBuf bytes.Buffer
-	lv, _ := NewResponseValidator("procurios", validate.Log, slog.New(slog.NewJSONHandler(&logBuf, nil)))
-	resp, err := doGet(t, &Doer{Validate: lv}, base+"/l/meeting2_api/location")
-	if err != nil {
-		t.Fatalf("log mode: %v", err)
-	}
-	got, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if string(got) != body {
-		t.Errorf("log mode changed the body")
-	}
-	if n := strings.Count(logBuf.String(), "\n"); n != len(sm.Mismatches) {
-		t.Errorf("log mode: %d records for %d mismatches", n, len(sm.Mismatches))
-	}
-	if !strings.Contains(logBuf.String(), `"pointer":"/locations/2/extraField"`) {
-		t.Errorf("log records: %s", logBuf.String())
-	}
-	for _, text := range []string{sm.Error(), logBuf.String()} {
-		if strings.Contains(text, secret) {
-			t.Errorf("a body value leaked: %s", text)
-		}
+	if _, err := NewResponseValidator("bqecore", "{}", validate.Mode(9), nil); err == nil || errors.Is(err, validate.ErrValidatorNotLinked) {
+		t.Fatalf("unknown mode: %v", err)
 	}
 }
 
-func TestStrictNonSuccessWrapsVendorError(t *testing.T) {
-	base := serve(t, 418, "text/plain", "teapot")
-	v, _ := NewResponseValidator("procurios", validate.Strict, nil)
-	_, err := doGet(t, &Doer{Validate: v}, base+"/l/meeting2_api/location")
-	var sm *validate.SpecMismatchError
-	var he *HTTPError
-	if !errors.As(err, &sm) || !errors.As(err, &he) || he.StatusCode != 418 {
-		t.Fatalf("want a SpecMismatchError wrapping the HTTPError, got %v", err)
-	}
-	if len(sm.Mismatches) != 1 || sm.Mismatches[0].Kind != validate.KindStatus {
-		t.Errorf("mismatches: %+v", sm.Mismatches)
-	}
-	// A declared error status with the declared body is no mismatch.
-	v2, _ := NewResponseValidator("bidcore", validate.Strict, nil)
-	base = serve(t, 404, "application/json", `{"detail":"Not found."}`)
-	_, err = doGet(t, &Doer{Validate: v2}, base+"/api/v2/advertisers/1/")
-	if errors.As(err, &sm) || !errors.As(err, &he) {
-		t.Errorf("declared 404: %v", err)
-	}
+// fakeChecker reports one mismatch per answer, more than MaxMismatches.
+type fakeChecker struct{}
+
+func (fakeChecker) Operation(method, p string) (string, string) { return "op", "/x" }
+func (fakeChecker) WantsBody(string, string, int, http.Header) bool {
+	return false
+}
+func (fakeChecker) Check(method string, u *url.URL, status int, h http.Header, body []byte) *validate.SpecMismatchError {
+	ms := make([]validate.Mismatch, validate.MaxMismatches+3)
+	return &validate.SpecMismatchError{Operation: "op", Method: method, Path: "/x", Status: status, Mismatches: ms}
 }
 
-func TestExemptAndUnknownRoutes(t *testing.T) {
-	base := serve(t, 200, "application/json", `"Not authenticated"`)
-	v, _ := NewResponseValidator("bqecore", validate.Strict, nil)
-	if _, err := doGet(t, &Doer{Validate: v}, base+"/api/activity"); err == nil {
-		t.Fatal("a string where an array is declared passed")
+// A registered engine is used; the validator names the vendor and bounds
+// the mismatches.
+func TestResponseValidatorUsesTheRegisteredEngine(t *testing.T) {
+	checkerMu.RLock()
+	prev := newChecker
+	checkerMu.RUnlock()
+	t.Cleanup(func() { RegisterChecker(prev) })
+	var gotVendor, gotSpec string
+	RegisterChecker(func(vendor string, spec []byte) (Checker, error) {
+		gotVendor, gotSpec = vendor, string(spec)
+		return fakeChecker{}, nil
+	})
+	v, err := NewResponseValidator("bidcore", `{"openapi":"3.0.3"}`, validate.Strict, nil)
+	if err != nil || gotVendor != "bidcore" || gotSpec != `{"openapi":"3.0.3"}` {
+		t.Fatalf("engine got %q %q: %v", gotVendor, gotSpec, err)
 	}
-	d := &Doer{Validate: v, Exempt: func(*http.Response) bool { return true }}
-	if _, err := doGet(t, d, base+"/api/activity"); err != nil {
-		t.Fatalf("exempt answer checked: %v", err)
-	}
-	if _, err := doGet(t, &Doer{Validate: v}, base+"/api/not-in-the-spec"); err != nil {
-		t.Fatalf("a route the spec lacks was checked: %v", err)
-	}
-	empty := serve(t, 200, "application/json", "")
-	if _, err := doGet(t, &Doer{Validate: v}, empty+"/api/activity"); err == nil || !strings.Contains(err.Error(), "empty body") {
-		t.Fatalf("empty body: %v", err)
-	}
-	wrongCT := serve(t, 200, "text/html", "<html>")
-	if _, err := doGet(t, &Doer{Validate: v}, wrongCT+"/api/activity"); err == nil || !strings.Contains(err.Error(), "text/html") {
-		t.Fatalf("wrong media type: %v", err)
-	}
-}
-
-func TestModeStrings(t *testing.T) {
-	for _, m := range []validate.Mode{validate.Off, validate.Log, validate.Strict} {
-		got, err := validate.ParseMode(m.String())
-		if err != nil || got != m {
-			t.Errorf("%v: %v %v", m, got, err)
-		}
-	}
-	if _, err := validate.ParseMode("loud"); err == nil {
-		t.Error("ParseMode accepted loud")
+	e := v.Check("GET", &url.URL{Path: "/x"}, 200, nil, nil)
+	if e.Vendor != "bidcore" || len(e.Mismatches) != validate.MaxMismatches || !e.Truncated {
+		t.Fatalf("check: %+v", e)
 	}
 }

@@ -7,7 +7,9 @@ import (
 	"testing"
 
 	"github.com/oasuite/sdk/internal/pipeline"
+	"github.com/oasuite/sdk/specs"
 	"github.com/oasuite/sdk/validate"
+	_ "github.com/oasuite/sdk/validate/openapi" // the engine of WithSpec
 )
 
 // WithSpec checks every answer the test receives — recorded from the real
@@ -34,7 +36,11 @@ type specCheck struct {
 
 func withSpecCheck(t testing.TB, name string, c config, next http.RoundTripper) http.RoundTripper {
 	t.Helper()
-	v, err := pipeline.NewResponseValidator(c.spec, validate.Strict, nil)
+	raw, err := specs.Load(c.spec)
+	if err != nil {
+		t.Fatalf("replay: %v", err)
+	}
+	v, err := pipeline.NewResponseValidator(c.spec, string(raw), validate.Strict, nil)
 	if err != nil {
 		t.Fatalf("replay: %v", err)
 	}

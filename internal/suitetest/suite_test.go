@@ -213,8 +213,8 @@ func TestFoundationAgainstFake(t *testing.T) {
 	}
 
 	// A 429 with Retry-After, then a 503 on GET: both retried by the pipeline.
-	f.faults.Add(fakekit.Fault{Method: "GET", PathPrefix: "/v1/notes", Status: 429, RetryAfter: time.Second})
-	f.faults.Add(fakekit.Fault{Method: "GET", PathPrefix: "/v1/notes", Status: 503})
+	f.faults.Add(fakekit.Fault{Method: "GET", Path: "/v1/notes", Status: 429, RetryAfter: time.Second})
+	f.faults.Add(fakekit.Fault{Method: "GET", Path: "/v1/notes", Status: 503})
 	var list struct{ Results []note }
 	if err := c.do(context.Background(), "GET", "/notes", nil, &list); err != nil {
 		t.Fatalf("list through 429 and 503: %v", err)
@@ -224,7 +224,7 @@ func TestFoundationAgainstFake(t *testing.T) {
 	}
 
 	// A 503 on POST is not retried: the caller gets the typed error.
-	f.faults.Add(fakekit.Fault{Method: "POST", PathPrefix: "/v1/notes", Status: 503})
+	f.faults.Add(fakekit.Fault{Method: "POST", Path: "/v1/notes", Status: 503})
 	err := c.do(context.Background(), "POST", "/notes", note{Title: "x"}, &note{})
 	if !errors.Is(err, pipeline.ErrServer) {
 		t.Fatalf("POST on 503: %v, want ErrServer without a retry", err)

@@ -30,6 +30,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/oasuite/sdk/fakes"
 	"github.com/oasuite/sdk/internal/fakekit"
 	"github.com/oasuite/sdk/specs"
 )
@@ -88,7 +89,8 @@ type config struct {
 	noExpiresIn bool
 	regLinks    bool
 	embeddedKey string
-	coverage    *fakekit.OpCoverage
+	coverage    *fakes.Coverage
+	redirects   []string
 	clock       func() time.Time
 	tokenTTL    time.Duration
 }
@@ -114,7 +116,14 @@ func WithEmbeddedKey(key string) Option { return func(c *config) { c.embeddedKey
 
 // WithCoverage records every served operation in cov (shared by a test
 // binary's fakes to check that every spec operation was exercised).
-func WithCoverage(cov *fakekit.OpCoverage) Option { return func(c *config) { c.coverage = cov } }
+func WithCoverage(cov *fakes.Coverage) Option { return func(c *config) { c.coverage = cov } }
+
+// WithRedirectURLs registers more redirect URLs for TestClientID, e.g. a
+// loopback one with its port, http://127.0.0.1:8765/callback, for
+// auth.LoopbackLogin (exact match, as Procurios compares them).
+func WithRedirectURLs(urls ...string) Option {
+	return func(c *config) { c.redirects = append(c.redirects, urls...) }
+}
 
 // WithClock sets the fake's clock (token lifetimes).
 func WithClock(now func() time.Time) Option { return func(c *config) { c.clock = now } }
@@ -165,7 +174,7 @@ func newServer(opts ...Option) (*Server, error) {
 		Clients: []fakekit.Client{{
 			ID:           TestClientID,
 			Secret:       TestClientSecret,
-			RedirectURIs: []string{TestRedirectURL},
+			RedirectURIs: append([]string{TestRedirectURL}, s.cfg.redirects...),
 			Grants:       []string{fakekit.GrantAuthorizationCode, fakekit.GrantClientCredentials},
 		}},
 		Users:          []fakekit.User{{Login: TestUser, ID: "99"}},
@@ -260,10 +269,24 @@ func specFacts(spec []byte) (map[string]string, map[string][]string, error) {
 	return media, scopes, nil
 }
 
-// URL returns the server's root URL (http://127.0.0.1:port).
-func (s *Server) URL() string { return s.srv.URL }
+// Origin returns the server's scheme://host:port (http://127.0.0.1:port).
+func (s *Server) Origin() string { return s.srv.URL }
 
-// BaseURL returns the API base URL, URL()+"/l", for procurios.WithBaseURL
+// URL returns the server's origin.
+//
+// Deprecated: use Origin (every fake's name for it).
+func (s *Server) URL() string { return s.Origin() }
+
+// ServeHTTP serves the fake's endpoints; use it to mount the fake elsewhere
+// than NewServer's listener.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.srv.Config.Handler.ServeHTTP(w, r)
+}
+
+// Client returns an *http.Client for the fake.
+func (s *Server) Client() *http.Client { return s.srv.Client() }
+
+// BaseURL returns the API base URL, Origin()+"/l", for procurios.WithBaseURL
 // and OAuthConfig.BaseURL.
 func (s *Server) BaseURL() string { return s.srv.URL + "/l" }
 
@@ -273,12 +296,18 @@ func (s *Server) Close() {
 	s.srv.Close()
 }
 
-// Calls returns how many requests of a spec operation reached its handler.
-func (s *Server) Calls(operationID string) int {
+// Requests returns how many requests of a spec operation (e.g.
+// "listMeetings") reached its handler.
+func (s *Server) Requests(operationID string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.calls[operationID]
 }
+
+// Calls returns how many requests of a spec operation reached its handler.
+//
+// Deprecated: use Requests (every fake's name for it).
+func (s *Server) Calls(operationID string) int { return s.Requests(operationID) }
 
 // LastHeader returns a header of the last request of an operation.
 func (s *Server) LastHeader(operationID, name string) string {
@@ -301,12 +330,13 @@ func (s *Server) TokenErrors(code string) int { return s.oauth.Stats().Errors[co
 func (s *Server) ExpireTokens() { s.oauth.ExpireAccessTokens() }
 
 // FailNext answers the next times requests of operationID ("" any API
-// operation) with status, a Retry-After of retryAfter when not zero, and the
-// Procurios error body. times 0 means once.
+// operation; the OAuth endpoints are spared) with status, a Retry-After of
+// retryAfter when not zero, and the Procurios error body. times 0 means
+// once, fakes.Forever until ClearFaults.
 func (s *Server) FailNext(operationID string, status int, retryAfter time.Duration, times int) {
-	s.faults.Add(fakekit.Fault{
+	s.faults.Add(fakes.Fault{
 		OperationID: operationID,
-		PathPrefix:  "/l/",
+		Path:        "/l/",
 		Times:       times,
 		Status:      status,
 		RetryAfter:  retryAfter,
@@ -314,33 +344,29 @@ func (s *Server) FailNext(operationID string, status int, retryAfter time.Durati
 	})
 }
 
+// AddFault queues a fault (a status, a delay, a dropped or hanging
+// connection) for the requests it selects.
+func (s *Server) AddFault(f fakes.Fault) { s.faults.Add(f) }
+
+// ClearFaults removes every queued fault and releases hanging requests.
+func (s *Server) ClearFaults() { s.faults.Clear() }
+
+// FaultsFired returns how many requests faults have applied to.
+func (s *Server) FaultsFired() int { return s.faults.Fired() }
+
 // Slow delays the next request of operationID by d (it then proceeds).
+//
+// Deprecated: use AddFault(fakes.Fault{OperationID: operationID, Delay: d}).
 func (s *Server) Slow(operationID string, d time.Duration) {
-	s.faults.Add(fakekit.Fault{OperationID: operationID, PathPrefix: "/l/", Delay: d})
+	s.AddFault(fakes.Fault{OperationID: operationID, Path: "/l/", Delay: d})
 }
 
-// Authorize plays the user's browser: it opens an authorize URL (from
-// auth.CodeFlow.Start) without following the redirect and returns the
-// callback's query (code and state, or error).
-func (s *Server) Authorize(ctx context.Context, authorizeURL string) (url.Values, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, authorizeURL, nil)
-	if err != nil {
-		return nil, err
-	}
-	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	rsp, err := hc.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer rsp.Body.Close()
-	if rsp.StatusCode != http.StatusFound && rsp.StatusCode != http.StatusSeeOther {
-		return nil, fmt.Errorf("procuriostest: authorize answered %s", rsp.Status)
-	}
-	loc, err := url.Parse(rsp.Header.Get("Location"))
-	if err != nil {
-		return nil, err
-	}
-	return loc.Query(), nil
+// Authorize plays the user's browser: it opens authURL (from
+// auth.CodeFlow.Start; any scheme and host are replaced by the fake's)
+// without following the redirect and returns the callback's query (code
+// and state, or error).
+func (s *Server) Authorize(ctx context.Context, authURL string) (url.Values, error) {
+	return fakekit.Browse(ctx, s.srv.Client(), s.srv.URL, authURL, "procuriostest")
 }
 
 // authorize enforces the configured spelling, then lets fakekit decide.

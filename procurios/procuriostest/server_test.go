@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/oasuite/sdk/fakes"
 )
 
 func TestAcceptable(t *testing.T) {
@@ -91,7 +93,7 @@ func TestFaultsAndAuth(t *testing.T) {
 	if rsp := get("x"); rsp.StatusCode != 429 || rsp.Header.Get("Retry-After") != "3" {
 		t.Fatalf("fault: %d %q", rsp.StatusCode, rsp.Header.Get("Retry-After"))
 	}
-	s.Slow("listMeetings", 50*time.Millisecond)
+	s.AddFault(fakes.Fault{OperationID: "listMeetings", Delay: 50 * time.Millisecond})
 	start := time.Now()
 	if rsp := get("x"); rsp.StatusCode != 401 || time.Since(start) < 50*time.Millisecond {
 		t.Fatalf("slow: %d after %v", rsp.StatusCode, time.Since(start))

@@ -2,7 +2,7 @@
 // generation policy for one vendor spec. Each gen/<vendor>api/generate.go
 // runs it before oapi-codegen, whose config points at the result:
 //
-//	go run ../../internal/genoverlay -spec ../../specs/beproduct.yaml -out overlay.gen.yaml
+//	go -C ../../tools tool genoverlay -spec ../specs/beproduct.yaml -out ../gen/beproductapi/overlay.gen.yaml
 //
 // The policy, derived from the spec so that editing the spec is all a
 // vendor change needs:
@@ -30,7 +30,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/oasuite/sdk/internal/genoverlay/policy"
+	"github.com/oasuite/sdk/tools/genoverlay/policy"
 )
 
 func main() {
