@@ -268,9 +268,9 @@ func TestComputingInProgressHonoursDeadline(t *testing.T) {
 	// Cancel once the first "still computing" answer has been served, so the
 	// cancellation lands in the wait, not in the request (on a loaded machine
 	// a fixed 50 ms could fall inside the request).
-	served := f.Served("getAnalysisJobResults")
+	served := f.Requests("getAnalysisJobResults")
 	go func() {
-		for f.Served("getAnalysisJobResults") == served {
+		for f.Requests("getAnalysisJobResults") == served {
 			time.Sleep(5 * time.Millisecond)
 		}
 		time.Sleep(200 * time.Millisecond) // the client is then in its hour-long wait

@@ -3,13 +3,14 @@ package bqecore_test
 import (
 	"context"
 	"errors"
-	"github.com/oasuite/sdk/fakes"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/oasuite/sdk/fakes"
 
 	"golang.org/x/oauth2"
 

@@ -4,10 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/oasuite/sdk/fakes"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/oasuite/sdk/fakes"
 
 	"github.com/oasuite/sdk/bqecore"
 	"github.com/oasuite/sdk/bqecore/bqecoretest"

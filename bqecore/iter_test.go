@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/oasuite/sdk/fakes"
 	"net/http"
 	"testing"
+
+	"github.com/oasuite/sdk/fakes"
 
 	"github.com/oasuite/sdk/bqecore"
 	"github.com/oasuite/sdk/bqecore/bqecoretest"

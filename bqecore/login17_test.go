@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/oasuite/sdk/fakes"
+
 	"github.com/oasuite/sdk/bqecore"
 	"github.com/oasuite/sdk/bqecore/bqecoretest"
 	"github.com/oasuite/sdk/gen/bqecoreapi"
@@ -170,7 +172,7 @@ func TestTokenEndpointNotAuthenticated(t *testing.T) {
 	fake := newFake(t)
 	ctx := context.Background()
 	cfg := webApp(fake)
-	notAuth := bqecoretest.Fault{Method: http.MethodPost, Path: bqecoretest.IdentityPath + "/connect/token", Status: http.StatusOK,
+	notAuth := fakes.Fault{Method: http.MethodPost, Path: bqecoretest.IdentityPath + "/connect/token", Status: http.StatusOK,
 		Body: []byte(bqecoretest.NotAuthenticatedBody), Header: http.Header{"Content-Type": {"application/json; charset=utf-8"}}}
 	att, _ := cfg.Start(nil)
 	q, err := fake.Authorize(ctx, att.URL)

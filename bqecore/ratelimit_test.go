@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oasuite/sdk/fakes"
+
 	"github.com/oasuite/sdk/bqecore"
 	"github.com/oasuite/sdk/bqecore/bqecoretest"
 )
@@ -48,7 +50,7 @@ func TestRateLimitHeaders(t *testing.T) {
 		t.Fatalf("next window: %+v", rl)
 	}
 	// A fault without the headers leaves the last state and gives an Error without one.
-	fake.AddFault(bqecoretest.Fault{OperationID: "getCompany", Status: 500})
+	fake.AddFault(fakes.Fault{OperationID: "getCompany", Status: 500})
 	if _, err := c.GetCompanyWithResponse(ctx, nil); !errors.As(err, &e) || e.RateLimit != nil {
 		t.Fatalf("500 without headers: %v %+v", err, e)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/oasuite/sdk/bqecore"
 	"github.com/oasuite/sdk/bqecore/bqecoretest"
+	"github.com/oasuite/sdk/fakes"
 	"github.com/oasuite/sdk/gen/bqecoreapi"
 	"github.com/oasuite/sdk/validate"
 )
@@ -65,14 +66,14 @@ func TestDocumentURI(t *testing.T) {
 		t.Fatalf("document uri: %q %v", link, err)
 	}
 	// A text/plain answer.
-	fake.AddFault(bqecoretest.Fault{OperationID: "getDocumentUri", Status: 200, Body: []byte("https://files.example.com/plain.pdf\n"),
+	fake.AddFault(fakes.Fault{OperationID: "getDocumentUri", Status: 200, Body: []byte("https://files.example.com/plain.pdf\n"),
 		Header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}})
 	if link, err = c.DocumentURI(ctx, id); err != nil || link != "https://files.example.com/plain.pdf" {
 		t.Fatalf("text/plain uri: %q %v", link, err)
 	}
 	// An empty string, and something that is not a link.
 	for _, body := range []string{`""`, `"contract.pdf"`} {
-		fake.AddFault(bqecoretest.Fault{OperationID: "getDocumentUri", Status: 200, Body: []byte(body),
+		fake.AddFault(fakes.Fault{OperationID: "getDocumentUri", Status: 200, Body: []byte(body),
 			Header: http.Header{"Content-Type": {"application/json; charset=utf-8"}}})
 		var mf *validate.MissingFieldError
 		if link, err = c.DocumentURI(ctx, id); !errors.As(err, &mf) || link != "" || mf.Path == "" {
@@ -136,7 +137,7 @@ func TestBatchAnsweringAJob(t *testing.T) {
 	ctx := context.Background()
 	job := map[string]any{"id": "8f2c0d7e-job", "status": "Queued"}
 	for _, status := range []int{http.StatusAccepted, http.StatusOK} {
-		fake.AddFault(bqecoretest.Fault{OperationID: "createProjectBatch", Status: status, JSON: job})
+		fake.AddFault(fakes.Fault{OperationID: "createProjectBatch", Status: status, JSON: job})
 		r, err := c.CreateProjectBatchWithResponse(ctx, []bqecoreapi.Project{{Name: ptr("Queued")}})
 		var je *bqecore.BatchJobError
 		if !errors.As(err, &je) || !errors.Is(err, bqecore.ErrBatchJob) || r != nil || je.StatusCode != status || je.Job["id"] != "8f2c0d7e-job" ||
@@ -144,7 +145,7 @@ func TestBatchAnsweringAJob(t *testing.T) {
 			t.Fatalf("%d job: %v %+v", status, err, je)
 		}
 	}
-	fake.AddFault(bqecoretest.Fault{OperationID: "createDocumentBatch", Status: http.StatusAccepted, Body: []byte("queued")})
+	fake.AddFault(fakes.Fault{OperationID: "createDocumentBatch", Status: http.StatusAccepted, Body: []byte("queued")})
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, "document/batch", stringsReader(`[{"name":"x"}]`))
 	req.Header.Set("Content-Type", "application/json")
 	var je *bqecore.BatchJobError

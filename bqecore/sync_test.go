@@ -11,6 +11,7 @@ import (
 
 	"github.com/oasuite/sdk/bqecore"
 	"github.com/oasuite/sdk/bqecore/bqecoretest"
+	"github.com/oasuite/sdk/fakes"
 	"github.com/oasuite/sdk/gen/bqecoreapi"
 	"github.com/oasuite/sdk/validate"
 )
@@ -142,7 +143,7 @@ func TestSyncFailsLoudly(t *testing.T) {
 	if n != 1 {
 		t.Fatalf("%d results", n)
 	}
-	fake.AddFault(bqecoretest.Fault{OperationID: "listProjects", Status: 200, JSON: map[string]any{"items": []any{}}})
+	fake.AddFault(fakes.Fault{OperationID: "listProjects", Status: 200, JSON: map[string]any{"items": []any{}}})
 	for _, err := range c.Sync(context.Background(), "project", bqecore.SyncCursor{}, nil) {
 		if !errors.As(err, &mf) {
 			t.Fatalf("object page: %v", err)

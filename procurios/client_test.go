@@ -368,7 +368,7 @@ func TestRelationsFollowsNextLinks(t *testing.T) {
 		}
 	}
 	// An id that is no UUID is refused before anything is sent.
-	before := srv.Calls("getCollection")
+	before := srv.Requests("getCollection")
 	var n int
 	for _, err := range c.Relations(ctx, "not-a-uuid") {
 		n++
@@ -376,8 +376,8 @@ func TestRelationsFollowsNextLinks(t *testing.T) {
 			t.Fatalf("err = %v, want ErrInvalidID naming the id", err)
 		}
 	}
-	if n != 1 || srv.Calls("getCollection") != before {
-		t.Fatalf("%d yields, %d requests sent for an invalid id", n, srv.Calls("getCollection")-before)
+	if n != 1 || srv.Requests("getCollection") != before {
+		t.Fatalf("%d yields, %d requests sent for an invalid id", n, srv.Requests("getCollection")-before)
 	}
 }
 
@@ -652,10 +652,10 @@ func TestRegisterDefault(t *testing.T) {
 	// Nothing is checked before sending (the set is not known): the host's 400 names the fields.
 	_, err = c.RegisterDefault(ctx, map[string]any{"first_name": "Ada"})
 	var pe *procurios.Error
-	if !errors.As(err, &pe) || !errors.Is(err, procurios.ErrBadRequest) || len(pe.Fields) != 2 || srv.Calls("createDefaultRegistration") != 3 {
-		t.Fatalf("invalid default registration: %v (calls %d)", err, srv.Calls("createDefaultRegistration"))
+	if !errors.As(err, &pe) || !errors.Is(err, procurios.ErrBadRequest) || len(pe.Fields) != 2 || srv.Requests("createDefaultRegistration") != 3 {
+		t.Fatalf("invalid default registration: %v (calls %d)", err, srv.Requests("createDefaultRegistration"))
 	}
-	if _, err := c.RegisterDefault(ctx, func() {}); err == nil || srv.Calls("createDefaultRegistration") != 3 {
+	if _, err := c.RegisterDefault(ctx, func() {}); err == nil || srv.Requests("createDefaultRegistration") != 3 {
 		t.Fatalf("unencodable registration: %v", err)
 	}
 	c3 := newClient(t, srv, []string{"profile/registration/3"})

@@ -40,8 +40,8 @@ func TestRelationsReadAnyEmbeddedKey(t *testing.T) {
 					t.Fatalf("relation %d has id %d", n, *r.Id)
 				}
 			}
-			if n != procuriostest.CollectionSize || srv.Calls("getCollection") != 3 {
-				t.Fatalf("%d relations in %d pages", n, srv.Calls("getCollection"))
+			if n != procuriostest.CollectionSize || srv.Requests("getCollection") != 3 {
+				t.Fatalf("%d relations in %d pages", n, srv.Requests("getCollection"))
 			}
 		})
 	}

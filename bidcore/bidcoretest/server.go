@@ -206,11 +206,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // Origin is the fake's scheme://host:port, e.g. http://127.0.0.1:40123.
 func (s *Server) Origin() string { return s.srv.URL }
 
-// URL is the fake's origin.
-//
-// Deprecated: use Origin (every fake's name for it).
-func (s *Server) URL() string { return s.Origin() }
-
 // Client returns an *http.Client for the fake.
 func (s *Server) Client() *http.Client { return s.srv.Client() }
 
@@ -257,31 +252,6 @@ func (s *Server) Unauthorized() int {
 	return s.rejected
 }
 
-// Fault is one injected misbehaviour of the API (the token endpoint is never affected unless Path
-// says so). Selectors left empty match any request.
-//
-// Deprecated: use fakes.Fault with AddFault (Operation is its OperationID; an empty Path there
-// matches the token endpoint too).
-type Fault struct {
-	// Method matches the request method, e.g. "GET".
-	Method string
-	// Operation matches a spec operation, e.g. "listCampaigns".
-	Operation string
-	// Path matches the start of the URL path; empty means every API path (under /api/v2).
-	Path string
-	// Match, when set, must also return true (e.g. only page 2 of a list).
-	Match func(*http.Request) bool
-	// Times is how many requests the fault applies to: 0 means once, -1 until ClearFaults.
-	Times int
-	// Status answers with this code and a {"detail": …} body; RetryAfter adds Retry-After.
-	Status     int
-	RetryAfter time.Duration
-	// Delay waits before answering (or, without Status, before serving the request normally).
-	Delay time.Duration
-	// Drop closes the connection without an answer.
-	Drop bool
-}
-
 // AddFault queues a fault (a status, a delay, a dropped or hanging connection) for the requests it
 // selects. A fault with a Status and no JSON or Body answers BidCore's {"detail": …} body.
 func (s *Server) AddFault(f fakes.Fault) {
@@ -296,29 +266,6 @@ func (s *Server) AddFault(f fakes.Fault) {
 // retryAfter when it is not zero. times 0 means once, fakes.Forever until ClearFaults.
 func (s *Server) FailNext(operationID string, status int, retryAfter time.Duration, times int) {
 	s.AddFault(fakes.Fault{OperationID: operationID, Path: APIPath + "/", Status: status, RetryAfter: retryAfter, Times: times})
-}
-
-// InjectFault queues a fault.
-//
-// Deprecated: use AddFault.
-func (s *Server) InjectFault(f Fault) {
-	ff := fakes.Fault{Method: f.Method, OperationID: f.Operation, Path: f.Path, Match: f.Match, Times: f.Times,
-		Status: f.Status, RetryAfter: f.RetryAfter, Delay: f.Delay, Drop: f.Drop}
-	if ff.Path == "" {
-		ff.Path = APIPath + "/"
-	}
-	s.AddFault(ff)
-}
-
-// InjectStatus makes the next n API requests answer status (429, 500, 504, …) with a Retry-After of
-// retryAfter when it is not zero.
-//
-// Deprecated: use FailNext("", status, retryAfter, n).
-func (s *Server) InjectStatus(status, n int, retryAfter time.Duration) {
-	if n <= 0 {
-		n = 1
-	}
-	s.FailNext("", status, retryAfter, n)
 }
 
 // ClearFaults removes every queued fault.

@@ -114,15 +114,6 @@ func WithTLS() Option { return func(o *config) { o.tls = true } }
 
 // Server is a running Bouquet fake. Its methods are safe for concurrent use.
 type Server struct {
-	// Faults queues injected misbehaviours (429, 5xx, delays, drops).
-	//
-	// Deprecated: use AddFault, FailNext, ClearFaults and FaultsFired.
-	Faults *fakes.Faults
-	// Coverage records the spec operations served.
-	//
-	// Deprecated: pass one with WithCoverage.
-	Coverage *fakes.Coverage
-
 	oauth    *fakekit.OAuth
 	faults   *fakes.Faults
 	tampers  fakekit.Tampers
@@ -233,7 +224,6 @@ func newServer(opts ...Option) (*Server, error) {
 		return nil, fmt.Errorf("operations without a handler: %s", strings.Join(left, ", "))
 	}
 	s.seed()
-	s.Faults, s.Coverage = s.faults, s.coverage
 	s.handler = s.faults.Wrap(s.tampers.Wrap(http.HandlerFunc(s.serve), s.v.OperationOf), s.v.OperationOf)
 	return s, nil
 }
@@ -278,11 +268,6 @@ func (s *Server) serveNoError(w http.ResponseWriter, r *http.Request) {
 // bouquet.OAuthConfig.BaseURL: the server's origin plus [BasePath].
 func (s *Server) BaseURL() string { return s.srv.URL + BasePath }
 
-// URL is the API base URL.
-//
-// Deprecated: use BaseURL (every fake's name for it; Origin is the root).
-func (s *Server) URL() string { return s.BaseURL() }
-
 // Origin is the server's scheme://host:port, for replay.WithFake (which
 // keeps the request's path, /release/v4.2/… included).
 func (s *Server) Origin() string { return s.srv.URL }
@@ -304,11 +289,6 @@ func (s *Server) Requests(operationID string) int {
 	defer s.mu.Unlock()
 	return s.served[operationID]
 }
-
-// Served returns how many requests of a spec operation this fake has served.
-//
-// Deprecated: use Requests (every fake's name for it).
-func (s *Server) Served(operationID string) int { return s.Requests(operationID) }
 
 // ExpireRefreshTokens makes every refresh token issued so far fail.
 func (s *Server) ExpireRefreshTokens() { s.oauth.ExpireRefreshTokens() }

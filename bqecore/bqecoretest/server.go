@@ -357,11 +357,6 @@ func (s *Server) SetConsent(c Consent) {
 // Origin returns the fake's scheme://host:port (http://127.0.0.1:port).
 func (s *Server) Origin() string { return s.ts.URL }
 
-// URL returns the fake's origin.
-//
-// Deprecated: use Origin (every fake's name for it).
-func (s *Server) URL() string { return s.Origin() }
-
 // IdentityURL returns the identity server's base URL (Origin()+"/idp"), for
 // bqecore.OAuthConfig.IdentityURL.
 func (s *Server) IdentityURL() string { return s.ts.URL + IdentityPath }
@@ -381,11 +376,6 @@ func (s *Server) EndpointHost() string {
 
 // BaseURL returns the API base URL (Origin()+"/api"), for bqecore.WithBaseURL.
 func (s *Server) BaseURL() string { return s.ts.URL + APIPath }
-
-// APIURL returns the API base URL.
-//
-// Deprecated: use BaseURL (every fake's name for it).
-func (s *Server) APIURL() string { return s.BaseURL() }
 
 // ServeHTTP serves the fake's endpoints; use it to mount the fake elsewhere
 // than NewServer's listener.
@@ -450,11 +440,6 @@ func (s *Server) Stats() Stats {
 		Revocations:      o.Revocations,
 	}
 }
-
-// Fault is one injected misbehaviour of the fake.
-//
-// Deprecated: use fakes.Fault (the same type).
-type Fault = fakes.Fault
 
 // AddFault queues a fault. A fault with a Status and no JSON or Body answers
 // CORE's {"Message": <status text>}.

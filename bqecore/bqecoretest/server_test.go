@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oasuite/sdk/fakes"
+
 	"github.com/oasuite/sdk/bqecore/bqecoretest"
 )
 
@@ -154,7 +156,7 @@ func TestProductionNamesThroughARouter(t *testing.T) {
 func TestFaultsAndSpecValidation(t *testing.T) {
 	fake := bqecoretest.NewServer(bqecoretest.WithoutSeed())
 	defer fake.Close()
-	fake.AddFault(bqecoretest.Fault{Path: "/idp/.well-known", Status: 503, RetryAfter: 2 * time.Second})
+	fake.AddFault(fakes.Fault{Path: "/idp/.well-known", Status: 503, RetryAfter: 2 * time.Second})
 	resp, err := http.Get(fake.IdentityURL() + "/.well-known/openid-configuration")
 	if err != nil {
 		t.Fatal(err)
@@ -167,7 +169,7 @@ func TestFaultsAndSpecValidation(t *testing.T) {
 	if fake.FaultsFired() != 1 {
 		t.Fatal("fault not counted")
 	}
-	fake.AddFault(bqecoretest.Fault{Path: "/idp/.well-known", Drop: true, Times: -1})
+	fake.AddFault(fakes.Fault{Path: "/idp/.well-known", Drop: true, Times: -1})
 	if resp, err := http.Get(fake.IdentityURL() + "/.well-known/openid-configuration"); err == nil {
 		resp.Body.Close()
 		t.Fatal("dropped connection answered")

@@ -147,7 +147,7 @@ func TestBouquetSnippets(t *testing.T) {
 	defer fake.Close()
 	saved := bouquetConfig
 	defer func() { bouquetConfig = saved }()
-	bouquetConfig.BaseURL, bouquetConfig.CustomerID = fake.URL(), bouquettest.TestCustomerID
+	bouquetConfig.BaseURL, bouquetConfig.CustomerID = fake.BaseURL(), bouquettest.TestCustomerID
 	bouquetConfig.ClientID, bouquetConfig.ClientSecret = bouquettest.TestClientID, bouquettest.TestClientSecret
 	bouquetConfig.RedirectURI = bouquettest.TestRedirectURI
 
@@ -164,7 +164,7 @@ func TestBouquetSnippets(t *testing.T) {
 		t.Error("the offline code login brought no refresh token")
 	}
 
-	c, err := bouquet.New(ctx, bouquet.WithBaseURL(fake.URL()), bouquet.WithTokenSource(srcs[0]), bouquet.WithPollInterval(time.Millisecond))
+	c, err := bouquet.New(ctx, bouquet.WithBaseURL(fake.BaseURL()), bouquet.WithTokenSource(srcs[0]), bouquet.WithPollInterval(time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}

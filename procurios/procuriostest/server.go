@@ -272,11 +272,6 @@ func specFacts(spec []byte) (map[string]string, map[string][]string, error) {
 // Origin returns the server's scheme://host:port (http://127.0.0.1:port).
 func (s *Server) Origin() string { return s.srv.URL }
 
-// URL returns the server's origin.
-//
-// Deprecated: use Origin (every fake's name for it).
-func (s *Server) URL() string { return s.Origin() }
-
 // ServeHTTP serves the fake's endpoints; use it to mount the fake elsewhere
 // than NewServer's listener.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -303,11 +298,6 @@ func (s *Server) Requests(operationID string) int {
 	defer s.mu.Unlock()
 	return s.calls[operationID]
 }
-
-// Calls returns how many requests of a spec operation reached its handler.
-//
-// Deprecated: use Requests (every fake's name for it).
-func (s *Server) Calls(operationID string) int { return s.Requests(operationID) }
 
 // LastHeader returns a header of the last request of an operation.
 func (s *Server) LastHeader(operationID, name string) string {
@@ -353,13 +343,6 @@ func (s *Server) ClearFaults() { s.faults.Clear() }
 
 // FaultsFired returns how many requests faults have applied to.
 func (s *Server) FaultsFired() int { return s.faults.Fired() }
-
-// Slow delays the next request of operationID by d (it then proceeds).
-//
-// Deprecated: use AddFault(fakes.Fault{OperationID: operationID, Delay: d}).
-func (s *Server) Slow(operationID string, d time.Duration) {
-	s.AddFault(fakes.Fault{OperationID: operationID, Path: "/l/", Delay: d})
-}
 
 // Authorize plays the user's browser: it opens authURL (from
 // auth.CodeFlow.Start; any scheme and host are replaced by the fake's)
