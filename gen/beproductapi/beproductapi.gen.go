@@ -7,10 +7,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -1195,6 +1195,14 @@ type Client struct {
 	// A list of callbacks for modifying requests which are generated before sending over
 	// the network.
 	RequestEditors []RequestEditorFn
+
+	// base is Server parsed once by NewClient and turned back into a
+	// prefix ending in "/" (oasuite template, issue 20): every call
+	// appends its escaped path and query to it instead of parsing the
+	// server, resolving the path and parsing the result again. baseFor is
+	// the Server value base was made from; a client whose Server was
+	// changed afterwards, or built without NewClient, parses it per call.
+	base, baseFor string
 }
 
 // ClientOption allows setting custom parameters during construction
@@ -1215,6 +1223,11 @@ func NewClient(server string, opts ...ClientOption) (*Client, error) {
 	// ensure the server URL always has a trailing slash
 	if !strings.HasSuffix(client.Server, "/") {
 		client.Server += "/"
+	}
+	// parse the server once; a server that does not parse is reported by
+	// every call, as before
+	if base, err := serverBase(client.Server); err == nil {
+		client.base, client.baseFor = base, client.Server
 	}
 	// create httpClient, if not already present
 	if client.Client == nil {
@@ -2326,11 +2339,14 @@ type ClientInterface interface {
 //
 // Corresponds with GET /Block/FolderSchema (the `GetBlockFolderSchema` operationId).
 func (c *Client) GetBlockFolderSchema(ctx context.Context, params *GetBlockFolderSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetBlockFolderSchemaRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetBlockFolderSchemaRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2343,11 +2359,14 @@ func (c *Client) GetBlockFolderSchema(ctx context.Context, params *GetBlockFolde
 //
 // Corresponds with GET /Block/Folders (the `ListBlockFolders` operationId).
 func (c *Client) ListBlockFolders(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListBlockFoldersRequest(c.Server)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListBlockFoldersRequest(ctx, base)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2362,11 +2381,14 @@ func (c *Client) ListBlockFolders(ctx context.Context, reqEditors ...RequestEdit
 //
 // Corresponds with POST /Block/Header/Create (the `CreateBlockHeader` operationId).
 func (c *Client) CreateBlockHeaderWithBody(ctx context.Context, params *CreateBlockHeaderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateBlockHeaderRequestWithBody(c.Server, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateBlockHeaderRequestWithBody(ctx, base, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2381,11 +2403,14 @@ func (c *Client) CreateBlockHeaderWithBody(ctx context.Context, params *CreateBl
 //
 // Corresponds with POST /Block/Header/Create (the `CreateBlockHeader` operationId).
 func (c *Client) CreateBlockHeader(ctx context.Context, params *CreateBlockHeaderParams, body CreateBlockHeaderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateBlockHeaderRequest(c.Server, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateBlockHeaderRequest(ctx, base, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2398,11 +2423,14 @@ func (c *Client) CreateBlockHeader(ctx context.Context, params *CreateBlockHeade
 //
 // Corresponds with GET /Block/Header/Delete/{headerId} (the `DeleteBlockHeader` operationId).
 func (c *Client) DeleteBlockHeader(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteBlockHeaderRequest(c.Server, headerId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteBlockHeaderRequest(ctx, base, headerId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2415,11 +2443,14 @@ func (c *Client) DeleteBlockHeader(ctx context.Context, headerId HeaderIdPath, r
 //
 // Corresponds with GET /Block/Header/{headerId} (the `GetBlockHeader` operationId).
 func (c *Client) GetBlockHeader(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetBlockHeaderRequest(c.Server, headerId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetBlockHeaderRequest(ctx, base, headerId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2434,11 +2465,14 @@ func (c *Client) GetBlockHeader(ctx context.Context, headerId HeaderIdPath, reqE
 //
 // Corresponds with POST /Block/Header/{headerId}/Update (the `UpdateBlockHeader` operationId).
 func (c *Client) UpdateBlockHeaderWithBody(ctx context.Context, headerId HeaderIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateBlockHeaderRequestWithBody(c.Server, headerId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateBlockHeaderRequestWithBody(ctx, base, headerId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2453,11 +2487,14 @@ func (c *Client) UpdateBlockHeaderWithBody(ctx context.Context, headerId HeaderI
 //
 // Corresponds with POST /Block/Header/{headerId}/Update (the `UpdateBlockHeader` operationId).
 func (c *Client) UpdateBlockHeader(ctx context.Context, headerId HeaderIdPath, body UpdateBlockHeaderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateBlockHeaderRequest(c.Server, headerId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateBlockHeaderRequest(ctx, base, headerId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2472,11 +2509,14 @@ func (c *Client) UpdateBlockHeader(ctx context.Context, headerId HeaderIdPath, b
 //
 // Corresponds with POST /Block/Headers (the `ListBlockHeaders` operationId).
 func (c *Client) ListBlockHeadersWithBody(ctx context.Context, params *ListBlockHeadersParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListBlockHeadersRequestWithBody(c.Server, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListBlockHeadersRequestWithBody(ctx, base, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2491,11 +2531,14 @@ func (c *Client) ListBlockHeadersWithBody(ctx context.Context, params *ListBlock
 //
 // Corresponds with POST /Block/Headers (the `ListBlockHeaders` operationId).
 func (c *Client) ListBlockHeaders(ctx context.Context, params *ListBlockHeadersParams, body ListBlockHeadersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListBlockHeadersRequest(c.Server, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListBlockHeadersRequest(ctx, base, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2508,11 +2551,14 @@ func (c *Client) ListBlockHeaders(ctx context.Context, params *ListBlockHeadersP
 //
 // Corresponds with GET /Block/Page (the `GetBlockPage` operationId).
 func (c *Client) GetBlockPage(ctx context.Context, params *GetBlockPageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetBlockPageRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetBlockPageRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2527,11 +2573,14 @@ func (c *Client) GetBlockPage(ctx context.Context, params *GetBlockPageParams, r
 //
 // Corresponds with POST /Block/PageForm (the `UpdateBlockPageForm` operationId).
 func (c *Client) UpdateBlockPageFormWithBody(ctx context.Context, params *UpdateBlockPageFormParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateBlockPageFormRequestWithBody(c.Server, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateBlockPageFormRequestWithBody(ctx, base, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2546,11 +2595,14 @@ func (c *Client) UpdateBlockPageFormWithBody(ctx context.Context, params *Update
 //
 // Corresponds with POST /Block/PageForm (the `UpdateBlockPageForm` operationId).
 func (c *Client) UpdateBlockPageForm(ctx context.Context, params *UpdateBlockPageFormParams, body UpdateBlockPageFormJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateBlockPageFormRequest(c.Server, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateBlockPageFormRequest(ctx, base, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2565,11 +2617,14 @@ func (c *Client) UpdateBlockPageForm(ctx context.Context, params *UpdateBlockPag
 //
 // Corresponds with POST /Block/PageGrid (the `UpdateBlockPageGrid` operationId).
 func (c *Client) UpdateBlockPageGridWithBody(ctx context.Context, params *UpdateBlockPageGridParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateBlockPageGridRequestWithBody(c.Server, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateBlockPageGridRequestWithBody(ctx, base, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2584,11 +2639,14 @@ func (c *Client) UpdateBlockPageGridWithBody(ctx context.Context, params *Update
 //
 // Corresponds with POST /Block/PageGrid (the `UpdateBlockPageGrid` operationId).
 func (c *Client) UpdateBlockPageGrid(ctx context.Context, params *UpdateBlockPageGridParams, body UpdateBlockPageGridJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateBlockPageGridRequest(c.Server, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateBlockPageGridRequest(ctx, base, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2603,11 +2661,14 @@ func (c *Client) UpdateBlockPageGrid(ctx context.Context, params *UpdateBlockPag
 //
 // Corresponds with POST /Block/PageList (the `UpdateBlockPageList` operationId).
 func (c *Client) UpdateBlockPageListWithBody(ctx context.Context, params *UpdateBlockPageListParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateBlockPageListRequestWithBody(c.Server, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateBlockPageListRequestWithBody(ctx, base, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2622,11 +2683,14 @@ func (c *Client) UpdateBlockPageListWithBody(ctx context.Context, params *Update
 //
 // Corresponds with POST /Block/PageList (the `UpdateBlockPageList` operationId).
 func (c *Client) UpdateBlockPageList(ctx context.Context, params *UpdateBlockPageListParams, body UpdateBlockPageListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateBlockPageListRequest(c.Server, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateBlockPageListRequest(ctx, base, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2639,11 +2703,14 @@ func (c *Client) UpdateBlockPageList(ctx context.Context, params *UpdateBlockPag
 //
 // Corresponds with GET /Block/PageSchema (the `GetBlockPageSchema` operationId).
 func (c *Client) GetBlockPageSchema(ctx context.Context, params *GetBlockPageSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetBlockPageSchemaRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetBlockPageSchemaRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2656,11 +2723,14 @@ func (c *Client) GetBlockPageSchema(ctx context.Context, params *GetBlockPageSch
 //
 // Corresponds with GET /Block/Pages (the `ListBlockPages` operationId).
 func (c *Client) ListBlockPages(ctx context.Context, params *ListBlockPagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListBlockPagesRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListBlockPagesRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2673,11 +2743,14 @@ func (c *Client) ListBlockPages(ctx context.Context, params *ListBlockPagesParam
 //
 // Corresponds with GET /Color/FolderSchema (the `GetColorFolderSchema` operationId).
 func (c *Client) GetColorFolderSchema(ctx context.Context, params *GetColorFolderSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetColorFolderSchemaRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetColorFolderSchemaRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2690,11 +2763,14 @@ func (c *Client) GetColorFolderSchema(ctx context.Context, params *GetColorFolde
 //
 // Corresponds with GET /Color/Folders (the `ListColorFolders` operationId).
 func (c *Client) ListColorFolders(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListColorFoldersRequest(c.Server)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListColorFoldersRequest(ctx, base)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2709,11 +2785,14 @@ func (c *Client) ListColorFolders(ctx context.Context, reqEditors ...RequestEdit
 //
 // Corresponds with POST /Color/Header/Create (the `CreateColorHeader` operationId).
 func (c *Client) CreateColorHeaderWithBody(ctx context.Context, params *CreateColorHeaderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateColorHeaderRequestWithBody(c.Server, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateColorHeaderRequestWithBody(ctx, base, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2728,11 +2807,14 @@ func (c *Client) CreateColorHeaderWithBody(ctx context.Context, params *CreateCo
 //
 // Corresponds with POST /Color/Header/Create (the `CreateColorHeader` operationId).
 func (c *Client) CreateColorHeader(ctx context.Context, params *CreateColorHeaderParams, body CreateColorHeaderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateColorHeaderRequest(c.Server, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateColorHeaderRequest(ctx, base, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2745,11 +2827,14 @@ func (c *Client) CreateColorHeader(ctx context.Context, params *CreateColorHeade
 //
 // Corresponds with GET /Color/Header/Delete/{headerId} (the `DeleteColorHeader` operationId).
 func (c *Client) DeleteColorHeader(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteColorHeaderRequest(c.Server, headerId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteColorHeaderRequest(ctx, base, headerId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2762,11 +2847,14 @@ func (c *Client) DeleteColorHeader(ctx context.Context, headerId HeaderIdPath, r
 //
 // Corresponds with GET /Color/Header/{headerId} (the `GetColorHeader` operationId).
 func (c *Client) GetColorHeader(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetColorHeaderRequest(c.Server, headerId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetColorHeaderRequest(ctx, base, headerId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2781,11 +2869,14 @@ func (c *Client) GetColorHeader(ctx context.Context, headerId HeaderIdPath, reqE
 //
 // Corresponds with POST /Color/Header/{headerId}/Update (the `UpdateColorHeader` operationId).
 func (c *Client) UpdateColorHeaderWithBody(ctx context.Context, headerId HeaderIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateColorHeaderRequestWithBody(c.Server, headerId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateColorHeaderRequestWithBody(ctx, base, headerId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2800,11 +2891,14 @@ func (c *Client) UpdateColorHeaderWithBody(ctx context.Context, headerId HeaderI
 //
 // Corresponds with POST /Color/Header/{headerId}/Update (the `UpdateColorHeader` operationId).
 func (c *Client) UpdateColorHeader(ctx context.Context, headerId HeaderIdPath, body UpdateColorHeaderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateColorHeaderRequest(c.Server, headerId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateColorHeaderRequest(ctx, base, headerId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2819,11 +2913,14 @@ func (c *Client) UpdateColorHeader(ctx context.Context, headerId HeaderIdPath, b
 //
 // Corresponds with POST /Color/Headers (the `ListColorHeaders` operationId).
 func (c *Client) ListColorHeadersWithBody(ctx context.Context, params *ListColorHeadersParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListColorHeadersRequestWithBody(c.Server, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListColorHeadersRequestWithBody(ctx, base, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2838,11 +2935,14 @@ func (c *Client) ListColorHeadersWithBody(ctx context.Context, params *ListColor
 //
 // Corresponds with POST /Color/Headers (the `ListColorHeaders` operationId).
 func (c *Client) ListColorHeaders(ctx context.Context, params *ListColorHeadersParams, body ListColorHeadersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListColorHeadersRequest(c.Server, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListColorHeadersRequest(ctx, base, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2855,11 +2955,14 @@ func (c *Client) ListColorHeaders(ctx context.Context, params *ListColorHeadersP
 //
 // Corresponds with GET /Color/Page (the `GetColorPage` operationId).
 func (c *Client) GetColorPage(ctx context.Context, params *GetColorPageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetColorPageRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetColorPageRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2874,11 +2977,14 @@ func (c *Client) GetColorPage(ctx context.Context, params *GetColorPageParams, r
 //
 // Corresponds with POST /Color/PageForm (the `UpdateColorPageForm` operationId).
 func (c *Client) UpdateColorPageFormWithBody(ctx context.Context, params *UpdateColorPageFormParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateColorPageFormRequestWithBody(c.Server, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateColorPageFormRequestWithBody(ctx, base, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2893,11 +2999,14 @@ func (c *Client) UpdateColorPageFormWithBody(ctx context.Context, params *Update
 //
 // Corresponds with POST /Color/PageForm (the `UpdateColorPageForm` operationId).
 func (c *Client) UpdateColorPageForm(ctx context.Context, params *UpdateColorPageFormParams, body UpdateColorPageFormJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateColorPageFormRequest(c.Server, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateColorPageFormRequest(ctx, base, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2912,11 +3021,14 @@ func (c *Client) UpdateColorPageForm(ctx context.Context, params *UpdateColorPag
 //
 // Corresponds with POST /Color/PageGrid (the `UpdateColorPageGrid` operationId).
 func (c *Client) UpdateColorPageGridWithBody(ctx context.Context, params *UpdateColorPageGridParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateColorPageGridRequestWithBody(c.Server, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateColorPageGridRequestWithBody(ctx, base, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2931,11 +3043,14 @@ func (c *Client) UpdateColorPageGridWithBody(ctx context.Context, params *Update
 //
 // Corresponds with POST /Color/PageGrid (the `UpdateColorPageGrid` operationId).
 func (c *Client) UpdateColorPageGrid(ctx context.Context, params *UpdateColorPageGridParams, body UpdateColorPageGridJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateColorPageGridRequest(c.Server, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateColorPageGridRequest(ctx, base, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2950,11 +3065,14 @@ func (c *Client) UpdateColorPageGrid(ctx context.Context, params *UpdateColorPag
 //
 // Corresponds with POST /Color/PageList (the `UpdateColorPageList` operationId).
 func (c *Client) UpdateColorPageListWithBody(ctx context.Context, params *UpdateColorPageListParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateColorPageListRequestWithBody(c.Server, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateColorPageListRequestWithBody(ctx, base, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2969,11 +3087,14 @@ func (c *Client) UpdateColorPageListWithBody(ctx context.Context, params *Update
 //
 // Corresponds with POST /Color/PageList (the `UpdateColorPageList` operationId).
 func (c *Client) UpdateColorPageList(ctx context.Context, params *UpdateColorPageListParams, body UpdateColorPageListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateColorPageListRequest(c.Server, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateColorPageListRequest(ctx, base, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2986,11 +3107,14 @@ func (c *Client) UpdateColorPageList(ctx context.Context, params *UpdateColorPag
 //
 // Corresponds with GET /Color/PageSchema (the `GetColorPageSchema` operationId).
 func (c *Client) GetColorPageSchema(ctx context.Context, params *GetColorPageSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetColorPageSchemaRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetColorPageSchemaRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3003,11 +3127,14 @@ func (c *Client) GetColorPageSchema(ctx context.Context, params *GetColorPageSch
 //
 // Corresponds with GET /Color/Pages (the `ListColorPages` operationId).
 func (c *Client) ListColorPages(ctx context.Context, params *ListColorPagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListColorPagesRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListColorPagesRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3022,11 +3149,14 @@ func (c *Client) ListColorPages(ctx context.Context, params *ListColorPagesParam
 //
 // Corresponds with POST /Directory/Add (the `CreateDirectoryCompany` operationId).
 func (c *Client) CreateDirectoryCompanyWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateDirectoryCompanyRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateDirectoryCompanyRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3041,11 +3171,14 @@ func (c *Client) CreateDirectoryCompanyWithBody(ctx context.Context, contentType
 //
 // Corresponds with POST /Directory/Add (the `CreateDirectoryCompany` operationId).
 func (c *Client) CreateDirectoryCompany(ctx context.Context, body CreateDirectoryCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateDirectoryCompanyRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateDirectoryCompanyRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3058,11 +3191,14 @@ func (c *Client) CreateDirectoryCompany(ctx context.Context, body CreateDirector
 //
 // Corresponds with GET /Directory/Companies (the `ListDirectoryCompanies` operationId).
 func (c *Client) ListDirectoryCompanies(ctx context.Context, params *ListDirectoryCompaniesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListDirectoryCompaniesRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListDirectoryCompaniesRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3077,11 +3213,14 @@ func (c *Client) ListDirectoryCompanies(ctx context.Context, params *ListDirecto
 //
 // Corresponds with POST /Directory/Companies (the `SearchDirectoryCompanies` operationId).
 func (c *Client) SearchDirectoryCompaniesWithBody(ctx context.Context, params *SearchDirectoryCompaniesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSearchDirectoryCompaniesRequestWithBody(c.Server, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newSearchDirectoryCompaniesRequestWithBody(ctx, base, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3096,11 +3235,14 @@ func (c *Client) SearchDirectoryCompaniesWithBody(ctx context.Context, params *S
 //
 // Corresponds with POST /Directory/Companies (the `SearchDirectoryCompanies` operationId).
 func (c *Client) SearchDirectoryCompanies(ctx context.Context, params *SearchDirectoryCompaniesParams, body SearchDirectoryCompaniesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSearchDirectoryCompaniesRequest(c.Server, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newSearchDirectoryCompaniesRequest(ctx, base, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3113,11 +3255,14 @@ func (c *Client) SearchDirectoryCompanies(ctx context.Context, params *SearchDir
 //
 // Corresponds with GET /Directory/Company (the `GetDirectoryCompany` operationId).
 func (c *Client) GetDirectoryCompany(ctx context.Context, params *GetDirectoryCompanyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetDirectoryCompanyRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetDirectoryCompanyRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3130,11 +3275,14 @@ func (c *Client) GetDirectoryCompany(ctx context.Context, params *GetDirectoryCo
 //
 // Corresponds with GET /Directory/Contacts (the `ListDirectoryContacts` operationId).
 func (c *Client) ListDirectoryContacts(ctx context.Context, params *ListDirectoryContactsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListDirectoryContactsRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListDirectoryContactsRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3149,11 +3297,14 @@ func (c *Client) ListDirectoryContacts(ctx context.Context, params *ListDirector
 //
 // Corresponds with POST /Directory/Update/{directoryId} (the `UpdateDirectoryCompany` operationId).
 func (c *Client) UpdateDirectoryCompanyWithBody(ctx context.Context, directoryId DirectoryIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateDirectoryCompanyRequestWithBody(c.Server, directoryId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateDirectoryCompanyRequestWithBody(ctx, base, directoryId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3168,11 +3319,14 @@ func (c *Client) UpdateDirectoryCompanyWithBody(ctx context.Context, directoryId
 //
 // Corresponds with POST /Directory/Update/{directoryId} (the `UpdateDirectoryCompany` operationId).
 func (c *Client) UpdateDirectoryCompany(ctx context.Context, directoryId DirectoryIdPath, body UpdateDirectoryCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateDirectoryCompanyRequest(c.Server, directoryId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateDirectoryCompanyRequest(ctx, base, directoryId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3185,11 +3339,14 @@ func (c *Client) UpdateDirectoryCompany(ctx context.Context, directoryId Directo
 //
 // Corresponds with GET /Image/FolderSchema (the `GetImageFolderSchema` operationId).
 func (c *Client) GetImageFolderSchema(ctx context.Context, params *GetImageFolderSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetImageFolderSchemaRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetImageFolderSchemaRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3202,11 +3359,14 @@ func (c *Client) GetImageFolderSchema(ctx context.Context, params *GetImageFolde
 //
 // Corresponds with GET /Image/Folders (the `ListImageFolders` operationId).
 func (c *Client) ListImageFolders(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListImageFoldersRequest(c.Server)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListImageFoldersRequest(ctx, base)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3221,11 +3381,14 @@ func (c *Client) ListImageFolders(ctx context.Context, reqEditors ...RequestEdit
 //
 // Corresponds with POST /Image/Header/Create (the `CreateImageHeader` operationId).
 func (c *Client) CreateImageHeaderWithBody(ctx context.Context, params *CreateImageHeaderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateImageHeaderRequestWithBody(c.Server, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateImageHeaderRequestWithBody(ctx, base, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3240,11 +3403,14 @@ func (c *Client) CreateImageHeaderWithBody(ctx context.Context, params *CreateIm
 //
 // Corresponds with POST /Image/Header/Create (the `CreateImageHeader` operationId).
 func (c *Client) CreateImageHeader(ctx context.Context, params *CreateImageHeaderParams, body CreateImageHeaderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateImageHeaderRequest(c.Server, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateImageHeaderRequest(ctx, base, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3257,11 +3423,14 @@ func (c *Client) CreateImageHeader(ctx context.Context, params *CreateImageHeade
 //
 // Corresponds with GET /Image/Header/Delete/{headerId} (the `DeleteImageHeader` operationId).
 func (c *Client) DeleteImageHeader(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteImageHeaderRequest(c.Server, headerId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteImageHeaderRequest(ctx, base, headerId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3274,11 +3443,14 @@ func (c *Client) DeleteImageHeader(ctx context.Context, headerId HeaderIdPath, r
 //
 // Corresponds with GET /Image/Header/{headerId} (the `GetImageHeader` operationId).
 func (c *Client) GetImageHeader(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetImageHeaderRequest(c.Server, headerId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetImageHeaderRequest(ctx, base, headerId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3293,11 +3465,14 @@ func (c *Client) GetImageHeader(ctx context.Context, headerId HeaderIdPath, reqE
 //
 // Corresponds with POST /Image/Header/{headerId}/Update (the `UpdateImageHeader` operationId).
 func (c *Client) UpdateImageHeaderWithBody(ctx context.Context, headerId HeaderIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateImageHeaderRequestWithBody(c.Server, headerId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateImageHeaderRequestWithBody(ctx, base, headerId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3312,11 +3487,14 @@ func (c *Client) UpdateImageHeaderWithBody(ctx context.Context, headerId HeaderI
 //
 // Corresponds with POST /Image/Header/{headerId}/Update (the `UpdateImageHeader` operationId).
 func (c *Client) UpdateImageHeader(ctx context.Context, headerId HeaderIdPath, body UpdateImageHeaderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateImageHeaderRequest(c.Server, headerId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateImageHeaderRequest(ctx, base, headerId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3331,11 +3509,14 @@ func (c *Client) UpdateImageHeader(ctx context.Context, headerId HeaderIdPath, b
 //
 // Corresponds with POST /Image/Headers (the `ListImageHeaders` operationId).
 func (c *Client) ListImageHeadersWithBody(ctx context.Context, params *ListImageHeadersParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListImageHeadersRequestWithBody(c.Server, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListImageHeadersRequestWithBody(ctx, base, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3350,11 +3531,14 @@ func (c *Client) ListImageHeadersWithBody(ctx context.Context, params *ListImage
 //
 // Corresponds with POST /Image/Headers (the `ListImageHeaders` operationId).
 func (c *Client) ListImageHeaders(ctx context.Context, params *ListImageHeadersParams, body ListImageHeadersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListImageHeadersRequest(c.Server, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListImageHeadersRequest(ctx, base, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3367,11 +3551,14 @@ func (c *Client) ListImageHeaders(ctx context.Context, params *ListImageHeadersP
 //
 // Corresponds with GET /Image/Page (the `GetImagePage` operationId).
 func (c *Client) GetImagePage(ctx context.Context, params *GetImagePageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetImagePageRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetImagePageRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3386,11 +3573,14 @@ func (c *Client) GetImagePage(ctx context.Context, params *GetImagePageParams, r
 //
 // Corresponds with POST /Image/PageForm (the `UpdateImagePageForm` operationId).
 func (c *Client) UpdateImagePageFormWithBody(ctx context.Context, params *UpdateImagePageFormParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateImagePageFormRequestWithBody(c.Server, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateImagePageFormRequestWithBody(ctx, base, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3405,11 +3595,14 @@ func (c *Client) UpdateImagePageFormWithBody(ctx context.Context, params *Update
 //
 // Corresponds with POST /Image/PageForm (the `UpdateImagePageForm` operationId).
 func (c *Client) UpdateImagePageForm(ctx context.Context, params *UpdateImagePageFormParams, body UpdateImagePageFormJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateImagePageFormRequest(c.Server, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateImagePageFormRequest(ctx, base, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3424,11 +3617,14 @@ func (c *Client) UpdateImagePageForm(ctx context.Context, params *UpdateImagePag
 //
 // Corresponds with POST /Image/PageGrid (the `UpdateImagePageGrid` operationId).
 func (c *Client) UpdateImagePageGridWithBody(ctx context.Context, params *UpdateImagePageGridParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateImagePageGridRequestWithBody(c.Server, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateImagePageGridRequestWithBody(ctx, base, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3443,11 +3639,14 @@ func (c *Client) UpdateImagePageGridWithBody(ctx context.Context, params *Update
 //
 // Corresponds with POST /Image/PageGrid (the `UpdateImagePageGrid` operationId).
 func (c *Client) UpdateImagePageGrid(ctx context.Context, params *UpdateImagePageGridParams, body UpdateImagePageGridJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateImagePageGridRequest(c.Server, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateImagePageGridRequest(ctx, base, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3462,11 +3661,14 @@ func (c *Client) UpdateImagePageGrid(ctx context.Context, params *UpdateImagePag
 //
 // Corresponds with POST /Image/PageList (the `UpdateImagePageList` operationId).
 func (c *Client) UpdateImagePageListWithBody(ctx context.Context, params *UpdateImagePageListParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateImagePageListRequestWithBody(c.Server, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateImagePageListRequestWithBody(ctx, base, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3481,11 +3683,14 @@ func (c *Client) UpdateImagePageListWithBody(ctx context.Context, params *Update
 //
 // Corresponds with POST /Image/PageList (the `UpdateImagePageList` operationId).
 func (c *Client) UpdateImagePageList(ctx context.Context, params *UpdateImagePageListParams, body UpdateImagePageListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateImagePageListRequest(c.Server, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateImagePageListRequest(ctx, base, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3498,11 +3703,14 @@ func (c *Client) UpdateImagePageList(ctx context.Context, params *UpdateImagePag
 //
 // Corresponds with GET /Image/PageSchema (the `GetImagePageSchema` operationId).
 func (c *Client) GetImagePageSchema(ctx context.Context, params *GetImagePageSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetImagePageSchemaRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetImagePageSchemaRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3515,11 +3723,14 @@ func (c *Client) GetImagePageSchema(ctx context.Context, params *GetImagePageSch
 //
 // Corresponds with GET /Image/Pages (the `ListImagePages` operationId).
 func (c *Client) ListImagePages(ctx context.Context, params *ListImagePagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListImagePagesRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListImagePagesRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3532,11 +3743,14 @@ func (c *Client) ListImagePages(ctx context.Context, params *ListImagePagesParam
 //
 // Corresponds with GET /Material/FolderSchema (the `GetMaterialFolderSchema` operationId).
 func (c *Client) GetMaterialFolderSchema(ctx context.Context, params *GetMaterialFolderSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetMaterialFolderSchemaRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetMaterialFolderSchemaRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3549,11 +3763,14 @@ func (c *Client) GetMaterialFolderSchema(ctx context.Context, params *GetMateria
 //
 // Corresponds with GET /Material/Folders (the `ListMaterialFolders` operationId).
 func (c *Client) ListMaterialFolders(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListMaterialFoldersRequest(c.Server)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListMaterialFoldersRequest(ctx, base)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3568,11 +3785,14 @@ func (c *Client) ListMaterialFolders(ctx context.Context, reqEditors ...RequestE
 //
 // Corresponds with POST /Material/Header/Create (the `CreateMaterialHeader` operationId).
 func (c *Client) CreateMaterialHeaderWithBody(ctx context.Context, params *CreateMaterialHeaderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateMaterialHeaderRequestWithBody(c.Server, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateMaterialHeaderRequestWithBody(ctx, base, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3587,11 +3807,14 @@ func (c *Client) CreateMaterialHeaderWithBody(ctx context.Context, params *Creat
 //
 // Corresponds with POST /Material/Header/Create (the `CreateMaterialHeader` operationId).
 func (c *Client) CreateMaterialHeader(ctx context.Context, params *CreateMaterialHeaderParams, body CreateMaterialHeaderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateMaterialHeaderRequest(c.Server, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateMaterialHeaderRequest(ctx, base, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3604,11 +3827,14 @@ func (c *Client) CreateMaterialHeader(ctx context.Context, params *CreateMateria
 //
 // Corresponds with GET /Material/Header/Delete/{headerId} (the `DeleteMaterialHeader` operationId).
 func (c *Client) DeleteMaterialHeader(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteMaterialHeaderRequest(c.Server, headerId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteMaterialHeaderRequest(ctx, base, headerId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3621,11 +3847,14 @@ func (c *Client) DeleteMaterialHeader(ctx context.Context, headerId HeaderIdPath
 //
 // Corresponds with GET /Material/Header/{headerId} (the `GetMaterialHeader` operationId).
 func (c *Client) GetMaterialHeader(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetMaterialHeaderRequest(c.Server, headerId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetMaterialHeaderRequest(ctx, base, headerId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3640,11 +3869,14 @@ func (c *Client) GetMaterialHeader(ctx context.Context, headerId HeaderIdPath, r
 //
 // Corresponds with POST /Material/Header/{headerId}/Update (the `UpdateMaterialHeader` operationId).
 func (c *Client) UpdateMaterialHeaderWithBody(ctx context.Context, headerId HeaderIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateMaterialHeaderRequestWithBody(c.Server, headerId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateMaterialHeaderRequestWithBody(ctx, base, headerId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3659,11 +3891,14 @@ func (c *Client) UpdateMaterialHeaderWithBody(ctx context.Context, headerId Head
 //
 // Corresponds with POST /Material/Header/{headerId}/Update (the `UpdateMaterialHeader` operationId).
 func (c *Client) UpdateMaterialHeader(ctx context.Context, headerId HeaderIdPath, body UpdateMaterialHeaderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateMaterialHeaderRequest(c.Server, headerId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateMaterialHeaderRequest(ctx, base, headerId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3678,11 +3913,14 @@ func (c *Client) UpdateMaterialHeader(ctx context.Context, headerId HeaderIdPath
 //
 // Corresponds with POST /Material/Headers (the `ListMaterialHeaders` operationId).
 func (c *Client) ListMaterialHeadersWithBody(ctx context.Context, params *ListMaterialHeadersParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListMaterialHeadersRequestWithBody(c.Server, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListMaterialHeadersRequestWithBody(ctx, base, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3697,11 +3935,14 @@ func (c *Client) ListMaterialHeadersWithBody(ctx context.Context, params *ListMa
 //
 // Corresponds with POST /Material/Headers (the `ListMaterialHeaders` operationId).
 func (c *Client) ListMaterialHeaders(ctx context.Context, params *ListMaterialHeadersParams, body ListMaterialHeadersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListMaterialHeadersRequest(c.Server, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListMaterialHeadersRequest(ctx, base, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3714,11 +3955,14 @@ func (c *Client) ListMaterialHeaders(ctx context.Context, params *ListMaterialHe
 //
 // Corresponds with GET /Material/Page (the `GetMaterialPage` operationId).
 func (c *Client) GetMaterialPage(ctx context.Context, params *GetMaterialPageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetMaterialPageRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetMaterialPageRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3733,11 +3977,14 @@ func (c *Client) GetMaterialPage(ctx context.Context, params *GetMaterialPagePar
 //
 // Corresponds with POST /Material/PageForm (the `UpdateMaterialPageForm` operationId).
 func (c *Client) UpdateMaterialPageFormWithBody(ctx context.Context, params *UpdateMaterialPageFormParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateMaterialPageFormRequestWithBody(c.Server, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateMaterialPageFormRequestWithBody(ctx, base, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3752,11 +3999,14 @@ func (c *Client) UpdateMaterialPageFormWithBody(ctx context.Context, params *Upd
 //
 // Corresponds with POST /Material/PageForm (the `UpdateMaterialPageForm` operationId).
 func (c *Client) UpdateMaterialPageForm(ctx context.Context, params *UpdateMaterialPageFormParams, body UpdateMaterialPageFormJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateMaterialPageFormRequest(c.Server, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateMaterialPageFormRequest(ctx, base, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3771,11 +4021,14 @@ func (c *Client) UpdateMaterialPageForm(ctx context.Context, params *UpdateMater
 //
 // Corresponds with POST /Material/PageGrid (the `UpdateMaterialPageGrid` operationId).
 func (c *Client) UpdateMaterialPageGridWithBody(ctx context.Context, params *UpdateMaterialPageGridParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateMaterialPageGridRequestWithBody(c.Server, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateMaterialPageGridRequestWithBody(ctx, base, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3790,11 +4043,14 @@ func (c *Client) UpdateMaterialPageGridWithBody(ctx context.Context, params *Upd
 //
 // Corresponds with POST /Material/PageGrid (the `UpdateMaterialPageGrid` operationId).
 func (c *Client) UpdateMaterialPageGrid(ctx context.Context, params *UpdateMaterialPageGridParams, body UpdateMaterialPageGridJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateMaterialPageGridRequest(c.Server, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateMaterialPageGridRequest(ctx, base, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3809,11 +4065,14 @@ func (c *Client) UpdateMaterialPageGrid(ctx context.Context, params *UpdateMater
 //
 // Corresponds with POST /Material/PageList (the `UpdateMaterialPageList` operationId).
 func (c *Client) UpdateMaterialPageListWithBody(ctx context.Context, params *UpdateMaterialPageListParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateMaterialPageListRequestWithBody(c.Server, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateMaterialPageListRequestWithBody(ctx, base, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3828,11 +4087,14 @@ func (c *Client) UpdateMaterialPageListWithBody(ctx context.Context, params *Upd
 //
 // Corresponds with POST /Material/PageList (the `UpdateMaterialPageList` operationId).
 func (c *Client) UpdateMaterialPageList(ctx context.Context, params *UpdateMaterialPageListParams, body UpdateMaterialPageListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateMaterialPageListRequest(c.Server, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateMaterialPageListRequest(ctx, base, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3845,11 +4107,14 @@ func (c *Client) UpdateMaterialPageList(ctx context.Context, params *UpdateMater
 //
 // Corresponds with GET /Material/PageSchema (the `GetMaterialPageSchema` operationId).
 func (c *Client) GetMaterialPageSchema(ctx context.Context, params *GetMaterialPageSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetMaterialPageSchemaRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetMaterialPageSchemaRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3862,11 +4127,14 @@ func (c *Client) GetMaterialPageSchema(ctx context.Context, params *GetMaterialP
 //
 // Corresponds with GET /Material/Pages (the `ListMaterialPages` operationId).
 func (c *Client) ListMaterialPages(ctx context.Context, params *ListMaterialPagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListMaterialPagesRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListMaterialPagesRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3879,11 +4147,14 @@ func (c *Client) ListMaterialPages(ctx context.Context, params *ListMaterialPage
 //
 // Corresponds with GET /Style/FolderSchema (the `GetStyleFolderSchema` operationId).
 func (c *Client) GetStyleFolderSchema(ctx context.Context, params *GetStyleFolderSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetStyleFolderSchemaRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetStyleFolderSchemaRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3896,11 +4167,14 @@ func (c *Client) GetStyleFolderSchema(ctx context.Context, params *GetStyleFolde
 //
 // Corresponds with GET /Style/Folders (the `ListStyleFolders` operationId).
 func (c *Client) ListStyleFolders(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListStyleFoldersRequest(c.Server)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListStyleFoldersRequest(ctx, base)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3915,11 +4189,14 @@ func (c *Client) ListStyleFolders(ctx context.Context, reqEditors ...RequestEdit
 //
 // Corresponds with POST /Style/Header/Create (the `CreateStyleHeader` operationId).
 func (c *Client) CreateStyleHeaderWithBody(ctx context.Context, params *CreateStyleHeaderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateStyleHeaderRequestWithBody(c.Server, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateStyleHeaderRequestWithBody(ctx, base, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3934,11 +4211,14 @@ func (c *Client) CreateStyleHeaderWithBody(ctx context.Context, params *CreateSt
 //
 // Corresponds with POST /Style/Header/Create (the `CreateStyleHeader` operationId).
 func (c *Client) CreateStyleHeader(ctx context.Context, params *CreateStyleHeaderParams, body CreateStyleHeaderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateStyleHeaderRequest(c.Server, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateStyleHeaderRequest(ctx, base, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3951,11 +4231,14 @@ func (c *Client) CreateStyleHeader(ctx context.Context, params *CreateStyleHeade
 //
 // Corresponds with GET /Style/Header/Delete/{headerId} (the `DeleteStyleHeader` operationId).
 func (c *Client) DeleteStyleHeader(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteStyleHeaderRequest(c.Server, headerId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteStyleHeaderRequest(ctx, base, headerId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3968,11 +4251,14 @@ func (c *Client) DeleteStyleHeader(ctx context.Context, headerId HeaderIdPath, r
 //
 // Corresponds with GET /Style/Header/{headerId} (the `GetStyleHeader` operationId).
 func (c *Client) GetStyleHeader(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetStyleHeaderRequest(c.Server, headerId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetStyleHeaderRequest(ctx, base, headerId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3987,11 +4273,14 @@ func (c *Client) GetStyleHeader(ctx context.Context, headerId HeaderIdPath, reqE
 //
 // Corresponds with POST /Style/Header/{headerId}/Update (the `UpdateStyleHeader` operationId).
 func (c *Client) UpdateStyleHeaderWithBody(ctx context.Context, headerId HeaderIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateStyleHeaderRequestWithBody(c.Server, headerId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateStyleHeaderRequestWithBody(ctx, base, headerId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4006,11 +4295,14 @@ func (c *Client) UpdateStyleHeaderWithBody(ctx context.Context, headerId HeaderI
 //
 // Corresponds with POST /Style/Header/{headerId}/Update (the `UpdateStyleHeader` operationId).
 func (c *Client) UpdateStyleHeader(ctx context.Context, headerId HeaderIdPath, body UpdateStyleHeaderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateStyleHeaderRequest(c.Server, headerId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateStyleHeaderRequest(ctx, base, headerId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4025,11 +4317,14 @@ func (c *Client) UpdateStyleHeader(ctx context.Context, headerId HeaderIdPath, b
 //
 // Corresponds with POST /Style/Headers (the `ListStyleHeaders` operationId).
 func (c *Client) ListStyleHeadersWithBody(ctx context.Context, params *ListStyleHeadersParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListStyleHeadersRequestWithBody(c.Server, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListStyleHeadersRequestWithBody(ctx, base, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4044,11 +4339,14 @@ func (c *Client) ListStyleHeadersWithBody(ctx context.Context, params *ListStyle
 //
 // Corresponds with POST /Style/Headers (the `ListStyleHeaders` operationId).
 func (c *Client) ListStyleHeaders(ctx context.Context, params *ListStyleHeadersParams, body ListStyleHeadersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListStyleHeadersRequest(c.Server, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListStyleHeadersRequest(ctx, base, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4061,11 +4359,14 @@ func (c *Client) ListStyleHeaders(ctx context.Context, params *ListStyleHeadersP
 //
 // Corresponds with GET /Style/Page (the `GetStylePage` operationId).
 func (c *Client) GetStylePage(ctx context.Context, params *GetStylePageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetStylePageRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetStylePageRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4080,11 +4381,14 @@ func (c *Client) GetStylePage(ctx context.Context, params *GetStylePageParams, r
 //
 // Corresponds with POST /Style/PageForm (the `UpdateStylePageForm` operationId).
 func (c *Client) UpdateStylePageFormWithBody(ctx context.Context, params *UpdateStylePageFormParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateStylePageFormRequestWithBody(c.Server, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateStylePageFormRequestWithBody(ctx, base, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4099,11 +4403,14 @@ func (c *Client) UpdateStylePageFormWithBody(ctx context.Context, params *Update
 //
 // Corresponds with POST /Style/PageForm (the `UpdateStylePageForm` operationId).
 func (c *Client) UpdateStylePageForm(ctx context.Context, params *UpdateStylePageFormParams, body UpdateStylePageFormJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateStylePageFormRequest(c.Server, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateStylePageFormRequest(ctx, base, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4118,11 +4425,14 @@ func (c *Client) UpdateStylePageForm(ctx context.Context, params *UpdateStylePag
 //
 // Corresponds with POST /Style/PageGrid (the `UpdateStylePageGrid` operationId).
 func (c *Client) UpdateStylePageGridWithBody(ctx context.Context, params *UpdateStylePageGridParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateStylePageGridRequestWithBody(c.Server, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateStylePageGridRequestWithBody(ctx, base, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4137,11 +4447,14 @@ func (c *Client) UpdateStylePageGridWithBody(ctx context.Context, params *Update
 //
 // Corresponds with POST /Style/PageGrid (the `UpdateStylePageGrid` operationId).
 func (c *Client) UpdateStylePageGrid(ctx context.Context, params *UpdateStylePageGridParams, body UpdateStylePageGridJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateStylePageGridRequest(c.Server, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateStylePageGridRequest(ctx, base, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4156,11 +4469,14 @@ func (c *Client) UpdateStylePageGrid(ctx context.Context, params *UpdateStylePag
 //
 // Corresponds with POST /Style/PageList (the `UpdateStylePageList` operationId).
 func (c *Client) UpdateStylePageListWithBody(ctx context.Context, params *UpdateStylePageListParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateStylePageListRequestWithBody(c.Server, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateStylePageListRequestWithBody(ctx, base, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4175,11 +4491,14 @@ func (c *Client) UpdateStylePageListWithBody(ctx context.Context, params *Update
 //
 // Corresponds with POST /Style/PageList (the `UpdateStylePageList` operationId).
 func (c *Client) UpdateStylePageList(ctx context.Context, params *UpdateStylePageListParams, body UpdateStylePageListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateStylePageListRequest(c.Server, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateStylePageListRequest(ctx, base, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4192,11 +4511,14 @@ func (c *Client) UpdateStylePageList(ctx context.Context, params *UpdateStylePag
 //
 // Corresponds with GET /Style/PageSchema (the `GetStylePageSchema` operationId).
 func (c *Client) GetStylePageSchema(ctx context.Context, params *GetStylePageSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetStylePageSchemaRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetStylePageSchemaRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4209,11 +4531,14 @@ func (c *Client) GetStylePageSchema(ctx context.Context, params *GetStylePageSch
 //
 // Corresponds with GET /Style/Pages (the `ListStylePages` operationId).
 func (c *Client) ListStylePages(ctx context.Context, params *ListStylePagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListStylePagesRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListStylePagesRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4226,11 +4551,14 @@ func (c *Client) ListStylePages(ctx context.Context, params *ListStylePagesParam
 //
 // Corresponds with GET /Tracking/Folders (the `ListTrackingFolders` operationId).
 func (c *Client) ListTrackingFolders(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListTrackingFoldersRequest(c.Server)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListTrackingFoldersRequest(ctx, base)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4245,11 +4573,14 @@ func (c *Client) ListTrackingFolders(ctx context.Context, reqEditors ...RequestE
 //
 // Corresponds with POST /Tracking/Plan/{planId} (the `GetTrackingPlan` operationId).
 func (c *Client) GetTrackingPlanWithBody(ctx context.Context, planId PlanIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetTrackingPlanRequestWithBody(c.Server, planId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetTrackingPlanRequestWithBody(ctx, base, planId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4264,11 +4595,14 @@ func (c *Client) GetTrackingPlanWithBody(ctx context.Context, planId PlanIdPath,
 //
 // Corresponds with POST /Tracking/Plan/{planId} (the `GetTrackingPlan` operationId).
 func (c *Client) GetTrackingPlan(ctx context.Context, planId PlanIdPath, body GetTrackingPlanJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetTrackingPlanRequest(c.Server, planId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetTrackingPlanRequest(ctx, base, planId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4283,11 +4617,14 @@ func (c *Client) GetTrackingPlan(ctx context.Context, planId PlanIdPath, body Ge
 //
 // Corresponds with POST /Tracking/Plan/{planId}/Material/Timeline (the `ListTrackingMaterialTimelines` operationId).
 func (c *Client) ListTrackingMaterialTimelinesWithBody(ctx context.Context, planId PlanIdPath, params *ListTrackingMaterialTimelinesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListTrackingMaterialTimelinesRequestWithBody(c.Server, planId, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListTrackingMaterialTimelinesRequestWithBody(ctx, base, planId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4302,11 +4639,14 @@ func (c *Client) ListTrackingMaterialTimelinesWithBody(ctx context.Context, plan
 //
 // Corresponds with POST /Tracking/Plan/{planId}/Material/Timeline (the `ListTrackingMaterialTimelines` operationId).
 func (c *Client) ListTrackingMaterialTimelines(ctx context.Context, planId PlanIdPath, params *ListTrackingMaterialTimelinesParams, body ListTrackingMaterialTimelinesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListTrackingMaterialTimelinesRequest(c.Server, planId, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListTrackingMaterialTimelinesRequest(ctx, base, planId, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4321,11 +4661,14 @@ func (c *Client) ListTrackingMaterialTimelines(ctx context.Context, planId PlanI
 //
 // Corresponds with POST /Tracking/Plan/{planId}/Material/Timelines/Edit (the `UpdateTrackingMaterialTimelines` operationId).
 func (c *Client) UpdateTrackingMaterialTimelinesWithBody(ctx context.Context, planId PlanIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateTrackingMaterialTimelinesRequestWithBody(c.Server, planId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateTrackingMaterialTimelinesRequestWithBody(ctx, base, planId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4340,11 +4683,14 @@ func (c *Client) UpdateTrackingMaterialTimelinesWithBody(ctx context.Context, pl
 //
 // Corresponds with POST /Tracking/Plan/{planId}/Material/Timelines/Edit (the `UpdateTrackingMaterialTimelines` operationId).
 func (c *Client) UpdateTrackingMaterialTimelines(ctx context.Context, planId PlanIdPath, body UpdateTrackingMaterialTimelinesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateTrackingMaterialTimelinesRequest(c.Server, planId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateTrackingMaterialTimelinesRequest(ctx, base, planId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4359,11 +4705,14 @@ func (c *Client) UpdateTrackingMaterialTimelines(ctx context.Context, planId Pla
 //
 // Corresponds with POST /Tracking/Plan/{planId}/Material/View/{viewId} (the `ListTrackingMaterialViewTimelines` operationId).
 func (c *Client) ListTrackingMaterialViewTimelinesWithBody(ctx context.Context, planId PlanIdPath, viewId ViewIdPath, params *ListTrackingMaterialViewTimelinesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListTrackingMaterialViewTimelinesRequestWithBody(c.Server, planId, viewId, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListTrackingMaterialViewTimelinesRequestWithBody(ctx, base, planId, viewId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4378,11 +4727,14 @@ func (c *Client) ListTrackingMaterialViewTimelinesWithBody(ctx context.Context, 
 //
 // Corresponds with POST /Tracking/Plan/{planId}/Material/View/{viewId} (the `ListTrackingMaterialViewTimelines` operationId).
 func (c *Client) ListTrackingMaterialViewTimelines(ctx context.Context, planId PlanIdPath, viewId ViewIdPath, params *ListTrackingMaterialViewTimelinesParams, body ListTrackingMaterialViewTimelinesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListTrackingMaterialViewTimelinesRequest(c.Server, planId, viewId, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListTrackingMaterialViewTimelinesRequest(ctx, base, planId, viewId, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4397,11 +4749,14 @@ func (c *Client) ListTrackingMaterialViewTimelines(ctx context.Context, planId P
 //
 // Corresponds with POST /Tracking/Plan/{planId}/Style/Timeline (the `ListTrackingStyleTimelines` operationId).
 func (c *Client) ListTrackingStyleTimelinesWithBody(ctx context.Context, planId PlanIdPath, params *ListTrackingStyleTimelinesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListTrackingStyleTimelinesRequestWithBody(c.Server, planId, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListTrackingStyleTimelinesRequestWithBody(ctx, base, planId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4416,11 +4771,14 @@ func (c *Client) ListTrackingStyleTimelinesWithBody(ctx context.Context, planId 
 //
 // Corresponds with POST /Tracking/Plan/{planId}/Style/Timeline (the `ListTrackingStyleTimelines` operationId).
 func (c *Client) ListTrackingStyleTimelines(ctx context.Context, planId PlanIdPath, params *ListTrackingStyleTimelinesParams, body ListTrackingStyleTimelinesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListTrackingStyleTimelinesRequest(c.Server, planId, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListTrackingStyleTimelinesRequest(ctx, base, planId, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4435,11 +4793,14 @@ func (c *Client) ListTrackingStyleTimelines(ctx context.Context, planId PlanIdPa
 //
 // Corresponds with POST /Tracking/Plan/{planId}/Style/Timelines/Edit (the `UpdateTrackingStyleTimelines` operationId).
 func (c *Client) UpdateTrackingStyleTimelinesWithBody(ctx context.Context, planId PlanIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateTrackingStyleTimelinesRequestWithBody(c.Server, planId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateTrackingStyleTimelinesRequestWithBody(ctx, base, planId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4454,11 +4815,14 @@ func (c *Client) UpdateTrackingStyleTimelinesWithBody(ctx context.Context, planI
 //
 // Corresponds with POST /Tracking/Plan/{planId}/Style/Timelines/Edit (the `UpdateTrackingStyleTimelines` operationId).
 func (c *Client) UpdateTrackingStyleTimelines(ctx context.Context, planId PlanIdPath, body UpdateTrackingStyleTimelinesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateTrackingStyleTimelinesRequest(c.Server, planId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateTrackingStyleTimelinesRequest(ctx, base, planId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4473,11 +4837,14 @@ func (c *Client) UpdateTrackingStyleTimelines(ctx context.Context, planId PlanId
 //
 // Corresponds with POST /Tracking/Plan/{planId}/Style/View/{viewId} (the `ListTrackingStyleViewTimelines` operationId).
 func (c *Client) ListTrackingStyleViewTimelinesWithBody(ctx context.Context, planId PlanIdPath, viewId ViewIdPath, params *ListTrackingStyleViewTimelinesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListTrackingStyleViewTimelinesRequestWithBody(c.Server, planId, viewId, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListTrackingStyleViewTimelinesRequestWithBody(ctx, base, planId, viewId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4492,11 +4859,14 @@ func (c *Client) ListTrackingStyleViewTimelinesWithBody(ctx context.Context, pla
 //
 // Corresponds with POST /Tracking/Plan/{planId}/Style/View/{viewId} (the `ListTrackingStyleViewTimelines` operationId).
 func (c *Client) ListTrackingStyleViewTimelines(ctx context.Context, planId PlanIdPath, viewId ViewIdPath, params *ListTrackingStyleViewTimelinesParams, body ListTrackingStyleViewTimelinesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListTrackingStyleViewTimelinesRequest(c.Server, planId, viewId, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListTrackingStyleViewTimelinesRequest(ctx, base, planId, viewId, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4511,11 +4881,14 @@ func (c *Client) ListTrackingStyleViewTimelines(ctx context.Context, planId Plan
 //
 // Corresponds with POST /Tracking/Plans (the `ListTrackingPlans` operationId).
 func (c *Client) ListTrackingPlansWithBody(ctx context.Context, params *ListTrackingPlansParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListTrackingPlansRequestWithBody(c.Server, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListTrackingPlansRequestWithBody(ctx, base, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4530,11 +4903,14 @@ func (c *Client) ListTrackingPlansWithBody(ctx context.Context, params *ListTrac
 //
 // Corresponds with POST /Tracking/Plans (the `ListTrackingPlans` operationId).
 func (c *Client) ListTrackingPlans(ctx context.Context, params *ListTrackingPlansParams, body ListTrackingPlansJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListTrackingPlansRequest(c.Server, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListTrackingPlansRequest(ctx, base, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4549,11 +4925,14 @@ func (c *Client) ListTrackingPlans(ctx context.Context, params *ListTrackingPlan
 //
 // Corresponds with POST /Users/Create (the `CreateUser` operationId).
 func (c *Client) CreateUserWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateUserRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateUserRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4568,11 +4947,14 @@ func (c *Client) CreateUserWithBody(ctx context.Context, contentType string, bod
 //
 // Corresponds with POST /Users/Create (the `CreateUser` operationId).
 func (c *Client) CreateUser(ctx context.Context, body CreateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateUserRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateUserRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4585,11 +4967,14 @@ func (c *Client) CreateUser(ctx context.Context, body CreateUserJSONRequestBody,
 //
 // Corresponds with GET /Users/GetByEmail (the `GetUserByEmail` operationId).
 func (c *Client) GetUserByEmail(ctx context.Context, params *GetUserByEmailParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetUserByEmailRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetUserByEmailRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4602,11 +4987,14 @@ func (c *Client) GetUserByEmail(ctx context.Context, params *GetUserByEmailParam
 //
 // Corresponds with GET /Users/List (the `ListUsers` operationId).
 func (c *Client) ListUsers(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListUsersRequest(c.Server)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListUsersRequest(ctx, base)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4619,11 +5007,14 @@ func (c *Client) ListUsers(ctx context.Context, reqEditors ...RequestEditorFn) (
 //
 // Corresponds with GET /Users/Roles (the `ListUserRoles` operationId).
 func (c *Client) ListUserRoles(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListUserRolesRequest(c.Server)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListUserRolesRequest(ctx, base)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4638,11 +5029,14 @@ func (c *Client) ListUserRoles(ctx context.Context, reqEditors ...RequestEditorF
 //
 // Corresponds with POST /Users/{userId}/Update (the `UpdateUser` operationId).
 func (c *Client) UpdateUserWithBody(ctx context.Context, userId UserIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateUserRequestWithBody(c.Server, userId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateUserRequestWithBody(ctx, base, userId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4657,11 +5051,14 @@ func (c *Client) UpdateUserWithBody(ctx context.Context, userId UserIdPath, cont
 //
 // Corresponds with POST /Users/{userId}/Update (the `UpdateUser` operationId).
 func (c *Client) UpdateUser(ctx context.Context, userId UserIdPath, body UpdateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateUserRequest(c.Server, userId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateUserRequest(ctx, base, userId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4674,11 +5071,14 @@ func (c *Client) UpdateUser(ctx context.Context, userId UserIdPath, body UpdateU
 //
 // Corresponds with GET /ratelimit/status (the `GetRateLimitStatus` operationId).
 func (c *Client) GetRateLimitStatus(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetRateLimitStatusRequest(c.Server)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetRateLimitStatusRequest(ctx, base)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4687,47 +5087,38 @@ func (c *Client) GetRateLimitStatus(ctx context.Context, reqEditors ...RequestEd
 
 // NewGetBlockFolderSchemaRequest constructs an http.Request for the GetBlockFolderSchema method
 func NewGetBlockFolderSchemaRequest(server string, params *GetBlockFolderSchemaParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetBlockFolderSchemaRequest(context.Background(), base, params)
+}
+
+func newGetBlockFolderSchemaRequest(ctx context.Context, base string, params *GetBlockFolderSchemaParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Block/FolderSchema")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Block/FolderSchema")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "folderId", params.FolderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "folderId", string(params.FolderId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -4737,24 +5128,23 @@ func NewGetBlockFolderSchemaRequest(server string, params *GetBlockFolderSchemaP
 
 // NewListBlockFoldersRequest constructs an http.Request for the ListBlockFolders method
 func NewListBlockFoldersRequest(server string) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListBlockFoldersRequest(context.Background(), base)
+}
+
+func newListBlockFoldersRequest(ctx context.Context, base string) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Block/Folders")
 
-	operationPath := fmt.Sprintf("/Block/Folders")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -4764,58 +5154,57 @@ func NewListBlockFoldersRequest(server string) (*http.Request, error) {
 
 // NewCreateBlockHeaderRequest calls the generic CreateBlockHeader builder with application/json body
 func NewCreateBlockHeaderRequest(server string, params *CreateBlockHeaderParams, body CreateBlockHeaderJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateBlockHeaderRequest(context.Background(), base, params, body)
+}
+
+func newCreateBlockHeaderRequest(ctx context.Context, base string, params *CreateBlockHeaderParams, body CreateBlockHeaderJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateBlockHeaderRequestWithBody(server, params, "application/json", bodyReader)
+	return newCreateBlockHeaderRequestWithBody(ctx, base, params, "application/json", bodyReader)
 }
 
 // NewCreateBlockHeaderRequestWithBody constructs an http.Request for the CreateBlockHeader method, with any body, and a specified content type
 func NewCreateBlockHeaderRequestWithBody(server string, params *CreateBlockHeaderParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateBlockHeaderRequestWithBody(context.Background(), base, params, contentType, body)
+}
+
+func newCreateBlockHeaderRequestWithBody(ctx context.Context, base string, params *CreateBlockHeaderParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Block/Header/Create")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Block/Header/Create")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "folderId", params.FolderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "folderId", string(params.FolderId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -4827,31 +5216,27 @@ func NewCreateBlockHeaderRequestWithBody(server string, params *CreateBlockHeade
 
 // NewDeleteBlockHeaderRequest constructs an http.Request for the DeleteBlockHeader method
 func NewDeleteBlockHeaderRequest(server string, headerId HeaderIdPath) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteBlockHeaderRequest(context.Background(), base, headerId)
+}
+
+func newDeleteBlockHeaderRequest(ctx context.Context, base string, headerId HeaderIdPath) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "headerId", headerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(headerId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Block/Header/Delete/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/Block/Header/Delete/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -4861,31 +5246,27 @@ func NewDeleteBlockHeaderRequest(server string, headerId HeaderIdPath) (*http.Re
 
 // NewGetBlockHeaderRequest constructs an http.Request for the GetBlockHeader method
 func NewGetBlockHeaderRequest(server string, headerId HeaderIdPath) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetBlockHeaderRequest(context.Background(), base, headerId)
+}
+
+func newGetBlockHeaderRequest(ctx context.Context, base string, headerId HeaderIdPath) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "headerId", headerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(headerId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Block/Header/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/Block/Header/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -4895,42 +5276,46 @@ func NewGetBlockHeaderRequest(server string, headerId HeaderIdPath) (*http.Reque
 
 // NewUpdateBlockHeaderRequest calls the generic UpdateBlockHeader builder with application/json body
 func NewUpdateBlockHeaderRequest(server string, headerId HeaderIdPath, body UpdateBlockHeaderJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateBlockHeaderRequest(context.Background(), base, headerId, body)
+}
+
+func newUpdateBlockHeaderRequest(ctx context.Context, base string, headerId HeaderIdPath, body UpdateBlockHeaderJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateBlockHeaderRequestWithBody(server, headerId, "application/json", bodyReader)
+	return newUpdateBlockHeaderRequestWithBody(ctx, base, headerId, "application/json", bodyReader)
 }
 
 // NewUpdateBlockHeaderRequestWithBody constructs an http.Request for the UpdateBlockHeader method, with any body, and a specified content type
 func NewUpdateBlockHeaderRequestWithBody(server string, headerId HeaderIdPath, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateBlockHeaderRequestWithBody(context.Background(), base, headerId, contentType, body)
+}
+
+func newUpdateBlockHeaderRequestWithBody(ctx context.Context, base string, headerId HeaderIdPath, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "headerId", headerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(headerId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Block/Header/%s/Update", pathParam0)
 
-	operationPath := fmt.Sprintf("/Block/Header/%s/Update", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -4942,86 +5327,73 @@ func NewUpdateBlockHeaderRequestWithBody(server string, headerId HeaderIdPath, c
 
 // NewListBlockHeadersRequest calls the generic ListBlockHeaders builder with application/json body
 func NewListBlockHeadersRequest(server string, params *ListBlockHeadersParams, body ListBlockHeadersJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListBlockHeadersRequest(context.Background(), base, params, body)
+}
+
+func newListBlockHeadersRequest(ctx context.Context, base string, params *ListBlockHeadersParams, body ListBlockHeadersJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewListBlockHeadersRequestWithBody(server, params, "application/json", bodyReader)
+	return newListBlockHeadersRequestWithBody(ctx, base, params, "application/json", bodyReader)
 }
 
 // NewListBlockHeadersRequestWithBody constructs an http.Request for the ListBlockHeaders method, with any body, and a specified content type
 func NewListBlockHeadersRequestWithBody(server string, params *ListBlockHeadersParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListBlockHeadersRequestWithBody(context.Background(), base, params, contentType, body)
+}
+
+func newListBlockHeadersRequestWithBody(ctx context.Context, base string, params *ListBlockHeadersParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Block/Headers")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Block/Headers")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.FolderId != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "folderId", *params.FolderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "folderId", string(*params.FolderId))
 
 		}
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "pageSize", int64(*params.PageSize))
 
 		}
 
 		if params.PageNumber != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageNumber", *params.PageNumber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "pageNumber", int64(*params.PageNumber))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -5033,55 +5405,40 @@ func NewListBlockHeadersRequestWithBody(server string, params *ListBlockHeadersP
 
 // NewGetBlockPageRequest constructs an http.Request for the GetBlockPage method
 func NewGetBlockPageRequest(server string, params *GetBlockPageParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetBlockPageRequest(context.Background(), base, params)
+}
+
+func newGetBlockPageRequest(ctx context.Context, base string, params *GetBlockPageParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Block/Page")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Block/Page")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "headerId", params.HeaderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageId", params.PageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -5091,66 +5448,59 @@ func NewGetBlockPageRequest(server string, params *GetBlockPageParams) (*http.Re
 
 // NewUpdateBlockPageFormRequest calls the generic UpdateBlockPageForm builder with application/json body
 func NewUpdateBlockPageFormRequest(server string, params *UpdateBlockPageFormParams, body UpdateBlockPageFormJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateBlockPageFormRequest(context.Background(), base, params, body)
+}
+
+func newUpdateBlockPageFormRequest(ctx context.Context, base string, params *UpdateBlockPageFormParams, body UpdateBlockPageFormJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateBlockPageFormRequestWithBody(server, params, "application/json", bodyReader)
+	return newUpdateBlockPageFormRequestWithBody(ctx, base, params, "application/json", bodyReader)
 }
 
 // NewUpdateBlockPageFormRequestWithBody constructs an http.Request for the UpdateBlockPageForm method, with any body, and a specified content type
 func NewUpdateBlockPageFormRequestWithBody(server string, params *UpdateBlockPageFormParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateBlockPageFormRequestWithBody(context.Background(), base, params, contentType, body)
+}
+
+func newUpdateBlockPageFormRequestWithBody(ctx context.Context, base string, params *UpdateBlockPageFormParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Block/PageForm")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Block/PageForm")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "headerId", params.HeaderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageId", params.PageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -5162,66 +5512,59 @@ func NewUpdateBlockPageFormRequestWithBody(server string, params *UpdateBlockPag
 
 // NewUpdateBlockPageGridRequest calls the generic UpdateBlockPageGrid builder with application/json body
 func NewUpdateBlockPageGridRequest(server string, params *UpdateBlockPageGridParams, body UpdateBlockPageGridJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateBlockPageGridRequest(context.Background(), base, params, body)
+}
+
+func newUpdateBlockPageGridRequest(ctx context.Context, base string, params *UpdateBlockPageGridParams, body UpdateBlockPageGridJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateBlockPageGridRequestWithBody(server, params, "application/json", bodyReader)
+	return newUpdateBlockPageGridRequestWithBody(ctx, base, params, "application/json", bodyReader)
 }
 
 // NewUpdateBlockPageGridRequestWithBody constructs an http.Request for the UpdateBlockPageGrid method, with any body, and a specified content type
 func NewUpdateBlockPageGridRequestWithBody(server string, params *UpdateBlockPageGridParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateBlockPageGridRequestWithBody(context.Background(), base, params, contentType, body)
+}
+
+func newUpdateBlockPageGridRequestWithBody(ctx context.Context, base string, params *UpdateBlockPageGridParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Block/PageGrid")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Block/PageGrid")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "headerId", params.HeaderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageId", params.PageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -5233,66 +5576,59 @@ func NewUpdateBlockPageGridRequestWithBody(server string, params *UpdateBlockPag
 
 // NewUpdateBlockPageListRequest calls the generic UpdateBlockPageList builder with application/json body
 func NewUpdateBlockPageListRequest(server string, params *UpdateBlockPageListParams, body UpdateBlockPageListJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateBlockPageListRequest(context.Background(), base, params, body)
+}
+
+func newUpdateBlockPageListRequest(ctx context.Context, base string, params *UpdateBlockPageListParams, body UpdateBlockPageListJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateBlockPageListRequestWithBody(server, params, "application/json", bodyReader)
+	return newUpdateBlockPageListRequestWithBody(ctx, base, params, "application/json", bodyReader)
 }
 
 // NewUpdateBlockPageListRequestWithBody constructs an http.Request for the UpdateBlockPageList method, with any body, and a specified content type
 func NewUpdateBlockPageListRequestWithBody(server string, params *UpdateBlockPageListParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateBlockPageListRequestWithBody(context.Background(), base, params, contentType, body)
+}
+
+func newUpdateBlockPageListRequestWithBody(ctx context.Context, base string, params *UpdateBlockPageListParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Block/PageList")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Block/PageList")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "headerId", params.HeaderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageId", params.PageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -5304,47 +5640,38 @@ func NewUpdateBlockPageListRequestWithBody(server string, params *UpdateBlockPag
 
 // NewGetBlockPageSchemaRequest constructs an http.Request for the GetBlockPageSchema method
 func NewGetBlockPageSchemaRequest(server string, params *GetBlockPageSchemaParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetBlockPageSchemaRequest(context.Background(), base, params)
+}
+
+func newGetBlockPageSchemaRequest(ctx context.Context, base string, params *GetBlockPageSchemaParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Block/PageSchema")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Block/PageSchema")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageId", params.PageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -5354,47 +5681,38 @@ func NewGetBlockPageSchemaRequest(server string, params *GetBlockPageSchemaParam
 
 // NewListBlockPagesRequest constructs an http.Request for the ListBlockPages method
 func NewListBlockPagesRequest(server string, params *ListBlockPagesParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListBlockPagesRequest(context.Background(), base, params)
+}
+
+func newListBlockPagesRequest(ctx context.Context, base string, params *ListBlockPagesParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Block/Pages")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Block/Pages")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "headerId", params.HeaderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -5404,47 +5722,38 @@ func NewListBlockPagesRequest(server string, params *ListBlockPagesParams) (*htt
 
 // NewGetColorFolderSchemaRequest constructs an http.Request for the GetColorFolderSchema method
 func NewGetColorFolderSchemaRequest(server string, params *GetColorFolderSchemaParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetColorFolderSchemaRequest(context.Background(), base, params)
+}
+
+func newGetColorFolderSchemaRequest(ctx context.Context, base string, params *GetColorFolderSchemaParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Color/FolderSchema")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Color/FolderSchema")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "folderId", params.FolderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "folderId", string(params.FolderId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -5454,24 +5763,23 @@ func NewGetColorFolderSchemaRequest(server string, params *GetColorFolderSchemaP
 
 // NewListColorFoldersRequest constructs an http.Request for the ListColorFolders method
 func NewListColorFoldersRequest(server string) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListColorFoldersRequest(context.Background(), base)
+}
+
+func newListColorFoldersRequest(ctx context.Context, base string) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Color/Folders")
 
-	operationPath := fmt.Sprintf("/Color/Folders")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -5481,58 +5789,57 @@ func NewListColorFoldersRequest(server string) (*http.Request, error) {
 
 // NewCreateColorHeaderRequest calls the generic CreateColorHeader builder with application/json body
 func NewCreateColorHeaderRequest(server string, params *CreateColorHeaderParams, body CreateColorHeaderJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateColorHeaderRequest(context.Background(), base, params, body)
+}
+
+func newCreateColorHeaderRequest(ctx context.Context, base string, params *CreateColorHeaderParams, body CreateColorHeaderJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateColorHeaderRequestWithBody(server, params, "application/json", bodyReader)
+	return newCreateColorHeaderRequestWithBody(ctx, base, params, "application/json", bodyReader)
 }
 
 // NewCreateColorHeaderRequestWithBody constructs an http.Request for the CreateColorHeader method, with any body, and a specified content type
 func NewCreateColorHeaderRequestWithBody(server string, params *CreateColorHeaderParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateColorHeaderRequestWithBody(context.Background(), base, params, contentType, body)
+}
+
+func newCreateColorHeaderRequestWithBody(ctx context.Context, base string, params *CreateColorHeaderParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Color/Header/Create")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Color/Header/Create")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "folderId", params.FolderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "folderId", string(params.FolderId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -5544,31 +5851,27 @@ func NewCreateColorHeaderRequestWithBody(server string, params *CreateColorHeade
 
 // NewDeleteColorHeaderRequest constructs an http.Request for the DeleteColorHeader method
 func NewDeleteColorHeaderRequest(server string, headerId HeaderIdPath) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteColorHeaderRequest(context.Background(), base, headerId)
+}
+
+func newDeleteColorHeaderRequest(ctx context.Context, base string, headerId HeaderIdPath) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "headerId", headerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(headerId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Color/Header/Delete/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/Color/Header/Delete/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -5578,31 +5881,27 @@ func NewDeleteColorHeaderRequest(server string, headerId HeaderIdPath) (*http.Re
 
 // NewGetColorHeaderRequest constructs an http.Request for the GetColorHeader method
 func NewGetColorHeaderRequest(server string, headerId HeaderIdPath) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetColorHeaderRequest(context.Background(), base, headerId)
+}
+
+func newGetColorHeaderRequest(ctx context.Context, base string, headerId HeaderIdPath) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "headerId", headerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(headerId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Color/Header/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/Color/Header/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -5612,42 +5911,46 @@ func NewGetColorHeaderRequest(server string, headerId HeaderIdPath) (*http.Reque
 
 // NewUpdateColorHeaderRequest calls the generic UpdateColorHeader builder with application/json body
 func NewUpdateColorHeaderRequest(server string, headerId HeaderIdPath, body UpdateColorHeaderJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateColorHeaderRequest(context.Background(), base, headerId, body)
+}
+
+func newUpdateColorHeaderRequest(ctx context.Context, base string, headerId HeaderIdPath, body UpdateColorHeaderJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateColorHeaderRequestWithBody(server, headerId, "application/json", bodyReader)
+	return newUpdateColorHeaderRequestWithBody(ctx, base, headerId, "application/json", bodyReader)
 }
 
 // NewUpdateColorHeaderRequestWithBody constructs an http.Request for the UpdateColorHeader method, with any body, and a specified content type
 func NewUpdateColorHeaderRequestWithBody(server string, headerId HeaderIdPath, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateColorHeaderRequestWithBody(context.Background(), base, headerId, contentType, body)
+}
+
+func newUpdateColorHeaderRequestWithBody(ctx context.Context, base string, headerId HeaderIdPath, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "headerId", headerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(headerId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Color/Header/%s/Update", pathParam0)
 
-	operationPath := fmt.Sprintf("/Color/Header/%s/Update", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -5659,86 +5962,73 @@ func NewUpdateColorHeaderRequestWithBody(server string, headerId HeaderIdPath, c
 
 // NewListColorHeadersRequest calls the generic ListColorHeaders builder with application/json body
 func NewListColorHeadersRequest(server string, params *ListColorHeadersParams, body ListColorHeadersJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListColorHeadersRequest(context.Background(), base, params, body)
+}
+
+func newListColorHeadersRequest(ctx context.Context, base string, params *ListColorHeadersParams, body ListColorHeadersJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewListColorHeadersRequestWithBody(server, params, "application/json", bodyReader)
+	return newListColorHeadersRequestWithBody(ctx, base, params, "application/json", bodyReader)
 }
 
 // NewListColorHeadersRequestWithBody constructs an http.Request for the ListColorHeaders method, with any body, and a specified content type
 func NewListColorHeadersRequestWithBody(server string, params *ListColorHeadersParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListColorHeadersRequestWithBody(context.Background(), base, params, contentType, body)
+}
+
+func newListColorHeadersRequestWithBody(ctx context.Context, base string, params *ListColorHeadersParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Color/Headers")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Color/Headers")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.FolderId != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "folderId", *params.FolderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "folderId", string(*params.FolderId))
 
 		}
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "pageSize", int64(*params.PageSize))
 
 		}
 
 		if params.PageNumber != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageNumber", *params.PageNumber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "pageNumber", int64(*params.PageNumber))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -5750,55 +6040,40 @@ func NewListColorHeadersRequestWithBody(server string, params *ListColorHeadersP
 
 // NewGetColorPageRequest constructs an http.Request for the GetColorPage method
 func NewGetColorPageRequest(server string, params *GetColorPageParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetColorPageRequest(context.Background(), base, params)
+}
+
+func newGetColorPageRequest(ctx context.Context, base string, params *GetColorPageParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Color/Page")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Color/Page")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "headerId", params.HeaderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageId", params.PageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -5808,66 +6083,59 @@ func NewGetColorPageRequest(server string, params *GetColorPageParams) (*http.Re
 
 // NewUpdateColorPageFormRequest calls the generic UpdateColorPageForm builder with application/json body
 func NewUpdateColorPageFormRequest(server string, params *UpdateColorPageFormParams, body UpdateColorPageFormJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateColorPageFormRequest(context.Background(), base, params, body)
+}
+
+func newUpdateColorPageFormRequest(ctx context.Context, base string, params *UpdateColorPageFormParams, body UpdateColorPageFormJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateColorPageFormRequestWithBody(server, params, "application/json", bodyReader)
+	return newUpdateColorPageFormRequestWithBody(ctx, base, params, "application/json", bodyReader)
 }
 
 // NewUpdateColorPageFormRequestWithBody constructs an http.Request for the UpdateColorPageForm method, with any body, and a specified content type
 func NewUpdateColorPageFormRequestWithBody(server string, params *UpdateColorPageFormParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateColorPageFormRequestWithBody(context.Background(), base, params, contentType, body)
+}
+
+func newUpdateColorPageFormRequestWithBody(ctx context.Context, base string, params *UpdateColorPageFormParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Color/PageForm")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Color/PageForm")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "headerId", params.HeaderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageId", params.PageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -5879,66 +6147,59 @@ func NewUpdateColorPageFormRequestWithBody(server string, params *UpdateColorPag
 
 // NewUpdateColorPageGridRequest calls the generic UpdateColorPageGrid builder with application/json body
 func NewUpdateColorPageGridRequest(server string, params *UpdateColorPageGridParams, body UpdateColorPageGridJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateColorPageGridRequest(context.Background(), base, params, body)
+}
+
+func newUpdateColorPageGridRequest(ctx context.Context, base string, params *UpdateColorPageGridParams, body UpdateColorPageGridJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateColorPageGridRequestWithBody(server, params, "application/json", bodyReader)
+	return newUpdateColorPageGridRequestWithBody(ctx, base, params, "application/json", bodyReader)
 }
 
 // NewUpdateColorPageGridRequestWithBody constructs an http.Request for the UpdateColorPageGrid method, with any body, and a specified content type
 func NewUpdateColorPageGridRequestWithBody(server string, params *UpdateColorPageGridParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateColorPageGridRequestWithBody(context.Background(), base, params, contentType, body)
+}
+
+func newUpdateColorPageGridRequestWithBody(ctx context.Context, base string, params *UpdateColorPageGridParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Color/PageGrid")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Color/PageGrid")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "headerId", params.HeaderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageId", params.PageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -5950,66 +6211,59 @@ func NewUpdateColorPageGridRequestWithBody(server string, params *UpdateColorPag
 
 // NewUpdateColorPageListRequest calls the generic UpdateColorPageList builder with application/json body
 func NewUpdateColorPageListRequest(server string, params *UpdateColorPageListParams, body UpdateColorPageListJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateColorPageListRequest(context.Background(), base, params, body)
+}
+
+func newUpdateColorPageListRequest(ctx context.Context, base string, params *UpdateColorPageListParams, body UpdateColorPageListJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateColorPageListRequestWithBody(server, params, "application/json", bodyReader)
+	return newUpdateColorPageListRequestWithBody(ctx, base, params, "application/json", bodyReader)
 }
 
 // NewUpdateColorPageListRequestWithBody constructs an http.Request for the UpdateColorPageList method, with any body, and a specified content type
 func NewUpdateColorPageListRequestWithBody(server string, params *UpdateColorPageListParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateColorPageListRequestWithBody(context.Background(), base, params, contentType, body)
+}
+
+func newUpdateColorPageListRequestWithBody(ctx context.Context, base string, params *UpdateColorPageListParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Color/PageList")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Color/PageList")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "headerId", params.HeaderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageId", params.PageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -6021,47 +6275,38 @@ func NewUpdateColorPageListRequestWithBody(server string, params *UpdateColorPag
 
 // NewGetColorPageSchemaRequest constructs an http.Request for the GetColorPageSchema method
 func NewGetColorPageSchemaRequest(server string, params *GetColorPageSchemaParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetColorPageSchemaRequest(context.Background(), base, params)
+}
+
+func newGetColorPageSchemaRequest(ctx context.Context, base string, params *GetColorPageSchemaParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Color/PageSchema")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Color/PageSchema")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageId", params.PageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -6071,47 +6316,38 @@ func NewGetColorPageSchemaRequest(server string, params *GetColorPageSchemaParam
 
 // NewListColorPagesRequest constructs an http.Request for the ListColorPages method
 func NewListColorPagesRequest(server string, params *ListColorPagesParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListColorPagesRequest(context.Background(), base, params)
+}
+
+func newListColorPagesRequest(ctx context.Context, base string, params *ListColorPagesParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Color/Pages")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Color/Pages")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "headerId", params.HeaderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -6121,35 +6357,42 @@ func NewListColorPagesRequest(server string, params *ListColorPagesParams) (*htt
 
 // NewCreateDirectoryCompanyRequest calls the generic CreateDirectoryCompany builder with application/json body
 func NewCreateDirectoryCompanyRequest(server string, body CreateDirectoryCompanyJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateDirectoryCompanyRequest(context.Background(), base, body)
+}
+
+func newCreateDirectoryCompanyRequest(ctx context.Context, base string, body CreateDirectoryCompanyJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateDirectoryCompanyRequestWithBody(server, "application/json", bodyReader)
+	return newCreateDirectoryCompanyRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateDirectoryCompanyRequestWithBody constructs an http.Request for the CreateDirectoryCompany method, with any body, and a specified content type
 func NewCreateDirectoryCompanyRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateDirectoryCompanyRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateDirectoryCompanyRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Directory/Add")
 
-	operationPath := fmt.Sprintf("/Directory/Add")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -6161,63 +6404,48 @@ func NewCreateDirectoryCompanyRequestWithBody(server string, contentType string,
 
 // NewListDirectoryCompaniesRequest constructs an http.Request for the ListDirectoryCompanies method
 func NewListDirectoryCompaniesRequest(server string, params *ListDirectoryCompaniesParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListDirectoryCompaniesRequest(context.Background(), base, params)
+}
+
+func newListDirectoryCompaniesRequest(ctx context.Context, base string, params *ListDirectoryCompaniesParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Directory/Companies")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Directory/Companies")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "pageSize", int64(*params.PageSize))
 
 		}
 
 		if params.PageNumber != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageNumber", *params.PageNumber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "pageNumber", int64(*params.PageNumber))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -6227,74 +6455,67 @@ func NewListDirectoryCompaniesRequest(server string, params *ListDirectoryCompan
 
 // NewSearchDirectoryCompaniesRequest calls the generic SearchDirectoryCompanies builder with application/json body
 func NewSearchDirectoryCompaniesRequest(server string, params *SearchDirectoryCompaniesParams, body SearchDirectoryCompaniesJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newSearchDirectoryCompaniesRequest(context.Background(), base, params, body)
+}
+
+func newSearchDirectoryCompaniesRequest(ctx context.Context, base string, params *SearchDirectoryCompaniesParams, body SearchDirectoryCompaniesJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSearchDirectoryCompaniesRequestWithBody(server, params, "application/json", bodyReader)
+	return newSearchDirectoryCompaniesRequestWithBody(ctx, base, params, "application/json", bodyReader)
 }
 
 // NewSearchDirectoryCompaniesRequestWithBody constructs an http.Request for the SearchDirectoryCompanies method, with any body, and a specified content type
 func NewSearchDirectoryCompaniesRequestWithBody(server string, params *SearchDirectoryCompaniesParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newSearchDirectoryCompaniesRequestWithBody(context.Background(), base, params, contentType, body)
+}
+
+func newSearchDirectoryCompaniesRequestWithBody(ctx context.Context, base string, params *SearchDirectoryCompaniesParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Directory/Companies")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Directory/Companies")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "pageSize", int64(*params.PageSize))
 
 		}
 
 		if params.PageNumber != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageNumber", *params.PageNumber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "pageNumber", int64(*params.PageNumber))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -6306,47 +6527,38 @@ func NewSearchDirectoryCompaniesRequestWithBody(server string, params *SearchDir
 
 // NewGetDirectoryCompanyRequest constructs an http.Request for the GetDirectoryCompany method
 func NewGetDirectoryCompanyRequest(server string, params *GetDirectoryCompanyParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetDirectoryCompanyRequest(context.Background(), base, params)
+}
+
+func newGetDirectoryCompanyRequest(ctx context.Context, base string, params *GetDirectoryCompanyParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Directory/Company")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Directory/Company")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "directoryId", params.DirectoryId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "directoryId", string(params.DirectoryId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -6356,71 +6568,50 @@ func NewGetDirectoryCompanyRequest(server string, params *GetDirectoryCompanyPar
 
 // NewListDirectoryContactsRequest constructs an http.Request for the ListDirectoryContacts method
 func NewListDirectoryContactsRequest(server string, params *ListDirectoryContactsParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListDirectoryContactsRequest(context.Background(), base, params)
+}
+
+func newListDirectoryContactsRequest(ctx context.Context, base string, params *ListDirectoryContactsParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Directory/Contacts")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Directory/Contacts")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "directoryId", params.DirectoryId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
+
+		u, nq = appendQueryParam(u, nq, "directoryId", string(params.DirectoryId))
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "pageSize", int64(*params.PageSize))
 
 		}
 
 		if params.PageNumber != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageNumber", *params.PageNumber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "pageNumber", int64(*params.PageNumber))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -6430,42 +6621,46 @@ func NewListDirectoryContactsRequest(server string, params *ListDirectoryContact
 
 // NewUpdateDirectoryCompanyRequest calls the generic UpdateDirectoryCompany builder with application/json body
 func NewUpdateDirectoryCompanyRequest(server string, directoryId DirectoryIdPath, body UpdateDirectoryCompanyJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateDirectoryCompanyRequest(context.Background(), base, directoryId, body)
+}
+
+func newUpdateDirectoryCompanyRequest(ctx context.Context, base string, directoryId DirectoryIdPath, body UpdateDirectoryCompanyJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateDirectoryCompanyRequestWithBody(server, directoryId, "application/json", bodyReader)
+	return newUpdateDirectoryCompanyRequestWithBody(ctx, base, directoryId, "application/json", bodyReader)
 }
 
 // NewUpdateDirectoryCompanyRequestWithBody constructs an http.Request for the UpdateDirectoryCompany method, with any body, and a specified content type
 func NewUpdateDirectoryCompanyRequestWithBody(server string, directoryId DirectoryIdPath, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateDirectoryCompanyRequestWithBody(context.Background(), base, directoryId, contentType, body)
+}
+
+func newUpdateDirectoryCompanyRequestWithBody(ctx context.Context, base string, directoryId DirectoryIdPath, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "directoryId", directoryId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(directoryId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Directory/Update/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/Directory/Update/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -6477,47 +6672,38 @@ func NewUpdateDirectoryCompanyRequestWithBody(server string, directoryId Directo
 
 // NewGetImageFolderSchemaRequest constructs an http.Request for the GetImageFolderSchema method
 func NewGetImageFolderSchemaRequest(server string, params *GetImageFolderSchemaParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetImageFolderSchemaRequest(context.Background(), base, params)
+}
+
+func newGetImageFolderSchemaRequest(ctx context.Context, base string, params *GetImageFolderSchemaParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Image/FolderSchema")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Image/FolderSchema")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "folderId", params.FolderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "folderId", string(params.FolderId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -6527,24 +6713,23 @@ func NewGetImageFolderSchemaRequest(server string, params *GetImageFolderSchemaP
 
 // NewListImageFoldersRequest constructs an http.Request for the ListImageFolders method
 func NewListImageFoldersRequest(server string) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListImageFoldersRequest(context.Background(), base)
+}
+
+func newListImageFoldersRequest(ctx context.Context, base string) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Image/Folders")
 
-	operationPath := fmt.Sprintf("/Image/Folders")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -6554,58 +6739,57 @@ func NewListImageFoldersRequest(server string) (*http.Request, error) {
 
 // NewCreateImageHeaderRequest calls the generic CreateImageHeader builder with application/json body
 func NewCreateImageHeaderRequest(server string, params *CreateImageHeaderParams, body CreateImageHeaderJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateImageHeaderRequest(context.Background(), base, params, body)
+}
+
+func newCreateImageHeaderRequest(ctx context.Context, base string, params *CreateImageHeaderParams, body CreateImageHeaderJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateImageHeaderRequestWithBody(server, params, "application/json", bodyReader)
+	return newCreateImageHeaderRequestWithBody(ctx, base, params, "application/json", bodyReader)
 }
 
 // NewCreateImageHeaderRequestWithBody constructs an http.Request for the CreateImageHeader method, with any body, and a specified content type
 func NewCreateImageHeaderRequestWithBody(server string, params *CreateImageHeaderParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateImageHeaderRequestWithBody(context.Background(), base, params, contentType, body)
+}
+
+func newCreateImageHeaderRequestWithBody(ctx context.Context, base string, params *CreateImageHeaderParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Image/Header/Create")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Image/Header/Create")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "folderId", params.FolderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "folderId", string(params.FolderId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -6617,31 +6801,27 @@ func NewCreateImageHeaderRequestWithBody(server string, params *CreateImageHeade
 
 // NewDeleteImageHeaderRequest constructs an http.Request for the DeleteImageHeader method
 func NewDeleteImageHeaderRequest(server string, headerId HeaderIdPath) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteImageHeaderRequest(context.Background(), base, headerId)
+}
+
+func newDeleteImageHeaderRequest(ctx context.Context, base string, headerId HeaderIdPath) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "headerId", headerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(headerId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Image/Header/Delete/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/Image/Header/Delete/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -6651,31 +6831,27 @@ func NewDeleteImageHeaderRequest(server string, headerId HeaderIdPath) (*http.Re
 
 // NewGetImageHeaderRequest constructs an http.Request for the GetImageHeader method
 func NewGetImageHeaderRequest(server string, headerId HeaderIdPath) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetImageHeaderRequest(context.Background(), base, headerId)
+}
+
+func newGetImageHeaderRequest(ctx context.Context, base string, headerId HeaderIdPath) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "headerId", headerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(headerId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Image/Header/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/Image/Header/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -6685,42 +6861,46 @@ func NewGetImageHeaderRequest(server string, headerId HeaderIdPath) (*http.Reque
 
 // NewUpdateImageHeaderRequest calls the generic UpdateImageHeader builder with application/json body
 func NewUpdateImageHeaderRequest(server string, headerId HeaderIdPath, body UpdateImageHeaderJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateImageHeaderRequest(context.Background(), base, headerId, body)
+}
+
+func newUpdateImageHeaderRequest(ctx context.Context, base string, headerId HeaderIdPath, body UpdateImageHeaderJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateImageHeaderRequestWithBody(server, headerId, "application/json", bodyReader)
+	return newUpdateImageHeaderRequestWithBody(ctx, base, headerId, "application/json", bodyReader)
 }
 
 // NewUpdateImageHeaderRequestWithBody constructs an http.Request for the UpdateImageHeader method, with any body, and a specified content type
 func NewUpdateImageHeaderRequestWithBody(server string, headerId HeaderIdPath, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateImageHeaderRequestWithBody(context.Background(), base, headerId, contentType, body)
+}
+
+func newUpdateImageHeaderRequestWithBody(ctx context.Context, base string, headerId HeaderIdPath, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "headerId", headerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(headerId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Image/Header/%s/Update", pathParam0)
 
-	operationPath := fmt.Sprintf("/Image/Header/%s/Update", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -6732,86 +6912,73 @@ func NewUpdateImageHeaderRequestWithBody(server string, headerId HeaderIdPath, c
 
 // NewListImageHeadersRequest calls the generic ListImageHeaders builder with application/json body
 func NewListImageHeadersRequest(server string, params *ListImageHeadersParams, body ListImageHeadersJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListImageHeadersRequest(context.Background(), base, params, body)
+}
+
+func newListImageHeadersRequest(ctx context.Context, base string, params *ListImageHeadersParams, body ListImageHeadersJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewListImageHeadersRequestWithBody(server, params, "application/json", bodyReader)
+	return newListImageHeadersRequestWithBody(ctx, base, params, "application/json", bodyReader)
 }
 
 // NewListImageHeadersRequestWithBody constructs an http.Request for the ListImageHeaders method, with any body, and a specified content type
 func NewListImageHeadersRequestWithBody(server string, params *ListImageHeadersParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListImageHeadersRequestWithBody(context.Background(), base, params, contentType, body)
+}
+
+func newListImageHeadersRequestWithBody(ctx context.Context, base string, params *ListImageHeadersParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Image/Headers")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Image/Headers")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.FolderId != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "folderId", *params.FolderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "folderId", string(*params.FolderId))
 
 		}
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "pageSize", int64(*params.PageSize))
 
 		}
 
 		if params.PageNumber != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageNumber", *params.PageNumber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "pageNumber", int64(*params.PageNumber))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -6823,55 +6990,40 @@ func NewListImageHeadersRequestWithBody(server string, params *ListImageHeadersP
 
 // NewGetImagePageRequest constructs an http.Request for the GetImagePage method
 func NewGetImagePageRequest(server string, params *GetImagePageParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetImagePageRequest(context.Background(), base, params)
+}
+
+func newGetImagePageRequest(ctx context.Context, base string, params *GetImagePageParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Image/Page")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Image/Page")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "headerId", params.HeaderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageId", params.PageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -6881,66 +7033,59 @@ func NewGetImagePageRequest(server string, params *GetImagePageParams) (*http.Re
 
 // NewUpdateImagePageFormRequest calls the generic UpdateImagePageForm builder with application/json body
 func NewUpdateImagePageFormRequest(server string, params *UpdateImagePageFormParams, body UpdateImagePageFormJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateImagePageFormRequest(context.Background(), base, params, body)
+}
+
+func newUpdateImagePageFormRequest(ctx context.Context, base string, params *UpdateImagePageFormParams, body UpdateImagePageFormJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateImagePageFormRequestWithBody(server, params, "application/json", bodyReader)
+	return newUpdateImagePageFormRequestWithBody(ctx, base, params, "application/json", bodyReader)
 }
 
 // NewUpdateImagePageFormRequestWithBody constructs an http.Request for the UpdateImagePageForm method, with any body, and a specified content type
 func NewUpdateImagePageFormRequestWithBody(server string, params *UpdateImagePageFormParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateImagePageFormRequestWithBody(context.Background(), base, params, contentType, body)
+}
+
+func newUpdateImagePageFormRequestWithBody(ctx context.Context, base string, params *UpdateImagePageFormParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Image/PageForm")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Image/PageForm")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "headerId", params.HeaderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageId", params.PageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -6952,66 +7097,59 @@ func NewUpdateImagePageFormRequestWithBody(server string, params *UpdateImagePag
 
 // NewUpdateImagePageGridRequest calls the generic UpdateImagePageGrid builder with application/json body
 func NewUpdateImagePageGridRequest(server string, params *UpdateImagePageGridParams, body UpdateImagePageGridJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateImagePageGridRequest(context.Background(), base, params, body)
+}
+
+func newUpdateImagePageGridRequest(ctx context.Context, base string, params *UpdateImagePageGridParams, body UpdateImagePageGridJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateImagePageGridRequestWithBody(server, params, "application/json", bodyReader)
+	return newUpdateImagePageGridRequestWithBody(ctx, base, params, "application/json", bodyReader)
 }
 
 // NewUpdateImagePageGridRequestWithBody constructs an http.Request for the UpdateImagePageGrid method, with any body, and a specified content type
 func NewUpdateImagePageGridRequestWithBody(server string, params *UpdateImagePageGridParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateImagePageGridRequestWithBody(context.Background(), base, params, contentType, body)
+}
+
+func newUpdateImagePageGridRequestWithBody(ctx context.Context, base string, params *UpdateImagePageGridParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Image/PageGrid")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Image/PageGrid")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "headerId", params.HeaderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageId", params.PageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -7023,66 +7161,59 @@ func NewUpdateImagePageGridRequestWithBody(server string, params *UpdateImagePag
 
 // NewUpdateImagePageListRequest calls the generic UpdateImagePageList builder with application/json body
 func NewUpdateImagePageListRequest(server string, params *UpdateImagePageListParams, body UpdateImagePageListJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateImagePageListRequest(context.Background(), base, params, body)
+}
+
+func newUpdateImagePageListRequest(ctx context.Context, base string, params *UpdateImagePageListParams, body UpdateImagePageListJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateImagePageListRequestWithBody(server, params, "application/json", bodyReader)
+	return newUpdateImagePageListRequestWithBody(ctx, base, params, "application/json", bodyReader)
 }
 
 // NewUpdateImagePageListRequestWithBody constructs an http.Request for the UpdateImagePageList method, with any body, and a specified content type
 func NewUpdateImagePageListRequestWithBody(server string, params *UpdateImagePageListParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateImagePageListRequestWithBody(context.Background(), base, params, contentType, body)
+}
+
+func newUpdateImagePageListRequestWithBody(ctx context.Context, base string, params *UpdateImagePageListParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Image/PageList")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Image/PageList")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "headerId", params.HeaderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageId", params.PageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -7094,47 +7225,38 @@ func NewUpdateImagePageListRequestWithBody(server string, params *UpdateImagePag
 
 // NewGetImagePageSchemaRequest constructs an http.Request for the GetImagePageSchema method
 func NewGetImagePageSchemaRequest(server string, params *GetImagePageSchemaParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetImagePageSchemaRequest(context.Background(), base, params)
+}
+
+func newGetImagePageSchemaRequest(ctx context.Context, base string, params *GetImagePageSchemaParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Image/PageSchema")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Image/PageSchema")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageId", params.PageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -7144,47 +7266,38 @@ func NewGetImagePageSchemaRequest(server string, params *GetImagePageSchemaParam
 
 // NewListImagePagesRequest constructs an http.Request for the ListImagePages method
 func NewListImagePagesRequest(server string, params *ListImagePagesParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListImagePagesRequest(context.Background(), base, params)
+}
+
+func newListImagePagesRequest(ctx context.Context, base string, params *ListImagePagesParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Image/Pages")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Image/Pages")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "headerId", params.HeaderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -7194,47 +7307,38 @@ func NewListImagePagesRequest(server string, params *ListImagePagesParams) (*htt
 
 // NewGetMaterialFolderSchemaRequest constructs an http.Request for the GetMaterialFolderSchema method
 func NewGetMaterialFolderSchemaRequest(server string, params *GetMaterialFolderSchemaParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetMaterialFolderSchemaRequest(context.Background(), base, params)
+}
+
+func newGetMaterialFolderSchemaRequest(ctx context.Context, base string, params *GetMaterialFolderSchemaParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Material/FolderSchema")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Material/FolderSchema")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "folderId", params.FolderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "folderId", string(params.FolderId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -7244,24 +7348,23 @@ func NewGetMaterialFolderSchemaRequest(server string, params *GetMaterialFolderS
 
 // NewListMaterialFoldersRequest constructs an http.Request for the ListMaterialFolders method
 func NewListMaterialFoldersRequest(server string) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListMaterialFoldersRequest(context.Background(), base)
+}
+
+func newListMaterialFoldersRequest(ctx context.Context, base string) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Material/Folders")
 
-	operationPath := fmt.Sprintf("/Material/Folders")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -7271,58 +7374,57 @@ func NewListMaterialFoldersRequest(server string) (*http.Request, error) {
 
 // NewCreateMaterialHeaderRequest calls the generic CreateMaterialHeader builder with application/json body
 func NewCreateMaterialHeaderRequest(server string, params *CreateMaterialHeaderParams, body CreateMaterialHeaderJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateMaterialHeaderRequest(context.Background(), base, params, body)
+}
+
+func newCreateMaterialHeaderRequest(ctx context.Context, base string, params *CreateMaterialHeaderParams, body CreateMaterialHeaderJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateMaterialHeaderRequestWithBody(server, params, "application/json", bodyReader)
+	return newCreateMaterialHeaderRequestWithBody(ctx, base, params, "application/json", bodyReader)
 }
 
 // NewCreateMaterialHeaderRequestWithBody constructs an http.Request for the CreateMaterialHeader method, with any body, and a specified content type
 func NewCreateMaterialHeaderRequestWithBody(server string, params *CreateMaterialHeaderParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateMaterialHeaderRequestWithBody(context.Background(), base, params, contentType, body)
+}
+
+func newCreateMaterialHeaderRequestWithBody(ctx context.Context, base string, params *CreateMaterialHeaderParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Material/Header/Create")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Material/Header/Create")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "folderId", params.FolderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "folderId", string(params.FolderId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -7334,31 +7436,27 @@ func NewCreateMaterialHeaderRequestWithBody(server string, params *CreateMateria
 
 // NewDeleteMaterialHeaderRequest constructs an http.Request for the DeleteMaterialHeader method
 func NewDeleteMaterialHeaderRequest(server string, headerId HeaderIdPath) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteMaterialHeaderRequest(context.Background(), base, headerId)
+}
+
+func newDeleteMaterialHeaderRequest(ctx context.Context, base string, headerId HeaderIdPath) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "headerId", headerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(headerId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Material/Header/Delete/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/Material/Header/Delete/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -7368,31 +7466,27 @@ func NewDeleteMaterialHeaderRequest(server string, headerId HeaderIdPath) (*http
 
 // NewGetMaterialHeaderRequest constructs an http.Request for the GetMaterialHeader method
 func NewGetMaterialHeaderRequest(server string, headerId HeaderIdPath) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetMaterialHeaderRequest(context.Background(), base, headerId)
+}
+
+func newGetMaterialHeaderRequest(ctx context.Context, base string, headerId HeaderIdPath) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "headerId", headerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(headerId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Material/Header/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/Material/Header/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -7402,42 +7496,46 @@ func NewGetMaterialHeaderRequest(server string, headerId HeaderIdPath) (*http.Re
 
 // NewUpdateMaterialHeaderRequest calls the generic UpdateMaterialHeader builder with application/json body
 func NewUpdateMaterialHeaderRequest(server string, headerId HeaderIdPath, body UpdateMaterialHeaderJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateMaterialHeaderRequest(context.Background(), base, headerId, body)
+}
+
+func newUpdateMaterialHeaderRequest(ctx context.Context, base string, headerId HeaderIdPath, body UpdateMaterialHeaderJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateMaterialHeaderRequestWithBody(server, headerId, "application/json", bodyReader)
+	return newUpdateMaterialHeaderRequestWithBody(ctx, base, headerId, "application/json", bodyReader)
 }
 
 // NewUpdateMaterialHeaderRequestWithBody constructs an http.Request for the UpdateMaterialHeader method, with any body, and a specified content type
 func NewUpdateMaterialHeaderRequestWithBody(server string, headerId HeaderIdPath, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateMaterialHeaderRequestWithBody(context.Background(), base, headerId, contentType, body)
+}
+
+func newUpdateMaterialHeaderRequestWithBody(ctx context.Context, base string, headerId HeaderIdPath, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "headerId", headerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(headerId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Material/Header/%s/Update", pathParam0)
 
-	operationPath := fmt.Sprintf("/Material/Header/%s/Update", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -7449,86 +7547,73 @@ func NewUpdateMaterialHeaderRequestWithBody(server string, headerId HeaderIdPath
 
 // NewListMaterialHeadersRequest calls the generic ListMaterialHeaders builder with application/json body
 func NewListMaterialHeadersRequest(server string, params *ListMaterialHeadersParams, body ListMaterialHeadersJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListMaterialHeadersRequest(context.Background(), base, params, body)
+}
+
+func newListMaterialHeadersRequest(ctx context.Context, base string, params *ListMaterialHeadersParams, body ListMaterialHeadersJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewListMaterialHeadersRequestWithBody(server, params, "application/json", bodyReader)
+	return newListMaterialHeadersRequestWithBody(ctx, base, params, "application/json", bodyReader)
 }
 
 // NewListMaterialHeadersRequestWithBody constructs an http.Request for the ListMaterialHeaders method, with any body, and a specified content type
 func NewListMaterialHeadersRequestWithBody(server string, params *ListMaterialHeadersParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListMaterialHeadersRequestWithBody(context.Background(), base, params, contentType, body)
+}
+
+func newListMaterialHeadersRequestWithBody(ctx context.Context, base string, params *ListMaterialHeadersParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Material/Headers")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Material/Headers")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.FolderId != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "folderId", *params.FolderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "folderId", string(*params.FolderId))
 
 		}
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "pageSize", int64(*params.PageSize))
 
 		}
 
 		if params.PageNumber != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageNumber", *params.PageNumber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "pageNumber", int64(*params.PageNumber))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -7540,55 +7625,40 @@ func NewListMaterialHeadersRequestWithBody(server string, params *ListMaterialHe
 
 // NewGetMaterialPageRequest constructs an http.Request for the GetMaterialPage method
 func NewGetMaterialPageRequest(server string, params *GetMaterialPageParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetMaterialPageRequest(context.Background(), base, params)
+}
+
+func newGetMaterialPageRequest(ctx context.Context, base string, params *GetMaterialPageParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Material/Page")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Material/Page")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "headerId", params.HeaderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageId", params.PageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -7598,66 +7668,59 @@ func NewGetMaterialPageRequest(server string, params *GetMaterialPageParams) (*h
 
 // NewUpdateMaterialPageFormRequest calls the generic UpdateMaterialPageForm builder with application/json body
 func NewUpdateMaterialPageFormRequest(server string, params *UpdateMaterialPageFormParams, body UpdateMaterialPageFormJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateMaterialPageFormRequest(context.Background(), base, params, body)
+}
+
+func newUpdateMaterialPageFormRequest(ctx context.Context, base string, params *UpdateMaterialPageFormParams, body UpdateMaterialPageFormJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateMaterialPageFormRequestWithBody(server, params, "application/json", bodyReader)
+	return newUpdateMaterialPageFormRequestWithBody(ctx, base, params, "application/json", bodyReader)
 }
 
 // NewUpdateMaterialPageFormRequestWithBody constructs an http.Request for the UpdateMaterialPageForm method, with any body, and a specified content type
 func NewUpdateMaterialPageFormRequestWithBody(server string, params *UpdateMaterialPageFormParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateMaterialPageFormRequestWithBody(context.Background(), base, params, contentType, body)
+}
+
+func newUpdateMaterialPageFormRequestWithBody(ctx context.Context, base string, params *UpdateMaterialPageFormParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Material/PageForm")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Material/PageForm")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "headerId", params.HeaderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageId", params.PageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -7669,66 +7732,59 @@ func NewUpdateMaterialPageFormRequestWithBody(server string, params *UpdateMater
 
 // NewUpdateMaterialPageGridRequest calls the generic UpdateMaterialPageGrid builder with application/json body
 func NewUpdateMaterialPageGridRequest(server string, params *UpdateMaterialPageGridParams, body UpdateMaterialPageGridJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateMaterialPageGridRequest(context.Background(), base, params, body)
+}
+
+func newUpdateMaterialPageGridRequest(ctx context.Context, base string, params *UpdateMaterialPageGridParams, body UpdateMaterialPageGridJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateMaterialPageGridRequestWithBody(server, params, "application/json", bodyReader)
+	return newUpdateMaterialPageGridRequestWithBody(ctx, base, params, "application/json", bodyReader)
 }
 
 // NewUpdateMaterialPageGridRequestWithBody constructs an http.Request for the UpdateMaterialPageGrid method, with any body, and a specified content type
 func NewUpdateMaterialPageGridRequestWithBody(server string, params *UpdateMaterialPageGridParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateMaterialPageGridRequestWithBody(context.Background(), base, params, contentType, body)
+}
+
+func newUpdateMaterialPageGridRequestWithBody(ctx context.Context, base string, params *UpdateMaterialPageGridParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Material/PageGrid")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Material/PageGrid")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "headerId", params.HeaderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageId", params.PageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -7740,66 +7796,59 @@ func NewUpdateMaterialPageGridRequestWithBody(server string, params *UpdateMater
 
 // NewUpdateMaterialPageListRequest calls the generic UpdateMaterialPageList builder with application/json body
 func NewUpdateMaterialPageListRequest(server string, params *UpdateMaterialPageListParams, body UpdateMaterialPageListJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateMaterialPageListRequest(context.Background(), base, params, body)
+}
+
+func newUpdateMaterialPageListRequest(ctx context.Context, base string, params *UpdateMaterialPageListParams, body UpdateMaterialPageListJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateMaterialPageListRequestWithBody(server, params, "application/json", bodyReader)
+	return newUpdateMaterialPageListRequestWithBody(ctx, base, params, "application/json", bodyReader)
 }
 
 // NewUpdateMaterialPageListRequestWithBody constructs an http.Request for the UpdateMaterialPageList method, with any body, and a specified content type
 func NewUpdateMaterialPageListRequestWithBody(server string, params *UpdateMaterialPageListParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateMaterialPageListRequestWithBody(context.Background(), base, params, contentType, body)
+}
+
+func newUpdateMaterialPageListRequestWithBody(ctx context.Context, base string, params *UpdateMaterialPageListParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Material/PageList")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Material/PageList")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "headerId", params.HeaderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageId", params.PageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -7811,47 +7860,38 @@ func NewUpdateMaterialPageListRequestWithBody(server string, params *UpdateMater
 
 // NewGetMaterialPageSchemaRequest constructs an http.Request for the GetMaterialPageSchema method
 func NewGetMaterialPageSchemaRequest(server string, params *GetMaterialPageSchemaParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetMaterialPageSchemaRequest(context.Background(), base, params)
+}
+
+func newGetMaterialPageSchemaRequest(ctx context.Context, base string, params *GetMaterialPageSchemaParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Material/PageSchema")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Material/PageSchema")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageId", params.PageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -7861,47 +7901,38 @@ func NewGetMaterialPageSchemaRequest(server string, params *GetMaterialPageSchem
 
 // NewListMaterialPagesRequest constructs an http.Request for the ListMaterialPages method
 func NewListMaterialPagesRequest(server string, params *ListMaterialPagesParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListMaterialPagesRequest(context.Background(), base, params)
+}
+
+func newListMaterialPagesRequest(ctx context.Context, base string, params *ListMaterialPagesParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Material/Pages")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Material/Pages")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "headerId", params.HeaderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -7911,47 +7942,38 @@ func NewListMaterialPagesRequest(server string, params *ListMaterialPagesParams)
 
 // NewGetStyleFolderSchemaRequest constructs an http.Request for the GetStyleFolderSchema method
 func NewGetStyleFolderSchemaRequest(server string, params *GetStyleFolderSchemaParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetStyleFolderSchemaRequest(context.Background(), base, params)
+}
+
+func newGetStyleFolderSchemaRequest(ctx context.Context, base string, params *GetStyleFolderSchemaParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Style/FolderSchema")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Style/FolderSchema")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "folderId", params.FolderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "folderId", string(params.FolderId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -7961,24 +7983,23 @@ func NewGetStyleFolderSchemaRequest(server string, params *GetStyleFolderSchemaP
 
 // NewListStyleFoldersRequest constructs an http.Request for the ListStyleFolders method
 func NewListStyleFoldersRequest(server string) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListStyleFoldersRequest(context.Background(), base)
+}
+
+func newListStyleFoldersRequest(ctx context.Context, base string) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Style/Folders")
 
-	operationPath := fmt.Sprintf("/Style/Folders")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -7988,58 +8009,57 @@ func NewListStyleFoldersRequest(server string) (*http.Request, error) {
 
 // NewCreateStyleHeaderRequest calls the generic CreateStyleHeader builder with application/json body
 func NewCreateStyleHeaderRequest(server string, params *CreateStyleHeaderParams, body CreateStyleHeaderJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateStyleHeaderRequest(context.Background(), base, params, body)
+}
+
+func newCreateStyleHeaderRequest(ctx context.Context, base string, params *CreateStyleHeaderParams, body CreateStyleHeaderJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateStyleHeaderRequestWithBody(server, params, "application/json", bodyReader)
+	return newCreateStyleHeaderRequestWithBody(ctx, base, params, "application/json", bodyReader)
 }
 
 // NewCreateStyleHeaderRequestWithBody constructs an http.Request for the CreateStyleHeader method, with any body, and a specified content type
 func NewCreateStyleHeaderRequestWithBody(server string, params *CreateStyleHeaderParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateStyleHeaderRequestWithBody(context.Background(), base, params, contentType, body)
+}
+
+func newCreateStyleHeaderRequestWithBody(ctx context.Context, base string, params *CreateStyleHeaderParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Style/Header/Create")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Style/Header/Create")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "folderId", params.FolderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "folderId", string(params.FolderId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -8051,31 +8071,27 @@ func NewCreateStyleHeaderRequestWithBody(server string, params *CreateStyleHeade
 
 // NewDeleteStyleHeaderRequest constructs an http.Request for the DeleteStyleHeader method
 func NewDeleteStyleHeaderRequest(server string, headerId HeaderIdPath) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteStyleHeaderRequest(context.Background(), base, headerId)
+}
+
+func newDeleteStyleHeaderRequest(ctx context.Context, base string, headerId HeaderIdPath) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "headerId", headerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(headerId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Style/Header/Delete/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/Style/Header/Delete/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -8085,31 +8101,27 @@ func NewDeleteStyleHeaderRequest(server string, headerId HeaderIdPath) (*http.Re
 
 // NewGetStyleHeaderRequest constructs an http.Request for the GetStyleHeader method
 func NewGetStyleHeaderRequest(server string, headerId HeaderIdPath) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetStyleHeaderRequest(context.Background(), base, headerId)
+}
+
+func newGetStyleHeaderRequest(ctx context.Context, base string, headerId HeaderIdPath) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "headerId", headerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(headerId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Style/Header/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/Style/Header/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -8119,42 +8131,46 @@ func NewGetStyleHeaderRequest(server string, headerId HeaderIdPath) (*http.Reque
 
 // NewUpdateStyleHeaderRequest calls the generic UpdateStyleHeader builder with application/json body
 func NewUpdateStyleHeaderRequest(server string, headerId HeaderIdPath, body UpdateStyleHeaderJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateStyleHeaderRequest(context.Background(), base, headerId, body)
+}
+
+func newUpdateStyleHeaderRequest(ctx context.Context, base string, headerId HeaderIdPath, body UpdateStyleHeaderJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateStyleHeaderRequestWithBody(server, headerId, "application/json", bodyReader)
+	return newUpdateStyleHeaderRequestWithBody(ctx, base, headerId, "application/json", bodyReader)
 }
 
 // NewUpdateStyleHeaderRequestWithBody constructs an http.Request for the UpdateStyleHeader method, with any body, and a specified content type
 func NewUpdateStyleHeaderRequestWithBody(server string, headerId HeaderIdPath, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateStyleHeaderRequestWithBody(context.Background(), base, headerId, contentType, body)
+}
+
+func newUpdateStyleHeaderRequestWithBody(ctx context.Context, base string, headerId HeaderIdPath, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "headerId", headerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(headerId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Style/Header/%s/Update", pathParam0)
 
-	operationPath := fmt.Sprintf("/Style/Header/%s/Update", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -8166,86 +8182,73 @@ func NewUpdateStyleHeaderRequestWithBody(server string, headerId HeaderIdPath, c
 
 // NewListStyleHeadersRequest calls the generic ListStyleHeaders builder with application/json body
 func NewListStyleHeadersRequest(server string, params *ListStyleHeadersParams, body ListStyleHeadersJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListStyleHeadersRequest(context.Background(), base, params, body)
+}
+
+func newListStyleHeadersRequest(ctx context.Context, base string, params *ListStyleHeadersParams, body ListStyleHeadersJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewListStyleHeadersRequestWithBody(server, params, "application/json", bodyReader)
+	return newListStyleHeadersRequestWithBody(ctx, base, params, "application/json", bodyReader)
 }
 
 // NewListStyleHeadersRequestWithBody constructs an http.Request for the ListStyleHeaders method, with any body, and a specified content type
 func NewListStyleHeadersRequestWithBody(server string, params *ListStyleHeadersParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListStyleHeadersRequestWithBody(context.Background(), base, params, contentType, body)
+}
+
+func newListStyleHeadersRequestWithBody(ctx context.Context, base string, params *ListStyleHeadersParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Style/Headers")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Style/Headers")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.FolderId != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "folderId", *params.FolderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "folderId", string(*params.FolderId))
 
 		}
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "pageSize", int64(*params.PageSize))
 
 		}
 
 		if params.PageNumber != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageNumber", *params.PageNumber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "pageNumber", int64(*params.PageNumber))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -8257,55 +8260,40 @@ func NewListStyleHeadersRequestWithBody(server string, params *ListStyleHeadersP
 
 // NewGetStylePageRequest constructs an http.Request for the GetStylePage method
 func NewGetStylePageRequest(server string, params *GetStylePageParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetStylePageRequest(context.Background(), base, params)
+}
+
+func newGetStylePageRequest(ctx context.Context, base string, params *GetStylePageParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Style/Page")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Style/Page")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "headerId", params.HeaderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageId", params.PageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -8315,66 +8303,59 @@ func NewGetStylePageRequest(server string, params *GetStylePageParams) (*http.Re
 
 // NewUpdateStylePageFormRequest calls the generic UpdateStylePageForm builder with application/json body
 func NewUpdateStylePageFormRequest(server string, params *UpdateStylePageFormParams, body UpdateStylePageFormJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateStylePageFormRequest(context.Background(), base, params, body)
+}
+
+func newUpdateStylePageFormRequest(ctx context.Context, base string, params *UpdateStylePageFormParams, body UpdateStylePageFormJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateStylePageFormRequestWithBody(server, params, "application/json", bodyReader)
+	return newUpdateStylePageFormRequestWithBody(ctx, base, params, "application/json", bodyReader)
 }
 
 // NewUpdateStylePageFormRequestWithBody constructs an http.Request for the UpdateStylePageForm method, with any body, and a specified content type
 func NewUpdateStylePageFormRequestWithBody(server string, params *UpdateStylePageFormParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateStylePageFormRequestWithBody(context.Background(), base, params, contentType, body)
+}
+
+func newUpdateStylePageFormRequestWithBody(ctx context.Context, base string, params *UpdateStylePageFormParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Style/PageForm")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Style/PageForm")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "headerId", params.HeaderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageId", params.PageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -8386,66 +8367,59 @@ func NewUpdateStylePageFormRequestWithBody(server string, params *UpdateStylePag
 
 // NewUpdateStylePageGridRequest calls the generic UpdateStylePageGrid builder with application/json body
 func NewUpdateStylePageGridRequest(server string, params *UpdateStylePageGridParams, body UpdateStylePageGridJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateStylePageGridRequest(context.Background(), base, params, body)
+}
+
+func newUpdateStylePageGridRequest(ctx context.Context, base string, params *UpdateStylePageGridParams, body UpdateStylePageGridJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateStylePageGridRequestWithBody(server, params, "application/json", bodyReader)
+	return newUpdateStylePageGridRequestWithBody(ctx, base, params, "application/json", bodyReader)
 }
 
 // NewUpdateStylePageGridRequestWithBody constructs an http.Request for the UpdateStylePageGrid method, with any body, and a specified content type
 func NewUpdateStylePageGridRequestWithBody(server string, params *UpdateStylePageGridParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateStylePageGridRequestWithBody(context.Background(), base, params, contentType, body)
+}
+
+func newUpdateStylePageGridRequestWithBody(ctx context.Context, base string, params *UpdateStylePageGridParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Style/PageGrid")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Style/PageGrid")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "headerId", params.HeaderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageId", params.PageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -8457,66 +8431,59 @@ func NewUpdateStylePageGridRequestWithBody(server string, params *UpdateStylePag
 
 // NewUpdateStylePageListRequest calls the generic UpdateStylePageList builder with application/json body
 func NewUpdateStylePageListRequest(server string, params *UpdateStylePageListParams, body UpdateStylePageListJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateStylePageListRequest(context.Background(), base, params, body)
+}
+
+func newUpdateStylePageListRequest(ctx context.Context, base string, params *UpdateStylePageListParams, body UpdateStylePageListJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateStylePageListRequestWithBody(server, params, "application/json", bodyReader)
+	return newUpdateStylePageListRequestWithBody(ctx, base, params, "application/json", bodyReader)
 }
 
 // NewUpdateStylePageListRequestWithBody constructs an http.Request for the UpdateStylePageList method, with any body, and a specified content type
 func NewUpdateStylePageListRequestWithBody(server string, params *UpdateStylePageListParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateStylePageListRequestWithBody(context.Background(), base, params, contentType, body)
+}
+
+func newUpdateStylePageListRequestWithBody(ctx context.Context, base string, params *UpdateStylePageListParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Style/PageList")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Style/PageList")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "headerId", params.HeaderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageId", params.PageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -8528,47 +8495,38 @@ func NewUpdateStylePageListRequestWithBody(server string, params *UpdateStylePag
 
 // NewGetStylePageSchemaRequest constructs an http.Request for the GetStylePageSchema method
 func NewGetStylePageSchemaRequest(server string, params *GetStylePageSchemaParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetStylePageSchemaRequest(context.Background(), base, params)
+}
+
+func newGetStylePageSchemaRequest(ctx context.Context, base string, params *GetStylePageSchemaParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Style/PageSchema")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Style/PageSchema")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageId", params.PageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -8578,47 +8536,38 @@ func NewGetStylePageSchemaRequest(server string, params *GetStylePageSchemaParam
 
 // NewListStylePagesRequest constructs an http.Request for the ListStylePages method
 func NewListStylePagesRequest(server string, params *ListStylePagesParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListStylePagesRequest(context.Background(), base, params)
+}
+
+func newListStylePagesRequest(ctx context.Context, base string, params *ListStylePagesParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Style/Pages")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Style/Pages")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "headerId", params.HeaderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -8628,24 +8577,23 @@ func NewListStylePagesRequest(server string, params *ListStylePagesParams) (*htt
 
 // NewListTrackingFoldersRequest constructs an http.Request for the ListTrackingFolders method
 func NewListTrackingFoldersRequest(server string) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListTrackingFoldersRequest(context.Background(), base)
+}
+
+func newListTrackingFoldersRequest(ctx context.Context, base string) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Tracking/Folders")
 
-	operationPath := fmt.Sprintf("/Tracking/Folders")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -8655,42 +8603,46 @@ func NewListTrackingFoldersRequest(server string) (*http.Request, error) {
 
 // NewGetTrackingPlanRequest calls the generic GetTrackingPlan builder with application/json body
 func NewGetTrackingPlanRequest(server string, planId PlanIdPath, body GetTrackingPlanJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetTrackingPlanRequest(context.Background(), base, planId, body)
+}
+
+func newGetTrackingPlanRequest(ctx context.Context, base string, planId PlanIdPath, body GetTrackingPlanJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewGetTrackingPlanRequestWithBody(server, planId, "application/json", bodyReader)
+	return newGetTrackingPlanRequestWithBody(ctx, base, planId, "application/json", bodyReader)
 }
 
 // NewGetTrackingPlanRequestWithBody constructs an http.Request for the GetTrackingPlan method, with any body, and a specified content type
 func NewGetTrackingPlanRequestWithBody(server string, planId PlanIdPath, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetTrackingPlanRequestWithBody(context.Background(), base, planId, contentType, body)
+}
+
+func newGetTrackingPlanRequestWithBody(ctx context.Context, base string, planId PlanIdPath, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "planId", planId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(planId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Tracking/Plan/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/Tracking/Plan/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -8702,81 +8654,71 @@ func NewGetTrackingPlanRequestWithBody(server string, planId PlanIdPath, content
 
 // NewListTrackingMaterialTimelinesRequest calls the generic ListTrackingMaterialTimelines builder with application/json body
 func NewListTrackingMaterialTimelinesRequest(server string, planId PlanIdPath, params *ListTrackingMaterialTimelinesParams, body ListTrackingMaterialTimelinesJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListTrackingMaterialTimelinesRequest(context.Background(), base, planId, params, body)
+}
+
+func newListTrackingMaterialTimelinesRequest(ctx context.Context, base string, planId PlanIdPath, params *ListTrackingMaterialTimelinesParams, body ListTrackingMaterialTimelinesJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewListTrackingMaterialTimelinesRequestWithBody(server, planId, params, "application/json", bodyReader)
+	return newListTrackingMaterialTimelinesRequestWithBody(ctx, base, planId, params, "application/json", bodyReader)
 }
 
 // NewListTrackingMaterialTimelinesRequestWithBody constructs an http.Request for the ListTrackingMaterialTimelines method, with any body, and a specified content type
 func NewListTrackingMaterialTimelinesRequestWithBody(server string, planId PlanIdPath, params *ListTrackingMaterialTimelinesParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListTrackingMaterialTimelinesRequestWithBody(context.Background(), base, planId, params, contentType, body)
+}
+
+func newListTrackingMaterialTimelinesRequestWithBody(ctx context.Context, base string, planId PlanIdPath, params *ListTrackingMaterialTimelinesParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "planId", planId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(planId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Tracking/Plan/%s/Material/Timeline", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Tracking/Plan/%s/Material/Timeline", pathParam0)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "pageSize", int64(*params.PageSize))
 
 		}
 
 		if params.PageNumber != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageNumber", *params.PageNumber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "pageNumber", int64(*params.PageNumber))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -8788,42 +8730,46 @@ func NewListTrackingMaterialTimelinesRequestWithBody(server string, planId PlanI
 
 // NewUpdateTrackingMaterialTimelinesRequest calls the generic UpdateTrackingMaterialTimelines builder with application/json body
 func NewUpdateTrackingMaterialTimelinesRequest(server string, planId PlanIdPath, body UpdateTrackingMaterialTimelinesJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateTrackingMaterialTimelinesRequest(context.Background(), base, planId, body)
+}
+
+func newUpdateTrackingMaterialTimelinesRequest(ctx context.Context, base string, planId PlanIdPath, body UpdateTrackingMaterialTimelinesJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateTrackingMaterialTimelinesRequestWithBody(server, planId, "application/json", bodyReader)
+	return newUpdateTrackingMaterialTimelinesRequestWithBody(ctx, base, planId, "application/json", bodyReader)
 }
 
 // NewUpdateTrackingMaterialTimelinesRequestWithBody constructs an http.Request for the UpdateTrackingMaterialTimelines method, with any body, and a specified content type
 func NewUpdateTrackingMaterialTimelinesRequestWithBody(server string, planId PlanIdPath, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateTrackingMaterialTimelinesRequestWithBody(context.Background(), base, planId, contentType, body)
+}
+
+func newUpdateTrackingMaterialTimelinesRequestWithBody(ctx context.Context, base string, planId PlanIdPath, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "planId", planId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(planId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Tracking/Plan/%s/Material/Timelines/Edit", pathParam0)
 
-	operationPath := fmt.Sprintf("/Tracking/Plan/%s/Material/Timelines/Edit", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -8835,88 +8781,75 @@ func NewUpdateTrackingMaterialTimelinesRequestWithBody(server string, planId Pla
 
 // NewListTrackingMaterialViewTimelinesRequest calls the generic ListTrackingMaterialViewTimelines builder with application/json body
 func NewListTrackingMaterialViewTimelinesRequest(server string, planId PlanIdPath, viewId ViewIdPath, params *ListTrackingMaterialViewTimelinesParams, body ListTrackingMaterialViewTimelinesJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListTrackingMaterialViewTimelinesRequest(context.Background(), base, planId, viewId, params, body)
+}
+
+func newListTrackingMaterialViewTimelinesRequest(ctx context.Context, base string, planId PlanIdPath, viewId ViewIdPath, params *ListTrackingMaterialViewTimelinesParams, body ListTrackingMaterialViewTimelinesJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewListTrackingMaterialViewTimelinesRequestWithBody(server, planId, viewId, params, "application/json", bodyReader)
+	return newListTrackingMaterialViewTimelinesRequestWithBody(ctx, base, planId, viewId, params, "application/json", bodyReader)
 }
 
 // NewListTrackingMaterialViewTimelinesRequestWithBody constructs an http.Request for the ListTrackingMaterialViewTimelines method, with any body, and a specified content type
 func NewListTrackingMaterialViewTimelinesRequestWithBody(server string, planId PlanIdPath, viewId ViewIdPath, params *ListTrackingMaterialViewTimelinesParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListTrackingMaterialViewTimelinesRequestWithBody(context.Background(), base, planId, viewId, params, contentType, body)
+}
+
+func newListTrackingMaterialViewTimelinesRequestWithBody(ctx context.Context, base string, planId PlanIdPath, viewId ViewIdPath, params *ListTrackingMaterialViewTimelinesParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "planId", planId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(planId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "viewId", viewId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(viewId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Tracking/Plan/%s/Material/View/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Tracking/Plan/%s/Material/View/%s", pathParam0, pathParam1)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "pageSize", int64(*params.PageSize))
 
 		}
 
 		if params.PageNumber != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageNumber", *params.PageNumber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "pageNumber", int64(*params.PageNumber))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -8928,81 +8861,71 @@ func NewListTrackingMaterialViewTimelinesRequestWithBody(server string, planId P
 
 // NewListTrackingStyleTimelinesRequest calls the generic ListTrackingStyleTimelines builder with application/json body
 func NewListTrackingStyleTimelinesRequest(server string, planId PlanIdPath, params *ListTrackingStyleTimelinesParams, body ListTrackingStyleTimelinesJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListTrackingStyleTimelinesRequest(context.Background(), base, planId, params, body)
+}
+
+func newListTrackingStyleTimelinesRequest(ctx context.Context, base string, planId PlanIdPath, params *ListTrackingStyleTimelinesParams, body ListTrackingStyleTimelinesJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewListTrackingStyleTimelinesRequestWithBody(server, planId, params, "application/json", bodyReader)
+	return newListTrackingStyleTimelinesRequestWithBody(ctx, base, planId, params, "application/json", bodyReader)
 }
 
 // NewListTrackingStyleTimelinesRequestWithBody constructs an http.Request for the ListTrackingStyleTimelines method, with any body, and a specified content type
 func NewListTrackingStyleTimelinesRequestWithBody(server string, planId PlanIdPath, params *ListTrackingStyleTimelinesParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListTrackingStyleTimelinesRequestWithBody(context.Background(), base, planId, params, contentType, body)
+}
+
+func newListTrackingStyleTimelinesRequestWithBody(ctx context.Context, base string, planId PlanIdPath, params *ListTrackingStyleTimelinesParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "planId", planId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(planId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Tracking/Plan/%s/Style/Timeline", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Tracking/Plan/%s/Style/Timeline", pathParam0)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "pageSize", int64(*params.PageSize))
 
 		}
 
 		if params.PageNumber != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageNumber", *params.PageNumber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "pageNumber", int64(*params.PageNumber))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -9014,42 +8937,46 @@ func NewListTrackingStyleTimelinesRequestWithBody(server string, planId PlanIdPa
 
 // NewUpdateTrackingStyleTimelinesRequest calls the generic UpdateTrackingStyleTimelines builder with application/json body
 func NewUpdateTrackingStyleTimelinesRequest(server string, planId PlanIdPath, body UpdateTrackingStyleTimelinesJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateTrackingStyleTimelinesRequest(context.Background(), base, planId, body)
+}
+
+func newUpdateTrackingStyleTimelinesRequest(ctx context.Context, base string, planId PlanIdPath, body UpdateTrackingStyleTimelinesJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateTrackingStyleTimelinesRequestWithBody(server, planId, "application/json", bodyReader)
+	return newUpdateTrackingStyleTimelinesRequestWithBody(ctx, base, planId, "application/json", bodyReader)
 }
 
 // NewUpdateTrackingStyleTimelinesRequestWithBody constructs an http.Request for the UpdateTrackingStyleTimelines method, with any body, and a specified content type
 func NewUpdateTrackingStyleTimelinesRequestWithBody(server string, planId PlanIdPath, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateTrackingStyleTimelinesRequestWithBody(context.Background(), base, planId, contentType, body)
+}
+
+func newUpdateTrackingStyleTimelinesRequestWithBody(ctx context.Context, base string, planId PlanIdPath, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "planId", planId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(planId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Tracking/Plan/%s/Style/Timelines/Edit", pathParam0)
 
-	operationPath := fmt.Sprintf("/Tracking/Plan/%s/Style/Timelines/Edit", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -9061,88 +8988,75 @@ func NewUpdateTrackingStyleTimelinesRequestWithBody(server string, planId PlanId
 
 // NewListTrackingStyleViewTimelinesRequest calls the generic ListTrackingStyleViewTimelines builder with application/json body
 func NewListTrackingStyleViewTimelinesRequest(server string, planId PlanIdPath, viewId ViewIdPath, params *ListTrackingStyleViewTimelinesParams, body ListTrackingStyleViewTimelinesJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListTrackingStyleViewTimelinesRequest(context.Background(), base, planId, viewId, params, body)
+}
+
+func newListTrackingStyleViewTimelinesRequest(ctx context.Context, base string, planId PlanIdPath, viewId ViewIdPath, params *ListTrackingStyleViewTimelinesParams, body ListTrackingStyleViewTimelinesJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewListTrackingStyleViewTimelinesRequestWithBody(server, planId, viewId, params, "application/json", bodyReader)
+	return newListTrackingStyleViewTimelinesRequestWithBody(ctx, base, planId, viewId, params, "application/json", bodyReader)
 }
 
 // NewListTrackingStyleViewTimelinesRequestWithBody constructs an http.Request for the ListTrackingStyleViewTimelines method, with any body, and a specified content type
 func NewListTrackingStyleViewTimelinesRequestWithBody(server string, planId PlanIdPath, viewId ViewIdPath, params *ListTrackingStyleViewTimelinesParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListTrackingStyleViewTimelinesRequestWithBody(context.Background(), base, planId, viewId, params, contentType, body)
+}
+
+func newListTrackingStyleViewTimelinesRequestWithBody(ctx context.Context, base string, planId PlanIdPath, viewId ViewIdPath, params *ListTrackingStyleViewTimelinesParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "planId", planId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(planId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "viewId", viewId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(viewId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Tracking/Plan/%s/Style/View/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Tracking/Plan/%s/Style/View/%s", pathParam0, pathParam1)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "pageSize", int64(*params.PageSize))
 
 		}
 
 		if params.PageNumber != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageNumber", *params.PageNumber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "pageNumber", int64(*params.PageNumber))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -9154,86 +9068,73 @@ func NewListTrackingStyleViewTimelinesRequestWithBody(server string, planId Plan
 
 // NewListTrackingPlansRequest calls the generic ListTrackingPlans builder with application/json body
 func NewListTrackingPlansRequest(server string, params *ListTrackingPlansParams, body ListTrackingPlansJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListTrackingPlansRequest(context.Background(), base, params, body)
+}
+
+func newListTrackingPlansRequest(ctx context.Context, base string, params *ListTrackingPlansParams, body ListTrackingPlansJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewListTrackingPlansRequestWithBody(server, params, "application/json", bodyReader)
+	return newListTrackingPlansRequestWithBody(ctx, base, params, "application/json", bodyReader)
 }
 
 // NewListTrackingPlansRequestWithBody constructs an http.Request for the ListTrackingPlans method, with any body, and a specified content type
 func NewListTrackingPlansRequestWithBody(server string, params *ListTrackingPlansParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListTrackingPlansRequestWithBody(context.Background(), base, params, contentType, body)
+}
+
+func newListTrackingPlansRequestWithBody(ctx context.Context, base string, params *ListTrackingPlansParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Tracking/Plans")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Tracking/Plans")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.FolderId != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "folderId", *params.FolderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "folderId", string(*params.FolderId))
 
 		}
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "pageSize", int64(*params.PageSize))
 
 		}
 
 		if params.PageNumber != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageNumber", *params.PageNumber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "pageNumber", int64(*params.PageNumber))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -9245,35 +9146,42 @@ func NewListTrackingPlansRequestWithBody(server string, params *ListTrackingPlan
 
 // NewCreateUserRequest calls the generic CreateUser builder with application/json body
 func NewCreateUserRequest(server string, body CreateUserJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateUserRequest(context.Background(), base, body)
+}
+
+func newCreateUserRequest(ctx context.Context, base string, body CreateUserJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateUserRequestWithBody(server, "application/json", bodyReader)
+	return newCreateUserRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateUserRequestWithBody constructs an http.Request for the CreateUser method, with any body, and a specified content type
 func NewCreateUserRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateUserRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateUserRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Users/Create")
 
-	operationPath := fmt.Sprintf("/Users/Create")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -9285,47 +9193,38 @@ func NewCreateUserRequestWithBody(server string, contentType string, body io.Rea
 
 // NewGetUserByEmailRequest constructs an http.Request for the GetUserByEmail method
 func NewGetUserByEmailRequest(server string, params *GetUserByEmailParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetUserByEmailRequest(context.Background(), base, params)
+}
+
+func newGetUserByEmailRequest(ctx context.Context, base string, params *GetUserByEmailParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/Users/GetByEmail")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Users/GetByEmail")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "email", params.Email, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		u, nq = appendQueryParam(u, nq, "email", string(params.Email))
+
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -9335,24 +9234,23 @@ func NewGetUserByEmailRequest(server string, params *GetUserByEmailParams) (*htt
 
 // NewListUsersRequest constructs an http.Request for the ListUsers method
 func NewListUsersRequest(server string) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListUsersRequest(context.Background(), base)
+}
+
+func newListUsersRequest(ctx context.Context, base string) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Users/List")
 
-	operationPath := fmt.Sprintf("/Users/List")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -9362,24 +9260,23 @@ func NewListUsersRequest(server string) (*http.Request, error) {
 
 // NewListUserRolesRequest constructs an http.Request for the ListUserRoles method
 func NewListUserRolesRequest(server string) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListUserRolesRequest(context.Background(), base)
+}
+
+func newListUserRolesRequest(ctx context.Context, base string) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Users/Roles")
 
-	operationPath := fmt.Sprintf("/Users/Roles")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -9389,42 +9286,46 @@ func NewListUserRolesRequest(server string) (*http.Request, error) {
 
 // NewUpdateUserRequest calls the generic UpdateUser builder with application/json body
 func NewUpdateUserRequest(server string, userId UserIdPath, body UpdateUserJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateUserRequest(context.Background(), base, userId, body)
+}
+
+func newUpdateUserRequest(ctx context.Context, base string, userId UserIdPath, body UpdateUserJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateUserRequestWithBody(server, userId, "application/json", bodyReader)
+	return newUpdateUserRequestWithBody(ctx, base, userId, "application/json", bodyReader)
 }
 
 // NewUpdateUserRequestWithBody constructs an http.Request for the UpdateUser method, with any body, and a specified content type
 func NewUpdateUserRequestWithBody(server string, userId UserIdPath, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateUserRequestWithBody(context.Background(), base, userId, contentType, body)
+}
+
+func newUpdateUserRequestWithBody(ctx context.Context, base string, userId UserIdPath, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(userId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/Users/%s/Update", pathParam0)
 
-	operationPath := fmt.Sprintf("/Users/%s/Update", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -9436,24 +9337,23 @@ func NewUpdateUserRequestWithBody(server string, userId UserIdPath, contentType 
 
 // NewGetRateLimitStatusRequest constructs an http.Request for the GetRateLimitStatus method
 func NewGetRateLimitStatusRequest(server string) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetRateLimitStatusRequest(context.Background(), base)
+}
+
+func newGetRateLimitStatusRequest(ctx context.Context, base string) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/ratelimit/status")
 
-	operationPath := fmt.Sprintf("/ratelimit/status")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -9473,6 +9373,88 @@ func (c *Client) applyEditors(ctx context.Context, req *http.Request, additional
 		}
 	}
 	return nil
+}
+
+// serverBase parses a server URL and returns the prefix every path is
+// appended to: the server resolved against "./" (dot segments removed,
+// query and fragment dropped, a trailing "/"), exactly what resolving
+// "./<path>" against it used to keep.
+func serverBase(server string) (string, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return "", err
+	}
+	baseURL, err := serverURL.Parse("./")
+	if err != nil {
+		return "", err
+	}
+	return baseURL.String(), nil
+}
+
+// serverBase returns the prefix parsed by NewClient, or parses Server when
+// it was changed since (or the client was not built by NewClient).
+func (c *Client) serverBase() (string, error) {
+	if c.base != "" && c.baseFor == c.Server {
+		return c.base, nil
+	}
+	return serverBase(c.Server)
+}
+
+// appendPath appends an operation path (format, with "%s" for each
+// parameter, already escaped) to a server prefix ending in "/". A
+// parameter that is exactly "." or ".." is written as "%2E" or "%2E%2E" so
+// that neither this client nor a server or proxy on the way resolves it
+// as a dot segment (GET /activity/.. must not become GET /).
+func appendPath(u []byte, format string, params ...string) []byte {
+	format = strings.TrimPrefix(format, "/")
+	for i := 0; i < len(format); i++ {
+		if format[i] == '%' && i+1 < len(format) && format[i+1] == 's' && len(params) > 0 {
+			switch p := params[0]; p {
+			case ".":
+				u = append(u, "%2E"...)
+			case "..":
+				u = append(u, "%2E%2E"...)
+			default:
+				u = append(u, p...)
+			}
+			params = params[1:]
+			i++
+			continue
+		}
+		u = append(u, format[i])
+	}
+	return u
+}
+
+// appendQueryFragment appends an encoded query fragment, after an "&"
+// unless it is the first.
+func appendQueryFragment(u []byte, n int, fragment string) ([]byte, int) {
+	if n > 0 {
+		u = append(u, '&')
+	}
+	return append(u, fragment...), n + 1
+}
+
+// appendQueryParam appends name=value for a primitive form-style query
+// parameter, both escaped by runtime.DefaultQueryEncoder: what
+// runtime.StyleParamWithOptions writes, without reflection.
+func appendQueryParam(u []byte, n int, name, value string) ([]byte, int) {
+	if n > 0 {
+		u = append(u, '&')
+	}
+	u = append(u, runtime.DefaultQueryEncoder.EscapeQueryValue(name, false)...)
+	u = append(u, '=')
+	return append(u, runtime.DefaultQueryEncoder.EscapeQueryValue(value, false)...), n + 1
+}
+
+// appendQueryInt is appendQueryParam for an integer.
+func appendQueryInt(u []byte, n int, name string, value int64) ([]byte, int) {
+	if n > 0 {
+		u = append(u, '&')
+	}
+	u = append(u, runtime.DefaultQueryEncoder.EscapeQueryValue(name, false)...)
+	u = append(u, '=')
+	return strconv.AppendInt(u, value, 10), n + 1
 }
 
 // ClientWithResponses builds on ClientInterface to offer response payloads

@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/oapi-codegen/runtime"
@@ -925,6 +926,14 @@ type Client struct {
 	// A list of callbacks for modifying requests which are generated before sending over
 	// the network.
 	RequestEditors []RequestEditorFn
+
+	// base is Server parsed once by NewClient and turned back into a
+	// prefix ending in "/" (oasuite template, issue 20): every call
+	// appends its escaped path and query to it instead of parsing the
+	// server, resolving the path and parsing the result again. baseFor is
+	// the Server value base was made from; a client whose Server was
+	// changed afterwards, or built without NewClient, parses it per call.
+	base, baseFor string
 }
 
 // ClientOption allows setting custom parameters during construction
@@ -945,6 +954,11 @@ func NewClient(server string, opts ...ClientOption) (*Client, error) {
 	// ensure the server URL always has a trailing slash
 	if !strings.HasSuffix(client.Server, "/") {
 		client.Server += "/"
+	}
+	// parse the server once; a server that does not parse is reported by
+	// every call, as before
+	if base, err := serverBase(client.Server); err == nil {
+		client.base, client.baseFor = base, client.Server
 	}
 	// create httpClient, if not already present
 	if client.Client == nil {
@@ -1494,11 +1508,14 @@ type ClientInterface interface {
 //
 // Corresponds with GET /advertisers/ (the `ListAdvertisers` operationId).
 func (c *Client) ListAdvertisers(ctx context.Context, params *ListAdvertisersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListAdvertisersRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListAdvertisersRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1513,11 +1530,14 @@ func (c *Client) ListAdvertisers(ctx context.Context, params *ListAdvertisersPar
 //
 // Corresponds with POST /advertisers/ (the `CreateAdvertiser` operationId).
 func (c *Client) CreateAdvertiserWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateAdvertiserRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateAdvertiserRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1532,11 +1552,14 @@ func (c *Client) CreateAdvertiserWithBody(ctx context.Context, contentType strin
 //
 // Corresponds with POST /advertisers/ (the `CreateAdvertiser` operationId).
 func (c *Client) CreateAdvertiser(ctx context.Context, body CreateAdvertiserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateAdvertiserRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateAdvertiserRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1549,11 +1572,14 @@ func (c *Client) CreateAdvertiser(ctx context.Context, body CreateAdvertiserJSON
 //
 // Corresponds with DELETE /advertisers/{id}/ (the `DeleteAdvertiser` operationId).
 func (c *Client) DeleteAdvertiser(ctx context.Context, id EntityId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteAdvertiserRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteAdvertiserRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1566,11 +1592,14 @@ func (c *Client) DeleteAdvertiser(ctx context.Context, id EntityId, reqEditors .
 //
 // Corresponds with GET /advertisers/{id}/ (the `GetAdvertiser` operationId).
 func (c *Client) GetAdvertiser(ctx context.Context, id EntityId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetAdvertiserRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetAdvertiserRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1585,11 +1614,14 @@ func (c *Client) GetAdvertiser(ctx context.Context, id EntityId, reqEditors ...R
 //
 // Corresponds with PUT /advertisers/{id}/ (the `UpdateAdvertiser` operationId).
 func (c *Client) UpdateAdvertiserWithBody(ctx context.Context, id EntityId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateAdvertiserRequestWithBody(c.Server, id, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateAdvertiserRequestWithBody(ctx, base, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1604,11 +1636,14 @@ func (c *Client) UpdateAdvertiserWithBody(ctx context.Context, id EntityId, cont
 //
 // Corresponds with PUT /advertisers/{id}/ (the `UpdateAdvertiser` operationId).
 func (c *Client) UpdateAdvertiser(ctx context.Context, id EntityId, body UpdateAdvertiserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateAdvertiserRequest(c.Server, id, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateAdvertiserRequest(ctx, base, id, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1621,11 +1656,14 @@ func (c *Client) UpdateAdvertiser(ctx context.Context, id EntityId, body UpdateA
 //
 // Corresponds with GET /app-bundle-lists/ (the `ListAppBundleLists` operationId).
 func (c *Client) ListAppBundleLists(ctx context.Context, params *ListAppBundleListsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListAppBundleListsRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListAppBundleListsRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1640,11 +1678,14 @@ func (c *Client) ListAppBundleLists(ctx context.Context, params *ListAppBundleLi
 //
 // Corresponds with POST /app-bundle-lists/ (the `CreateAppBundleList` operationId).
 func (c *Client) CreateAppBundleListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateAppBundleListRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateAppBundleListRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1659,11 +1700,14 @@ func (c *Client) CreateAppBundleListWithBody(ctx context.Context, contentType st
 //
 // Corresponds with POST /app-bundle-lists/ (the `CreateAppBundleList` operationId).
 func (c *Client) CreateAppBundleList(ctx context.Context, body CreateAppBundleListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateAppBundleListRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateAppBundleListRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1676,11 +1720,14 @@ func (c *Client) CreateAppBundleList(ctx context.Context, body CreateAppBundleLi
 //
 // Corresponds with DELETE /app-bundle-lists/{id}/ (the `DeleteAppBundleList` operationId).
 func (c *Client) DeleteAppBundleList(ctx context.Context, id EntityId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteAppBundleListRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteAppBundleListRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1693,11 +1740,14 @@ func (c *Client) DeleteAppBundleList(ctx context.Context, id EntityId, reqEditor
 //
 // Corresponds with GET /app-bundle-lists/{id}/ (the `GetAppBundleList` operationId).
 func (c *Client) GetAppBundleList(ctx context.Context, id EntityId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetAppBundleListRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetAppBundleListRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1712,11 +1762,14 @@ func (c *Client) GetAppBundleList(ctx context.Context, id EntityId, reqEditors .
 //
 // Corresponds with PUT /app-bundle-lists/{id}/ (the `UpdateAppBundleList` operationId).
 func (c *Client) UpdateAppBundleListWithBody(ctx context.Context, id EntityId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateAppBundleListRequestWithBody(c.Server, id, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateAppBundleListRequestWithBody(ctx, base, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1731,11 +1784,14 @@ func (c *Client) UpdateAppBundleListWithBody(ctx context.Context, id EntityId, c
 //
 // Corresponds with PUT /app-bundle-lists/{id}/ (the `UpdateAppBundleList` operationId).
 func (c *Client) UpdateAppBundleList(ctx context.Context, id EntityId, body UpdateAppBundleListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateAppBundleListRequest(c.Server, id, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateAppBundleListRequest(ctx, base, id, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1748,11 +1804,14 @@ func (c *Client) UpdateAppBundleList(ctx context.Context, id EntityId, body Upda
 //
 // Corresponds with GET /campaigns/ (the `ListCampaigns` operationId).
 func (c *Client) ListCampaigns(ctx context.Context, params *ListCampaignsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListCampaignsRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListCampaignsRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1767,11 +1826,14 @@ func (c *Client) ListCampaigns(ctx context.Context, params *ListCampaignsParams,
 //
 // Corresponds with POST /campaigns/ (the `CreateCampaign` operationId).
 func (c *Client) CreateCampaignWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateCampaignRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateCampaignRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1786,11 +1848,14 @@ func (c *Client) CreateCampaignWithBody(ctx context.Context, contentType string,
 //
 // Corresponds with POST /campaigns/ (the `CreateCampaign` operationId).
 func (c *Client) CreateCampaign(ctx context.Context, body CreateCampaignJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateCampaignRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateCampaignRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1803,11 +1868,14 @@ func (c *Client) CreateCampaign(ctx context.Context, body CreateCampaignJSONRequ
 //
 // Corresponds with DELETE /campaigns/{id}/ (the `DeleteCampaign` operationId).
 func (c *Client) DeleteCampaign(ctx context.Context, id EntityId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteCampaignRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteCampaignRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1820,11 +1888,14 @@ func (c *Client) DeleteCampaign(ctx context.Context, id EntityId, reqEditors ...
 //
 // Corresponds with GET /campaigns/{id}/ (the `GetCampaign` operationId).
 func (c *Client) GetCampaign(ctx context.Context, id EntityId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetCampaignRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetCampaignRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1839,11 +1910,14 @@ func (c *Client) GetCampaign(ctx context.Context, id EntityId, reqEditors ...Req
 //
 // Corresponds with PUT /campaigns/{id}/ (the `UpdateCampaign` operationId).
 func (c *Client) UpdateCampaignWithBody(ctx context.Context, id EntityId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateCampaignRequestWithBody(c.Server, id, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateCampaignRequestWithBody(ctx, base, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1858,11 +1932,14 @@ func (c *Client) UpdateCampaignWithBody(ctx context.Context, id EntityId, conten
 //
 // Corresponds with PUT /campaigns/{id}/ (the `UpdateCampaign` operationId).
 func (c *Client) UpdateCampaign(ctx context.Context, id EntityId, body UpdateCampaignJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateCampaignRequest(c.Server, id, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateCampaignRequest(ctx, base, id, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1875,11 +1952,14 @@ func (c *Client) UpdateCampaign(ctx context.Context, id EntityId, body UpdateCam
 //
 // Corresponds with GET /creatives/ (the `ListCreatives` operationId).
 func (c *Client) ListCreatives(ctx context.Context, params *ListCreativesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListCreativesRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListCreativesRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1894,11 +1974,14 @@ func (c *Client) ListCreatives(ctx context.Context, params *ListCreativesParams,
 //
 // Corresponds with POST /creatives/ (the `CreateCreative` operationId).
 func (c *Client) CreateCreativeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateCreativeRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateCreativeRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1913,11 +1996,14 @@ func (c *Client) CreateCreativeWithBody(ctx context.Context, contentType string,
 //
 // Corresponds with POST /creatives/ (the `CreateCreative` operationId).
 func (c *Client) CreateCreative(ctx context.Context, body CreateCreativeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateCreativeRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateCreativeRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1930,11 +2016,14 @@ func (c *Client) CreateCreative(ctx context.Context, body CreateCreativeJSONRequ
 //
 // Corresponds with DELETE /creatives/{id}/ (the `DeleteCreative` operationId).
 func (c *Client) DeleteCreative(ctx context.Context, id EntityId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteCreativeRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteCreativeRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1947,11 +2036,14 @@ func (c *Client) DeleteCreative(ctx context.Context, id EntityId, reqEditors ...
 //
 // Corresponds with GET /creatives/{id}/ (the `GetCreative` operationId).
 func (c *Client) GetCreative(ctx context.Context, id EntityId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetCreativeRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetCreativeRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1966,11 +2058,14 @@ func (c *Client) GetCreative(ctx context.Context, id EntityId, reqEditors ...Req
 //
 // Corresponds with PUT /creatives/{id}/ (the `UpdateCreative` operationId).
 func (c *Client) UpdateCreativeWithBody(ctx context.Context, id EntityId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateCreativeRequestWithBody(c.Server, id, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateCreativeRequestWithBody(ctx, base, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1985,11 +2080,14 @@ func (c *Client) UpdateCreativeWithBody(ctx context.Context, id EntityId, conten
 //
 // Corresponds with PUT /creatives/{id}/ (the `UpdateCreative` operationId).
 func (c *Client) UpdateCreative(ctx context.Context, id EntityId, body UpdateCreativeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateCreativeRequest(c.Server, id, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateCreativeRequest(ctx, base, id, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2002,11 +2100,14 @@ func (c *Client) UpdateCreative(ctx context.Context, id EntityId, body UpdateCre
 //
 // Corresponds with GET /deals/ (the `ListDeals` operationId).
 func (c *Client) ListDeals(ctx context.Context, params *ListDealsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListDealsRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListDealsRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2021,11 +2122,14 @@ func (c *Client) ListDeals(ctx context.Context, params *ListDealsParams, reqEdit
 //
 // Corresponds with POST /deals/ (the `CreateDeal` operationId).
 func (c *Client) CreateDealWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateDealRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateDealRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2040,11 +2144,14 @@ func (c *Client) CreateDealWithBody(ctx context.Context, contentType string, bod
 //
 // Corresponds with POST /deals/ (the `CreateDeal` operationId).
 func (c *Client) CreateDeal(ctx context.Context, body CreateDealJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateDealRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateDealRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2057,11 +2164,14 @@ func (c *Client) CreateDeal(ctx context.Context, body CreateDealJSONRequestBody,
 //
 // Corresponds with DELETE /deals/{id}/ (the `DeleteDeal` operationId).
 func (c *Client) DeleteDeal(ctx context.Context, id EntityId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteDealRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteDealRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2074,11 +2184,14 @@ func (c *Client) DeleteDeal(ctx context.Context, id EntityId, reqEditors ...Requ
 //
 // Corresponds with GET /deals/{id}/ (the `GetDeal` operationId).
 func (c *Client) GetDeal(ctx context.Context, id EntityId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetDealRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetDealRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2093,11 +2206,14 @@ func (c *Client) GetDeal(ctx context.Context, id EntityId, reqEditors ...Request
 //
 // Corresponds with PUT /deals/{id}/ (the `UpdateDeal` operationId).
 func (c *Client) UpdateDealWithBody(ctx context.Context, id EntityId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateDealRequestWithBody(c.Server, id, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateDealRequestWithBody(ctx, base, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2112,11 +2228,14 @@ func (c *Client) UpdateDealWithBody(ctx context.Context, id EntityId, contentTyp
 //
 // Corresponds with PUT /deals/{id}/ (the `UpdateDeal` operationId).
 func (c *Client) UpdateDeal(ctx context.Context, id EntityId, body UpdateDealJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateDealRequest(c.Server, id, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateDealRequest(ctx, base, id, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2129,11 +2248,14 @@ func (c *Client) UpdateDeal(ctx context.Context, id EntityId, body UpdateDealJSO
 //
 // Corresponds with GET /line-items/ (the `ListLineItems` operationId).
 func (c *Client) ListLineItems(ctx context.Context, params *ListLineItemsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListLineItemsRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListLineItemsRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2148,11 +2270,14 @@ func (c *Client) ListLineItems(ctx context.Context, params *ListLineItemsParams,
 //
 // Corresponds with POST /line-items/ (the `CreateLineItem` operationId).
 func (c *Client) CreateLineItemWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateLineItemRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateLineItemRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2167,11 +2292,14 @@ func (c *Client) CreateLineItemWithBody(ctx context.Context, contentType string,
 //
 // Corresponds with POST /line-items/ (the `CreateLineItem` operationId).
 func (c *Client) CreateLineItem(ctx context.Context, body CreateLineItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateLineItemRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateLineItemRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2184,11 +2312,14 @@ func (c *Client) CreateLineItem(ctx context.Context, body CreateLineItemJSONRequ
 //
 // Corresponds with DELETE /line-items/{id}/ (the `DeleteLineItem` operationId).
 func (c *Client) DeleteLineItem(ctx context.Context, id EntityId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteLineItemRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteLineItemRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2201,11 +2332,14 @@ func (c *Client) DeleteLineItem(ctx context.Context, id EntityId, reqEditors ...
 //
 // Corresponds with GET /line-items/{id}/ (the `GetLineItem` operationId).
 func (c *Client) GetLineItem(ctx context.Context, id EntityId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetLineItemRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetLineItemRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2220,11 +2354,14 @@ func (c *Client) GetLineItem(ctx context.Context, id EntityId, reqEditors ...Req
 //
 // Corresponds with PUT /line-items/{id}/ (the `UpdateLineItem` operationId).
 func (c *Client) UpdateLineItemWithBody(ctx context.Context, id EntityId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateLineItemRequestWithBody(c.Server, id, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateLineItemRequestWithBody(ctx, base, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2239,11 +2376,14 @@ func (c *Client) UpdateLineItemWithBody(ctx context.Context, id EntityId, conten
 //
 // Corresponds with PUT /line-items/{id}/ (the `UpdateLineItem` operationId).
 func (c *Client) UpdateLineItem(ctx context.Context, id EntityId, body UpdateLineItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateLineItemRequest(c.Server, id, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateLineItemRequest(ctx, base, id, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2256,11 +2396,14 @@ func (c *Client) UpdateLineItem(ctx context.Context, id EntityId, body UpdateLin
 //
 // Corresponds with GET /pixels/ (the `ListPixels` operationId).
 func (c *Client) ListPixels(ctx context.Context, params *ListPixelsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListPixelsRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListPixelsRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2275,11 +2418,14 @@ func (c *Client) ListPixels(ctx context.Context, params *ListPixelsParams, reqEd
 //
 // Corresponds with POST /pixels/ (the `CreatePixel` operationId).
 func (c *Client) CreatePixelWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreatePixelRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreatePixelRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2294,11 +2440,14 @@ func (c *Client) CreatePixelWithBody(ctx context.Context, contentType string, bo
 //
 // Corresponds with POST /pixels/ (the `CreatePixel` operationId).
 func (c *Client) CreatePixel(ctx context.Context, body CreatePixelJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreatePixelRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreatePixelRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2311,11 +2460,14 @@ func (c *Client) CreatePixel(ctx context.Context, body CreatePixelJSONRequestBod
 //
 // Corresponds with DELETE /pixels/{id}/ (the `DeletePixel` operationId).
 func (c *Client) DeletePixel(ctx context.Context, id EntityId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeletePixelRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeletePixelRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2328,11 +2480,14 @@ func (c *Client) DeletePixel(ctx context.Context, id EntityId, reqEditors ...Req
 //
 // Corresponds with GET /pixels/{id}/ (the `GetPixel` operationId).
 func (c *Client) GetPixel(ctx context.Context, id EntityId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetPixelRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetPixelRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2347,11 +2502,14 @@ func (c *Client) GetPixel(ctx context.Context, id EntityId, reqEditors ...Reques
 //
 // Corresponds with PUT /pixels/{id}/ (the `UpdatePixel` operationId).
 func (c *Client) UpdatePixelWithBody(ctx context.Context, id EntityId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdatePixelRequestWithBody(c.Server, id, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdatePixelRequestWithBody(ctx, base, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2366,11 +2524,14 @@ func (c *Client) UpdatePixelWithBody(ctx context.Context, id EntityId, contentTy
 //
 // Corresponds with PUT /pixels/{id}/ (the `UpdatePixel` operationId).
 func (c *Client) UpdatePixel(ctx context.Context, id EntityId, body UpdatePixelJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdatePixelRequest(c.Server, id, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdatePixelRequest(ctx, base, id, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2383,11 +2544,14 @@ func (c *Client) UpdatePixel(ctx context.Context, id EntityId, body UpdatePixelJ
 //
 // Corresponds with GET /postcode-lists/ (the `ListPostcodeLists` operationId).
 func (c *Client) ListPostcodeLists(ctx context.Context, params *ListPostcodeListsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListPostcodeListsRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListPostcodeListsRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2402,11 +2566,14 @@ func (c *Client) ListPostcodeLists(ctx context.Context, params *ListPostcodeList
 //
 // Corresponds with POST /postcode-lists/ (the `CreatePostcodeList` operationId).
 func (c *Client) CreatePostcodeListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreatePostcodeListRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreatePostcodeListRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2421,11 +2588,14 @@ func (c *Client) CreatePostcodeListWithBody(ctx context.Context, contentType str
 //
 // Corresponds with POST /postcode-lists/ (the `CreatePostcodeList` operationId).
 func (c *Client) CreatePostcodeList(ctx context.Context, body CreatePostcodeListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreatePostcodeListRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreatePostcodeListRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2438,11 +2608,14 @@ func (c *Client) CreatePostcodeList(ctx context.Context, body CreatePostcodeList
 //
 // Corresponds with DELETE /postcode-lists/{id}/ (the `DeletePostcodeList` operationId).
 func (c *Client) DeletePostcodeList(ctx context.Context, id EntityId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeletePostcodeListRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeletePostcodeListRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2455,11 +2628,14 @@ func (c *Client) DeletePostcodeList(ctx context.Context, id EntityId, reqEditors
 //
 // Corresponds with GET /postcode-lists/{id}/ (the `GetPostcodeList` operationId).
 func (c *Client) GetPostcodeList(ctx context.Context, id EntityId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetPostcodeListRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetPostcodeListRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2474,11 +2650,14 @@ func (c *Client) GetPostcodeList(ctx context.Context, id EntityId, reqEditors ..
 //
 // Corresponds with PUT /postcode-lists/{id}/ (the `UpdatePostcodeList` operationId).
 func (c *Client) UpdatePostcodeListWithBody(ctx context.Context, id EntityId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdatePostcodeListRequestWithBody(c.Server, id, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdatePostcodeListRequestWithBody(ctx, base, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2493,11 +2672,14 @@ func (c *Client) UpdatePostcodeListWithBody(ctx context.Context, id EntityId, co
 //
 // Corresponds with PUT /postcode-lists/{id}/ (the `UpdatePostcodeList` operationId).
 func (c *Client) UpdatePostcodeList(ctx context.Context, id EntityId, body UpdatePostcodeListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdatePostcodeListRequest(c.Server, id, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdatePostcodeListRequest(ctx, base, id, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2510,11 +2692,14 @@ func (c *Client) UpdatePostcodeList(ctx context.Context, id EntityId, body Updat
 //
 // Corresponds with GET /ssps/ (the `ListSsps` operationId).
 func (c *Client) ListSsps(ctx context.Context, params *ListSspsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListSspsRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListSspsRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2529,11 +2714,14 @@ func (c *Client) ListSsps(ctx context.Context, params *ListSspsParams, reqEditor
 //
 // Corresponds with POST /ssps/ (the `CreateSsp` operationId).
 func (c *Client) CreateSspWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateSspRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateSspRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2548,11 +2736,14 @@ func (c *Client) CreateSspWithBody(ctx context.Context, contentType string, body
 //
 // Corresponds with POST /ssps/ (the `CreateSsp` operationId).
 func (c *Client) CreateSsp(ctx context.Context, body CreateSspJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateSspRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateSspRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2565,11 +2756,14 @@ func (c *Client) CreateSsp(ctx context.Context, body CreateSspJSONRequestBody, r
 //
 // Corresponds with DELETE /ssps/{id}/ (the `DeleteSsp` operationId).
 func (c *Client) DeleteSsp(ctx context.Context, id EntityId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteSspRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteSspRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2582,11 +2776,14 @@ func (c *Client) DeleteSsp(ctx context.Context, id EntityId, reqEditors ...Reque
 //
 // Corresponds with GET /ssps/{id}/ (the `GetSsp` operationId).
 func (c *Client) GetSsp(ctx context.Context, id EntityId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetSspRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetSspRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2601,11 +2798,14 @@ func (c *Client) GetSsp(ctx context.Context, id EntityId, reqEditors ...RequestE
 //
 // Corresponds with PUT /ssps/{id}/ (the `UpdateSsp` operationId).
 func (c *Client) UpdateSspWithBody(ctx context.Context, id EntityId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateSspRequestWithBody(c.Server, id, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateSspRequestWithBody(ctx, base, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2620,11 +2820,14 @@ func (c *Client) UpdateSspWithBody(ctx context.Context, id EntityId, contentType
 //
 // Corresponds with PUT /ssps/{id}/ (the `UpdateSsp` operationId).
 func (c *Client) UpdateSsp(ctx context.Context, id EntityId, body UpdateSspJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateSspRequest(c.Server, id, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateSspRequest(ctx, base, id, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2633,63 +2836,48 @@ func (c *Client) UpdateSsp(ctx context.Context, id EntityId, body UpdateSspJSONR
 
 // NewListAdvertisersRequest constructs an http.Request for the ListAdvertisers method
 func NewListAdvertisersRequest(server string, params *ListAdvertisersParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListAdvertisersRequest(context.Background(), base, params)
+}
+
+func newListAdvertisersRequest(ctx context.Context, base string, params *ListAdvertisersParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/advertisers/")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/advertisers/")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "page", int64(*params.Page))
 
 		}
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page_size", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "page_size", int64(*params.PageSize))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -2699,35 +2887,42 @@ func NewListAdvertisersRequest(server string, params *ListAdvertisersParams) (*h
 
 // NewCreateAdvertiserRequest calls the generic CreateAdvertiser builder with application/json body
 func NewCreateAdvertiserRequest(server string, body CreateAdvertiserJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateAdvertiserRequest(context.Background(), base, body)
+}
+
+func newCreateAdvertiserRequest(ctx context.Context, base string, body CreateAdvertiserJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateAdvertiserRequestWithBody(server, "application/json", bodyReader)
+	return newCreateAdvertiserRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateAdvertiserRequestWithBody constructs an http.Request for the CreateAdvertiser method, with any body, and a specified content type
 func NewCreateAdvertiserRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateAdvertiserRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateAdvertiserRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/advertisers/")
 
-	operationPath := fmt.Sprintf("/advertisers/")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -2739,31 +2934,27 @@ func NewCreateAdvertiserRequestWithBody(server string, contentType string, body 
 
 // NewDeleteAdvertiserRequest constructs an http.Request for the DeleteAdvertiser method
 func NewDeleteAdvertiserRequest(server string, id EntityId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteAdvertiserRequest(context.Background(), base, id)
+}
+
+func newDeleteAdvertiserRequest(ctx context.Context, base string, id EntityId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = strconv.FormatInt(int64(id), 10)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/advertisers/%s/", pathParam0)
 
-	operationPath := fmt.Sprintf("/advertisers/%s/", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -2773,31 +2964,27 @@ func NewDeleteAdvertiserRequest(server string, id EntityId) (*http.Request, erro
 
 // NewGetAdvertiserRequest constructs an http.Request for the GetAdvertiser method
 func NewGetAdvertiserRequest(server string, id EntityId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetAdvertiserRequest(context.Background(), base, id)
+}
+
+func newGetAdvertiserRequest(ctx context.Context, base string, id EntityId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = strconv.FormatInt(int64(id), 10)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/advertisers/%s/", pathParam0)
 
-	operationPath := fmt.Sprintf("/advertisers/%s/", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -2807,42 +2994,46 @@ func NewGetAdvertiserRequest(server string, id EntityId) (*http.Request, error) 
 
 // NewUpdateAdvertiserRequest calls the generic UpdateAdvertiser builder with application/json body
 func NewUpdateAdvertiserRequest(server string, id EntityId, body UpdateAdvertiserJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateAdvertiserRequest(context.Background(), base, id, body)
+}
+
+func newUpdateAdvertiserRequest(ctx context.Context, base string, id EntityId, body UpdateAdvertiserJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateAdvertiserRequestWithBody(server, id, "application/json", bodyReader)
+	return newUpdateAdvertiserRequestWithBody(ctx, base, id, "application/json", bodyReader)
 }
 
 // NewUpdateAdvertiserRequestWithBody constructs an http.Request for the UpdateAdvertiser method, with any body, and a specified content type
 func NewUpdateAdvertiserRequestWithBody(server string, id EntityId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateAdvertiserRequestWithBody(context.Background(), base, id, contentType, body)
+}
+
+func newUpdateAdvertiserRequestWithBody(ctx context.Context, base string, id EntityId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = strconv.FormatInt(int64(id), 10)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/advertisers/%s/", pathParam0)
 
-	operationPath := fmt.Sprintf("/advertisers/%s/", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -2854,63 +3045,48 @@ func NewUpdateAdvertiserRequestWithBody(server string, id EntityId, contentType 
 
 // NewListAppBundleListsRequest constructs an http.Request for the ListAppBundleLists method
 func NewListAppBundleListsRequest(server string, params *ListAppBundleListsParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListAppBundleListsRequest(context.Background(), base, params)
+}
+
+func newListAppBundleListsRequest(ctx context.Context, base string, params *ListAppBundleListsParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/app-bundle-lists/")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/app-bundle-lists/")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "page", int64(*params.Page))
 
 		}
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page_size", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "page_size", int64(*params.PageSize))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -2920,35 +3096,42 @@ func NewListAppBundleListsRequest(server string, params *ListAppBundleListsParam
 
 // NewCreateAppBundleListRequest calls the generic CreateAppBundleList builder with application/json body
 func NewCreateAppBundleListRequest(server string, body CreateAppBundleListJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateAppBundleListRequest(context.Background(), base, body)
+}
+
+func newCreateAppBundleListRequest(ctx context.Context, base string, body CreateAppBundleListJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateAppBundleListRequestWithBody(server, "application/json", bodyReader)
+	return newCreateAppBundleListRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateAppBundleListRequestWithBody constructs an http.Request for the CreateAppBundleList method, with any body, and a specified content type
 func NewCreateAppBundleListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateAppBundleListRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateAppBundleListRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/app-bundle-lists/")
 
-	operationPath := fmt.Sprintf("/app-bundle-lists/")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -2960,31 +3143,27 @@ func NewCreateAppBundleListRequestWithBody(server string, contentType string, bo
 
 // NewDeleteAppBundleListRequest constructs an http.Request for the DeleteAppBundleList method
 func NewDeleteAppBundleListRequest(server string, id EntityId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteAppBundleListRequest(context.Background(), base, id)
+}
+
+func newDeleteAppBundleListRequest(ctx context.Context, base string, id EntityId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = strconv.FormatInt(int64(id), 10)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/app-bundle-lists/%s/", pathParam0)
 
-	operationPath := fmt.Sprintf("/app-bundle-lists/%s/", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -2994,31 +3173,27 @@ func NewDeleteAppBundleListRequest(server string, id EntityId) (*http.Request, e
 
 // NewGetAppBundleListRequest constructs an http.Request for the GetAppBundleList method
 func NewGetAppBundleListRequest(server string, id EntityId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetAppBundleListRequest(context.Background(), base, id)
+}
+
+func newGetAppBundleListRequest(ctx context.Context, base string, id EntityId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = strconv.FormatInt(int64(id), 10)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/app-bundle-lists/%s/", pathParam0)
 
-	operationPath := fmt.Sprintf("/app-bundle-lists/%s/", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3028,42 +3203,46 @@ func NewGetAppBundleListRequest(server string, id EntityId) (*http.Request, erro
 
 // NewUpdateAppBundleListRequest calls the generic UpdateAppBundleList builder with application/json body
 func NewUpdateAppBundleListRequest(server string, id EntityId, body UpdateAppBundleListJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateAppBundleListRequest(context.Background(), base, id, body)
+}
+
+func newUpdateAppBundleListRequest(ctx context.Context, base string, id EntityId, body UpdateAppBundleListJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateAppBundleListRequestWithBody(server, id, "application/json", bodyReader)
+	return newUpdateAppBundleListRequestWithBody(ctx, base, id, "application/json", bodyReader)
 }
 
 // NewUpdateAppBundleListRequestWithBody constructs an http.Request for the UpdateAppBundleList method, with any body, and a specified content type
 func NewUpdateAppBundleListRequestWithBody(server string, id EntityId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateAppBundleListRequestWithBody(context.Background(), base, id, contentType, body)
+}
+
+func newUpdateAppBundleListRequestWithBody(ctx context.Context, base string, id EntityId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = strconv.FormatInt(int64(id), 10)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/app-bundle-lists/%s/", pathParam0)
 
-	operationPath := fmt.Sprintf("/app-bundle-lists/%s/", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -3075,87 +3254,60 @@ func NewUpdateAppBundleListRequestWithBody(server string, id EntityId, contentTy
 
 // NewListCampaignsRequest constructs an http.Request for the ListCampaigns method
 func NewListCampaignsRequest(server string, params *ListCampaignsParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListCampaignsRequest(context.Background(), base, params)
+}
+
+func newListCampaignsRequest(ctx context.Context, base string, params *ListCampaignsParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/campaigns/")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/campaigns/")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Advertiser != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "advertiser", *params.Advertiser, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "advertiser", int64(*params.Advertiser))
 
 		}
 
 		if params.Status != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "status", string(*params.Status))
 
 		}
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "page", int64(*params.Page))
 
 		}
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page_size", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "page_size", int64(*params.PageSize))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3165,35 +3317,42 @@ func NewListCampaignsRequest(server string, params *ListCampaignsParams) (*http.
 
 // NewCreateCampaignRequest calls the generic CreateCampaign builder with application/json body
 func NewCreateCampaignRequest(server string, body CreateCampaignJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateCampaignRequest(context.Background(), base, body)
+}
+
+func newCreateCampaignRequest(ctx context.Context, base string, body CreateCampaignJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateCampaignRequestWithBody(server, "application/json", bodyReader)
+	return newCreateCampaignRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateCampaignRequestWithBody constructs an http.Request for the CreateCampaign method, with any body, and a specified content type
 func NewCreateCampaignRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateCampaignRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateCampaignRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/campaigns/")
 
-	operationPath := fmt.Sprintf("/campaigns/")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -3205,31 +3364,27 @@ func NewCreateCampaignRequestWithBody(server string, contentType string, body io
 
 // NewDeleteCampaignRequest constructs an http.Request for the DeleteCampaign method
 func NewDeleteCampaignRequest(server string, id EntityId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteCampaignRequest(context.Background(), base, id)
+}
+
+func newDeleteCampaignRequest(ctx context.Context, base string, id EntityId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = strconv.FormatInt(int64(id), 10)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/campaigns/%s/", pathParam0)
 
-	operationPath := fmt.Sprintf("/campaigns/%s/", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3239,31 +3394,27 @@ func NewDeleteCampaignRequest(server string, id EntityId) (*http.Request, error)
 
 // NewGetCampaignRequest constructs an http.Request for the GetCampaign method
 func NewGetCampaignRequest(server string, id EntityId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetCampaignRequest(context.Background(), base, id)
+}
+
+func newGetCampaignRequest(ctx context.Context, base string, id EntityId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = strconv.FormatInt(int64(id), 10)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/campaigns/%s/", pathParam0)
 
-	operationPath := fmt.Sprintf("/campaigns/%s/", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3273,42 +3424,46 @@ func NewGetCampaignRequest(server string, id EntityId) (*http.Request, error) {
 
 // NewUpdateCampaignRequest calls the generic UpdateCampaign builder with application/json body
 func NewUpdateCampaignRequest(server string, id EntityId, body UpdateCampaignJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateCampaignRequest(context.Background(), base, id, body)
+}
+
+func newUpdateCampaignRequest(ctx context.Context, base string, id EntityId, body UpdateCampaignJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateCampaignRequestWithBody(server, id, "application/json", bodyReader)
+	return newUpdateCampaignRequestWithBody(ctx, base, id, "application/json", bodyReader)
 }
 
 // NewUpdateCampaignRequestWithBody constructs an http.Request for the UpdateCampaign method, with any body, and a specified content type
 func NewUpdateCampaignRequestWithBody(server string, id EntityId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateCampaignRequestWithBody(context.Background(), base, id, contentType, body)
+}
+
+func newUpdateCampaignRequestWithBody(ctx context.Context, base string, id EntityId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = strconv.FormatInt(int64(id), 10)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/campaigns/%s/", pathParam0)
 
-	operationPath := fmt.Sprintf("/campaigns/%s/", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -3320,75 +3475,54 @@ func NewUpdateCampaignRequestWithBody(server string, id EntityId, contentType st
 
 // NewListCreativesRequest constructs an http.Request for the ListCreatives method
 func NewListCreativesRequest(server string, params *ListCreativesParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListCreativesRequest(context.Background(), base, params)
+}
+
+func newListCreativesRequest(ctx context.Context, base string, params *ListCreativesParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/creatives/")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/creatives/")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Advertiser != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "advertiser", *params.Advertiser, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "advertiser", int64(*params.Advertiser))
 
 		}
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "page", int64(*params.Page))
 
 		}
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page_size", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "page_size", int64(*params.PageSize))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3398,35 +3532,42 @@ func NewListCreativesRequest(server string, params *ListCreativesParams) (*http.
 
 // NewCreateCreativeRequest calls the generic CreateCreative builder with application/json body
 func NewCreateCreativeRequest(server string, body CreateCreativeJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateCreativeRequest(context.Background(), base, body)
+}
+
+func newCreateCreativeRequest(ctx context.Context, base string, body CreateCreativeJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateCreativeRequestWithBody(server, "application/json", bodyReader)
+	return newCreateCreativeRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateCreativeRequestWithBody constructs an http.Request for the CreateCreative method, with any body, and a specified content type
 func NewCreateCreativeRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateCreativeRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateCreativeRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/creatives/")
 
-	operationPath := fmt.Sprintf("/creatives/")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -3438,31 +3579,27 @@ func NewCreateCreativeRequestWithBody(server string, contentType string, body io
 
 // NewDeleteCreativeRequest constructs an http.Request for the DeleteCreative method
 func NewDeleteCreativeRequest(server string, id EntityId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteCreativeRequest(context.Background(), base, id)
+}
+
+func newDeleteCreativeRequest(ctx context.Context, base string, id EntityId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = strconv.FormatInt(int64(id), 10)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/creatives/%s/", pathParam0)
 
-	operationPath := fmt.Sprintf("/creatives/%s/", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3472,31 +3609,27 @@ func NewDeleteCreativeRequest(server string, id EntityId) (*http.Request, error)
 
 // NewGetCreativeRequest constructs an http.Request for the GetCreative method
 func NewGetCreativeRequest(server string, id EntityId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetCreativeRequest(context.Background(), base, id)
+}
+
+func newGetCreativeRequest(ctx context.Context, base string, id EntityId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = strconv.FormatInt(int64(id), 10)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/creatives/%s/", pathParam0)
 
-	operationPath := fmt.Sprintf("/creatives/%s/", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3506,42 +3639,46 @@ func NewGetCreativeRequest(server string, id EntityId) (*http.Request, error) {
 
 // NewUpdateCreativeRequest calls the generic UpdateCreative builder with application/json body
 func NewUpdateCreativeRequest(server string, id EntityId, body UpdateCreativeJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateCreativeRequest(context.Background(), base, id, body)
+}
+
+func newUpdateCreativeRequest(ctx context.Context, base string, id EntityId, body UpdateCreativeJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateCreativeRequestWithBody(server, id, "application/json", bodyReader)
+	return newUpdateCreativeRequestWithBody(ctx, base, id, "application/json", bodyReader)
 }
 
 // NewUpdateCreativeRequestWithBody constructs an http.Request for the UpdateCreative method, with any body, and a specified content type
 func NewUpdateCreativeRequestWithBody(server string, id EntityId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateCreativeRequestWithBody(context.Background(), base, id, contentType, body)
+}
+
+func newUpdateCreativeRequestWithBody(ctx context.Context, base string, id EntityId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = strconv.FormatInt(int64(id), 10)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/creatives/%s/", pathParam0)
 
-	operationPath := fmt.Sprintf("/creatives/%s/", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -3553,75 +3690,54 @@ func NewUpdateCreativeRequestWithBody(server string, id EntityId, contentType st
 
 // NewListDealsRequest constructs an http.Request for the ListDeals method
 func NewListDealsRequest(server string, params *ListDealsParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListDealsRequest(context.Background(), base, params)
+}
+
+func newListDealsRequest(ctx context.Context, base string, params *ListDealsParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/deals/")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/deals/")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Ssp != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ssp", *params.Ssp, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "ssp", int64(*params.Ssp))
 
 		}
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "page", int64(*params.Page))
 
 		}
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page_size", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "page_size", int64(*params.PageSize))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3631,35 +3747,42 @@ func NewListDealsRequest(server string, params *ListDealsParams) (*http.Request,
 
 // NewCreateDealRequest calls the generic CreateDeal builder with application/json body
 func NewCreateDealRequest(server string, body CreateDealJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateDealRequest(context.Background(), base, body)
+}
+
+func newCreateDealRequest(ctx context.Context, base string, body CreateDealJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateDealRequestWithBody(server, "application/json", bodyReader)
+	return newCreateDealRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateDealRequestWithBody constructs an http.Request for the CreateDeal method, with any body, and a specified content type
 func NewCreateDealRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateDealRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateDealRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/deals/")
 
-	operationPath := fmt.Sprintf("/deals/")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -3671,31 +3794,27 @@ func NewCreateDealRequestWithBody(server string, contentType string, body io.Rea
 
 // NewDeleteDealRequest constructs an http.Request for the DeleteDeal method
 func NewDeleteDealRequest(server string, id EntityId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteDealRequest(context.Background(), base, id)
+}
+
+func newDeleteDealRequest(ctx context.Context, base string, id EntityId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = strconv.FormatInt(int64(id), 10)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/deals/%s/", pathParam0)
 
-	operationPath := fmt.Sprintf("/deals/%s/", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3705,31 +3824,27 @@ func NewDeleteDealRequest(server string, id EntityId) (*http.Request, error) {
 
 // NewGetDealRequest constructs an http.Request for the GetDeal method
 func NewGetDealRequest(server string, id EntityId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetDealRequest(context.Background(), base, id)
+}
+
+func newGetDealRequest(ctx context.Context, base string, id EntityId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = strconv.FormatInt(int64(id), 10)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/deals/%s/", pathParam0)
 
-	operationPath := fmt.Sprintf("/deals/%s/", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3739,42 +3854,46 @@ func NewGetDealRequest(server string, id EntityId) (*http.Request, error) {
 
 // NewUpdateDealRequest calls the generic UpdateDeal builder with application/json body
 func NewUpdateDealRequest(server string, id EntityId, body UpdateDealJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateDealRequest(context.Background(), base, id, body)
+}
+
+func newUpdateDealRequest(ctx context.Context, base string, id EntityId, body UpdateDealJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateDealRequestWithBody(server, id, "application/json", bodyReader)
+	return newUpdateDealRequestWithBody(ctx, base, id, "application/json", bodyReader)
 }
 
 // NewUpdateDealRequestWithBody constructs an http.Request for the UpdateDeal method, with any body, and a specified content type
 func NewUpdateDealRequestWithBody(server string, id EntityId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateDealRequestWithBody(context.Background(), base, id, contentType, body)
+}
+
+func newUpdateDealRequestWithBody(ctx context.Context, base string, id EntityId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = strconv.FormatInt(int64(id), 10)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/deals/%s/", pathParam0)
 
-	operationPath := fmt.Sprintf("/deals/%s/", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -3786,75 +3905,54 @@ func NewUpdateDealRequestWithBody(server string, id EntityId, contentType string
 
 // NewListLineItemsRequest constructs an http.Request for the ListLineItems method
 func NewListLineItemsRequest(server string, params *ListLineItemsParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListLineItemsRequest(context.Background(), base, params)
+}
+
+func newListLineItemsRequest(ctx context.Context, base string, params *ListLineItemsParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/line-items/")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/line-items/")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Campaign != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "campaign", *params.Campaign, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "campaign", int64(*params.Campaign))
 
 		}
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "page", int64(*params.Page))
 
 		}
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page_size", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "page_size", int64(*params.PageSize))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3864,35 +3962,42 @@ func NewListLineItemsRequest(server string, params *ListLineItemsParams) (*http.
 
 // NewCreateLineItemRequest calls the generic CreateLineItem builder with application/json body
 func NewCreateLineItemRequest(server string, body CreateLineItemJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateLineItemRequest(context.Background(), base, body)
+}
+
+func newCreateLineItemRequest(ctx context.Context, base string, body CreateLineItemJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateLineItemRequestWithBody(server, "application/json", bodyReader)
+	return newCreateLineItemRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateLineItemRequestWithBody constructs an http.Request for the CreateLineItem method, with any body, and a specified content type
 func NewCreateLineItemRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateLineItemRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateLineItemRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/line-items/")
 
-	operationPath := fmt.Sprintf("/line-items/")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -3904,31 +4009,27 @@ func NewCreateLineItemRequestWithBody(server string, contentType string, body io
 
 // NewDeleteLineItemRequest constructs an http.Request for the DeleteLineItem method
 func NewDeleteLineItemRequest(server string, id EntityId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteLineItemRequest(context.Background(), base, id)
+}
+
+func newDeleteLineItemRequest(ctx context.Context, base string, id EntityId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = strconv.FormatInt(int64(id), 10)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/line-items/%s/", pathParam0)
 
-	operationPath := fmt.Sprintf("/line-items/%s/", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3938,31 +4039,27 @@ func NewDeleteLineItemRequest(server string, id EntityId) (*http.Request, error)
 
 // NewGetLineItemRequest constructs an http.Request for the GetLineItem method
 func NewGetLineItemRequest(server string, id EntityId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetLineItemRequest(context.Background(), base, id)
+}
+
+func newGetLineItemRequest(ctx context.Context, base string, id EntityId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = strconv.FormatInt(int64(id), 10)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/line-items/%s/", pathParam0)
 
-	operationPath := fmt.Sprintf("/line-items/%s/", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3972,42 +4069,46 @@ func NewGetLineItemRequest(server string, id EntityId) (*http.Request, error) {
 
 // NewUpdateLineItemRequest calls the generic UpdateLineItem builder with application/json body
 func NewUpdateLineItemRequest(server string, id EntityId, body UpdateLineItemJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateLineItemRequest(context.Background(), base, id, body)
+}
+
+func newUpdateLineItemRequest(ctx context.Context, base string, id EntityId, body UpdateLineItemJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateLineItemRequestWithBody(server, id, "application/json", bodyReader)
+	return newUpdateLineItemRequestWithBody(ctx, base, id, "application/json", bodyReader)
 }
 
 // NewUpdateLineItemRequestWithBody constructs an http.Request for the UpdateLineItem method, with any body, and a specified content type
 func NewUpdateLineItemRequestWithBody(server string, id EntityId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateLineItemRequestWithBody(context.Background(), base, id, contentType, body)
+}
+
+func newUpdateLineItemRequestWithBody(ctx context.Context, base string, id EntityId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = strconv.FormatInt(int64(id), 10)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/line-items/%s/", pathParam0)
 
-	operationPath := fmt.Sprintf("/line-items/%s/", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -4019,75 +4120,54 @@ func NewUpdateLineItemRequestWithBody(server string, id EntityId, contentType st
 
 // NewListPixelsRequest constructs an http.Request for the ListPixels method
 func NewListPixelsRequest(server string, params *ListPixelsParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListPixelsRequest(context.Background(), base, params)
+}
+
+func newListPixelsRequest(ctx context.Context, base string, params *ListPixelsParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/pixels/")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/pixels/")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Advertiser != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "advertiser", *params.Advertiser, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "advertiser", int64(*params.Advertiser))
 
 		}
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "page", int64(*params.Page))
 
 		}
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page_size", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "page_size", int64(*params.PageSize))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -4097,35 +4177,42 @@ func NewListPixelsRequest(server string, params *ListPixelsParams) (*http.Reques
 
 // NewCreatePixelRequest calls the generic CreatePixel builder with application/json body
 func NewCreatePixelRequest(server string, body CreatePixelJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreatePixelRequest(context.Background(), base, body)
+}
+
+func newCreatePixelRequest(ctx context.Context, base string, body CreatePixelJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreatePixelRequestWithBody(server, "application/json", bodyReader)
+	return newCreatePixelRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreatePixelRequestWithBody constructs an http.Request for the CreatePixel method, with any body, and a specified content type
 func NewCreatePixelRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreatePixelRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreatePixelRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/pixels/")
 
-	operationPath := fmt.Sprintf("/pixels/")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -4137,31 +4224,27 @@ func NewCreatePixelRequestWithBody(server string, contentType string, body io.Re
 
 // NewDeletePixelRequest constructs an http.Request for the DeletePixel method
 func NewDeletePixelRequest(server string, id EntityId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeletePixelRequest(context.Background(), base, id)
+}
+
+func newDeletePixelRequest(ctx context.Context, base string, id EntityId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = strconv.FormatInt(int64(id), 10)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/pixels/%s/", pathParam0)
 
-	operationPath := fmt.Sprintf("/pixels/%s/", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -4171,31 +4254,27 @@ func NewDeletePixelRequest(server string, id EntityId) (*http.Request, error) {
 
 // NewGetPixelRequest constructs an http.Request for the GetPixel method
 func NewGetPixelRequest(server string, id EntityId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetPixelRequest(context.Background(), base, id)
+}
+
+func newGetPixelRequest(ctx context.Context, base string, id EntityId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = strconv.FormatInt(int64(id), 10)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/pixels/%s/", pathParam0)
 
-	operationPath := fmt.Sprintf("/pixels/%s/", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -4205,42 +4284,46 @@ func NewGetPixelRequest(server string, id EntityId) (*http.Request, error) {
 
 // NewUpdatePixelRequest calls the generic UpdatePixel builder with application/json body
 func NewUpdatePixelRequest(server string, id EntityId, body UpdatePixelJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdatePixelRequest(context.Background(), base, id, body)
+}
+
+func newUpdatePixelRequest(ctx context.Context, base string, id EntityId, body UpdatePixelJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdatePixelRequestWithBody(server, id, "application/json", bodyReader)
+	return newUpdatePixelRequestWithBody(ctx, base, id, "application/json", bodyReader)
 }
 
 // NewUpdatePixelRequestWithBody constructs an http.Request for the UpdatePixel method, with any body, and a specified content type
 func NewUpdatePixelRequestWithBody(server string, id EntityId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdatePixelRequestWithBody(context.Background(), base, id, contentType, body)
+}
+
+func newUpdatePixelRequestWithBody(ctx context.Context, base string, id EntityId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = strconv.FormatInt(int64(id), 10)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/pixels/%s/", pathParam0)
 
-	operationPath := fmt.Sprintf("/pixels/%s/", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -4252,63 +4335,48 @@ func NewUpdatePixelRequestWithBody(server string, id EntityId, contentType strin
 
 // NewListPostcodeListsRequest constructs an http.Request for the ListPostcodeLists method
 func NewListPostcodeListsRequest(server string, params *ListPostcodeListsParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListPostcodeListsRequest(context.Background(), base, params)
+}
+
+func newListPostcodeListsRequest(ctx context.Context, base string, params *ListPostcodeListsParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/postcode-lists/")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/postcode-lists/")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "page", int64(*params.Page))
 
 		}
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page_size", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "page_size", int64(*params.PageSize))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -4318,35 +4386,42 @@ func NewListPostcodeListsRequest(server string, params *ListPostcodeListsParams)
 
 // NewCreatePostcodeListRequest calls the generic CreatePostcodeList builder with application/json body
 func NewCreatePostcodeListRequest(server string, body CreatePostcodeListJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreatePostcodeListRequest(context.Background(), base, body)
+}
+
+func newCreatePostcodeListRequest(ctx context.Context, base string, body CreatePostcodeListJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreatePostcodeListRequestWithBody(server, "application/json", bodyReader)
+	return newCreatePostcodeListRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreatePostcodeListRequestWithBody constructs an http.Request for the CreatePostcodeList method, with any body, and a specified content type
 func NewCreatePostcodeListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreatePostcodeListRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreatePostcodeListRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/postcode-lists/")
 
-	operationPath := fmt.Sprintf("/postcode-lists/")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -4358,31 +4433,27 @@ func NewCreatePostcodeListRequestWithBody(server string, contentType string, bod
 
 // NewDeletePostcodeListRequest constructs an http.Request for the DeletePostcodeList method
 func NewDeletePostcodeListRequest(server string, id EntityId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeletePostcodeListRequest(context.Background(), base, id)
+}
+
+func newDeletePostcodeListRequest(ctx context.Context, base string, id EntityId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = strconv.FormatInt(int64(id), 10)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/postcode-lists/%s/", pathParam0)
 
-	operationPath := fmt.Sprintf("/postcode-lists/%s/", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -4392,31 +4463,27 @@ func NewDeletePostcodeListRequest(server string, id EntityId) (*http.Request, er
 
 // NewGetPostcodeListRequest constructs an http.Request for the GetPostcodeList method
 func NewGetPostcodeListRequest(server string, id EntityId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetPostcodeListRequest(context.Background(), base, id)
+}
+
+func newGetPostcodeListRequest(ctx context.Context, base string, id EntityId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = strconv.FormatInt(int64(id), 10)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/postcode-lists/%s/", pathParam0)
 
-	operationPath := fmt.Sprintf("/postcode-lists/%s/", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -4426,42 +4493,46 @@ func NewGetPostcodeListRequest(server string, id EntityId) (*http.Request, error
 
 // NewUpdatePostcodeListRequest calls the generic UpdatePostcodeList builder with application/json body
 func NewUpdatePostcodeListRequest(server string, id EntityId, body UpdatePostcodeListJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdatePostcodeListRequest(context.Background(), base, id, body)
+}
+
+func newUpdatePostcodeListRequest(ctx context.Context, base string, id EntityId, body UpdatePostcodeListJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdatePostcodeListRequestWithBody(server, id, "application/json", bodyReader)
+	return newUpdatePostcodeListRequestWithBody(ctx, base, id, "application/json", bodyReader)
 }
 
 // NewUpdatePostcodeListRequestWithBody constructs an http.Request for the UpdatePostcodeList method, with any body, and a specified content type
 func NewUpdatePostcodeListRequestWithBody(server string, id EntityId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdatePostcodeListRequestWithBody(context.Background(), base, id, contentType, body)
+}
+
+func newUpdatePostcodeListRequestWithBody(ctx context.Context, base string, id EntityId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = strconv.FormatInt(int64(id), 10)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/postcode-lists/%s/", pathParam0)
 
-	operationPath := fmt.Sprintf("/postcode-lists/%s/", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -4473,63 +4544,48 @@ func NewUpdatePostcodeListRequestWithBody(server string, id EntityId, contentTyp
 
 // NewListSspsRequest constructs an http.Request for the ListSsps method
 func NewListSspsRequest(server string, params *ListSspsParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListSspsRequest(context.Background(), base, params)
+}
+
+func newListSspsRequest(ctx context.Context, base string, params *ListSspsParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/ssps/")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/ssps/")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "page", int64(*params.Page))
 
 		}
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page_size", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "page_size", int64(*params.PageSize))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -4539,35 +4595,42 @@ func NewListSspsRequest(server string, params *ListSspsParams) (*http.Request, e
 
 // NewCreateSspRequest calls the generic CreateSsp builder with application/json body
 func NewCreateSspRequest(server string, body CreateSspJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateSspRequest(context.Background(), base, body)
+}
+
+func newCreateSspRequest(ctx context.Context, base string, body CreateSspJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateSspRequestWithBody(server, "application/json", bodyReader)
+	return newCreateSspRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateSspRequestWithBody constructs an http.Request for the CreateSsp method, with any body, and a specified content type
 func NewCreateSspRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateSspRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateSspRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/ssps/")
 
-	operationPath := fmt.Sprintf("/ssps/")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -4579,31 +4642,27 @@ func NewCreateSspRequestWithBody(server string, contentType string, body io.Read
 
 // NewDeleteSspRequest constructs an http.Request for the DeleteSsp method
 func NewDeleteSspRequest(server string, id EntityId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteSspRequest(context.Background(), base, id)
+}
+
+func newDeleteSspRequest(ctx context.Context, base string, id EntityId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = strconv.FormatInt(int64(id), 10)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/ssps/%s/", pathParam0)
 
-	operationPath := fmt.Sprintf("/ssps/%s/", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -4613,31 +4672,27 @@ func NewDeleteSspRequest(server string, id EntityId) (*http.Request, error) {
 
 // NewGetSspRequest constructs an http.Request for the GetSsp method
 func NewGetSspRequest(server string, id EntityId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetSspRequest(context.Background(), base, id)
+}
+
+func newGetSspRequest(ctx context.Context, base string, id EntityId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = strconv.FormatInt(int64(id), 10)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/ssps/%s/", pathParam0)
 
-	operationPath := fmt.Sprintf("/ssps/%s/", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -4647,42 +4702,46 @@ func NewGetSspRequest(server string, id EntityId) (*http.Request, error) {
 
 // NewUpdateSspRequest calls the generic UpdateSsp builder with application/json body
 func NewUpdateSspRequest(server string, id EntityId, body UpdateSspJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateSspRequest(context.Background(), base, id, body)
+}
+
+func newUpdateSspRequest(ctx context.Context, base string, id EntityId, body UpdateSspJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateSspRequestWithBody(server, id, "application/json", bodyReader)
+	return newUpdateSspRequestWithBody(ctx, base, id, "application/json", bodyReader)
 }
 
 // NewUpdateSspRequestWithBody constructs an http.Request for the UpdateSsp method, with any body, and a specified content type
 func NewUpdateSspRequestWithBody(server string, id EntityId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateSspRequestWithBody(context.Background(), base, id, contentType, body)
+}
+
+func newUpdateSspRequestWithBody(ctx context.Context, base string, id EntityId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = strconv.FormatInt(int64(id), 10)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/ssps/%s/", pathParam0)
 
-	operationPath := fmt.Sprintf("/ssps/%s/", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -4704,6 +4763,88 @@ func (c *Client) applyEditors(ctx context.Context, req *http.Request, additional
 		}
 	}
 	return nil
+}
+
+// serverBase parses a server URL and returns the prefix every path is
+// appended to: the server resolved against "./" (dot segments removed,
+// query and fragment dropped, a trailing "/"), exactly what resolving
+// "./<path>" against it used to keep.
+func serverBase(server string) (string, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return "", err
+	}
+	baseURL, err := serverURL.Parse("./")
+	if err != nil {
+		return "", err
+	}
+	return baseURL.String(), nil
+}
+
+// serverBase returns the prefix parsed by NewClient, or parses Server when
+// it was changed since (or the client was not built by NewClient).
+func (c *Client) serverBase() (string, error) {
+	if c.base != "" && c.baseFor == c.Server {
+		return c.base, nil
+	}
+	return serverBase(c.Server)
+}
+
+// appendPath appends an operation path (format, with "%s" for each
+// parameter, already escaped) to a server prefix ending in "/". A
+// parameter that is exactly "." or ".." is written as "%2E" or "%2E%2E" so
+// that neither this client nor a server or proxy on the way resolves it
+// as a dot segment (GET /activity/.. must not become GET /).
+func appendPath(u []byte, format string, params ...string) []byte {
+	format = strings.TrimPrefix(format, "/")
+	for i := 0; i < len(format); i++ {
+		if format[i] == '%' && i+1 < len(format) && format[i+1] == 's' && len(params) > 0 {
+			switch p := params[0]; p {
+			case ".":
+				u = append(u, "%2E"...)
+			case "..":
+				u = append(u, "%2E%2E"...)
+			default:
+				u = append(u, p...)
+			}
+			params = params[1:]
+			i++
+			continue
+		}
+		u = append(u, format[i])
+	}
+	return u
+}
+
+// appendQueryFragment appends an encoded query fragment, after an "&"
+// unless it is the first.
+func appendQueryFragment(u []byte, n int, fragment string) ([]byte, int) {
+	if n > 0 {
+		u = append(u, '&')
+	}
+	return append(u, fragment...), n + 1
+}
+
+// appendQueryParam appends name=value for a primitive form-style query
+// parameter, both escaped by runtime.DefaultQueryEncoder: what
+// runtime.StyleParamWithOptions writes, without reflection.
+func appendQueryParam(u []byte, n int, name, value string) ([]byte, int) {
+	if n > 0 {
+		u = append(u, '&')
+	}
+	u = append(u, runtime.DefaultQueryEncoder.EscapeQueryValue(name, false)...)
+	u = append(u, '=')
+	return append(u, runtime.DefaultQueryEncoder.EscapeQueryValue(value, false)...), n + 1
+}
+
+// appendQueryInt is appendQueryParam for an integer.
+func appendQueryInt(u []byte, n int, name string, value int64) ([]byte, int) {
+	if n > 0 {
+		u = append(u, '&')
+	}
+	u = append(u, runtime.DefaultQueryEncoder.EscapeQueryValue(name, false)...)
+	u = append(u, '=')
+	return strconv.AppendInt(u, value, 10), n + 1
 }
 
 // ClientWithResponses builds on ClientInterface to offer response payloads

@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/oapi-codegen/runtime"
@@ -8811,6 +8812,14 @@ type Client struct {
 	// A list of callbacks for modifying requests which are generated before sending over
 	// the network.
 	RequestEditors []RequestEditorFn
+
+	// base is Server parsed once by NewClient and turned back into a
+	// prefix ending in "/" (oasuite template, issue 20): every call
+	// appends its escaped path and query to it instead of parsing the
+	// server, resolving the path and parsing the result again. baseFor is
+	// the Server value base was made from; a client whose Server was
+	// changed afterwards, or built without NewClient, parses it per call.
+	base, baseFor string
 }
 
 // ClientOption allows setting custom parameters during construction
@@ -8831,6 +8840,11 @@ func NewClient(server string, opts ...ClientOption) (*Client, error) {
 	// ensure the server URL always has a trailing slash
 	if !strings.HasSuffix(client.Server, "/") {
 		client.Server += "/"
+	}
+	// parse the server once; a server that does not parse is reported by
+	// every call, as before
+	if base, err := serverBase(client.Server); err == nil {
+		client.base, client.baseFor = base, client.Server
 	}
 	// create httpClient, if not already present
 	if client.Client == nil {
@@ -10276,11 +10290,14 @@ type ClientInterface interface {
 //
 // Corresponds with GET /analytics (the `ListAnalytics` operationId).
 func (c *Client) ListAnalytics(ctx context.Context, params *ListAnalyticsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListAnalyticsRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListAnalyticsRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10293,11 +10310,14 @@ func (c *Client) ListAnalytics(ctx context.Context, params *ListAnalyticsParams,
 //
 // Corresponds with GET /analytics/{reference} (the `GetAnalyticsItem` operationId).
 func (c *Client) GetAnalyticsItem(ctx context.Context, reference Reference, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetAnalyticsItemRequest(c.Server, reference)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetAnalyticsItemRequest(ctx, base, reference)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10310,11 +10330,14 @@ func (c *Client) GetAnalyticsItem(ctx context.Context, reference Reference, reqE
 //
 // Corresponds with GET /analytics/{reference}/export/{filename} (the `ExportAnalytics` operationId).
 func (c *Client) ExportAnalytics(ctx context.Context, reference Reference, filename Filename, params *ExportAnalyticsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewExportAnalyticsRequest(c.Server, reference, filename, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newExportAnalyticsRequest(ctx, base, reference, filename, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10327,11 +10350,14 @@ func (c *Client) ExportAnalytics(ctx context.Context, reference Reference, filen
 //
 // Corresponds with GET /analytics/{reference}/facets/{facetId} (the `GetAnalyticsFacet` operationId).
 func (c *Client) GetAnalyticsFacet(ctx context.Context, reference Reference, facetId FacetId, params *GetAnalyticsFacetParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetAnalyticsFacetRequest(c.Server, reference, facetId, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetAnalyticsFacetRequest(ctx, base, reference, facetId, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10344,11 +10370,14 @@ func (c *Client) GetAnalyticsFacet(ctx context.Context, reference Reference, fac
 //
 // Corresponds with GET /analytics/{reference}/query (the `RunAnalyticsQuery` operationId).
 func (c *Client) RunAnalyticsQuery(ctx context.Context, reference Reference, params *RunAnalyticsQueryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRunAnalyticsQueryRequest(c.Server, reference, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newRunAnalyticsQueryRequest(ctx, base, reference, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10363,11 +10392,14 @@ func (c *Client) RunAnalyticsQuery(ctx context.Context, reference Reference, par
 //
 // Corresponds with POST /analytics/{reference}/query (the `QueryAnalytics` operationId).
 func (c *Client) QueryAnalyticsWithBody(ctx context.Context, reference Reference, params *QueryAnalyticsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewQueryAnalyticsRequestWithBody(c.Server, reference, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newQueryAnalyticsRequestWithBody(ctx, base, reference, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10382,11 +10414,14 @@ func (c *Client) QueryAnalyticsWithBody(ctx context.Context, reference Reference
 //
 // Corresponds with POST /analytics/{reference}/query (the `QueryAnalytics` operationId).
 func (c *Client) QueryAnalytics(ctx context.Context, reference Reference, params *QueryAnalyticsParams, body QueryAnalyticsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewQueryAnalyticsRequest(c.Server, reference, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newQueryAnalyticsRequest(ctx, base, reference, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10399,11 +10434,14 @@ func (c *Client) QueryAnalytics(ctx context.Context, reference Reference, params
 //
 // Corresponds with GET /analytics/{reference}/scope (the `GetAnalyticsScope` operationId).
 func (c *Client) GetAnalyticsScope(ctx context.Context, reference Reference, params *GetAnalyticsScopeParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetAnalyticsScopeRequest(c.Server, reference, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetAnalyticsScopeRequest(ctx, base, reference, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10416,11 +10454,14 @@ func (c *Client) GetAnalyticsScope(ctx context.Context, reference Reference, par
 //
 // Corresponds with GET /analytics/{reference}/view (the `GetAnalyticsView` operationId).
 func (c *Client) GetAnalyticsView(ctx context.Context, reference Reference, params *GetAnalyticsViewParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetAnalyticsViewRequest(c.Server, reference, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetAnalyticsViewRequest(ctx, base, reference, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10431,11 +10472,14 @@ func (c *Client) GetAnalyticsView(ctx context.Context, reference Reference, para
 //
 // Corresponds with GET /rs/ (the `GetCustomerInfo` operationId).
 func (c *Client) GetCustomerInfo(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetCustomerInfoRequest(c.Server)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetCustomerInfoRequest(ctx, base)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10448,11 +10492,14 @@ func (c *Client) GetCustomerInfo(ctx context.Context, reqEditors ...RequestEdito
 //
 // Corresponds with PUT /rs/ (the `UpdateCustomerInfo` operationId).
 func (c *Client) UpdateCustomerInfoWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateCustomerInfoRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateCustomerInfoRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10465,11 +10512,14 @@ func (c *Client) UpdateCustomerInfoWithBody(ctx context.Context, contentType str
 //
 // Corresponds with PUT /rs/ (the `UpdateCustomerInfo` operationId).
 func (c *Client) UpdateCustomerInfo(ctx context.Context, body UpdateCustomerInfoJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateCustomerInfoRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateCustomerInfoRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10480,11 +10530,14 @@ func (c *Client) UpdateCustomerInfo(ctx context.Context, body UpdateCustomerInfo
 //
 // Corresponds with GET /rs/access (the `GetCustomerAccess` operationId).
 func (c *Client) GetCustomerAccess(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetCustomerAccessRequest(c.Server)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetCustomerAccessRequest(ctx, base)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10497,11 +10550,14 @@ func (c *Client) GetCustomerAccess(ctx context.Context, reqEditors ...RequestEdi
 //
 // Corresponds with POST /rs/access (the `SetCustomerAccess` operationId).
 func (c *Client) SetCustomerAccessWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetCustomerAccessRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newSetCustomerAccessRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10514,11 +10570,14 @@ func (c *Client) SetCustomerAccessWithBody(ctx context.Context, contentType stri
 //
 // Corresponds with POST /rs/access (the `SetCustomerAccess` operationId).
 func (c *Client) SetCustomerAccess(ctx context.Context, body SetCustomerAccessJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetCustomerAccessRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newSetCustomerAccessRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10531,11 +10590,14 @@ func (c *Client) SetCustomerAccess(ctx context.Context, body SetCustomerAccessJS
 //
 // Corresponds with GET /rs/apikeys (the `ListApiKeys` operationId).
 func (c *Client) ListApiKeys(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListApiKeysRequest(c.Server)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListApiKeysRequest(ctx, base)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10550,11 +10612,14 @@ func (c *Client) ListApiKeys(ctx context.Context, reqEditors ...RequestEditorFn)
 //
 // Corresponds with POST /rs/apikeys (the `CreateApiKey` operationId).
 func (c *Client) CreateApiKeyWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateApiKeyRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateApiKeyRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10569,11 +10634,14 @@ func (c *Client) CreateApiKeyWithBody(ctx context.Context, contentType string, b
 //
 // Corresponds with POST /rs/apikeys (the `CreateApiKey` operationId).
 func (c *Client) CreateApiKey(ctx context.Context, body CreateApiKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateApiKeyRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateApiKeyRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10586,11 +10654,14 @@ func (c *Client) CreateApiKey(ctx context.Context, body CreateApiKeyJSONRequestB
 //
 // Corresponds with DELETE /rs/apikeys/{apiKeyId} (the `DeleteApiKey` operationId).
 func (c *Client) DeleteApiKey(ctx context.Context, apiKeyId ApiKeyId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteApiKeyRequest(c.Server, apiKeyId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteApiKeyRequest(ctx, base, apiKeyId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10603,11 +10674,14 @@ func (c *Client) DeleteApiKey(ctx context.Context, apiKeyId ApiKeyId, reqEditors
 //
 // Corresponds with GET /rs/apikeys/{apiKeyId} (the `GetApiKey` operationId).
 func (c *Client) GetApiKey(ctx context.Context, apiKeyId ApiKeyId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetApiKeyRequest(c.Server, apiKeyId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetApiKeyRequest(ctx, base, apiKeyId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10622,11 +10696,14 @@ func (c *Client) GetApiKey(ctx context.Context, apiKeyId ApiKeyId, reqEditors ..
 //
 // Corresponds with PUT /rs/apikeys/{apiKeyId} (the `UpdateApiKey` operationId).
 func (c *Client) UpdateApiKeyWithBody(ctx context.Context, apiKeyId ApiKeyId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateApiKeyRequestWithBody(c.Server, apiKeyId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateApiKeyRequestWithBody(ctx, base, apiKeyId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10641,11 +10718,14 @@ func (c *Client) UpdateApiKeyWithBody(ctx context.Context, apiKeyId ApiKeyId, co
 //
 // Corresponds with PUT /rs/apikeys/{apiKeyId} (the `UpdateApiKey` operationId).
 func (c *Client) UpdateApiKey(ctx context.Context, apiKeyId ApiKeyId, body UpdateApiKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateApiKeyRequest(c.Server, apiKeyId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateApiKeyRequest(ctx, base, apiKeyId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10660,11 +10740,14 @@ func (c *Client) UpdateApiKey(ctx context.Context, apiKeyId ApiKeyId, body Updat
 //
 // Corresponds with POST /rs/auth-code (the `CreateAuthCode` operationId).
 func (c *Client) CreateAuthCodeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateAuthCodeRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateAuthCodeRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10679,11 +10762,14 @@ func (c *Client) CreateAuthCodeWithBody(ctx context.Context, contentType string,
 //
 // Corresponds with POST /rs/auth-code (the `CreateAuthCode` operationId).
 func (c *Client) CreateAuthCodeWithFormdataBody(ctx context.Context, body CreateAuthCodeFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateAuthCodeRequestWithFormdataBody(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateAuthCodeRequestWithFormdataBody(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10698,11 +10784,14 @@ func (c *Client) CreateAuthCodeWithFormdataBody(ctx context.Context, body Create
 //
 // Corresponds with POST /rs/auth-token (the `CreateAuthToken` operationId).
 func (c *Client) CreateAuthTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateAuthTokenRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateAuthTokenRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10717,11 +10806,14 @@ func (c *Client) CreateAuthTokenWithBody(ctx context.Context, contentType string
 //
 // Corresponds with POST /rs/auth-token (the `CreateAuthToken` operationId).
 func (c *Client) CreateAuthTokenWithFormdataBody(ctx context.Context, body CreateAuthTokenFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateAuthTokenRequestWithFormdataBody(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateAuthTokenRequestWithFormdataBody(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10734,11 +10826,14 @@ func (c *Client) CreateAuthTokenWithFormdataBody(ctx context.Context, body Creat
 //
 // Corresponds with GET /rs/bookmarkfolders (the `GetBookmarkFolder` operationId).
 func (c *Client) GetBookmarkFolder(ctx context.Context, params *GetBookmarkFolderParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetBookmarkFolderRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetBookmarkFolderRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10751,11 +10846,14 @@ func (c *Client) GetBookmarkFolder(ctx context.Context, params *GetBookmarkFolde
 //
 // Corresponds with GET /rs/bookmarkfolders/folders (the `ListBookmarkFolders` operationId).
 func (c *Client) ListBookmarkFolders(ctx context.Context, params *ListBookmarkFoldersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListBookmarkFoldersRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListBookmarkFoldersRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10768,11 +10866,14 @@ func (c *Client) ListBookmarkFolders(ctx context.Context, params *ListBookmarkFo
 //
 // Corresponds with GET /rs/clients (the `ListClients` operationId).
 func (c *Client) ListClients(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListClientsRequest(c.Server)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListClientsRequest(ctx, base)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10787,11 +10888,14 @@ func (c *Client) ListClients(ctx context.Context, reqEditors ...RequestEditorFn)
 //
 // Corresponds with POST /rs/clients (the `CreateClient` operationId).
 func (c *Client) CreateClientWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateClientRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateClientRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10806,11 +10910,14 @@ func (c *Client) CreateClientWithBody(ctx context.Context, contentType string, b
 //
 // Corresponds with POST /rs/clients (the `CreateClient` operationId).
 func (c *Client) CreateClient(ctx context.Context, body CreateClientJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateClientRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateClientRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10821,11 +10928,14 @@ func (c *Client) CreateClient(ctx context.Context, body CreateClientJSONRequestB
 //
 // Corresponds with DELETE /rs/clients/{clientId} (the `DeleteClient` operationId).
 func (c *Client) DeleteClient(ctx context.Context, clientId ClientId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteClientRequest(c.Server, clientId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteClientRequest(ctx, base, clientId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10838,11 +10948,14 @@ func (c *Client) DeleteClient(ctx context.Context, clientId ClientId, reqEditors
 //
 // Corresponds with GET /rs/clients/{clientId} (the `GetClient` operationId).
 func (c *Client) GetClient(ctx context.Context, clientId ClientId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetClientRequest(c.Server, clientId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetClientRequest(ctx, base, clientId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10857,11 +10970,14 @@ func (c *Client) GetClient(ctx context.Context, clientId ClientId, reqEditors ..
 //
 // Corresponds with PUT /rs/clients/{clientId} (the `UpdateClient` operationId).
 func (c *Client) UpdateClientWithBody(ctx context.Context, clientId ClientId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateClientRequestWithBody(c.Server, clientId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateClientRequestWithBody(ctx, base, clientId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10876,11 +10992,14 @@ func (c *Client) UpdateClientWithBody(ctx context.Context, clientId ClientId, co
 //
 // Corresponds with PUT /rs/clients/{clientId} (the `UpdateClient` operationId).
 func (c *Client) UpdateClient(ctx context.Context, clientId ClientId, body UpdateClientJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateClientRequest(c.Server, clientId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateClientRequest(ctx, base, clientId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10891,11 +11010,14 @@ func (c *Client) UpdateClient(ctx context.Context, clientId ClientId, body Updat
 //
 // Corresponds with GET /rs/clients/{clientId}/access (the `GetClientAccess` operationId).
 func (c *Client) GetClientAccess(ctx context.Context, clientId ClientId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetClientAccessRequest(c.Server, clientId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetClientAccessRequest(ctx, base, clientId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10906,11 +11028,14 @@ func (c *Client) GetClientAccess(ctx context.Context, clientId ClientId, reqEdit
 //
 // Corresponds with GET /rs/connections/validate (the `ValidateConnection` operationId).
 func (c *Client) ValidateConnection(ctx context.Context, params *ValidateConnectionParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewValidateConnectionRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newValidateConnectionRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10925,11 +11050,14 @@ func (c *Client) ValidateConnection(ctx context.Context, params *ValidateConnect
 //
 // Corresponds with PUT /rs/connections/validate (the `ValidateConnectionDefinition` operationId).
 func (c *Client) ValidateConnectionDefinitionWithBody(ctx context.Context, params *ValidateConnectionDefinitionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewValidateConnectionDefinitionRequestWithBody(c.Server, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newValidateConnectionDefinitionRequestWithBody(ctx, base, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10944,11 +11072,14 @@ func (c *Client) ValidateConnectionDefinitionWithBody(ctx context.Context, param
 //
 // Corresponds with PUT /rs/connections/validate (the `ValidateConnectionDefinition` operationId).
 func (c *Client) ValidateConnectionDefinition(ctx context.Context, params *ValidateConnectionDefinitionParams, body ValidateConnectionDefinitionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewValidateConnectionDefinitionRequest(c.Server, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newValidateConnectionDefinitionRequest(ctx, base, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10959,11 +11090,14 @@ func (c *Client) ValidateConnectionDefinition(ctx context.Context, params *Valid
 //
 // Corresponds with GET /rs/logout (the `Logout` operationId).
 func (c *Client) Logout(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewLogoutRequest(c.Server)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newLogoutRequest(ctx, base)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10976,11 +11110,14 @@ func (c *Client) Logout(ctx context.Context, reqEditors ...RequestEditorFn) (*ht
 //
 // Corresponds with GET /rs/projects (the `ListProjects` operationId).
 func (c *Client) ListProjects(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListProjectsRequest(c.Server)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListProjectsRequest(ctx, base)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -10995,11 +11132,14 @@ func (c *Client) ListProjects(ctx context.Context, reqEditors ...RequestEditorFn
 //
 // Corresponds with POST /rs/projects (the `CreateProject` operationId).
 func (c *Client) CreateProjectWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateProjectRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateProjectRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11014,11 +11154,14 @@ func (c *Client) CreateProjectWithBody(ctx context.Context, contentType string, 
 //
 // Corresponds with POST /rs/projects (the `CreateProject` operationId).
 func (c *Client) CreateProject(ctx context.Context, body CreateProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateProjectRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateProjectRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11029,11 +11172,14 @@ func (c *Client) CreateProject(ctx context.Context, body CreateProjectJSONReques
 //
 // Corresponds with DELETE /rs/projects/{projectId} (the `DeleteProject` operationId).
 func (c *Client) DeleteProject(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteProjectRequest(c.Server, projectId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteProjectRequest(ctx, base, projectId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11046,11 +11192,14 @@ func (c *Client) DeleteProject(ctx context.Context, projectId ProjectId, reqEdit
 //
 // Corresponds with GET /rs/projects/{projectId} (the `GetProject` operationId).
 func (c *Client) GetProject(ctx context.Context, projectId ProjectId, params *GetProjectParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetProjectRequest(c.Server, projectId, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetProjectRequest(ctx, base, projectId, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11065,11 +11214,14 @@ func (c *Client) GetProject(ctx context.Context, projectId ProjectId, params *Ge
 //
 // Corresponds with PUT /rs/projects/{projectId} (the `UpdateProject` operationId).
 func (c *Client) UpdateProjectWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateProjectRequestWithBody(c.Server, projectId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateProjectRequestWithBody(ctx, base, projectId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11084,11 +11236,14 @@ func (c *Client) UpdateProjectWithBody(ctx context.Context, projectId ProjectId,
 //
 // Corresponds with PUT /rs/projects/{projectId} (the `UpdateProject` operationId).
 func (c *Client) UpdateProject(ctx context.Context, projectId ProjectId, body UpdateProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateProjectRequest(c.Server, projectId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateProjectRequest(ctx, base, projectId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11099,11 +11254,14 @@ func (c *Client) UpdateProject(ctx context.Context, projectId ProjectId, body Up
 //
 // Corresponds with GET /rs/projects/{projectId}/access (the `GetProjectAccess` operationId).
 func (c *Client) GetProjectAccess(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetProjectAccessRequest(c.Server, projectId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetProjectAccessRequest(ctx, base, projectId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11116,11 +11274,14 @@ func (c *Client) GetProjectAccess(ctx context.Context, projectId ProjectId, reqE
 //
 // Corresponds with POST /rs/projects/{projectId}/access (the `SetProjectAccess` operationId).
 func (c *Client) SetProjectAccessWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetProjectAccessRequestWithBody(c.Server, projectId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newSetProjectAccessRequestWithBody(ctx, base, projectId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11133,11 +11294,14 @@ func (c *Client) SetProjectAccessWithBody(ctx context.Context, projectId Project
 //
 // Corresponds with POST /rs/projects/{projectId}/access (the `SetProjectAccess` operationId).
 func (c *Client) SetProjectAccess(ctx context.Context, projectId ProjectId, body SetProjectAccessJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetProjectAccessRequest(c.Server, projectId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newSetProjectAccessRequest(ctx, base, projectId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11150,11 +11314,14 @@ func (c *Client) SetProjectAccess(ctx context.Context, projectId ProjectId, body
 //
 // Corresponds with GET /rs/projects/{projectId}/analysisjobs (the `ListAnalysisJobs` operationId).
 func (c *Client) ListAnalysisJobs(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListAnalysisJobsRequest(c.Server, projectId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListAnalysisJobsRequest(ctx, base, projectId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11169,11 +11336,14 @@ func (c *Client) ListAnalysisJobs(ctx context.Context, projectId ProjectId, reqE
 //
 // Corresponds with POST /rs/projects/{projectId}/analysisjobs (the `CreateAnalysisJob` operationId).
 func (c *Client) CreateAnalysisJobWithBody(ctx context.Context, projectId ProjectId, params *CreateAnalysisJobParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateAnalysisJobRequestWithBody(c.Server, projectId, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateAnalysisJobRequestWithBody(ctx, base, projectId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11188,11 +11358,14 @@ func (c *Client) CreateAnalysisJobWithBody(ctx context.Context, projectId Projec
 //
 // Corresponds with POST /rs/projects/{projectId}/analysisjobs (the `CreateAnalysisJob` operationId).
 func (c *Client) CreateAnalysisJob(ctx context.Context, projectId ProjectId, params *CreateAnalysisJobParams, body CreateAnalysisJobJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateAnalysisJobRequest(c.Server, projectId, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateAnalysisJobRequest(ctx, base, projectId, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11203,11 +11376,14 @@ func (c *Client) CreateAnalysisJob(ctx context.Context, projectId ProjectId, par
 //
 // Corresponds with DELETE /rs/projects/{projectId}/analysisjobs/{jobId} (the `DeleteAnalysisJob` operationId).
 func (c *Client) DeleteAnalysisJob(ctx context.Context, projectId ProjectId, jobId JobId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteAnalysisJobRequest(c.Server, projectId, jobId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteAnalysisJobRequest(ctx, base, projectId, jobId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11220,11 +11396,14 @@ func (c *Client) DeleteAnalysisJob(ctx context.Context, projectId ProjectId, job
 //
 // Corresponds with GET /rs/projects/{projectId}/analysisjobs/{jobId} (the `GetAnalysisJob` operationId).
 func (c *Client) GetAnalysisJob(ctx context.Context, projectId ProjectId, jobId JobId, params *GetAnalysisJobParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetAnalysisJobRequest(c.Server, projectId, jobId, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetAnalysisJobRequest(ctx, base, projectId, jobId, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11237,11 +11416,14 @@ func (c *Client) GetAnalysisJob(ctx context.Context, projectId ProjectId, jobId 
 //
 // Corresponds with GET /rs/projects/{projectId}/analysisjobs/{jobId}.{ext} (the `ExportAnalysisJob` operationId).
 func (c *Client) ExportAnalysisJob(ctx context.Context, projectId ProjectId, jobId JobId, ext Ext, params *ExportAnalysisJobParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewExportAnalysisJobRequest(c.Server, projectId, jobId, ext, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newExportAnalysisJobRequest(ctx, base, projectId, jobId, ext, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11252,11 +11434,14 @@ func (c *Client) ExportAnalysisJob(ctx context.Context, projectId ProjectId, job
 //
 // Corresponds with GET /rs/projects/{projectId}/analysisjobs/{jobId}/access (the `GetAnalysisJobAccess` operationId).
 func (c *Client) GetAnalysisJobAccess(ctx context.Context, projectId ProjectId, jobId JobId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetAnalysisJobAccessRequest(c.Server, projectId, jobId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetAnalysisJobAccessRequest(ctx, base, projectId, jobId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11269,11 +11454,14 @@ func (c *Client) GetAnalysisJobAccess(ctx context.Context, projectId ProjectId, 
 //
 // Corresponds with POST /rs/projects/{projectId}/analysisjobs/{jobId}/access (the `SetAnalysisJobAccess` operationId).
 func (c *Client) SetAnalysisJobAccessWithBody(ctx context.Context, projectId ProjectId, jobId JobId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetAnalysisJobAccessRequestWithBody(c.Server, projectId, jobId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newSetAnalysisJobAccessRequestWithBody(ctx, base, projectId, jobId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11286,11 +11474,14 @@ func (c *Client) SetAnalysisJobAccessWithBody(ctx context.Context, projectId Pro
 //
 // Corresponds with POST /rs/projects/{projectId}/analysisjobs/{jobId}/access (the `SetAnalysisJobAccess` operationId).
 func (c *Client) SetAnalysisJobAccess(ctx context.Context, projectId ProjectId, jobId JobId, body SetAnalysisJobAccessJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetAnalysisJobAccessRequest(c.Server, projectId, jobId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newSetAnalysisJobAccessRequest(ctx, base, projectId, jobId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11303,11 +11494,14 @@ func (c *Client) SetAnalysisJobAccess(ctx context.Context, projectId ProjectId, 
 //
 // Corresponds with GET /rs/projects/{projectId}/analysisjobs/{jobId}/render (the `RenderAnalysisJob` operationId).
 func (c *Client) RenderAnalysisJob(ctx context.Context, projectId ProjectId, jobId JobId, params *RenderAnalysisJobParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRenderAnalysisJobRequest(c.Server, projectId, jobId, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newRenderAnalysisJobRequest(ctx, base, projectId, jobId, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11320,11 +11514,14 @@ func (c *Client) RenderAnalysisJob(ctx context.Context, projectId ProjectId, job
 //
 // Corresponds with GET /rs/projects/{projectId}/analysisjobs/{jobId}/results (the `GetAnalysisJobResults` operationId).
 func (c *Client) GetAnalysisJobResults(ctx context.Context, projectId ProjectId, jobId JobId, params *GetAnalysisJobResultsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetAnalysisJobResultsRequest(c.Server, projectId, jobId, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetAnalysisJobResultsRequest(ctx, base, projectId, jobId, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11335,11 +11532,14 @@ func (c *Client) GetAnalysisJobResults(ctx context.Context, projectId ProjectId,
 //
 // Corresponds with GET /rs/projects/{projectId}/analysisjobs/{jobId}/sql (the `GetAnalysisJobSQL` operationId).
 func (c *Client) GetAnalysisJobSQL(ctx context.Context, projectId ProjectId, jobId JobId, params *GetAnalysisJobSQLParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetAnalysisJobSQLRequest(c.Server, projectId, jobId, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetAnalysisJobSQLRequest(ctx, base, projectId, jobId, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11350,11 +11550,14 @@ func (c *Client) GetAnalysisJobSQL(ctx context.Context, projectId ProjectId, job
 //
 // Corresponds with GET /rs/projects/{projectId}/annotations (the `ListAnnotations` operationId).
 func (c *Client) ListAnnotations(ctx context.Context, projectId ProjectId, params *ListAnnotationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListAnnotationsRequest(c.Server, projectId, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListAnnotationsRequest(ctx, base, projectId, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11369,11 +11572,14 @@ func (c *Client) ListAnnotations(ctx context.Context, projectId ProjectId, param
 //
 // Corresponds with POST /rs/projects/{projectId}/annotations (the `CreateAnnotation` operationId).
 func (c *Client) CreateAnnotationWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateAnnotationRequestWithBody(c.Server, projectId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateAnnotationRequestWithBody(ctx, base, projectId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11388,11 +11594,14 @@ func (c *Client) CreateAnnotationWithBody(ctx context.Context, projectId Project
 //
 // Corresponds with POST /rs/projects/{projectId}/annotations (the `CreateAnnotation` operationId).
 func (c *Client) CreateAnnotation(ctx context.Context, projectId ProjectId, body CreateAnnotationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateAnnotationRequest(c.Server, projectId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateAnnotationRequest(ctx, base, projectId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11403,11 +11612,14 @@ func (c *Client) CreateAnnotation(ctx context.Context, projectId ProjectId, body
 //
 // Corresponds with DELETE /rs/projects/{projectId}/annotations/{annotationId} (the `DeleteAnnotation` operationId).
 func (c *Client) DeleteAnnotation(ctx context.Context, projectId ProjectId, annotationId AnnotationId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteAnnotationRequest(c.Server, projectId, annotationId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteAnnotationRequest(ctx, base, projectId, annotationId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11418,11 +11630,14 @@ func (c *Client) DeleteAnnotation(ctx context.Context, projectId ProjectId, anno
 //
 // Corresponds with GET /rs/projects/{projectId}/annotations/{annotationId} (the `GetAnnotation` operationId).
 func (c *Client) GetAnnotation(ctx context.Context, projectId ProjectId, annotationId AnnotationId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetAnnotationRequest(c.Server, projectId, annotationId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetAnnotationRequest(ctx, base, projectId, annotationId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11435,11 +11650,14 @@ func (c *Client) GetAnnotation(ctx context.Context, projectId ProjectId, annotat
 //
 // Corresponds with PUT /rs/projects/{projectId}/annotations/{annotationId} (the `UpdateAnnotation` operationId).
 func (c *Client) UpdateAnnotationWithBody(ctx context.Context, projectId ProjectId, annotationId AnnotationId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateAnnotationRequestWithBody(c.Server, projectId, annotationId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateAnnotationRequestWithBody(ctx, base, projectId, annotationId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11452,11 +11670,14 @@ func (c *Client) UpdateAnnotationWithBody(ctx context.Context, projectId Project
 //
 // Corresponds with PUT /rs/projects/{projectId}/annotations/{annotationId} (the `UpdateAnnotation` operationId).
 func (c *Client) UpdateAnnotation(ctx context.Context, projectId ProjectId, annotationId AnnotationId, body UpdateAnnotationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateAnnotationRequest(c.Server, projectId, annotationId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateAnnotationRequest(ctx, base, projectId, annotationId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11467,11 +11688,14 @@ func (c *Client) UpdateAnnotation(ctx context.Context, projectId ProjectId, anno
 //
 // Corresponds with GET /rs/projects/{projectId}/annotations/{annotationId}/access (the `GetAnnotationAccess` operationId).
 func (c *Client) GetAnnotationAccess(ctx context.Context, projectId ProjectId, annotationId AnnotationId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetAnnotationAccessRequest(c.Server, projectId, annotationId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetAnnotationAccessRequest(ctx, base, projectId, annotationId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11484,11 +11708,14 @@ func (c *Client) GetAnnotationAccess(ctx context.Context, projectId ProjectId, a
 //
 // Corresponds with POST /rs/projects/{projectId}/annotations/{annotationId}/access (the `SetAnnotationAccess` operationId).
 func (c *Client) SetAnnotationAccessWithBody(ctx context.Context, projectId ProjectId, annotationId AnnotationId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetAnnotationAccessRequestWithBody(c.Server, projectId, annotationId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newSetAnnotationAccessRequestWithBody(ctx, base, projectId, annotationId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11501,11 +11728,14 @@ func (c *Client) SetAnnotationAccessWithBody(ctx context.Context, projectId Proj
 //
 // Corresponds with POST /rs/projects/{projectId}/annotations/{annotationId}/access (the `SetAnnotationAccess` operationId).
 func (c *Client) SetAnnotationAccess(ctx context.Context, projectId ProjectId, annotationId AnnotationId, body SetAnnotationAccessJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetAnnotationAccessRequest(c.Server, projectId, annotationId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newSetAnnotationAccessRequest(ctx, base, projectId, annotationId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11516,11 +11746,14 @@ func (c *Client) SetAnnotationAccess(ctx context.Context, projectId ProjectId, a
 //
 // Corresponds with GET /rs/projects/{projectId}/bookmarks (the `ListBookmarks` operationId).
 func (c *Client) ListBookmarks(ctx context.Context, projectId ProjectId, params *ListBookmarksParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListBookmarksRequest(c.Server, projectId, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListBookmarksRequest(ctx, base, projectId, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11533,11 +11766,14 @@ func (c *Client) ListBookmarks(ctx context.Context, projectId ProjectId, params 
 //
 // Corresponds with POST /rs/projects/{projectId}/bookmarks (the `CreateBookmark` operationId).
 func (c *Client) CreateBookmarkWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateBookmarkRequestWithBody(c.Server, projectId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateBookmarkRequestWithBody(ctx, base, projectId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11550,11 +11786,14 @@ func (c *Client) CreateBookmarkWithBody(ctx context.Context, projectId ProjectId
 //
 // Corresponds with POST /rs/projects/{projectId}/bookmarks (the `CreateBookmark` operationId).
 func (c *Client) CreateBookmark(ctx context.Context, projectId ProjectId, body CreateBookmarkJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateBookmarkRequest(c.Server, projectId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateBookmarkRequest(ctx, base, projectId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11565,11 +11804,14 @@ func (c *Client) CreateBookmark(ctx context.Context, projectId ProjectId, body C
 //
 // Corresponds with DELETE /rs/projects/{projectId}/bookmarks/{bookmarkId} (the `DeleteBookmark` operationId).
 func (c *Client) DeleteBookmark(ctx context.Context, projectId ProjectId, bookmarkId BookmarkId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteBookmarkRequest(c.Server, projectId, bookmarkId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteBookmarkRequest(ctx, base, projectId, bookmarkId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11580,11 +11822,14 @@ func (c *Client) DeleteBookmark(ctx context.Context, projectId ProjectId, bookma
 //
 // Corresponds with GET /rs/projects/{projectId}/bookmarks/{bookmarkId} (the `GetBookmark` operationId).
 func (c *Client) GetBookmark(ctx context.Context, projectId ProjectId, bookmarkId BookmarkId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetBookmarkRequest(c.Server, projectId, bookmarkId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetBookmarkRequest(ctx, base, projectId, bookmarkId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11597,11 +11842,14 @@ func (c *Client) GetBookmark(ctx context.Context, projectId ProjectId, bookmarkI
 //
 // Corresponds with PUT /rs/projects/{projectId}/bookmarks/{bookmarkId} (the `UpdateBookmark` operationId).
 func (c *Client) UpdateBookmarkWithBody(ctx context.Context, projectId ProjectId, bookmarkId BookmarkId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateBookmarkRequestWithBody(c.Server, projectId, bookmarkId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateBookmarkRequestWithBody(ctx, base, projectId, bookmarkId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11614,11 +11862,14 @@ func (c *Client) UpdateBookmarkWithBody(ctx context.Context, projectId ProjectId
 //
 // Corresponds with PUT /rs/projects/{projectId}/bookmarks/{bookmarkId} (the `UpdateBookmark` operationId).
 func (c *Client) UpdateBookmark(ctx context.Context, projectId ProjectId, bookmarkId BookmarkId, body UpdateBookmarkJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateBookmarkRequest(c.Server, projectId, bookmarkId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateBookmarkRequest(ctx, base, projectId, bookmarkId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11629,11 +11880,14 @@ func (c *Client) UpdateBookmark(ctx context.Context, projectId ProjectId, bookma
 //
 // Corresponds with GET /rs/projects/{projectId}/bookmarks/{bookmarkId}/access (the `GetBookmarkAccess` operationId).
 func (c *Client) GetBookmarkAccess(ctx context.Context, projectId ProjectId, bookmarkId BookmarkId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetBookmarkAccessRequest(c.Server, projectId, bookmarkId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetBookmarkAccessRequest(ctx, base, projectId, bookmarkId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11646,11 +11900,14 @@ func (c *Client) GetBookmarkAccess(ctx context.Context, projectId ProjectId, boo
 //
 // Corresponds with POST /rs/projects/{projectId}/bookmarks/{bookmarkId}/access (the `SetBookmarkAccess` operationId).
 func (c *Client) SetBookmarkAccessWithBody(ctx context.Context, projectId ProjectId, bookmarkId BookmarkId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetBookmarkAccessRequestWithBody(c.Server, projectId, bookmarkId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newSetBookmarkAccessRequestWithBody(ctx, base, projectId, bookmarkId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11663,11 +11920,14 @@ func (c *Client) SetBookmarkAccessWithBody(ctx context.Context, projectId Projec
 //
 // Corresponds with POST /rs/projects/{projectId}/bookmarks/{bookmarkId}/access (the `SetBookmarkAccess` operationId).
 func (c *Client) SetBookmarkAccess(ctx context.Context, projectId ProjectId, bookmarkId BookmarkId, body SetBookmarkAccessJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetBookmarkAccessRequest(c.Server, projectId, bookmarkId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newSetBookmarkAccessRequest(ctx, base, projectId, bookmarkId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11680,11 +11940,14 @@ func (c *Client) SetBookmarkAccess(ctx context.Context, projectId ProjectId, boo
 //
 // Corresponds with DELETE /rs/projects/{projectId}/cache (the `DeleteProjectCache` operationId).
 func (c *Client) DeleteProjectCache(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteProjectCacheRequest(c.Server, projectId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteProjectCacheRequest(ctx, base, projectId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11697,11 +11960,14 @@ func (c *Client) DeleteProjectCache(ctx context.Context, projectId ProjectId, re
 //
 // Corresponds with GET /rs/projects/{projectId}/cache (the `GetProjectCache` operationId).
 func (c *Client) GetProjectCache(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetProjectCacheRequest(c.Server, projectId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetProjectCacheRequest(ctx, base, projectId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11714,11 +11980,14 @@ func (c *Client) GetProjectCache(ctx context.Context, projectId ProjectId, reqEd
 //
 // Corresponds with GET /rs/projects/{projectId}/cache/refresh (the `RefreshProjectCache` operationId).
 func (c *Client) RefreshProjectCache(ctx context.Context, projectId ProjectId, params *RefreshProjectCacheParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRefreshProjectCacheRequest(c.Server, projectId, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newRefreshProjectCacheRequest(ctx, base, projectId, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11731,11 +12000,14 @@ func (c *Client) RefreshProjectCache(ctx context.Context, projectId ProjectId, p
 //
 // Corresponds with GET /rs/projects/{projectId}/domains (the `ListDomains` operationId).
 func (c *Client) ListDomains(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListDomainsRequest(c.Server, projectId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListDomainsRequest(ctx, base, projectId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11750,11 +12022,14 @@ func (c *Client) ListDomains(ctx context.Context, projectId ProjectId, reqEditor
 //
 // Corresponds with POST /rs/projects/{projectId}/domains (the `CreateDomain` operationId).
 func (c *Client) CreateDomainWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateDomainRequestWithBody(c.Server, projectId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateDomainRequestWithBody(ctx, base, projectId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11769,11 +12044,14 @@ func (c *Client) CreateDomainWithBody(ctx context.Context, projectId ProjectId, 
 //
 // Corresponds with POST /rs/projects/{projectId}/domains (the `CreateDomain` operationId).
 func (c *Client) CreateDomain(ctx context.Context, projectId ProjectId, body CreateDomainJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateDomainRequest(c.Server, projectId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateDomainRequest(ctx, base, projectId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11784,11 +12062,14 @@ func (c *Client) CreateDomain(ctx context.Context, projectId ProjectId, body Cre
 //
 // Corresponds with GET /rs/projects/{projectId}/domains-suggestion (the `GetDomainSuggestions` operationId).
 func (c *Client) GetDomainSuggestions(ctx context.Context, projectId ProjectId, params *GetDomainSuggestionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetDomainSuggestionsRequest(c.Server, projectId, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetDomainSuggestionsRequest(ctx, base, projectId, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11799,11 +12080,14 @@ func (c *Client) GetDomainSuggestions(ctx context.Context, projectId ProjectId, 
 //
 // Corresponds with DELETE /rs/projects/{projectId}/domains/{domainId} (the `DeleteDomain` operationId).
 func (c *Client) DeleteDomain(ctx context.Context, projectId ProjectId, domainId DomainId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteDomainRequest(c.Server, projectId, domainId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteDomainRequest(ctx, base, projectId, domainId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11816,11 +12100,14 @@ func (c *Client) DeleteDomain(ctx context.Context, projectId ProjectId, domainId
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId} (the `GetDomain` operationId).
 func (c *Client) GetDomain(ctx context.Context, projectId ProjectId, domainId DomainId, params *GetDomainParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetDomainRequest(c.Server, projectId, domainId, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetDomainRequest(ctx, base, projectId, domainId, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11835,11 +12122,14 @@ func (c *Client) GetDomain(ctx context.Context, projectId ProjectId, domainId Do
 //
 // Corresponds with PUT /rs/projects/{projectId}/domains/{domainId} (the `UpdateDomain` operationId).
 func (c *Client) UpdateDomainWithBody(ctx context.Context, projectId ProjectId, domainId DomainId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateDomainRequestWithBody(c.Server, projectId, domainId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateDomainRequestWithBody(ctx, base, projectId, domainId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11854,11 +12144,14 @@ func (c *Client) UpdateDomainWithBody(ctx context.Context, projectId ProjectId, 
 //
 // Corresponds with PUT /rs/projects/{projectId}/domains/{domainId} (the `UpdateDomain` operationId).
 func (c *Client) UpdateDomain(ctx context.Context, projectId ProjectId, domainId DomainId, body UpdateDomainJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateDomainRequest(c.Server, projectId, domainId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateDomainRequest(ctx, base, projectId, domainId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11869,11 +12162,14 @@ func (c *Client) UpdateDomain(ctx context.Context, projectId ProjectId, domainId
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/access (the `GetDomainAccess` operationId).
 func (c *Client) GetDomainAccess(ctx context.Context, projectId ProjectId, domainId DomainId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetDomainAccessRequest(c.Server, projectId, domainId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetDomainAccessRequest(ctx, base, projectId, domainId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11886,11 +12182,14 @@ func (c *Client) GetDomainAccess(ctx context.Context, projectId ProjectId, domai
 //
 // Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/access (the `SetDomainAccess` operationId).
 func (c *Client) SetDomainAccessWithBody(ctx context.Context, projectId ProjectId, domainId DomainId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetDomainAccessRequestWithBody(c.Server, projectId, domainId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newSetDomainAccessRequestWithBody(ctx, base, projectId, domainId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11903,11 +12202,14 @@ func (c *Client) SetDomainAccessWithBody(ctx context.Context, projectId ProjectI
 //
 // Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/access (the `SetDomainAccess` operationId).
 func (c *Client) SetDomainAccess(ctx context.Context, projectId ProjectId, domainId DomainId, body SetDomainAccessJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetDomainAccessRequest(c.Server, projectId, domainId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newSetDomainAccessRequest(ctx, base, projectId, domainId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11920,11 +12222,14 @@ func (c *Client) SetDomainAccess(ctx context.Context, projectId ProjectId, domai
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/cache (the `GetDomainCache` operationId).
 func (c *Client) GetDomainCache(ctx context.Context, projectId ProjectId, domainId DomainId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetDomainCacheRequest(c.Server, projectId, domainId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetDomainCacheRequest(ctx, base, projectId, domainId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11937,11 +12242,14 @@ func (c *Client) GetDomainCache(ctx context.Context, projectId ProjectId, domain
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/cache/refresh (the `RefreshDomainCache` operationId).
 func (c *Client) RefreshDomainCache(ctx context.Context, projectId ProjectId, domainId DomainId, params *RefreshDomainCacheParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRefreshDomainCacheRequest(c.Server, projectId, domainId, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newRefreshDomainCacheRequest(ctx, base, projectId, domainId, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11954,11 +12262,14 @@ func (c *Client) RefreshDomainCache(ctx context.Context, projectId ProjectId, do
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions (the `ListDimensions` operationId).
 func (c *Client) ListDimensions(ctx context.Context, projectId ProjectId, domainId DomainId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListDimensionsRequest(c.Server, projectId, domainId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListDimensionsRequest(ctx, base, projectId, domainId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11973,11 +12284,14 @@ func (c *Client) ListDimensions(ctx context.Context, projectId ProjectId, domain
 //
 // Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/dimensions (the `CreateDimension` operationId).
 func (c *Client) CreateDimensionWithBody(ctx context.Context, projectId ProjectId, domainId DomainId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateDimensionRequestWithBody(c.Server, projectId, domainId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateDimensionRequestWithBody(ctx, base, projectId, domainId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -11992,11 +12306,14 @@ func (c *Client) CreateDimensionWithBody(ctx context.Context, projectId ProjectI
 //
 // Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/dimensions (the `CreateDimension` operationId).
 func (c *Client) CreateDimension(ctx context.Context, projectId ProjectId, domainId DomainId, body CreateDimensionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateDimensionRequest(c.Server, projectId, domainId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateDimensionRequest(ctx, base, projectId, domainId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12007,11 +12324,14 @@ func (c *Client) CreateDimension(ctx context.Context, projectId ProjectId, domai
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions-suggestion (the `GetDimensionSuggestions` operationId).
 func (c *Client) GetDimensionSuggestions(ctx context.Context, projectId ProjectId, domainId DomainId, params *GetDimensionSuggestionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetDimensionSuggestionsRequest(c.Server, projectId, domainId, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetDimensionSuggestionsRequest(ctx, base, projectId, domainId, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12022,11 +12342,14 @@ func (c *Client) GetDimensionSuggestions(ctx context.Context, projectId ProjectI
 //
 // Corresponds with DELETE /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId} (the `DeleteDimension` operationId).
 func (c *Client) DeleteDimension(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteDimensionRequest(c.Server, projectId, domainId, dimensionId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteDimensionRequest(ctx, base, projectId, domainId, dimensionId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12039,11 +12362,14 @@ func (c *Client) DeleteDimension(ctx context.Context, projectId ProjectId, domai
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId} (the `GetDimension` operationId).
 func (c *Client) GetDimension(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, params *GetDimensionParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetDimensionRequest(c.Server, projectId, domainId, dimensionId, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetDimensionRequest(ctx, base, projectId, domainId, dimensionId, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12058,11 +12384,14 @@ func (c *Client) GetDimension(ctx context.Context, projectId ProjectId, domainId
 //
 // Corresponds with PUT /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId} (the `UpdateDimension` operationId).
 func (c *Client) UpdateDimensionWithBody(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateDimensionRequestWithBody(c.Server, projectId, domainId, dimensionId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateDimensionRequestWithBody(ctx, base, projectId, domainId, dimensionId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12077,11 +12406,14 @@ func (c *Client) UpdateDimensionWithBody(ctx context.Context, projectId ProjectI
 //
 // Corresponds with PUT /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId} (the `UpdateDimension` operationId).
 func (c *Client) UpdateDimension(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, body UpdateDimensionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateDimensionRequest(c.Server, projectId, domainId, dimensionId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateDimensionRequest(ctx, base, projectId, domainId, dimensionId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12092,11 +12424,14 @@ func (c *Client) UpdateDimension(ctx context.Context, projectId ProjectId, domai
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/access (the `GetDimensionAccess` operationId).
 func (c *Client) GetDimensionAccess(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetDimensionAccessRequest(c.Server, projectId, domainId, dimensionId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetDimensionAccessRequest(ctx, base, projectId, domainId, dimensionId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12109,11 +12444,14 @@ func (c *Client) GetDimensionAccess(ctx context.Context, projectId ProjectId, do
 //
 // Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/access (the `SetDimensionAccess` operationId).
 func (c *Client) SetDimensionAccessWithBody(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetDimensionAccessRequestWithBody(c.Server, projectId, domainId, dimensionId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newSetDimensionAccessRequestWithBody(ctx, base, projectId, domainId, dimensionId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12126,11 +12464,14 @@ func (c *Client) SetDimensionAccessWithBody(ctx context.Context, projectId Proje
 //
 // Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/access (the `SetDimensionAccess` operationId).
 func (c *Client) SetDimensionAccess(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, body SetDimensionAccessJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetDimensionAccessRequest(c.Server, projectId, domainId, dimensionId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newSetDimensionAccessRequest(ctx, base, projectId, domainId, dimensionId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12141,11 +12482,14 @@ func (c *Client) SetDimensionAccess(ctx context.Context, projectId ProjectId, do
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/attributes (the `ListAttributes` operationId).
 func (c *Client) ListAttributes(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListAttributesRequest(c.Server, projectId, domainId, dimensionId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListAttributesRequest(ctx, base, projectId, domainId, dimensionId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12158,11 +12502,14 @@ func (c *Client) ListAttributes(ctx context.Context, projectId ProjectId, domain
 //
 // Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/attributes (the `CreateAttribute` operationId).
 func (c *Client) CreateAttributeWithBody(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateAttributeRequestWithBody(c.Server, projectId, domainId, dimensionId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateAttributeRequestWithBody(ctx, base, projectId, domainId, dimensionId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12175,11 +12522,14 @@ func (c *Client) CreateAttributeWithBody(ctx context.Context, projectId ProjectI
 //
 // Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/attributes (the `CreateAttribute` operationId).
 func (c *Client) CreateAttribute(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, body CreateAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateAttributeRequest(c.Server, projectId, domainId, dimensionId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateAttributeRequest(ctx, base, projectId, domainId, dimensionId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12190,11 +12540,14 @@ func (c *Client) CreateAttribute(ctx context.Context, projectId ProjectId, domai
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/attributes-suggestion (the `GetAttributeSuggestions` operationId).
 func (c *Client) GetAttributeSuggestions(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, params *GetAttributeSuggestionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetAttributeSuggestionsRequest(c.Server, projectId, domainId, dimensionId, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetAttributeSuggestionsRequest(ctx, base, projectId, domainId, dimensionId, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12205,11 +12558,14 @@ func (c *Client) GetAttributeSuggestions(ctx context.Context, projectId ProjectI
 //
 // Corresponds with DELETE /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/attributes/{attributeId} (the `DeleteAttribute` operationId).
 func (c *Client) DeleteAttribute(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, attributeId AttributeId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteAttributeRequest(c.Server, projectId, domainId, dimensionId, attributeId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteAttributeRequest(ctx, base, projectId, domainId, dimensionId, attributeId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12220,11 +12576,14 @@ func (c *Client) DeleteAttribute(ctx context.Context, projectId ProjectId, domai
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/attributes/{attributeId} (the `GetAttribute` operationId).
 func (c *Client) GetAttribute(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, attributeId AttributeId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetAttributeRequest(c.Server, projectId, domainId, dimensionId, attributeId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetAttributeRequest(ctx, base, projectId, domainId, dimensionId, attributeId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12237,11 +12596,14 @@ func (c *Client) GetAttribute(ctx context.Context, projectId ProjectId, domainId
 //
 // Corresponds with PUT /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/attributes/{attributeId} (the `UpdateAttribute` operationId).
 func (c *Client) UpdateAttributeWithBody(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, attributeId AttributeId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateAttributeRequestWithBody(c.Server, projectId, domainId, dimensionId, attributeId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateAttributeRequestWithBody(ctx, base, projectId, domainId, dimensionId, attributeId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12254,11 +12616,14 @@ func (c *Client) UpdateAttributeWithBody(ctx context.Context, projectId ProjectI
 //
 // Corresponds with PUT /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/attributes/{attributeId} (the `UpdateAttribute` operationId).
 func (c *Client) UpdateAttribute(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, attributeId AttributeId, body UpdateAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateAttributeRequest(c.Server, projectId, domainId, dimensionId, attributeId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateAttributeRequest(ctx, base, projectId, domainId, dimensionId, attributeId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12269,11 +12634,14 @@ func (c *Client) UpdateAttribute(ctx context.Context, projectId ProjectId, domai
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/attributes/{attributeId}/access (the `GetAttributeAccess` operationId).
 func (c *Client) GetAttributeAccess(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, attributeId AttributeId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetAttributeAccessRequest(c.Server, projectId, domainId, dimensionId, attributeId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetAttributeAccessRequest(ctx, base, projectId, domainId, dimensionId, attributeId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12286,11 +12654,14 @@ func (c *Client) GetAttributeAccess(ctx context.Context, projectId ProjectId, do
 //
 // Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/attributes/{attributeId}/access (the `SetAttributeAccess` operationId).
 func (c *Client) SetAttributeAccessWithBody(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, attributeId AttributeId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetAttributeAccessRequestWithBody(c.Server, projectId, domainId, dimensionId, attributeId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newSetAttributeAccessRequestWithBody(ctx, base, projectId, domainId, dimensionId, attributeId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12303,11 +12674,14 @@ func (c *Client) SetAttributeAccessWithBody(ctx context.Context, projectId Proje
 //
 // Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/attributes/{attributeId}/access (the `SetAttributeAccess` operationId).
 func (c *Client) SetAttributeAccess(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, attributeId AttributeId, body SetAttributeAccessJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetAttributeAccessRequest(c.Server, projectId, domainId, dimensionId, attributeId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newSetAttributeAccessRequest(ctx, base, projectId, domainId, dimensionId, attributeId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12320,11 +12694,14 @@ func (c *Client) SetAttributeAccess(ctx context.Context, projectId ProjectId, do
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options (the `ListDimensionOptions` operationId).
 func (c *Client) ListDimensionOptions(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListDimensionOptionsRequest(c.Server, projectId, domainId, dimensionId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListDimensionOptionsRequest(ctx, base, projectId, domainId, dimensionId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12339,11 +12716,14 @@ func (c *Client) ListDimensionOptions(ctx context.Context, projectId ProjectId, 
 //
 // Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options (the `AddDimensionOption` operationId).
 func (c *Client) AddDimensionOptionWithBody(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAddDimensionOptionRequestWithBody(c.Server, projectId, domainId, dimensionId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newAddDimensionOptionRequestWithBody(ctx, base, projectId, domainId, dimensionId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12358,11 +12738,14 @@ func (c *Client) AddDimensionOptionWithBody(ctx context.Context, projectId Proje
 //
 // Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options (the `AddDimensionOption` operationId).
 func (c *Client) AddDimensionOption(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, body AddDimensionOptionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAddDimensionOptionRequest(c.Server, projectId, domainId, dimensionId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newAddDimensionOptionRequest(ctx, base, projectId, domainId, dimensionId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12375,11 +12758,14 @@ func (c *Client) AddDimensionOption(ctx context.Context, projectId ProjectId, do
 //
 // Corresponds with DELETE /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options/{optionId} (the `DeleteDimensionOption` operationId).
 func (c *Client) DeleteDimensionOption(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, optionId OptionId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteDimensionOptionRequest(c.Server, projectId, domainId, dimensionId, optionId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteDimensionOptionRequest(ctx, base, projectId, domainId, dimensionId, optionId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12392,11 +12778,14 @@ func (c *Client) DeleteDimensionOption(ctx context.Context, projectId ProjectId,
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options/{optionId} (the `GetDimensionOption` operationId).
 func (c *Client) GetDimensionOption(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, optionId OptionId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetDimensionOptionRequest(c.Server, projectId, domainId, dimensionId, optionId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetDimensionOptionRequest(ctx, base, projectId, domainId, dimensionId, optionId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12411,11 +12800,14 @@ func (c *Client) GetDimensionOption(ctx context.Context, projectId ProjectId, do
 //
 // Corresponds with PUT /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options/{optionId} (the `UpdateDimensionOption` operationId).
 func (c *Client) UpdateDimensionOptionWithBody(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, optionId OptionId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateDimensionOptionRequestWithBody(c.Server, projectId, domainId, dimensionId, optionId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateDimensionOptionRequestWithBody(ctx, base, projectId, domainId, dimensionId, optionId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12430,11 +12822,14 @@ func (c *Client) UpdateDimensionOptionWithBody(ctx context.Context, projectId Pr
 //
 // Corresponds with PUT /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/options/{optionId} (the `UpdateDimensionOption` operationId).
 func (c *Client) UpdateDimensionOption(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, optionId OptionId, body UpdateDimensionOptionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateDimensionOptionRequest(c.Server, projectId, domainId, dimensionId, optionId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateDimensionOptionRequest(ctx, base, projectId, domainId, dimensionId, optionId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12447,11 +12842,14 @@ func (c *Client) UpdateDimensionOption(ctx context.Context, projectId ProjectId,
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/dimensions/{dimensionId}/subdimensions (the `ListSubDimensions` operationId).
 func (c *Client) ListSubDimensions(ctx context.Context, projectId ProjectId, domainId DomainId, dimensionId DimensionId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListSubDimensionsRequest(c.Server, projectId, domainId, dimensionId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListSubDimensionsRequest(ctx, base, projectId, domainId, dimensionId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12462,11 +12860,14 @@ func (c *Client) ListSubDimensions(ctx context.Context, projectId ProjectId, dom
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/metrics (the `ListMetrics` operationId).
 func (c *Client) ListMetrics(ctx context.Context, projectId ProjectId, domainId DomainId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListMetricsRequest(c.Server, projectId, domainId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListMetricsRequest(ctx, base, projectId, domainId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12479,11 +12880,14 @@ func (c *Client) ListMetrics(ctx context.Context, projectId ProjectId, domainId 
 //
 // Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/metrics (the `CreateMetric` operationId).
 func (c *Client) CreateMetricWithBody(ctx context.Context, projectId ProjectId, domainId DomainId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateMetricRequestWithBody(c.Server, projectId, domainId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateMetricRequestWithBody(ctx, base, projectId, domainId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12496,11 +12900,14 @@ func (c *Client) CreateMetricWithBody(ctx context.Context, projectId ProjectId, 
 //
 // Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/metrics (the `CreateMetric` operationId).
 func (c *Client) CreateMetric(ctx context.Context, projectId ProjectId, domainId DomainId, body CreateMetricJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateMetricRequest(c.Server, projectId, domainId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateMetricRequest(ctx, base, projectId, domainId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12511,11 +12918,14 @@ func (c *Client) CreateMetric(ctx context.Context, projectId ProjectId, domainId
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/metrics-suggestion (the `GetMetricSuggestions` operationId).
 func (c *Client) GetMetricSuggestions(ctx context.Context, projectId ProjectId, domainId DomainId, params *GetMetricSuggestionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetMetricSuggestionsRequest(c.Server, projectId, domainId, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetMetricSuggestionsRequest(ctx, base, projectId, domainId, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12526,11 +12936,14 @@ func (c *Client) GetMetricSuggestions(ctx context.Context, projectId ProjectId, 
 //
 // Corresponds with DELETE /rs/projects/{projectId}/domains/{domainId}/metrics/{metricId} (the `DeleteMetric` operationId).
 func (c *Client) DeleteMetric(ctx context.Context, projectId ProjectId, domainId DomainId, metricId MetricId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteMetricRequest(c.Server, projectId, domainId, metricId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteMetricRequest(ctx, base, projectId, domainId, metricId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12541,11 +12954,14 @@ func (c *Client) DeleteMetric(ctx context.Context, projectId ProjectId, domainId
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/metrics/{metricId} (the `GetMetric` operationId).
 func (c *Client) GetMetric(ctx context.Context, projectId ProjectId, domainId DomainId, metricId MetricId, params *GetMetricParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetMetricRequest(c.Server, projectId, domainId, metricId, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetMetricRequest(ctx, base, projectId, domainId, metricId, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12558,11 +12974,14 @@ func (c *Client) GetMetric(ctx context.Context, projectId ProjectId, domainId Do
 //
 // Corresponds with PUT /rs/projects/{projectId}/domains/{domainId}/metrics/{metricId} (the `UpdateMetric` operationId).
 func (c *Client) UpdateMetricWithBody(ctx context.Context, projectId ProjectId, domainId DomainId, metricId MetricId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateMetricRequestWithBody(c.Server, projectId, domainId, metricId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateMetricRequestWithBody(ctx, base, projectId, domainId, metricId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12575,11 +12994,14 @@ func (c *Client) UpdateMetricWithBody(ctx context.Context, projectId ProjectId, 
 //
 // Corresponds with PUT /rs/projects/{projectId}/domains/{domainId}/metrics/{metricId} (the `UpdateMetric` operationId).
 func (c *Client) UpdateMetric(ctx context.Context, projectId ProjectId, domainId DomainId, metricId MetricId, body UpdateMetricJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateMetricRequest(c.Server, projectId, domainId, metricId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateMetricRequest(ctx, base, projectId, domainId, metricId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12590,11 +13012,14 @@ func (c *Client) UpdateMetric(ctx context.Context, projectId ProjectId, domainId
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/metrics/{metricId}/access (the `GetMetricAccess` operationId).
 func (c *Client) GetMetricAccess(ctx context.Context, projectId ProjectId, domainId DomainId, metricId MetricId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetMetricAccessRequest(c.Server, projectId, domainId, metricId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetMetricAccessRequest(ctx, base, projectId, domainId, metricId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12607,11 +13032,14 @@ func (c *Client) GetMetricAccess(ctx context.Context, projectId ProjectId, domai
 //
 // Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/metrics/{metricId}/access (the `SetMetricAccess` operationId).
 func (c *Client) SetMetricAccessWithBody(ctx context.Context, projectId ProjectId, domainId DomainId, metricId MetricId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetMetricAccessRequestWithBody(c.Server, projectId, domainId, metricId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newSetMetricAccessRequestWithBody(ctx, base, projectId, domainId, metricId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12624,11 +13052,14 @@ func (c *Client) SetMetricAccessWithBody(ctx context.Context, projectId ProjectI
 //
 // Corresponds with POST /rs/projects/{projectId}/domains/{domainId}/metrics/{metricId}/access (the `SetMetricAccess` operationId).
 func (c *Client) SetMetricAccess(ctx context.Context, projectId ProjectId, domainId DomainId, metricId MetricId, body SetMetricAccessJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetMetricAccessRequest(c.Server, projectId, domainId, metricId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newSetMetricAccessRequest(ctx, base, projectId, domainId, metricId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12639,11 +13070,14 @@ func (c *Client) SetMetricAccess(ctx context.Context, projectId ProjectId, domai
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/refreshData (the `RefreshDomainData` operationId).
 func (c *Client) RefreshDomainData(ctx context.Context, projectId ProjectId, domainId DomainId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRefreshDomainDataRequest(c.Server, projectId, domainId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newRefreshDomainDataRequest(ctx, base, projectId, domainId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12656,11 +13090,14 @@ func (c *Client) RefreshDomainData(ctx context.Context, projectId ProjectId, dom
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/relations (the `ListDomainRelations` operationId).
 func (c *Client) ListDomainRelations(ctx context.Context, projectId ProjectId, domainId DomainId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListDomainRelationsRequest(c.Server, projectId, domainId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListDomainRelationsRequest(ctx, base, projectId, domainId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12673,11 +13110,14 @@ func (c *Client) ListDomainRelations(ctx context.Context, projectId ProjectId, d
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/relations/new (the `GetNewDomainRelation` operationId).
 func (c *Client) GetNewDomainRelation(ctx context.Context, projectId ProjectId, domainId DomainId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetNewDomainRelationRequest(c.Server, projectId, domainId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetNewDomainRelationRequest(ctx, base, projectId, domainId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12688,11 +13128,14 @@ func (c *Client) GetNewDomainRelation(ctx context.Context, projectId ProjectId, 
 //
 // Corresponds with GET /rs/projects/{projectId}/domains/{domainId}/segment-suggestion (the `GetSegmentSuggestions` operationId).
 func (c *Client) GetSegmentSuggestions(ctx context.Context, projectId ProjectId, domainId DomainId, params *GetSegmentSuggestionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetSegmentSuggestionsRequest(c.Server, projectId, domainId, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetSegmentSuggestionsRequest(ctx, base, projectId, domainId, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12705,11 +13148,14 @@ func (c *Client) GetSegmentSuggestions(ctx context.Context, projectId ProjectId,
 //
 // Corresponds with GET /rs/projects/{projectId}/facetjobs (the `ListFacetJobs` operationId).
 func (c *Client) ListFacetJobs(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListFacetJobsRequest(c.Server, projectId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListFacetJobsRequest(ctx, base, projectId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12724,11 +13170,14 @@ func (c *Client) ListFacetJobs(ctx context.Context, projectId ProjectId, reqEdit
 //
 // Corresponds with POST /rs/projects/{projectId}/facetjobs (the `CreateFacetJob` operationId).
 func (c *Client) CreateFacetJobWithBody(ctx context.Context, projectId ProjectId, params *CreateFacetJobParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateFacetJobRequestWithBody(c.Server, projectId, params, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateFacetJobRequestWithBody(ctx, base, projectId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12743,11 +13192,14 @@ func (c *Client) CreateFacetJobWithBody(ctx context.Context, projectId ProjectId
 //
 // Corresponds with POST /rs/projects/{projectId}/facetjobs (the `CreateFacetJob` operationId).
 func (c *Client) CreateFacetJob(ctx context.Context, projectId ProjectId, params *CreateFacetJobParams, body CreateFacetJobJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateFacetJobRequest(c.Server, projectId, params, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateFacetJobRequest(ctx, base, projectId, params, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12758,11 +13210,14 @@ func (c *Client) CreateFacetJob(ctx context.Context, projectId ProjectId, params
 //
 // Corresponds with DELETE /rs/projects/{projectId}/facetjobs/{jobId} (the `DeleteFacetJob` operationId).
 func (c *Client) DeleteFacetJob(ctx context.Context, projectId ProjectId, jobId JobId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteFacetJobRequest(c.Server, projectId, jobId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteFacetJobRequest(ctx, base, projectId, jobId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12775,11 +13230,14 @@ func (c *Client) DeleteFacetJob(ctx context.Context, projectId ProjectId, jobId 
 //
 // Corresponds with GET /rs/projects/{projectId}/facetjobs/{jobId} (the `GetFacetJob` operationId).
 func (c *Client) GetFacetJob(ctx context.Context, projectId ProjectId, jobId JobId, params *GetFacetJobParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetFacetJobRequest(c.Server, projectId, jobId, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetFacetJobRequest(ctx, base, projectId, jobId, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12790,11 +13248,14 @@ func (c *Client) GetFacetJob(ctx context.Context, projectId ProjectId, jobId Job
 //
 // Corresponds with GET /rs/projects/{projectId}/facetjobs/{jobId}/access (the `GetFacetJobAccess` operationId).
 func (c *Client) GetFacetJobAccess(ctx context.Context, projectId ProjectId, jobId JobId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetFacetJobAccessRequest(c.Server, projectId, jobId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetFacetJobAccessRequest(ctx, base, projectId, jobId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12807,11 +13268,14 @@ func (c *Client) GetFacetJobAccess(ctx context.Context, projectId ProjectId, job
 //
 // Corresponds with POST /rs/projects/{projectId}/facetjobs/{jobId}/access (the `SetFacetJobAccess` operationId).
 func (c *Client) SetFacetJobAccessWithBody(ctx context.Context, projectId ProjectId, jobId JobId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetFacetJobAccessRequestWithBody(c.Server, projectId, jobId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newSetFacetJobAccessRequestWithBody(ctx, base, projectId, jobId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12824,11 +13288,14 @@ func (c *Client) SetFacetJobAccessWithBody(ctx context.Context, projectId Projec
 //
 // Corresponds with POST /rs/projects/{projectId}/facetjobs/{jobId}/access (the `SetFacetJobAccess` operationId).
 func (c *Client) SetFacetJobAccess(ctx context.Context, projectId ProjectId, jobId JobId, body SetFacetJobAccessJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetFacetJobAccessRequest(c.Server, projectId, jobId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newSetFacetJobAccessRequest(ctx, base, projectId, jobId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12841,11 +13308,14 @@ func (c *Client) SetFacetJobAccess(ctx context.Context, projectId ProjectId, job
 //
 // Corresponds with GET /rs/projects/{projectId}/facetjobs/{jobId}/results (the `GetFacetJobResults` operationId).
 func (c *Client) GetFacetJobResults(ctx context.Context, projectId ProjectId, jobId JobId, params *GetFacetJobResultsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetFacetJobResultsRequest(c.Server, projectId, jobId, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetFacetJobResultsRequest(ctx, base, projectId, jobId, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12858,11 +13328,14 @@ func (c *Client) GetFacetJobResults(ctx context.Context, projectId ProjectId, jo
 //
 // Corresponds with GET /rs/projects/{projectId}/facetjobs/{jobId}/results/{facetId} (the `GetFacetJobFacet` operationId).
 func (c *Client) GetFacetJobFacet(ctx context.Context, projectId ProjectId, jobId JobId, facetId FacetId, params *GetFacetJobFacetParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetFacetJobFacetRequest(c.Server, projectId, jobId, facetId, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetFacetJobFacetRequest(ctx, base, projectId, jobId, facetId, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12875,11 +13348,14 @@ func (c *Client) GetFacetJobFacet(ctx context.Context, projectId ProjectId, jobI
 //
 // Corresponds with GET /rs/projects/{projectId}/refreshDatabase (the `RefreshProjectDatabase` operationId).
 func (c *Client) RefreshProjectDatabase(ctx context.Context, projectId ProjectId, params *RefreshProjectDatabaseParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRefreshProjectDatabaseRequest(c.Server, projectId, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newRefreshProjectDatabaseRequest(ctx, base, projectId, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12890,11 +13366,14 @@ func (c *Client) RefreshProjectDatabase(ctx context.Context, projectId ProjectId
 //
 // Corresponds with GET /rs/projects/{projectId}/relations (the `ListRelations` operationId).
 func (c *Client) ListRelations(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListRelationsRequest(c.Server, projectId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListRelationsRequest(ctx, base, projectId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12907,11 +13386,14 @@ func (c *Client) ListRelations(ctx context.Context, projectId ProjectId, reqEdit
 //
 // Corresponds with POST /rs/projects/{projectId}/relations (the `CreateRelation` operationId).
 func (c *Client) CreateRelationWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateRelationRequestWithBody(c.Server, projectId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateRelationRequestWithBody(ctx, base, projectId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12924,11 +13406,14 @@ func (c *Client) CreateRelationWithBody(ctx context.Context, projectId ProjectId
 //
 // Corresponds with POST /rs/projects/{projectId}/relations (the `CreateRelation` operationId).
 func (c *Client) CreateRelation(ctx context.Context, projectId ProjectId, body CreateRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateRelationRequest(c.Server, projectId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateRelationRequest(ctx, base, projectId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12939,11 +13424,14 @@ func (c *Client) CreateRelation(ctx context.Context, projectId ProjectId, body C
 //
 // Corresponds with GET /rs/projects/{projectId}/relations-suggestion (the `GetRelationSuggestions` operationId).
 func (c *Client) GetRelationSuggestions(ctx context.Context, projectId ProjectId, params *GetRelationSuggestionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetRelationSuggestionsRequest(c.Server, projectId, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetRelationSuggestionsRequest(ctx, base, projectId, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12954,11 +13442,14 @@ func (c *Client) GetRelationSuggestions(ctx context.Context, projectId ProjectId
 //
 // Corresponds with DELETE /rs/projects/{projectId}/relations/{relationId} (the `DeleteRelation` operationId).
 func (c *Client) DeleteRelation(ctx context.Context, projectId ProjectId, relationId RelationId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteRelationRequest(c.Server, projectId, relationId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteRelationRequest(ctx, base, projectId, relationId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12969,11 +13460,14 @@ func (c *Client) DeleteRelation(ctx context.Context, projectId ProjectId, relati
 //
 // Corresponds with GET /rs/projects/{projectId}/relations/{relationId} (the `GetRelation` operationId).
 func (c *Client) GetRelation(ctx context.Context, projectId ProjectId, relationId RelationId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetRelationRequest(c.Server, projectId, relationId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetRelationRequest(ctx, base, projectId, relationId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -12986,11 +13480,14 @@ func (c *Client) GetRelation(ctx context.Context, projectId ProjectId, relationI
 //
 // Corresponds with PUT /rs/projects/{projectId}/relations/{relationId} (the `UpdateRelation` operationId).
 func (c *Client) UpdateRelationWithBody(ctx context.Context, projectId ProjectId, relationId RelationId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateRelationRequestWithBody(c.Server, projectId, relationId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateRelationRequestWithBody(ctx, base, projectId, relationId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13003,11 +13500,14 @@ func (c *Client) UpdateRelationWithBody(ctx context.Context, projectId ProjectId
 //
 // Corresponds with PUT /rs/projects/{projectId}/relations/{relationId} (the `UpdateRelation` operationId).
 func (c *Client) UpdateRelation(ctx context.Context, projectId ProjectId, relationId RelationId, body UpdateRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateRelationRequest(c.Server, projectId, relationId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateRelationRequest(ctx, base, projectId, relationId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13018,11 +13518,14 @@ func (c *Client) UpdateRelation(ctx context.Context, projectId ProjectId, relati
 //
 // Corresponds with GET /rs/projects/{projectId}/relations/{relationId}/access (the `GetRelationAccess` operationId).
 func (c *Client) GetRelationAccess(ctx context.Context, projectId ProjectId, relationId RelationId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetRelationAccessRequest(c.Server, projectId, relationId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetRelationAccessRequest(ctx, base, projectId, relationId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13035,11 +13538,14 @@ func (c *Client) GetRelationAccess(ctx context.Context, projectId ProjectId, rel
 //
 // Corresponds with POST /rs/projects/{projectId}/relations/{relationId}/access (the `SetRelationAccess` operationId).
 func (c *Client) SetRelationAccessWithBody(ctx context.Context, projectId ProjectId, relationId RelationId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetRelationAccessRequestWithBody(c.Server, projectId, relationId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newSetRelationAccessRequestWithBody(ctx, base, projectId, relationId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13052,11 +13558,14 @@ func (c *Client) SetRelationAccessWithBody(ctx context.Context, projectId Projec
 //
 // Corresponds with POST /rs/projects/{projectId}/relations/{relationId}/access (the `SetRelationAccess` operationId).
 func (c *Client) SetRelationAccess(ctx context.Context, projectId ProjectId, relationId RelationId, body SetRelationAccessJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetRelationAccessRequest(c.Server, projectId, relationId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newSetRelationAccessRequest(ctx, base, projectId, relationId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13067,11 +13576,14 @@ func (c *Client) SetRelationAccess(ctx context.Context, projectId ProjectId, rel
 //
 // Corresponds with GET /rs/shortcuts (the `ListShortcuts` operationId).
 func (c *Client) ListShortcuts(ctx context.Context, params *ListShortcutsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListShortcutsRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListShortcutsRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13084,11 +13596,14 @@ func (c *Client) ListShortcuts(ctx context.Context, params *ListShortcutsParams,
 //
 // Corresponds with POST /rs/shortcuts (the `CreateShortcut` operationId).
 func (c *Client) CreateShortcutWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateShortcutRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateShortcutRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13101,11 +13616,14 @@ func (c *Client) CreateShortcutWithBody(ctx context.Context, contentType string,
 //
 // Corresponds with POST /rs/shortcuts (the `CreateShortcut` operationId).
 func (c *Client) CreateShortcut(ctx context.Context, body CreateShortcutJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateShortcutRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateShortcutRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13116,11 +13634,14 @@ func (c *Client) CreateShortcut(ctx context.Context, body CreateShortcutJSONRequ
 //
 // Corresponds with DELETE /rs/shortcuts/{shortcutId} (the `DeleteShortcut` operationId).
 func (c *Client) DeleteShortcut(ctx context.Context, shortcutId ShortcutId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteShortcutRequest(c.Server, shortcutId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteShortcutRequest(ctx, base, shortcutId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13131,11 +13652,14 @@ func (c *Client) DeleteShortcut(ctx context.Context, shortcutId ShortcutId, reqE
 //
 // Corresponds with GET /rs/shortcuts/{shortcutId} (the `GetShortcut` operationId).
 func (c *Client) GetShortcut(ctx context.Context, shortcutId ShortcutId, params *GetShortcutParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetShortcutRequest(c.Server, shortcutId, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetShortcutRequest(ctx, base, shortcutId, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13148,11 +13672,14 @@ func (c *Client) GetShortcut(ctx context.Context, shortcutId ShortcutId, params 
 //
 // Corresponds with PUT /rs/shortcuts/{shortcutId} (the `UpdateShortcut` operationId).
 func (c *Client) UpdateShortcutWithBody(ctx context.Context, shortcutId ShortcutId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateShortcutRequestWithBody(c.Server, shortcutId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateShortcutRequestWithBody(ctx, base, shortcutId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13165,11 +13692,14 @@ func (c *Client) UpdateShortcutWithBody(ctx context.Context, shortcutId Shortcut
 //
 // Corresponds with PUT /rs/shortcuts/{shortcutId} (the `UpdateShortcut` operationId).
 func (c *Client) UpdateShortcut(ctx context.Context, shortcutId ShortcutId, body UpdateShortcutJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateShortcutRequest(c.Server, shortcutId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateShortcutRequest(ctx, base, shortcutId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13180,11 +13710,14 @@ func (c *Client) UpdateShortcut(ctx context.Context, shortcutId ShortcutId, body
 //
 // Corresponds with GET /rs/shortcuts/{shortcutId}/access (the `GetShortcutAccess` operationId).
 func (c *Client) GetShortcutAccess(ctx context.Context, shortcutId ShortcutId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetShortcutAccessRequest(c.Server, shortcutId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetShortcutAccessRequest(ctx, base, shortcutId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13197,11 +13730,14 @@ func (c *Client) GetShortcutAccess(ctx context.Context, shortcutId ShortcutId, r
 //
 // Corresponds with POST /rs/shortcuts/{shortcutId}/access (the `SetShortcutAccess` operationId).
 func (c *Client) SetShortcutAccessWithBody(ctx context.Context, shortcutId ShortcutId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetShortcutAccessRequestWithBody(c.Server, shortcutId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newSetShortcutAccessRequestWithBody(ctx, base, shortcutId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13214,11 +13750,14 @@ func (c *Client) SetShortcutAccessWithBody(ctx context.Context, shortcutId Short
 //
 // Corresponds with POST /rs/shortcuts/{shortcutId}/access (the `SetShortcutAccess` operationId).
 func (c *Client) SetShortcutAccess(ctx context.Context, shortcutId ShortcutId, body SetShortcutAccessJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetShortcutAccessRequest(c.Server, shortcutId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newSetShortcutAccessRequest(ctx, base, shortcutId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13229,11 +13768,14 @@ func (c *Client) SetShortcutAccess(ctx context.Context, shortcutId ShortcutId, b
 //
 // Corresponds with GET /rs/states (the `ListStates` operationId).
 func (c *Client) ListStates(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListStatesRequest(c.Server)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListStatesRequest(ctx, base)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13246,11 +13788,14 @@ func (c *Client) ListStates(ctx context.Context, reqEditors ...RequestEditorFn) 
 //
 // Corresponds with POST /rs/states (the `CreateState` operationId).
 func (c *Client) CreateStateWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateStateRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateStateRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13263,11 +13808,14 @@ func (c *Client) CreateStateWithBody(ctx context.Context, contentType string, bo
 //
 // Corresponds with POST /rs/states (the `CreateState` operationId).
 func (c *Client) CreateState(ctx context.Context, body CreateStateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateStateRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateStateRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13278,11 +13826,14 @@ func (c *Client) CreateState(ctx context.Context, body CreateStateJSONRequestBod
 //
 // Corresponds with GET /rs/states/{stateId} (the `GetState` operationId).
 func (c *Client) GetState(ctx context.Context, stateId StateId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetStateRequest(c.Server, stateId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetStateRequest(ctx, base, stateId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13293,11 +13844,14 @@ func (c *Client) GetState(ctx context.Context, stateId StateId, reqEditors ...Re
 //
 // Corresponds with GET /rs/states/{stateId}/access (the `GetStateAccess` operationId).
 func (c *Client) GetStateAccess(ctx context.Context, stateId StateId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetStateAccessRequest(c.Server, stateId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetStateAccessRequest(ctx, base, stateId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13308,11 +13862,14 @@ func (c *Client) GetStateAccess(ctx context.Context, stateId StateId, reqEditors
 //
 // Corresponds with GET /rs/status (the `GetStatus` operationId).
 func (c *Client) GetStatus(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetStatusRequest(c.Server)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetStatusRequest(ctx, base)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13325,11 +13882,14 @@ func (c *Client) GetStatus(ctx context.Context, reqEditors ...RequestEditorFn) (
 //
 // Corresponds with POST /rs/token (the `CreateToken` operationId).
 func (c *Client) CreateTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTokenRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateTokenRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13342,11 +13902,14 @@ func (c *Client) CreateTokenWithBody(ctx context.Context, contentType string, bo
 //
 // Corresponds with POST /rs/token (the `CreateToken` operationId).
 func (c *Client) CreateTokenWithFormdataBody(ctx context.Context, body CreateTokenFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTokenRequestWithFormdataBody(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateTokenRequestWithFormdataBody(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13359,11 +13922,14 @@ func (c *Client) CreateTokenWithFormdataBody(ctx context.Context, body CreateTok
 //
 // Corresponds with DELETE /rs/token/{tokenId} (the `DeleteToken` operationId).
 func (c *Client) DeleteToken(ctx context.Context, tokenId TokenId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteTokenRequest(c.Server, tokenId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteTokenRequest(ctx, base, tokenId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13376,11 +13942,14 @@ func (c *Client) DeleteToken(ctx context.Context, tokenId TokenId, reqEditors ..
 //
 // Corresponds with GET /rs/tokeninfo (the `GetTokenInfo` operationId).
 func (c *Client) GetTokenInfo(ctx context.Context, params *GetTokenInfoParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetTokenInfoRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetTokenInfoRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13391,11 +13960,14 @@ func (c *Client) GetTokenInfo(ctx context.Context, params *GetTokenInfoParams, r
 //
 // Corresponds with GET /rs/user (the `GetCurrentUser` operationId).
 func (c *Client) GetCurrentUser(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetCurrentUserRequest(c.Server)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetCurrentUserRequest(ctx, base)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13408,11 +13980,14 @@ func (c *Client) GetCurrentUser(ctx context.Context, reqEditors ...RequestEditor
 //
 // Corresponds with GET /rs/userGroups (the `ListUserGroups` operationId).
 func (c *Client) ListUserGroups(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListUserGroupsRequest(c.Server)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListUserGroupsRequest(ctx, base)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13427,11 +14002,14 @@ func (c *Client) ListUserGroups(ctx context.Context, reqEditors ...RequestEditor
 //
 // Corresponds with POST /rs/userGroups (the `CreateUserGroup` operationId).
 func (c *Client) CreateUserGroupWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateUserGroupRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateUserGroupRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13446,11 +14024,14 @@ func (c *Client) CreateUserGroupWithBody(ctx context.Context, contentType string
 //
 // Corresponds with POST /rs/userGroups (the `CreateUserGroup` operationId).
 func (c *Client) CreateUserGroup(ctx context.Context, body CreateUserGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateUserGroupRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateUserGroupRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13463,11 +14044,14 @@ func (c *Client) CreateUserGroup(ctx context.Context, body CreateUserGroupJSONRe
 //
 // Corresponds with DELETE /rs/userGroups/{userGroupId} (the `DeleteUserGroup` operationId).
 func (c *Client) DeleteUserGroup(ctx context.Context, userGroupId UserGroupId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteUserGroupRequest(c.Server, userGroupId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteUserGroupRequest(ctx, base, userGroupId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13480,11 +14064,14 @@ func (c *Client) DeleteUserGroup(ctx context.Context, userGroupId UserGroupId, r
 //
 // Corresponds with GET /rs/userGroups/{userGroupId} (the `GetUserGroup` operationId).
 func (c *Client) GetUserGroup(ctx context.Context, userGroupId UserGroupId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetUserGroupRequest(c.Server, userGroupId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetUserGroupRequest(ctx, base, userGroupId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13499,11 +14086,14 @@ func (c *Client) GetUserGroup(ctx context.Context, userGroupId UserGroupId, reqE
 //
 // Corresponds with PUT /rs/userGroups/{userGroupId} (the `UpdateUserGroup` operationId).
 func (c *Client) UpdateUserGroupWithBody(ctx context.Context, userGroupId UserGroupId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateUserGroupRequestWithBody(c.Server, userGroupId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateUserGroupRequestWithBody(ctx, base, userGroupId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13518,11 +14108,14 @@ func (c *Client) UpdateUserGroupWithBody(ctx context.Context, userGroupId UserGr
 //
 // Corresponds with PUT /rs/userGroups/{userGroupId} (the `UpdateUserGroup` operationId).
 func (c *Client) UpdateUserGroup(ctx context.Context, userGroupId UserGroupId, body UpdateUserGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateUserGroupRequest(c.Server, userGroupId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateUserGroupRequest(ctx, base, userGroupId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13535,11 +14128,14 @@ func (c *Client) UpdateUserGroup(ctx context.Context, userGroupId UserGroupId, b
 //
 // Corresponds with GET /rs/userGroups/{userGroupId}/access (the `GetUserGroupAccess` operationId).
 func (c *Client) GetUserGroupAccess(ctx context.Context, userGroupId UserGroupId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetUserGroupAccessRequest(c.Server, userGroupId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetUserGroupAccessRequest(ctx, base, userGroupId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13554,11 +14150,14 @@ func (c *Client) GetUserGroupAccess(ctx context.Context, userGroupId UserGroupId
 //
 // Corresponds with POST /rs/userGroups/{userGroupId}/access (the `SetUserGroupAccess` operationId).
 func (c *Client) SetUserGroupAccessWithBody(ctx context.Context, userGroupId UserGroupId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetUserGroupAccessRequestWithBody(c.Server, userGroupId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newSetUserGroupAccessRequestWithBody(ctx, base, userGroupId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13573,11 +14172,14 @@ func (c *Client) SetUserGroupAccessWithBody(ctx context.Context, userGroupId Use
 //
 // Corresponds with POST /rs/userGroups/{userGroupId}/access (the `SetUserGroupAccess` operationId).
 func (c *Client) SetUserGroupAccess(ctx context.Context, userGroupId UserGroupId, body SetUserGroupAccessJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetUserGroupAccessRequest(c.Server, userGroupId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newSetUserGroupAccessRequest(ctx, base, userGroupId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13588,11 +14190,14 @@ func (c *Client) SetUserGroupAccess(ctx context.Context, userGroupId UserGroupId
 //
 // Corresponds with GET /rs/users (the `ListUsers` operationId).
 func (c *Client) ListUsers(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListUsersRequest(c.Server)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListUsersRequest(ctx, base)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13605,11 +14210,14 @@ func (c *Client) ListUsers(ctx context.Context, reqEditors ...RequestEditorFn) (
 //
 // Corresponds with POST /rs/users (the `CreateUser` operationId).
 func (c *Client) CreateUserWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateUserRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateUserRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13622,11 +14230,14 @@ func (c *Client) CreateUserWithBody(ctx context.Context, contentType string, bod
 //
 // Corresponds with POST /rs/users (the `CreateUser` operationId).
 func (c *Client) CreateUser(ctx context.Context, body CreateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateUserRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateUserRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13637,11 +14248,14 @@ func (c *Client) CreateUser(ctx context.Context, body CreateUserJSONRequestBody,
 //
 // Corresponds with DELETE /rs/users/{userId} (the `DeleteUser` operationId).
 func (c *Client) DeleteUser(ctx context.Context, userId UserId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteUserRequest(c.Server, userId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteUserRequest(ctx, base, userId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13652,11 +14266,14 @@ func (c *Client) DeleteUser(ctx context.Context, userId UserId, reqEditors ...Re
 //
 // Corresponds with GET /rs/users/{userId} (the `GetUser` operationId).
 func (c *Client) GetUser(ctx context.Context, userId UserId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetUserRequest(c.Server, userId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetUserRequest(ctx, base, userId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13669,11 +14286,14 @@ func (c *Client) GetUser(ctx context.Context, userId UserId, reqEditors ...Reque
 //
 // Corresponds with PUT /rs/users/{userId} (the `UpdateUser` operationId).
 func (c *Client) UpdateUserWithBody(ctx context.Context, userId UserId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateUserRequestWithBody(c.Server, userId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateUserRequestWithBody(ctx, base, userId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13686,11 +14306,14 @@ func (c *Client) UpdateUserWithBody(ctx context.Context, userId UserId, contentT
 //
 // Corresponds with PUT /rs/users/{userId} (the `UpdateUser` operationId).
 func (c *Client) UpdateUser(ctx context.Context, userId UserId, body UpdateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateUserRequest(c.Server, userId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateUserRequest(ctx, base, userId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13703,11 +14326,14 @@ func (c *Client) UpdateUser(ctx context.Context, userId UserId, body UpdateUserJ
 //
 // Corresponds with GET /status/{queryId} (the `GetQueryStatus` operationId).
 func (c *Client) GetQueryStatus(ctx context.Context, queryId QueryId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetQueryStatusRequest(c.Server, queryId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetQueryStatusRequest(ctx, base, queryId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13718,11 +14344,14 @@ func (c *Client) GetQueryStatus(ctx context.Context, queryId QueryId, reqEditors
 //
 // Corresponds with GET /status/{queryId}/cancel (the `CancelQuery` operationId).
 func (c *Client) CancelQuery(ctx context.Context, queryId QueryId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCancelQueryRequest(c.Server, queryId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCancelQueryRequest(ctx, base, queryId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -13731,111 +14360,72 @@ func (c *Client) CancelQuery(ctx context.Context, queryId QueryId, reqEditors ..
 
 // NewListAnalyticsRequest constructs an http.Request for the ListAnalytics method
 func NewListAnalyticsRequest(server string, params *ListAnalyticsParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListAnalyticsRequest(context.Background(), base, params)
+}
+
+func newListAnalyticsRequest(ctx context.Context, base string, params *ListAnalyticsParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/analytics")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/analytics")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Parent != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "parent", *params.Parent, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "parent", string(*params.Parent))
 
 		}
 
 		if params.Q != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", *params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "q", string(*params.Q))
 
 		}
 
 		if params.Hierarchy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "hierarchy", *params.Hierarchy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "hierarchy", string(*params.Hierarchy))
 
 		}
 
 		if params.Visibility != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "visibility", *params.Visibility, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "visibility", string(*params.Visibility))
 
 		}
 
 		if params.Style != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "style", *params.Style, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "style", string(*params.Style))
 
 		}
 
 		if params.Envelope != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "envelope", *params.Envelope, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "envelope", string(*params.Envelope))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -13845,31 +14435,27 @@ func NewListAnalyticsRequest(server string, params *ListAnalyticsParams) (*http.
 
 // NewGetAnalyticsItemRequest constructs an http.Request for the GetAnalyticsItem method
 func NewGetAnalyticsItemRequest(server string, reference Reference) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetAnalyticsItemRequest(context.Background(), base, reference)
+}
+
+func newGetAnalyticsItemRequest(ctx context.Context, base string, reference Reference) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "reference", reference, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(reference))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/analytics/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/analytics/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -13879,54 +14465,44 @@ func NewGetAnalyticsItemRequest(server string, reference Reference) (*http.Reque
 
 // NewExportAnalyticsRequest constructs an http.Request for the ExportAnalytics method
 func NewExportAnalyticsRequest(server string, reference Reference, filename Filename, params *ExportAnalyticsParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newExportAnalyticsRequest(context.Background(), base, reference, filename, params)
+}
+
+func newExportAnalyticsRequest(ctx context.Context, base string, reference Reference, filename Filename, params *ExportAnalyticsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "reference", reference, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(reference))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "filename", filename, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(filename))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/analytics/%s/export/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/analytics/%s/export/%s", pathParam0, pathParam1)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.GroupBy != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "groupBy", *params.GroupBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
@@ -13936,9 +14512,7 @@ func NewExportAnalyticsRequest(server string, reference Reference, filename File
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "metrics", *params.Metrics, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
@@ -13948,9 +14522,7 @@ func NewExportAnalyticsRequest(server string, reference Reference, filename File
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "rootFilters", *params.RootFilters, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
@@ -13960,22 +14532,14 @@ func NewExportAnalyticsRequest(server string, reference Reference, filename File
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filters", *params.Filters, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
 
 		if params.Period != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "period", *params.Period, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "period", string(*params.Period))
 
 		}
 
@@ -13984,9 +14548,7 @@ func NewExportAnalyticsRequest(server string, reference Reference, filename File
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "timeframe", *params.Timeframe, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
@@ -13996,9 +14558,7 @@ func NewExportAnalyticsRequest(server string, reference Reference, filename File
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "compareTo", *params.CompareTo, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
@@ -14008,9 +14568,7 @@ func NewExportAnalyticsRequest(server string, reference Reference, filename File
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
@@ -14020,34 +14578,20 @@ func NewExportAnalyticsRequest(server string, reference Reference, filename File
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "rollup", *params.Rollup, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
 
 		if params.Limit != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "limit", int64(*params.Limit))
 
 		}
 
 		if params.Offset != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "offset", int64(*params.Offset))
 
 		}
 
@@ -14056,32 +14600,23 @@ func NewExportAnalyticsRequest(server string, reference Reference, filename File
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "beyondLimit", *params.BeyondLimit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
 
 		if params.Compression != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "compression", *params.Compression, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "compression", string(*params.Compression))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -14091,55 +14626,41 @@ func NewExportAnalyticsRequest(server string, reference Reference, filename File
 
 // NewGetAnalyticsFacetRequest constructs an http.Request for the GetAnalyticsFacet method
 func NewGetAnalyticsFacetRequest(server string, reference Reference, facetId FacetId, params *GetAnalyticsFacetParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetAnalyticsFacetRequest(context.Background(), base, reference, facetId, params)
+}
+
+func newGetAnalyticsFacetRequest(ctx context.Context, base string, reference Reference, facetId FacetId, params *GetAnalyticsFacetParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "reference", reference, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(reference))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "facetId", facetId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(facetId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/analytics/%s/facets/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/analytics/%s/facets/%s", pathParam0, pathParam1)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Q != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", *params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "q", string(*params.Q))
 
 		}
 
@@ -14148,56 +14669,35 @@ func NewGetAnalyticsFacetRequest(server string, reference Reference, facetId Fac
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filters", *params.Filters, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
 
 		if params.MaxResults != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "maxResults", *params.MaxResults, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "maxResults", int64(*params.MaxResults))
 
 		}
 
 		if params.StartIndex != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "startIndex", *params.StartIndex, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "startIndex", int64(*params.StartIndex))
 
 		}
 
 		if params.Timeout != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "timeout", *params.Timeout, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "timeout", int64(*params.Timeout))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -14207,47 +14707,40 @@ func NewGetAnalyticsFacetRequest(server string, reference Reference, facetId Fac
 
 // NewRunAnalyticsQueryRequest constructs an http.Request for the RunAnalyticsQuery method
 func NewRunAnalyticsQueryRequest(server string, reference Reference, params *RunAnalyticsQueryParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newRunAnalyticsQueryRequest(context.Background(), base, reference, params)
+}
+
+func newRunAnalyticsQueryRequest(ctx context.Context, base string, reference Reference, params *RunAnalyticsQueryParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "reference", reference, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(reference))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/analytics/%s/query", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/analytics/%s/query", pathParam0)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.GroupBy != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "groupBy", *params.GroupBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
@@ -14257,9 +14750,7 @@ func NewRunAnalyticsQueryRequest(server string, reference Reference, params *Run
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "metrics", *params.Metrics, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
@@ -14269,9 +14760,7 @@ func NewRunAnalyticsQueryRequest(server string, reference Reference, params *Run
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "rootFilters", *params.RootFilters, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
@@ -14281,22 +14770,14 @@ func NewRunAnalyticsQueryRequest(server string, reference Reference, params *Run
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filters", *params.Filters, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
 
 		if params.Period != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "period", *params.Period, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "period", string(*params.Period))
 
 		}
 
@@ -14305,9 +14786,7 @@ func NewRunAnalyticsQueryRequest(server string, reference Reference, params *Run
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "timeframe", *params.Timeframe, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
@@ -14317,9 +14796,7 @@ func NewRunAnalyticsQueryRequest(server string, reference Reference, params *Run
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "compareTo", *params.CompareTo, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
@@ -14329,9 +14806,7 @@ func NewRunAnalyticsQueryRequest(server string, reference Reference, params *Run
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
@@ -14341,34 +14816,20 @@ func NewRunAnalyticsQueryRequest(server string, reference Reference, params *Run
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "rollup", *params.Rollup, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
 
 		if params.Limit != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "limit", int64(*params.Limit))
 
 		}
 
 		if params.Offset != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "offset", int64(*params.Offset))
 
 		}
 
@@ -14377,140 +14838,77 @@ func NewRunAnalyticsQueryRequest(server string, reference Reference, params *Run
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "beyondLimit", *params.BeyondLimit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
 
 		if params.MaxResults != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "maxResults", *params.MaxResults, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "maxResults", int64(*params.MaxResults))
 
 		}
 
 		if params.StartIndex != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "startIndex", *params.StartIndex, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "startIndex", int64(*params.StartIndex))
 
 		}
 
 		if params.Lazy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "lazy", *params.Lazy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "lazy", string(*params.Lazy))
 
 		}
 
 		if params.Data != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "data", *params.Data, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "data", string(*params.Data))
 
 		}
 
 		if params.ApplyFormatting != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "applyFormatting", *params.ApplyFormatting, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "applyFormatting", strconv.FormatBool(bool(*params.ApplyFormatting)))
 
 		}
 
 		if params.ComputeGrowth != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "computeGrowth", *params.ComputeGrowth, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "computeGrowth", strconv.FormatBool(bool(*params.ComputeGrowth)))
 
 		}
 
 		if params.Style != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "style", *params.Style, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "style", string(*params.Style))
 
 		}
 
 		if params.Envelope != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "envelope", *params.Envelope, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "envelope", string(*params.Envelope))
 
 		}
 
 		if params.Timeout != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "timeout", *params.Timeout, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "timeout", int64(*params.Timeout))
 
 		}
 
 		if params.State != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "state", *params.State, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "state", string(*params.State))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -14520,129 +14918,95 @@ func NewRunAnalyticsQueryRequest(server string, reference Reference, params *Run
 
 // NewQueryAnalyticsRequest calls the generic QueryAnalytics builder with application/json body
 func NewQueryAnalyticsRequest(server string, reference Reference, params *QueryAnalyticsParams, body QueryAnalyticsJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newQueryAnalyticsRequest(context.Background(), base, reference, params, body)
+}
+
+func newQueryAnalyticsRequest(ctx context.Context, base string, reference Reference, params *QueryAnalyticsParams, body QueryAnalyticsJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewQueryAnalyticsRequestWithBody(server, reference, params, "application/json", bodyReader)
+	return newQueryAnalyticsRequestWithBody(ctx, base, reference, params, "application/json", bodyReader)
 }
 
 // NewQueryAnalyticsRequestWithBody constructs an http.Request for the QueryAnalytics method, with any body, and a specified content type
 func NewQueryAnalyticsRequestWithBody(server string, reference Reference, params *QueryAnalyticsParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newQueryAnalyticsRequestWithBody(context.Background(), base, reference, params, contentType, body)
+}
+
+func newQueryAnalyticsRequestWithBody(ctx context.Context, base string, reference Reference, params *QueryAnalyticsParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "reference", reference, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(reference))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/analytics/%s/query", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/analytics/%s/query", pathParam0)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Data != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "data", *params.Data, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "data", string(*params.Data))
 
 		}
 
 		if params.ComputeGrowth != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "computeGrowth", *params.ComputeGrowth, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "computeGrowth", strconv.FormatBool(bool(*params.ComputeGrowth)))
 
 		}
 
 		if params.ApplyFormatting != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "applyFormatting", *params.ApplyFormatting, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "applyFormatting", strconv.FormatBool(bool(*params.ApplyFormatting)))
 
 		}
 
 		if params.Envelope != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "envelope", *params.Envelope, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "envelope", string(*params.Envelope))
 
 		}
 
 		if params.Timeout != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "timeout", *params.Timeout, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "timeout", int64(*params.Timeout))
 
 		}
 
 		if params.State != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "state", *params.State, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "state", string(*params.State))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -14654,60 +15018,43 @@ func NewQueryAnalyticsRequestWithBody(server string, reference Reference, params
 
 // NewGetAnalyticsScopeRequest constructs an http.Request for the GetAnalyticsScope method
 func NewGetAnalyticsScopeRequest(server string, reference Reference, params *GetAnalyticsScopeParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetAnalyticsScopeRequest(context.Background(), base, reference, params)
+}
+
+func newGetAnalyticsScopeRequest(ctx context.Context, base string, reference Reference, params *GetAnalyticsScopeParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "reference", reference, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(reference))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/analytics/%s/scope", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/analytics/%s/scope", pathParam0)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Value != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "value", *params.Value, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "value", string(*params.Value))
 
 		}
 
 		if params.Offset != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "offset", int64(*params.Offset))
 
 		}
 
@@ -14716,9 +15063,7 @@ func NewGetAnalyticsScopeRequest(server string, reference Reference, params *Get
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "types", *params.Types, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
@@ -14728,32 +15073,23 @@ func NewGetAnalyticsScopeRequest(server string, reference Reference, params *Get
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "values", *params.Values, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
 
 		if params.Style != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "style", *params.Style, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "style", string(*params.Style))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -14763,108 +15099,67 @@ func NewGetAnalyticsScopeRequest(server string, reference Reference, params *Get
 
 // NewGetAnalyticsViewRequest constructs an http.Request for the GetAnalyticsView method
 func NewGetAnalyticsViewRequest(server string, reference Reference, params *GetAnalyticsViewParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetAnalyticsViewRequest(context.Background(), base, reference, params)
+}
+
+func newGetAnalyticsViewRequest(ctx context.Context, base string, reference Reference, params *GetAnalyticsViewParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "reference", reference, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(reference))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/analytics/%s/view", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/analytics/%s/view", pathParam0)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.X != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "x", *params.X, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "x", string(*params.X))
 
 		}
 
 		if params.Y != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "y", *params.Y, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "y", string(*params.Y))
 
 		}
 
 		if params.Color != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "color", *params.Color, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "color", string(*params.Color))
 
 		}
 
 		if params.Size != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "size", *params.Size, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "size", string(*params.Size))
 
 		}
 
 		if params.Column != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "column", *params.Column, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "column", string(*params.Column))
 
 		}
 
 		if params.Row != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "row", *params.Row, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "row", string(*params.Row))
 
 		}
 
@@ -14873,9 +15168,7 @@ func NewGetAnalyticsViewRequest(server string, reference Reference, params *GetA
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "groupBy", *params.GroupBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
@@ -14885,9 +15178,7 @@ func NewGetAnalyticsViewRequest(server string, reference Reference, params *GetA
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "metrics", *params.Metrics, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
@@ -14897,9 +15188,7 @@ func NewGetAnalyticsViewRequest(server string, reference Reference, params *GetA
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "rootFilters", *params.RootFilters, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
@@ -14909,22 +15198,14 @@ func NewGetAnalyticsViewRequest(server string, reference Reference, params *GetA
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filters", *params.Filters, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
 
 		if params.Period != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "period", *params.Period, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "period", string(*params.Period))
 
 		}
 
@@ -14933,9 +15214,7 @@ func NewGetAnalyticsViewRequest(server string, reference Reference, params *GetA
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "timeframe", *params.Timeframe, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
@@ -14945,9 +15224,7 @@ func NewGetAnalyticsViewRequest(server string, reference Reference, params *GetA
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "compareTo", *params.CompareTo, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
@@ -14957,9 +15234,7 @@ func NewGetAnalyticsViewRequest(server string, reference Reference, params *GetA
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
@@ -14969,116 +15244,65 @@ func NewGetAnalyticsViewRequest(server string, reference Reference, params *GetA
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "rollup", *params.Rollup, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
 
 		if params.Limit != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "limit", int64(*params.Limit))
 
 		}
 
 		if params.Offset != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "offset", int64(*params.Offset))
 
 		}
 
 		if params.MaxResults != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "maxResults", *params.MaxResults, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "maxResults", int64(*params.MaxResults))
 
 		}
 
 		if params.StartIndex != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "startIndex", *params.StartIndex, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "startIndex", int64(*params.StartIndex))
 
 		}
 
 		if params.Data != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "data", *params.Data, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "data", string(*params.Data))
 
 		}
 
 		if params.Style != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "style", *params.Style, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "style", string(*params.Style))
 
 		}
 
 		if params.Envelope != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "envelope", *params.Envelope, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "envelope", string(*params.Envelope))
 
 		}
 
 		if params.Options != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "options", *params.Options, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "options", string(*params.Options))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -15088,24 +15312,23 @@ func NewGetAnalyticsViewRequest(server string, reference Reference, params *GetA
 
 // NewGetCustomerInfoRequest constructs an http.Request for the GetCustomerInfo method
 func NewGetCustomerInfoRequest(server string) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetCustomerInfoRequest(context.Background(), base)
+}
+
+func newGetCustomerInfoRequest(ctx context.Context, base string) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/")
 
-	operationPath := fmt.Sprintf("/rs/")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -15115,35 +15338,42 @@ func NewGetCustomerInfoRequest(server string) (*http.Request, error) {
 
 // NewUpdateCustomerInfoRequest calls the generic UpdateCustomerInfo builder with application/json body
 func NewUpdateCustomerInfoRequest(server string, body UpdateCustomerInfoJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateCustomerInfoRequest(context.Background(), base, body)
+}
+
+func newUpdateCustomerInfoRequest(ctx context.Context, base string, body UpdateCustomerInfoJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateCustomerInfoRequestWithBody(server, "application/json", bodyReader)
+	return newUpdateCustomerInfoRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewUpdateCustomerInfoRequestWithBody constructs an http.Request for the UpdateCustomerInfo method, with any body, and a specified content type
 func NewUpdateCustomerInfoRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateCustomerInfoRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newUpdateCustomerInfoRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/")
 
-	operationPath := fmt.Sprintf("/rs/")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -15155,24 +15385,23 @@ func NewUpdateCustomerInfoRequestWithBody(server string, contentType string, bod
 
 // NewGetCustomerAccessRequest constructs an http.Request for the GetCustomerAccess method
 func NewGetCustomerAccessRequest(server string) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetCustomerAccessRequest(context.Background(), base)
+}
+
+func newGetCustomerAccessRequest(ctx context.Context, base string) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/access")
 
-	operationPath := fmt.Sprintf("/rs/access")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -15182,35 +15411,42 @@ func NewGetCustomerAccessRequest(server string) (*http.Request, error) {
 
 // NewSetCustomerAccessRequest calls the generic SetCustomerAccess builder with application/json body
 func NewSetCustomerAccessRequest(server string, body SetCustomerAccessJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newSetCustomerAccessRequest(context.Background(), base, body)
+}
+
+func newSetCustomerAccessRequest(ctx context.Context, base string, body SetCustomerAccessJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSetCustomerAccessRequestWithBody(server, "application/json", bodyReader)
+	return newSetCustomerAccessRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewSetCustomerAccessRequestWithBody constructs an http.Request for the SetCustomerAccess method, with any body, and a specified content type
 func NewSetCustomerAccessRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newSetCustomerAccessRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newSetCustomerAccessRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/access")
 
-	operationPath := fmt.Sprintf("/rs/access")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -15222,24 +15458,23 @@ func NewSetCustomerAccessRequestWithBody(server string, contentType string, body
 
 // NewListApiKeysRequest constructs an http.Request for the ListApiKeys method
 func NewListApiKeysRequest(server string) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListApiKeysRequest(context.Background(), base)
+}
+
+func newListApiKeysRequest(ctx context.Context, base string) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/apikeys")
 
-	operationPath := fmt.Sprintf("/rs/apikeys")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -15249,35 +15484,42 @@ func NewListApiKeysRequest(server string) (*http.Request, error) {
 
 // NewCreateApiKeyRequest calls the generic CreateApiKey builder with application/json body
 func NewCreateApiKeyRequest(server string, body CreateApiKeyJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateApiKeyRequest(context.Background(), base, body)
+}
+
+func newCreateApiKeyRequest(ctx context.Context, base string, body CreateApiKeyJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateApiKeyRequestWithBody(server, "application/json", bodyReader)
+	return newCreateApiKeyRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateApiKeyRequestWithBody constructs an http.Request for the CreateApiKey method, with any body, and a specified content type
 func NewCreateApiKeyRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateApiKeyRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateApiKeyRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/apikeys")
 
-	operationPath := fmt.Sprintf("/rs/apikeys")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -15289,31 +15531,27 @@ func NewCreateApiKeyRequestWithBody(server string, contentType string, body io.R
 
 // NewDeleteApiKeyRequest constructs an http.Request for the DeleteApiKey method
 func NewDeleteApiKeyRequest(server string, apiKeyId ApiKeyId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteApiKeyRequest(context.Background(), base, apiKeyId)
+}
+
+func newDeleteApiKeyRequest(ctx context.Context, base string, apiKeyId ApiKeyId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "apiKeyId", apiKeyId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(apiKeyId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/apikeys/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/apikeys/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -15323,31 +15561,27 @@ func NewDeleteApiKeyRequest(server string, apiKeyId ApiKeyId) (*http.Request, er
 
 // NewGetApiKeyRequest constructs an http.Request for the GetApiKey method
 func NewGetApiKeyRequest(server string, apiKeyId ApiKeyId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetApiKeyRequest(context.Background(), base, apiKeyId)
+}
+
+func newGetApiKeyRequest(ctx context.Context, base string, apiKeyId ApiKeyId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "apiKeyId", apiKeyId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(apiKeyId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/apikeys/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/apikeys/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -15357,42 +15591,46 @@ func NewGetApiKeyRequest(server string, apiKeyId ApiKeyId) (*http.Request, error
 
 // NewUpdateApiKeyRequest calls the generic UpdateApiKey builder with application/json body
 func NewUpdateApiKeyRequest(server string, apiKeyId ApiKeyId, body UpdateApiKeyJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateApiKeyRequest(context.Background(), base, apiKeyId, body)
+}
+
+func newUpdateApiKeyRequest(ctx context.Context, base string, apiKeyId ApiKeyId, body UpdateApiKeyJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateApiKeyRequestWithBody(server, apiKeyId, "application/json", bodyReader)
+	return newUpdateApiKeyRequestWithBody(ctx, base, apiKeyId, "application/json", bodyReader)
 }
 
 // NewUpdateApiKeyRequestWithBody constructs an http.Request for the UpdateApiKey method, with any body, and a specified content type
 func NewUpdateApiKeyRequestWithBody(server string, apiKeyId ApiKeyId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateApiKeyRequestWithBody(context.Background(), base, apiKeyId, contentType, body)
+}
+
+func newUpdateApiKeyRequestWithBody(ctx context.Context, base string, apiKeyId ApiKeyId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "apiKeyId", apiKeyId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(apiKeyId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/apikeys/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/apikeys/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -15404,35 +15642,42 @@ func NewUpdateApiKeyRequestWithBody(server string, apiKeyId ApiKeyId, contentTyp
 
 // NewCreateAuthCodeRequestWithFormdataBody calls the generic CreateAuthCode builder with application/x-www-form-urlencoded body
 func NewCreateAuthCodeRequestWithFormdataBody(server string, body CreateAuthCodeFormdataRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateAuthCodeRequestWithFormdataBody(context.Background(), base, body)
+}
+
+func newCreateAuthCodeRequestWithFormdataBody(ctx context.Context, base string, body CreateAuthCodeFormdataRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	bodyStr, err := runtime.MarshalForm(body, nil)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = strings.NewReader(bodyStr.Encode())
-	return NewCreateAuthCodeRequestWithBody(server, "application/x-www-form-urlencoded", bodyReader)
+	return newCreateAuthCodeRequestWithBody(ctx, base, "application/x-www-form-urlencoded", bodyReader)
 }
 
 // NewCreateAuthCodeRequestWithBody constructs an http.Request for the CreateAuthCode method, with any body, and a specified content type
 func NewCreateAuthCodeRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateAuthCodeRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateAuthCodeRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/auth-code")
 
-	operationPath := fmt.Sprintf("/rs/auth-code")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -15444,35 +15689,42 @@ func NewCreateAuthCodeRequestWithBody(server string, contentType string, body io
 
 // NewCreateAuthTokenRequestWithFormdataBody calls the generic CreateAuthToken builder with application/x-www-form-urlencoded body
 func NewCreateAuthTokenRequestWithFormdataBody(server string, body CreateAuthTokenFormdataRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateAuthTokenRequestWithFormdataBody(context.Background(), base, body)
+}
+
+func newCreateAuthTokenRequestWithFormdataBody(ctx context.Context, base string, body CreateAuthTokenFormdataRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	bodyStr, err := runtime.MarshalForm(body, nil)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = strings.NewReader(bodyStr.Encode())
-	return NewCreateAuthTokenRequestWithBody(server, "application/x-www-form-urlencoded", bodyReader)
+	return newCreateAuthTokenRequestWithBody(ctx, base, "application/x-www-form-urlencoded", bodyReader)
 }
 
 // NewCreateAuthTokenRequestWithBody constructs an http.Request for the CreateAuthToken method, with any body, and a specified content type
 func NewCreateAuthTokenRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateAuthTokenRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateAuthTokenRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/auth-token")
 
-	operationPath := fmt.Sprintf("/rs/auth-token")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -15484,51 +15736,42 @@ func NewCreateAuthTokenRequestWithBody(server string, contentType string, body i
 
 // NewGetBookmarkFolderRequest constructs an http.Request for the GetBookmarkFolder method
 func NewGetBookmarkFolderRequest(server string, params *GetBookmarkFolderParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetBookmarkFolderRequest(context.Background(), base, params)
+}
+
+func newGetBookmarkFolderRequest(ctx context.Context, base string, params *GetBookmarkFolderParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/bookmarkfolders")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/bookmarkfolders")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Path != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "path", *params.Path, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "path", string(*params.Path))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -15538,75 +15781,54 @@ func NewGetBookmarkFolderRequest(server string, params *GetBookmarkFolderParams)
 
 // NewListBookmarkFoldersRequest constructs an http.Request for the ListBookmarkFolders method
 func NewListBookmarkFoldersRequest(server string, params *ListBookmarkFoldersParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListBookmarkFoldersRequest(context.Background(), base, params)
+}
+
+func newListBookmarkFoldersRequest(ctx context.Context, base string, params *ListBookmarkFoldersParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/bookmarkfolders/folders")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/bookmarkfolders/folders")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Path != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "path", *params.Path, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "path", string(*params.Path))
 
 		}
 
 		if params.Folders != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "folders", *params.Folders, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "folders", strconv.FormatBool(bool(*params.Folders)))
 
 		}
 
 		if params.Bookmarks != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "bookmarks", *params.Bookmarks, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "bookmarks", strconv.FormatBool(bool(*params.Bookmarks)))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -15616,24 +15838,23 @@ func NewListBookmarkFoldersRequest(server string, params *ListBookmarkFoldersPar
 
 // NewListClientsRequest constructs an http.Request for the ListClients method
 func NewListClientsRequest(server string) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListClientsRequest(context.Background(), base)
+}
+
+func newListClientsRequest(ctx context.Context, base string) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/clients")
 
-	operationPath := fmt.Sprintf("/rs/clients")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -15643,35 +15864,42 @@ func NewListClientsRequest(server string) (*http.Request, error) {
 
 // NewCreateClientRequest calls the generic CreateClient builder with application/json body
 func NewCreateClientRequest(server string, body CreateClientJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateClientRequest(context.Background(), base, body)
+}
+
+func newCreateClientRequest(ctx context.Context, base string, body CreateClientJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateClientRequestWithBody(server, "application/json", bodyReader)
+	return newCreateClientRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateClientRequestWithBody constructs an http.Request for the CreateClient method, with any body, and a specified content type
 func NewCreateClientRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateClientRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateClientRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/clients")
 
-	operationPath := fmt.Sprintf("/rs/clients")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -15683,31 +15911,27 @@ func NewCreateClientRequestWithBody(server string, contentType string, body io.R
 
 // NewDeleteClientRequest constructs an http.Request for the DeleteClient method
 func NewDeleteClientRequest(server string, clientId ClientId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteClientRequest(context.Background(), base, clientId)
+}
+
+func newDeleteClientRequest(ctx context.Context, base string, clientId ClientId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "clientId", clientId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(clientId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/clients/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/clients/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -15717,31 +15941,27 @@ func NewDeleteClientRequest(server string, clientId ClientId) (*http.Request, er
 
 // NewGetClientRequest constructs an http.Request for the GetClient method
 func NewGetClientRequest(server string, clientId ClientId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetClientRequest(context.Background(), base, clientId)
+}
+
+func newGetClientRequest(ctx context.Context, base string, clientId ClientId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "clientId", clientId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(clientId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/clients/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/clients/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -15751,42 +15971,46 @@ func NewGetClientRequest(server string, clientId ClientId) (*http.Request, error
 
 // NewUpdateClientRequest calls the generic UpdateClient builder with application/json body
 func NewUpdateClientRequest(server string, clientId ClientId, body UpdateClientJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateClientRequest(context.Background(), base, clientId, body)
+}
+
+func newUpdateClientRequest(ctx context.Context, base string, clientId ClientId, body UpdateClientJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateClientRequestWithBody(server, clientId, "application/json", bodyReader)
+	return newUpdateClientRequestWithBody(ctx, base, clientId, "application/json", bodyReader)
 }
 
 // NewUpdateClientRequestWithBody constructs an http.Request for the UpdateClient method, with any body, and a specified content type
 func NewUpdateClientRequestWithBody(server string, clientId ClientId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateClientRequestWithBody(context.Background(), base, clientId, contentType, body)
+}
+
+func newUpdateClientRequestWithBody(ctx context.Context, base string, clientId ClientId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "clientId", clientId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(clientId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/clients/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/clients/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -15798,31 +16022,27 @@ func NewUpdateClientRequestWithBody(server string, clientId ClientId, contentTyp
 
 // NewGetClientAccessRequest constructs an http.Request for the GetClientAccess method
 func NewGetClientAccessRequest(server string, clientId ClientId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetClientAccessRequest(context.Background(), base, clientId)
+}
+
+func newGetClientAccessRequest(ctx context.Context, base string, clientId ClientId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "clientId", clientId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(clientId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/clients/%s/access", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/clients/%s/access", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -15832,87 +16052,60 @@ func NewGetClientAccessRequest(server string, clientId ClientId) (*http.Request,
 
 // NewValidateConnectionRequest constructs an http.Request for the ValidateConnection method
 func NewValidateConnectionRequest(server string, params *ValidateConnectionParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newValidateConnectionRequest(context.Background(), base, params)
+}
+
+func newValidateConnectionRequest(ctx context.Context, base string, params *ValidateConnectionParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/connections/validate")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/connections/validate")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Url != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "url", *params.Url, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "url", string(*params.Url))
 
 		}
 
 		if params.Username != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "username", *params.Username, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "username", string(*params.Username))
 
 		}
 
 		if params.Password != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "password", *params.Password, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "password", string(*params.Password))
 
 		}
 
 		if params.ProjectId != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "projectId", *params.ProjectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "projectId", string(*params.ProjectId))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -15922,62 +16115,61 @@ func NewValidateConnectionRequest(server string, params *ValidateConnectionParam
 
 // NewValidateConnectionDefinitionRequest calls the generic ValidateConnectionDefinition builder with application/json body
 func NewValidateConnectionDefinitionRequest(server string, params *ValidateConnectionDefinitionParams, body ValidateConnectionDefinitionJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newValidateConnectionDefinitionRequest(context.Background(), base, params, body)
+}
+
+func newValidateConnectionDefinitionRequest(ctx context.Context, base string, params *ValidateConnectionDefinitionParams, body ValidateConnectionDefinitionJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewValidateConnectionDefinitionRequestWithBody(server, params, "application/json", bodyReader)
+	return newValidateConnectionDefinitionRequestWithBody(ctx, base, params, "application/json", bodyReader)
 }
 
 // NewValidateConnectionDefinitionRequestWithBody constructs an http.Request for the ValidateConnectionDefinition method, with any body, and a specified content type
 func NewValidateConnectionDefinitionRequestWithBody(server string, params *ValidateConnectionDefinitionParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newValidateConnectionDefinitionRequestWithBody(context.Background(), base, params, contentType, body)
+}
+
+func newValidateConnectionDefinitionRequestWithBody(ctx context.Context, base string, params *ValidateConnectionDefinitionParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/connections/validate")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/connections/validate")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.NoError != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "noError", *params.NoError, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "noError", strconv.FormatBool(bool(*params.NoError)))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -15989,24 +16181,23 @@ func NewValidateConnectionDefinitionRequestWithBody(server string, params *Valid
 
 // NewLogoutRequest constructs an http.Request for the Logout method
 func NewLogoutRequest(server string) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newLogoutRequest(context.Background(), base)
+}
+
+func newLogoutRequest(ctx context.Context, base string) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/logout")
 
-	operationPath := fmt.Sprintf("/rs/logout")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -16016,24 +16207,23 @@ func NewLogoutRequest(server string) (*http.Request, error) {
 
 // NewListProjectsRequest constructs an http.Request for the ListProjects method
 func NewListProjectsRequest(server string) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListProjectsRequest(context.Background(), base)
+}
+
+func newListProjectsRequest(ctx context.Context, base string) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects")
 
-	operationPath := fmt.Sprintf("/rs/projects")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -16043,35 +16233,42 @@ func NewListProjectsRequest(server string) (*http.Request, error) {
 
 // NewCreateProjectRequest calls the generic CreateProject builder with application/json body
 func NewCreateProjectRequest(server string, body CreateProjectJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateProjectRequest(context.Background(), base, body)
+}
+
+func newCreateProjectRequest(ctx context.Context, base string, body CreateProjectJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateProjectRequestWithBody(server, "application/json", bodyReader)
+	return newCreateProjectRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateProjectRequestWithBody constructs an http.Request for the CreateProject method, with any body, and a specified content type
 func NewCreateProjectRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateProjectRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateProjectRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects")
 
-	operationPath := fmt.Sprintf("/rs/projects")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -16083,31 +16280,27 @@ func NewCreateProjectRequestWithBody(server string, contentType string, body io.
 
 // NewDeleteProjectRequest constructs an http.Request for the DeleteProject method
 func NewDeleteProjectRequest(server string, projectId ProjectId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteProjectRequest(context.Background(), base, projectId)
+}
+
+func newDeleteProjectRequest(ctx context.Context, base string, projectId ProjectId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -16117,58 +16310,46 @@ func NewDeleteProjectRequest(server string, projectId ProjectId) (*http.Request,
 
 // NewGetProjectRequest constructs an http.Request for the GetProject method
 func NewGetProjectRequest(server string, projectId ProjectId, params *GetProjectParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetProjectRequest(context.Background(), base, projectId, params)
+}
+
+func newGetProjectRequest(ctx context.Context, base string, projectId ProjectId, params *GetProjectParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/projects/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s", pathParam0)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Deepread != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "deepread", *params.Deepread, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "deepread", strconv.FormatBool(bool(*params.Deepread)))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -16178,42 +16359,46 @@ func NewGetProjectRequest(server string, projectId ProjectId, params *GetProject
 
 // NewUpdateProjectRequest calls the generic UpdateProject builder with application/json body
 func NewUpdateProjectRequest(server string, projectId ProjectId, body UpdateProjectJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateProjectRequest(context.Background(), base, projectId, body)
+}
+
+func newUpdateProjectRequest(ctx context.Context, base string, projectId ProjectId, body UpdateProjectJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateProjectRequestWithBody(server, projectId, "application/json", bodyReader)
+	return newUpdateProjectRequestWithBody(ctx, base, projectId, "application/json", bodyReader)
 }
 
 // NewUpdateProjectRequestWithBody constructs an http.Request for the UpdateProject method, with any body, and a specified content type
 func NewUpdateProjectRequestWithBody(server string, projectId ProjectId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateProjectRequestWithBody(context.Background(), base, projectId, contentType, body)
+}
+
+func newUpdateProjectRequestWithBody(ctx context.Context, base string, projectId ProjectId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -16225,31 +16410,27 @@ func NewUpdateProjectRequestWithBody(server string, projectId ProjectId, content
 
 // NewGetProjectAccessRequest constructs an http.Request for the GetProjectAccess method
 func NewGetProjectAccessRequest(server string, projectId ProjectId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetProjectAccessRequest(context.Background(), base, projectId)
+}
+
+func newGetProjectAccessRequest(ctx context.Context, base string, projectId ProjectId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/access", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/access", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -16259,42 +16440,46 @@ func NewGetProjectAccessRequest(server string, projectId ProjectId) (*http.Reque
 
 // NewSetProjectAccessRequest calls the generic SetProjectAccess builder with application/json body
 func NewSetProjectAccessRequest(server string, projectId ProjectId, body SetProjectAccessJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newSetProjectAccessRequest(context.Background(), base, projectId, body)
+}
+
+func newSetProjectAccessRequest(ctx context.Context, base string, projectId ProjectId, body SetProjectAccessJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSetProjectAccessRequestWithBody(server, projectId, "application/json", bodyReader)
+	return newSetProjectAccessRequestWithBody(ctx, base, projectId, "application/json", bodyReader)
 }
 
 // NewSetProjectAccessRequestWithBody constructs an http.Request for the SetProjectAccess method, with any body, and a specified content type
 func NewSetProjectAccessRequestWithBody(server string, projectId ProjectId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newSetProjectAccessRequestWithBody(context.Background(), base, projectId, contentType, body)
+}
+
+func newSetProjectAccessRequestWithBody(ctx context.Context, base string, projectId ProjectId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/access", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/access", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -16306,31 +16491,27 @@ func NewSetProjectAccessRequestWithBody(server string, projectId ProjectId, cont
 
 // NewListAnalysisJobsRequest constructs an http.Request for the ListAnalysisJobs method
 func NewListAnalysisJobsRequest(server string, projectId ProjectId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListAnalysisJobsRequest(context.Background(), base, projectId)
+}
+
+func newListAnalysisJobsRequest(ctx context.Context, base string, projectId ProjectId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/analysisjobs", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/analysisjobs", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -16340,105 +16521,83 @@ func NewListAnalysisJobsRequest(server string, projectId ProjectId) (*http.Reque
 
 // NewCreateAnalysisJobRequest calls the generic CreateAnalysisJob builder with application/json body
 func NewCreateAnalysisJobRequest(server string, projectId ProjectId, params *CreateAnalysisJobParams, body CreateAnalysisJobJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateAnalysisJobRequest(context.Background(), base, projectId, params, body)
+}
+
+func newCreateAnalysisJobRequest(ctx context.Context, base string, projectId ProjectId, params *CreateAnalysisJobParams, body CreateAnalysisJobJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateAnalysisJobRequestWithBody(server, projectId, params, "application/json", bodyReader)
+	return newCreateAnalysisJobRequestWithBody(ctx, base, projectId, params, "application/json", bodyReader)
 }
 
 // NewCreateAnalysisJobRequestWithBody constructs an http.Request for the CreateAnalysisJob method, with any body, and a specified content type
 func NewCreateAnalysisJobRequestWithBody(server string, projectId ProjectId, params *CreateAnalysisJobParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateAnalysisJobRequestWithBody(context.Background(), base, projectId, params, contentType, body)
+}
+
+func newCreateAnalysisJobRequestWithBody(ctx context.Context, base string, projectId ProjectId, params *CreateAnalysisJobParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/projects/%s/analysisjobs", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/analysisjobs", pathParam0)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Timeout != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "timeout", *params.Timeout, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "timeout", int64(*params.Timeout))
 
 		}
 
 		if params.MaxResults != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "maxResults", *params.MaxResults, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "maxResults", int64(*params.MaxResults))
 
 		}
 
 		if params.StartIndex != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "startIndex", *params.StartIndex, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "startIndex", int64(*params.StartIndex))
 
 		}
 
 		if params.Lazy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "lazy", *params.Lazy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "lazy", string(*params.Lazy))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -16450,38 +16609,31 @@ func NewCreateAnalysisJobRequestWithBody(server string, projectId ProjectId, par
 
 // NewDeleteAnalysisJobRequest constructs an http.Request for the DeleteAnalysisJob method
 func NewDeleteAnalysisJobRequest(server string, projectId ProjectId, jobId JobId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteAnalysisJobRequest(context.Background(), base, projectId, jobId)
+}
+
+func newDeleteAnalysisJobRequest(ctx context.Context, base string, projectId ProjectId, jobId JobId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "jobId", jobId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(jobId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/analysisjobs/%s", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/analysisjobs/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -16491,65 +16643,50 @@ func NewDeleteAnalysisJobRequest(server string, projectId ProjectId, jobId JobId
 
 // NewGetAnalysisJobRequest constructs an http.Request for the GetAnalysisJob method
 func NewGetAnalysisJobRequest(server string, projectId ProjectId, jobId JobId, params *GetAnalysisJobParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetAnalysisJobRequest(context.Background(), base, projectId, jobId, params)
+}
+
+func newGetAnalysisJobRequest(ctx context.Context, base string, projectId ProjectId, jobId JobId, params *GetAnalysisJobParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "jobId", jobId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(jobId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/projects/%s/analysisjobs/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/analysisjobs/%s", pathParam0, pathParam1)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Timeout != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "timeout", *params.Timeout, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "timeout", int64(*params.Timeout))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -16559,120 +16696,78 @@ func NewGetAnalysisJobRequest(server string, projectId ProjectId, jobId JobId, p
 
 // NewExportAnalysisJobRequest constructs an http.Request for the ExportAnalysisJob method
 func NewExportAnalysisJobRequest(server string, projectId ProjectId, jobId JobId, ext Ext, params *ExportAnalysisJobParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newExportAnalysisJobRequest(context.Background(), base, projectId, jobId, ext, params)
+}
+
+func newExportAnalysisJobRequest(ctx context.Context, base string, projectId ProjectId, jobId JobId, ext Ext, params *ExportAnalysisJobParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "jobId", jobId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(jobId))
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "ext", ext, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam2 = url.PathEscape(string(ext))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/projects/%s/analysisjobs/%s.%s", pathParam0, pathParam1, pathParam2)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/analysisjobs/%s.%s", pathParam0, pathParam1, pathParam2)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Timeout != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "timeout", *params.Timeout, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "timeout", int64(*params.Timeout))
 
 		}
 
 		if params.MaxResults != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "maxResults", *params.MaxResults, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "maxResults", int64(*params.MaxResults))
 
 		}
 
 		if params.StartIndex != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "startIndex", *params.StartIndex, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "startIndex", int64(*params.StartIndex))
 
 		}
 
 		if params.Lazy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "lazy", *params.Lazy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "lazy", string(*params.Lazy))
 
 		}
 
 		if params.Type != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "type", string(*params.Type))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -16682,38 +16777,31 @@ func NewExportAnalysisJobRequest(server string, projectId ProjectId, jobId JobId
 
 // NewGetAnalysisJobAccessRequest constructs an http.Request for the GetAnalysisJobAccess method
 func NewGetAnalysisJobAccessRequest(server string, projectId ProjectId, jobId JobId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetAnalysisJobAccessRequest(context.Background(), base, projectId, jobId)
+}
+
+func newGetAnalysisJobAccessRequest(ctx context.Context, base string, projectId ProjectId, jobId JobId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "jobId", jobId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(jobId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/analysisjobs/%s/access", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/analysisjobs/%s/access", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -16723,49 +16811,50 @@ func NewGetAnalysisJobAccessRequest(server string, projectId ProjectId, jobId Jo
 
 // NewSetAnalysisJobAccessRequest calls the generic SetAnalysisJobAccess builder with application/json body
 func NewSetAnalysisJobAccessRequest(server string, projectId ProjectId, jobId JobId, body SetAnalysisJobAccessJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newSetAnalysisJobAccessRequest(context.Background(), base, projectId, jobId, body)
+}
+
+func newSetAnalysisJobAccessRequest(ctx context.Context, base string, projectId ProjectId, jobId JobId, body SetAnalysisJobAccessJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSetAnalysisJobAccessRequestWithBody(server, projectId, jobId, "application/json", bodyReader)
+	return newSetAnalysisJobAccessRequestWithBody(ctx, base, projectId, jobId, "application/json", bodyReader)
 }
 
 // NewSetAnalysisJobAccessRequestWithBody constructs an http.Request for the SetAnalysisJobAccess method, with any body, and a specified content type
 func NewSetAnalysisJobAccessRequestWithBody(server string, projectId ProjectId, jobId JobId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newSetAnalysisJobAccessRequestWithBody(context.Background(), base, projectId, jobId, contentType, body)
+}
+
+func newSetAnalysisJobAccessRequestWithBody(ctx context.Context, base string, projectId ProjectId, jobId JobId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "jobId", jobId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(jobId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/analysisjobs/%s/access", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/analysisjobs/%s/access", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -16777,125 +16866,80 @@ func NewSetAnalysisJobAccessRequestWithBody(server string, projectId ProjectId, 
 
 // NewRenderAnalysisJobRequest constructs an http.Request for the RenderAnalysisJob method
 func NewRenderAnalysisJobRequest(server string, projectId ProjectId, jobId JobId, params *RenderAnalysisJobParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newRenderAnalysisJobRequest(context.Background(), base, projectId, jobId, params)
+}
+
+func newRenderAnalysisJobRequest(ctx context.Context, base string, projectId ProjectId, jobId JobId, params *RenderAnalysisJobParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "jobId", jobId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(jobId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/projects/%s/analysisjobs/%s/render", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/analysisjobs/%s/render", pathParam0, pathParam1)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Timeout != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "timeout", *params.Timeout, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "timeout", int64(*params.Timeout))
 
 		}
 
 		if params.MaxResults != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "maxResults", *params.MaxResults, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "maxResults", int64(*params.MaxResults))
 
 		}
 
 		if params.StartIndex != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "startIndex", *params.StartIndex, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "startIndex", int64(*params.StartIndex))
 
 		}
 
 		if params.Lazy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "lazy", *params.Lazy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "lazy", string(*params.Lazy))
 
 		}
 
 		if params.Type != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "type", string(*params.Type))
 
 		}
 
 		if params.Template != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "template", *params.Template, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "template", string(*params.Template))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -16905,125 +16949,80 @@ func NewRenderAnalysisJobRequest(server string, projectId ProjectId, jobId JobId
 
 // NewGetAnalysisJobResultsRequest constructs an http.Request for the GetAnalysisJobResults method
 func NewGetAnalysisJobResultsRequest(server string, projectId ProjectId, jobId JobId, params *GetAnalysisJobResultsParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetAnalysisJobResultsRequest(context.Background(), base, projectId, jobId, params)
+}
+
+func newGetAnalysisJobResultsRequest(ctx context.Context, base string, projectId ProjectId, jobId JobId, params *GetAnalysisJobResultsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "jobId", jobId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(jobId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/projects/%s/analysisjobs/%s/results", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/analysisjobs/%s/results", pathParam0, pathParam1)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Timeout != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "timeout", *params.Timeout, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "timeout", int64(*params.Timeout))
 
 		}
 
 		if params.MaxResults != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "maxResults", *params.MaxResults, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "maxResults", int64(*params.MaxResults))
 
 		}
 
 		if params.StartIndex != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "startIndex", *params.StartIndex, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "startIndex", int64(*params.StartIndex))
 
 		}
 
 		if params.Lazy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "lazy", *params.Lazy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "lazy", string(*params.Lazy))
 
 		}
 
 		if params.Format != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "format", string(*params.Format))
 
 		}
 
 		if params.Compression != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "compression", *params.Compression, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "compression", string(*params.Compression))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -17033,65 +17032,50 @@ func NewGetAnalysisJobResultsRequest(server string, projectId ProjectId, jobId J
 
 // NewGetAnalysisJobSQLRequest constructs an http.Request for the GetAnalysisJobSQL method
 func NewGetAnalysisJobSQLRequest(server string, projectId ProjectId, jobId JobId, params *GetAnalysisJobSQLParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetAnalysisJobSQLRequest(context.Background(), base, projectId, jobId, params)
+}
+
+func newGetAnalysisJobSQLRequest(ctx context.Context, base string, projectId ProjectId, jobId JobId, params *GetAnalysisJobSQLParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "jobId", jobId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(jobId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/projects/%s/analysisjobs/%s/sql", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/analysisjobs/%s/sql", pathParam0, pathParam1)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Prettyfier != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prettyfier", *params.Prettyfier, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "prettyfier", strconv.FormatBool(bool(*params.Prettyfier)))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -17101,58 +17085,46 @@ func NewGetAnalysisJobSQLRequest(server string, projectId ProjectId, jobId JobId
 
 // NewListAnnotationsRequest constructs an http.Request for the ListAnnotations method
 func NewListAnnotationsRequest(server string, projectId ProjectId, params *ListAnnotationsParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListAnnotationsRequest(context.Background(), base, projectId, params)
+}
+
+func newListAnnotationsRequest(ctx context.Context, base string, projectId ProjectId, params *ListAnnotationsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/projects/%s/annotations", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/annotations", pathParam0)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Unread != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "unread", *params.Unread, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "unread", int64(*params.Unread))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -17162,42 +17134,46 @@ func NewListAnnotationsRequest(server string, projectId ProjectId, params *ListA
 
 // NewCreateAnnotationRequest calls the generic CreateAnnotation builder with application/json body
 func NewCreateAnnotationRequest(server string, projectId ProjectId, body CreateAnnotationJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateAnnotationRequest(context.Background(), base, projectId, body)
+}
+
+func newCreateAnnotationRequest(ctx context.Context, base string, projectId ProjectId, body CreateAnnotationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateAnnotationRequestWithBody(server, projectId, "application/json", bodyReader)
+	return newCreateAnnotationRequestWithBody(ctx, base, projectId, "application/json", bodyReader)
 }
 
 // NewCreateAnnotationRequestWithBody constructs an http.Request for the CreateAnnotation method, with any body, and a specified content type
 func NewCreateAnnotationRequestWithBody(server string, projectId ProjectId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateAnnotationRequestWithBody(context.Background(), base, projectId, contentType, body)
+}
+
+func newCreateAnnotationRequestWithBody(ctx context.Context, base string, projectId ProjectId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/annotations", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/annotations", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -17209,38 +17185,31 @@ func NewCreateAnnotationRequestWithBody(server string, projectId ProjectId, cont
 
 // NewDeleteAnnotationRequest constructs an http.Request for the DeleteAnnotation method
 func NewDeleteAnnotationRequest(server string, projectId ProjectId, annotationId AnnotationId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteAnnotationRequest(context.Background(), base, projectId, annotationId)
+}
+
+func newDeleteAnnotationRequest(ctx context.Context, base string, projectId ProjectId, annotationId AnnotationId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "annotationId", annotationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(annotationId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/annotations/%s", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/annotations/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -17250,38 +17219,31 @@ func NewDeleteAnnotationRequest(server string, projectId ProjectId, annotationId
 
 // NewGetAnnotationRequest constructs an http.Request for the GetAnnotation method
 func NewGetAnnotationRequest(server string, projectId ProjectId, annotationId AnnotationId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetAnnotationRequest(context.Background(), base, projectId, annotationId)
+}
+
+func newGetAnnotationRequest(ctx context.Context, base string, projectId ProjectId, annotationId AnnotationId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "annotationId", annotationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(annotationId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/annotations/%s", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/annotations/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -17291,49 +17253,50 @@ func NewGetAnnotationRequest(server string, projectId ProjectId, annotationId An
 
 // NewUpdateAnnotationRequest calls the generic UpdateAnnotation builder with application/json body
 func NewUpdateAnnotationRequest(server string, projectId ProjectId, annotationId AnnotationId, body UpdateAnnotationJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateAnnotationRequest(context.Background(), base, projectId, annotationId, body)
+}
+
+func newUpdateAnnotationRequest(ctx context.Context, base string, projectId ProjectId, annotationId AnnotationId, body UpdateAnnotationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateAnnotationRequestWithBody(server, projectId, annotationId, "application/json", bodyReader)
+	return newUpdateAnnotationRequestWithBody(ctx, base, projectId, annotationId, "application/json", bodyReader)
 }
 
 // NewUpdateAnnotationRequestWithBody constructs an http.Request for the UpdateAnnotation method, with any body, and a specified content type
 func NewUpdateAnnotationRequestWithBody(server string, projectId ProjectId, annotationId AnnotationId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateAnnotationRequestWithBody(context.Background(), base, projectId, annotationId, contentType, body)
+}
+
+func newUpdateAnnotationRequestWithBody(ctx context.Context, base string, projectId ProjectId, annotationId AnnotationId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "annotationId", annotationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(annotationId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/annotations/%s", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/annotations/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -17345,38 +17308,31 @@ func NewUpdateAnnotationRequestWithBody(server string, projectId ProjectId, anno
 
 // NewGetAnnotationAccessRequest constructs an http.Request for the GetAnnotationAccess method
 func NewGetAnnotationAccessRequest(server string, projectId ProjectId, annotationId AnnotationId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetAnnotationAccessRequest(context.Background(), base, projectId, annotationId)
+}
+
+func newGetAnnotationAccessRequest(ctx context.Context, base string, projectId ProjectId, annotationId AnnotationId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "annotationId", annotationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(annotationId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/annotations/%s/access", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/annotations/%s/access", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -17386,49 +17342,50 @@ func NewGetAnnotationAccessRequest(server string, projectId ProjectId, annotatio
 
 // NewSetAnnotationAccessRequest calls the generic SetAnnotationAccess builder with application/json body
 func NewSetAnnotationAccessRequest(server string, projectId ProjectId, annotationId AnnotationId, body SetAnnotationAccessJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newSetAnnotationAccessRequest(context.Background(), base, projectId, annotationId, body)
+}
+
+func newSetAnnotationAccessRequest(ctx context.Context, base string, projectId ProjectId, annotationId AnnotationId, body SetAnnotationAccessJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSetAnnotationAccessRequestWithBody(server, projectId, annotationId, "application/json", bodyReader)
+	return newSetAnnotationAccessRequestWithBody(ctx, base, projectId, annotationId, "application/json", bodyReader)
 }
 
 // NewSetAnnotationAccessRequestWithBody constructs an http.Request for the SetAnnotationAccess method, with any body, and a specified content type
 func NewSetAnnotationAccessRequestWithBody(server string, projectId ProjectId, annotationId AnnotationId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newSetAnnotationAccessRequestWithBody(context.Background(), base, projectId, annotationId, contentType, body)
+}
+
+func newSetAnnotationAccessRequestWithBody(ctx context.Context, base string, projectId ProjectId, annotationId AnnotationId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "annotationId", annotationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(annotationId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/annotations/%s/access", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/annotations/%s/access", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -17440,58 +17397,46 @@ func NewSetAnnotationAccessRequestWithBody(server string, projectId ProjectId, a
 
 // NewListBookmarksRequest constructs an http.Request for the ListBookmarks method
 func NewListBookmarksRequest(server string, projectId ProjectId, params *ListBookmarksParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListBookmarksRequest(context.Background(), base, projectId, params)
+}
+
+func newListBookmarksRequest(ctx context.Context, base string, projectId ProjectId, params *ListBookmarksParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/projects/%s/bookmarks", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/bookmarks", pathParam0)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Path != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "path", *params.Path, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "path", string(*params.Path))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -17501,42 +17446,46 @@ func NewListBookmarksRequest(server string, projectId ProjectId, params *ListBoo
 
 // NewCreateBookmarkRequest calls the generic CreateBookmark builder with application/json body
 func NewCreateBookmarkRequest(server string, projectId ProjectId, body CreateBookmarkJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateBookmarkRequest(context.Background(), base, projectId, body)
+}
+
+func newCreateBookmarkRequest(ctx context.Context, base string, projectId ProjectId, body CreateBookmarkJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateBookmarkRequestWithBody(server, projectId, "application/json", bodyReader)
+	return newCreateBookmarkRequestWithBody(ctx, base, projectId, "application/json", bodyReader)
 }
 
 // NewCreateBookmarkRequestWithBody constructs an http.Request for the CreateBookmark method, with any body, and a specified content type
 func NewCreateBookmarkRequestWithBody(server string, projectId ProjectId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateBookmarkRequestWithBody(context.Background(), base, projectId, contentType, body)
+}
+
+func newCreateBookmarkRequestWithBody(ctx context.Context, base string, projectId ProjectId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/bookmarks", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/bookmarks", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -17548,38 +17497,31 @@ func NewCreateBookmarkRequestWithBody(server string, projectId ProjectId, conten
 
 // NewDeleteBookmarkRequest constructs an http.Request for the DeleteBookmark method
 func NewDeleteBookmarkRequest(server string, projectId ProjectId, bookmarkId BookmarkId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteBookmarkRequest(context.Background(), base, projectId, bookmarkId)
+}
+
+func newDeleteBookmarkRequest(ctx context.Context, base string, projectId ProjectId, bookmarkId BookmarkId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "bookmarkId", bookmarkId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(bookmarkId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/bookmarks/%s", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/bookmarks/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -17589,38 +17531,31 @@ func NewDeleteBookmarkRequest(server string, projectId ProjectId, bookmarkId Boo
 
 // NewGetBookmarkRequest constructs an http.Request for the GetBookmark method
 func NewGetBookmarkRequest(server string, projectId ProjectId, bookmarkId BookmarkId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetBookmarkRequest(context.Background(), base, projectId, bookmarkId)
+}
+
+func newGetBookmarkRequest(ctx context.Context, base string, projectId ProjectId, bookmarkId BookmarkId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "bookmarkId", bookmarkId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(bookmarkId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/bookmarks/%s", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/bookmarks/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -17630,49 +17565,50 @@ func NewGetBookmarkRequest(server string, projectId ProjectId, bookmarkId Bookma
 
 // NewUpdateBookmarkRequest calls the generic UpdateBookmark builder with application/json body
 func NewUpdateBookmarkRequest(server string, projectId ProjectId, bookmarkId BookmarkId, body UpdateBookmarkJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateBookmarkRequest(context.Background(), base, projectId, bookmarkId, body)
+}
+
+func newUpdateBookmarkRequest(ctx context.Context, base string, projectId ProjectId, bookmarkId BookmarkId, body UpdateBookmarkJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateBookmarkRequestWithBody(server, projectId, bookmarkId, "application/json", bodyReader)
+	return newUpdateBookmarkRequestWithBody(ctx, base, projectId, bookmarkId, "application/json", bodyReader)
 }
 
 // NewUpdateBookmarkRequestWithBody constructs an http.Request for the UpdateBookmark method, with any body, and a specified content type
 func NewUpdateBookmarkRequestWithBody(server string, projectId ProjectId, bookmarkId BookmarkId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateBookmarkRequestWithBody(context.Background(), base, projectId, bookmarkId, contentType, body)
+}
+
+func newUpdateBookmarkRequestWithBody(ctx context.Context, base string, projectId ProjectId, bookmarkId BookmarkId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "bookmarkId", bookmarkId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(bookmarkId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/bookmarks/%s", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/bookmarks/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -17684,38 +17620,31 @@ func NewUpdateBookmarkRequestWithBody(server string, projectId ProjectId, bookma
 
 // NewGetBookmarkAccessRequest constructs an http.Request for the GetBookmarkAccess method
 func NewGetBookmarkAccessRequest(server string, projectId ProjectId, bookmarkId BookmarkId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetBookmarkAccessRequest(context.Background(), base, projectId, bookmarkId)
+}
+
+func newGetBookmarkAccessRequest(ctx context.Context, base string, projectId ProjectId, bookmarkId BookmarkId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "bookmarkId", bookmarkId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(bookmarkId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/bookmarks/%s/access", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/bookmarks/%s/access", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -17725,49 +17654,50 @@ func NewGetBookmarkAccessRequest(server string, projectId ProjectId, bookmarkId 
 
 // NewSetBookmarkAccessRequest calls the generic SetBookmarkAccess builder with application/json body
 func NewSetBookmarkAccessRequest(server string, projectId ProjectId, bookmarkId BookmarkId, body SetBookmarkAccessJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newSetBookmarkAccessRequest(context.Background(), base, projectId, bookmarkId, body)
+}
+
+func newSetBookmarkAccessRequest(ctx context.Context, base string, projectId ProjectId, bookmarkId BookmarkId, body SetBookmarkAccessJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSetBookmarkAccessRequestWithBody(server, projectId, bookmarkId, "application/json", bodyReader)
+	return newSetBookmarkAccessRequestWithBody(ctx, base, projectId, bookmarkId, "application/json", bodyReader)
 }
 
 // NewSetBookmarkAccessRequestWithBody constructs an http.Request for the SetBookmarkAccess method, with any body, and a specified content type
 func NewSetBookmarkAccessRequestWithBody(server string, projectId ProjectId, bookmarkId BookmarkId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newSetBookmarkAccessRequestWithBody(context.Background(), base, projectId, bookmarkId, contentType, body)
+}
+
+func newSetBookmarkAccessRequestWithBody(ctx context.Context, base string, projectId ProjectId, bookmarkId BookmarkId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "bookmarkId", bookmarkId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(bookmarkId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/bookmarks/%s/access", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/bookmarks/%s/access", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -17779,31 +17709,27 @@ func NewSetBookmarkAccessRequestWithBody(server string, projectId ProjectId, boo
 
 // NewDeleteProjectCacheRequest constructs an http.Request for the DeleteProjectCache method
 func NewDeleteProjectCacheRequest(server string, projectId ProjectId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteProjectCacheRequest(context.Background(), base, projectId)
+}
+
+func newDeleteProjectCacheRequest(ctx context.Context, base string, projectId ProjectId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/cache", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/cache", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -17813,31 +17739,27 @@ func NewDeleteProjectCacheRequest(server string, projectId ProjectId) (*http.Req
 
 // NewGetProjectCacheRequest constructs an http.Request for the GetProjectCache method
 func NewGetProjectCacheRequest(server string, projectId ProjectId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetProjectCacheRequest(context.Background(), base, projectId)
+}
+
+func newGetProjectCacheRequest(ctx context.Context, base string, projectId ProjectId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/cache", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/cache", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -17847,70 +17769,52 @@ func NewGetProjectCacheRequest(server string, projectId ProjectId) (*http.Reques
 
 // NewRefreshProjectCacheRequest constructs an http.Request for the RefreshProjectCache method
 func NewRefreshProjectCacheRequest(server string, projectId ProjectId, params *RefreshProjectCacheParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newRefreshProjectCacheRequest(context.Background(), base, projectId, params)
+}
+
+func newRefreshProjectCacheRequest(ctx context.Context, base string, projectId ProjectId, params *RefreshProjectCacheParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/projects/%s/cache/refresh", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/cache/refresh", pathParam0)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Type != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "type", string(*params.Type))
 
 		}
 
 		if params.Scope != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "scope", *params.Scope, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "scope", string(*params.Scope))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -17920,31 +17824,27 @@ func NewRefreshProjectCacheRequest(server string, projectId ProjectId, params *R
 
 // NewListDomainsRequest constructs an http.Request for the ListDomains method
 func NewListDomainsRequest(server string, projectId ProjectId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListDomainsRequest(context.Background(), base, projectId)
+}
+
+func newListDomainsRequest(ctx context.Context, base string, projectId ProjectId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -17954,42 +17854,46 @@ func NewListDomainsRequest(server string, projectId ProjectId) (*http.Request, e
 
 // NewCreateDomainRequest calls the generic CreateDomain builder with application/json body
 func NewCreateDomainRequest(server string, projectId ProjectId, body CreateDomainJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateDomainRequest(context.Background(), base, projectId, body)
+}
+
+func newCreateDomainRequest(ctx context.Context, base string, projectId ProjectId, body CreateDomainJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateDomainRequestWithBody(server, projectId, "application/json", bodyReader)
+	return newCreateDomainRequestWithBody(ctx, base, projectId, "application/json", bodyReader)
 }
 
 // NewCreateDomainRequestWithBody constructs an http.Request for the CreateDomain method, with any body, and a specified content type
 func NewCreateDomainRequestWithBody(server string, projectId ProjectId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateDomainRequestWithBody(context.Background(), base, projectId, contentType, body)
+}
+
+func newCreateDomainRequestWithBody(ctx context.Context, base string, projectId ProjectId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -18001,82 +17905,58 @@ func NewCreateDomainRequestWithBody(server string, projectId ProjectId, contentT
 
 // NewGetDomainSuggestionsRequest constructs an http.Request for the GetDomainSuggestions method
 func NewGetDomainSuggestionsRequest(server string, projectId ProjectId, params *GetDomainSuggestionsParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetDomainSuggestionsRequest(context.Background(), base, projectId, params)
+}
+
+func newGetDomainSuggestionsRequest(ctx context.Context, base string, projectId ProjectId, params *GetDomainSuggestionsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains-suggestion", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains-suggestion", pathParam0)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Expression != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expression", *params.Expression, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expression", string(*params.Expression))
 
 		}
 
 		if params.Offset != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "offset", int64(*params.Offset))
 
 		}
 
 		if params.FilterType != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterType", *params.FilterType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "filterType", string(*params.FilterType))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -18086,38 +17966,31 @@ func NewGetDomainSuggestionsRequest(server string, projectId ProjectId, params *
 
 // NewDeleteDomainRequest constructs an http.Request for the DeleteDomain method
 func NewDeleteDomainRequest(server string, projectId ProjectId, domainId DomainId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteDomainRequest(context.Background(), base, projectId, domainId)
+}
+
+func newDeleteDomainRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -18127,65 +18000,50 @@ func NewDeleteDomainRequest(server string, projectId ProjectId, domainId DomainI
 
 // NewGetDomainRequest constructs an http.Request for the GetDomain method
 func NewGetDomainRequest(server string, projectId ProjectId, domainId DomainId, params *GetDomainParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetDomainRequest(context.Background(), base, projectId, domainId, params)
+}
+
+func newGetDomainRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, params *GetDomainParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s", pathParam0, pathParam1)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Deepread != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "deepread", *params.Deepread, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "deepread", strconv.FormatBool(bool(*params.Deepread)))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -18195,49 +18053,50 @@ func NewGetDomainRequest(server string, projectId ProjectId, domainId DomainId, 
 
 // NewUpdateDomainRequest calls the generic UpdateDomain builder with application/json body
 func NewUpdateDomainRequest(server string, projectId ProjectId, domainId DomainId, body UpdateDomainJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateDomainRequest(context.Background(), base, projectId, domainId, body)
+}
+
+func newUpdateDomainRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, body UpdateDomainJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateDomainRequestWithBody(server, projectId, domainId, "application/json", bodyReader)
+	return newUpdateDomainRequestWithBody(ctx, base, projectId, domainId, "application/json", bodyReader)
 }
 
 // NewUpdateDomainRequestWithBody constructs an http.Request for the UpdateDomain method, with any body, and a specified content type
 func NewUpdateDomainRequestWithBody(server string, projectId ProjectId, domainId DomainId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateDomainRequestWithBody(context.Background(), base, projectId, domainId, contentType, body)
+}
+
+func newUpdateDomainRequestWithBody(ctx context.Context, base string, projectId ProjectId, domainId DomainId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -18249,38 +18108,31 @@ func NewUpdateDomainRequestWithBody(server string, projectId ProjectId, domainId
 
 // NewGetDomainAccessRequest constructs an http.Request for the GetDomainAccess method
 func NewGetDomainAccessRequest(server string, projectId ProjectId, domainId DomainId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetDomainAccessRequest(context.Background(), base, projectId, domainId)
+}
+
+func newGetDomainAccessRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/access", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/access", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -18290,49 +18142,50 @@ func NewGetDomainAccessRequest(server string, projectId ProjectId, domainId Doma
 
 // NewSetDomainAccessRequest calls the generic SetDomainAccess builder with application/json body
 func NewSetDomainAccessRequest(server string, projectId ProjectId, domainId DomainId, body SetDomainAccessJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newSetDomainAccessRequest(context.Background(), base, projectId, domainId, body)
+}
+
+func newSetDomainAccessRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, body SetDomainAccessJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSetDomainAccessRequestWithBody(server, projectId, domainId, "application/json", bodyReader)
+	return newSetDomainAccessRequestWithBody(ctx, base, projectId, domainId, "application/json", bodyReader)
 }
 
 // NewSetDomainAccessRequestWithBody constructs an http.Request for the SetDomainAccess method, with any body, and a specified content type
 func NewSetDomainAccessRequestWithBody(server string, projectId ProjectId, domainId DomainId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newSetDomainAccessRequestWithBody(context.Background(), base, projectId, domainId, contentType, body)
+}
+
+func newSetDomainAccessRequestWithBody(ctx context.Context, base string, projectId ProjectId, domainId DomainId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/access", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/access", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -18344,38 +18197,31 @@ func NewSetDomainAccessRequestWithBody(server string, projectId ProjectId, domai
 
 // NewGetDomainCacheRequest constructs an http.Request for the GetDomainCache method
 func NewGetDomainCacheRequest(server string, projectId ProjectId, domainId DomainId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetDomainCacheRequest(context.Background(), base, projectId, domainId)
+}
+
+func newGetDomainCacheRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/cache", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/cache", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -18385,77 +18231,56 @@ func NewGetDomainCacheRequest(server string, projectId ProjectId, domainId Domai
 
 // NewRefreshDomainCacheRequest constructs an http.Request for the RefreshDomainCache method
 func NewRefreshDomainCacheRequest(server string, projectId ProjectId, domainId DomainId, params *RefreshDomainCacheParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newRefreshDomainCacheRequest(context.Background(), base, projectId, domainId, params)
+}
+
+func newRefreshDomainCacheRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, params *RefreshDomainCacheParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/cache/refresh", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/cache/refresh", pathParam0, pathParam1)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Type != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "type", string(*params.Type))
 
 		}
 
 		if params.Scope != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "scope", *params.Scope, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "scope", string(*params.Scope))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -18465,38 +18290,31 @@ func NewRefreshDomainCacheRequest(server string, projectId ProjectId, domainId D
 
 // NewListDimensionsRequest constructs an http.Request for the ListDimensions method
 func NewListDimensionsRequest(server string, projectId ProjectId, domainId DomainId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListDimensionsRequest(context.Background(), base, projectId, domainId)
+}
+
+func newListDimensionsRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/dimensions", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/dimensions", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -18506,49 +18324,50 @@ func NewListDimensionsRequest(server string, projectId ProjectId, domainId Domai
 
 // NewCreateDimensionRequest calls the generic CreateDimension builder with application/json body
 func NewCreateDimensionRequest(server string, projectId ProjectId, domainId DomainId, body CreateDimensionJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateDimensionRequest(context.Background(), base, projectId, domainId, body)
+}
+
+func newCreateDimensionRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, body CreateDimensionJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateDimensionRequestWithBody(server, projectId, domainId, "application/json", bodyReader)
+	return newCreateDimensionRequestWithBody(ctx, base, projectId, domainId, "application/json", bodyReader)
 }
 
 // NewCreateDimensionRequestWithBody constructs an http.Request for the CreateDimension method, with any body, and a specified content type
 func NewCreateDimensionRequestWithBody(server string, projectId ProjectId, domainId DomainId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateDimensionRequestWithBody(context.Background(), base, projectId, domainId, contentType, body)
+}
+
+func newCreateDimensionRequestWithBody(ctx context.Context, base string, projectId ProjectId, domainId DomainId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/dimensions", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/dimensions", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -18560,101 +18379,68 @@ func NewCreateDimensionRequestWithBody(server string, projectId ProjectId, domai
 
 // NewGetDimensionSuggestionsRequest constructs an http.Request for the GetDimensionSuggestions method
 func NewGetDimensionSuggestionsRequest(server string, projectId ProjectId, domainId DomainId, params *GetDimensionSuggestionsParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetDimensionSuggestionsRequest(context.Background(), base, projectId, domainId, params)
+}
+
+func newGetDimensionSuggestionsRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, params *GetDimensionSuggestionsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/dimensions-suggestion", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/dimensions-suggestion", pathParam0, pathParam1)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.DimensionId != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dimensionId", *params.DimensionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "dimensionId", string(*params.DimensionId))
 
 		}
 
 		if params.Expression != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expression", *params.Expression, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expression", string(*params.Expression))
 
 		}
 
 		if params.Offset != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "offset", int64(*params.Offset))
 
 		}
 
 		if params.FilterType != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterType", *params.FilterType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "filterType", string(*params.FilterType))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -18664,45 +18450,35 @@ func NewGetDimensionSuggestionsRequest(server string, projectId ProjectId, domai
 
 // NewDeleteDimensionRequest constructs an http.Request for the DeleteDimension method
 func NewDeleteDimensionRequest(server string, projectId ProjectId, domainId DomainId, dimensionId DimensionId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteDimensionRequest(context.Background(), base, projectId, domainId, dimensionId)
+}
+
+func newDeleteDimensionRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, dimensionId DimensionId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "dimensionId", dimensionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam2 = url.PathEscape(string(dimensionId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/dimensions/%s", pathParam0, pathParam1, pathParam2)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/dimensions/%s", pathParam0, pathParam1, pathParam2)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -18712,72 +18488,54 @@ func NewDeleteDimensionRequest(server string, projectId ProjectId, domainId Doma
 
 // NewGetDimensionRequest constructs an http.Request for the GetDimension method
 func NewGetDimensionRequest(server string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, params *GetDimensionParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetDimensionRequest(context.Background(), base, projectId, domainId, dimensionId, params)
+}
+
+func newGetDimensionRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, params *GetDimensionParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "dimensionId", dimensionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam2 = url.PathEscape(string(dimensionId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/dimensions/%s", pathParam0, pathParam1, pathParam2)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/dimensions/%s", pathParam0, pathParam1, pathParam2)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Deepread != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "deepread", *params.Deepread, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "deepread", strconv.FormatBool(bool(*params.Deepread)))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -18787,56 +18545,54 @@ func NewGetDimensionRequest(server string, projectId ProjectId, domainId DomainI
 
 // NewUpdateDimensionRequest calls the generic UpdateDimension builder with application/json body
 func NewUpdateDimensionRequest(server string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, body UpdateDimensionJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateDimensionRequest(context.Background(), base, projectId, domainId, dimensionId, body)
+}
+
+func newUpdateDimensionRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, body UpdateDimensionJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateDimensionRequestWithBody(server, projectId, domainId, dimensionId, "application/json", bodyReader)
+	return newUpdateDimensionRequestWithBody(ctx, base, projectId, domainId, dimensionId, "application/json", bodyReader)
 }
 
 // NewUpdateDimensionRequestWithBody constructs an http.Request for the UpdateDimension method, with any body, and a specified content type
 func NewUpdateDimensionRequestWithBody(server string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateDimensionRequestWithBody(context.Background(), base, projectId, domainId, dimensionId, contentType, body)
+}
+
+func newUpdateDimensionRequestWithBody(ctx context.Context, base string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "dimensionId", dimensionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam2 = url.PathEscape(string(dimensionId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/dimensions/%s", pathParam0, pathParam1, pathParam2)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/dimensions/%s", pathParam0, pathParam1, pathParam2)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -18848,45 +18604,35 @@ func NewUpdateDimensionRequestWithBody(server string, projectId ProjectId, domai
 
 // NewGetDimensionAccessRequest constructs an http.Request for the GetDimensionAccess method
 func NewGetDimensionAccessRequest(server string, projectId ProjectId, domainId DomainId, dimensionId DimensionId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetDimensionAccessRequest(context.Background(), base, projectId, domainId, dimensionId)
+}
+
+func newGetDimensionAccessRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, dimensionId DimensionId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "dimensionId", dimensionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam2 = url.PathEscape(string(dimensionId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/dimensions/%s/access", pathParam0, pathParam1, pathParam2)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/dimensions/%s/access", pathParam0, pathParam1, pathParam2)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -18896,56 +18642,54 @@ func NewGetDimensionAccessRequest(server string, projectId ProjectId, domainId D
 
 // NewSetDimensionAccessRequest calls the generic SetDimensionAccess builder with application/json body
 func NewSetDimensionAccessRequest(server string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, body SetDimensionAccessJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newSetDimensionAccessRequest(context.Background(), base, projectId, domainId, dimensionId, body)
+}
+
+func newSetDimensionAccessRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, body SetDimensionAccessJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSetDimensionAccessRequestWithBody(server, projectId, domainId, dimensionId, "application/json", bodyReader)
+	return newSetDimensionAccessRequestWithBody(ctx, base, projectId, domainId, dimensionId, "application/json", bodyReader)
 }
 
 // NewSetDimensionAccessRequestWithBody constructs an http.Request for the SetDimensionAccess method, with any body, and a specified content type
 func NewSetDimensionAccessRequestWithBody(server string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newSetDimensionAccessRequestWithBody(context.Background(), base, projectId, domainId, dimensionId, contentType, body)
+}
+
+func newSetDimensionAccessRequestWithBody(ctx context.Context, base string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "dimensionId", dimensionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam2 = url.PathEscape(string(dimensionId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/dimensions/%s/access", pathParam0, pathParam1, pathParam2)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/dimensions/%s/access", pathParam0, pathParam1, pathParam2)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -18957,45 +18701,35 @@ func NewSetDimensionAccessRequestWithBody(server string, projectId ProjectId, do
 
 // NewListAttributesRequest constructs an http.Request for the ListAttributes method
 func NewListAttributesRequest(server string, projectId ProjectId, domainId DomainId, dimensionId DimensionId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListAttributesRequest(context.Background(), base, projectId, domainId, dimensionId)
+}
+
+func newListAttributesRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, dimensionId DimensionId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "dimensionId", dimensionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam2 = url.PathEscape(string(dimensionId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/dimensions/%s/attributes", pathParam0, pathParam1, pathParam2)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/dimensions/%s/attributes", pathParam0, pathParam1, pathParam2)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -19005,56 +18739,54 @@ func NewListAttributesRequest(server string, projectId ProjectId, domainId Domai
 
 // NewCreateAttributeRequest calls the generic CreateAttribute builder with application/json body
 func NewCreateAttributeRequest(server string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, body CreateAttributeJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateAttributeRequest(context.Background(), base, projectId, domainId, dimensionId, body)
+}
+
+func newCreateAttributeRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, body CreateAttributeJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateAttributeRequestWithBody(server, projectId, domainId, dimensionId, "application/json", bodyReader)
+	return newCreateAttributeRequestWithBody(ctx, base, projectId, domainId, dimensionId, "application/json", bodyReader)
 }
 
 // NewCreateAttributeRequestWithBody constructs an http.Request for the CreateAttribute method, with any body, and a specified content type
 func NewCreateAttributeRequestWithBody(server string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateAttributeRequestWithBody(context.Background(), base, projectId, domainId, dimensionId, contentType, body)
+}
+
+func newCreateAttributeRequestWithBody(ctx context.Context, base string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "dimensionId", dimensionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam2 = url.PathEscape(string(dimensionId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/dimensions/%s/attributes", pathParam0, pathParam1, pathParam2)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/dimensions/%s/attributes", pathParam0, pathParam1, pathParam2)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -19066,96 +18798,66 @@ func NewCreateAttributeRequestWithBody(server string, projectId ProjectId, domai
 
 // NewGetAttributeSuggestionsRequest constructs an http.Request for the GetAttributeSuggestions method
 func NewGetAttributeSuggestionsRequest(server string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, params *GetAttributeSuggestionsParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetAttributeSuggestionsRequest(context.Background(), base, projectId, domainId, dimensionId, params)
+}
+
+func newGetAttributeSuggestionsRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, params *GetAttributeSuggestionsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "dimensionId", dimensionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam2 = url.PathEscape(string(dimensionId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/dimensions/%s/attributes-suggestion", pathParam0, pathParam1, pathParam2)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/dimensions/%s/attributes-suggestion", pathParam0, pathParam1, pathParam2)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Expression != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expression", *params.Expression, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expression", string(*params.Expression))
 
 		}
 
 		if params.Offset != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "offset", int64(*params.Offset))
 
 		}
 
 		if params.FilterType != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterType", *params.FilterType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "filterType", string(*params.FilterType))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -19165,52 +18867,39 @@ func NewGetAttributeSuggestionsRequest(server string, projectId ProjectId, domai
 
 // NewDeleteAttributeRequest constructs an http.Request for the DeleteAttribute method
 func NewDeleteAttributeRequest(server string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, attributeId AttributeId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteAttributeRequest(context.Background(), base, projectId, domainId, dimensionId, attributeId)
+}
+
+func newDeleteAttributeRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, attributeId AttributeId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "dimensionId", dimensionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam2 = url.PathEscape(string(dimensionId))
 
 	var pathParam3 string
 
-	pathParam3, err = runtime.StyleParamWithOptions("simple", false, "attributeId", attributeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam3 = url.PathEscape(string(attributeId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/dimensions/%s/attributes/%s", pathParam0, pathParam1, pathParam2, pathParam3)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/dimensions/%s/attributes/%s", pathParam0, pathParam1, pathParam2, pathParam3)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -19220,52 +18909,39 @@ func NewDeleteAttributeRequest(server string, projectId ProjectId, domainId Doma
 
 // NewGetAttributeRequest constructs an http.Request for the GetAttribute method
 func NewGetAttributeRequest(server string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, attributeId AttributeId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetAttributeRequest(context.Background(), base, projectId, domainId, dimensionId, attributeId)
+}
+
+func newGetAttributeRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, attributeId AttributeId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "dimensionId", dimensionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam2 = url.PathEscape(string(dimensionId))
 
 	var pathParam3 string
 
-	pathParam3, err = runtime.StyleParamWithOptions("simple", false, "attributeId", attributeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam3 = url.PathEscape(string(attributeId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/dimensions/%s/attributes/%s", pathParam0, pathParam1, pathParam2, pathParam3)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/dimensions/%s/attributes/%s", pathParam0, pathParam1, pathParam2, pathParam3)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -19275,63 +18951,58 @@ func NewGetAttributeRequest(server string, projectId ProjectId, domainId DomainI
 
 // NewUpdateAttributeRequest calls the generic UpdateAttribute builder with application/json body
 func NewUpdateAttributeRequest(server string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, attributeId AttributeId, body UpdateAttributeJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateAttributeRequest(context.Background(), base, projectId, domainId, dimensionId, attributeId, body)
+}
+
+func newUpdateAttributeRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, attributeId AttributeId, body UpdateAttributeJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateAttributeRequestWithBody(server, projectId, domainId, dimensionId, attributeId, "application/json", bodyReader)
+	return newUpdateAttributeRequestWithBody(ctx, base, projectId, domainId, dimensionId, attributeId, "application/json", bodyReader)
 }
 
 // NewUpdateAttributeRequestWithBody constructs an http.Request for the UpdateAttribute method, with any body, and a specified content type
 func NewUpdateAttributeRequestWithBody(server string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, attributeId AttributeId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateAttributeRequestWithBody(context.Background(), base, projectId, domainId, dimensionId, attributeId, contentType, body)
+}
+
+func newUpdateAttributeRequestWithBody(ctx context.Context, base string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, attributeId AttributeId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "dimensionId", dimensionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam2 = url.PathEscape(string(dimensionId))
 
 	var pathParam3 string
 
-	pathParam3, err = runtime.StyleParamWithOptions("simple", false, "attributeId", attributeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam3 = url.PathEscape(string(attributeId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/dimensions/%s/attributes/%s", pathParam0, pathParam1, pathParam2, pathParam3)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/dimensions/%s/attributes/%s", pathParam0, pathParam1, pathParam2, pathParam3)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -19343,52 +19014,39 @@ func NewUpdateAttributeRequestWithBody(server string, projectId ProjectId, domai
 
 // NewGetAttributeAccessRequest constructs an http.Request for the GetAttributeAccess method
 func NewGetAttributeAccessRequest(server string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, attributeId AttributeId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetAttributeAccessRequest(context.Background(), base, projectId, domainId, dimensionId, attributeId)
+}
+
+func newGetAttributeAccessRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, attributeId AttributeId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "dimensionId", dimensionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam2 = url.PathEscape(string(dimensionId))
 
 	var pathParam3 string
 
-	pathParam3, err = runtime.StyleParamWithOptions("simple", false, "attributeId", attributeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam3 = url.PathEscape(string(attributeId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/dimensions/%s/attributes/%s/access", pathParam0, pathParam1, pathParam2, pathParam3)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/dimensions/%s/attributes/%s/access", pathParam0, pathParam1, pathParam2, pathParam3)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -19398,63 +19056,58 @@ func NewGetAttributeAccessRequest(server string, projectId ProjectId, domainId D
 
 // NewSetAttributeAccessRequest calls the generic SetAttributeAccess builder with application/json body
 func NewSetAttributeAccessRequest(server string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, attributeId AttributeId, body SetAttributeAccessJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newSetAttributeAccessRequest(context.Background(), base, projectId, domainId, dimensionId, attributeId, body)
+}
+
+func newSetAttributeAccessRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, attributeId AttributeId, body SetAttributeAccessJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSetAttributeAccessRequestWithBody(server, projectId, domainId, dimensionId, attributeId, "application/json", bodyReader)
+	return newSetAttributeAccessRequestWithBody(ctx, base, projectId, domainId, dimensionId, attributeId, "application/json", bodyReader)
 }
 
 // NewSetAttributeAccessRequestWithBody constructs an http.Request for the SetAttributeAccess method, with any body, and a specified content type
 func NewSetAttributeAccessRequestWithBody(server string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, attributeId AttributeId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newSetAttributeAccessRequestWithBody(context.Background(), base, projectId, domainId, dimensionId, attributeId, contentType, body)
+}
+
+func newSetAttributeAccessRequestWithBody(ctx context.Context, base string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, attributeId AttributeId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "dimensionId", dimensionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam2 = url.PathEscape(string(dimensionId))
 
 	var pathParam3 string
 
-	pathParam3, err = runtime.StyleParamWithOptions("simple", false, "attributeId", attributeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam3 = url.PathEscape(string(attributeId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/dimensions/%s/attributes/%s/access", pathParam0, pathParam1, pathParam2, pathParam3)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/dimensions/%s/attributes/%s/access", pathParam0, pathParam1, pathParam2, pathParam3)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -19466,45 +19119,35 @@ func NewSetAttributeAccessRequestWithBody(server string, projectId ProjectId, do
 
 // NewListDimensionOptionsRequest constructs an http.Request for the ListDimensionOptions method
 func NewListDimensionOptionsRequest(server string, projectId ProjectId, domainId DomainId, dimensionId DimensionId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListDimensionOptionsRequest(context.Background(), base, projectId, domainId, dimensionId)
+}
+
+func newListDimensionOptionsRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, dimensionId DimensionId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "dimensionId", dimensionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam2 = url.PathEscape(string(dimensionId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/dimensions/%s/options", pathParam0, pathParam1, pathParam2)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/dimensions/%s/options", pathParam0, pathParam1, pathParam2)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -19514,56 +19157,54 @@ func NewListDimensionOptionsRequest(server string, projectId ProjectId, domainId
 
 // NewAddDimensionOptionRequest calls the generic AddDimensionOption builder with application/json body
 func NewAddDimensionOptionRequest(server string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, body AddDimensionOptionJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newAddDimensionOptionRequest(context.Background(), base, projectId, domainId, dimensionId, body)
+}
+
+func newAddDimensionOptionRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, body AddDimensionOptionJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewAddDimensionOptionRequestWithBody(server, projectId, domainId, dimensionId, "application/json", bodyReader)
+	return newAddDimensionOptionRequestWithBody(ctx, base, projectId, domainId, dimensionId, "application/json", bodyReader)
 }
 
 // NewAddDimensionOptionRequestWithBody constructs an http.Request for the AddDimensionOption method, with any body, and a specified content type
 func NewAddDimensionOptionRequestWithBody(server string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newAddDimensionOptionRequestWithBody(context.Background(), base, projectId, domainId, dimensionId, contentType, body)
+}
+
+func newAddDimensionOptionRequestWithBody(ctx context.Context, base string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "dimensionId", dimensionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam2 = url.PathEscape(string(dimensionId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/dimensions/%s/options", pathParam0, pathParam1, pathParam2)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/dimensions/%s/options", pathParam0, pathParam1, pathParam2)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -19575,52 +19216,39 @@ func NewAddDimensionOptionRequestWithBody(server string, projectId ProjectId, do
 
 // NewDeleteDimensionOptionRequest constructs an http.Request for the DeleteDimensionOption method
 func NewDeleteDimensionOptionRequest(server string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, optionId OptionId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteDimensionOptionRequest(context.Background(), base, projectId, domainId, dimensionId, optionId)
+}
+
+func newDeleteDimensionOptionRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, optionId OptionId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "dimensionId", dimensionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam2 = url.PathEscape(string(dimensionId))
 
 	var pathParam3 string
 
-	pathParam3, err = runtime.StyleParamWithOptions("simple", false, "optionId", optionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam3 = url.PathEscape(string(optionId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/dimensions/%s/options/%s", pathParam0, pathParam1, pathParam2, pathParam3)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/dimensions/%s/options/%s", pathParam0, pathParam1, pathParam2, pathParam3)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -19630,52 +19258,39 @@ func NewDeleteDimensionOptionRequest(server string, projectId ProjectId, domainI
 
 // NewGetDimensionOptionRequest constructs an http.Request for the GetDimensionOption method
 func NewGetDimensionOptionRequest(server string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, optionId OptionId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetDimensionOptionRequest(context.Background(), base, projectId, domainId, dimensionId, optionId)
+}
+
+func newGetDimensionOptionRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, optionId OptionId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "dimensionId", dimensionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam2 = url.PathEscape(string(dimensionId))
 
 	var pathParam3 string
 
-	pathParam3, err = runtime.StyleParamWithOptions("simple", false, "optionId", optionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam3 = url.PathEscape(string(optionId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/dimensions/%s/options/%s", pathParam0, pathParam1, pathParam2, pathParam3)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/dimensions/%s/options/%s", pathParam0, pathParam1, pathParam2, pathParam3)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -19685,63 +19300,58 @@ func NewGetDimensionOptionRequest(server string, projectId ProjectId, domainId D
 
 // NewUpdateDimensionOptionRequest calls the generic UpdateDimensionOption builder with application/json body
 func NewUpdateDimensionOptionRequest(server string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, optionId OptionId, body UpdateDimensionOptionJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateDimensionOptionRequest(context.Background(), base, projectId, domainId, dimensionId, optionId, body)
+}
+
+func newUpdateDimensionOptionRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, optionId OptionId, body UpdateDimensionOptionJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateDimensionOptionRequestWithBody(server, projectId, domainId, dimensionId, optionId, "application/json", bodyReader)
+	return newUpdateDimensionOptionRequestWithBody(ctx, base, projectId, domainId, dimensionId, optionId, "application/json", bodyReader)
 }
 
 // NewUpdateDimensionOptionRequestWithBody constructs an http.Request for the UpdateDimensionOption method, with any body, and a specified content type
 func NewUpdateDimensionOptionRequestWithBody(server string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, optionId OptionId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateDimensionOptionRequestWithBody(context.Background(), base, projectId, domainId, dimensionId, optionId, contentType, body)
+}
+
+func newUpdateDimensionOptionRequestWithBody(ctx context.Context, base string, projectId ProjectId, domainId DomainId, dimensionId DimensionId, optionId OptionId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "dimensionId", dimensionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam2 = url.PathEscape(string(dimensionId))
 
 	var pathParam3 string
 
-	pathParam3, err = runtime.StyleParamWithOptions("simple", false, "optionId", optionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam3 = url.PathEscape(string(optionId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/dimensions/%s/options/%s", pathParam0, pathParam1, pathParam2, pathParam3)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/dimensions/%s/options/%s", pathParam0, pathParam1, pathParam2, pathParam3)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -19753,45 +19363,35 @@ func NewUpdateDimensionOptionRequestWithBody(server string, projectId ProjectId,
 
 // NewListSubDimensionsRequest constructs an http.Request for the ListSubDimensions method
 func NewListSubDimensionsRequest(server string, projectId ProjectId, domainId DomainId, dimensionId DimensionId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListSubDimensionsRequest(context.Background(), base, projectId, domainId, dimensionId)
+}
+
+func newListSubDimensionsRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, dimensionId DimensionId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "dimensionId", dimensionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam2 = url.PathEscape(string(dimensionId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/dimensions/%s/subdimensions", pathParam0, pathParam1, pathParam2)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/dimensions/%s/subdimensions", pathParam0, pathParam1, pathParam2)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -19801,38 +19401,31 @@ func NewListSubDimensionsRequest(server string, projectId ProjectId, domainId Do
 
 // NewListMetricsRequest constructs an http.Request for the ListMetrics method
 func NewListMetricsRequest(server string, projectId ProjectId, domainId DomainId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListMetricsRequest(context.Background(), base, projectId, domainId)
+}
+
+func newListMetricsRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/metrics", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/metrics", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -19842,49 +19435,50 @@ func NewListMetricsRequest(server string, projectId ProjectId, domainId DomainId
 
 // NewCreateMetricRequest calls the generic CreateMetric builder with application/json body
 func NewCreateMetricRequest(server string, projectId ProjectId, domainId DomainId, body CreateMetricJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateMetricRequest(context.Background(), base, projectId, domainId, body)
+}
+
+func newCreateMetricRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, body CreateMetricJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateMetricRequestWithBody(server, projectId, domainId, "application/json", bodyReader)
+	return newCreateMetricRequestWithBody(ctx, base, projectId, domainId, "application/json", bodyReader)
 }
 
 // NewCreateMetricRequestWithBody constructs an http.Request for the CreateMetric method, with any body, and a specified content type
 func NewCreateMetricRequestWithBody(server string, projectId ProjectId, domainId DomainId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateMetricRequestWithBody(context.Background(), base, projectId, domainId, contentType, body)
+}
+
+func newCreateMetricRequestWithBody(ctx context.Context, base string, projectId ProjectId, domainId DomainId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/metrics", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/metrics", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -19896,101 +19490,68 @@ func NewCreateMetricRequestWithBody(server string, projectId ProjectId, domainId
 
 // NewGetMetricSuggestionsRequest constructs an http.Request for the GetMetricSuggestions method
 func NewGetMetricSuggestionsRequest(server string, projectId ProjectId, domainId DomainId, params *GetMetricSuggestionsParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetMetricSuggestionsRequest(context.Background(), base, projectId, domainId, params)
+}
+
+func newGetMetricSuggestionsRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, params *GetMetricSuggestionsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/metrics-suggestion", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/metrics-suggestion", pathParam0, pathParam1)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.MetricId != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "metricId", *params.MetricId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "metricId", string(*params.MetricId))
 
 		}
 
 		if params.Expression != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expression", *params.Expression, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expression", string(*params.Expression))
 
 		}
 
 		if params.Offset != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "offset", int64(*params.Offset))
 
 		}
 
 		if params.FilterType != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterType", *params.FilterType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "filterType", string(*params.FilterType))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -20000,45 +19561,35 @@ func NewGetMetricSuggestionsRequest(server string, projectId ProjectId, domainId
 
 // NewDeleteMetricRequest constructs an http.Request for the DeleteMetric method
 func NewDeleteMetricRequest(server string, projectId ProjectId, domainId DomainId, metricId MetricId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteMetricRequest(context.Background(), base, projectId, domainId, metricId)
+}
+
+func newDeleteMetricRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, metricId MetricId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "metricId", metricId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam2 = url.PathEscape(string(metricId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/metrics/%s", pathParam0, pathParam1, pathParam2)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/metrics/%s", pathParam0, pathParam1, pathParam2)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -20048,72 +19599,54 @@ func NewDeleteMetricRequest(server string, projectId ProjectId, domainId DomainI
 
 // NewGetMetricRequest constructs an http.Request for the GetMetric method
 func NewGetMetricRequest(server string, projectId ProjectId, domainId DomainId, metricId MetricId, params *GetMetricParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetMetricRequest(context.Background(), base, projectId, domainId, metricId, params)
+}
+
+func newGetMetricRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, metricId MetricId, params *GetMetricParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "metricId", metricId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam2 = url.PathEscape(string(metricId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/metrics/%s", pathParam0, pathParam1, pathParam2)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/metrics/%s", pathParam0, pathParam1, pathParam2)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Deepread != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "deepread", *params.Deepread, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "deepread", strconv.FormatBool(bool(*params.Deepread)))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -20123,56 +19656,54 @@ func NewGetMetricRequest(server string, projectId ProjectId, domainId DomainId, 
 
 // NewUpdateMetricRequest calls the generic UpdateMetric builder with application/json body
 func NewUpdateMetricRequest(server string, projectId ProjectId, domainId DomainId, metricId MetricId, body UpdateMetricJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateMetricRequest(context.Background(), base, projectId, domainId, metricId, body)
+}
+
+func newUpdateMetricRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, metricId MetricId, body UpdateMetricJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateMetricRequestWithBody(server, projectId, domainId, metricId, "application/json", bodyReader)
+	return newUpdateMetricRequestWithBody(ctx, base, projectId, domainId, metricId, "application/json", bodyReader)
 }
 
 // NewUpdateMetricRequestWithBody constructs an http.Request for the UpdateMetric method, with any body, and a specified content type
 func NewUpdateMetricRequestWithBody(server string, projectId ProjectId, domainId DomainId, metricId MetricId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateMetricRequestWithBody(context.Background(), base, projectId, domainId, metricId, contentType, body)
+}
+
+func newUpdateMetricRequestWithBody(ctx context.Context, base string, projectId ProjectId, domainId DomainId, metricId MetricId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "metricId", metricId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam2 = url.PathEscape(string(metricId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/metrics/%s", pathParam0, pathParam1, pathParam2)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/metrics/%s", pathParam0, pathParam1, pathParam2)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -20184,45 +19715,35 @@ func NewUpdateMetricRequestWithBody(server string, projectId ProjectId, domainId
 
 // NewGetMetricAccessRequest constructs an http.Request for the GetMetricAccess method
 func NewGetMetricAccessRequest(server string, projectId ProjectId, domainId DomainId, metricId MetricId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetMetricAccessRequest(context.Background(), base, projectId, domainId, metricId)
+}
+
+func newGetMetricAccessRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, metricId MetricId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "metricId", metricId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam2 = url.PathEscape(string(metricId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/metrics/%s/access", pathParam0, pathParam1, pathParam2)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/metrics/%s/access", pathParam0, pathParam1, pathParam2)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -20232,56 +19753,54 @@ func NewGetMetricAccessRequest(server string, projectId ProjectId, domainId Doma
 
 // NewSetMetricAccessRequest calls the generic SetMetricAccess builder with application/json body
 func NewSetMetricAccessRequest(server string, projectId ProjectId, domainId DomainId, metricId MetricId, body SetMetricAccessJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newSetMetricAccessRequest(context.Background(), base, projectId, domainId, metricId, body)
+}
+
+func newSetMetricAccessRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, metricId MetricId, body SetMetricAccessJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSetMetricAccessRequestWithBody(server, projectId, domainId, metricId, "application/json", bodyReader)
+	return newSetMetricAccessRequestWithBody(ctx, base, projectId, domainId, metricId, "application/json", bodyReader)
 }
 
 // NewSetMetricAccessRequestWithBody constructs an http.Request for the SetMetricAccess method, with any body, and a specified content type
 func NewSetMetricAccessRequestWithBody(server string, projectId ProjectId, domainId DomainId, metricId MetricId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newSetMetricAccessRequestWithBody(context.Background(), base, projectId, domainId, metricId, contentType, body)
+}
+
+func newSetMetricAccessRequestWithBody(ctx context.Context, base string, projectId ProjectId, domainId DomainId, metricId MetricId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "metricId", metricId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam2 = url.PathEscape(string(metricId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/metrics/%s/access", pathParam0, pathParam1, pathParam2)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/metrics/%s/access", pathParam0, pathParam1, pathParam2)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -20293,38 +19812,31 @@ func NewSetMetricAccessRequestWithBody(server string, projectId ProjectId, domai
 
 // NewRefreshDomainDataRequest constructs an http.Request for the RefreshDomainData method
 func NewRefreshDomainDataRequest(server string, projectId ProjectId, domainId DomainId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newRefreshDomainDataRequest(context.Background(), base, projectId, domainId)
+}
+
+func newRefreshDomainDataRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/refreshData", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/refreshData", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -20334,38 +19846,31 @@ func NewRefreshDomainDataRequest(server string, projectId ProjectId, domainId Do
 
 // NewListDomainRelationsRequest constructs an http.Request for the ListDomainRelations method
 func NewListDomainRelationsRequest(server string, projectId ProjectId, domainId DomainId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListDomainRelationsRequest(context.Background(), base, projectId, domainId)
+}
+
+func newListDomainRelationsRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/relations", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/relations", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -20375,38 +19880,31 @@ func NewListDomainRelationsRequest(server string, projectId ProjectId, domainId 
 
 // NewGetNewDomainRelationRequest constructs an http.Request for the GetNewDomainRelation method
 func NewGetNewDomainRelationRequest(server string, projectId ProjectId, domainId DomainId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetNewDomainRelationRequest(context.Background(), base, projectId, domainId)
+}
+
+func newGetNewDomainRelationRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/relations/new", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/relations/new", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -20416,89 +19914,62 @@ func NewGetNewDomainRelationRequest(server string, projectId ProjectId, domainId
 
 // NewGetSegmentSuggestionsRequest constructs an http.Request for the GetSegmentSuggestions method
 func NewGetSegmentSuggestionsRequest(server string, projectId ProjectId, domainId DomainId, params *GetSegmentSuggestionsParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetSegmentSuggestionsRequest(context.Background(), base, projectId, domainId, params)
+}
+
+func newGetSegmentSuggestionsRequest(ctx context.Context, base string, projectId ProjectId, domainId DomainId, params *GetSegmentSuggestionsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(domainId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/projects/%s/domains/%s/segment-suggestion", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/domains/%s/segment-suggestion", pathParam0, pathParam1)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Expression != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expression", *params.Expression, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expression", string(*params.Expression))
 
 		}
 
 		if params.Offset != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "offset", int64(*params.Offset))
 
 		}
 
 		if params.FilterType != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterType", *params.FilterType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "filterType", string(*params.FilterType))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -20508,31 +19979,27 @@ func NewGetSegmentSuggestionsRequest(server string, projectId ProjectId, domainI
 
 // NewListFacetJobsRequest constructs an http.Request for the ListFacetJobs method
 func NewListFacetJobsRequest(server string, projectId ProjectId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListFacetJobsRequest(context.Background(), base, projectId)
+}
+
+func newListFacetJobsRequest(ctx context.Context, base string, projectId ProjectId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/facetjobs", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/facetjobs", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -20542,69 +20009,65 @@ func NewListFacetJobsRequest(server string, projectId ProjectId) (*http.Request,
 
 // NewCreateFacetJobRequest calls the generic CreateFacetJob builder with application/json body
 func NewCreateFacetJobRequest(server string, projectId ProjectId, params *CreateFacetJobParams, body CreateFacetJobJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateFacetJobRequest(context.Background(), base, projectId, params, body)
+}
+
+func newCreateFacetJobRequest(ctx context.Context, base string, projectId ProjectId, params *CreateFacetJobParams, body CreateFacetJobJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateFacetJobRequestWithBody(server, projectId, params, "application/json", bodyReader)
+	return newCreateFacetJobRequestWithBody(ctx, base, projectId, params, "application/json", bodyReader)
 }
 
 // NewCreateFacetJobRequestWithBody constructs an http.Request for the CreateFacetJob method, with any body, and a specified content type
 func NewCreateFacetJobRequestWithBody(server string, projectId ProjectId, params *CreateFacetJobParams, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateFacetJobRequestWithBody(context.Background(), base, projectId, params, contentType, body)
+}
+
+func newCreateFacetJobRequestWithBody(ctx context.Context, base string, projectId ProjectId, params *CreateFacetJobParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/projects/%s/facetjobs", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/facetjobs", pathParam0)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Timeout != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "timeout", *params.Timeout, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "timeout", int64(*params.Timeout))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -20616,38 +20079,31 @@ func NewCreateFacetJobRequestWithBody(server string, projectId ProjectId, params
 
 // NewDeleteFacetJobRequest constructs an http.Request for the DeleteFacetJob method
 func NewDeleteFacetJobRequest(server string, projectId ProjectId, jobId JobId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteFacetJobRequest(context.Background(), base, projectId, jobId)
+}
+
+func newDeleteFacetJobRequest(ctx context.Context, base string, projectId ProjectId, jobId JobId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "jobId", jobId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(jobId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/facetjobs/%s", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/facetjobs/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -20657,65 +20113,50 @@ func NewDeleteFacetJobRequest(server string, projectId ProjectId, jobId JobId) (
 
 // NewGetFacetJobRequest constructs an http.Request for the GetFacetJob method
 func NewGetFacetJobRequest(server string, projectId ProjectId, jobId JobId, params *GetFacetJobParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetFacetJobRequest(context.Background(), base, projectId, jobId, params)
+}
+
+func newGetFacetJobRequest(ctx context.Context, base string, projectId ProjectId, jobId JobId, params *GetFacetJobParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "jobId", jobId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(jobId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/projects/%s/facetjobs/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/facetjobs/%s", pathParam0, pathParam1)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Timeout != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "timeout", *params.Timeout, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "timeout", int64(*params.Timeout))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -20725,38 +20166,31 @@ func NewGetFacetJobRequest(server string, projectId ProjectId, jobId JobId, para
 
 // NewGetFacetJobAccessRequest constructs an http.Request for the GetFacetJobAccess method
 func NewGetFacetJobAccessRequest(server string, projectId ProjectId, jobId JobId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetFacetJobAccessRequest(context.Background(), base, projectId, jobId)
+}
+
+func newGetFacetJobAccessRequest(ctx context.Context, base string, projectId ProjectId, jobId JobId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "jobId", jobId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(jobId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/facetjobs/%s/access", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/facetjobs/%s/access", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -20766,49 +20200,50 @@ func NewGetFacetJobAccessRequest(server string, projectId ProjectId, jobId JobId
 
 // NewSetFacetJobAccessRequest calls the generic SetFacetJobAccess builder with application/json body
 func NewSetFacetJobAccessRequest(server string, projectId ProjectId, jobId JobId, body SetFacetJobAccessJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newSetFacetJobAccessRequest(context.Background(), base, projectId, jobId, body)
+}
+
+func newSetFacetJobAccessRequest(ctx context.Context, base string, projectId ProjectId, jobId JobId, body SetFacetJobAccessJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSetFacetJobAccessRequestWithBody(server, projectId, jobId, "application/json", bodyReader)
+	return newSetFacetJobAccessRequestWithBody(ctx, base, projectId, jobId, "application/json", bodyReader)
 }
 
 // NewSetFacetJobAccessRequestWithBody constructs an http.Request for the SetFacetJobAccess method, with any body, and a specified content type
 func NewSetFacetJobAccessRequestWithBody(server string, projectId ProjectId, jobId JobId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newSetFacetJobAccessRequestWithBody(context.Background(), base, projectId, jobId, contentType, body)
+}
+
+func newSetFacetJobAccessRequestWithBody(ctx context.Context, base string, projectId ProjectId, jobId JobId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "jobId", jobId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(jobId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/facetjobs/%s/access", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/facetjobs/%s/access", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -20820,89 +20255,62 @@ func NewSetFacetJobAccessRequestWithBody(server string, projectId ProjectId, job
 
 // NewGetFacetJobResultsRequest constructs an http.Request for the GetFacetJobResults method
 func NewGetFacetJobResultsRequest(server string, projectId ProjectId, jobId JobId, params *GetFacetJobResultsParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetFacetJobResultsRequest(context.Background(), base, projectId, jobId, params)
+}
+
+func newGetFacetJobResultsRequest(ctx context.Context, base string, projectId ProjectId, jobId JobId, params *GetFacetJobResultsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "jobId", jobId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(jobId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/projects/%s/facetjobs/%s/results", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/facetjobs/%s/results", pathParam0, pathParam1)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Timeout != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "timeout", *params.Timeout, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "timeout", int64(*params.Timeout))
 
 		}
 
 		if params.MaxResults != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "maxResults", *params.MaxResults, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "maxResults", int64(*params.MaxResults))
 
 		}
 
 		if params.StartIndex != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "startIndex", *params.StartIndex, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "startIndex", int64(*params.StartIndex))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -20912,108 +20320,72 @@ func NewGetFacetJobResultsRequest(server string, projectId ProjectId, jobId JobI
 
 // NewGetFacetJobFacetRequest constructs an http.Request for the GetFacetJobFacet method
 func NewGetFacetJobFacetRequest(server string, projectId ProjectId, jobId JobId, facetId FacetId, params *GetFacetJobFacetParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetFacetJobFacetRequest(context.Background(), base, projectId, jobId, facetId, params)
+}
+
+func newGetFacetJobFacetRequest(ctx context.Context, base string, projectId ProjectId, jobId JobId, facetId FacetId, params *GetFacetJobFacetParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "jobId", jobId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(jobId))
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "facetId", facetId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam2 = url.PathEscape(string(facetId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/projects/%s/facetjobs/%s/results/%s", pathParam0, pathParam1, pathParam2)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/facetjobs/%s/results/%s", pathParam0, pathParam1, pathParam2)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Filter != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filter", *params.Filter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "filter", string(*params.Filter))
 
 		}
 
 		if params.Timeout != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "timeout", *params.Timeout, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "timeout", int64(*params.Timeout))
 
 		}
 
 		if params.MaxResults != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "maxResults", *params.MaxResults, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "maxResults", int64(*params.MaxResults))
 
 		}
 
 		if params.StartIndex != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "startIndex", *params.StartIndex, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "startIndex", int64(*params.StartIndex))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -21023,70 +20395,52 @@ func NewGetFacetJobFacetRequest(server string, projectId ProjectId, jobId JobId,
 
 // NewRefreshProjectDatabaseRequest constructs an http.Request for the RefreshProjectDatabase method
 func NewRefreshProjectDatabaseRequest(server string, projectId ProjectId, params *RefreshProjectDatabaseParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newRefreshProjectDatabaseRequest(context.Background(), base, projectId, params)
+}
+
+func newRefreshProjectDatabaseRequest(ctx context.Context, base string, projectId ProjectId, params *RefreshProjectDatabaseParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/projects/%s/refreshDatabase", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/refreshDatabase", pathParam0)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Type != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "type", string(*params.Type))
 
 		}
 
 		if params.Scope != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "scope", *params.Scope, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "scope", string(*params.Scope))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -21096,31 +20450,27 @@ func NewRefreshProjectDatabaseRequest(server string, projectId ProjectId, params
 
 // NewListRelationsRequest constructs an http.Request for the ListRelations method
 func NewListRelationsRequest(server string, projectId ProjectId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListRelationsRequest(context.Background(), base, projectId)
+}
+
+func newListRelationsRequest(ctx context.Context, base string, projectId ProjectId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/relations", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/relations", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -21130,42 +20480,46 @@ func NewListRelationsRequest(server string, projectId ProjectId) (*http.Request,
 
 // NewCreateRelationRequest calls the generic CreateRelation builder with application/json body
 func NewCreateRelationRequest(server string, projectId ProjectId, body CreateRelationJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateRelationRequest(context.Background(), base, projectId, body)
+}
+
+func newCreateRelationRequest(ctx context.Context, base string, projectId ProjectId, body CreateRelationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateRelationRequestWithBody(server, projectId, "application/json", bodyReader)
+	return newCreateRelationRequestWithBody(ctx, base, projectId, "application/json", bodyReader)
 }
 
 // NewCreateRelationRequestWithBody constructs an http.Request for the CreateRelation method, with any body, and a specified content type
 func NewCreateRelationRequestWithBody(server string, projectId ProjectId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateRelationRequestWithBody(context.Background(), base, projectId, contentType, body)
+}
+
+func newCreateRelationRequestWithBody(ctx context.Context, base string, projectId ProjectId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/relations", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/relations", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -21177,106 +20531,70 @@ func NewCreateRelationRequestWithBody(server string, projectId ProjectId, conten
 
 // NewGetRelationSuggestionsRequest constructs an http.Request for the GetRelationSuggestions method
 func NewGetRelationSuggestionsRequest(server string, projectId ProjectId, params *GetRelationSuggestionsParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetRelationSuggestionsRequest(context.Background(), base, projectId, params)
+}
+
+func newGetRelationSuggestionsRequest(ctx context.Context, base string, projectId ProjectId, params *GetRelationSuggestionsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/projects/%s/relations-suggestion", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/relations-suggestion", pathParam0)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.LeftDomainId != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "leftDomainId", *params.LeftDomainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "leftDomainId", string(*params.LeftDomainId))
 
 		}
 
 		if params.RightDomainId != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "rightDomainId", *params.RightDomainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "rightDomainId", string(*params.RightDomainId))
 
 		}
 
 		if params.Expression != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expression", *params.Expression, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expression", string(*params.Expression))
 
 		}
 
 		if params.Offset != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "offset", int64(*params.Offset))
 
 		}
 
 		if params.FilterType != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterType", *params.FilterType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "filterType", string(*params.FilterType))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -21286,38 +20604,31 @@ func NewGetRelationSuggestionsRequest(server string, projectId ProjectId, params
 
 // NewDeleteRelationRequest constructs an http.Request for the DeleteRelation method
 func NewDeleteRelationRequest(server string, projectId ProjectId, relationId RelationId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteRelationRequest(context.Background(), base, projectId, relationId)
+}
+
+func newDeleteRelationRequest(ctx context.Context, base string, projectId ProjectId, relationId RelationId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "relationId", relationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(relationId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/relations/%s", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/relations/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -21327,38 +20638,31 @@ func NewDeleteRelationRequest(server string, projectId ProjectId, relationId Rel
 
 // NewGetRelationRequest constructs an http.Request for the GetRelation method
 func NewGetRelationRequest(server string, projectId ProjectId, relationId RelationId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetRelationRequest(context.Background(), base, projectId, relationId)
+}
+
+func newGetRelationRequest(ctx context.Context, base string, projectId ProjectId, relationId RelationId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "relationId", relationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(relationId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/relations/%s", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/relations/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -21368,49 +20672,50 @@ func NewGetRelationRequest(server string, projectId ProjectId, relationId Relati
 
 // NewUpdateRelationRequest calls the generic UpdateRelation builder with application/json body
 func NewUpdateRelationRequest(server string, projectId ProjectId, relationId RelationId, body UpdateRelationJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateRelationRequest(context.Background(), base, projectId, relationId, body)
+}
+
+func newUpdateRelationRequest(ctx context.Context, base string, projectId ProjectId, relationId RelationId, body UpdateRelationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateRelationRequestWithBody(server, projectId, relationId, "application/json", bodyReader)
+	return newUpdateRelationRequestWithBody(ctx, base, projectId, relationId, "application/json", bodyReader)
 }
 
 // NewUpdateRelationRequestWithBody constructs an http.Request for the UpdateRelation method, with any body, and a specified content type
 func NewUpdateRelationRequestWithBody(server string, projectId ProjectId, relationId RelationId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateRelationRequestWithBody(context.Background(), base, projectId, relationId, contentType, body)
+}
+
+func newUpdateRelationRequestWithBody(ctx context.Context, base string, projectId ProjectId, relationId RelationId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "relationId", relationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(relationId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/relations/%s", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/relations/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -21422,38 +20727,31 @@ func NewUpdateRelationRequestWithBody(server string, projectId ProjectId, relati
 
 // NewGetRelationAccessRequest constructs an http.Request for the GetRelationAccess method
 func NewGetRelationAccessRequest(server string, projectId ProjectId, relationId RelationId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetRelationAccessRequest(context.Background(), base, projectId, relationId)
+}
+
+func newGetRelationAccessRequest(ctx context.Context, base string, projectId ProjectId, relationId RelationId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "relationId", relationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(relationId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/relations/%s/access", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/relations/%s/access", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -21463,49 +20761,50 @@ func NewGetRelationAccessRequest(server string, projectId ProjectId, relationId 
 
 // NewSetRelationAccessRequest calls the generic SetRelationAccess builder with application/json body
 func NewSetRelationAccessRequest(server string, projectId ProjectId, relationId RelationId, body SetRelationAccessJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newSetRelationAccessRequest(context.Background(), base, projectId, relationId, body)
+}
+
+func newSetRelationAccessRequest(ctx context.Context, base string, projectId ProjectId, relationId RelationId, body SetRelationAccessJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSetRelationAccessRequestWithBody(server, projectId, relationId, "application/json", bodyReader)
+	return newSetRelationAccessRequestWithBody(ctx, base, projectId, relationId, "application/json", bodyReader)
 }
 
 // NewSetRelationAccessRequestWithBody constructs an http.Request for the SetRelationAccess method, with any body, and a specified content type
 func NewSetRelationAccessRequestWithBody(server string, projectId ProjectId, relationId RelationId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newSetRelationAccessRequestWithBody(context.Background(), base, projectId, relationId, contentType, body)
+}
+
+func newSetRelationAccessRequestWithBody(ctx context.Context, base string, projectId ProjectId, relationId RelationId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(projectId))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "relationId", relationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(relationId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/projects/%s/relations/%s/access", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/rs/projects/%s/relations/%s/access", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -21517,51 +20816,42 @@ func NewSetRelationAccessRequestWithBody(server string, projectId ProjectId, rel
 
 // NewListShortcutsRequest constructs an http.Request for the ListShortcuts method
 func NewListShortcutsRequest(server string, params *ListShortcutsParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListShortcutsRequest(context.Background(), base, params)
+}
+
+func newListShortcutsRequest(ctx context.Context, base string, params *ListShortcutsParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/shortcuts")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/shortcuts")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Role != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "role", *params.Role, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "role", string(*params.Role))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -21571,35 +20861,42 @@ func NewListShortcutsRequest(server string, params *ListShortcutsParams) (*http.
 
 // NewCreateShortcutRequest calls the generic CreateShortcut builder with application/json body
 func NewCreateShortcutRequest(server string, body CreateShortcutJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateShortcutRequest(context.Background(), base, body)
+}
+
+func newCreateShortcutRequest(ctx context.Context, base string, body CreateShortcutJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateShortcutRequestWithBody(server, "application/json", bodyReader)
+	return newCreateShortcutRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateShortcutRequestWithBody constructs an http.Request for the CreateShortcut method, with any body, and a specified content type
 func NewCreateShortcutRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateShortcutRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateShortcutRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/shortcuts")
 
-	operationPath := fmt.Sprintf("/rs/shortcuts")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -21611,31 +20908,27 @@ func NewCreateShortcutRequestWithBody(server string, contentType string, body io
 
 // NewDeleteShortcutRequest constructs an http.Request for the DeleteShortcut method
 func NewDeleteShortcutRequest(server string, shortcutId ShortcutId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteShortcutRequest(context.Background(), base, shortcutId)
+}
+
+func newDeleteShortcutRequest(ctx context.Context, base string, shortcutId ShortcutId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "shortcutId", shortcutId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(shortcutId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/shortcuts/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/shortcuts/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -21645,58 +20938,46 @@ func NewDeleteShortcutRequest(server string, shortcutId ShortcutId) (*http.Reque
 
 // NewGetShortcutRequest constructs an http.Request for the GetShortcut method
 func NewGetShortcutRequest(server string, shortcutId ShortcutId, params *GetShortcutParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetShortcutRequest(context.Background(), base, shortcutId, params)
+}
+
+func newGetShortcutRequest(ctx context.Context, base string, shortcutId ShortcutId, params *GetShortcutParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "shortcutId", shortcutId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(shortcutId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/shortcuts/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/shortcuts/%s", pathParam0)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Deepread != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "deepread", *params.Deepread, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "deepread", strconv.FormatBool(bool(*params.Deepread)))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -21706,42 +20987,46 @@ func NewGetShortcutRequest(server string, shortcutId ShortcutId, params *GetShor
 
 // NewUpdateShortcutRequest calls the generic UpdateShortcut builder with application/json body
 func NewUpdateShortcutRequest(server string, shortcutId ShortcutId, body UpdateShortcutJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateShortcutRequest(context.Background(), base, shortcutId, body)
+}
+
+func newUpdateShortcutRequest(ctx context.Context, base string, shortcutId ShortcutId, body UpdateShortcutJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateShortcutRequestWithBody(server, shortcutId, "application/json", bodyReader)
+	return newUpdateShortcutRequestWithBody(ctx, base, shortcutId, "application/json", bodyReader)
 }
 
 // NewUpdateShortcutRequestWithBody constructs an http.Request for the UpdateShortcut method, with any body, and a specified content type
 func NewUpdateShortcutRequestWithBody(server string, shortcutId ShortcutId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateShortcutRequestWithBody(context.Background(), base, shortcutId, contentType, body)
+}
+
+func newUpdateShortcutRequestWithBody(ctx context.Context, base string, shortcutId ShortcutId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "shortcutId", shortcutId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(shortcutId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/shortcuts/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/shortcuts/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -21753,31 +21038,27 @@ func NewUpdateShortcutRequestWithBody(server string, shortcutId ShortcutId, cont
 
 // NewGetShortcutAccessRequest constructs an http.Request for the GetShortcutAccess method
 func NewGetShortcutAccessRequest(server string, shortcutId ShortcutId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetShortcutAccessRequest(context.Background(), base, shortcutId)
+}
+
+func newGetShortcutAccessRequest(ctx context.Context, base string, shortcutId ShortcutId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "shortcutId", shortcutId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(shortcutId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/shortcuts/%s/access", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/shortcuts/%s/access", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -21787,42 +21068,46 @@ func NewGetShortcutAccessRequest(server string, shortcutId ShortcutId) (*http.Re
 
 // NewSetShortcutAccessRequest calls the generic SetShortcutAccess builder with application/json body
 func NewSetShortcutAccessRequest(server string, shortcutId ShortcutId, body SetShortcutAccessJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newSetShortcutAccessRequest(context.Background(), base, shortcutId, body)
+}
+
+func newSetShortcutAccessRequest(ctx context.Context, base string, shortcutId ShortcutId, body SetShortcutAccessJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSetShortcutAccessRequestWithBody(server, shortcutId, "application/json", bodyReader)
+	return newSetShortcutAccessRequestWithBody(ctx, base, shortcutId, "application/json", bodyReader)
 }
 
 // NewSetShortcutAccessRequestWithBody constructs an http.Request for the SetShortcutAccess method, with any body, and a specified content type
 func NewSetShortcutAccessRequestWithBody(server string, shortcutId ShortcutId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newSetShortcutAccessRequestWithBody(context.Background(), base, shortcutId, contentType, body)
+}
+
+func newSetShortcutAccessRequestWithBody(ctx context.Context, base string, shortcutId ShortcutId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "shortcutId", shortcutId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(shortcutId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/shortcuts/%s/access", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/shortcuts/%s/access", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -21834,24 +21119,23 @@ func NewSetShortcutAccessRequestWithBody(server string, shortcutId ShortcutId, c
 
 // NewListStatesRequest constructs an http.Request for the ListStates method
 func NewListStatesRequest(server string) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListStatesRequest(context.Background(), base)
+}
+
+func newListStatesRequest(ctx context.Context, base string) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/states")
 
-	operationPath := fmt.Sprintf("/rs/states")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -21861,35 +21145,42 @@ func NewListStatesRequest(server string) (*http.Request, error) {
 
 // NewCreateStateRequest calls the generic CreateState builder with application/json body
 func NewCreateStateRequest(server string, body CreateStateJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateStateRequest(context.Background(), base, body)
+}
+
+func newCreateStateRequest(ctx context.Context, base string, body CreateStateJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateStateRequestWithBody(server, "application/json", bodyReader)
+	return newCreateStateRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateStateRequestWithBody constructs an http.Request for the CreateState method, with any body, and a specified content type
 func NewCreateStateRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateStateRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateStateRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/states")
 
-	operationPath := fmt.Sprintf("/rs/states")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -21901,31 +21192,27 @@ func NewCreateStateRequestWithBody(server string, contentType string, body io.Re
 
 // NewGetStateRequest constructs an http.Request for the GetState method
 func NewGetStateRequest(server string, stateId StateId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetStateRequest(context.Background(), base, stateId)
+}
+
+func newGetStateRequest(ctx context.Context, base string, stateId StateId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "stateId", stateId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(stateId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/states/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/states/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -21935,31 +21222,27 @@ func NewGetStateRequest(server string, stateId StateId) (*http.Request, error) {
 
 // NewGetStateAccessRequest constructs an http.Request for the GetStateAccess method
 func NewGetStateAccessRequest(server string, stateId StateId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetStateAccessRequest(context.Background(), base, stateId)
+}
+
+func newGetStateAccessRequest(ctx context.Context, base string, stateId StateId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "stateId", stateId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(stateId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/states/%s/access", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/states/%s/access", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -21969,24 +21252,23 @@ func NewGetStateAccessRequest(server string, stateId StateId) (*http.Request, er
 
 // NewGetStatusRequest constructs an http.Request for the GetStatus method
 func NewGetStatusRequest(server string) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetStatusRequest(context.Background(), base)
+}
+
+func newGetStatusRequest(ctx context.Context, base string) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/status")
 
-	operationPath := fmt.Sprintf("/rs/status")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -21996,35 +21278,42 @@ func NewGetStatusRequest(server string) (*http.Request, error) {
 
 // NewCreateTokenRequestWithFormdataBody calls the generic CreateToken builder with application/x-www-form-urlencoded body
 func NewCreateTokenRequestWithFormdataBody(server string, body CreateTokenFormdataRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateTokenRequestWithFormdataBody(context.Background(), base, body)
+}
+
+func newCreateTokenRequestWithFormdataBody(ctx context.Context, base string, body CreateTokenFormdataRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	bodyStr, err := runtime.MarshalForm(body, nil)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = strings.NewReader(bodyStr.Encode())
-	return NewCreateTokenRequestWithBody(server, "application/x-www-form-urlencoded", bodyReader)
+	return newCreateTokenRequestWithBody(ctx, base, "application/x-www-form-urlencoded", bodyReader)
 }
 
 // NewCreateTokenRequestWithBody constructs an http.Request for the CreateToken method, with any body, and a specified content type
 func NewCreateTokenRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateTokenRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateTokenRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/token")
 
-	operationPath := fmt.Sprintf("/rs/token")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -22036,31 +21325,27 @@ func NewCreateTokenRequestWithBody(server string, contentType string, body io.Re
 
 // NewDeleteTokenRequest constructs an http.Request for the DeleteToken method
 func NewDeleteTokenRequest(server string, tokenId TokenId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteTokenRequest(context.Background(), base, tokenId)
+}
+
+func newDeleteTokenRequest(ctx context.Context, base string, tokenId TokenId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tokenId", tokenId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(tokenId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/token/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/token/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -22070,51 +21355,42 @@ func NewDeleteTokenRequest(server string, tokenId TokenId) (*http.Request, error
 
 // NewGetTokenInfoRequest constructs an http.Request for the GetTokenInfo method
 func NewGetTokenInfoRequest(server string, params *GetTokenInfoParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetTokenInfoRequest(context.Background(), base, params)
+}
+
+func newGetTokenInfoRequest(ctx context.Context, base string, params *GetTokenInfoParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rs/tokeninfo")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/tokeninfo")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.AccessToken != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "access_token", *params.AccessToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "access_token", string(*params.AccessToken))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -22124,24 +21400,23 @@ func NewGetTokenInfoRequest(server string, params *GetTokenInfoParams) (*http.Re
 
 // NewGetCurrentUserRequest constructs an http.Request for the GetCurrentUser method
 func NewGetCurrentUserRequest(server string) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetCurrentUserRequest(context.Background(), base)
+}
+
+func newGetCurrentUserRequest(ctx context.Context, base string) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/user")
 
-	operationPath := fmt.Sprintf("/rs/user")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -22151,24 +21426,23 @@ func NewGetCurrentUserRequest(server string) (*http.Request, error) {
 
 // NewListUserGroupsRequest constructs an http.Request for the ListUserGroups method
 func NewListUserGroupsRequest(server string) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListUserGroupsRequest(context.Background(), base)
+}
+
+func newListUserGroupsRequest(ctx context.Context, base string) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/userGroups")
 
-	operationPath := fmt.Sprintf("/rs/userGroups")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -22178,35 +21452,42 @@ func NewListUserGroupsRequest(server string) (*http.Request, error) {
 
 // NewCreateUserGroupRequest calls the generic CreateUserGroup builder with application/json body
 func NewCreateUserGroupRequest(server string, body CreateUserGroupJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateUserGroupRequest(context.Background(), base, body)
+}
+
+func newCreateUserGroupRequest(ctx context.Context, base string, body CreateUserGroupJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateUserGroupRequestWithBody(server, "application/json", bodyReader)
+	return newCreateUserGroupRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateUserGroupRequestWithBody constructs an http.Request for the CreateUserGroup method, with any body, and a specified content type
 func NewCreateUserGroupRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateUserGroupRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateUserGroupRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/userGroups")
 
-	operationPath := fmt.Sprintf("/rs/userGroups")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -22218,31 +21499,27 @@ func NewCreateUserGroupRequestWithBody(server string, contentType string, body i
 
 // NewDeleteUserGroupRequest constructs an http.Request for the DeleteUserGroup method
 func NewDeleteUserGroupRequest(server string, userGroupId UserGroupId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteUserGroupRequest(context.Background(), base, userGroupId)
+}
+
+func newDeleteUserGroupRequest(ctx context.Context, base string, userGroupId UserGroupId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userGroupId", userGroupId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(userGroupId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/userGroups/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/userGroups/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -22252,31 +21529,27 @@ func NewDeleteUserGroupRequest(server string, userGroupId UserGroupId) (*http.Re
 
 // NewGetUserGroupRequest constructs an http.Request for the GetUserGroup method
 func NewGetUserGroupRequest(server string, userGroupId UserGroupId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetUserGroupRequest(context.Background(), base, userGroupId)
+}
+
+func newGetUserGroupRequest(ctx context.Context, base string, userGroupId UserGroupId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userGroupId", userGroupId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(userGroupId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/userGroups/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/userGroups/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -22286,42 +21559,46 @@ func NewGetUserGroupRequest(server string, userGroupId UserGroupId) (*http.Reque
 
 // NewUpdateUserGroupRequest calls the generic UpdateUserGroup builder with application/json body
 func NewUpdateUserGroupRequest(server string, userGroupId UserGroupId, body UpdateUserGroupJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateUserGroupRequest(context.Background(), base, userGroupId, body)
+}
+
+func newUpdateUserGroupRequest(ctx context.Context, base string, userGroupId UserGroupId, body UpdateUserGroupJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateUserGroupRequestWithBody(server, userGroupId, "application/json", bodyReader)
+	return newUpdateUserGroupRequestWithBody(ctx, base, userGroupId, "application/json", bodyReader)
 }
 
 // NewUpdateUserGroupRequestWithBody constructs an http.Request for the UpdateUserGroup method, with any body, and a specified content type
 func NewUpdateUserGroupRequestWithBody(server string, userGroupId UserGroupId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateUserGroupRequestWithBody(context.Background(), base, userGroupId, contentType, body)
+}
+
+func newUpdateUserGroupRequestWithBody(ctx context.Context, base string, userGroupId UserGroupId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userGroupId", userGroupId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(userGroupId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/userGroups/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/userGroups/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -22333,31 +21610,27 @@ func NewUpdateUserGroupRequestWithBody(server string, userGroupId UserGroupId, c
 
 // NewGetUserGroupAccessRequest constructs an http.Request for the GetUserGroupAccess method
 func NewGetUserGroupAccessRequest(server string, userGroupId UserGroupId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetUserGroupAccessRequest(context.Background(), base, userGroupId)
+}
+
+func newGetUserGroupAccessRequest(ctx context.Context, base string, userGroupId UserGroupId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userGroupId", userGroupId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(userGroupId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/userGroups/%s/access", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/userGroups/%s/access", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -22367,42 +21640,46 @@ func NewGetUserGroupAccessRequest(server string, userGroupId UserGroupId) (*http
 
 // NewSetUserGroupAccessRequest calls the generic SetUserGroupAccess builder with application/json body
 func NewSetUserGroupAccessRequest(server string, userGroupId UserGroupId, body SetUserGroupAccessJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newSetUserGroupAccessRequest(context.Background(), base, userGroupId, body)
+}
+
+func newSetUserGroupAccessRequest(ctx context.Context, base string, userGroupId UserGroupId, body SetUserGroupAccessJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSetUserGroupAccessRequestWithBody(server, userGroupId, "application/json", bodyReader)
+	return newSetUserGroupAccessRequestWithBody(ctx, base, userGroupId, "application/json", bodyReader)
 }
 
 // NewSetUserGroupAccessRequestWithBody constructs an http.Request for the SetUserGroupAccess method, with any body, and a specified content type
 func NewSetUserGroupAccessRequestWithBody(server string, userGroupId UserGroupId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newSetUserGroupAccessRequestWithBody(context.Background(), base, userGroupId, contentType, body)
+}
+
+func newSetUserGroupAccessRequestWithBody(ctx context.Context, base string, userGroupId UserGroupId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userGroupId", userGroupId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(userGroupId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/userGroups/%s/access", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/userGroups/%s/access", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -22414,24 +21691,23 @@ func NewSetUserGroupAccessRequestWithBody(server string, userGroupId UserGroupId
 
 // NewListUsersRequest constructs an http.Request for the ListUsers method
 func NewListUsersRequest(server string) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListUsersRequest(context.Background(), base)
+}
+
+func newListUsersRequest(ctx context.Context, base string) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/users")
 
-	operationPath := fmt.Sprintf("/rs/users")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -22441,35 +21717,42 @@ func NewListUsersRequest(server string) (*http.Request, error) {
 
 // NewCreateUserRequest calls the generic CreateUser builder with application/json body
 func NewCreateUserRequest(server string, body CreateUserJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateUserRequest(context.Background(), base, body)
+}
+
+func newCreateUserRequest(ctx context.Context, base string, body CreateUserJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateUserRequestWithBody(server, "application/json", bodyReader)
+	return newCreateUserRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateUserRequestWithBody constructs an http.Request for the CreateUser method, with any body, and a specified content type
 func NewCreateUserRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateUserRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateUserRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/users")
 
-	operationPath := fmt.Sprintf("/rs/users")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -22481,31 +21764,27 @@ func NewCreateUserRequestWithBody(server string, contentType string, body io.Rea
 
 // NewDeleteUserRequest constructs an http.Request for the DeleteUser method
 func NewDeleteUserRequest(server string, userId UserId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteUserRequest(context.Background(), base, userId)
+}
+
+func newDeleteUserRequest(ctx context.Context, base string, userId UserId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(userId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/users/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/users/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -22515,31 +21794,27 @@ func NewDeleteUserRequest(server string, userId UserId) (*http.Request, error) {
 
 // NewGetUserRequest constructs an http.Request for the GetUser method
 func NewGetUserRequest(server string, userId UserId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetUserRequest(context.Background(), base, userId)
+}
+
+func newGetUserRequest(ctx context.Context, base string, userId UserId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(userId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/users/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/users/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -22549,42 +21824,46 @@ func NewGetUserRequest(server string, userId UserId) (*http.Request, error) {
 
 // NewUpdateUserRequest calls the generic UpdateUser builder with application/json body
 func NewUpdateUserRequest(server string, userId UserId, body UpdateUserJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateUserRequest(context.Background(), base, userId, body)
+}
+
+func newUpdateUserRequest(ctx context.Context, base string, userId UserId, body UpdateUserJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateUserRequestWithBody(server, userId, "application/json", bodyReader)
+	return newUpdateUserRequestWithBody(ctx, base, userId, "application/json", bodyReader)
 }
 
 // NewUpdateUserRequestWithBody constructs an http.Request for the UpdateUser method, with any body, and a specified content type
 func NewUpdateUserRequestWithBody(server string, userId UserId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateUserRequestWithBody(context.Background(), base, userId, contentType, body)
+}
+
+func newUpdateUserRequestWithBody(ctx context.Context, base string, userId UserId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(userId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/rs/users/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/rs/users/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -22596,31 +21875,27 @@ func NewUpdateUserRequestWithBody(server string, userId UserId, contentType stri
 
 // NewGetQueryStatusRequest constructs an http.Request for the GetQueryStatus method
 func NewGetQueryStatusRequest(server string, queryId QueryId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetQueryStatusRequest(context.Background(), base, queryId)
+}
+
+func newGetQueryStatusRequest(ctx context.Context, base string, queryId QueryId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "queryId", queryId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(queryId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/status/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/status/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -22630,31 +21905,27 @@ func NewGetQueryStatusRequest(server string, queryId QueryId) (*http.Request, er
 
 // NewCancelQueryRequest constructs an http.Request for the CancelQuery method
 func NewCancelQueryRequest(server string, queryId QueryId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCancelQueryRequest(context.Background(), base, queryId)
+}
+
+func newCancelQueryRequest(ctx context.Context, base string, queryId QueryId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "queryId", queryId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(queryId))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/status/%s/cancel", pathParam0)
 
-	operationPath := fmt.Sprintf("/status/%s/cancel", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -22674,6 +21945,88 @@ func (c *Client) applyEditors(ctx context.Context, req *http.Request, additional
 		}
 	}
 	return nil
+}
+
+// serverBase parses a server URL and returns the prefix every path is
+// appended to: the server resolved against "./" (dot segments removed,
+// query and fragment dropped, a trailing "/"), exactly what resolving
+// "./<path>" against it used to keep.
+func serverBase(server string) (string, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return "", err
+	}
+	baseURL, err := serverURL.Parse("./")
+	if err != nil {
+		return "", err
+	}
+	return baseURL.String(), nil
+}
+
+// serverBase returns the prefix parsed by NewClient, or parses Server when
+// it was changed since (or the client was not built by NewClient).
+func (c *Client) serverBase() (string, error) {
+	if c.base != "" && c.baseFor == c.Server {
+		return c.base, nil
+	}
+	return serverBase(c.Server)
+}
+
+// appendPath appends an operation path (format, with "%s" for each
+// parameter, already escaped) to a server prefix ending in "/". A
+// parameter that is exactly "." or ".." is written as "%2E" or "%2E%2E" so
+// that neither this client nor a server or proxy on the way resolves it
+// as a dot segment (GET /activity/.. must not become GET /).
+func appendPath(u []byte, format string, params ...string) []byte {
+	format = strings.TrimPrefix(format, "/")
+	for i := 0; i < len(format); i++ {
+		if format[i] == '%' && i+1 < len(format) && format[i+1] == 's' && len(params) > 0 {
+			switch p := params[0]; p {
+			case ".":
+				u = append(u, "%2E"...)
+			case "..":
+				u = append(u, "%2E%2E"...)
+			default:
+				u = append(u, p...)
+			}
+			params = params[1:]
+			i++
+			continue
+		}
+		u = append(u, format[i])
+	}
+	return u
+}
+
+// appendQueryFragment appends an encoded query fragment, after an "&"
+// unless it is the first.
+func appendQueryFragment(u []byte, n int, fragment string) ([]byte, int) {
+	if n > 0 {
+		u = append(u, '&')
+	}
+	return append(u, fragment...), n + 1
+}
+
+// appendQueryParam appends name=value for a primitive form-style query
+// parameter, both escaped by runtime.DefaultQueryEncoder: what
+// runtime.StyleParamWithOptions writes, without reflection.
+func appendQueryParam(u []byte, n int, name, value string) ([]byte, int) {
+	if n > 0 {
+		u = append(u, '&')
+	}
+	u = append(u, runtime.DefaultQueryEncoder.EscapeQueryValue(name, false)...)
+	u = append(u, '=')
+	return append(u, runtime.DefaultQueryEncoder.EscapeQueryValue(value, false)...), n + 1
+}
+
+// appendQueryInt is appendQueryParam for an integer.
+func appendQueryInt(u []byte, n int, name string, value int64) ([]byte, int) {
+	if n > 0 {
+		u = append(u, '&')
+	}
+	u = append(u, runtime.DefaultQueryEncoder.EscapeQueryValue(name, false)...)
+	u = append(u, '=')
+	return strconv.AppendInt(u, value, 10), n + 1
 }
 
 // ClientWithResponses builds on ClientInterface to offer response payloads

@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/oapi-codegen/runtime"
@@ -1874,6 +1875,14 @@ type Client struct {
 	// A list of callbacks for modifying requests which are generated before sending over
 	// the network.
 	RequestEditors []RequestEditorFn
+
+	// base is Server parsed once by NewClient and turned back into a
+	// prefix ending in "/" (oasuite template, issue 20): every call
+	// appends its escaped path and query to it instead of parsing the
+	// server, resolving the path and parsing the result again. baseFor is
+	// the Server value base was made from; a client whose Server was
+	// changed afterwards, or built without NewClient, parses it per call.
+	base, baseFor string
 }
 
 // ClientOption allows setting custom parameters during construction
@@ -1894,6 +1903,11 @@ func NewClient(server string, opts ...ClientOption) (*Client, error) {
 	// ensure the server URL always has a trailing slash
 	if !strings.HasSuffix(client.Server, "/") {
 		client.Server += "/"
+	}
+	// parse the server once; a server that does not parse is reported by
+	// every call, as before
+	if base, err := serverBase(client.Server); err == nil {
+		client.base, client.baseFor = base, client.Server
 	}
 	// create httpClient, if not already present
 	if client.Client == nil {
@@ -2888,11 +2902,14 @@ type ClientInterface interface {
 //
 // Corresponds with GET /account (the `ListAccounts` operationId).
 func (c *Client) ListAccounts(ctx context.Context, params *ListAccountsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListAccountsRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListAccountsRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2907,11 +2924,14 @@ func (c *Client) ListAccounts(ctx context.Context, params *ListAccountsParams, r
 //
 // Corresponds with POST /account (the `CreateAccount` operationId).
 func (c *Client) CreateAccountWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateAccountRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateAccountRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2926,11 +2946,14 @@ func (c *Client) CreateAccountWithBody(ctx context.Context, contentType string, 
 //
 // Corresponds with POST /account (the `CreateAccount` operationId).
 func (c *Client) CreateAccount(ctx context.Context, body CreateAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateAccountRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateAccountRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2943,11 +2966,14 @@ func (c *Client) CreateAccount(ctx context.Context, body CreateAccountJSONReques
 //
 // Corresponds with GET /account/{id} (the `GetAccount` operationId).
 func (c *Client) GetAccount(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetAccountRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetAccountRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2960,11 +2986,14 @@ func (c *Client) GetAccount(ctx context.Context, id RecordId, reqEditors ...Requ
 //
 // Corresponds with GET /activity (the `ListActivities` operationId).
 func (c *Client) ListActivities(ctx context.Context, params *ListActivitiesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListActivitiesRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListActivitiesRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2979,11 +3008,14 @@ func (c *Client) ListActivities(ctx context.Context, params *ListActivitiesParam
 //
 // Corresponds with POST /activity (the `CreateActivity` operationId).
 func (c *Client) CreateActivityWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateActivityRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateActivityRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2998,11 +3030,14 @@ func (c *Client) CreateActivityWithBody(ctx context.Context, contentType string,
 //
 // Corresponds with POST /activity (the `CreateActivity` operationId).
 func (c *Client) CreateActivity(ctx context.Context, body CreateActivityJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateActivityRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateActivityRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3015,11 +3050,14 @@ func (c *Client) CreateActivity(ctx context.Context, body CreateActivityJSONRequ
 //
 // Corresponds with DELETE /activity/{id} (the `DeleteActivity` operationId).
 func (c *Client) DeleteActivity(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteActivityRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteActivityRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3032,11 +3070,14 @@ func (c *Client) DeleteActivity(ctx context.Context, id RecordId, reqEditors ...
 //
 // Corresponds with GET /activity/{id} (the `GetActivity` operationId).
 func (c *Client) GetActivity(ctx context.Context, id RecordId, params *GetActivityParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetActivityRequest(c.Server, id, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetActivityRequest(ctx, base, id, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3051,11 +3092,14 @@ func (c *Client) GetActivity(ctx context.Context, id RecordId, params *GetActivi
 //
 // Corresponds with PUT /activity/{id} (the `UpdateActivity` operationId).
 func (c *Client) UpdateActivityWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateActivityRequestWithBody(c.Server, id, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateActivityRequestWithBody(ctx, base, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3070,11 +3114,14 @@ func (c *Client) UpdateActivityWithBody(ctx context.Context, id RecordId, conten
 //
 // Corresponds with PUT /activity/{id} (the `UpdateActivity` operationId).
 func (c *Client) UpdateActivity(ctx context.Context, id RecordId, body UpdateActivityJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateActivityRequest(c.Server, id, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateActivityRequest(ctx, base, id, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3087,11 +3134,14 @@ func (c *Client) UpdateActivity(ctx context.Context, id RecordId, body UpdateAct
 //
 // Corresponds with GET /allocation (the `ListAllocations` operationId).
 func (c *Client) ListAllocations(ctx context.Context, params *ListAllocationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListAllocationsRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListAllocationsRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3106,11 +3156,14 @@ func (c *Client) ListAllocations(ctx context.Context, params *ListAllocationsPar
 //
 // Corresponds with POST /allocation (the `CreateAllocation` operationId).
 func (c *Client) CreateAllocationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateAllocationRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateAllocationRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3125,11 +3178,14 @@ func (c *Client) CreateAllocationWithBody(ctx context.Context, contentType strin
 //
 // Corresponds with POST /allocation (the `CreateAllocation` operationId).
 func (c *Client) CreateAllocation(ctx context.Context, body CreateAllocationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateAllocationRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateAllocationRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3142,11 +3198,14 @@ func (c *Client) CreateAllocation(ctx context.Context, body CreateAllocationJSON
 //
 // Corresponds with DELETE /allocation/{id} (the `DeleteAllocation` operationId).
 func (c *Client) DeleteAllocation(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteAllocationRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteAllocationRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3159,11 +3218,14 @@ func (c *Client) DeleteAllocation(ctx context.Context, id RecordId, reqEditors .
 //
 // Corresponds with GET /allocation/{id} (the `GetAllocation` operationId).
 func (c *Client) GetAllocation(ctx context.Context, id RecordId, params *GetAllocationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetAllocationRequest(c.Server, id, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetAllocationRequest(ctx, base, id, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3178,11 +3240,14 @@ func (c *Client) GetAllocation(ctx context.Context, id RecordId, params *GetAllo
 //
 // Corresponds with PUT /allocation/{id} (the `UpdateAllocation` operationId).
 func (c *Client) UpdateAllocationWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateAllocationRequestWithBody(c.Server, id, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateAllocationRequestWithBody(ctx, base, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3197,11 +3262,14 @@ func (c *Client) UpdateAllocationWithBody(ctx context.Context, id RecordId, cont
 //
 // Corresponds with PUT /allocation/{id} (the `UpdateAllocation` operationId).
 func (c *Client) UpdateAllocation(ctx context.Context, id RecordId, body UpdateAllocationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateAllocationRequest(c.Server, id, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateAllocationRequest(ctx, base, id, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3214,11 +3282,14 @@ func (c *Client) UpdateAllocation(ctx context.Context, id RecordId, body UpdateA
 //
 // Corresponds with GET /bill (the `ListBills` operationId).
 func (c *Client) ListBills(ctx context.Context, params *ListBillsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListBillsRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListBillsRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3233,11 +3304,14 @@ func (c *Client) ListBills(ctx context.Context, params *ListBillsParams, reqEdit
 //
 // Corresponds with POST /bill (the `CreateBill` operationId).
 func (c *Client) CreateBillWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateBillRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateBillRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3252,11 +3326,14 @@ func (c *Client) CreateBillWithBody(ctx context.Context, contentType string, bod
 //
 // Corresponds with POST /bill (the `CreateBill` operationId).
 func (c *Client) CreateBill(ctx context.Context, body CreateBillJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateBillRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateBillRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3269,11 +3346,14 @@ func (c *Client) CreateBill(ctx context.Context, body CreateBillJSONRequestBody,
 //
 // Corresponds with DELETE /bill/{id} (the `DeleteBill` operationId).
 func (c *Client) DeleteBill(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteBillRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteBillRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3286,11 +3366,14 @@ func (c *Client) DeleteBill(ctx context.Context, id RecordId, reqEditors ...Requ
 //
 // Corresponds with GET /bill/{id} (the `GetBill` operationId).
 func (c *Client) GetBill(ctx context.Context, id RecordId, params *GetBillParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetBillRequest(c.Server, id, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetBillRequest(ctx, base, id, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3305,11 +3388,14 @@ func (c *Client) GetBill(ctx context.Context, id RecordId, params *GetBillParams
 //
 // Corresponds with PUT /bill/{id} (the `UpdateBill` operationId).
 func (c *Client) UpdateBillWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateBillRequestWithBody(c.Server, id, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateBillRequestWithBody(ctx, base, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3324,11 +3410,14 @@ func (c *Client) UpdateBillWithBody(ctx context.Context, id RecordId, contentTyp
 //
 // Corresponds with PUT /bill/{id} (the `UpdateBill` operationId).
 func (c *Client) UpdateBill(ctx context.Context, id RecordId, body UpdateBillJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateBillRequest(c.Server, id, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateBillRequest(ctx, base, id, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3341,11 +3430,14 @@ func (c *Client) UpdateBill(ctx context.Context, id RecordId, body UpdateBillJSO
 //
 // Corresponds with GET /check (the `ListChecks` operationId).
 func (c *Client) ListChecks(ctx context.Context, params *ListChecksParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListChecksRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListChecksRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3360,11 +3452,14 @@ func (c *Client) ListChecks(ctx context.Context, params *ListChecksParams, reqEd
 //
 // Corresponds with POST /check (the `CreateCheck` operationId).
 func (c *Client) CreateCheckWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateCheckRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateCheckRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3379,11 +3474,14 @@ func (c *Client) CreateCheckWithBody(ctx context.Context, contentType string, bo
 //
 // Corresponds with POST /check (the `CreateCheck` operationId).
 func (c *Client) CreateCheck(ctx context.Context, body CreateCheckJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateCheckRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateCheckRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3396,11 +3494,14 @@ func (c *Client) CreateCheck(ctx context.Context, body CreateCheckJSONRequestBod
 //
 // Corresponds with DELETE /check/{id} (the `DeleteCheck` operationId).
 func (c *Client) DeleteCheck(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteCheckRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteCheckRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3413,11 +3514,14 @@ func (c *Client) DeleteCheck(ctx context.Context, id RecordId, reqEditors ...Req
 //
 // Corresponds with GET /check/{id} (the `GetCheck` operationId).
 func (c *Client) GetCheck(ctx context.Context, id RecordId, params *GetCheckParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetCheckRequest(c.Server, id, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetCheckRequest(ctx, base, id, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3432,11 +3536,14 @@ func (c *Client) GetCheck(ctx context.Context, id RecordId, params *GetCheckPara
 //
 // Corresponds with PUT /check/{id} (the `UpdateCheck` operationId).
 func (c *Client) UpdateCheckWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateCheckRequestWithBody(c.Server, id, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateCheckRequestWithBody(ctx, base, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3451,11 +3558,14 @@ func (c *Client) UpdateCheckWithBody(ctx context.Context, id RecordId, contentTy
 //
 // Corresponds with PUT /check/{id} (the `UpdateCheck` operationId).
 func (c *Client) UpdateCheck(ctx context.Context, id RecordId, body UpdateCheckJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateCheckRequest(c.Server, id, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateCheckRequest(ctx, base, id, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3468,11 +3578,14 @@ func (c *Client) UpdateCheck(ctx context.Context, id RecordId, body UpdateCheckJ
 //
 // Corresponds with GET /client (the `ListClients` operationId).
 func (c *Client) ListClients(ctx context.Context, params *ListClientsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListClientsRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListClientsRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3487,11 +3600,14 @@ func (c *Client) ListClients(ctx context.Context, params *ListClientsParams, req
 //
 // Corresponds with POST /client (the `CreateClient` operationId).
 func (c *Client) CreateClientWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateClientRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateClientRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3506,11 +3622,14 @@ func (c *Client) CreateClientWithBody(ctx context.Context, contentType string, b
 //
 // Corresponds with POST /client (the `CreateClient` operationId).
 func (c *Client) CreateClient(ctx context.Context, body CreateClientJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateClientRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateClientRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3523,11 +3642,14 @@ func (c *Client) CreateClient(ctx context.Context, body CreateClientJSONRequestB
 //
 // Corresponds with DELETE /client/{id} (the `DeleteClient` operationId).
 func (c *Client) DeleteClient(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteClientRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteClientRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3540,11 +3662,14 @@ func (c *Client) DeleteClient(ctx context.Context, id RecordId, reqEditors ...Re
 //
 // Corresponds with GET /client/{id} (the `GetClient` operationId).
 func (c *Client) GetClient(ctx context.Context, id RecordId, params *GetClientParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetClientRequest(c.Server, id, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetClientRequest(ctx, base, id, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3559,11 +3684,14 @@ func (c *Client) GetClient(ctx context.Context, id RecordId, params *GetClientPa
 //
 // Corresponds with PUT /client/{id} (the `UpdateClient` operationId).
 func (c *Client) UpdateClientWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateClientRequestWithBody(c.Server, id, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateClientRequestWithBody(ctx, base, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3578,11 +3706,14 @@ func (c *Client) UpdateClientWithBody(ctx context.Context, id RecordId, contentT
 //
 // Corresponds with PUT /client/{id} (the `UpdateClient` operationId).
 func (c *Client) UpdateClient(ctx context.Context, id RecordId, body UpdateClientJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateClientRequest(c.Server, id, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateClientRequest(ctx, base, id, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3595,11 +3726,14 @@ func (c *Client) UpdateClient(ctx context.Context, id RecordId, body UpdateClien
 //
 // Corresponds with GET /company (the `GetCompany` operationId).
 func (c *Client) GetCompany(ctx context.Context, params *GetCompanyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetCompanyRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetCompanyRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3612,11 +3746,14 @@ func (c *Client) GetCompany(ctx context.Context, params *GetCompanyParams, reqEd
 //
 // Corresponds with GET /deletedhistory (the `ListDeletedHistory` operationId).
 func (c *Client) ListDeletedHistory(ctx context.Context, params *ListDeletedHistoryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListDeletedHistoryRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListDeletedHistoryRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3629,11 +3766,14 @@ func (c *Client) ListDeletedHistory(ctx context.Context, params *ListDeletedHist
 //
 // Corresponds with GET /document (the `ListDocuments` operationId).
 func (c *Client) ListDocuments(ctx context.Context, params *ListDocumentsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListDocumentsRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListDocumentsRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3648,11 +3788,14 @@ func (c *Client) ListDocuments(ctx context.Context, params *ListDocumentsParams,
 //
 // Corresponds with POST /document (the `CreateDocument` operationId).
 func (c *Client) CreateDocumentWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateDocumentRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateDocumentRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3667,11 +3810,14 @@ func (c *Client) CreateDocumentWithBody(ctx context.Context, contentType string,
 //
 // Corresponds with POST /document (the `CreateDocument` operationId).
 func (c *Client) CreateDocument(ctx context.Context, body CreateDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateDocumentRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateDocumentRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3684,11 +3830,14 @@ func (c *Client) CreateDocument(ctx context.Context, body CreateDocumentJSONRequ
 //
 // Corresponds with DELETE /document/{id} (the `DeleteDocument` operationId).
 func (c *Client) DeleteDocument(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteDocumentRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteDocumentRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3701,11 +3850,14 @@ func (c *Client) DeleteDocument(ctx context.Context, id RecordId, reqEditors ...
 //
 // Corresponds with GET /document/{id} (the `GetDocument` operationId).
 func (c *Client) GetDocument(ctx context.Context, id RecordId, params *GetDocumentParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetDocumentRequest(c.Server, id, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetDocumentRequest(ctx, base, id, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3720,11 +3872,14 @@ func (c *Client) GetDocument(ctx context.Context, id RecordId, params *GetDocume
 //
 // Corresponds with PUT /document/{id} (the `UpdateDocument` operationId).
 func (c *Client) UpdateDocumentWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateDocumentRequestWithBody(c.Server, id, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateDocumentRequestWithBody(ctx, base, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3739,11 +3894,14 @@ func (c *Client) UpdateDocumentWithBody(ctx context.Context, id RecordId, conten
 //
 // Corresponds with PUT /document/{id} (the `UpdateDocument` operationId).
 func (c *Client) UpdateDocument(ctx context.Context, id RecordId, body UpdateDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateDocumentRequest(c.Server, id, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateDocumentRequest(ctx, base, id, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3756,11 +3914,14 @@ func (c *Client) UpdateDocument(ctx context.Context, id RecordId, body UpdateDoc
 //
 // Corresponds with GET /employee (the `ListEmployees` operationId).
 func (c *Client) ListEmployees(ctx context.Context, params *ListEmployeesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListEmployeesRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListEmployeesRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3775,11 +3936,14 @@ func (c *Client) ListEmployees(ctx context.Context, params *ListEmployeesParams,
 //
 // Corresponds with POST /employee (the `CreateEmployee` operationId).
 func (c *Client) CreateEmployeeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateEmployeeRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateEmployeeRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3794,11 +3958,14 @@ func (c *Client) CreateEmployeeWithBody(ctx context.Context, contentType string,
 //
 // Corresponds with POST /employee (the `CreateEmployee` operationId).
 func (c *Client) CreateEmployee(ctx context.Context, body CreateEmployeeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateEmployeeRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateEmployeeRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3811,11 +3978,14 @@ func (c *Client) CreateEmployee(ctx context.Context, body CreateEmployeeJSONRequ
 //
 // Corresponds with DELETE /employee/{id} (the `DeleteEmployee` operationId).
 func (c *Client) DeleteEmployee(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteEmployeeRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteEmployeeRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3828,11 +3998,14 @@ func (c *Client) DeleteEmployee(ctx context.Context, id RecordId, reqEditors ...
 //
 // Corresponds with GET /employee/{id} (the `GetEmployee` operationId).
 func (c *Client) GetEmployee(ctx context.Context, id RecordId, params *GetEmployeeParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetEmployeeRequest(c.Server, id, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetEmployeeRequest(ctx, base, id, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3847,11 +4020,14 @@ func (c *Client) GetEmployee(ctx context.Context, id RecordId, params *GetEmploy
 //
 // Corresponds with PATCH /employee/{id} (the `PatchEmployee` operationId).
 func (c *Client) PatchEmployeeWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPatchEmployeeRequestWithBody(c.Server, id, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newPatchEmployeeRequestWithBody(ctx, base, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3866,11 +4042,14 @@ func (c *Client) PatchEmployeeWithBody(ctx context.Context, id RecordId, content
 //
 // Corresponds with PATCH /employee/{id} (the `PatchEmployee` operationId).
 func (c *Client) PatchEmployee(ctx context.Context, id RecordId, body PatchEmployeeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPatchEmployeeRequest(c.Server, id, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newPatchEmployeeRequest(ctx, base, id, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3885,11 +4064,14 @@ func (c *Client) PatchEmployee(ctx context.Context, id RecordId, body PatchEmplo
 //
 // Corresponds with PUT /employee/{id} (the `UpdateEmployee` operationId).
 func (c *Client) UpdateEmployeeWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateEmployeeRequestWithBody(c.Server, id, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateEmployeeRequestWithBody(ctx, base, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3904,11 +4086,14 @@ func (c *Client) UpdateEmployeeWithBody(ctx context.Context, id RecordId, conten
 //
 // Corresponds with PUT /employee/{id} (the `UpdateEmployee` operationId).
 func (c *Client) UpdateEmployee(ctx context.Context, id RecordId, body UpdateEmployeeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateEmployeeRequest(c.Server, id, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateEmployeeRequest(ctx, base, id, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3921,11 +4106,14 @@ func (c *Client) UpdateEmployee(ctx context.Context, id RecordId, body UpdateEmp
 //
 // Corresponds with GET /expense (the `ListExpenses` operationId).
 func (c *Client) ListExpenses(ctx context.Context, params *ListExpensesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListExpensesRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListExpensesRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3940,11 +4128,14 @@ func (c *Client) ListExpenses(ctx context.Context, params *ListExpensesParams, r
 //
 // Corresponds with POST /expense (the `CreateExpense` operationId).
 func (c *Client) CreateExpenseWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateExpenseRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateExpenseRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3959,11 +4150,14 @@ func (c *Client) CreateExpenseWithBody(ctx context.Context, contentType string, 
 //
 // Corresponds with POST /expense (the `CreateExpense` operationId).
 func (c *Client) CreateExpense(ctx context.Context, body CreateExpenseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateExpenseRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateExpenseRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3976,11 +4170,14 @@ func (c *Client) CreateExpense(ctx context.Context, body CreateExpenseJSONReques
 //
 // Corresponds with DELETE /expense/{id} (the `DeleteExpense` operationId).
 func (c *Client) DeleteExpense(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteExpenseRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteExpenseRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -3993,11 +4190,14 @@ func (c *Client) DeleteExpense(ctx context.Context, id RecordId, reqEditors ...R
 //
 // Corresponds with GET /expense/{id} (the `GetExpense` operationId).
 func (c *Client) GetExpense(ctx context.Context, id RecordId, params *GetExpenseParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetExpenseRequest(c.Server, id, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetExpenseRequest(ctx, base, id, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4012,11 +4212,14 @@ func (c *Client) GetExpense(ctx context.Context, id RecordId, params *GetExpense
 //
 // Corresponds with PUT /expense/{id} (the `UpdateExpense` operationId).
 func (c *Client) UpdateExpenseWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateExpenseRequestWithBody(c.Server, id, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateExpenseRequestWithBody(ctx, base, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4031,11 +4234,14 @@ func (c *Client) UpdateExpenseWithBody(ctx context.Context, id RecordId, content
 //
 // Corresponds with PUT /expense/{id} (the `UpdateExpense` operationId).
 func (c *Client) UpdateExpense(ctx context.Context, id RecordId, body UpdateExpenseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateExpenseRequest(c.Server, id, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateExpenseRequest(ctx, base, id, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4048,11 +4254,14 @@ func (c *Client) UpdateExpense(ctx context.Context, id RecordId, body UpdateExpe
 //
 // Corresponds with GET /expenseentry (the `ListExpenseEntries` operationId).
 func (c *Client) ListExpenseEntries(ctx context.Context, params *ListExpenseEntriesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListExpenseEntriesRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListExpenseEntriesRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4067,11 +4276,14 @@ func (c *Client) ListExpenseEntries(ctx context.Context, params *ListExpenseEntr
 //
 // Corresponds with POST /expenseentry (the `CreateExpenseEntry` operationId).
 func (c *Client) CreateExpenseEntryWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateExpenseEntryRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateExpenseEntryRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4086,11 +4298,14 @@ func (c *Client) CreateExpenseEntryWithBody(ctx context.Context, contentType str
 //
 // Corresponds with POST /expenseentry (the `CreateExpenseEntry` operationId).
 func (c *Client) CreateExpenseEntry(ctx context.Context, body CreateExpenseEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateExpenseEntryRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateExpenseEntryRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4103,11 +4318,14 @@ func (c *Client) CreateExpenseEntry(ctx context.Context, body CreateExpenseEntry
 //
 // Corresponds with DELETE /expenseentry/{id} (the `DeleteExpenseEntry` operationId).
 func (c *Client) DeleteExpenseEntry(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteExpenseEntryRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteExpenseEntryRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4120,11 +4338,14 @@ func (c *Client) DeleteExpenseEntry(ctx context.Context, id RecordId, reqEditors
 //
 // Corresponds with GET /expenseentry/{id} (the `GetExpenseEntry` operationId).
 func (c *Client) GetExpenseEntry(ctx context.Context, id RecordId, params *GetExpenseEntryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetExpenseEntryRequest(c.Server, id, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetExpenseEntryRequest(ctx, base, id, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4139,11 +4360,14 @@ func (c *Client) GetExpenseEntry(ctx context.Context, id RecordId, params *GetEx
 //
 // Corresponds with PUT /expenseentry/{id} (the `UpdateExpenseEntry` operationId).
 func (c *Client) UpdateExpenseEntryWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateExpenseEntryRequestWithBody(c.Server, id, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateExpenseEntryRequestWithBody(ctx, base, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4158,11 +4382,14 @@ func (c *Client) UpdateExpenseEntryWithBody(ctx context.Context, id RecordId, co
 //
 // Corresponds with PUT /expenseentry/{id} (the `UpdateExpenseEntry` operationId).
 func (c *Client) UpdateExpenseEntry(ctx context.Context, id RecordId, body UpdateExpenseEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateExpenseEntryRequest(c.Server, id, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateExpenseEntryRequest(ctx, base, id, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4175,11 +4402,14 @@ func (c *Client) UpdateExpenseEntry(ctx context.Context, id RecordId, body Updat
 //
 // Corresponds with GET /feeschedule (the `ListFeeSchedules` operationId).
 func (c *Client) ListFeeSchedules(ctx context.Context, params *ListFeeSchedulesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListFeeSchedulesRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListFeeSchedulesRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4194,11 +4424,14 @@ func (c *Client) ListFeeSchedules(ctx context.Context, params *ListFeeSchedulesP
 //
 // Corresponds with POST /feeschedule (the `CreateFeeSchedule` operationId).
 func (c *Client) CreateFeeScheduleWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateFeeScheduleRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateFeeScheduleRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4213,11 +4446,14 @@ func (c *Client) CreateFeeScheduleWithBody(ctx context.Context, contentType stri
 //
 // Corresponds with POST /feeschedule (the `CreateFeeSchedule` operationId).
 func (c *Client) CreateFeeSchedule(ctx context.Context, body CreateFeeScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateFeeScheduleRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateFeeScheduleRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4230,11 +4466,14 @@ func (c *Client) CreateFeeSchedule(ctx context.Context, body CreateFeeScheduleJS
 //
 // Corresponds with DELETE /feeschedule/{id} (the `DeleteFeeSchedule` operationId).
 func (c *Client) DeleteFeeSchedule(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteFeeScheduleRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteFeeScheduleRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4247,11 +4486,14 @@ func (c *Client) DeleteFeeSchedule(ctx context.Context, id RecordId, reqEditors 
 //
 // Corresponds with GET /feeschedule/{id} (the `GetFeeSchedule` operationId).
 func (c *Client) GetFeeSchedule(ctx context.Context, id RecordId, params *GetFeeScheduleParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetFeeScheduleRequest(c.Server, id, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetFeeScheduleRequest(ctx, base, id, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4266,11 +4508,14 @@ func (c *Client) GetFeeSchedule(ctx context.Context, id RecordId, params *GetFee
 //
 // Corresponds with PUT /feeschedule/{id} (the `UpdateFeeSchedule` operationId).
 func (c *Client) UpdateFeeScheduleWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateFeeScheduleRequestWithBody(c.Server, id, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateFeeScheduleRequestWithBody(ctx, base, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4285,11 +4530,14 @@ func (c *Client) UpdateFeeScheduleWithBody(ctx context.Context, id RecordId, con
 //
 // Corresponds with PUT /feeschedule/{id} (the `UpdateFeeSchedule` operationId).
 func (c *Client) UpdateFeeSchedule(ctx context.Context, id RecordId, body UpdateFeeScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateFeeScheduleRequest(c.Server, id, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateFeeScheduleRequest(ctx, base, id, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4302,11 +4550,14 @@ func (c *Client) UpdateFeeSchedule(ctx context.Context, id RecordId, body Update
 //
 // Corresponds with GET /health (the `GetHealth` operationId).
 func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetHealthRequest(c.Server)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetHealthRequest(ctx, base)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4319,11 +4570,14 @@ func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (
 //
 // Corresponds with GET /invoice (the `ListInvoices` operationId).
 func (c *Client) ListInvoices(ctx context.Context, params *ListInvoicesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListInvoicesRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListInvoicesRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4338,11 +4592,14 @@ func (c *Client) ListInvoices(ctx context.Context, params *ListInvoicesParams, r
 //
 // Corresponds with POST /invoice (the `CreateInvoice` operationId).
 func (c *Client) CreateInvoiceWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateInvoiceRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateInvoiceRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4357,11 +4614,14 @@ func (c *Client) CreateInvoiceWithBody(ctx context.Context, contentType string, 
 //
 // Corresponds with POST /invoice (the `CreateInvoice` operationId).
 func (c *Client) CreateInvoice(ctx context.Context, body CreateInvoiceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateInvoiceRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateInvoiceRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4374,11 +4634,14 @@ func (c *Client) CreateInvoice(ctx context.Context, body CreateInvoiceJSONReques
 //
 // Corresponds with DELETE /invoice/{id} (the `DeleteInvoice` operationId).
 func (c *Client) DeleteInvoice(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteInvoiceRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteInvoiceRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4391,11 +4654,14 @@ func (c *Client) DeleteInvoice(ctx context.Context, id RecordId, reqEditors ...R
 //
 // Corresponds with GET /invoice/{id} (the `GetInvoice` operationId).
 func (c *Client) GetInvoice(ctx context.Context, id RecordId, params *GetInvoiceParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetInvoiceRequest(c.Server, id, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetInvoiceRequest(ctx, base, id, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4410,11 +4676,14 @@ func (c *Client) GetInvoice(ctx context.Context, id RecordId, params *GetInvoice
 //
 // Corresponds with PUT /invoice/{id} (the `UpdateInvoice` operationId).
 func (c *Client) UpdateInvoiceWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateInvoiceRequestWithBody(c.Server, id, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateInvoiceRequestWithBody(ctx, base, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4429,11 +4698,14 @@ func (c *Client) UpdateInvoiceWithBody(ctx context.Context, id RecordId, content
 //
 // Corresponds with PUT /invoice/{id} (the `UpdateInvoice` operationId).
 func (c *Client) UpdateInvoice(ctx context.Context, id RecordId, body UpdateInvoiceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateInvoiceRequest(c.Server, id, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateInvoiceRequest(ctx, base, id, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4446,11 +4718,14 @@ func (c *Client) UpdateInvoice(ctx context.Context, id RecordId, body UpdateInvo
 //
 // Corresponds with GET /payment (the `ListPayments` operationId).
 func (c *Client) ListPayments(ctx context.Context, params *ListPaymentsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListPaymentsRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListPaymentsRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4465,11 +4740,14 @@ func (c *Client) ListPayments(ctx context.Context, params *ListPaymentsParams, r
 //
 // Corresponds with POST /payment (the `CreatePayment` operationId).
 func (c *Client) CreatePaymentWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreatePaymentRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreatePaymentRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4484,11 +4762,14 @@ func (c *Client) CreatePaymentWithBody(ctx context.Context, contentType string, 
 //
 // Corresponds with POST /payment (the `CreatePayment` operationId).
 func (c *Client) CreatePayment(ctx context.Context, body CreatePaymentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreatePaymentRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreatePaymentRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4501,11 +4782,14 @@ func (c *Client) CreatePayment(ctx context.Context, body CreatePaymentJSONReques
 //
 // Corresponds with DELETE /payment/{id} (the `DeletePayment` operationId).
 func (c *Client) DeletePayment(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeletePaymentRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeletePaymentRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4518,11 +4802,14 @@ func (c *Client) DeletePayment(ctx context.Context, id RecordId, reqEditors ...R
 //
 // Corresponds with GET /payment/{id} (the `GetPayment` operationId).
 func (c *Client) GetPayment(ctx context.Context, id RecordId, params *GetPaymentParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetPaymentRequest(c.Server, id, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetPaymentRequest(ctx, base, id, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4537,11 +4824,14 @@ func (c *Client) GetPayment(ctx context.Context, id RecordId, params *GetPayment
 //
 // Corresponds with PUT /payment/{id} (the `UpdatePayment` operationId).
 func (c *Client) UpdatePaymentWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdatePaymentRequestWithBody(c.Server, id, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdatePaymentRequestWithBody(ctx, base, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4556,11 +4846,14 @@ func (c *Client) UpdatePaymentWithBody(ctx context.Context, id RecordId, content
 //
 // Corresponds with PUT /payment/{id} (the `UpdatePayment` operationId).
 func (c *Client) UpdatePayment(ctx context.Context, id RecordId, body UpdatePaymentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdatePaymentRequest(c.Server, id, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdatePaymentRequest(ctx, base, id, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4573,11 +4866,14 @@ func (c *Client) UpdatePayment(ctx context.Context, id RecordId, body UpdatePaym
 //
 // Corresponds with GET /project (the `ListProjects` operationId).
 func (c *Client) ListProjects(ctx context.Context, params *ListProjectsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListProjectsRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListProjectsRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4592,11 +4888,14 @@ func (c *Client) ListProjects(ctx context.Context, params *ListProjectsParams, r
 //
 // Corresponds with POST /project (the `CreateProject` operationId).
 func (c *Client) CreateProjectWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateProjectRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateProjectRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4611,11 +4910,14 @@ func (c *Client) CreateProjectWithBody(ctx context.Context, contentType string, 
 //
 // Corresponds with POST /project (the `CreateProject` operationId).
 func (c *Client) CreateProject(ctx context.Context, body CreateProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateProjectRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateProjectRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4630,11 +4932,14 @@ func (c *Client) CreateProject(ctx context.Context, body CreateProjectJSONReques
 //
 // Corresponds with POST /project/batch (the `CreateProjectBatch` operationId).
 func (c *Client) CreateProjectBatchWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateProjectBatchRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateProjectBatchRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4649,11 +4954,14 @@ func (c *Client) CreateProjectBatchWithBody(ctx context.Context, contentType str
 //
 // Corresponds with POST /project/batch (the `CreateProjectBatch` operationId).
 func (c *Client) CreateProjectBatch(ctx context.Context, body CreateProjectBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateProjectBatchRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateProjectBatchRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4666,11 +4974,14 @@ func (c *Client) CreateProjectBatch(ctx context.Context, body CreateProjectBatch
 //
 // Corresponds with DELETE /project/{id} (the `DeleteProject` operationId).
 func (c *Client) DeleteProject(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteProjectRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteProjectRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4683,11 +4994,14 @@ func (c *Client) DeleteProject(ctx context.Context, id RecordId, reqEditors ...R
 //
 // Corresponds with GET /project/{id} (the `GetProject` operationId).
 func (c *Client) GetProject(ctx context.Context, id RecordId, params *GetProjectParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetProjectRequest(c.Server, id, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetProjectRequest(ctx, base, id, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4702,11 +5016,14 @@ func (c *Client) GetProject(ctx context.Context, id RecordId, params *GetProject
 //
 // Corresponds with PATCH /project/{id} (the `PatchProject` operationId).
 func (c *Client) PatchProjectWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPatchProjectRequestWithBody(c.Server, id, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newPatchProjectRequestWithBody(ctx, base, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4721,11 +5038,14 @@ func (c *Client) PatchProjectWithBody(ctx context.Context, id RecordId, contentT
 //
 // Corresponds with PATCH /project/{id} (the `PatchProject` operationId).
 func (c *Client) PatchProject(ctx context.Context, id RecordId, body PatchProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPatchProjectRequest(c.Server, id, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newPatchProjectRequest(ctx, base, id, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4740,11 +5060,14 @@ func (c *Client) PatchProject(ctx context.Context, id RecordId, body PatchProjec
 //
 // Corresponds with PUT /project/{id} (the `UpdateProject` operationId).
 func (c *Client) UpdateProjectWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateProjectRequestWithBody(c.Server, id, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateProjectRequestWithBody(ctx, base, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4759,11 +5082,14 @@ func (c *Client) UpdateProjectWithBody(ctx context.Context, id RecordId, content
 //
 // Corresponds with PUT /project/{id} (the `UpdateProject` operationId).
 func (c *Client) UpdateProject(ctx context.Context, id RecordId, body UpdateProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateProjectRequest(c.Server, id, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateProjectRequest(ctx, base, id, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4776,11 +5102,14 @@ func (c *Client) UpdateProject(ctx context.Context, id RecordId, body UpdateProj
 //
 // Corresponds with GET /project/{id}/activities (the `ListProjectActivities` operationId).
 func (c *Client) ListProjectActivities(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListProjectActivitiesRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListProjectActivitiesRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4793,11 +5122,14 @@ func (c *Client) ListProjectActivities(ctx context.Context, id RecordId, reqEdit
 //
 // Corresponds with GET /project/{id}/resources (the `ListProjectResources` operationId).
 func (c *Client) ListProjectResources(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListProjectResourcesRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListProjectResourcesRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4810,11 +5142,14 @@ func (c *Client) ListProjectResources(ctx context.Context, id RecordId, reqEdito
 //
 // Corresponds with GET /resourceschedule (the `ListResourceSchedules` operationId).
 func (c *Client) ListResourceSchedules(ctx context.Context, params *ListResourceSchedulesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListResourceSchedulesRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListResourceSchedulesRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4827,11 +5162,14 @@ func (c *Client) ListResourceSchedules(ctx context.Context, params *ListResource
 //
 // Corresponds with GET /resourceschedule/{id} (the `GetResourceSchedule` operationId).
 func (c *Client) GetResourceSchedule(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetResourceScheduleRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetResourceScheduleRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4844,11 +5182,14 @@ func (c *Client) GetResourceSchedule(ctx context.Context, id RecordId, reqEditor
 //
 // Corresponds with GET /timeentry (the `ListTimeEntries` operationId).
 func (c *Client) ListTimeEntries(ctx context.Context, params *ListTimeEntriesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListTimeEntriesRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListTimeEntriesRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4863,11 +5204,14 @@ func (c *Client) ListTimeEntries(ctx context.Context, params *ListTimeEntriesPar
 //
 // Corresponds with POST /timeentry (the `CreateTimeEntry` operationId).
 func (c *Client) CreateTimeEntryWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTimeEntryRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateTimeEntryRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4882,11 +5226,14 @@ func (c *Client) CreateTimeEntryWithBody(ctx context.Context, contentType string
 //
 // Corresponds with POST /timeentry (the `CreateTimeEntry` operationId).
 func (c *Client) CreateTimeEntry(ctx context.Context, body CreateTimeEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTimeEntryRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateTimeEntryRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4901,11 +5248,14 @@ func (c *Client) CreateTimeEntry(ctx context.Context, body CreateTimeEntryJSONRe
 //
 // Corresponds with POST /timeentry/batch (the `CreateTimeEntryBatch` operationId).
 func (c *Client) CreateTimeEntryBatchWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTimeEntryBatchRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateTimeEntryBatchRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4920,11 +5270,14 @@ func (c *Client) CreateTimeEntryBatchWithBody(ctx context.Context, contentType s
 //
 // Corresponds with POST /timeentry/batch (the `CreateTimeEntryBatch` operationId).
 func (c *Client) CreateTimeEntryBatch(ctx context.Context, body CreateTimeEntryBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTimeEntryBatchRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateTimeEntryBatchRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4937,11 +5290,14 @@ func (c *Client) CreateTimeEntryBatch(ctx context.Context, body CreateTimeEntryB
 //
 // Corresponds with DELETE /timeentry/{id} (the `DeleteTimeEntry` operationId).
 func (c *Client) DeleteTimeEntry(ctx context.Context, id RecordId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteTimeEntryRequest(c.Server, id)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteTimeEntryRequest(ctx, base, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4954,11 +5310,14 @@ func (c *Client) DeleteTimeEntry(ctx context.Context, id RecordId, reqEditors ..
 //
 // Corresponds with GET /timeentry/{id} (the `GetTimeEntry` operationId).
 func (c *Client) GetTimeEntry(ctx context.Context, id RecordId, params *GetTimeEntryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetTimeEntryRequest(c.Server, id, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetTimeEntryRequest(ctx, base, id, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4973,11 +5332,14 @@ func (c *Client) GetTimeEntry(ctx context.Context, id RecordId, params *GetTimeE
 //
 // Corresponds with PUT /timeentry/{id} (the `UpdateTimeEntry` operationId).
 func (c *Client) UpdateTimeEntryWithBody(ctx context.Context, id RecordId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateTimeEntryRequestWithBody(c.Server, id, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateTimeEntryRequestWithBody(ctx, base, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -4992,11 +5354,14 @@ func (c *Client) UpdateTimeEntryWithBody(ctx context.Context, id RecordId, conte
 //
 // Corresponds with PUT /timeentry/{id} (the `UpdateTimeEntry` operationId).
 func (c *Client) UpdateTimeEntry(ctx context.Context, id RecordId, body UpdateTimeEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateTimeEntryRequest(c.Server, id, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateTimeEntryRequest(ctx, base, id, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -5009,11 +5374,14 @@ func (c *Client) UpdateTimeEntry(ctx context.Context, id RecordId, body UpdateTi
 //
 // Corresponds with GET /version (the `GetVersion` operationId).
 func (c *Client) GetVersion(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetVersionRequest(c.Server)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetVersionRequest(ctx, base)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -5022,99 +5390,66 @@ func (c *Client) GetVersion(ctx context.Context, reqEditors ...RequestEditorFn) 
 
 // NewListAccountsRequest constructs an http.Request for the ListAccounts method
 func NewListAccountsRequest(server string, params *ListAccountsParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListAccountsRequest(context.Background(), base, params)
+}
+
+func newListAccountsRequest(ctx context.Context, base string, params *ListAccountsParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/account")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/account")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
 		if params.Where != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "where", *params.Where, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "where", string(*params.Where))
 
 		}
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "orderBy", string(*params.OrderBy))
 
 		}
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "page", string(*params.Page))
 
 		}
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expand", string(*params.Expand))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -5124,35 +5459,42 @@ func NewListAccountsRequest(server string, params *ListAccountsParams) (*http.Re
 
 // NewCreateAccountRequest calls the generic CreateAccount builder with application/json body
 func NewCreateAccountRequest(server string, body CreateAccountJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateAccountRequest(context.Background(), base, body)
+}
+
+func newCreateAccountRequest(ctx context.Context, base string, body CreateAccountJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateAccountRequestWithBody(server, "application/json", bodyReader)
+	return newCreateAccountRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateAccountRequestWithBody constructs an http.Request for the CreateAccount method, with any body, and a specified content type
 func NewCreateAccountRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateAccountRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateAccountRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/account")
 
-	operationPath := fmt.Sprintf("/account")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -5164,31 +5506,27 @@ func NewCreateAccountRequestWithBody(server string, contentType string, body io.
 
 // NewGetAccountRequest constructs an http.Request for the GetAccount method
 func NewGetAccountRequest(server string, id RecordId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetAccountRequest(context.Background(), base, id)
+}
+
+func newGetAccountRequest(ctx context.Context, base string, id RecordId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/account/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/account/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -5198,99 +5536,66 @@ func NewGetAccountRequest(server string, id RecordId) (*http.Request, error) {
 
 // NewListActivitiesRequest constructs an http.Request for the ListActivities method
 func NewListActivitiesRequest(server string, params *ListActivitiesParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListActivitiesRequest(context.Background(), base, params)
+}
+
+func newListActivitiesRequest(ctx context.Context, base string, params *ListActivitiesParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/activity")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/activity")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
 		if params.Where != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "where", *params.Where, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "where", string(*params.Where))
 
 		}
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "orderBy", string(*params.OrderBy))
 
 		}
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "page", string(*params.Page))
 
 		}
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expand", string(*params.Expand))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -5300,35 +5605,42 @@ func NewListActivitiesRequest(server string, params *ListActivitiesParams) (*htt
 
 // NewCreateActivityRequest calls the generic CreateActivity builder with application/json body
 func NewCreateActivityRequest(server string, body CreateActivityJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateActivityRequest(context.Background(), base, body)
+}
+
+func newCreateActivityRequest(ctx context.Context, base string, body CreateActivityJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateActivityRequestWithBody(server, "application/json", bodyReader)
+	return newCreateActivityRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateActivityRequestWithBody constructs an http.Request for the CreateActivity method, with any body, and a specified content type
 func NewCreateActivityRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateActivityRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateActivityRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/activity")
 
-	operationPath := fmt.Sprintf("/activity")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -5340,31 +5652,27 @@ func NewCreateActivityRequestWithBody(server string, contentType string, body io
 
 // NewDeleteActivityRequest constructs an http.Request for the DeleteActivity method
 func NewDeleteActivityRequest(server string, id RecordId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteActivityRequest(context.Background(), base, id)
+}
+
+func newDeleteActivityRequest(ctx context.Context, base string, id RecordId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/activity/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/activity/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -5374,70 +5682,52 @@ func NewDeleteActivityRequest(server string, id RecordId) (*http.Request, error)
 
 // NewGetActivityRequest constructs an http.Request for the GetActivity method
 func NewGetActivityRequest(server string, id RecordId, params *GetActivityParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetActivityRequest(context.Background(), base, id, params)
+}
+
+func newGetActivityRequest(ctx context.Context, base string, id RecordId, params *GetActivityParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/activity/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/activity/%s", pathParam0)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expand", string(*params.Expand))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -5447,42 +5737,46 @@ func NewGetActivityRequest(server string, id RecordId, params *GetActivityParams
 
 // NewUpdateActivityRequest calls the generic UpdateActivity builder with application/json body
 func NewUpdateActivityRequest(server string, id RecordId, body UpdateActivityJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateActivityRequest(context.Background(), base, id, body)
+}
+
+func newUpdateActivityRequest(ctx context.Context, base string, id RecordId, body UpdateActivityJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateActivityRequestWithBody(server, id, "application/json", bodyReader)
+	return newUpdateActivityRequestWithBody(ctx, base, id, "application/json", bodyReader)
 }
 
 // NewUpdateActivityRequestWithBody constructs an http.Request for the UpdateActivity method, with any body, and a specified content type
 func NewUpdateActivityRequestWithBody(server string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateActivityRequestWithBody(context.Background(), base, id, contentType, body)
+}
+
+func newUpdateActivityRequestWithBody(ctx context.Context, base string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/activity/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/activity/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -5494,99 +5788,66 @@ func NewUpdateActivityRequestWithBody(server string, id RecordId, contentType st
 
 // NewListAllocationsRequest constructs an http.Request for the ListAllocations method
 func NewListAllocationsRequest(server string, params *ListAllocationsParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListAllocationsRequest(context.Background(), base, params)
+}
+
+func newListAllocationsRequest(ctx context.Context, base string, params *ListAllocationsParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/allocation")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/allocation")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
 		if params.Where != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "where", *params.Where, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "where", string(*params.Where))
 
 		}
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "orderBy", string(*params.OrderBy))
 
 		}
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "page", string(*params.Page))
 
 		}
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expand", string(*params.Expand))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -5596,35 +5857,42 @@ func NewListAllocationsRequest(server string, params *ListAllocationsParams) (*h
 
 // NewCreateAllocationRequest calls the generic CreateAllocation builder with application/json body
 func NewCreateAllocationRequest(server string, body CreateAllocationJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateAllocationRequest(context.Background(), base, body)
+}
+
+func newCreateAllocationRequest(ctx context.Context, base string, body CreateAllocationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateAllocationRequestWithBody(server, "application/json", bodyReader)
+	return newCreateAllocationRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateAllocationRequestWithBody constructs an http.Request for the CreateAllocation method, with any body, and a specified content type
 func NewCreateAllocationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateAllocationRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateAllocationRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/allocation")
 
-	operationPath := fmt.Sprintf("/allocation")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -5636,31 +5904,27 @@ func NewCreateAllocationRequestWithBody(server string, contentType string, body 
 
 // NewDeleteAllocationRequest constructs an http.Request for the DeleteAllocation method
 func NewDeleteAllocationRequest(server string, id RecordId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteAllocationRequest(context.Background(), base, id)
+}
+
+func newDeleteAllocationRequest(ctx context.Context, base string, id RecordId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/allocation/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/allocation/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -5670,70 +5934,52 @@ func NewDeleteAllocationRequest(server string, id RecordId) (*http.Request, erro
 
 // NewGetAllocationRequest constructs an http.Request for the GetAllocation method
 func NewGetAllocationRequest(server string, id RecordId, params *GetAllocationParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetAllocationRequest(context.Background(), base, id, params)
+}
+
+func newGetAllocationRequest(ctx context.Context, base string, id RecordId, params *GetAllocationParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/allocation/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/allocation/%s", pathParam0)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expand", string(*params.Expand))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -5743,42 +5989,46 @@ func NewGetAllocationRequest(server string, id RecordId, params *GetAllocationPa
 
 // NewUpdateAllocationRequest calls the generic UpdateAllocation builder with application/json body
 func NewUpdateAllocationRequest(server string, id RecordId, body UpdateAllocationJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateAllocationRequest(context.Background(), base, id, body)
+}
+
+func newUpdateAllocationRequest(ctx context.Context, base string, id RecordId, body UpdateAllocationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateAllocationRequestWithBody(server, id, "application/json", bodyReader)
+	return newUpdateAllocationRequestWithBody(ctx, base, id, "application/json", bodyReader)
 }
 
 // NewUpdateAllocationRequestWithBody constructs an http.Request for the UpdateAllocation method, with any body, and a specified content type
 func NewUpdateAllocationRequestWithBody(server string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateAllocationRequestWithBody(context.Background(), base, id, contentType, body)
+}
+
+func newUpdateAllocationRequestWithBody(ctx context.Context, base string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/allocation/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/allocation/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -5790,99 +6040,66 @@ func NewUpdateAllocationRequestWithBody(server string, id RecordId, contentType 
 
 // NewListBillsRequest constructs an http.Request for the ListBills method
 func NewListBillsRequest(server string, params *ListBillsParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListBillsRequest(context.Background(), base, params)
+}
+
+func newListBillsRequest(ctx context.Context, base string, params *ListBillsParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/bill")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/bill")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
 		if params.Where != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "where", *params.Where, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "where", string(*params.Where))
 
 		}
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "orderBy", string(*params.OrderBy))
 
 		}
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "page", string(*params.Page))
 
 		}
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expand", string(*params.Expand))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -5892,35 +6109,42 @@ func NewListBillsRequest(server string, params *ListBillsParams) (*http.Request,
 
 // NewCreateBillRequest calls the generic CreateBill builder with application/json body
 func NewCreateBillRequest(server string, body CreateBillJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateBillRequest(context.Background(), base, body)
+}
+
+func newCreateBillRequest(ctx context.Context, base string, body CreateBillJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateBillRequestWithBody(server, "application/json", bodyReader)
+	return newCreateBillRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateBillRequestWithBody constructs an http.Request for the CreateBill method, with any body, and a specified content type
 func NewCreateBillRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateBillRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateBillRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/bill")
 
-	operationPath := fmt.Sprintf("/bill")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -5932,31 +6156,27 @@ func NewCreateBillRequestWithBody(server string, contentType string, body io.Rea
 
 // NewDeleteBillRequest constructs an http.Request for the DeleteBill method
 func NewDeleteBillRequest(server string, id RecordId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteBillRequest(context.Background(), base, id)
+}
+
+func newDeleteBillRequest(ctx context.Context, base string, id RecordId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/bill/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/bill/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -5966,70 +6186,52 @@ func NewDeleteBillRequest(server string, id RecordId) (*http.Request, error) {
 
 // NewGetBillRequest constructs an http.Request for the GetBill method
 func NewGetBillRequest(server string, id RecordId, params *GetBillParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetBillRequest(context.Background(), base, id, params)
+}
+
+func newGetBillRequest(ctx context.Context, base string, id RecordId, params *GetBillParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/bill/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/bill/%s", pathParam0)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expand", string(*params.Expand))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -6039,42 +6241,46 @@ func NewGetBillRequest(server string, id RecordId, params *GetBillParams) (*http
 
 // NewUpdateBillRequest calls the generic UpdateBill builder with application/json body
 func NewUpdateBillRequest(server string, id RecordId, body UpdateBillJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateBillRequest(context.Background(), base, id, body)
+}
+
+func newUpdateBillRequest(ctx context.Context, base string, id RecordId, body UpdateBillJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateBillRequestWithBody(server, id, "application/json", bodyReader)
+	return newUpdateBillRequestWithBody(ctx, base, id, "application/json", bodyReader)
 }
 
 // NewUpdateBillRequestWithBody constructs an http.Request for the UpdateBill method, with any body, and a specified content type
 func NewUpdateBillRequestWithBody(server string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateBillRequestWithBody(context.Background(), base, id, contentType, body)
+}
+
+func newUpdateBillRequestWithBody(ctx context.Context, base string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/bill/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/bill/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -6086,99 +6292,66 @@ func NewUpdateBillRequestWithBody(server string, id RecordId, contentType string
 
 // NewListChecksRequest constructs an http.Request for the ListChecks method
 func NewListChecksRequest(server string, params *ListChecksParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListChecksRequest(context.Background(), base, params)
+}
+
+func newListChecksRequest(ctx context.Context, base string, params *ListChecksParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/check")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/check")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
 		if params.Where != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "where", *params.Where, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "where", string(*params.Where))
 
 		}
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "orderBy", string(*params.OrderBy))
 
 		}
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "page", string(*params.Page))
 
 		}
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expand", string(*params.Expand))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -6188,35 +6361,42 @@ func NewListChecksRequest(server string, params *ListChecksParams) (*http.Reques
 
 // NewCreateCheckRequest calls the generic CreateCheck builder with application/json body
 func NewCreateCheckRequest(server string, body CreateCheckJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateCheckRequest(context.Background(), base, body)
+}
+
+func newCreateCheckRequest(ctx context.Context, base string, body CreateCheckJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateCheckRequestWithBody(server, "application/json", bodyReader)
+	return newCreateCheckRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateCheckRequestWithBody constructs an http.Request for the CreateCheck method, with any body, and a specified content type
 func NewCreateCheckRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateCheckRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateCheckRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/check")
 
-	operationPath := fmt.Sprintf("/check")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -6228,31 +6408,27 @@ func NewCreateCheckRequestWithBody(server string, contentType string, body io.Re
 
 // NewDeleteCheckRequest constructs an http.Request for the DeleteCheck method
 func NewDeleteCheckRequest(server string, id RecordId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteCheckRequest(context.Background(), base, id)
+}
+
+func newDeleteCheckRequest(ctx context.Context, base string, id RecordId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/check/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/check/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -6262,70 +6438,52 @@ func NewDeleteCheckRequest(server string, id RecordId) (*http.Request, error) {
 
 // NewGetCheckRequest constructs an http.Request for the GetCheck method
 func NewGetCheckRequest(server string, id RecordId, params *GetCheckParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetCheckRequest(context.Background(), base, id, params)
+}
+
+func newGetCheckRequest(ctx context.Context, base string, id RecordId, params *GetCheckParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/check/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/check/%s", pathParam0)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expand", string(*params.Expand))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -6335,42 +6493,46 @@ func NewGetCheckRequest(server string, id RecordId, params *GetCheckParams) (*ht
 
 // NewUpdateCheckRequest calls the generic UpdateCheck builder with application/json body
 func NewUpdateCheckRequest(server string, id RecordId, body UpdateCheckJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateCheckRequest(context.Background(), base, id, body)
+}
+
+func newUpdateCheckRequest(ctx context.Context, base string, id RecordId, body UpdateCheckJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateCheckRequestWithBody(server, id, "application/json", bodyReader)
+	return newUpdateCheckRequestWithBody(ctx, base, id, "application/json", bodyReader)
 }
 
 // NewUpdateCheckRequestWithBody constructs an http.Request for the UpdateCheck method, with any body, and a specified content type
 func NewUpdateCheckRequestWithBody(server string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateCheckRequestWithBody(context.Background(), base, id, contentType, body)
+}
+
+func newUpdateCheckRequestWithBody(ctx context.Context, base string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/check/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/check/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -6382,99 +6544,66 @@ func NewUpdateCheckRequestWithBody(server string, id RecordId, contentType strin
 
 // NewListClientsRequest constructs an http.Request for the ListClients method
 func NewListClientsRequest(server string, params *ListClientsParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListClientsRequest(context.Background(), base, params)
+}
+
+func newListClientsRequest(ctx context.Context, base string, params *ListClientsParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/client")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/client")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
 		if params.Where != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "where", *params.Where, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "where", string(*params.Where))
 
 		}
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "orderBy", string(*params.OrderBy))
 
 		}
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "page", string(*params.Page))
 
 		}
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expand", string(*params.Expand))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -6484,35 +6613,42 @@ func NewListClientsRequest(server string, params *ListClientsParams) (*http.Requ
 
 // NewCreateClientRequest calls the generic CreateClient builder with application/json body
 func NewCreateClientRequest(server string, body CreateClientJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateClientRequest(context.Background(), base, body)
+}
+
+func newCreateClientRequest(ctx context.Context, base string, body CreateClientJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateClientRequestWithBody(server, "application/json", bodyReader)
+	return newCreateClientRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateClientRequestWithBody constructs an http.Request for the CreateClient method, with any body, and a specified content type
 func NewCreateClientRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateClientRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateClientRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/client")
 
-	operationPath := fmt.Sprintf("/client")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -6524,31 +6660,27 @@ func NewCreateClientRequestWithBody(server string, contentType string, body io.R
 
 // NewDeleteClientRequest constructs an http.Request for the DeleteClient method
 func NewDeleteClientRequest(server string, id RecordId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteClientRequest(context.Background(), base, id)
+}
+
+func newDeleteClientRequest(ctx context.Context, base string, id RecordId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/client/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/client/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -6558,70 +6690,52 @@ func NewDeleteClientRequest(server string, id RecordId) (*http.Request, error) {
 
 // NewGetClientRequest constructs an http.Request for the GetClient method
 func NewGetClientRequest(server string, id RecordId, params *GetClientParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetClientRequest(context.Background(), base, id, params)
+}
+
+func newGetClientRequest(ctx context.Context, base string, id RecordId, params *GetClientParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/client/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/client/%s", pathParam0)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expand", string(*params.Expand))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -6631,42 +6745,46 @@ func NewGetClientRequest(server string, id RecordId, params *GetClientParams) (*
 
 // NewUpdateClientRequest calls the generic UpdateClient builder with application/json body
 func NewUpdateClientRequest(server string, id RecordId, body UpdateClientJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateClientRequest(context.Background(), base, id, body)
+}
+
+func newUpdateClientRequest(ctx context.Context, base string, id RecordId, body UpdateClientJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateClientRequestWithBody(server, id, "application/json", bodyReader)
+	return newUpdateClientRequestWithBody(ctx, base, id, "application/json", bodyReader)
 }
 
 // NewUpdateClientRequestWithBody constructs an http.Request for the UpdateClient method, with any body, and a specified content type
 func NewUpdateClientRequestWithBody(server string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateClientRequestWithBody(context.Background(), base, id, contentType, body)
+}
+
+func newUpdateClientRequestWithBody(ctx context.Context, base string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/client/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/client/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -6678,51 +6796,42 @@ func NewUpdateClientRequestWithBody(server string, id RecordId, contentType stri
 
 // NewGetCompanyRequest constructs an http.Request for the GetCompany method
 func NewGetCompanyRequest(server string, params *GetCompanyParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetCompanyRequest(context.Background(), base, params)
+}
+
+func newGetCompanyRequest(ctx context.Context, base string, params *GetCompanyParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/company")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/company")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -6732,99 +6841,66 @@ func NewGetCompanyRequest(server string, params *GetCompanyParams) (*http.Reques
 
 // NewListDeletedHistoryRequest constructs an http.Request for the ListDeletedHistory method
 func NewListDeletedHistoryRequest(server string, params *ListDeletedHistoryParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListDeletedHistoryRequest(context.Background(), base, params)
+}
+
+func newListDeletedHistoryRequest(ctx context.Context, base string, params *ListDeletedHistoryParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/deletedhistory")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/deletedhistory")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
 		if params.Where != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "where", *params.Where, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "where", string(*params.Where))
 
 		}
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "orderBy", string(*params.OrderBy))
 
 		}
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "page", string(*params.Page))
 
 		}
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expand", string(*params.Expand))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -6834,99 +6910,66 @@ func NewListDeletedHistoryRequest(server string, params *ListDeletedHistoryParam
 
 // NewListDocumentsRequest constructs an http.Request for the ListDocuments method
 func NewListDocumentsRequest(server string, params *ListDocumentsParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListDocumentsRequest(context.Background(), base, params)
+}
+
+func newListDocumentsRequest(ctx context.Context, base string, params *ListDocumentsParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/document")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/document")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
 		if params.Where != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "where", *params.Where, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "where", string(*params.Where))
 
 		}
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "orderBy", string(*params.OrderBy))
 
 		}
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "page", string(*params.Page))
 
 		}
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expand", string(*params.Expand))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -6936,35 +6979,42 @@ func NewListDocumentsRequest(server string, params *ListDocumentsParams) (*http.
 
 // NewCreateDocumentRequest calls the generic CreateDocument builder with application/json body
 func NewCreateDocumentRequest(server string, body CreateDocumentJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateDocumentRequest(context.Background(), base, body)
+}
+
+func newCreateDocumentRequest(ctx context.Context, base string, body CreateDocumentJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateDocumentRequestWithBody(server, "application/json", bodyReader)
+	return newCreateDocumentRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateDocumentRequestWithBody constructs an http.Request for the CreateDocument method, with any body, and a specified content type
 func NewCreateDocumentRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateDocumentRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateDocumentRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/document")
 
-	operationPath := fmt.Sprintf("/document")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -6976,31 +7026,27 @@ func NewCreateDocumentRequestWithBody(server string, contentType string, body io
 
 // NewDeleteDocumentRequest constructs an http.Request for the DeleteDocument method
 func NewDeleteDocumentRequest(server string, id RecordId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteDocumentRequest(context.Background(), base, id)
+}
+
+func newDeleteDocumentRequest(ctx context.Context, base string, id RecordId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/document/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/document/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -7010,70 +7056,52 @@ func NewDeleteDocumentRequest(server string, id RecordId) (*http.Request, error)
 
 // NewGetDocumentRequest constructs an http.Request for the GetDocument method
 func NewGetDocumentRequest(server string, id RecordId, params *GetDocumentParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetDocumentRequest(context.Background(), base, id, params)
+}
+
+func newGetDocumentRequest(ctx context.Context, base string, id RecordId, params *GetDocumentParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/document/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/document/%s", pathParam0)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expand", string(*params.Expand))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -7083,42 +7111,46 @@ func NewGetDocumentRequest(server string, id RecordId, params *GetDocumentParams
 
 // NewUpdateDocumentRequest calls the generic UpdateDocument builder with application/json body
 func NewUpdateDocumentRequest(server string, id RecordId, body UpdateDocumentJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateDocumentRequest(context.Background(), base, id, body)
+}
+
+func newUpdateDocumentRequest(ctx context.Context, base string, id RecordId, body UpdateDocumentJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateDocumentRequestWithBody(server, id, "application/json", bodyReader)
+	return newUpdateDocumentRequestWithBody(ctx, base, id, "application/json", bodyReader)
 }
 
 // NewUpdateDocumentRequestWithBody constructs an http.Request for the UpdateDocument method, with any body, and a specified content type
 func NewUpdateDocumentRequestWithBody(server string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateDocumentRequestWithBody(context.Background(), base, id, contentType, body)
+}
+
+func newUpdateDocumentRequestWithBody(ctx context.Context, base string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/document/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/document/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -7130,99 +7162,66 @@ func NewUpdateDocumentRequestWithBody(server string, id RecordId, contentType st
 
 // NewListEmployeesRequest constructs an http.Request for the ListEmployees method
 func NewListEmployeesRequest(server string, params *ListEmployeesParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListEmployeesRequest(context.Background(), base, params)
+}
+
+func newListEmployeesRequest(ctx context.Context, base string, params *ListEmployeesParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/employee")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/employee")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
 		if params.Where != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "where", *params.Where, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "where", string(*params.Where))
 
 		}
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "orderBy", string(*params.OrderBy))
 
 		}
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "page", string(*params.Page))
 
 		}
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expand", string(*params.Expand))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -7232,35 +7231,42 @@ func NewListEmployeesRequest(server string, params *ListEmployeesParams) (*http.
 
 // NewCreateEmployeeRequest calls the generic CreateEmployee builder with application/json body
 func NewCreateEmployeeRequest(server string, body CreateEmployeeJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateEmployeeRequest(context.Background(), base, body)
+}
+
+func newCreateEmployeeRequest(ctx context.Context, base string, body CreateEmployeeJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateEmployeeRequestWithBody(server, "application/json", bodyReader)
+	return newCreateEmployeeRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateEmployeeRequestWithBody constructs an http.Request for the CreateEmployee method, with any body, and a specified content type
 func NewCreateEmployeeRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateEmployeeRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateEmployeeRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/employee")
 
-	operationPath := fmt.Sprintf("/employee")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -7272,31 +7278,27 @@ func NewCreateEmployeeRequestWithBody(server string, contentType string, body io
 
 // NewDeleteEmployeeRequest constructs an http.Request for the DeleteEmployee method
 func NewDeleteEmployeeRequest(server string, id RecordId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteEmployeeRequest(context.Background(), base, id)
+}
+
+func newDeleteEmployeeRequest(ctx context.Context, base string, id RecordId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/employee/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/employee/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -7306,70 +7308,52 @@ func NewDeleteEmployeeRequest(server string, id RecordId) (*http.Request, error)
 
 // NewGetEmployeeRequest constructs an http.Request for the GetEmployee method
 func NewGetEmployeeRequest(server string, id RecordId, params *GetEmployeeParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetEmployeeRequest(context.Background(), base, id, params)
+}
+
+func newGetEmployeeRequest(ctx context.Context, base string, id RecordId, params *GetEmployeeParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/employee/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/employee/%s", pathParam0)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expand", string(*params.Expand))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -7379,42 +7363,46 @@ func NewGetEmployeeRequest(server string, id RecordId, params *GetEmployeeParams
 
 // NewPatchEmployeeRequest calls the generic PatchEmployee builder with application/json body
 func NewPatchEmployeeRequest(server string, id RecordId, body PatchEmployeeJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newPatchEmployeeRequest(context.Background(), base, id, body)
+}
+
+func newPatchEmployeeRequest(ctx context.Context, base string, id RecordId, body PatchEmployeeJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewPatchEmployeeRequestWithBody(server, id, "application/json", bodyReader)
+	return newPatchEmployeeRequestWithBody(ctx, base, id, "application/json", bodyReader)
 }
 
 // NewPatchEmployeeRequestWithBody constructs an http.Request for the PatchEmployee method, with any body, and a specified content type
 func NewPatchEmployeeRequestWithBody(server string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newPatchEmployeeRequestWithBody(context.Background(), base, id, contentType, body)
+}
+
+func newPatchEmployeeRequestWithBody(ctx context.Context, base string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/employee/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/employee/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPatch, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -7426,42 +7414,46 @@ func NewPatchEmployeeRequestWithBody(server string, id RecordId, contentType str
 
 // NewUpdateEmployeeRequest calls the generic UpdateEmployee builder with application/json body
 func NewUpdateEmployeeRequest(server string, id RecordId, body UpdateEmployeeJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateEmployeeRequest(context.Background(), base, id, body)
+}
+
+func newUpdateEmployeeRequest(ctx context.Context, base string, id RecordId, body UpdateEmployeeJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateEmployeeRequestWithBody(server, id, "application/json", bodyReader)
+	return newUpdateEmployeeRequestWithBody(ctx, base, id, "application/json", bodyReader)
 }
 
 // NewUpdateEmployeeRequestWithBody constructs an http.Request for the UpdateEmployee method, with any body, and a specified content type
 func NewUpdateEmployeeRequestWithBody(server string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateEmployeeRequestWithBody(context.Background(), base, id, contentType, body)
+}
+
+func newUpdateEmployeeRequestWithBody(ctx context.Context, base string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/employee/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/employee/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -7473,99 +7465,66 @@ func NewUpdateEmployeeRequestWithBody(server string, id RecordId, contentType st
 
 // NewListExpensesRequest constructs an http.Request for the ListExpenses method
 func NewListExpensesRequest(server string, params *ListExpensesParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListExpensesRequest(context.Background(), base, params)
+}
+
+func newListExpensesRequest(ctx context.Context, base string, params *ListExpensesParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/expense")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/expense")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
 		if params.Where != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "where", *params.Where, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "where", string(*params.Where))
 
 		}
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "orderBy", string(*params.OrderBy))
 
 		}
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "page", string(*params.Page))
 
 		}
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expand", string(*params.Expand))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -7575,35 +7534,42 @@ func NewListExpensesRequest(server string, params *ListExpensesParams) (*http.Re
 
 // NewCreateExpenseRequest calls the generic CreateExpense builder with application/json body
 func NewCreateExpenseRequest(server string, body CreateExpenseJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateExpenseRequest(context.Background(), base, body)
+}
+
+func newCreateExpenseRequest(ctx context.Context, base string, body CreateExpenseJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateExpenseRequestWithBody(server, "application/json", bodyReader)
+	return newCreateExpenseRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateExpenseRequestWithBody constructs an http.Request for the CreateExpense method, with any body, and a specified content type
 func NewCreateExpenseRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateExpenseRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateExpenseRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/expense")
 
-	operationPath := fmt.Sprintf("/expense")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -7615,31 +7581,27 @@ func NewCreateExpenseRequestWithBody(server string, contentType string, body io.
 
 // NewDeleteExpenseRequest constructs an http.Request for the DeleteExpense method
 func NewDeleteExpenseRequest(server string, id RecordId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteExpenseRequest(context.Background(), base, id)
+}
+
+func newDeleteExpenseRequest(ctx context.Context, base string, id RecordId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/expense/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/expense/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -7649,70 +7611,52 @@ func NewDeleteExpenseRequest(server string, id RecordId) (*http.Request, error) 
 
 // NewGetExpenseRequest constructs an http.Request for the GetExpense method
 func NewGetExpenseRequest(server string, id RecordId, params *GetExpenseParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetExpenseRequest(context.Background(), base, id, params)
+}
+
+func newGetExpenseRequest(ctx context.Context, base string, id RecordId, params *GetExpenseParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/expense/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/expense/%s", pathParam0)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expand", string(*params.Expand))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -7722,42 +7666,46 @@ func NewGetExpenseRequest(server string, id RecordId, params *GetExpenseParams) 
 
 // NewUpdateExpenseRequest calls the generic UpdateExpense builder with application/json body
 func NewUpdateExpenseRequest(server string, id RecordId, body UpdateExpenseJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateExpenseRequest(context.Background(), base, id, body)
+}
+
+func newUpdateExpenseRequest(ctx context.Context, base string, id RecordId, body UpdateExpenseJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateExpenseRequestWithBody(server, id, "application/json", bodyReader)
+	return newUpdateExpenseRequestWithBody(ctx, base, id, "application/json", bodyReader)
 }
 
 // NewUpdateExpenseRequestWithBody constructs an http.Request for the UpdateExpense method, with any body, and a specified content type
 func NewUpdateExpenseRequestWithBody(server string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateExpenseRequestWithBody(context.Background(), base, id, contentType, body)
+}
+
+func newUpdateExpenseRequestWithBody(ctx context.Context, base string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/expense/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/expense/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -7769,99 +7717,66 @@ func NewUpdateExpenseRequestWithBody(server string, id RecordId, contentType str
 
 // NewListExpenseEntriesRequest constructs an http.Request for the ListExpenseEntries method
 func NewListExpenseEntriesRequest(server string, params *ListExpenseEntriesParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListExpenseEntriesRequest(context.Background(), base, params)
+}
+
+func newListExpenseEntriesRequest(ctx context.Context, base string, params *ListExpenseEntriesParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/expenseentry")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/expenseentry")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
 		if params.Where != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "where", *params.Where, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "where", string(*params.Where))
 
 		}
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "orderBy", string(*params.OrderBy))
 
 		}
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "page", string(*params.Page))
 
 		}
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expand", string(*params.Expand))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -7871,35 +7786,42 @@ func NewListExpenseEntriesRequest(server string, params *ListExpenseEntriesParam
 
 // NewCreateExpenseEntryRequest calls the generic CreateExpenseEntry builder with application/json body
 func NewCreateExpenseEntryRequest(server string, body CreateExpenseEntryJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateExpenseEntryRequest(context.Background(), base, body)
+}
+
+func newCreateExpenseEntryRequest(ctx context.Context, base string, body CreateExpenseEntryJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateExpenseEntryRequestWithBody(server, "application/json", bodyReader)
+	return newCreateExpenseEntryRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateExpenseEntryRequestWithBody constructs an http.Request for the CreateExpenseEntry method, with any body, and a specified content type
 func NewCreateExpenseEntryRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateExpenseEntryRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateExpenseEntryRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/expenseentry")
 
-	operationPath := fmt.Sprintf("/expenseentry")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -7911,31 +7833,27 @@ func NewCreateExpenseEntryRequestWithBody(server string, contentType string, bod
 
 // NewDeleteExpenseEntryRequest constructs an http.Request for the DeleteExpenseEntry method
 func NewDeleteExpenseEntryRequest(server string, id RecordId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteExpenseEntryRequest(context.Background(), base, id)
+}
+
+func newDeleteExpenseEntryRequest(ctx context.Context, base string, id RecordId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/expenseentry/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/expenseentry/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -7945,70 +7863,52 @@ func NewDeleteExpenseEntryRequest(server string, id RecordId) (*http.Request, er
 
 // NewGetExpenseEntryRequest constructs an http.Request for the GetExpenseEntry method
 func NewGetExpenseEntryRequest(server string, id RecordId, params *GetExpenseEntryParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetExpenseEntryRequest(context.Background(), base, id, params)
+}
+
+func newGetExpenseEntryRequest(ctx context.Context, base string, id RecordId, params *GetExpenseEntryParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/expenseentry/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/expenseentry/%s", pathParam0)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expand", string(*params.Expand))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -8018,42 +7918,46 @@ func NewGetExpenseEntryRequest(server string, id RecordId, params *GetExpenseEnt
 
 // NewUpdateExpenseEntryRequest calls the generic UpdateExpenseEntry builder with application/json body
 func NewUpdateExpenseEntryRequest(server string, id RecordId, body UpdateExpenseEntryJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateExpenseEntryRequest(context.Background(), base, id, body)
+}
+
+func newUpdateExpenseEntryRequest(ctx context.Context, base string, id RecordId, body UpdateExpenseEntryJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateExpenseEntryRequestWithBody(server, id, "application/json", bodyReader)
+	return newUpdateExpenseEntryRequestWithBody(ctx, base, id, "application/json", bodyReader)
 }
 
 // NewUpdateExpenseEntryRequestWithBody constructs an http.Request for the UpdateExpenseEntry method, with any body, and a specified content type
 func NewUpdateExpenseEntryRequestWithBody(server string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateExpenseEntryRequestWithBody(context.Background(), base, id, contentType, body)
+}
+
+func newUpdateExpenseEntryRequestWithBody(ctx context.Context, base string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/expenseentry/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/expenseentry/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -8065,99 +7969,66 @@ func NewUpdateExpenseEntryRequestWithBody(server string, id RecordId, contentTyp
 
 // NewListFeeSchedulesRequest constructs an http.Request for the ListFeeSchedules method
 func NewListFeeSchedulesRequest(server string, params *ListFeeSchedulesParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListFeeSchedulesRequest(context.Background(), base, params)
+}
+
+func newListFeeSchedulesRequest(ctx context.Context, base string, params *ListFeeSchedulesParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/feeschedule")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/feeschedule")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
 		if params.Where != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "where", *params.Where, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "where", string(*params.Where))
 
 		}
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "orderBy", string(*params.OrderBy))
 
 		}
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "page", string(*params.Page))
 
 		}
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expand", string(*params.Expand))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -8167,35 +8038,42 @@ func NewListFeeSchedulesRequest(server string, params *ListFeeSchedulesParams) (
 
 // NewCreateFeeScheduleRequest calls the generic CreateFeeSchedule builder with application/json body
 func NewCreateFeeScheduleRequest(server string, body CreateFeeScheduleJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateFeeScheduleRequest(context.Background(), base, body)
+}
+
+func newCreateFeeScheduleRequest(ctx context.Context, base string, body CreateFeeScheduleJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateFeeScheduleRequestWithBody(server, "application/json", bodyReader)
+	return newCreateFeeScheduleRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateFeeScheduleRequestWithBody constructs an http.Request for the CreateFeeSchedule method, with any body, and a specified content type
 func NewCreateFeeScheduleRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateFeeScheduleRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateFeeScheduleRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/feeschedule")
 
-	operationPath := fmt.Sprintf("/feeschedule")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -8207,31 +8085,27 @@ func NewCreateFeeScheduleRequestWithBody(server string, contentType string, body
 
 // NewDeleteFeeScheduleRequest constructs an http.Request for the DeleteFeeSchedule method
 func NewDeleteFeeScheduleRequest(server string, id RecordId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteFeeScheduleRequest(context.Background(), base, id)
+}
+
+func newDeleteFeeScheduleRequest(ctx context.Context, base string, id RecordId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/feeschedule/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/feeschedule/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -8241,70 +8115,52 @@ func NewDeleteFeeScheduleRequest(server string, id RecordId) (*http.Request, err
 
 // NewGetFeeScheduleRequest constructs an http.Request for the GetFeeSchedule method
 func NewGetFeeScheduleRequest(server string, id RecordId, params *GetFeeScheduleParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetFeeScheduleRequest(context.Background(), base, id, params)
+}
+
+func newGetFeeScheduleRequest(ctx context.Context, base string, id RecordId, params *GetFeeScheduleParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/feeschedule/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/feeschedule/%s", pathParam0)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expand", string(*params.Expand))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -8314,42 +8170,46 @@ func NewGetFeeScheduleRequest(server string, id RecordId, params *GetFeeSchedule
 
 // NewUpdateFeeScheduleRequest calls the generic UpdateFeeSchedule builder with application/json body
 func NewUpdateFeeScheduleRequest(server string, id RecordId, body UpdateFeeScheduleJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateFeeScheduleRequest(context.Background(), base, id, body)
+}
+
+func newUpdateFeeScheduleRequest(ctx context.Context, base string, id RecordId, body UpdateFeeScheduleJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateFeeScheduleRequestWithBody(server, id, "application/json", bodyReader)
+	return newUpdateFeeScheduleRequestWithBody(ctx, base, id, "application/json", bodyReader)
 }
 
 // NewUpdateFeeScheduleRequestWithBody constructs an http.Request for the UpdateFeeSchedule method, with any body, and a specified content type
 func NewUpdateFeeScheduleRequestWithBody(server string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateFeeScheduleRequestWithBody(context.Background(), base, id, contentType, body)
+}
+
+func newUpdateFeeScheduleRequestWithBody(ctx context.Context, base string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/feeschedule/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/feeschedule/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -8361,24 +8221,23 @@ func NewUpdateFeeScheduleRequestWithBody(server string, id RecordId, contentType
 
 // NewGetHealthRequest constructs an http.Request for the GetHealth method
 func NewGetHealthRequest(server string) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetHealthRequest(context.Background(), base)
+}
+
+func newGetHealthRequest(ctx context.Context, base string) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/health")
 
-	operationPath := fmt.Sprintf("/health")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -8388,99 +8247,66 @@ func NewGetHealthRequest(server string) (*http.Request, error) {
 
 // NewListInvoicesRequest constructs an http.Request for the ListInvoices method
 func NewListInvoicesRequest(server string, params *ListInvoicesParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListInvoicesRequest(context.Background(), base, params)
+}
+
+func newListInvoicesRequest(ctx context.Context, base string, params *ListInvoicesParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/invoice")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/invoice")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
 		if params.Where != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "where", *params.Where, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "where", string(*params.Where))
 
 		}
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "orderBy", string(*params.OrderBy))
 
 		}
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "page", string(*params.Page))
 
 		}
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expand", string(*params.Expand))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -8490,35 +8316,42 @@ func NewListInvoicesRequest(server string, params *ListInvoicesParams) (*http.Re
 
 // NewCreateInvoiceRequest calls the generic CreateInvoice builder with application/json body
 func NewCreateInvoiceRequest(server string, body CreateInvoiceJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateInvoiceRequest(context.Background(), base, body)
+}
+
+func newCreateInvoiceRequest(ctx context.Context, base string, body CreateInvoiceJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateInvoiceRequestWithBody(server, "application/json", bodyReader)
+	return newCreateInvoiceRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateInvoiceRequestWithBody constructs an http.Request for the CreateInvoice method, with any body, and a specified content type
 func NewCreateInvoiceRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateInvoiceRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateInvoiceRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/invoice")
 
-	operationPath := fmt.Sprintf("/invoice")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -8530,31 +8363,27 @@ func NewCreateInvoiceRequestWithBody(server string, contentType string, body io.
 
 // NewDeleteInvoiceRequest constructs an http.Request for the DeleteInvoice method
 func NewDeleteInvoiceRequest(server string, id RecordId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteInvoiceRequest(context.Background(), base, id)
+}
+
+func newDeleteInvoiceRequest(ctx context.Context, base string, id RecordId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/invoice/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/invoice/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -8564,70 +8393,52 @@ func NewDeleteInvoiceRequest(server string, id RecordId) (*http.Request, error) 
 
 // NewGetInvoiceRequest constructs an http.Request for the GetInvoice method
 func NewGetInvoiceRequest(server string, id RecordId, params *GetInvoiceParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetInvoiceRequest(context.Background(), base, id, params)
+}
+
+func newGetInvoiceRequest(ctx context.Context, base string, id RecordId, params *GetInvoiceParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/invoice/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/invoice/%s", pathParam0)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expand", string(*params.Expand))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -8637,42 +8448,46 @@ func NewGetInvoiceRequest(server string, id RecordId, params *GetInvoiceParams) 
 
 // NewUpdateInvoiceRequest calls the generic UpdateInvoice builder with application/json body
 func NewUpdateInvoiceRequest(server string, id RecordId, body UpdateInvoiceJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateInvoiceRequest(context.Background(), base, id, body)
+}
+
+func newUpdateInvoiceRequest(ctx context.Context, base string, id RecordId, body UpdateInvoiceJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateInvoiceRequestWithBody(server, id, "application/json", bodyReader)
+	return newUpdateInvoiceRequestWithBody(ctx, base, id, "application/json", bodyReader)
 }
 
 // NewUpdateInvoiceRequestWithBody constructs an http.Request for the UpdateInvoice method, with any body, and a specified content type
 func NewUpdateInvoiceRequestWithBody(server string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateInvoiceRequestWithBody(context.Background(), base, id, contentType, body)
+}
+
+func newUpdateInvoiceRequestWithBody(ctx context.Context, base string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/invoice/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/invoice/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -8684,99 +8499,66 @@ func NewUpdateInvoiceRequestWithBody(server string, id RecordId, contentType str
 
 // NewListPaymentsRequest constructs an http.Request for the ListPayments method
 func NewListPaymentsRequest(server string, params *ListPaymentsParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListPaymentsRequest(context.Background(), base, params)
+}
+
+func newListPaymentsRequest(ctx context.Context, base string, params *ListPaymentsParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/payment")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/payment")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
 		if params.Where != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "where", *params.Where, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "where", string(*params.Where))
 
 		}
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "orderBy", string(*params.OrderBy))
 
 		}
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "page", string(*params.Page))
 
 		}
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expand", string(*params.Expand))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -8786,35 +8568,42 @@ func NewListPaymentsRequest(server string, params *ListPaymentsParams) (*http.Re
 
 // NewCreatePaymentRequest calls the generic CreatePayment builder with application/json body
 func NewCreatePaymentRequest(server string, body CreatePaymentJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreatePaymentRequest(context.Background(), base, body)
+}
+
+func newCreatePaymentRequest(ctx context.Context, base string, body CreatePaymentJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreatePaymentRequestWithBody(server, "application/json", bodyReader)
+	return newCreatePaymentRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreatePaymentRequestWithBody constructs an http.Request for the CreatePayment method, with any body, and a specified content type
 func NewCreatePaymentRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreatePaymentRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreatePaymentRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/payment")
 
-	operationPath := fmt.Sprintf("/payment")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -8826,31 +8615,27 @@ func NewCreatePaymentRequestWithBody(server string, contentType string, body io.
 
 // NewDeletePaymentRequest constructs an http.Request for the DeletePayment method
 func NewDeletePaymentRequest(server string, id RecordId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeletePaymentRequest(context.Background(), base, id)
+}
+
+func newDeletePaymentRequest(ctx context.Context, base string, id RecordId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/payment/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/payment/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -8860,70 +8645,52 @@ func NewDeletePaymentRequest(server string, id RecordId) (*http.Request, error) 
 
 // NewGetPaymentRequest constructs an http.Request for the GetPayment method
 func NewGetPaymentRequest(server string, id RecordId, params *GetPaymentParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetPaymentRequest(context.Background(), base, id, params)
+}
+
+func newGetPaymentRequest(ctx context.Context, base string, id RecordId, params *GetPaymentParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/payment/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/payment/%s", pathParam0)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expand", string(*params.Expand))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -8933,42 +8700,46 @@ func NewGetPaymentRequest(server string, id RecordId, params *GetPaymentParams) 
 
 // NewUpdatePaymentRequest calls the generic UpdatePayment builder with application/json body
 func NewUpdatePaymentRequest(server string, id RecordId, body UpdatePaymentJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdatePaymentRequest(context.Background(), base, id, body)
+}
+
+func newUpdatePaymentRequest(ctx context.Context, base string, id RecordId, body UpdatePaymentJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdatePaymentRequestWithBody(server, id, "application/json", bodyReader)
+	return newUpdatePaymentRequestWithBody(ctx, base, id, "application/json", bodyReader)
 }
 
 // NewUpdatePaymentRequestWithBody constructs an http.Request for the UpdatePayment method, with any body, and a specified content type
 func NewUpdatePaymentRequestWithBody(server string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdatePaymentRequestWithBody(context.Background(), base, id, contentType, body)
+}
+
+func newUpdatePaymentRequestWithBody(ctx context.Context, base string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/payment/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/payment/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -8980,99 +8751,66 @@ func NewUpdatePaymentRequestWithBody(server string, id RecordId, contentType str
 
 // NewListProjectsRequest constructs an http.Request for the ListProjects method
 func NewListProjectsRequest(server string, params *ListProjectsParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListProjectsRequest(context.Background(), base, params)
+}
+
+func newListProjectsRequest(ctx context.Context, base string, params *ListProjectsParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/project")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/project")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
 		if params.Where != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "where", *params.Where, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "where", string(*params.Where))
 
 		}
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "orderBy", string(*params.OrderBy))
 
 		}
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "page", string(*params.Page))
 
 		}
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expand", string(*params.Expand))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -9082,35 +8820,42 @@ func NewListProjectsRequest(server string, params *ListProjectsParams) (*http.Re
 
 // NewCreateProjectRequest calls the generic CreateProject builder with application/json body
 func NewCreateProjectRequest(server string, body CreateProjectJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateProjectRequest(context.Background(), base, body)
+}
+
+func newCreateProjectRequest(ctx context.Context, base string, body CreateProjectJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateProjectRequestWithBody(server, "application/json", bodyReader)
+	return newCreateProjectRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateProjectRequestWithBody constructs an http.Request for the CreateProject method, with any body, and a specified content type
 func NewCreateProjectRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateProjectRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateProjectRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/project")
 
-	operationPath := fmt.Sprintf("/project")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -9122,35 +8867,42 @@ func NewCreateProjectRequestWithBody(server string, contentType string, body io.
 
 // NewCreateProjectBatchRequest calls the generic CreateProjectBatch builder with application/json body
 func NewCreateProjectBatchRequest(server string, body CreateProjectBatchJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateProjectBatchRequest(context.Background(), base, body)
+}
+
+func newCreateProjectBatchRequest(ctx context.Context, base string, body CreateProjectBatchJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateProjectBatchRequestWithBody(server, "application/json", bodyReader)
+	return newCreateProjectBatchRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateProjectBatchRequestWithBody constructs an http.Request for the CreateProjectBatch method, with any body, and a specified content type
 func NewCreateProjectBatchRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateProjectBatchRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateProjectBatchRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/project/batch")
 
-	operationPath := fmt.Sprintf("/project/batch")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -9162,31 +8914,27 @@ func NewCreateProjectBatchRequestWithBody(server string, contentType string, bod
 
 // NewDeleteProjectRequest constructs an http.Request for the DeleteProject method
 func NewDeleteProjectRequest(server string, id RecordId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteProjectRequest(context.Background(), base, id)
+}
+
+func newDeleteProjectRequest(ctx context.Context, base string, id RecordId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/project/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/project/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -9196,70 +8944,52 @@ func NewDeleteProjectRequest(server string, id RecordId) (*http.Request, error) 
 
 // NewGetProjectRequest constructs an http.Request for the GetProject method
 func NewGetProjectRequest(server string, id RecordId, params *GetProjectParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetProjectRequest(context.Background(), base, id, params)
+}
+
+func newGetProjectRequest(ctx context.Context, base string, id RecordId, params *GetProjectParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/project/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/project/%s", pathParam0)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expand", string(*params.Expand))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -9269,42 +8999,46 @@ func NewGetProjectRequest(server string, id RecordId, params *GetProjectParams) 
 
 // NewPatchProjectRequest calls the generic PatchProject builder with application/json body
 func NewPatchProjectRequest(server string, id RecordId, body PatchProjectJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newPatchProjectRequest(context.Background(), base, id, body)
+}
+
+func newPatchProjectRequest(ctx context.Context, base string, id RecordId, body PatchProjectJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewPatchProjectRequestWithBody(server, id, "application/json", bodyReader)
+	return newPatchProjectRequestWithBody(ctx, base, id, "application/json", bodyReader)
 }
 
 // NewPatchProjectRequestWithBody constructs an http.Request for the PatchProject method, with any body, and a specified content type
 func NewPatchProjectRequestWithBody(server string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newPatchProjectRequestWithBody(context.Background(), base, id, contentType, body)
+}
+
+func newPatchProjectRequestWithBody(ctx context.Context, base string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/project/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/project/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPatch, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -9316,42 +9050,46 @@ func NewPatchProjectRequestWithBody(server string, id RecordId, contentType stri
 
 // NewUpdateProjectRequest calls the generic UpdateProject builder with application/json body
 func NewUpdateProjectRequest(server string, id RecordId, body UpdateProjectJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateProjectRequest(context.Background(), base, id, body)
+}
+
+func newUpdateProjectRequest(ctx context.Context, base string, id RecordId, body UpdateProjectJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateProjectRequestWithBody(server, id, "application/json", bodyReader)
+	return newUpdateProjectRequestWithBody(ctx, base, id, "application/json", bodyReader)
 }
 
 // NewUpdateProjectRequestWithBody constructs an http.Request for the UpdateProject method, with any body, and a specified content type
 func NewUpdateProjectRequestWithBody(server string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateProjectRequestWithBody(context.Background(), base, id, contentType, body)
+}
+
+func newUpdateProjectRequestWithBody(ctx context.Context, base string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/project/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/project/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -9363,31 +9101,27 @@ func NewUpdateProjectRequestWithBody(server string, id RecordId, contentType str
 
 // NewListProjectActivitiesRequest constructs an http.Request for the ListProjectActivities method
 func NewListProjectActivitiesRequest(server string, id RecordId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListProjectActivitiesRequest(context.Background(), base, id)
+}
+
+func newListProjectActivitiesRequest(ctx context.Context, base string, id RecordId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/project/%s/activities", pathParam0)
 
-	operationPath := fmt.Sprintf("/project/%s/activities", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -9397,31 +9131,27 @@ func NewListProjectActivitiesRequest(server string, id RecordId) (*http.Request,
 
 // NewListProjectResourcesRequest constructs an http.Request for the ListProjectResources method
 func NewListProjectResourcesRequest(server string, id RecordId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListProjectResourcesRequest(context.Background(), base, id)
+}
+
+func newListProjectResourcesRequest(ctx context.Context, base string, id RecordId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/project/%s/resources", pathParam0)
 
-	operationPath := fmt.Sprintf("/project/%s/resources", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -9431,99 +9161,66 @@ func NewListProjectResourcesRequest(server string, id RecordId) (*http.Request, 
 
 // NewListResourceSchedulesRequest constructs an http.Request for the ListResourceSchedules method
 func NewListResourceSchedulesRequest(server string, params *ListResourceSchedulesParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListResourceSchedulesRequest(context.Background(), base, params)
+}
+
+func newListResourceSchedulesRequest(ctx context.Context, base string, params *ListResourceSchedulesParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/resourceschedule")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/resourceschedule")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
 		if params.Where != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "where", *params.Where, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "where", string(*params.Where))
 
 		}
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "orderBy", string(*params.OrderBy))
 
 		}
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "page", string(*params.Page))
 
 		}
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expand", string(*params.Expand))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -9533,31 +9230,27 @@ func NewListResourceSchedulesRequest(server string, params *ListResourceSchedule
 
 // NewGetResourceScheduleRequest constructs an http.Request for the GetResourceSchedule method
 func NewGetResourceScheduleRequest(server string, id RecordId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetResourceScheduleRequest(context.Background(), base, id)
+}
+
+func newGetResourceScheduleRequest(ctx context.Context, base string, id RecordId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/resourceschedule/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/resourceschedule/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -9567,99 +9260,66 @@ func NewGetResourceScheduleRequest(server string, id RecordId) (*http.Request, e
 
 // NewListTimeEntriesRequest constructs an http.Request for the ListTimeEntries method
 func NewListTimeEntriesRequest(server string, params *ListTimeEntriesParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListTimeEntriesRequest(context.Background(), base, params)
+}
+
+func newListTimeEntriesRequest(ctx context.Context, base string, params *ListTimeEntriesParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/timeentry")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/timeentry")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
 		if params.Where != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "where", *params.Where, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "where", string(*params.Where))
 
 		}
 
 		if params.OrderBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "orderBy", string(*params.OrderBy))
 
 		}
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "page", string(*params.Page))
 
 		}
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expand", string(*params.Expand))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -9669,35 +9329,42 @@ func NewListTimeEntriesRequest(server string, params *ListTimeEntriesParams) (*h
 
 // NewCreateTimeEntryRequest calls the generic CreateTimeEntry builder with application/json body
 func NewCreateTimeEntryRequest(server string, body CreateTimeEntryJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateTimeEntryRequest(context.Background(), base, body)
+}
+
+func newCreateTimeEntryRequest(ctx context.Context, base string, body CreateTimeEntryJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateTimeEntryRequestWithBody(server, "application/json", bodyReader)
+	return newCreateTimeEntryRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateTimeEntryRequestWithBody constructs an http.Request for the CreateTimeEntry method, with any body, and a specified content type
 func NewCreateTimeEntryRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateTimeEntryRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateTimeEntryRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/timeentry")
 
-	operationPath := fmt.Sprintf("/timeentry")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -9709,35 +9376,42 @@ func NewCreateTimeEntryRequestWithBody(server string, contentType string, body i
 
 // NewCreateTimeEntryBatchRequest calls the generic CreateTimeEntryBatch builder with application/json body
 func NewCreateTimeEntryBatchRequest(server string, body CreateTimeEntryBatchJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateTimeEntryBatchRequest(context.Background(), base, body)
+}
+
+func newCreateTimeEntryBatchRequest(ctx context.Context, base string, body CreateTimeEntryBatchJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateTimeEntryBatchRequestWithBody(server, "application/json", bodyReader)
+	return newCreateTimeEntryBatchRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateTimeEntryBatchRequestWithBody constructs an http.Request for the CreateTimeEntryBatch method, with any body, and a specified content type
 func NewCreateTimeEntryBatchRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateTimeEntryBatchRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateTimeEntryBatchRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/timeentry/batch")
 
-	operationPath := fmt.Sprintf("/timeentry/batch")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -9749,31 +9423,27 @@ func NewCreateTimeEntryBatchRequestWithBody(server string, contentType string, b
 
 // NewDeleteTimeEntryRequest constructs an http.Request for the DeleteTimeEntry method
 func NewDeleteTimeEntryRequest(server string, id RecordId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteTimeEntryRequest(context.Background(), base, id)
+}
+
+func newDeleteTimeEntryRequest(ctx context.Context, base string, id RecordId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/timeentry/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/timeentry/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -9783,70 +9453,52 @@ func NewDeleteTimeEntryRequest(server string, id RecordId) (*http.Request, error
 
 // NewGetTimeEntryRequest constructs an http.Request for the GetTimeEntry method
 func NewGetTimeEntryRequest(server string, id RecordId, params *GetTimeEntryParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetTimeEntryRequest(context.Background(), base, id, params)
+}
+
+func newGetTimeEntryRequest(ctx context.Context, base string, id RecordId, params *GetTimeEntryParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/timeentry/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/timeentry/%s", pathParam0)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "fields", string(*params.Fields))
 
 		}
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "expand", string(*params.Expand))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -9856,42 +9508,46 @@ func NewGetTimeEntryRequest(server string, id RecordId, params *GetTimeEntryPara
 
 // NewUpdateTimeEntryRequest calls the generic UpdateTimeEntry builder with application/json body
 func NewUpdateTimeEntryRequest(server string, id RecordId, body UpdateTimeEntryJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateTimeEntryRequest(context.Background(), base, id, body)
+}
+
+func newUpdateTimeEntryRequest(ctx context.Context, base string, id RecordId, body UpdateTimeEntryJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateTimeEntryRequestWithBody(server, id, "application/json", bodyReader)
+	return newUpdateTimeEntryRequestWithBody(ctx, base, id, "application/json", bodyReader)
 }
 
 // NewUpdateTimeEntryRequestWithBody constructs an http.Request for the UpdateTimeEntry method, with any body, and a specified content type
 func NewUpdateTimeEntryRequestWithBody(server string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateTimeEntryRequestWithBody(context.Background(), base, id, contentType, body)
+}
+
+func newUpdateTimeEntryRequestWithBody(ctx context.Context, base string, id RecordId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(id))
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/timeentry/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/timeentry/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -9903,24 +9559,23 @@ func NewUpdateTimeEntryRequestWithBody(server string, id RecordId, contentType s
 
 // NewGetVersionRequest constructs an http.Request for the GetVersion method
 func NewGetVersionRequest(server string) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetVersionRequest(context.Background(), base)
+}
+
+func newGetVersionRequest(ctx context.Context, base string) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/version")
 
-	operationPath := fmt.Sprintf("/version")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -9940,6 +9595,88 @@ func (c *Client) applyEditors(ctx context.Context, req *http.Request, additional
 		}
 	}
 	return nil
+}
+
+// serverBase parses a server URL and returns the prefix every path is
+// appended to: the server resolved against "./" (dot segments removed,
+// query and fragment dropped, a trailing "/"), exactly what resolving
+// "./<path>" against it used to keep.
+func serverBase(server string) (string, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return "", err
+	}
+	baseURL, err := serverURL.Parse("./")
+	if err != nil {
+		return "", err
+	}
+	return baseURL.String(), nil
+}
+
+// serverBase returns the prefix parsed by NewClient, or parses Server when
+// it was changed since (or the client was not built by NewClient).
+func (c *Client) serverBase() (string, error) {
+	if c.base != "" && c.baseFor == c.Server {
+		return c.base, nil
+	}
+	return serverBase(c.Server)
+}
+
+// appendPath appends an operation path (format, with "%s" for each
+// parameter, already escaped) to a server prefix ending in "/". A
+// parameter that is exactly "." or ".." is written as "%2E" or "%2E%2E" so
+// that neither this client nor a server or proxy on the way resolves it
+// as a dot segment (GET /activity/.. must not become GET /).
+func appendPath(u []byte, format string, params ...string) []byte {
+	format = strings.TrimPrefix(format, "/")
+	for i := 0; i < len(format); i++ {
+		if format[i] == '%' && i+1 < len(format) && format[i+1] == 's' && len(params) > 0 {
+			switch p := params[0]; p {
+			case ".":
+				u = append(u, "%2E"...)
+			case "..":
+				u = append(u, "%2E%2E"...)
+			default:
+				u = append(u, p...)
+			}
+			params = params[1:]
+			i++
+			continue
+		}
+		u = append(u, format[i])
+	}
+	return u
+}
+
+// appendQueryFragment appends an encoded query fragment, after an "&"
+// unless it is the first.
+func appendQueryFragment(u []byte, n int, fragment string) ([]byte, int) {
+	if n > 0 {
+		u = append(u, '&')
+	}
+	return append(u, fragment...), n + 1
+}
+
+// appendQueryParam appends name=value for a primitive form-style query
+// parameter, both escaped by runtime.DefaultQueryEncoder: what
+// runtime.StyleParamWithOptions writes, without reflection.
+func appendQueryParam(u []byte, n int, name, value string) ([]byte, int) {
+	if n > 0 {
+		u = append(u, '&')
+	}
+	u = append(u, runtime.DefaultQueryEncoder.EscapeQueryValue(name, false)...)
+	u = append(u, '=')
+	return append(u, runtime.DefaultQueryEncoder.EscapeQueryValue(value, false)...), n + 1
+}
+
+// appendQueryInt is appendQueryParam for an integer.
+func appendQueryInt(u []byte, n int, name string, value int64) ([]byte, int) {
+	if n > 0 {
+		u = append(u, '&')
+	}
+	u = append(u, runtime.DefaultQueryEncoder.EscapeQueryValue(name, false)...)
+	u = append(u, '=')
+	return strconv.AppendInt(u, value, 10), n + 1
 }
 
 // ClientWithResponses builds on ClientInterface to offer response payloads

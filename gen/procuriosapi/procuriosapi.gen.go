@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/oapi-codegen/runtime"
@@ -1136,6 +1137,14 @@ type Client struct {
 	// A list of callbacks for modifying requests which are generated before sending over
 	// the network.
 	RequestEditors []RequestEditorFn
+
+	// base is Server parsed once by NewClient and turned back into a
+	// prefix ending in "/" (oasuite template, issue 20): every call
+	// appends its escaped path and query to it instead of parsing the
+	// server, resolving the path and parsing the result again. baseFor is
+	// the Server value base was made from; a client whose Server was
+	// changed afterwards, or built without NewClient, parses it per call.
+	base, baseFor string
 }
 
 // ClientOption allows setting custom parameters during construction
@@ -1156,6 +1165,11 @@ func NewClient(server string, opts ...ClientOption) (*Client, error) {
 	// ensure the server URL always has a trailing slash
 	if !strings.HasSuffix(client.Server, "/") {
 		client.Server += "/"
+	}
+	// parse the server once; a server that does not parse is reported by
+	// every call, as before
+	if base, err := serverBase(client.Server); err == nil {
+		client.base, client.baseFor = base, client.Server
 	}
 	// create httpClient, if not already present
 	if client.Client == nil {
@@ -1348,11 +1362,14 @@ type ClientInterface interface {
 //
 // Corresponds with GET /meeting2_api/location (the `ListLocations` operationId).
 func (c *Client) ListLocations(ctx context.Context, params *ListLocationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListLocationsRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListLocationsRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1365,11 +1382,14 @@ func (c *Client) ListLocations(ctx context.Context, params *ListLocationsParams,
 //
 // Corresponds with GET /meeting2_api/meetings (the `ListMeetings` operationId).
 func (c *Client) ListMeetings(ctx context.Context, params *ListMeetingsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListMeetingsRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListMeetingsRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1384,11 +1404,14 @@ func (c *Client) ListMeetings(ctx context.Context, params *ListMeetingsParams, r
 //
 // Corresponds with POST /meeting2_api/meetings (the `CreateMeeting` operationId).
 func (c *Client) CreateMeetingWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateMeetingRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateMeetingRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1403,11 +1426,14 @@ func (c *Client) CreateMeetingWithBody(ctx context.Context, contentType string, 
 //
 // Corresponds with POST /meeting2_api/meetings (the `CreateMeeting` operationId).
 func (c *Client) CreateMeeting(ctx context.Context, body CreateMeetingJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateMeetingRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateMeetingRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1420,11 +1446,14 @@ func (c *Client) CreateMeeting(ctx context.Context, body CreateMeetingJSONReques
 //
 // Corresponds with GET /meeting2_api/meetings/historical (the `ListHistoricalMeetings` operationId).
 func (c *Client) ListHistoricalMeetings(ctx context.Context, params *ListHistoricalMeetingsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListHistoricalMeetingsRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListHistoricalMeetingsRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1437,11 +1466,14 @@ func (c *Client) ListHistoricalMeetings(ctx context.Context, params *ListHistori
 //
 // Corresponds with GET /meeting2_api/meetings/registration (the `ListMeetingRegistrations` operationId).
 func (c *Client) ListMeetingRegistrations(ctx context.Context, params *ListMeetingRegistrationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListMeetingRegistrationsRequest(c.Server, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListMeetingRegistrationsRequest(ctx, base, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1454,11 +1486,14 @@ func (c *Client) ListMeetingRegistrations(ctx context.Context, params *ListMeeti
 //
 // Corresponds with GET /meeting2_api/meetings/schema (the `GetMeetingSchema` operationId).
 func (c *Client) GetMeetingSchema(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetMeetingSchemaRequest(c.Server)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetMeetingSchemaRequest(ctx, base)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1471,11 +1506,14 @@ func (c *Client) GetMeetingSchema(ctx context.Context, reqEditors ...RequestEdit
 //
 // Corresponds with GET /meeting2_api/meetings/{meetingId}/registration/schema (the `GetMeetingRegistrationSchema` operationId).
 func (c *Client) GetMeetingRegistrationSchema(ctx context.Context, meetingId int, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetMeetingRegistrationSchemaRequest(c.Server, meetingId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetMeetingRegistrationSchemaRequest(ctx, base, meetingId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1488,11 +1526,14 @@ func (c *Client) GetMeetingRegistrationSchema(ctx context.Context, meetingId int
 //
 // Corresponds with GET /module_api/object (the `GetModuleObject` operationId).
 func (c *Client) GetModuleObject(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetModuleObjectRequest(c.Server)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetModuleObjectRequest(ctx, base)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1507,11 +1548,14 @@ func (c *Client) GetModuleObject(ctx context.Context, reqEditors ...RequestEdito
 //
 // Corresponds with POST /module_api/object (the `CreateModuleObject` operationId).
 func (c *Client) CreateModuleObjectWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateModuleObjectRequestWithBody(c.Server, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateModuleObjectRequestWithBody(ctx, base, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1526,11 +1570,14 @@ func (c *Client) CreateModuleObjectWithBody(ctx context.Context, contentType str
 //
 // Corresponds with POST /module_api/object (the `CreateModuleObject` operationId).
 func (c *Client) CreateModuleObject(ctx context.Context, body CreateModuleObjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateModuleObjectRequest(c.Server, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateModuleObjectRequest(ctx, base, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1543,11 +1590,14 @@ func (c *Client) CreateModuleObject(ctx context.Context, body CreateModuleObject
 //
 // Corresponds with GET /profile_api/registrationset (the `ListRegistrationSets` operationId).
 func (c *Client) ListRegistrationSets(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListRegistrationSetsRequest(c.Server)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListRegistrationSetsRequest(ctx, base)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1562,11 +1612,14 @@ func (c *Client) ListRegistrationSets(ctx context.Context, reqEditors ...Request
 //
 // Corresponds with POST /profile_api/registrationset/{registrationSetId}/registration (the `CreateRegistration` operationId).
 func (c *Client) CreateRegistrationWithBody(ctx context.Context, registrationSetId RegistrationSetId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateRegistrationRequestWithBody(c.Server, registrationSetId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateRegistrationRequestWithBody(ctx, base, registrationSetId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1581,11 +1634,14 @@ func (c *Client) CreateRegistrationWithBody(ctx context.Context, registrationSet
 //
 // Corresponds with POST /profile_api/registrationset/{registrationSetId}/registration (the `CreateRegistration` operationId).
 func (c *Client) CreateRegistration(ctx context.Context, registrationSetId RegistrationSetId, body CreateRegistrationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateRegistrationRequest(c.Server, registrationSetId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateRegistrationRequest(ctx, base, registrationSetId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1598,11 +1654,14 @@ func (c *Client) CreateRegistration(ctx context.Context, registrationSetId Regis
 //
 // Corresponds with GET /profile_api/registrationset/{registrationSetId}/schema (the `GetRegistrationSetSchema` operationId).
 func (c *Client) GetRegistrationSetSchema(ctx context.Context, registrationSetId RegistrationSetId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetRegistrationSetSchemaRequest(c.Server, registrationSetId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetRegistrationSetSchemaRequest(ctx, base, registrationSetId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1617,11 +1676,14 @@ func (c *Client) GetRegistrationSetSchema(ctx context.Context, registrationSetId
 //
 // Corresponds with POST /profile_api/registrationset/{registrationSetId}/validate (the `ValidateRegistration` operationId).
 func (c *Client) ValidateRegistrationWithBody(ctx context.Context, registrationSetId RegistrationSetId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewValidateRegistrationRequestWithBody(c.Server, registrationSetId, contentType, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newValidateRegistrationRequestWithBody(ctx, base, registrationSetId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1636,11 +1698,14 @@ func (c *Client) ValidateRegistrationWithBody(ctx context.Context, registrationS
 //
 // Corresponds with POST /profile_api/registrationset/{registrationSetId}/validate (the `ValidateRegistration` operationId).
 func (c *Client) ValidateRegistration(ctx context.Context, registrationSetId RegistrationSetId, body ValidateRegistrationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewValidateRegistrationRequest(c.Server, registrationSetId, body)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newValidateRegistrationRequest(ctx, base, registrationSetId, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1653,11 +1718,14 @@ func (c *Client) ValidateRegistration(ctx context.Context, registrationSetId Reg
 //
 // Corresponds with GET /relation_list_api/collection (the `ListCollections` operationId).
 func (c *Client) ListCollections(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListCollectionsRequest(c.Server)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListCollectionsRequest(ctx, base)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1670,11 +1738,14 @@ func (c *Client) ListCollections(ctx context.Context, reqEditors ...RequestEdito
 //
 // Corresponds with GET /relation_list_api/collection/{collectionId} (the `GetCollection` operationId).
 func (c *Client) GetCollection(ctx context.Context, collectionId CollectionId, params *GetCollectionParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetCollectionRequest(c.Server, collectionId, params)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetCollectionRequest(ctx, base, collectionId, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1687,11 +1758,14 @@ func (c *Client) GetCollection(ctx context.Context, collectionId CollectionId, p
 //
 // Corresponds with GET /relation_list_api/collection/{collectionId}/schema (the `GetCollectionSchema` operationId).
 func (c *Client) GetCollectionSchema(ctx context.Context, collectionId CollectionId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetCollectionSchemaRequest(c.Server, collectionId)
+	base, err := c.serverBase()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetCollectionSchemaRequest(ctx, base, collectionId)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1700,40 +1774,36 @@ func (c *Client) GetCollectionSchema(ctx context.Context, collectionId Collectio
 
 // NewListLocationsRequest constructs an http.Request for the ListLocations method
 func NewListLocationsRequest(server string, params *ListLocationsParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListLocationsRequest(context.Background(), base, params)
+}
+
+func newListLocationsRequest(ctx context.Context, base string, params *ListLocationsParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/meeting2_api/location")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/meeting2_api/location")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.LocationIds != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "locationIds", *params.LocationIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
@@ -1743,20 +1813,17 @@ func NewListLocationsRequest(server string, params *ListLocationsParams) (*http.
 			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "meetingIds", *params.MeetingIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -1766,51 +1833,42 @@ func NewListLocationsRequest(server string, params *ListLocationsParams) (*http.
 
 // NewListMeetingsRequest constructs an http.Request for the ListMeetings method
 func NewListMeetingsRequest(server string, params *ListMeetingsParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListMeetingsRequest(context.Background(), base, params)
+}
+
+func newListMeetingsRequest(ctx context.Context, base string, params *ListMeetingsParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/meeting2_api/meetings")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/meeting2_api/meetings")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Search != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "search", *params.Search, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "search", string(*params.Search))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -1820,35 +1878,42 @@ func NewListMeetingsRequest(server string, params *ListMeetingsParams) (*http.Re
 
 // NewCreateMeetingRequest calls the generic CreateMeeting builder with application/json body
 func NewCreateMeetingRequest(server string, body CreateMeetingJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateMeetingRequest(context.Background(), base, body)
+}
+
+func newCreateMeetingRequest(ctx context.Context, base string, body CreateMeetingJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateMeetingRequestWithBody(server, "application/json", bodyReader)
+	return newCreateMeetingRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateMeetingRequestWithBody constructs an http.Request for the CreateMeeting method, with any body, and a specified content type
 func NewCreateMeetingRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateMeetingRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateMeetingRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/meeting2_api/meetings")
 
-	operationPath := fmt.Sprintf("/meeting2_api/meetings")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -1860,51 +1925,42 @@ func NewCreateMeetingRequestWithBody(server string, contentType string, body io.
 
 // NewListHistoricalMeetingsRequest constructs an http.Request for the ListHistoricalMeetings method
 func NewListHistoricalMeetingsRequest(server string, params *ListHistoricalMeetingsParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListHistoricalMeetingsRequest(context.Background(), base, params)
+}
+
+func newListHistoricalMeetingsRequest(ctx context.Context, base string, params *ListHistoricalMeetingsParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/meeting2_api/meetings/historical")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/meeting2_api/meetings/historical")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Search != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "search", *params.Search, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "search", string(*params.Search))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -1914,53 +1970,39 @@ func NewListHistoricalMeetingsRequest(server string, params *ListHistoricalMeeti
 
 // NewListMeetingRegistrationsRequest constructs an http.Request for the ListMeetingRegistrations method
 func NewListMeetingRegistrationsRequest(server string, params *ListMeetingRegistrationsParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListMeetingRegistrationsRequest(context.Background(), base, params)
+}
+
+func newListMeetingRegistrationsRequest(ctx context.Context, base string, params *ListMeetingRegistrationsParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/meeting2_api/meetings/registration")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/meeting2_api/meetings/registration")
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "page", int64(*params.Page))
 
 		}
 
 		if params.Since != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "since", *params.Since, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryParam(u, nq, "since", string(*params.Since))
 
 		}
 
@@ -1969,20 +2011,17 @@ func NewListMeetingRegistrationsRequest(server string, params *ListMeetingRegist
 			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "relationIds", *params.RelationIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+				u, nq = appendQueryFragment(u, nq, queryFrag)
 			}
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -1992,24 +2031,23 @@ func NewListMeetingRegistrationsRequest(server string, params *ListMeetingRegist
 
 // NewGetMeetingSchemaRequest constructs an http.Request for the GetMeetingSchema method
 func NewGetMeetingSchemaRequest(server string) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetMeetingSchemaRequest(context.Background(), base)
+}
+
+func newGetMeetingSchemaRequest(ctx context.Context, base string) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/meeting2_api/meetings/schema")
 
-	operationPath := fmt.Sprintf("/meeting2_api/meetings/schema")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -2019,31 +2057,27 @@ func NewGetMeetingSchemaRequest(server string) (*http.Request, error) {
 
 // NewGetMeetingRegistrationSchemaRequest constructs an http.Request for the GetMeetingRegistrationSchema method
 func NewGetMeetingRegistrationSchemaRequest(server string, meetingId int) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetMeetingRegistrationSchemaRequest(context.Background(), base, meetingId)
+}
+
+func newGetMeetingRegistrationSchemaRequest(ctx context.Context, base string, meetingId int) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "meetingId", meetingId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = strconv.FormatInt(int64(meetingId), 10)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/meeting2_api/meetings/%s/registration/schema", pathParam0)
 
-	operationPath := fmt.Sprintf("/meeting2_api/meetings/%s/registration/schema", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -2053,24 +2087,23 @@ func NewGetMeetingRegistrationSchemaRequest(server string, meetingId int) (*http
 
 // NewGetModuleObjectRequest constructs an http.Request for the GetModuleObject method
 func NewGetModuleObjectRequest(server string) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetModuleObjectRequest(context.Background(), base)
+}
+
+func newGetModuleObjectRequest(ctx context.Context, base string) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/module_api/object")
 
-	operationPath := fmt.Sprintf("/module_api/object")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -2080,35 +2113,42 @@ func NewGetModuleObjectRequest(server string) (*http.Request, error) {
 
 // NewCreateModuleObjectRequest calls the generic CreateModuleObject builder with application/json body
 func NewCreateModuleObjectRequest(server string, body CreateModuleObjectJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateModuleObjectRequest(context.Background(), base, body)
+}
+
+func newCreateModuleObjectRequest(ctx context.Context, base string, body CreateModuleObjectJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateModuleObjectRequestWithBody(server, "application/json", bodyReader)
+	return newCreateModuleObjectRequestWithBody(ctx, base, "application/json", bodyReader)
 }
 
 // NewCreateModuleObjectRequestWithBody constructs an http.Request for the CreateModuleObject method, with any body, and a specified content type
 func NewCreateModuleObjectRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateModuleObjectRequestWithBody(context.Background(), base, contentType, body)
+}
+
+func newCreateModuleObjectRequestWithBody(ctx context.Context, base string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/module_api/object")
 
-	operationPath := fmt.Sprintf("/module_api/object")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -2120,24 +2160,23 @@ func NewCreateModuleObjectRequestWithBody(server string, contentType string, bod
 
 // NewListRegistrationSetsRequest constructs an http.Request for the ListRegistrationSets method
 func NewListRegistrationSetsRequest(server string) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListRegistrationSetsRequest(context.Background(), base)
+}
+
+func newListRegistrationSetsRequest(ctx context.Context, base string) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/profile_api/registrationset")
 
-	operationPath := fmt.Sprintf("/profile_api/registrationset")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -2147,42 +2186,46 @@ func NewListRegistrationSetsRequest(server string) (*http.Request, error) {
 
 // NewCreateRegistrationRequest calls the generic CreateRegistration builder with application/json body
 func NewCreateRegistrationRequest(server string, registrationSetId RegistrationSetId, body CreateRegistrationJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateRegistrationRequest(context.Background(), base, registrationSetId, body)
+}
+
+func newCreateRegistrationRequest(ctx context.Context, base string, registrationSetId RegistrationSetId, body CreateRegistrationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateRegistrationRequestWithBody(server, registrationSetId, "application/json", bodyReader)
+	return newCreateRegistrationRequestWithBody(ctx, base, registrationSetId, "application/json", bodyReader)
 }
 
 // NewCreateRegistrationRequestWithBody constructs an http.Request for the CreateRegistration method, with any body, and a specified content type
 func NewCreateRegistrationRequestWithBody(server string, registrationSetId RegistrationSetId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateRegistrationRequestWithBody(context.Background(), base, registrationSetId, contentType, body)
+}
+
+func newCreateRegistrationRequestWithBody(ctx context.Context, base string, registrationSetId RegistrationSetId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "registrationSetId", registrationSetId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = strconv.FormatInt(int64(registrationSetId), 10)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/profile_api/registrationset/%s/registration", pathParam0)
 
-	operationPath := fmt.Sprintf("/profile_api/registrationset/%s/registration", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -2194,31 +2237,27 @@ func NewCreateRegistrationRequestWithBody(server string, registrationSetId Regis
 
 // NewGetRegistrationSetSchemaRequest constructs an http.Request for the GetRegistrationSetSchema method
 func NewGetRegistrationSetSchemaRequest(server string, registrationSetId RegistrationSetId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetRegistrationSetSchemaRequest(context.Background(), base, registrationSetId)
+}
+
+func newGetRegistrationSetSchemaRequest(ctx context.Context, base string, registrationSetId RegistrationSetId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "registrationSetId", registrationSetId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = strconv.FormatInt(int64(registrationSetId), 10)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/profile_api/registrationset/%s/schema", pathParam0)
 
-	operationPath := fmt.Sprintf("/profile_api/registrationset/%s/schema", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -2228,42 +2267,46 @@ func NewGetRegistrationSetSchemaRequest(server string, registrationSetId Registr
 
 // NewValidateRegistrationRequest calls the generic ValidateRegistration builder with application/json body
 func NewValidateRegistrationRequest(server string, registrationSetId RegistrationSetId, body ValidateRegistrationJSONRequestBody) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newValidateRegistrationRequest(context.Background(), base, registrationSetId, body)
+}
+
+func newValidateRegistrationRequest(ctx context.Context, base string, registrationSetId RegistrationSetId, body ValidateRegistrationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewValidateRegistrationRequestWithBody(server, registrationSetId, "application/json", bodyReader)
+	return newValidateRegistrationRequestWithBody(ctx, base, registrationSetId, "application/json", bodyReader)
 }
 
 // NewValidateRegistrationRequestWithBody constructs an http.Request for the ValidateRegistration method, with any body, and a specified content type
 func NewValidateRegistrationRequestWithBody(server string, registrationSetId RegistrationSetId, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newValidateRegistrationRequestWithBody(context.Background(), base, registrationSetId, contentType, body)
+}
+
+func newValidateRegistrationRequestWithBody(ctx context.Context, base string, registrationSetId RegistrationSetId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "registrationSetId", registrationSetId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = strconv.FormatInt(int64(registrationSetId), 10)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/profile_api/registrationset/%s/validate", pathParam0)
 
-	operationPath := fmt.Sprintf("/profile_api/registrationset/%s/validate", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), body)
 	if err != nil {
 		return nil, err
 	}
@@ -2275,24 +2318,23 @@ func NewValidateRegistrationRequestWithBody(server string, registrationSetId Reg
 
 // NewListCollectionsRequest constructs an http.Request for the ListCollections method
 func NewListCollectionsRequest(server string) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListCollectionsRequest(context.Background(), base)
+}
+
+func newListCollectionsRequest(ctx context.Context, base string) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/relation_list_api/collection")
 
-	operationPath := fmt.Sprintf("/relation_list_api/collection")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -2302,6 +2344,14 @@ func NewListCollectionsRequest(server string) (*http.Request, error) {
 
 // NewGetCollectionRequest constructs an http.Request for the GetCollection method
 func NewGetCollectionRequest(server string, collectionId CollectionId, params *GetCollectionParams) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetCollectionRequest(context.Background(), base, collectionId, params)
+}
+
+func newGetCollectionRequest(ctx context.Context, base string, collectionId CollectionId, params *GetCollectionParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -2311,49 +2361,32 @@ func NewGetCollectionRequest(server string, collectionId CollectionId, params *G
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/relation_list_api/collection/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/relation_list_api/collection/%s", pathParam0)
 
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+
+		// Styled parameters are appended as pre-encoded fragments, in
+		// order, preserving literal commas as delimiters per the OpenAPI
+		// spec (e.g. "color=blue,black,brown"); the url.Values ones follow.
+		u = append(u, '?')
+		queryStart, nq := len(u), 0
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			u, nq = appendQueryInt(u, nq, "page", int64(*params.Page))
 
 		}
 
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+		if len(u) == queryStart {
+			u = u[:queryStart-1] // no query: drop the '?'
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -2363,6 +2396,14 @@ func NewGetCollectionRequest(server string, collectionId CollectionId, params *G
 
 // NewGetCollectionSchemaRequest constructs an http.Request for the GetCollectionSchema method
 func NewGetCollectionSchemaRequest(server string, collectionId CollectionId) (*http.Request, error) {
+	base, err := serverBase(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetCollectionSchemaRequest(context.Background(), base, collectionId)
+}
+
+func newGetCollectionSchemaRequest(ctx context.Context, base string, collectionId CollectionId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -2372,22 +2413,13 @@ func NewGetCollectionSchemaRequest(server string, collectionId CollectionId) (*h
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	// The URL is written once into a stack buffer: the server prefix, the
+	// path with its escaped parameters, the query.
+	var urlBuf [256]byte
+	u := append(urlBuf[:0], base...)
+	u = appendPath(u, "/relation_list_api/collection/%s/schema", pathParam0)
 
-	operationPath := fmt.Sprintf("/relation_list_api/collection/%s/schema", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(u), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -2407,6 +2439,88 @@ func (c *Client) applyEditors(ctx context.Context, req *http.Request, additional
 		}
 	}
 	return nil
+}
+
+// serverBase parses a server URL and returns the prefix every path is
+// appended to: the server resolved against "./" (dot segments removed,
+// query and fragment dropped, a trailing "/"), exactly what resolving
+// "./<path>" against it used to keep.
+func serverBase(server string) (string, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return "", err
+	}
+	baseURL, err := serverURL.Parse("./")
+	if err != nil {
+		return "", err
+	}
+	return baseURL.String(), nil
+}
+
+// serverBase returns the prefix parsed by NewClient, or parses Server when
+// it was changed since (or the client was not built by NewClient).
+func (c *Client) serverBase() (string, error) {
+	if c.base != "" && c.baseFor == c.Server {
+		return c.base, nil
+	}
+	return serverBase(c.Server)
+}
+
+// appendPath appends an operation path (format, with "%s" for each
+// parameter, already escaped) to a server prefix ending in "/". A
+// parameter that is exactly "." or ".." is written as "%2E" or "%2E%2E" so
+// that neither this client nor a server or proxy on the way resolves it
+// as a dot segment (GET /activity/.. must not become GET /).
+func appendPath(u []byte, format string, params ...string) []byte {
+	format = strings.TrimPrefix(format, "/")
+	for i := 0; i < len(format); i++ {
+		if format[i] == '%' && i+1 < len(format) && format[i+1] == 's' && len(params) > 0 {
+			switch p := params[0]; p {
+			case ".":
+				u = append(u, "%2E"...)
+			case "..":
+				u = append(u, "%2E%2E"...)
+			default:
+				u = append(u, p...)
+			}
+			params = params[1:]
+			i++
+			continue
+		}
+		u = append(u, format[i])
+	}
+	return u
+}
+
+// appendQueryFragment appends an encoded query fragment, after an "&"
+// unless it is the first.
+func appendQueryFragment(u []byte, n int, fragment string) ([]byte, int) {
+	if n > 0 {
+		u = append(u, '&')
+	}
+	return append(u, fragment...), n + 1
+}
+
+// appendQueryParam appends name=value for a primitive form-style query
+// parameter, both escaped by runtime.DefaultQueryEncoder: what
+// runtime.StyleParamWithOptions writes, without reflection.
+func appendQueryParam(u []byte, n int, name, value string) ([]byte, int) {
+	if n > 0 {
+		u = append(u, '&')
+	}
+	u = append(u, runtime.DefaultQueryEncoder.EscapeQueryValue(name, false)...)
+	u = append(u, '=')
+	return append(u, runtime.DefaultQueryEncoder.EscapeQueryValue(value, false)...), n + 1
+}
+
+// appendQueryInt is appendQueryParam for an integer.
+func appendQueryInt(u []byte, n int, name string, value int64) ([]byte, int) {
+	if n > 0 {
+		u = append(u, '&')
+	}
+	u = append(u, runtime.DefaultQueryEncoder.EscapeQueryValue(name, false)...)
+	u = append(u, '=')
+	return strconv.AppendInt(u, value, 10), n + 1
 }
 
 // ClientWithResponses builds on ClientInterface to offer response payloads
