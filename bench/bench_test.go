@@ -13,6 +13,7 @@ import (
 	"github.com/oasuite/sdk/auth"
 	"github.com/oasuite/sdk/beproduct"
 	"github.com/oasuite/sdk/gen/beproductapi"
+	"github.com/oasuite/sdk/internal/pipeline"
 )
 
 // Every case has a raw and a suite sub-benchmark over the same server;
@@ -165,7 +166,7 @@ func BenchmarkIterate100k(b *testing.B) {
 		}
 		pageLive := benchkit.LiveBytesOf(func() any {
 			var p beproductapi.HeaderPage
-			_ = json.Unmarshal(srv.IterPage, &p)
+			_ = pipeline.Unmarshal(srv.IterPage, &p)
 			return &p
 		})
 		b.ReportAllocs()
@@ -227,7 +228,8 @@ func BenchmarkTimeNow(b *testing.B) {
 }
 
 // BenchmarkDecodePage decodes the 200-record page with no HTTP at all, into
-// the raw client's value types and into the generated types (value fields
+// the raw client's value types, into the generated types by encoding/json
+// (generated) and by the suite's decoder (suite, pipeline.Unmarshal) (value fields
 // too since internal/genoverlay; a pointer per optional field cost 27,000
 // more allocations). It separates what the model shape costs from what the
 // request path costs in BenchmarkListHeaders.
@@ -249,6 +251,18 @@ func BenchmarkDecodePage(b *testing.B) {
 		for b.Loop() {
 			var p beproductapi.HeaderPage
 			if err := json.Unmarshal(srv.Page, &p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	// suite: the generated types decoded the way the suite decodes a
+	// list page (pipeline.Unmarshal, issue 20).
+	b.Run("suite", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(srv.Page)))
+		for b.Loop() {
+			var p beproductapi.HeaderPage
+			if err := pipeline.Unmarshal(srv.Page, &p); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"sync"
+
+	gojson "github.com/goccy/go-json"
 )
 
 // NotJSONError reports a 2xx answer whose body is not JSON (a proxy's login
@@ -37,7 +40,8 @@ const maxPooledBody = 8 << 20
 // per-call body slice, for the wrappers' hot paths such as list pages.
 // Errors are those of the generated path: *NotJSONError for another media
 // type, io.ErrUnexpectedEOF for a cut-off body, *json.SyntaxError or
-// *json.UnmarshalTypeError for bad JSON.
+// *json.UnmarshalTypeError for bad JSON. The decoding is [Unmarshal]'s:
+// encoding/json's result, without its reflection.
 func DecodeJSON(resp *http.Response, out any) error {
 	return DecodeJSONLimit(resp, out, 0)
 }
@@ -77,9 +81,29 @@ func DecodeJSONLimit(resp *http.Response, out any, limit int64) error {
 	if limit > 0 && int64(buf.Len()) > limit {
 		return &BodyTooLargeError{Limit: limit}
 	}
-	// json.Unmarshal copies what it keeps (strings, RawMessage), so the
-	// buffer can be reused as soon as it returns.
-	return json.Unmarshal(buf.Bytes(), out)
+	return Unmarshal(buf.Bytes(), out)
+}
+
+// Unmarshal decodes JSON into out as encoding/json.Unmarshal does — the
+// same value, field for field, unknown fields ignored, names matched case
+// insensitively — with github.com/goccy/go-json, which decodes without
+// reflection per value (issue 20: 93 % of a list page's CPU was
+// encoding/json's reflection; docs/PERFORMANCE.md compares the decoders).
+// On any error the value is zeroed and decoded again by encoding/json, so
+// that the error is exactly the documented one (*json.SyntaxError,
+// *json.UnmarshalTypeError, … with encoding/json's message) and the value
+// is what encoding/json leaves; an input the fast decoder refused but
+// encoding/json accepts decodes as encoding/json decodes it. Both copy
+// what they keep (strings, RawMessage): data can be reused once Unmarshal
+// returns.
+func Unmarshal(data []byte, out any) error {
+	if err := gojson.Unmarshal(data, out); err != nil {
+		if v := reflect.ValueOf(out); v.Kind() == reflect.Pointer && !v.IsNil() {
+			v.Elem().SetZero()
+		}
+		return json.Unmarshal(data, out)
+	}
+	return nil
 }
 
 // isJSON reports whether a Content-Type names JSON, by the generated
