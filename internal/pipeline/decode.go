@@ -2,15 +2,13 @@ package pipeline
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"reflect"
 	"strings"
 	"sync"
 
-	gojson "github.com/goccy/go-json"
+	"github.com/oasuite/sdk/internal/fastjson"
 )
 
 // NotJSONError reports a 2xx answer whose body is not JSON (a proxy's login
@@ -84,27 +82,10 @@ func DecodeJSONLimit(resp *http.Response, out any, limit int64) error {
 	return Unmarshal(buf.Bytes(), out)
 }
 
-// Unmarshal decodes JSON into out as encoding/json.Unmarshal does — the
-// same value, field for field, unknown fields ignored, names matched case
-// insensitively — with github.com/goccy/go-json, which decodes without
-// reflection per value (issue 20: 93 % of a list page's CPU was
-// encoding/json's reflection; docs/PERFORMANCE.md compares the decoders).
-// On any error the value is zeroed and decoded again by encoding/json, so
-// that the error is exactly the documented one (*json.SyntaxError,
-// *json.UnmarshalTypeError, … with encoding/json's message) and the value
-// is what encoding/json leaves; an input the fast decoder refused but
-// encoding/json accepts decodes as encoding/json decodes it. Both copy
-// what they keep (strings, RawMessage): data can be reused once Unmarshal
-// returns.
-func Unmarshal(data []byte, out any) error {
-	if err := gojson.Unmarshal(data, out); err != nil {
-		if v := reflect.ValueOf(out); v.Kind() == reflect.Pointer && !v.IsNil() {
-			v.Elem().SetZero()
-		}
-		return json.Unmarshal(data, out)
-	}
-	return nil
-}
+// Unmarshal decodes JSON into out exactly as encoding/json.Unmarshal does
+// (value and error), without its reflection per value: see
+// [fastjson.Unmarshal].
+func Unmarshal(data []byte, out any) error { return fastjson.Unmarshal(data, out) }
 
 // isJSON reports whether a Content-Type names JSON, by the generated
 // code's rule ("json" anywhere: application/json, application/hal+json…),

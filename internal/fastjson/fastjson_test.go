@@ -1,4 +1,4 @@
-package pipeline
+package fastjson
 
 import (
 	"encoding/json"
@@ -95,6 +95,7 @@ var unmarshalSeeds = []string{
 	`{"RESULT":[{"ID":"case","Name":"insensitive","LEVEL":"l"}],"Total":2,"unknown":{"deep":[1,2,{"x":null}]}}`,
 	`{"result":[{"id":"dup","id":"last"}],"total":1,"total":2}`,
 	`{"result":null,"total":null}`,
+	"{\"result\":[{\"custom\": { \"q\" :\t[ 1 , \"\\u00e9\" ] } , \"raw\" : [ 1 ,\n2 ] }]}",
 	`{"result":[{"id":1}],"total":1}`,
 	`{"result":[{"inner":{"n":2147483648}}]}`,
 	`{"result":[{"inner":{"u":-1}}]}`,
