@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -118,6 +119,27 @@ func TestUnmarshalIsEncodingJSON(t *testing.T) {
 	for _, s := range unmarshalSeeds {
 		if err := sameAsEncodingJSON([]byte(s)); err != nil {
 			t.Errorf("input %q: %v", s, err)
+		}
+	}
+}
+
+// A list-page-sized input decodes to encoding/json's value, and one with a
+// syntax error near its end, a type error or trailing data gets
+// encoding/json's error.
+func TestLargeInputs(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"result":[`)
+	for i := range 2000 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"id":"r%d","name":"n\u00e9 %d","count":%d,"inner":{"tags":["a","b"],"value":{"k":[%d,true,null]}},"at":"2026-03-01T09:30:00Z"}`, i, i, i, i)
+	}
+	b.WriteString(`],"total":2000}`)
+	page := b.String()
+	for _, in := range []string{page, page + " \n", page + "x", page[:len(page)-1], page[:len(page)-40] + "!" + page[len(page)-39:], strings.Replace(page, `"count":1999`, `"count":"x"`, 1)} {
+		if err := sameAsEncodingJSON([]byte(in)); err != nil {
+			t.Errorf("input of %d bytes ending %q: %v", len(in), in[len(in)-20:], err)
 		}
 	}
 }

@@ -67,7 +67,10 @@ func DecodeJSONLimit(resp *http.Response, out any, limit int64) error {
 		}
 	}()
 	if resp.ContentLength > 0 && resp.ContentLength <= maxPooledBody {
-		buf.Grow(int(resp.ContentLength))
+		// ReadFrom wants MinRead bytes free before each read, the one that
+		// sees EOF included: without them a body of exactly Content-Length
+		// bytes would double the buffer on its last read.
+		buf.Grow(int(resp.ContentLength) + bytes.MinRead)
 	}
 	var body io.Reader = resp.Body
 	if limit > 0 {
