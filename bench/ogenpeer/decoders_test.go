@@ -13,6 +13,7 @@ import (
 	"github.com/oasuite/sdk/bench/benchkit"
 	"github.com/oasuite/sdk/bench/ogenpeer/api"
 	"github.com/oasuite/sdk/gen/beproductapi"
+	"github.com/oasuite/sdk/internal/fastjson"
 )
 
 // The decoder comparison of docs/PERFORMANCE.md (issue 20): the 200-record
@@ -27,6 +28,7 @@ var decoders = []struct {
 	{"json-experiment-v1opts", func(b []byte, v any) error { return jsonv2.Unmarshal(b, v, jsonv1.DefaultOptionsV1()) }},
 	{"json-experiment", func(b []byte, v any) error { return jsonv2.Unmarshal(b, v) }},
 	{"goccy", goccy.Unmarshal},
+	{"suite-fastjson", fastjson.Unmarshal}, // goccy, encoding/json on error
 	{"sonic", sonic.Unmarshal},
 	{"sonic-std", sonic.ConfigStd.Unmarshal},
 }
@@ -37,6 +39,7 @@ func BenchmarkDecoders(b *testing.B) {
 		b.Run(d.name, func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(srv.Page)))
+			defer benchkit.MeasureCPU(b)()
 			for b.Loop() {
 				var p beproductapi.HeaderPage
 				if err := d.decode(srv.Page, &p); err != nil || len(p.Result) != benchkit.PageSize {
@@ -49,6 +52,7 @@ func BenchmarkDecoders(b *testing.B) {
 	b.Run("ogen-jx", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(srv.Page)))
+		defer benchkit.MeasureCPU(b)()
 		for b.Loop() {
 			var p api.HeaderPage
 			if err := p.UnmarshalJSON(srv.Page); err != nil || len(p.Result) != benchkit.PageSize {
