@@ -7,6 +7,7 @@ require (
 	github.com/dnaeon/go-vcr/v2 v2.1.0
 	github.com/getkin/kin-openapi v0.153.0
 	github.com/go-jose/go-jose/v4 v4.1.9
+	github.com/goccy/go-json v0.12.0
 	github.com/oapi-codegen/oapi-codegen/v2 v2.8.2
 	github.com/oapi-codegen/runtime v1.8.0
 	github.com/redis/go-redis/v9 v9.22.0
@@ -16,8 +17,6 @@ require (
 	golang.org/x/sync v0.22.0
 	gopkg.in/yaml.v3 v3.0.1
 )
-
-require github.com/goccy/go-json v0.12.0
 
 require (
 	github.com/apapsch/go-jsonmerge/v2 v2.0.0 // indirect
