@@ -8,7 +8,7 @@ NESTED      := internal/integration
 TOOLSMOD    := tools
 FUZZTIME    ?= 30s
 
-.PHONY: generate check-generated lint test cover bench size record demo ci tools fuzz
+.PHONY: generate check-generated lint test cover bench bench-test size record demo ci tools fuzz
 
 ## generate: regenerate gen/ from specs/ (go generate ./...; the generators run from tools/go.mod)
 generate:
@@ -45,25 +45,35 @@ cover:
 	@awk '$$2 == "github.com/oasuite/sdk/auth" { gsub("%","",$$5); if ($$5+0 < 85) { print "auth/ coverage " $$5 "% is under 85%"; exit 1 } else print "auth/ coverage " $$5 "% (target 85%)" }' /tmp/oasuite-cover.txt
 	@$(GO) tool cover -func=coverage.out | tail -1
 
-## bench: Go benchmarks
+## bench: Go benchmarks: raw, suite (bench/) and the ogen peer (bench/ogenpeer, a nested module so
+##   that the suite never requires ogen) in the same interleaved rounds, then the summary with every target
+BENCH_CASES := ^Benchmark(GetHeader|ListHeaders|CreateHeader|TokenSourceCached|TimeNow|DecodePage)$$
+OGENPEER    := bench/ogenpeer
 bench:
-	@out=$${BENCH_OUT:-$${TMPDIR:-/tmp}/oasuite-bench.txt}; dir=$$(mktemp -d); bin=$$dir/bench.test; \
-	$(GO) test -c -o $$bin ./bench/ || exit 1; : > $$out; keep='^(Benchmark|goos|goarch|pkg|cpu|FAIL|---|panic)'; \
-	echo "== raw vs suite: 10 interleaved runs (all lines also in $$out, benchstat's format)"; \
+	@out=$${BENCH_OUT:-$${TMPDIR:-/tmp}/oasuite-bench.txt}; dir=$$(mktemp -d); bin=$$dir/bench.test; peer=$$dir/ogen.test; \
+	$(GO) test -c -o $$bin ./bench/ || exit 1; (cd $(OGENPEER) && $(GO) test -c -o $$peer .) || exit 1; \
+	: > $$out; keep='^(Benchmark|goos|goarch|pkg|cpu|FAIL|---|panic)'; line='^(Benchmark|FAIL|---|panic)'; \
+	echo "== raw, suite and ogen: 10 interleaved rounds (load: $$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null); all lines also in $$out, benchstat's format)"; \
 	for i in 1 2 3 4 5 6 7 8 9 10; do \
-	  $$bin -test.run '^$$' -test.bench '^Benchmark(GetHeader|ListHeaders|CreateHeader|TokenSourceCached|TimeNow|DecodePage)$$' \
-	    -test.benchmem -test.benchtime 200ms 2>&1 | grep -E "$$keep" | tee -a $$out; keep='^(Benchmark|FAIL|---|panic)'; \
+	  $$bin -test.run '^$$' -test.bench '$(BENCH_CASES)' -test.benchmem -test.benchtime 200ms 2>&1 | grep -E "$$keep" | tee -a $$out; keep=$$line; \
+	  $$peer -test.run '^$$' -test.bench '$(BENCH_CASES)' -test.benchmem -test.benchtime 200ms 2>&1 | grep -E "$$line" | tee -a $$out; \
 	done; \
-	echo "== 100,000 records through the iterator: 5 interleaved runs"; \
+	echo "== 100,000 records through the iterator: 5 interleaved rounds (load: $$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null))"; \
 	for i in 1 2 3 4 5; do \
-	  $$bin -test.run '^$$' -test.bench '^BenchmarkIterate100k$$' -test.benchmem -test.benchtime 1x 2>&1 | grep -E '^(Benchmark|FAIL|---|panic)' | tee -a $$out; \
+	  $$bin -test.run '^$$' -test.bench '^BenchmarkIterate100k$$' -test.benchmem -test.benchtime 1x 2>&1 | grep -E "$$line" | tee -a $$out; \
+	  $$peer -test.run '^$$' -test.bench '^BenchmarkIterate100k$$' -test.benchmem -test.benchtime 1x 2>&1 | grep -E "$$line" | tee -a $$out; \
 	done; \
+	echo "load after the runs: $$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"; \
 	rm -rf $$dir; $(GO) run ./bench/summary $$out
 
 ## size: stripped hello-world binary per vendor vs an x/oauth2-only one (fails over 1.4x);
 ##   TestVendorImportIsLight (bench/size) checks what one vendor import links
 size:
 	GO=$(GO) $(GO) run ./bench/size/report
+
+## bench-test: the ogen peer's tests (raw, suite and ogen decode the same data); not part of make test
+bench-test:
+	cd $(OGENPEER) && $(GO) test -count=1 ./...
 
 ## fuzz: each fuzz target for FUZZTIME
 fuzz:

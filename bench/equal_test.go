@@ -1,8 +1,9 @@
 package bench
 
 import (
+	"github.com/oasuite/sdk/bench/benchkit"
+
 	"context"
-	"encoding/json"
 	"iter"
 	"reflect"
 	"testing"
@@ -10,152 +11,85 @@ import (
 	"github.com/oasuite/sdk/beproduct"
 )
 
-// canonical turns any JSON-encodable value into the generic JSON tree it
-// encodes to, so that two decodings can be compared field by field.
-func canonical(t *testing.T, v any) any {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out any
-	if err := json.Unmarshal(b, &out); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-func canonicalBytes(t *testing.T, b []byte) any {
-	t.Helper()
-	var out any
-	if err := json.Unmarshal(b, &out); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-// withoutZeros drops every zero value (false, 0, "", null, [] and {}) from
-// a JSON tree, recursively. The generated read-only types hold values, not
-// pointers, so they cannot tell an absent field from a zero one and leave
-// zero fields out when encoding: compared through withoutZeros, every
-// non-zero value must still come back exactly.
-func withoutZeros(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		out := map[string]any{}
-		for k, e := range x {
-			if e = withoutZeros(e); !isZero(e) {
-				out[k] = e
-			}
-		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = withoutZeros(e)
-		}
-		return out
-	}
-	return v
-}
-
-func isZero(v any) bool {
-	switch x := v.(type) {
-	case nil:
-		return true
-	case bool:
-		return !x
-	case float64:
-		return x == 0
-	case string:
-		return x == ""
-	case []any:
-		return len(x) == 0
-	case map[string]any:
-		return len(x) == 0
-	}
-	return false
-}
-
 // TestRawAndSuiteDecodeTheSameData keeps the comparison honest: for every
 // case, what the raw client decodes re-encodes to exactly the server's
 // payload, what the suite client decodes does too but for zero values
-// (withoutZeros) — no field dropped, none misread — and both send the same
+// (benchkit.WithoutZeros) — no field dropped, none misread — and both send the same
 // create body.
 func TestRawAndSuiteDecodeTheSameData(t *testing.T) {
-	srv := newServer(t)
+	srv := benchkit.NewServer(t)
 	ctx := context.Background()
-	raw := newRawClient(srv.URL)
-	suite := newSuiteClient(t, srv.URL)
+	raw := benchkit.NewRawClient(srv.URL)
+	suite := benchkit.NewSuiteClient(t, srv.URL)
 
 	t.Run("get", func(t *testing.T) {
-		want := canonicalBytes(t, srv.small)
-		rh, err := raw.getHeader(ctx, headerID)
+		want := benchkit.CanonicalBytes(t, srv.Small)
+		rh, err := raw.GetHeader(ctx, benchkit.HeaderID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		sh, err := suiteGet(ctx, suite)
+		sh, err := benchkit.SuiteGet(ctx, suite)
 		if err != nil || sh == nil {
 			t.Fatal(sh, err)
 		}
-		if got := canonical(t, rh); !reflect.DeepEqual(got, want) {
+		if got := benchkit.Canonical(t, rh); !reflect.DeepEqual(got, want) {
 			t.Errorf("raw decoded %v\nwant %v", got, want)
 		}
-		if got := withoutZeros(canonical(t, sh)); !reflect.DeepEqual(got, withoutZeros(want)) {
-			t.Errorf("suite decoded %v\nwant %v", got, withoutZeros(want))
+		if got := benchkit.WithoutZeros(benchkit.Canonical(t, sh)); !reflect.DeepEqual(got, benchkit.WithoutZeros(want)) {
+			t.Errorf("suite decoded %v\nwant %v", got, benchkit.WithoutZeros(want))
 		}
 	})
 
 	t.Run("list", func(t *testing.T) {
-		want := canonicalBytes(t, srv.page)
-		rp, err := raw.listHeaders(ctx, folderID, pageSize, 0)
+		want := benchkit.CanonicalBytes(t, srv.Page)
+		rp, err := raw.ListHeaders(ctx, benchkit.FolderID, benchkit.PageSize, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		sp, err := suiteList(ctx, suite)
+		sp, err := benchkit.SuiteList(ctx, suite)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(rp.Result) != pageSize || len(sp.Result) != pageSize {
-			t.Fatalf("raw %d records, suite %d, want %d", len(rp.Result), len(sp.Result), pageSize)
+		if len(rp.Result) != benchkit.PageSize || len(sp.Result) != benchkit.PageSize {
+			t.Fatalf("raw %d records, suite %d, want %d", len(rp.Result), len(sp.Result), benchkit.PageSize)
 		}
-		if got := canonical(t, rp); !reflect.DeepEqual(got, want) {
+		if got := benchkit.Canonical(t, rp); !reflect.DeepEqual(got, want) {
 			t.Error("raw list decodes differently from the payload")
 		}
-		if got := withoutZeros(canonical(t, sp)); !reflect.DeepEqual(got, withoutZeros(want)) {
+		if got := benchkit.WithoutZeros(benchkit.Canonical(t, sp)); !reflect.DeepEqual(got, benchkit.WithoutZeros(want)) {
 			t.Error("suite list decodes differently from the payload")
 		}
 	})
 
 	t.Run("create", func(t *testing.T) {
-		srv.mu.Lock()
-		srv.keepBody = true
-		srv.mu.Unlock()
+		srv.Mu.Lock()
+		srv.KeepBody = true
+		srv.Mu.Unlock()
 		sent := func() any {
-			srv.mu.Lock()
-			defer srv.mu.Unlock()
-			b := srv.lastBody
-			srv.lastBody = nil
+			srv.Mu.Lock()
+			defer srv.Mu.Unlock()
+			b := srv.LastBody
+			srv.LastBody = nil
 			if b == nil {
 				t.Fatal("server saw no create body")
 			}
-			return canonicalBytes(t, b)
+			return benchkit.CanonicalBytes(t, b)
 		}
-		want := canonicalBytes(t, srv.small)
-		rh, err := raw.createHeader(ctx, folderID, createBody())
+		want := benchkit.CanonicalBytes(t, srv.Small)
+		rh, err := raw.CreateHeader(ctx, benchkit.FolderID, benchkit.CreateBody())
 		if err != nil {
 			t.Fatal(err)
 		}
 		rawSent := sent()
-		sh, err := suiteCreate(ctx, suite, suiteCreateBody())
+		sh, err := benchkit.SuiteCreate(ctx, suite, benchkit.SuiteCreateBody())
 		if err != nil || sh == nil {
 			t.Fatal(sh, err)
 		}
 		suiteSent := sent()
-		if !reflect.DeepEqual(rawSent, suiteSent) || !reflect.DeepEqual(rawSent, canonical(t, createBody())) {
+		if !reflect.DeepEqual(rawSent, suiteSent) || !reflect.DeepEqual(rawSent, benchkit.Canonical(t, benchkit.CreateBody())) {
 			t.Errorf("create bodies differ: raw %v, suite %v", rawSent, suiteSent)
 		}
-		if !reflect.DeepEqual(canonical(t, rh), want) || !reflect.DeepEqual(withoutZeros(canonical(t, sh)), withoutZeros(want)) {
+		if !reflect.DeepEqual(benchkit.Canonical(t, rh), want) || !reflect.DeepEqual(benchkit.WithoutZeros(benchkit.Canonical(t, sh)), benchkit.WithoutZeros(want)) {
 			t.Error("created header decodes differently from the payload")
 		}
 	})
@@ -165,11 +99,11 @@ func TestRawAndSuiteDecodeTheSameData(t *testing.T) {
 		// the same ones, page after page.
 		// A total of 1000 (5 pages) keeps the test quick under -race; the
 		// benchmark walks 100,000.
-		page := canonicalBytes(t, srv.testPage).(map[string]any)["result"].([]any)
-		next, stop := iter.Pull2(raw.headers(ctx, testFolderID, pageSize))
+		page := benchkit.CanonicalBytes(t, srv.TestPage).(map[string]any)["result"].([]any)
+		next, stop := iter.Pull2(raw.Headers(ctx, benchkit.TestFolderID, benchkit.PageSize))
 		defer stop()
 		n := 0
-		for sh, err := range suite.Headers(ctx, beproduct.Style, beproduct.ListOptions{FolderID: testFolderID, PageSize: pageSize}) {
+		for sh, err := range suite.Headers(ctx, beproduct.Style, beproduct.ListOptions{FolderID: benchkit.TestFolderID, PageSize: benchkit.PageSize}) {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -177,9 +111,9 @@ func TestRawAndSuiteDecodeTheSameData(t *testing.T) {
 			if !ok || rerr != nil {
 				t.Fatalf("raw iterator ended or failed at %d: %v", n, rerr)
 			}
-			if n%pageSize == 7 { // one record of every page, in full
-				want := page[n%pageSize]
-				if !reflect.DeepEqual(canonical(t, rh), want) || !reflect.DeepEqual(withoutZeros(canonical(t, sh)), withoutZeros(want)) {
+			if n%benchkit.PageSize == 7 { // one record of every page, in full
+				want := page[n%benchkit.PageSize]
+				if !reflect.DeepEqual(benchkit.Canonical(t, rh), want) || !reflect.DeepEqual(benchkit.WithoutZeros(benchkit.Canonical(t, sh)), benchkit.WithoutZeros(want)) {
 					t.Fatalf("record %d decodes differently", n)
 				}
 			} else if rh.ID != sh.Id {
@@ -190,8 +124,8 @@ func TestRawAndSuiteDecodeTheSameData(t *testing.T) {
 		if _, _, ok := next(); ok {
 			t.Error("raw iterator yields more records than the suite's")
 		}
-		if n != testTotal {
-			t.Errorf("iterated %d records, want %d", n, testTotal)
+		if n != benchkit.TestTotal {
+			t.Errorf("iterated %d records, want %d", n, benchkit.TestTotal)
 		}
 	})
 }

@@ -1,6 +1,8 @@
 package bench
 
 import (
+	"github.com/oasuite/sdk/bench/benchkit"
+
 	"context"
 	"sync"
 	"sync/atomic"
@@ -29,7 +31,7 @@ func (f *slowFetcher) Fetch(ctx context.Context, _ *oauth2.Token) (*oauth2.Token
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	return &oauth2.Token{AccessToken: accessToken, TokenType: "Bearer", Expiry: time.Now().Add(time.Hour)}, nil
+	return &oauth2.Token{AccessToken: benchkit.AccessToken, TokenType: "Bearer", Expiry: time.Now().Add(time.Hour)}, nil
 }
 
 func expiredToken() *oauth2.Token {
@@ -66,7 +68,7 @@ func TestExpiredTokenOneRefresh(t *testing.T) {
 		switch {
 		case err != nil:
 			failed.Add(1)
-		case tok.AccessToken != accessToken:
+		case tok.AccessToken != benchkit.AccessToken:
 			wrong.Add(1)
 		}
 	})
@@ -84,10 +86,10 @@ func TestExpiredTokenOneRefresh(t *testing.T) {
 // refuses the old one, so a call that sent it would force a second
 // refresh).
 func TestExpiredTokenOneRefreshThroughClient(t *testing.T) {
-	srv := newServer(t)
+	srv := benchkit.NewServer(t)
 	f := &slowFetcher{delay: 50 * time.Millisecond}
 	c, err := beproduct.New(context.Background(),
-		beproduct.WithCompany(company),
+		beproduct.WithCompany(benchkit.Company),
 		beproduct.WithBaseURL(srv.URL+"/api"),
 		beproduct.WithTokenSource(auth.NewSource(f, auth.WithToken(expiredToken()))))
 	if err != nil {
@@ -98,7 +100,7 @@ func TestExpiredTokenOneRefreshThroughClient(t *testing.T) {
 	together(goroutines, func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		if h, err := suiteGet(ctx, c); err != nil || h == nil {
+		if h, err := benchkit.SuiteGet(ctx, c); err != nil || h == nil {
 			if failed.Add(1) == 1 {
 				firstErr.Store(err)
 			}

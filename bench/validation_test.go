@@ -1,6 +1,8 @@
 package bench
 
 import (
+	"github.com/oasuite/sdk/bench/benchkit"
+
 	"context"
 	"testing"
 
@@ -10,13 +12,13 @@ import (
 	_ "github.com/oasuite/sdk/validate/openapi"
 )
 
-// newValidatingClient is newSuiteClient with response validation in mode.
+// newValidatingClient is benchkit.NewSuiteClient with response validation in mode.
 func newValidatingClient(tb testing.TB, serverURL string, mode validate.Mode) *beproduct.Client {
 	tb.Helper()
 	c, err := beproduct.New(context.Background(),
-		beproduct.WithCompany(company),
+		beproduct.WithCompany(benchkit.Company),
 		beproduct.WithBaseURL(serverURL+"/api"),
-		beproduct.WithTokenSource(auth.NewSource(tokenFetcher())),
+		beproduct.WithTokenSource(auth.NewSource(benchkit.TokenFetcher())),
 		beproduct.WithResponseValidation(mode))
 	if err != nil {
 		tb.Fatal(err)
@@ -28,30 +30,30 @@ func newValidatingClient(tb testing.TB, serverURL string, mode validate.Mode) *b
 // with response validation off (the default: it must cost nothing) and
 // strict (every answer checked against specs/beproduct.yaml).
 func BenchmarkValidation(b *testing.B) {
-	srv := newServer(b)
+	srv := benchkit.NewServer(b)
 	ctx := context.Background()
 	for _, mode := range []validate.Mode{validate.Off, validate.Strict} {
 		b.Run("GetHeader/"+mode.String(), func(b *testing.B) {
 			c := newValidatingClient(b, srv.URL, mode)
-			if _, err := suiteGet(ctx, c); err != nil {
+			if _, err := benchkit.SuiteGet(ctx, c); err != nil {
 				b.Fatal(err)
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				if h, err := suiteGet(ctx, c); err != nil || h == nil {
+				if h, err := benchkit.SuiteGet(ctx, c); err != nil || h == nil {
 					b.Fatal(h, err)
 				}
 			}
 		})
 		b.Run("ListHeaders/"+mode.String(), func(b *testing.B) {
 			c := newValidatingClient(b, srv.URL, mode)
-			if _, err := suiteList(ctx, c); err != nil {
+			if _, err := benchkit.SuiteList(ctx, c); err != nil {
 				b.Fatal(err)
 			}
 			b.ReportAllocs()
-			b.SetBytes(int64(len(srv.page)))
+			b.SetBytes(int64(len(srv.Page)))
 			for b.Loop() {
-				if p, err := suiteList(ctx, c); err != nil || len(p.Result) != pageSize {
+				if p, err := benchkit.SuiteList(ctx, c); err != nil || len(p.Result) != benchkit.PageSize {
 					b.Fatal(err)
 				}
 			}
@@ -62,17 +64,17 @@ func BenchmarkValidation(b *testing.B) {
 // TestValidationOffAddsNoAllocs: a client with validation off allocates
 // exactly what one without the option does, per call.
 func TestValidationOffAddsNoAllocs(t *testing.T) {
-	srv := newServer(t)
+	srv := benchkit.NewServer(t)
 	ctx := context.Background()
-	plain, off := newSuiteClient(t, srv.URL), newValidatingClient(t, srv.URL, validate.Off)
+	plain, off := benchkit.NewSuiteClient(t, srv.URL), newValidatingClient(t, srv.URL, validate.Off)
 	for _, c := range []*beproduct.Client{plain, off} {
-		if _, err := suiteGet(ctx, c); err != nil {
+		if _, err := benchkit.SuiteGet(ctx, c); err != nil {
 			t.Fatal(err)
 		}
 	}
 	measure := func(c *beproduct.Client) float64 {
 		return testing.AllocsPerRun(200, func() {
-			if _, err := suiteGet(ctx, c); err != nil {
+			if _, err := benchkit.SuiteGet(ctx, c); err != nil {
 				t.Fatal(err)
 			}
 		})

@@ -2,12 +2,13 @@ package pipeline
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"sync"
+
+	"github.com/oasuite/sdk/internal/fastjson"
 )
 
 // NotJSONError reports a 2xx answer whose body is not JSON (a proxy's login
@@ -37,7 +38,8 @@ const maxPooledBody = 8 << 20
 // per-call body slice, for the wrappers' hot paths such as list pages.
 // Errors are those of the generated path: *NotJSONError for another media
 // type, io.ErrUnexpectedEOF for a cut-off body, *json.SyntaxError or
-// *json.UnmarshalTypeError for bad JSON.
+// *json.UnmarshalTypeError for bad JSON. The decoding is [Unmarshal]'s:
+// encoding/json's result, without its reflection.
 func DecodeJSON(resp *http.Response, out any) error {
 	return DecodeJSONLimit(resp, out, 0)
 }
@@ -65,7 +67,10 @@ func DecodeJSONLimit(resp *http.Response, out any, limit int64) error {
 		}
 	}()
 	if resp.ContentLength > 0 && resp.ContentLength <= maxPooledBody {
-		buf.Grow(int(resp.ContentLength))
+		// ReadFrom wants MinRead bytes free before each read, the one that
+		// sees EOF included: without them a body of exactly Content-Length
+		// bytes would double the buffer on its last read.
+		buf.Grow(int(resp.ContentLength) + bytes.MinRead)
 	}
 	var body io.Reader = resp.Body
 	if limit > 0 {
@@ -77,10 +82,13 @@ func DecodeJSONLimit(resp *http.Response, out any, limit int64) error {
 	if limit > 0 && int64(buf.Len()) > limit {
 		return &BodyTooLargeError{Limit: limit}
 	}
-	// json.Unmarshal copies what it keeps (strings, RawMessage), so the
-	// buffer can be reused as soon as it returns.
-	return json.Unmarshal(buf.Bytes(), out)
+	return Unmarshal(buf.Bytes(), out)
 }
+
+// Unmarshal decodes JSON into out exactly as encoding/json.Unmarshal does
+// (value and error), without its reflection per value: see
+// [fastjson.Unmarshal].
+func Unmarshal(data []byte, out any) error { return fastjson.Unmarshal(data, out) }
 
 // isJSON reports whether a Content-Type names JSON, by the generated
 // code's rule ("json" anywhere: application/json, application/hal+json…),

@@ -1,4 +1,4 @@
-package bench
+package benchkit
 
 import (
 	"bytes"
@@ -12,24 +12,24 @@ import (
 	"strconv"
 )
 
-// rawClient is the floor: what a careful Go developer writes by hand for
+// RawClient is the floor: what a careful Go developer writes by hand for
 // these four calls with net/http and encoding/json alone — one request,
 // the bearer header, a status check, a streaming decode, a drained body.
-type rawClient struct {
+type RawClient struct {
 	hc     *http.Client
 	base   string // http://127.0.0.1:port/api/acme
 	bearer string // "Bearer " + token, built once
 }
 
-func newRawClient(serverURL string) *rawClient {
-	return &rawClient{
+func NewRawClient(serverURL string) *RawClient {
+	return &RawClient{
 		hc:     &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()},
-		base:   serverURL + "/api/" + company,
-		bearer: "Bearer " + accessToken,
+		base:   serverURL + "/api/" + Company,
+		bearer: "Bearer " + AccessToken,
 	}
 }
 
-func (c *rawClient) do(ctx context.Context, method, u string, body any, out any) error {
+func (c *RawClient) do(ctx context.Context, method, u string, body any, out any) error {
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -61,32 +61,32 @@ func (c *rawClient) do(ctx context.Context, method, u string, body any, out any)
 	return nil
 }
 
-func (c *rawClient) getHeader(ctx context.Context, id string) (*rawHeader, error) {
-	var h rawHeader
+func (c *RawClient) GetHeader(ctx context.Context, id string) (*RawHeader, error) {
+	var h RawHeader
 	return &h, c.do(ctx, http.MethodGet, c.base+"/Style/Header/"+url.PathEscape(id), nil, &h)
 }
 
-func (c *rawClient) createHeader(ctx context.Context, folder string, w rawHeaderWrite) (*rawHeader, error) {
-	var h rawHeader
+func (c *RawClient) CreateHeader(ctx context.Context, folder string, w RawHeaderWrite) (*RawHeader, error) {
+	var h RawHeader
 	return &h, c.do(ctx, http.MethodPost, c.base+"/Style/Header/Create?folderId="+url.QueryEscape(folder), w, &h)
 }
 
-func (c *rawClient) listHeaders(ctx context.Context, folder string, size, number int) (*rawHeaderPage, error) {
+func (c *RawClient) ListHeaders(ctx context.Context, folder string, size, number int) (*RawHeaderPage, error) {
 	u := c.base + "/Style/Headers?folderId=" + url.QueryEscape(folder) +
-		"&pageSize=" + strconv.Itoa(size) + "&pageNumber=" + strconv.Itoa(number)
-	var p rawHeaderPage
-	return &p, c.do(ctx, http.MethodPost, u, rawListRequest{}, &p)
+		"&PageSize=" + strconv.Itoa(size) + "&pageNumber=" + strconv.Itoa(number)
+	var p RawHeaderPage
+	return &p, c.do(ctx, http.MethodPost, u, RawListRequest{}, &p)
 }
 
 // headers pages like beproduct.Client.Headers: until the total is reached
 // or a page comes back short.
-func (c *rawClient) headers(ctx context.Context, folder string, size int) iter.Seq2[rawHeader, error] {
-	return func(yield func(rawHeader, error) bool) {
+func (c *RawClient) Headers(ctx context.Context, folder string, size int) iter.Seq2[RawHeader, error] {
+	return func(yield func(RawHeader, error) bool) {
 		seen := int64(0)
 		for n := 0; ; n++ {
-			p, err := c.listHeaders(ctx, folder, size, n)
+			p, err := c.ListHeaders(ctx, folder, size, n)
 			if err != nil {
-				yield(rawHeader{}, err)
+				yield(RawHeader{}, err)
 				return
 			}
 			for _, h := range p.Result {

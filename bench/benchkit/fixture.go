@@ -1,4 +1,4 @@
-package bench
+package benchkit
 
 import (
 	"encoding/json"
@@ -17,50 +17,50 @@ import (
 // /api/acme with payloads built once, so that every request of a benchmark
 // costs the server the same and raw and suite read identical bytes.
 const (
-	company     = "acme"
-	accessToken = "bench-access-token-0123456789abcdef"
-	folderID    = "f0000000-0000-4000-8000-000000000001"
-	headerID    = "h0000000-0000-4000-8000-000000000042"
-	// iterFolderID selects the list whose total is iterTotal; every other
-	// folder answers one page whose total is pageSize.
-	iterFolderID = "f0000000-0000-4000-8000-0000000000ff"
-	pageSize     = 200
-	iterTotal    = 100_000
-	// testFolderID selects a list of testTotal records, for the
+	Company     = "acme"
+	AccessToken = "bench-access-token-0123456789abcdef"
+	FolderID    = "f0000000-0000-4000-8000-000000000001"
+	HeaderID    = "h0000000-0000-4000-8000-000000000042"
+	// IterFolderID selects the list whose total is IterTotal; every other
+	// folder answers one page whose total is PageSize.
+	IterFolderID = "f0000000-0000-4000-8000-0000000000ff"
+	PageSize     = 200
+	IterTotal    = 100_000
+	// TestFolderID selects a list of TestTotal records, for the
 	// equivalence test.
-	testFolderID = "f0000000-0000-4000-8000-0000000000fe"
-	testTotal    = 1000
+	TestFolderID = "f0000000-0000-4000-8000-0000000000fe"
+	TestTotal    = 1000
 )
 
 // The hand-written types of the raw client: what a Go developer writes for
 // BeProduct's header without a generator — value fields, not pointers.
-type rawHeader struct {
+type RawHeader struct {
 	ID                 string        `json:"id"`
 	HeaderNumber       string        `json:"headerNumber"`
 	HeaderName         string        `json:"headerName"`
 	ColorPaletteNumber string        `json:"colorPaletteNumber,omitempty"`
 	ColorPaletteName   string        `json:"colorPaletteName,omitempty"`
-	Folder             rawFolderRef  `json:"folder"`
-	HeaderData         rawHeaderData `json:"headerData"`
-	Colorways          []rawColorway `json:"colorways"`
-	SizeRange          []rawSize     `json:"sizeRange"`
-	CreatedBy          rawUserRef    `json:"createdBy"`
+	Folder             RawFolderRef  `json:"folder"`
+	HeaderData         RawHeaderData `json:"headerData"`
+	Colorways          []RawColorway `json:"colorways"`
+	SizeRange          []RawSize     `json:"sizeRange"`
+	CreatedBy          RawUserRef    `json:"createdBy"`
 	CreatedAt          time.Time     `json:"createdAt"`
-	ModifiedBy         rawUserRef    `json:"modifiedBy"`
+	ModifiedBy         RawUserRef    `json:"modifiedBy"`
 	ModifiedAt         time.Time     `json:"modifiedAt"`
 	Deleted            bool          `json:"deleted"`
 }
 
-type rawFolderRef struct {
+type RawFolderRef struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
 }
 
-type rawHeaderData struct {
-	Fields []rawField `json:"fields"`
+type RawHeaderData struct {
+	Fields []RawField `json:"fields"`
 }
 
-type rawField struct {
+type RawField struct {
 	ID       string `json:"id"`
 	Name     string `json:"name"`
 	Value    any    `json:"value"`
@@ -68,7 +68,7 @@ type rawField struct {
 	Required bool   `json:"required"`
 }
 
-type rawColorway struct {
+type RawColorway struct {
 	ID             string     `json:"id"`
 	ColorNumber    string     `json:"colorNumber"`
 	ColorName      string     `json:"colorName"`
@@ -76,10 +76,10 @@ type rawColorway struct {
 	SecondaryColor string     `json:"secondaryColor"`
 	ImageHeaderID  string     `json:"imageHeaderId"`
 	ColorSourceID  string     `json:"colorSourceId"`
-	Fields         []rawField `json:"fields"`
+	Fields         []RawField `json:"fields"`
 }
 
-type rawSize struct {
+type RawSize struct {
 	Name         string  `json:"name"`
 	Price        float64 `json:"price"`
 	Currency     string  `json:"currency"`
@@ -87,28 +87,28 @@ type rawSize struct {
 	IsSampleSize bool    `json:"isSampleSize"`
 }
 
-type rawUserRef struct {
+type RawUserRef struct {
 	ID    string `json:"id"`
 	Name  string `json:"name"`
 	Email string `json:"email"`
 }
 
-type rawHeaderPage struct {
-	Result []rawHeader `json:"result"`
+type RawHeaderPage struct {
+	Result []RawHeader `json:"result"`
 	Total  int64       `json:"total"`
 }
 
-type rawFieldUpdate struct {
+type RawFieldUpdate struct {
 	ID    string `json:"id"`
 	Value any    `json:"value"`
 }
 
-type rawHeaderWrite struct {
-	Fields []rawFieldUpdate `json:"fields"`
-	Sizes  []rawSize        `json:"sizes"`
+type RawHeaderWrite struct {
+	Fields []RawFieldUpdate `json:"fields"`
+	Sizes  []RawSize        `json:"sizes"`
 }
 
-type rawListRequest struct {
+type RawListRequest struct {
 	Filters         []any `json:"filters,omitempty"`
 	ColorwayFilters []any `json:"colorwayFilters,omitempty"`
 }
@@ -127,16 +127,16 @@ var (
 	sizeNames = []string{"XS", "S", "M", "L", "XL"}
 )
 
-// sampleHeader is the n-th record of a list: a style header with the
+// SampleHeader is the n-th record of a list: a style header with the
 // attributes of a real BeProduct style (16 fields of the folder schema,
 // three colorways with their own fields, a five-size range, users and
 // timestamps), about 3.8 KB of JSON.
-func sampleHeader(n int) rawHeader {
+func SampleHeader(n int) RawHeader {
 	base := time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)
 	number := "S" + strconv.Itoa(45000+n)
 	name := fmt.Sprintf("%s %s %d", seasons[n%len(seasons)], categories[n%len(categories)], n)
-	designer := rawUserRef{ID: "248289761001", Name: "John Smith", Email: "john.smith@beproduct.com"}
-	fields := []rawField{
+	designer := RawUserRef{ID: "248289761001", Name: "John Smith", Email: "john.smith@beproduct.com"}
+	fields := []RawField{
 		{ID: "header_number", Name: "Style Number", Value: number, Type: "Text", Required: true},
 		{ID: "header_name", Name: "Style Name", Value: name, Type: "Text", Required: true},
 		{ID: "season", Name: "Season", Value: seasons[n%len(seasons)], Type: "DropDown", Required: true},
@@ -154,10 +154,10 @@ func sampleHeader(n int) rawHeader {
 		{ID: "designer", Name: "Designer", Value: map[string]any{"id": designer.ID, "name": designer.Name}, Type: "UserLabel"},
 		{ID: "description", Name: "Description", Value: "Relaxed fit with dropped shoulders, recycled cotton blend, garment dyed; trims per BOM v" + strconv.Itoa(n%7+1) + ".", Type: "Memo"},
 	}
-	var ways []rawColorway
+	var ways []RawColorway
 	for i := range 3 {
 		c := colors[(n+i)%len(colors)]
-		ways = append(ways, rawColorway{
+		ways = append(ways, RawColorway{
 			ID:             fmt.Sprintf("c%07d-0000-4000-8000-%012d", n, i),
 			ColorNumber:    c.number,
 			ColorName:      c.name,
@@ -165,57 +165,57 @@ func sampleHeader(n int) rawHeader {
 			SecondaryColor: c.secondary,
 			ImageHeaderID:  fmt.Sprintf("i%07d-0000-4000-8000-%012d", n, i),
 			ColorSourceID:  "pantone-tcx",
-			Fields: []rawField{
+			Fields: []RawField{
 				{ID: "colorway_status", Name: "Colorway Status", Value: statuses[(n+i)%len(statuses)], Type: "DropDown"},
 				{ID: "hero", Name: "Hero Color", Value: i == 0, Type: "TrueFalse"},
 			},
 		})
 	}
-	var sizes []rawSize
+	var sizes []RawSize
 	for i, s := range sizeNames {
-		sizes = append(sizes, rawSize{Name: s, Price: 49.99 + float64(n%60) + float64(i), Currency: "USD", IsDefault: s == "M", IsSampleSize: s == "M"})
+		sizes = append(sizes, RawSize{Name: s, Price: 49.99 + float64(n%60) + float64(i), Currency: "USD", IsDefault: s == "M", IsSampleSize: s == "M"})
 	}
-	return rawHeader{
+	return RawHeader{
 		ID:           fmt.Sprintf("h%07d-0000-4000-8000-%012d", n, n),
 		HeaderNumber: number,
 		HeaderName:   name,
-		Folder:       rawFolderRef{ID: folderID, Name: "Spring 2026"},
-		HeaderData:   rawHeaderData{Fields: fields},
+		Folder:       RawFolderRef{ID: FolderID, Name: "Spring 2026"},
+		HeaderData:   RawHeaderData{Fields: fields},
 		Colorways:    ways,
 		SizeRange:    sizes,
 		CreatedBy:    designer,
 		CreatedAt:    base.Add(time.Duration(n) * time.Minute),
-		ModifiedBy:   rawUserRef{ID: "248289761002", Name: "Jane Doe", Email: "jane.doe@beproduct.com"},
+		ModifiedBy:   RawUserRef{ID: "248289761002", Name: "Jane Doe", Email: "jane.doe@beproduct.com"},
 		ModifiedAt:   base.Add(time.Duration(n)*time.Minute + 36*time.Hour),
 	}
 }
 
-// smallHeader is the answer of the small GET and of the POST: a header with
+// SmallHeader is the answer of the small GET and of the POST: a header with
 // a few fields, about 840 bytes of JSON.
-func smallHeader() rawHeader {
-	h := sampleHeader(42)
-	h.ID = headerID
+func SmallHeader() RawHeader {
+	h := SampleHeader(42)
+	h.ID = HeaderID
 	h.HeaderData.Fields = h.HeaderData.Fields[:4]
-	h.Colorways = []rawColorway{}
-	h.SizeRange = []rawSize{}
+	h.Colorways = []RawColorway{}
+	h.SizeRange = []RawSize{}
 	return h
 }
 
-// createBody is what both clients send to create a header.
-func createBody() rawHeaderWrite {
-	return rawHeaderWrite{
-		Fields: []rawFieldUpdate{
+// CreateBody is what both clients send to create a header.
+func CreateBody() RawHeaderWrite {
+	return RawHeaderWrite{
+		Fields: []RawFieldUpdate{
 			{ID: "header_number", Value: "S99001"},
 			{ID: "header_name", Value: "Spring Dresses 99001"},
 			{ID: "season", Value: "Spring"},
 			{ID: "year", Value: "2026"},
 			{ID: "retail_price", Value: 89.5},
 		},
-		Sizes: []rawSize{{Name: "S", Price: 89.5, Currency: "USD"}, {Name: "M", Price: 89.5, Currency: "USD", IsDefault: true, IsSampleSize: true}},
+		Sizes: []RawSize{{Name: "S", Price: 89.5, Currency: "USD"}, {Name: "M", Price: 89.5, Currency: "USD", IsDefault: true, IsSampleSize: true}},
 	}
 }
 
-func mustJSON(v any) []byte {
+func MustJSON(v any) []byte {
 	b, err := json.Marshal(v)
 	if err != nil {
 		panic(err)
@@ -224,16 +224,16 @@ func mustJSON(v any) []byte {
 }
 
 // server is the loopback BeProduct stand-in.
-type server struct {
+type Server struct {
 	*httptest.Server
-	small    []byte // GET Style/Header/{id} and POST Style/Header/Create
-	page     []byte // POST Style/Headers: 200 records, total 200
-	iterPage []byte // POST Style/Headers?folderId=iterFolderID: 200 records, total 100000
-	testPage []byte // POST Style/Headers?folderId=testFolderID: 200 records, total 1000
+	Small    []byte // GET Style/Header/{id} and POST Style/Header/Create
+	Page     []byte // POST Style/Headers: 200 records, total 200
+	IterPage []byte // POST Style/Headers?folderId=IterFolderID: 200 records, total 100000
+	TestPage []byte // POST Style/Headers?folderId=TestFolderID: 200 records, total 1000
 
-	mu       sync.Mutex
-	lastBody []byte // the latest create body, for the equivalence test
-	keepBody bool
+	Mu       sync.Mutex
+	LastBody []byte // the latest create body, for the equivalence test
+	KeepBody bool
 }
 
 var (
@@ -243,29 +243,29 @@ var (
 	rlReset  = []string{"1767312000"}
 )
 
-func newServer(tb testing.TB) *server {
+func NewServer(tb testing.TB) *Server {
 	tb.Helper()
-	recs := make([]rawHeader, pageSize)
+	recs := make([]RawHeader, PageSize)
 	for i := range recs {
-		recs[i] = sampleHeader(i)
+		recs[i] = SampleHeader(i)
 	}
-	s := &server{
-		small:    mustJSON(smallHeader()),
-		page:     mustJSON(rawHeaderPage{Result: recs, Total: pageSize}),
-		iterPage: mustJSON(rawHeaderPage{Result: recs, Total: iterTotal}),
-		testPage: mustJSON(rawHeaderPage{Result: recs, Total: testTotal}),
+	s := &Server{
+		Small:    MustJSON(SmallHeader()),
+		Page:     MustJSON(RawHeaderPage{Result: recs, Total: PageSize}),
+		IterPage: MustJSON(RawHeaderPage{Result: recs, Total: IterTotal}),
+		TestPage: MustJSON(RawHeaderPage{Result: recs, Total: TestTotal}),
 	}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	tb.Cleanup(s.Close)
 	return s
 }
 
-const prefix = "/api/" + company + "/"
+const prefix = "/api/" + Company + "/"
 
 // serve answers like BeProduct: JSON with the X-RateLimit-* headers. It
 // checks the bearer token so that a client that forgets it fails.
-func (s *server) serve(w http.ResponseWriter, r *http.Request) {
-	if auth := r.Header["Authorization"]; len(auth) != 1 || auth[0] != "Bearer "+accessToken {
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if auth := r.Header["Authorization"]; len(auth) != 1 || auth[0] != "Bearer "+AccessToken {
 		http.Error(w, `{"message":"unauthorized"}`, http.StatusUnauthorized)
 		return
 	}
@@ -276,28 +276,28 @@ func (s *server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	var body []byte
 	switch {
-	case r.Method == http.MethodGet && path == "Style/Header/"+headerID:
-		body = s.small
+	case r.Method == http.MethodGet && path == "Style/Header/"+HeaderID:
+		body = s.Small
 	case r.Method == http.MethodPost && path == "Style/Header/Create":
 		b, err := io.ReadAll(r.Body)
-		if err != nil || r.URL.Query().Get("folderId") != folderID {
+		if err != nil || r.URL.Query().Get("folderId") != FolderID {
 			http.Error(w, `{"message":"bad request"}`, http.StatusBadRequest)
 			return
 		}
-		s.mu.Lock()
-		if s.keepBody {
-			s.lastBody = b
+		s.Mu.Lock()
+		if s.KeepBody {
+			s.LastBody = b
 		}
-		s.mu.Unlock()
-		body = s.small
+		s.Mu.Unlock()
+		body = s.Small
 	case r.Method == http.MethodPost && path == "Style/Headers":
 		_, _ = io.Copy(io.Discard, r.Body)
-		body = s.page
+		body = s.Page
 		switch {
-		case strings.Contains(r.URL.RawQuery, "folderId="+iterFolderID):
-			body = s.iterPage
-		case strings.Contains(r.URL.RawQuery, "folderId="+testFolderID):
-			body = s.testPage
+		case strings.Contains(r.URL.RawQuery, "folderId="+IterFolderID):
+			body = s.IterPage
+		case strings.Contains(r.URL.RawQuery, "folderId="+TestFolderID):
+			body = s.TestPage
 		}
 	default:
 		http.NotFound(w, r)
