@@ -55,6 +55,9 @@ type ListOptions struct {
 	// PageSize is the number of records per request, 1..MaxReadRecords;
 	// zero means MaxReadRecords (fewer requests against the daily quota).
 	PageSize int
+	// ShowDeleted includes deleted headers (showDeleted=true; the SDKs send
+	// false by default).
+	ShowDeleted bool
 }
 
 func (o ListOptions) pageSize() (int32, error) {
@@ -81,6 +84,9 @@ func (c *Client) ListHeaders(ctx context.Context, m Master, opts ListOptions, pa
 	num := int32(pageNumber)
 	body := beproductapi.HeaderListRequest{Filters: opts.Filters.ptr(), ColorwayFilters: opts.ColorwayFilters.ptr()}
 	p := beproductapi.ListStyleHeadersParams{PageSize: &size, PageNumber: &num}
+	if opts.ShowDeleted {
+		p.ShowDeleted = &opts.ShowDeleted
+	}
 	if opts.FolderID != "" {
 		p.FolderId = &opts.FolderID
 	}

@@ -213,6 +213,19 @@ func TestReplayMasters(t *testing.T) {
 			if len(got) < 3 {
 				t.Fatalf("filtered paging gave %d headers", len(got))
 			}
+			// Several values travel "■"-joined, as the SDKs send them.
+			var two []beproductapi.Header
+			for h, err := range c.Headers(ctx, m, beproduct.ListOptions{
+				Filters: beproduct.Where(beproduct.FieldHeaderNumber).In(fieldValue(&got[0], "header_number"), fieldValue(&got[1], "header_number")),
+			}) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				two = append(two, h)
+			}
+			if len(two) != 2 {
+				t.Fatalf("In filter gave %d headers", len(two))
+			}
 			one, err := api.get(ctx, got[0].Id)
 			if err != nil || one.Id != got[0].Id {
 				t.Fatalf("get: %v", err)

@@ -19,22 +19,29 @@ import (
 
 // Defines values for FilterOperator.
 const (
-	Contains FilterOperator = "Contains"
-	Eq       FilterOperator = "Eq"
-	Gt       FilterOperator = "Gt"
-	Gte      FilterOperator = "Gte"
-	In       FilterOperator = "In"
-	Lt       FilterOperator = "Lt"
-	Lte      FilterOperator = "Lte"
-	Neq      FilterOperator = "Neq"
-	NotEq    FilterOperator = "NotEq"
-	NotIn    FilterOperator = "NotIn"
+	Any       FilterOperator = "Any"
+	Contains  FilterOperator = "Contains"
+	ElemMatch FilterOperator = "ElemMatch"
+	Eq        FilterOperator = "Eq"
+	Gt        FilterOperator = "Gt"
+	Gte       FilterOperator = "Gte"
+	In        FilterOperator = "In"
+	Lt        FilterOperator = "Lt"
+	Lte       FilterOperator = "Lte"
+	Ne        FilterOperator = "Ne"
+	Neq       FilterOperator = "Neq"
+	NotEq     FilterOperator = "NotEq"
+	NotIn     FilterOperator = "NotIn"
 )
 
 // Valid indicates whether the value is a known member of the FilterOperator enum.
 func (e FilterOperator) Valid() bool {
 	switch e {
+	case Any:
+		return true
 	case Contains:
+		return true
+	case ElemMatch:
 		return true
 	case Eq:
 		return true
@@ -48,6 +55,8 @@ func (e FilterOperator) Valid() bool {
 		return true
 	case Lte:
 		return true
+	case Ne:
+		return true
 	case Neq:
 		return true
 	case NotEq:
@@ -59,30 +68,32 @@ func (e FilterOperator) Valid() bool {
 	}
 }
 
-// Colorway defines model for Colorway.
+// Colorway A colorway of a style or material (TypeScript SDK src/schemas/style.ts ColorwaySchema). fields holds the colorway's field values keyed by field id.
 type Colorway struct {
-	ColorName      string  `json:"colorName,omitempty,omitzero"`
-	ColorNumber    string  `json:"colorNumber,omitempty,omitzero"`
-	ColorSourceId  string  `json:"colorSourceId,omitempty,omitzero"`
-	Fields         []Field `json:"fields,omitempty,omitzero"`
-	Id             string  `json:"id,omitempty,omitzero"`
-	ImageHeaderId  string  `json:"imageHeaderId,omitempty,omitzero"`
-	PrimaryColor   string  `json:"primaryColor,omitempty,omitzero"`
-	SecondaryColor string  `json:"secondaryColor,omitempty,omitzero"`
+	ColorName     string                 `json:"colorName,omitempty,omitzero"`
+	ColorNumber   string                 `json:"colorNumber,omitempty,omitzero"`
+	ColorSourceId string                 `json:"colorSourceId,omitempty,omitzero"`
+	Comments      string                 `json:"comments,omitempty,omitzero"`
+	Fields        map[string]interface{} `json:"fields,omitempty,omitzero"`
+	HideColorway  bool                   `json:"hideColorway,omitempty,omitzero"`
+	Id            string                 `json:"id,omitempty,omitzero"`
+
+	// Image A field value; its JSON type (string, number, boolean, array, object or null) depends on the field type.
+	Image                FieldValue `json:"image,omitempty,omitzero"`
+	ImageHeaderId        string     `json:"imageHeaderId,omitempty,omitzero"`
+	PrimaryColor         string     `json:"primaryColor,omitempty,omitzero"`
+	SecondaryColor       string     `json:"secondaryColor,omitempty,omitzero"`
+	SecondaryColorName   string     `json:"secondaryColorName,omitempty,omitzero"`
+	SecondaryColorNumber string     `json:"secondaryColorNumber,omitempty,omitzero"`
 }
 
-// ColorwayWrite defines model for ColorwayWrite.
+// ColorwayWrite A colorway to add or change (BeProduct.Python.SDK _style.py attributes_update): fields as {id, value} pairs; unlinkImage removes the linked image.
 type ColorwayWrite struct {
 	ColorSourceId *string        `json:"colorSourceId,omitempty"`
 	Fields        *[]FieldUpdate `json:"fields,omitempty"`
 	Id            *string        `json:"id,omitempty"`
 	ImageHeaderId *string        `json:"imageHeaderId,omitempty"`
-}
-
-// DeleteResult Assumption: the answer to a delete.
-type DeleteResult struct {
-	Deleted bool   `json:"deleted,omitempty,omitzero"`
-	Id      string `json:"id,omitempty,omitzero"`
+	UnlinkImage   *bool          `json:"unlinkImage,omitempty"`
 }
 
 // DirectoryCompany A directory record (partner, factory, vendor, agent, customer). Assumption: the field names; the SDKs pass directory records through untyped.
@@ -119,14 +130,22 @@ type DirectoryCompanyWrite struct {
 	Zip         *string `json:"zip,omitempty"`
 }
 
-// DirectoryContact Assumption: the field names of a contact (the SDKs pass contacts through untyped).
+// DirectoryContact A directory contact (TypeScript SDK src/schemas/directory.ts ContactSchema; registerdOn is the API's spelling).
 type DirectoryContact struct {
-	Email     string `json:"email,omitempty,omitzero"`
-	FirstName string `json:"firstName,omitempty,omitzero"`
-	Id        string `json:"id"`
-	LastName  string `json:"lastName,omitempty,omitzero"`
-	Phone     string `json:"phone,omitempty,omitzero"`
-	Title     string `json:"title,omitempty,omitzero"`
+	AccountType       string `json:"accountType,omitempty,omitzero"`
+	Active            bool   `json:"active,omitempty,omitzero"`
+	Email             string `json:"email,omitempty,omitzero"`
+	FirstName         string `json:"firstName,omitempty,omitzero"`
+	Id                string `json:"id"`
+	InvitationPending bool   `json:"invitationPending,omitempty,omitzero"`
+	InvitedAsVendor   bool   `json:"invitedAsVendor,omitempty,omitzero"`
+	LastName          string `json:"lastName,omitempty,omitzero"`
+	MobilePhone       string `json:"mobilePhone,omitempty,omitzero"`
+	RegisterdOn       string `json:"registerdOn,omitempty,omitzero"`
+	Role              string `json:"role,omitempty,omitzero"`
+	Title             string `json:"title,omitempty,omitzero"`
+	Username          string `json:"username,omitempty,omitzero"`
+	WorkPhone         string `json:"workPhone,omitempty,omitzero"`
 }
 
 // DirectoryContactList defines model for DirectoryContactList.
@@ -175,20 +194,20 @@ type FieldValue = interface{}
 
 // Filter defines model for Filter.
 type Filter struct {
-	// Field A field id (e.g. header_number) or a built-in: ModifiedAt (documented), and, as an assumption, CreatedAt and FolderId.
+	// Field A field id (e.g. header_number) or a built-in: ModifiedAt (documented), FolderModifiedAt [3rd], and, as an assumption, CreatedAt and FolderId.
 	Field string `json:"field"`
 
-	// Operator The comparison; a list's filters are ANDed. Neq and NotEq are synonyms.
+	// Operator The comparison; a list's filters are ANDed. Neq, NotEq and Ne are synonyms. In, NotIn and Any take several values joined into one string with "■" (U+25A0), as the SDKs send them (BeProduct.Python.SDK helpers/parsers.py, TypeScript SDK src/helpers.ts dictToFilters); Eq with such a string matches any of them. Any, Ne and ElemMatch are in the vendor's swagger [3rd]. Assumption: ElemMatch matches a list field with an element equal to one of the values.
 	Operator FilterOperator `json:"operator"`
 
 	// Type Optional value type hint.
 	Type *string `json:"type,omitempty"`
 
-	// Value A field value; its JSON type (string, number, boolean, array, object or null) depends on the field type.
-	Value FieldValue `json:"value"`
+	// Value The value: a string, number or boolean. Several values are one string joined with "■" (U+25A0), never a JSON array.
+	Value interface{} `json:"value"`
 }
 
-// FilterOperator The comparison; a list's filters are ANDed. Neq and NotEq are synonyms.
+// FilterOperator The comparison; a list's filters are ANDed. Neq, NotEq and Ne are synonyms. In, NotIn and Any take several values joined into one string with "■" (U+25A0), as the SDKs send them (BeProduct.Python.SDK helpers/parsers.py, TypeScript SDK src/helpers.ts dictToFilters); Eq with such a string matches any of them. Any, Ne and ElemMatch are in the vendor's swagger [3rd]. Assumption: ElemMatch matches a list field with an element equal to one of the values.
 type FilterOperator string
 
 // FilterRequest defines model for FilterRequest.
@@ -219,11 +238,11 @@ type FolderSchema = []SchemaField
 // FormUpdate The form fields to change.
 type FormUpdate = []FieldUpdate
 
-// GridRow A grid row to add or change; rows without id are added. Assumption: the deleteRow flag and the fields list (the TypeScript SDK types the row loosely).
+// GridRow A grid row to add (no rowId), change or delete (deleteRow) (TypeScript SDK src/schemas/common.ts GridUpdateItemSchema; Python docs/075-apps.md).
 type GridRow struct {
 	DeleteRow *bool          `json:"deleteRow,omitempty"`
-	Fields    *[]FieldUpdate `json:"fields,omitempty"`
-	Id        *string        `json:"id,omitempty"`
+	RowFields *[]FieldUpdate `json:"rowFields,omitempty"`
+	RowId     *string        `json:"rowId,omitempty"`
 }
 
 // GridUpdate defines model for GridUpdate.
@@ -231,31 +250,52 @@ type GridUpdate = []GridRow
 
 // Header A master record (style, material, color palette, image or block); the five masters share this shape. Color palettes also carry colorPaletteNumber and colorPaletteName.
 type Header struct {
-	ColorPaletteName   string     `json:"colorPaletteName,omitempty,omitzero"`
-	ColorPaletteNumber string     `json:"colorPaletteNumber,omitempty,omitzero"`
-	Colorways          []Colorway `json:"colorways,omitempty,omitzero"`
-	CreatedAt          time.Time  `json:"createdAt,omitempty,omitzero"`
+	ColorPaletteName        string     `json:"colorPaletteName,omitempty,omitzero"`
+	ColorPaletteNumber      string     `json:"colorPaletteNumber,omitempty,omitzero"`
+	Colorways               []Colorway `json:"colorways,omitempty,omitzero"`
+	CopiedOrCarriedOverFrom string     `json:"copiedOrCarriedOverFrom,omitempty,omitzero"`
+	CreatedAt               time.Time  `json:"createdAt,omitempty,omitzero"`
 
-	// CreatedBy A user as referenced from records.
+	// CreatedBy A user as referenced from records (id and name; email when given).
 	CreatedBy UserRef `json:"createdBy,omitempty,omitzero"`
 	Deleted   bool    `json:"deleted,omitempty,omitzero"`
 
 	// Folder The folder a header lives in.
-	Folder       FolderRef  `json:"folder,omitempty,omitzero"`
+	Folder FolderRef `json:"folder,omitempty,omitzero"`
+
+	// HeaderData The header's fields, and per master: the artboard images (style frontImage, sideImage, backImage; material mainImage), a palette's colors (headerData.colors.colors [3rd]) and a block's size classes [3rd].
 	HeaderData   HeaderData `json:"headerData,omitempty,omitzero"`
 	HeaderName   string     `json:"headerName,omitempty,omitzero"`
 	HeaderNumber string     `json:"headerNumber,omitempty,omitzero"`
 	Id           string     `json:"id"`
+	IsDeleted    bool       `json:"isDeleted,omitempty,omitzero"`
 	ModifiedAt   time.Time  `json:"modifiedAt,omitempty,omitzero"`
 
-	// ModifiedBy A user as referenced from records.
-	ModifiedBy UserRef `json:"modifiedBy,omitempty,omitzero"`
-	SizeRange  []Size  `json:"sizeRange,omitempty,omitzero"`
+	// ModifiedBy A user as referenced from records (id and name; email when given).
+	ModifiedBy  UserRef     `json:"modifiedBy,omitempty,omitzero"`
+	PlanIds     []string    `json:"planIds,omitempty,omitzero"`
+	SizeClasses []SizeClass `json:"sizeClasses,omitempty,omitzero"`
+	SizeRange   []Size      `json:"sizeRange,omitempty,omitzero"`
+	Suppliers   []Supplier  `json:"suppliers,omitempty,omitzero"`
+	Tags        []TagRef    `json:"tags,omitempty,omitzero"`
 }
 
-// HeaderData defines model for HeaderData.
+// HeaderData The header's fields, and per master: the artboard images (style frontImage, sideImage, backImage; material mainImage), a palette's colors (headerData.colors.colors [3rd]) and a block's size classes [3rd].
 type HeaderData struct {
-	Fields []Field `json:"fields,omitempty,omitzero"`
+	// BackImage An image's preview and original URLs (TypeScript SDK src/schemas/common.ts ImageSchema).
+	BackImage ImageRef      `json:"backImage,omitempty,omitzero"`
+	Colors    PaletteColors `json:"colors,omitempty,omitzero"`
+	Fields    []Field       `json:"fields,omitempty,omitzero"`
+
+	// FrontImage An image's preview and original URLs (TypeScript SDK src/schemas/common.ts ImageSchema).
+	FrontImage ImageRef `json:"frontImage,omitempty,omitzero"`
+
+	// MainImage An image's preview and original URLs (TypeScript SDK src/schemas/common.ts ImageSchema).
+	MainImage ImageRef `json:"mainImage,omitempty,omitzero"`
+
+	// SideImage An image's preview and original URLs (TypeScript SDK src/schemas/common.ts ImageSchema).
+	SideImage   ImageRef    `json:"sideImage,omitempty,omitzero"`
+	SizeClasses []SizeClass `json:"sizeClasses,omitempty,omitzero"`
 }
 
 // HeaderListRequest defines model for HeaderListRequest.
@@ -272,11 +312,14 @@ type HeaderPage struct {
 	Total int64 `json:"total"`
 }
 
-// HeaderWrite The fields, colorways and sizes to set on a header.
+// HeaderWrite The fields and the master's own lists to set on a header, as the SDKs send them (TypeScript SDK src/resources/*.ts create/update): colorways and sizes (style, material), sizeClasses (style, block), suppliers (material), colors (color palettes). A master ignores the lists it does not have.
 type HeaderWrite struct {
-	Colorways *[]ColorwayWrite `json:"colorways,omitempty"`
-	Fields    *[]FieldUpdate   `json:"fields,omitempty"`
-	Sizes     *[]SizeWrite     `json:"sizes,omitempty"`
+	Colors      *[]PaletteColorWrite `json:"colors,omitempty"`
+	Colorways   *[]ColorwayWrite     `json:"colorways,omitempty"`
+	Fields      *[]FieldUpdate       `json:"fields,omitempty"`
+	SizeClasses *[]SizeClassWrite    `json:"sizeClasses,omitempty"`
+	Sizes       *[]SizeWrite         `json:"sizes,omitempty"`
+	Suppliers   *[]SupplierWrite     `json:"suppliers,omitempty"`
 }
 
 // IdPatch defines model for IdPatch.
@@ -285,31 +328,54 @@ type IdPatch struct {
 	Remove *[]string `json:"remove,omitempty"`
 }
 
-// ListItem A list item to add or change; items without id are added. Assumption: the deleteItem flag and the fields list.
+// ImageRef An image's preview and original URLs (TypeScript SDK src/schemas/common.ts ImageSchema).
+type ImageRef struct {
+	Origin  string `json:"origin,omitempty,omitzero"`
+	Preview string `json:"preview,omitempty,omitzero"`
+}
+
+// ListItem A list item to add (no itemId), change or delete (deleteItem) (TypeScript SDK src/schemas/common.ts ListUpdateItemSchema; Python docs/075-apps.md).
 type ListItem struct {
 	DeleteItem *bool          `json:"deleteItem,omitempty"`
-	Fields     *[]FieldUpdate `json:"fields,omitempty"`
-	Id         *string        `json:"id,omitempty"`
+	ItemFields *[]FieldUpdate `json:"itemFields,omitempty"`
+	ItemId     *string        `json:"itemId,omitempty"`
 }
 
 // ListUpdate defines model for ListUpdate.
 type ListUpdate = []ListItem
 
-// Page A page (app) with its data.
-type Page struct {
-	// Data The app's data; its shape depends on the app type.
-	Data  interface{} `json:"data,omitempty,omitzero"`
-	Id    string      `json:"id"`
-	Title string      `json:"title,omitempty,omitzero"`
-	Type  string      `json:"type,omitempty,omitzero"`
+// MessageResponse The answer to a write as the TypeScript SDK reads it (src/schemas/common.ts MessageResponseSchema). Assumption (unconfirmed against the live API): error is true when the server refused the write, with the reason in message.
+type MessageResponse struct {
+	Error   bool   `json:"error"`
+	Message string `json:"message,omitempty,omitzero"`
 }
 
-// PageInfo A page (app) of a header. Assumption: type names the app type (the SDKs read id and title).
-type PageInfo struct {
-	Id    string `json:"id"`
-	Title string `json:"title,omitempty,omitzero"`
+// Page A page (app) with its data (TypeScript SDK src/schemas/apps.ts AppResultSchema). The shape of data depends on the app type: a list of fields for Form, {appName, gridData:[{rowId, fields}]} for Grid, a list of {id, controls, image, origin} for List, {files:[…]} for Attachments, and so on.
+type Page struct {
+	CreatedAt time.Time `json:"createdAt,omitempty,omitzero"`
 
-	// Type The app type (Form, Grid, List, BOM, Attachments, ...).
+	// CreatedBy A user as referenced from records (id and name; email when given).
+	CreatedBy UserRef `json:"createdBy,omitempty,omitzero"`
+
+	// Data A field value; its JSON type (string, number, boolean, array, object or null) depends on the field type.
+	Data       FieldValue `json:"data,omitempty,omitzero"`
+	HeaderId   string     `json:"headerId,omitempty,omitzero"`
+	Id         string     `json:"id"`
+	ModifiedAt time.Time  `json:"modifiedAt,omitempty,omitzero"`
+
+	// ModifiedBy A user as referenced from records (id and name; email when given).
+	ModifiedBy UserRef `json:"modifiedBy,omitempty,omitzero"`
+	Name       string  `json:"name,omitempty,omitzero"`
+}
+
+// PageInfo A page (app) of a header or folder (TypeScript SDK src/schemas/common.ts AppPageSchema).
+type PageInfo struct {
+	Id          string `json:"id"`
+	IsSampleApp bool   `json:"isSampleApp,omitempty,omitzero"`
+	MarketId    string `json:"marketId,omitempty,omitzero"`
+	Title       string `json:"title,omitempty,omitzero"`
+
+	// Type The app type (Form, Grid, List, BOM, Attachments, SKU, 3DStyle, ...).
 	Type string `json:"type,omitempty,omitzero"`
 }
 
@@ -318,6 +384,29 @@ type PageList = []PageInfo
 
 // PageSchema defines model for PageSchema.
 type PageSchema = []SchemaField
+
+// PaletteColor One color of a palette as read in headerData.colors.colors and sent in a color write's colors ([3rd] aukei/beproduct-data-browser .kilo/KNOWLEDGE.md; the SDKs pass colors through untyped). hex has no leading '#'. Schema holds data-table extension fields.
+type PaletteColor struct {
+	Schema        map[string]interface{} `json:"Schema,omitempty,omitzero"`
+	ColorName     string                 `json:"color_name,omitempty,omitzero"`
+	ColorNumber   string                 `json:"color_number,omitempty,omitzero"`
+	ColorSourceId string                 `json:"color_source_id,omitempty,omitzero"`
+	Hex           string                 `json:"hex,omitempty,omitzero"`
+}
+
+// PaletteColorWrite Assumption: a palette color as sent; the fields of PaletteColor.
+type PaletteColorWrite struct {
+	Schema        *map[string]interface{} `json:"Schema,omitempty"`
+	ColorName     *string                 `json:"color_name,omitempty"`
+	ColorNumber   *string                 `json:"color_number,omitempty"`
+	ColorSourceId *string                 `json:"color_source_id,omitempty"`
+	Hex           *string                 `json:"hex,omitempty"`
+}
+
+// PaletteColors defines model for PaletteColors.
+type PaletteColors struct {
+	Colors []PaletteColor `json:"colors,omitempty,omitzero"`
+}
 
 // PlanSetup defines model for PlanSetup.
 type PlanSetup struct {
@@ -357,56 +446,118 @@ type RateLimitWindow struct {
 	Used      int64     `json:"used,omitempty,omitzero"`
 }
 
-// RecordError defines model for RecordError.
-type RecordError struct {
-	Id      string `json:"id"`
-	Message string `json:"message,omitempty,omitzero"`
-}
-
-// Role Assumption: a role is an id and a name.
+// Role A user role (TypeScript SDK src/schemas/users.ts UserRoleSchema).
 type Role struct {
-	Id   string `json:"id"`
-	Name string `json:"name,omitempty,omitzero"`
+	Active    bool      `json:"active,omitempty,omitzero"`
+	CreatedAt time.Time `json:"createdAt,omitempty,omitzero"`
+
+	// CreatedBy A user as referenced from records (id and name; email when given).
+	CreatedBy  UserRef   `json:"createdBy,omitempty,omitzero"`
+	Id         string    `json:"id"`
+	IsAdmin    bool      `json:"isAdmin,omitempty,omitzero"`
+	ModifiedAt time.Time `json:"modifiedAt,omitempty,omitzero"`
+
+	// ModifiedBy A user as referenced from records (id and name; email when given).
+	ModifiedBy      UserRef `json:"modifiedBy,omitempty,omitzero"`
+	RoleDescription string  `json:"roleDescription,omitempty,omitzero"`
+	RoleName        string  `json:"roleName"`
+	RoleType        string  `json:"roleType,omitempty,omitzero"`
 }
 
 // RoleList defines model for RoleList.
 type RoleList = []Role
 
-// SchemaField One field of a folder or page schema.
+// SchemaField One field of a folder, page, colorway or size-range schema, as the SDKs read it (BeProduct.Python.SDK _schema.py; TypeScript SDK src/schemas/common.ts SchemaFieldSchema).
 type SchemaField struct {
-	Id       string `json:"id"`
-	Name     string `json:"name,omitempty,omitzero"`
-	ReadOnly bool   `json:"readOnly,omitempty,omitzero"`
-	Required bool   `json:"required,omitempty,omitzero"`
+	Active    bool   `json:"active,omitempty,omitzero"`
+	FieldId   string `json:"fieldId"`
+	FieldName string `json:"fieldName"`
 
-	// Type The field type (text, number, date, dropdown, ...).
-	Type string `json:"type,omitempty,omitzero"`
+	// FieldType The field type in PascalCase: Text, Memo, Number, Decimal, Percent, Currency, Weight, Measure, Date, DateTime, TrueFalse, DropDown, MultiSelect, ComboBox, PartnerDropDown, Users, UserLabel, LabelText, LabelSize, LabelMaterial, LabelStyleGroup, Label3dStyle, Label3dMaterial, FormulaField, CompositeControl, Auto (Python _schema.py).
+	FieldType string `json:"fieldType"`
 
-	// Values The choices of a list field.
-	Values []string `json:"values,omitempty,omitzero"`
+	// Properties The type-specific settings of a schema field: Choices for DropDown, MultiSelect, ComboBox and PartnerDropDown (a list of {id, code, value} objects or of strings; for CompositeControl one string of newline-separated choices), Formula for FormulaField and the Label* types. Other keys are passed through.
+	Properties SchemaFieldProperties `json:"properties,omitempty,omitzero"`
+	Required   bool                  `json:"required,omitempty,omitzero"`
 }
 
-// Size Assumption: the fields of a size of a size range.
+// SchemaFieldProperties The type-specific settings of a schema field: Choices for DropDown, MultiSelect, ComboBox and PartnerDropDown (a list of {id, code, value} objects or of strings; for CompositeControl one string of newline-separated choices), Formula for FormulaField and the Label* types. Other keys are passed through.
+type SchemaFieldProperties struct {
+	// Choices A field value; its JSON type (string, number, boolean, array, object or null) depends on the field type.
+	Choices              FieldValue             `json:"Choices,omitempty"`
+	Formula              *string                `json:"Formula,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// Size A size of a size range (TypeScript SDK src/schemas/style.ts SizeSchema).
 type Size struct {
-	Currency     string  `json:"currency,omitempty,omitzero"`
-	IsDefault    bool    `json:"isDefault,omitempty,omitzero"`
-	IsSampleSize bool    `json:"isSampleSize,omitempty,omitzero"`
-	Name         string  `json:"name,omitempty,omitzero"`
-	Price        float64 `json:"price,omitempty,omitzero"`
+	Comments      string                 `json:"comments,omitempty,omitzero"`
+	Currency      string                 `json:"currency,omitempty,omitzero"`
+	Fields        map[string]interface{} `json:"fields,omitempty,omitzero"`
+	HideSize      bool                   `json:"hideSize,omitempty,omitzero"`
+	IsDefault     bool                   `json:"isDefault,omitempty,omitzero"`
+	IsSampleSize  bool                   `json:"isSampleSize,omitempty,omitzero"`
+	Name          string                 `json:"name,omitempty,omitzero"`
+	Price         float64                `json:"price,omitempty,omitzero"`
+	SizeIndex     int32                  `json:"sizeIndex,omitempty,omitzero"`
+	UnitOfMeasure string                 `json:"unitOfMeasure,omitempty,omitzero"`
 }
 
-// SizeWrite Assumption: a size of a header's size range as sent; the fields of Size.
+// SizeClass A size class of a style or block (TypeScript SDK src/schemas/style.ts SizeClassModelSchema). sizeRange is a display string ("XS-XL") or a list of sizes, so it is kept as a raw value; sizes is the list when the answer gives it there [3rd].
+type SizeClass struct {
+	Active    bool   `json:"active,omitempty,omitzero"`
+	Id        string `json:"id,omitempty,omitzero"`
+	IsDefault bool   `json:"isDefault,omitempty,omitzero"`
+	Name      string `json:"name,omitempty,omitzero"`
+
+	// SizeRange A field value; its JSON type (string, number, boolean, array, object or null) depends on the field type.
+	SizeRange FieldValue `json:"sizeRange,omitempty,omitzero"`
+	Sizes     []Size     `json:"sizes,omitempty,omitzero"`
+}
+
+// SizeClassWrite Assumption: a size class as sent; the fields of SizeClass (the SDKs pass size classes through untyped).
+type SizeClassWrite struct {
+	Id        *string      `json:"id,omitempty"`
+	IsDefault *bool        `json:"isDefault,omitempty"`
+	Name      *string      `json:"name,omitempty"`
+	SizeRange *[]SizeWrite `json:"sizeRange,omitempty"`
+}
+
+// SizeWrite A size of a header's size range as sent (the fields of Size).
 type SizeWrite struct {
-	Currency     *string  `json:"currency,omitempty"`
-	IsDefault    *bool    `json:"isDefault,omitempty"`
-	IsSampleSize *bool    `json:"isSampleSize,omitempty"`
-	Name         *string  `json:"name,omitempty"`
-	Price        *float64 `json:"price,omitempty"`
+	Comments      *string  `json:"comments,omitempty"`
+	Currency      *string  `json:"currency,omitempty"`
+	HideSize      *bool    `json:"hideSize,omitempty"`
+	IsDefault     *bool    `json:"isDefault,omitempty"`
+	IsSampleSize  *bool    `json:"isSampleSize,omitempty"`
+	Name          *string  `json:"name,omitempty"`
+	Price         *float64 `json:"price,omitempty"`
+	SizeIndex     *int32   `json:"sizeIndex,omitempty"`
+	UnitOfMeasure *string  `json:"unitOfMeasure,omitempty"`
 }
 
 // StringValue defines model for StringValue.
 type StringValue struct {
 	Value *string `json:"value"`
+}
+
+// Supplier A supplier of a material. The TypeScript SDK's parseMaterial keys suppliers by Id or id (src/helpers.ts); the other keys are passed through.
+type Supplier struct {
+	Id                   *string                `json:"id,omitempty"`
+	Name                 *string                `json:"name,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// SupplierWrite Assumption: a supplier as sent: its directory id and any further supplier fields.
+type SupplierWrite struct {
+	Id                   *string                `json:"id,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// TagRef defines model for TagRef.
+type TagRef struct {
+	Id   string `json:"id,omitempty,omitzero"`
+	Name string `json:"name,omitempty,omitzero"`
 }
 
 // TimelineEdit An edit of one tracking row.
@@ -493,13 +644,7 @@ type TrackingPlanPage struct {
 	Total  int64          `json:"total"`
 }
 
-// UpdateResult Assumption: the answer to a page or timeline update: how many records were updated and the ids that could not be.
-type UpdateResult struct {
-	Failed  []RecordError `json:"failed,omitempty,omitzero"`
-	Updated int32         `json:"updated,omitempty,omitzero"`
-}
-
-// User Assumption: the field names of a user (the SDKs pass users through untyped).
+// User A user (TypeScript SDK src/schemas/users.ts UserModelSchema; registerdOn is the API's spelling [3rd]).
 type User struct {
 	AccountType string `json:"accountType,omitempty,omitzero"`
 	Active      bool   `json:"active,omitempty,omitzero"`
@@ -507,6 +652,7 @@ type User struct {
 	FirstName   string `json:"firstName,omitempty,omitzero"`
 	Id          string `json:"id"`
 	LastName    string `json:"lastName,omitempty,omitzero"`
+	RegisterdOn string `json:"registerdOn,omitempty,omitzero"`
 	Role        string `json:"role,omitempty,omitzero"`
 	Title       string `json:"title,omitempty,omitzero"`
 	Username    string `json:"username,omitempty,omitzero"`
@@ -515,7 +661,7 @@ type User struct {
 // UserList defines model for UserList.
 type UserList = []User
 
-// UserRef A user as referenced from records.
+// UserRef A user as referenced from records (id and name; email when given).
 type UserRef struct {
 	Email string `json:"email,omitempty,omitzero"`
 	Id    string `json:"id,omitempty,omitzero"`
@@ -567,6 +713,15 @@ type PageSize = int32
 // PlanIdPath defines model for PlanIdPath.
 type PlanIdPath = string
 
+// PreserveVersion defines model for PreserveVersion.
+type PreserveVersion = bool
+
+// ReplaceColors defines model for ReplaceColors.
+type ReplaceColors = bool
+
+// ShowDeleted defines model for ShowDeleted.
+type ShowDeleted = bool
+
 // UserIdPath defines model for UserIdPath.
 type UserIdPath = string
 
@@ -613,6 +768,9 @@ type ListBlockHeadersParams struct {
 
 	// PageNumber The page, counted from 0.
 	PageNumber *PageNumber `form:"pageNumber,omitempty" json:"pageNumber,omitempty"`
+
+	// ShowDeleted Include deleted headers (the TypeScript SDK sends false by default; src/resources/base.ts).
+	ShowDeleted *ShowDeleted `form:"showDeleted,omitempty" json:"showDeleted,omitempty"`
 }
 
 // GetBlockPageParams defines parameters for GetBlockPage.
@@ -673,6 +831,15 @@ type GetColorFolderSchemaParams struct {
 type CreateColorHeaderParams struct {
 	// FolderId The folder id.
 	FolderId FolderIdRequired `form:"folderId" json:"folderId"`
+
+	// PreserveVersion Apply the header version given in the fields on creation instead of starting a new one (BeProduct.Python.SDK _style.py force_version_update; TypeScript SDK create options).
+	PreserveVersion *PreserveVersion `form:"preserveVersion,omitempty" json:"preserveVersion,omitempty"`
+}
+
+// UpdateColorHeaderParams defines parameters for UpdateColorHeader.
+type UpdateColorHeaderParams struct {
+	// ReplaceColors Replace the palette's colors with the colors sent (true, the TypeScript SDK's default) or merge them (false) (src/resources/color.ts).
+	ReplaceColors *ReplaceColors `form:"replaceColors,omitempty" json:"replaceColors,omitempty"`
 }
 
 // ListColorHeadersParams defines parameters for ListColorHeaders.
@@ -685,6 +852,9 @@ type ListColorHeadersParams struct {
 
 	// PageNumber The page, counted from 0.
 	PageNumber *PageNumber `form:"pageNumber,omitempty" json:"pageNumber,omitempty"`
+
+	// ShowDeleted Include deleted headers (the TypeScript SDK sends false by default; src/resources/base.ts).
+	ShowDeleted *ShowDeleted `form:"showDeleted,omitempty" json:"showDeleted,omitempty"`
 }
 
 // GetColorPageParams defines parameters for GetColorPage.
@@ -781,6 +951,9 @@ type GetImageFolderSchemaParams struct {
 type CreateImageHeaderParams struct {
 	// FolderId The folder id.
 	FolderId FolderIdRequired `form:"folderId" json:"folderId"`
+
+	// PreserveVersion Apply the header version given in the fields on creation instead of starting a new one (BeProduct.Python.SDK _style.py force_version_update; TypeScript SDK create options).
+	PreserveVersion *PreserveVersion `form:"preserveVersion,omitempty" json:"preserveVersion,omitempty"`
 }
 
 // ListImageHeadersParams defines parameters for ListImageHeaders.
@@ -793,6 +966,9 @@ type ListImageHeadersParams struct {
 
 	// PageNumber The page, counted from 0.
 	PageNumber *PageNumber `form:"pageNumber,omitempty" json:"pageNumber,omitempty"`
+
+	// ShowDeleted Include deleted headers (the TypeScript SDK sends false by default; src/resources/base.ts).
+	ShowDeleted *ShowDeleted `form:"showDeleted,omitempty" json:"showDeleted,omitempty"`
 }
 
 // GetImagePageParams defines parameters for GetImagePage.
@@ -853,6 +1029,9 @@ type GetMaterialFolderSchemaParams struct {
 type CreateMaterialHeaderParams struct {
 	// FolderId The folder id.
 	FolderId FolderIdRequired `form:"folderId" json:"folderId"`
+
+	// PreserveVersion Apply the header version given in the fields on creation instead of starting a new one (BeProduct.Python.SDK _style.py force_version_update; TypeScript SDK create options).
+	PreserveVersion *PreserveVersion `form:"preserveVersion,omitempty" json:"preserveVersion,omitempty"`
 }
 
 // ListMaterialHeadersParams defines parameters for ListMaterialHeaders.
@@ -865,6 +1044,9 @@ type ListMaterialHeadersParams struct {
 
 	// PageNumber The page, counted from 0.
 	PageNumber *PageNumber `form:"pageNumber,omitempty" json:"pageNumber,omitempty"`
+
+	// ShowDeleted Include deleted headers (the TypeScript SDK sends false by default; src/resources/base.ts).
+	ShowDeleted *ShowDeleted `form:"showDeleted,omitempty" json:"showDeleted,omitempty"`
 }
 
 // GetMaterialPageParams defines parameters for GetMaterialPage.
@@ -925,6 +1107,9 @@ type GetStyleFolderSchemaParams struct {
 type CreateStyleHeaderParams struct {
 	// FolderId The folder id.
 	FolderId FolderIdRequired `form:"folderId" json:"folderId"`
+
+	// PreserveVersion Apply the header version given in the fields on creation instead of starting a new one (BeProduct.Python.SDK _style.py force_version_update; TypeScript SDK create options).
+	PreserveVersion *PreserveVersion `form:"preserveVersion,omitempty" json:"preserveVersion,omitempty"`
 }
 
 // ListStyleHeadersParams defines parameters for ListStyleHeaders.
@@ -937,6 +1122,9 @@ type ListStyleHeadersParams struct {
 
 	// PageNumber The page, counted from 0.
 	PageNumber *PageNumber `form:"pageNumber,omitempty" json:"pageNumber,omitempty"`
+
+	// ShowDeleted Include deleted headers (the TypeScript SDK sends false by default; src/resources/base.ts).
+	ShowDeleted *ShowDeleted `form:"showDeleted,omitempty" json:"showDeleted,omitempty"`
 }
 
 // GetStylePageParams defines parameters for GetStylePage.
@@ -1170,6 +1358,238 @@ type CreateUserJSONRequestBody = UserWrite
 // UpdateUserJSONRequestBody defines body for UpdateUser for application/json ContentType.
 type UpdateUserJSONRequestBody = UserWrite
 
+// Getter for additional properties for SchemaFieldProperties. Returns the specified
+// element and whether it was found
+func (a SchemaFieldProperties) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for SchemaFieldProperties
+func (a *SchemaFieldProperties) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for SchemaFieldProperties to handle AdditionalProperties
+func (a *SchemaFieldProperties) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["Choices"]; found {
+		err = json.Unmarshal(raw, &a.Choices)
+		if err != nil {
+			return fmt.Errorf("error reading 'Choices': %w", err)
+		}
+		delete(object, "Choices")
+	}
+
+	if raw, found := object["Formula"]; found {
+		err = json.Unmarshal(raw, &a.Formula)
+		if err != nil {
+			return fmt.Errorf("error reading 'Formula': %w", err)
+		}
+		delete(object, "Formula")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for SchemaFieldProperties to handle AdditionalProperties
+func (a SchemaFieldProperties) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	object["Choices"], err = json.Marshal(a.Choices)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'Choices': %w", err)
+	}
+
+	if a.Formula != nil {
+		object["Formula"], err = json.Marshal(a.Formula)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'Formula': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for Supplier. Returns the specified
+// element and whether it was found
+func (a Supplier) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for Supplier
+func (a *Supplier) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for Supplier to handle AdditionalProperties
+func (a *Supplier) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["name"]; found {
+		err = json.Unmarshal(raw, &a.Name)
+		if err != nil {
+			return fmt.Errorf("error reading 'name': %w", err)
+		}
+		delete(object, "name")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for Supplier to handle AdditionalProperties
+func (a Supplier) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.Id != nil {
+		object["id"], err = json.Marshal(a.Id)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'id': %w", err)
+		}
+	}
+
+	if a.Name != nil {
+		object["name"], err = json.Marshal(a.Name)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'name': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for SupplierWrite. Returns the specified
+// element and whether it was found
+func (a SupplierWrite) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for SupplierWrite
+func (a *SupplierWrite) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for SupplierWrite to handle AdditionalProperties
+func (a *SupplierWrite) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for SupplierWrite to handle AdditionalProperties
+func (a SupplierWrite) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.Id != nil {
+		object["id"], err = json.Marshal(a.Id)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'id': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
 
@@ -1278,7 +1698,7 @@ type ClientInterface interface {
 
 	// DeleteBlockHeader Delete a block header
 	//
-	// A GET that deletes (a BeProduct quirk kept by both SDKs). Assumption: the answer is a DeleteResult. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// A GET that deletes (a BeProduct quirk kept by both SDKs). Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is false on success.
 	//
 	// Corresponds with GET /Block/Header/Delete/{headerId} (the `DeleteBlockHeader` operationId).
 	DeleteBlockHeader(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1335,7 +1755,7 @@ type ClientInterface interface {
 
 	// UpdateBlockPageFormWithBody Update the fields of a form page
 	//
-	// Assumption: the answer is an UpdateResult. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1344,7 +1764,7 @@ type ClientInterface interface {
 
 	// UpdateBlockPageForm Update the fields of a form page
 	//
-	// Assumption: the answer is an UpdateResult. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1353,7 +1773,7 @@ type ClientInterface interface {
 
 	// UpdateBlockPageGridWithBody Update rows of a grid page
 	//
-	// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 rows per request (API limits). Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1362,7 +1782,7 @@ type ClientInterface interface {
 
 	// UpdateBlockPageGrid Update rows of a grid page
 	//
-	// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 rows per request (API limits). Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1371,7 +1791,7 @@ type ClientInterface interface {
 
 	// UpdateBlockPageListWithBody Update items of a list page
 	//
-	// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 items per request (API limits). Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1380,7 +1800,7 @@ type ClientInterface interface {
 
 	// UpdateBlockPageList Update items of a list page
 	//
-	// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 items per request (API limits). Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1435,7 +1855,7 @@ type ClientInterface interface {
 
 	// DeleteColorHeader Delete a color header
 	//
-	// A GET that deletes (a BeProduct quirk kept by both SDKs). Assumption: the answer is a DeleteResult. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// A GET that deletes (a BeProduct quirk kept by both SDKs). Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is false on success.
 	//
 	// Corresponds with GET /Color/Header/Delete/{headerId} (the `DeleteColorHeader` operationId).
 	DeleteColorHeader(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1454,7 +1874,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /Color/Header/{headerId}/Update (the `UpdateColorHeader` operationId).
-	UpdateColorHeaderWithBody(ctx context.Context, headerId HeaderIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateColorHeaderWithBody(ctx context.Context, headerId HeaderIdPath, params *UpdateColorHeaderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateColorHeader Update a color header
 	//
@@ -1463,7 +1883,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /Color/Header/{headerId}/Update (the `UpdateColorHeader` operationId).
-	UpdateColorHeader(ctx context.Context, headerId HeaderIdPath, body UpdateColorHeaderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateColorHeader(ctx context.Context, headerId HeaderIdPath, params *UpdateColorHeaderParams, body UpdateColorHeaderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListColorHeadersWithBody List color headers, filtered and paged
 	//
@@ -1492,7 +1912,7 @@ type ClientInterface interface {
 
 	// UpdateColorPageFormWithBody Update the fields of a form page
 	//
-	// Assumption: the answer is an UpdateResult. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1501,7 +1921,7 @@ type ClientInterface interface {
 
 	// UpdateColorPageForm Update the fields of a form page
 	//
-	// Assumption: the answer is an UpdateResult. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1510,7 +1930,7 @@ type ClientInterface interface {
 
 	// UpdateColorPageGridWithBody Update rows of a grid page
 	//
-	// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 rows per request (API limits). Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1519,7 +1939,7 @@ type ClientInterface interface {
 
 	// UpdateColorPageGrid Update rows of a grid page
 	//
-	// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 rows per request (API limits). Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1528,7 +1948,7 @@ type ClientInterface interface {
 
 	// UpdateColorPageListWithBody Update items of a list page
 	//
-	// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 items per request (API limits). Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1537,7 +1957,7 @@ type ClientInterface interface {
 
 	// UpdateColorPageList Update items of a list page
 	//
-	// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 items per request (API limits). Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1667,7 +2087,7 @@ type ClientInterface interface {
 
 	// DeleteImageHeader Delete a image header
 	//
-	// A GET that deletes (a BeProduct quirk kept by both SDKs). Assumption: the answer is a DeleteResult. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// A GET that deletes (a BeProduct quirk kept by both SDKs). Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is false on success.
 	//
 	// Corresponds with GET /Image/Header/Delete/{headerId} (the `DeleteImageHeader` operationId).
 	DeleteImageHeader(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1724,7 +2144,7 @@ type ClientInterface interface {
 
 	// UpdateImagePageFormWithBody Update the fields of a form page
 	//
-	// Assumption: the answer is an UpdateResult. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1733,7 +2153,7 @@ type ClientInterface interface {
 
 	// UpdateImagePageForm Update the fields of a form page
 	//
-	// Assumption: the answer is an UpdateResult. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1742,7 +2162,7 @@ type ClientInterface interface {
 
 	// UpdateImagePageGridWithBody Update rows of a grid page
 	//
-	// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 rows per request (API limits). Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1751,7 +2171,7 @@ type ClientInterface interface {
 
 	// UpdateImagePageGrid Update rows of a grid page
 	//
-	// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 rows per request (API limits). Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1760,7 +2180,7 @@ type ClientInterface interface {
 
 	// UpdateImagePageListWithBody Update items of a list page
 	//
-	// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 items per request (API limits). Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1769,7 +2189,7 @@ type ClientInterface interface {
 
 	// UpdateImagePageList Update items of a list page
 	//
-	// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 items per request (API limits). Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1824,7 +2244,7 @@ type ClientInterface interface {
 
 	// DeleteMaterialHeader Delete a material header
 	//
-	// A GET that deletes (a BeProduct quirk kept by both SDKs). Assumption: the answer is a DeleteResult. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// A GET that deletes (a BeProduct quirk kept by both SDKs). Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is false on success.
 	//
 	// Corresponds with GET /Material/Header/Delete/{headerId} (the `DeleteMaterialHeader` operationId).
 	DeleteMaterialHeader(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1881,7 +2301,7 @@ type ClientInterface interface {
 
 	// UpdateMaterialPageFormWithBody Update the fields of a form page
 	//
-	// Assumption: the answer is an UpdateResult. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1890,7 +2310,7 @@ type ClientInterface interface {
 
 	// UpdateMaterialPageForm Update the fields of a form page
 	//
-	// Assumption: the answer is an UpdateResult. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1899,7 +2319,7 @@ type ClientInterface interface {
 
 	// UpdateMaterialPageGridWithBody Update rows of a grid page
 	//
-	// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 rows per request (API limits). Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1908,7 +2328,7 @@ type ClientInterface interface {
 
 	// UpdateMaterialPageGrid Update rows of a grid page
 	//
-	// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 rows per request (API limits). Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1917,7 +2337,7 @@ type ClientInterface interface {
 
 	// UpdateMaterialPageListWithBody Update items of a list page
 	//
-	// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 items per request (API limits). Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1926,7 +2346,7 @@ type ClientInterface interface {
 
 	// UpdateMaterialPageList Update items of a list page
 	//
-	// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 items per request (API limits). Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1981,7 +2401,7 @@ type ClientInterface interface {
 
 	// DeleteStyleHeader Delete a style header
 	//
-	// A GET that deletes (a BeProduct quirk kept by both SDKs). Assumption: the answer is a DeleteResult. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// A GET that deletes (a BeProduct quirk kept by both SDKs). Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is false on success.
 	//
 	// Corresponds with GET /Style/Header/Delete/{headerId} (the `DeleteStyleHeader` operationId).
 	DeleteStyleHeader(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2038,7 +2458,7 @@ type ClientInterface interface {
 
 	// UpdateStylePageFormWithBody Update the fields of a form page
 	//
-	// Assumption: the answer is an UpdateResult. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2047,7 +2467,7 @@ type ClientInterface interface {
 
 	// UpdateStylePageForm Update the fields of a form page
 	//
-	// Assumption: the answer is an UpdateResult. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2056,7 +2476,7 @@ type ClientInterface interface {
 
 	// UpdateStylePageGridWithBody Update rows of a grid page
 	//
-	// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 rows per request (API limits). Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2065,7 +2485,7 @@ type ClientInterface interface {
 
 	// UpdateStylePageGrid Update rows of a grid page
 	//
-	// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 rows per request (API limits). Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2074,7 +2494,7 @@ type ClientInterface interface {
 
 	// UpdateStylePageListWithBody Update items of a list page
 	//
-	// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 items per request (API limits). Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2083,7 +2503,7 @@ type ClientInterface interface {
 
 	// UpdateStylePageList Update items of a list page
 	//
-	// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 items per request (API limits). Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2149,7 +2569,7 @@ type ClientInterface interface {
 
 	// UpdateTrackingMaterialTimelinesWithBody Edit material timeline records of a plan
 	//
-	// At most 100 records per request (API limits). Assumption: the answer is an UpdateResult. Follows BeProduct.Python.SDK _tracking.py.
+	// At most 100 records per request (API limits). Follows BeProduct.Python.SDK _tracking.py. The answer is read as MessageResponse {error, message} (TypeScript SDK src/schemas/common.ts). Assumption: error is true when the edit was refused.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2158,7 +2578,7 @@ type ClientInterface interface {
 
 	// UpdateTrackingMaterialTimelines Edit material timeline records of a plan
 	//
-	// At most 100 records per request (API limits). Assumption: the answer is an UpdateResult. Follows BeProduct.Python.SDK _tracking.py.
+	// At most 100 records per request (API limits). Follows BeProduct.Python.SDK _tracking.py. The answer is read as MessageResponse {error, message} (TypeScript SDK src/schemas/common.ts). Assumption: error is true when the edit was refused.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2203,7 +2623,7 @@ type ClientInterface interface {
 
 	// UpdateTrackingStyleTimelinesWithBody Edit style timeline records of a plan
 	//
-	// At most 100 records per request (API limits). Assumption: the answer is an UpdateResult. Follows BeProduct.Python.SDK _tracking.py.
+	// At most 100 records per request (API limits). Follows BeProduct.Python.SDK _tracking.py. The answer is read as MessageResponse {error, message} (TypeScript SDK src/schemas/common.ts). Assumption: error is true when the edit was refused.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2212,7 +2632,7 @@ type ClientInterface interface {
 
 	// UpdateTrackingStyleTimelines Edit style timeline records of a plan
 	//
-	// At most 100 records per request (API limits). Assumption: the answer is an UpdateResult. Follows BeProduct.Python.SDK _tracking.py.
+	// At most 100 records per request (API limits). Follows BeProduct.Python.SDK _tracking.py. The answer is read as MessageResponse {error, message} (TypeScript SDK src/schemas/common.ts). Assumption: error is true when the edit was refused.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2394,7 +2814,7 @@ func (c *Client) CreateBlockHeader(ctx context.Context, params *CreateBlockHeade
 
 // DeleteBlockHeader Delete a block header
 //
-// A GET that deletes (a BeProduct quirk kept by both SDKs). Assumption: the answer is a DeleteResult. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// A GET that deletes (a BeProduct quirk kept by both SDKs). Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is false on success.
 //
 // Corresponds with GET /Block/Header/Delete/{headerId} (the `DeleteBlockHeader` operationId).
 func (c *Client) DeleteBlockHeader(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2521,7 +2941,7 @@ func (c *Client) GetBlockPage(ctx context.Context, params *GetBlockPageParams, r
 
 // UpdateBlockPageFormWithBody Update the fields of a form page
 //
-// Assumption: the answer is an UpdateResult. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2540,7 +2960,7 @@ func (c *Client) UpdateBlockPageFormWithBody(ctx context.Context, params *Update
 
 // UpdateBlockPageForm Update the fields of a form page
 //
-// Assumption: the answer is an UpdateResult. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2559,7 +2979,7 @@ func (c *Client) UpdateBlockPageForm(ctx context.Context, params *UpdateBlockPag
 
 // UpdateBlockPageGridWithBody Update rows of a grid page
 //
-// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 rows per request (API limits). Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2578,7 +2998,7 @@ func (c *Client) UpdateBlockPageGridWithBody(ctx context.Context, params *Update
 
 // UpdateBlockPageGrid Update rows of a grid page
 //
-// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 rows per request (API limits). Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2597,7 +3017,7 @@ func (c *Client) UpdateBlockPageGrid(ctx context.Context, params *UpdateBlockPag
 
 // UpdateBlockPageListWithBody Update items of a list page
 //
-// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 items per request (API limits). Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2616,7 +3036,7 @@ func (c *Client) UpdateBlockPageListWithBody(ctx context.Context, params *Update
 
 // UpdateBlockPageList Update items of a list page
 //
-// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 items per request (API limits). Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2741,7 +3161,7 @@ func (c *Client) CreateColorHeader(ctx context.Context, params *CreateColorHeade
 
 // DeleteColorHeader Delete a color header
 //
-// A GET that deletes (a BeProduct quirk kept by both SDKs). Assumption: the answer is a DeleteResult. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// A GET that deletes (a BeProduct quirk kept by both SDKs). Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is false on success.
 //
 // Corresponds with GET /Color/Header/Delete/{headerId} (the `DeleteColorHeader` operationId).
 func (c *Client) DeleteColorHeader(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2780,8 +3200,8 @@ func (c *Client) GetColorHeader(ctx context.Context, headerId HeaderIdPath, reqE
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /Color/Header/{headerId}/Update (the `UpdateColorHeader` operationId).
-func (c *Client) UpdateColorHeaderWithBody(ctx context.Context, headerId HeaderIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateColorHeaderRequestWithBody(c.Server, headerId, contentType, body)
+func (c *Client) UpdateColorHeaderWithBody(ctx context.Context, headerId HeaderIdPath, params *UpdateColorHeaderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateColorHeaderRequestWithBody(c.Server, headerId, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2799,8 +3219,8 @@ func (c *Client) UpdateColorHeaderWithBody(ctx context.Context, headerId HeaderI
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /Color/Header/{headerId}/Update (the `UpdateColorHeader` operationId).
-func (c *Client) UpdateColorHeader(ctx context.Context, headerId HeaderIdPath, body UpdateColorHeaderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateColorHeaderRequest(c.Server, headerId, body)
+func (c *Client) UpdateColorHeader(ctx context.Context, headerId HeaderIdPath, params *UpdateColorHeaderParams, body UpdateColorHeaderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateColorHeaderRequest(c.Server, headerId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2868,7 +3288,7 @@ func (c *Client) GetColorPage(ctx context.Context, params *GetColorPageParams, r
 
 // UpdateColorPageFormWithBody Update the fields of a form page
 //
-// Assumption: the answer is an UpdateResult. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2887,7 +3307,7 @@ func (c *Client) UpdateColorPageFormWithBody(ctx context.Context, params *Update
 
 // UpdateColorPageForm Update the fields of a form page
 //
-// Assumption: the answer is an UpdateResult. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2906,7 +3326,7 @@ func (c *Client) UpdateColorPageForm(ctx context.Context, params *UpdateColorPag
 
 // UpdateColorPageGridWithBody Update rows of a grid page
 //
-// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 rows per request (API limits). Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2925,7 +3345,7 @@ func (c *Client) UpdateColorPageGridWithBody(ctx context.Context, params *Update
 
 // UpdateColorPageGrid Update rows of a grid page
 //
-// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 rows per request (API limits). Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2944,7 +3364,7 @@ func (c *Client) UpdateColorPageGrid(ctx context.Context, params *UpdateColorPag
 
 // UpdateColorPageListWithBody Update items of a list page
 //
-// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 items per request (API limits). Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2963,7 +3383,7 @@ func (c *Client) UpdateColorPageListWithBody(ctx context.Context, params *Update
 
 // UpdateColorPageList Update items of a list page
 //
-// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 items per request (API limits). Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -3253,7 +3673,7 @@ func (c *Client) CreateImageHeader(ctx context.Context, params *CreateImageHeade
 
 // DeleteImageHeader Delete a image header
 //
-// A GET that deletes (a BeProduct quirk kept by both SDKs). Assumption: the answer is a DeleteResult. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// A GET that deletes (a BeProduct quirk kept by both SDKs). Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is false on success.
 //
 // Corresponds with GET /Image/Header/Delete/{headerId} (the `DeleteImageHeader` operationId).
 func (c *Client) DeleteImageHeader(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3380,7 +3800,7 @@ func (c *Client) GetImagePage(ctx context.Context, params *GetImagePageParams, r
 
 // UpdateImagePageFormWithBody Update the fields of a form page
 //
-// Assumption: the answer is an UpdateResult. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes any type of body and a specified content type.
 //
@@ -3399,7 +3819,7 @@ func (c *Client) UpdateImagePageFormWithBody(ctx context.Context, params *Update
 
 // UpdateImagePageForm Update the fields of a form page
 //
-// Assumption: the answer is an UpdateResult. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -3418,7 +3838,7 @@ func (c *Client) UpdateImagePageForm(ctx context.Context, params *UpdateImagePag
 
 // UpdateImagePageGridWithBody Update rows of a grid page
 //
-// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 rows per request (API limits). Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes any type of body and a specified content type.
 //
@@ -3437,7 +3857,7 @@ func (c *Client) UpdateImagePageGridWithBody(ctx context.Context, params *Update
 
 // UpdateImagePageGrid Update rows of a grid page
 //
-// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 rows per request (API limits). Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -3456,7 +3876,7 @@ func (c *Client) UpdateImagePageGrid(ctx context.Context, params *UpdateImagePag
 
 // UpdateImagePageListWithBody Update items of a list page
 //
-// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 items per request (API limits). Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes any type of body and a specified content type.
 //
@@ -3475,7 +3895,7 @@ func (c *Client) UpdateImagePageListWithBody(ctx context.Context, params *Update
 
 // UpdateImagePageList Update items of a list page
 //
-// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 items per request (API limits). Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -3600,7 +4020,7 @@ func (c *Client) CreateMaterialHeader(ctx context.Context, params *CreateMateria
 
 // DeleteMaterialHeader Delete a material header
 //
-// A GET that deletes (a BeProduct quirk kept by both SDKs). Assumption: the answer is a DeleteResult. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// A GET that deletes (a BeProduct quirk kept by both SDKs). Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is false on success.
 //
 // Corresponds with GET /Material/Header/Delete/{headerId} (the `DeleteMaterialHeader` operationId).
 func (c *Client) DeleteMaterialHeader(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3727,7 +4147,7 @@ func (c *Client) GetMaterialPage(ctx context.Context, params *GetMaterialPagePar
 
 // UpdateMaterialPageFormWithBody Update the fields of a form page
 //
-// Assumption: the answer is an UpdateResult. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes any type of body and a specified content type.
 //
@@ -3746,7 +4166,7 @@ func (c *Client) UpdateMaterialPageFormWithBody(ctx context.Context, params *Upd
 
 // UpdateMaterialPageForm Update the fields of a form page
 //
-// Assumption: the answer is an UpdateResult. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -3765,7 +4185,7 @@ func (c *Client) UpdateMaterialPageForm(ctx context.Context, params *UpdateMater
 
 // UpdateMaterialPageGridWithBody Update rows of a grid page
 //
-// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 rows per request (API limits). Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes any type of body and a specified content type.
 //
@@ -3784,7 +4204,7 @@ func (c *Client) UpdateMaterialPageGridWithBody(ctx context.Context, params *Upd
 
 // UpdateMaterialPageGrid Update rows of a grid page
 //
-// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 rows per request (API limits). Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -3803,7 +4223,7 @@ func (c *Client) UpdateMaterialPageGrid(ctx context.Context, params *UpdateMater
 
 // UpdateMaterialPageListWithBody Update items of a list page
 //
-// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 items per request (API limits). Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes any type of body and a specified content type.
 //
@@ -3822,7 +4242,7 @@ func (c *Client) UpdateMaterialPageListWithBody(ctx context.Context, params *Upd
 
 // UpdateMaterialPageList Update items of a list page
 //
-// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 items per request (API limits). Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -3947,7 +4367,7 @@ func (c *Client) CreateStyleHeader(ctx context.Context, params *CreateStyleHeade
 
 // DeleteStyleHeader Delete a style header
 //
-// A GET that deletes (a BeProduct quirk kept by both SDKs). Assumption: the answer is a DeleteResult. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// A GET that deletes (a BeProduct quirk kept by both SDKs). Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is false on success.
 //
 // Corresponds with GET /Style/Header/Delete/{headerId} (the `DeleteStyleHeader` operationId).
 func (c *Client) DeleteStyleHeader(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4074,7 +4494,7 @@ func (c *Client) GetStylePage(ctx context.Context, params *GetStylePageParams, r
 
 // UpdateStylePageFormWithBody Update the fields of a form page
 //
-// Assumption: the answer is an UpdateResult. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes any type of body and a specified content type.
 //
@@ -4093,7 +4513,7 @@ func (c *Client) UpdateStylePageFormWithBody(ctx context.Context, params *Update
 
 // UpdateStylePageForm Update the fields of a form page
 //
-// Assumption: the answer is an UpdateResult. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4112,7 +4532,7 @@ func (c *Client) UpdateStylePageForm(ctx context.Context, params *UpdateStylePag
 
 // UpdateStylePageGridWithBody Update rows of a grid page
 //
-// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 rows per request (API limits). Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes any type of body and a specified content type.
 //
@@ -4131,7 +4551,7 @@ func (c *Client) UpdateStylePageGridWithBody(ctx context.Context, params *Update
 
 // UpdateStylePageGrid Update rows of a grid page
 //
-// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 rows per request (API limits). Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4150,7 +4570,7 @@ func (c *Client) UpdateStylePageGrid(ctx context.Context, params *UpdateStylePag
 
 // UpdateStylePageListWithBody Update items of a list page
 //
-// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 items per request (API limits). Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes any type of body and a specified content type.
 //
@@ -4169,7 +4589,7 @@ func (c *Client) UpdateStylePageListWithBody(ctx context.Context, params *Update
 
 // UpdateStylePageList Update items of a list page
 //
-// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 items per request (API limits). Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4315,7 +4735,7 @@ func (c *Client) ListTrackingMaterialTimelines(ctx context.Context, planId PlanI
 
 // UpdateTrackingMaterialTimelinesWithBody Edit material timeline records of a plan
 //
-// At most 100 records per request (API limits). Assumption: the answer is an UpdateResult. Follows BeProduct.Python.SDK _tracking.py.
+// At most 100 records per request (API limits). Follows BeProduct.Python.SDK _tracking.py. The answer is read as MessageResponse {error, message} (TypeScript SDK src/schemas/common.ts). Assumption: error is true when the edit was refused.
 //
 // Takes any type of body and a specified content type.
 //
@@ -4334,7 +4754,7 @@ func (c *Client) UpdateTrackingMaterialTimelinesWithBody(ctx context.Context, pl
 
 // UpdateTrackingMaterialTimelines Edit material timeline records of a plan
 //
-// At most 100 records per request (API limits). Assumption: the answer is an UpdateResult. Follows BeProduct.Python.SDK _tracking.py.
+// At most 100 records per request (API limits). Follows BeProduct.Python.SDK _tracking.py. The answer is read as MessageResponse {error, message} (TypeScript SDK src/schemas/common.ts). Assumption: error is true when the edit was refused.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4429,7 +4849,7 @@ func (c *Client) ListTrackingStyleTimelines(ctx context.Context, planId PlanIdPa
 
 // UpdateTrackingStyleTimelinesWithBody Edit style timeline records of a plan
 //
-// At most 100 records per request (API limits). Assumption: the answer is an UpdateResult. Follows BeProduct.Python.SDK _tracking.py.
+// At most 100 records per request (API limits). Follows BeProduct.Python.SDK _tracking.py. The answer is read as MessageResponse {error, message} (TypeScript SDK src/schemas/common.ts). Assumption: error is true when the edit was refused.
 //
 // Takes any type of body and a specified content type.
 //
@@ -4448,7 +4868,7 @@ func (c *Client) UpdateTrackingStyleTimelinesWithBody(ctx context.Context, planI
 
 // UpdateTrackingStyleTimelines Edit style timeline records of a plan
 //
-// At most 100 records per request (API limits). Assumption: the answer is an UpdateResult. Follows BeProduct.Python.SDK _tracking.py.
+// At most 100 records per request (API limits). Follows BeProduct.Python.SDK _tracking.py. The answer is read as MessageResponse {error, message} (TypeScript SDK src/schemas/common.ts). Assumption: error is true when the edit was refused.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5015,6 +5435,18 @@ func NewListBlockHeadersRequestWithBody(server string, params *ListBlockHeadersP
 
 		}
 
+		if params.ShowDeleted != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "showDeleted", *params.ShowDeleted, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -5526,6 +5958,18 @@ func NewCreateColorHeaderRequestWithBody(server string, params *CreateColorHeade
 			}
 		}
 
+		if params.PreserveVersion != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "preserveVersion", *params.PreserveVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -5611,18 +6055,18 @@ func NewGetColorHeaderRequest(server string, headerId HeaderIdPath) (*http.Reque
 }
 
 // NewUpdateColorHeaderRequest calls the generic UpdateColorHeader builder with application/json body
-func NewUpdateColorHeaderRequest(server string, headerId HeaderIdPath, body UpdateColorHeaderJSONRequestBody) (*http.Request, error) {
+func NewUpdateColorHeaderRequest(server string, headerId HeaderIdPath, params *UpdateColorHeaderParams, body UpdateColorHeaderJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateColorHeaderRequestWithBody(server, headerId, "application/json", bodyReader)
+	return NewUpdateColorHeaderRequestWithBody(server, headerId, params, "application/json", bodyReader)
 }
 
 // NewUpdateColorHeaderRequestWithBody constructs an http.Request for the UpdateColorHeader method, with any body, and a specified content type
-func NewUpdateColorHeaderRequestWithBody(server string, headerId HeaderIdPath, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateColorHeaderRequestWithBody(server string, headerId HeaderIdPath, params *UpdateColorHeaderParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5645,6 +6089,33 @@ func NewUpdateColorHeaderRequestWithBody(server string, headerId HeaderIdPath, c
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.ReplaceColors != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "replaceColors", *params.ReplaceColors, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
@@ -5723,6 +6194,18 @@ func NewListColorHeadersRequestWithBody(server string, params *ListColorHeadersP
 		if params.PageNumber != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageNumber", *params.PageNumber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ShowDeleted != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "showDeleted", *params.ShowDeleted, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -6599,6 +7082,18 @@ func NewCreateImageHeaderRequestWithBody(server string, params *CreateImageHeade
 			}
 		}
 
+		if params.PreserveVersion != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "preserveVersion", *params.PreserveVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -6796,6 +7291,18 @@ func NewListImageHeadersRequestWithBody(server string, params *ListImageHeadersP
 		if params.PageNumber != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageNumber", *params.PageNumber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ShowDeleted != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "showDeleted", *params.ShowDeleted, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -7316,6 +7823,18 @@ func NewCreateMaterialHeaderRequestWithBody(server string, params *CreateMateria
 			}
 		}
 
+		if params.PreserveVersion != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "preserveVersion", *params.PreserveVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -7513,6 +8032,18 @@ func NewListMaterialHeadersRequestWithBody(server string, params *ListMaterialHe
 		if params.PageNumber != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageNumber", *params.PageNumber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ShowDeleted != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "showDeleted", *params.ShowDeleted, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8033,6 +8564,18 @@ func NewCreateStyleHeaderRequestWithBody(server string, params *CreateStyleHeade
 			}
 		}
 
+		if params.PreserveVersion != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "preserveVersion", *params.PreserveVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -8230,6 +8773,18 @@ func NewListStyleHeadersRequestWithBody(server string, params *ListStyleHeadersP
 		if params.PageNumber != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageNumber", *params.PageNumber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ShowDeleted != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "showDeleted", *params.ShowDeleted, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -9543,7 +10098,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteBlockHeaderWithResponse Delete a block header
 	//
-	// A GET that deletes (a BeProduct quirk kept by both SDKs). Assumption: the answer is a DeleteResult. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// A GET that deletes (a BeProduct quirk kept by both SDKs). Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is false on success.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -9606,7 +10161,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateBlockPageFormWithBodyWithResponse Update the fields of a form page
 	//
-	// Assumption: the answer is an UpdateResult. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -9615,7 +10170,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateBlockPageFormWithResponse Update the fields of a form page
 	//
-	// Assumption: the answer is an UpdateResult. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -9624,7 +10179,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateBlockPageGridWithBodyWithResponse Update rows of a grid page
 	//
-	// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 rows per request (API limits). Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -9633,7 +10188,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateBlockPageGridWithResponse Update rows of a grid page
 	//
-	// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 rows per request (API limits). Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -9642,7 +10197,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateBlockPageListWithBodyWithResponse Update items of a list page
 	//
-	// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 items per request (API limits). Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -9651,7 +10206,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateBlockPageListWithResponse Update items of a list page
 	//
-	// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 items per request (API limits). Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -9714,7 +10269,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteColorHeaderWithResponse Delete a color header
 	//
-	// A GET that deletes (a BeProduct quirk kept by both SDKs). Assumption: the answer is a DeleteResult. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// A GET that deletes (a BeProduct quirk kept by both SDKs). Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is false on success.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -9737,7 +10292,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /Color/Header/{headerId}/Update (the `UpdateColorHeader` operationId).
-	UpdateColorHeaderWithBodyWithResponse(ctx context.Context, headerId HeaderIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateColorHeaderResponse, error)
+	UpdateColorHeaderWithBodyWithResponse(ctx context.Context, headerId HeaderIdPath, params *UpdateColorHeaderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateColorHeaderResponse, error)
 
 	// UpdateColorHeaderWithResponse Update a color header
 	//
@@ -9746,7 +10301,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /Color/Header/{headerId}/Update (the `UpdateColorHeader` operationId).
-	UpdateColorHeaderWithResponse(ctx context.Context, headerId HeaderIdPath, body UpdateColorHeaderJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateColorHeaderResponse, error)
+	UpdateColorHeaderWithResponse(ctx context.Context, headerId HeaderIdPath, params *UpdateColorHeaderParams, body UpdateColorHeaderJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateColorHeaderResponse, error)
 
 	// ListColorHeadersWithBodyWithResponse List color headers, filtered and paged
 	//
@@ -9777,7 +10332,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateColorPageFormWithBodyWithResponse Update the fields of a form page
 	//
-	// Assumption: the answer is an UpdateResult. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -9786,7 +10341,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateColorPageFormWithResponse Update the fields of a form page
 	//
-	// Assumption: the answer is an UpdateResult. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -9795,7 +10350,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateColorPageGridWithBodyWithResponse Update rows of a grid page
 	//
-	// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 rows per request (API limits). Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -9804,7 +10359,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateColorPageGridWithResponse Update rows of a grid page
 	//
-	// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 rows per request (API limits). Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -9813,7 +10368,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateColorPageListWithBodyWithResponse Update items of a list page
 	//
-	// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 items per request (API limits). Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -9822,7 +10377,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateColorPageListWithResponse Update items of a list page
 	//
-	// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 items per request (API limits). Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -9966,7 +10521,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteImageHeaderWithResponse Delete a image header
 	//
-	// A GET that deletes (a BeProduct quirk kept by both SDKs). Assumption: the answer is a DeleteResult. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// A GET that deletes (a BeProduct quirk kept by both SDKs). Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is false on success.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10029,7 +10584,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateImagePageFormWithBodyWithResponse Update the fields of a form page
 	//
-	// Assumption: the answer is an UpdateResult. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10038,7 +10593,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateImagePageFormWithResponse Update the fields of a form page
 	//
-	// Assumption: the answer is an UpdateResult. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10047,7 +10602,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateImagePageGridWithBodyWithResponse Update rows of a grid page
 	//
-	// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 rows per request (API limits). Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10056,7 +10611,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateImagePageGridWithResponse Update rows of a grid page
 	//
-	// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 rows per request (API limits). Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10065,7 +10620,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateImagePageListWithBodyWithResponse Update items of a list page
 	//
-	// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 items per request (API limits). Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10074,7 +10629,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateImagePageListWithResponse Update items of a list page
 	//
-	// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 items per request (API limits). Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10137,7 +10692,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteMaterialHeaderWithResponse Delete a material header
 	//
-	// A GET that deletes (a BeProduct quirk kept by both SDKs). Assumption: the answer is a DeleteResult. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// A GET that deletes (a BeProduct quirk kept by both SDKs). Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is false on success.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10200,7 +10755,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateMaterialPageFormWithBodyWithResponse Update the fields of a form page
 	//
-	// Assumption: the answer is an UpdateResult. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10209,7 +10764,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateMaterialPageFormWithResponse Update the fields of a form page
 	//
-	// Assumption: the answer is an UpdateResult. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10218,7 +10773,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateMaterialPageGridWithBodyWithResponse Update rows of a grid page
 	//
-	// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 rows per request (API limits). Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10227,7 +10782,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateMaterialPageGridWithResponse Update rows of a grid page
 	//
-	// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 rows per request (API limits). Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10236,7 +10791,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateMaterialPageListWithBodyWithResponse Update items of a list page
 	//
-	// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 items per request (API limits). Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10245,7 +10800,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateMaterialPageListWithResponse Update items of a list page
 	//
-	// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 items per request (API limits). Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10308,7 +10863,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteStyleHeaderWithResponse Delete a style header
 	//
-	// A GET that deletes (a BeProduct quirk kept by both SDKs). Assumption: the answer is a DeleteResult. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// A GET that deletes (a BeProduct quirk kept by both SDKs). Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is false on success.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10371,7 +10926,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateStylePageFormWithBodyWithResponse Update the fields of a form page
 	//
-	// Assumption: the answer is an UpdateResult. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10380,7 +10935,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateStylePageFormWithResponse Update the fields of a form page
 	//
-	// Assumption: the answer is an UpdateResult. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10389,7 +10944,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateStylePageGridWithBodyWithResponse Update rows of a grid page
 	//
-	// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 rows per request (API limits). Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10398,7 +10953,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateStylePageGridWithResponse Update rows of a grid page
 	//
-	// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 rows per request (API limits). Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10407,7 +10962,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateStylePageListWithBodyWithResponse Update items of a list page
 	//
-	// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 items per request (API limits). Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10416,7 +10971,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateStylePageListWithResponse Update items of a list page
 	//
-	// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 items per request (API limits). Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10488,7 +11043,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateTrackingMaterialTimelinesWithBodyWithResponse Edit material timeline records of a plan
 	//
-	// At most 100 records per request (API limits). Assumption: the answer is an UpdateResult. Follows BeProduct.Python.SDK _tracking.py.
+	// At most 100 records per request (API limits). Follows BeProduct.Python.SDK _tracking.py. The answer is read as MessageResponse {error, message} (TypeScript SDK src/schemas/common.ts). Assumption: error is true when the edit was refused.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10497,7 +11052,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateTrackingMaterialTimelinesWithResponse Edit material timeline records of a plan
 	//
-	// At most 100 records per request (API limits). Assumption: the answer is an UpdateResult. Follows BeProduct.Python.SDK _tracking.py.
+	// At most 100 records per request (API limits). Follows BeProduct.Python.SDK _tracking.py. The answer is read as MessageResponse {error, message} (TypeScript SDK src/schemas/common.ts). Assumption: error is true when the edit was refused.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10542,7 +11097,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateTrackingStyleTimelinesWithBodyWithResponse Edit style timeline records of a plan
 	//
-	// At most 100 records per request (API limits). Assumption: the answer is an UpdateResult. Follows BeProduct.Python.SDK _tracking.py.
+	// At most 100 records per request (API limits). Follows BeProduct.Python.SDK _tracking.py. The answer is read as MessageResponse {error, message} (TypeScript SDK src/schemas/common.ts). Assumption: error is true when the edit was refused.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10551,7 +11106,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateTrackingStyleTimelinesWithResponse Edit style timeline records of a plan
 	//
-	// At most 100 records per request (API limits). Assumption: the answer is an UpdateResult. Follows BeProduct.Python.SDK _tracking.py.
+	// At most 100 records per request (API limits). Follows BeProduct.Python.SDK _tracking.py. The answer is read as MessageResponse {error, message} (TypeScript SDK src/schemas/common.ts). Assumption: error is true when the edit was refused.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10958,7 +11513,7 @@ type DeleteBlockHeaderResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *DeleteResult
+	JSON200 *MessageResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -10976,7 +11531,7 @@ type DeleteBlockHeaderResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DeleteBlockHeaderResponse) GetJSON200() *DeleteResult {
+func (r DeleteBlockHeaderResponse) GetJSON200() *MessageResponse {
 	return r.JSON200
 }
 
@@ -11423,7 +11978,7 @@ type UpdateBlockPageFormResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *UpdateResult
+	JSON200 *MessageResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -11441,7 +11996,7 @@ type UpdateBlockPageFormResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateBlockPageFormResponse) GetJSON200() *UpdateResult {
+func (r UpdateBlockPageFormResponse) GetJSON200() *MessageResponse {
 	return r.JSON200
 }
 
@@ -11516,7 +12071,7 @@ type UpdateBlockPageGridResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *UpdateResult
+	JSON200 *MessageResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -11534,7 +12089,7 @@ type UpdateBlockPageGridResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateBlockPageGridResponse) GetJSON200() *UpdateResult {
+func (r UpdateBlockPageGridResponse) GetJSON200() *MessageResponse {
 	return r.JSON200
 }
 
@@ -11609,7 +12164,7 @@ type UpdateBlockPageListResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *UpdateResult
+	JSON200 *MessageResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -11627,7 +12182,7 @@ type UpdateBlockPageListResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateBlockPageListResponse) GetJSON200() *UpdateResult {
+func (r UpdateBlockPageListResponse) GetJSON200() *MessageResponse {
 	return r.JSON200
 }
 
@@ -12167,7 +12722,7 @@ type DeleteColorHeaderResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *DeleteResult
+	JSON200 *MessageResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -12185,7 +12740,7 @@ type DeleteColorHeaderResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DeleteColorHeaderResponse) GetJSON200() *DeleteResult {
+func (r DeleteColorHeaderResponse) GetJSON200() *MessageResponse {
 	return r.JSON200
 }
 
@@ -12632,7 +13187,7 @@ type UpdateColorPageFormResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *UpdateResult
+	JSON200 *MessageResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -12650,7 +13205,7 @@ type UpdateColorPageFormResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateColorPageFormResponse) GetJSON200() *UpdateResult {
+func (r UpdateColorPageFormResponse) GetJSON200() *MessageResponse {
 	return r.JSON200
 }
 
@@ -12725,7 +13280,7 @@ type UpdateColorPageGridResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *UpdateResult
+	JSON200 *MessageResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -12743,7 +13298,7 @@ type UpdateColorPageGridResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateColorPageGridResponse) GetJSON200() *UpdateResult {
+func (r UpdateColorPageGridResponse) GetJSON200() *MessageResponse {
 	return r.JSON200
 }
 
@@ -12818,7 +13373,7 @@ type UpdateColorPageListResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *UpdateResult
+	JSON200 *MessageResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -12836,7 +13391,7 @@ type UpdateColorPageListResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateColorPageListResponse) GetJSON200() *UpdateResult {
+func (r UpdateColorPageListResponse) GetJSON200() *MessageResponse {
 	return r.JSON200
 }
 
@@ -13934,7 +14489,7 @@ type DeleteImageHeaderResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *DeleteResult
+	JSON200 *MessageResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -13952,7 +14507,7 @@ type DeleteImageHeaderResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DeleteImageHeaderResponse) GetJSON200() *DeleteResult {
+func (r DeleteImageHeaderResponse) GetJSON200() *MessageResponse {
 	return r.JSON200
 }
 
@@ -14399,7 +14954,7 @@ type UpdateImagePageFormResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *UpdateResult
+	JSON200 *MessageResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -14417,7 +14972,7 @@ type UpdateImagePageFormResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateImagePageFormResponse) GetJSON200() *UpdateResult {
+func (r UpdateImagePageFormResponse) GetJSON200() *MessageResponse {
 	return r.JSON200
 }
 
@@ -14492,7 +15047,7 @@ type UpdateImagePageGridResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *UpdateResult
+	JSON200 *MessageResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -14510,7 +15065,7 @@ type UpdateImagePageGridResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateImagePageGridResponse) GetJSON200() *UpdateResult {
+func (r UpdateImagePageGridResponse) GetJSON200() *MessageResponse {
 	return r.JSON200
 }
 
@@ -14585,7 +15140,7 @@ type UpdateImagePageListResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *UpdateResult
+	JSON200 *MessageResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -14603,7 +15158,7 @@ type UpdateImagePageListResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateImagePageListResponse) GetJSON200() *UpdateResult {
+func (r UpdateImagePageListResponse) GetJSON200() *MessageResponse {
 	return r.JSON200
 }
 
@@ -15143,7 +15698,7 @@ type DeleteMaterialHeaderResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *DeleteResult
+	JSON200 *MessageResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -15161,7 +15716,7 @@ type DeleteMaterialHeaderResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DeleteMaterialHeaderResponse) GetJSON200() *DeleteResult {
+func (r DeleteMaterialHeaderResponse) GetJSON200() *MessageResponse {
 	return r.JSON200
 }
 
@@ -15608,7 +16163,7 @@ type UpdateMaterialPageFormResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *UpdateResult
+	JSON200 *MessageResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -15626,7 +16181,7 @@ type UpdateMaterialPageFormResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateMaterialPageFormResponse) GetJSON200() *UpdateResult {
+func (r UpdateMaterialPageFormResponse) GetJSON200() *MessageResponse {
 	return r.JSON200
 }
 
@@ -15701,7 +16256,7 @@ type UpdateMaterialPageGridResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *UpdateResult
+	JSON200 *MessageResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -15719,7 +16274,7 @@ type UpdateMaterialPageGridResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateMaterialPageGridResponse) GetJSON200() *UpdateResult {
+func (r UpdateMaterialPageGridResponse) GetJSON200() *MessageResponse {
 	return r.JSON200
 }
 
@@ -15794,7 +16349,7 @@ type UpdateMaterialPageListResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *UpdateResult
+	JSON200 *MessageResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -15812,7 +16367,7 @@ type UpdateMaterialPageListResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateMaterialPageListResponse) GetJSON200() *UpdateResult {
+func (r UpdateMaterialPageListResponse) GetJSON200() *MessageResponse {
 	return r.JSON200
 }
 
@@ -16352,7 +16907,7 @@ type DeleteStyleHeaderResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *DeleteResult
+	JSON200 *MessageResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -16370,7 +16925,7 @@ type DeleteStyleHeaderResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DeleteStyleHeaderResponse) GetJSON200() *DeleteResult {
+func (r DeleteStyleHeaderResponse) GetJSON200() *MessageResponse {
 	return r.JSON200
 }
 
@@ -16817,7 +17372,7 @@ type UpdateStylePageFormResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *UpdateResult
+	JSON200 *MessageResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -16835,7 +17390,7 @@ type UpdateStylePageFormResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateStylePageFormResponse) GetJSON200() *UpdateResult {
+func (r UpdateStylePageFormResponse) GetJSON200() *MessageResponse {
 	return r.JSON200
 }
 
@@ -16910,7 +17465,7 @@ type UpdateStylePageGridResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *UpdateResult
+	JSON200 *MessageResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -16928,7 +17483,7 @@ type UpdateStylePageGridResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateStylePageGridResponse) GetJSON200() *UpdateResult {
+func (r UpdateStylePageGridResponse) GetJSON200() *MessageResponse {
 	return r.JSON200
 }
 
@@ -17003,7 +17558,7 @@ type UpdateStylePageListResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *UpdateResult
+	JSON200 *MessageResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -17021,7 +17576,7 @@ type UpdateStylePageListResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateStylePageListResponse) GetJSON200() *UpdateResult {
+func (r UpdateStylePageListResponse) GetJSON200() *MessageResponse {
 	return r.JSON200
 }
 
@@ -17561,7 +18116,7 @@ type UpdateTrackingMaterialTimelinesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *UpdateResult
+	JSON200 *MessageResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -17579,7 +18134,7 @@ type UpdateTrackingMaterialTimelinesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateTrackingMaterialTimelinesResponse) GetJSON200() *UpdateResult {
+func (r UpdateTrackingMaterialTimelinesResponse) GetJSON200() *MessageResponse {
 	return r.JSON200
 }
 
@@ -17840,7 +18395,7 @@ type UpdateTrackingStyleTimelinesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *UpdateResult
+	JSON200 *MessageResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -17858,7 +18413,7 @@ type UpdateTrackingStyleTimelinesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateTrackingStyleTimelinesResponse) GetJSON200() *UpdateResult {
+func (r UpdateTrackingStyleTimelinesResponse) GetJSON200() *MessageResponse {
 	return r.JSON200
 }
 
@@ -18727,7 +19282,7 @@ func (c *ClientWithResponses) CreateBlockHeaderWithResponse(ctx context.Context,
 
 // DeleteBlockHeaderWithResponse Delete a block header
 //
-// A GET that deletes (a BeProduct quirk kept by both SDKs). Assumption: the answer is a DeleteResult. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// A GET that deletes (a BeProduct quirk kept by both SDKs). Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is false on success.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -18832,7 +19387,7 @@ func (c *ClientWithResponses) GetBlockPageWithResponse(ctx context.Context, para
 
 // UpdateBlockPageFormWithBodyWithResponse Update the fields of a form page
 //
-// Assumption: the answer is an UpdateResult. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -18847,7 +19402,7 @@ func (c *ClientWithResponses) UpdateBlockPageFormWithBodyWithResponse(ctx contex
 
 // UpdateBlockPageFormWithResponse Update the fields of a form page
 //
-// Assumption: the answer is an UpdateResult. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -18862,7 +19417,7 @@ func (c *ClientWithResponses) UpdateBlockPageFormWithResponse(ctx context.Contex
 
 // UpdateBlockPageGridWithBodyWithResponse Update rows of a grid page
 //
-// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 rows per request (API limits). Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -18877,7 +19432,7 @@ func (c *ClientWithResponses) UpdateBlockPageGridWithBodyWithResponse(ctx contex
 
 // UpdateBlockPageGridWithResponse Update rows of a grid page
 //
-// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 rows per request (API limits). Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -18892,7 +19447,7 @@ func (c *ClientWithResponses) UpdateBlockPageGridWithResponse(ctx context.Contex
 
 // UpdateBlockPageListWithBodyWithResponse Update items of a list page
 //
-// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 items per request (API limits). Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -18907,7 +19462,7 @@ func (c *ClientWithResponses) UpdateBlockPageListWithBodyWithResponse(ctx contex
 
 // UpdateBlockPageListWithResponse Update items of a list page
 //
-// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 items per request (API limits). Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -19012,7 +19567,7 @@ func (c *ClientWithResponses) CreateColorHeaderWithResponse(ctx context.Context,
 
 // DeleteColorHeaderWithResponse Delete a color header
 //
-// A GET that deletes (a BeProduct quirk kept by both SDKs). Assumption: the answer is a DeleteResult. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// A GET that deletes (a BeProduct quirk kept by both SDKs). Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is false on success.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -19047,8 +19602,8 @@ func (c *ClientWithResponses) GetColorHeaderWithResponse(ctx context.Context, he
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /Color/Header/{headerId}/Update (the `UpdateColorHeader` operationId).
-func (c *ClientWithResponses) UpdateColorHeaderWithBodyWithResponse(ctx context.Context, headerId HeaderIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateColorHeaderResponse, error) {
-	rsp, err := c.UpdateColorHeaderWithBody(ctx, headerId, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateColorHeaderWithBodyWithResponse(ctx context.Context, headerId HeaderIdPath, params *UpdateColorHeaderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateColorHeaderResponse, error) {
+	rsp, err := c.UpdateColorHeaderWithBody(ctx, headerId, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -19062,8 +19617,8 @@ func (c *ClientWithResponses) UpdateColorHeaderWithBodyWithResponse(ctx context.
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /Color/Header/{headerId}/Update (the `UpdateColorHeader` operationId).
-func (c *ClientWithResponses) UpdateColorHeaderWithResponse(ctx context.Context, headerId HeaderIdPath, body UpdateColorHeaderJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateColorHeaderResponse, error) {
-	rsp, err := c.UpdateColorHeader(ctx, headerId, body, reqEditors...)
+func (c *ClientWithResponses) UpdateColorHeaderWithResponse(ctx context.Context, headerId HeaderIdPath, params *UpdateColorHeaderParams, body UpdateColorHeaderJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateColorHeaderResponse, error) {
+	rsp, err := c.UpdateColorHeader(ctx, headerId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -19117,7 +19672,7 @@ func (c *ClientWithResponses) GetColorPageWithResponse(ctx context.Context, para
 
 // UpdateColorPageFormWithBodyWithResponse Update the fields of a form page
 //
-// Assumption: the answer is an UpdateResult. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -19132,7 +19687,7 @@ func (c *ClientWithResponses) UpdateColorPageFormWithBodyWithResponse(ctx contex
 
 // UpdateColorPageFormWithResponse Update the fields of a form page
 //
-// Assumption: the answer is an UpdateResult. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -19147,7 +19702,7 @@ func (c *ClientWithResponses) UpdateColorPageFormWithResponse(ctx context.Contex
 
 // UpdateColorPageGridWithBodyWithResponse Update rows of a grid page
 //
-// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 rows per request (API limits). Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -19162,7 +19717,7 @@ func (c *ClientWithResponses) UpdateColorPageGridWithBodyWithResponse(ctx contex
 
 // UpdateColorPageGridWithResponse Update rows of a grid page
 //
-// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 rows per request (API limits). Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -19177,7 +19732,7 @@ func (c *ClientWithResponses) UpdateColorPageGridWithResponse(ctx context.Contex
 
 // UpdateColorPageListWithBodyWithResponse Update items of a list page
 //
-// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 items per request (API limits). Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -19192,7 +19747,7 @@ func (c *ClientWithResponses) UpdateColorPageListWithBodyWithResponse(ctx contex
 
 // UpdateColorPageListWithResponse Update items of a list page
 //
-// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 items per request (API limits). Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -19432,7 +19987,7 @@ func (c *ClientWithResponses) CreateImageHeaderWithResponse(ctx context.Context,
 
 // DeleteImageHeaderWithResponse Delete a image header
 //
-// A GET that deletes (a BeProduct quirk kept by both SDKs). Assumption: the answer is a DeleteResult. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// A GET that deletes (a BeProduct quirk kept by both SDKs). Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is false on success.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -19537,7 +20092,7 @@ func (c *ClientWithResponses) GetImagePageWithResponse(ctx context.Context, para
 
 // UpdateImagePageFormWithBodyWithResponse Update the fields of a form page
 //
-// Assumption: the answer is an UpdateResult. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -19552,7 +20107,7 @@ func (c *ClientWithResponses) UpdateImagePageFormWithBodyWithResponse(ctx contex
 
 // UpdateImagePageFormWithResponse Update the fields of a form page
 //
-// Assumption: the answer is an UpdateResult. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -19567,7 +20122,7 @@ func (c *ClientWithResponses) UpdateImagePageFormWithResponse(ctx context.Contex
 
 // UpdateImagePageGridWithBodyWithResponse Update rows of a grid page
 //
-// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 rows per request (API limits). Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -19582,7 +20137,7 @@ func (c *ClientWithResponses) UpdateImagePageGridWithBodyWithResponse(ctx contex
 
 // UpdateImagePageGridWithResponse Update rows of a grid page
 //
-// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 rows per request (API limits). Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -19597,7 +20152,7 @@ func (c *ClientWithResponses) UpdateImagePageGridWithResponse(ctx context.Contex
 
 // UpdateImagePageListWithBodyWithResponse Update items of a list page
 //
-// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 items per request (API limits). Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -19612,7 +20167,7 @@ func (c *ClientWithResponses) UpdateImagePageListWithBodyWithResponse(ctx contex
 
 // UpdateImagePageListWithResponse Update items of a list page
 //
-// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 items per request (API limits). Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -19717,7 +20272,7 @@ func (c *ClientWithResponses) CreateMaterialHeaderWithResponse(ctx context.Conte
 
 // DeleteMaterialHeaderWithResponse Delete a material header
 //
-// A GET that deletes (a BeProduct quirk kept by both SDKs). Assumption: the answer is a DeleteResult. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// A GET that deletes (a BeProduct quirk kept by both SDKs). Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is false on success.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -19822,7 +20377,7 @@ func (c *ClientWithResponses) GetMaterialPageWithResponse(ctx context.Context, p
 
 // UpdateMaterialPageFormWithBodyWithResponse Update the fields of a form page
 //
-// Assumption: the answer is an UpdateResult. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -19837,7 +20392,7 @@ func (c *ClientWithResponses) UpdateMaterialPageFormWithBodyWithResponse(ctx con
 
 // UpdateMaterialPageFormWithResponse Update the fields of a form page
 //
-// Assumption: the answer is an UpdateResult. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -19852,7 +20407,7 @@ func (c *ClientWithResponses) UpdateMaterialPageFormWithResponse(ctx context.Con
 
 // UpdateMaterialPageGridWithBodyWithResponse Update rows of a grid page
 //
-// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 rows per request (API limits). Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -19867,7 +20422,7 @@ func (c *ClientWithResponses) UpdateMaterialPageGridWithBodyWithResponse(ctx con
 
 // UpdateMaterialPageGridWithResponse Update rows of a grid page
 //
-// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 rows per request (API limits). Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -19882,7 +20437,7 @@ func (c *ClientWithResponses) UpdateMaterialPageGridWithResponse(ctx context.Con
 
 // UpdateMaterialPageListWithBodyWithResponse Update items of a list page
 //
-// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 items per request (API limits). Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -19897,7 +20452,7 @@ func (c *ClientWithResponses) UpdateMaterialPageListWithBodyWithResponse(ctx con
 
 // UpdateMaterialPageListWithResponse Update items of a list page
 //
-// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 items per request (API limits). Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -20002,7 +20557,7 @@ func (c *ClientWithResponses) CreateStyleHeaderWithResponse(ctx context.Context,
 
 // DeleteStyleHeaderWithResponse Delete a style header
 //
-// A GET that deletes (a BeProduct quirk kept by both SDKs). Assumption: the answer is a DeleteResult. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// A GET that deletes (a BeProduct quirk kept by both SDKs). Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is false on success.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -20107,7 +20662,7 @@ func (c *ClientWithResponses) GetStylePageWithResponse(ctx context.Context, para
 
 // UpdateStylePageFormWithBodyWithResponse Update the fields of a form page
 //
-// Assumption: the answer is an UpdateResult. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -20122,7 +20677,7 @@ func (c *ClientWithResponses) UpdateStylePageFormWithBodyWithResponse(ctx contex
 
 // UpdateStylePageFormWithResponse Update the fields of a form page
 //
-// Assumption: the answer is an UpdateResult. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -20137,7 +20692,7 @@ func (c *ClientWithResponses) UpdateStylePageFormWithResponse(ctx context.Contex
 
 // UpdateStylePageGridWithBodyWithResponse Update rows of a grid page
 //
-// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 rows per request (API limits). Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -20152,7 +20707,7 @@ func (c *ClientWithResponses) UpdateStylePageGridWithBodyWithResponse(ctx contex
 
 // UpdateStylePageGridWithResponse Update rows of a grid page
 //
-// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 rows per request (API limits). Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -20167,7 +20722,7 @@ func (c *ClientWithResponses) UpdateStylePageGridWithResponse(ctx context.Contex
 
 // UpdateStylePageListWithBodyWithResponse Update items of a list page
 //
-// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 items per request (API limits). Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -20182,7 +20737,7 @@ func (c *ClientWithResponses) UpdateStylePageListWithBodyWithResponse(ctx contex
 
 // UpdateStylePageListWithResponse Update items of a list page
 //
-// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 items per request (API limits). Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -20302,7 +20857,7 @@ func (c *ClientWithResponses) ListTrackingMaterialTimelinesWithResponse(ctx cont
 
 // UpdateTrackingMaterialTimelinesWithBodyWithResponse Edit material timeline records of a plan
 //
-// At most 100 records per request (API limits). Assumption: the answer is an UpdateResult. Follows BeProduct.Python.SDK _tracking.py.
+// At most 100 records per request (API limits). Follows BeProduct.Python.SDK _tracking.py. The answer is read as MessageResponse {error, message} (TypeScript SDK src/schemas/common.ts). Assumption: error is true when the edit was refused.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -20317,7 +20872,7 @@ func (c *ClientWithResponses) UpdateTrackingMaterialTimelinesWithBodyWithRespons
 
 // UpdateTrackingMaterialTimelinesWithResponse Edit material timeline records of a plan
 //
-// At most 100 records per request (API limits). Assumption: the answer is an UpdateResult. Follows BeProduct.Python.SDK _tracking.py.
+// At most 100 records per request (API limits). Follows BeProduct.Python.SDK _tracking.py. The answer is read as MessageResponse {error, message} (TypeScript SDK src/schemas/common.ts). Assumption: error is true when the edit was refused.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -20392,7 +20947,7 @@ func (c *ClientWithResponses) ListTrackingStyleTimelinesWithResponse(ctx context
 
 // UpdateTrackingStyleTimelinesWithBodyWithResponse Edit style timeline records of a plan
 //
-// At most 100 records per request (API limits). Assumption: the answer is an UpdateResult. Follows BeProduct.Python.SDK _tracking.py.
+// At most 100 records per request (API limits). Follows BeProduct.Python.SDK _tracking.py. The answer is read as MessageResponse {error, message} (TypeScript SDK src/schemas/common.ts). Assumption: error is true when the edit was refused.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -20407,7 +20962,7 @@ func (c *ClientWithResponses) UpdateTrackingStyleTimelinesWithBodyWithResponse(c
 
 // UpdateTrackingStyleTimelinesWithResponse Edit style timeline records of a plan
 //
-// At most 100 records per request (API limits). Assumption: the answer is an UpdateResult. Follows BeProduct.Python.SDK _tracking.py.
+// At most 100 records per request (API limits). Follows BeProduct.Python.SDK _tracking.py. The answer is read as MessageResponse {error, message} (TypeScript SDK src/schemas/common.ts). Assumption: error is true when the edit was refused.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -20921,7 +21476,7 @@ func ParseDeleteBlockHeaderResponse(rsp *http.Response) (*DeleteBlockHeaderRespo
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest DeleteResult
+		var dest MessageResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21431,7 +21986,7 @@ func ParseUpdateBlockPageFormResponse(rsp *http.Response) (*UpdateBlockPageFormR
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest UpdateResult
+		var dest MessageResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21533,7 +22088,7 @@ func ParseUpdateBlockPageGridResponse(rsp *http.Response) (*UpdateBlockPageGridR
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest UpdateResult
+		var dest MessageResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21635,7 +22190,7 @@ func ParseUpdateBlockPageListResponse(rsp *http.Response) (*UpdateBlockPageListR
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest UpdateResult
+		var dest MessageResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22247,7 +22802,7 @@ func ParseDeleteColorHeaderResponse(rsp *http.Response) (*DeleteColorHeaderRespo
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest DeleteResult
+		var dest MessageResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22757,7 +23312,7 @@ func ParseUpdateColorPageFormResponse(rsp *http.Response) (*UpdateColorPageFormR
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest UpdateResult
+		var dest MessageResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22859,7 +23414,7 @@ func ParseUpdateColorPageGridResponse(rsp *http.Response) (*UpdateColorPageGridR
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest UpdateResult
+		var dest MessageResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22961,7 +23516,7 @@ func ParseUpdateColorPageListResponse(rsp *http.Response) (*UpdateColorPageListR
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest UpdateResult
+		var dest MessageResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -24185,7 +24740,7 @@ func ParseDeleteImageHeaderResponse(rsp *http.Response) (*DeleteImageHeaderRespo
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest DeleteResult
+		var dest MessageResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -24695,7 +25250,7 @@ func ParseUpdateImagePageFormResponse(rsp *http.Response) (*UpdateImagePageFormR
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest UpdateResult
+		var dest MessageResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -24797,7 +25352,7 @@ func ParseUpdateImagePageGridResponse(rsp *http.Response) (*UpdateImagePageGridR
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest UpdateResult
+		var dest MessageResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -24899,7 +25454,7 @@ func ParseUpdateImagePageListResponse(rsp *http.Response) (*UpdateImagePageListR
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest UpdateResult
+		var dest MessageResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -25511,7 +26066,7 @@ func ParseDeleteMaterialHeaderResponse(rsp *http.Response) (*DeleteMaterialHeade
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest DeleteResult
+		var dest MessageResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -26021,7 +26576,7 @@ func ParseUpdateMaterialPageFormResponse(rsp *http.Response) (*UpdateMaterialPag
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest UpdateResult
+		var dest MessageResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -26123,7 +26678,7 @@ func ParseUpdateMaterialPageGridResponse(rsp *http.Response) (*UpdateMaterialPag
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest UpdateResult
+		var dest MessageResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -26225,7 +26780,7 @@ func ParseUpdateMaterialPageListResponse(rsp *http.Response) (*UpdateMaterialPag
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest UpdateResult
+		var dest MessageResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -26837,7 +27392,7 @@ func ParseDeleteStyleHeaderResponse(rsp *http.Response) (*DeleteStyleHeaderRespo
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest DeleteResult
+		var dest MessageResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -27347,7 +27902,7 @@ func ParseUpdateStylePageFormResponse(rsp *http.Response) (*UpdateStylePageFormR
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest UpdateResult
+		var dest MessageResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -27449,7 +28004,7 @@ func ParseUpdateStylePageGridResponse(rsp *http.Response) (*UpdateStylePageGridR
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest UpdateResult
+		var dest MessageResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -27551,7 +28106,7 @@ func ParseUpdateStylePageListResponse(rsp *http.Response) (*UpdateStylePageListR
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest UpdateResult
+		var dest MessageResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -28163,7 +28718,7 @@ func ParseUpdateTrackingMaterialTimelinesResponse(rsp *http.Response) (*UpdateTr
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest UpdateResult
+		var dest MessageResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -28469,7 +29024,7 @@ func ParseUpdateTrackingStyleTimelinesResponse(rsp *http.Response) (*UpdateTrack
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest UpdateResult
+		var dest MessageResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
