@@ -39,6 +39,11 @@ type Client struct {
 	server  string
 	hc      *http.Client
 	doer    *pipeline.Doer
+	// plain sends requests that must carry no credentials (downloads from
+	// other hosts, files fetched for upload) on the same base transport.
+	plain *http.Client
+
+	automation *Automation
 
 	mu sync.Mutex
 	rl RateLimit
@@ -58,6 +63,7 @@ type options struct {
 	userAgent string
 	logger    *slog.Logger
 	limiter   ratelimit.Limiter
+	autoRoot  string
 
 	validation validate.Mode
 }
@@ -89,6 +95,11 @@ func WithRetry(attempts int, maxWait time.Duration) Option {
 	return func(o *options) { o.attempts, o.maxWait = attempts, maxWait }
 }
 
+// WithAutomationURL replaces the Automation API root
+// https://automation.beproduct.com/api (for a fake or a proxy; see
+// Client.Automation).
+func WithAutomationURL(u string) Option { return func(o *options) { o.autoRoot = u } }
+
 // WithUserAgent sets the User-Agent header.
 func WithUserAgent(ua string) Option { return func(o *options) { o.userAgent = ua } }
 
@@ -106,7 +117,7 @@ func WithResponseValidation(m validate.Mode) Option { return func(o *options) { 
 // New returns a client for the company given with WithCompany.
 func New(ctx context.Context, opts ...Option) (*Client, error) {
 	_ = ctx
-	o := options{root: DefaultAPIRoot, userAgent: DefaultUserAgent}
+	o := options{root: DefaultAPIRoot, userAgent: DefaultUserAgent, autoRoot: DefaultAutomationRoot}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -151,11 +162,18 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("beproduct: %w", err)
 	}
 	c.doer = &pipeline.Doer{Client: c.hc, MapError: mapError, Validate: rv}
+	c.plain = &http.Client{Transport: cfg.Base}
+	if cfg.Base == nil {
+		c.plain.Transport = pipeline.DefaultBase()
+	}
 	gen, err := beproductapi.NewClientWithResponses(c.server, beproductapi.WithHTTPClient(c.doer))
 	if err != nil {
 		return nil, fmt.Errorf("beproduct: %w", err)
 	}
 	c.ClientWithResponses = gen
+	if c.automation, err = newAutomation(c, cfg, o, rv); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 

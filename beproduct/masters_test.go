@@ -340,7 +340,7 @@ func TestMasters(t *testing.T) {
 			}
 
 			pages, err := api.pages(ctx, h.Id)
-			if err != nil || len(pages) != 3 {
+			if err != nil || len(pages) != len(beproducttest.PageIDs(string(m))) || pages[3].Type != "Attachments" {
 				t.Fatalf("pages = %v, %v", pages, err)
 			}
 			if _, err := api.pages(ctx, "missing"); !errors.Is(err, beproduct.ErrNotFound) {

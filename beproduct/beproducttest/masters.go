@@ -31,38 +31,31 @@ type masterStore struct {
 	order   []string
 	headers map[string]*beproductapi.Header
 	pages   map[string]map[string]*pageData
+	// requests[headerID][timelineID] is a request page's form ("" the template).
+	requests map[string]map[string][]beproductapi.Field
+	// blocks[styleID] is the linked block; turntables[styleID] the turntable
+	// uploads; assets[blockID/sizeClassID] a size class's 3D assets.
+	blocks     map[string]string
+	turntables map[string][]string
+	assets     map[string][]beproductapi.Record
 }
 
 type pageData struct {
-	info beproductapi.PageInfo
-	form []beproductapi.Field
-	rows []row
+	info     beproductapi.PageInfo
+	form     []beproductapi.Field
+	rows     []row
+	files    []attachment
+	items    []beproductapi.Record
+	raw      beproductapi.Record
+	text     string
+	versions []*version3d
+	submits  []beproductapi.Record
+	images   map[string]string // list item id → image URL
 }
 
 type row struct {
 	ID     string
 	Fields []beproductapi.Field
-}
-
-// data is a page's data in the shape the TypeScript SDK reads for its type
-// (src/schemas/apps/*.ts): a list of fields for Form, {appName, gridData:
-// [{rowId, fields}]} for Grid, a list of {id, controls} for List.
-func (p *pageData) data() any {
-	switch p.info.Type {
-	case "Form":
-		return p.form
-	case "Grid":
-		rows := make([]map[string]any, len(p.rows))
-		for i, r := range p.rows {
-			rows[i] = map[string]any{"rowId": r.ID, "fields": r.Fields}
-		}
-		return map[string]any{"appName": p.info.Title, "gridData": rows}
-	}
-	items := make([]map[string]any, len(p.rows))
-	for i, r := range p.rows {
-		items[i] = map[string]any{"id": r.ID, "controls": r.Fields}
-	}
-	return items
 }
 
 // ok200 is a successful write answer.
@@ -126,7 +119,9 @@ func pageSchema(pageID string) ([]beproductapi.SchemaField, bool) {
 
 func (s *Server) seedMaster(name string) {
 	ms := &masterStore{name: name, schema: map[string][]beproductapi.SchemaField{},
-		headers: map[string]*beproductapi.Header{}, pages: map[string]map[string]*pageData{}}
+		headers: map[string]*beproductapi.Header{}, pages: map[string]map[string]*pageData{},
+		requests: map[string]map[string][]beproductapi.Field{}, blocks: map[string]string{},
+		turntables: map[string][]string{}, assets: map[string][]beproductapi.Record{}}
 	for i, fn := range []string{"Spring 2026", "Fall 2026"} {
 		f := beproductapi.Folder{Id: FolderID(name, i), Name: fn, Description: name + " folder " + fn, Active: true}
 		ms.folders = append(ms.folders, f)
@@ -167,6 +162,7 @@ func (s *Server) addHeaderLocked(ms *masterStore, folder beproductapi.Folder, at
 		PageSizes: {info: beproductapi.PageInfo{Id: PageSizes, Title: "Sizes", Type: "List"},
 			rows: []row{{ID: s.nextID(), Fields: []beproductapi.Field{{Id: "size", Value: "M"}}}}},
 	}
+	s.seedExtraPages(ms, id)
 	return h
 }
 
@@ -559,7 +555,7 @@ func (s *Server) registerMaster(m string) {
 			return
 		}
 		out := beproductapi.PageList{}
-		for _, id := range []string{PageDetails, PageBOM, PageSizes} {
+		for _, id := range pageOrder(m) {
 			out = append(out, pages[id].info)
 		}
 		fakekit.WriteJSON(w, http.StatusOK, out)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/oasuite/sdk/gen/beproductapi"
 	"github.com/oasuite/sdk/internal/fakekit"
@@ -25,6 +26,8 @@ type trackingStore struct {
 	plans   []*beproductapi.TrackingPlan
 	// records[planID][kind] are the timeline records of a plan.
 	records map[string]map[string][]*beproductapi.TimelineRecord
+	// revisions[planID/kind] are the edits made to a plan's timelines.
+	revisions map[string][]beproductapi.Record
 }
 
 // Seeded tracking ids.
@@ -46,6 +49,7 @@ func (s *Server) seed() {
 	for _, m := range masterNames {
 		s.seedMaster(m)
 	}
+	s.seedMore()
 	for i, c := range []struct{ name, kind, country string }{
 		{"Blue River Textiles", "Factory", "Portugal"},
 		{"Northwind Trims", "Vendor", "Italy"},
@@ -74,7 +78,8 @@ func (s *Server) seed() {
 		folders: []beproductapi.TrackingFolder{{Id: TrackingFolderID, Name: "Tracking 2026", Active: true}},
 		plans: []*beproductapi.TrackingPlan{{Id: TrackingPlanID, Name: "SS26 Development", FolderId: TrackingFolderID,
 			StartDate: "2026-01-01", EndDate: "2026-06-30", Active: true, Style: setup, Material: setup}},
-		records: map[string]map[string][]*beproductapi.TimelineRecord{TrackingPlanID: {}},
+		records:   map[string]map[string][]*beproductapi.TimelineRecord{TrackingPlanID: {}},
+		revisions: map[string][]beproductapi.Record{},
 	}
 	for _, kind := range []string{"Style", "Material"} {
 		ms := s.masters[kind]
@@ -416,6 +421,14 @@ func (s *Server) registerOthers() {
 			for _, e := range req {
 				i := slices.IndexFunc(recs, func(x *beproductapi.TimelineRecord) bool { return x.Id == e.Id })
 				applyTimelineEdit(recs[i], e)
+				for _, te := range deref(e.Timelines) {
+					rev := beproductapi.Record{"id": s.nextID(), "timelineId": e.Id, "milestoneId": te.Id,
+						"modifiedAt": s.now().Format(time.RFC3339), "modifiedBy": TestUserID}
+					if te.Status != nil {
+						rev["status"] = deref(te.Status.Value)
+					}
+					s.tracking.revisions[p.Id+"/"+kind] = append(s.tracking.revisions[p.Id+"/"+kind], rev)
+				}
 			}
 			fakekit.WriteJSON(w, http.StatusOK, ok200(fmt.Sprintf("%d timelines updated", len(req))))
 		})

@@ -34,6 +34,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/oasuite/sdk/gen/beproductapi"
 	"github.com/oasuite/sdk/internal/fakekit"
 	"github.com/oasuite/sdk/specs"
 )
@@ -80,7 +81,15 @@ type config struct {
 	perMinute, perHour, perDay int
 	onOperation                func(op string)
 	coverage                   *fakekit.OpCoverage
+	processingPolls            int
 }
+
+// WithImageProcessing makes GetImageProcessingStatus answer "not finished"
+// polls times for each upload before "finished" (default 1).
+func WithImageProcessing(polls int) Option { return func(c *config) { c.processingPolls = polls } }
+
+// BodyLimit is the largest request body the fake reads (uploads included).
+const BodyLimit = 32 << 20
 
 // WithClock sets the fake's clock (token lifetimes, timestamps, rate-limit
 // windows). Default: time.Now.
@@ -136,15 +145,31 @@ type Server struct {
 	users     []*user
 	roles     []role
 	tracking  trackingStore
+
+	uploads          map[string]*upload
+	tags             []*tag
+	comments         []*note
+	revisions        []*note
+	shares           map[string][]beproductapi.SharedPartner
+	dataTables       []*dataTable
+	masterData       map[string]*beproductapi.MasterDataField
+	folderFields     map[string]*beproductapi.FolderField
+	lineSheetFolders []beproductapi.FolderRef
+	lineSheets       []beproductapi.Record
+	reports          []beproductapi.Record
+	tasks            []*inboxTask
+	autonumbers      []*autonumber
+	locks            map[string]time.Time
 }
 
 // NewServer starts a fake on a loopback address. Close it when done.
 func NewServer(opts ...Option) *Server {
-	cfg := config{clock: time.Now, perMinute: DefaultPerMinute, perHour: DefaultPerHour, perDay: DefaultPerDay}
+	cfg := config{clock: time.Now, perMinute: DefaultPerMinute, perHour: DefaultPerHour, perDay: DefaultPerDay, processingPolls: 1}
 	for _, o := range opts {
 		o(&cfg)
 	}
-	s := &Server{cfg: cfg, Faults: &fakekit.Faults{}, opCounts: map[string]int{}, windows: map[string]*window{}}
+	s := &Server{cfg: cfg, Faults: &fakekit.Faults{}, opCounts: map[string]int{}, windows: map[string]*window{},
+		uploads: map[string]*upload{}, shares: map[string][]beproductapi.SharedPartner{}}
 	s.OAuth = fakekit.NewOAuth(s.oauthConfig())
 	spec, err := specs.Load("beproduct")
 	if err != nil {
@@ -152,6 +177,7 @@ func NewServer(opts ...Option) *Server {
 	}
 	vopts := []fakekit.ValidatorOption{
 		fakekit.WithBasePath("/api/" + TestCompany),
+		fakekit.WithBodyLimit(BodyLimit),
 		fakekit.WithErrorWriter(func(w http.ResponseWriter, _ *http.Request, status int, problems []string) {
 			writeError(w, status, strings.Join(problems, "; "), nil)
 		}),
@@ -169,6 +195,8 @@ func NewServer(opts ...Option) *Server {
 	mux := http.NewServeMux()
 	s.OAuth.Mount(mux)
 	mux.Handle("/api/", s.apiHandler())
+	mux.Handle("/automation/api/", s.automationHandler())
+	mux.HandleFunc("GET /files/", s.serveFile)
 	s.srv = httptest.NewServer(s.Faults.Wrap(s.tampers.Wrap(mux, s.validator.OperationOf), s.validator.OperationOf))
 	return s
 }
@@ -285,8 +313,12 @@ func (s *Server) apiHandler() http.Handler {
 func (s *Server) register() {
 	for _, m := range masterNames {
 		s.registerMaster(m)
+		s.registerApps(m)
 	}
+	s.registerShared()
 	s.registerOthers()
+	s.registerMore()
+	s.registerAutomation()
 	if u := s.validator.Unhandled(); len(u) > 0 {
 		panic(fmt.Sprintf("beproducttest: operations without a handler: %v", u))
 	}
