@@ -136,7 +136,16 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("beproduct: base URL %q is not an absolute URL", o.root)
 	}
 	c := &Client{company: company, server: root.String() + "/" + company}
+	// Reads sent as POST (Headers, Plans, Timeline, …) are marked
+	// x-oasuite-idempotent in the spec: retried on 502–504 and connection
+	// resets like GETs, and re-read once when a 200's body is cut off.
+	idempotent, err := pipeline.SpecIdempotent("beproduct")
+	if err != nil {
+		return nil, fmt.Errorf("beproduct: %w", err)
+	}
 	cfg := pipeline.Config{
+		Idempotent:   idempotent,
+		RereadCutOff: true,
 		Tokens:    o.tokens,
 		UserAgent: o.userAgent,
 		Observe:   c.observe,
