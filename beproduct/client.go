@@ -146,11 +146,11 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 	cfg := pipeline.Config{
 		Idempotent:   idempotent,
 		RereadCutOff: true,
-		Tokens:    o.tokens,
-		UserAgent: o.userAgent,
-		Observe:   c.observe,
-		Logger:    o.logger,
-		Retry:     pipeline.Retry{MaxAttempts: o.attempts, MaxWait: o.maxWait},
+		Tokens:       o.tokens,
+		UserAgent:    o.userAgent,
+		Observe:      c.observe,
+		Logger:       o.logger,
+		Retry:        pipeline.Retry{MaxAttempts: o.attempts, MaxWait: o.maxWait},
 	}
 	if o.limiter != nil {
 		cfg.Limit = o.limiter.Allow
