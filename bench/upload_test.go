@@ -121,7 +121,9 @@ func BenchmarkUpload(b *testing.B) {
 		file func() beproduct.File
 	}{
 		{"path", func() beproduct.File { return beproduct.FileFromPath(path) }},
-		{"reader", func() beproduct.File { return beproduct.FileFromReader("big.bin", io.LimitReader(&pattern{}, uploadSize)) }},
+		{"reader", func() beproduct.File {
+			return beproduct.FileFromReader("big.bin", io.LimitReader(&pattern{}, uploadSize))
+		}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			b.SetBytes(uploadSize)
