@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -569,5 +573,75 @@ func TestReadPostsRetriedLikeGets(t *testing.T) {
 		beproductapi.HeaderWrite{Fields: fields("header_number", "S-502")})
 	if !errors.Is(err, beproduct.ErrServer) || e.fake.Requests("createStyleHeader") != 0 {
 		t.Fatalf("a write was retried: %v (%d served)", err, e.fake.Requests("createStyleHeader"))
+	}
+}
+
+func TestQuotaWait(t *testing.T) {
+	ctx := context.Background()
+	// A server whose first answer spends the window (Remaining 0, reset in
+	// a second) and which answers 429 to a request sent before the reset.
+	var resetAt atomic.Int64
+	var tooEarly atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		now := time.Now()
+		if at := resetAt.Load(); at != 0 && now.Unix() < at {
+			tooEarly.Add(1)
+			w.Header().Set("Retry-After", "5")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		at := now.Add(time.Second).Truncate(time.Second).Add(time.Second).Unix()
+		resetAt.Store(at)
+		w.Header().Set("X-RateLimit-Limit", "1")
+		w.Header().Set("X-RateLimit-Remaining", "0")
+		w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(at, 10))
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `[]`)
+	}))
+	defer srv.Close()
+	mk := func(opts ...beproduct.Option) *beproduct.Client {
+		c, err := beproduct.New(ctx, append([]beproduct.Option{beproduct.WithCompany("acme"), beproduct.WithBaseURL(srv.URL + "/api"),
+			beproduct.WithoutCredentials(), beproduct.WithRetry(1, 0)}, opts...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	// Off by default: the second request is sent at once and meets a 429.
+	c := mk()
+	if _, err := c.ListUsersWithResponse(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListUsersWithResponse(ctx); !errors.Is(err, beproduct.ErrTooManyRequests) {
+		t.Fatalf("without the quota wait: %v", err)
+	}
+	// With it, the request waits for the reset.
+	resetAt.Store(0)
+	tooEarly.Store(0)
+	c = mk(beproduct.WithQuotaWait(5 * time.Second))
+	if _, err := c.ListUsersWithResponse(ctx); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := c.ListUsersWithResponse(ctx); err != nil || tooEarly.Load() != 0 {
+		t.Fatalf("with the quota wait: %v, %d early requests", err, tooEarly.Load())
+	}
+	if waited := time.Since(start); waited < 500*time.Millisecond {
+		t.Fatalf("waited only %v", waited)
+	}
+	// The context bounds the wait.
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	if _, err := c.ListUsersWithResponse(short); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a wait past the context: %v", err)
+	}
+	// A reset beyond the cap is not waited for.
+	c = mk(beproduct.WithQuotaWait(time.Millisecond))
+	resetAt.Store(0)
+	if _, err := c.ListUsersWithResponse(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListUsersWithResponse(ctx); !errors.Is(err, beproduct.ErrTooManyRequests) {
+		t.Fatalf("a reset beyond the cap: %v", err)
 	}
 }

@@ -23,7 +23,8 @@ const DefaultAutomationRoot = "https://automation.beproduct.com/api"
 // the same access token as "Bearer <token>" in X-Authorization instead of
 // Authorization, and name the company in a query parameter, which the
 // methods below fill in. Get it with Client.Automation; it shares the
-// client's token source, retries and rate limiter.
+// client's token source and retries (not the REST API's rate limiter or
+// quota wait: the Automation host has limits of its own).
 //
 // The Automation operations are also methods of the embedded generated
 // client, but that one sends them to the REST API's host: call them through
@@ -45,7 +46,10 @@ func newAutomation(c *Client, cfg pipeline.Config, o options, rv *pipeline.Respo
 	if err != nil || root.Scheme == "" || root.Host == "" {
 		return nil, fmt.Errorf("beproduct: automation URL %q is not an absolute URL", o.autoRoot)
 	}
-	cfg.Observe = nil // the Automation host's limits are not the REST API's
+	// The Automation host's limits are not the REST API's: its answers do
+	// not move Client.RateLimit, and neither the quota wait nor a shared
+	// REST limiter gates it.
+	cfg.Observe, cfg.Limit = nil, nil
 	cfg.Decorate = func(r *http.Request) {
 		// The Automation API reads the token from X-Authorization.
 		if v, ok := r.Header["Authorization"]; ok {

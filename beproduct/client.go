@@ -64,6 +64,7 @@ type options struct {
 	logger    *slog.Logger
 	limiter   ratelimit.Limiter
 	autoRoot  string
+	quotaWait time.Duration
 
 	validation validate.Mode
 }
@@ -152,9 +153,7 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 		Logger:       o.logger,
 		Retry:        pipeline.Retry{MaxAttempts: o.attempts, MaxWait: o.maxWait},
 	}
-	if o.limiter != nil {
-		cfg.Limit = o.limiter.Allow
-	}
+	cfg.Limit = limitChain(c, o)
 	if o.hc != nil {
 		cfg.Base = o.hc.Transport
 		if cfg.Base == nil {
