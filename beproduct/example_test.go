@@ -189,3 +189,49 @@ func ExampleWithCompany() {
 	// true
 	// https://developers.beproduct.com/api/acme
 }
+
+// Uploads stream: a File from a path, bytes, a reader or a URL goes out as
+// one multipart part, and WaitImageProcessing polls until BeProduct has
+// processed it.
+func ExampleClient_UploadHeaderImage() {
+	ctx := context.Background()
+	srv := beproducttest.NewServer()
+	defer srv.Close()
+	c, _ := beproduct.New(ctx, beproduct.WithCompany(beproducttest.TestCompany),
+		beproduct.WithBaseURL(srv.APIRoot()), beproduct.WithTokenSource(exampleLogin(ctx, srv)))
+
+	style := srv.HeaderIDs("Style")[0]
+	id, err := c.UploadHeaderImage(ctx, beproduct.Style, style, beproduct.PositionFront,
+		beproduct.FileFromBytes("front.png", []byte("\x89PNG…")))
+	if err != nil {
+		panic(err)
+	}
+	st, err := c.WaitImageProcessing(ctx, beproduct.Style, id, beproduct.WaitOptions{Interval: time.Millisecond})
+	fmt.Println(st.Finished, err)
+	// Any upload operation takes the same streamed body through Multipart:
+	ct, body, edit := c.Multipart(beproduct.FileFromBytes("turntable.zip", []byte("PK…")))
+	r, err := c.UploadStyleTurntableWithBodyWithResponse(ctx, style, &beproductapi.UploadStyleTurntableParams{}, ct, body, edit)
+	fmt.Println(err == nil && r.JSON200.ImageId != "")
+	// Output:
+	// true <nil>
+	// true
+}
+
+// The Automation API (autonumbers, locks) lives on its own host; the
+// client sends its token in X-Authorization there.
+func ExampleAutomation_NextAutonumber() {
+	ctx := context.Background()
+	srv := beproducttest.NewServer()
+	defer srv.Close()
+	c, _ := beproduct.New(ctx, beproduct.WithCompany(beproducttest.TestCompany),
+		beproduct.WithBaseURL(srv.APIRoot()), beproduct.WithAutomationURL(srv.AutomationRoot()),
+		beproduct.WithTokenSource(exampleLogin(ctx, srv)))
+
+	n, err := c.Automation().NextAutonumber(ctx, beproducttest.AutonumberSeedID)
+	fmt.Println(n, err)
+	lock, _ := c.Automation().AcquireLock(ctx, "nightly-sync", time.Minute)
+	fmt.Println(lock.Acquired)
+	// Output:
+	// ST00001 <nil>
+	// true
+}
