@@ -11,6 +11,7 @@ import (
 
 	"github.com/oasuite/sdk/beproduct"
 	"github.com/oasuite/sdk/beproduct/beproducttest"
+	"github.com/oasuite/sdk/validate"
 )
 
 var fastWait = beproduct.WaitOptions{Interval: time.Millisecond, Timeout: 5 * time.Second}
@@ -18,7 +19,7 @@ var fastWait = beproduct.WaitOptions{Interval: time.Millisecond, Timeout: 5 * ti
 // TestMasterApps runs the operations every master has (search schema, tags,
 // uploads, attachments, list and image pages, page reset) on the five.
 func TestMasterApps(t *testing.T) {
-	e := setup(t, nil)
+	e := setup(t, nil, beproduct.WithResponseValidation(validate.Strict))
 	ctx := context.Background()
 	o := newOps(t, e.client)
 	for _, m := range beproduct.Masters() {

@@ -10,12 +10,13 @@ import (
 	"github.com/oasuite/sdk/beproduct"
 	"github.com/oasuite/sdk/beproduct/beproducttest"
 	"github.com/oasuite/sdk/gen/beproductapi"
+	"github.com/oasuite/sdk/validate"
 )
 
 // TestSharedFamilies runs Comments, Revisions, Tags and Share, which every
 // master shares.
 func TestSharedFamilies(t *testing.T) {
-	e := setup(t, nil)
+	e := setup(t, nil, beproduct.WithResponseValidation(validate.Strict))
 	o := newOps(t, e.client)
 	hid := e.fake.HeaderIDs("Material")[0]
 	pid := beproducttest.PageBOM
@@ -106,7 +107,7 @@ func TestSharedFamilies(t *testing.T) {
 }
 
 func TestDirectoryUsersMore(t *testing.T) {
-	e := setup(t, nil)
+	e := setup(t, nil, beproduct.WithResponseValidation(validate.Strict))
 	ctx := context.Background()
 	o := newOps(t, e.client)
 	ct := o.ok("CreateDirectoryContact", beproducttest.DirectoryFactoryID, map[string]any{"email": "new@blue.example", "firstName": "Rui", "workPhone": "+351 1"})
@@ -162,7 +163,7 @@ func TestDirectoryUsersMore(t *testing.T) {
 }
 
 func TestTrackingMore(t *testing.T) {
-	e := setup(t, nil)
+	e := setup(t, nil, beproduct.WithResponseValidation(validate.Strict))
 	ctx := context.Background()
 	o := newOps(t, e.client)
 	plan := beproducttest.TrackingPlanID
@@ -276,7 +277,7 @@ func TestTrackingMore(t *testing.T) {
 }
 
 func TestDataTablesMasterDataInboxReports(t *testing.T) {
-	e := setup(t, nil)
+	e := setup(t, nil, beproduct.WithResponseValidation(validate.Strict))
 	ctx := context.Background()
 	o := newOps(t, e.client)
 

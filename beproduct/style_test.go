@@ -8,6 +8,7 @@ import (
 
 	"github.com/oasuite/sdk/beproduct"
 	"github.com/oasuite/sdk/beproduct/beproducttest"
+	"github.com/oasuite/sdk/validate"
 )
 
 // newHeader creates a header of M with three colorways and three sizes.
@@ -33,7 +34,7 @@ func newHeader(o ops, M, number string) (id string, colorways []string) {
 // TestColorwayFamilies runs the colorway, schema, move and request-page
 // operations of styles and materials.
 func TestColorwayFamilies(t *testing.T) {
-	e := setup(t, nil)
+	e := setup(t, nil, beproduct.WithResponseValidation(validate.Strict))
 	ctx := context.Background()
 	for _, M := range []string{"Style", "Material"} {
 		t.Run(M, func(t *testing.T) {
@@ -100,7 +101,7 @@ func TestColorwayFamilies(t *testing.T) {
 
 // TestStyleApps runs the style-only operations.
 func TestStyleApps(t *testing.T) {
-	e := setup(t, nil)
+	e := setup(t, nil, beproduct.WithResponseValidation(validate.Strict))
 	ctx := context.Background()
 	o := newOps(t, e.client)
 	hid, cws := newHeader(o, "Style", "S-APPS")
@@ -251,7 +252,7 @@ func TestStyleApps(t *testing.T) {
 // TestMaterialColorBlockApps runs the operations only materials, color
 // palettes, images and blocks have.
 func TestMaterialColorBlockApps(t *testing.T) {
-	e := setup(t, nil)
+	e := setup(t, nil, beproduct.WithResponseValidation(validate.Strict))
 	ctx := context.Background()
 	o := newOps(t, e.client)
 

@@ -16,11 +16,12 @@ import (
 
 	"github.com/oasuite/sdk/beproduct"
 	"github.com/oasuite/sdk/beproduct/beproducttest"
+	"github.com/oasuite/sdk/validate"
 )
 
 func TestUploadSourcesAndReplay(t *testing.T) {
 	ctx := context.Background()
-	e := setup(t, nil)
+	e := setup(t, nil, beproduct.WithResponseValidation(validate.Strict))
 	hid := e.fake.HeaderIDs("Style")[0]
 	content := bytes.Repeat([]byte("0123456789"), 5000)
 	path := filepath.Join(t.TempDir(), "tech-pack.pdf")
@@ -109,7 +110,7 @@ func TestUploadSourcesAndReplay(t *testing.T) {
 
 func TestWaitImageProcessingAndDownload(t *testing.T) {
 	ctx := context.Background()
-	e := setup(t, []beproducttest.Option{beproducttest.WithImageProcessing(3)})
+	e := setup(t, []beproducttest.Option{beproducttest.WithImageProcessing(3)}, beproduct.WithResponseValidation(validate.Strict))
 	hid := e.fake.HeaderIDs("Block")[0]
 	id, err := e.client.UploadHeaderImage(ctx, beproduct.Block, hid, "", beproduct.FileFromBytes("b.png", []byte("png")))
 	if err != nil {
@@ -180,8 +181,8 @@ func TestWaitImageProcessingAndDownload(t *testing.T) {
 
 func TestAutomation(t *testing.T) {
 	ctx := context.Background()
-	e := setup(t, nil)
-	c := newClient(t, e.fake, e.ts, beproduct.WithAutomationURL(e.fake.AutomationRoot()))
+	e := setup(t, nil, beproduct.WithResponseValidation(validate.Strict))
+	c := newClient(t, e.fake, e.ts, beproduct.WithAutomationURL(e.fake.AutomationRoot()), beproduct.WithResponseValidation(validate.Strict))
 	a := c.Automation()
 	if a.AutomationURL() != e.fake.AutomationRoot() || e.client.Automation().AutomationURL() != beproduct.DefaultAutomationRoot {
 		t.Fatalf("automation roots = %s, %s", a.AutomationURL(), e.client.Automation().AutomationURL())
