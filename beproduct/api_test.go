@@ -645,3 +645,18 @@ func TestQuotaWait(t *testing.T) {
 		t.Fatalf("a reset beyond the cap: %v", err)
 	}
 }
+
+func TestHeaderByNumber(t *testing.T) {
+	ctx := context.Background()
+	e := setup(t, nil)
+	h, err := e.client.HeaderByNumber(ctx, beproduct.Material, "", "M1003")
+	if err != nil || h == nil || h.HeaderNumber != "M1003" {
+		t.Fatalf("by number = %+v, %v", h, err)
+	}
+	if h, err := e.client.HeaderByNumber(ctx, beproduct.Material, beproducttest.FolderID("Material", 1), "M1003"); h != nil || err != nil {
+		t.Fatalf("in the other folder = %+v, %v", h, err)
+	}
+	if _, err := e.client.HeaderByNumber(ctx, "Shoe", "", "x"); !errors.Is(err, beproduct.ErrUnknownMaster) {
+		t.Fatalf("unknown master: %v", err)
+	}
+}

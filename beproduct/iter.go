@@ -416,3 +416,18 @@ func (c *Client) DirectoryContacts(ctx context.Context, directoryID string, page
 		return *l, noTotal, nil
 	})
 }
+
+// HeaderByNumber returns the first header of m whose header number is
+// number (in folderID, "" for all), or nil when there is none: one list
+// request with a header_number Eq filter and a page of one (the TypeScript
+// SDK's getByNumber).
+func (c *Client) HeaderByNumber(ctx context.Context, m Master, folderID, number string) (*beproductapi.Header, error) {
+	page, err := c.ListHeaders(ctx, m, ListOptions{FolderID: folderID, PageSize: 1, Filters: Where(FieldHeaderNumber).Eq(number)}, 0)
+	if err != nil {
+		return nil, err
+	}
+	if len(page.Result) == 0 {
+		return nil, nil
+	}
+	return &page.Result[0], nil
+}
