@@ -1278,7 +1278,7 @@ type CreateColorHeaderParams struct {
 
 // UpdateColorHeaderParams defines parameters for UpdateColorHeader.
 type UpdateColorHeaderParams struct {
-	// ReplaceColors Replace the palette's colors with the colors sent (true, the TypeScript SDK's default) or merge them (false) (src/resources/color.ts).
+	// ReplaceColors Replace the palette's colors with the colors sent (true, the TypeScript SDK's default) or merge them (false) (src/resources/color.ts). Assumption: absent means true (the TypeScript SDK always sends it).
 	ReplaceColors *ReplaceColors `form:"replaceColors,omitempty" json:"replaceColors,omitempty"`
 }
 
