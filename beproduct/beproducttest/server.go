@@ -9,8 +9,14 @@
 //     token (authorization_code, refresh_token with rotation, actas),
 //     userinfo and end session, with RS256-signed ID tokens;
 //   - every operation of specs/beproduct.yaml under /api/{company}, each
-//     request validated against the spec, on in-memory data seeded with a few
-//     folders, headers, pages, directory companies, users and tracking plans;
+//     request validated against the spec (multipart uploads included), on
+//     in-memory data seeded with a few folders, headers with their pages
+//     (PageIDs), directory companies, users, tracking plans, a data table,
+//     master data, line sheets and a report; uploads are kept and served
+//     back under /files/ (FileURL, Upload), and GetImageProcessingStatus
+//     answers "processing" a set number of times first (WithImageProcessing);
+//   - the Automation API under /automation/api (AutomationRoot), with the
+//     token in X-Authorization and the company as a query parameter;
 //   - the API limits: a read of more than 200 records or a write of more than
 //     100 is refused with 400; every answer carries X-RateLimit-Limit,
 //     X-RateLimit-Remaining and X-RateLimit-Reset (of the window with the
