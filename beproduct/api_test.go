@@ -660,3 +660,42 @@ func TestHeaderByNumber(t *testing.T) {
 		t.Fatalf("unknown master: %v", err)
 	}
 }
+
+func TestPageData(t *testing.T) {
+	ctx := context.Background()
+	e := setup(t, nil)
+	hid := e.fake.HeaderIDs("Style")[0]
+	page := func(id string) *beproductapi.Page {
+		r, err := e.client.GetStylePageWithResponse(ctx, &beproductapi.GetStylePageParams{HeaderId: hid, PageId: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.JSON200
+	}
+	grid, err := beproduct.PageData[beproduct.GridData](page(beproducttest.PageBOM))
+	if err != nil || grid.AppName != "Bill of Materials" || len(grid.GridData) != 1 || grid.GridData[0].RowID == "" || grid.GridData[0].Fields[0].Value != "Shell" {
+		t.Fatalf("grid = %+v, %v", grid, err)
+	}
+	list, err := beproduct.PageData[[]beproduct.ListItemData](page(beproducttest.PageSizes))
+	if err != nil || len(list) != 1 || list[0].Controls[0].Value != "M" {
+		t.Fatalf("list = %+v, %v", list, err)
+	}
+	form, err := beproduct.PageData[[]beproductapi.Field](page(beproducttest.PageDetails))
+	if err != nil || form[0].Id != "description" {
+		t.Fatalf("form = %+v, %v", form, err)
+	}
+	if _, err := e.client.UploadAttachment(ctx, beproduct.Style, hid, beproducttest.PageAttachments, beproduct.FileFromBytes("a.pdf", []byte("pdf"))); err != nil {
+		t.Fatal(err)
+	}
+	att, err := beproduct.PageData[beproduct.AttachmentsData](page(beproducttest.PageAttachments))
+	if err != nil || len(att.Files) != 1 || att.Files[0].FileName != "a.pdf" || att.Files[0].CreatedAt == nil || att.Files[0].URL == "" {
+		t.Fatalf("attachments = %+v, %v", att, err)
+	}
+	// Data of another shape is an error, never a zero value.
+	if _, err := beproduct.PageData[beproduct.GridData](page(beproducttest.PageSizes)); !errors.Is(err, beproduct.ErrUnreadableAnswer) {
+		t.Fatalf("list read as a grid: %v", err)
+	}
+	if _, err := beproduct.PageData[beproduct.GridData](&beproductapi.Page{Id: "x"}); !errors.Is(err, beproduct.ErrUnreadableAnswer) {
+		t.Fatalf("no data: %v", err)
+	}
+}

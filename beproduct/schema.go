@@ -1,8 +1,10 @@
 package beproduct
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/oasuite/sdk/gen/beproductapi"
 )
@@ -91,4 +93,65 @@ func text(v any) string {
 		return t
 	}
 	return fmt.Sprint(v)
+}
+
+// The data of the common page (app) types, as the TypeScript SDK reads
+// them (src/schemas/apps/*.ts). Page.data is untyped in the spec because
+// its shape depends on the page's type; read it into one of these with
+// PageData.
+type (
+	// GridData is a Grid page's data.
+	GridData struct {
+		AppName  string     `json:"appName"`
+		GridData []GridItem `json:"gridData"`
+	}
+	// GridItem is a row of a Grid page.
+	GridItem struct {
+		RowID  string               `json:"rowId"`
+		Fields []beproductapi.Field `json:"fields"`
+	}
+	// ListItemData is an item of a List page (the page's data is a list
+	// of them: PageData[[]ListItemData]).
+	ListItemData struct {
+		ID       string               `json:"id"`
+		Controls []beproductapi.Field `json:"controls"`
+		Image    string               `json:"image"`
+		Origin   string               `json:"origin"`
+	}
+	// AttachmentsData is an Attachments page's data.
+	AttachmentsData struct {
+		Files []AttachmentFile `json:"files"`
+	}
+	// AttachmentFile is a file of an Attachments page; open URL with
+	// Client.Download.
+	AttachmentFile struct {
+		FileName   string               `json:"fileName"`
+		FileType   string               `json:"fileType"`
+		FileSize   string               `json:"fileSize"`
+		URL        string               `json:"url"`
+		CreatedBy  beproductapi.UserRef `json:"createdBy"`
+		CreatedAt  *time.Time           `json:"createdAt"`
+		ModifiedBy beproductapi.UserRef `json:"modifiedBy"`
+		ModifiedAt *time.Time           `json:"modifiedAt"`
+		Comments   string               `json:"comments"`
+	}
+)
+
+// PageData reads a page's data into T (GridData, []ListItemData,
+// AttachmentsData, []beproductapi.Field for a Form page, or a type of your
+// own for other apps). A page without data, or with data of another shape,
+// is an error wrapping ErrUnreadableAnswer.
+func PageData[T any](p *beproductapi.Page) (T, error) {
+	var out T
+	if p == nil || p.Data == nil {
+		return out, fmt.Errorf("%w: the page has no data", ErrUnreadableAnswer)
+	}
+	b, err := json.Marshal(p.Data)
+	if err == nil {
+		err = json.Unmarshal(b, &out)
+	}
+	if err != nil {
+		return out, fmt.Errorf("%w: page %s: %v", ErrUnreadableAnswer, p.Id, err)
+	}
+	return out, nil
 }
