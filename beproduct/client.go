@@ -92,6 +92,10 @@ func WithBaseURL(u string) Option { return func(o *options) { o.root = u } }
 
 // WithRetry bounds the retries of 429, 502, 503, 504 and connection resets:
 // attempts counts every try (1 disables retries), maxWait caps one wait.
+// 5xx answers and resets are retried for reads only: GETs and the POSTs the
+// spec marks x-oasuite-idempotent (header lists, plans, timelines, …); a
+// read's 200 whose body is cut off is sent again once. Writes are retried
+// on 429 only (not processed), and only when their body can be sent again.
 func WithRetry(attempts int, maxWait time.Duration) Option {
 	return func(o *options) { o.attempts, o.maxWait = attempts, maxWait }
 }
