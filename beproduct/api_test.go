@@ -4,7 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -153,14 +158,18 @@ func TestTracking(t *testing.T) {
 		t.Fatalf("material view = %v", err)
 	}
 
-	// Edits go through the batching helper; an unknown record is reported.
+	// Edits go through the batching helper; a request with an unknown record
+	// is refused whole ({"error": true}), and nothing of it is written.
 	for _, kind := range []beproduct.Timeline{beproduct.StyleTimeline, beproduct.MaterialTimeline} {
 		k := strings.ToLower(string(kind))
-		res, err := c.UpdateTrackingTimelines(ctx, kind, beproducttest.TrackingPlanID, []beproductapi.TimelineEdit{
-			{Id: "tr-" + k + "-1", Timelines: &[]beproductapi.TimelineItemEdit{{Id: "tl-" + k + "-1-proto", Status: &beproductapi.StringValue{Value: p("Approved")}}}},
-			{Id: "tr-" + k + "-404"},
-		})
-		if err == nil || res.Succeeded != 1 || len(res.Failed) != 1 || res.Failed[0].Index != 1 || !errors.Is(res.Failed[0].Err, beproduct.ErrRecordFailed) {
+		edit := beproductapi.TimelineEdit{Id: "tr-" + k + "-1", Timelines: &[]beproductapi.TimelineItemEdit{{Id: "tl-" + k + "-1-proto", Status: &beproductapi.StringValue{Value: p("Approved")}}}}
+		res, err := c.UpdateTrackingTimelines(ctx, kind, beproducttest.TrackingPlanID, []beproductapi.TimelineEdit{edit, {Id: "tr-" + k + "-404"}})
+		if err == nil || res.Succeeded != 0 || len(res.Failed) != 2 || !errors.Is(res.Failed[1].Err, beproduct.ErrRecordFailed) ||
+			!strings.Contains(err.Error(), "tr-"+k+"-404 not found") {
+			t.Fatalf("%s edit = %+v, %v", kind, res, err)
+		}
+		res, err = c.UpdateTrackingTimelines(ctx, kind, beproducttest.TrackingPlanID, []beproductapi.TimelineEdit{edit})
+		if err != nil || res.Succeeded != 1 {
 			t.Fatalf("%s edit = %+v, %v", kind, res, err)
 		}
 	}
@@ -326,7 +335,7 @@ func TestWriteLimitSplitsBatches(t *testing.T) {
 	hid := e.fake.HeaderIDs("Style")[0]
 	rows := make([]beproductapi.GridRow, 250)
 	for i := range rows {
-		rows[i] = beproductapi.GridRow{Fields: fields("component", fmt.Sprintf("Part %d", i))}
+		rows[i] = beproductapi.GridRow{RowFields: fields("component", fmt.Sprintf("Part %d", i))}
 	}
 	res, err := e.client.UpdatePageGrid(ctx, beproduct.Style, hid, beproducttest.PageBOM, rows)
 	if err != nil || res.Requests != 3 || res.Succeeded != 250 || len(res.Failed) != 0 {
@@ -346,12 +355,13 @@ func TestWriteLimitSplitsBatches(t *testing.T) {
 		t.Fatalf("fake accepted 101 records: %v", err)
 	}
 
-	// A failed request fails its records only; unknown rows are named.
+	// A failed request fails its records only; a request the server refuses
+	// ({"error": true}) fails all of its records with the server's message.
 	items := make([]beproductapi.ListItem, 230)
 	for i := range items {
-		items[i] = beproductapi.ListItem{Fields: fields("size", fmt.Sprint(i))}
+		items[i] = beproductapi.ListItem{ItemFields: fields("size", fmt.Sprint(i))}
 	}
-	items[5].Id = p("no-such-row")
+	items[5].ItemId = p("no-such-row")
 	e.fake.FailNext("updateStylePageList", 500, 0, 0) // the first request
 	res, err = e.client.UpdatePageList(ctx, beproduct.Style, hid, beproducttest.PageSizes, items)
 	if err == nil || res.Requests != 3 {
@@ -363,11 +373,18 @@ func TestWriteLimitSplitsBatches(t *testing.T) {
 	if res.Succeeded != 130 {
 		t.Fatalf("succeeded = %d", res.Succeeded)
 	}
-	items[5].Id = nil
-	items[150].Id = p("no-such-row")
+	items[5].ItemId = nil
+	items[150].ItemId = p("no-such-row")
+	before := len(e.fake.PageRows("Style", hid, beproducttest.PageSizes))
 	res, err = e.client.UpdatePageList(ctx, beproduct.Style, hid, beproducttest.PageSizes, items)
-	if err == nil || len(res.Failed) != 1 || res.Failed[0].Index != 150 || res.Failed[0].ID != "no-such-row" || !errors.Is(err, beproduct.ErrRecordFailed) {
+	if err == nil || len(res.Failed) != 100 || res.Failed[0].Index != 100 || res.Failed[50].ID != "no-such-row" || !errors.Is(err, beproduct.ErrRecordFailed) {
 		t.Fatalf("unknown row: %+v, %v", res, err)
+	}
+	if !strings.Contains(res.Failed[0].Err.Error(), "no-such-row not found") || res.Succeeded != 130 {
+		t.Fatalf("refused request: %v, succeeded %d", res.Failed[0].Err, res.Succeeded)
+	}
+	if got := len(e.fake.PageRows("Style", hid, beproducttest.PageSizes)); got != before+130 {
+		t.Fatalf("rows stored = %d, want %d (the refused request wrote nothing)", got, before+130)
 	}
 }
 
@@ -401,6 +418,20 @@ func TestFilters(t *testing.T) {
 	check("neq", list(beproduct.Where("season").Neq("Spring 2026"), nil), "S1002", "S1004")
 	check("gt number", list(beproduct.Where("price").Gt(30), nil), "S1004", "S1005")
 	check("eq", list(beproduct.Where("price").Eq(20), nil), "S1002")
+	check("eq of joined values", list(beproduct.Where(beproduct.FieldHeaderNumber).Eq([]string{"S1002", "S1003"}), nil), "S1002", "S1003")
+	check("any", list(beproduct.Where(beproduct.FieldHeaderNumber).Any("S1004"), nil), "S1004")
+
+	// Several values travel as one "■"-joined string, as the SDKs send them.
+	f := beproduct.Where(beproduct.FieldHeaderNumber).In("S1001", "S1005")
+	if f[0].Value != "S1001■S1005" || beproduct.JoinValues("a", 2, since) != "a■2■2026-01-07T00:00:00Z" {
+		t.Fatalf("joined value = %#v", f[0].Value)
+	}
+	// The fake, like the SDKs, never takes a JSON array.
+	arr := []beproductapi.Filter{{Field: beproduct.FieldHeaderNumber, Operator: beproductapi.In, Value: []any{"S1001"}}}
+	_, err := e.client.ListStyleHeadersWithResponse(ctx, &beproductapi.ListStyleHeadersParams{}, beproductapi.HeaderListRequest{Filters: &arr})
+	if !errors.Is(err, beproduct.ErrBadRequest) {
+		t.Fatalf("array filter value: %v", err)
+	}
 
 	// Colorway filters: a header matches through one of its colorways.
 	id := e.fake.HeaderIDs("Style")[2]
@@ -416,5 +447,255 @@ func TestFilters(t *testing.T) {
 	x, y := base.And("b").Eq(2), base.And("c").Eq(3)
 	if x[1].Field != "b" || y[1].Field != "c" {
 		t.Fatal("filter branches share storage")
+	}
+}
+
+func TestSchemaChoicesAndFormula(t *testing.T) {
+	ctx := context.Background()
+	e := setup(t, nil)
+	r, err := e.client.GetStyleFolderSchemaWithResponse(ctx, &beproductapi.GetStyleFolderSchemaParams{FolderId: beproducttest.FolderID("Style", 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]beproductapi.SchemaField{}
+	for _, f := range *r.JSON200 {
+		byID[f.FieldId] = f
+	}
+	season, err := beproduct.Choices(byID["season"])
+	if err != nil || len(season) != 2 || season[1].Value != "Fall 2026" || season[1].Code != "FA" || season[0].ID != "c1" {
+		t.Fatalf("dropdown choices = %+v, %v", season, err)
+	}
+	tags, err := beproduct.Choices(byID["tags"])
+	if err != nil || len(tags) != 3 || tags[2].Value != "Eco" || tags[2].Code != "" {
+		t.Fatalf("string choices = %+v, %v", tags, err)
+	}
+	content, err := beproduct.Choices(byID["content"])
+	if err != nil || len(content) != 3 || content[1] != (beproduct.Choice{ID: "Linen", Code: "Linen", Value: "Linen"}) {
+		t.Fatalf("composite choices = %+v, %v", content, err)
+	}
+	if byID["retail"].FieldType != beproduct.FieldFormula || beproduct.Formula(byID["retail"]) != "[price] * 2" || beproduct.Formula(byID["season"]) != "" {
+		t.Fatalf("formula = %q", beproduct.Formula(byID["retail"]))
+	}
+	if cs, err := beproduct.Choices(byID["price"]); cs != nil || err != nil {
+		t.Fatalf("no choices = %v, %v", cs, err)
+	}
+	bad := beproductapi.SchemaField{FieldId: "x", Properties: beproductapi.SchemaFieldProperties{Choices: 42.0}}
+	if _, err := beproduct.Choices(bad); !errors.Is(err, beproduct.ErrUnreadableAnswer) {
+		t.Fatalf("odd Choices: %v", err)
+	}
+}
+
+func TestWriteBodiesAsTheSDKsSendThem(t *testing.T) {
+	ctx := context.Background()
+	e := setup(t, nil)
+	c := e.client
+	yes, no := true, false
+	// Color palettes: colors, replaced by default (replaceColors=true), merged with replaceColors=false.
+	cr, err := c.CreateColorHeaderWithResponse(ctx, &beproductapi.CreateColorHeaderParams{FolderId: beproducttest.FolderID("Color", 0), PreserveVersion: &yes},
+		beproductapi.HeaderWrite{Fields: fields("header_number", "PAL-1", "version", "7"), Colors: &[]beproductapi.PaletteColorWrite{
+			{ColorSourceId: p("cs-1"), ColorNumber: p("001"), ColorName: p("Red"), Hex: p("#FF0000")}}})
+	if err != nil || len(cr.JSON200.HeaderData.Colors.Colors) != 1 || cr.JSON200.HeaderData.Colors.Colors[0].Hex != "FF0000" || fieldValue(cr.JSON200, "version") != "7" {
+		t.Fatalf("create palette = %+v, %v", cr.JSON200, err)
+	}
+	id := cr.JSON200.Id
+	up, err := c.UpdateColorHeaderWithResponse(ctx, id, &beproductapi.UpdateColorHeaderParams{ReplaceColors: &no},
+		beproductapi.HeaderWrite{Colors: &[]beproductapi.PaletteColorWrite{{ColorSourceId: p("cs-2"), ColorName: p("Blue")}}})
+	if err != nil || len(up.JSON200.HeaderData.Colors.Colors) != 2 {
+		t.Fatalf("merge colors = %+v, %v", up.JSON200, err)
+	}
+	up, err = c.UpdateColorHeaderWithResponse(ctx, id, &beproductapi.UpdateColorHeaderParams{},
+		beproductapi.HeaderWrite{Colors: &[]beproductapi.PaletteColorWrite{{ColorSourceId: p("cs-3"), ColorName: p("Green")}}})
+	if err != nil || len(up.JSON200.HeaderData.Colors.Colors) != 1 || up.JSON200.HeaderData.Colors.Colors[0].ColorName != "Green" {
+		t.Fatalf("replace colors = %+v, %v", up.JSON200, err)
+	}
+	// Without preserveVersion a new header starts at version 1.
+	cr2, err := c.CreateColorHeaderWithResponse(ctx, &beproductapi.CreateColorHeaderParams{FolderId: beproducttest.FolderID("Color", 0)},
+		beproductapi.HeaderWrite{Fields: fields("header_number", "PAL-2", "version", "7")})
+	if err != nil || fieldValue(cr2.JSON200, "version") != "1" {
+		t.Fatalf("version without preserveVersion = %v, %v", fieldValue(cr2.JSON200, "version"), err)
+	}
+
+	// Materials: suppliers.
+	mr, err := c.CreateMaterialHeaderWithResponse(ctx, &beproductapi.CreateMaterialHeaderParams{FolderId: beproducttest.FolderID("Material", 0)},
+		beproductapi.HeaderWrite{Fields: fields("header_number", "M-9"), Suppliers: &[]beproductapi.SupplierWrite{
+			{Id: p(beproducttest.DirectoryFactoryID), AdditionalProperties: map[string]any{"name": "Blue River Textiles", "leadTime": 30.0}}}})
+	if err != nil || len(mr.JSON200.Suppliers) != 1 || *mr.JSON200.Suppliers[0].Name != "Blue River Textiles" || mr.JSON200.Suppliers[0].AdditionalProperties["leadTime"] != 30.0 {
+		t.Fatalf("material suppliers = %+v, %v", mr.JSON200, err)
+	}
+
+	// Styles and blocks: sizeClasses (a block keeps them in headerData [3rd]).
+	sc := &[]beproductapi.SizeClassWrite{{Name: p("Missy"), IsDefault: &yes, SizeRange: &[]beproductapi.SizeWrite{{Name: p("S")}, {Name: p("M")}}}}
+	sr, err := c.CreateStyleHeaderWithResponse(ctx, &beproductapi.CreateStyleHeaderParams{FolderId: beproducttest.FolderID("Style", 0)},
+		beproductapi.HeaderWrite{Fields: fields("header_number", "S-9"), SizeClasses: sc,
+			Colorways: &[]beproductapi.ColorwayWrite{{Fields: fields("color_number", "001", "fabric", "Denim"), ImageHeaderId: p("img-1")}}})
+	if err != nil || len(sr.JSON200.SizeClasses) != 1 || sr.JSON200.SizeClasses[0].SizeRange != "S-M" || len(sr.JSON200.SizeClasses[0].Sizes) != 2 {
+		t.Fatalf("style size classes = %+v, %v", sr.JSON200, err)
+	}
+	cw := sr.JSON200.Colorways[0]
+	if cw.Fields["fabric"] != "Denim" || cw.ImageHeaderId != "img-1" {
+		t.Fatalf("colorway = %+v", cw)
+	}
+	su, err := c.UpdateStyleHeaderWithResponse(ctx, sr.JSON200.Id, beproductapi.HeaderWrite{Colorways: &[]beproductapi.ColorwayWrite{{Id: &cw.Id, UnlinkImage: &yes}}})
+	if err != nil || su.JSON200.Colorways[0].ImageHeaderId != "" {
+		t.Fatalf("unlink image = %+v, %v", su.JSON200, err)
+	}
+	br, err := c.CreateBlockHeaderWithResponse(ctx, &beproductapi.CreateBlockHeaderParams{FolderId: beproducttest.FolderID("Block", 0)},
+		beproductapi.HeaderWrite{Fields: fields("header_number", "B-9"), SizeClasses: sc})
+	if err != nil || len(br.JSON200.HeaderData.SizeClasses) != 1 || br.JSON200.HeaderData.SizeClasses[0].Name != "Missy" {
+		t.Fatalf("block size classes = %+v, %v", br.JSON200, err)
+	}
+}
+
+func TestReadPostsRetriedLikeGets(t *testing.T) {
+	ctx := context.Background()
+	e := setup(t, nil)
+	// POST Style/Headers is a read (x-oasuite-idempotent): a 502 is retried.
+	e.fake.Fail("listStyleHeaders", http.StatusBadGateway, 0, 1)
+	n := 0
+	for _, err := range e.client.Headers(ctx, beproduct.Style, beproduct.ListOptions{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 5 || e.fake.Requests("listStyleHeaders") != 1 {
+		t.Fatalf("%d headers after %d served requests", n, e.fake.Requests("listStyleHeaders"))
+	}
+	e.fake.Fail("listTrackingPlans", http.StatusGatewayTimeout, 0, 1)
+	for _, err := range e.client.TrackingPlans(ctx, "", beproduct.PageOptions{}) {
+		if err != nil {
+			t.Fatalf("plans after a 504: %v", err)
+		}
+	}
+	// A write sent as POST is not: its 502 is the answer.
+	e.fake.Fail("createStyleHeader", http.StatusBadGateway, 0, 1)
+	_, err := e.client.CreateStyleHeaderWithResponse(ctx, &beproductapi.CreateStyleHeaderParams{FolderId: beproducttest.FolderID("Style", 0)},
+		beproductapi.HeaderWrite{Fields: fields("header_number", "S-502")})
+	if !errors.Is(err, beproduct.ErrServer) || e.fake.Requests("createStyleHeader") != 0 {
+		t.Fatalf("a write was retried: %v (%d served)", err, e.fake.Requests("createStyleHeader"))
+	}
+}
+
+func TestQuotaWait(t *testing.T) {
+	ctx := context.Background()
+	// A server whose first answer spends the window (Remaining 0, reset in
+	// a second) and which answers 429 to a request sent before the reset.
+	var resetAt atomic.Int64
+	var tooEarly atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		now := time.Now()
+		if at := resetAt.Load(); at != 0 && now.Unix() < at {
+			tooEarly.Add(1)
+			w.Header().Set("Retry-After", "5")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		at := now.Add(time.Second).Truncate(time.Second).Add(time.Second).Unix()
+		resetAt.Store(at)
+		w.Header().Set("X-RateLimit-Limit", "1")
+		w.Header().Set("X-RateLimit-Remaining", "0")
+		w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(at, 10))
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `[]`)
+	}))
+	defer srv.Close()
+	mk := func(opts ...beproduct.Option) *beproduct.Client {
+		c, err := beproduct.New(ctx, append([]beproduct.Option{beproduct.WithCompany("acme"), beproduct.WithBaseURL(srv.URL + "/api"),
+			beproduct.WithoutCredentials(), beproduct.WithRetry(1, 0)}, opts...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	// Off by default: the second request is sent at once and meets a 429.
+	c := mk()
+	if _, err := c.ListUsersWithResponse(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListUsersWithResponse(ctx); !errors.Is(err, beproduct.ErrTooManyRequests) {
+		t.Fatalf("without the quota wait: %v", err)
+	}
+	// With it, the request waits for the reset.
+	resetAt.Store(0)
+	tooEarly.Store(0)
+	c = mk(beproduct.WithQuotaWait(5 * time.Second))
+	if _, err := c.ListUsersWithResponse(ctx); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := c.ListUsersWithResponse(ctx); err != nil || tooEarly.Load() != 0 {
+		t.Fatalf("with the quota wait: %v, %d early requests", err, tooEarly.Load())
+	}
+	if waited := time.Since(start); waited < 500*time.Millisecond {
+		t.Fatalf("waited only %v", waited)
+	}
+	// The context bounds the wait.
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	if _, err := c.ListUsersWithResponse(short); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a wait past the context: %v", err)
+	}
+	// A reset beyond the cap is not waited for.
+	c = mk(beproduct.WithQuotaWait(time.Millisecond))
+	resetAt.Store(0)
+	if _, err := c.ListUsersWithResponse(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListUsersWithResponse(ctx); !errors.Is(err, beproduct.ErrTooManyRequests) {
+		t.Fatalf("a reset beyond the cap: %v", err)
+	}
+}
+
+func TestHeaderByNumber(t *testing.T) {
+	ctx := context.Background()
+	e := setup(t, nil)
+	h, err := e.client.HeaderByNumber(ctx, beproduct.Material, "", "M1003")
+	if err != nil || h == nil || h.HeaderNumber != "M1003" {
+		t.Fatalf("by number = %+v, %v", h, err)
+	}
+	if h, err := e.client.HeaderByNumber(ctx, beproduct.Material, beproducttest.FolderID("Material", 1), "M1003"); h != nil || err != nil {
+		t.Fatalf("in the other folder = %+v, %v", h, err)
+	}
+	if _, err := e.client.HeaderByNumber(ctx, "Shoe", "", "x"); !errors.Is(err, beproduct.ErrUnknownMaster) {
+		t.Fatalf("unknown master: %v", err)
+	}
+}
+
+func TestPageData(t *testing.T) {
+	ctx := context.Background()
+	e := setup(t, nil)
+	hid := e.fake.HeaderIDs("Style")[0]
+	page := func(id string) *beproductapi.Page {
+		r, err := e.client.GetStylePageWithResponse(ctx, &beproductapi.GetStylePageParams{HeaderId: hid, PageId: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.JSON200
+	}
+	grid, err := beproduct.PageData[beproduct.GridData](page(beproducttest.PageBOM))
+	if err != nil || grid.AppName != "Bill of Materials" || len(grid.GridData) != 1 || grid.GridData[0].RowID == "" || grid.GridData[0].Fields[0].Value != "Shell" {
+		t.Fatalf("grid = %+v, %v", grid, err)
+	}
+	list, err := beproduct.PageData[[]beproduct.ListItemData](page(beproducttest.PageSizes))
+	if err != nil || len(list) != 1 || list[0].Controls[0].Value != "M" {
+		t.Fatalf("list = %+v, %v", list, err)
+	}
+	form, err := beproduct.PageData[[]beproductapi.Field](page(beproducttest.PageDetails))
+	if err != nil || form[0].Id != "description" {
+		t.Fatalf("form = %+v, %v", form, err)
+	}
+	if _, err := e.client.UploadAttachment(ctx, beproduct.Style, hid, beproducttest.PageAttachments, beproduct.FileFromBytes("a.pdf", []byte("pdf"))); err != nil {
+		t.Fatal(err)
+	}
+	att, err := beproduct.PageData[beproduct.AttachmentsData](page(beproducttest.PageAttachments))
+	if err != nil || len(att.Files) != 1 || att.Files[0].FileName != "a.pdf" || att.Files[0].CreatedAt == nil || att.Files[0].URL == "" {
+		t.Fatalf("attachments = %+v, %v", att, err)
+	}
+	// Data of another shape is an error, never a zero value.
+	if _, err := beproduct.PageData[beproduct.GridData](page(beproducttest.PageSizes)); !errors.Is(err, beproduct.ErrUnreadableAnswer) {
+		t.Fatalf("list read as a grid: %v", err)
+	}
+	if _, err := beproduct.PageData[beproduct.GridData](&beproductapi.Page{Id: "x"}); !errors.Is(err, beproduct.ErrUnreadableAnswer) {
+		t.Fatalf("no data: %v", err)
 	}
 }

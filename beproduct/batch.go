@@ -30,9 +30,16 @@ type RecordFailure struct {
 	Err error
 }
 
-// ErrRecordFailed is wrapped by the Err of a RecordFailure that the server
-// reported for that record alone (the rest of its request was written).
+// ErrRecordFailed is wrapped by the Err of a RecordFailure whose request
+// the server answered with {"error": true, "message": …} (the SDKs' write
+// answer, MessageResponse): the message says why. The SDKs report no
+// per-record outcome, so every record of that request fails.
 var ErrRecordFailed = errors.New("beproduct: record not written")
+
+// ErrUnreadableAnswer is wrapped when a 2xx answer is not in the shape the
+// spec gives it (not JSON, or JSON of another shape): no zero value is
+// returned in its place.
+var ErrUnreadableAnswer = errors.New("beproduct: answer not in the expected shape")
 
 // Err returns nil when every record was written, else an error that names
 // how many failed and wraps the first failure.
@@ -49,7 +56,7 @@ func (r *BatchResult) Err() error {
 // collects the outcome. A failed request fails all its records and the next
 // chunks are still sent, unless ctx is done.
 func writeBatches[T any](ctx context.Context, records []T, id func(T) string,
-	send func(ctx context.Context, chunk []T) (*beproductapi.UpdateResult, error)) (*BatchResult, error) {
+	send func(ctx context.Context, chunk []T) (*beproductapi.MessageResponse, error)) (*BatchResult, error) {
 	res := &BatchResult{}
 	for start := 0; start < len(records); start += MaxWriteRecords {
 		end := min(start+MaxWriteRecords, len(records))
@@ -61,27 +68,17 @@ func writeBatches[T any](ctx context.Context, records []T, id func(T) string,
 			break
 		}
 		res.Requests++
-		ur, err := send(ctx, chunk)
+		mr, err := send(ctx, chunk)
+		if err == nil && mr.Error {
+			err = fmt.Errorf("%w: %s", ErrRecordFailed, mr.Message)
+		}
 		if err != nil {
 			for i := start; i < end; i++ {
 				res.Failed = append(res.Failed, RecordFailure{Index: i, ID: id(records[i]), Err: err})
 			}
 			continue
 		}
-		failed := map[string]string{}
-		if ur != nil {
-			for _, f := range ur.Failed {
-				failed[f.Id] = f.Message
-			}
-		}
-		for i := start; i < end; i++ {
-			rid := id(records[i])
-			if msg, bad := failed[rid]; bad && rid != "" {
-				res.Failed = append(res.Failed, RecordFailure{Index: i, ID: rid, Err: fmt.Errorf("%w: %s", ErrRecordFailed, msg)})
-				continue
-			}
-			res.Succeeded++
-		}
+		res.Succeeded += end - start
 	}
 	return res, res.Err()
 }
@@ -95,33 +92,34 @@ func str(p *string) string {
 
 // UpdatePageGrid writes rows to a grid page of one of m's headers (POST
 // {Master}/PageGrid), at most MaxWriteRecords rows per request. The result
-// says which rows failed; the error is non-nil when any did (BatchResult.Err).
+// says which rows failed (all of a request the server refused); the error is
+// non-nil when any did (BatchResult.Err).
 func (c *Client) UpdatePageGrid(ctx context.Context, m Master, headerID, pageID string, rows []beproductapi.GridRow) (*BatchResult, error) {
 	p := beproductapi.UpdateStylePageGridParams{HeaderId: headerID, PageId: pageID}
-	send := func(ctx context.Context, chunk []beproductapi.GridRow) (*beproductapi.UpdateResult, error) {
+	send := func(ctx context.Context, chunk []beproductapi.GridRow) (*beproductapi.MessageResponse, error) {
 		switch m {
 		case Style:
 			r, err := c.UpdateStylePageGridWithResponse(ctx, &p, chunk)
-			return pick(r, err, func() *beproductapi.UpdateResult { return r.JSON200 })
+			return pick(r, err, func() *beproductapi.MessageResponse { return r.JSON200 })
 		case Material:
 			r, err := c.UpdateMaterialPageGridWithResponse(ctx, (*beproductapi.UpdateMaterialPageGridParams)(&p), chunk)
-			return pick(r, err, func() *beproductapi.UpdateResult { return r.JSON200 })
+			return pick(r, err, func() *beproductapi.MessageResponse { return r.JSON200 })
 		case Color:
 			r, err := c.UpdateColorPageGridWithResponse(ctx, (*beproductapi.UpdateColorPageGridParams)(&p), chunk)
-			return pick(r, err, func() *beproductapi.UpdateResult { return r.JSON200 })
+			return pick(r, err, func() *beproductapi.MessageResponse { return r.JSON200 })
 		case Image:
 			r, err := c.UpdateImagePageGridWithResponse(ctx, (*beproductapi.UpdateImagePageGridParams)(&p), chunk)
-			return pick(r, err, func() *beproductapi.UpdateResult { return r.JSON200 })
+			return pick(r, err, func() *beproductapi.MessageResponse { return r.JSON200 })
 		case Block:
 			r, err := c.UpdateBlockPageGridWithResponse(ctx, (*beproductapi.UpdateBlockPageGridParams)(&p), chunk)
-			return pick(r, err, func() *beproductapi.UpdateResult { return r.JSON200 })
+			return pick(r, err, func() *beproductapi.MessageResponse { return r.JSON200 })
 		}
 		return nil, fmt.Errorf("%w %q", ErrUnknownMaster, m)
 	}
 	if !m.valid() {
 		return nil, fmt.Errorf("%w %q", ErrUnknownMaster, m)
 	}
-	return writeBatches(ctx, rows, func(r beproductapi.GridRow) string { return str(r.Id) }, send)
+	return writeBatches(ctx, rows, func(r beproductapi.GridRow) string { return str(r.RowId) }, send)
 }
 
 // UpdatePageList writes items to a list page of one of m's headers (POST
@@ -129,30 +127,30 @@ func (c *Client) UpdatePageGrid(ctx context.Context, m Master, headerID, pageID 
 // says which items failed; the error is non-nil when any did.
 func (c *Client) UpdatePageList(ctx context.Context, m Master, headerID, pageID string, items []beproductapi.ListItem) (*BatchResult, error) {
 	p := beproductapi.UpdateStylePageListParams{HeaderId: headerID, PageId: pageID}
-	send := func(ctx context.Context, chunk []beproductapi.ListItem) (*beproductapi.UpdateResult, error) {
+	send := func(ctx context.Context, chunk []beproductapi.ListItem) (*beproductapi.MessageResponse, error) {
 		switch m {
 		case Style:
 			r, err := c.UpdateStylePageListWithResponse(ctx, &p, chunk)
-			return pick(r, err, func() *beproductapi.UpdateResult { return r.JSON200 })
+			return pick(r, err, func() *beproductapi.MessageResponse { return r.JSON200 })
 		case Material:
 			r, err := c.UpdateMaterialPageListWithResponse(ctx, (*beproductapi.UpdateMaterialPageListParams)(&p), chunk)
-			return pick(r, err, func() *beproductapi.UpdateResult { return r.JSON200 })
+			return pick(r, err, func() *beproductapi.MessageResponse { return r.JSON200 })
 		case Color:
 			r, err := c.UpdateColorPageListWithResponse(ctx, (*beproductapi.UpdateColorPageListParams)(&p), chunk)
-			return pick(r, err, func() *beproductapi.UpdateResult { return r.JSON200 })
+			return pick(r, err, func() *beproductapi.MessageResponse { return r.JSON200 })
 		case Image:
 			r, err := c.UpdateImagePageListWithResponse(ctx, (*beproductapi.UpdateImagePageListParams)(&p), chunk)
-			return pick(r, err, func() *beproductapi.UpdateResult { return r.JSON200 })
+			return pick(r, err, func() *beproductapi.MessageResponse { return r.JSON200 })
 		case Block:
 			r, err := c.UpdateBlockPageListWithResponse(ctx, (*beproductapi.UpdateBlockPageListParams)(&p), chunk)
-			return pick(r, err, func() *beproductapi.UpdateResult { return r.JSON200 })
+			return pick(r, err, func() *beproductapi.MessageResponse { return r.JSON200 })
 		}
 		return nil, fmt.Errorf("%w %q", ErrUnknownMaster, m)
 	}
 	if !m.valid() {
 		return nil, fmt.Errorf("%w %q", ErrUnknownMaster, m)
 	}
-	return writeBatches(ctx, items, func(r beproductapi.ListItem) string { return str(r.Id) }, send)
+	return writeBatches(ctx, items, func(r beproductapi.ListItem) string { return str(r.ItemId) }, send)
 }
 
 // Timeline names the two kinds of tracking timelines.
@@ -169,17 +167,17 @@ const (
 // MaxWriteRecords records per request. The result says which records failed;
 // the error is non-nil when any did.
 func (c *Client) UpdateTrackingTimelines(ctx context.Context, kind Timeline, planID string, edits []beproductapi.TimelineEdit) (*BatchResult, error) {
-	var send func(ctx context.Context, chunk []beproductapi.TimelineEdit) (*beproductapi.UpdateResult, error)
+	var send func(ctx context.Context, chunk []beproductapi.TimelineEdit) (*beproductapi.MessageResponse, error)
 	switch kind {
 	case StyleTimeline:
-		send = func(ctx context.Context, chunk []beproductapi.TimelineEdit) (*beproductapi.UpdateResult, error) {
+		send = func(ctx context.Context, chunk []beproductapi.TimelineEdit) (*beproductapi.MessageResponse, error) {
 			r, err := c.UpdateTrackingStyleTimelinesWithResponse(ctx, planID, chunk)
-			return pick(r, err, func() *beproductapi.UpdateResult { return r.JSON200 })
+			return pick(r, err, func() *beproductapi.MessageResponse { return r.JSON200 })
 		}
 	case MaterialTimeline:
-		send = func(ctx context.Context, chunk []beproductapi.TimelineEdit) (*beproductapi.UpdateResult, error) {
+		send = func(ctx context.Context, chunk []beproductapi.TimelineEdit) (*beproductapi.MessageResponse, error) {
 			r, err := c.UpdateTrackingMaterialTimelinesWithResponse(ctx, planID, chunk)
-			return pick(r, err, func() *beproductapi.UpdateResult { return r.JSON200 })
+			return pick(r, err, func() *beproductapi.MessageResponse { return r.JSON200 })
 		}
 	default:
 		return nil, fmt.Errorf("beproduct: unknown timeline kind %q (want Style or Material)", kind)
@@ -187,11 +185,15 @@ func (c *Client) UpdateTrackingTimelines(ctx context.Context, kind Timeline, pla
 	return writeBatches(ctx, edits, func(e beproductapi.TimelineEdit) string { return e.Id }, send)
 }
 
-func pick[R any](r *R, err error, get func() *beproductapi.UpdateResult) (*beproductapi.UpdateResult, error) {
+func pick[R any](r *R, err error, get func() *beproductapi.MessageResponse) (*beproductapi.MessageResponse, error) {
 	if err != nil {
 		return nil, err
 	}
-	return get(), nil
+	mr := get()
+	if mr == nil {
+		return nil, fmt.Errorf("%w: a write answer without a JSON {error, message} body", ErrUnreadableAnswer)
+	}
+	return mr, nil
 }
 
 func (m Master) valid() bool {

@@ -39,6 +39,11 @@ type Client struct {
 	server  string
 	hc      *http.Client
 	doer    *pipeline.Doer
+	// plain sends requests that must carry no credentials (downloads from
+	// other hosts, files fetched for upload) on the same base transport.
+	plain *http.Client
+
+	automation *Automation
 
 	mu sync.Mutex
 	rl RateLimit
@@ -58,6 +63,8 @@ type options struct {
 	userAgent string
 	logger    *slog.Logger
 	limiter   ratelimit.Limiter
+	autoRoot  string
+	quotaWait time.Duration
 
 	validation validate.Mode
 }
@@ -88,9 +95,18 @@ func WithBaseURL(u string) Option { return func(o *options) { o.root = u } }
 
 // WithRetry bounds the retries of 429, 502, 503, 504 and connection resets:
 // attempts counts every try (1 disables retries), maxWait caps one wait.
+// 5xx answers and resets are retried for reads only: GETs and the POSTs the
+// spec marks x-oasuite-idempotent (header lists, plans, timelines, …); a
+// read's 200 whose body is cut off is sent again once. Writes are retried
+// on 429 only (not processed), and only when their body can be sent again.
 func WithRetry(attempts int, maxWait time.Duration) Option {
 	return func(o *options) { o.attempts, o.maxWait = attempts, maxWait }
 }
+
+// WithAutomationURL replaces the Automation API root
+// https://automation.beproduct.com/api (for a fake or a proxy; see
+// Client.Automation).
+func WithAutomationURL(u string) Option { return func(o *options) { o.autoRoot = u } }
 
 // WithUserAgent sets the User-Agent header.
 func WithUserAgent(ua string) Option { return func(o *options) { o.userAgent = ua } }
@@ -117,7 +133,7 @@ func WithResponseValidation(m validate.Mode) Option { return func(o *options) { 
 // New returns a client for the company given with WithCompany.
 func New(ctx context.Context, opts ...Option) (*Client, error) {
 	_ = ctx
-	o := options{root: DefaultAPIRoot, userAgent: DefaultUserAgent}
+	o := options{root: DefaultAPIRoot, userAgent: DefaultUserAgent, autoRoot: DefaultAutomationRoot}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -136,27 +152,41 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("beproduct: base URL %q is not an absolute URL", o.root)
 	}
 	c := &Client{company: company, server: root.String() + "/" + company}
+	// Reads sent as POST (Headers, Plans, Timeline, …) are marked
+	// x-oasuite-idempotent in the spec: retried on 502–504 and connection
+	// resets like GETs, and re-read once when a 200's body is cut off.
+	idempotent, err := pipeline.SpecIdempotent("beproduct")
+	if err != nil {
+		return nil, fmt.Errorf("beproduct: %w", err)
+	}
 	cfg := pipeline.Config{
-		Tokens:    o.tokens,
-		UserAgent: o.userAgent,
-		Observe:   c.observe,
-		Logger:    o.logger,
-		Retry:     pipeline.Retry{MaxAttempts: o.attempts, MaxWait: o.maxWait},
+		Idempotent:   idempotent,
+		RereadCutOff: true,
+		Tokens:       o.tokens,
+		UserAgent:    o.userAgent,
+		Observe:      c.observe,
+		Logger:       o.logger,
+		Retry:        pipeline.Retry{MaxAttempts: o.attempts, MaxWait: o.maxWait},
 	}
-	if o.limiter != nil {
-		cfg.Limit = o.limiter.Allow
-	}
+	cfg.Limit = limitChain(c, o)
 	c.hc = pipeline.NewClientFrom(o.hc, cfg)
 	rv, err := pipeline.NewResponseValidator("beproduct", beproductapi.SpecJSON(), o.validation, o.logger)
 	if err != nil {
 		return nil, fmt.Errorf("beproduct: %w", err)
 	}
 	c.doer = &pipeline.Doer{Client: c.hc, MapError: mapError, Validate: rv}
+	c.plain = &http.Client{Transport: cfg.Base}
+	if cfg.Base == nil {
+		c.plain.Transport = pipeline.DefaultBase()
+	}
 	gen, err := beproductapi.NewClientWithResponses(c.server, beproductapi.WithHTTPClient(c.doer))
 	if err != nil {
 		return nil, fmt.Errorf("beproduct: %w", err)
 	}
 	c.ClientWithResponses = gen
+	if c.automation, err = newAutomation(c, cfg, o, rv); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 

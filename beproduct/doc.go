@@ -24,8 +24,22 @@
 //     sending) and writes of at most 100 records per request (Client.UpdatePageGrid,
 //     Client.UpdatePageList and Client.UpdateTrackingTimelines split larger
 //     writes and report which records failed);
-//   - a filter builder for header lists (Where) and an iterator over header
-//     pages.
+//   - a filter builder for header lists (Where; several values travel
+//     "■"-joined, as the SDKs send them) and iterators over every paged list
+//     (Headers, CompanyColors, TrackingPlans, TrackingTimelines,
+//     TrackingRevisions, DataTables, DataTableRows, InboxTasks,
+//     InboxMessages, DirectoryCompanies, DirectoryContacts), all on one
+//     paging loop;
+//   - streamed multipart uploads from a path, bytes, a reader or a URL
+//     (File, Client.Multipart for any upload operation, UploadHeaderImage,
+//     UploadAttachment), retried only when the body can be sent again;
+//     RemoveAttachments; WaitImageProcessing; Download of linked files;
+//   - reads sent as POST retried like GETs (the spec's x-oasuite-idempotent),
+//     and a 200 cut off mid-body read again once;
+//   - an optional wait for the rate-limit reset when the quota is spent
+//     (WithQuotaWait);
+//   - the Automation API (autonumbers, locks) on its own host
+//     (Client.Automation).
 //
 // The package beproduct/beproducttest is an in-memory fake of the service
 // for tests.

@@ -123,7 +123,7 @@ func ExampleWhere() {
 	b, _ := json.Marshal(f)
 	fmt.Println(string(b))
 	// Output:
-	// [{"field":"ModifiedAt","operator":"Gte","value":"2026-01-01T00:00:00Z"},{"field":"header_number","operator":"In","value":["S1001","S1002"]}]
+	// [{"field":"ModifiedAt","operator":"Gte","value":"2026-01-01T00:00:00Z"},{"field":"header_number","operator":"In","value":"S1001■S1002"}]
 }
 
 // UpdatePageGrid splits a large write into requests of at most 100 records
@@ -137,20 +137,17 @@ func ExampleClient_UpdatePageGrid() {
 
 	rows := make([]beproductapi.GridRow, 230)
 	for i := range rows {
-		rows[i] = beproductapi.GridRow{Fields: &[]beproductapi.FieldUpdate{{Id: "component", Value: fmt.Sprint("Part ", i)}}}
+		rows[i] = beproductapi.GridRow{RowFields: &[]beproductapi.FieldUpdate{{Id: "component", Value: fmt.Sprint("Part ", i)}}}
 	}
 	missing := "no-such-row"
-	rows[120].Id = &missing
+	rows[120].RowId = &missing
 	res, err := c.UpdatePageGrid(ctx, beproduct.Style, srv.HeaderIDs("Style")[0], beproducttest.PageBOM, rows)
 	fmt.Println("requests:", res.Requests, "written:", res.Succeeded)
-	for _, f := range res.Failed {
-		fmt.Println("failed:", f.Index, f.ID, errors.Is(f.Err, beproduct.ErrRecordFailed))
-	}
-	fmt.Println(err != nil)
+	// The server refuses the whole request that carried the unknown row.
+	fmt.Println("failed:", len(res.Failed), "from index", res.Failed[0].Index, errors.Is(err, beproduct.ErrRecordFailed))
 	// Output:
-	// requests: 3 written: 229
-	// failed: 120 no-such-row true
-	// true
+	// requests: 3 written: 130
+	// failed: 100 from index 100 true
 }
 
 // RateLimit reads the X-RateLimit-* headers of the latest answer; a spent
@@ -191,4 +188,50 @@ func ExampleWithCompany() {
 	// true
 	// true
 	// https://developers.beproduct.com/api/acme
+}
+
+// Uploads stream: a File from a path, bytes, a reader or a URL goes out as
+// one multipart part, and WaitImageProcessing polls until BeProduct has
+// processed it.
+func ExampleClient_UploadHeaderImage() {
+	ctx := context.Background()
+	srv := beproducttest.NewServer()
+	defer srv.Close()
+	c, _ := beproduct.New(ctx, beproduct.WithCompany(beproducttest.TestCompany),
+		beproduct.WithBaseURL(srv.APIRoot()), beproduct.WithTokenSource(exampleLogin(ctx, srv)))
+
+	style := srv.HeaderIDs("Style")[0]
+	id, err := c.UploadHeaderImage(ctx, beproduct.Style, style, beproduct.PositionFront,
+		beproduct.FileFromBytes("front.png", []byte("\x89PNG…")))
+	if err != nil {
+		panic(err)
+	}
+	st, err := c.WaitImageProcessing(ctx, beproduct.Style, id, beproduct.WaitOptions{Interval: time.Millisecond})
+	fmt.Println(st.Finished, err)
+	// Any upload operation takes the same streamed body through Multipart:
+	ct, body, edit := c.Multipart(beproduct.FileFromBytes("turntable.zip", []byte("PK…")))
+	r, err := c.UploadStyleTurntableWithBodyWithResponse(ctx, style, &beproductapi.UploadStyleTurntableParams{}, ct, body, edit)
+	fmt.Println(err == nil && r.JSON200.ImageId != "")
+	// Output:
+	// true <nil>
+	// true
+}
+
+// The Automation API (autonumbers, locks) lives on its own host; the
+// client sends its token in X-Authorization there.
+func ExampleAutomation_NextAutonumber() {
+	ctx := context.Background()
+	srv := beproducttest.NewServer()
+	defer srv.Close()
+	c, _ := beproduct.New(ctx, beproduct.WithCompany(beproducttest.TestCompany),
+		beproduct.WithBaseURL(srv.APIRoot()), beproduct.WithAutomationURL(srv.AutomationRoot()),
+		beproduct.WithTokenSource(exampleLogin(ctx, srv)))
+
+	n, err := c.Automation().NextAutonumber(ctx, beproducttest.AutonumberSeedID)
+	fmt.Println(n, err)
+	lock, _ := c.Automation().AcquireLock(ctx, "nightly-sync", time.Minute)
+	fmt.Println(lock.Acquired)
+	// Output:
+	// ST00001 <nil>
+	// true
 }

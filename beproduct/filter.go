@@ -1,6 +1,8 @@
 package beproduct
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/oasuite/sdk/gen/beproductapi"
@@ -21,8 +23,34 @@ const (
 //	f := beproduct.Where(beproduct.FieldModifiedAt).Gte(since).
 //		And("header_name").Contains("Dress")
 //
-// Values of type time.Time are sent in RFC 3339 (UTC).
+// Values of type time.Time are sent in RFC 3339 (UTC). Several values (In,
+// NotIn, Any, or a slice given to Eq) are sent as the SDKs send them: one
+// string joined with ValueSeparator, never a JSON array.
 type Filters []beproductapi.Filter
+
+// ValueSeparator joins the values of a multi-value filter into one string:
+// "■" (U+25A0), as BeProduct.Python.SDK (helpers/parsers.py) and the
+// TypeScript SDK (src/helpers.ts dictToFilters) send them.
+const ValueSeparator = "■"
+
+// JoinValues is the one string a multi-value filter sends for vs.
+func JoinValues(vs ...any) string {
+	parts := make([]string, len(vs))
+	for i, v := range vs {
+		parts[i] = scalar(v)
+	}
+	return strings.Join(parts, ValueSeparator)
+}
+
+func scalar(v any) string {
+	switch t := v.(type) {
+	case string:
+		return t
+	case time.Time:
+		return t.UTC().Format(time.RFC3339)
+	}
+	return fmt.Sprint(v)
+}
 
 // Condition is a field waiting for its comparison; see Where.
 type Condition struct {
@@ -47,11 +75,13 @@ func filterValue(v any) any {
 	case time.Time:
 		return t.UTC().Format(time.RFC3339)
 	case []any:
-		out := make([]any, len(t))
-		for i, x := range t {
-			out[i] = filterValue(x)
+		return JoinValues(t...)
+	case []string:
+		parts := make([]any, len(t))
+		for i, s := range t {
+			parts[i] = s
 		}
-		return out
+		return JoinValues(parts...)
 	}
 	return v
 }
@@ -77,11 +107,17 @@ func (c Condition) Lte(v any) Filters { return c.add(beproductapi.Lte, v) }
 // Contains keeps records whose field contains the text s.
 func (c Condition) Contains(s string) Filters { return c.add(beproductapi.Contains, s) }
 
-// In keeps records whose field is one of vs.
-func (c Condition) In(vs ...any) Filters { return c.add(beproductapi.In, vs) }
+// In keeps records whose field is one of vs (sent joined with
+// ValueSeparator).
+func (c Condition) In(vs ...any) Filters { return c.add(beproductapi.In, JoinValues(vs...)) }
 
-// NotIn keeps records whose field is none of vs.
-func (c Condition) NotIn(vs ...any) Filters { return c.add(beproductapi.NotIn, vs) }
+// NotIn keeps records whose field is none of vs (sent joined with
+// ValueSeparator).
+func (c Condition) NotIn(vs ...any) Filters { return c.add(beproductapi.NotIn, JoinValues(vs...)) }
+
+// Any keeps records whose field is one of vs, or, for a list field, has one
+// of them (the swagger's Any operator; sent joined with ValueSeparator).
+func (c Condition) Any(vs ...any) Filters { return c.add(beproductapi.Any, JoinValues(vs...)) }
 
 // ptr returns the filters as the generated request wants them (nil for none).
 func (f Filters) ptr() *[]beproductapi.Filter {

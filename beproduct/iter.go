@@ -55,6 +55,9 @@ type ListOptions struct {
 	// PageSize is the number of records per request, 1..MaxReadRecords;
 	// zero means MaxReadRecords (fewer requests against the daily quota).
 	PageSize int
+	// ShowDeleted includes deleted headers (showDeleted=true; the SDKs send
+	// false by default).
+	ShowDeleted bool
 }
 
 func (o ListOptions) pageSize() (int32, error) {
@@ -81,6 +84,9 @@ func (c *Client) ListHeaders(ctx context.Context, m Master, opts ListOptions, pa
 	num := int32(pageNumber)
 	body := beproductapi.HeaderListRequest{Filters: opts.Filters.ptr(), ColorwayFilters: opts.ColorwayFilters.ptr()}
 	p := beproductapi.ListStyleHeadersParams{PageSize: &size, PageNumber: &num}
+	if opts.ShowDeleted {
+		p.ShowDeleted = &opts.ShowDeleted
+	}
 	if opts.FolderID != "" {
 		p.FolderId = &opts.FolderID
 	}
@@ -118,30 +124,310 @@ func (c *Client) ListHeaders(ctx context.Context, m Master, opts ListOptions, pa
 // back short. An error ends the iteration after being yielded once; breaking
 // out of the loop stops paging.
 func (c *Client) Headers(ctx context.Context, m Master, opts ListOptions) iter.Seq2[beproductapi.Header, error] {
-	return func(yield func(beproductapi.Header, error) bool) {
-		size, err := opts.pageSize()
+	return pages(ctx, opts.PageSize, func(ctx context.Context, _ int32, n int) ([]beproductapi.Header, int64, error) {
+		page, err := c.ListHeaders(ctx, m, opts, n)
 		if err != nil {
-			yield(beproductapi.Header{}, err)
+			return nil, 0, err
+		}
+		return page.Result, page.Total, nil
+	})
+}
+
+// noTotal marks a page answer that gives no total (a flat array): only a
+// short or empty page ends the list.
+const noTotal = -1
+
+// pages is the one paging loop of the package: fetch reads page n (from 0)
+// of size records and returns them with the list's total (noTotal when the
+// answer has none). The list ends at a short or empty page or when the
+// total is reached. A page size outside 1..MaxReadRecords is refused with
+// ErrPageSize before any request; zero means MaxReadRecords. An error is
+// yielded once and ends the iteration.
+func pages[T any](ctx context.Context, pageSize int, fetch func(ctx context.Context, size int32, n int) ([]T, int64, error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		size, err := ListOptions{PageSize: pageSize}.pageSize()
+		if err != nil {
+			yield(zero, err)
 			return
 		}
 		seen := int64(0)
 		for n := 0; ; n++ {
-			page, err := c.ListHeaders(ctx, m, opts, n)
+			items, total, err := fetch(ctx, size, n)
 			if err != nil {
-				yield(beproductapi.Header{}, err)
+				yield(zero, err)
 				return
 			}
-			for _, h := range page.Result {
-				if !yield(h, nil) {
+			for _, it := range items {
+				if !yield(it, nil) {
 					return
 				}
 			}
-			seen += int64(len(page.Result))
-			// A short page ends the list; so does reaching the total, when
-			// the answer gives one.
-			if len(page.Result) < int(size) || (page.Total > 0 && seen >= page.Total) {
+			seen += int64(len(items))
+			if len(items) < int(size) || (total > 0 && seen >= total) {
 				return
 			}
 		}
 	}
+}
+
+// body returns a 2xx answer's decoded JSON, or an error wrapping
+// ErrUnreadableAnswer when it was not JSON of the expected shape (never a
+// zero value in its place).
+func body[T any](what string, v *T) (*T, error) {
+	if v == nil {
+		return nil, fmt.Errorf("%w: %s: the answer has no JSON body", ErrUnreadableAnswer, what)
+	}
+	return v, nil
+}
+
+// PageOptions filters and pages a list other than a header list.
+type PageOptions struct {
+	// Filters are ANDed conditions (see Where); not every list takes them.
+	Filters Filters
+	// PageSize is the number of records per request, 1..MaxReadRecords;
+	// zero means MaxReadRecords.
+	PageSize int
+}
+
+func (o PageOptions) body() beproductapi.FilterRequest {
+	return beproductapi.FilterRequest{Filters: o.Filters.ptr()}
+}
+
+// CompanyColors iterates over the company's palette colors (POST
+// Color/CompanyColors), page by page.
+func (c *Client) CompanyColors(ctx context.Context, opts PageOptions) iter.Seq2[beproductapi.PaletteColor, error] {
+	return pages(ctx, opts.PageSize, func(ctx context.Context, size int32, n int) ([]beproductapi.PaletteColor, int64, error) {
+		num := int32(n)
+		r, err := c.ListCompanyColorsWithResponse(ctx, &beproductapi.ListCompanyColorsParams{PageSize: &size, PageNumber: &num}, opts.body())
+		if err != nil {
+			return nil, 0, err
+		}
+		p, err := body("company colors", r.JSON200)
+		if err != nil {
+			return nil, 0, err
+		}
+		return p.Result, p.Total, nil
+	})
+}
+
+// TrackingPlans iterates over the tracking plans of a folder ("" for all;
+// POST Tracking/Plans), page by page.
+func (c *Client) TrackingPlans(ctx context.Context, folderID string, opts PageOptions) iter.Seq2[beproductapi.TrackingPlan, error] {
+	return pages(ctx, opts.PageSize, func(ctx context.Context, size int32, n int) ([]beproductapi.TrackingPlan, int64, error) {
+		num := int32(n)
+		p := &beproductapi.ListTrackingPlansParams{PageSize: &size, PageNumber: &num}
+		if folderID != "" {
+			p.FolderId = &folderID
+		}
+		r, err := c.ListTrackingPlansWithResponse(ctx, p, beproductapi.HeaderListRequest{Filters: opts.Filters.ptr()})
+		if err != nil {
+			return nil, 0, err
+		}
+		pg, err := body("tracking plans", r.JSON200)
+		if err != nil {
+			return nil, 0, err
+		}
+		return pg.Result, pg.Total, nil
+	})
+}
+
+// TrackingTimelines iterates over the style or material timeline records of
+// a plan (POST Tracking/Plan/{planId}/{kind}/Timeline), or of one of its
+// views when viewID is not "" (…/View/{viewId}), page by page.
+func (c *Client) TrackingTimelines(ctx context.Context, kind Timeline, planID, viewID string, opts PageOptions) iter.Seq2[beproductapi.TimelineRecord, error] {
+	return pages(ctx, opts.PageSize, func(ctx context.Context, size int32, n int) ([]beproductapi.TimelineRecord, int64, error) {
+		num := int32(n)
+		var pg *beproductapi.TimelinePage
+		var err error
+		switch {
+		case kind == StyleTimeline && viewID == "":
+			var r *beproductapi.ListTrackingStyleTimelinesResponse
+			if r, err = c.ListTrackingStyleTimelinesWithResponse(ctx, planID, &beproductapi.ListTrackingStyleTimelinesParams{PageSize: &size, PageNumber: &num}, opts.body()); err == nil {
+				pg, err = body("style timelines", r.JSON200)
+			}
+		case kind == StyleTimeline:
+			var r *beproductapi.ListTrackingStyleViewTimelinesResponse
+			if r, err = c.ListTrackingStyleViewTimelinesWithResponse(ctx, planID, viewID, &beproductapi.ListTrackingStyleViewTimelinesParams{PageSize: &size, PageNumber: &num}, opts.body()); err == nil {
+				pg, err = body("style view timelines", r.JSON200)
+			}
+		case kind == MaterialTimeline && viewID == "":
+			var r *beproductapi.ListTrackingMaterialTimelinesResponse
+			if r, err = c.ListTrackingMaterialTimelinesWithResponse(ctx, planID, &beproductapi.ListTrackingMaterialTimelinesParams{PageSize: &size, PageNumber: &num}, opts.body()); err == nil {
+				pg, err = body("material timelines", r.JSON200)
+			}
+		case kind == MaterialTimeline:
+			var r *beproductapi.ListTrackingMaterialViewTimelinesResponse
+			if r, err = c.ListTrackingMaterialViewTimelinesWithResponse(ctx, planID, viewID, &beproductapi.ListTrackingMaterialViewTimelinesParams{PageSize: &size, PageNumber: &num}, opts.body()); err == nil {
+				pg, err = body("material view timelines", r.JSON200)
+			}
+		default:
+			return nil, 0, errTimelineKind(kind)
+		}
+		if err != nil {
+			return nil, 0, err
+		}
+		return pg.Result, pg.Total, nil
+	})
+}
+
+func errTimelineKind(kind Timeline) error {
+	return fmt.Errorf("beproduct: unknown timeline kind %q (want Style or Material)", kind)
+}
+
+// TrackingRevisions iterates over the revisions of a plan's style or
+// material timelines (POST Tracking/Plan/{planId}/{kind}/Revisions).
+func (c *Client) TrackingRevisions(ctx context.Context, kind Timeline, planID string, opts PageOptions) iter.Seq2[beproductapi.Record, error] {
+	return pages(ctx, opts.PageSize, func(ctx context.Context, size int32, n int) ([]beproductapi.Record, int64, error) {
+		num := int32(n)
+		var pg *beproductapi.RecordPage
+		var err error
+		switch kind {
+		case StyleTimeline:
+			var r *beproductapi.ListTrackingStyleRevisionsResponse
+			if r, err = c.ListTrackingStyleRevisionsWithResponse(ctx, planID, &beproductapi.ListTrackingStyleRevisionsParams{PageSize: &size, PageNumber: &num}, opts.body()); err == nil {
+				pg, err = body("style revisions", r.JSON200)
+			}
+		case MaterialTimeline:
+			var r *beproductapi.ListTrackingMaterialRevisionsResponse
+			if r, err = c.ListTrackingMaterialRevisionsWithResponse(ctx, planID, &beproductapi.ListTrackingMaterialRevisionsParams{PageSize: &size, PageNumber: &num}, opts.body()); err == nil {
+				pg, err = body("material revisions", r.JSON200)
+			}
+		default:
+			return nil, 0, errTimelineKind(kind)
+		}
+		if err != nil {
+			return nil, 0, err
+		}
+		return pg.Result, pg.Total, nil
+	})
+}
+
+// DataTables iterates over the data tables (POST DataTable/List).
+func (c *Client) DataTables(ctx context.Context, opts PageOptions) iter.Seq2[beproductapi.DataTable, error] {
+	return pages(ctx, opts.PageSize, func(ctx context.Context, size int32, n int) ([]beproductapi.DataTable, int64, error) {
+		num := int32(n)
+		r, err := c.ListDataTablesWithResponse(ctx, &beproductapi.ListDataTablesParams{PageSize: &size, PageNumber: &num}, opts.body())
+		if err != nil {
+			return nil, 0, err
+		}
+		pg, err := body("data tables", r.JSON200)
+		if err != nil {
+			return nil, 0, err
+		}
+		return pg.Result, pg.Total, nil
+	})
+}
+
+// DataTableRows iterates over a data table's rows (POST DataTable/{id}/Data).
+func (c *Client) DataTableRows(ctx context.Context, dataTableID string, opts PageOptions) iter.Seq2[beproductapi.DataTableRow, error] {
+	return pages(ctx, opts.PageSize, func(ctx context.Context, size int32, n int) ([]beproductapi.DataTableRow, int64, error) {
+		num := int32(n)
+		r, err := c.ListDataTableRowsWithResponse(ctx, dataTableID, &beproductapi.ListDataTableRowsParams{PageSize: &size, PageNumber: &num}, opts.body())
+		if err != nil {
+			return nil, 0, err
+		}
+		pg, err := body("data table rows", r.JSON200)
+		if err != nil {
+			return nil, 0, err
+		}
+		return pg.Result, pg.Total, nil
+	})
+}
+
+// InboxTasks iterates over the inbox tasks of a master (POST
+// Inbox/Tasks/{masterFolder}); query is the search body (nil for all).
+func (c *Client) InboxTasks(ctx context.Context, m Master, query beproductapi.Record, pageSize int) iter.Seq2[beproductapi.Record, error] {
+	if query == nil {
+		query = beproductapi.Record{}
+	}
+	return pages(ctx, pageSize, func(ctx context.Context, size int32, n int) ([]beproductapi.Record, int64, error) {
+		num := int32(n)
+		r, err := c.ListInboxTasksWithResponse(ctx, string(m), &beproductapi.ListInboxTasksParams{PageSize: &size, PageNumber: &num}, query)
+		if err != nil {
+			return nil, 0, err
+		}
+		pg, err := body("inbox tasks", r.JSON200)
+		if err != nil {
+			return nil, 0, err
+		}
+		return pg.Result, pg.Total, nil
+	})
+}
+
+// InboxMessages iterates over an inbox task's messages (POST
+// Inbox/Task/{taskId}/Messages).
+func (c *Client) InboxMessages(ctx context.Context, taskID string, pageSize int) iter.Seq2[beproductapi.Record, error] {
+	return pages(ctx, pageSize, func(ctx context.Context, size int32, n int) ([]beproductapi.Record, int64, error) {
+		num := int32(n)
+		r, err := c.ListInboxMessagesWithResponse(ctx, taskID, &beproductapi.ListInboxMessagesParams{PageSize: &size, PageNumber: &num}, beproductapi.EmptyRequest{})
+		if err != nil {
+			return nil, 0, err
+		}
+		pg, err := body("inbox messages", r.JSON200)
+		if err != nil {
+			return nil, 0, err
+		}
+		return pg.Result, pg.Total, nil
+	})
+}
+
+// DirectoryCompanies iterates over the directory's companies: GET
+// Directory/Companies, or POST with the filters when opts has some. The
+// answer is a flat array, so a short or empty page ends the list.
+func (c *Client) DirectoryCompanies(ctx context.Context, opts PageOptions) iter.Seq2[beproductapi.DirectoryCompany, error] {
+	return pages(ctx, opts.PageSize, func(ctx context.Context, size int32, n int) ([]beproductapi.DirectoryCompany, int64, error) {
+		num := int32(n)
+		var list *beproductapi.DirectoryCompanyList
+		if len(opts.Filters) == 0 {
+			r, err := c.ListDirectoryCompaniesWithResponse(ctx, &beproductapi.ListDirectoryCompaniesParams{PageSize: &size, PageNumber: &num})
+			if err != nil {
+				return nil, 0, err
+			}
+			list = r.JSON200
+		} else {
+			r, err := c.SearchDirectoryCompaniesWithResponse(ctx, &beproductapi.SearchDirectoryCompaniesParams{PageSize: &size, PageNumber: &num}, opts.body())
+			if err != nil {
+				return nil, 0, err
+			}
+			list = r.JSON200
+		}
+		l, err := body("directory companies", list)
+		if err != nil {
+			return nil, 0, err
+		}
+		return *l, noTotal, nil
+	})
+}
+
+// DirectoryContacts iterates over a directory record's contacts (GET
+// Directory/Contacts, a flat array per page).
+func (c *Client) DirectoryContacts(ctx context.Context, directoryID string, pageSize int) iter.Seq2[beproductapi.DirectoryContact, error] {
+	return pages(ctx, pageSize, func(ctx context.Context, size int32, n int) ([]beproductapi.DirectoryContact, int64, error) {
+		num := int32(n)
+		r, err := c.ListDirectoryContactsWithResponse(ctx, &beproductapi.ListDirectoryContactsParams{DirectoryId: directoryID, PageSize: &size, PageNumber: &num})
+		if err != nil {
+			return nil, 0, err
+		}
+		l, err := body("directory contacts", r.JSON200)
+		if err != nil {
+			return nil, 0, err
+		}
+		return *l, noTotal, nil
+	})
+}
+
+// HeaderByNumber returns the first header of m whose header number is
+// number (in folderID, "" for all), or nil when there is none: one list
+// request with a header_number Eq filter and a page of one (the TypeScript
+// SDK's getByNumber).
+func (c *Client) HeaderByNumber(ctx context.Context, m Master, folderID, number string) (*beproductapi.Header, error) {
+	page, err := c.ListHeaders(ctx, m, ListOptions{FolderID: folderID, PageSize: 1, Filters: Where(FieldHeaderNumber).Eq(number)}, 0)
+	if err != nil {
+		return nil, err
+	}
+	if len(page.Result) == 0 {
+		return nil, nil
+	}
+	return &page.Result[0], nil
 }

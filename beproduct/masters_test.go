@@ -18,10 +18,10 @@ type masterAPI struct {
 	get          func(ctx context.Context, id string) (*beproductapi.Header, error)
 	create       func(ctx context.Context, folderID string, w beproductapi.HeaderWrite) (*beproductapi.Header, error)
 	update       func(ctx context.Context, id string, w beproductapi.HeaderWrite) (*beproductapi.Header, error)
-	del          func(ctx context.Context, id string) (*beproductapi.DeleteResult, error)
+	del          func(ctx context.Context, id string) (*beproductapi.MessageResponse, error)
 	pages        func(ctx context.Context, id string) ([]beproductapi.PageInfo, error)
 	page         func(ctx context.Context, id, pageID string) (*beproductapi.Page, error)
-	form         func(ctx context.Context, id, pageID string, f beproductapi.FormUpdate) (*beproductapi.UpdateResult, error)
+	form         func(ctx context.Context, id, pageID string, f beproductapi.FormUpdate) (*beproductapi.MessageResponse, error)
 	pageSchema   func(ctx context.Context, pageID string) ([]beproductapi.SchemaField, error)
 }
 
@@ -63,9 +63,9 @@ func apiFor(c *beproduct.Client, m beproduct.Master) masterAPI {
 				r, err := c.UpdateStyleHeaderWithResponse(ctx, id, w)
 				return val(r, err, func() *beproductapi.Header { return r.JSON200 })
 			},
-			del: func(ctx context.Context, id string) (*beproductapi.DeleteResult, error) {
+			del: func(ctx context.Context, id string) (*beproductapi.MessageResponse, error) {
 				r, err := c.DeleteStyleHeaderWithResponse(ctx, id)
-				return val(r, err, func() *beproductapi.DeleteResult { return r.JSON200 })
+				return val(r, err, func() *beproductapi.MessageResponse { return r.JSON200 })
 			},
 			pages: func(ctx context.Context, id string) ([]beproductapi.PageInfo, error) {
 				r, err := c.ListStylePagesWithResponse(ctx, &beproductapi.ListStylePagesParams{HeaderId: id})
@@ -75,9 +75,9 @@ func apiFor(c *beproduct.Client, m beproduct.Master) masterAPI {
 				r, err := c.GetStylePageWithResponse(ctx, &beproductapi.GetStylePageParams{HeaderId: id, PageId: p})
 				return val(r, err, func() *beproductapi.Page { return r.JSON200 })
 			},
-			form: func(ctx context.Context, id, p string, f beproductapi.FormUpdate) (*beproductapi.UpdateResult, error) {
+			form: func(ctx context.Context, id, p string, f beproductapi.FormUpdate) (*beproductapi.MessageResponse, error) {
 				r, err := c.UpdateStylePageFormWithResponse(ctx, &beproductapi.UpdateStylePageFormParams{HeaderId: id, PageId: p}, f)
-				return val(r, err, func() *beproductapi.UpdateResult { return r.JSON200 })
+				return val(r, err, func() *beproductapi.MessageResponse { return r.JSON200 })
 			},
 			pageSchema: func(ctx context.Context, p string) ([]beproductapi.SchemaField, error) {
 				r, err := c.GetStylePageSchemaWithResponse(ctx, &beproductapi.GetStylePageSchemaParams{PageId: p})
@@ -106,9 +106,9 @@ func apiFor(c *beproduct.Client, m beproduct.Master) masterAPI {
 				r, err := c.UpdateMaterialHeaderWithResponse(ctx, id, w)
 				return val(r, err, func() *beproductapi.Header { return r.JSON200 })
 			},
-			del: func(ctx context.Context, id string) (*beproductapi.DeleteResult, error) {
+			del: func(ctx context.Context, id string) (*beproductapi.MessageResponse, error) {
 				r, err := c.DeleteMaterialHeaderWithResponse(ctx, id)
-				return val(r, err, func() *beproductapi.DeleteResult { return r.JSON200 })
+				return val(r, err, func() *beproductapi.MessageResponse { return r.JSON200 })
 			},
 			pages: func(ctx context.Context, id string) ([]beproductapi.PageInfo, error) {
 				r, err := c.ListMaterialPagesWithResponse(ctx, &beproductapi.ListMaterialPagesParams{HeaderId: id})
@@ -118,9 +118,9 @@ func apiFor(c *beproduct.Client, m beproduct.Master) masterAPI {
 				r, err := c.GetMaterialPageWithResponse(ctx, &beproductapi.GetMaterialPageParams{HeaderId: id, PageId: p})
 				return val(r, err, func() *beproductapi.Page { return r.JSON200 })
 			},
-			form: func(ctx context.Context, id, p string, f beproductapi.FormUpdate) (*beproductapi.UpdateResult, error) {
+			form: func(ctx context.Context, id, p string, f beproductapi.FormUpdate) (*beproductapi.MessageResponse, error) {
 				r, err := c.UpdateMaterialPageFormWithResponse(ctx, &beproductapi.UpdateMaterialPageFormParams{HeaderId: id, PageId: p}, f)
-				return val(r, err, func() *beproductapi.UpdateResult { return r.JSON200 })
+				return val(r, err, func() *beproductapi.MessageResponse { return r.JSON200 })
 			},
 			pageSchema: func(ctx context.Context, p string) ([]beproductapi.SchemaField, error) {
 				r, err := c.GetMaterialPageSchemaWithResponse(ctx, &beproductapi.GetMaterialPageSchemaParams{PageId: p})
@@ -146,12 +146,12 @@ func apiFor(c *beproduct.Client, m beproduct.Master) masterAPI {
 				return val(r, err, func() *beproductapi.Header { return r.JSON200 })
 			},
 			update: func(ctx context.Context, id string, w beproductapi.HeaderWrite) (*beproductapi.Header, error) {
-				r, err := c.UpdateColorHeaderWithResponse(ctx, id, w)
+				r, err := c.UpdateColorHeaderWithResponse(ctx, id, &beproductapi.UpdateColorHeaderParams{}, w)
 				return val(r, err, func() *beproductapi.Header { return r.JSON200 })
 			},
-			del: func(ctx context.Context, id string) (*beproductapi.DeleteResult, error) {
+			del: func(ctx context.Context, id string) (*beproductapi.MessageResponse, error) {
 				r, err := c.DeleteColorHeaderWithResponse(ctx, id)
-				return val(r, err, func() *beproductapi.DeleteResult { return r.JSON200 })
+				return val(r, err, func() *beproductapi.MessageResponse { return r.JSON200 })
 			},
 			pages: func(ctx context.Context, id string) ([]beproductapi.PageInfo, error) {
 				r, err := c.ListColorPagesWithResponse(ctx, &beproductapi.ListColorPagesParams{HeaderId: id})
@@ -161,9 +161,9 @@ func apiFor(c *beproduct.Client, m beproduct.Master) masterAPI {
 				r, err := c.GetColorPageWithResponse(ctx, &beproductapi.GetColorPageParams{HeaderId: id, PageId: p})
 				return val(r, err, func() *beproductapi.Page { return r.JSON200 })
 			},
-			form: func(ctx context.Context, id, p string, f beproductapi.FormUpdate) (*beproductapi.UpdateResult, error) {
+			form: func(ctx context.Context, id, p string, f beproductapi.FormUpdate) (*beproductapi.MessageResponse, error) {
 				r, err := c.UpdateColorPageFormWithResponse(ctx, &beproductapi.UpdateColorPageFormParams{HeaderId: id, PageId: p}, f)
-				return val(r, err, func() *beproductapi.UpdateResult { return r.JSON200 })
+				return val(r, err, func() *beproductapi.MessageResponse { return r.JSON200 })
 			},
 			pageSchema: func(ctx context.Context, p string) ([]beproductapi.SchemaField, error) {
 				r, err := c.GetColorPageSchemaWithResponse(ctx, &beproductapi.GetColorPageSchemaParams{PageId: p})
@@ -192,9 +192,9 @@ func apiFor(c *beproduct.Client, m beproduct.Master) masterAPI {
 				r, err := c.UpdateImageHeaderWithResponse(ctx, id, w)
 				return val(r, err, func() *beproductapi.Header { return r.JSON200 })
 			},
-			del: func(ctx context.Context, id string) (*beproductapi.DeleteResult, error) {
+			del: func(ctx context.Context, id string) (*beproductapi.MessageResponse, error) {
 				r, err := c.DeleteImageHeaderWithResponse(ctx, id)
-				return val(r, err, func() *beproductapi.DeleteResult { return r.JSON200 })
+				return val(r, err, func() *beproductapi.MessageResponse { return r.JSON200 })
 			},
 			pages: func(ctx context.Context, id string) ([]beproductapi.PageInfo, error) {
 				r, err := c.ListImagePagesWithResponse(ctx, &beproductapi.ListImagePagesParams{HeaderId: id})
@@ -204,9 +204,9 @@ func apiFor(c *beproduct.Client, m beproduct.Master) masterAPI {
 				r, err := c.GetImagePageWithResponse(ctx, &beproductapi.GetImagePageParams{HeaderId: id, PageId: p})
 				return val(r, err, func() *beproductapi.Page { return r.JSON200 })
 			},
-			form: func(ctx context.Context, id, p string, f beproductapi.FormUpdate) (*beproductapi.UpdateResult, error) {
+			form: func(ctx context.Context, id, p string, f beproductapi.FormUpdate) (*beproductapi.MessageResponse, error) {
 				r, err := c.UpdateImagePageFormWithResponse(ctx, &beproductapi.UpdateImagePageFormParams{HeaderId: id, PageId: p}, f)
-				return val(r, err, func() *beproductapi.UpdateResult { return r.JSON200 })
+				return val(r, err, func() *beproductapi.MessageResponse { return r.JSON200 })
 			},
 			pageSchema: func(ctx context.Context, p string) ([]beproductapi.SchemaField, error) {
 				r, err := c.GetImagePageSchemaWithResponse(ctx, &beproductapi.GetImagePageSchemaParams{PageId: p})
@@ -235,9 +235,9 @@ func apiFor(c *beproduct.Client, m beproduct.Master) masterAPI {
 				r, err := c.UpdateBlockHeaderWithResponse(ctx, id, w)
 				return val(r, err, func() *beproductapi.Header { return r.JSON200 })
 			},
-			del: func(ctx context.Context, id string) (*beproductapi.DeleteResult, error) {
+			del: func(ctx context.Context, id string) (*beproductapi.MessageResponse, error) {
 				r, err := c.DeleteBlockHeaderWithResponse(ctx, id)
-				return val(r, err, func() *beproductapi.DeleteResult { return r.JSON200 })
+				return val(r, err, func() *beproductapi.MessageResponse { return r.JSON200 })
 			},
 			pages: func(ctx context.Context, id string) ([]beproductapi.PageInfo, error) {
 				r, err := c.ListBlockPagesWithResponse(ctx, &beproductapi.ListBlockPagesParams{HeaderId: id})
@@ -247,9 +247,9 @@ func apiFor(c *beproduct.Client, m beproduct.Master) masterAPI {
 				r, err := c.GetBlockPageWithResponse(ctx, &beproductapi.GetBlockPageParams{HeaderId: id, PageId: p})
 				return val(r, err, func() *beproductapi.Page { return r.JSON200 })
 			},
-			form: func(ctx context.Context, id, p string, f beproductapi.FormUpdate) (*beproductapi.UpdateResult, error) {
+			form: func(ctx context.Context, id, p string, f beproductapi.FormUpdate) (*beproductapi.MessageResponse, error) {
 				r, err := c.UpdateBlockPageFormWithResponse(ctx, &beproductapi.UpdateBlockPageFormParams{HeaderId: id, PageId: p}, f)
-				return val(r, err, func() *beproductapi.UpdateResult { return r.JSON200 })
+				return val(r, err, func() *beproductapi.MessageResponse { return r.JSON200 })
 			},
 			pageSchema: func(ctx context.Context, p string) ([]beproductapi.SchemaField, error) {
 				r, err := c.GetBlockPageSchemaWithResponse(ctx, &beproductapi.GetBlockPageSchemaParams{PageId: p})
@@ -290,7 +290,7 @@ func TestMasters(t *testing.T) {
 				t.Fatalf("folders = %v, %v", folders, err)
 			}
 			schema, err := api.folderSchema(ctx, folders[0].Id)
-			if err != nil || len(schema) == 0 || schema[0].Id != "header_number" {
+			if err != nil || len(schema) == 0 || schema[0].FieldId != "header_number" || schema[0].FieldType != "Text" {
 				t.Fatalf("folder schema = %v, %v", schema, err)
 			}
 			if _, err := api.folderSchema(ctx, "no-such-folder"); !errors.Is(err, beproduct.ErrNotFound) {
@@ -340,14 +340,14 @@ func TestMasters(t *testing.T) {
 			}
 
 			pages, err := api.pages(ctx, h.Id)
-			if err != nil || len(pages) != 3 {
+			if err != nil || len(pages) != len(beproducttest.PageIDs(string(m))) || pages[3].Type != "Attachments" {
 				t.Fatalf("pages = %v, %v", pages, err)
 			}
 			if _, err := api.pages(ctx, "missing"); !errors.Is(err, beproduct.ErrNotFound) {
 				t.Fatalf("pages of unknown header: %v", err)
 			}
 			ur, err := api.form(ctx, h.Id, beproducttest.PageDetails, beproductapi.FormUpdate{{Id: "description", Value: "Updated"}})
-			if err != nil || ur.Updated != 1 {
+			if err != nil || ur.Error || ur.Message == "" {
 				t.Fatalf("form update = %v, %v", ur, err)
 			}
 			pg, err := api.page(ctx, h.Id, beproducttest.PageDetails)
@@ -360,11 +360,11 @@ func TestMasters(t *testing.T) {
 			if _, err := api.page(ctx, h.Id, "no-page"); !errors.Is(err, beproduct.ErrNotFound) {
 				t.Fatalf("unknown page: %v", err)
 			}
-			res, err := e.client.UpdatePageGrid(ctx, m, h.Id, beproducttest.PageBOM, []beproductapi.GridRow{{Fields: fields("component", "Lining")}})
+			res, err := e.client.UpdatePageGrid(ctx, m, h.Id, beproducttest.PageBOM, []beproductapi.GridRow{{RowFields: fields("component", "Lining")}})
 			if err != nil || res.Succeeded != 1 {
 				t.Fatalf("grid = %+v, %v", res, err)
 			}
-			res, err = e.client.UpdatePageList(ctx, m, h.Id, beproducttest.PageSizes, []beproductapi.ListItem{{Fields: fields("size", "L")}})
+			res, err = e.client.UpdatePageList(ctx, m, h.Id, beproducttest.PageSizes, []beproductapi.ListItem{{ItemFields: fields("size", "L")}})
 			if err != nil || res.Succeeded != 1 {
 				t.Fatalf("list = %+v, %v", res, err)
 			}
@@ -376,12 +376,32 @@ func TestMasters(t *testing.T) {
 				t.Fatalf("page schema = %v, %v", ps, err)
 			}
 
+			grid, err := api.page(ctx, h.Id, beproducttest.PageBOM)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gd, _ := grid.Data.(map[string]any)["gridData"].([]any)
+			if len(gd) != 2 || gd[1].(map[string]any)["rowId"] == "" {
+				t.Fatalf("grid data = %#v", grid.Data)
+			}
 			dr, err := api.del(ctx, h.Id)
-			if err != nil || !dr.Deleted {
+			if err != nil || dr.Error {
 				t.Fatalf("delete = %v, %v", dr, err)
 			}
 			if _, err := api.get(ctx, h.Id); !errors.Is(err, beproduct.ErrNotFound) || !errors.As(err, &be) || be.Message == "" {
 				t.Fatalf("get after delete: %v", err)
+			}
+			// A deleted header is listed only with ShowDeleted.
+			var deleted []beproductapi.Header
+			for hd, err := range e.client.Headers(ctx, m, beproduct.ListOptions{FolderID: folders[0].Id, ShowDeleted: true,
+				Filters: beproduct.Where(beproduct.FieldHeaderNumber).Eq("X-100")}) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				deleted = append(deleted, hd)
+			}
+			if len(deleted) != 1 || !deleted[0].IsDeleted {
+				t.Fatalf("showDeleted list = %+v", deleted)
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package beproduct
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -63,4 +64,59 @@ func parseRateLimit(h http.Header) (RateLimit, bool) {
 		rl.Reset = time.Unix(reset, 0).UTC()
 	}
 	return rl, true
+}
+
+// WithQuotaWait makes a request wait, before it is sent, while the latest
+// answer said X-RateLimit-Remaining: 0 and its X-RateLimit-Reset is still
+// ahead, instead of spending a request on a 429 (the TypeScript SDK does the
+// same, up to 120 s). max caps the wait: a reset further away than max is
+// not waited for, and the request goes out as usual. The wait ends early
+// with the context's error when ctx is done. Retries and replays wait the
+// same way. Off by default (max 0), so that a shared limiter
+// (WithRateLimit, e.g. ratelimit/redislimit) stays the only gate when one
+// is used; with both, the quota wait comes first.
+func WithQuotaWait(max time.Duration) Option { return func(o *options) { o.quotaWait = max } }
+
+// limitChain is the pipeline's before-each-attempt hook: the quota wait,
+// then the shared limiter (either may be off).
+func limitChain(c *Client, o options) func(ctx context.Context, req *http.Request) error {
+	max, lim := o.quotaWait, o.limiter
+	switch {
+	case max <= 0 && lim == nil:
+		return nil
+	case max <= 0:
+		return lim.Allow
+	}
+	return func(ctx context.Context, req *http.Request) error {
+		if err := c.waitQuota(ctx, max); err != nil {
+			return err
+		}
+		if lim != nil {
+			return lim.Allow(ctx, req)
+		}
+		return nil
+	}
+}
+
+// waitQuota sleeps until the window of the latest answer resets when that
+// answer left no request, if the reset is at most max away.
+func (c *Client) waitQuota(ctx context.Context, max time.Duration) error {
+	c.mu.Lock()
+	rl := c.rl
+	c.mu.Unlock()
+	if rl.Remaining > 0 || rl.Limit == 0 || rl.Reset.IsZero() {
+		return nil
+	}
+	d := time.Until(rl.Reset)
+	if d <= 0 || d > max {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }

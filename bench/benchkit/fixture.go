@@ -69,14 +69,16 @@ type RawField struct {
 }
 
 type RawColorway struct {
-	ID             string     `json:"id"`
-	ColorNumber    string     `json:"colorNumber"`
-	ColorName      string     `json:"colorName"`
-	PrimaryColor   string     `json:"primaryColor"`
-	SecondaryColor string     `json:"secondaryColor"`
-	ImageHeaderID  string     `json:"imageHeaderId"`
-	ColorSourceID  string     `json:"colorSourceId"`
-	Fields         []RawField `json:"fields"`
+	ID             string `json:"id"`
+	ColorNumber    string `json:"colorNumber"`
+	ColorName      string `json:"colorName"`
+	PrimaryColor   string `json:"primaryColor"`
+	SecondaryColor string `json:"secondaryColor"`
+	ImageHeaderID  string `json:"imageHeaderId"`
+	ColorSourceID  string `json:"colorSourceId"`
+	// Fields holds a colorway's values keyed by field id (the SDKs' docs and
+	// the TypeScript SDK's ColorwaySchema), unlike a header's field list.
+	Fields map[string]any `json:"fields"`
 }
 
 type RawSize struct {
@@ -165,9 +167,9 @@ func SampleHeader(n int) RawHeader {
 			SecondaryColor: c.secondary,
 			ImageHeaderID:  fmt.Sprintf("i%07d-0000-4000-8000-%012d", n, i),
 			ColorSourceID:  "pantone-tcx",
-			Fields: []RawField{
-				{ID: "colorway_status", Name: "Colorway Status", Value: statuses[(n+i)%len(statuses)], Type: "DropDown"},
-				{ID: "hero", Name: "Hero Color", Value: i == 0, Type: "TrueFalse"},
+			Fields: map[string]any{
+				"colorway_status": statuses[(n+i)%len(statuses)],
+				"hero":            i == 0,
 			},
 		})
 	}

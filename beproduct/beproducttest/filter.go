@@ -52,6 +52,11 @@ func headerValue(h *beproductapi.Header, field string) (any, bool) {
 		return h.Folder.Id, h.Folder.Id != ""
 	case "id":
 		return h.Id, true
+	case "foldermodifiedat":
+		// [3rd] aukei/beproduct-data-browser: incremental sync filters on
+		// FolderModifiedAt; the fake has no folder timestamps, so it reads
+		// the header's.
+		return h.ModifiedAt, !h.ModifiedAt.IsZero()
 	}
 	for _, f := range h.HeaderData.Fields {
 		if f.Id == field {
@@ -68,12 +73,8 @@ func colorwayValue(c beproductapi.Colorway, field string) (any, bool) {
 	case "color_name", "colorName":
 		return c.ColorName, c.ColorName != ""
 	}
-	for _, f := range c.Fields {
-		if f.Id == field {
-			return f.Value, true
-		}
-	}
-	return nil, false
+	v, ok := c.Fields[field]
+	return v, ok
 }
 
 // recordMatches applies filters to a flat record (directory, plans).
@@ -97,32 +98,51 @@ func recordMatches(rec map[string]any, filters []beproductapi.Filter) (bool, err
 
 // match compares a record value with a filter: as times when both read as
 // RFC 3339, as numbers when both are numeric, else as case-insensitive text.
+//
+// Several values come as one string joined with "■" (the SDKs' form); a JSON
+// array is refused, as the SDKs never send one.
 func match(v any, present bool, f beproductapi.Filter) (bool, error) {
-	switch f.Operator {
-	case beproductapi.In, beproductapi.NotIn:
-		list, ok := f.Value.([]any)
-		if !ok {
-			return false, fmt.Errorf("filter on %s: %s wants an array value", f.Field, f.Operator)
+	switch f.Value.(type) {
+	case []any, map[string]any:
+		return false, fmt.Errorf("filter on %s: the value must be a string, number or boolean; join several values with \"■\"", f.Field)
+	}
+	values := strings.Split(text(f.Value), "■")
+	anyOf := func() bool {
+		if !present {
+			return false
 		}
-		in := false
-		for _, x := range list {
-			if present && compare(v, x) == 0 {
-				in = true
-				break
+		elems := []any{v}
+		if list, ok := v.([]any); ok {
+			elems = list
+		}
+		for _, e := range elems {
+			for _, x := range values {
+				if compare(e, x) == 0 {
+					return true
+				}
 			}
 		}
-		return in == (f.Operator == beproductapi.In), nil
+		return false
+	}
+	switch f.Operator {
+	case beproductapi.In, beproductapi.Any, beproductapi.ElemMatch:
+		return anyOf(), nil
+	case beproductapi.NotIn:
+		return !anyOf(), nil
 	case beproductapi.Contains:
 		return present && strings.Contains(strings.ToLower(text(v)), strings.ToLower(text(f.Value))), nil
 	}
 	if !present {
-		return f.Operator == beproductapi.Neq || f.Operator == beproductapi.NotEq, nil
+		return f.Operator == beproductapi.Neq || f.Operator == beproductapi.NotEq || f.Operator == beproductapi.Ne, nil
+	}
+	if f.Operator == beproductapi.Eq && len(values) > 1 {
+		return anyOf(), nil
 	}
 	c := compare(v, f.Value)
 	switch f.Operator {
 	case beproductapi.Eq:
 		return c == 0, nil
-	case beproductapi.Neq, beproductapi.NotEq:
+	case beproductapi.Neq, beproductapi.NotEq, beproductapi.Ne:
 		return c != 0, nil
 	case beproductapi.Gt:
 		return c > 0, nil

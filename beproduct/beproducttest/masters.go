@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/oasuite/sdk/gen/beproductapi"
@@ -30,17 +31,46 @@ type masterStore struct {
 	order   []string
 	headers map[string]*beproductapi.Header
 	pages   map[string]map[string]*pageData
+	// requests[headerID][timelineID] is a request page's form ("" the template).
+	requests map[string]map[string][]beproductapi.Field
+	// blocks[styleID] is the linked block; turntables[styleID] the turntable
+	// uploads; assets[blockID/sizeClassID] a size class's 3D assets.
+	blocks     map[string]string
+	turntables map[string][]string
+	assets     map[string][]beproductapi.Record
 }
 
 type pageData struct {
-	info beproductapi.PageInfo
-	form []beproductapi.Field
-	rows []row
+	info     beproductapi.PageInfo
+	form     []beproductapi.Field
+	rows     []row
+	files    []attachment
+	items    []beproductapi.Record
+	raw      beproductapi.Record
+	text     string
+	versions []*version3d
+	submits  []beproductapi.Record
+	images   map[string]string // list item id → image URL
 }
 
 type row struct {
-	ID     string               `json:"id"`
-	Fields []beproductapi.Field `json:"fields"`
+	ID     string
+	Fields []beproductapi.Field
+}
+
+// ok200 is a successful write answer.
+func ok200(msg string) beproductapi.MessageResponse {
+	return beproductapi.MessageResponse{Error: false, Message: msg}
+}
+
+// versionOf is the version field of a create body ("1" when absent).
+func versionOf(fields []beproductapi.FieldUpdate) string {
+	for _, f := range fields {
+		if f.Id == "version" {
+			return fmt.Sprint(f.Value)
+		}
+	}
+	return "1"
 }
 
 func prefixOf(master string) string { return master[:1] }
@@ -50,31 +80,48 @@ func FolderID(master string, n int) string {
 	return fmt.Sprintf("f%07d-0000-4000-8000-%012d", slices.Index(masterNames, master)+1, n+1)
 }
 
+// choices is a DropDown's properties.Choices as the SDKs read them: a list
+// of {id, code, value} (BeProduct.Python.SDK _schema.py).
+func choices(vals ...string) beproductapi.SchemaFieldProperties {
+	out := make([]any, len(vals))
+	for i, v := range vals {
+		out[i] = map[string]any{"id": fmt.Sprintf("c%d", i+1), "code": strings.ToUpper(v[:2]), "value": v}
+	}
+	return beproductapi.SchemaFieldProperties{Choices: out}
+}
+
 func folderSchema() []beproductapi.SchemaField {
+	formula := "[price] * 2"
 	return []beproductapi.SchemaField{
-		{Id: "header_number", Name: "Number", Type: "text", Required: true},
-		{Id: "header_name", Name: "Name", Type: "text"},
-		{Id: "season", Name: "Season", Type: "dropdown", Values: []string{"Spring 2026", "Fall 2026"}},
-		{Id: "price", Name: "Price", Type: "number"},
-		{Id: "status", Name: "Status", Type: "dropdown", Values: []string{"Draft", "Approved"}},
+		{FieldId: "header_number", FieldName: "Number", FieldType: "Text", Required: true, Active: true},
+		{FieldId: "header_name", FieldName: "Name", FieldType: "Text", Active: true},
+		{FieldId: "season", FieldName: "Season", FieldType: "DropDown", Active: true, Properties: choices("Spring 2026", "Fall 2026")},
+		{FieldId: "price", FieldName: "Price", FieldType: "Decimal", Active: true},
+		{FieldId: "status", FieldName: "Status", FieldType: "DropDown", Active: true, Properties: choices("Draft", "Approved")},
+		{FieldId: "tags", FieldName: "Tags", FieldType: "MultiSelect", Active: true, Properties: beproductapi.SchemaFieldProperties{Choices: []any{"Basic", "Premium", "Eco"}}},
+		{FieldId: "content", FieldName: "Content", FieldType: "CompositeControl", Active: true, Properties: beproductapi.SchemaFieldProperties{Choices: "Cotton\nLinen\nWool"}},
+		{FieldId: "retail", FieldName: "Retail", FieldType: "FormulaField", Active: true, Properties: beproductapi.SchemaFieldProperties{Formula: &formula}},
+		{FieldId: "active", FieldName: "Active", FieldType: "TrueFalse", Active: true},
 	}
 }
 
 func pageSchema(pageID string) ([]beproductapi.SchemaField, bool) {
 	switch pageID {
 	case PageDetails:
-		return []beproductapi.SchemaField{{Id: "description", Name: "Description", Type: "text"}, {Id: "care", Name: "Care", Type: "text"}}, true
+		return []beproductapi.SchemaField{{FieldId: "description", FieldName: "Description", FieldType: "Memo"}, {FieldId: "care", FieldName: "Care", FieldType: "Text"}}, true
 	case PageBOM:
-		return []beproductapi.SchemaField{{Id: "component", Name: "Component", Type: "text"}, {Id: "quantity", Name: "Quantity", Type: "number"}}, true
+		return []beproductapi.SchemaField{{FieldId: "component", FieldName: "Component", FieldType: "Text"}, {FieldId: "quantity", FieldName: "Quantity", FieldType: "Number"}}, true
 	case PageSizes:
-		return []beproductapi.SchemaField{{Id: "size", Name: "Size", Type: "text"}}, true
+		return []beproductapi.SchemaField{{FieldId: "size", FieldName: "Size", FieldType: "Text"}}, true
 	}
 	return nil, false
 }
 
 func (s *Server) seedMaster(name string) {
 	ms := &masterStore{name: name, schema: map[string][]beproductapi.SchemaField{},
-		headers: map[string]*beproductapi.Header{}, pages: map[string]map[string]*pageData{}}
+		headers: map[string]*beproductapi.Header{}, pages: map[string]map[string]*pageData{},
+		requests: map[string]map[string][]beproductapi.Field{}, blocks: map[string]string{},
+		turntables: map[string][]string{}, assets: map[string][]beproductapi.Record{}}
 	for i, fn := range []string{"Spring 2026", "Fall 2026"} {
 		f := beproductapi.Folder{Id: FolderID(name, i), Name: fn, Description: name + " folder " + fn, Active: true}
 		ms.folders = append(ms.folders, f)
@@ -115,13 +162,14 @@ func (s *Server) addHeaderLocked(ms *masterStore, folder beproductapi.Folder, at
 		PageSizes: {info: beproductapi.PageInfo{Id: PageSizes, Title: "Sizes", Type: "List"},
 			rows: []row{{ID: s.nextID(), Fields: []beproductapi.Field{{Id: "size", Value: "M"}}}}},
 	}
+	s.seedExtraPages(ms, id)
 	return h
 }
 
 func applyFields(ms *masterStore, h *beproductapi.Header, fields []beproductapi.FieldUpdate) {
 	schema := map[string]beproductapi.SchemaField{}
 	for _, f := range ms.schema[h.Folder.Id] {
-		schema[f.Id] = f
+		schema[f.FieldId] = f
 	}
 	cur := h.HeaderData.Fields
 	for _, fu := range fields {
@@ -143,7 +191,7 @@ func applyFields(ms *masterStore, h *beproductapi.Header, fields []beproductapi.
 		}
 		f := beproductapi.Field{Id: fu.Id, Value: fu.Value}
 		if sf, ok := schema[fu.Id]; ok {
-			f.Name, f.Type, f.Required = sf.Name, sf.Type, sf.Required
+			f.Name, f.Type, f.Required = sf.FieldName, sf.FieldType, sf.Required
 		}
 		if i := slices.IndexFunc(cur, func(x beproductapi.Field) bool { return x.Id == fu.Id }); i >= 0 {
 			cur[i] = f
@@ -169,11 +217,16 @@ func (s *Server) applyColorways(h *beproductapi.Header, cws []beproductapi.Color
 		if cw.ImageHeaderId != nil {
 			c.ImageHeaderId = *cw.ImageHeaderId
 		}
+		if cw.UnlinkImage != nil && *cw.UnlinkImage {
+			c.ImageHeaderId = ""
+		}
 		if cw.ColorSourceId != nil {
 			c.ColorSourceId = *cw.ColorSourceId
 		}
 		if cw.Fields != nil {
-			fs := c.Fields
+			if c.Fields == nil {
+				c.Fields = map[string]any{}
+			}
 			for _, fu := range *cw.Fields {
 				switch fu.Id {
 				case "color_number":
@@ -181,13 +234,8 @@ func (s *Server) applyColorways(h *beproductapi.Header, cws []beproductapi.Color
 				case "color_name":
 					c.ColorName = fmt.Sprint(fu.Value)
 				}
-				if j := slices.IndexFunc(fs, func(x beproductapi.Field) bool { return x.Id == fu.Id }); j >= 0 {
-					fs[j].Value = fu.Value
-				} else {
-					fs = append(fs, beproductapi.Field{Id: fu.Id, Value: fu.Value})
-				}
+				c.Fields[fu.Id] = fu.Value
 			}
-			c.Fields = fs
 		}
 	}
 	h.Colorways = cur
@@ -198,9 +246,87 @@ func sizeRange(ws []beproductapi.SizeWrite) []beproductapi.Size {
 	out := make([]beproductapi.Size, len(ws))
 	for i, w := range ws {
 		out[i] = beproductapi.Size{Name: deref(w.Name), Price: deref(w.Price), Currency: deref(w.Currency),
-			IsDefault: deref(w.IsDefault), IsSampleSize: deref(w.IsSampleSize)}
+			UnitOfMeasure: deref(w.UnitOfMeasure), Comments: deref(w.Comments), SizeIndex: deref(w.SizeIndex),
+			HideSize: deref(w.HideSize), IsDefault: deref(w.IsDefault), IsSampleSize: deref(w.IsSampleSize)}
 	}
 	return out
+}
+
+func sizeClasses(ws []beproductapi.SizeClassWrite, id func() string) []beproductapi.SizeClass {
+	out := make([]beproductapi.SizeClass, len(ws))
+	for i, w := range ws {
+		sc := beproductapi.SizeClass{Id: deref(w.Id), Name: deref(w.Name), IsDefault: deref(w.IsDefault), Active: true}
+		if sc.Id == "" {
+			sc.Id = id()
+		}
+		if w.SizeRange != nil {
+			sc.Sizes = sizeRange(*w.SizeRange)
+			names := make([]string, len(sc.Sizes))
+			for j, s := range sc.Sizes {
+				names[j] = s.Name
+			}
+			sc.SizeRange = strings.Join(names, "-")
+		}
+		out[i] = sc
+	}
+	return out
+}
+
+func suppliers(ws []beproductapi.SupplierWrite) []beproductapi.Supplier {
+	out := make([]beproductapi.Supplier, len(ws))
+	for i, w := range ws {
+		out[i] = beproductapi.Supplier{Id: w.Id, AdditionalProperties: map[string]any{}}
+		for k, v := range w.AdditionalProperties {
+			if n, ok := v.(string); ok && k == "name" {
+				out[i].Name = &n
+				continue
+			}
+			out[i].AdditionalProperties[k] = v
+		}
+	}
+	return out
+}
+
+// applyColors sets (replace) or merges (by color_source_id) a palette's colors.
+func (s *Server) applyColors(h *beproductapi.Header, ws []beproductapi.PaletteColorWrite, replace bool) {
+	cur := h.HeaderData.Colors.Colors
+	if replace {
+		cur = nil
+	}
+	for _, w := range ws {
+		c := beproductapi.PaletteColor{ColorSourceId: deref(w.ColorSourceId), ColorNumber: deref(w.ColorNumber),
+			ColorName: deref(w.ColorName), Hex: strings.TrimPrefix(deref(w.Hex), "#"), Schema: deref(w.Schema)}
+		if c.ColorSourceId == "" {
+			c.ColorSourceId = s.nextID()
+		}
+		if i := slices.IndexFunc(cur, func(x beproductapi.PaletteColor) bool { return x.ColorSourceId == c.ColorSourceId }); i >= 0 {
+			cur[i] = c
+		} else {
+			cur = append(cur, c)
+		}
+	}
+	h.HeaderData.Colors.Colors = cur
+}
+
+// applyWrite sets the master's own lists of a create or update body.
+func (s *Server) applyWrite(ms *masterStore, h *beproductapi.Header, req beproductapi.HeaderWrite, replaceColors bool) {
+	if req.Sizes != nil {
+		h.SizeRange = sizeRange(*req.Sizes)
+	}
+	if req.SizeClasses != nil && (ms.name == "Style" || ms.name == "Block") {
+		scs := sizeClasses(*req.SizeClasses, s.nextID)
+		if ms.name == "Block" {
+			h.HeaderData.SizeClasses = scs // [3rd]: a block's size classes sit in headerData
+		} else {
+			h.SizeClasses = scs
+		}
+	}
+	if req.Suppliers != nil && ms.name == "Material" {
+		h.Suppliers = suppliers(*req.Suppliers)
+	}
+	if req.Colors != nil && ms.name == "Color" {
+		s.applyColors(h, *req.Colors, replaceColors)
+	}
 }
 
 // SeedHeaders adds n headers to folder n of a master (numbered
@@ -303,9 +429,13 @@ func (s *Server) registerMaster(m string) {
 		ms := s.masters[m]
 		folder := r.URL.Query().Get("folderId")
 		var match []beproductapi.Header
+		showDeleted := r.URL.Query().Get("showDeleted") == "true"
 		for _, id := range ms.order {
 			h := ms.headers[id]
 			if folder != "" && h.Folder.Id != folder {
+				continue
+			}
+			if h.IsDeleted && !showDeleted {
 				continue
 			}
 			ok, err := matchHeader(h, deref(req.Filters), deref(req.ColorwayFilters))
@@ -324,7 +454,7 @@ func (s *Server) registerMaster(m string) {
 		defer s.mu.Unlock()
 		ms := s.masters[m]
 		h, ok := ms.headers[r.PathValue("headerId")]
-		if !ok {
+		if !ok || h.IsDeleted {
 			writeError(w, http.StatusNotFound, m+" not found", nil)
 			return
 		}
@@ -351,9 +481,15 @@ func (s *Server) registerMaster(m string) {
 			return
 		}
 		h := s.addHeaderLocked(ms, ms.folders[i], s.now(), fields, req.Colorways)
-		if req.Sizes != nil {
-			h.SizeRange = sizeRange(*req.Sizes)
+		s.applyWrite(ms, h, req, true)
+		// A new header starts at version 1 unless preserveVersion keeps the
+		// version the fields give.
+		version := "1"
+		if r.URL.Query().Get("preserveVersion") == "true" {
+			version = versionOf(fields)
 		}
+		h.HeaderData.Fields = slices.DeleteFunc(h.HeaderData.Fields, func(f beproductapi.Field) bool { return f.Id == "version" })
+		h.HeaderData.Fields = append(h.HeaderData.Fields, beproductapi.Field{Id: "version", Name: "Version", Type: "Text", Value: version})
 		fakekit.WriteJSON(w, http.StatusOK, h)
 	})
 	s.handle("update"+m+"Header", func(w http.ResponseWriter, r *http.Request) {
@@ -366,7 +502,7 @@ func (s *Server) registerMaster(m string) {
 		defer s.mu.Unlock()
 		ms := s.masters[m]
 		h, ok := ms.headers[r.PathValue("headerId")]
-		if !ok {
+		if !ok || h.IsDeleted {
 			writeError(w, http.StatusNotFound, m+" not found", nil)
 			return
 		}
@@ -374,9 +510,7 @@ func (s *Server) registerMaster(m string) {
 		if req.Colorways != nil {
 			s.applyColorways(h, *req.Colorways)
 		}
-		if req.Sizes != nil {
-			h.SizeRange = sizeRange(*req.Sizes)
-		}
+		s.applyWrite(ms, h, req, r.URL.Query().Get("replaceColors") != "false")
 		h.ModifiedAt = s.now()
 		fakekit.WriteJSON(w, http.StatusOK, h)
 	})
@@ -385,19 +519,21 @@ func (s *Server) registerMaster(m string) {
 		defer s.mu.Unlock()
 		ms := s.masters[m]
 		id := r.PathValue("headerId")
-		if _, ok := ms.headers[id]; !ok {
+		h, ok := ms.headers[id]
+		if !ok || h.IsDeleted {
 			writeError(w, http.StatusNotFound, m+" not found", nil)
 			return
 		}
-		delete(ms.headers, id)
-		delete(ms.pages, id)
-		ms.order = slices.DeleteFunc(ms.order, func(x string) bool { return x == id })
-		fakekit.WriteJSON(w, http.StatusOK, beproductapi.DeleteResult{Id: id, Deleted: true})
+		// Deleted headers stay listable with showDeleted=true.
+		h.IsDeleted = true
+		h.ModifiedAt = s.now()
+		fakekit.WriteJSON(w, http.StatusOK, ok200("Deleted"))
 	})
 	page := func(w http.ResponseWriter, r *http.Request, wantPage bool) (map[string]*pageData, *pageData, bool) {
 		ms := s.masters[m]
-		pages, ok := ms.pages[r.URL.Query().Get("headerId")]
-		if !ok {
+		hid := r.URL.Query().Get("headerId")
+		pages, ok := ms.pages[hid]
+		if !ok || ms.headers[hid].IsDeleted {
 			writeError(w, http.StatusNotFound, m+" not found", nil)
 			return nil, nil, false
 		}
@@ -419,7 +555,7 @@ func (s *Server) registerMaster(m string) {
 			return
 		}
 		out := beproductapi.PageList{}
-		for _, id := range []string{PageDetails, PageBOM, PageSizes} {
+		for _, id := range pageOrder(m) {
 			out = append(out, pages[id].info)
 		}
 		fakekit.WriteJSON(w, http.StatusOK, out)
@@ -431,15 +567,7 @@ func (s *Server) registerMaster(m string) {
 		if !ok {
 			return
 		}
-		out := beproductapi.Page{Id: p.info.Id, Title: p.info.Title, Type: p.info.Type}
-		switch p.info.Type {
-		case "Form":
-			out.Data = p.form
-		case "Grid":
-			out.Data = map[string]any{"gridData": p.rows}
-		default:
-			out.Data = map[string]any{"listData": p.rows}
-		}
+		out := beproductapi.Page{Id: p.info.Id, HeaderId: r.URL.Query().Get("headerId"), Name: p.info.Title, Data: p.data()}
 		fakekit.WriteJSON(w, http.StatusOK, out)
 	})
 	s.handle("update"+m+"PageForm", func(w http.ResponseWriter, r *http.Request) {
@@ -465,7 +593,7 @@ func (s *Server) registerMaster(m string) {
 				p.form = append(p.form, beproductapi.Field{Id: fu.Id, Value: fu.Value})
 			}
 		}
-		fakekit.WriteJSON(w, http.StatusOK, beproductapi.UpdateResult{Updated: int32(len(req))})
+		fakekit.WriteJSON(w, http.StatusOK, ok200(fmt.Sprintf("%d fields updated", len(req))))
 	})
 	rows := func(kind string, decode func(r *http.Request) ([]rowEdit, error)) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
@@ -488,28 +616,27 @@ func (s *Server) registerMaster(m string) {
 				writeError(w, http.StatusBadRequest, "page is not a "+kind, nil)
 				return
 			}
-			var res beproductapi.UpdateResult
-			n := int32(0)
+			// The whole request is refused when a row is unknown, as a
+			// MessageResponse with error true (nothing is written).
+			for _, e := range edits {
+				if e.id != "" && !slices.ContainsFunc(p.rows, func(x row) bool { return x.ID == e.id }) {
+					fakekit.WriteJSON(w, http.StatusOK, beproductapi.MessageResponse{Error: true, Message: "row " + e.id + " not found"})
+					return
+				}
+			}
 			for _, e := range edits {
 				if e.id == "" {
 					p.rows = append(p.rows, row{ID: s.nextID(), Fields: toFields(e.fields)})
-					n++
 					continue
 				}
 				i := slices.IndexFunc(p.rows, func(x row) bool { return x.ID == e.id })
-				if i < 0 {
-					res.Failed = append(res.Failed, beproductapi.RecordError{Id: e.id, Message: "row not found"})
-					continue
-				}
 				if e.del {
 					p.rows = slices.Delete(p.rows, i, i+1)
 				} else {
 					p.rows[i].Fields = mergeFields(p.rows[i].Fields, e.fields)
 				}
-				n++
 			}
-			res.Updated = n
-			fakekit.WriteJSON(w, http.StatusOK, res)
+			fakekit.WriteJSON(w, http.StatusOK, ok200(fmt.Sprintf("%d rows written", len(edits))))
 		}
 	}
 	s.handle("update"+m+"PageGrid", rows("Grid", func(r *http.Request) ([]rowEdit, error) {
@@ -519,7 +646,7 @@ func (s *Server) registerMaster(m string) {
 		}
 		out := make([]rowEdit, len(req))
 		for i, x := range req {
-			out[i] = rowEdit{id: deref(x.Id), del: x.DeleteRow != nil && *x.DeleteRow, fields: deref(x.Fields)}
+			out[i] = rowEdit{id: deref(x.RowId), del: x.DeleteRow != nil && *x.DeleteRow, fields: deref(x.RowFields)}
 		}
 		return out, nil
 	}))
@@ -530,7 +657,7 @@ func (s *Server) registerMaster(m string) {
 		}
 		out := make([]rowEdit, len(req))
 		for i, x := range req {
-			out[i] = rowEdit{id: deref(x.Id), del: x.DeleteItem != nil && *x.DeleteItem, fields: deref(x.Fields)}
+			out[i] = rowEdit{id: deref(x.ItemId), del: x.DeleteItem != nil && *x.DeleteItem, fields: deref(x.ItemFields)}
 		}
 		return out, nil
 	}))
@@ -575,9 +702,9 @@ func missingRequired(schema []beproductapi.SchemaField, fields []beproductapi.Fi
 		if !sf.Required {
 			continue
 		}
-		i := slices.IndexFunc(fields, func(f beproductapi.FieldUpdate) bool { return f.Id == sf.Id })
+		i := slices.IndexFunc(fields, func(f beproductapi.FieldUpdate) bool { return f.Id == sf.FieldId })
 		if i < 0 || fields[i].Value == nil || fields[i].Value == "" {
-			out[sf.Id] = append(out[sf.Id], "The field "+sf.Id+" is required.")
+			out[sf.FieldId] = append(out[sf.FieldId], "The field "+sf.FieldId+" is required.")
 		}
 	}
 	return out

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/oasuite/sdk/gen/beproductapi"
 	"github.com/oasuite/sdk/internal/fakekit"
@@ -25,6 +26,8 @@ type trackingStore struct {
 	plans   []*beproductapi.TrackingPlan
 	// records[planID][kind] are the timeline records of a plan.
 	records map[string]map[string][]*beproductapi.TimelineRecord
+	// revisions[planID/kind] are the edits made to a plan's timelines.
+	revisions map[string][]beproductapi.Record
 }
 
 // Seeded tracking ids.
@@ -46,6 +49,7 @@ func (s *Server) seed() {
 	for _, m := range masterNames {
 		s.seedMaster(m)
 	}
+	s.seedMore()
 	for i, c := range []struct{ name, kind, country string }{
 		{"Blue River Textiles", "Factory", "Portugal"},
 		{"Northwind Trims", "Vendor", "Italy"},
@@ -64,7 +68,7 @@ func (s *Server) seed() {
 		{Id: TestUserID, Email: TestUserEmail, FirstName: "John", LastName: "Smith", Username: TestUser, Role: "Admin", AccountType: "Full", Active: true},
 		{Id: TestOtherUserID, Email: TestOtherUserEmail, FirstName: "Jane", LastName: "Doe", Username: "jane.doe", Role: "User", AccountType: "Full", Active: true},
 	}
-	s.roles = []role{{Id: "role-admin", Name: "Admin"}, {Id: "role-user", Name: "User"}, {Id: "role-partner", Name: "Partner"}}
+	s.roles = []role{{Id: "role-admin", RoleName: "Admin", IsAdmin: true, Active: true}, {Id: "role-user", RoleName: "User", Active: true}, {Id: "role-partner", RoleName: "Partner", RoleType: "Partner", Active: true}}
 
 	setup := beproductapi.PlanSetup{
 		Views:     []beproductapi.PlanView{{Id: TrackingViewID, Name: "All milestones", Active: true}},
@@ -74,7 +78,8 @@ func (s *Server) seed() {
 		folders: []beproductapi.TrackingFolder{{Id: TrackingFolderID, Name: "Tracking 2026", Active: true}},
 		plans: []*beproductapi.TrackingPlan{{Id: TrackingPlanID, Name: "SS26 Development", FolderId: TrackingFolderID,
 			StartDate: "2026-01-01", EndDate: "2026-06-30", Active: true, Style: setup, Material: setup}},
-		records: map[string]map[string][]*beproductapi.TimelineRecord{TrackingPlanID: {}},
+		records:   map[string]map[string][]*beproductapi.TimelineRecord{TrackingPlanID: {}},
+		revisions: map[string][]beproductapi.Record{},
 	}
 	for _, kind := range []string{"Style", "Material"} {
 		ms := s.masters[kind]
@@ -400,28 +405,46 @@ func (s *Server) registerOthers() {
 			if p == nil {
 				return
 			}
-			var res beproductapi.UpdateResult
-			n := int32(0)
+			recs := s.tracking.records[p.Id][kind]
+			// Checked first: a refused edit writes nothing.
 			for _, e := range req {
-				recs := s.tracking.records[p.Id][kind]
 				i := slices.IndexFunc(recs, func(x *beproductapi.TimelineRecord) bool { return x.Id == e.Id })
 				if i < 0 {
-					res.Failed = append(res.Failed, beproductapi.RecordError{Id: e.Id, Message: "timeline record not found"})
-					continue
+					fakekit.WriteJSON(w, http.StatusOK, beproductapi.MessageResponse{Error: true, Message: "timeline record " + e.Id + " not found"})
+					return
 				}
-				if msg := applyTimelineEdit(recs[i], e); msg != "" {
-					res.Failed = append(res.Failed, beproductapi.RecordError{Id: e.Id, Message: msg})
-					continue
+				if msg := checkTimelineEdit(recs[i], e); msg != "" {
+					fakekit.WriteJSON(w, http.StatusOK, beproductapi.MessageResponse{Error: true, Message: msg})
+					return
 				}
-				n++
 			}
-			res.Updated = n
-			fakekit.WriteJSON(w, http.StatusOK, res)
+			for _, e := range req {
+				i := slices.IndexFunc(recs, func(x *beproductapi.TimelineRecord) bool { return x.Id == e.Id })
+				applyTimelineEdit(recs[i], e)
+				for _, te := range deref(e.Timelines) {
+					rev := beproductapi.Record{"id": s.nextID(), "timelineId": e.Id, "milestoneId": te.Id,
+						"modifiedAt": s.now().Format(time.RFC3339), "modifiedBy": TestUserID}
+					if te.Status != nil {
+						rev["status"] = deref(te.Status.Value)
+					}
+					s.tracking.revisions[p.Id+"/"+kind] = append(s.tracking.revisions[p.Id+"/"+kind], rev)
+				}
+			}
+			fakekit.WriteJSON(w, http.StatusOK, ok200(fmt.Sprintf("%d timelines updated", len(req))))
 		})
 	}
 }
 
-func applyTimelineEdit(rec *beproductapi.TimelineRecord, e beproductapi.TimelineEdit) string {
+func checkTimelineEdit(rec *beproductapi.TimelineRecord, e beproductapi.TimelineEdit) string {
+	for _, te := range deref(e.Timelines) {
+		if !slices.ContainsFunc(rec.Timelines, func(x beproductapi.TimelineItem) bool { return x.Id == te.Id }) {
+			return "milestone " + te.Id + " not found"
+		}
+	}
+	return ""
+}
+
+func applyTimelineEdit(rec *beproductapi.TimelineRecord, e beproductapi.TimelineEdit) {
 	if e.Size != nil {
 		rec.Size = deref(e.Size.Value)
 	}
@@ -431,9 +454,6 @@ func applyTimelineEdit(rec *beproductapi.TimelineRecord, e beproductapi.Timeline
 	items := rec.Timelines
 	for _, te := range deref(e.Timelines) {
 		i := slices.IndexFunc(items, func(x beproductapi.TimelineItem) bool { return x.Id == te.Id })
-		if i < 0 {
-			return "milestone " + te.Id + " not found"
-		}
 		if te.Status != nil {
 			items[i].Status = deref(te.Status.Value)
 		}
@@ -445,7 +465,6 @@ func applyTimelineEdit(rec *beproductapi.TimelineRecord, e beproductapi.Timeline
 		}
 	}
 	rec.Timelines = items
-	return ""
 }
 
 func orEmpty[T any](s []T) []T {

@@ -9,8 +9,14 @@
 //     token (authorization_code, refresh_token with rotation, actas),
 //     userinfo and end session, with RS256-signed ID tokens;
 //   - every operation of specs/beproduct.yaml under /api/{company}, each
-//     request validated against the spec, on in-memory data seeded with a few
-//     folders, headers, pages, directory companies, users and tracking plans;
+//     request validated against the spec (multipart uploads included), on
+//     in-memory data seeded with a few folders, headers with their pages
+//     (PageIDs), directory companies, users, tracking plans, a data table,
+//     master data, line sheets and a report; uploads are kept and served
+//     back under /files/ (FileURL, Upload), and GetImageProcessingStatus
+//     answers "processing" a set number of times first (WithImageProcessing);
+//   - the Automation API under /automation/api (AutomationRoot), with the
+//     token in X-Authorization and the company as a query parameter;
 //   - the API limits: a read of more than 200 records or a write of more than
 //     100 is refused with 400; every answer carries X-RateLimit-Limit,
 //     X-RateLimit-Remaining and X-RateLimit-Reset (of the window with the
@@ -37,6 +43,7 @@ import (
 	"time"
 
 	"github.com/oasuite/sdk/fakes"
+	"github.com/oasuite/sdk/gen/beproductapi"
 	"github.com/oasuite/sdk/internal/fakekit"
 	"github.com/oasuite/sdk/specs"
 )
@@ -84,7 +91,15 @@ type config struct {
 	onOperation                func(op string)
 	coverage                   *fakes.Coverage
 	redirects                  []string
+	processingPolls            int
 }
+
+// WithImageProcessing makes GetImageProcessingStatus answer "not finished"
+// polls times for each upload before "finished" (default 1).
+func WithImageProcessing(polls int) Option { return func(c *config) { c.processingPolls = polls } }
+
+// BodyLimit is the largest request body the fake reads (uploads included).
+const BodyLimit = 32 << 20
 
 // WithClock sets the fake's clock (token lifetimes, timestamps, rate-limit
 // windows). Default: time.Now.
@@ -155,15 +170,31 @@ type Server struct {
 	users     []*user
 	roles     []role
 	tracking  trackingStore
+
+	uploads          map[string]*upload
+	tags             []*tag
+	comments         []*note
+	revisions        []*note
+	shares           map[string][]beproductapi.SharedPartner
+	dataTables       []*dataTable
+	masterData       map[string]*beproductapi.MasterDataField
+	folderFields     map[string]*beproductapi.FolderField
+	lineSheetFolders []beproductapi.FolderRef
+	lineSheets       []beproductapi.Record
+	reports          []beproductapi.Record
+	tasks            []*inboxTask
+	autonumbers      []*autonumber
+	locks            map[string]time.Time
 }
 
 // NewServer starts a fake on a loopback address. Close it when done.
 func NewServer(opts ...Option) *Server {
-	cfg := config{clock: time.Now, perMinute: DefaultPerMinute, perHour: DefaultPerHour, perDay: DefaultPerDay}
+	cfg := config{clock: time.Now, perMinute: DefaultPerMinute, perHour: DefaultPerHour, perDay: DefaultPerDay, processingPolls: 1}
 	for _, o := range opts {
 		o(&cfg)
 	}
-	s := &Server{cfg: cfg, faults: &fakes.Faults{}, opCounts: map[string]int{}, windows: map[string]*window{}}
+	s := &Server{cfg: cfg, faults: &fakes.Faults{}, opCounts: map[string]int{}, windows: map[string]*window{},
+		uploads: map[string]*upload{}, shares: map[string][]beproductapi.SharedPartner{}}
 	s.oauth = fakekit.NewOAuth(s.oauthConfig())
 	s.OAuth, s.Faults = s.oauth, s.faults
 	spec, err := specs.Load("beproduct")
@@ -172,6 +203,7 @@ func NewServer(opts ...Option) *Server {
 	}
 	vopts := []fakekit.ValidatorOption{
 		fakekit.WithBasePath("/api/" + TestCompany),
+		fakekit.WithBodyLimit(BodyLimit),
 		fakekit.WithErrorWriter(func(w http.ResponseWriter, _ *http.Request, status int, problems []string) {
 			writeError(w, status, strings.Join(problems, "; "), nil)
 		}),
@@ -189,6 +221,8 @@ func NewServer(opts ...Option) *Server {
 	mux := http.NewServeMux()
 	s.oauth.Mount(mux)
 	mux.Handle("/api/", s.apiHandler())
+	mux.Handle("/automation/api/", s.automationHandler())
+	mux.HandleFunc("GET /files/", s.serveFile)
 	s.srv = httptest.NewServer(s.faults.Wrap(s.tampers.Wrap(mux, s.validator.OperationOf), s.validator.OperationOf))
 	return s
 }
@@ -360,8 +394,12 @@ func (s *Server) apiHandler() http.Handler {
 func (s *Server) register() {
 	for _, m := range masterNames {
 		s.registerMaster(m)
+		s.registerApps(m)
 	}
+	s.registerShared()
 	s.registerOthers()
+	s.registerMore()
+	s.registerAutomation()
 	if u := s.validator.Unhandled(); len(u) > 0 {
 		panic(fmt.Sprintf("beproducttest: operations without a handler: %v", u))
 	}

@@ -82,7 +82,7 @@ func demoBeProduct(ctx context.Context, w io.Writer) error {
 	rows := make([]beproductapi.GridRow, 250)
 	for i := range rows {
 		f := []beproductapi.FieldUpdate{{Id: "component", Value: fmt.Sprintf("Part %d", i+1)}}
-		rows[i] = beproductapi.GridRow{Fields: &f}
+		rows[i] = beproductapi.GridRow{RowFields: &f}
 	}
 	res, err := c.UpdatePageGrid(ctx, beproduct.Style, created.JSON200.Id, beproducttest.PageBOM, rows)
 	if err != nil {

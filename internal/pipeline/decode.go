@@ -59,6 +59,16 @@ func DecodeJSONLimit(resp *http.Response, out any, limit int64) error {
 	if ct := resp.Header.Get("Content-Type"); !isJSON(ct) {
 		return &NotJSONError{Status: resp.StatusCode, ContentType: ct}
 	}
+	if bb, ok := resp.Body.(*bufferedBody); ok {
+		// Read ahead by the transport (Config.RereadCutOff): decoded in
+		// place, no second copy.
+		if data, ok := bb.unread(); ok {
+			if limit > 0 && int64(len(data)) > limit {
+				return &BodyTooLargeError{Limit: limit}
+			}
+			return Unmarshal(data, out)
+		}
+	}
 	buf := bodyBuffers.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer func() {

@@ -10,8 +10,11 @@
 //	    exponential backoff and full jitter, honouring Retry-After (seconds or
 //	    HTTP date). A request is replayed only when its body can be (GetBody set,
 //	    or no body); 5xx answers and connection resets only for idempotent
-//	    methods (GET, HEAD, OPTIONS, TRACE, PUT, DELETE, or an Idempotency-Key
-//	    header). Attempts and each wait are bounded; a Retry-After longer than the
+//	    methods (GET, HEAD, OPTIONS, TRACE, PUT, DELETE, an Idempotency-Key
+//	    header, or one Config.Idempotent names — [SpecIdempotent] reads a spec's
+//	    x-oasuite-idempotent marks on reads sent as POST). With
+//	    Config.RereadCutOff a 2xx JSON answer to such a request is read whole
+//	    first and sent again once when its body is cut off. Attempts and each wait are bounded; a Retry-After longer than the
 //	    bound, or past the context's deadline, is not waited for: the answer is
 //	    returned at once. A cancelled context ends a wait at once.
 //	  - Token: the token goes in the Authorization header, or in a named query

@@ -221,6 +221,9 @@ func (d *Doer) boundJSON(resp *http.Response) {
 	if limit < 0 || resp.Body == nil || resp.Body == http.NoBody || !strings.Contains(strings.ToLower(resp.Header.Get("Content-Type")), "json") {
 		return
 	}
+	if bb, ok := resp.Body.(*bufferedBody); ok && bb.complete && int64(bb.buf.Len()) <= limit {
+		return // read whole already, within the bound (and decoded in place)
+	}
 	resp.Body = &boundedBody{rc: resp.Body, left: limit, limit: limit}
 }
 

@@ -146,6 +146,23 @@ func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	return d, true
 }
 
+// cutOffRetry says whether a 2xx answer cut off mid-body may be sent again
+// (the attempts, the total wait and the context allow it), and how long to
+// wait first.
+func (t *transport) cutOffRetry(ctx context.Context, attempt int, waited time.Duration) (time.Duration, bool) {
+	if attempt >= t.retry.MaxAttempts || ctx.Err() != nil {
+		return 0, false
+	}
+	wait := t.retry.backoff(attempt)
+	if waited+wait > t.retry.MaxTotal {
+		return 0, false
+	}
+	if dl, ok := ctx.Deadline(); ok && t.retry.Now().Add(wait).After(dl) {
+		return 0, false
+	}
+	return wait, true
+}
+
 // isConnReset reports a connection closed or reset before an answer came.
 func isConnReset(err error) bool {
 	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF) ||

@@ -55,6 +55,16 @@ type Config struct {
 	// AllowInsecure lets plain-http URLs through to non-loopback hosts. Off by
 	// default: tokens travel over TLS only.
 	AllowInsecure bool
+	// Idempotent, when set, names further requests that are safe to send
+	// twice although their method is not (reads sent as POST), so that they
+	// are retried on 502–504 and connection resets like GETs. SpecIdempotent
+	// builds it from a spec's x-oasuite-idempotent marks.
+	Idempotent func(*http.Request) bool
+	// RereadCutOff makes a 2xx JSON answer to an idempotent, replayable
+	// request be read whole before it is returned, and sent again once when
+	// the connection drops in the middle of its body (a 200 cut off is not
+	// an answer). Bodies over MaxRereadBody are returned as they stream.
+	RereadCutOff bool
 }
 
 // contextTokenSource is auth.ContextTokenSource, restated so this package
@@ -133,8 +143,8 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	ctx := req.Context()
 	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
-	idempotent := isIdempotent(req)
-	refreshed := false
+	idempotent := isIdempotent(req) || (t.cfg.Idempotent != nil && t.cfg.Idempotent(req))
+	refreshed, reread := false, false
 	var waited time.Duration
 	for attempt := 1; ; attempt++ {
 		r, err := t.attemptRequest(req, attempt)
@@ -147,6 +157,14 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		resp, err := t.send(r, replayable, &refreshed)
 		wait, again := t.retryDecision(ctx, resp, err, attempt, replayable, idempotent, waited)
+		if !again && t.cfg.RereadCutOff && !reread && idempotent && replayable {
+			// The once-only re-send of a 200 cut off mid-body.
+			if cut := bufferJSON(resp, err); cut {
+				if w, ok := t.cutOffRetry(ctx, attempt, waited); ok {
+					reread, wait, again = true, w, true
+				}
+			}
+		}
 		waited += wait
 		t.log(ctx, req, resp, err, attempt, start, wait, again)
 		if !again {

@@ -155,7 +155,7 @@ func TestBeProductSnippets(t *testing.T) {
 	rows := make([]beproductapi.GridRow, 150)
 	for i := range rows {
 		f := []beproductapi.FieldUpdate{{Id: "component", Value: fmt.Sprintf("Part %d", i+1)}}
-		rows[i] = beproductapi.GridRow{Fields: &f}
+		rows[i] = beproductapi.GridRow{RowFields: &f}
 	}
 	out = captureStdout(t, func() {
 		err = beproductUse(ctx, api, beproducttest.FolderID("Style", 0), ids[0], beproducttest.PageBOM, rows)

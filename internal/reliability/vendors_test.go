@@ -14,6 +14,7 @@ import (
 	"github.com/oasuite/sdk/bidcore"
 	"github.com/oasuite/sdk/bouquet"
 	"github.com/oasuite/sdk/bqecore"
+	"github.com/oasuite/sdk/gen/beproductapi"
 	"github.com/oasuite/sdk/gen/bidcoreapi"
 	"github.com/oasuite/sdk/gen/bouquetapi"
 	"github.com/oasuite/sdk/gen/bqecoreapi"
@@ -179,8 +180,9 @@ func vendors() []vendor {
 						return err
 					},
 					post: func(ctx context.Context) error {
-						// Header lists are read with a POST (not idempotent).
-						_, err := c.ListHeaders(ctx, beproduct.Style, beproduct.ListOptions{PageSize: 10}, 0)
+						// A write (header lists are POSTs too, but reads the
+						// spec marks x-oasuite-idempotent: retried like GETs).
+						_, err := c.CreateStyleHeaderWithResponse(ctx, &beproductapi.CreateStyleHeaderParams{FolderId: "f1"}, beproductapi.HeaderWrite{})
 						return err
 					},
 				}, nil
