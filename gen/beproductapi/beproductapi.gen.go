@@ -3085,7 +3085,7 @@ type ClientInterface interface {
 
 	// UploadBlockAttachmentWithBody Upload a file to an Attachments page
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns).
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns). Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3101,7 +3101,7 @@ type ClientInterface interface {
 
 	// GetBlockFolderSearchSchema Get the searchable fields of a block folder
 	//
-	// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema.
+	// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema. Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Block/FolderSearchSchema (the `GetBlockFolderSearchSchema` operationId).
 	GetBlockFolderSearchSchema(ctx context.Context, params *GetBlockFolderSearchSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -3115,7 +3115,7 @@ type ClientInterface interface {
 
 	// GetBlockImageProcessingStatus Get the processing state of an uploaded image
 	//
-	// Follows TypeScript SDK src/resources/block.ts imageProcessingStatus.
+	// Follows TypeScript SDK src/resources/block.ts imageProcessingStatus. Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Block/GetImageProcessingStatus/{imageId} (the `GetBlockImageProcessingStatus` operationId).
 	GetBlockImageProcessingStatus(ctx context.Context, imageId string, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -3129,7 +3129,7 @@ type ClientInterface interface {
 
 	// UploadBlockGridFormImageWithBody Upload an image to an ImagesForm or ImagesGrid page
 	//
-	// The header is named by the blockId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload.
+	// The header is named by the blockId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3170,7 +3170,7 @@ type ClientInterface interface {
 
 	// UploadBlockHeaderImageWithBody Upload the header's image (artboard version)
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3179,7 +3179,7 @@ type ClientInterface interface {
 
 	// UploadBlockHeaderImageAtPositionWithBody Upload the header's image at a position
 	//
-	// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+	// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3224,7 +3224,7 @@ type ClientInterface interface {
 
 	// UploadBlockListImageWithBody Upload an image to a list item of a List, List-Form or List-Grid page
 	//
-	// The header is named by the blockId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload.
+	// The header is named by the blockId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3308,7 +3308,7 @@ type ClientInterface interface {
 
 	// UploadBlockSizeClass3dAssetWithBody Upload a size class's 3D asset
 	//
-	// sizeClass is the size class id or name. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/block.ts sizeClass3dAssetUpload.
+	// sizeClass is the size class id or name. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/block.ts sizeClass3dAssetUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3353,7 +3353,7 @@ type ClientInterface interface {
 
 	// UploadColorAttachmentWithBody Upload a file to an Attachments page
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns).
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns). Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3362,7 +3362,7 @@ type ClientInterface interface {
 
 	// GetColorChipSchema Get the fields of a folder's color chips
 	//
-	// Follows TypeScript SDK src/resources/color.ts colorChipSchema.
+	// Follows TypeScript SDK src/resources/color.ts colorChipSchema. Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Color/ColorChipSchema (the `GetColorChipSchema` operationId).
 	GetColorChipSchema(ctx context.Context, params *GetColorChipSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -3394,7 +3394,7 @@ type ClientInterface interface {
 
 	// GetColorFolderSearchSchema Get the searchable fields of a color folder
 	//
-	// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema.
+	// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema. Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Color/FolderSearchSchema (the `GetColorFolderSearchSchema` operationId).
 	GetColorFolderSearchSchema(ctx context.Context, params *GetColorFolderSearchSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -3408,7 +3408,7 @@ type ClientInterface interface {
 
 	// UploadColorGridFormImageWithBody Upload an image to an ImagesForm or ImagesGrid page
 	//
-	// The header is named by the colorId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload.
+	// The header is named by the colorId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3449,7 +3449,7 @@ type ClientInterface interface {
 
 	// UploadColorHeaderImageWithBody Upload the header's image (artboard version)
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3458,7 +3458,7 @@ type ClientInterface interface {
 
 	// UploadColorHeaderImageAtPositionWithBody Upload the header's image at a position
 	//
-	// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+	// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3503,7 +3503,7 @@ type ClientInterface interface {
 
 	// UploadColorListImageWithBody Upload an image to a list item of a List, List-Form or List-Grid page
 	//
-	// The header is named by the colorId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload.
+	// The header is named by the colorId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3655,7 +3655,7 @@ type ClientInterface interface {
 
 	// ListPageComments List a page's comments
 	//
-	// Follows TypeScript SDK src/resources/base.ts appCommentList.
+	// Follows TypeScript SDK src/resources/base.ts appCommentList. Assumption: the shape of the error body (Error) and the shape of Comment.
 	//
 	// Corresponds with GET /Comment/Page/{headerId}/{pageId} (the `ListPageComments` operationId).
 	ListPageComments(ctx context.Context, headerId HeaderIdPath, pageId string, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -3705,7 +3705,7 @@ type ClientInterface interface {
 
 	// ListDataTablesWithBody List data tables, filtered and paged
 	//
-	// A read sent as POST (retried like a GET); pageSize and pageNumber are query parameters, not body fields [3rd]. Follows TypeScript SDK src/resources/data-tables.ts list.
+	// A read sent as POST (retried like a GET); pageSize and pageNumber are query parameters, not body fields [3rd]. Follows TypeScript SDK src/resources/data-tables.ts list. Assumption: the shape of the error body (Error) and the shape of FilterOperator.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3714,7 +3714,7 @@ type ClientInterface interface {
 
 	// ListDataTables List data tables, filtered and paged
 	//
-	// A read sent as POST (retried like a GET); pageSize and pageNumber are query parameters, not body fields [3rd]. Follows TypeScript SDK src/resources/data-tables.ts list.
+	// A read sent as POST (retried like a GET); pageSize and pageNumber are query parameters, not body fields [3rd]. Follows TypeScript SDK src/resources/data-tables.ts list. Assumption: the shape of the error body (Error) and the shape of FilterOperator.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3723,7 +3723,7 @@ type ClientInterface interface {
 
 	// ListDataTableRowsWithBody List a data table's rows, filtered and paged
 	//
-	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/data-tables.ts data.
+	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/data-tables.ts data. Assumption: the shape of the error body (Error) and the shape of FilterOperator.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3732,7 +3732,7 @@ type ClientInterface interface {
 
 	// ListDataTableRows List a data table's rows, filtered and paged
 	//
-	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/data-tables.ts data.
+	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/data-tables.ts data. Assumption: the shape of the error body (Error) and the shape of FilterOperator.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3759,14 +3759,14 @@ type ClientInterface interface {
 
 	// GetDataTableSchema Get a data table's columns
 	//
-	// Follows TypeScript SDK src/resources/data-tables.ts schema.
+	// Follows TypeScript SDK src/resources/data-tables.ts schema. Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /DataTable/{dataTableId}/Schema (the `GetDataTableSchema` operationId).
 	GetDataTableSchema(ctx context.Context, dataTableId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateDataTableRowsWithBody Add, change or delete data table rows
 	//
-	// Rows as {rowId, rowFields, deleteRow} (rowId null adds one) [3rd]. At most 100 rows per request (API limits). The answer lists the ids updated, added and deleted [3rd]; the TypeScript SDK types them as counts. Follows TypeScript SDK src/resources/data-tables.ts update.
+	// Rows as {rowId, rowFields, deleteRow} (rowId null adds one) [3rd]. At most 100 rows per request (API limits). The answer lists the ids updated, added and deleted [3rd]; the TypeScript SDK types them as counts. Follows TypeScript SDK src/resources/data-tables.ts update. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3775,7 +3775,7 @@ type ClientInterface interface {
 
 	// UpdateDataTableRows Add, change or delete data table rows
 	//
-	// Rows as {rowId, rowFields, deleteRow} (rowId null adds one) [3rd]. At most 100 rows per request (API limits). The answer lists the ids updated, added and deleted [3rd]; the TypeScript SDK types them as counts. Follows TypeScript SDK src/resources/data-tables.ts update.
+	// Rows as {rowId, rowFields, deleteRow} (rowId null adds one) [3rd]. At most 100 rows per request (API limits). The answer lists the ids updated, added and deleted [3rd]; the TypeScript SDK types them as counts. Follows TypeScript SDK src/resources/data-tables.ts update. Assumption: the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3834,7 +3834,7 @@ type ClientInterface interface {
 
 	// GetDirectoryContact Get a directory contact
 	//
-	// Follows TypeScript SDK src/resources/directory.ts contactGet.
+	// Follows TypeScript SDK src/resources/directory.ts contactGet. Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Directory/Contact (the `GetDirectoryContact` operationId).
 	GetDirectoryContact(ctx context.Context, params *GetDirectoryContactParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -3866,7 +3866,7 @@ type ClientInterface interface {
 
 	// CreateDirectoryContactWithBody Add a contact to a directory record
 	//
-	// Follows TypeScript SDK src/resources/directory.ts contactAdd (the SDK reads the new contact).
+	// Follows TypeScript SDK src/resources/directory.ts contactAdd (the SDK reads the new contact). Assumption: the shape of the error body (Error) and the shape of DirectoryContactWrite.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3875,7 +3875,7 @@ type ClientInterface interface {
 
 	// CreateDirectoryContact Add a contact to a directory record
 	//
-	// Follows TypeScript SDK src/resources/directory.ts contactAdd (the SDK reads the new contact).
+	// Follows TypeScript SDK src/resources/directory.ts contactAdd (the SDK reads the new contact). Assumption: the shape of the error body (Error) and the shape of DirectoryContactWrite.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3920,7 +3920,7 @@ type ClientInterface interface {
 
 	// UploadImageAttachmentWithBody Upload a file to an Attachments page
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns).
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns). Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3936,7 +3936,7 @@ type ClientInterface interface {
 
 	// GetImageFolderSearchSchema Get the searchable fields of a image folder
 	//
-	// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema.
+	// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema. Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Image/FolderSearchSchema (the `GetImageFolderSearchSchema` operationId).
 	GetImageFolderSearchSchema(ctx context.Context, params *GetImageFolderSearchSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -3950,14 +3950,14 @@ type ClientInterface interface {
 
 	// GetImageImageProcessingStatus Get the processing state of an uploaded image
 	//
-	// Unlike the other masters, the image id is a query parameter (TypeScript SDK src/resources/image.ts imageProcessingStatus).
+	// Unlike the other masters, the image id is a query parameter (TypeScript SDK src/resources/image.ts imageProcessingStatus). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Image/GetImageProcessingStatus (the `GetImageImageProcessingStatus` operationId).
 	GetImageImageProcessingStatus(ctx context.Context, params *GetImageImageProcessingStatusParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UploadImageGridFormImageWithBody Upload an image to an ImagesForm or ImagesGrid page
 	//
-	// The header is named by the imageId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload.
+	// The header is named by the imageId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3998,7 +3998,7 @@ type ClientInterface interface {
 
 	// UploadImageHeaderImageWithBody Upload the header's image (artboard version)
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4007,7 +4007,7 @@ type ClientInterface interface {
 
 	// UploadImageHeaderImageAtPositionWithBody Upload the header's image at a position
 	//
-	// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+	// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4052,7 +4052,7 @@ type ClientInterface interface {
 
 	// UploadImageListImageWithBody Upload an image to a list item of a List, List-Form or List-Grid page
 	//
-	// The header is named by the imageId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload.
+	// The header is named by the imageId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4172,7 +4172,7 @@ type ClientInterface interface {
 
 	// UploadInboxMessageAttachmentWithBody Attach a file to an inbox message
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/inbox.ts messageAttachmentsUpload.
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/inbox.ts messageAttachmentsUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4238,7 +4238,7 @@ type ClientInterface interface {
 
 	// ListInboxMessagesWithBody List an inbox task's messages, paged
 	//
-	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/inbox.ts messages.
+	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/inbox.ts messages. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4247,7 +4247,7 @@ type ClientInterface interface {
 
 	// ListInboxMessages List an inbox task's messages, paged
 	//
-	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/inbox.ts messages.
+	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/inbox.ts messages. Assumption: the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4292,7 +4292,7 @@ type ClientInterface interface {
 
 	// ListLineSheetFolders List line sheet folders
 	//
-	// Follows TypeScript SDK src/resources/linesheets.ts listFolders.
+	// Follows TypeScript SDK src/resources/linesheets.ts listFolders. Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /LineSheet/ListLineSheetFolders (the `ListLineSheetFolders` operationId).
 	ListLineSheetFolders(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4331,7 +4331,7 @@ type ClientInterface interface {
 
 	// GetMasterDataFolderField Get a field of a folder
 	//
-	// Follows TypeScript SDK src/resources/master-data.ts folderFieldGet.
+	// Follows TypeScript SDK src/resources/master-data.ts folderFieldGet. Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /MasterData/Field/{folderId}/{fieldId} (the `GetMasterDataFolderField` operationId).
 	GetMasterDataFolderField(ctx context.Context, folderId string, fieldId string, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4356,7 +4356,7 @@ type ClientInterface interface {
 
 	// GetMasterData Get a master-data field
 	//
-	// Follows TypeScript SDK src/resources/master-data.ts get.
+	// Follows TypeScript SDK src/resources/master-data.ts get. Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /MasterData/{fieldId} (the `GetMasterData` operationId).
 	GetMasterData(ctx context.Context, fieldId string, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4399,7 +4399,7 @@ type ClientInterface interface {
 
 	// UploadMaterialAttachmentWithBody Upload a file to an Attachments page
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns).
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns). Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4408,14 +4408,14 @@ type ClientInterface interface {
 
 	// GetMaterialColorwaySchema Get the colorway fields of a folder
 	//
-	// Follows TypeScript SDK src/resources/material.ts colorwaySchema (BeProduct.Python.SDK folder_colorway_schema).
+	// Follows TypeScript SDK src/resources/material.ts colorwaySchema (BeProduct.Python.SDK folder_colorway_schema). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Material/ColorwaySchema (the `GetMaterialColorwaySchema` operationId).
 	GetMaterialColorwaySchema(ctx context.Context, params *GetMaterialColorwaySchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListMaterialFolderPages List the pages (apps) a folder's headers have
 	//
-	// Follows TypeScript SDK src/resources/material.ts folderPages.
+	// Follows TypeScript SDK src/resources/material.ts folderPages. Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Material/FolderPages/{folderId} (the `ListMaterialFolderPages` operationId).
 	ListMaterialFolderPages(ctx context.Context, folderId string, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4429,7 +4429,7 @@ type ClientInterface interface {
 
 	// GetMaterialFolderSearchSchema Get the searchable fields of a material folder
 	//
-	// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema.
+	// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema. Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Material/FolderSearchSchema (the `GetMaterialFolderSearchSchema` operationId).
 	GetMaterialFolderSearchSchema(ctx context.Context, params *GetMaterialFolderSearchSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4443,14 +4443,14 @@ type ClientInterface interface {
 
 	// GetMaterialImageProcessingStatus Get the processing state of an uploaded image
 	//
-	// errorOccured is the API's spelling (TypeScript SDK src/http.ts uploadStatus). Follows TypeScript SDK src/resources/material.ts imageProcessingStatus.
+	// errorOccured is the API's spelling (TypeScript SDK src/http.ts uploadStatus). Follows TypeScript SDK src/resources/material.ts imageProcessingStatus. Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Material/GetImageProcessingStatus/{imageId} (the `GetMaterialImageProcessingStatus` operationId).
 	GetMaterialImageProcessingStatus(ctx context.Context, imageId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UploadMaterialGridFormImageWithBody Upload an image to an ImagesForm or ImagesGrid page
 	//
-	// The header is named by the materialId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload.
+	// The header is named by the materialId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4498,7 +4498,7 @@ type ClientInterface interface {
 
 	// UploadMaterialColorwayImageWithBody Upload a colorway's image
 	//
-	// The colorway is named by colorId or colorNumber. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts colorwayUpload.
+	// The colorway is named by colorId or colorNumber. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts colorwayUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4525,7 +4525,7 @@ type ClientInterface interface {
 
 	// UploadMaterialHeaderImageWithBody Upload the header's image (artboard version)
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4534,7 +4534,7 @@ type ClientInterface interface {
 
 	// UploadMaterialHeaderImageAtPositionWithBody Upload the header's image at a position
 	//
-	// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+	// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4597,7 +4597,7 @@ type ClientInterface interface {
 
 	// UploadMaterialListImageWithBody Upload an image to a list item of a List, List-Form or List-Grid page
 	//
-	// The header is named by the materialId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload.
+	// The header is named by the materialId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4606,7 +4606,7 @@ type ClientInterface interface {
 
 	// UploadMaterial3dAssetWithBody Upload a 3D material asset
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dAssetUpload.
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dAssetUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4633,7 +4633,7 @@ type ClientInterface interface {
 
 	// UploadMaterial3dBackTextureWithBody Upload a 3D material back texture
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dTextureUpload.
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dTextureUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4642,7 +4642,7 @@ type ClientInterface interface {
 
 	// UploadMaterial3dFrontTextureWithBody Upload a 3D material front texture
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dTextureUpload.
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dTextureUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4651,7 +4651,7 @@ type ClientInterface interface {
 
 	// UploadMaterial3dPreviewWithBody Upload a 3D material preview
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dPreviewUpload.
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dPreviewUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4735,7 +4735,7 @@ type ClientInterface interface {
 
 	// GetMaterialRequestPage Get a request page with its data
 	//
-	// timelineId names the tracking timeline the request belongs to. Follows TypeScript SDK src/resources/material.ts requestPageGet.
+	// timelineId names the tracking timeline the request belongs to. Follows TypeScript SDK src/resources/material.ts requestPageGet. Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Material/RequestPage (the `GetMaterialRequestPage` operationId).
 	GetMaterialRequestPage(ctx context.Context, params *GetMaterialRequestPageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4760,14 +4760,14 @@ type ClientInterface interface {
 
 	// ListMaterialRequestPages List a header's request (tracking-linked) pages
 	//
-	// Follows TypeScript SDK src/resources/material.ts requestPageList.
+	// Follows TypeScript SDK src/resources/material.ts requestPageList. Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Material/RequestPages (the `ListMaterialRequestPages` operationId).
 	ListMaterialRequestPages(ctx context.Context, params *ListMaterialRequestPagesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetMaterialSizeRangeSchema Get the size-range fields of a folder
 	//
-	// Follows TypeScript SDK src/resources/material.ts sizeRangeSchema.
+	// Follows TypeScript SDK src/resources/material.ts sizeRangeSchema. Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Material/SizeRangeSchema (the `GetMaterialSizeRangeSchema` operationId).
 	GetMaterialSizeRangeSchema(ctx context.Context, params *GetMaterialSizeRangeSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4810,7 +4810,7 @@ type ClientInterface interface {
 
 	// GetReportDataByIdWithBody Run a saved report
 	//
-	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts dataById.
+	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts dataById. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4819,7 +4819,7 @@ type ClientInterface interface {
 
 	// GetReportDataById Run a saved report
 	//
-	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts dataById.
+	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts dataById. Assumption: the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4828,7 +4828,7 @@ type ClientInterface interface {
 
 	// GetReportFlatBomWithBody Read a flat BOM report
 	//
-	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts flatBom.
+	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts flatBom. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4837,7 +4837,7 @@ type ClientInterface interface {
 
 	// GetReportFlatBom Read a flat BOM report
 	//
-	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts flatBom.
+	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts flatBom. Assumption: the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4853,7 +4853,7 @@ type ClientInterface interface {
 
 	// GetRequestPageSchema Get the field schema of a request page
 	//
-	// Follows TypeScript SDK src/resources/style.ts requestPageSchema.
+	// Follows TypeScript SDK src/resources/style.ts requestPageSchema. Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Request/PageSchema (the `GetRequestPageSchema` operationId).
 	GetRequestPageSchema(ctx context.Context, params *GetRequestPageSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4910,7 +4910,7 @@ type ClientInterface interface {
 
 	// ListPageRevisions List a page's revisions
 	//
-	// Follows TypeScript SDK src/resources/base.ts appRevisionList.
+	// Follows TypeScript SDK src/resources/base.ts appRevisionList. Assumption: the shape of the error body (Error) and the shape of Revision.
 	//
 	// Corresponds with GET /Revision/Page/{headerId}/{pageId} (the `ListPageRevisions` operationId).
 	ListPageRevisions(ctx context.Context, headerId HeaderIdPath, pageId string, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4960,7 +4960,7 @@ type ClientInterface interface {
 
 	// ListHeaderShares List the partners a header is shared with
 	//
-	// Follows TypeScript SDK src/resources/base.ts sharedWith (src/schemas/share.ts).
+	// Follows TypeScript SDK src/resources/base.ts sharedWith (src/schemas/share.ts). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Share/Header/{headerId}/Get (the `ListHeaderShares` operationId).
 	ListHeaderShares(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5003,7 +5003,7 @@ type ClientInterface interface {
 
 	// ListPageShares List the partners a page is shared with
 	//
-	// Follows TypeScript SDK src/resources/base.ts appSharedWith.
+	// Follows TypeScript SDK src/resources/base.ts appSharedWith. Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Share/Page/{headerId}/{pageId}/Get (the `ListPageShares` operationId).
 	ListPageShares(ctx context.Context, headerId HeaderIdPath, pageId string, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5082,7 +5082,7 @@ type ClientInterface interface {
 
 	// UploadStyleAttachmentWithBody Upload a file to an Attachments page
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns).
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns). Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -5091,7 +5091,7 @@ type ClientInterface interface {
 
 	// GetStyleColorwaySchema Get the colorway fields of a folder
 	//
-	// Follows TypeScript SDK src/resources/style.ts colorwaySchema (BeProduct.Python.SDK folder_colorway_schema).
+	// Follows TypeScript SDK src/resources/style.ts colorwaySchema (BeProduct.Python.SDK folder_colorway_schema). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Style/ColorwaySchema (the `GetStyleColorwaySchema` operationId).
 	GetStyleColorwaySchema(ctx context.Context, params *GetStyleColorwaySchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5116,7 +5116,7 @@ type ClientInterface interface {
 
 	// ListStyleFolderPages List the pages (apps) a folder's headers have
 	//
-	// Follows TypeScript SDK src/resources/style.ts folderPages.
+	// Follows TypeScript SDK src/resources/style.ts folderPages. Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Style/FolderPages/{folderId} (the `ListStyleFolderPages` operationId).
 	ListStyleFolderPages(ctx context.Context, folderId string, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5130,7 +5130,7 @@ type ClientInterface interface {
 
 	// GetStyleFolderSearchSchema Get the searchable fields of a style folder
 	//
-	// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema.
+	// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema. Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Style/FolderSearchSchema (the `GetStyleFolderSearchSchema` operationId).
 	GetStyleFolderSearchSchema(ctx context.Context, params *GetStyleFolderSearchSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5144,14 +5144,14 @@ type ClientInterface interface {
 
 	// GetStyleImageProcessingStatus Get the processing state of an uploaded image
 	//
-	// errorOccured is the API's spelling (TypeScript SDK src/http.ts uploadStatus). Follows TypeScript SDK src/resources/style.ts imageProcessingStatus.
+	// errorOccured is the API's spelling (TypeScript SDK src/http.ts uploadStatus). Follows TypeScript SDK src/resources/style.ts imageProcessingStatus. Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Style/GetImageProcessingStatus/{imageId} (the `GetStyleImageProcessingStatus` operationId).
 	GetStyleImageProcessingStatus(ctx context.Context, imageId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UploadStyleGridFormImageWithBody Upload an image to an ImagesForm or ImagesGrid page
 	//
-	// The header is named by the styleId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload.
+	// The header is named by the styleId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -5217,7 +5217,7 @@ type ClientInterface interface {
 
 	// CopyStyleHeaderCarryOverWithBody Carry a style over into a new one
 	//
-	// The answer names the new style. Follows TypeScript SDK src/resources/style.ts carryOver.
+	// The answer names the new style. Follows TypeScript SDK src/resources/style.ts carryOver. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -5226,7 +5226,7 @@ type ClientInterface interface {
 
 	// CopyStyleHeaderCarryOver Carry a style over into a new one
 	//
-	// The answer names the new style. Follows TypeScript SDK src/resources/style.ts carryOver.
+	// The answer names the new style. Follows TypeScript SDK src/resources/style.ts carryOver. Assumption: the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -5242,7 +5242,7 @@ type ClientInterface interface {
 
 	// UploadStyleColorwayImageWithBody Upload a colorway's image
 	//
-	// The colorway is named by colorId or colorNumber. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts colorwayUpload.
+	// The colorway is named by colorId or colorNumber. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts colorwayUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -5269,7 +5269,7 @@ type ClientInterface interface {
 
 	// UploadStyleHeaderImageWithBody Upload the header's image (artboard version)
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -5278,7 +5278,7 @@ type ClientInterface interface {
 
 	// UploadStyleHeaderImageAtPositionWithBody Upload the header's image at a position
 	//
-	// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+	// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -5287,7 +5287,7 @@ type ClientInterface interface {
 
 	// UploadStyleTurntableWithBody Upload a turntable image set
 	//
-	// versionId names the artboard version; replaceImages replaces the turntable's images. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts turntableUpload.
+	// versionId names the artboard version; replaceImages replaces the turntable's images. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts turntableUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -5350,7 +5350,7 @@ type ClientInterface interface {
 
 	// UploadStyleListImageWithBody Upload an image to a list item of a List, List-Form or List-Grid page
 	//
-	// The header is named by the styleId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload.
+	// The header is named by the styleId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -5549,7 +5549,7 @@ type ClientInterface interface {
 
 	// GetStyleRequestPage Get a request page with its data
 	//
-	// timelineId names the tracking timeline the request belongs to. Follows TypeScript SDK src/resources/style.ts requestPageGet.
+	// timelineId names the tracking timeline the request belongs to. Follows TypeScript SDK src/resources/style.ts requestPageGet. Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Style/RequestPage (the `GetStyleRequestPage` operationId).
 	GetStyleRequestPage(ctx context.Context, params *GetStyleRequestPageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5574,14 +5574,14 @@ type ClientInterface interface {
 
 	// ListStyleRequestPages List a header's request (tracking-linked) pages
 	//
-	// Follows TypeScript SDK src/resources/style.ts requestPageList.
+	// Follows TypeScript SDK src/resources/style.ts requestPageList. Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Style/RequestPages (the `ListStyleRequestPages` operationId).
 	ListStyleRequestPages(ctx context.Context, params *ListStyleRequestPagesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetStyleSizeRangeSchema Get the size-range fields of a folder
 	//
-	// Follows TypeScript SDK src/resources/style.ts sizeRangeSchema.
+	// Follows TypeScript SDK src/resources/style.ts sizeRangeSchema. Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Style/SizeRangeSchema (the `GetStyleSizeRangeSchema` operationId).
 	GetStyleSizeRangeSchema(ctx context.Context, params *GetStyleSizeRangeSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5674,7 +5674,7 @@ type ClientInterface interface {
 
 	// UploadStyle3dPreviewWithBody Upload a 3D version's colorway preview
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts style3dPreviewUpload.
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts style3dPreviewUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -5701,7 +5701,7 @@ type ClientInterface interface {
 
 	// UploadStyle3dWorkingFileWithBody Upload a 3D version's working file
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts style3dWorkingFileUpload.
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts style3dWorkingFileUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -5818,7 +5818,7 @@ type ClientInterface interface {
 
 	// ListBlockTags List the block tags
 	//
-	// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts).
+	// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Tag/Block/List (the `ListBlockTags` operationId).
 	ListBlockTags(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5843,14 +5843,14 @@ type ClientInterface interface {
 
 	// ListColorTags List the color tags
 	//
-	// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts).
+	// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Tag/Color/List (the `ListColorTags` operationId).
 	ListColorTags(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListHeaderTags List a header's tags
 	//
-	// Follows TypeScript SDK src/resources/base.ts headerTagList.
+	// Follows TypeScript SDK src/resources/base.ts headerTagList. Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Tag/Header/{headerId} (the `ListHeaderTags` operationId).
 	ListHeaderTags(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5911,7 +5911,7 @@ type ClientInterface interface {
 
 	// ListImageTags List the image tags
 	//
-	// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts).
+	// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Tag/Image/List (the `ListImageTags` operationId).
 	ListImageTags(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5936,7 +5936,7 @@ type ClientInterface interface {
 
 	// ListMaterialTags List the material tags
 	//
-	// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts).
+	// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Tag/Material/List (the `ListMaterialTags` operationId).
 	ListMaterialTags(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5961,7 +5961,7 @@ type ClientInterface interface {
 
 	// ListStyleTags List the style tags
 	//
-	// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts).
+	// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Tag/Style/List (the `ListStyleTags` operationId).
 	ListStyleTags(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -6072,7 +6072,7 @@ type ClientInterface interface {
 
 	// GetTrackingMaterialProgress Get a plan's material milestone counts
 	//
-	// Follows TypeScript SDK src/resources/tracking.ts materialProgress (src/schemas/tracking.ts PlanProgressSchema).
+	// Follows TypeScript SDK src/resources/tracking.ts materialProgress (src/schemas/tracking.ts PlanProgressSchema). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Tracking/Plan/{planId}/Material/Progress (the `GetTrackingMaterialProgress` operationId).
 	GetTrackingMaterialProgress(ctx context.Context, planId PlanIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -6205,7 +6205,7 @@ type ClientInterface interface {
 
 	// GetTrackingStyleProgress Get a plan's style milestone counts
 	//
-	// Follows TypeScript SDK src/resources/tracking.ts styleProgress (src/schemas/tracking.ts PlanProgressSchema).
+	// Follows TypeScript SDK src/resources/tracking.ts styleProgress (src/schemas/tracking.ts PlanProgressSchema). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Tracking/Plan/{planId}/Style/Progress (the `GetTrackingStyleProgress` operationId).
 	GetTrackingStyleProgress(ctx context.Context, planId PlanIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -6338,7 +6338,7 @@ type ClientInterface interface {
 
 	// AddTrackingStylesBySkuWithBody Add styles by SKU to a plan
 	//
-	// The answer lists the created timelines. Follows TypeScript SDK src/resources/tracking.ts styleBySkuAdd.
+	// The answer lists the created timelines. Follows TypeScript SDK src/resources/tracking.ts styleBySkuAdd. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -6347,7 +6347,7 @@ type ClientInterface interface {
 
 	// AddTrackingStylesBySku Add styles by SKU to a plan
 	//
-	// The answer lists the created timelines. Follows TypeScript SDK src/resources/tracking.ts styleBySkuAdd.
+	// The answer lists the created timelines. Follows TypeScript SDK src/resources/tracking.ts styleBySkuAdd. Assumption: the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -6399,7 +6399,7 @@ type ClientInterface interface {
 
 	// GetUser Get a user by id
 	//
-	// Follows TypeScript SDK src/resources/users.ts getById.
+	// Follows TypeScript SDK src/resources/users.ts getById. Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Users/GetById/{userId} (the `GetUser` operationId).
 	GetUser(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -6420,7 +6420,7 @@ type ClientInterface interface {
 
 	// GetUserRole Get a user's role
 	//
-	// Follows TypeScript SDK src/resources/users.ts roleGet.
+	// Follows TypeScript SDK src/resources/users.ts roleGet. Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /Users/{userId}/Role (the `GetUserRole` operationId).
 	GetUserRole(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -6445,7 +6445,7 @@ type ClientInterface interface {
 
 	// GetNextAutonumber Generate the next number of an autonumber
 	//
-	// Follows BeProduct.Python.SDK _automation.py autonumber_generate (the SDK reads generatedNumber).
+	// Follows BeProduct.Python.SDK _automation.py autonumber_generate (the SDK reads generatedNumber). Assumption: the shape of the error body (Error).
 	//
 	// Corresponds with GET /autonumber (the `GetNextAutonumber` operationId).
 	GetNextAutonumber(ctx context.Context, params *GetNextAutonumberParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -6470,7 +6470,7 @@ type ClientInterface interface {
 
 	// ListAutonumbers List autonumbers
 	//
-	// Follows BeProduct.Python.SDK _automation.py autonumber_list (the SDK reads autonumbers).
+	// Follows BeProduct.Python.SDK _automation.py autonumber_list (the SDK reads autonumbers). Assumption: the shape of the error body (Error) and the shape of Autonumber.
 	//
 	// Corresponds with GET /autonumber-list (the `ListAutonumbers` operationId).
 	ListAutonumbers(ctx context.Context, params *ListAutonumbersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -6561,7 +6561,7 @@ func (c *Client) RemoveBlockAttachments(ctx context.Context, params *RemoveBlock
 
 // UploadBlockAttachmentWithBody Upload a file to an Attachments page
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns).
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns). Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -6603,7 +6603,7 @@ func (c *Client) GetBlockFolderSchema(ctx context.Context, params *GetBlockFolde
 
 // GetBlockFolderSearchSchema Get the searchable fields of a block folder
 //
-// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema.
+// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema. Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Block/FolderSearchSchema (the `GetBlockFolderSearchSchema` operationId).
 func (c *Client) GetBlockFolderSearchSchema(ctx context.Context, params *GetBlockFolderSearchSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6643,7 +6643,7 @@ func (c *Client) ListBlockFolders(ctx context.Context, reqEditors ...RequestEdit
 
 // GetBlockImageProcessingStatus Get the processing state of an uploaded image
 //
-// Follows TypeScript SDK src/resources/block.ts imageProcessingStatus.
+// Follows TypeScript SDK src/resources/block.ts imageProcessingStatus. Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Block/GetImageProcessingStatus/{imageId} (the `GetBlockImageProcessingStatus` operationId).
 func (c *Client) GetBlockImageProcessingStatus(ctx context.Context, imageId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6683,7 +6683,7 @@ func (c *Client) GetBlockSizeClassAssets(ctx context.Context, headerId HeaderIdP
 
 // UploadBlockGridFormImageWithBody Upload an image to an ImagesForm or ImagesGrid page
 //
-// The header is named by the blockId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload.
+// The header is named by the blockId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -6789,7 +6789,7 @@ func (c *Client) GetBlockHeader(ctx context.Context, headerId HeaderIdPath, reqE
 
 // UploadBlockHeaderImageWithBody Upload the header's image (artboard version)
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -6811,7 +6811,7 @@ func (c *Client) UploadBlockHeaderImageWithBody(ctx context.Context, headerId He
 
 // UploadBlockHeaderImageAtPositionWithBody Upload the header's image at a position
 //
-// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -6921,7 +6921,7 @@ func (c *Client) ListBlockHeaders(ctx context.Context, params *ListBlockHeadersP
 
 // UploadBlockListImageWithBody Upload an image to a list item of a List, List-Form or List-Grid page
 //
-// The header is named by the blockId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload.
+// The header is named by the blockId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -7135,7 +7135,7 @@ func (c *Client) ListBlockPages(ctx context.Context, params *ListBlockPagesParam
 
 // UploadBlockSizeClass3dAssetWithBody Upload a size class's 3D asset
 //
-// sizeClass is the size class id or name. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/block.ts sizeClass3dAssetUpload.
+// sizeClass is the size class id or name. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/block.ts sizeClass3dAssetUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -7245,7 +7245,7 @@ func (c *Client) RemoveColorAttachments(ctx context.Context, params *RemoveColor
 
 // UploadColorAttachmentWithBody Upload a file to an Attachments page
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns).
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns). Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -7267,7 +7267,7 @@ func (c *Client) UploadColorAttachmentWithBody(ctx context.Context, params *Uplo
 
 // GetColorChipSchema Get the fields of a folder's color chips
 //
-// Follows TypeScript SDK src/resources/color.ts colorChipSchema.
+// Follows TypeScript SDK src/resources/color.ts colorChipSchema. Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Color/ColorChipSchema (the `GetColorChipSchema` operationId).
 func (c *Client) GetColorChipSchema(ctx context.Context, params *GetColorChipSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7351,7 +7351,7 @@ func (c *Client) GetColorFolderSchema(ctx context.Context, params *GetColorFolde
 
 // GetColorFolderSearchSchema Get the searchable fields of a color folder
 //
-// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema.
+// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema. Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Color/FolderSearchSchema (the `GetColorFolderSearchSchema` operationId).
 func (c *Client) GetColorFolderSearchSchema(ctx context.Context, params *GetColorFolderSearchSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7391,7 +7391,7 @@ func (c *Client) ListColorFolders(ctx context.Context, reqEditors ...RequestEdit
 
 // UploadColorGridFormImageWithBody Upload an image to an ImagesForm or ImagesGrid page
 //
-// The header is named by the colorId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload.
+// The header is named by the colorId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -7497,7 +7497,7 @@ func (c *Client) GetColorHeader(ctx context.Context, headerId HeaderIdPath, reqE
 
 // UploadColorHeaderImageWithBody Upload the header's image (artboard version)
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -7519,7 +7519,7 @@ func (c *Client) UploadColorHeaderImageWithBody(ctx context.Context, headerId He
 
 // UploadColorHeaderImageAtPositionWithBody Upload the header's image at a position
 //
-// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -7629,7 +7629,7 @@ func (c *Client) ListColorHeaders(ctx context.Context, params *ListColorHeadersP
 
 // UploadColorListImageWithBody Upload an image to a list item of a List, List-Form or List-Grid page
 //
-// The header is named by the colorId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload.
+// The header is named by the colorId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -8015,7 +8015,7 @@ func (c *Client) ListHeaderComments(ctx context.Context, headerId HeaderIdPath, 
 
 // ListPageComments List a page's comments
 //
-// Follows TypeScript SDK src/resources/base.ts appCommentList.
+// Follows TypeScript SDK src/resources/base.ts appCommentList. Assumption: the shape of the error body (Error) and the shape of Comment.
 //
 // Corresponds with GET /Comment/Page/{headerId}/{pageId} (the `ListPageComments` operationId).
 func (c *Client) ListPageComments(ctx context.Context, headerId HeaderIdPath, pageId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -8143,7 +8143,7 @@ func (c *Client) UpdatePageComment(ctx context.Context, headerId HeaderIdPath, p
 
 // ListDataTablesWithBody List data tables, filtered and paged
 //
-// A read sent as POST (retried like a GET); pageSize and pageNumber are query parameters, not body fields [3rd]. Follows TypeScript SDK src/resources/data-tables.ts list.
+// A read sent as POST (retried like a GET); pageSize and pageNumber are query parameters, not body fields [3rd]. Follows TypeScript SDK src/resources/data-tables.ts list. Assumption: the shape of the error body (Error) and the shape of FilterOperator.
 //
 // Takes any type of body and a specified content type.
 //
@@ -8165,7 +8165,7 @@ func (c *Client) ListDataTablesWithBody(ctx context.Context, params *ListDataTab
 
 // ListDataTables List data tables, filtered and paged
 //
-// A read sent as POST (retried like a GET); pageSize and pageNumber are query parameters, not body fields [3rd]. Follows TypeScript SDK src/resources/data-tables.ts list.
+// A read sent as POST (retried like a GET); pageSize and pageNumber are query parameters, not body fields [3rd]. Follows TypeScript SDK src/resources/data-tables.ts list. Assumption: the shape of the error body (Error) and the shape of FilterOperator.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -8187,7 +8187,7 @@ func (c *Client) ListDataTables(ctx context.Context, params *ListDataTablesParam
 
 // ListDataTableRowsWithBody List a data table's rows, filtered and paged
 //
-// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/data-tables.ts data.
+// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/data-tables.ts data. Assumption: the shape of the error body (Error) and the shape of FilterOperator.
 //
 // Takes any type of body and a specified content type.
 //
@@ -8209,7 +8209,7 @@ func (c *Client) ListDataTableRowsWithBody(ctx context.Context, dataTableId stri
 
 // ListDataTableRows List a data table's rows, filtered and paged
 //
-// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/data-tables.ts data.
+// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/data-tables.ts data. Assumption: the shape of the error body (Error) and the shape of FilterOperator.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -8275,7 +8275,7 @@ func (c *Client) ResetDataTable(ctx context.Context, dataTableId string, body Re
 
 // GetDataTableSchema Get a data table's columns
 //
-// Follows TypeScript SDK src/resources/data-tables.ts schema.
+// Follows TypeScript SDK src/resources/data-tables.ts schema. Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /DataTable/{dataTableId}/Schema (the `GetDataTableSchema` operationId).
 func (c *Client) GetDataTableSchema(ctx context.Context, dataTableId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -8295,7 +8295,7 @@ func (c *Client) GetDataTableSchema(ctx context.Context, dataTableId string, req
 
 // UpdateDataTableRowsWithBody Add, change or delete data table rows
 //
-// Rows as {rowId, rowFields, deleteRow} (rowId null adds one) [3rd]. At most 100 rows per request (API limits). The answer lists the ids updated, added and deleted [3rd]; the TypeScript SDK types them as counts. Follows TypeScript SDK src/resources/data-tables.ts update.
+// Rows as {rowId, rowFields, deleteRow} (rowId null adds one) [3rd]. At most 100 rows per request (API limits). The answer lists the ids updated, added and deleted [3rd]; the TypeScript SDK types them as counts. Follows TypeScript SDK src/resources/data-tables.ts update. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -8317,7 +8317,7 @@ func (c *Client) UpdateDataTableRowsWithBody(ctx context.Context, dataTableId st
 
 // UpdateDataTableRows Add, change or delete data table rows
 //
-// Rows as {rowId, rowFields, deleteRow} (rowId null adds one) [3rd]. At most 100 rows per request (API limits). The answer lists the ids updated, added and deleted [3rd]; the TypeScript SDK types them as counts. Follows TypeScript SDK src/resources/data-tables.ts update.
+// Rows as {rowId, rowFields, deleteRow} (rowId null adds one) [3rd]. At most 100 rows per request (API limits). The answer lists the ids updated, added and deleted [3rd]; the TypeScript SDK types them as counts. Follows TypeScript SDK src/resources/data-tables.ts update. Assumption: the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -8467,7 +8467,7 @@ func (c *Client) GetDirectoryCompany(ctx context.Context, params *GetDirectoryCo
 
 // GetDirectoryContact Get a directory contact
 //
-// Follows TypeScript SDK src/resources/directory.ts contactGet.
+// Follows TypeScript SDK src/resources/directory.ts contactGet. Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Directory/Contact (the `GetDirectoryContact` operationId).
 func (c *Client) GetDirectoryContact(ctx context.Context, params *GetDirectoryContactParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -8551,7 +8551,7 @@ func (c *Client) UpdateDirectoryCompany(ctx context.Context, directoryId Directo
 
 // CreateDirectoryContactWithBody Add a contact to a directory record
 //
-// Follows TypeScript SDK src/resources/directory.ts contactAdd (the SDK reads the new contact).
+// Follows TypeScript SDK src/resources/directory.ts contactAdd (the SDK reads the new contact). Assumption: the shape of the error body (Error) and the shape of DirectoryContactWrite.
 //
 // Takes any type of body and a specified content type.
 //
@@ -8573,7 +8573,7 @@ func (c *Client) CreateDirectoryContactWithBody(ctx context.Context, directoryId
 
 // CreateDirectoryContact Add a contact to a directory record
 //
-// Follows TypeScript SDK src/resources/directory.ts contactAdd (the SDK reads the new contact).
+// Follows TypeScript SDK src/resources/directory.ts contactAdd (the SDK reads the new contact). Assumption: the shape of the error body (Error) and the shape of DirectoryContactWrite.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -8683,7 +8683,7 @@ func (c *Client) RemoveImageAttachments(ctx context.Context, params *RemoveImage
 
 // UploadImageAttachmentWithBody Upload a file to an Attachments page
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns).
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns). Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -8725,7 +8725,7 @@ func (c *Client) GetImageFolderSchema(ctx context.Context, params *GetImageFolde
 
 // GetImageFolderSearchSchema Get the searchable fields of a image folder
 //
-// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema.
+// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema. Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Image/FolderSearchSchema (the `GetImageFolderSearchSchema` operationId).
 func (c *Client) GetImageFolderSearchSchema(ctx context.Context, params *GetImageFolderSearchSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -8765,7 +8765,7 @@ func (c *Client) ListImageFolders(ctx context.Context, reqEditors ...RequestEdit
 
 // GetImageImageProcessingStatus Get the processing state of an uploaded image
 //
-// Unlike the other masters, the image id is a query parameter (TypeScript SDK src/resources/image.ts imageProcessingStatus).
+// Unlike the other masters, the image id is a query parameter (TypeScript SDK src/resources/image.ts imageProcessingStatus). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Image/GetImageProcessingStatus (the `GetImageImageProcessingStatus` operationId).
 func (c *Client) GetImageImageProcessingStatus(ctx context.Context, params *GetImageImageProcessingStatusParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -8785,7 +8785,7 @@ func (c *Client) GetImageImageProcessingStatus(ctx context.Context, params *GetI
 
 // UploadImageGridFormImageWithBody Upload an image to an ImagesForm or ImagesGrid page
 //
-// The header is named by the imageId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload.
+// The header is named by the imageId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -8891,7 +8891,7 @@ func (c *Client) GetImageHeader(ctx context.Context, headerId HeaderIdPath, reqE
 
 // UploadImageHeaderImageWithBody Upload the header's image (artboard version)
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -8913,7 +8913,7 @@ func (c *Client) UploadImageHeaderImageWithBody(ctx context.Context, headerId He
 
 // UploadImageHeaderImageAtPositionWithBody Upload the header's image at a position
 //
-// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -9023,7 +9023,7 @@ func (c *Client) ListImageHeaders(ctx context.Context, params *ListImageHeadersP
 
 // UploadImageListImageWithBody Upload an image to a list item of a List, List-Form or List-Grid page
 //
-// The header is named by the imageId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload.
+// The header is named by the imageId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -9325,7 +9325,7 @@ func (c *Client) CreateInboxTask(ctx context.Context, body CreateInboxTaskJSONRe
 
 // UploadInboxMessageAttachmentWithBody Attach a file to an inbox message
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/inbox.ts messageAttachmentsUpload.
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/inbox.ts messageAttachmentsUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -9495,7 +9495,7 @@ func (c *Client) CreateInboxMessage(ctx context.Context, taskId string, body Cre
 
 // ListInboxMessagesWithBody List an inbox task's messages, paged
 //
-// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/inbox.ts messages.
+// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/inbox.ts messages. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -9517,7 +9517,7 @@ func (c *Client) ListInboxMessagesWithBody(ctx context.Context, taskId string, p
 
 // ListInboxMessages List an inbox task's messages, paged
 //
-// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/inbox.ts messages.
+// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/inbox.ts messages. Assumption: the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -9627,7 +9627,7 @@ func (c *Client) ListInboxTasks(ctx context.Context, masterFolder string, params
 
 // ListLineSheetFolders List line sheet folders
 //
-// Follows TypeScript SDK src/resources/linesheets.ts listFolders.
+// Follows TypeScript SDK src/resources/linesheets.ts listFolders. Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /LineSheet/ListLineSheetFolders (the `ListLineSheetFolders` operationId).
 func (c *Client) ListLineSheetFolders(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -9731,7 +9731,7 @@ func (c *Client) CreateMasterData(ctx context.Context, body CreateMasterDataJSON
 
 // GetMasterDataFolderField Get a field of a folder
 //
-// Follows TypeScript SDK src/resources/master-data.ts folderFieldGet.
+// Follows TypeScript SDK src/resources/master-data.ts folderFieldGet. Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /MasterData/Field/{folderId}/{fieldId} (the `GetMasterDataFolderField` operationId).
 func (c *Client) GetMasterDataFolderField(ctx context.Context, folderId string, fieldId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -9795,7 +9795,7 @@ func (c *Client) UpdateMasterDataFolderField(ctx context.Context, folderId strin
 
 // GetMasterData Get a master-data field
 //
-// Follows TypeScript SDK src/resources/master-data.ts get.
+// Follows TypeScript SDK src/resources/master-data.ts get. Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /MasterData/{fieldId} (the `GetMasterData` operationId).
 func (c *Client) GetMasterData(ctx context.Context, fieldId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -9903,7 +9903,7 @@ func (c *Client) RemoveMaterialAttachments(ctx context.Context, params *RemoveMa
 
 // UploadMaterialAttachmentWithBody Upload a file to an Attachments page
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns).
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns). Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -9925,7 +9925,7 @@ func (c *Client) UploadMaterialAttachmentWithBody(ctx context.Context, params *U
 
 // GetMaterialColorwaySchema Get the colorway fields of a folder
 //
-// Follows TypeScript SDK src/resources/material.ts colorwaySchema (BeProduct.Python.SDK folder_colorway_schema).
+// Follows TypeScript SDK src/resources/material.ts colorwaySchema (BeProduct.Python.SDK folder_colorway_schema). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Material/ColorwaySchema (the `GetMaterialColorwaySchema` operationId).
 func (c *Client) GetMaterialColorwaySchema(ctx context.Context, params *GetMaterialColorwaySchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -9945,7 +9945,7 @@ func (c *Client) GetMaterialColorwaySchema(ctx context.Context, params *GetMater
 
 // ListMaterialFolderPages List the pages (apps) a folder's headers have
 //
-// Follows TypeScript SDK src/resources/material.ts folderPages.
+// Follows TypeScript SDK src/resources/material.ts folderPages. Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Material/FolderPages/{folderId} (the `ListMaterialFolderPages` operationId).
 func (c *Client) ListMaterialFolderPages(ctx context.Context, folderId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -9985,7 +9985,7 @@ func (c *Client) GetMaterialFolderSchema(ctx context.Context, params *GetMateria
 
 // GetMaterialFolderSearchSchema Get the searchable fields of a material folder
 //
-// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema.
+// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema. Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Material/FolderSearchSchema (the `GetMaterialFolderSearchSchema` operationId).
 func (c *Client) GetMaterialFolderSearchSchema(ctx context.Context, params *GetMaterialFolderSearchSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -10025,7 +10025,7 @@ func (c *Client) ListMaterialFolders(ctx context.Context, reqEditors ...RequestE
 
 // GetMaterialImageProcessingStatus Get the processing state of an uploaded image
 //
-// errorOccured is the API's spelling (TypeScript SDK src/http.ts uploadStatus). Follows TypeScript SDK src/resources/material.ts imageProcessingStatus.
+// errorOccured is the API's spelling (TypeScript SDK src/http.ts uploadStatus). Follows TypeScript SDK src/resources/material.ts imageProcessingStatus. Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Material/GetImageProcessingStatus/{imageId} (the `GetMaterialImageProcessingStatus` operationId).
 func (c *Client) GetMaterialImageProcessingStatus(ctx context.Context, imageId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -10045,7 +10045,7 @@ func (c *Client) GetMaterialImageProcessingStatus(ctx context.Context, imageId s
 
 // UploadMaterialGridFormImageWithBody Upload an image to an ImagesForm or ImagesGrid page
 //
-// The header is named by the materialId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload.
+// The header is named by the materialId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -10171,7 +10171,7 @@ func (c *Client) DeleteMaterialColorway(ctx context.Context, headerId HeaderIdPa
 
 // UploadMaterialColorwayImageWithBody Upload a colorway's image
 //
-// The colorway is named by colorId or colorNumber. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts colorwayUpload.
+// The colorway is named by colorId or colorNumber. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts colorwayUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -10237,7 +10237,7 @@ func (c *Client) DeleteMaterialColorways(ctx context.Context, headerId HeaderIdP
 
 // UploadMaterialHeaderImageWithBody Upload the header's image (artboard version)
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -10259,7 +10259,7 @@ func (c *Client) UploadMaterialHeaderImageWithBody(ctx context.Context, headerId
 
 // UploadMaterialHeaderImageAtPositionWithBody Upload the header's image at a position
 //
-// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -10413,7 +10413,7 @@ func (c *Client) ListMaterialHeaders(ctx context.Context, params *ListMaterialHe
 
 // UploadMaterialListImageWithBody Upload an image to a list item of a List, List-Form or List-Grid page
 //
-// The header is named by the materialId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload.
+// The header is named by the materialId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -10435,7 +10435,7 @@ func (c *Client) UploadMaterialListImageWithBody(ctx context.Context, params *Up
 
 // UploadMaterial3dAssetWithBody Upload a 3D material asset
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dAssetUpload.
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dAssetUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -10501,7 +10501,7 @@ func (c *Client) UpdateMaterial3dPage(ctx context.Context, params *UpdateMateria
 
 // UploadMaterial3dBackTextureWithBody Upload a 3D material back texture
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dTextureUpload.
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dTextureUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -10523,7 +10523,7 @@ func (c *Client) UploadMaterial3dBackTextureWithBody(ctx context.Context, params
 
 // UploadMaterial3dFrontTextureWithBody Upload a 3D material front texture
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dTextureUpload.
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dTextureUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -10545,7 +10545,7 @@ func (c *Client) UploadMaterial3dFrontTextureWithBody(ctx context.Context, param
 
 // UploadMaterial3dPreviewWithBody Upload a 3D material preview
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dPreviewUpload.
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dPreviewUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -10759,7 +10759,7 @@ func (c *Client) ListMaterialPages(ctx context.Context, params *ListMaterialPage
 
 // GetMaterialRequestPage Get a request page with its data
 //
-// timelineId names the tracking timeline the request belongs to. Follows TypeScript SDK src/resources/material.ts requestPageGet.
+// timelineId names the tracking timeline the request belongs to. Follows TypeScript SDK src/resources/material.ts requestPageGet. Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Material/RequestPage (the `GetMaterialRequestPage` operationId).
 func (c *Client) GetMaterialRequestPage(ctx context.Context, params *GetMaterialRequestPageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -10823,7 +10823,7 @@ func (c *Client) UpdateMaterialRequestPageForm(ctx context.Context, params *Upda
 
 // ListMaterialRequestPages List a header's request (tracking-linked) pages
 //
-// Follows TypeScript SDK src/resources/material.ts requestPageList.
+// Follows TypeScript SDK src/resources/material.ts requestPageList. Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Material/RequestPages (the `ListMaterialRequestPages` operationId).
 func (c *Client) ListMaterialRequestPages(ctx context.Context, params *ListMaterialRequestPagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -10843,7 +10843,7 @@ func (c *Client) ListMaterialRequestPages(ctx context.Context, params *ListMater
 
 // GetMaterialSizeRangeSchema Get the size-range fields of a folder
 //
-// Follows TypeScript SDK src/resources/material.ts sizeRangeSchema.
+// Follows TypeScript SDK src/resources/material.ts sizeRangeSchema. Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Material/SizeRangeSchema (the `GetMaterialSizeRangeSchema` operationId).
 func (c *Client) GetMaterialSizeRangeSchema(ctx context.Context, params *GetMaterialSizeRangeSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -10951,7 +10951,7 @@ func (c *Client) GetReportData(ctx context.Context, body GetReportDataJSONReques
 
 // GetReportDataByIdWithBody Run a saved report
 //
-// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts dataById.
+// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts dataById. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -10973,7 +10973,7 @@ func (c *Client) GetReportDataByIdWithBody(ctx context.Context, reportId string,
 
 // GetReportDataById Run a saved report
 //
-// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts dataById.
+// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts dataById. Assumption: the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -10995,7 +10995,7 @@ func (c *Client) GetReportDataById(ctx context.Context, reportId string, body Ge
 
 // GetReportFlatBomWithBody Read a flat BOM report
 //
-// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts flatBom.
+// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts flatBom. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -11017,7 +11017,7 @@ func (c *Client) GetReportFlatBomWithBody(ctx context.Context, contentType strin
 
 // GetReportFlatBom Read a flat BOM report
 //
-// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts flatBom.
+// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts flatBom. Assumption: the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -11059,7 +11059,7 @@ func (c *Client) ListReports(ctx context.Context, reqEditors ...RequestEditorFn)
 
 // GetRequestPageSchema Get the field schema of a request page
 //
-// Follows TypeScript SDK src/resources/style.ts requestPageSchema.
+// Follows TypeScript SDK src/resources/style.ts requestPageSchema. Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Request/PageSchema (the `GetRequestPageSchema` operationId).
 func (c *Client) GetRequestPageSchema(ctx context.Context, params *GetRequestPageSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -11207,7 +11207,7 @@ func (c *Client) ListHeaderRevisions(ctx context.Context, headerId HeaderIdPath,
 
 // ListPageRevisions List a page's revisions
 //
-// Follows TypeScript SDK src/resources/base.ts appRevisionList.
+// Follows TypeScript SDK src/resources/base.ts appRevisionList. Assumption: the shape of the error body (Error) and the shape of Revision.
 //
 // Corresponds with GET /Revision/Page/{headerId}/{pageId} (the `ListPageRevisions` operationId).
 func (c *Client) ListPageRevisions(ctx context.Context, headerId HeaderIdPath, pageId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -11335,7 +11335,7 @@ func (c *Client) UpdatePageRevision(ctx context.Context, headerId HeaderIdPath, 
 
 // ListHeaderShares List the partners a header is shared with
 //
-// Follows TypeScript SDK src/resources/base.ts sharedWith (src/schemas/share.ts).
+// Follows TypeScript SDK src/resources/base.ts sharedWith (src/schemas/share.ts). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Share/Header/{headerId}/Get (the `ListHeaderShares` operationId).
 func (c *Client) ListHeaderShares(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -11443,7 +11443,7 @@ func (c *Client) RemoveHeaderShares(ctx context.Context, headerId HeaderIdPath, 
 
 // ListPageShares List the partners a page is shared with
 //
-// Follows TypeScript SDK src/resources/base.ts appSharedWith.
+// Follows TypeScript SDK src/resources/base.ts appSharedWith. Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Share/Page/{headerId}/{pageId}/Get (the `ListPageShares` operationId).
 func (c *Client) ListPageShares(ctx context.Context, headerId HeaderIdPath, pageId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -11639,7 +11639,7 @@ func (c *Client) RemoveStyleAttachments(ctx context.Context, params *RemoveStyle
 
 // UploadStyleAttachmentWithBody Upload a file to an Attachments page
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns).
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns). Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -11661,7 +11661,7 @@ func (c *Client) UploadStyleAttachmentWithBody(ctx context.Context, params *Uplo
 
 // GetStyleColorwaySchema Get the colorway fields of a folder
 //
-// Follows TypeScript SDK src/resources/style.ts colorwaySchema (BeProduct.Python.SDK folder_colorway_schema).
+// Follows TypeScript SDK src/resources/style.ts colorwaySchema (BeProduct.Python.SDK folder_colorway_schema). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Style/ColorwaySchema (the `GetStyleColorwaySchema` operationId).
 func (c *Client) GetStyleColorwaySchema(ctx context.Context, params *GetStyleColorwaySchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -11725,7 +11725,7 @@ func (c *Client) GetStyleFlatBom(ctx context.Context, body GetStyleFlatBomJSONRe
 
 // ListStyleFolderPages List the pages (apps) a folder's headers have
 //
-// Follows TypeScript SDK src/resources/style.ts folderPages.
+// Follows TypeScript SDK src/resources/style.ts folderPages. Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Style/FolderPages/{folderId} (the `ListStyleFolderPages` operationId).
 func (c *Client) ListStyleFolderPages(ctx context.Context, folderId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -11765,7 +11765,7 @@ func (c *Client) GetStyleFolderSchema(ctx context.Context, params *GetStyleFolde
 
 // GetStyleFolderSearchSchema Get the searchable fields of a style folder
 //
-// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema.
+// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema. Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Style/FolderSearchSchema (the `GetStyleFolderSearchSchema` operationId).
 func (c *Client) GetStyleFolderSearchSchema(ctx context.Context, params *GetStyleFolderSearchSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -11805,7 +11805,7 @@ func (c *Client) ListStyleFolders(ctx context.Context, reqEditors ...RequestEdit
 
 // GetStyleImageProcessingStatus Get the processing state of an uploaded image
 //
-// errorOccured is the API's spelling (TypeScript SDK src/http.ts uploadStatus). Follows TypeScript SDK src/resources/style.ts imageProcessingStatus.
+// errorOccured is the API's spelling (TypeScript SDK src/http.ts uploadStatus). Follows TypeScript SDK src/resources/style.ts imageProcessingStatus. Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Style/GetImageProcessingStatus/{imageId} (the `GetStyleImageProcessingStatus` operationId).
 func (c *Client) GetStyleImageProcessingStatus(ctx context.Context, imageId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -11825,7 +11825,7 @@ func (c *Client) GetStyleImageProcessingStatus(ctx context.Context, imageId stri
 
 // UploadStyleGridFormImageWithBody Upload an image to an ImagesForm or ImagesGrid page
 //
-// The header is named by the styleId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload.
+// The header is named by the styleId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -11995,7 +11995,7 @@ func (c *Client) UnlinkStyleBlock(ctx context.Context, headerId HeaderIdPath, re
 
 // CopyStyleHeaderCarryOverWithBody Carry a style over into a new one
 //
-// The answer names the new style. Follows TypeScript SDK src/resources/style.ts carryOver.
+// The answer names the new style. Follows TypeScript SDK src/resources/style.ts carryOver. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -12017,7 +12017,7 @@ func (c *Client) CopyStyleHeaderCarryOverWithBody(ctx context.Context, headerId 
 
 // CopyStyleHeaderCarryOver Carry a style over into a new one
 //
-// The answer names the new style. Follows TypeScript SDK src/resources/style.ts carryOver.
+// The answer names the new style. Follows TypeScript SDK src/resources/style.ts carryOver. Assumption: the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -12059,7 +12059,7 @@ func (c *Client) DeleteStyleColorway(ctx context.Context, headerId HeaderIdPath,
 
 // UploadStyleColorwayImageWithBody Upload a colorway's image
 //
-// The colorway is named by colorId or colorNumber. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts colorwayUpload.
+// The colorway is named by colorId or colorNumber. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts colorwayUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -12125,7 +12125,7 @@ func (c *Client) DeleteStyleColorways(ctx context.Context, headerId HeaderIdPath
 
 // UploadStyleHeaderImageWithBody Upload the header's image (artboard version)
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -12147,7 +12147,7 @@ func (c *Client) UploadStyleHeaderImageWithBody(ctx context.Context, headerId He
 
 // UploadStyleHeaderImageAtPositionWithBody Upload the header's image at a position
 //
-// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -12169,7 +12169,7 @@ func (c *Client) UploadStyleHeaderImageAtPositionWithBody(ctx context.Context, h
 
 // UploadStyleTurntableWithBody Upload a turntable image set
 //
-// versionId names the artboard version; replaceImages replaces the turntable's images. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts turntableUpload.
+// versionId names the artboard version; replaceImages replaces the turntable's images. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts turntableUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -12323,7 +12323,7 @@ func (c *Client) ListStyleHeaders(ctx context.Context, params *ListStyleHeadersP
 
 // UploadStyleListImageWithBody Upload an image to a list item of a List, List-Form or List-Grid page
 //
-// The header is named by the styleId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload.
+// The header is named by the styleId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -12821,7 +12821,7 @@ func (c *Client) ListStylePages(ctx context.Context, params *ListStylePagesParam
 
 // GetStyleRequestPage Get a request page with its data
 //
-// timelineId names the tracking timeline the request belongs to. Follows TypeScript SDK src/resources/style.ts requestPageGet.
+// timelineId names the tracking timeline the request belongs to. Follows TypeScript SDK src/resources/style.ts requestPageGet. Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Style/RequestPage (the `GetStyleRequestPage` operationId).
 func (c *Client) GetStyleRequestPage(ctx context.Context, params *GetStyleRequestPageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -12885,7 +12885,7 @@ func (c *Client) UpdateStyleRequestPageForm(ctx context.Context, params *UpdateS
 
 // ListStyleRequestPages List a header's request (tracking-linked) pages
 //
-// Follows TypeScript SDK src/resources/style.ts requestPageList.
+// Follows TypeScript SDK src/resources/style.ts requestPageList. Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Style/RequestPages (the `ListStyleRequestPages` operationId).
 func (c *Client) ListStyleRequestPages(ctx context.Context, params *ListStyleRequestPagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -12905,7 +12905,7 @@ func (c *Client) ListStyleRequestPages(ctx context.Context, params *ListStyleReq
 
 // GetStyleSizeRangeSchema Get the size-range fields of a folder
 //
-// Follows TypeScript SDK src/resources/style.ts sizeRangeSchema.
+// Follows TypeScript SDK src/resources/style.ts sizeRangeSchema. Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Style/SizeRangeSchema (the `GetStyleSizeRangeSchema` operationId).
 func (c *Client) GetStyleSizeRangeSchema(ctx context.Context, params *GetStyleSizeRangeSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -13141,7 +13141,7 @@ func (c *Client) DeleteStyle3dVersion(ctx context.Context, headerId HeaderIdPath
 
 // UploadStyle3dPreviewWithBody Upload a 3D version's colorway preview
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts style3dPreviewUpload.
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts style3dPreviewUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -13207,7 +13207,7 @@ func (c *Client) UpdateStyle3dVersion(ctx context.Context, headerId HeaderIdPath
 
 // UploadStyle3dWorkingFileWithBody Upload a 3D version's working file
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts style3dWorkingFileUpload.
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts style3dWorkingFileUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -13493,7 +13493,7 @@ func (c *Client) CreateBlockTag(ctx context.Context, body CreateBlockTagJSONRequ
 
 // ListBlockTags List the block tags
 //
-// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts).
+// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Tag/Block/List (the `ListBlockTags` operationId).
 func (c *Client) ListBlockTags(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -13557,7 +13557,7 @@ func (c *Client) CreateColorTag(ctx context.Context, body CreateColorTagJSONRequ
 
 // ListColorTags List the color tags
 //
-// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts).
+// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Tag/Color/List (the `ListColorTags` operationId).
 func (c *Client) ListColorTags(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -13577,7 +13577,7 @@ func (c *Client) ListColorTags(ctx context.Context, reqEditors ...RequestEditorF
 
 // ListHeaderTags List a header's tags
 //
-// Follows TypeScript SDK src/resources/base.ts headerTagList.
+// Follows TypeScript SDK src/resources/base.ts headerTagList. Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Tag/Header/{headerId} (the `ListHeaderTags` operationId).
 func (c *Client) ListHeaderTags(ctx context.Context, headerId HeaderIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -13729,7 +13729,7 @@ func (c *Client) CreateImageTag(ctx context.Context, body CreateImageTagJSONRequ
 
 // ListImageTags List the image tags
 //
-// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts).
+// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Tag/Image/List (the `ListImageTags` operationId).
 func (c *Client) ListImageTags(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -13793,7 +13793,7 @@ func (c *Client) CreateMaterialTag(ctx context.Context, body CreateMaterialTagJS
 
 // ListMaterialTags List the material tags
 //
-// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts).
+// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Tag/Material/List (the `ListMaterialTags` operationId).
 func (c *Client) ListMaterialTags(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -13857,7 +13857,7 @@ func (c *Client) CreateStyleTag(ctx context.Context, body CreateStyleTagJSONRequ
 
 // ListStyleTags List the style tags
 //
-// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts).
+// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Tag/Style/List (the `ListStyleTags` operationId).
 func (c *Client) ListStyleTags(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -14137,7 +14137,7 @@ func (c *Client) AddTrackingMaterials(ctx context.Context, planId PlanIdPath, bo
 
 // GetTrackingMaterialProgress Get a plan's material milestone counts
 //
-// Follows TypeScript SDK src/resources/tracking.ts materialProgress (src/schemas/tracking.ts PlanProgressSchema).
+// Follows TypeScript SDK src/resources/tracking.ts materialProgress (src/schemas/tracking.ts PlanProgressSchema). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Tracking/Plan/{planId}/Material/Progress (the `GetTrackingMaterialProgress` operationId).
 func (c *Client) GetTrackingMaterialProgress(ctx context.Context, planId PlanIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -14465,7 +14465,7 @@ func (c *Client) AddTrackingStyles(ctx context.Context, planId PlanIdPath, body 
 
 // GetTrackingStyleProgress Get a plan's style milestone counts
 //
-// Follows TypeScript SDK src/resources/tracking.ts styleProgress (src/schemas/tracking.ts PlanProgressSchema).
+// Follows TypeScript SDK src/resources/tracking.ts styleProgress (src/schemas/tracking.ts PlanProgressSchema). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Tracking/Plan/{planId}/Style/Progress (the `GetTrackingStyleProgress` operationId).
 func (c *Client) GetTrackingStyleProgress(ctx context.Context, planId PlanIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -14793,7 +14793,7 @@ func (c *Client) AddTrackingStylesByColorway(ctx context.Context, planId PlanIdP
 
 // AddTrackingStylesBySkuWithBody Add styles by SKU to a plan
 //
-// The answer lists the created timelines. Follows TypeScript SDK src/resources/tracking.ts styleBySkuAdd.
+// The answer lists the created timelines. Follows TypeScript SDK src/resources/tracking.ts styleBySkuAdd. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type.
 //
@@ -14815,7 +14815,7 @@ func (c *Client) AddTrackingStylesBySkuWithBody(ctx context.Context, planId Plan
 
 // AddTrackingStylesBySku Add styles by SKU to a plan
 //
-// The answer lists the created timelines. Follows TypeScript SDK src/resources/tracking.ts styleBySkuAdd.
+// The answer lists the created timelines. Follows TypeScript SDK src/resources/tracking.ts styleBySkuAdd. Assumption: the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -14945,7 +14945,7 @@ func (c *Client) GetUserByEmail(ctx context.Context, params *GetUserByEmailParam
 
 // GetUser Get a user by id
 //
-// Follows TypeScript SDK src/resources/users.ts getById.
+// Follows TypeScript SDK src/resources/users.ts getById. Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Users/GetById/{userId} (the `GetUser` operationId).
 func (c *Client) GetUser(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -15005,7 +15005,7 @@ func (c *Client) ListUserRoles(ctx context.Context, reqEditors ...RequestEditorF
 
 // GetUserRole Get a user's role
 //
-// Follows TypeScript SDK src/resources/users.ts roleGet.
+// Follows TypeScript SDK src/resources/users.ts roleGet. Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /Users/{userId}/Role (the `GetUserRole` operationId).
 func (c *Client) GetUserRole(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -15069,7 +15069,7 @@ func (c *Client) UpdateUser(ctx context.Context, userId UserIdPath, body UpdateU
 
 // GetNextAutonumber Generate the next number of an autonumber
 //
-// Follows BeProduct.Python.SDK _automation.py autonumber_generate (the SDK reads generatedNumber).
+// Follows BeProduct.Python.SDK _automation.py autonumber_generate (the SDK reads generatedNumber). Assumption: the shape of the error body (Error).
 //
 // Corresponds with GET /autonumber (the `GetNextAutonumber` operationId).
 func (c *Client) GetNextAutonumber(ctx context.Context, params *GetNextAutonumberParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -15133,7 +15133,7 @@ func (c *Client) CreateAutonumber(ctx context.Context, params *CreateAutonumberP
 
 // ListAutonumbers List autonumbers
 //
-// Follows BeProduct.Python.SDK _automation.py autonumber_list (the SDK reads autonumbers).
+// Follows BeProduct.Python.SDK _automation.py autonumber_list (the SDK reads autonumbers). Assumption: the shape of the error body (Error) and the shape of Autonumber.
 //
 // Corresponds with GET /autonumber-list (the `ListAutonumbers` operationId).
 func (c *Client) ListAutonumbers(ctx context.Context, params *ListAutonumbersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -28631,7 +28631,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadBlockAttachmentWithBodyWithResponse Upload a file to an Attachments page
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns).
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns). Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -28649,7 +28649,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetBlockFolderSearchSchemaWithResponse Get the searchable fields of a block folder
 	//
-	// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema.
+	// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema. Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -28667,7 +28667,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetBlockImageProcessingStatusWithResponse Get the processing state of an uploaded image
 	//
-	// Follows TypeScript SDK src/resources/block.ts imageProcessingStatus.
+	// Follows TypeScript SDK src/resources/block.ts imageProcessingStatus. Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -28685,7 +28685,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadBlockGridFormImageWithBodyWithResponse Upload an image to an ImagesForm or ImagesGrid page
 	//
-	// The header is named by the blockId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload.
+	// The header is named by the blockId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -28730,7 +28730,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadBlockHeaderImageWithBodyWithResponse Upload the header's image (artboard version)
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -28739,7 +28739,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadBlockHeaderImageAtPositionWithBodyWithResponse Upload the header's image at a position
 	//
-	// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+	// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -28784,7 +28784,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadBlockListImageWithBodyWithResponse Upload an image to a list item of a List, List-Form or List-Grid page
 	//
-	// The header is named by the blockId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload.
+	// The header is named by the blockId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -28874,7 +28874,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadBlockSizeClass3dAssetWithBodyWithResponse Upload a size class's 3D asset
 	//
-	// sizeClass is the size class id or name. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/block.ts sizeClass3dAssetUpload.
+	// sizeClass is the size class id or name. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/block.ts sizeClass3dAssetUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -28919,7 +28919,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadColorAttachmentWithBodyWithResponse Upload a file to an Attachments page
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns).
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns). Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -28928,7 +28928,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetColorChipSchemaWithResponse Get the fields of a folder's color chips
 	//
-	// Follows TypeScript SDK src/resources/color.ts colorChipSchema.
+	// Follows TypeScript SDK src/resources/color.ts colorChipSchema. Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -28964,7 +28964,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetColorFolderSearchSchemaWithResponse Get the searchable fields of a color folder
 	//
-	// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema.
+	// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema. Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -28982,7 +28982,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadColorGridFormImageWithBodyWithResponse Upload an image to an ImagesForm or ImagesGrid page
 	//
-	// The header is named by the colorId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload.
+	// The header is named by the colorId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -29027,7 +29027,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadColorHeaderImageWithBodyWithResponse Upload the header's image (artboard version)
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -29036,7 +29036,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadColorHeaderImageAtPositionWithBodyWithResponse Upload the header's image at a position
 	//
-	// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+	// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -29081,7 +29081,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadColorListImageWithBodyWithResponse Upload an image to a list item of a List, List-Form or List-Grid page
 	//
-	// The header is named by the colorId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload.
+	// The header is named by the colorId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -29243,7 +29243,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListPageCommentsWithResponse List a page's comments
 	//
-	// Follows TypeScript SDK src/resources/base.ts appCommentList.
+	// Follows TypeScript SDK src/resources/base.ts appCommentList. Assumption: the shape of the error body (Error) and the shape of Comment.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -29297,7 +29297,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListDataTablesWithBodyWithResponse List data tables, filtered and paged
 	//
-	// A read sent as POST (retried like a GET); pageSize and pageNumber are query parameters, not body fields [3rd]. Follows TypeScript SDK src/resources/data-tables.ts list.
+	// A read sent as POST (retried like a GET); pageSize and pageNumber are query parameters, not body fields [3rd]. Follows TypeScript SDK src/resources/data-tables.ts list. Assumption: the shape of the error body (Error) and the shape of FilterOperator.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -29306,7 +29306,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListDataTablesWithResponse List data tables, filtered and paged
 	//
-	// A read sent as POST (retried like a GET); pageSize and pageNumber are query parameters, not body fields [3rd]. Follows TypeScript SDK src/resources/data-tables.ts list.
+	// A read sent as POST (retried like a GET); pageSize and pageNumber are query parameters, not body fields [3rd]. Follows TypeScript SDK src/resources/data-tables.ts list. Assumption: the shape of the error body (Error) and the shape of FilterOperator.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -29315,7 +29315,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListDataTableRowsWithBodyWithResponse List a data table's rows, filtered and paged
 	//
-	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/data-tables.ts data.
+	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/data-tables.ts data. Assumption: the shape of the error body (Error) and the shape of FilterOperator.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -29324,7 +29324,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListDataTableRowsWithResponse List a data table's rows, filtered and paged
 	//
-	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/data-tables.ts data.
+	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/data-tables.ts data. Assumption: the shape of the error body (Error) and the shape of FilterOperator.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -29351,7 +29351,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetDataTableSchemaWithResponse Get a data table's columns
 	//
-	// Follows TypeScript SDK src/resources/data-tables.ts schema.
+	// Follows TypeScript SDK src/resources/data-tables.ts schema. Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -29360,7 +29360,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateDataTableRowsWithBodyWithResponse Add, change or delete data table rows
 	//
-	// Rows as {rowId, rowFields, deleteRow} (rowId null adds one) [3rd]. At most 100 rows per request (API limits). The answer lists the ids updated, added and deleted [3rd]; the TypeScript SDK types them as counts. Follows TypeScript SDK src/resources/data-tables.ts update.
+	// Rows as {rowId, rowFields, deleteRow} (rowId null adds one) [3rd]. At most 100 rows per request (API limits). The answer lists the ids updated, added and deleted [3rd]; the TypeScript SDK types them as counts. Follows TypeScript SDK src/resources/data-tables.ts update. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -29369,7 +29369,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateDataTableRowsWithResponse Add, change or delete data table rows
 	//
-	// Rows as {rowId, rowFields, deleteRow} (rowId null adds one) [3rd]. At most 100 rows per request (API limits). The answer lists the ids updated, added and deleted [3rd]; the TypeScript SDK types them as counts. Follows TypeScript SDK src/resources/data-tables.ts update.
+	// Rows as {rowId, rowFields, deleteRow} (rowId null adds one) [3rd]. At most 100 rows per request (API limits). The answer lists the ids updated, added and deleted [3rd]; the TypeScript SDK types them as counts. Follows TypeScript SDK src/resources/data-tables.ts update. Assumption: the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -29432,7 +29432,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetDirectoryContactWithResponse Get a directory contact
 	//
-	// Follows TypeScript SDK src/resources/directory.ts contactGet.
+	// Follows TypeScript SDK src/resources/directory.ts contactGet. Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -29468,7 +29468,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateDirectoryContactWithBodyWithResponse Add a contact to a directory record
 	//
-	// Follows TypeScript SDK src/resources/directory.ts contactAdd (the SDK reads the new contact).
+	// Follows TypeScript SDK src/resources/directory.ts contactAdd (the SDK reads the new contact). Assumption: the shape of the error body (Error) and the shape of DirectoryContactWrite.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -29477,7 +29477,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateDirectoryContactWithResponse Add a contact to a directory record
 	//
-	// Follows TypeScript SDK src/resources/directory.ts contactAdd (the SDK reads the new contact).
+	// Follows TypeScript SDK src/resources/directory.ts contactAdd (the SDK reads the new contact). Assumption: the shape of the error body (Error) and the shape of DirectoryContactWrite.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -29522,7 +29522,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadImageAttachmentWithBodyWithResponse Upload a file to an Attachments page
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns).
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns). Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -29540,7 +29540,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetImageFolderSearchSchemaWithResponse Get the searchable fields of a image folder
 	//
-	// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema.
+	// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema. Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -29558,7 +29558,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetImageImageProcessingStatusWithResponse Get the processing state of an uploaded image
 	//
-	// Unlike the other masters, the image id is a query parameter (TypeScript SDK src/resources/image.ts imageProcessingStatus).
+	// Unlike the other masters, the image id is a query parameter (TypeScript SDK src/resources/image.ts imageProcessingStatus). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -29567,7 +29567,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadImageGridFormImageWithBodyWithResponse Upload an image to an ImagesForm or ImagesGrid page
 	//
-	// The header is named by the imageId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload.
+	// The header is named by the imageId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -29612,7 +29612,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadImageHeaderImageWithBodyWithResponse Upload the header's image (artboard version)
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -29621,7 +29621,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadImageHeaderImageAtPositionWithBodyWithResponse Upload the header's image at a position
 	//
-	// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+	// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -29666,7 +29666,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadImageListImageWithBodyWithResponse Upload an image to a list item of a List, List-Form or List-Grid page
 	//
-	// The header is named by the imageId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload.
+	// The header is named by the imageId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -29792,7 +29792,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadInboxMessageAttachmentWithBodyWithResponse Attach a file to an inbox message
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/inbox.ts messageAttachmentsUpload.
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/inbox.ts messageAttachmentsUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -29864,7 +29864,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListInboxMessagesWithBodyWithResponse List an inbox task's messages, paged
 	//
-	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/inbox.ts messages.
+	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/inbox.ts messages. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -29873,7 +29873,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListInboxMessagesWithResponse List an inbox task's messages, paged
 	//
-	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/inbox.ts messages.
+	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/inbox.ts messages. Assumption: the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -29918,7 +29918,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListLineSheetFoldersWithResponse List line sheet folders
 	//
-	// Follows TypeScript SDK src/resources/linesheets.ts listFolders.
+	// Follows TypeScript SDK src/resources/linesheets.ts listFolders. Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -29963,7 +29963,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetMasterDataFolderFieldWithResponse Get a field of a folder
 	//
-	// Follows TypeScript SDK src/resources/master-data.ts folderFieldGet.
+	// Follows TypeScript SDK src/resources/master-data.ts folderFieldGet. Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -29990,7 +29990,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetMasterDataWithResponse Get a master-data field
 	//
-	// Follows TypeScript SDK src/resources/master-data.ts get.
+	// Follows TypeScript SDK src/resources/master-data.ts get. Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -30035,7 +30035,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadMaterialAttachmentWithBodyWithResponse Upload a file to an Attachments page
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns).
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns). Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -30044,7 +30044,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetMaterialColorwaySchemaWithResponse Get the colorway fields of a folder
 	//
-	// Follows TypeScript SDK src/resources/material.ts colorwaySchema (BeProduct.Python.SDK folder_colorway_schema).
+	// Follows TypeScript SDK src/resources/material.ts colorwaySchema (BeProduct.Python.SDK folder_colorway_schema). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -30053,7 +30053,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListMaterialFolderPagesWithResponse List the pages (apps) a folder's headers have
 	//
-	// Follows TypeScript SDK src/resources/material.ts folderPages.
+	// Follows TypeScript SDK src/resources/material.ts folderPages. Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -30071,7 +30071,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetMaterialFolderSearchSchemaWithResponse Get the searchable fields of a material folder
 	//
-	// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema.
+	// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema. Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -30089,7 +30089,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetMaterialImageProcessingStatusWithResponse Get the processing state of an uploaded image
 	//
-	// errorOccured is the API's spelling (TypeScript SDK src/http.ts uploadStatus). Follows TypeScript SDK src/resources/material.ts imageProcessingStatus.
+	// errorOccured is the API's spelling (TypeScript SDK src/http.ts uploadStatus). Follows TypeScript SDK src/resources/material.ts imageProcessingStatus. Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -30098,7 +30098,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadMaterialGridFormImageWithBodyWithResponse Upload an image to an ImagesForm or ImagesGrid page
 	//
-	// The header is named by the materialId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload.
+	// The header is named by the materialId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -30152,7 +30152,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadMaterialColorwayImageWithBodyWithResponse Upload a colorway's image
 	//
-	// The colorway is named by colorId or colorNumber. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts colorwayUpload.
+	// The colorway is named by colorId or colorNumber. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts colorwayUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -30179,7 +30179,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadMaterialHeaderImageWithBodyWithResponse Upload the header's image (artboard version)
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -30188,7 +30188,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadMaterialHeaderImageAtPositionWithBodyWithResponse Upload the header's image at a position
 	//
-	// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+	// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -30251,7 +30251,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadMaterialListImageWithBodyWithResponse Upload an image to a list item of a List, List-Form or List-Grid page
 	//
-	// The header is named by the materialId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload.
+	// The header is named by the materialId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -30260,7 +30260,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadMaterial3dAssetWithBodyWithResponse Upload a 3D material asset
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dAssetUpload.
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dAssetUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -30287,7 +30287,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadMaterial3dBackTextureWithBodyWithResponse Upload a 3D material back texture
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dTextureUpload.
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dTextureUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -30296,7 +30296,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadMaterial3dFrontTextureWithBodyWithResponse Upload a 3D material front texture
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dTextureUpload.
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dTextureUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -30305,7 +30305,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadMaterial3dPreviewWithBodyWithResponse Upload a 3D material preview
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dPreviewUpload.
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dPreviewUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -30395,7 +30395,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetMaterialRequestPageWithResponse Get a request page with its data
 	//
-	// timelineId names the tracking timeline the request belongs to. Follows TypeScript SDK src/resources/material.ts requestPageGet.
+	// timelineId names the tracking timeline the request belongs to. Follows TypeScript SDK src/resources/material.ts requestPageGet. Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -30422,7 +30422,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListMaterialRequestPagesWithResponse List a header's request (tracking-linked) pages
 	//
-	// Follows TypeScript SDK src/resources/material.ts requestPageList.
+	// Follows TypeScript SDK src/resources/material.ts requestPageList. Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -30431,7 +30431,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetMaterialSizeRangeSchemaWithResponse Get the size-range fields of a folder
 	//
-	// Follows TypeScript SDK src/resources/material.ts sizeRangeSchema.
+	// Follows TypeScript SDK src/resources/material.ts sizeRangeSchema. Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -30476,7 +30476,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetReportDataByIdWithBodyWithResponse Run a saved report
 	//
-	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts dataById.
+	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts dataById. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -30485,7 +30485,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetReportDataByIdWithResponse Run a saved report
 	//
-	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts dataById.
+	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts dataById. Assumption: the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -30494,7 +30494,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetReportFlatBomWithBodyWithResponse Read a flat BOM report
 	//
-	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts flatBom.
+	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts flatBom. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -30503,7 +30503,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetReportFlatBomWithResponse Read a flat BOM report
 	//
-	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts flatBom.
+	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts flatBom. Assumption: the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -30521,7 +30521,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetRequestPageSchemaWithResponse Get the field schema of a request page
 	//
-	// Follows TypeScript SDK src/resources/style.ts requestPageSchema.
+	// Follows TypeScript SDK src/resources/style.ts requestPageSchema. Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -30584,7 +30584,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListPageRevisionsWithResponse List a page's revisions
 	//
-	// Follows TypeScript SDK src/resources/base.ts appRevisionList.
+	// Follows TypeScript SDK src/resources/base.ts appRevisionList. Assumption: the shape of the error body (Error) and the shape of Revision.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -30638,7 +30638,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListHeaderSharesWithResponse List the partners a header is shared with
 	//
-	// Follows TypeScript SDK src/resources/base.ts sharedWith (src/schemas/share.ts).
+	// Follows TypeScript SDK src/resources/base.ts sharedWith (src/schemas/share.ts). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -30683,7 +30683,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListPageSharesWithResponse List the partners a page is shared with
 	//
-	// Follows TypeScript SDK src/resources/base.ts appSharedWith.
+	// Follows TypeScript SDK src/resources/base.ts appSharedWith. Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -30764,7 +30764,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadStyleAttachmentWithBodyWithResponse Upload a file to an Attachments page
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns).
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns). Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -30773,7 +30773,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetStyleColorwaySchemaWithResponse Get the colorway fields of a folder
 	//
-	// Follows TypeScript SDK src/resources/style.ts colorwaySchema (BeProduct.Python.SDK folder_colorway_schema).
+	// Follows TypeScript SDK src/resources/style.ts colorwaySchema (BeProduct.Python.SDK folder_colorway_schema). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -30800,7 +30800,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListStyleFolderPagesWithResponse List the pages (apps) a folder's headers have
 	//
-	// Follows TypeScript SDK src/resources/style.ts folderPages.
+	// Follows TypeScript SDK src/resources/style.ts folderPages. Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -30818,7 +30818,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetStyleFolderSearchSchemaWithResponse Get the searchable fields of a style folder
 	//
-	// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema.
+	// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema. Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -30836,7 +30836,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetStyleImageProcessingStatusWithResponse Get the processing state of an uploaded image
 	//
-	// errorOccured is the API's spelling (TypeScript SDK src/http.ts uploadStatus). Follows TypeScript SDK src/resources/style.ts imageProcessingStatus.
+	// errorOccured is the API's spelling (TypeScript SDK src/http.ts uploadStatus). Follows TypeScript SDK src/resources/style.ts imageProcessingStatus. Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -30845,7 +30845,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadStyleGridFormImageWithBodyWithResponse Upload an image to an ImagesForm or ImagesGrid page
 	//
-	// The header is named by the styleId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload.
+	// The header is named by the styleId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -30917,7 +30917,7 @@ type ClientWithResponsesInterface interface {
 
 	// CopyStyleHeaderCarryOverWithBodyWithResponse Carry a style over into a new one
 	//
-	// The answer names the new style. Follows TypeScript SDK src/resources/style.ts carryOver.
+	// The answer names the new style. Follows TypeScript SDK src/resources/style.ts carryOver. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -30926,7 +30926,7 @@ type ClientWithResponsesInterface interface {
 
 	// CopyStyleHeaderCarryOverWithResponse Carry a style over into a new one
 	//
-	// The answer names the new style. Follows TypeScript SDK src/resources/style.ts carryOver.
+	// The answer names the new style. Follows TypeScript SDK src/resources/style.ts carryOver. Assumption: the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -30944,7 +30944,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadStyleColorwayImageWithBodyWithResponse Upload a colorway's image
 	//
-	// The colorway is named by colorId or colorNumber. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts colorwayUpload.
+	// The colorway is named by colorId or colorNumber. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts colorwayUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -30971,7 +30971,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadStyleHeaderImageWithBodyWithResponse Upload the header's image (artboard version)
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -30980,7 +30980,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadStyleHeaderImageAtPositionWithBodyWithResponse Upload the header's image at a position
 	//
-	// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+	// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -30989,7 +30989,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadStyleTurntableWithBodyWithResponse Upload a turntable image set
 	//
-	// versionId names the artboard version; replaceImages replaces the turntable's images. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts turntableUpload.
+	// versionId names the artboard version; replaceImages replaces the turntable's images. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts turntableUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -31052,7 +31052,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadStyleListImageWithBodyWithResponse Upload an image to a list item of a List, List-Form or List-Grid page
 	//
-	// The header is named by the styleId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload.
+	// The header is named by the styleId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -31259,7 +31259,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetStyleRequestPageWithResponse Get a request page with its data
 	//
-	// timelineId names the tracking timeline the request belongs to. Follows TypeScript SDK src/resources/style.ts requestPageGet.
+	// timelineId names the tracking timeline the request belongs to. Follows TypeScript SDK src/resources/style.ts requestPageGet. Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -31286,7 +31286,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListStyleRequestPagesWithResponse List a header's request (tracking-linked) pages
 	//
-	// Follows TypeScript SDK src/resources/style.ts requestPageList.
+	// Follows TypeScript SDK src/resources/style.ts requestPageList. Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -31295,7 +31295,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetStyleSizeRangeSchemaWithResponse Get the size-range fields of a folder
 	//
-	// Follows TypeScript SDK src/resources/style.ts sizeRangeSchema.
+	// Follows TypeScript SDK src/resources/style.ts sizeRangeSchema. Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -31394,7 +31394,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadStyle3dPreviewWithBodyWithResponse Upload a 3D version's colorway preview
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts style3dPreviewUpload.
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts style3dPreviewUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -31421,7 +31421,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadStyle3dWorkingFileWithBodyWithResponse Upload a 3D version's working file
 	//
-	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts style3dWorkingFileUpload.
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts style3dWorkingFileUpload. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -31538,7 +31538,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListBlockTagsWithResponse List the block tags
 	//
-	// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts).
+	// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -31565,7 +31565,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListColorTagsWithResponse List the color tags
 	//
-	// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts).
+	// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -31574,7 +31574,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListHeaderTagsWithResponse List a header's tags
 	//
-	// Follows TypeScript SDK src/resources/base.ts headerTagList.
+	// Follows TypeScript SDK src/resources/base.ts headerTagList. Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -31637,7 +31637,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListImageTagsWithResponse List the image tags
 	//
-	// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts).
+	// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -31664,7 +31664,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListMaterialTagsWithResponse List the material tags
 	//
-	// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts).
+	// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -31691,7 +31691,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListStyleTagsWithResponse List the style tags
 	//
-	// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts).
+	// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -31808,7 +31808,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetTrackingMaterialProgressWithResponse Get a plan's material milestone counts
 	//
-	// Follows TypeScript SDK src/resources/tracking.ts materialProgress (src/schemas/tracking.ts PlanProgressSchema).
+	// Follows TypeScript SDK src/resources/tracking.ts materialProgress (src/schemas/tracking.ts PlanProgressSchema). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -31943,7 +31943,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetTrackingStyleProgressWithResponse Get a plan's style milestone counts
 	//
-	// Follows TypeScript SDK src/resources/tracking.ts styleProgress (src/schemas/tracking.ts PlanProgressSchema).
+	// Follows TypeScript SDK src/resources/tracking.ts styleProgress (src/schemas/tracking.ts PlanProgressSchema). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -32078,7 +32078,7 @@ type ClientWithResponsesInterface interface {
 
 	// AddTrackingStylesBySkuWithBodyWithResponse Add styles by SKU to a plan
 	//
-	// The answer lists the created timelines. Follows TypeScript SDK src/resources/tracking.ts styleBySkuAdd.
+	// The answer lists the created timelines. Follows TypeScript SDK src/resources/tracking.ts styleBySkuAdd. Assumption: the shape of the error body (Error).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -32087,7 +32087,7 @@ type ClientWithResponsesInterface interface {
 
 	// AddTrackingStylesBySkuWithResponse Add styles by SKU to a plan
 	//
-	// The answer lists the created timelines. Follows TypeScript SDK src/resources/tracking.ts styleBySkuAdd.
+	// The answer lists the created timelines. Follows TypeScript SDK src/resources/tracking.ts styleBySkuAdd. Assumption: the shape of the error body (Error).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -32141,7 +32141,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetUserWithResponse Get a user by id
 	//
-	// Follows TypeScript SDK src/resources/users.ts getById.
+	// Follows TypeScript SDK src/resources/users.ts getById. Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -32168,7 +32168,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetUserRoleWithResponse Get a user's role
 	//
-	// Follows TypeScript SDK src/resources/users.ts roleGet.
+	// Follows TypeScript SDK src/resources/users.ts roleGet. Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -32195,7 +32195,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetNextAutonumberWithResponse Generate the next number of an autonumber
 	//
-	// Follows BeProduct.Python.SDK _automation.py autonumber_generate (the SDK reads generatedNumber).
+	// Follows BeProduct.Python.SDK _automation.py autonumber_generate (the SDK reads generatedNumber). Assumption: the shape of the error body (Error).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -32222,7 +32222,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListAutonumbersWithResponse List autonumbers
 	//
-	// Follows BeProduct.Python.SDK _automation.py autonumber_list (the SDK reads autonumbers).
+	// Follows BeProduct.Python.SDK _automation.py autonumber_list (the SDK reads autonumbers). Assumption: the shape of the error body (Error) and the shape of Autonumber.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -57882,7 +57882,7 @@ func (c *ClientWithResponses) RemoveBlockAttachmentsWithResponse(ctx context.Con
 
 // UploadBlockAttachmentWithBodyWithResponse Upload a file to an Attachments page
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns).
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns). Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -57912,7 +57912,7 @@ func (c *ClientWithResponses) GetBlockFolderSchemaWithResponse(ctx context.Conte
 
 // GetBlockFolderSearchSchemaWithResponse Get the searchable fields of a block folder
 //
-// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema.
+// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema. Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -57942,7 +57942,7 @@ func (c *ClientWithResponses) ListBlockFoldersWithResponse(ctx context.Context, 
 
 // GetBlockImageProcessingStatusWithResponse Get the processing state of an uploaded image
 //
-// Follows TypeScript SDK src/resources/block.ts imageProcessingStatus.
+// Follows TypeScript SDK src/resources/block.ts imageProcessingStatus. Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -57972,7 +57972,7 @@ func (c *ClientWithResponses) GetBlockSizeClassAssetsWithResponse(ctx context.Co
 
 // UploadBlockGridFormImageWithBodyWithResponse Upload an image to an ImagesForm or ImagesGrid page
 //
-// The header is named by the blockId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload.
+// The header is named by the blockId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -58047,7 +58047,7 @@ func (c *ClientWithResponses) GetBlockHeaderWithResponse(ctx context.Context, he
 
 // UploadBlockHeaderImageWithBodyWithResponse Upload the header's image (artboard version)
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -58062,7 +58062,7 @@ func (c *ClientWithResponses) UploadBlockHeaderImageWithBodyWithResponse(ctx con
 
 // UploadBlockHeaderImageAtPositionWithBodyWithResponse Upload the header's image at a position
 //
-// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -58137,7 +58137,7 @@ func (c *ClientWithResponses) ListBlockHeadersWithResponse(ctx context.Context, 
 
 // UploadBlockListImageWithBodyWithResponse Upload an image to a list item of a List, List-Form or List-Grid page
 //
-// The header is named by the blockId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload.
+// The header is named by the blockId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -58287,7 +58287,7 @@ func (c *ClientWithResponses) ListBlockPagesWithResponse(ctx context.Context, pa
 
 // UploadBlockSizeClass3dAssetWithBodyWithResponse Upload a size class's 3D asset
 //
-// sizeClass is the size class id or name. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/block.ts sizeClass3dAssetUpload.
+// sizeClass is the size class id or name. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/block.ts sizeClass3dAssetUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -58362,7 +58362,7 @@ func (c *ClientWithResponses) RemoveColorAttachmentsWithResponse(ctx context.Con
 
 // UploadColorAttachmentWithBodyWithResponse Upload a file to an Attachments page
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns).
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns). Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -58377,7 +58377,7 @@ func (c *ClientWithResponses) UploadColorAttachmentWithBodyWithResponse(ctx cont
 
 // GetColorChipSchemaWithResponse Get the fields of a folder's color chips
 //
-// Follows TypeScript SDK src/resources/color.ts colorChipSchema.
+// Follows TypeScript SDK src/resources/color.ts colorChipSchema. Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -58437,7 +58437,7 @@ func (c *ClientWithResponses) GetColorFolderSchemaWithResponse(ctx context.Conte
 
 // GetColorFolderSearchSchemaWithResponse Get the searchable fields of a color folder
 //
-// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema.
+// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema. Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -58467,7 +58467,7 @@ func (c *ClientWithResponses) ListColorFoldersWithResponse(ctx context.Context, 
 
 // UploadColorGridFormImageWithBodyWithResponse Upload an image to an ImagesForm or ImagesGrid page
 //
-// The header is named by the colorId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload.
+// The header is named by the colorId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -58542,7 +58542,7 @@ func (c *ClientWithResponses) GetColorHeaderWithResponse(ctx context.Context, he
 
 // UploadColorHeaderImageWithBodyWithResponse Upload the header's image (artboard version)
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -58557,7 +58557,7 @@ func (c *ClientWithResponses) UploadColorHeaderImageWithBodyWithResponse(ctx con
 
 // UploadColorHeaderImageAtPositionWithBodyWithResponse Upload the header's image at a position
 //
-// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -58632,7 +58632,7 @@ func (c *ClientWithResponses) ListColorHeadersWithResponse(ctx context.Context, 
 
 // UploadColorListImageWithBodyWithResponse Upload an image to a list item of a List, List-Form or List-Grid page
 //
-// The header is named by the colorId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload.
+// The header is named by the colorId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -58902,7 +58902,7 @@ func (c *ClientWithResponses) ListHeaderCommentsWithResponse(ctx context.Context
 
 // ListPageCommentsWithResponse List a page's comments
 //
-// Follows TypeScript SDK src/resources/base.ts appCommentList.
+// Follows TypeScript SDK src/resources/base.ts appCommentList. Assumption: the shape of the error body (Error) and the shape of Comment.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -58992,7 +58992,7 @@ func (c *ClientWithResponses) UpdatePageCommentWithResponse(ctx context.Context,
 
 // ListDataTablesWithBodyWithResponse List data tables, filtered and paged
 //
-// A read sent as POST (retried like a GET); pageSize and pageNumber are query parameters, not body fields [3rd]. Follows TypeScript SDK src/resources/data-tables.ts list.
+// A read sent as POST (retried like a GET); pageSize and pageNumber are query parameters, not body fields [3rd]. Follows TypeScript SDK src/resources/data-tables.ts list. Assumption: the shape of the error body (Error) and the shape of FilterOperator.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -59007,7 +59007,7 @@ func (c *ClientWithResponses) ListDataTablesWithBodyWithResponse(ctx context.Con
 
 // ListDataTablesWithResponse List data tables, filtered and paged
 //
-// A read sent as POST (retried like a GET); pageSize and pageNumber are query parameters, not body fields [3rd]. Follows TypeScript SDK src/resources/data-tables.ts list.
+// A read sent as POST (retried like a GET); pageSize and pageNumber are query parameters, not body fields [3rd]. Follows TypeScript SDK src/resources/data-tables.ts list. Assumption: the shape of the error body (Error) and the shape of FilterOperator.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -59022,7 +59022,7 @@ func (c *ClientWithResponses) ListDataTablesWithResponse(ctx context.Context, pa
 
 // ListDataTableRowsWithBodyWithResponse List a data table's rows, filtered and paged
 //
-// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/data-tables.ts data.
+// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/data-tables.ts data. Assumption: the shape of the error body (Error) and the shape of FilterOperator.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -59037,7 +59037,7 @@ func (c *ClientWithResponses) ListDataTableRowsWithBodyWithResponse(ctx context.
 
 // ListDataTableRowsWithResponse List a data table's rows, filtered and paged
 //
-// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/data-tables.ts data.
+// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/data-tables.ts data. Assumption: the shape of the error body (Error) and the shape of FilterOperator.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -59082,7 +59082,7 @@ func (c *ClientWithResponses) ResetDataTableWithResponse(ctx context.Context, da
 
 // GetDataTableSchemaWithResponse Get a data table's columns
 //
-// Follows TypeScript SDK src/resources/data-tables.ts schema.
+// Follows TypeScript SDK src/resources/data-tables.ts schema. Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -59097,7 +59097,7 @@ func (c *ClientWithResponses) GetDataTableSchemaWithResponse(ctx context.Context
 
 // UpdateDataTableRowsWithBodyWithResponse Add, change or delete data table rows
 //
-// Rows as {rowId, rowFields, deleteRow} (rowId null adds one) [3rd]. At most 100 rows per request (API limits). The answer lists the ids updated, added and deleted [3rd]; the TypeScript SDK types them as counts. Follows TypeScript SDK src/resources/data-tables.ts update.
+// Rows as {rowId, rowFields, deleteRow} (rowId null adds one) [3rd]. At most 100 rows per request (API limits). The answer lists the ids updated, added and deleted [3rd]; the TypeScript SDK types them as counts. Follows TypeScript SDK src/resources/data-tables.ts update. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -59112,7 +59112,7 @@ func (c *ClientWithResponses) UpdateDataTableRowsWithBodyWithResponse(ctx contex
 
 // UpdateDataTableRowsWithResponse Add, change or delete data table rows
 //
-// Rows as {rowId, rowFields, deleteRow} (rowId null adds one) [3rd]. At most 100 rows per request (API limits). The answer lists the ids updated, added and deleted [3rd]; the TypeScript SDK types them as counts. Follows TypeScript SDK src/resources/data-tables.ts update.
+// Rows as {rowId, rowFields, deleteRow} (rowId null adds one) [3rd]. At most 100 rows per request (API limits). The answer lists the ids updated, added and deleted [3rd]; the TypeScript SDK types them as counts. Follows TypeScript SDK src/resources/data-tables.ts update. Assumption: the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -59217,7 +59217,7 @@ func (c *ClientWithResponses) GetDirectoryCompanyWithResponse(ctx context.Contex
 
 // GetDirectoryContactWithResponse Get a directory contact
 //
-// Follows TypeScript SDK src/resources/directory.ts contactGet.
+// Follows TypeScript SDK src/resources/directory.ts contactGet. Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -59277,7 +59277,7 @@ func (c *ClientWithResponses) UpdateDirectoryCompanyWithResponse(ctx context.Con
 
 // CreateDirectoryContactWithBodyWithResponse Add a contact to a directory record
 //
-// Follows TypeScript SDK src/resources/directory.ts contactAdd (the SDK reads the new contact).
+// Follows TypeScript SDK src/resources/directory.ts contactAdd (the SDK reads the new contact). Assumption: the shape of the error body (Error) and the shape of DirectoryContactWrite.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -59292,7 +59292,7 @@ func (c *ClientWithResponses) CreateDirectoryContactWithBodyWithResponse(ctx con
 
 // CreateDirectoryContactWithResponse Add a contact to a directory record
 //
-// Follows TypeScript SDK src/resources/directory.ts contactAdd (the SDK reads the new contact).
+// Follows TypeScript SDK src/resources/directory.ts contactAdd (the SDK reads the new contact). Assumption: the shape of the error body (Error) and the shape of DirectoryContactWrite.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -59367,7 +59367,7 @@ func (c *ClientWithResponses) RemoveImageAttachmentsWithResponse(ctx context.Con
 
 // UploadImageAttachmentWithBodyWithResponse Upload a file to an Attachments page
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns).
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns). Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -59397,7 +59397,7 @@ func (c *ClientWithResponses) GetImageFolderSchemaWithResponse(ctx context.Conte
 
 // GetImageFolderSearchSchemaWithResponse Get the searchable fields of a image folder
 //
-// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema.
+// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema. Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -59427,7 +59427,7 @@ func (c *ClientWithResponses) ListImageFoldersWithResponse(ctx context.Context, 
 
 // GetImageImageProcessingStatusWithResponse Get the processing state of an uploaded image
 //
-// Unlike the other masters, the image id is a query parameter (TypeScript SDK src/resources/image.ts imageProcessingStatus).
+// Unlike the other masters, the image id is a query parameter (TypeScript SDK src/resources/image.ts imageProcessingStatus). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -59442,7 +59442,7 @@ func (c *ClientWithResponses) GetImageImageProcessingStatusWithResponse(ctx cont
 
 // UploadImageGridFormImageWithBodyWithResponse Upload an image to an ImagesForm or ImagesGrid page
 //
-// The header is named by the imageId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload.
+// The header is named by the imageId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -59517,7 +59517,7 @@ func (c *ClientWithResponses) GetImageHeaderWithResponse(ctx context.Context, he
 
 // UploadImageHeaderImageWithBodyWithResponse Upload the header's image (artboard version)
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -59532,7 +59532,7 @@ func (c *ClientWithResponses) UploadImageHeaderImageWithBodyWithResponse(ctx con
 
 // UploadImageHeaderImageAtPositionWithBodyWithResponse Upload the header's image at a position
 //
-// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -59607,7 +59607,7 @@ func (c *ClientWithResponses) ListImageHeadersWithResponse(ctx context.Context, 
 
 // UploadImageListImageWithBodyWithResponse Upload an image to a list item of a List, List-Form or List-Grid page
 //
-// The header is named by the imageId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload.
+// The header is named by the imageId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -59817,7 +59817,7 @@ func (c *ClientWithResponses) CreateInboxTaskWithResponse(ctx context.Context, b
 
 // UploadInboxMessageAttachmentWithBodyWithResponse Attach a file to an inbox message
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/inbox.ts messageAttachmentsUpload.
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/inbox.ts messageAttachmentsUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -59937,7 +59937,7 @@ func (c *ClientWithResponses) CreateInboxMessageWithResponse(ctx context.Context
 
 // ListInboxMessagesWithBodyWithResponse List an inbox task's messages, paged
 //
-// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/inbox.ts messages.
+// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/inbox.ts messages. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -59952,7 +59952,7 @@ func (c *ClientWithResponses) ListInboxMessagesWithBodyWithResponse(ctx context.
 
 // ListInboxMessagesWithResponse List an inbox task's messages, paged
 //
-// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/inbox.ts messages.
+// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/inbox.ts messages. Assumption: the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -60027,7 +60027,7 @@ func (c *ClientWithResponses) ListInboxTasksWithResponse(ctx context.Context, ma
 
 // ListLineSheetFoldersWithResponse List line sheet folders
 //
-// Follows TypeScript SDK src/resources/linesheets.ts listFolders.
+// Follows TypeScript SDK src/resources/linesheets.ts listFolders. Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -60102,7 +60102,7 @@ func (c *ClientWithResponses) CreateMasterDataWithResponse(ctx context.Context, 
 
 // GetMasterDataFolderFieldWithResponse Get a field of a folder
 //
-// Follows TypeScript SDK src/resources/master-data.ts folderFieldGet.
+// Follows TypeScript SDK src/resources/master-data.ts folderFieldGet. Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -60147,7 +60147,7 @@ func (c *ClientWithResponses) UpdateMasterDataFolderFieldWithResponse(ctx contex
 
 // GetMasterDataWithResponse Get a master-data field
 //
-// Follows TypeScript SDK src/resources/master-data.ts get.
+// Follows TypeScript SDK src/resources/master-data.ts get. Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -60222,7 +60222,7 @@ func (c *ClientWithResponses) RemoveMaterialAttachmentsWithResponse(ctx context.
 
 // UploadMaterialAttachmentWithBodyWithResponse Upload a file to an Attachments page
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns).
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns). Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -60237,7 +60237,7 @@ func (c *ClientWithResponses) UploadMaterialAttachmentWithBodyWithResponse(ctx c
 
 // GetMaterialColorwaySchemaWithResponse Get the colorway fields of a folder
 //
-// Follows TypeScript SDK src/resources/material.ts colorwaySchema (BeProduct.Python.SDK folder_colorway_schema).
+// Follows TypeScript SDK src/resources/material.ts colorwaySchema (BeProduct.Python.SDK folder_colorway_schema). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -60252,7 +60252,7 @@ func (c *ClientWithResponses) GetMaterialColorwaySchemaWithResponse(ctx context.
 
 // ListMaterialFolderPagesWithResponse List the pages (apps) a folder's headers have
 //
-// Follows TypeScript SDK src/resources/material.ts folderPages.
+// Follows TypeScript SDK src/resources/material.ts folderPages. Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -60282,7 +60282,7 @@ func (c *ClientWithResponses) GetMaterialFolderSchemaWithResponse(ctx context.Co
 
 // GetMaterialFolderSearchSchemaWithResponse Get the searchable fields of a material folder
 //
-// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema.
+// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema. Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -60312,7 +60312,7 @@ func (c *ClientWithResponses) ListMaterialFoldersWithResponse(ctx context.Contex
 
 // GetMaterialImageProcessingStatusWithResponse Get the processing state of an uploaded image
 //
-// errorOccured is the API's spelling (TypeScript SDK src/http.ts uploadStatus). Follows TypeScript SDK src/resources/material.ts imageProcessingStatus.
+// errorOccured is the API's spelling (TypeScript SDK src/http.ts uploadStatus). Follows TypeScript SDK src/resources/material.ts imageProcessingStatus. Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -60327,7 +60327,7 @@ func (c *ClientWithResponses) GetMaterialImageProcessingStatusWithResponse(ctx c
 
 // UploadMaterialGridFormImageWithBodyWithResponse Upload an image to an ImagesForm or ImagesGrid page
 //
-// The header is named by the materialId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload.
+// The header is named by the materialId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -60417,7 +60417,7 @@ func (c *ClientWithResponses) DeleteMaterialColorwayWithResponse(ctx context.Con
 
 // UploadMaterialColorwayImageWithBodyWithResponse Upload a colorway's image
 //
-// The colorway is named by colorId or colorNumber. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts colorwayUpload.
+// The colorway is named by colorId or colorNumber. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts colorwayUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -60462,7 +60462,7 @@ func (c *ClientWithResponses) DeleteMaterialColorwaysWithResponse(ctx context.Co
 
 // UploadMaterialHeaderImageWithBodyWithResponse Upload the header's image (artboard version)
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -60477,7 +60477,7 @@ func (c *ClientWithResponses) UploadMaterialHeaderImageWithBodyWithResponse(ctx 
 
 // UploadMaterialHeaderImageAtPositionWithBodyWithResponse Upload the header's image at a position
 //
-// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -60582,7 +60582,7 @@ func (c *ClientWithResponses) ListMaterialHeadersWithResponse(ctx context.Contex
 
 // UploadMaterialListImageWithBodyWithResponse Upload an image to a list item of a List, List-Form or List-Grid page
 //
-// The header is named by the materialId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload.
+// The header is named by the materialId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -60597,7 +60597,7 @@ func (c *ClientWithResponses) UploadMaterialListImageWithBodyWithResponse(ctx co
 
 // UploadMaterial3dAssetWithBodyWithResponse Upload a 3D material asset
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dAssetUpload.
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dAssetUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -60642,7 +60642,7 @@ func (c *ClientWithResponses) UpdateMaterial3dPageWithResponse(ctx context.Conte
 
 // UploadMaterial3dBackTextureWithBodyWithResponse Upload a 3D material back texture
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dTextureUpload.
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dTextureUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -60657,7 +60657,7 @@ func (c *ClientWithResponses) UploadMaterial3dBackTextureWithBodyWithResponse(ct
 
 // UploadMaterial3dFrontTextureWithBodyWithResponse Upload a 3D material front texture
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dTextureUpload.
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dTextureUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -60672,7 +60672,7 @@ func (c *ClientWithResponses) UploadMaterial3dFrontTextureWithBodyWithResponse(c
 
 // UploadMaterial3dPreviewWithBodyWithResponse Upload a 3D material preview
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dPreviewUpload.
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts material3dPreviewUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -60822,7 +60822,7 @@ func (c *ClientWithResponses) ListMaterialPagesWithResponse(ctx context.Context,
 
 // GetMaterialRequestPageWithResponse Get a request page with its data
 //
-// timelineId names the tracking timeline the request belongs to. Follows TypeScript SDK src/resources/material.ts requestPageGet.
+// timelineId names the tracking timeline the request belongs to. Follows TypeScript SDK src/resources/material.ts requestPageGet. Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -60867,7 +60867,7 @@ func (c *ClientWithResponses) UpdateMaterialRequestPageFormWithResponse(ctx cont
 
 // ListMaterialRequestPagesWithResponse List a header's request (tracking-linked) pages
 //
-// Follows TypeScript SDK src/resources/material.ts requestPageList.
+// Follows TypeScript SDK src/resources/material.ts requestPageList. Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -60882,7 +60882,7 @@ func (c *ClientWithResponses) ListMaterialRequestPagesWithResponse(ctx context.C
 
 // GetMaterialSizeRangeSchemaWithResponse Get the size-range fields of a folder
 //
-// Follows TypeScript SDK src/resources/material.ts sizeRangeSchema.
+// Follows TypeScript SDK src/resources/material.ts sizeRangeSchema. Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -60957,7 +60957,7 @@ func (c *ClientWithResponses) GetReportDataWithResponse(ctx context.Context, bod
 
 // GetReportDataByIdWithBodyWithResponse Run a saved report
 //
-// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts dataById.
+// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts dataById. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -60972,7 +60972,7 @@ func (c *ClientWithResponses) GetReportDataByIdWithBodyWithResponse(ctx context.
 
 // GetReportDataByIdWithResponse Run a saved report
 //
-// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts dataById.
+// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts dataById. Assumption: the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -60987,7 +60987,7 @@ func (c *ClientWithResponses) GetReportDataByIdWithResponse(ctx context.Context,
 
 // GetReportFlatBomWithBodyWithResponse Read a flat BOM report
 //
-// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts flatBom.
+// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts flatBom. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -61002,7 +61002,7 @@ func (c *ClientWithResponses) GetReportFlatBomWithBodyWithResponse(ctx context.C
 
 // GetReportFlatBomWithResponse Read a flat BOM report
 //
-// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts flatBom.
+// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts flatBom. Assumption: the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -61032,7 +61032,7 @@ func (c *ClientWithResponses) ListReportsWithResponse(ctx context.Context, reqEd
 
 // GetRequestPageSchemaWithResponse Get the field schema of a request page
 //
-// Follows TypeScript SDK src/resources/style.ts requestPageSchema.
+// Follows TypeScript SDK src/resources/style.ts requestPageSchema. Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -61137,7 +61137,7 @@ func (c *ClientWithResponses) ListHeaderRevisionsWithResponse(ctx context.Contex
 
 // ListPageRevisionsWithResponse List a page's revisions
 //
-// Follows TypeScript SDK src/resources/base.ts appRevisionList.
+// Follows TypeScript SDK src/resources/base.ts appRevisionList. Assumption: the shape of the error body (Error) and the shape of Revision.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -61227,7 +61227,7 @@ func (c *ClientWithResponses) UpdatePageRevisionWithResponse(ctx context.Context
 
 // ListHeaderSharesWithResponse List the partners a header is shared with
 //
-// Follows TypeScript SDK src/resources/base.ts sharedWith (src/schemas/share.ts).
+// Follows TypeScript SDK src/resources/base.ts sharedWith (src/schemas/share.ts). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -61302,7 +61302,7 @@ func (c *ClientWithResponses) RemoveHeaderSharesWithResponse(ctx context.Context
 
 // ListPageSharesWithResponse List the partners a page is shared with
 //
-// Follows TypeScript SDK src/resources/base.ts appSharedWith.
+// Follows TypeScript SDK src/resources/base.ts appSharedWith. Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -61437,7 +61437,7 @@ func (c *ClientWithResponses) RemoveStyleAttachmentsWithResponse(ctx context.Con
 
 // UploadStyleAttachmentWithBodyWithResponse Upload a file to an Attachments page
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns).
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when the call returns). Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -61452,7 +61452,7 @@ func (c *ClientWithResponses) UploadStyleAttachmentWithBodyWithResponse(ctx cont
 
 // GetStyleColorwaySchemaWithResponse Get the colorway fields of a folder
 //
-// Follows TypeScript SDK src/resources/style.ts colorwaySchema (BeProduct.Python.SDK folder_colorway_schema).
+// Follows TypeScript SDK src/resources/style.ts colorwaySchema (BeProduct.Python.SDK folder_colorway_schema). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -61497,7 +61497,7 @@ func (c *ClientWithResponses) GetStyleFlatBomWithResponse(ctx context.Context, b
 
 // ListStyleFolderPagesWithResponse List the pages (apps) a folder's headers have
 //
-// Follows TypeScript SDK src/resources/style.ts folderPages.
+// Follows TypeScript SDK src/resources/style.ts folderPages. Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -61527,7 +61527,7 @@ func (c *ClientWithResponses) GetStyleFolderSchemaWithResponse(ctx context.Conte
 
 // GetStyleFolderSearchSchemaWithResponse Get the searchable fields of a style folder
 //
-// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema.
+// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts folderSearchSchema. Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -61557,7 +61557,7 @@ func (c *ClientWithResponses) ListStyleFoldersWithResponse(ctx context.Context, 
 
 // GetStyleImageProcessingStatusWithResponse Get the processing state of an uploaded image
 //
-// errorOccured is the API's spelling (TypeScript SDK src/http.ts uploadStatus). Follows TypeScript SDK src/resources/style.ts imageProcessingStatus.
+// errorOccured is the API's spelling (TypeScript SDK src/http.ts uploadStatus). Follows TypeScript SDK src/resources/style.ts imageProcessingStatus. Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -61572,7 +61572,7 @@ func (c *ClientWithResponses) GetStyleImageProcessingStatusWithResponse(ctx cont
 
 // UploadStyleGridFormImageWithBodyWithResponse Upload an image to an ImagesForm or ImagesGrid page
 //
-// The header is named by the styleId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload.
+// The header is named by the styleId query parameter. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appImageFormUpload / appImageGridUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -61692,7 +61692,7 @@ func (c *ClientWithResponses) UnlinkStyleBlockWithResponse(ctx context.Context, 
 
 // CopyStyleHeaderCarryOverWithBodyWithResponse Carry a style over into a new one
 //
-// The answer names the new style. Follows TypeScript SDK src/resources/style.ts carryOver.
+// The answer names the new style. Follows TypeScript SDK src/resources/style.ts carryOver. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -61707,7 +61707,7 @@ func (c *ClientWithResponses) CopyStyleHeaderCarryOverWithBodyWithResponse(ctx c
 
 // CopyStyleHeaderCarryOverWithResponse Carry a style over into a new one
 //
-// The answer names the new style. Follows TypeScript SDK src/resources/style.ts carryOver.
+// The answer names the new style. Follows TypeScript SDK src/resources/style.ts carryOver. Assumption: the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -61737,7 +61737,7 @@ func (c *ClientWithResponses) DeleteStyleColorwayWithResponse(ctx context.Contex
 
 // UploadStyleColorwayImageWithBodyWithResponse Upload a colorway's image
 //
-// The colorway is named by colorId or colorNumber. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts colorwayUpload.
+// The colorway is named by colorId or colorNumber. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts colorwayUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -61782,7 +61782,7 @@ func (c *ClientWithResponses) DeleteStyleColorwaysWithResponse(ctx context.Conte
 
 // UploadStyleHeaderImageWithBodyWithResponse Upload the header's image (artboard version)
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -61797,7 +61797,7 @@ func (c *ClientWithResponses) UploadStyleHeaderImageWithBodyWithResponse(ctx con
 
 // UploadStyleHeaderImageAtPositionWithBodyWithResponse Upload the header's image at a position
 //
-// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload.
+// position names the slot: front, side or back for styles, main or detail for materials (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -61812,7 +61812,7 @@ func (c *ClientWithResponses) UploadStyleHeaderImageAtPositionWithBodyWithRespon
 
 // UploadStyleTurntableWithBodyWithResponse Upload a turntable image set
 //
-// versionId names the artboard version; replaceImages replaces the turntable's images. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts turntableUpload.
+// versionId names the artboard version; replaceImages replaces the turntable's images. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts turntableUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -61917,7 +61917,7 @@ func (c *ClientWithResponses) ListStyleHeadersWithResponse(ctx context.Context, 
 
 // UploadStyleListImageWithBodyWithResponse Upload an image to a list item of a List, List-Form or List-Grid page
 //
-// The header is named by the styleId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload.
+// The header is named by the styleId query parameter, as the SDKs send it. A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts appListUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -62262,7 +62262,7 @@ func (c *ClientWithResponses) ListStylePagesWithResponse(ctx context.Context, pa
 
 // GetStyleRequestPageWithResponse Get a request page with its data
 //
-// timelineId names the tracking timeline the request belongs to. Follows TypeScript SDK src/resources/style.ts requestPageGet.
+// timelineId names the tracking timeline the request belongs to. Follows TypeScript SDK src/resources/style.ts requestPageGet. Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -62307,7 +62307,7 @@ func (c *ClientWithResponses) UpdateStyleRequestPageFormWithResponse(ctx context
 
 // ListStyleRequestPagesWithResponse List a header's request (tracking-linked) pages
 //
-// Follows TypeScript SDK src/resources/style.ts requestPageList.
+// Follows TypeScript SDK src/resources/style.ts requestPageList. Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -62322,7 +62322,7 @@ func (c *ClientWithResponses) ListStyleRequestPagesWithResponse(ctx context.Cont
 
 // GetStyleSizeRangeSchemaWithResponse Get the size-range fields of a folder
 //
-// Follows TypeScript SDK src/resources/style.ts sizeRangeSchema.
+// Follows TypeScript SDK src/resources/style.ts sizeRangeSchema. Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -62487,7 +62487,7 @@ func (c *ClientWithResponses) DeleteStyle3dVersionWithResponse(ctx context.Conte
 
 // UploadStyle3dPreviewWithBodyWithResponse Upload a 3D version's colorway preview
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts style3dPreviewUpload.
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts style3dPreviewUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -62532,7 +62532,7 @@ func (c *ClientWithResponses) UpdateStyle3dVersionWithResponse(ctx context.Conte
 
 // UploadStyle3dWorkingFileWithBodyWithResponse Upload a 3D version's working file
 //
-// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts style3dWorkingFileUpload.
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts style3dWorkingFileUpload. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -62727,7 +62727,7 @@ func (c *ClientWithResponses) CreateBlockTagWithResponse(ctx context.Context, bo
 
 // ListBlockTagsWithResponse List the block tags
 //
-// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts).
+// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -62772,7 +62772,7 @@ func (c *ClientWithResponses) CreateColorTagWithResponse(ctx context.Context, bo
 
 // ListColorTagsWithResponse List the color tags
 //
-// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts).
+// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -62787,7 +62787,7 @@ func (c *ClientWithResponses) ListColorTagsWithResponse(ctx context.Context, req
 
 // ListHeaderTagsWithResponse List a header's tags
 //
-// Follows TypeScript SDK src/resources/base.ts headerTagList.
+// Follows TypeScript SDK src/resources/base.ts headerTagList. Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -62892,7 +62892,7 @@ func (c *ClientWithResponses) CreateImageTagWithResponse(ctx context.Context, bo
 
 // ListImageTagsWithResponse List the image tags
 //
-// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts).
+// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -62937,7 +62937,7 @@ func (c *ClientWithResponses) CreateMaterialTagWithResponse(ctx context.Context,
 
 // ListMaterialTagsWithResponse List the material tags
 //
-// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts).
+// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -62982,7 +62982,7 @@ func (c *ClientWithResponses) CreateStyleTagWithResponse(ctx context.Context, bo
 
 // ListStyleTagsWithResponse List the style tags
 //
-// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts).
+// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -63177,7 +63177,7 @@ func (c *ClientWithResponses) AddTrackingMaterialsWithResponse(ctx context.Conte
 
 // GetTrackingMaterialProgressWithResponse Get a plan's material milestone counts
 //
-// Follows TypeScript SDK src/resources/tracking.ts materialProgress (src/schemas/tracking.ts PlanProgressSchema).
+// Follows TypeScript SDK src/resources/tracking.ts materialProgress (src/schemas/tracking.ts PlanProgressSchema). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -63402,7 +63402,7 @@ func (c *ClientWithResponses) AddTrackingStylesWithResponse(ctx context.Context,
 
 // GetTrackingStyleProgressWithResponse Get a plan's style milestone counts
 //
-// Follows TypeScript SDK src/resources/tracking.ts styleProgress (src/schemas/tracking.ts PlanProgressSchema).
+// Follows TypeScript SDK src/resources/tracking.ts styleProgress (src/schemas/tracking.ts PlanProgressSchema). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -63627,7 +63627,7 @@ func (c *ClientWithResponses) AddTrackingStylesByColorwayWithResponse(ctx contex
 
 // AddTrackingStylesBySkuWithBodyWithResponse Add styles by SKU to a plan
 //
-// The answer lists the created timelines. Follows TypeScript SDK src/resources/tracking.ts styleBySkuAdd.
+// The answer lists the created timelines. Follows TypeScript SDK src/resources/tracking.ts styleBySkuAdd. Assumption: the shape of the error body (Error).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -63642,7 +63642,7 @@ func (c *ClientWithResponses) AddTrackingStylesBySkuWithBodyWithResponse(ctx con
 
 // AddTrackingStylesBySkuWithResponse Add styles by SKU to a plan
 //
-// The answer lists the created timelines. Follows TypeScript SDK src/resources/tracking.ts styleBySkuAdd.
+// The answer lists the created timelines. Follows TypeScript SDK src/resources/tracking.ts styleBySkuAdd. Assumption: the shape of the error body (Error).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -63732,7 +63732,7 @@ func (c *ClientWithResponses) GetUserByEmailWithResponse(ctx context.Context, pa
 
 // GetUserWithResponse Get a user by id
 //
-// Follows TypeScript SDK src/resources/users.ts getById.
+// Follows TypeScript SDK src/resources/users.ts getById. Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -63777,7 +63777,7 @@ func (c *ClientWithResponses) ListUserRolesWithResponse(ctx context.Context, req
 
 // GetUserRoleWithResponse Get a user's role
 //
-// Follows TypeScript SDK src/resources/users.ts roleGet.
+// Follows TypeScript SDK src/resources/users.ts roleGet. Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -63822,7 +63822,7 @@ func (c *ClientWithResponses) UpdateUserWithResponse(ctx context.Context, userId
 
 // GetNextAutonumberWithResponse Generate the next number of an autonumber
 //
-// Follows BeProduct.Python.SDK _automation.py autonumber_generate (the SDK reads generatedNumber).
+// Follows BeProduct.Python.SDK _automation.py autonumber_generate (the SDK reads generatedNumber). Assumption: the shape of the error body (Error).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -63867,7 +63867,7 @@ func (c *ClientWithResponses) CreateAutonumberWithResponse(ctx context.Context, 
 
 // ListAutonumbersWithResponse List autonumbers
 //
-// Follows BeProduct.Python.SDK _automation.py autonumber_list (the SDK reads autonumbers).
+// Follows BeProduct.Python.SDK _automation.py autonumber_list (the SDK reads autonumbers). Assumption: the shape of the error body (Error) and the shape of Autonumber.
 //
 // Returns a wrapper object for the known response body format(s).
 //
