@@ -550,7 +550,7 @@ func TestReadPostsRetriedLikeGets(t *testing.T) {
 	ctx := context.Background()
 	e := setup(t, nil)
 	// POST Style/Headers is a read (x-oasuite-idempotent): a 502 is retried.
-	e.fake.Fail("listStyleHeaders", http.StatusBadGateway, 0, 1)
+	e.fake.FailNext("listStyleHeaders", http.StatusBadGateway, 0, 1)
 	n := 0
 	for _, err := range e.client.Headers(ctx, beproduct.Style, beproduct.ListOptions{}) {
 		if err != nil {
@@ -561,14 +561,14 @@ func TestReadPostsRetriedLikeGets(t *testing.T) {
 	if n != 5 || e.fake.Requests("listStyleHeaders") != 1 {
 		t.Fatalf("%d headers after %d served requests", n, e.fake.Requests("listStyleHeaders"))
 	}
-	e.fake.Fail("listTrackingPlans", http.StatusGatewayTimeout, 0, 1)
+	e.fake.FailNext("listTrackingPlans", http.StatusGatewayTimeout, 0, 1)
 	for _, err := range e.client.TrackingPlans(ctx, "", beproduct.PageOptions{}) {
 		if err != nil {
 			t.Fatalf("plans after a 504: %v", err)
 		}
 	}
 	// A write sent as POST is not: its 502 is the answer.
-	e.fake.Fail("createStyleHeader", http.StatusBadGateway, 0, 1)
+	e.fake.FailNext("createStyleHeader", http.StatusBadGateway, 0, 1)
 	_, err := e.client.CreateStyleHeaderWithResponse(ctx, &beproductapi.CreateStyleHeaderParams{FolderId: beproducttest.FolderID("Style", 0)},
 		beproductapi.HeaderWrite{Fields: fields("header_number", "S-502")})
 	if !errors.Is(err, beproduct.ErrServer) || e.fake.Requests("createStyleHeader") != 0 {

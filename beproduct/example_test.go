@@ -198,7 +198,7 @@ func ExampleClient_UploadHeaderImage() {
 	srv := beproducttest.NewServer()
 	defer srv.Close()
 	c, _ := beproduct.New(ctx, beproduct.WithCompany(beproducttest.TestCompany),
-		beproduct.WithBaseURL(srv.APIRoot()), beproduct.WithTokenSource(exampleLogin(ctx, srv)))
+		beproduct.WithBaseURL(srv.BaseURL()), beproduct.WithTokenSource(exampleLogin(ctx, srv)))
 
 	style := srv.HeaderIDs("Style")[0]
 	id, err := c.UploadHeaderImage(ctx, beproduct.Style, style, beproduct.PositionFront,
@@ -224,7 +224,7 @@ func ExampleAutomation_NextAutonumber() {
 	srv := beproducttest.NewServer()
 	defer srv.Close()
 	c, _ := beproduct.New(ctx, beproduct.WithCompany(beproducttest.TestCompany),
-		beproduct.WithBaseURL(srv.APIRoot()), beproduct.WithAutomationURL(srv.AutomationRoot()),
+		beproduct.WithBaseURL(srv.BaseURL()), beproduct.WithAutomationURL(srv.AutomationRoot()),
 		beproduct.WithTokenSource(exampleLogin(ctx, srv)))
 
 	n, err := c.Automation().NextAutonumber(ctx, beproducttest.AutonumberSeedID)

@@ -54,13 +54,13 @@ func TestUploadSourcesAndReplay(t *testing.T) {
 				t.Fatalf("replayable %v, name %q", tc.file.Replayable(), tc.file.Name())
 			}
 			// A 429 first: a replayable body is sent again, a reader's is not.
-			e.fake.Fail("uploadStyleAttachment", http.StatusTooManyRequests, 0, 1)
+			e.fake.FailNext("uploadStyleAttachment", http.StatusTooManyRequests, 0, 1)
 			id, err := e.client.UploadAttachment(ctx, beproduct.Style, hid, beproducttest.PageAttachments, tc.file)
 			if !tc.replayable {
 				if !errors.Is(err, beproduct.ErrTooManyRequests) {
 					t.Fatalf("a reader's upload was retried: %q, %v", id, err)
 				}
-				e.fake.Faults.Clear()
+				e.fake.ClearFaults()
 				if id, err = e.client.UploadAttachment(ctx, beproduct.Style, hid, beproducttest.PageAttachments,
 					beproduct.FileFromReader("r.pdf", bytes.NewReader(content))); err != nil {
 					t.Fatal(err)
@@ -102,7 +102,7 @@ func TestUploadSourcesAndReplay(t *testing.T) {
 		t.Fatalf("zero File: %v", err)
 	}
 	// An expired token: the replayable upload is refreshed and sent again.
-	e.fake.ExpireAccessTokens()
+	e.fake.ExpireTokens()
 	if _, err := e.client.UploadHeaderImage(ctx, beproduct.Style, hid, beproduct.PositionSide, beproduct.FileFromPath(path)); err != nil {
 		t.Fatalf("upload after token expiry: %v", err)
 	}

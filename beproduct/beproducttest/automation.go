@@ -37,7 +37,7 @@ func (s *Server) automationHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		probe := r.Clone(r.Context())
 		probe.Header.Set("Authorization", r.Header.Get("X-Authorization"))
-		if _, ok := s.OAuth.Authenticate(probe); !ok || r.Header.Get("X-Authorization") == "" {
+		if _, ok := s.oauth.Authenticate(probe); !ok || r.Header.Get("X-Authorization") == "" {
 			writeError(w, http.StatusUnauthorized, "Authorization has been denied for this request.", nil)
 			return
 		}

@@ -143,16 +143,6 @@ type Server struct {
 	srv *httptest.Server
 	cfg config
 
-	// OAuth is the identity server.
-	//
-	// Deprecated: use ExpireTokens, Refreshes and Requests; the field goes
-	// with the next release (its type is internal).
-	OAuth *fakekit.OAuth
-	// Faults is the fault queue applied to every request.
-	//
-	// Deprecated: use AddFault, FailNext, ClearFaults and FaultsFired.
-	Faults *fakes.Faults
-
 	oauth   *fakekit.OAuth
 	faults  *fakes.Faults
 	tampers fakekit.Tampers
@@ -196,7 +186,6 @@ func NewServer(opts ...Option) *Server {
 	s := &Server{cfg: cfg, faults: &fakes.Faults{}, opCounts: map[string]int{}, windows: map[string]*window{},
 		uploads: map[string]*upload{}, shares: map[string][]beproductapi.SharedPartner{}}
 	s.oauth = fakekit.NewOAuth(s.oauthConfig())
-	s.OAuth, s.Faults = s.oauth, s.faults
 	spec, err := specs.Load("beproduct")
 	if err != nil {
 		panic(fmt.Sprintf("beproducttest: %v", err))
@@ -230,19 +219,9 @@ func NewServer(opts ...Option) *Server {
 // Origin returns the fake's scheme://host:port (http://127.0.0.1:port).
 func (s *Server) Origin() string { return s.srv.URL }
 
-// URL returns the fake's origin.
-//
-// Deprecated: use Origin (every fake's name for it).
-func (s *Server) URL() string { return s.Origin() }
-
 // BaseURL returns the API root to pass to beproduct.WithBaseURL
 // (Origin()+"/api"; the company slug follows it).
 func (s *Server) BaseURL() string { return s.srv.URL + "/api" }
-
-// APIRoot returns the API root.
-//
-// Deprecated: use BaseURL (every fake's name for it).
-func (s *Server) APIRoot() string { return s.BaseURL() }
 
 // Issuer returns the identity server's issuer (Origin()+"/ids").
 func (s *Server) Issuer() string { return s.srv.URL + "/ids" }
@@ -287,11 +266,6 @@ func (s *Server) Requests(operationID string) int {
 // call answers 401); refresh tokens keep working.
 func (s *Server) ExpireTokens() { s.oauth.ExpireAccessTokens() }
 
-// ExpireAccessTokens makes every access token issued so far invalid.
-//
-// Deprecated: use ExpireTokens (every fake's name for it).
-func (s *Server) ExpireAccessTokens() { s.ExpireTokens() }
-
 // Authorize plays the user's browser: it opens authURL (any scheme and host
 // are replaced by the fake's), signs in as TestUser (or the user a
 // login_hint parameter names) and returns the parameters of the redirect
@@ -328,13 +302,6 @@ func (s *Server) AddFault(f fakes.Fault) {
 // fakes.Forever until ClearFaults.
 func (s *Server) FailNext(operationID string, status int, retryAfter time.Duration, times int) {
 	s.AddFault(fakes.Fault{OperationID: operationID, Path: "/api/", Times: times, Status: status, RetryAfter: retryAfter})
-}
-
-// Fail is FailNext.
-//
-// Deprecated: use FailNext (every fake's name for it).
-func (s *Server) Fail(operationID string, status int, retryAfter time.Duration, times int) {
-	s.FailNext(operationID, status, retryAfter, times)
 }
 
 // ClearFaults removes every queued fault and releases hanging requests.

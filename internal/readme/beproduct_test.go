@@ -146,7 +146,7 @@ func TestBeProductSnippets(t *testing.T) {
 	}
 
 	// The calls, on a client pointed at the fake.
-	api, err := beproduct.New(ctx, beproduct.WithCompany(beproducttest.TestCompany), beproduct.WithBaseURL(srv.APIRoot()),
+	api, err := beproduct.New(ctx, beproduct.WithCompany(beproducttest.TestCompany), beproduct.WithBaseURL(srv.BaseURL()),
 		beproduct.WithTokenSource(beproductConfig.TokenSource(tok)))
 	if err != nil {
 		t.Fatal(err)
