@@ -63,6 +63,8 @@ bench:
 	  $$bin -test.run '^$$' -test.bench '^BenchmarkIterate100k$$' -test.benchmem -test.benchtime 1x 2>&1 | grep -E "$$line" | tee -a $$out; \
 	  $$peer -test.run '^$$' -test.bench '^BenchmarkIterate100k$$' -test.benchmem -test.benchtime 1x 2>&1 | grep -E "$$line" | tee -a $$out; \
 	done; \
+	echo "== a 50 MiB BeProduct upload, streamed (fails when peak-heap-MiB reaches 8)"; \
+	$$bin -test.run '^$$' -test.bench '^BenchmarkUpload' -test.benchmem -test.benchtime 1x 2>&1 | grep -E "$$line"; \
 	echo "load after the runs: $$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"; \
 	rm -rf $$dir; $(GO) run ./bench/summary $$out
 
