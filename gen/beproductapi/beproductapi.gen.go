@@ -15304,6 +15304,7 @@ func newRemoveBlockAttachmentsRequestWithBody(ctx context.Context, base string, 
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -15349,6 +15350,7 @@ func newUploadBlockAttachmentRequestWithBody(ctx context.Context, base string, p
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -15392,6 +15394,7 @@ func newGetBlockFolderSchemaRequest(ctx context.Context, base string, params *Ge
 
 		u, nq = appendQueryParam(u, nq, "folderId", string(params.FolderId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -15433,6 +15436,7 @@ func newGetBlockFolderSearchSchemaRequest(ctx context.Context, base string, para
 
 		u, nq = appendQueryParam(u, nq, "folderId", string(params.FolderId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -15566,6 +15570,7 @@ func newUploadBlockGridFormImageRequestWithBody(ctx context.Context, base string
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -15628,6 +15633,7 @@ func newCreateBlockHeaderRequestWithBody(ctx context.Context, base string, param
 
 		u, nq = appendQueryParam(u, nq, "folderId", string(params.FolderId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -15891,6 +15897,7 @@ func newListBlockHeadersRequestWithBody(ctx context.Context, base string, params
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -15938,6 +15945,7 @@ func newUploadBlockListImageRequestWithBody(ctx context.Context, base string, pa
 
 		u, nq = appendQueryParam(u, nq, "listItemId", string(params.ListItemId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -15983,6 +15991,7 @@ func newGetBlockPageRequest(ctx context.Context, base string, params *GetBlockPa
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -16045,6 +16054,7 @@ func newUpdateBlockPageFormRequestWithBody(ctx context.Context, base string, par
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -16109,6 +16119,7 @@ func newUpdateBlockPageGridRequestWithBody(ctx context.Context, base string, par
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -16173,6 +16184,7 @@ func newUpdateBlockPageListRequestWithBody(ctx context.Context, base string, par
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -16216,6 +16228,7 @@ func newGetBlockPageSchemaRequest(ctx context.Context, base string, params *GetB
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -16257,6 +16270,7 @@ func newListBlockPagesRequest(ctx context.Context, base string, params *ListBloc
 
 		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -16300,6 +16314,7 @@ func newUploadBlockSizeClass3dAssetRequestWithBody(ctx context.Context, base str
 
 		u, nq = appendQueryParam(u, nq, "sizeClass", string(params.SizeClass))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -16419,6 +16434,7 @@ func newRemoveColorAttachmentsRequestWithBody(ctx context.Context, base string, 
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -16464,6 +16480,7 @@ func newUploadColorAttachmentRequestWithBody(ctx context.Context, base string, p
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -16507,6 +16524,7 @@ func newGetColorChipSchemaRequest(ctx context.Context, base string, params *GetC
 
 		u, nq = appendQueryParam(u, nq, "folderId", string(params.FolderId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -16577,6 +16595,7 @@ func newListCompanyColorsRequestWithBody(ctx context.Context, base string, param
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -16620,6 +16639,7 @@ func newGetColorFolderSchemaRequest(ctx context.Context, base string, params *Ge
 
 		u, nq = appendQueryParam(u, nq, "folderId", string(params.FolderId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -16661,6 +16681,7 @@ func newGetColorFolderSearchSchemaRequest(ctx context.Context, base string, para
 
 		u, nq = appendQueryParam(u, nq, "folderId", string(params.FolderId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -16730,6 +16751,7 @@ func newUploadColorGridFormImageRequestWithBody(ctx context.Context, base string
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -16798,6 +16820,7 @@ func newCreateColorHeaderRequestWithBody(ctx context.Context, base string, param
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -16996,6 +17019,7 @@ func newUpdateColorHeaderRequestWithBody(ctx context.Context, base string, heade
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -17080,6 +17104,7 @@ func newListColorHeadersRequestWithBody(ctx context.Context, base string, params
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -17127,6 +17152,7 @@ func newUploadColorListImageRequestWithBody(ctx context.Context, base string, pa
 
 		u, nq = appendQueryParam(u, nq, "listItemId", string(params.ListItemId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -17172,6 +17198,7 @@ func newGetColorPageRequest(ctx context.Context, base string, params *GetColorPa
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -17234,6 +17261,7 @@ func newUpdateColorPageFormRequestWithBody(ctx context.Context, base string, par
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -17298,6 +17326,7 @@ func newUpdateColorPageGridRequestWithBody(ctx context.Context, base string, par
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -17362,6 +17391,7 @@ func newUpdateColorPageListRequestWithBody(ctx context.Context, base string, par
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -17405,6 +17435,7 @@ func newGetColorPageSchemaRequest(ctx context.Context, base string, params *GetC
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -17446,6 +17477,7 @@ func newListColorPagesRequest(ctx context.Context, base string, params *ListColo
 
 		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -17597,6 +17629,7 @@ func newDeleteHeaderCommentRequest(ctx context.Context, base string, headerId He
 
 		u, nq = appendQueryParam(u, nq, "commentId", string(params.CommentId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -17661,6 +17694,7 @@ func newUpdateHeaderCommentRequestWithBody(ctx context.Context, base string, hea
 
 		u, nq = appendQueryParam(u, nq, "commentId", string(params.CommentId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -17831,6 +17865,7 @@ func newDeletePageCommentRequest(ctx context.Context, base string, headerId Head
 
 		u, nq = appendQueryParam(u, nq, "commentId", string(params.CommentId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -17899,6 +17934,7 @@ func newUpdatePageCommentRequestWithBody(ctx context.Context, base string, heade
 
 		u, nq = appendQueryParam(u, nq, "commentId", string(params.CommentId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -17971,6 +18007,7 @@ func newListDataTablesRequestWithBody(ctx context.Context, base string, params *
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -18047,6 +18084,7 @@ func newListDataTableRowsRequestWithBody(ctx context.Context, base string, dataT
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -18279,6 +18317,7 @@ func newListDirectoryCompaniesRequest(ctx context.Context, base string, params *
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -18349,6 +18388,7 @@ func newSearchDirectoryCompaniesRequestWithBody(ctx context.Context, base string
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -18392,6 +18432,7 @@ func newGetDirectoryCompanyRequest(ctx context.Context, base string, params *Get
 
 		u, nq = appendQueryParam(u, nq, "directoryId", string(params.DirectoryId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -18433,6 +18474,7 @@ func newGetDirectoryContactRequest(ctx context.Context, base string, params *Get
 
 		u, nq = appendQueryParam(u, nq, "contactId", string(params.ContactId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -18486,6 +18528,7 @@ func newListDirectoryContactsRequest(ctx context.Context, base string, params *L
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -18705,6 +18748,7 @@ func newRemoveImageAttachmentsRequestWithBody(ctx context.Context, base string, 
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -18750,6 +18794,7 @@ func newUploadImageAttachmentRequestWithBody(ctx context.Context, base string, p
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -18793,6 +18838,7 @@ func newGetImageFolderSchemaRequest(ctx context.Context, base string, params *Ge
 
 		u, nq = appendQueryParam(u, nq, "folderId", string(params.FolderId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -18834,6 +18880,7 @@ func newGetImageFolderSearchSchemaRequest(ctx context.Context, base string, para
 
 		u, nq = appendQueryParam(u, nq, "folderId", string(params.FolderId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -18901,6 +18948,7 @@ func newGetImageImageProcessingStatusRequest(ctx context.Context, base string, p
 
 		u, nq = appendQueryParam(u, nq, "imageId", string(params.ImageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -18944,6 +18992,7 @@ func newUploadImageGridFormImageRequestWithBody(ctx context.Context, base string
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -19012,6 +19061,7 @@ func newCreateImageHeaderRequestWithBody(ctx context.Context, base string, param
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -19275,6 +19325,7 @@ func newListImageHeadersRequestWithBody(ctx context.Context, base string, params
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -19322,6 +19373,7 @@ func newUploadImageListImageRequestWithBody(ctx context.Context, base string, pa
 
 		u, nq = appendQueryParam(u, nq, "listItemId", string(params.ListItemId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -19367,6 +19419,7 @@ func newGetImagePageRequest(ctx context.Context, base string, params *GetImagePa
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -19429,6 +19482,7 @@ func newUpdateImagePageFormRequestWithBody(ctx context.Context, base string, par
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -19493,6 +19547,7 @@ func newUpdateImagePageGridRequestWithBody(ctx context.Context, base string, par
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -19557,6 +19612,7 @@ func newUpdateImagePageListRequestWithBody(ctx context.Context, base string, par
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -19600,6 +19656,7 @@ func newGetImagePageSchemaRequest(ctx context.Context, base string, params *GetI
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -19641,6 +19698,7 @@ func newListImagePagesRequest(ctx context.Context, base string, params *ListImag
 
 		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -20041,6 +20099,7 @@ func newListInboxMessagesRequestWithBody(ctx context.Context, base string, taskI
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -20168,6 +20227,7 @@ func newListInboxTasksRequestWithBody(ctx context.Context, base string, masterFo
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -20241,6 +20301,7 @@ func newListLineSheetsRequest(ctx context.Context, base string, params *ListLine
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -20550,6 +20611,7 @@ func newRemoveMaterialAttachmentsRequestWithBody(ctx context.Context, base strin
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -20595,6 +20657,7 @@ func newUploadMaterialAttachmentRequestWithBody(ctx context.Context, base string
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -20638,6 +20701,7 @@ func newGetMaterialColorwaySchemaRequest(ctx context.Context, base string, param
 
 		u, nq = appendQueryParam(u, nq, "folderId", string(params.FolderId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -20709,6 +20773,7 @@ func newGetMaterialFolderSchemaRequest(ctx context.Context, base string, params 
 
 		u, nq = appendQueryParam(u, nq, "folderId", string(params.FolderId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -20750,6 +20815,7 @@ func newGetMaterialFolderSearchSchemaRequest(ctx context.Context, base string, p
 
 		u, nq = appendQueryParam(u, nq, "folderId", string(params.FolderId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -20849,6 +20915,7 @@ func newUploadMaterialGridFormImageRequestWithBody(ctx context.Context, base str
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -20917,6 +20984,7 @@ func newCreateMaterialHeaderRequestWithBody(ctx context.Context, base string, pa
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -21068,6 +21136,7 @@ func newUploadMaterialColorwayImageRequestWithBody(ctx context.Context, base str
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -21373,6 +21442,7 @@ func newListMaterialHeadersRequestWithBody(ctx context.Context, base string, par
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -21420,6 +21490,7 @@ func newUploadMaterialListImageRequestWithBody(ctx context.Context, base string,
 
 		u, nq = appendQueryParam(u, nq, "listItemId", string(params.ListItemId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -21467,6 +21538,7 @@ func newUploadMaterial3dAssetRequestWithBody(ctx context.Context, base string, p
 
 		u, nq = appendQueryParam(u, nq, "colorwayId", string(params.ColorwayId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -21531,6 +21603,7 @@ func newUpdateMaterial3dPageRequestWithBody(ctx context.Context, base string, pa
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -21578,6 +21651,7 @@ func newUploadMaterial3dBackTextureRequestWithBody(ctx context.Context, base str
 
 		u, nq = appendQueryParam(u, nq, "colorwayId", string(params.ColorwayId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -21625,6 +21699,7 @@ func newUploadMaterial3dFrontTextureRequestWithBody(ctx context.Context, base st
 
 		u, nq = appendQueryParam(u, nq, "colorwayId", string(params.ColorwayId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -21672,6 +21747,7 @@ func newUploadMaterial3dPreviewRequestWithBody(ctx context.Context, base string,
 
 		u, nq = appendQueryParam(u, nq, "colorwayId", string(params.ColorwayId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -21717,6 +21793,7 @@ func newGetMaterialPageRequest(ctx context.Context, base string, params *GetMate
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -21779,6 +21856,7 @@ func newUpdateMaterialPageFormRequestWithBody(ctx context.Context, base string, 
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -21843,6 +21921,7 @@ func newUpdateMaterialPageGridRequestWithBody(ctx context.Context, base string, 
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -21907,6 +21986,7 @@ func newUpdateMaterialPageListRequestWithBody(ctx context.Context, base string, 
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -21950,6 +22030,7 @@ func newGetMaterialPageSchemaRequest(ctx context.Context, base string, params *G
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -21991,6 +22072,7 @@ func newListMaterialPagesRequest(ctx context.Context, base string, params *ListM
 
 		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -22040,6 +22122,7 @@ func newGetMaterialRequestPageRequest(ctx context.Context, base string, params *
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -22104,6 +22187,7 @@ func newUpdateMaterialRequestPageFormRequestWithBody(ctx context.Context, base s
 
 		u, nq = appendQueryParam(u, nq, "timelineId", string(params.TimelineId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -22147,6 +22231,7 @@ func newListMaterialRequestPagesRequest(ctx context.Context, base string, params
 
 		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -22188,6 +22273,7 @@ func newGetMaterialSizeRangeSchemaRequest(ctx context.Context, base string, para
 
 		u, nq = appendQueryParam(u, nq, "folderId", string(params.FolderId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -22455,6 +22541,7 @@ func newGetRequestPageSchemaRequest(ctx context.Context, base string, params *Ge
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -22551,6 +22638,7 @@ func newDeleteHeaderRevisionRequest(ctx context.Context, base string, headerId H
 
 		u, nq = appendQueryParam(u, nq, "revisionId", string(params.RevisionId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -22615,6 +22703,7 @@ func newUpdateHeaderRevisionRequestWithBody(ctx context.Context, base string, he
 
 		u, nq = appendQueryParam(u, nq, "revisionId", string(params.RevisionId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -22785,6 +22874,7 @@ func newDeletePageRevisionRequest(ctx context.Context, base string, headerId Hea
 
 		u, nq = appendQueryParam(u, nq, "revisionId", string(params.RevisionId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -22853,6 +22943,7 @@ func newUpdatePageRevisionRequestWithBody(ctx context.Context, base string, head
 
 		u, nq = appendQueryParam(u, nq, "revisionId", string(params.RevisionId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -23240,6 +23331,7 @@ func newRemoveStyleAttachmentsRequestWithBody(ctx context.Context, base string, 
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -23285,6 +23377,7 @@ func newUploadStyleAttachmentRequestWithBody(ctx context.Context, base string, p
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -23328,6 +23421,7 @@ func newGetStyleColorwaySchemaRequest(ctx context.Context, base string, params *
 
 		u, nq = appendQueryParam(u, nq, "folderId", string(params.FolderId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -23446,6 +23540,7 @@ func newGetStyleFolderSchemaRequest(ctx context.Context, base string, params *Ge
 
 		u, nq = appendQueryParam(u, nq, "folderId", string(params.FolderId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -23487,6 +23582,7 @@ func newGetStyleFolderSearchSchemaRequest(ctx context.Context, base string, para
 
 		u, nq = appendQueryParam(u, nq, "folderId", string(params.FolderId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -23586,6 +23682,7 @@ func newUploadStyleGridFormImageRequestWithBody(ctx context.Context, base string
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -23654,6 +23751,7 @@ func newCreateStyleHeaderRequestWithBody(ctx context.Context, base string, param
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -23937,6 +24035,7 @@ func newUploadStyleColorwayImageRequestWithBody(ctx context.Context, base string
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -24113,6 +24212,7 @@ func newUploadStyleTurntableRequestWithBody(ctx context.Context, base string, he
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -24299,6 +24399,7 @@ func newListStyleHeadersRequestWithBody(ctx context.Context, base string, params
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -24346,6 +24447,7 @@ func newUploadStyleListImageRequestWithBody(ctx context.Context, base string, pa
 
 		u, nq = appendQueryParam(u, nq, "listItemId", string(params.ListItemId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -24391,6 +24493,7 @@ func newGetStylePageRequest(ctx context.Context, base string, params *GetStylePa
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -24453,6 +24556,7 @@ func newUpdateStylePageCbomRequestWithBody(ctx context.Context, base string, par
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -24500,6 +24604,7 @@ func newDeleteStyleCbomItemRequest(ctx context.Context, base string, params *Del
 
 		u, nq = appendQueryParam(u, nq, "rowId", string(params.RowId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -24562,6 +24667,7 @@ func newUpdateStylePageFormRequestWithBody(ctx context.Context, base string, par
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -24626,6 +24732,7 @@ func newUpdateStylePageGridRequestWithBody(ctx context.Context, base string, par
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -24690,6 +24797,7 @@ func newUpdateStylePageLinkPagesRequestWithBody(ctx context.Context, base string
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -24754,6 +24862,7 @@ func newUpdateStylePageListRequestWithBody(ctx context.Context, base string, par
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -24797,6 +24906,7 @@ func newGetStylePageSchemaRequest(ctx context.Context, base string, params *GetS
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -24859,6 +24969,7 @@ func newUpdateStylePageSetsRequestWithBody(ctx context.Context, base string, par
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -24923,6 +25034,7 @@ func newUpdateStylePageSkuRequestWithBody(ctx context.Context, base string, para
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -24987,6 +25099,7 @@ func newUpdateStylePageTextListRequestWithBody(ctx context.Context, base string,
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -25051,6 +25164,7 @@ func newUpdateStylePageTextEditorRequestWithBody(ctx context.Context, base strin
 
 		u, nq = appendQueryParam(u, nq, "pageId", string(params.PageId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -25094,6 +25208,7 @@ func newListStylePagesRequest(ctx context.Context, base string, params *ListStyl
 
 		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -25143,6 +25258,7 @@ func newGetStyleRequestPageRequest(ctx context.Context, base string, params *Get
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -25207,6 +25323,7 @@ func newUpdateStyleRequestPageFormRequestWithBody(ctx context.Context, base stri
 
 		u, nq = appendQueryParam(u, nq, "timelineId", string(params.TimelineId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -25250,6 +25367,7 @@ func newListStyleRequestPagesRequest(ctx context.Context, base string, params *L
 
 		u, nq = appendQueryParam(u, nq, "headerId", string(params.HeaderId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -25291,6 +25409,7 @@ func newGetStyleSizeRangeSchemaRequest(ctx context.Context, base string, params 
 
 		u, nq = appendQueryParam(u, nq, "folderId", string(params.FolderId))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -25959,6 +26078,7 @@ func newSubmitStyleSampleRequestRequestWithBody(ctx context.Context, base string
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -26928,6 +27048,7 @@ func newListTrackingMaterialRevisionsRequestWithBody(ctx context.Context, base s
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -27004,6 +27125,7 @@ func newListTrackingMaterialTimelinesRequestWithBody(ctx context.Context, base s
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -27186,6 +27308,7 @@ func newListTrackingMaterialViewTimelinesRequestWithBody(ctx context.Context, ba
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -27394,6 +27517,7 @@ func newListTrackingStyleRevisionsRequestWithBody(ctx context.Context, base stri
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -27470,6 +27594,7 @@ func newListTrackingStyleTimelinesRequestWithBody(ctx context.Context, base stri
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -27703,6 +27828,7 @@ func newListTrackingStyleViewTimelinesRequestWithBody(ctx context.Context, base 
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -27883,6 +28009,7 @@ func newListTrackingPlansRequestWithBody(ctx context.Context, base string, param
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -27973,6 +28100,7 @@ func newGetUserByEmailRequest(ctx context.Context, base string, params *GetUserB
 
 		u, nq = appendQueryParam(u, nq, "email", string(params.Email))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -28179,6 +28307,7 @@ func newGetNextAutonumberRequest(ctx context.Context, base string, params *GetNe
 
 		u, nq = appendQueryParam(u, nq, "company", string(params.Company))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -28241,6 +28370,7 @@ func newCreateAutonumberRequestWithBody(ctx context.Context, base string, params
 
 		u, nq = appendQueryParam(u, nq, "company", string(params.Company))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -28290,6 +28420,7 @@ func newListAutonumbersRequest(ctx context.Context, base string, params *ListAut
 
 		u, nq = appendQueryParam(u, nq, "company", string(params.Company))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -28333,6 +28464,7 @@ func newDeleteLockRequest(ctx context.Context, base string, params *DeleteLockPa
 
 		u, nq = appendQueryParam(u, nq, "company", string(params.Company))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -28382,6 +28514,7 @@ func newSetLockRequest(ctx context.Context, base string, params *SetLockParams) 
 
 		u, nq = appendQueryParam(u, nq, "company", string(params.Company))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -28444,6 +28577,7 @@ func newCheckLocksRequestWithBody(ctx context.Context, base string, params *Chec
 
 		u, nq = appendQueryParam(u, nq, "company", string(params.Company))
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}

@@ -2874,6 +2874,7 @@ func newListAdvertisersRequest(ctx context.Context, base string, params *ListAdv
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -3083,6 +3084,7 @@ func newListAppBundleListsRequest(ctx context.Context, base string, params *List
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -3304,6 +3306,7 @@ func newListCampaignsRequest(ctx context.Context, base string, params *ListCampa
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -3519,6 +3522,7 @@ func newListCreativesRequest(ctx context.Context, base string, params *ListCreat
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -3734,6 +3738,7 @@ func newListDealsRequest(ctx context.Context, base string, params *ListDealsPara
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -3949,6 +3954,7 @@ func newListLineItemsRequest(ctx context.Context, base string, params *ListLineI
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -4164,6 +4170,7 @@ func newListPixelsRequest(ctx context.Context, base string, params *ListPixelsPa
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -4373,6 +4380,7 @@ func newListPostcodeListsRequest(ctx context.Context, base string, params *ListP
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -4582,6 +4590,7 @@ func newListSspsRequest(ctx context.Context, base string, params *ListSspsParams
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}

@@ -14422,6 +14422,7 @@ func newListAnalyticsRequest(ctx context.Context, base string, params *ListAnaly
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -14613,6 +14614,7 @@ func newExportAnalyticsRequest(ctx context.Context, base string, reference Refer
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -14694,6 +14696,7 @@ func newGetAnalyticsFacetRequest(ctx context.Context, base string, reference Ref
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -14905,6 +14908,7 @@ func newRunAnalyticsQueryRequest(ctx context.Context, base string, reference Ref
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -15003,6 +15007,7 @@ func newQueryAnalyticsRequestWithBody(ctx context.Context, base string, referenc
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -15086,6 +15091,7 @@ func newGetAnalyticsScopeRequest(ctx context.Context, base string, reference Ref
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -15299,6 +15305,7 @@ func newGetAnalyticsViewRequest(ctx context.Context, base string, reference Refe
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -15768,6 +15775,7 @@ func newGetBookmarkFolderRequest(ctx context.Context, base string, params *GetBo
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -15825,6 +15833,7 @@ func newListBookmarkFoldersRequest(ctx context.Context, base string, params *Lis
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -16102,6 +16111,7 @@ func newValidateConnectionRequest(ctx context.Context, base string, params *Vali
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -16166,6 +16176,7 @@ func newValidateConnectionDefinitionRequestWithBody(ctx context.Context, base st
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -16346,6 +16357,7 @@ func newGetProjectRequest(ctx context.Context, base string, projectId ProjectId,
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -16594,6 +16606,7 @@ func newCreateAnalysisJobRequestWithBody(ctx context.Context, base string, proje
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -16683,6 +16696,7 @@ func newGetAnalysisJobRequest(ctx context.Context, base string, projectId Projec
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -16764,6 +16778,7 @@ func newExportAnalysisJobRequest(ctx context.Context, base string, projectId Pro
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -16936,6 +16951,7 @@ func newRenderAnalysisJobRequest(ctx context.Context, base string, projectId Pro
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -17019,6 +17035,7 @@ func newGetAnalysisJobResultsRequest(ctx context.Context, base string, projectId
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -17072,6 +17089,7 @@ func newGetAnalysisJobSQLRequest(ctx context.Context, base string, projectId Pro
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -17121,6 +17139,7 @@ func newListAnnotationsRequest(ctx context.Context, base string, projectId Proje
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -17433,6 +17452,7 @@ func newListBookmarksRequest(ctx context.Context, base string, projectId Project
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -17811,6 +17831,7 @@ func newRefreshProjectCacheRequest(ctx context.Context, base string, projectId P
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -17953,6 +17974,7 @@ func newGetDomainSuggestionsRequest(ctx context.Context, base string, projectId 
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -18040,6 +18062,7 @@ func newGetDomainRequest(ctx context.Context, base string, projectId ProjectId, 
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -18277,6 +18300,7 @@ func newRefreshDomainCacheRequest(ctx context.Context, base string, projectId Pr
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -18437,6 +18461,7 @@ func newGetDimensionSuggestionsRequest(ctx context.Context, base string, project
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -18532,6 +18557,7 @@ func newGetDimensionRequest(ctx context.Context, base string, projectId ProjectI
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -18854,6 +18880,7 @@ func newGetAttributeSuggestionsRequest(ctx context.Context, base string, project
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -19548,6 +19575,7 @@ func newGetMetricSuggestionsRequest(ctx context.Context, base string, projectId 
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -19643,6 +19671,7 @@ func newGetMetricRequest(ctx context.Context, base string, projectId ProjectId, 
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -19966,6 +19995,7 @@ func newGetSegmentSuggestionsRequest(ctx context.Context, base string, projectId
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -20064,6 +20094,7 @@ func newCreateFacetJobRequestWithBody(ctx context.Context, base string, projectI
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -20153,6 +20184,7 @@ func newGetFacetJobRequest(ctx context.Context, base string, projectId ProjectId
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -20307,6 +20339,7 @@ func newGetFacetJobResultsRequest(ctx context.Context, base string, projectId Pr
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -20382,6 +20415,7 @@ func newGetFacetJobFacetRequest(ctx context.Context, base string, projectId Proj
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -20437,6 +20471,7 @@ func newRefreshProjectDatabaseRequest(ctx context.Context, base string, projectI
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -20591,6 +20626,7 @@ func newGetRelationSuggestionsRequest(ctx context.Context, base string, projectI
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -20848,6 +20884,7 @@ func newListShortcutsRequest(ctx context.Context, base string, params *ListShort
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -20974,6 +21011,7 @@ func newGetShortcutRequest(ctx context.Context, base string, shortcutId Shortcut
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -21387,6 +21425,7 @@ func newGetTokenInfoRequest(ctx context.Context, base string, params *GetTokenIn
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}

@@ -9198,6 +9198,7 @@ func newListAccountsRequest(ctx context.Context, base string, params *ListAccoun
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -9314,6 +9315,7 @@ func newQueryAccountsRequest(ctx context.Context, base string, params *QueryAcco
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -9413,6 +9415,7 @@ func newListActivitiesRequest(ctx context.Context, base string, params *ListActi
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -9545,6 +9548,7 @@ func newGetActivityRequest(ctx context.Context, base string, id RecordId, params
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -9665,6 +9669,7 @@ func newListAllocationsRequest(ctx context.Context, base string, params *ListAll
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -9797,6 +9802,7 @@ func newGetAllocationRequest(ctx context.Context, base string, id RecordId, para
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -9917,6 +9923,7 @@ func newListBillsRequest(ctx context.Context, base string, params *ListBillsPara
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -10049,6 +10056,7 @@ func newGetBillRequest(ctx context.Context, base string, id RecordId, params *Ge
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -10169,6 +10177,7 @@ func newListChecksRequest(ctx context.Context, base string, params *ListChecksPa
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -10301,6 +10310,7 @@ func newGetCheckRequest(ctx context.Context, base string, id RecordId, params *G
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -10421,6 +10431,7 @@ func newListClientsRequest(ctx context.Context, base string, params *ListClients
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -10553,6 +10564,7 @@ func newGetClientRequest(ctx context.Context, base string, id RecordId, params *
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -10649,6 +10661,7 @@ func newGetCompanyRequest(ctx context.Context, base string, params *GetCompanyPa
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -10718,6 +10731,7 @@ func newListLeadSourcesRequest(ctx context.Context, base string, params *ListLea
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -10850,6 +10864,7 @@ func newGetLeadSourceRequest(ctx context.Context, base string, id RecordId, para
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -10970,6 +10985,7 @@ func newListRegionsRequest(ctx context.Context, base string, params *ListRegions
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -11102,6 +11118,7 @@ func newGetRegionRequest(ctx context.Context, base string, id RecordId, params *
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -11222,6 +11239,7 @@ func newListScoresRequest(ctx context.Context, base string, params *ListScoresPa
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -11354,6 +11372,7 @@ func newGetScoreRequest(ctx context.Context, base string, id RecordId, params *G
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -11474,6 +11493,7 @@ func newListProspectsRequest(ctx context.Context, base string, params *ListProsp
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -11653,6 +11673,7 @@ func newGetProspectRequest(ctx context.Context, base string, id RecordId, params
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -11773,6 +11794,7 @@ func newListDeletedHistoryRequest(ctx context.Context, base string, params *List
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -11842,6 +11864,7 @@ func newListDocumentsRequest(ctx context.Context, base string, params *ListDocum
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -12051,6 +12074,7 @@ func newGetDocumentRequest(ctx context.Context, base string, id RecordId, params
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -12171,6 +12195,7 @@ func newListEmployeesRequest(ctx context.Context, base string, params *ListEmplo
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -12303,6 +12328,7 @@ func newGetEmployeeRequest(ctx context.Context, base string, id RecordId, params
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -12474,6 +12500,7 @@ func newListExpensesRequest(ctx context.Context, base string, params *ListExpens
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -12606,6 +12633,7 @@ func newGetExpenseRequest(ctx context.Context, base string, id RecordId, params 
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -12726,6 +12754,7 @@ func newListExpenseEntriesRequest(ctx context.Context, base string, params *List
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -12858,6 +12887,7 @@ func newGetExpenseEntryRequest(ctx context.Context, base string, id RecordId, pa
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -12978,6 +13008,7 @@ func newListFeeSchedulesRequest(ctx context.Context, base string, params *ListFe
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -13110,6 +13141,7 @@ func newGetFeeScheduleRequest(ctx context.Context, base string, id RecordId, par
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -13256,6 +13288,7 @@ func newListBenefitsRequest(ctx context.Context, base string, params *ListBenefi
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -13388,6 +13421,7 @@ func newGetBenefitRequest(ctx context.Context, base string, id RecordId, params 
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -13508,6 +13542,7 @@ func newListEmployeeBenefitsRequest(ctx context.Context, base string, params *Li
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -13687,6 +13722,7 @@ func newGetEmployeeBenefitRequest(ctx context.Context, base string, id RecordId,
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -13807,6 +13843,7 @@ func newListEmployeeBenefitUsagesRequest(ctx context.Context, base string, param
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -13986,6 +14023,7 @@ func newGetEmployeeBenefitUsageRequest(ctx context.Context, base string, id Reco
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -14106,6 +14144,7 @@ func newListJournalsRequest(ctx context.Context, base string, params *ListJourna
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -14238,6 +14277,7 @@ func newGetJournalRequest(ctx context.Context, base string, id RecordId, params 
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -14358,6 +14398,7 @@ func newListJournalTypesRequest(ctx context.Context, base string, params *ListJo
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -14490,6 +14531,7 @@ func newGetJournalTypeRequest(ctx context.Context, base string, id RecordId, par
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -14610,6 +14652,7 @@ func newListQuestionsRequest(ctx context.Context, base string, params *ListQuest
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -14742,6 +14785,7 @@ func newGetQuestionRequest(ctx context.Context, base string, id RecordId, params
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -14862,6 +14906,7 @@ func newListReviewsRequest(ctx context.Context, base string, params *ListReviews
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -14994,6 +15039,7 @@ func newGetReviewRequest(ctx context.Context, base string, id RecordId, params *
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -15114,6 +15160,7 @@ func newListReviewTemplatesRequest(ctx context.Context, base string, params *Lis
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -15246,6 +15293,7 @@ func newGetReviewTemplateRequest(ctx context.Context, base string, id RecordId, 
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -15366,6 +15414,7 @@ func newListInvoicesRequest(ctx context.Context, base string, params *ListInvoic
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -15498,6 +15547,7 @@ func newGetInvoiceRequest(ctx context.Context, base string, id RecordId, params 
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -15618,6 +15668,7 @@ func newListPaymentsRequest(ctx context.Context, base string, params *ListPaymen
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -15750,6 +15801,7 @@ func newGetPaymentRequest(ctx context.Context, base string, id RecordId, params 
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -15870,6 +15922,7 @@ func newListProjectsRequest(ctx context.Context, base string, params *ListProjec
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -16049,6 +16102,7 @@ func newGetProjectRequest(ctx context.Context, base string, id RecordId, params 
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -16280,6 +16334,7 @@ func newListResourceSchedulesRequest(ctx context.Context, base string, params *L
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -16349,6 +16404,7 @@ func newListResourceScheduleWeekRequest(ctx context.Context, base string, params
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -16448,6 +16504,7 @@ func newListTimeEntriesRequest(ctx context.Context, base string, params *ListTim
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -16627,6 +16684,7 @@ func newGetTimeEntryRequest(ctx context.Context, base string, id RecordId, param
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}

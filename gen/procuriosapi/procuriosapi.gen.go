@@ -1883,6 +1883,7 @@ func newListLocationsRequest(ctx context.Context, base string, params *ListLocat
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -1928,6 +1929,7 @@ func newListMeetingsRequest(ctx context.Context, base string, params *ListMeetin
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -2020,6 +2022,7 @@ func newListHistoricalMeetingsRequest(ctx context.Context, base string, params *
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -2081,6 +2084,7 @@ func newListMeetingRegistrationsRequest(ctx context.Context, base string, params
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}
@@ -2493,6 +2497,7 @@ func newGetCollectionRequest(ctx context.Context, base string, collectionId Coll
 
 		}
 
+		_ = nq // the count after the last parameter is not needed
 		if len(u) == queryStart {
 			u = u[:queryStart-1] // no query: drop the '?'
 		}

@@ -138,8 +138,11 @@ func (c *capture) Do(r *http.Request) (*http.Response, error) {
 // The client methods use the prefix NewClient parsed, carry the call's
 // context on the request, follow a later change of Server, and report a
 // server that does not parse on every call, as before.
+// markKey is the context key TestClientMethods follows through a call.
+type markKey struct{}
+
 func TestClientMethods(t *testing.T) {
-	ctx := context.WithValue(context.Background(), struct{}{}, "mark")
+	ctx := context.WithValue(context.Background(), markKey{}, "mark")
 	for _, server := range servers {
 		var c capture
 		cl, err := bqecoreapi.NewClient(server, bqecoreapi.WithHTTPClient(&c))
