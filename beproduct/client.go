@@ -155,7 +155,7 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 	// Reads sent as POST (Headers, Plans, Timeline, …) are marked
 	// x-oasuite-idempotent in the spec: retried on 502–504 and connection
 	// resets like GETs, and re-read once when a 200's body is cut off.
-	idempotent, err := pipeline.SpecIdempotent("beproduct")
+	idempotent, err := pipeline.SpecIdempotent("beproduct", beproductapi.SpecJSON())
 	if err != nil {
 		return nil, fmt.Errorf("beproduct: %w", err)
 	}

@@ -1,13 +1,12 @@
 package pipeline
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"sort"
 	"strings"
 	"sync"
-
-	"github.com/oasuite/sdk/specs"
 )
 
 // ExtIdempotent is the spec extension that marks an operation safe to send
@@ -37,13 +36,14 @@ var (
 )
 
 // SpecIdempotent returns a predicate that reports whether a request is one
-// of the operations vendor's embedded spec marks with x-oasuite-idempotent:
-// true, for Config.Idempotent. A request is matched to the spec's most
-// specific operation of its method whose path template matches the URL
-// path's last segments, without allocating. The spec is read once per
-// process (its paths only, not the whole document).
-func SpecIdempotent(vendor string) (func(*http.Request) bool, error) {
-	t, err := loadIdemTable(vendor)
+// of the operations vendor's spec marks with x-oasuite-idempotent: true, for
+// Config.Idempotent. specJSON is the spec as its generated package embeds it
+// (gen/<vendor>api.SpecJSON()), so that a client links no YAML and no other
+// vendor's spec. A request is matched to the spec's most specific operation
+// of its method whose path template matches the URL path's last segments,
+// without allocating. The spec is read once per process per vendor.
+func SpecIdempotent(vendor, specJSON string) (func(*http.Request) bool, error) {
+	t, err := loadIdemTable(vendor, specJSON)
 	if err != nil {
 		return nil, err
 	}
@@ -53,17 +53,13 @@ func SpecIdempotent(vendor string) (func(*http.Request) bool, error) {
 	return t.match, nil
 }
 
-func loadIdemTable(vendor string) (*idemTable, error) {
+func loadIdemTable(vendor, specJSON string) (*idemTable, error) {
 	idemMu.Lock()
 	defer idemMu.Unlock()
 	if t := idemTables[vendor]; t != nil {
 		return t, nil
 	}
-	raw, err := specs.Load(vendor)
-	if err != nil {
-		return nil, err
-	}
-	t, err := scanIdemTable(raw)
+	t, err := scanIdemTable([]byte(specJSON))
 	if err != nil {
 		return nil, fmt.Errorf("oasuite: the %s spec: %w", vendor, err)
 	}
@@ -92,46 +88,43 @@ var methods = map[string]string{"get": http.MethodGet, "post": http.MethodPost, 
 // methods at indent 4, an operation's keys at indent 6. It costs a line
 // scan instead of a YAML parse of the whole document (~2 ms against ~300 ms
 // for BeProduct's); a test checks it against a full parse of every spec.
-func scanIdemTable(raw []byte) (*idemTable, error) {
+func scanIdemTable(specJSON []byte) (*idemTable, error) {
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(specJSON, &doc); err != nil {
+		return nil, err
+	}
 	t := &idemTable{}
-	inPaths := false
-	path := ""
-	cur := -1
-	for _, line := range strings.Split(string(raw), "\n") {
-		line = strings.TrimRight(line, "\r")
-		if line == "" || strings.HasPrefix(strings.TrimSpace(line), "#") {
-			continue
+	for path, item := range doc.Paths {
+		if !strings.HasPrefix(path, "/") {
+			return nil, fmt.Errorf("paths: %q is not a path", path)
 		}
-		indent := len(line) - len(strings.TrimLeft(line, " "))
-		key, rest, _ := strings.Cut(strings.TrimSpace(line), ":")
-		switch {
-		case indent == 0:
-			inPaths = key == "paths"
-			path, cur = "", -1
-		case !inPaths:
-		case indent == 2:
-			path, cur = strings.Trim(key, `'"`), -1
-			if !strings.HasPrefix(path, "/") {
-				return nil, fmt.Errorf("paths: %q is not a path", path)
+		for key, raw := range item {
+			m, ok := methods[key]
+			if !ok {
+				continue
 			}
-		case indent == 4 && path != "":
-			cur = -1
-			if m, ok := methods[key]; ok {
-				r := idemRoute{method: m, path: path}
-				for _, seg := range strings.Split(strings.Trim(path, "/"), "/") {
-					if strings.Contains(seg, "{") {
-						seg = ""
-					} else {
-						r.score++
-					}
-					r.segs = append(r.segs, seg)
+			var op map[string]json.RawMessage
+			if err := json.Unmarshal(raw, &op); err != nil {
+				return nil, fmt.Errorf("paths: %s %s: %w", m, path, err)
+			}
+			r := idemRoute{method: m, path: path}
+			if ext, ok := op[ExtIdempotent]; ok {
+				if err := json.Unmarshal(ext, &r.idempotent); err != nil {
+					return nil, fmt.Errorf("paths: %s %s: %s: %w", m, path, ExtIdempotent, err)
 				}
-				t.routes = append(t.routes, r)
-				cur = len(t.routes) - 1
 			}
-		case indent == 6 && cur >= 0 && key == ExtIdempotent:
-			t.routes[cur].idempotent = strings.TrimSpace(rest) == "true"
-			t.any = t.any || t.routes[cur].idempotent
+			for _, seg := range strings.Split(strings.Trim(path, "/"), "/") {
+				if strings.Contains(seg, "{") {
+					seg = ""
+				} else {
+					r.score++
+				}
+				r.segs = append(r.segs, seg)
+			}
+			t.routes = append(t.routes, r)
+			t.any = t.any || r.idempotent
 		}
 	}
 	return t, nil
