@@ -28,6 +28,12 @@ func (bearer) AccessTokenQuery(context.Context, api.OperationName) (api.AccessTo
 	return api.AccessTokenQuery{}, ogenerrors.ErrSkipClientSecurity
 }
 
+// AutomationAuth is the Automation API's X-Authorization header, which the
+// benchmarks never call.
+func (bearer) AutomationAuth(context.Context, api.OperationName) (api.AutomationAuth, error) {
+	return api.AutomationAuth{}, ogenerrors.ErrSkipClientSecurity
+}
+
 // newOgenClient is ogen's generated client as its documentation builds
 // one, on its own connection pool like the raw client.
 func newOgenClient(serverURL string) (*api.Client, error) {

@@ -22,6 +22,117 @@ func trimTrailingSlashes(u *url.URL) {
 
 // Invoker invokes operations described by OpenAPI v3 specification.
 type Invoker interface {
+	// AddHeaderShares invokes addHeaderShares operation.
+	//
+	// The body lists directory partner ids. Follows TypeScript SDK src/resources/base.ts share. The answer
+	// is read as MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error
+	// is true when the server refused the request.
+	//
+	// POST /Share/Header/{headerId}/Share
+	AddHeaderShares(ctx context.Context, request StringList, params AddHeaderSharesParams) (AddHeaderSharesRes, error)
+	// AddHeaderTags invokes addHeaderTags operation.
+	//
+	// The body lists tag names. Follows TypeScript SDK src/resources/base.ts headerTagAdd. The answer is
+	// read as MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is
+	// true when the server refused the request.
+	//
+	// POST /Tag/Header/{headerId}/Add
+	AddHeaderTags(ctx context.Context, request StringList, params AddHeaderTagsParams) (AddHeaderTagsRes, error)
+	// AddPageShares invokes addPageShares operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts appShare. The answer is read as MessageResponse {error,
+	// message} (the TypeScript SDK types it unknown). Assumption: error is true when the server refused
+	// the request.
+	//
+	// POST /Share/Page/{headerId}/{pageId}/Share
+	AddPageShares(ctx context.Context, request StringList, params AddPageSharesParams) (AddPageSharesRes, error)
+	// AddTagShares invokes addTagShares operation.
+	//
+	// The body lists user ids. Follows TypeScript SDK src/resources/base.ts tagShare. The answer is read
+	// as MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+	// when the server refused the request.
+	//
+	// POST /Tag/{tagId}/Share
+	AddTagShares(ctx context.Context, request StringList, params AddTagSharesParams) (AddTagSharesRes, error)
+	// AddTrackingMaterials invokes addTrackingMaterials operation.
+	//
+	// The body lists header ids. Follows TypeScript SDK src/resources/tracking.ts materialAdd. The answer
+	// is read as MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error
+	// is true when the server refused the request.
+	//
+	// POST /Tracking/Plan/{planId}/Material/Add
+	AddTrackingMaterials(ctx context.Context, request StringList, params AddTrackingMaterialsParams) (AddTrackingMaterialsRes, error)
+	// AddTrackingMaterialsByColorway invokes addTrackingMaterialsByColorway operation.
+	//
+	// Assumption: a list of {headerId, colorwayIds} (the SDK types the body unknown). Follows TypeScript
+	// SDK src/resources/tracking.ts materialByColorwayAdd. The answer is read as MessageResponse {error,
+	// message} (the TypeScript SDK types it unknown). Assumption: error is true when the server refused
+	// the request.
+	//
+	// POST /Tracking/Plan/{planId}/MaterialByColorway/Add
+	AddTrackingMaterialsByColorway(ctx context.Context, request ColorwayAddList, params AddTrackingMaterialsByColorwayParams) (AddTrackingMaterialsByColorwayRes, error)
+	// AddTrackingStyles invokes addTrackingStyles operation.
+	//
+	// The body lists header ids. Follows TypeScript SDK src/resources/tracking.ts styleAdd. The answer is
+	// read as MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is
+	// true when the server refused the request.
+	//
+	// POST /Tracking/Plan/{planId}/Style/Add
+	AddTrackingStyles(ctx context.Context, request StringList, params AddTrackingStylesParams) (AddTrackingStylesRes, error)
+	// AddTrackingStylesByColorway invokes addTrackingStylesByColorway operation.
+	//
+	// Assumption: a list of {headerId, colorwayIds} (the SDK types the body unknown). Follows TypeScript
+	// SDK src/resources/tracking.ts styleByColorwayAdd. The answer is read as MessageResponse {error,
+	// message} (the TypeScript SDK types it unknown). Assumption: error is true when the server refused
+	// the request.
+	//
+	// POST /Tracking/Plan/{planId}/StyleByColorway/Add
+	AddTrackingStylesByColorway(ctx context.Context, request ColorwayAddList, params AddTrackingStylesByColorwayParams) (AddTrackingStylesByColorwayRes, error)
+	// AddTrackingStylesBySku invokes addTrackingStylesBySku operation.
+	//
+	// The answer lists the created timelines. Follows TypeScript SDK src/resources/tracking.ts
+	// styleBySkuAdd. Assumption: the shape of the error body (Error).
+	//
+	// POST /Tracking/Plan/{planId}/StyleBySKU/Add
+	AddTrackingStylesBySku(ctx context.Context, request SkuAddList, params AddTrackingStylesBySkuParams) (AddTrackingStylesBySkuRes, error)
+	// ArchiveTrackingStyleTimelines invokes archiveTrackingStyleTimelines operation.
+	//
+	// The body is a flat list of timeline ids (not wrapped in {timelineIds}). Follows TypeScript SDK
+	// src/resources/tracking.ts styleTimelinesArchive. The answer is read as MessageResponse {error,
+	// message} (the TypeScript SDK types it unknown). Assumption: error is true when the server refused
+	// the request.
+	//
+	// POST /Tracking/Plan/{planId}/Style/Timelines/Archive
+	ArchiveTrackingStyleTimelines(ctx context.Context, request StringList, params ArchiveTrackingStyleTimelinesParams) (ArchiveTrackingStyleTimelinesRes, error)
+	// AssignStyleArtboardImage invokes assignStyleArtboardImage operation.
+	//
+	// Assumption: the body is passed through untyped, as the TypeScript SDK does. Follows TypeScript SDK
+	// src/resources/style.ts artboardAssign. The answer is read as MessageResponse {error, message} (the
+	// TypeScript SDK types it unknown). Assumption: error is true when the server refused the request.
+	//
+	// POST /Style/ArtboardImageAssign
+	AssignStyleArtboardImage(ctx context.Context, request Record) (AssignStyleArtboardImageRes, error)
+	// CheckLocks invokes checkLocks operation.
+	//
+	// A read sent as POST (retried like a GET); the body lists lock names. Assumption: the answer has one
+	// state per name. Follows BeProduct.Python.SDK _automation.py lock_check.
+	//
+	// POST /locks
+	CheckLocks(ctx context.Context, request StringList, params CheckLocksParams) (CheckLocksRes, error)
+	// CopyStyleHeaderCarryOver invokes copyStyleHeaderCarryOver operation.
+	//
+	// The answer names the new style. Follows TypeScript SDK src/resources/style.ts carryOver. Assumption:
+	// the shape of the error body (Error).
+	//
+	// POST /Style/Header/{headerId}/CarryOver
+	CopyStyleHeaderCarryOver(ctx context.Context, request *CarryOverRequest, params CopyStyleHeaderCarryOverParams) (CopyStyleHeaderCarryOverRes, error)
+	// CreateAutonumber invokes createAutonumber operation.
+	//
+	// Assumption: the answer is the created autonumber. Follows BeProduct.Python.SDK _automation.py
+	// autonumber_create.
+	//
+	// POST /autonumber
+	CreateAutonumber(ctx context.Context, request *AutonumberWrite, params CreateAutonumberParams) (CreateAutonumberRes, error)
 	// CreateBlockHeader invokes createBlockHeader operation.
 	//
 	// Assumption: the answer is the created header (the SDKs return the response body unchanged). Follows
@@ -30,6 +141,14 @@ type Invoker interface {
 	//
 	// POST /Block/Header/Create
 	CreateBlockHeader(ctx context.Context, request *HeaderWrite, params CreateBlockHeaderParams) (CreateBlockHeaderRes, error)
+	// CreateBlockTag invokes createBlockTag operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts tagCreate. The answer is read as MessageResponse
+	// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+	// refused the request.
+	//
+	// POST /Tag/Block/Create
+	CreateBlockTag(ctx context.Context, request *TagWrite) (CreateBlockTagRes, error)
 	// CreateColorHeader invokes createColorHeader operation.
 	//
 	// Assumption: the answer is the created header (the SDKs return the response body unchanged). Follows
@@ -38,12 +157,43 @@ type Invoker interface {
 	//
 	// POST /Color/Header/Create
 	CreateColorHeader(ctx context.Context, request *HeaderWrite, params CreateColorHeaderParams) (CreateColorHeaderRes, error)
+	// CreateColorTag invokes createColorTag operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts tagCreate. The answer is read as MessageResponse
+	// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+	// refused the request.
+	//
+	// POST /Tag/Color/Create
+	CreateColorTag(ctx context.Context, request *TagWrite) (CreateColorTagRes, error)
 	// CreateDirectoryCompany invokes createDirectoryCompany operation.
 	//
 	// Assumption: the answer is the created record. Follows BeProduct.Python.SDK _directory.py.
 	//
 	// POST /Directory/Add
 	CreateDirectoryCompany(ctx context.Context, request *DirectoryCompanyWrite) (CreateDirectoryCompanyRes, error)
+	// CreateDirectoryContact invokes createDirectoryContact operation.
+	//
+	// Follows TypeScript SDK src/resources/directory.ts contactAdd (the SDK reads the new contact).
+	// Assumption: the shape of the error body (Error) and the shape of DirectoryContactWrite.
+	//
+	// POST /Directory/{directoryId}/Contact/Add
+	CreateDirectoryContact(ctx context.Context, request *DirectoryContactWrite, params CreateDirectoryContactParams) (CreateDirectoryContactRes, error)
+	// CreateHeaderComment invokes createHeaderComment operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts commentAdd. The answer is read as MessageResponse
+	// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+	// refused the request.
+	//
+	// POST /Comment/Header/{headerId}/Create
+	CreateHeaderComment(ctx context.Context, request *TextBody, params CreateHeaderCommentParams) (CreateHeaderCommentRes, error)
+	// CreateHeaderRevision invokes createHeaderRevision operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts revisionAdd. The answer is read as MessageResponse
+	// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+	// refused the request.
+	//
+	// POST /Revision/Header/{headerId}/Create
+	CreateHeaderRevision(ctx context.Context, request *TextBody, params CreateHeaderRevisionParams) (CreateHeaderRevisionRes, error)
 	// CreateImageHeader invokes createImageHeader operation.
 	//
 	// Assumption: the answer is the created header (the SDKs return the response body unchanged). Follows
@@ -52,6 +202,38 @@ type Invoker interface {
 	//
 	// POST /Image/Header/Create
 	CreateImageHeader(ctx context.Context, request *HeaderWrite, params CreateImageHeaderParams) (CreateImageHeaderRes, error)
+	// CreateImageTag invokes createImageTag operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts tagCreate. The answer is read as MessageResponse
+	// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+	// refused the request.
+	//
+	// POST /Tag/Image/Create
+	CreateImageTag(ctx context.Context, request *TagWrite) (CreateImageTagRes, error)
+	// CreateInboxMessage invokes createInboxMessage operation.
+	//
+	// Follows TypeScript SDK src/resources/inbox.ts messageCreate. The answer is read as MessageResponse
+	// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+	// refused the request.
+	//
+	// POST /Inbox/Task/{taskId}/Message/Create
+	CreateInboxMessage(ctx context.Context, request Record, params CreateInboxMessageParams) (CreateInboxMessageRes, error)
+	// CreateInboxTask invokes createInboxTask operation.
+	//
+	// Assumption: the body is passed through untyped. Follows TypeScript SDK src/resources/inbox.ts
+	// create. The answer is read as MessageResponse {error, message} (the TypeScript SDK types it
+	// unknown). Assumption: error is true when the server refused the request.
+	//
+	// POST /Inbox/Task/Create
+	CreateInboxTask(ctx context.Context, request Record) (CreateInboxTaskRes, error)
+	// CreateMasterData invokes createMasterData operation.
+	//
+	// Assumption: the body is passed through untyped. Follows TypeScript SDK src/resources/master-data.ts
+	// create. The answer is read as MessageResponse {error, message} (the TypeScript SDK types it
+	// unknown). Assumption: error is true when the server refused the request.
+	//
+	// POST /MasterData/Create
+	CreateMasterData(ctx context.Context, request Record) (CreateMasterDataRes, error)
 	// CreateMaterialHeader invokes createMaterialHeader operation.
 	//
 	// Assumption: the answer is the created header (the SDKs return the response body unchanged). Follows
@@ -60,6 +242,39 @@ type Invoker interface {
 	//
 	// POST /Material/Header/Create
 	CreateMaterialHeader(ctx context.Context, request *HeaderWrite, params CreateMaterialHeaderParams) (CreateMaterialHeaderRes, error)
+	// CreateMaterialTag invokes createMaterialTag operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts tagCreate. The answer is read as MessageResponse
+	// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+	// refused the request.
+	//
+	// POST /Tag/Material/Create
+	CreateMaterialTag(ctx context.Context, request *TagWrite) (CreateMaterialTagRes, error)
+	// CreatePageComment invokes createPageComment operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts appCommentAdd. The answer is read as MessageResponse
+	// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+	// refused the request.
+	//
+	// POST /Comment/Page/{headerId}/{pageId}/Create
+	CreatePageComment(ctx context.Context, request *TextBody, params CreatePageCommentParams) (CreatePageCommentRes, error)
+	// CreatePageRevision invokes createPageRevision operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts appRevisionAdd. The answer is read as MessageResponse
+	// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+	// refused the request.
+	//
+	// POST /Revision/Page/{headerId}/{pageId}/Create
+	CreatePageRevision(ctx context.Context, request *TextBody, params CreatePageRevisionParams) (CreatePageRevisionRes, error)
+	// CreateStyle3dVersion invokes createStyle3dVersion operation.
+	//
+	// With copyVersionId the new version copies that one. Follows TypeScript SDK src/resources/style.ts
+	// style3dVersionCreate / style3dVersionCopy. The answer is read as MessageResponse {error, message}
+	// (the TypeScript SDK types it unknown). Assumption: error is true when the server refused the
+	// request.
+	//
+	// POST /Style/{headerId}/Page3DStyle/{pageId}/CreateVersion
+	CreateStyle3dVersion(ctx context.Context, request *Version3dRequest, params CreateStyle3dVersionParams) (CreateStyle3dVersionRes, error)
 	// CreateStyleHeader invokes createStyleHeader operation.
 	//
 	// Assumption: the answer is the created header (the SDKs return the response body unchanged). Follows
@@ -68,6 +283,22 @@ type Invoker interface {
 	//
 	// POST /Style/Header/Create
 	CreateStyleHeader(ctx context.Context, request *HeaderWrite, params CreateStyleHeaderParams) (CreateStyleHeaderRes, error)
+	// CreateStyleSkus invokes createStyleSkus operation.
+	//
+	// Follows TypeScript SDK src/resources/style.ts skuGenerate. The answer is read as MessageResponse
+	// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+	// refused the request.
+	//
+	// POST /Style/Sku/{headerId}/{pageId}/Generate
+	CreateStyleSkus(ctx context.Context, request *EmptyRequest, params CreateStyleSkusParams) (CreateStyleSkusRes, error)
+	// CreateStyleTag invokes createStyleTag operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts tagCreate. The answer is read as MessageResponse
+	// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+	// refused the request.
+	//
+	// POST /Tag/Style/Create
+	CreateStyleTag(ctx context.Context, request *TagWrite) (CreateStyleTagRes, error)
 	// CreateUser invokes createUser operation.
 	//
 	// Assumption: the answer is the created user. Follows BeProduct.Python.SDK _user.py.
@@ -76,84 +307,252 @@ type Invoker interface {
 	CreateUser(ctx context.Context, request *UserWrite) (CreateUserRes, error)
 	// DeleteBlockHeader invokes deleteBlockHeader operation.
 	//
-	// A GET that deletes (a BeProduct quirk kept by both SDKs). Assumption: the answer is a DeleteResult.
-	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// A GET that deletes (a BeProduct quirk kept by both SDKs). Follows the Block master of the BeProduct
+	// SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the
+	// TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is
+	// false on success.
 	//
 	// GET /Block/Header/Delete/{headerId}
 	DeleteBlockHeader(ctx context.Context, params DeleteBlockHeaderParams) (DeleteBlockHeaderRes, error)
 	// DeleteColorHeader invokes deleteColorHeader operation.
 	//
-	// A GET that deletes (a BeProduct quirk kept by both SDKs). Assumption: the answer is a DeleteResult.
-	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// A GET that deletes (a BeProduct quirk kept by both SDKs). Follows the Color master of the BeProduct
+	// SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the
+	// TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is
+	// false on success.
 	//
 	// GET /Color/Header/Delete/{headerId}
 	DeleteColorHeader(ctx context.Context, params DeleteColorHeaderParams) (DeleteColorHeaderRes, error)
+	// DeleteHeaderComment invokes deleteHeaderComment operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts commentDelete. The answer is read as MessageResponse
+	// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+	// refused the request.
+	//
+	// DELETE /Comment/Header/{headerId}/Delete
+	DeleteHeaderComment(ctx context.Context, params DeleteHeaderCommentParams) (DeleteHeaderCommentRes, error)
+	// DeleteHeaderRevision invokes deleteHeaderRevision operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts revisionDelete. The answer is read as MessageResponse
+	// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+	// refused the request.
+	//
+	// DELETE /Revision/Header/{headerId}/Delete
+	DeleteHeaderRevision(ctx context.Context, params DeleteHeaderRevisionParams) (DeleteHeaderRevisionRes, error)
 	// DeleteImageHeader invokes deleteImageHeader operation.
 	//
-	// A GET that deletes (a BeProduct quirk kept by both SDKs). Assumption: the answer is a DeleteResult.
-	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// A GET that deletes (a BeProduct quirk kept by both SDKs). Follows the Image master of the BeProduct
+	// SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the
+	// TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is
+	// false on success.
 	//
 	// GET /Image/Header/Delete/{headerId}
 	DeleteImageHeader(ctx context.Context, params DeleteImageHeaderParams) (DeleteImageHeaderRes, error)
+	// DeleteInboxMessage invokes deleteInboxMessage operation.
+	//
+	// Follows TypeScript SDK src/resources/inbox.ts messageDelete. The answer is read as MessageResponse
+	// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+	// refused the request.
+	//
+	// DELETE /Inbox/Task/Message/{messageId}/Delete
+	DeleteInboxMessage(ctx context.Context, params DeleteInboxMessageParams) (DeleteInboxMessageRes, error)
+	// DeleteInboxTask invokes deleteInboxTask operation.
+	//
+	// Follows TypeScript SDK src/resources/inbox.ts deleteTask. The answer is read as MessageResponse
+	// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+	// refused the request.
+	//
+	// DELETE /Inbox/Task/{taskId}/Delete
+	DeleteInboxTask(ctx context.Context, params DeleteInboxTaskParams) (DeleteInboxTaskRes, error)
+	// DeleteLock invokes deleteLock operation.
+	//
+	// Assumption: the answer says the lock's new state. Follows BeProduct.Python.SDK _automation.py
+	// lock_release.
+	//
+	// DELETE /locks
+	DeleteLock(ctx context.Context, params DeleteLockParams) (DeleteLockRes, error)
+	// DeleteMaterialColorway invokes deleteMaterialColorway operation.
+	//
+	// A GET that deletes, like header delete. Follows TypeScript SDK src/resources/material.ts
+	// colorwayDelete (Python attributes_colorway_delete). The answer is read as MessageResponse {error,
+	// message} (the TypeScript SDK types it unknown). Assumption: error is true when the server refused
+	// the request.
+	//
+	// GET /Material/Header/{headerId}/Colorway/Delete/{colorwayId}
+	DeleteMaterialColorway(ctx context.Context, params DeleteMaterialColorwayParams) (DeleteMaterialColorwayRes, error)
+	// DeleteMaterialColorways invokes deleteMaterialColorways operation.
+	//
+	// Follows TypeScript SDK src/resources/material.ts colorwaysDelete. The answer is read as
+	// MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+	// when the server refused the request.
+	//
+	// POST /Material/Header/{headerId}/Colorways/Delete
+	DeleteMaterialColorways(ctx context.Context, request *ColorwayIdsRequest, params DeleteMaterialColorwaysParams) (DeleteMaterialColorwaysRes, error)
 	// DeleteMaterialHeader invokes deleteMaterialHeader operation.
 	//
-	// A GET that deletes (a BeProduct quirk kept by both SDKs). Assumption: the answer is a DeleteResult.
-	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// A GET that deletes (a BeProduct quirk kept by both SDKs). Follows the Material master of the
+	// BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as
+	// the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is
+	// false on success.
 	//
 	// GET /Material/Header/Delete/{headerId}
 	DeleteMaterialHeader(ctx context.Context, params DeleteMaterialHeaderParams) (DeleteMaterialHeaderRes, error)
+	// DeletePageComment invokes deletePageComment operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts appCommentDelete. The answer is read as MessageResponse
+	// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+	// refused the request.
+	//
+	// DELETE /Comment/Page/{headerId}/{pageId}/Delete
+	DeletePageComment(ctx context.Context, params DeletePageCommentParams) (DeletePageCommentRes, error)
+	// DeletePageRevision invokes deletePageRevision operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts appRevisionDelete. The answer is read as
+	// MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+	// when the server refused the request.
+	//
+	// DELETE /Revision/Page/{headerId}/{pageId}/Delete
+	DeletePageRevision(ctx context.Context, params DeletePageRevisionParams) (DeletePageRevisionRes, error)
+	// DeleteStyle3dVersion invokes deleteStyle3dVersion operation.
+	//
+	// Follows TypeScript SDK src/resources/style.ts style3dVersionDelete. The answer is read as
+	// MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+	// when the server refused the request.
+	//
+	// DELETE /Style/{headerId}/Page3DStyle/{pageId}/Version/{versionId}
+	DeleteStyle3dVersion(ctx context.Context, params DeleteStyle3dVersionParams) (DeleteStyle3dVersionRes, error)
+	// DeleteStyleCbomItem invokes deleteStyleCbomItem operation.
+	//
+	// Follows TypeScript SDK src/resources/style.ts bomItemDelete. The answer is read as MessageResponse
+	// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+	// refused the request.
+	//
+	// DELETE /Style/PageCBOMItemDelete
+	DeleteStyleCbomItem(ctx context.Context, params DeleteStyleCbomItemParams) (DeleteStyleCbomItemRes, error)
+	// DeleteStyleColorway invokes deleteStyleColorway operation.
+	//
+	// A GET that deletes, like header delete. Follows TypeScript SDK src/resources/style.ts colorwayDelete
+	// (Python attributes_colorway_delete). The answer is read as MessageResponse {error, message} (the
+	// TypeScript SDK types it unknown). Assumption: error is true when the server refused the request.
+	//
+	// GET /Style/Header/{headerId}/Colorway/Delete/{colorwayId}
+	DeleteStyleColorway(ctx context.Context, params DeleteStyleColorwayParams) (DeleteStyleColorwayRes, error)
+	// DeleteStyleColorways invokes deleteStyleColorways operation.
+	//
+	// Follows TypeScript SDK src/resources/style.ts colorwaysDelete. The answer is read as MessageResponse
+	// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+	// refused the request.
+	//
+	// POST /Style/Header/{headerId}/Colorways/Delete
+	DeleteStyleColorways(ctx context.Context, request *ColorwayIdsRequest, params DeleteStyleColorwaysParams) (DeleteStyleColorwaysRes, error)
 	// DeleteStyleHeader invokes deleteStyleHeader operation.
 	//
-	// A GET that deletes (a BeProduct quirk kept by both SDKs). Assumption: the answer is a DeleteResult.
-	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// A GET that deletes (a BeProduct quirk kept by both SDKs). Follows the Style master of the BeProduct
+	// SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the
+	// TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is
+	// false on success.
 	//
 	// GET /Style/Header/Delete/{headerId}
 	DeleteStyleHeader(ctx context.Context, params DeleteStyleHeaderParams) (DeleteStyleHeaderRes, error)
+	// DeleteTag invokes deleteTag operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts tagDelete. The answer is read as MessageResponse
+	// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+	// refused the request.
+	//
+	// DELETE /Tag/{tagId}/Delete
+	DeleteTag(ctx context.Context, params DeleteTagParams) (DeleteTagRes, error)
+	// DeleteTrackingMaterialTimelines invokes deleteTrackingMaterialTimelines operation.
+	//
+	// Follows TypeScript SDK src/resources/tracking.ts materialTimelinesDelete. The answer is read as
+	// MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+	// when the server refused the request.
+	//
+	// POST /Tracking/Plan/{planId}/Material/Timelines/Delete
+	DeleteTrackingMaterialTimelines(ctx context.Context, request *TimelineIdsRequest, params DeleteTrackingMaterialTimelinesParams) (DeleteTrackingMaterialTimelinesRes, error)
+	// DeleteTrackingStyleTimelines invokes deleteTrackingStyleTimelines operation.
+	//
+	// Follows TypeScript SDK src/resources/tracking.ts styleTimelinesDelete. The answer is read as
+	// MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+	// when the server refused the request.
+	//
+	// POST /Tracking/Plan/{planId}/Style/Timelines/Delete
+	DeleteTrackingStyleTimelines(ctx context.Context, request *TimelineIdsRequest, params DeleteTrackingStyleTimelinesParams) (DeleteTrackingStyleTimelinesRes, error)
 	// GetBlockFolderSchema invokes getBlockFolderSchema operation.
 	//
 	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// GET /Block/FolderSchema
 	GetBlockFolderSchema(ctx context.Context, params GetBlockFolderSchemaParams) (GetBlockFolderSchemaRes, error)
+	// GetBlockFolderSearchSchema invokes getBlockFolderSearchSchema operation.
+	//
+	// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts
+	// folderSearchSchema. Assumption: the shape of the error body (Error).
+	//
+	// GET /Block/FolderSearchSchema
+	GetBlockFolderSearchSchema(ctx context.Context, params GetBlockFolderSearchSchemaParams) (GetBlockFolderSearchSchemaRes, error)
 	// GetBlockHeader invokes getBlockHeader operation.
 	//
 	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// GET /Block/Header/{headerId}
 	GetBlockHeader(ctx context.Context, params GetBlockHeaderParams) (GetBlockHeaderRes, error)
+	// GetBlockImageProcessingStatus invokes getBlockImageProcessingStatus operation.
+	//
+	// Follows TypeScript SDK src/resources/block.ts imageProcessingStatus. Assumption: the shape of the
+	// error body (Error).
+	//
+	// GET /Block/GetImageProcessingStatus/{imageId}
+	GetBlockImageProcessingStatus(ctx context.Context, params GetBlockImageProcessingStatusParams) (GetBlockImageProcessingStatusRes, error)
 	// GetBlockPage invokes getBlockPage operation.
 	//
 	// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form.
 	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// GET /Block/Page
 	GetBlockPage(ctx context.Context, params GetBlockPageParams) (GetBlockPageRes, error)
 	// GetBlockPageSchema invokes getBlockPageSchema operation.
 	//
 	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// GET /Block/PageSchema
 	GetBlockPageSchema(ctx context.Context, params GetBlockPageSchemaParams) (GetBlockPageSchemaRes, error)
+	// GetBlockSizeClassAssets invokes getBlockSizeClassAssets operation.
+	//
+	// Assumption: a list of asset records, passed through untyped. Follows TypeScript SDK
+	// src/resources/block.ts getSizeClassAssets.
+	//
+	// GET /Block/GetSizeClassAssets/{headerId}/{sizeClassId}
+	GetBlockSizeClassAssets(ctx context.Context, params GetBlockSizeClassAssetsParams) (GetBlockSizeClassAssetsRes, error)
+	// GetColorChipSchema invokes getColorChipSchema operation.
+	//
+	// Follows TypeScript SDK src/resources/color.ts colorChipSchema. Assumption: the shape of the error
+	// body (Error).
+	//
+	// GET /Color/ColorChipSchema
+	GetColorChipSchema(ctx context.Context, params GetColorChipSchemaParams) (GetColorChipSchemaRes, error)
 	// GetColorFolderSchema invokes getColorFolderSchema operation.
 	//
 	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// GET /Color/FolderSchema
 	GetColorFolderSchema(ctx context.Context, params GetColorFolderSchemaParams) (GetColorFolderSchemaRes, error)
+	// GetColorFolderSearchSchema invokes getColorFolderSearchSchema operation.
+	//
+	// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts
+	// folderSearchSchema. Assumption: the shape of the error body (Error).
+	//
+	// GET /Color/FolderSearchSchema
+	GetColorFolderSearchSchema(ctx context.Context, params GetColorFolderSearchSchemaParams) (GetColorFolderSearchSchemaRes, error)
 	// GetColorHeader invokes getColorHeader operation.
 	//
 	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// GET /Color/Header/{headerId}
 	GetColorHeader(ctx context.Context, params GetColorHeaderParams) (GetColorHeaderRes, error)
@@ -161,81 +560,179 @@ type Invoker interface {
 	//
 	// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form.
 	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// GET /Color/Page
 	GetColorPage(ctx context.Context, params GetColorPageParams) (GetColorPageRes, error)
 	// GetColorPageSchema invokes getColorPageSchema operation.
 	//
 	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// GET /Color/PageSchema
 	GetColorPageSchema(ctx context.Context, params GetColorPageSchemaParams) (GetColorPageSchemaRes, error)
+	// GetDataTableSchema invokes getDataTableSchema operation.
+	//
+	// Follows TypeScript SDK src/resources/data-tables.ts schema. Assumption: the shape of the error body
+	// (Error).
+	//
+	// GET /DataTable/{dataTableId}/Schema
+	GetDataTableSchema(ctx context.Context, params GetDataTableSchemaParams) (GetDataTableSchemaRes, error)
 	// GetDirectoryCompany invokes getDirectoryCompany operation.
 	//
-	// Follows BeProduct.Python.SDK _directory.py.
+	// Follows BeProduct.Python.SDK _directory.py. Assumption: a directory record's field names
+	// (DirectoryCompany) and the shape of the error body (Error).
 	//
 	// GET /Directory/Company
 	GetDirectoryCompany(ctx context.Context, params GetDirectoryCompanyParams) (GetDirectoryCompanyRes, error)
+	// GetDirectoryContact invokes getDirectoryContact operation.
+	//
+	// Follows TypeScript SDK src/resources/directory.ts contactGet. Assumption: the shape of the error
+	// body (Error).
+	//
+	// GET /Directory/Contact
+	GetDirectoryContact(ctx context.Context, params GetDirectoryContactParams) (GetDirectoryContactRes, error)
 	// GetImageFolderSchema invokes getImageFolderSchema operation.
 	//
 	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// GET /Image/FolderSchema
 	GetImageFolderSchema(ctx context.Context, params GetImageFolderSchemaParams) (GetImageFolderSchemaRes, error)
+	// GetImageFolderSearchSchema invokes getImageFolderSearchSchema operation.
+	//
+	// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts
+	// folderSearchSchema. Assumption: the shape of the error body (Error).
+	//
+	// GET /Image/FolderSearchSchema
+	GetImageFolderSearchSchema(ctx context.Context, params GetImageFolderSearchSchemaParams) (GetImageFolderSearchSchemaRes, error)
 	// GetImageHeader invokes getImageHeader operation.
 	//
 	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// GET /Image/Header/{headerId}
 	GetImageHeader(ctx context.Context, params GetImageHeaderParams) (GetImageHeaderRes, error)
+	// GetImageImageProcessingStatus invokes getImageImageProcessingStatus operation.
+	//
+	// Unlike the other masters, the image id is a query parameter (TypeScript SDK src/resources/image.ts
+	// imageProcessingStatus). Assumption: the shape of the error body (Error).
+	//
+	// GET /Image/GetImageProcessingStatus
+	GetImageImageProcessingStatus(ctx context.Context, params GetImageImageProcessingStatusParams) (GetImageImageProcessingStatusRes, error)
 	// GetImagePage invokes getImagePage operation.
 	//
 	// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form.
 	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// GET /Image/Page
 	GetImagePage(ctx context.Context, params GetImagePageParams) (GetImagePageRes, error)
 	// GetImagePageSchema invokes getImagePageSchema operation.
 	//
 	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// GET /Image/PageSchema
 	GetImagePageSchema(ctx context.Context, params GetImagePageSchemaParams) (GetImagePageSchemaRes, error)
+	// GetInboxTask invokes getInboxTask operation.
+	//
+	// Assumption: a task is passed through untyped. Follows TypeScript SDK src/resources/inbox.ts get.
+	//
+	// GET /Inbox/Task/{taskId}
+	GetInboxTask(ctx context.Context, params GetInboxTaskParams) (GetInboxTaskRes, error)
+	// GetLineSheet invokes getLineSheet operation.
+	//
+	// The path keeps the API's lower-case get. Assumption: the line sheet is passed through untyped.
+	// Follows TypeScript SDK src/resources/linesheets.ts get.
+	//
+	// GET /LineSheet/get/{lineSheetId}
+	GetLineSheet(ctx context.Context, params GetLineSheetParams) (GetLineSheetRes, error)
+	// GetMasterData invokes getMasterData operation.
+	//
+	// Follows TypeScript SDK src/resources/master-data.ts get. Assumption: the shape of the error body
+	// (Error).
+	//
+	// GET /MasterData/{fieldId}
+	GetMasterData(ctx context.Context, params GetMasterDataParams) (GetMasterDataRes, error)
+	// GetMasterDataFolderField invokes getMasterDataFolderField operation.
+	//
+	// Follows TypeScript SDK src/resources/master-data.ts folderFieldGet. Assumption: the shape of the
+	// error body (Error).
+	//
+	// GET /MasterData/Field/{folderId}/{fieldId}
+	GetMasterDataFolderField(ctx context.Context, params GetMasterDataFolderFieldParams) (GetMasterDataFolderFieldRes, error)
+	// GetMaterialColorwaySchema invokes getMaterialColorwaySchema operation.
+	//
+	// Follows TypeScript SDK src/resources/material.ts colorwaySchema (BeProduct.Python.SDK
+	// folder_colorway_schema). Assumption: the shape of the error body (Error).
+	//
+	// GET /Material/ColorwaySchema
+	GetMaterialColorwaySchema(ctx context.Context, params GetMaterialColorwaySchemaParams) (GetMaterialColorwaySchemaRes, error)
 	// GetMaterialFolderSchema invokes getMaterialFolderSchema operation.
 	//
 	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// GET /Material/FolderSchema
 	GetMaterialFolderSchema(ctx context.Context, params GetMaterialFolderSchemaParams) (GetMaterialFolderSchemaRes, error)
+	// GetMaterialFolderSearchSchema invokes getMaterialFolderSearchSchema operation.
+	//
+	// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts
+	// folderSearchSchema. Assumption: the shape of the error body (Error).
+	//
+	// GET /Material/FolderSearchSchema
+	GetMaterialFolderSearchSchema(ctx context.Context, params GetMaterialFolderSearchSchemaParams) (GetMaterialFolderSearchSchemaRes, error)
 	// GetMaterialHeader invokes getMaterialHeader operation.
 	//
 	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// GET /Material/Header/{headerId}
 	GetMaterialHeader(ctx context.Context, params GetMaterialHeaderParams) (GetMaterialHeaderRes, error)
+	// GetMaterialImageProcessingStatus invokes getMaterialImageProcessingStatus operation.
+	//
+	// ErrorOccured is the API's spelling (TypeScript SDK src/http.ts uploadStatus). Follows TypeScript SDK
+	// src/resources/material.ts imageProcessingStatus. Assumption: the shape of the error body (Error).
+	//
+	// GET /Material/GetImageProcessingStatus/{imageId}
+	GetMaterialImageProcessingStatus(ctx context.Context, params GetMaterialImageProcessingStatusParams) (GetMaterialImageProcessingStatusRes, error)
 	// GetMaterialPage invokes getMaterialPage operation.
 	//
 	// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form.
 	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// GET /Material/Page
 	GetMaterialPage(ctx context.Context, params GetMaterialPageParams) (GetMaterialPageRes, error)
 	// GetMaterialPageSchema invokes getMaterialPageSchema operation.
 	//
 	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// GET /Material/PageSchema
 	GetMaterialPageSchema(ctx context.Context, params GetMaterialPageSchemaParams) (GetMaterialPageSchemaRes, error)
+	// GetMaterialRequestPage invokes getMaterialRequestPage operation.
+	//
+	// TimelineId names the tracking timeline the request belongs to. Follows TypeScript SDK
+	// src/resources/material.ts requestPageGet. Assumption: the shape of the error body (Error).
+	//
+	// GET /Material/RequestPage
+	GetMaterialRequestPage(ctx context.Context, params GetMaterialRequestPageParams) (GetMaterialRequestPageRes, error)
+	// GetMaterialSizeRangeSchema invokes getMaterialSizeRangeSchema operation.
+	//
+	// Follows TypeScript SDK src/resources/material.ts sizeRangeSchema. Assumption: the shape of the error
+	// body (Error).
+	//
+	// GET /Material/SizeRangeSchema
+	GetMaterialSizeRangeSchema(ctx context.Context, params GetMaterialSizeRangeSchemaParams) (GetMaterialSizeRangeSchemaRes, error)
+	// GetNextAutonumber invokes getNextAutonumber operation.
+	//
+	// Follows BeProduct.Python.SDK _automation.py autonumber_generate (the SDK reads generatedNumber).
+	// Assumption: the shape of the error body (Error).
+	//
+	// GET /autonumber
+	GetNextAutonumber(ctx context.Context, params GetNextAutonumberParams) (GetNextAutonumberRes, error)
 	// GetRateLimitStatus invokes getRateLimitStatus operation.
 	//
 	// Follows beproduct.typescript.sdk docs/errors-and-retries.md (per_minute, per_hour, per_day).
@@ -243,52 +740,166 @@ type Invoker interface {
 	//
 	// GET /ratelimit/status
 	GetRateLimitStatus(ctx context.Context) (GetRateLimitStatusRes, error)
+	// GetReportData invokes getReportData operation.
+	//
+	// A read sent as POST (retried like a GET). Assumption: query and answer are passed through untyped.
+	// Follows TypeScript SDK src/resources/reports.ts data.
+	//
+	// POST /Report/Data
+	GetReportData(ctx context.Context, request Record) (GetReportDataRes, error)
+	// GetReportDataById invokes getReportDataById operation.
+	//
+	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts dataById.
+	// Assumption: the shape of the error body (Error).
+	//
+	// POST /Report/Data/{reportId}
+	GetReportDataById(ctx context.Context, request Record, params GetReportDataByIdParams) (GetReportDataByIdRes, error)
+	// GetReportFlatBom invokes getReportFlatBom operation.
+	//
+	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts flatBom.
+	// Assumption: the shape of the error body (Error).
+	//
+	// POST /Report/FlatBom
+	GetReportFlatBom(ctx context.Context, request Record) (GetReportFlatBomRes, error)
+	// GetRequestPageSchema invokes getRequestPageSchema operation.
+	//
+	// Follows TypeScript SDK src/resources/style.ts requestPageSchema. Assumption: the shape of the error
+	// body (Error).
+	//
+	// GET /Request/PageSchema
+	GetRequestPageSchema(ctx context.Context, params GetRequestPageSchemaParams) (GetRequestPageSchemaRes, error)
+	// GetStyleColorwaySchema invokes getStyleColorwaySchema operation.
+	//
+	// Follows TypeScript SDK src/resources/style.ts colorwaySchema (BeProduct.Python.SDK
+	// folder_colorway_schema). Assumption: the shape of the error body (Error).
+	//
+	// GET /Style/ColorwaySchema
+	GetStyleColorwaySchema(ctx context.Context, params GetStyleColorwaySchemaParams) (GetStyleColorwaySchemaRes, error)
+	// GetStyleFlatBom invokes getStyleFlatBom operation.
+	//
+	// A read sent as POST (retried like a GET). Assumption: the query and the answer are passed through
+	// untyped, as the TypeScript SDK does. Follows TypeScript SDK src/resources/style.ts flatBom.
+	//
+	// POST /Style/FlatBom
+	GetStyleFlatBom(ctx context.Context, request Record) (GetStyleFlatBomRes, error)
 	// GetStyleFolderSchema invokes getStyleFolderSchema operation.
 	//
 	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// GET /Style/FolderSchema
 	GetStyleFolderSchema(ctx context.Context, params GetStyleFolderSchemaParams) (GetStyleFolderSchemaRes, error)
+	// GetStyleFolderSearchSchema invokes getStyleFolderSearchSchema operation.
+	//
+	// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts
+	// folderSearchSchema. Assumption: the shape of the error body (Error).
+	//
+	// GET /Style/FolderSearchSchema
+	GetStyleFolderSearchSchema(ctx context.Context, params GetStyleFolderSearchSchemaParams) (GetStyleFolderSearchSchemaRes, error)
 	// GetStyleHeader invokes getStyleHeader operation.
 	//
 	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// GET /Style/Header/{headerId}
 	GetStyleHeader(ctx context.Context, params GetStyleHeaderParams) (GetStyleHeaderRes, error)
+	// GetStyleImageProcessingStatus invokes getStyleImageProcessingStatus operation.
+	//
+	// ErrorOccured is the API's spelling (TypeScript SDK src/http.ts uploadStatus). Follows TypeScript SDK
+	// src/resources/style.ts imageProcessingStatus. Assumption: the shape of the error body (Error).
+	//
+	// GET /Style/GetImageProcessingStatus/{imageId}
+	GetStyleImageProcessingStatus(ctx context.Context, params GetStyleImageProcessingStatusParams) (GetStyleImageProcessingStatusRes, error)
 	// GetStylePage invokes getStylePage operation.
 	//
 	// The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form.
 	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// GET /Style/Page
 	GetStylePage(ctx context.Context, params GetStylePageParams) (GetStylePageRes, error)
 	// GetStylePageSchema invokes getStylePageSchema operation.
 	//
 	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// GET /Style/PageSchema
 	GetStylePageSchema(ctx context.Context, params GetStylePageSchemaParams) (GetStylePageSchemaRes, error)
+	// GetStyleRequestPage invokes getStyleRequestPage operation.
+	//
+	// TimelineId names the tracking timeline the request belongs to. Follows TypeScript SDK
+	// src/resources/style.ts requestPageGet. Assumption: the shape of the error body (Error).
+	//
+	// GET /Style/RequestPage
+	GetStyleRequestPage(ctx context.Context, params GetStyleRequestPageParams) (GetStyleRequestPageRes, error)
+	// GetStyleSizeRangeSchema invokes getStyleSizeRangeSchema operation.
+	//
+	// Follows TypeScript SDK src/resources/style.ts sizeRangeSchema. Assumption: the shape of the error
+	// body (Error).
+	//
+	// GET /Style/SizeRangeSchema
+	GetStyleSizeRangeSchema(ctx context.Context, params GetStyleSizeRangeSchemaParams) (GetStyleSizeRangeSchemaRes, error)
+	// GetTrackingMaterialProgress invokes getTrackingMaterialProgress operation.
+	//
+	// Follows TypeScript SDK src/resources/tracking.ts materialProgress (src/schemas/tracking.ts
+	// PlanProgressSchema). Assumption: the shape of the error body (Error).
+	//
+	// GET /Tracking/Plan/{planId}/Material/Progress
+	GetTrackingMaterialProgress(ctx context.Context, params GetTrackingMaterialProgressParams) (GetTrackingMaterialProgressRes, error)
 	// GetTrackingPlan invokes getTrackingPlan operation.
 	//
 	// A POST with an empty JSON object as body (as the SDKs send it). Follows BeProduct.Python.SDK
-	// _tracking.py.
+	// _tracking.py. Assumption: the shape of the error body (Error).
 	//
 	// POST /Tracking/Plan/{planId}
 	GetTrackingPlan(ctx context.Context, request *EmptyRequest, params GetTrackingPlanParams) (GetTrackingPlanRes, error)
+	// GetTrackingStyleProgress invokes getTrackingStyleProgress operation.
+	//
+	// Follows TypeScript SDK src/resources/tracking.ts styleProgress (src/schemas/tracking.ts
+	// PlanProgressSchema). Assumption: the shape of the error body (Error).
+	//
+	// GET /Tracking/Plan/{planId}/Style/Progress
+	GetTrackingStyleProgress(ctx context.Context, params GetTrackingStyleProgressParams) (GetTrackingStyleProgressRes, error)
+	// GetUser invokes getUser operation.
+	//
+	// Follows TypeScript SDK src/resources/users.ts getById. Assumption: the shape of the error body
+	// (Error).
+	//
+	// GET /Users/GetById/{userId}
+	GetUser(ctx context.Context, params GetUserParams) (GetUserRes, error)
 	// GetUserByEmail invokes getUserByEmail operation.
 	//
-	// Follows BeProduct.Python.SDK _user.py.
+	// Follows BeProduct.Python.SDK _user.py. Assumption: a user's field names (User) and the shape of the
+	// error body (Error).
 	//
 	// GET /Users/GetByEmail
 	GetUserByEmail(ctx context.Context, params GetUserByEmailParams) (GetUserByEmailRes, error)
+	// GetUserRole invokes getUserRole operation.
+	//
+	// Follows TypeScript SDK src/resources/users.ts roleGet. Assumption: the shape of the error body
+	// (Error).
+	//
+	// GET /Users/{userId}/Role
+	GetUserRole(ctx context.Context, params GetUserRoleParams) (GetUserRoleRes, error)
+	// LinkStyleBlock invokes linkStyleBlock operation.
+	//
+	// Follows TypeScript SDK src/resources/style.ts blockLink. The answer is read as MessageResponse
+	// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+	// refused the request.
+	//
+	// POST /Style/Header/{headerId}/Block/Link
+	LinkStyleBlock(ctx context.Context, request *BlockLinkRequest, params LinkStyleBlockParams) (LinkStyleBlockRes, error)
+	// ListAutonumbers invokes listAutonumbers operation.
+	//
+	// Follows BeProduct.Python.SDK _automation.py autonumber_list (the SDK reads autonumbers). Assumption:
+	// the shape of the error body (Error) and the shape of Autonumber.
+	//
+	// GET /autonumber-list
+	ListAutonumbers(ctx context.Context, params ListAutonumbersParams) (ListAutonumbersRes, error)
 	// ListBlockFolders invokes listBlockFolders operation.
 	//
 	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// GET /Block/Folders
 	ListBlockFolders(ctx context.Context) (ListBlockFoldersRes, error)
@@ -296,21 +907,29 @@ type Invoker interface {
 	//
 	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed.
 	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// POST /Block/Headers
 	ListBlockHeaders(ctx context.Context, request *HeaderListRequest, params ListBlockHeadersParams) (ListBlockHeadersRes, error)
 	// ListBlockPages invokes listBlockPages operation.
 	//
 	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: what a page's type names (PageInfo) and the shape of the error body
+	// (Error).
 	//
 	// GET /Block/Pages
 	ListBlockPages(ctx context.Context, params ListBlockPagesParams) (ListBlockPagesRes, error)
+	// ListBlockTags invokes listBlockTags operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts). Assumption: the shape of
+	// the error body (Error).
+	//
+	// GET /Tag/Block/List
+	ListBlockTags(ctx context.Context) (ListBlockTagsRes, error)
 	// ListColorFolders invokes listColorFolders operation.
 	//
 	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// GET /Color/Folders
 	ListColorFolders(ctx context.Context) (ListColorFoldersRes, error)
@@ -318,33 +937,93 @@ type Invoker interface {
 	//
 	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed.
 	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// POST /Color/Headers
 	ListColorHeaders(ctx context.Context, request *HeaderListRequest, params ListColorHeadersParams) (ListColorHeadersRes, error)
 	// ListColorPages invokes listColorPages operation.
 	//
 	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: what a page's type names (PageInfo) and the shape of the error body
+	// (Error).
 	//
 	// GET /Color/Pages
 	ListColorPages(ctx context.Context, params ListColorPagesParams) (ListColorPagesRes, error)
+	// ListColorTags invokes listColorTags operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts). Assumption: the shape of
+	// the error body (Error).
+	//
+	// GET /Tag/Color/List
+	ListColorTags(ctx context.Context) (ListColorTagsRes, error)
+	// ListCompanyColors invokes listCompanyColors operation.
+	//
+	// A read sent as POST (retried like a GET). Pages count from 0. Assumption: a page of palette colors
+	// ({result, total}). Follows TypeScript SDK src/resources/color.ts companyColors.
+	//
+	// POST /Color/CompanyColors
+	ListCompanyColors(ctx context.Context, request *FilterRequest, params ListCompanyColorsParams) (ListCompanyColorsRes, error)
+	// ListDataTableRows invokes listDataTableRows operation.
+	//
+	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/data-tables.ts data.
+	// Assumption: the shape of the error body (Error) and the shape of FilterOperator.
+	//
+	// POST /DataTable/{dataTableId}/Data
+	ListDataTableRows(ctx context.Context, request *FilterRequest, params ListDataTableRowsParams) (ListDataTableRowsRes, error)
+	// ListDataTables invokes listDataTables operation.
+	//
+	// A read sent as POST (retried like a GET); pageSize and pageNumber are query parameters, not body
+	// fields [3rd]. Follows TypeScript SDK src/resources/data-tables.ts list. Assumption: the shape of the
+	// error body (Error) and the shape of FilterOperator.
+	//
+	// POST /DataTable/List
+	ListDataTables(ctx context.Context, request *FilterRequest, params ListDataTablesParams) (ListDataTablesRes, error)
 	// ListDirectoryCompanies invokes listDirectoryCompanies operation.
 	//
-	// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py.
+	// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py. Assumption: a
+	// directory record's field names (DirectoryCompany) and the shape of the error body (Error).
 	//
 	// GET /Directory/Companies
 	ListDirectoryCompanies(ctx context.Context, params ListDirectoryCompaniesParams) (ListDirectoryCompaniesRes, error)
 	// ListDirectoryContacts invokes listDirectoryContacts operation.
 	//
-	// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py.
+	// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py. Assumption: a
+	// contact's field names (DirectoryContact) and the shape of the error body (Error).
 	//
 	// GET /Directory/Contacts
 	ListDirectoryContacts(ctx context.Context, params ListDirectoryContactsParams) (ListDirectoryContactsRes, error)
+	// ListHeaderComments invokes listHeaderComments operation.
+	//
+	// The path keeps the API's spelling Heeader (both SDKs). Assumption: the fields of a comment (the SDKs
+	// type it unknown). Follows TypeScript SDK src/resources/base.ts commentList.
+	//
+	// GET /Comment/Heeader/{headerId}
+	ListHeaderComments(ctx context.Context, params ListHeaderCommentsParams) (ListHeaderCommentsRes, error)
+	// ListHeaderRevisions invokes listHeaderRevisions operation.
+	//
+	// The path keeps the API's spelling Heeader (both SDKs). Assumption: the fields of a revision (the
+	// SDKs type it unknown). Follows TypeScript SDK src/resources/base.ts revisionList.
+	//
+	// GET /Revision/Heeader/{headerId}
+	ListHeaderRevisions(ctx context.Context, params ListHeaderRevisionsParams) (ListHeaderRevisionsRes, error)
+	// ListHeaderShares invokes listHeaderShares operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts sharedWith (src/schemas/share.ts). Assumption: the
+	// shape of the error body (Error).
+	//
+	// GET /Share/Header/{headerId}/Get
+	ListHeaderShares(ctx context.Context, params ListHeaderSharesParams) (ListHeaderSharesRes, error)
+	// ListHeaderTags invokes listHeaderTags operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts headerTagList. Assumption: the shape of the error body
+	// (Error).
+	//
+	// GET /Tag/Header/{headerId}
+	ListHeaderTags(ctx context.Context, params ListHeaderTagsParams) (ListHeaderTagsRes, error)
 	// ListImageFolders invokes listImageFolders operation.
 	//
 	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// GET /Image/Folders
 	ListImageFolders(ctx context.Context) (ListImageFoldersRes, error)
@@ -352,21 +1031,64 @@ type Invoker interface {
 	//
 	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed.
 	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// POST /Image/Headers
 	ListImageHeaders(ctx context.Context, request *HeaderListRequest, params ListImageHeadersParams) (ListImageHeadersRes, error)
 	// ListImagePages invokes listImagePages operation.
 	//
 	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: what a page's type names (PageInfo) and the shape of the error body
+	// (Error).
 	//
 	// GET /Image/Pages
 	ListImagePages(ctx context.Context, params ListImagePagesParams) (ListImagePagesRes, error)
+	// ListImageTags invokes listImageTags operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts). Assumption: the shape of
+	// the error body (Error).
+	//
+	// GET /Tag/Image/List
+	ListImageTags(ctx context.Context) (ListImageTagsRes, error)
+	// ListInboxMessages invokes listInboxMessages operation.
+	//
+	// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/inbox.ts messages.
+	// Assumption: the shape of the error body (Error).
+	//
+	// POST /Inbox/Task/{taskId}/Messages
+	ListInboxMessages(ctx context.Context, request *EmptyRequest, params ListInboxMessagesParams) (ListInboxMessagesRes, error)
+	// ListInboxTasks invokes listInboxTasks operation.
+	//
+	// A read sent as POST (retried like a GET). masterFolder names the master (Style, Material, …).
+	// Assumption: tasks are passed through untyped. Follows TypeScript SDK src/resources/inbox.ts search.
+	//
+	// POST /Inbox/Tasks/{masterFolder}
+	ListInboxTasks(ctx context.Context, request Record, params ListInboxTasksParams) (ListInboxTasksRes, error)
+	// ListLineSheetFolders invokes listLineSheetFolders operation.
+	//
+	// Follows TypeScript SDK src/resources/linesheets.ts listFolders. Assumption: the shape of the error
+	// body (Error).
+	//
+	// GET /LineSheet/ListLineSheetFolders
+	ListLineSheetFolders(ctx context.Context) (ListLineSheetFoldersRes, error)
+	// ListLineSheets invokes listLineSheets operation.
+	//
+	// Assumption: a list of line sheet records, passed through untyped. Follows TypeScript SDK
+	// src/resources/linesheets.ts list.
+	//
+	// GET /LineSheet/ListLineSheets
+	ListLineSheets(ctx context.Context, params ListLineSheetsParams) (ListLineSheetsRes, error)
+	// ListMaterialFolderPages invokes listMaterialFolderPages operation.
+	//
+	// Follows TypeScript SDK src/resources/material.ts folderPages. Assumption: the shape of the error
+	// body (Error).
+	//
+	// GET /Material/FolderPages/{folderId}
+	ListMaterialFolderPages(ctx context.Context, params ListMaterialFolderPagesParams) (ListMaterialFolderPagesRes, error)
 	// ListMaterialFolders invokes listMaterialFolders operation.
 	//
 	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// GET /Material/Folders
 	ListMaterialFolders(ctx context.Context) (ListMaterialFoldersRes, error)
@@ -374,21 +1096,71 @@ type Invoker interface {
 	//
 	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed.
 	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// POST /Material/Headers
 	ListMaterialHeaders(ctx context.Context, request *HeaderListRequest, params ListMaterialHeadersParams) (ListMaterialHeadersRes, error)
 	// ListMaterialPages invokes listMaterialPages operation.
 	//
 	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: what a page's type names (PageInfo) and the shape of the error body
+	// (Error).
 	//
 	// GET /Material/Pages
 	ListMaterialPages(ctx context.Context, params ListMaterialPagesParams) (ListMaterialPagesRes, error)
+	// ListMaterialRequestPages invokes listMaterialRequestPages operation.
+	//
+	// Follows TypeScript SDK src/resources/material.ts requestPageList. Assumption: the shape of the error
+	// body (Error).
+	//
+	// GET /Material/RequestPages
+	ListMaterialRequestPages(ctx context.Context, params ListMaterialRequestPagesParams) (ListMaterialRequestPagesRes, error)
+	// ListMaterialTags invokes listMaterialTags operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts). Assumption: the shape of
+	// the error body (Error).
+	//
+	// GET /Tag/Material/List
+	ListMaterialTags(ctx context.Context) (ListMaterialTagsRes, error)
+	// ListPageComments invokes listPageComments operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts appCommentList. Assumption: the shape of the error body
+	// (Error) and the shape of Comment.
+	//
+	// GET /Comment/Page/{headerId}/{pageId}
+	ListPageComments(ctx context.Context, params ListPageCommentsParams) (ListPageCommentsRes, error)
+	// ListPageRevisions invokes listPageRevisions operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts appRevisionList. Assumption: the shape of the error
+	// body (Error) and the shape of Revision.
+	//
+	// GET /Revision/Page/{headerId}/{pageId}
+	ListPageRevisions(ctx context.Context, params ListPageRevisionsParams) (ListPageRevisionsRes, error)
+	// ListPageShares invokes listPageShares operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts appSharedWith. Assumption: the shape of the error body
+	// (Error).
+	//
+	// GET /Share/Page/{headerId}/{pageId}/Get
+	ListPageShares(ctx context.Context, params ListPageSharesParams) (ListPageSharesRes, error)
+	// ListReports invokes listReports operation.
+	//
+	// Assumption: report records ({result, total}) are passed through untyped. Follows TypeScript SDK
+	// src/resources/reports.ts list.
+	//
+	// GET /Report/List
+	ListReports(ctx context.Context) (ListReportsRes, error)
+	// ListStyleFolderPages invokes listStyleFolderPages operation.
+	//
+	// Follows TypeScript SDK src/resources/style.ts folderPages. Assumption: the shape of the error body
+	// (Error).
+	//
+	// GET /Style/FolderPages/{folderId}
+	ListStyleFolderPages(ctx context.Context, params ListStyleFolderPagesParams) (ListStyleFolderPagesRes, error)
 	// ListStyleFolders invokes listStyleFolders operation.
 	//
 	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: the shape of the error body (Error).
 	//
 	// GET /Style/Folders
 	ListStyleFolders(ctx context.Context) (ListStyleFoldersRes, error)
@@ -396,71 +1168,291 @@ type Invoker interface {
 	//
 	// Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed.
 	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 	//
 	// POST /Style/Headers
 	ListStyleHeaders(ctx context.Context, request *HeaderListRequest, params ListStyleHeadersParams) (ListStyleHeadersRes, error)
 	// ListStylePages invokes listStylePages operation.
 	//
 	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// _common_apps.py). Assumption: what a page's type names (PageInfo) and the shape of the error body
+	// (Error).
 	//
 	// GET /Style/Pages
 	ListStylePages(ctx context.Context, params ListStylePagesParams) (ListStylePagesRes, error)
+	// ListStyleRequestPages invokes listStyleRequestPages operation.
+	//
+	// Follows TypeScript SDK src/resources/style.ts requestPageList. Assumption: the shape of the error
+	// body (Error).
+	//
+	// GET /Style/RequestPages
+	ListStyleRequestPages(ctx context.Context, params ListStyleRequestPagesParams) (ListStyleRequestPagesRes, error)
+	// ListStyleSetsWhereUsed invokes listStyleSetsWhereUsed operation.
+	//
+	// Assumption: a list of set records, passed through untyped as the TypeScript SDK does. Follows
+	// TypeScript SDK src/resources/style.ts whereUsedInSets.
+	//
+	// GET /Style/WhereUsedInSets/{headerId}
+	ListStyleSetsWhereUsed(ctx context.Context, params ListStyleSetsWhereUsedParams) (ListStyleSetsWhereUsedRes, error)
+	// ListStyleTags invokes listStyleTags operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts). Assumption: the shape of
+	// the error body (Error).
+	//
+	// GET /Tag/Style/List
+	ListStyleTags(ctx context.Context) (ListStyleTagsRes, error)
 	// ListTrackingFolders invokes listTrackingFolders operation.
 	//
-	// Follows BeProduct.Python.SDK _tracking.py.
+	// Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 	//
 	// GET /Tracking/Folders
 	ListTrackingFolders(ctx context.Context) (ListTrackingFoldersRes, error)
+	// ListTrackingMaterialRevisions invokes listTrackingMaterialRevisions operation.
+	//
+	// A read sent as POST (retried like a GET). Pages count from 0. Assumption: revision records are
+	// passed through untyped. Follows TypeScript SDK src/resources/tracking.ts materialRevisions.
+	//
+	// POST /Tracking/Plan/{planId}/Material/Revisions
+	ListTrackingMaterialRevisions(ctx context.Context, request *FilterRequest, params ListTrackingMaterialRevisionsParams) (ListTrackingMaterialRevisionsRes, error)
 	// ListTrackingMaterialTimelines invokes listTrackingMaterialTimelines operation.
 	//
-	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the
+	// error body (Error).
 	//
 	// POST /Tracking/Plan/{planId}/Material/Timeline
 	ListTrackingMaterialTimelines(ctx context.Context, request *FilterRequest, params ListTrackingMaterialTimelinesParams) (ListTrackingMaterialTimelinesRes, error)
 	// ListTrackingMaterialViewTimelines invokes listTrackingMaterialViewTimelines operation.
 	//
-	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the
+	// error body (Error).
 	//
 	// POST /Tracking/Plan/{planId}/Material/View/{viewId}
 	ListTrackingMaterialViewTimelines(ctx context.Context, request *FilterRequest, params ListTrackingMaterialViewTimelinesParams) (ListTrackingMaterialViewTimelinesRes, error)
 	// ListTrackingPlans invokes listTrackingPlans operation.
 	//
-	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the
+	// error body (Error).
 	//
 	// POST /Tracking/Plans
 	ListTrackingPlans(ctx context.Context, request *HeaderListRequest, params ListTrackingPlansParams) (ListTrackingPlansRes, error)
+	// ListTrackingStyleRevisions invokes listTrackingStyleRevisions operation.
+	//
+	// A read sent as POST (retried like a GET). Pages count from 0. Assumption: revision records are
+	// passed through untyped. Follows TypeScript SDK src/resources/tracking.ts styleRevisions.
+	//
+	// POST /Tracking/Plan/{planId}/Style/Revisions
+	ListTrackingStyleRevisions(ctx context.Context, request *FilterRequest, params ListTrackingStyleRevisionsParams) (ListTrackingStyleRevisionsRes, error)
 	// ListTrackingStyleTimelines invokes listTrackingStyleTimelines operation.
 	//
-	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the
+	// error body (Error).
 	//
 	// POST /Tracking/Plan/{planId}/Style/Timeline
 	ListTrackingStyleTimelines(ctx context.Context, request *FilterRequest, params ListTrackingStyleTimelinesParams) (ListTrackingStyleTimelinesRes, error)
 	// ListTrackingStyleViewTimelines invokes listTrackingStyleViewTimelines operation.
 	//
-	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+	// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the
+	// error body (Error).
 	//
 	// POST /Tracking/Plan/{planId}/Style/View/{viewId}
 	ListTrackingStyleViewTimelines(ctx context.Context, request *FilterRequest, params ListTrackingStyleViewTimelinesParams) (ListTrackingStyleViewTimelinesRes, error)
 	// ListUserRoles invokes listUserRoles operation.
 	//
-	// Follows BeProduct.Python.SDK _user.py.
+	// Follows BeProduct.Python.SDK _user.py. Assumption: the shape of a role (Role) and the shape of the
+	// error body (Error).
 	//
 	// GET /Users/Roles
 	ListUserRoles(ctx context.Context) (ListUserRolesRes, error)
 	// ListUsers invokes listUsers operation.
 	//
-	// Follows BeProduct.Python.SDK _user.py.
+	// Follows BeProduct.Python.SDK _user.py. Assumption: a user's field names (User) and the shape of the
+	// error body (Error).
 	//
 	// GET /Users/List
 	ListUsers(ctx context.Context) (ListUsersRes, error)
+	// MoveMaterialHeader invokes moveMaterialHeader operation.
+	//
+	// Follows TypeScript SDK src/resources/material.ts move. The answer is read as MessageResponse {error,
+	// message} (the TypeScript SDK types it unknown). Assumption: error is true when the server refused
+	// the request.
+	//
+	// POST /Material/Header/{headerId}/Move
+	MoveMaterialHeader(ctx context.Context, request *MoveRequest, params MoveMaterialHeaderParams) (MoveMaterialHeaderRes, error)
+	// MoveStyleHeader invokes moveStyleHeader operation.
+	//
+	// Follows TypeScript SDK src/resources/style.ts move. The answer is read as MessageResponse {error,
+	// message} (the TypeScript SDK types it unknown). Assumption: error is true when the server refused
+	// the request.
+	//
+	// POST /Style/Header/{headerId}/Move
+	MoveStyleHeader(ctx context.Context, request *MoveRequest, params MoveStyleHeaderParams) (MoveStyleHeaderRes, error)
+	// RemoveBlockAttachments invokes removeBlockAttachments operation.
+	//
+	// The body lists the file names to remove. Follows TypeScript SDK src/resources/base.ts
+	// appAttachmentsDelete. The answer is read as MessageResponse {error, message} (the TypeScript SDK
+	// types it unknown). Assumption: error is true when the server refused the request.
+	//
+	// POST /Block/AttachmentRemove
+	RemoveBlockAttachments(ctx context.Context, request StringList, params RemoveBlockAttachmentsParams) (RemoveBlockAttachmentsRes, error)
+	// RemoveColorAttachments invokes removeColorAttachments operation.
+	//
+	// The body lists the file names to remove. Follows TypeScript SDK src/resources/base.ts
+	// appAttachmentsDelete. The answer is read as MessageResponse {error, message} (the TypeScript SDK
+	// types it unknown). Assumption: error is true when the server refused the request.
+	//
+	// POST /Color/AttachmentRemove
+	RemoveColorAttachments(ctx context.Context, request StringList, params RemoveColorAttachmentsParams) (RemoveColorAttachmentsRes, error)
+	// RemoveHeaderShares invokes removeHeaderShares operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts unshare. The answer is read as MessageResponse {error,
+	// message} (the TypeScript SDK types it unknown). Assumption: error is true when the server refused
+	// the request.
+	//
+	// POST /Share/Header/{headerId}/Unshare
+	RemoveHeaderShares(ctx context.Context, request StringList, params RemoveHeaderSharesParams) (RemoveHeaderSharesRes, error)
+	// RemoveHeaderTags invokes removeHeaderTags operation.
+	//
+	// The body lists tag names. Follows TypeScript SDK src/resources/base.ts headerTagRemove. The answer
+	// is read as MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error
+	// is true when the server refused the request.
+	//
+	// POST /Tag/Header/{headerId}/Remove
+	RemoveHeaderTags(ctx context.Context, request StringList, params RemoveHeaderTagsParams) (RemoveHeaderTagsRes, error)
+	// RemoveImageAttachments invokes removeImageAttachments operation.
+	//
+	// The body lists the file names to remove. Follows TypeScript SDK src/resources/base.ts
+	// appAttachmentsDelete. The answer is read as MessageResponse {error, message} (the TypeScript SDK
+	// types it unknown). Assumption: error is true when the server refused the request.
+	//
+	// POST /Image/AttachmentRemove
+	RemoveImageAttachments(ctx context.Context, request StringList, params RemoveImageAttachmentsParams) (RemoveImageAttachmentsRes, error)
+	// RemoveMaterialAttachments invokes removeMaterialAttachments operation.
+	//
+	// The body lists the file names to remove. Follows TypeScript SDK src/resources/base.ts
+	// appAttachmentsDelete. The answer is read as MessageResponse {error, message} (the TypeScript SDK
+	// types it unknown). Assumption: error is true when the server refused the request.
+	//
+	// POST /Material/AttachmentRemove
+	RemoveMaterialAttachments(ctx context.Context, request StringList, params RemoveMaterialAttachmentsParams) (RemoveMaterialAttachmentsRes, error)
+	// RemovePageShares invokes removePageShares operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts appUnshare. The answer is read as MessageResponse
+	// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+	// refused the request.
+	//
+	// POST /Share/Page/{headerId}/{pageId}/Unshare
+	RemovePageShares(ctx context.Context, request StringList, params RemovePageSharesParams) (RemovePageSharesRes, error)
+	// RemoveStyleAttachments invokes removeStyleAttachments operation.
+	//
+	// The body lists the file names to remove. Follows TypeScript SDK src/resources/base.ts
+	// appAttachmentsDelete. The answer is read as MessageResponse {error, message} (the TypeScript SDK
+	// types it unknown). Assumption: error is true when the server refused the request.
+	//
+	// POST /Style/AttachmentRemove
+	RemoveStyleAttachments(ctx context.Context, request StringList, params RemoveStyleAttachmentsParams) (RemoveStyleAttachmentsRes, error)
+	// RemoveTagShares invokes removeTagShares operation.
+	//
+	// The body lists user ids. Follows TypeScript SDK src/resources/base.ts tagUnshare. The answer is read
+	// as MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+	// when the server refused the request.
+	//
+	// POST /Tag/{tagId}/Unshare
+	RemoveTagShares(ctx context.Context, request StringList, params RemoveTagSharesParams) (RemoveTagSharesRes, error)
+	// ResetBlockPage invokes resetBlockPage operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts appReset. The answer is read as MessageResponse {error,
+	// message} (the TypeScript SDK types it unknown). Assumption: error is true when the server refused
+	// the request.
+	//
+	// POST /Block/{headerId}/Page/{pageId}/Reset
+	ResetBlockPage(ctx context.Context, request *EmptyRequest, params ResetBlockPageParams) (ResetBlockPageRes, error)
+	// ResetColorPage invokes resetColorPage operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts appReset. The answer is read as MessageResponse {error,
+	// message} (the TypeScript SDK types it unknown). Assumption: error is true when the server refused
+	// the request.
+	//
+	// POST /Color/{headerId}/Page/{pageId}/Reset
+	ResetColorPage(ctx context.Context, request *EmptyRequest, params ResetColorPageParams) (ResetColorPageRes, error)
+	// ResetDataTable invokes resetDataTable operation.
+	//
+	// Follows TypeScript SDK src/resources/data-tables.ts reset. The answer is read as MessageResponse
+	// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+	// refused the request.
+	//
+	// POST /DataTable/{dataTableId}/Reset
+	ResetDataTable(ctx context.Context, request *EmptyRequest, params ResetDataTableParams) (ResetDataTableRes, error)
+	// ResetImagePage invokes resetImagePage operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts appReset. The answer is read as MessageResponse {error,
+	// message} (the TypeScript SDK types it unknown). Assumption: error is true when the server refused
+	// the request.
+	//
+	// POST /Image/{headerId}/Page/{pageId}/Reset
+	ResetImagePage(ctx context.Context, request *EmptyRequest, params ResetImagePageParams) (ResetImagePageRes, error)
+	// ResetMaterialPage invokes resetMaterialPage operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts appReset. The answer is read as MessageResponse {error,
+	// message} (the TypeScript SDK types it unknown). Assumption: error is true when the server refused
+	// the request.
+	//
+	// POST /Material/{headerId}/Page/{pageId}/Reset
+	ResetMaterialPage(ctx context.Context, request *EmptyRequest, params ResetMaterialPageParams) (ResetMaterialPageRes, error)
+	// ResetStyleCbom invokes resetStyleCbom operation.
+	//
+	// Follows TypeScript SDK src/resources/style.ts bomReset. The answer is read as MessageResponse
+	// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+	// refused the request.
+	//
+	// POST /Style/{headerId}/CBOM/{pageId}/Reset
+	ResetStyleCbom(ctx context.Context, request *EmptyRequest, params ResetStyleCbomParams) (ResetStyleCbomRes, error)
+	// ResetStylePage invokes resetStylePage operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts appReset. The answer is read as MessageResponse {error,
+	// message} (the TypeScript SDK types it unknown). Assumption: error is true when the server refused
+	// the request.
+	//
+	// POST /Style/{headerId}/Page/{pageId}/Reset
+	ResetStylePage(ctx context.Context, request *EmptyRequest, params ResetStylePageParams) (ResetStylePageRes, error)
+	// ResetStylePageMultiMeasurements invokes resetStylePageMultiMeasurements operation.
+	//
+	// Follows TypeScript SDK src/resources/style.ts multiMeasurementsReset. The answer is read as
+	// MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+	// when the server refused the request.
+	//
+	// POST /Style/{headerId}/PageMultiMeasurements/{pageId}/Reset
+	ResetStylePageMultiMeasurements(ctx context.Context, request *EmptyRequest, params ResetStylePageMultiMeasurementsParams) (ResetStylePageMultiMeasurementsRes, error)
 	// SearchDirectoryCompanies invokes searchDirectoryCompanies operation.
 	//
-	// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py.
+	// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py. Assumption: a
+	// directory record's field names (DirectoryCompany) and the shape of the error body (Error).
 	//
 	// POST /Directory/Companies
 	SearchDirectoryCompanies(ctx context.Context, request *FilterRequest, params SearchDirectoryCompaniesParams) (SearchDirectoryCompaniesRes, error)
+	// SetLock invokes setLock operation.
+	//
+	// A GET that acquires (as the SDK sends it). Assumption: the answer says whether the lock was
+	// acquired. Follows BeProduct.Python.SDK _automation.py lock_aquire.
+	//
+	// GET /locks
+	SetLock(ctx context.Context, params SetLockParams) (SetLockRes, error)
+	// SubmitStyleSampleRequest invokes submitStyleSampleRequest operation.
+	//
+	// TimelineId is needed when called from a tracking context. Assumption: the body is passed through
+	// untyped. Follows TypeScript SDK src/resources/style.ts sampleRequestMultiAddSubmit. The answer is
+	// read as MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is
+	// true when the server refused the request.
+	//
+	// POST /Style/{headerId}/PageSampleRequestMulti/{pageId}/AddSubmit
+	SubmitStyleSampleRequest(ctx context.Context, request Record, params SubmitStyleSampleRequestParams) (SubmitStyleSampleRequestRes, error)
+	// UnlinkStyleBlock invokes unlinkStyleBlock operation.
+	//
+	// A GET that writes (as the SDK sends it). Follows TypeScript SDK src/resources/style.ts blockUnlink.
+	// The answer is read as MessageResponse {error, message} (the TypeScript SDK types it unknown).
+	// Assumption: error is true when the server refused the request.
+	//
+	// GET /Style/Header/{headerId}/Block/Unlink
+	UnlinkStyleBlock(ctx context.Context, params UnlinkStyleBlockParams) (UnlinkStyleBlockRes, error)
 	// UpdateBlockHeader invokes updateBlockHeader operation.
 	//
 	// Only the fields sent are changed. Assumption: the answer is the updated header. Follows the Block
@@ -470,22 +1462,27 @@ type Invoker interface {
 	UpdateBlockHeader(ctx context.Context, request *HeaderWrite, params UpdateBlockHeaderParams) (UpdateBlockHeaderRes, error)
 	// UpdateBlockPageForm invokes updateBlockPageForm operation.
 	//
-	// Assumption: the answer is an UpdateResult. Follows the Block master of the BeProduct SDKs
-	// (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
+	// _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message}
+	// (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// POST /Block/PageForm
 	UpdateBlockPageForm(ctx context.Context, request FormUpdate, params UpdateBlockPageFormParams) (UpdateBlockPageFormRes, error)
 	// UpdateBlockPageGrid invokes updateBlockPageGrid operation.
 	//
-	// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the
-	// Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 rows per request (API limits). Follows the Block master of the BeProduct SDKs
+	// (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript
+	// SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the
+	// write was refused.
 	//
 	// POST /Block/PageGrid
 	UpdateBlockPageGrid(ctx context.Context, request GridUpdate, params UpdateBlockPageGridParams) (UpdateBlockPageGridRes, error)
 	// UpdateBlockPageList invokes updateBlockPageList operation.
 	//
-	// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the
-	// Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 items per request (API limits). Follows the Block master of the BeProduct SDKs
+	// (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript
+	// SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the
+	// write was refused.
 	//
 	// POST /Block/PageList
 	UpdateBlockPageList(ctx context.Context, request ListUpdate, params UpdateBlockPageListParams) (UpdateBlockPageListRes, error)
@@ -498,31 +1495,69 @@ type Invoker interface {
 	UpdateColorHeader(ctx context.Context, request *HeaderWrite, params UpdateColorHeaderParams) (UpdateColorHeaderRes, error)
 	// UpdateColorPageForm invokes updateColorPageForm operation.
 	//
-	// Assumption: the answer is an UpdateResult. Follows the Color master of the BeProduct SDKs
-	// (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
+	// _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message}
+	// (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// POST /Color/PageForm
 	UpdateColorPageForm(ctx context.Context, request FormUpdate, params UpdateColorPageFormParams) (UpdateColorPageFormRes, error)
 	// UpdateColorPageGrid invokes updateColorPageGrid operation.
 	//
-	// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the
-	// Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 rows per request (API limits). Follows the Color master of the BeProduct SDKs
+	// (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript
+	// SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the
+	// write was refused.
 	//
 	// POST /Color/PageGrid
 	UpdateColorPageGrid(ctx context.Context, request GridUpdate, params UpdateColorPageGridParams) (UpdateColorPageGridRes, error)
 	// UpdateColorPageList invokes updateColorPageList operation.
 	//
-	// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the
-	// Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 items per request (API limits). Follows the Color master of the BeProduct SDKs
+	// (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript
+	// SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the
+	// write was refused.
 	//
 	// POST /Color/PageList
 	UpdateColorPageList(ctx context.Context, request ListUpdate, params UpdateColorPageListParams) (UpdateColorPageListRes, error)
+	// UpdateDataTableRows invokes updateDataTableRows operation.
+	//
+	// Rows as {rowId, rowFields, deleteRow} (rowId null adds one) [3rd]. At most 100 rows per request (API
+	// limits). The answer lists the ids updated, added and deleted [3rd]; the TypeScript SDK types them as
+	// counts. Follows TypeScript SDK src/resources/data-tables.ts update. Assumption: the shape of the
+	// error body (Error).
+	//
+	// POST /DataTable/{dataTableId}/Update
+	UpdateDataTableRows(ctx context.Context, request GridUpdate, params UpdateDataTableRowsParams) (UpdateDataTableRowsRes, error)
 	// UpdateDirectoryCompany invokes updateDirectoryCompany operation.
 	//
 	// Assumption: the answer is the updated record. Follows BeProduct.Python.SDK _directory.py.
 	//
 	// POST /Directory/Update/{directoryId}
 	UpdateDirectoryCompany(ctx context.Context, request *DirectoryCompanyWrite, params UpdateDirectoryCompanyParams) (UpdateDirectoryCompanyRes, error)
+	// UpdateDirectoryContact invokes updateDirectoryContact operation.
+	//
+	// Follows TypeScript SDK src/resources/directory.ts contactUpdate. The answer is read as
+	// MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+	// when the server refused the request.
+	//
+	// POST /Directory/{directoryId}/Contact/{contactId}/Update
+	UpdateDirectoryContact(ctx context.Context, request *DirectoryContactWrite, params UpdateDirectoryContactParams) (UpdateDirectoryContactRes, error)
+	// UpdateHeaderComment invokes updateHeaderComment operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts commentEdit. The answer is read as MessageResponse
+	// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+	// refused the request.
+	//
+	// POST /Comment/Header/{headerId}/Edit
+	UpdateHeaderComment(ctx context.Context, request *TextBody, params UpdateHeaderCommentParams) (UpdateHeaderCommentRes, error)
+	// UpdateHeaderRevision invokes updateHeaderRevision operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts revisionEdit. The answer is read as MessageResponse
+	// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+	// refused the request.
+	//
+	// POST /Revision/Header/{headerId}/Edit
+	UpdateHeaderRevision(ctx context.Context, request *TextBody, params UpdateHeaderRevisionParams) (UpdateHeaderRevisionRes, error)
 	// UpdateImageHeader invokes updateImageHeader operation.
 	//
 	// Only the fields sent are changed. Assumption: the answer is the updated header. Follows the Image
@@ -532,25 +1567,70 @@ type Invoker interface {
 	UpdateImageHeader(ctx context.Context, request *HeaderWrite, params UpdateImageHeaderParams) (UpdateImageHeaderRes, error)
 	// UpdateImagePageForm invokes updateImagePageForm operation.
 	//
-	// Assumption: the answer is an UpdateResult. Follows the Image master of the BeProduct SDKs
-	// (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
+	// _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message}
+	// (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// POST /Image/PageForm
 	UpdateImagePageForm(ctx context.Context, request FormUpdate, params UpdateImagePageFormParams) (UpdateImagePageFormRes, error)
 	// UpdateImagePageGrid invokes updateImagePageGrid operation.
 	//
-	// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the
-	// Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 rows per request (API limits). Follows the Image master of the BeProduct SDKs
+	// (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript
+	// SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the
+	// write was refused.
 	//
 	// POST /Image/PageGrid
 	UpdateImagePageGrid(ctx context.Context, request GridUpdate, params UpdateImagePageGridParams) (UpdateImagePageGridRes, error)
 	// UpdateImagePageList invokes updateImagePageList operation.
 	//
-	// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the
-	// Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 items per request (API limits). Follows the Image master of the BeProduct SDKs
+	// (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript
+	// SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the
+	// write was refused.
 	//
 	// POST /Image/PageList
 	UpdateImagePageList(ctx context.Context, request ListUpdate, params UpdateImagePageListParams) (UpdateImagePageListRes, error)
+	// UpdateInboxMessage invokes updateInboxMessage operation.
+	//
+	// Follows TypeScript SDK src/resources/inbox.ts messageUpdate. The answer is read as MessageResponse
+	// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+	// refused the request.
+	//
+	// POST /Inbox/Task/Message/{messageId}/Update
+	UpdateInboxMessage(ctx context.Context, request Record, params UpdateInboxMessageParams) (UpdateInboxMessageRes, error)
+	// UpdateInboxTask invokes updateInboxTask operation.
+	//
+	// Follows TypeScript SDK src/resources/inbox.ts update. The answer is read as MessageResponse {error,
+	// message} (the TypeScript SDK types it unknown). Assumption: error is true when the server refused
+	// the request.
+	//
+	// POST /Inbox/Task/{taskId}/Update
+	UpdateInboxTask(ctx context.Context, request Record, params UpdateInboxTaskParams) (UpdateInboxTaskRes, error)
+	// UpdateMasterData invokes updateMasterData operation.
+	//
+	// Assumption: the body is passed through untyped. Follows TypeScript SDK src/resources/master-data.ts
+	// update. The answer is read as MessageResponse {error, message} (the TypeScript SDK types it
+	// unknown). Assumption: error is true when the server refused the request.
+	//
+	// POST /MasterData/{fieldId}/Update
+	UpdateMasterData(ctx context.Context, request Record, params UpdateMasterDataParams) (UpdateMasterDataRes, error)
+	// UpdateMasterDataFolderField invokes updateMasterDataFolderField operation.
+	//
+	// Assumption: the body is passed through untyped. Follows TypeScript SDK src/resources/master-data.ts
+	// folderFieldUpdate. The answer is read as MessageResponse {error, message} (the TypeScript SDK types
+	// it unknown). Assumption: error is true when the server refused the request.
+	//
+	// POST /MasterData/Field/{folderId}/{fieldId}/Update
+	UpdateMasterDataFolderField(ctx context.Context, request Record, params UpdateMasterDataFolderFieldParams) (UpdateMasterDataFolderFieldRes, error)
+	// UpdateMaterial3dPage invokes updateMaterial3dPage operation.
+	//
+	// Assumption: the body is passed through untyped. Follows TypeScript SDK src/resources/material.ts
+	// material3dAppUpdate. The answer is read as MessageResponse {error, message} (the TypeScript SDK
+	// types it unknown). Assumption: error is true when the server refused the request.
+	//
+	// POST /Material/Material3DAppPost
+	UpdateMaterial3dPage(ctx context.Context, request Record, params UpdateMaterial3dPageParams) (UpdateMaterial3dPageRes, error)
 	// UpdateMaterialHeader invokes updateMaterialHeader operation.
 	//
 	// Only the fields sent are changed. Assumption: the answer is the updated header. Follows the Material
@@ -560,27 +1640,62 @@ type Invoker interface {
 	UpdateMaterialHeader(ctx context.Context, request *HeaderWrite, params UpdateMaterialHeaderParams) (UpdateMaterialHeaderRes, error)
 	// UpdateMaterialPageForm invokes updateMaterialPageForm operation.
 	//
-	// Assumption: the answer is an UpdateResult. Follows the Material master of the BeProduct SDKs
-	// (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
+	// _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message}
+	// (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// POST /Material/PageForm
 	UpdateMaterialPageForm(ctx context.Context, request FormUpdate, params UpdateMaterialPageFormParams) (UpdateMaterialPageFormRes, error)
 	// UpdateMaterialPageGrid invokes updateMaterialPageGrid operation.
 	//
-	// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the
-	// Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// At most 100 rows per request (API limits). Follows the Material master of the BeProduct SDKs
+	// (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript
+	// SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the
+	// write was refused.
 	//
 	// POST /Material/PageGrid
 	UpdateMaterialPageGrid(ctx context.Context, request GridUpdate, params UpdateMaterialPageGridParams) (UpdateMaterialPageGridRes, error)
 	// UpdateMaterialPageList invokes updateMaterialPageList operation.
 	//
-	// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the
-	// Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-	// _common_apps.py).
+	// At most 100 items per request (API limits). Follows the Material master of the BeProduct SDKs
+	// (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript
+	// SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the
+	// write was refused.
 	//
 	// POST /Material/PageList
 	UpdateMaterialPageList(ctx context.Context, request ListUpdate, params UpdateMaterialPageListParams) (UpdateMaterialPageListRes, error)
+	// UpdateMaterialRequestPageForm invokes updateMaterialRequestPageForm operation.
+	//
+	// Follows TypeScript SDK src/resources/material.ts requestPageFormUpdate. The answer is read as
+	// MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+	// when the server refused the request.
+	//
+	// POST /Material/RequestPageForm
+	UpdateMaterialRequestPageForm(ctx context.Context, request FormUpdate, params UpdateMaterialRequestPageFormParams) (UpdateMaterialRequestPageFormRes, error)
+	// UpdatePageComment invokes updatePageComment operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts appCommentEdit. The answer is read as MessageResponse
+	// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+	// refused the request.
+	//
+	// POST /Comment/Page/{headerId}/{pageId}/Edit
+	UpdatePageComment(ctx context.Context, request *TextBody, params UpdatePageCommentParams) (UpdatePageCommentRes, error)
+	// UpdatePageRevision invokes updatePageRevision operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts appRevisionEdit. The answer is read as MessageResponse
+	// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+	// refused the request.
+	//
+	// POST /Revision/Page/{headerId}/{pageId}/Edit
+	UpdatePageRevision(ctx context.Context, request *TextBody, params UpdatePageRevisionParams) (UpdatePageRevisionRes, error)
+	// UpdateStyle3dVersion invokes updateStyle3dVersion operation.
+	//
+	// Assumption: the body is passed through untyped. Follows TypeScript SDK src/resources/style.ts
+	// style3dVersionUpdate. The answer is read as MessageResponse {error, message} (the TypeScript SDK
+	// types it unknown). Assumption: error is true when the server refused the request.
+	//
+	// POST /Style/{headerId}/Page3DStyle/{pageId}/Version/{versionId}/Update
+	UpdateStyle3dVersion(ctx context.Context, request Record, params UpdateStyle3dVersionParams) (UpdateStyle3dVersionRes, error)
 	// UpdateStyleHeader invokes updateStyleHeader operation.
 	//
 	// Only the fields sent are changed. Assumption: the answer is the updated header. Follows the Style
@@ -588,38 +1703,138 @@ type Invoker interface {
 	//
 	// POST /Style/Header/{headerId}/Update
 	UpdateStyleHeader(ctx context.Context, request *HeaderWrite, params UpdateStyleHeaderParams) (UpdateStyleHeaderRes, error)
+	// UpdateStylePageBomDetails invokes updateStylePageBomDetails operation.
+	//
+	// Follows TypeScript SDK src/resources/style.ts bomDetailsUpdate. The answer is read as
+	// MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+	// when the server refused the request.
+	//
+	// POST /Style/{headerId}/PageBOMDetails/{pageId}
+	UpdateStylePageBomDetails(ctx context.Context, request *BomDetailsRequest, params UpdateStylePageBomDetailsParams) (UpdateStylePageBomDetailsRes, error)
+	// UpdateStylePageCbom invokes updateStylePageCbom operation.
+	//
+	// At most 100 records per request (API limits). Assumption: the items are passed through untyped, as
+	// the TypeScript SDK does. Follows TypeScript SDK src/resources/style.ts bomUpdate. The answer is read
+	// as MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+	// when the server refused the request.
+	//
+	// POST /Style/PageCBOM
+	UpdateStylePageCbom(ctx context.Context, request RecordList, params UpdateStylePageCbomParams) (UpdateStylePageCbomRes, error)
 	// UpdateStylePageForm invokes updateStylePageForm operation.
 	//
-	// Assumption: the answer is an UpdateResult. Follows the Style master of the BeProduct SDKs
-	// (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
+	// _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message}
+	// (src/schemas/common.ts). Assumption: error is true when the write was refused.
 	//
 	// POST /Style/PageForm
 	UpdateStylePageForm(ctx context.Context, request FormUpdate, params UpdateStylePageFormParams) (UpdateStylePageFormRes, error)
 	// UpdateStylePageGrid invokes updateStylePageGrid operation.
 	//
-	// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the
-	// Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 rows per request (API limits). Follows the Style master of the BeProduct SDKs
+	// (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript
+	// SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the
+	// write was refused.
 	//
 	// POST /Style/PageGrid
 	UpdateStylePageGrid(ctx context.Context, request GridUpdate, params UpdateStylePageGridParams) (UpdateStylePageGridRes, error)
+	// UpdateStylePageLinkPages invokes updateStylePageLinkPages operation.
+	//
+	// At most 100 records per request (API limits). Assumption: the items are passed through untyped, as
+	// the TypeScript SDK does. Follows TypeScript SDK src/resources/style.ts linkPagesUpdate. The answer
+	// is read as MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error
+	// is true when the server refused the request.
+	//
+	// POST /Style/PageLinkPages
+	UpdateStylePageLinkPages(ctx context.Context, request RecordList, params UpdateStylePageLinkPagesParams) (UpdateStylePageLinkPagesRes, error)
 	// UpdateStylePageList invokes updateStylePageList operation.
 	//
-	// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the
-	// Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+	// At most 100 items per request (API limits). Follows the Style master of the BeProduct SDKs
+	// (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript
+	// SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the
+	// write was refused.
 	//
 	// POST /Style/PageList
 	UpdateStylePageList(ctx context.Context, request ListUpdate, params UpdateStylePageListParams) (UpdateStylePageListRes, error)
+	// UpdateStylePageMultiMeasurements invokes updateStylePageMultiMeasurements operation.
+	//
+	// Assumption: the body is passed through untyped. Follows TypeScript SDK src/resources/style.ts
+	// multiMeasurementsUpdate. The answer is read as MessageResponse {error, message} (the TypeScript SDK
+	// types it unknown). Assumption: error is true when the server refused the request.
+	//
+	// POST /Style/{headerId}/PageMultiMeasurements/{pageId}
+	UpdateStylePageMultiMeasurements(ctx context.Context, request Record, params UpdateStylePageMultiMeasurementsParams) (UpdateStylePageMultiMeasurementsRes, error)
+	// UpdateStylePageSets invokes updateStylePageSets operation.
+	//
+	// At most 100 records per request (API limits). Assumption: the items are passed through untyped, as
+	// the TypeScript SDK does. Follows TypeScript SDK src/resources/style.ts setsUpdate. The answer is
+	// read as MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is
+	// true when the server refused the request.
+	//
+	// POST /Style/PageSets
+	UpdateStylePageSets(ctx context.Context, request RecordList, params UpdateStylePageSetsParams) (UpdateStylePageSetsRes, error)
+	// UpdateStylePageSku invokes updateStylePageSku operation.
+	//
+	// At most 100 records per request (API limits). Assumption: the items are passed through untyped, as
+	// the TypeScript SDK does. Follows TypeScript SDK src/resources/style.ts skuUpdate. The answer is read
+	// as MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+	// when the server refused the request.
+	//
+	// POST /Style/PageSku
+	UpdateStylePageSku(ctx context.Context, request RecordList, params UpdateStylePageSkuParams) (UpdateStylePageSkuRes, error)
+	// UpdateStylePageTextEditor invokes updateStylePageTextEditor operation.
+	//
+	// Follows TypeScript SDK src/resources/style.ts textListEditorUpdate. The answer is read as
+	// MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+	// when the server refused the request.
+	//
+	// POST /Style/PageTextList/TextEditor
+	UpdateStylePageTextEditor(ctx context.Context, request *TextEditorRequest, params UpdateStylePageTextEditorParams) (UpdateStylePageTextEditorRes, error)
+	// UpdateStylePageTextList invokes updateStylePageTextList operation.
+	//
+	// At most 100 records per request (API limits). Assumption: the items are passed through untyped, as
+	// the TypeScript SDK does. Follows TypeScript SDK src/resources/style.ts textListUpdate. The answer is
+	// read as MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is
+	// true when the server refused the request.
+	//
+	// POST /Style/PageTextList/List
+	UpdateStylePageTextList(ctx context.Context, request RecordList, params UpdateStylePageTextListParams) (UpdateStylePageTextListRes, error)
+	// UpdateStyleRequestPageForm invokes updateStyleRequestPageForm operation.
+	//
+	// Follows TypeScript SDK src/resources/style.ts requestPageFormUpdate. The answer is read as
+	// MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+	// when the server refused the request.
+	//
+	// POST /Style/RequestPageForm
+	UpdateStyleRequestPageForm(ctx context.Context, request FormUpdate, params UpdateStyleRequestPageFormParams) (UpdateStyleRequestPageFormRes, error)
+	// UpdateStyleSampleSize invokes updateStyleSampleSize operation.
+	//
+	// Follows TypeScript SDK src/resources/style.ts updateSampleSize. The answer is read as
+	// MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+	// when the server refused the request.
+	//
+	// POST /Style/{headerId}/SizeClass/{sizeClassId}/UpdateSampleSize
+	UpdateStyleSampleSize(ctx context.Context, request *SampleSizeRequest, params UpdateStyleSampleSizeParams) (UpdateStyleSampleSizeRes, error)
+	// UpdateTag invokes updateTag operation.
+	//
+	// Follows TypeScript SDK src/resources/base.ts tagUpdate. The answer is read as MessageResponse
+	// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+	// refused the request.
+	//
+	// POST /Tag/{tagId}/Update
+	UpdateTag(ctx context.Context, request *TagUpdate, params UpdateTagParams) (UpdateTagRes, error)
 	// UpdateTrackingMaterialTimelines invokes updateTrackingMaterialTimelines operation.
 	//
-	// At most 100 records per request (API limits). Assumption: the answer is an UpdateResult. Follows
-	// BeProduct.Python.SDK _tracking.py.
+	// At most 100 records per request (API limits). Follows BeProduct.Python.SDK _tracking.py. The answer
+	// is read as MessageResponse {error, message} (TypeScript SDK src/schemas/common.ts). Assumption:
+	// error is true when the edit was refused.
 	//
 	// POST /Tracking/Plan/{planId}/Material/Timelines/Edit
 	UpdateTrackingMaterialTimelines(ctx context.Context, request TimelineEditList, params UpdateTrackingMaterialTimelinesParams) (UpdateTrackingMaterialTimelinesRes, error)
 	// UpdateTrackingStyleTimelines invokes updateTrackingStyleTimelines operation.
 	//
-	// At most 100 records per request (API limits). Assumption: the answer is an UpdateResult. Follows
-	// BeProduct.Python.SDK _tracking.py.
+	// At most 100 records per request (API limits). Follows BeProduct.Python.SDK _tracking.py. The answer
+	// is read as MessageResponse {error, message} (TypeScript SDK src/schemas/common.ts). Assumption:
+	// error is true when the edit was refused.
 	//
 	// POST /Tracking/Plan/{planId}/Style/Timelines/Edit
 	UpdateTrackingStyleTimelines(ctx context.Context, request TimelineEditList, params UpdateTrackingStyleTimelinesParams) (UpdateTrackingStyleTimelinesRes, error)
@@ -629,6 +1844,365 @@ type Invoker interface {
 	//
 	// POST /Users/{userId}/Update
 	UpdateUser(ctx context.Context, request *UserWrite, params UpdateUserParams) (UpdateUserRes, error)
+	// UploadBlockAttachment invokes uploadBlockAttachment operation.
+	//
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+	// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+	// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+	// SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when
+	// the call returns). Assumption: the shape of the error body (Error).
+	//
+	// POST /Block/AttachmentUpload
+	UploadBlockAttachment(ctx context.Context, request *FileUploadMultipart, params UploadBlockAttachmentParams) (UploadBlockAttachmentRes, error)
+	// UploadBlockGridFormImage invokes uploadBlockGridFormImage operation.
+	//
+	// The header is named by the blockId query parameter. A multipart/form-data upload of one part named
+	// file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py
+	// upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile),
+	// to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts
+	// appImageFormUpload / appImageGridUpload. Assumption: the shape of the error body (Error).
+	//
+	// POST /Block/GridFormImageAppImageUpload
+	UploadBlockGridFormImage(ctx context.Context, request *FileUploadMultipart, params UploadBlockGridFormImageParams) (UploadBlockGridFormImageRes, error)
+	// UploadBlockHeaderImage invokes uploadBlockHeaderImage operation.
+	//
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+	// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+	// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+	// SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
+	//
+	// POST /Block/Header/{headerId}/Image/Upload
+	UploadBlockHeaderImage(ctx context.Context, request *FileUploadMultipart, params UploadBlockHeaderImageParams) (UploadBlockHeaderImageRes, error)
+	// UploadBlockHeaderImageAtPosition invokes uploadBlockHeaderImageAtPosition operation.
+	//
+	// Position names the slot: front, side or back for styles, main or detail for materials
+	// (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs
+	// send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer
+	// carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with
+	// GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape
+	// of the error body (Error).
+	//
+	// POST /Block/Header/{headerId}/Image/Upload/Position/{position}
+	UploadBlockHeaderImageAtPosition(ctx context.Context, request *FileUploadMultipart, params UploadBlockHeaderImageAtPositionParams) (UploadBlockHeaderImageAtPositionRes, error)
+	// UploadBlockListImage invokes uploadBlockListImage operation.
+	//
+	// The header is named by the blockId query parameter, as the SDKs send it. A multipart/form-data
+	// upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK
+	// _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts
+	// uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts
+	// appListUpload. Assumption: the shape of the error body (Error).
+	//
+	// POST /Block/ListAppImageUpload
+	UploadBlockListImage(ctx context.Context, request *FileUploadMultipart, params UploadBlockListImageParams) (UploadBlockListImageRes, error)
+	// UploadBlockSizeClass3dAsset invokes uploadBlockSizeClass3dAsset operation.
+	//
+	// SizeClass is the size class id or name. A multipart/form-data upload of one part named file (the
+	// SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The
+	// answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with
+	// GetImageProcessingStatus. Follows TypeScript SDK src/resources/block.ts sizeClass3dAssetUpload.
+	// Assumption: the shape of the error body (Error).
+	//
+	// POST /Block/SizeClass3DAssetUpload
+	UploadBlockSizeClass3dAsset(ctx context.Context, request *FileUploadMultipart, params UploadBlockSizeClass3dAssetParams) (UploadBlockSizeClass3dAssetRes, error)
+	// UploadColorAttachment invokes uploadColorAttachment operation.
+	//
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+	// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+	// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+	// SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when
+	// the call returns). Assumption: the shape of the error body (Error).
+	//
+	// POST /Color/AttachmentUpload
+	UploadColorAttachment(ctx context.Context, request *FileUploadMultipart, params UploadColorAttachmentParams) (UploadColorAttachmentRes, error)
+	// UploadColorGridFormImage invokes uploadColorGridFormImage operation.
+	//
+	// The header is named by the colorId query parameter. A multipart/form-data upload of one part named
+	// file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py
+	// upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile),
+	// to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts
+	// appImageFormUpload / appImageGridUpload. Assumption: the shape of the error body (Error).
+	//
+	// POST /Color/GridFormImageAppImageUpload
+	UploadColorGridFormImage(ctx context.Context, request *FileUploadMultipart, params UploadColorGridFormImageParams) (UploadColorGridFormImageRes, error)
+	// UploadColorHeaderImage invokes uploadColorHeaderImage operation.
+	//
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+	// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+	// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+	// SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
+	//
+	// POST /Color/Header/{headerId}/Image/Upload
+	UploadColorHeaderImage(ctx context.Context, request *FileUploadMultipart, params UploadColorHeaderImageParams) (UploadColorHeaderImageRes, error)
+	// UploadColorHeaderImageAtPosition invokes uploadColorHeaderImageAtPosition operation.
+	//
+	// Position names the slot: front, side or back for styles, main or detail for materials
+	// (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs
+	// send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer
+	// carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with
+	// GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape
+	// of the error body (Error).
+	//
+	// POST /Color/Header/{headerId}/Image/Upload/Position/{position}
+	UploadColorHeaderImageAtPosition(ctx context.Context, request *FileUploadMultipart, params UploadColorHeaderImageAtPositionParams) (UploadColorHeaderImageAtPositionRes, error)
+	// UploadColorListImage invokes uploadColorListImage operation.
+	//
+	// The header is named by the colorId query parameter, as the SDKs send it. A multipart/form-data
+	// upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK
+	// _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts
+	// uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts
+	// appListUpload. Assumption: the shape of the error body (Error).
+	//
+	// POST /Color/ListAppImageUpload
+	UploadColorListImage(ctx context.Context, request *FileUploadMultipart, params UploadColorListImageParams) (UploadColorListImageRes, error)
+	// UploadImageAttachment invokes uploadImageAttachment operation.
+	//
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+	// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+	// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+	// SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when
+	// the call returns). Assumption: the shape of the error body (Error).
+	//
+	// POST /Image/AttachmentUpload
+	UploadImageAttachment(ctx context.Context, request *FileUploadMultipart, params UploadImageAttachmentParams) (UploadImageAttachmentRes, error)
+	// UploadImageGridFormImage invokes uploadImageGridFormImage operation.
+	//
+	// The header is named by the imageId query parameter. A multipart/form-data upload of one part named
+	// file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py
+	// upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile),
+	// to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts
+	// appImageFormUpload / appImageGridUpload. Assumption: the shape of the error body (Error).
+	//
+	// POST /Image/GridFormImageAppImageUpload
+	UploadImageGridFormImage(ctx context.Context, request *FileUploadMultipart, params UploadImageGridFormImageParams) (UploadImageGridFormImageRes, error)
+	// UploadImageHeaderImage invokes uploadImageHeaderImage operation.
+	//
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+	// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+	// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+	// SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
+	//
+	// POST /Image/Header/{headerId}/Image/Upload
+	UploadImageHeaderImage(ctx context.Context, request *FileUploadMultipart, params UploadImageHeaderImageParams) (UploadImageHeaderImageRes, error)
+	// UploadImageHeaderImageAtPosition invokes uploadImageHeaderImageAtPosition operation.
+	//
+	// Position names the slot: front, side or back for styles, main or detail for materials
+	// (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs
+	// send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer
+	// carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with
+	// GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape
+	// of the error body (Error).
+	//
+	// POST /Image/Header/{headerId}/Image/Upload/Position/{position}
+	UploadImageHeaderImageAtPosition(ctx context.Context, request *FileUploadMultipart, params UploadImageHeaderImageAtPositionParams) (UploadImageHeaderImageAtPositionRes, error)
+	// UploadImageListImage invokes uploadImageListImage operation.
+	//
+	// The header is named by the imageId query parameter, as the SDKs send it. A multipart/form-data
+	// upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK
+	// _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts
+	// uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts
+	// appListUpload. Assumption: the shape of the error body (Error).
+	//
+	// POST /Image/ListAppImageUpload
+	UploadImageListImage(ctx context.Context, request *FileUploadMultipart, params UploadImageListImageParams) (UploadImageListImageRes, error)
+	// UploadInboxMessageAttachment invokes uploadInboxMessageAttachment operation.
+	//
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+	// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+	// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+	// SDK src/resources/inbox.ts messageAttachmentsUpload. Assumption: the shape of the error body
+	// (Error).
+	//
+	// POST /Inbox/Task/Message/{messageId}/AttachmentsUpload
+	UploadInboxMessageAttachment(ctx context.Context, request *FileUploadMultipart, params UploadInboxMessageAttachmentParams) (UploadInboxMessageAttachmentRes, error)
+	// UploadMaterial3dAsset invokes uploadMaterial3dAsset operation.
+	//
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+	// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+	// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+	// SDK src/resources/material.ts material3dAssetUpload. Assumption: the shape of the error body
+	// (Error).
+	//
+	// POST /Material/Material3DAppImageUpload
+	UploadMaterial3dAsset(ctx context.Context, request *FileUploadMultipart, params UploadMaterial3dAssetParams) (UploadMaterial3dAssetRes, error)
+	// UploadMaterial3dBackTexture invokes uploadMaterial3dBackTexture operation.
+	//
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+	// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+	// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+	// SDK src/resources/material.ts material3dTextureUpload. Assumption: the shape of the error body
+	// (Error).
+	//
+	// POST /Material/Material3DBackTextureUpload
+	UploadMaterial3dBackTexture(ctx context.Context, request *FileUploadMultipart, params UploadMaterial3dBackTextureParams) (UploadMaterial3dBackTextureRes, error)
+	// UploadMaterial3dFrontTexture invokes uploadMaterial3dFrontTexture operation.
+	//
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+	// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+	// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+	// SDK src/resources/material.ts material3dTextureUpload. Assumption: the shape of the error body
+	// (Error).
+	//
+	// POST /Material/Material3DFrontTextureUpload
+	UploadMaterial3dFrontTexture(ctx context.Context, request *FileUploadMultipart, params UploadMaterial3dFrontTextureParams) (UploadMaterial3dFrontTextureRes, error)
+	// UploadMaterial3dPreview invokes uploadMaterial3dPreview operation.
+	//
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+	// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+	// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+	// SDK src/resources/material.ts material3dPreviewUpload. Assumption: the shape of the error body
+	// (Error).
+	//
+	// POST /Material/Material3DPreviewUpload
+	UploadMaterial3dPreview(ctx context.Context, request *FileUploadMultipart, params UploadMaterial3dPreviewParams) (UploadMaterial3dPreviewRes, error)
+	// UploadMaterialAttachment invokes uploadMaterialAttachment operation.
+	//
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+	// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+	// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+	// SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when
+	// the call returns). Assumption: the shape of the error body (Error).
+	//
+	// POST /Material/AttachmentUpload
+	UploadMaterialAttachment(ctx context.Context, request *FileUploadMultipart, params UploadMaterialAttachmentParams) (UploadMaterialAttachmentRes, error)
+	// UploadMaterialColorwayImage invokes uploadMaterialColorwayImage operation.
+	//
+	// The colorway is named by colorId or colorNumber. A multipart/form-data upload of one part named file
+	// (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file).
+	// The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with
+	// GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts colorwayUpload.
+	// Assumption: the shape of the error body (Error).
+	//
+	// POST /Material/Header/{headerId}/ColorwayImage/Upload
+	UploadMaterialColorwayImage(ctx context.Context, request *FileUploadMultipart, params UploadMaterialColorwayImageParams) (UploadMaterialColorwayImageRes, error)
+	// UploadMaterialGridFormImage invokes uploadMaterialGridFormImage operation.
+	//
+	// The header is named by the materialId query parameter. A multipart/form-data upload of one part
+	// named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py
+	// upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile),
+	// to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts
+	// appImageFormUpload / appImageGridUpload. Assumption: the shape of the error body (Error).
+	//
+	// POST /Material/GridFormImageAppImageUpload
+	UploadMaterialGridFormImage(ctx context.Context, request *FileUploadMultipart, params UploadMaterialGridFormImageParams) (UploadMaterialGridFormImageRes, error)
+	// UploadMaterialHeaderImage invokes uploadMaterialHeaderImage operation.
+	//
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+	// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+	// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+	// SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
+	//
+	// POST /Material/Header/{headerId}/Image/Upload
+	UploadMaterialHeaderImage(ctx context.Context, request *FileUploadMultipart, params UploadMaterialHeaderImageParams) (UploadMaterialHeaderImageRes, error)
+	// UploadMaterialHeaderImageAtPosition invokes uploadMaterialHeaderImageAtPosition operation.
+	//
+	// Position names the slot: front, side or back for styles, main or detail for materials
+	// (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs
+	// send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer
+	// carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with
+	// GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape
+	// of the error body (Error).
+	//
+	// POST /Material/Header/{headerId}/Image/Upload/Position/{position}
+	UploadMaterialHeaderImageAtPosition(ctx context.Context, request *FileUploadMultipart, params UploadMaterialHeaderImageAtPositionParams) (UploadMaterialHeaderImageAtPositionRes, error)
+	// UploadMaterialListImage invokes uploadMaterialListImage operation.
+	//
+	// The header is named by the materialId query parameter, as the SDKs send it. A multipart/form-data
+	// upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK
+	// _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts
+	// uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts
+	// appListUpload. Assumption: the shape of the error body (Error).
+	//
+	// POST /Material/ListAppImageUpload
+	UploadMaterialListImage(ctx context.Context, request *FileUploadMultipart, params UploadMaterialListImageParams) (UploadMaterialListImageRes, error)
+	// UploadStyle3dPreview invokes uploadStyle3dPreview operation.
+	//
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+	// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+	// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+	// SDK src/resources/style.ts style3dPreviewUpload. Assumption: the shape of the error body (Error).
+	//
+	// POST /Style/{headerId}/Page3DStyle/{pageId}/Version/{versionId}/Colorway/{colorwayId}/Preview/Upload
+	UploadStyle3dPreview(ctx context.Context, request *FileUploadMultipart, params UploadStyle3dPreviewParams) (UploadStyle3dPreviewRes, error)
+	// UploadStyle3dWorkingFile invokes uploadStyle3dWorkingFile operation.
+	//
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+	// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+	// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+	// SDK src/resources/style.ts style3dWorkingFileUpload. Assumption: the shape of the error body
+	// (Error).
+	//
+	// POST /Style/{headerId}/Page3DStyle/{pageId}/Version/{versionId}/WorkingFile/Upload
+	UploadStyle3dWorkingFile(ctx context.Context, request *FileUploadMultipart, params UploadStyle3dWorkingFileParams) (UploadStyle3dWorkingFileRes, error)
+	// UploadStyleAttachment invokes uploadStyleAttachment operation.
+	//
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+	// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+	// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+	// SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when
+	// the call returns). Assumption: the shape of the error body (Error).
+	//
+	// POST /Style/AttachmentUpload
+	UploadStyleAttachment(ctx context.Context, request *FileUploadMultipart, params UploadStyleAttachmentParams) (UploadStyleAttachmentRes, error)
+	// UploadStyleColorwayImage invokes uploadStyleColorwayImage operation.
+	//
+	// The colorway is named by colorId or colorNumber. A multipart/form-data upload of one part named file
+	// (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file).
+	// The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with
+	// GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts colorwayUpload. Assumption:
+	// the shape of the error body (Error).
+	//
+	// POST /Style/Header/{headerId}/ColorwayImage/Upload
+	UploadStyleColorwayImage(ctx context.Context, request *FileUploadMultipart, params UploadStyleColorwayImageParams) (UploadStyleColorwayImageRes, error)
+	// UploadStyleGridFormImage invokes uploadStyleGridFormImage operation.
+	//
+	// The header is named by the styleId query parameter. A multipart/form-data upload of one part named
+	// file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py
+	// upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile),
+	// to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts
+	// appImageFormUpload / appImageGridUpload. Assumption: the shape of the error body (Error).
+	//
+	// POST /Style/GridFormImageAppImageUpload
+	UploadStyleGridFormImage(ctx context.Context, request *FileUploadMultipart, params UploadStyleGridFormImageParams) (UploadStyleGridFormImageRes, error)
+	// UploadStyleHeaderImage invokes uploadStyleHeaderImage operation.
+	//
+	// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+	// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+	// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+	// SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
+	//
+	// POST /Style/Header/{headerId}/Image/Upload
+	UploadStyleHeaderImage(ctx context.Context, request *FileUploadMultipart, params UploadStyleHeaderImageParams) (UploadStyleHeaderImageRes, error)
+	// UploadStyleHeaderImageAtPosition invokes uploadStyleHeaderImageAtPosition operation.
+	//
+	// Position names the slot: front, side or back for styles, main or detail for materials
+	// (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs
+	// send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer
+	// carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with
+	// GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape
+	// of the error body (Error).
+	//
+	// POST /Style/Header/{headerId}/Image/Upload/Position/{position}
+	UploadStyleHeaderImageAtPosition(ctx context.Context, request *FileUploadMultipart, params UploadStyleHeaderImageAtPositionParams) (UploadStyleHeaderImageAtPositionRes, error)
+	// UploadStyleListImage invokes uploadStyleListImage operation.
+	//
+	// The header is named by the styleId query parameter, as the SDKs send it. A multipart/form-data
+	// upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK
+	// _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts
+	// uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts
+	// appListUpload. Assumption: the shape of the error body (Error).
+	//
+	// POST /Style/ListAppImageUpload
+	UploadStyleListImage(ctx context.Context, request *FileUploadMultipart, params UploadStyleListImageParams) (UploadStyleListImageRes, error)
+	// UploadStyleTurntable invokes uploadStyleTurntable operation.
+	//
+	// VersionId names the artboard version; replaceImages replaces the turntable's images. A
+	// multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+	// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+	// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+	// SDK src/resources/style.ts turntableUpload. Assumption: the shape of the error body (Error).
+	//
+	// POST /Style/Header/{headerId}/Image/Upload/Turntable
+	UploadStyleTurntable(ctx context.Context, request *FileUploadMultipart, params UploadStyleTurntableParams) (UploadStyleTurntableRes, error)
 }
 
 // Client implements OAS client.
@@ -670,6 +2244,1573 @@ func (c *Client) requestURL(ctx context.Context) *url.URL {
 		return c.serverURL
 	}
 	return u
+}
+
+// AddHeaderShares invokes addHeaderShares operation.
+//
+// The body lists directory partner ids. Follows TypeScript SDK src/resources/base.ts share. The answer
+// is read as MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error
+// is true when the server refused the request.
+//
+// POST /Share/Header/{headerId}/Share
+func (c *Client) AddHeaderShares(ctx context.Context, request StringList, params AddHeaderSharesParams) (AddHeaderSharesRes, error) {
+	res, err := c.sendAddHeaderShares(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendAddHeaderShares(ctx context.Context, request StringList, params AddHeaderSharesParams) (res AddHeaderSharesRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Share/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Share"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeAddHeaderSharesRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, AddHeaderSharesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, AddHeaderSharesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeAddHeaderSharesResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// AddHeaderTags invokes addHeaderTags operation.
+//
+// The body lists tag names. Follows TypeScript SDK src/resources/base.ts headerTagAdd. The answer is
+// read as MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is
+// true when the server refused the request.
+//
+// POST /Tag/Header/{headerId}/Add
+func (c *Client) AddHeaderTags(ctx context.Context, request StringList, params AddHeaderTagsParams) (AddHeaderTagsRes, error) {
+	res, err := c.sendAddHeaderTags(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendAddHeaderTags(ctx context.Context, request StringList, params AddHeaderTagsParams) (res AddHeaderTagsRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Tag/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Add"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeAddHeaderTagsRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, AddHeaderTagsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, AddHeaderTagsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeAddHeaderTagsResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// AddPageShares invokes addPageShares operation.
+//
+// Follows TypeScript SDK src/resources/base.ts appShare. The answer is read as MessageResponse {error,
+// message} (the TypeScript SDK types it unknown). Assumption: error is true when the server refused
+// the request.
+//
+// POST /Share/Page/{headerId}/{pageId}/Share
+func (c *Client) AddPageShares(ctx context.Context, request StringList, params AddPageSharesParams) (AddPageSharesRes, error) {
+	res, err := c.sendAddPageShares(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendAddPageShares(ctx context.Context, request StringList, params AddPageSharesParams) (res AddPageSharesRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [5]string
+	pathParts[0] = "/Share/Page/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/"
+	{
+		// Encode "pageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "pageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/Share"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeAddPageSharesRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, AddPageSharesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, AddPageSharesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeAddPageSharesResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// AddTagShares invokes addTagShares operation.
+//
+// The body lists user ids. Follows TypeScript SDK src/resources/base.ts tagShare. The answer is read
+// as MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+// when the server refused the request.
+//
+// POST /Tag/{tagId}/Share
+func (c *Client) AddTagShares(ctx context.Context, request StringList, params AddTagSharesParams) (AddTagSharesRes, error) {
+	res, err := c.sendAddTagShares(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendAddTagShares(ctx context.Context, request StringList, params AddTagSharesParams) (res AddTagSharesRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Tag/"
+	{
+		// Encode "tagId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "tagId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.TagId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Share"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeAddTagSharesRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, AddTagSharesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, AddTagSharesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeAddTagSharesResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// AddTrackingMaterials invokes addTrackingMaterials operation.
+//
+// The body lists header ids. Follows TypeScript SDK src/resources/tracking.ts materialAdd. The answer
+// is read as MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error
+// is true when the server refused the request.
+//
+// POST /Tracking/Plan/{planId}/Material/Add
+func (c *Client) AddTrackingMaterials(ctx context.Context, request StringList, params AddTrackingMaterialsParams) (AddTrackingMaterialsRes, error) {
+	res, err := c.sendAddTrackingMaterials(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendAddTrackingMaterials(ctx context.Context, request StringList, params AddTrackingMaterialsParams) (res AddTrackingMaterialsRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Tracking/Plan/"
+	{
+		// Encode "planId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "planId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PlanId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Material/Add"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeAddTrackingMaterialsRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, AddTrackingMaterialsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, AddTrackingMaterialsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeAddTrackingMaterialsResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// AddTrackingMaterialsByColorway invokes addTrackingMaterialsByColorway operation.
+//
+// Assumption: a list of {headerId, colorwayIds} (the SDK types the body unknown). Follows TypeScript
+// SDK src/resources/tracking.ts materialByColorwayAdd. The answer is read as MessageResponse {error,
+// message} (the TypeScript SDK types it unknown). Assumption: error is true when the server refused
+// the request.
+//
+// POST /Tracking/Plan/{planId}/MaterialByColorway/Add
+func (c *Client) AddTrackingMaterialsByColorway(ctx context.Context, request ColorwayAddList, params AddTrackingMaterialsByColorwayParams) (AddTrackingMaterialsByColorwayRes, error) {
+	res, err := c.sendAddTrackingMaterialsByColorway(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendAddTrackingMaterialsByColorway(ctx context.Context, request ColorwayAddList, params AddTrackingMaterialsByColorwayParams) (res AddTrackingMaterialsByColorwayRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Tracking/Plan/"
+	{
+		// Encode "planId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "planId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PlanId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/MaterialByColorway/Add"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeAddTrackingMaterialsByColorwayRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, AddTrackingMaterialsByColorwayOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, AddTrackingMaterialsByColorwayOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeAddTrackingMaterialsByColorwayResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// AddTrackingStyles invokes addTrackingStyles operation.
+//
+// The body lists header ids. Follows TypeScript SDK src/resources/tracking.ts styleAdd. The answer is
+// read as MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is
+// true when the server refused the request.
+//
+// POST /Tracking/Plan/{planId}/Style/Add
+func (c *Client) AddTrackingStyles(ctx context.Context, request StringList, params AddTrackingStylesParams) (AddTrackingStylesRes, error) {
+	res, err := c.sendAddTrackingStyles(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendAddTrackingStyles(ctx context.Context, request StringList, params AddTrackingStylesParams) (res AddTrackingStylesRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Tracking/Plan/"
+	{
+		// Encode "planId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "planId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PlanId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Style/Add"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeAddTrackingStylesRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, AddTrackingStylesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, AddTrackingStylesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeAddTrackingStylesResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// AddTrackingStylesByColorway invokes addTrackingStylesByColorway operation.
+//
+// Assumption: a list of {headerId, colorwayIds} (the SDK types the body unknown). Follows TypeScript
+// SDK src/resources/tracking.ts styleByColorwayAdd. The answer is read as MessageResponse {error,
+// message} (the TypeScript SDK types it unknown). Assumption: error is true when the server refused
+// the request.
+//
+// POST /Tracking/Plan/{planId}/StyleByColorway/Add
+func (c *Client) AddTrackingStylesByColorway(ctx context.Context, request ColorwayAddList, params AddTrackingStylesByColorwayParams) (AddTrackingStylesByColorwayRes, error) {
+	res, err := c.sendAddTrackingStylesByColorway(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendAddTrackingStylesByColorway(ctx context.Context, request ColorwayAddList, params AddTrackingStylesByColorwayParams) (res AddTrackingStylesByColorwayRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Tracking/Plan/"
+	{
+		// Encode "planId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "planId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PlanId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/StyleByColorway/Add"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeAddTrackingStylesByColorwayRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, AddTrackingStylesByColorwayOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, AddTrackingStylesByColorwayOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeAddTrackingStylesByColorwayResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// AddTrackingStylesBySku invokes addTrackingStylesBySku operation.
+//
+// The answer lists the created timelines. Follows TypeScript SDK src/resources/tracking.ts
+// styleBySkuAdd. Assumption: the shape of the error body (Error).
+//
+// POST /Tracking/Plan/{planId}/StyleBySKU/Add
+func (c *Client) AddTrackingStylesBySku(ctx context.Context, request SkuAddList, params AddTrackingStylesBySkuParams) (AddTrackingStylesBySkuRes, error) {
+	res, err := c.sendAddTrackingStylesBySku(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendAddTrackingStylesBySku(ctx context.Context, request SkuAddList, params AddTrackingStylesBySkuParams) (res AddTrackingStylesBySkuRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Tracking/Plan/"
+	{
+		// Encode "planId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "planId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PlanId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/StyleBySKU/Add"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeAddTrackingStylesBySkuRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, AddTrackingStylesBySkuOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, AddTrackingStylesBySkuOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeAddTrackingStylesBySkuResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// ArchiveTrackingStyleTimelines invokes archiveTrackingStyleTimelines operation.
+//
+// The body is a flat list of timeline ids (not wrapped in {timelineIds}). Follows TypeScript SDK
+// src/resources/tracking.ts styleTimelinesArchive. The answer is read as MessageResponse {error,
+// message} (the TypeScript SDK types it unknown). Assumption: error is true when the server refused
+// the request.
+//
+// POST /Tracking/Plan/{planId}/Style/Timelines/Archive
+func (c *Client) ArchiveTrackingStyleTimelines(ctx context.Context, request StringList, params ArchiveTrackingStyleTimelinesParams) (ArchiveTrackingStyleTimelinesRes, error) {
+	res, err := c.sendArchiveTrackingStyleTimelines(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendArchiveTrackingStyleTimelines(ctx context.Context, request StringList, params ArchiveTrackingStyleTimelinesParams) (res ArchiveTrackingStyleTimelinesRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Tracking/Plan/"
+	{
+		// Encode "planId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "planId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PlanId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Style/Timelines/Archive"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeArchiveTrackingStyleTimelinesRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ArchiveTrackingStyleTimelinesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ArchiveTrackingStyleTimelinesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeArchiveTrackingStyleTimelinesResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// AssignStyleArtboardImage invokes assignStyleArtboardImage operation.
+//
+// Assumption: the body is passed through untyped, as the TypeScript SDK does. Follows TypeScript SDK
+// src/resources/style.ts artboardAssign. The answer is read as MessageResponse {error, message} (the
+// TypeScript SDK types it unknown). Assumption: error is true when the server refused the request.
+//
+// POST /Style/ArtboardImageAssign
+func (c *Client) AssignStyleArtboardImage(ctx context.Context, request Record) (AssignStyleArtboardImageRes, error) {
+	res, err := c.sendAssignStyleArtboardImage(ctx, request)
+	return res, err
+}
+
+func (c *Client) sendAssignStyleArtboardImage(ctx context.Context, request Record) (res AssignStyleArtboardImageRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Style/ArtboardImageAssign"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeAssignStyleArtboardImageRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, AssignStyleArtboardImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, AssignStyleArtboardImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeAssignStyleArtboardImageResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// CheckLocks invokes checkLocks operation.
+//
+// A read sent as POST (retried like a GET); the body lists lock names. Assumption: the answer has one
+// state per name. Follows BeProduct.Python.SDK _automation.py lock_check.
+//
+// POST /locks
+func (c *Client) CheckLocks(ctx context.Context, request StringList, params CheckLocksParams) (CheckLocksRes, error) {
+	res, err := c.sendCheckLocks(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendCheckLocks(ctx context.Context, request StringList, params CheckLocksParams) (res CheckLocksRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/locks"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "timeout" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "timeout",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.Int32ToString(params.Timeout))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "company" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "company",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.Company))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeCheckLocksRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityAutomationAuth(ctx, CheckLocksOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AutomationAuth\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeCheckLocksResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// CopyStyleHeaderCarryOver invokes copyStyleHeaderCarryOver operation.
+//
+// The answer names the new style. Follows TypeScript SDK src/resources/style.ts carryOver. Assumption:
+// the shape of the error body (Error).
+//
+// POST /Style/Header/{headerId}/CarryOver
+func (c *Client) CopyStyleHeaderCarryOver(ctx context.Context, request *CarryOverRequest, params CopyStyleHeaderCarryOverParams) (CopyStyleHeaderCarryOverRes, error) {
+	res, err := c.sendCopyStyleHeaderCarryOver(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendCopyStyleHeaderCarryOver(ctx context.Context, request *CarryOverRequest, params CopyStyleHeaderCarryOverParams) (res CopyStyleHeaderCarryOverRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Style/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/CarryOver"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeCopyStyleHeaderCarryOverRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, CopyStyleHeaderCarryOverOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, CopyStyleHeaderCarryOverOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeCopyStyleHeaderCarryOverResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// CreateAutonumber invokes createAutonumber operation.
+//
+// Assumption: the answer is the created autonumber. Follows BeProduct.Python.SDK _automation.py
+// autonumber_create.
+//
+// POST /autonumber
+func (c *Client) CreateAutonumber(ctx context.Context, request *AutonumberWrite, params CreateAutonumberParams) (CreateAutonumberRes, error) {
+	res, err := c.sendCreateAutonumber(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendCreateAutonumber(ctx context.Context, request *AutonumberWrite, params CreateAutonumberParams) (res CreateAutonumberRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/autonumber"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "name" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "name",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.Name))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "company" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "company",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.Company))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeCreateAutonumberRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityAutomationAuth(ctx, CreateAutonumberOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AutomationAuth\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeCreateAutonumberResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
 }
 
 // CreateBlockHeader invokes createBlockHeader operation.
@@ -782,6 +3923,99 @@ func (c *Client) sendCreateBlockHeader(ctx context.Context, request *HeaderWrite
 	return result, nil
 }
 
+// CreateBlockTag invokes createBlockTag operation.
+//
+// Follows TypeScript SDK src/resources/base.ts tagCreate. The answer is read as MessageResponse
+// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+// refused the request.
+//
+// POST /Tag/Block/Create
+func (c *Client) CreateBlockTag(ctx context.Context, request *TagWrite) (CreateBlockTagRes, error) {
+	res, err := c.sendCreateBlockTag(ctx, request)
+	return res, err
+}
+
+func (c *Client) sendCreateBlockTag(ctx context.Context, request *TagWrite) (res CreateBlockTagRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Tag/Block/Create"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeCreateBlockTagRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, CreateBlockTagOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, CreateBlockTagOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeCreateBlockTagResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // CreateColorHeader invokes createColorHeader operation.
 //
 // Assumption: the answer is the created header (the SDKs return the response body unchanged). Follows
@@ -812,6 +4046,23 @@ func (c *Client) sendCreateColorHeader(ctx context.Context, request *HeaderWrite
 
 		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
 			return e.EncodeValue(conv.StringToString(params.FolderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "preserveVersion" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "preserveVersion",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.PreserveVersion.Get(); ok {
+				return e.EncodeValue(conv.BoolToString(val))
+			}
+			return nil
 		}); err != nil {
 			return res, errors.Wrap(err, "encode query")
 		}
@@ -885,6 +4136,99 @@ func (c *Client) sendCreateColorHeader(ctx context.Context, request *HeaderWrite
 	}()
 
 	result, err := decodeCreateColorHeaderResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// CreateColorTag invokes createColorTag operation.
+//
+// Follows TypeScript SDK src/resources/base.ts tagCreate. The answer is read as MessageResponse
+// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+// refused the request.
+//
+// POST /Tag/Color/Create
+func (c *Client) CreateColorTag(ctx context.Context, request *TagWrite) (CreateColorTagRes, error) {
+	res, err := c.sendCreateColorTag(ctx, request)
+	return res, err
+}
+
+func (c *Client) sendCreateColorTag(ctx context.Context, request *TagWrite) (res CreateColorTagRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Tag/Color/Create"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeCreateColorTagRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, CreateColorTagOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, CreateColorTagOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeCreateColorTagResponse(resp)
 	if err != nil {
 		return res, errors.Wrap(err, "decode response")
 	}
@@ -983,6 +4327,341 @@ func (c *Client) sendCreateDirectoryCompany(ctx context.Context, request *Direct
 	return result, nil
 }
 
+// CreateDirectoryContact invokes createDirectoryContact operation.
+//
+// Follows TypeScript SDK src/resources/directory.ts contactAdd (the SDK reads the new contact).
+// Assumption: the shape of the error body (Error) and the shape of DirectoryContactWrite.
+//
+// POST /Directory/{directoryId}/Contact/Add
+func (c *Client) CreateDirectoryContact(ctx context.Context, request *DirectoryContactWrite, params CreateDirectoryContactParams) (CreateDirectoryContactRes, error) {
+	res, err := c.sendCreateDirectoryContact(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendCreateDirectoryContact(ctx context.Context, request *DirectoryContactWrite, params CreateDirectoryContactParams) (res CreateDirectoryContactRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Directory/"
+	{
+		// Encode "directoryId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "directoryId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.DirectoryId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Contact/Add"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeCreateDirectoryContactRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, CreateDirectoryContactOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, CreateDirectoryContactOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeCreateDirectoryContactResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// CreateHeaderComment invokes createHeaderComment operation.
+//
+// Follows TypeScript SDK src/resources/base.ts commentAdd. The answer is read as MessageResponse
+// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+// refused the request.
+//
+// POST /Comment/Header/{headerId}/Create
+func (c *Client) CreateHeaderComment(ctx context.Context, request *TextBody, params CreateHeaderCommentParams) (CreateHeaderCommentRes, error) {
+	res, err := c.sendCreateHeaderComment(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendCreateHeaderComment(ctx context.Context, request *TextBody, params CreateHeaderCommentParams) (res CreateHeaderCommentRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Comment/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Create"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeCreateHeaderCommentRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, CreateHeaderCommentOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, CreateHeaderCommentOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeCreateHeaderCommentResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// CreateHeaderRevision invokes createHeaderRevision operation.
+//
+// Follows TypeScript SDK src/resources/base.ts revisionAdd. The answer is read as MessageResponse
+// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+// refused the request.
+//
+// POST /Revision/Header/{headerId}/Create
+func (c *Client) CreateHeaderRevision(ctx context.Context, request *TextBody, params CreateHeaderRevisionParams) (CreateHeaderRevisionRes, error) {
+	res, err := c.sendCreateHeaderRevision(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendCreateHeaderRevision(ctx context.Context, request *TextBody, params CreateHeaderRevisionParams) (res CreateHeaderRevisionRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Revision/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Create"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeCreateHeaderRevisionRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, CreateHeaderRevisionOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, CreateHeaderRevisionOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeCreateHeaderRevisionResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // CreateImageHeader invokes createImageHeader operation.
 //
 // Assumption: the answer is the created header (the SDKs return the response body unchanged). Follows
@@ -1013,6 +4692,23 @@ func (c *Client) sendCreateImageHeader(ctx context.Context, request *HeaderWrite
 
 		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
 			return e.EncodeValue(conv.StringToString(params.FolderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "preserveVersion" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "preserveVersion",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.PreserveVersion.Get(); ok {
+				return e.EncodeValue(conv.BoolToString(val))
+			}
+			return nil
 		}); err != nil {
 			return res, errors.Wrap(err, "encode query")
 		}
@@ -1093,6 +4789,397 @@ func (c *Client) sendCreateImageHeader(ctx context.Context, request *HeaderWrite
 	return result, nil
 }
 
+// CreateImageTag invokes createImageTag operation.
+//
+// Follows TypeScript SDK src/resources/base.ts tagCreate. The answer is read as MessageResponse
+// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+// refused the request.
+//
+// POST /Tag/Image/Create
+func (c *Client) CreateImageTag(ctx context.Context, request *TagWrite) (CreateImageTagRes, error) {
+	res, err := c.sendCreateImageTag(ctx, request)
+	return res, err
+}
+
+func (c *Client) sendCreateImageTag(ctx context.Context, request *TagWrite) (res CreateImageTagRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Tag/Image/Create"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeCreateImageTagRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, CreateImageTagOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, CreateImageTagOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeCreateImageTagResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// CreateInboxMessage invokes createInboxMessage operation.
+//
+// Follows TypeScript SDK src/resources/inbox.ts messageCreate. The answer is read as MessageResponse
+// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+// refused the request.
+//
+// POST /Inbox/Task/{taskId}/Message/Create
+func (c *Client) CreateInboxMessage(ctx context.Context, request Record, params CreateInboxMessageParams) (CreateInboxMessageRes, error) {
+	res, err := c.sendCreateInboxMessage(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendCreateInboxMessage(ctx context.Context, request Record, params CreateInboxMessageParams) (res CreateInboxMessageRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Inbox/Task/"
+	{
+		// Encode "taskId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "taskId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.TaskId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Message/Create"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeCreateInboxMessageRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, CreateInboxMessageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, CreateInboxMessageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeCreateInboxMessageResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// CreateInboxTask invokes createInboxTask operation.
+//
+// Assumption: the body is passed through untyped. Follows TypeScript SDK src/resources/inbox.ts
+// create. The answer is read as MessageResponse {error, message} (the TypeScript SDK types it
+// unknown). Assumption: error is true when the server refused the request.
+//
+// POST /Inbox/Task/Create
+func (c *Client) CreateInboxTask(ctx context.Context, request Record) (CreateInboxTaskRes, error) {
+	res, err := c.sendCreateInboxTask(ctx, request)
+	return res, err
+}
+
+func (c *Client) sendCreateInboxTask(ctx context.Context, request Record) (res CreateInboxTaskRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Inbox/Task/Create"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeCreateInboxTaskRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, CreateInboxTaskOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, CreateInboxTaskOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeCreateInboxTaskResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// CreateMasterData invokes createMasterData operation.
+//
+// Assumption: the body is passed through untyped. Follows TypeScript SDK src/resources/master-data.ts
+// create. The answer is read as MessageResponse {error, message} (the TypeScript SDK types it
+// unknown). Assumption: error is true when the server refused the request.
+//
+// POST /MasterData/Create
+func (c *Client) CreateMasterData(ctx context.Context, request Record) (CreateMasterDataRes, error) {
+	res, err := c.sendCreateMasterData(ctx, request)
+	return res, err
+}
+
+func (c *Client) sendCreateMasterData(ctx context.Context, request Record) (res CreateMasterDataRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/MasterData/Create"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeCreateMasterDataRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, CreateMasterDataOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, CreateMasterDataOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeCreateMasterDataResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // CreateMaterialHeader invokes createMaterialHeader operation.
 //
 // Assumption: the answer is the created header (the SDKs return the response body unchanged). Follows
@@ -1123,6 +5210,23 @@ func (c *Client) sendCreateMaterialHeader(ctx context.Context, request *HeaderWr
 
 		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
 			return e.EncodeValue(conv.StringToString(params.FolderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "preserveVersion" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "preserveVersion",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.PreserveVersion.Get(); ok {
+				return e.EncodeValue(conv.BoolToString(val))
+			}
+			return nil
 		}); err != nil {
 			return res, errors.Wrap(err, "encode query")
 		}
@@ -1203,6 +5307,493 @@ func (c *Client) sendCreateMaterialHeader(ctx context.Context, request *HeaderWr
 	return result, nil
 }
 
+// CreateMaterialTag invokes createMaterialTag operation.
+//
+// Follows TypeScript SDK src/resources/base.ts tagCreate. The answer is read as MessageResponse
+// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+// refused the request.
+//
+// POST /Tag/Material/Create
+func (c *Client) CreateMaterialTag(ctx context.Context, request *TagWrite) (CreateMaterialTagRes, error) {
+	res, err := c.sendCreateMaterialTag(ctx, request)
+	return res, err
+}
+
+func (c *Client) sendCreateMaterialTag(ctx context.Context, request *TagWrite) (res CreateMaterialTagRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Tag/Material/Create"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeCreateMaterialTagRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, CreateMaterialTagOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, CreateMaterialTagOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeCreateMaterialTagResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// CreatePageComment invokes createPageComment operation.
+//
+// Follows TypeScript SDK src/resources/base.ts appCommentAdd. The answer is read as MessageResponse
+// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+// refused the request.
+//
+// POST /Comment/Page/{headerId}/{pageId}/Create
+func (c *Client) CreatePageComment(ctx context.Context, request *TextBody, params CreatePageCommentParams) (CreatePageCommentRes, error) {
+	res, err := c.sendCreatePageComment(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendCreatePageComment(ctx context.Context, request *TextBody, params CreatePageCommentParams) (res CreatePageCommentRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [5]string
+	pathParts[0] = "/Comment/Page/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/"
+	{
+		// Encode "pageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "pageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/Create"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeCreatePageCommentRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, CreatePageCommentOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, CreatePageCommentOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeCreatePageCommentResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// CreatePageRevision invokes createPageRevision operation.
+//
+// Follows TypeScript SDK src/resources/base.ts appRevisionAdd. The answer is read as MessageResponse
+// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+// refused the request.
+//
+// POST /Revision/Page/{headerId}/{pageId}/Create
+func (c *Client) CreatePageRevision(ctx context.Context, request *TextBody, params CreatePageRevisionParams) (CreatePageRevisionRes, error) {
+	res, err := c.sendCreatePageRevision(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendCreatePageRevision(ctx context.Context, request *TextBody, params CreatePageRevisionParams) (res CreatePageRevisionRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [5]string
+	pathParts[0] = "/Revision/Page/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/"
+	{
+		// Encode "pageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "pageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/Create"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeCreatePageRevisionRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, CreatePageRevisionOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, CreatePageRevisionOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeCreatePageRevisionResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// CreateStyle3dVersion invokes createStyle3dVersion operation.
+//
+// With copyVersionId the new version copies that one. Follows TypeScript SDK src/resources/style.ts
+// style3dVersionCreate / style3dVersionCopy. The answer is read as MessageResponse {error, message}
+// (the TypeScript SDK types it unknown). Assumption: error is true when the server refused the
+// request.
+//
+// POST /Style/{headerId}/Page3DStyle/{pageId}/CreateVersion
+func (c *Client) CreateStyle3dVersion(ctx context.Context, request *Version3dRequest, params CreateStyle3dVersionParams) (CreateStyle3dVersionRes, error) {
+	res, err := c.sendCreateStyle3dVersion(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendCreateStyle3dVersion(ctx context.Context, request *Version3dRequest, params CreateStyle3dVersionParams) (res CreateStyle3dVersionRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [5]string
+	pathParts[0] = "/Style/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Page3DStyle/"
+	{
+		// Encode "pageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "pageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/CreateVersion"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeCreateStyle3dVersionRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, CreateStyle3dVersionOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, CreateStyle3dVersionOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeCreateStyle3dVersionResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // CreateStyleHeader invokes createStyleHeader operation.
 //
 // Assumption: the answer is the created header (the SDKs return the response body unchanged). Follows
@@ -1233,6 +5824,23 @@ func (c *Client) sendCreateStyleHeader(ctx context.Context, request *HeaderWrite
 
 		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
 			return e.EncodeValue(conv.StringToString(params.FolderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "preserveVersion" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "preserveVersion",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.PreserveVersion.Get(); ok {
+				return e.EncodeValue(conv.BoolToString(val))
+			}
+			return nil
 		}); err != nil {
 			return res, errors.Wrap(err, "encode query")
 		}
@@ -1306,6 +5914,230 @@ func (c *Client) sendCreateStyleHeader(ctx context.Context, request *HeaderWrite
 	}()
 
 	result, err := decodeCreateStyleHeaderResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// CreateStyleSkus invokes createStyleSkus operation.
+//
+// Follows TypeScript SDK src/resources/style.ts skuGenerate. The answer is read as MessageResponse
+// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+// refused the request.
+//
+// POST /Style/Sku/{headerId}/{pageId}/Generate
+func (c *Client) CreateStyleSkus(ctx context.Context, request *EmptyRequest, params CreateStyleSkusParams) (CreateStyleSkusRes, error) {
+	res, err := c.sendCreateStyleSkus(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendCreateStyleSkus(ctx context.Context, request *EmptyRequest, params CreateStyleSkusParams) (res CreateStyleSkusRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [5]string
+	pathParts[0] = "/Style/Sku/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/"
+	{
+		// Encode "pageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "pageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/Generate"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeCreateStyleSkusRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, CreateStyleSkusOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, CreateStyleSkusOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeCreateStyleSkusResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// CreateStyleTag invokes createStyleTag operation.
+//
+// Follows TypeScript SDK src/resources/base.ts tagCreate. The answer is read as MessageResponse
+// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+// refused the request.
+//
+// POST /Tag/Style/Create
+func (c *Client) CreateStyleTag(ctx context.Context, request *TagWrite) (CreateStyleTagRes, error) {
+	res, err := c.sendCreateStyleTag(ctx, request)
+	return res, err
+}
+
+func (c *Client) sendCreateStyleTag(ctx context.Context, request *TagWrite) (res CreateStyleTagRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Tag/Style/Create"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeCreateStyleTagRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, CreateStyleTagOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, CreateStyleTagOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeCreateStyleTagResponse(resp)
 	if err != nil {
 		return res, errors.Wrap(err, "decode response")
 	}
@@ -1406,9 +6238,10 @@ func (c *Client) sendCreateUser(ctx context.Context, request *UserWrite) (res Cr
 
 // DeleteBlockHeader invokes deleteBlockHeader operation.
 //
-// A GET that deletes (a BeProduct quirk kept by both SDKs). Assumption: the answer is a DeleteResult.
-// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// A GET that deletes (a BeProduct quirk kept by both SDKs). Follows the Block master of the BeProduct
+// SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the
+// TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is
+// false on success.
 //
 // GET /Block/Header/Delete/{headerId}
 func (c *Client) DeleteBlockHeader(ctx context.Context, params DeleteBlockHeaderParams) (DeleteBlockHeaderRes, error) {
@@ -1514,9 +6347,10 @@ func (c *Client) sendDeleteBlockHeader(ctx context.Context, params DeleteBlockHe
 
 // DeleteColorHeader invokes deleteColorHeader operation.
 //
-// A GET that deletes (a BeProduct quirk kept by both SDKs). Assumption: the answer is a DeleteResult.
-// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// A GET that deletes (a BeProduct quirk kept by both SDKs). Follows the Color master of the BeProduct
+// SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the
+// TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is
+// false on success.
 //
 // GET /Color/Header/Delete/{headerId}
 func (c *Client) DeleteColorHeader(ctx context.Context, params DeleteColorHeaderParams) (DeleteColorHeaderRes, error) {
@@ -1620,11 +6454,264 @@ func (c *Client) sendDeleteColorHeader(ctx context.Context, params DeleteColorHe
 	return result, nil
 }
 
+// DeleteHeaderComment invokes deleteHeaderComment operation.
+//
+// Follows TypeScript SDK src/resources/base.ts commentDelete. The answer is read as MessageResponse
+// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+// refused the request.
+//
+// DELETE /Comment/Header/{headerId}/Delete
+func (c *Client) DeleteHeaderComment(ctx context.Context, params DeleteHeaderCommentParams) (DeleteHeaderCommentRes, error) {
+	res, err := c.sendDeleteHeaderComment(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendDeleteHeaderComment(ctx context.Context, params DeleteHeaderCommentParams) (res DeleteHeaderCommentRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Comment/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Delete"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "commentId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "commentId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.CommentId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "DELETE", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, DeleteHeaderCommentOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, DeleteHeaderCommentOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeDeleteHeaderCommentResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// DeleteHeaderRevision invokes deleteHeaderRevision operation.
+//
+// Follows TypeScript SDK src/resources/base.ts revisionDelete. The answer is read as MessageResponse
+// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+// refused the request.
+//
+// DELETE /Revision/Header/{headerId}/Delete
+func (c *Client) DeleteHeaderRevision(ctx context.Context, params DeleteHeaderRevisionParams) (DeleteHeaderRevisionRes, error) {
+	res, err := c.sendDeleteHeaderRevision(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendDeleteHeaderRevision(ctx context.Context, params DeleteHeaderRevisionParams) (res DeleteHeaderRevisionRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Revision/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Delete"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "revisionId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "revisionId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.RevisionId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "DELETE", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, DeleteHeaderRevisionOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, DeleteHeaderRevisionOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeDeleteHeaderRevisionResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // DeleteImageHeader invokes deleteImageHeader operation.
 //
-// A GET that deletes (a BeProduct quirk kept by both SDKs). Assumption: the answer is a DeleteResult.
-// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// A GET that deletes (a BeProduct quirk kept by both SDKs). Follows the Image master of the BeProduct
+// SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the
+// TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is
+// false on success.
 //
 // GET /Image/Header/Delete/{headerId}
 func (c *Client) DeleteImageHeader(ctx context.Context, params DeleteImageHeaderParams) (DeleteImageHeaderRes, error) {
@@ -1728,11 +6815,578 @@ func (c *Client) sendDeleteImageHeader(ctx context.Context, params DeleteImageHe
 	return result, nil
 }
 
+// DeleteInboxMessage invokes deleteInboxMessage operation.
+//
+// Follows TypeScript SDK src/resources/inbox.ts messageDelete. The answer is read as MessageResponse
+// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+// refused the request.
+//
+// DELETE /Inbox/Task/Message/{messageId}/Delete
+func (c *Client) DeleteInboxMessage(ctx context.Context, params DeleteInboxMessageParams) (DeleteInboxMessageRes, error) {
+	res, err := c.sendDeleteInboxMessage(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendDeleteInboxMessage(ctx context.Context, params DeleteInboxMessageParams) (res DeleteInboxMessageRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Inbox/Task/Message/"
+	{
+		// Encode "messageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "messageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.MessageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Delete"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "DELETE", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, DeleteInboxMessageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, DeleteInboxMessageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeDeleteInboxMessageResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// DeleteInboxTask invokes deleteInboxTask operation.
+//
+// Follows TypeScript SDK src/resources/inbox.ts deleteTask. The answer is read as MessageResponse
+// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+// refused the request.
+//
+// DELETE /Inbox/Task/{taskId}/Delete
+func (c *Client) DeleteInboxTask(ctx context.Context, params DeleteInboxTaskParams) (DeleteInboxTaskRes, error) {
+	res, err := c.sendDeleteInboxTask(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendDeleteInboxTask(ctx context.Context, params DeleteInboxTaskParams) (res DeleteInboxTaskRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Inbox/Task/"
+	{
+		// Encode "taskId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "taskId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.TaskId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Delete"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "DELETE", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, DeleteInboxTaskOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, DeleteInboxTaskOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeDeleteInboxTaskResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// DeleteLock invokes deleteLock operation.
+//
+// Assumption: the answer says the lock's new state. Follows BeProduct.Python.SDK _automation.py
+// lock_release.
+//
+// DELETE /locks
+func (c *Client) DeleteLock(ctx context.Context, params DeleteLockParams) (DeleteLockRes, error) {
+	res, err := c.sendDeleteLock(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendDeleteLock(ctx context.Context, params DeleteLockParams) (res DeleteLockRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/locks"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "name" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "name",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.Name))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "company" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "company",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.Company))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "DELETE", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityAutomationAuth(ctx, DeleteLockOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AutomationAuth\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeDeleteLockResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// DeleteMaterialColorway invokes deleteMaterialColorway operation.
+//
+// A GET that deletes, like header delete. Follows TypeScript SDK src/resources/material.ts
+// colorwayDelete (Python attributes_colorway_delete). The answer is read as MessageResponse {error,
+// message} (the TypeScript SDK types it unknown). Assumption: error is true when the server refused
+// the request.
+//
+// GET /Material/Header/{headerId}/Colorway/Delete/{colorwayId}
+func (c *Client) DeleteMaterialColorway(ctx context.Context, params DeleteMaterialColorwayParams) (DeleteMaterialColorwayRes, error) {
+	res, err := c.sendDeleteMaterialColorway(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendDeleteMaterialColorway(ctx context.Context, params DeleteMaterialColorwayParams) (res DeleteMaterialColorwayRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [4]string
+	pathParts[0] = "/Material/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Colorway/Delete/"
+	{
+		// Encode "colorwayId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "colorwayId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.ColorwayId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, DeleteMaterialColorwayOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, DeleteMaterialColorwayOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeDeleteMaterialColorwayResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// DeleteMaterialColorways invokes deleteMaterialColorways operation.
+//
+// Follows TypeScript SDK src/resources/material.ts colorwaysDelete. The answer is read as
+// MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+// when the server refused the request.
+//
+// POST /Material/Header/{headerId}/Colorways/Delete
+func (c *Client) DeleteMaterialColorways(ctx context.Context, request *ColorwayIdsRequest, params DeleteMaterialColorwaysParams) (DeleteMaterialColorwaysRes, error) {
+	res, err := c.sendDeleteMaterialColorways(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendDeleteMaterialColorways(ctx context.Context, request *ColorwayIdsRequest, params DeleteMaterialColorwaysParams) (res DeleteMaterialColorwaysRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Material/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Colorways/Delete"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeDeleteMaterialColorwaysRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, DeleteMaterialColorwaysOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, DeleteMaterialColorwaysOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeDeleteMaterialColorwaysResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // DeleteMaterialHeader invokes deleteMaterialHeader operation.
 //
-// A GET that deletes (a BeProduct quirk kept by both SDKs). Assumption: the answer is a DeleteResult.
-// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// A GET that deletes (a BeProduct quirk kept by both SDKs). Follows the Material master of the
+// BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as
+// the TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is
+// false on success.
 //
 // GET /Material/Header/Delete/{headerId}
 func (c *Client) DeleteMaterialHeader(ctx context.Context, params DeleteMaterialHeaderParams) (DeleteMaterialHeaderRes, error) {
@@ -1836,11 +7490,822 @@ func (c *Client) sendDeleteMaterialHeader(ctx context.Context, params DeleteMate
 	return result, nil
 }
 
+// DeletePageComment invokes deletePageComment operation.
+//
+// Follows TypeScript SDK src/resources/base.ts appCommentDelete. The answer is read as MessageResponse
+// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+// refused the request.
+//
+// DELETE /Comment/Page/{headerId}/{pageId}/Delete
+func (c *Client) DeletePageComment(ctx context.Context, params DeletePageCommentParams) (DeletePageCommentRes, error) {
+	res, err := c.sendDeletePageComment(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendDeletePageComment(ctx context.Context, params DeletePageCommentParams) (res DeletePageCommentRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [5]string
+	pathParts[0] = "/Comment/Page/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/"
+	{
+		// Encode "pageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "pageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/Delete"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "commentId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "commentId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.CommentId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "DELETE", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, DeletePageCommentOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, DeletePageCommentOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeDeletePageCommentResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// DeletePageRevision invokes deletePageRevision operation.
+//
+// Follows TypeScript SDK src/resources/base.ts appRevisionDelete. The answer is read as
+// MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+// when the server refused the request.
+//
+// DELETE /Revision/Page/{headerId}/{pageId}/Delete
+func (c *Client) DeletePageRevision(ctx context.Context, params DeletePageRevisionParams) (DeletePageRevisionRes, error) {
+	res, err := c.sendDeletePageRevision(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendDeletePageRevision(ctx context.Context, params DeletePageRevisionParams) (res DeletePageRevisionRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [5]string
+	pathParts[0] = "/Revision/Page/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/"
+	{
+		// Encode "pageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "pageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/Delete"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "revisionId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "revisionId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.RevisionId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "DELETE", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, DeletePageRevisionOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, DeletePageRevisionOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeDeletePageRevisionResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// DeleteStyle3dVersion invokes deleteStyle3dVersion operation.
+//
+// Follows TypeScript SDK src/resources/style.ts style3dVersionDelete. The answer is read as
+// MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+// when the server refused the request.
+//
+// DELETE /Style/{headerId}/Page3DStyle/{pageId}/Version/{versionId}
+func (c *Client) DeleteStyle3dVersion(ctx context.Context, params DeleteStyle3dVersionParams) (DeleteStyle3dVersionRes, error) {
+	res, err := c.sendDeleteStyle3dVersion(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendDeleteStyle3dVersion(ctx context.Context, params DeleteStyle3dVersionParams) (res DeleteStyle3dVersionRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [6]string
+	pathParts[0] = "/Style/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Page3DStyle/"
+	{
+		// Encode "pageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "pageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/Version/"
+	{
+		// Encode "versionId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "versionId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.VersionId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[5] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "DELETE", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, DeleteStyle3dVersionOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, DeleteStyle3dVersionOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeDeleteStyle3dVersionResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// DeleteStyleCbomItem invokes deleteStyleCbomItem operation.
+//
+// Follows TypeScript SDK src/resources/style.ts bomItemDelete. The answer is read as MessageResponse
+// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+// refused the request.
+//
+// DELETE /Style/PageCBOMItemDelete
+func (c *Client) DeleteStyleCbomItem(ctx context.Context, params DeleteStyleCbomItemParams) (DeleteStyleCbomItemRes, error) {
+	res, err := c.sendDeleteStyleCbomItem(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendDeleteStyleCbomItem(ctx context.Context, params DeleteStyleCbomItemParams) (res DeleteStyleCbomItemRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Style/PageCBOMItemDelete"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "headerId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "headerId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "rowId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "rowId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.RowId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "DELETE", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, DeleteStyleCbomItemOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, DeleteStyleCbomItemOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeDeleteStyleCbomItemResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// DeleteStyleColorway invokes deleteStyleColorway operation.
+//
+// A GET that deletes, like header delete. Follows TypeScript SDK src/resources/style.ts colorwayDelete
+// (Python attributes_colorway_delete). The answer is read as MessageResponse {error, message} (the
+// TypeScript SDK types it unknown). Assumption: error is true when the server refused the request.
+//
+// GET /Style/Header/{headerId}/Colorway/Delete/{colorwayId}
+func (c *Client) DeleteStyleColorway(ctx context.Context, params DeleteStyleColorwayParams) (DeleteStyleColorwayRes, error) {
+	res, err := c.sendDeleteStyleColorway(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendDeleteStyleColorway(ctx context.Context, params DeleteStyleColorwayParams) (res DeleteStyleColorwayRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [4]string
+	pathParts[0] = "/Style/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Colorway/Delete/"
+	{
+		// Encode "colorwayId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "colorwayId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.ColorwayId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, DeleteStyleColorwayOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, DeleteStyleColorwayOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeDeleteStyleColorwayResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// DeleteStyleColorways invokes deleteStyleColorways operation.
+//
+// Follows TypeScript SDK src/resources/style.ts colorwaysDelete. The answer is read as MessageResponse
+// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+// refused the request.
+//
+// POST /Style/Header/{headerId}/Colorways/Delete
+func (c *Client) DeleteStyleColorways(ctx context.Context, request *ColorwayIdsRequest, params DeleteStyleColorwaysParams) (DeleteStyleColorwaysRes, error) {
+	res, err := c.sendDeleteStyleColorways(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendDeleteStyleColorways(ctx context.Context, request *ColorwayIdsRequest, params DeleteStyleColorwaysParams) (res DeleteStyleColorwaysRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Style/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Colorways/Delete"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeDeleteStyleColorwaysRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, DeleteStyleColorwaysOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, DeleteStyleColorwaysOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeDeleteStyleColorwaysResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // DeleteStyleHeader invokes deleteStyleHeader operation.
 //
-// A GET that deletes (a BeProduct quirk kept by both SDKs). Assumption: the answer is a DeleteResult.
-// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// A GET that deletes (a BeProduct quirk kept by both SDKs). Follows the Style master of the BeProduct
+// SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the
+// TypeScript SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is
+// false on success.
 //
 // GET /Style/Header/Delete/{headerId}
 func (c *Client) DeleteStyleHeader(ctx context.Context, params DeleteStyleHeaderParams) (DeleteStyleHeaderRes, error) {
@@ -1944,10 +8409,343 @@ func (c *Client) sendDeleteStyleHeader(ctx context.Context, params DeleteStyleHe
 	return result, nil
 }
 
+// DeleteTag invokes deleteTag operation.
+//
+// Follows TypeScript SDK src/resources/base.ts tagDelete. The answer is read as MessageResponse
+// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+// refused the request.
+//
+// DELETE /Tag/{tagId}/Delete
+func (c *Client) DeleteTag(ctx context.Context, params DeleteTagParams) (DeleteTagRes, error) {
+	res, err := c.sendDeleteTag(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendDeleteTag(ctx context.Context, params DeleteTagParams) (res DeleteTagRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Tag/"
+	{
+		// Encode "tagId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "tagId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.TagId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Delete"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "DELETE", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, DeleteTagOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, DeleteTagOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeDeleteTagResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// DeleteTrackingMaterialTimelines invokes deleteTrackingMaterialTimelines operation.
+//
+// Follows TypeScript SDK src/resources/tracking.ts materialTimelinesDelete. The answer is read as
+// MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+// when the server refused the request.
+//
+// POST /Tracking/Plan/{planId}/Material/Timelines/Delete
+func (c *Client) DeleteTrackingMaterialTimelines(ctx context.Context, request *TimelineIdsRequest, params DeleteTrackingMaterialTimelinesParams) (DeleteTrackingMaterialTimelinesRes, error) {
+	res, err := c.sendDeleteTrackingMaterialTimelines(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendDeleteTrackingMaterialTimelines(ctx context.Context, request *TimelineIdsRequest, params DeleteTrackingMaterialTimelinesParams) (res DeleteTrackingMaterialTimelinesRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Tracking/Plan/"
+	{
+		// Encode "planId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "planId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PlanId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Material/Timelines/Delete"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeDeleteTrackingMaterialTimelinesRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, DeleteTrackingMaterialTimelinesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, DeleteTrackingMaterialTimelinesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeDeleteTrackingMaterialTimelinesResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// DeleteTrackingStyleTimelines invokes deleteTrackingStyleTimelines operation.
+//
+// Follows TypeScript SDK src/resources/tracking.ts styleTimelinesDelete. The answer is read as
+// MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+// when the server refused the request.
+//
+// POST /Tracking/Plan/{planId}/Style/Timelines/Delete
+func (c *Client) DeleteTrackingStyleTimelines(ctx context.Context, request *TimelineIdsRequest, params DeleteTrackingStyleTimelinesParams) (DeleteTrackingStyleTimelinesRes, error) {
+	res, err := c.sendDeleteTrackingStyleTimelines(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendDeleteTrackingStyleTimelines(ctx context.Context, request *TimelineIdsRequest, params DeleteTrackingStyleTimelinesParams) (res DeleteTrackingStyleTimelinesRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Tracking/Plan/"
+	{
+		// Encode "planId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "planId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PlanId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Style/Timelines/Delete"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeDeleteTrackingStyleTimelinesRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, DeleteTrackingStyleTimelinesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, DeleteTrackingStyleTimelinesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeDeleteTrackingStyleTimelinesResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // GetBlockFolderSchema invokes getBlockFolderSchema operation.
 //
 // Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // GET /Block/FolderSchema
 func (c *Client) GetBlockFolderSchema(ctx context.Context, params GetBlockFolderSchemaParams) (GetBlockFolderSchemaRes, error) {
@@ -2050,10 +8848,116 @@ func (c *Client) sendGetBlockFolderSchema(ctx context.Context, params GetBlockFo
 	return result, nil
 }
 
+// GetBlockFolderSearchSchema invokes getBlockFolderSearchSchema operation.
+//
+// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts
+// folderSearchSchema. Assumption: the shape of the error body (Error).
+//
+// GET /Block/FolderSearchSchema
+func (c *Client) GetBlockFolderSearchSchema(ctx context.Context, params GetBlockFolderSearchSchemaParams) (GetBlockFolderSearchSchemaRes, error) {
+	res, err := c.sendGetBlockFolderSearchSchema(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendGetBlockFolderSearchSchema(ctx context.Context, params GetBlockFolderSearchSchemaParams) (res GetBlockFolderSearchSchemaRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Block/FolderSearchSchema"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "folderId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "folderId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.FolderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetBlockFolderSearchSchemaOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetBlockFolderSearchSchemaOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetBlockFolderSearchSchemaResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // GetBlockHeader invokes getBlockHeader operation.
 //
 // Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // GET /Block/Header/{headerId}
 func (c *Client) GetBlockHeader(ctx context.Context, params GetBlockHeaderParams) (GetBlockHeaderRes, error) {
@@ -2157,11 +9061,118 @@ func (c *Client) sendGetBlockHeader(ctx context.Context, params GetBlockHeaderPa
 	return result, nil
 }
 
+// GetBlockImageProcessingStatus invokes getBlockImageProcessingStatus operation.
+//
+// Follows TypeScript SDK src/resources/block.ts imageProcessingStatus. Assumption: the shape of the
+// error body (Error).
+//
+// GET /Block/GetImageProcessingStatus/{imageId}
+func (c *Client) GetBlockImageProcessingStatus(ctx context.Context, params GetBlockImageProcessingStatusParams) (GetBlockImageProcessingStatusRes, error) {
+	res, err := c.sendGetBlockImageProcessingStatus(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendGetBlockImageProcessingStatus(ctx context.Context, params GetBlockImageProcessingStatusParams) (res GetBlockImageProcessingStatusRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [2]string
+	pathParts[0] = "/Block/GetImageProcessingStatus/"
+	{
+		// Encode "imageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "imageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.ImageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetBlockImageProcessingStatusOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetBlockImageProcessingStatusOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetBlockImageProcessingStatusResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // GetBlockPage invokes getBlockPage operation.
 //
 // The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form.
 // Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // GET /Block/Page
 func (c *Client) GetBlockPage(ctx context.Context, params GetBlockPageParams) (GetBlockPageRes, error) {
@@ -2281,7 +9292,7 @@ func (c *Client) sendGetBlockPage(ctx context.Context, params GetBlockPageParams
 // GetBlockPageSchema invokes getBlockPageSchema operation.
 //
 // Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // GET /Block/PageSchema
 func (c *Client) GetBlockPageSchema(ctx context.Context, params GetBlockPageSchemaParams) (GetBlockPageSchemaRes, error) {
@@ -2384,10 +9395,242 @@ func (c *Client) sendGetBlockPageSchema(ctx context.Context, params GetBlockPage
 	return result, nil
 }
 
+// GetBlockSizeClassAssets invokes getBlockSizeClassAssets operation.
+//
+// Assumption: a list of asset records, passed through untyped. Follows TypeScript SDK
+// src/resources/block.ts getSizeClassAssets.
+//
+// GET /Block/GetSizeClassAssets/{headerId}/{sizeClassId}
+func (c *Client) GetBlockSizeClassAssets(ctx context.Context, params GetBlockSizeClassAssetsParams) (GetBlockSizeClassAssetsRes, error) {
+	res, err := c.sendGetBlockSizeClassAssets(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendGetBlockSizeClassAssets(ctx context.Context, params GetBlockSizeClassAssetsParams) (res GetBlockSizeClassAssetsRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [4]string
+	pathParts[0] = "/Block/GetSizeClassAssets/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/"
+	{
+		// Encode "sizeClassId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "sizeClassId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.SizeClassId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetBlockSizeClassAssetsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetBlockSizeClassAssetsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetBlockSizeClassAssetsResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// GetColorChipSchema invokes getColorChipSchema operation.
+//
+// Follows TypeScript SDK src/resources/color.ts colorChipSchema. Assumption: the shape of the error
+// body (Error).
+//
+// GET /Color/ColorChipSchema
+func (c *Client) GetColorChipSchema(ctx context.Context, params GetColorChipSchemaParams) (GetColorChipSchemaRes, error) {
+	res, err := c.sendGetColorChipSchema(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendGetColorChipSchema(ctx context.Context, params GetColorChipSchemaParams) (res GetColorChipSchemaRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Color/ColorChipSchema"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "folderId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "folderId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.FolderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetColorChipSchemaOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetColorChipSchemaOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetColorChipSchemaResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // GetColorFolderSchema invokes getColorFolderSchema operation.
 //
 // Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // GET /Color/FolderSchema
 func (c *Client) GetColorFolderSchema(ctx context.Context, params GetColorFolderSchemaParams) (GetColorFolderSchemaRes, error) {
@@ -2490,10 +9733,116 @@ func (c *Client) sendGetColorFolderSchema(ctx context.Context, params GetColorFo
 	return result, nil
 }
 
+// GetColorFolderSearchSchema invokes getColorFolderSearchSchema operation.
+//
+// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts
+// folderSearchSchema. Assumption: the shape of the error body (Error).
+//
+// GET /Color/FolderSearchSchema
+func (c *Client) GetColorFolderSearchSchema(ctx context.Context, params GetColorFolderSearchSchemaParams) (GetColorFolderSearchSchemaRes, error) {
+	res, err := c.sendGetColorFolderSearchSchema(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendGetColorFolderSearchSchema(ctx context.Context, params GetColorFolderSearchSchemaParams) (res GetColorFolderSearchSchemaRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Color/FolderSearchSchema"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "folderId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "folderId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.FolderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetColorFolderSearchSchemaOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetColorFolderSearchSchemaOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetColorFolderSearchSchemaResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // GetColorHeader invokes getColorHeader operation.
 //
 // Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // GET /Color/Header/{headerId}
 func (c *Client) GetColorHeader(ctx context.Context, params GetColorHeaderParams) (GetColorHeaderRes, error) {
@@ -2601,7 +9950,7 @@ func (c *Client) sendGetColorHeader(ctx context.Context, params GetColorHeaderPa
 //
 // The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form.
 // Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // GET /Color/Page
 func (c *Client) GetColorPage(ctx context.Context, params GetColorPageParams) (GetColorPageRes, error) {
@@ -2721,7 +10070,7 @@ func (c *Client) sendGetColorPage(ctx context.Context, params GetColorPageParams
 // GetColorPageSchema invokes getColorPageSchema operation.
 //
 // Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // GET /Color/PageSchema
 func (c *Client) GetColorPageSchema(ctx context.Context, params GetColorPageSchemaParams) (GetColorPageSchemaRes, error) {
@@ -2824,9 +10173,118 @@ func (c *Client) sendGetColorPageSchema(ctx context.Context, params GetColorPage
 	return result, nil
 }
 
+// GetDataTableSchema invokes getDataTableSchema operation.
+//
+// Follows TypeScript SDK src/resources/data-tables.ts schema. Assumption: the shape of the error body
+// (Error).
+//
+// GET /DataTable/{dataTableId}/Schema
+func (c *Client) GetDataTableSchema(ctx context.Context, params GetDataTableSchemaParams) (GetDataTableSchemaRes, error) {
+	res, err := c.sendGetDataTableSchema(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendGetDataTableSchema(ctx context.Context, params GetDataTableSchemaParams) (res GetDataTableSchemaRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/DataTable/"
+	{
+		// Encode "dataTableId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "dataTableId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.DataTableId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Schema"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetDataTableSchemaOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetDataTableSchemaOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetDataTableSchemaResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // GetDirectoryCompany invokes getDirectoryCompany operation.
 //
-// Follows BeProduct.Python.SDK _directory.py.
+// Follows BeProduct.Python.SDK _directory.py. Assumption: a directory record's field names
+// (DirectoryCompany) and the shape of the error body (Error).
 //
 // GET /Directory/Company
 func (c *Client) GetDirectoryCompany(ctx context.Context, params GetDirectoryCompanyParams) (GetDirectoryCompanyRes, error) {
@@ -2929,10 +10387,116 @@ func (c *Client) sendGetDirectoryCompany(ctx context.Context, params GetDirector
 	return result, nil
 }
 
+// GetDirectoryContact invokes getDirectoryContact operation.
+//
+// Follows TypeScript SDK src/resources/directory.ts contactGet. Assumption: the shape of the error
+// body (Error).
+//
+// GET /Directory/Contact
+func (c *Client) GetDirectoryContact(ctx context.Context, params GetDirectoryContactParams) (GetDirectoryContactRes, error) {
+	res, err := c.sendGetDirectoryContact(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendGetDirectoryContact(ctx context.Context, params GetDirectoryContactParams) (res GetDirectoryContactRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Directory/Contact"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "contactId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "contactId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.ContactId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetDirectoryContactOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetDirectoryContactOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetDirectoryContactResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // GetImageFolderSchema invokes getImageFolderSchema operation.
 //
 // Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // GET /Image/FolderSchema
 func (c *Client) GetImageFolderSchema(ctx context.Context, params GetImageFolderSchemaParams) (GetImageFolderSchemaRes, error) {
@@ -3035,10 +10599,116 @@ func (c *Client) sendGetImageFolderSchema(ctx context.Context, params GetImageFo
 	return result, nil
 }
 
+// GetImageFolderSearchSchema invokes getImageFolderSearchSchema operation.
+//
+// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts
+// folderSearchSchema. Assumption: the shape of the error body (Error).
+//
+// GET /Image/FolderSearchSchema
+func (c *Client) GetImageFolderSearchSchema(ctx context.Context, params GetImageFolderSearchSchemaParams) (GetImageFolderSearchSchemaRes, error) {
+	res, err := c.sendGetImageFolderSearchSchema(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendGetImageFolderSearchSchema(ctx context.Context, params GetImageFolderSearchSchemaParams) (res GetImageFolderSearchSchemaRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Image/FolderSearchSchema"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "folderId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "folderId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.FolderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetImageFolderSearchSchemaOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetImageFolderSearchSchemaOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetImageFolderSearchSchemaResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // GetImageHeader invokes getImageHeader operation.
 //
 // Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // GET /Image/Header/{headerId}
 func (c *Client) GetImageHeader(ctx context.Context, params GetImageHeaderParams) (GetImageHeaderRes, error) {
@@ -3142,11 +10812,117 @@ func (c *Client) sendGetImageHeader(ctx context.Context, params GetImageHeaderPa
 	return result, nil
 }
 
+// GetImageImageProcessingStatus invokes getImageImageProcessingStatus operation.
+//
+// Unlike the other masters, the image id is a query parameter (TypeScript SDK src/resources/image.ts
+// imageProcessingStatus). Assumption: the shape of the error body (Error).
+//
+// GET /Image/GetImageProcessingStatus
+func (c *Client) GetImageImageProcessingStatus(ctx context.Context, params GetImageImageProcessingStatusParams) (GetImageImageProcessingStatusRes, error) {
+	res, err := c.sendGetImageImageProcessingStatus(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendGetImageImageProcessingStatus(ctx context.Context, params GetImageImageProcessingStatusParams) (res GetImageImageProcessingStatusRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Image/GetImageProcessingStatus"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "imageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "imageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.ImageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetImageImageProcessingStatusOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetImageImageProcessingStatusOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetImageImageProcessingStatusResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // GetImagePage invokes getImagePage operation.
 //
 // The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form.
 // Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // GET /Image/Page
 func (c *Client) GetImagePage(ctx context.Context, params GetImagePageParams) (GetImagePageRes, error) {
@@ -3266,7 +11042,7 @@ func (c *Client) sendGetImagePage(ctx context.Context, params GetImagePageParams
 // GetImagePageSchema invokes getImagePageSchema operation.
 //
 // Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // GET /Image/PageSchema
 func (c *Client) GetImagePageSchema(ctx context.Context, params GetImagePageSchemaParams) (GetImagePageSchemaRes, error) {
@@ -3369,10 +11145,562 @@ func (c *Client) sendGetImagePageSchema(ctx context.Context, params GetImagePage
 	return result, nil
 }
 
+// GetInboxTask invokes getInboxTask operation.
+//
+// Assumption: a task is passed through untyped. Follows TypeScript SDK src/resources/inbox.ts get.
+//
+// GET /Inbox/Task/{taskId}
+func (c *Client) GetInboxTask(ctx context.Context, params GetInboxTaskParams) (GetInboxTaskRes, error) {
+	res, err := c.sendGetInboxTask(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendGetInboxTask(ctx context.Context, params GetInboxTaskParams) (res GetInboxTaskRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [2]string
+	pathParts[0] = "/Inbox/Task/"
+	{
+		// Encode "taskId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "taskId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.TaskId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetInboxTaskOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetInboxTaskOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetInboxTaskResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// GetLineSheet invokes getLineSheet operation.
+//
+// The path keeps the API's lower-case get. Assumption: the line sheet is passed through untyped.
+// Follows TypeScript SDK src/resources/linesheets.ts get.
+//
+// GET /LineSheet/get/{lineSheetId}
+func (c *Client) GetLineSheet(ctx context.Context, params GetLineSheetParams) (GetLineSheetRes, error) {
+	res, err := c.sendGetLineSheet(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendGetLineSheet(ctx context.Context, params GetLineSheetParams) (res GetLineSheetRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [2]string
+	pathParts[0] = "/LineSheet/get/"
+	{
+		// Encode "lineSheetId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "lineSheetId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.LineSheetId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetLineSheetOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetLineSheetOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetLineSheetResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// GetMasterData invokes getMasterData operation.
+//
+// Follows TypeScript SDK src/resources/master-data.ts get. Assumption: the shape of the error body
+// (Error).
+//
+// GET /MasterData/{fieldId}
+func (c *Client) GetMasterData(ctx context.Context, params GetMasterDataParams) (GetMasterDataRes, error) {
+	res, err := c.sendGetMasterData(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendGetMasterData(ctx context.Context, params GetMasterDataParams) (res GetMasterDataRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [2]string
+	pathParts[0] = "/MasterData/"
+	{
+		// Encode "fieldId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "fieldId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.FieldId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetMasterDataOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetMasterDataOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetMasterDataResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// GetMasterDataFolderField invokes getMasterDataFolderField operation.
+//
+// Follows TypeScript SDK src/resources/master-data.ts folderFieldGet. Assumption: the shape of the
+// error body (Error).
+//
+// GET /MasterData/Field/{folderId}/{fieldId}
+func (c *Client) GetMasterDataFolderField(ctx context.Context, params GetMasterDataFolderFieldParams) (GetMasterDataFolderFieldRes, error) {
+	res, err := c.sendGetMasterDataFolderField(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendGetMasterDataFolderField(ctx context.Context, params GetMasterDataFolderFieldParams) (res GetMasterDataFolderFieldRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [4]string
+	pathParts[0] = "/MasterData/Field/"
+	{
+		// Encode "folderId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "folderId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.FolderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/"
+	{
+		// Encode "fieldId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "fieldId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.FieldId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetMasterDataFolderFieldOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetMasterDataFolderFieldOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetMasterDataFolderFieldResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// GetMaterialColorwaySchema invokes getMaterialColorwaySchema operation.
+//
+// Follows TypeScript SDK src/resources/material.ts colorwaySchema (BeProduct.Python.SDK
+// folder_colorway_schema). Assumption: the shape of the error body (Error).
+//
+// GET /Material/ColorwaySchema
+func (c *Client) GetMaterialColorwaySchema(ctx context.Context, params GetMaterialColorwaySchemaParams) (GetMaterialColorwaySchemaRes, error) {
+	res, err := c.sendGetMaterialColorwaySchema(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendGetMaterialColorwaySchema(ctx context.Context, params GetMaterialColorwaySchemaParams) (res GetMaterialColorwaySchemaRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Material/ColorwaySchema"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "folderId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "folderId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.FolderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetMaterialColorwaySchemaOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetMaterialColorwaySchemaOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetMaterialColorwaySchemaResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // GetMaterialFolderSchema invokes getMaterialFolderSchema operation.
 //
 // Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // GET /Material/FolderSchema
 func (c *Client) GetMaterialFolderSchema(ctx context.Context, params GetMaterialFolderSchemaParams) (GetMaterialFolderSchemaRes, error) {
@@ -3475,10 +11803,116 @@ func (c *Client) sendGetMaterialFolderSchema(ctx context.Context, params GetMate
 	return result, nil
 }
 
+// GetMaterialFolderSearchSchema invokes getMaterialFolderSearchSchema operation.
+//
+// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts
+// folderSearchSchema. Assumption: the shape of the error body (Error).
+//
+// GET /Material/FolderSearchSchema
+func (c *Client) GetMaterialFolderSearchSchema(ctx context.Context, params GetMaterialFolderSearchSchemaParams) (GetMaterialFolderSearchSchemaRes, error) {
+	res, err := c.sendGetMaterialFolderSearchSchema(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendGetMaterialFolderSearchSchema(ctx context.Context, params GetMaterialFolderSearchSchemaParams) (res GetMaterialFolderSearchSchemaRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Material/FolderSearchSchema"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "folderId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "folderId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.FolderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetMaterialFolderSearchSchemaOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetMaterialFolderSearchSchemaOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetMaterialFolderSearchSchemaResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // GetMaterialHeader invokes getMaterialHeader operation.
 //
 // Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // GET /Material/Header/{headerId}
 func (c *Client) GetMaterialHeader(ctx context.Context, params GetMaterialHeaderParams) (GetMaterialHeaderRes, error) {
@@ -3582,11 +12016,118 @@ func (c *Client) sendGetMaterialHeader(ctx context.Context, params GetMaterialHe
 	return result, nil
 }
 
+// GetMaterialImageProcessingStatus invokes getMaterialImageProcessingStatus operation.
+//
+// ErrorOccured is the API's spelling (TypeScript SDK src/http.ts uploadStatus). Follows TypeScript SDK
+// src/resources/material.ts imageProcessingStatus. Assumption: the shape of the error body (Error).
+//
+// GET /Material/GetImageProcessingStatus/{imageId}
+func (c *Client) GetMaterialImageProcessingStatus(ctx context.Context, params GetMaterialImageProcessingStatusParams) (GetMaterialImageProcessingStatusRes, error) {
+	res, err := c.sendGetMaterialImageProcessingStatus(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendGetMaterialImageProcessingStatus(ctx context.Context, params GetMaterialImageProcessingStatusParams) (res GetMaterialImageProcessingStatusRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [2]string
+	pathParts[0] = "/Material/GetImageProcessingStatus/"
+	{
+		// Encode "imageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "imageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.ImageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetMaterialImageProcessingStatusOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetMaterialImageProcessingStatusOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetMaterialImageProcessingStatusResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // GetMaterialPage invokes getMaterialPage operation.
 //
 // The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form.
 // Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // GET /Material/Page
 func (c *Client) GetMaterialPage(ctx context.Context, params GetMaterialPageParams) (GetMaterialPageRes, error) {
@@ -3706,7 +12247,7 @@ func (c *Client) sendGetMaterialPage(ctx context.Context, params GetMaterialPage
 // GetMaterialPageSchema invokes getMaterialPageSchema operation.
 //
 // Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // GET /Material/PageSchema
 func (c *Client) GetMaterialPageSchema(ctx context.Context, params GetMaterialPageSchemaParams) (GetMaterialPageSchemaRes, error) {
@@ -3809,6 +12350,357 @@ func (c *Client) sendGetMaterialPageSchema(ctx context.Context, params GetMateri
 	return result, nil
 }
 
+// GetMaterialRequestPage invokes getMaterialRequestPage operation.
+//
+// TimelineId names the tracking timeline the request belongs to. Follows TypeScript SDK
+// src/resources/material.ts requestPageGet. Assumption: the shape of the error body (Error).
+//
+// GET /Material/RequestPage
+func (c *Client) GetMaterialRequestPage(ctx context.Context, params GetMaterialRequestPageParams) (GetMaterialRequestPageRes, error) {
+	res, err := c.sendGetMaterialRequestPage(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendGetMaterialRequestPage(ctx context.Context, params GetMaterialRequestPageParams) (res GetMaterialRequestPageRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Material/RequestPage"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "headerId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "headerId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "timelineId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "timelineId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.TimelineId.Get(); ok {
+				return e.EncodeValue(conv.StringToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetMaterialRequestPageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetMaterialRequestPageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetMaterialRequestPageResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// GetMaterialSizeRangeSchema invokes getMaterialSizeRangeSchema operation.
+//
+// Follows TypeScript SDK src/resources/material.ts sizeRangeSchema. Assumption: the shape of the error
+// body (Error).
+//
+// GET /Material/SizeRangeSchema
+func (c *Client) GetMaterialSizeRangeSchema(ctx context.Context, params GetMaterialSizeRangeSchemaParams) (GetMaterialSizeRangeSchemaRes, error) {
+	res, err := c.sendGetMaterialSizeRangeSchema(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendGetMaterialSizeRangeSchema(ctx context.Context, params GetMaterialSizeRangeSchemaParams) (res GetMaterialSizeRangeSchemaRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Material/SizeRangeSchema"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "folderId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "folderId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.FolderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetMaterialSizeRangeSchemaOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetMaterialSizeRangeSchemaOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetMaterialSizeRangeSchemaResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// GetNextAutonumber invokes getNextAutonumber operation.
+//
+// Follows BeProduct.Python.SDK _automation.py autonumber_generate (the SDK reads generatedNumber).
+// Assumption: the shape of the error body (Error).
+//
+// GET /autonumber
+func (c *Client) GetNextAutonumber(ctx context.Context, params GetNextAutonumberParams) (GetNextAutonumberRes, error) {
+	res, err := c.sendGetNextAutonumber(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendGetNextAutonumber(ctx context.Context, params GetNextAutonumberParams) (res GetNextAutonumberRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/autonumber"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "id" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "id",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.ID))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "company" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "company",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.Company))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityAutomationAuth(ctx, GetNextAutonumberOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AutomationAuth\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetNextAutonumberResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // GetRateLimitStatus invokes getRateLimitStatus operation.
 //
 // Follows beproduct.typescript.sdk docs/errors-and-retries.md (per_minute, per_hour, per_day).
@@ -3898,10 +12790,608 @@ func (c *Client) sendGetRateLimitStatus(ctx context.Context) (res GetRateLimitSt
 	return result, nil
 }
 
+// GetReportData invokes getReportData operation.
+//
+// A read sent as POST (retried like a GET). Assumption: query and answer are passed through untyped.
+// Follows TypeScript SDK src/resources/reports.ts data.
+//
+// POST /Report/Data
+func (c *Client) GetReportData(ctx context.Context, request Record) (GetReportDataRes, error) {
+	res, err := c.sendGetReportData(ctx, request)
+	return res, err
+}
+
+func (c *Client) sendGetReportData(ctx context.Context, request Record) (res GetReportDataRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Report/Data"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeGetReportDataRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetReportDataOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetReportDataOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetReportDataResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// GetReportDataById invokes getReportDataById operation.
+//
+// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts dataById.
+// Assumption: the shape of the error body (Error).
+//
+// POST /Report/Data/{reportId}
+func (c *Client) GetReportDataById(ctx context.Context, request Record, params GetReportDataByIdParams) (GetReportDataByIdRes, error) {
+	res, err := c.sendGetReportDataById(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendGetReportDataById(ctx context.Context, request Record, params GetReportDataByIdParams) (res GetReportDataByIdRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [2]string
+	pathParts[0] = "/Report/Data/"
+	{
+		// Encode "reportId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "reportId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.ReportId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeGetReportDataByIdRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetReportDataByIdOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetReportDataByIdOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetReportDataByIdResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// GetReportFlatBom invokes getReportFlatBom operation.
+//
+// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/reports.ts flatBom.
+// Assumption: the shape of the error body (Error).
+//
+// POST /Report/FlatBom
+func (c *Client) GetReportFlatBom(ctx context.Context, request Record) (GetReportFlatBomRes, error) {
+	res, err := c.sendGetReportFlatBom(ctx, request)
+	return res, err
+}
+
+func (c *Client) sendGetReportFlatBom(ctx context.Context, request Record) (res GetReportFlatBomRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Report/FlatBom"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeGetReportFlatBomRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetReportFlatBomOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetReportFlatBomOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetReportFlatBomResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// GetRequestPageSchema invokes getRequestPageSchema operation.
+//
+// Follows TypeScript SDK src/resources/style.ts requestPageSchema. Assumption: the shape of the error
+// body (Error).
+//
+// GET /Request/PageSchema
+func (c *Client) GetRequestPageSchema(ctx context.Context, params GetRequestPageSchemaParams) (GetRequestPageSchemaRes, error) {
+	res, err := c.sendGetRequestPageSchema(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendGetRequestPageSchema(ctx context.Context, params GetRequestPageSchemaParams) (res GetRequestPageSchemaRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Request/PageSchema"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetRequestPageSchemaOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetRequestPageSchemaOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetRequestPageSchemaResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// GetStyleColorwaySchema invokes getStyleColorwaySchema operation.
+//
+// Follows TypeScript SDK src/resources/style.ts colorwaySchema (BeProduct.Python.SDK
+// folder_colorway_schema). Assumption: the shape of the error body (Error).
+//
+// GET /Style/ColorwaySchema
+func (c *Client) GetStyleColorwaySchema(ctx context.Context, params GetStyleColorwaySchemaParams) (GetStyleColorwaySchemaRes, error) {
+	res, err := c.sendGetStyleColorwaySchema(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendGetStyleColorwaySchema(ctx context.Context, params GetStyleColorwaySchemaParams) (res GetStyleColorwaySchemaRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Style/ColorwaySchema"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "folderId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "folderId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.FolderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetStyleColorwaySchemaOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetStyleColorwaySchemaOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetStyleColorwaySchemaResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// GetStyleFlatBom invokes getStyleFlatBom operation.
+//
+// A read sent as POST (retried like a GET). Assumption: the query and the answer are passed through
+// untyped, as the TypeScript SDK does. Follows TypeScript SDK src/resources/style.ts flatBom.
+//
+// POST /Style/FlatBom
+func (c *Client) GetStyleFlatBom(ctx context.Context, request Record) (GetStyleFlatBomRes, error) {
+	res, err := c.sendGetStyleFlatBom(ctx, request)
+	return res, err
+}
+
+func (c *Client) sendGetStyleFlatBom(ctx context.Context, request Record) (res GetStyleFlatBomRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Style/FlatBom"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeGetStyleFlatBomRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetStyleFlatBomOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetStyleFlatBomOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetStyleFlatBomResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // GetStyleFolderSchema invokes getStyleFolderSchema operation.
 //
 // Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // GET /Style/FolderSchema
 func (c *Client) GetStyleFolderSchema(ctx context.Context, params GetStyleFolderSchemaParams) (GetStyleFolderSchemaRes, error) {
@@ -4004,10 +13494,116 @@ func (c *Client) sendGetStyleFolderSchema(ctx context.Context, params GetStyleFo
 	return result, nil
 }
 
+// GetStyleFolderSearchSchema invokes getStyleFolderSearchSchema operation.
+//
+// The fields a header list may filter on. Follows TypeScript SDK src/resources/base.ts
+// folderSearchSchema. Assumption: the shape of the error body (Error).
+//
+// GET /Style/FolderSearchSchema
+func (c *Client) GetStyleFolderSearchSchema(ctx context.Context, params GetStyleFolderSearchSchemaParams) (GetStyleFolderSearchSchemaRes, error) {
+	res, err := c.sendGetStyleFolderSearchSchema(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendGetStyleFolderSearchSchema(ctx context.Context, params GetStyleFolderSearchSchemaParams) (res GetStyleFolderSearchSchemaRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Style/FolderSearchSchema"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "folderId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "folderId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.FolderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetStyleFolderSearchSchemaOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetStyleFolderSearchSchemaOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetStyleFolderSearchSchemaResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // GetStyleHeader invokes getStyleHeader operation.
 //
 // Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // GET /Style/Header/{headerId}
 func (c *Client) GetStyleHeader(ctx context.Context, params GetStyleHeaderParams) (GetStyleHeaderRes, error) {
@@ -4111,11 +13707,118 @@ func (c *Client) sendGetStyleHeader(ctx context.Context, params GetStyleHeaderPa
 	return result, nil
 }
 
+// GetStyleImageProcessingStatus invokes getStyleImageProcessingStatus operation.
+//
+// ErrorOccured is the API's spelling (TypeScript SDK src/http.ts uploadStatus). Follows TypeScript SDK
+// src/resources/style.ts imageProcessingStatus. Assumption: the shape of the error body (Error).
+//
+// GET /Style/GetImageProcessingStatus/{imageId}
+func (c *Client) GetStyleImageProcessingStatus(ctx context.Context, params GetStyleImageProcessingStatusParams) (GetStyleImageProcessingStatusRes, error) {
+	res, err := c.sendGetStyleImageProcessingStatus(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendGetStyleImageProcessingStatus(ctx context.Context, params GetStyleImageProcessingStatusParams) (res GetStyleImageProcessingStatusRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [2]string
+	pathParts[0] = "/Style/GetImageProcessingStatus/"
+	{
+		// Encode "imageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "imageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.ImageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetStyleImageProcessingStatusOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetStyleImageProcessingStatusOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetStyleImageProcessingStatusResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // GetStylePage invokes getStylePage operation.
 //
 // The page data's shape depends on the app type (Form, Grid, List, BOM, ...) and is kept free-form.
 // Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // GET /Style/Page
 func (c *Client) GetStylePage(ctx context.Context, params GetStylePageParams) (GetStylePageRes, error) {
@@ -4235,7 +13938,7 @@ func (c *Client) sendGetStylePage(ctx context.Context, params GetStylePageParams
 // GetStylePageSchema invokes getStylePageSchema operation.
 //
 // Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // GET /Style/PageSchema
 func (c *Client) GetStylePageSchema(ctx context.Context, params GetStylePageSchemaParams) (GetStylePageSchemaRes, error) {
@@ -4338,10 +14041,361 @@ func (c *Client) sendGetStylePageSchema(ctx context.Context, params GetStylePage
 	return result, nil
 }
 
+// GetStyleRequestPage invokes getStyleRequestPage operation.
+//
+// TimelineId names the tracking timeline the request belongs to. Follows TypeScript SDK
+// src/resources/style.ts requestPageGet. Assumption: the shape of the error body (Error).
+//
+// GET /Style/RequestPage
+func (c *Client) GetStyleRequestPage(ctx context.Context, params GetStyleRequestPageParams) (GetStyleRequestPageRes, error) {
+	res, err := c.sendGetStyleRequestPage(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendGetStyleRequestPage(ctx context.Context, params GetStyleRequestPageParams) (res GetStyleRequestPageRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Style/RequestPage"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "headerId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "headerId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "timelineId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "timelineId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.TimelineId.Get(); ok {
+				return e.EncodeValue(conv.StringToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetStyleRequestPageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetStyleRequestPageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetStyleRequestPageResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// GetStyleSizeRangeSchema invokes getStyleSizeRangeSchema operation.
+//
+// Follows TypeScript SDK src/resources/style.ts sizeRangeSchema. Assumption: the shape of the error
+// body (Error).
+//
+// GET /Style/SizeRangeSchema
+func (c *Client) GetStyleSizeRangeSchema(ctx context.Context, params GetStyleSizeRangeSchemaParams) (GetStyleSizeRangeSchemaRes, error) {
+	res, err := c.sendGetStyleSizeRangeSchema(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendGetStyleSizeRangeSchema(ctx context.Context, params GetStyleSizeRangeSchemaParams) (res GetStyleSizeRangeSchemaRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Style/SizeRangeSchema"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "folderId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "folderId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.FolderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetStyleSizeRangeSchemaOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetStyleSizeRangeSchemaOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetStyleSizeRangeSchemaResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// GetTrackingMaterialProgress invokes getTrackingMaterialProgress operation.
+//
+// Follows TypeScript SDK src/resources/tracking.ts materialProgress (src/schemas/tracking.ts
+// PlanProgressSchema). Assumption: the shape of the error body (Error).
+//
+// GET /Tracking/Plan/{planId}/Material/Progress
+func (c *Client) GetTrackingMaterialProgress(ctx context.Context, params GetTrackingMaterialProgressParams) (GetTrackingMaterialProgressRes, error) {
+	res, err := c.sendGetTrackingMaterialProgress(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendGetTrackingMaterialProgress(ctx context.Context, params GetTrackingMaterialProgressParams) (res GetTrackingMaterialProgressRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Tracking/Plan/"
+	{
+		// Encode "planId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "planId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PlanId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Material/Progress"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetTrackingMaterialProgressOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetTrackingMaterialProgressOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetTrackingMaterialProgressResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // GetTrackingPlan invokes getTrackingPlan operation.
 //
 // A POST with an empty JSON object as body (as the SDKs send it). Follows BeProduct.Python.SDK
-// _tracking.py.
+// _tracking.py. Assumption: the shape of the error body (Error).
 //
 // POST /Tracking/Plan/{planId}
 func (c *Client) GetTrackingPlan(ctx context.Context, request *EmptyRequest, params GetTrackingPlanParams) (GetTrackingPlanRes, error) {
@@ -4448,9 +14502,225 @@ func (c *Client) sendGetTrackingPlan(ctx context.Context, request *EmptyRequest,
 	return result, nil
 }
 
+// GetTrackingStyleProgress invokes getTrackingStyleProgress operation.
+//
+// Follows TypeScript SDK src/resources/tracking.ts styleProgress (src/schemas/tracking.ts
+// PlanProgressSchema). Assumption: the shape of the error body (Error).
+//
+// GET /Tracking/Plan/{planId}/Style/Progress
+func (c *Client) GetTrackingStyleProgress(ctx context.Context, params GetTrackingStyleProgressParams) (GetTrackingStyleProgressRes, error) {
+	res, err := c.sendGetTrackingStyleProgress(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendGetTrackingStyleProgress(ctx context.Context, params GetTrackingStyleProgressParams) (res GetTrackingStyleProgressRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Tracking/Plan/"
+	{
+		// Encode "planId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "planId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PlanId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Style/Progress"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetTrackingStyleProgressOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetTrackingStyleProgressOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetTrackingStyleProgressResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// GetUser invokes getUser operation.
+//
+// Follows TypeScript SDK src/resources/users.ts getById. Assumption: the shape of the error body
+// (Error).
+//
+// GET /Users/GetById/{userId}
+func (c *Client) GetUser(ctx context.Context, params GetUserParams) (GetUserRes, error) {
+	res, err := c.sendGetUser(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendGetUser(ctx context.Context, params GetUserParams) (res GetUserRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [2]string
+	pathParts[0] = "/Users/GetById/"
+	{
+		// Encode "userId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "userId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.UserId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetUserOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetUserOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetUserResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // GetUserByEmail invokes getUserByEmail operation.
 //
-// Follows BeProduct.Python.SDK _user.py.
+// Follows BeProduct.Python.SDK _user.py. Assumption: a user's field names (User) and the shape of the
+// error body (Error).
 //
 // GET /Users/GetByEmail
 func (c *Client) GetUserByEmail(ctx context.Context, params GetUserByEmailParams) (GetUserByEmailRes, error) {
@@ -4553,10 +14823,341 @@ func (c *Client) sendGetUserByEmail(ctx context.Context, params GetUserByEmailPa
 	return result, nil
 }
 
+// GetUserRole invokes getUserRole operation.
+//
+// Follows TypeScript SDK src/resources/users.ts roleGet. Assumption: the shape of the error body
+// (Error).
+//
+// GET /Users/{userId}/Role
+func (c *Client) GetUserRole(ctx context.Context, params GetUserRoleParams) (GetUserRoleRes, error) {
+	res, err := c.sendGetUserRole(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendGetUserRole(ctx context.Context, params GetUserRoleParams) (res GetUserRoleRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Users/"
+	{
+		// Encode "userId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "userId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.UserId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Role"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, GetUserRoleOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, GetUserRoleOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeGetUserRoleResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// LinkStyleBlock invokes linkStyleBlock operation.
+//
+// Follows TypeScript SDK src/resources/style.ts blockLink. The answer is read as MessageResponse
+// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+// refused the request.
+//
+// POST /Style/Header/{headerId}/Block/Link
+func (c *Client) LinkStyleBlock(ctx context.Context, request *BlockLinkRequest, params LinkStyleBlockParams) (LinkStyleBlockRes, error) {
+	res, err := c.sendLinkStyleBlock(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendLinkStyleBlock(ctx context.Context, request *BlockLinkRequest, params LinkStyleBlockParams) (res LinkStyleBlockRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Style/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Block/Link"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeLinkStyleBlockRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, LinkStyleBlockOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, LinkStyleBlockOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeLinkStyleBlockResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// ListAutonumbers invokes listAutonumbers operation.
+//
+// Follows BeProduct.Python.SDK _automation.py autonumber_list (the SDK reads autonumbers). Assumption:
+// the shape of the error body (Error) and the shape of Autonumber.
+//
+// GET /autonumber-list
+func (c *Client) ListAutonumbers(ctx context.Context, params ListAutonumbersParams) (ListAutonumbersRes, error) {
+	res, err := c.sendListAutonumbers(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendListAutonumbers(ctx context.Context, params ListAutonumbersParams) (res ListAutonumbersRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/autonumber-list"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "name" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "name",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.Name.Get(); ok {
+				return e.EncodeValue(conv.StringToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "company" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "company",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.Company))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityAutomationAuth(ctx, ListAutonumbersOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AutomationAuth\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeListAutonumbersResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // ListBlockFolders invokes listBlockFolders operation.
 //
 // Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // GET /Block/Folders
 func (c *Client) ListBlockFolders(ctx context.Context) (ListBlockFoldersRes, error) {
@@ -4646,7 +15247,7 @@ func (c *Client) sendListBlockFolders(ctx context.Context) (res ListBlockFolders
 //
 // Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed.
 // Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // POST /Block/Headers
 func (c *Client) ListBlockHeaders(ctx context.Context, request *HeaderListRequest, params ListBlockHeadersParams) (ListBlockHeadersRes, error) {
@@ -4707,6 +15308,23 @@ func (c *Client) sendListBlockHeaders(ctx context.Context, request *HeaderListRe
 		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
 			if val, ok := params.PageNumber.Get(); ok {
 				return e.EncodeValue(conv.Int32ToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "showDeleted" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "showDeleted",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.ShowDeleted.Get(); ok {
+				return e.EncodeValue(conv.BoolToString(val))
 			}
 			return nil
 		}); err != nil {
@@ -4792,7 +15410,8 @@ func (c *Client) sendListBlockHeaders(ctx context.Context, request *HeaderListRe
 // ListBlockPages invokes listBlockPages operation.
 //
 // Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: what a page's type names (PageInfo) and the shape of the error body
+// (Error).
 //
 // GET /Block/Pages
 func (c *Client) ListBlockPages(ctx context.Context, params ListBlockPagesParams) (ListBlockPagesRes, error) {
@@ -4895,10 +15514,99 @@ func (c *Client) sendListBlockPages(ctx context.Context, params ListBlockPagesPa
 	return result, nil
 }
 
+// ListBlockTags invokes listBlockTags operation.
+//
+// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts). Assumption: the shape of
+// the error body (Error).
+//
+// GET /Tag/Block/List
+func (c *Client) ListBlockTags(ctx context.Context) (ListBlockTagsRes, error) {
+	res, err := c.sendListBlockTags(ctx)
+	return res, err
+}
+
+func (c *Client) sendListBlockTags(ctx context.Context) (res ListBlockTagsRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Tag/Block/List"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ListBlockTagsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ListBlockTagsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeListBlockTagsResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // ListColorFolders invokes listColorFolders operation.
 //
 // Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // GET /Color/Folders
 func (c *Client) ListColorFolders(ctx context.Context) (ListColorFoldersRes, error) {
@@ -4988,7 +15696,7 @@ func (c *Client) sendListColorFolders(ctx context.Context) (res ListColorFolders
 //
 // Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed.
 // Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // POST /Color/Headers
 func (c *Client) ListColorHeaders(ctx context.Context, request *HeaderListRequest, params ListColorHeadersParams) (ListColorHeadersRes, error) {
@@ -5049,6 +15757,23 @@ func (c *Client) sendListColorHeaders(ctx context.Context, request *HeaderListRe
 		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
 			if val, ok := params.PageNumber.Get(); ok {
 				return e.EncodeValue(conv.Int32ToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "showDeleted" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "showDeleted",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.ShowDeleted.Get(); ok {
+				return e.EncodeValue(conv.BoolToString(val))
 			}
 			return nil
 		}); err != nil {
@@ -5134,7 +15859,8 @@ func (c *Client) sendListColorHeaders(ctx context.Context, request *HeaderListRe
 // ListColorPages invokes listColorPages operation.
 //
 // Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: what a page's type names (PageInfo) and the shape of the error body
+// (Error).
 //
 // GET /Color/Pages
 func (c *Client) ListColorPages(ctx context.Context, params ListColorPagesParams) (ListColorPagesRes, error) {
@@ -5237,9 +15963,506 @@ func (c *Client) sendListColorPages(ctx context.Context, params ListColorPagesPa
 	return result, nil
 }
 
+// ListColorTags invokes listColorTags operation.
+//
+// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts). Assumption: the shape of
+// the error body (Error).
+//
+// GET /Tag/Color/List
+func (c *Client) ListColorTags(ctx context.Context) (ListColorTagsRes, error) {
+	res, err := c.sendListColorTags(ctx)
+	return res, err
+}
+
+func (c *Client) sendListColorTags(ctx context.Context) (res ListColorTagsRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Tag/Color/List"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ListColorTagsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ListColorTagsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeListColorTagsResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// ListCompanyColors invokes listCompanyColors operation.
+//
+// A read sent as POST (retried like a GET). Pages count from 0. Assumption: a page of palette colors
+// ({result, total}). Follows TypeScript SDK src/resources/color.ts companyColors.
+//
+// POST /Color/CompanyColors
+func (c *Client) ListCompanyColors(ctx context.Context, request *FilterRequest, params ListCompanyColorsParams) (ListCompanyColorsRes, error) {
+	res, err := c.sendListCompanyColors(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendListCompanyColors(ctx context.Context, request *FilterRequest, params ListCompanyColorsParams) (res ListCompanyColorsRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Color/CompanyColors"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "pageSize" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageSize",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.PageSize.Get(); ok {
+				return e.EncodeValue(conv.Int32ToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageNumber" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageNumber",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.PageNumber.Get(); ok {
+				return e.EncodeValue(conv.Int32ToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeListCompanyColorsRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ListCompanyColorsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ListCompanyColorsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeListCompanyColorsResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// ListDataTableRows invokes listDataTableRows operation.
+//
+// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/data-tables.ts data.
+// Assumption: the shape of the error body (Error) and the shape of FilterOperator.
+//
+// POST /DataTable/{dataTableId}/Data
+func (c *Client) ListDataTableRows(ctx context.Context, request *FilterRequest, params ListDataTableRowsParams) (ListDataTableRowsRes, error) {
+	res, err := c.sendListDataTableRows(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendListDataTableRows(ctx context.Context, request *FilterRequest, params ListDataTableRowsParams) (res ListDataTableRowsRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/DataTable/"
+	{
+		// Encode "dataTableId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "dataTableId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.DataTableId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Data"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "pageSize" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageSize",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.PageSize.Get(); ok {
+				return e.EncodeValue(conv.Int32ToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageNumber" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageNumber",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.PageNumber.Get(); ok {
+				return e.EncodeValue(conv.Int32ToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeListDataTableRowsRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ListDataTableRowsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ListDataTableRowsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeListDataTableRowsResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// ListDataTables invokes listDataTables operation.
+//
+// A read sent as POST (retried like a GET); pageSize and pageNumber are query parameters, not body
+// fields [3rd]. Follows TypeScript SDK src/resources/data-tables.ts list. Assumption: the shape of the
+// error body (Error) and the shape of FilterOperator.
+//
+// POST /DataTable/List
+func (c *Client) ListDataTables(ctx context.Context, request *FilterRequest, params ListDataTablesParams) (ListDataTablesRes, error) {
+	res, err := c.sendListDataTables(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendListDataTables(ctx context.Context, request *FilterRequest, params ListDataTablesParams) (res ListDataTablesRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/DataTable/List"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "pageSize" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageSize",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.PageSize.Get(); ok {
+				return e.EncodeValue(conv.Int32ToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageNumber" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageNumber",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.PageNumber.Get(); ok {
+				return e.EncodeValue(conv.Int32ToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeListDataTablesRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ListDataTablesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ListDataTablesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeListDataTablesResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // ListDirectoryCompanies invokes listDirectoryCompanies operation.
 //
-// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py.
+// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py. Assumption: a
+// directory record's field names (DirectoryCompany) and the shape of the error body (Error).
 //
 // GET /Directory/Companies
 func (c *Client) ListDirectoryCompanies(ctx context.Context, params ListDirectoryCompaniesParams) (ListDirectoryCompaniesRes, error) {
@@ -5364,7 +16587,8 @@ func (c *Client) sendListDirectoryCompanies(ctx context.Context, params ListDire
 
 // ListDirectoryContacts invokes listDirectoryContacts operation.
 //
-// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py.
+// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py. Assumption: a
+// contact's field names (DirectoryContact) and the shape of the error body (Error).
 //
 // GET /Directory/Contacts
 func (c *Client) ListDirectoryContacts(ctx context.Context, params ListDirectoryContactsParams) (ListDirectoryContactsRes, error) {
@@ -5501,10 +16725,439 @@ func (c *Client) sendListDirectoryContacts(ctx context.Context, params ListDirec
 	return result, nil
 }
 
+// ListHeaderComments invokes listHeaderComments operation.
+//
+// The path keeps the API's spelling Heeader (both SDKs). Assumption: the fields of a comment (the SDKs
+// type it unknown). Follows TypeScript SDK src/resources/base.ts commentList.
+//
+// GET /Comment/Heeader/{headerId}
+func (c *Client) ListHeaderComments(ctx context.Context, params ListHeaderCommentsParams) (ListHeaderCommentsRes, error) {
+	res, err := c.sendListHeaderComments(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendListHeaderComments(ctx context.Context, params ListHeaderCommentsParams) (res ListHeaderCommentsRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [2]string
+	pathParts[0] = "/Comment/Heeader/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ListHeaderCommentsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ListHeaderCommentsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeListHeaderCommentsResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// ListHeaderRevisions invokes listHeaderRevisions operation.
+//
+// The path keeps the API's spelling Heeader (both SDKs). Assumption: the fields of a revision (the
+// SDKs type it unknown). Follows TypeScript SDK src/resources/base.ts revisionList.
+//
+// GET /Revision/Heeader/{headerId}
+func (c *Client) ListHeaderRevisions(ctx context.Context, params ListHeaderRevisionsParams) (ListHeaderRevisionsRes, error) {
+	res, err := c.sendListHeaderRevisions(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendListHeaderRevisions(ctx context.Context, params ListHeaderRevisionsParams) (res ListHeaderRevisionsRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [2]string
+	pathParts[0] = "/Revision/Heeader/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ListHeaderRevisionsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ListHeaderRevisionsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeListHeaderRevisionsResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// ListHeaderShares invokes listHeaderShares operation.
+//
+// Follows TypeScript SDK src/resources/base.ts sharedWith (src/schemas/share.ts). Assumption: the
+// shape of the error body (Error).
+//
+// GET /Share/Header/{headerId}/Get
+func (c *Client) ListHeaderShares(ctx context.Context, params ListHeaderSharesParams) (ListHeaderSharesRes, error) {
+	res, err := c.sendListHeaderShares(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendListHeaderShares(ctx context.Context, params ListHeaderSharesParams) (res ListHeaderSharesRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Share/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Get"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ListHeaderSharesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ListHeaderSharesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeListHeaderSharesResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// ListHeaderTags invokes listHeaderTags operation.
+//
+// Follows TypeScript SDK src/resources/base.ts headerTagList. Assumption: the shape of the error body
+// (Error).
+//
+// GET /Tag/Header/{headerId}
+func (c *Client) ListHeaderTags(ctx context.Context, params ListHeaderTagsParams) (ListHeaderTagsRes, error) {
+	res, err := c.sendListHeaderTags(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendListHeaderTags(ctx context.Context, params ListHeaderTagsParams) (res ListHeaderTagsRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [2]string
+	pathParts[0] = "/Tag/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ListHeaderTagsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ListHeaderTagsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeListHeaderTagsResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // ListImageFolders invokes listImageFolders operation.
 //
 // Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // GET /Image/Folders
 func (c *Client) ListImageFolders(ctx context.Context) (ListImageFoldersRes, error) {
@@ -5594,7 +17247,7 @@ func (c *Client) sendListImageFolders(ctx context.Context) (res ListImageFolders
 //
 // Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed.
 // Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // POST /Image/Headers
 func (c *Client) ListImageHeaders(ctx context.Context, request *HeaderListRequest, params ListImageHeadersParams) (ListImageHeadersRes, error) {
@@ -5655,6 +17308,23 @@ func (c *Client) sendListImageHeaders(ctx context.Context, request *HeaderListRe
 		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
 			if val, ok := params.PageNumber.Get(); ok {
 				return e.EncodeValue(conv.Int32ToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "showDeleted" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "showDeleted",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.ShowDeleted.Get(); ok {
+				return e.EncodeValue(conv.BoolToString(val))
 			}
 			return nil
 		}); err != nil {
@@ -5740,7 +17410,8 @@ func (c *Client) sendListImageHeaders(ctx context.Context, request *HeaderListRe
 // ListImagePages invokes listImagePages operation.
 //
 // Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: what a page's type names (PageInfo) and the shape of the error body
+// (Error).
 //
 // GET /Image/Pages
 func (c *Client) ListImagePages(ctx context.Context, params ListImagePagesParams) (ListImagePagesRes, error) {
@@ -5843,10 +17514,699 @@ func (c *Client) sendListImagePages(ctx context.Context, params ListImagePagesPa
 	return result, nil
 }
 
+// ListImageTags invokes listImageTags operation.
+//
+// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts). Assumption: the shape of
+// the error body (Error).
+//
+// GET /Tag/Image/List
+func (c *Client) ListImageTags(ctx context.Context) (ListImageTagsRes, error) {
+	res, err := c.sendListImageTags(ctx)
+	return res, err
+}
+
+func (c *Client) sendListImageTags(ctx context.Context) (res ListImageTagsRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Tag/Image/List"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ListImageTagsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ListImageTagsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeListImageTagsResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// ListInboxMessages invokes listInboxMessages operation.
+//
+// A read sent as POST (retried like a GET). Follows TypeScript SDK src/resources/inbox.ts messages.
+// Assumption: the shape of the error body (Error).
+//
+// POST /Inbox/Task/{taskId}/Messages
+func (c *Client) ListInboxMessages(ctx context.Context, request *EmptyRequest, params ListInboxMessagesParams) (ListInboxMessagesRes, error) {
+	res, err := c.sendListInboxMessages(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendListInboxMessages(ctx context.Context, request *EmptyRequest, params ListInboxMessagesParams) (res ListInboxMessagesRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Inbox/Task/"
+	{
+		// Encode "taskId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "taskId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.TaskId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Messages"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "pageSize" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageSize",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.PageSize.Get(); ok {
+				return e.EncodeValue(conv.Int32ToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageNumber" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageNumber",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.PageNumber.Get(); ok {
+				return e.EncodeValue(conv.Int32ToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeListInboxMessagesRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ListInboxMessagesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ListInboxMessagesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeListInboxMessagesResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// ListInboxTasks invokes listInboxTasks operation.
+//
+// A read sent as POST (retried like a GET). masterFolder names the master (Style, Material, …).
+// Assumption: tasks are passed through untyped. Follows TypeScript SDK src/resources/inbox.ts search.
+//
+// POST /Inbox/Tasks/{masterFolder}
+func (c *Client) ListInboxTasks(ctx context.Context, request Record, params ListInboxTasksParams) (ListInboxTasksRes, error) {
+	res, err := c.sendListInboxTasks(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendListInboxTasks(ctx context.Context, request Record, params ListInboxTasksParams) (res ListInboxTasksRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [2]string
+	pathParts[0] = "/Inbox/Tasks/"
+	{
+		// Encode "masterFolder" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "masterFolder",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.MasterFolder))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "pageSize" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageSize",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.PageSize.Get(); ok {
+				return e.EncodeValue(conv.Int32ToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageNumber" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageNumber",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.PageNumber.Get(); ok {
+				return e.EncodeValue(conv.Int32ToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeListInboxTasksRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ListInboxTasksOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ListInboxTasksOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeListInboxTasksResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// ListLineSheetFolders invokes listLineSheetFolders operation.
+//
+// Follows TypeScript SDK src/resources/linesheets.ts listFolders. Assumption: the shape of the error
+// body (Error).
+//
+// GET /LineSheet/ListLineSheetFolders
+func (c *Client) ListLineSheetFolders(ctx context.Context) (ListLineSheetFoldersRes, error) {
+	res, err := c.sendListLineSheetFolders(ctx)
+	return res, err
+}
+
+func (c *Client) sendListLineSheetFolders(ctx context.Context) (res ListLineSheetFoldersRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/LineSheet/ListLineSheetFolders"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ListLineSheetFoldersOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ListLineSheetFoldersOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeListLineSheetFoldersResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// ListLineSheets invokes listLineSheets operation.
+//
+// Assumption: a list of line sheet records, passed through untyped. Follows TypeScript SDK
+// src/resources/linesheets.ts list.
+//
+// GET /LineSheet/ListLineSheets
+func (c *Client) ListLineSheets(ctx context.Context, params ListLineSheetsParams) (ListLineSheetsRes, error) {
+	res, err := c.sendListLineSheets(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendListLineSheets(ctx context.Context, params ListLineSheetsParams) (res ListLineSheetsRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/LineSheet/ListLineSheets"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "folderId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "folderId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.FolderId.Get(); ok {
+				return e.EncodeValue(conv.StringToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ListLineSheetsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ListLineSheetsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeListLineSheetsResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// ListMaterialFolderPages invokes listMaterialFolderPages operation.
+//
+// Follows TypeScript SDK src/resources/material.ts folderPages. Assumption: the shape of the error
+// body (Error).
+//
+// GET /Material/FolderPages/{folderId}
+func (c *Client) ListMaterialFolderPages(ctx context.Context, params ListMaterialFolderPagesParams) (ListMaterialFolderPagesRes, error) {
+	res, err := c.sendListMaterialFolderPages(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendListMaterialFolderPages(ctx context.Context, params ListMaterialFolderPagesParams) (res ListMaterialFolderPagesRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [2]string
+	pathParts[0] = "/Material/FolderPages/"
+	{
+		// Encode "folderId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "folderId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.FolderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ListMaterialFolderPagesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ListMaterialFolderPagesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeListMaterialFolderPagesResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // ListMaterialFolders invokes listMaterialFolders operation.
 //
 // Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // GET /Material/Folders
 func (c *Client) ListMaterialFolders(ctx context.Context) (ListMaterialFoldersRes, error) {
@@ -5936,7 +18296,7 @@ func (c *Client) sendListMaterialFolders(ctx context.Context) (res ListMaterialF
 //
 // Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed.
 // Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // POST /Material/Headers
 func (c *Client) ListMaterialHeaders(ctx context.Context, request *HeaderListRequest, params ListMaterialHeadersParams) (ListMaterialHeadersRes, error) {
@@ -5997,6 +18357,23 @@ func (c *Client) sendListMaterialHeaders(ctx context.Context, request *HeaderLis
 		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
 			if val, ok := params.PageNumber.Get(); ok {
 				return e.EncodeValue(conv.Int32ToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "showDeleted" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "showDeleted",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.ShowDeleted.Get(); ok {
+				return e.EncodeValue(conv.BoolToString(val))
 			}
 			return nil
 		}); err != nil {
@@ -6082,7 +18459,8 @@ func (c *Client) sendListMaterialHeaders(ctx context.Context, request *HeaderLis
 // ListMaterialPages invokes listMaterialPages operation.
 //
 // Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: what a page's type names (PageInfo) and the shape of the error body
+// (Error).
 //
 // GET /Material/Pages
 func (c *Client) ListMaterialPages(ctx context.Context, params ListMaterialPagesParams) (ListMaterialPagesRes, error) {
@@ -6185,10 +18563,780 @@ func (c *Client) sendListMaterialPages(ctx context.Context, params ListMaterialP
 	return result, nil
 }
 
+// ListMaterialRequestPages invokes listMaterialRequestPages operation.
+//
+// Follows TypeScript SDK src/resources/material.ts requestPageList. Assumption: the shape of the error
+// body (Error).
+//
+// GET /Material/RequestPages
+func (c *Client) ListMaterialRequestPages(ctx context.Context, params ListMaterialRequestPagesParams) (ListMaterialRequestPagesRes, error) {
+	res, err := c.sendListMaterialRequestPages(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendListMaterialRequestPages(ctx context.Context, params ListMaterialRequestPagesParams) (res ListMaterialRequestPagesRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Material/RequestPages"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "headerId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "headerId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ListMaterialRequestPagesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ListMaterialRequestPagesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeListMaterialRequestPagesResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// ListMaterialTags invokes listMaterialTags operation.
+//
+// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts). Assumption: the shape of
+// the error body (Error).
+//
+// GET /Tag/Material/List
+func (c *Client) ListMaterialTags(ctx context.Context) (ListMaterialTagsRes, error) {
+	res, err := c.sendListMaterialTags(ctx)
+	return res, err
+}
+
+func (c *Client) sendListMaterialTags(ctx context.Context) (res ListMaterialTagsRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Tag/Material/List"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ListMaterialTagsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ListMaterialTagsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeListMaterialTagsResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// ListPageComments invokes listPageComments operation.
+//
+// Follows TypeScript SDK src/resources/base.ts appCommentList. Assumption: the shape of the error body
+// (Error) and the shape of Comment.
+//
+// GET /Comment/Page/{headerId}/{pageId}
+func (c *Client) ListPageComments(ctx context.Context, params ListPageCommentsParams) (ListPageCommentsRes, error) {
+	res, err := c.sendListPageComments(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendListPageComments(ctx context.Context, params ListPageCommentsParams) (res ListPageCommentsRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [4]string
+	pathParts[0] = "/Comment/Page/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/"
+	{
+		// Encode "pageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "pageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ListPageCommentsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ListPageCommentsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeListPageCommentsResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// ListPageRevisions invokes listPageRevisions operation.
+//
+// Follows TypeScript SDK src/resources/base.ts appRevisionList. Assumption: the shape of the error
+// body (Error) and the shape of Revision.
+//
+// GET /Revision/Page/{headerId}/{pageId}
+func (c *Client) ListPageRevisions(ctx context.Context, params ListPageRevisionsParams) (ListPageRevisionsRes, error) {
+	res, err := c.sendListPageRevisions(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendListPageRevisions(ctx context.Context, params ListPageRevisionsParams) (res ListPageRevisionsRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [4]string
+	pathParts[0] = "/Revision/Page/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/"
+	{
+		// Encode "pageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "pageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ListPageRevisionsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ListPageRevisionsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeListPageRevisionsResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// ListPageShares invokes listPageShares operation.
+//
+// Follows TypeScript SDK src/resources/base.ts appSharedWith. Assumption: the shape of the error body
+// (Error).
+//
+// GET /Share/Page/{headerId}/{pageId}/Get
+func (c *Client) ListPageShares(ctx context.Context, params ListPageSharesParams) (ListPageSharesRes, error) {
+	res, err := c.sendListPageShares(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendListPageShares(ctx context.Context, params ListPageSharesParams) (res ListPageSharesRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [5]string
+	pathParts[0] = "/Share/Page/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/"
+	{
+		// Encode "pageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "pageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/Get"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ListPageSharesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ListPageSharesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeListPageSharesResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// ListReports invokes listReports operation.
+//
+// Assumption: report records ({result, total}) are passed through untyped. Follows TypeScript SDK
+// src/resources/reports.ts list.
+//
+// GET /Report/List
+func (c *Client) ListReports(ctx context.Context) (ListReportsRes, error) {
+	res, err := c.sendListReports(ctx)
+	return res, err
+}
+
+func (c *Client) sendListReports(ctx context.Context) (res ListReportsRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Report/List"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ListReportsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ListReportsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeListReportsResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// ListStyleFolderPages invokes listStyleFolderPages operation.
+//
+// Follows TypeScript SDK src/resources/style.ts folderPages. Assumption: the shape of the error body
+// (Error).
+//
+// GET /Style/FolderPages/{folderId}
+func (c *Client) ListStyleFolderPages(ctx context.Context, params ListStyleFolderPagesParams) (ListStyleFolderPagesRes, error) {
+	res, err := c.sendListStyleFolderPages(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendListStyleFolderPages(ctx context.Context, params ListStyleFolderPagesParams) (res ListStyleFolderPagesRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [2]string
+	pathParts[0] = "/Style/FolderPages/"
+	{
+		// Encode "folderId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "folderId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.FolderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ListStyleFolderPagesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ListStyleFolderPagesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeListStyleFolderPagesResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // ListStyleFolders invokes listStyleFolders operation.
 //
 // Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: the shape of the error body (Error).
 //
 // GET /Style/Folders
 func (c *Client) ListStyleFolders(ctx context.Context) (ListStyleFoldersRes, error) {
@@ -6278,7 +19426,7 @@ func (c *Client) sendListStyleFolders(ctx context.Context) (res ListStyleFolders
 //
 // Pages are numbered from 0; at most 200 records are read per request (API limits). Filters are ANDed.
 // Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: the fields of a size (Size) and the shape of the error body (Error).
 //
 // POST /Style/Headers
 func (c *Client) ListStyleHeaders(ctx context.Context, request *HeaderListRequest, params ListStyleHeadersParams) (ListStyleHeadersRes, error) {
@@ -6339,6 +19487,23 @@ func (c *Client) sendListStyleHeaders(ctx context.Context, request *HeaderListRe
 		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
 			if val, ok := params.PageNumber.Get(); ok {
 				return e.EncodeValue(conv.Int32ToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "showDeleted" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "showDeleted",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.ShowDeleted.Get(); ok {
+				return e.EncodeValue(conv.BoolToString(val))
 			}
 			return nil
 		}); err != nil {
@@ -6424,7 +19589,8 @@ func (c *Client) sendListStyleHeaders(ctx context.Context, request *HeaderListRe
 // ListStylePages invokes listStylePages operation.
 //
 // Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// _common_apps.py). Assumption: what a page's type names (PageInfo) and the shape of the error body
+// (Error).
 //
 // GET /Style/Pages
 func (c *Client) ListStylePages(ctx context.Context, params ListStylePagesParams) (ListStylePagesRes, error) {
@@ -6527,9 +19693,311 @@ func (c *Client) sendListStylePages(ctx context.Context, params ListStylePagesPa
 	return result, nil
 }
 
+// ListStyleRequestPages invokes listStyleRequestPages operation.
+//
+// Follows TypeScript SDK src/resources/style.ts requestPageList. Assumption: the shape of the error
+// body (Error).
+//
+// GET /Style/RequestPages
+func (c *Client) ListStyleRequestPages(ctx context.Context, params ListStyleRequestPagesParams) (ListStyleRequestPagesRes, error) {
+	res, err := c.sendListStyleRequestPages(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendListStyleRequestPages(ctx context.Context, params ListStyleRequestPagesParams) (res ListStyleRequestPagesRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Style/RequestPages"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "headerId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "headerId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ListStyleRequestPagesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ListStyleRequestPagesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeListStyleRequestPagesResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// ListStyleSetsWhereUsed invokes listStyleSetsWhereUsed operation.
+//
+// Assumption: a list of set records, passed through untyped as the TypeScript SDK does. Follows
+// TypeScript SDK src/resources/style.ts whereUsedInSets.
+//
+// GET /Style/WhereUsedInSets/{headerId}
+func (c *Client) ListStyleSetsWhereUsed(ctx context.Context, params ListStyleSetsWhereUsedParams) (ListStyleSetsWhereUsedRes, error) {
+	res, err := c.sendListStyleSetsWhereUsed(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendListStyleSetsWhereUsed(ctx context.Context, params ListStyleSetsWhereUsedParams) (res ListStyleSetsWhereUsedRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [2]string
+	pathParts[0] = "/Style/WhereUsedInSets/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ListStyleSetsWhereUsedOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ListStyleSetsWhereUsedOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeListStyleSetsWhereUsedResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// ListStyleTags invokes listStyleTags operation.
+//
+// Follows TypeScript SDK src/resources/base.ts tagList (src/schemas/tags.ts). Assumption: the shape of
+// the error body (Error).
+//
+// GET /Tag/Style/List
+func (c *Client) ListStyleTags(ctx context.Context) (ListStyleTagsRes, error) {
+	res, err := c.sendListStyleTags(ctx)
+	return res, err
+}
+
+func (c *Client) sendListStyleTags(ctx context.Context) (res ListStyleTagsRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Tag/Style/List"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ListStyleTagsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ListStyleTagsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeListStyleTagsResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // ListTrackingFolders invokes listTrackingFolders operation.
 //
-// Follows BeProduct.Python.SDK _tracking.py.
+// Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the error body (Error).
 //
 // GET /Tracking/Folders
 func (c *Client) ListTrackingFolders(ctx context.Context) (ListTrackingFoldersRes, error) {
@@ -6615,9 +20083,158 @@ func (c *Client) sendListTrackingFolders(ctx context.Context) (res ListTrackingF
 	return result, nil
 }
 
+// ListTrackingMaterialRevisions invokes listTrackingMaterialRevisions operation.
+//
+// A read sent as POST (retried like a GET). Pages count from 0. Assumption: revision records are
+// passed through untyped. Follows TypeScript SDK src/resources/tracking.ts materialRevisions.
+//
+// POST /Tracking/Plan/{planId}/Material/Revisions
+func (c *Client) ListTrackingMaterialRevisions(ctx context.Context, request *FilterRequest, params ListTrackingMaterialRevisionsParams) (ListTrackingMaterialRevisionsRes, error) {
+	res, err := c.sendListTrackingMaterialRevisions(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendListTrackingMaterialRevisions(ctx context.Context, request *FilterRequest, params ListTrackingMaterialRevisionsParams) (res ListTrackingMaterialRevisionsRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Tracking/Plan/"
+	{
+		// Encode "planId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "planId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PlanId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Material/Revisions"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "pageSize" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageSize",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.PageSize.Get(); ok {
+				return e.EncodeValue(conv.Int32ToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageNumber" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageNumber",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.PageNumber.Get(); ok {
+				return e.EncodeValue(conv.Int32ToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeListTrackingMaterialRevisionsRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ListTrackingMaterialRevisionsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ListTrackingMaterialRevisionsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeListTrackingMaterialRevisionsResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // ListTrackingMaterialTimelines invokes listTrackingMaterialTimelines operation.
 //
-// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the
+// error body (Error).
 //
 // POST /Tracking/Plan/{planId}/Material/Timeline
 func (c *Client) ListTrackingMaterialTimelines(ctx context.Context, request *FilterRequest, params ListTrackingMaterialTimelinesParams) (ListTrackingMaterialTimelinesRes, error) {
@@ -6764,7 +20381,8 @@ func (c *Client) sendListTrackingMaterialTimelines(ctx context.Context, request 
 
 // ListTrackingMaterialViewTimelines invokes listTrackingMaterialViewTimelines operation.
 //
-// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the
+// error body (Error).
 //
 // POST /Tracking/Plan/{planId}/Material/View/{viewId}
 func (c *Client) ListTrackingMaterialViewTimelines(ctx context.Context, request *FilterRequest, params ListTrackingMaterialViewTimelinesParams) (ListTrackingMaterialViewTimelinesRes, error) {
@@ -6929,7 +20547,8 @@ func (c *Client) sendListTrackingMaterialViewTimelines(ctx context.Context, requ
 
 // ListTrackingPlans invokes listTrackingPlans operation.
 //
-// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the
+// error body (Error).
 //
 // POST /Tracking/Plans
 func (c *Client) ListTrackingPlans(ctx context.Context, request *HeaderListRequest, params ListTrackingPlansParams) (ListTrackingPlansRes, error) {
@@ -7072,9 +20691,158 @@ func (c *Client) sendListTrackingPlans(ctx context.Context, request *HeaderListR
 	return result, nil
 }
 
+// ListTrackingStyleRevisions invokes listTrackingStyleRevisions operation.
+//
+// A read sent as POST (retried like a GET). Pages count from 0. Assumption: revision records are
+// passed through untyped. Follows TypeScript SDK src/resources/tracking.ts styleRevisions.
+//
+// POST /Tracking/Plan/{planId}/Style/Revisions
+func (c *Client) ListTrackingStyleRevisions(ctx context.Context, request *FilterRequest, params ListTrackingStyleRevisionsParams) (ListTrackingStyleRevisionsRes, error) {
+	res, err := c.sendListTrackingStyleRevisions(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendListTrackingStyleRevisions(ctx context.Context, request *FilterRequest, params ListTrackingStyleRevisionsParams) (res ListTrackingStyleRevisionsRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Tracking/Plan/"
+	{
+		// Encode "planId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "planId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PlanId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Style/Revisions"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "pageSize" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageSize",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.PageSize.Get(); ok {
+				return e.EncodeValue(conv.Int32ToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageNumber" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageNumber",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.PageNumber.Get(); ok {
+				return e.EncodeValue(conv.Int32ToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeListTrackingStyleRevisionsRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ListTrackingStyleRevisionsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ListTrackingStyleRevisionsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeListTrackingStyleRevisionsResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // ListTrackingStyleTimelines invokes listTrackingStyleTimelines operation.
 //
-// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the
+// error body (Error).
 //
 // POST /Tracking/Plan/{planId}/Style/Timeline
 func (c *Client) ListTrackingStyleTimelines(ctx context.Context, request *FilterRequest, params ListTrackingStyleTimelinesParams) (ListTrackingStyleTimelinesRes, error) {
@@ -7221,7 +20989,8 @@ func (c *Client) sendListTrackingStyleTimelines(ctx context.Context, request *Fi
 
 // ListTrackingStyleViewTimelines invokes listTrackingStyleViewTimelines operation.
 //
-// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py.
+// Pages are numbered from 0. Follows BeProduct.Python.SDK _tracking.py. Assumption: the shape of the
+// error body (Error).
 //
 // POST /Tracking/Plan/{planId}/Style/View/{viewId}
 func (c *Client) ListTrackingStyleViewTimelines(ctx context.Context, request *FilterRequest, params ListTrackingStyleViewTimelinesParams) (ListTrackingStyleViewTimelinesRes, error) {
@@ -7386,7 +21155,8 @@ func (c *Client) sendListTrackingStyleViewTimelines(ctx context.Context, request
 
 // ListUserRoles invokes listUserRoles operation.
 //
-// Follows BeProduct.Python.SDK _user.py.
+// Follows BeProduct.Python.SDK _user.py. Assumption: the shape of a role (Role) and the shape of the
+// error body (Error).
 //
 // GET /Users/Roles
 func (c *Client) ListUserRoles(ctx context.Context) (ListUserRolesRes, error) {
@@ -7474,7 +21244,8 @@ func (c *Client) sendListUserRoles(ctx context.Context) (res ListUserRolesRes, e
 
 // ListUsers invokes listUsers operation.
 //
-// Follows BeProduct.Python.SDK _user.py.
+// Follows BeProduct.Python.SDK _user.py. Assumption: a user's field names (User) and the shape of the
+// error body (Error).
 //
 // GET /Users/List
 func (c *Client) ListUsers(ctx context.Context) (ListUsersRes, error) {
@@ -7560,9 +21331,2350 @@ func (c *Client) sendListUsers(ctx context.Context) (res ListUsersRes, err error
 	return result, nil
 }
 
+// MoveMaterialHeader invokes moveMaterialHeader operation.
+//
+// Follows TypeScript SDK src/resources/material.ts move. The answer is read as MessageResponse {error,
+// message} (the TypeScript SDK types it unknown). Assumption: error is true when the server refused
+// the request.
+//
+// POST /Material/Header/{headerId}/Move
+func (c *Client) MoveMaterialHeader(ctx context.Context, request *MoveRequest, params MoveMaterialHeaderParams) (MoveMaterialHeaderRes, error) {
+	res, err := c.sendMoveMaterialHeader(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendMoveMaterialHeader(ctx context.Context, request *MoveRequest, params MoveMaterialHeaderParams) (res MoveMaterialHeaderRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Material/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Move"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeMoveMaterialHeaderRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, MoveMaterialHeaderOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, MoveMaterialHeaderOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeMoveMaterialHeaderResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// MoveStyleHeader invokes moveStyleHeader operation.
+//
+// Follows TypeScript SDK src/resources/style.ts move. The answer is read as MessageResponse {error,
+// message} (the TypeScript SDK types it unknown). Assumption: error is true when the server refused
+// the request.
+//
+// POST /Style/Header/{headerId}/Move
+func (c *Client) MoveStyleHeader(ctx context.Context, request *MoveRequest, params MoveStyleHeaderParams) (MoveStyleHeaderRes, error) {
+	res, err := c.sendMoveStyleHeader(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendMoveStyleHeader(ctx context.Context, request *MoveRequest, params MoveStyleHeaderParams) (res MoveStyleHeaderRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Style/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Move"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeMoveStyleHeaderRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, MoveStyleHeaderOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, MoveStyleHeaderOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeMoveStyleHeaderResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// RemoveBlockAttachments invokes removeBlockAttachments operation.
+//
+// The body lists the file names to remove. Follows TypeScript SDK src/resources/base.ts
+// appAttachmentsDelete. The answer is read as MessageResponse {error, message} (the TypeScript SDK
+// types it unknown). Assumption: error is true when the server refused the request.
+//
+// POST /Block/AttachmentRemove
+func (c *Client) RemoveBlockAttachments(ctx context.Context, request StringList, params RemoveBlockAttachmentsParams) (RemoveBlockAttachmentsRes, error) {
+	res, err := c.sendRemoveBlockAttachments(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendRemoveBlockAttachments(ctx context.Context, request StringList, params RemoveBlockAttachmentsParams) (res RemoveBlockAttachmentsRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Block/AttachmentRemove"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "headerId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "headerId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeRemoveBlockAttachmentsRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, RemoveBlockAttachmentsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, RemoveBlockAttachmentsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeRemoveBlockAttachmentsResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// RemoveColorAttachments invokes removeColorAttachments operation.
+//
+// The body lists the file names to remove. Follows TypeScript SDK src/resources/base.ts
+// appAttachmentsDelete. The answer is read as MessageResponse {error, message} (the TypeScript SDK
+// types it unknown). Assumption: error is true when the server refused the request.
+//
+// POST /Color/AttachmentRemove
+func (c *Client) RemoveColorAttachments(ctx context.Context, request StringList, params RemoveColorAttachmentsParams) (RemoveColorAttachmentsRes, error) {
+	res, err := c.sendRemoveColorAttachments(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendRemoveColorAttachments(ctx context.Context, request StringList, params RemoveColorAttachmentsParams) (res RemoveColorAttachmentsRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Color/AttachmentRemove"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "headerId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "headerId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeRemoveColorAttachmentsRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, RemoveColorAttachmentsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, RemoveColorAttachmentsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeRemoveColorAttachmentsResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// RemoveHeaderShares invokes removeHeaderShares operation.
+//
+// Follows TypeScript SDK src/resources/base.ts unshare. The answer is read as MessageResponse {error,
+// message} (the TypeScript SDK types it unknown). Assumption: error is true when the server refused
+// the request.
+//
+// POST /Share/Header/{headerId}/Unshare
+func (c *Client) RemoveHeaderShares(ctx context.Context, request StringList, params RemoveHeaderSharesParams) (RemoveHeaderSharesRes, error) {
+	res, err := c.sendRemoveHeaderShares(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendRemoveHeaderShares(ctx context.Context, request StringList, params RemoveHeaderSharesParams) (res RemoveHeaderSharesRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Share/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Unshare"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeRemoveHeaderSharesRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, RemoveHeaderSharesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, RemoveHeaderSharesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeRemoveHeaderSharesResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// RemoveHeaderTags invokes removeHeaderTags operation.
+//
+// The body lists tag names. Follows TypeScript SDK src/resources/base.ts headerTagRemove. The answer
+// is read as MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error
+// is true when the server refused the request.
+//
+// POST /Tag/Header/{headerId}/Remove
+func (c *Client) RemoveHeaderTags(ctx context.Context, request StringList, params RemoveHeaderTagsParams) (RemoveHeaderTagsRes, error) {
+	res, err := c.sendRemoveHeaderTags(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendRemoveHeaderTags(ctx context.Context, request StringList, params RemoveHeaderTagsParams) (res RemoveHeaderTagsRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Tag/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Remove"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeRemoveHeaderTagsRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, RemoveHeaderTagsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, RemoveHeaderTagsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeRemoveHeaderTagsResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// RemoveImageAttachments invokes removeImageAttachments operation.
+//
+// The body lists the file names to remove. Follows TypeScript SDK src/resources/base.ts
+// appAttachmentsDelete. The answer is read as MessageResponse {error, message} (the TypeScript SDK
+// types it unknown). Assumption: error is true when the server refused the request.
+//
+// POST /Image/AttachmentRemove
+func (c *Client) RemoveImageAttachments(ctx context.Context, request StringList, params RemoveImageAttachmentsParams) (RemoveImageAttachmentsRes, error) {
+	res, err := c.sendRemoveImageAttachments(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendRemoveImageAttachments(ctx context.Context, request StringList, params RemoveImageAttachmentsParams) (res RemoveImageAttachmentsRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Image/AttachmentRemove"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "headerId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "headerId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeRemoveImageAttachmentsRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, RemoveImageAttachmentsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, RemoveImageAttachmentsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeRemoveImageAttachmentsResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// RemoveMaterialAttachments invokes removeMaterialAttachments operation.
+//
+// The body lists the file names to remove. Follows TypeScript SDK src/resources/base.ts
+// appAttachmentsDelete. The answer is read as MessageResponse {error, message} (the TypeScript SDK
+// types it unknown). Assumption: error is true when the server refused the request.
+//
+// POST /Material/AttachmentRemove
+func (c *Client) RemoveMaterialAttachments(ctx context.Context, request StringList, params RemoveMaterialAttachmentsParams) (RemoveMaterialAttachmentsRes, error) {
+	res, err := c.sendRemoveMaterialAttachments(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendRemoveMaterialAttachments(ctx context.Context, request StringList, params RemoveMaterialAttachmentsParams) (res RemoveMaterialAttachmentsRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Material/AttachmentRemove"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "headerId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "headerId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeRemoveMaterialAttachmentsRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, RemoveMaterialAttachmentsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, RemoveMaterialAttachmentsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeRemoveMaterialAttachmentsResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// RemovePageShares invokes removePageShares operation.
+//
+// Follows TypeScript SDK src/resources/base.ts appUnshare. The answer is read as MessageResponse
+// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+// refused the request.
+//
+// POST /Share/Page/{headerId}/{pageId}/Unshare
+func (c *Client) RemovePageShares(ctx context.Context, request StringList, params RemovePageSharesParams) (RemovePageSharesRes, error) {
+	res, err := c.sendRemovePageShares(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendRemovePageShares(ctx context.Context, request StringList, params RemovePageSharesParams) (res RemovePageSharesRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [5]string
+	pathParts[0] = "/Share/Page/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/"
+	{
+		// Encode "pageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "pageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/Unshare"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeRemovePageSharesRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, RemovePageSharesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, RemovePageSharesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeRemovePageSharesResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// RemoveStyleAttachments invokes removeStyleAttachments operation.
+//
+// The body lists the file names to remove. Follows TypeScript SDK src/resources/base.ts
+// appAttachmentsDelete. The answer is read as MessageResponse {error, message} (the TypeScript SDK
+// types it unknown). Assumption: error is true when the server refused the request.
+//
+// POST /Style/AttachmentRemove
+func (c *Client) RemoveStyleAttachments(ctx context.Context, request StringList, params RemoveStyleAttachmentsParams) (RemoveStyleAttachmentsRes, error) {
+	res, err := c.sendRemoveStyleAttachments(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendRemoveStyleAttachments(ctx context.Context, request StringList, params RemoveStyleAttachmentsParams) (res RemoveStyleAttachmentsRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Style/AttachmentRemove"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "headerId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "headerId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeRemoveStyleAttachmentsRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, RemoveStyleAttachmentsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, RemoveStyleAttachmentsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeRemoveStyleAttachmentsResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// RemoveTagShares invokes removeTagShares operation.
+//
+// The body lists user ids. Follows TypeScript SDK src/resources/base.ts tagUnshare. The answer is read
+// as MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+// when the server refused the request.
+//
+// POST /Tag/{tagId}/Unshare
+func (c *Client) RemoveTagShares(ctx context.Context, request StringList, params RemoveTagSharesParams) (RemoveTagSharesRes, error) {
+	res, err := c.sendRemoveTagShares(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendRemoveTagShares(ctx context.Context, request StringList, params RemoveTagSharesParams) (res RemoveTagSharesRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Tag/"
+	{
+		// Encode "tagId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "tagId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.TagId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Unshare"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeRemoveTagSharesRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, RemoveTagSharesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, RemoveTagSharesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeRemoveTagSharesResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// ResetBlockPage invokes resetBlockPage operation.
+//
+// Follows TypeScript SDK src/resources/base.ts appReset. The answer is read as MessageResponse {error,
+// message} (the TypeScript SDK types it unknown). Assumption: error is true when the server refused
+// the request.
+//
+// POST /Block/{headerId}/Page/{pageId}/Reset
+func (c *Client) ResetBlockPage(ctx context.Context, request *EmptyRequest, params ResetBlockPageParams) (ResetBlockPageRes, error) {
+	res, err := c.sendResetBlockPage(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendResetBlockPage(ctx context.Context, request *EmptyRequest, params ResetBlockPageParams) (res ResetBlockPageRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [5]string
+	pathParts[0] = "/Block/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Page/"
+	{
+		// Encode "pageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "pageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/Reset"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeResetBlockPageRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ResetBlockPageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ResetBlockPageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeResetBlockPageResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// ResetColorPage invokes resetColorPage operation.
+//
+// Follows TypeScript SDK src/resources/base.ts appReset. The answer is read as MessageResponse {error,
+// message} (the TypeScript SDK types it unknown). Assumption: error is true when the server refused
+// the request.
+//
+// POST /Color/{headerId}/Page/{pageId}/Reset
+func (c *Client) ResetColorPage(ctx context.Context, request *EmptyRequest, params ResetColorPageParams) (ResetColorPageRes, error) {
+	res, err := c.sendResetColorPage(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendResetColorPage(ctx context.Context, request *EmptyRequest, params ResetColorPageParams) (res ResetColorPageRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [5]string
+	pathParts[0] = "/Color/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Page/"
+	{
+		// Encode "pageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "pageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/Reset"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeResetColorPageRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ResetColorPageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ResetColorPageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeResetColorPageResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// ResetDataTable invokes resetDataTable operation.
+//
+// Follows TypeScript SDK src/resources/data-tables.ts reset. The answer is read as MessageResponse
+// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+// refused the request.
+//
+// POST /DataTable/{dataTableId}/Reset
+func (c *Client) ResetDataTable(ctx context.Context, request *EmptyRequest, params ResetDataTableParams) (ResetDataTableRes, error) {
+	res, err := c.sendResetDataTable(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendResetDataTable(ctx context.Context, request *EmptyRequest, params ResetDataTableParams) (res ResetDataTableRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/DataTable/"
+	{
+		// Encode "dataTableId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "dataTableId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.DataTableId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Reset"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeResetDataTableRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ResetDataTableOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ResetDataTableOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeResetDataTableResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// ResetImagePage invokes resetImagePage operation.
+//
+// Follows TypeScript SDK src/resources/base.ts appReset. The answer is read as MessageResponse {error,
+// message} (the TypeScript SDK types it unknown). Assumption: error is true when the server refused
+// the request.
+//
+// POST /Image/{headerId}/Page/{pageId}/Reset
+func (c *Client) ResetImagePage(ctx context.Context, request *EmptyRequest, params ResetImagePageParams) (ResetImagePageRes, error) {
+	res, err := c.sendResetImagePage(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendResetImagePage(ctx context.Context, request *EmptyRequest, params ResetImagePageParams) (res ResetImagePageRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [5]string
+	pathParts[0] = "/Image/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Page/"
+	{
+		// Encode "pageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "pageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/Reset"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeResetImagePageRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ResetImagePageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ResetImagePageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeResetImagePageResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// ResetMaterialPage invokes resetMaterialPage operation.
+//
+// Follows TypeScript SDK src/resources/base.ts appReset. The answer is read as MessageResponse {error,
+// message} (the TypeScript SDK types it unknown). Assumption: error is true when the server refused
+// the request.
+//
+// POST /Material/{headerId}/Page/{pageId}/Reset
+func (c *Client) ResetMaterialPage(ctx context.Context, request *EmptyRequest, params ResetMaterialPageParams) (ResetMaterialPageRes, error) {
+	res, err := c.sendResetMaterialPage(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendResetMaterialPage(ctx context.Context, request *EmptyRequest, params ResetMaterialPageParams) (res ResetMaterialPageRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [5]string
+	pathParts[0] = "/Material/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Page/"
+	{
+		// Encode "pageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "pageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/Reset"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeResetMaterialPageRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ResetMaterialPageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ResetMaterialPageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeResetMaterialPageResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// ResetStyleCbom invokes resetStyleCbom operation.
+//
+// Follows TypeScript SDK src/resources/style.ts bomReset. The answer is read as MessageResponse
+// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+// refused the request.
+//
+// POST /Style/{headerId}/CBOM/{pageId}/Reset
+func (c *Client) ResetStyleCbom(ctx context.Context, request *EmptyRequest, params ResetStyleCbomParams) (ResetStyleCbomRes, error) {
+	res, err := c.sendResetStyleCbom(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendResetStyleCbom(ctx context.Context, request *EmptyRequest, params ResetStyleCbomParams) (res ResetStyleCbomRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [5]string
+	pathParts[0] = "/Style/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/CBOM/"
+	{
+		// Encode "pageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "pageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/Reset"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeResetStyleCbomRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ResetStyleCbomOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ResetStyleCbomOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeResetStyleCbomResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// ResetStylePage invokes resetStylePage operation.
+//
+// Follows TypeScript SDK src/resources/base.ts appReset. The answer is read as MessageResponse {error,
+// message} (the TypeScript SDK types it unknown). Assumption: error is true when the server refused
+// the request.
+//
+// POST /Style/{headerId}/Page/{pageId}/Reset
+func (c *Client) ResetStylePage(ctx context.Context, request *EmptyRequest, params ResetStylePageParams) (ResetStylePageRes, error) {
+	res, err := c.sendResetStylePage(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendResetStylePage(ctx context.Context, request *EmptyRequest, params ResetStylePageParams) (res ResetStylePageRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [5]string
+	pathParts[0] = "/Style/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Page/"
+	{
+		// Encode "pageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "pageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/Reset"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeResetStylePageRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ResetStylePageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ResetStylePageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeResetStylePageResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// ResetStylePageMultiMeasurements invokes resetStylePageMultiMeasurements operation.
+//
+// Follows TypeScript SDK src/resources/style.ts multiMeasurementsReset. The answer is read as
+// MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+// when the server refused the request.
+//
+// POST /Style/{headerId}/PageMultiMeasurements/{pageId}/Reset
+func (c *Client) ResetStylePageMultiMeasurements(ctx context.Context, request *EmptyRequest, params ResetStylePageMultiMeasurementsParams) (ResetStylePageMultiMeasurementsRes, error) {
+	res, err := c.sendResetStylePageMultiMeasurements(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendResetStylePageMultiMeasurements(ctx context.Context, request *EmptyRequest, params ResetStylePageMultiMeasurementsParams) (res ResetStylePageMultiMeasurementsRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [5]string
+	pathParts[0] = "/Style/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/PageMultiMeasurements/"
+	{
+		// Encode "pageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "pageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/Reset"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeResetStylePageMultiMeasurementsRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, ResetStylePageMultiMeasurementsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, ResetStylePageMultiMeasurementsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeResetStylePageMultiMeasurementsResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // SearchDirectoryCompanies invokes searchDirectoryCompanies operation.
 //
-// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py.
+// Paged; an empty array marks the end. Follows BeProduct.Python.SDK _directory.py. Assumption: a
+// directory record's field names (DirectoryCompany) and the shape of the error body (Error).
 //
 // POST /Directory/Companies
 func (c *Client) SearchDirectoryCompanies(ctx context.Context, request *FilterRequest, params SearchDirectoryCompaniesParams) (SearchDirectoryCompaniesRes, error) {
@@ -7688,6 +23800,392 @@ func (c *Client) sendSearchDirectoryCompanies(ctx context.Context, request *Filt
 	return result, nil
 }
 
+// SetLock invokes setLock operation.
+//
+// A GET that acquires (as the SDK sends it). Assumption: the answer says whether the lock was
+// acquired. Follows BeProduct.Python.SDK _automation.py lock_aquire.
+//
+// GET /locks
+func (c *Client) SetLock(ctx context.Context, params SetLockParams) (SetLockRes, error) {
+	res, err := c.sendSetLock(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendSetLock(ctx context.Context, params SetLockParams) (res SetLockRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/locks"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "name" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "name",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.Name))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "timeout" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "timeout",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.Timeout.Get(); ok {
+				return e.EncodeValue(conv.Int32ToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "company" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "company",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.Company))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityAutomationAuth(ctx, SetLockOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AutomationAuth\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeSetLockResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// SubmitStyleSampleRequest invokes submitStyleSampleRequest operation.
+//
+// TimelineId is needed when called from a tracking context. Assumption: the body is passed through
+// untyped. Follows TypeScript SDK src/resources/style.ts sampleRequestMultiAddSubmit. The answer is
+// read as MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is
+// true when the server refused the request.
+//
+// POST /Style/{headerId}/PageSampleRequestMulti/{pageId}/AddSubmit
+func (c *Client) SubmitStyleSampleRequest(ctx context.Context, request Record, params SubmitStyleSampleRequestParams) (SubmitStyleSampleRequestRes, error) {
+	res, err := c.sendSubmitStyleSampleRequest(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendSubmitStyleSampleRequest(ctx context.Context, request Record, params SubmitStyleSampleRequestParams) (res SubmitStyleSampleRequestRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [5]string
+	pathParts[0] = "/Style/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/PageSampleRequestMulti/"
+	{
+		// Encode "pageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "pageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/AddSubmit"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "timelineId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "timelineId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.TimelineId.Get(); ok {
+				return e.EncodeValue(conv.StringToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeSubmitStyleSampleRequestRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, SubmitStyleSampleRequestOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, SubmitStyleSampleRequestOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeSubmitStyleSampleRequestResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UnlinkStyleBlock invokes unlinkStyleBlock operation.
+//
+// A GET that writes (as the SDK sends it). Follows TypeScript SDK src/resources/style.ts blockUnlink.
+// The answer is read as MessageResponse {error, message} (the TypeScript SDK types it unknown).
+// Assumption: error is true when the server refused the request.
+//
+// GET /Style/Header/{headerId}/Block/Unlink
+func (c *Client) UnlinkStyleBlock(ctx context.Context, params UnlinkStyleBlockParams) (UnlinkStyleBlockRes, error) {
+	res, err := c.sendUnlinkStyleBlock(ctx, params)
+	return res, err
+}
+
+func (c *Client) sendUnlinkStyleBlock(ctx context.Context, params UnlinkStyleBlockParams) (res UnlinkStyleBlockRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Style/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Block/Unlink"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UnlinkStyleBlockOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UnlinkStyleBlockOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUnlinkStyleBlockResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // UpdateBlockHeader invokes updateBlockHeader operation.
 //
 // Only the fields sent are changed. Assumption: the answer is the updated header. Follows the Block
@@ -7801,8 +24299,9 @@ func (c *Client) sendUpdateBlockHeader(ctx context.Context, request *HeaderWrite
 
 // UpdateBlockPageForm invokes updateBlockPageForm operation.
 //
-// Assumption: the answer is an UpdateResult. Follows the Block master of the BeProduct SDKs
-// (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
+// _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message}
+// (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // POST /Block/PageForm
 func (c *Client) UpdateBlockPageForm(ctx context.Context, request FormUpdate, params UpdateBlockPageFormParams) (UpdateBlockPageFormRes, error) {
@@ -7924,8 +24423,10 @@ func (c *Client) sendUpdateBlockPageForm(ctx context.Context, request FormUpdate
 
 // UpdateBlockPageGrid invokes updateBlockPageGrid operation.
 //
-// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the
-// Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 rows per request (API limits). Follows the Block master of the BeProduct SDKs
+// (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript
+// SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the
+// write was refused.
 //
 // POST /Block/PageGrid
 func (c *Client) UpdateBlockPageGrid(ctx context.Context, request GridUpdate, params UpdateBlockPageGridParams) (UpdateBlockPageGridRes, error) {
@@ -8047,8 +24548,10 @@ func (c *Client) sendUpdateBlockPageGrid(ctx context.Context, request GridUpdate
 
 // UpdateBlockPageList invokes updateBlockPageList operation.
 //
-// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the
-// Block master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 items per request (API limits). Follows the Block master of the BeProduct SDKs
+// (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript
+// SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the
+// write was refused.
 //
 // POST /Block/PageList
 func (c *Client) UpdateBlockPageList(ctx context.Context, request ListUpdate, params UpdateBlockPageListParams) (UpdateBlockPageListRes, error) {
@@ -8205,6 +24708,26 @@ func (c *Client) sendUpdateColorHeader(ctx context.Context, request *HeaderWrite
 	pathParts[2] = "/Update"
 	uri.AddPathParts(u, pathParts[:]...)
 
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "replaceColors" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "replaceColors",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.ReplaceColors.Get(); ok {
+				return e.EncodeValue(conv.BoolToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
 	r, err := ht.NewRequest(ctx, "POST", u)
 	if err != nil {
 		return res, errors.Wrap(err, "create request")
@@ -8281,8 +24804,9 @@ func (c *Client) sendUpdateColorHeader(ctx context.Context, request *HeaderWrite
 
 // UpdateColorPageForm invokes updateColorPageForm operation.
 //
-// Assumption: the answer is an UpdateResult. Follows the Color master of the BeProduct SDKs
-// (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
+// _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message}
+// (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // POST /Color/PageForm
 func (c *Client) UpdateColorPageForm(ctx context.Context, request FormUpdate, params UpdateColorPageFormParams) (UpdateColorPageFormRes, error) {
@@ -8404,8 +24928,10 @@ func (c *Client) sendUpdateColorPageForm(ctx context.Context, request FormUpdate
 
 // UpdateColorPageGrid invokes updateColorPageGrid operation.
 //
-// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the
-// Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 rows per request (API limits). Follows the Color master of the BeProduct SDKs
+// (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript
+// SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the
+// write was refused.
 //
 // POST /Color/PageGrid
 func (c *Client) UpdateColorPageGrid(ctx context.Context, request GridUpdate, params UpdateColorPageGridParams) (UpdateColorPageGridRes, error) {
@@ -8527,8 +25053,10 @@ func (c *Client) sendUpdateColorPageGrid(ctx context.Context, request GridUpdate
 
 // UpdateColorPageList invokes updateColorPageList operation.
 //
-// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the
-// Color master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 items per request (API limits). Follows the Color master of the BeProduct SDKs
+// (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript
+// SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the
+// write was refused.
 //
 // POST /Color/PageList
 func (c *Client) UpdateColorPageList(ctx context.Context, request ListUpdate, params UpdateColorPageListParams) (UpdateColorPageListRes, error) {
@@ -8648,6 +25176,119 @@ func (c *Client) sendUpdateColorPageList(ctx context.Context, request ListUpdate
 	return result, nil
 }
 
+// UpdateDataTableRows invokes updateDataTableRows operation.
+//
+// Rows as {rowId, rowFields, deleteRow} (rowId null adds one) [3rd]. At most 100 rows per request (API
+// limits). The answer lists the ids updated, added and deleted [3rd]; the TypeScript SDK types them as
+// counts. Follows TypeScript SDK src/resources/data-tables.ts update. Assumption: the shape of the
+// error body (Error).
+//
+// POST /DataTable/{dataTableId}/Update
+func (c *Client) UpdateDataTableRows(ctx context.Context, request GridUpdate, params UpdateDataTableRowsParams) (UpdateDataTableRowsRes, error) {
+	res, err := c.sendUpdateDataTableRows(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUpdateDataTableRows(ctx context.Context, request GridUpdate, params UpdateDataTableRowsParams) (res UpdateDataTableRowsRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/DataTable/"
+	{
+		// Encode "dataTableId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "dataTableId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.DataTableId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Update"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUpdateDataTableRowsRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UpdateDataTableRowsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UpdateDataTableRowsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUpdateDataTableRowsResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // UpdateDirectoryCompany invokes updateDirectoryCompany operation.
 //
 // Assumption: the answer is the updated record. Follows BeProduct.Python.SDK _directory.py.
@@ -8750,6 +25391,395 @@ func (c *Client) sendUpdateDirectoryCompany(ctx context.Context, request *Direct
 	}()
 
 	result, err := decodeUpdateDirectoryCompanyResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UpdateDirectoryContact invokes updateDirectoryContact operation.
+//
+// Follows TypeScript SDK src/resources/directory.ts contactUpdate. The answer is read as
+// MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+// when the server refused the request.
+//
+// POST /Directory/{directoryId}/Contact/{contactId}/Update
+func (c *Client) UpdateDirectoryContact(ctx context.Context, request *DirectoryContactWrite, params UpdateDirectoryContactParams) (UpdateDirectoryContactRes, error) {
+	res, err := c.sendUpdateDirectoryContact(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUpdateDirectoryContact(ctx context.Context, request *DirectoryContactWrite, params UpdateDirectoryContactParams) (res UpdateDirectoryContactRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [5]string
+	pathParts[0] = "/Directory/"
+	{
+		// Encode "directoryId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "directoryId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.DirectoryId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Contact/"
+	{
+		// Encode "contactId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "contactId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.ContactId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/Update"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUpdateDirectoryContactRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UpdateDirectoryContactOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UpdateDirectoryContactOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUpdateDirectoryContactResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UpdateHeaderComment invokes updateHeaderComment operation.
+//
+// Follows TypeScript SDK src/resources/base.ts commentEdit. The answer is read as MessageResponse
+// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+// refused the request.
+//
+// POST /Comment/Header/{headerId}/Edit
+func (c *Client) UpdateHeaderComment(ctx context.Context, request *TextBody, params UpdateHeaderCommentParams) (UpdateHeaderCommentRes, error) {
+	res, err := c.sendUpdateHeaderComment(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUpdateHeaderComment(ctx context.Context, request *TextBody, params UpdateHeaderCommentParams) (res UpdateHeaderCommentRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Comment/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Edit"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "commentId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "commentId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.CommentId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUpdateHeaderCommentRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UpdateHeaderCommentOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UpdateHeaderCommentOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUpdateHeaderCommentResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UpdateHeaderRevision invokes updateHeaderRevision operation.
+//
+// Follows TypeScript SDK src/resources/base.ts revisionEdit. The answer is read as MessageResponse
+// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+// refused the request.
+//
+// POST /Revision/Header/{headerId}/Edit
+func (c *Client) UpdateHeaderRevision(ctx context.Context, request *TextBody, params UpdateHeaderRevisionParams) (UpdateHeaderRevisionRes, error) {
+	res, err := c.sendUpdateHeaderRevision(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUpdateHeaderRevision(ctx context.Context, request *TextBody, params UpdateHeaderRevisionParams) (res UpdateHeaderRevisionRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Revision/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Edit"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "revisionId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "revisionId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.RevisionId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUpdateHeaderRevisionRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UpdateHeaderRevisionOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UpdateHeaderRevisionOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUpdateHeaderRevisionResponse(resp)
 	if err != nil {
 		return res, errors.Wrap(err, "decode response")
 	}
@@ -8870,8 +25900,9 @@ func (c *Client) sendUpdateImageHeader(ctx context.Context, request *HeaderWrite
 
 // UpdateImagePageForm invokes updateImagePageForm operation.
 //
-// Assumption: the answer is an UpdateResult. Follows the Image master of the BeProduct SDKs
-// (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
+// _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message}
+// (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // POST /Image/PageForm
 func (c *Client) UpdateImagePageForm(ctx context.Context, request FormUpdate, params UpdateImagePageFormParams) (UpdateImagePageFormRes, error) {
@@ -8993,8 +26024,10 @@ func (c *Client) sendUpdateImagePageForm(ctx context.Context, request FormUpdate
 
 // UpdateImagePageGrid invokes updateImagePageGrid operation.
 //
-// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the
-// Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 rows per request (API limits). Follows the Image master of the BeProduct SDKs
+// (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript
+// SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the
+// write was refused.
 //
 // POST /Image/PageGrid
 func (c *Client) UpdateImagePageGrid(ctx context.Context, request GridUpdate, params UpdateImagePageGridParams) (UpdateImagePageGridRes, error) {
@@ -9116,8 +26149,10 @@ func (c *Client) sendUpdateImagePageGrid(ctx context.Context, request GridUpdate
 
 // UpdateImagePageList invokes updateImagePageList operation.
 //
-// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the
-// Image master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 items per request (API limits). Follows the Image master of the BeProduct SDKs
+// (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript
+// SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the
+// write was refused.
 //
 // POST /Image/PageList
 func (c *Client) UpdateImagePageList(ctx context.Context, request ListUpdate, params UpdateImagePageListParams) (UpdateImagePageListRes, error) {
@@ -9230,6 +26265,597 @@ func (c *Client) sendUpdateImagePageList(ctx context.Context, request ListUpdate
 	}()
 
 	result, err := decodeUpdateImagePageListResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UpdateInboxMessage invokes updateInboxMessage operation.
+//
+// Follows TypeScript SDK src/resources/inbox.ts messageUpdate. The answer is read as MessageResponse
+// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+// refused the request.
+//
+// POST /Inbox/Task/Message/{messageId}/Update
+func (c *Client) UpdateInboxMessage(ctx context.Context, request Record, params UpdateInboxMessageParams) (UpdateInboxMessageRes, error) {
+	res, err := c.sendUpdateInboxMessage(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUpdateInboxMessage(ctx context.Context, request Record, params UpdateInboxMessageParams) (res UpdateInboxMessageRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Inbox/Task/Message/"
+	{
+		// Encode "messageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "messageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.MessageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Update"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUpdateInboxMessageRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UpdateInboxMessageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UpdateInboxMessageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUpdateInboxMessageResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UpdateInboxTask invokes updateInboxTask operation.
+//
+// Follows TypeScript SDK src/resources/inbox.ts update. The answer is read as MessageResponse {error,
+// message} (the TypeScript SDK types it unknown). Assumption: error is true when the server refused
+// the request.
+//
+// POST /Inbox/Task/{taskId}/Update
+func (c *Client) UpdateInboxTask(ctx context.Context, request Record, params UpdateInboxTaskParams) (UpdateInboxTaskRes, error) {
+	res, err := c.sendUpdateInboxTask(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUpdateInboxTask(ctx context.Context, request Record, params UpdateInboxTaskParams) (res UpdateInboxTaskRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Inbox/Task/"
+	{
+		// Encode "taskId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "taskId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.TaskId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Update"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUpdateInboxTaskRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UpdateInboxTaskOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UpdateInboxTaskOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUpdateInboxTaskResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UpdateMasterData invokes updateMasterData operation.
+//
+// Assumption: the body is passed through untyped. Follows TypeScript SDK src/resources/master-data.ts
+// update. The answer is read as MessageResponse {error, message} (the TypeScript SDK types it
+// unknown). Assumption: error is true when the server refused the request.
+//
+// POST /MasterData/{fieldId}/Update
+func (c *Client) UpdateMasterData(ctx context.Context, request Record, params UpdateMasterDataParams) (UpdateMasterDataRes, error) {
+	res, err := c.sendUpdateMasterData(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUpdateMasterData(ctx context.Context, request Record, params UpdateMasterDataParams) (res UpdateMasterDataRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/MasterData/"
+	{
+		// Encode "fieldId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "fieldId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.FieldId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Update"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUpdateMasterDataRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UpdateMasterDataOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UpdateMasterDataOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUpdateMasterDataResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UpdateMasterDataFolderField invokes updateMasterDataFolderField operation.
+//
+// Assumption: the body is passed through untyped. Follows TypeScript SDK src/resources/master-data.ts
+// folderFieldUpdate. The answer is read as MessageResponse {error, message} (the TypeScript SDK types
+// it unknown). Assumption: error is true when the server refused the request.
+//
+// POST /MasterData/Field/{folderId}/{fieldId}/Update
+func (c *Client) UpdateMasterDataFolderField(ctx context.Context, request Record, params UpdateMasterDataFolderFieldParams) (UpdateMasterDataFolderFieldRes, error) {
+	res, err := c.sendUpdateMasterDataFolderField(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUpdateMasterDataFolderField(ctx context.Context, request Record, params UpdateMasterDataFolderFieldParams) (res UpdateMasterDataFolderFieldRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [5]string
+	pathParts[0] = "/MasterData/Field/"
+	{
+		// Encode "folderId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "folderId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.FolderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/"
+	{
+		// Encode "fieldId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "fieldId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.FieldId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/Update"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUpdateMasterDataFolderFieldRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UpdateMasterDataFolderFieldOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UpdateMasterDataFolderFieldOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUpdateMasterDataFolderFieldResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UpdateMaterial3dPage invokes updateMaterial3dPage operation.
+//
+// Assumption: the body is passed through untyped. Follows TypeScript SDK src/resources/material.ts
+// material3dAppUpdate. The answer is read as MessageResponse {error, message} (the TypeScript SDK
+// types it unknown). Assumption: error is true when the server refused the request.
+//
+// POST /Material/Material3DAppPost
+func (c *Client) UpdateMaterial3dPage(ctx context.Context, request Record, params UpdateMaterial3dPageParams) (UpdateMaterial3dPageRes, error) {
+	res, err := c.sendUpdateMaterial3dPage(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUpdateMaterial3dPage(ctx context.Context, request Record, params UpdateMaterial3dPageParams) (res UpdateMaterial3dPageRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Material/Material3DAppPost"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "materialId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "materialId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.MaterialId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUpdateMaterial3dPageRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UpdateMaterial3dPageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UpdateMaterial3dPageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUpdateMaterial3dPageResponse(resp)
 	if err != nil {
 		return res, errors.Wrap(err, "decode response")
 	}
@@ -9350,8 +26976,9 @@ func (c *Client) sendUpdateMaterialHeader(ctx context.Context, request *HeaderWr
 
 // UpdateMaterialPageForm invokes updateMaterialPageForm operation.
 //
-// Assumption: the answer is an UpdateResult. Follows the Material master of the BeProduct SDKs
-// (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
+// _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message}
+// (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // POST /Material/PageForm
 func (c *Client) UpdateMaterialPageForm(ctx context.Context, request FormUpdate, params UpdateMaterialPageFormParams) (UpdateMaterialPageFormRes, error) {
@@ -9473,9 +27100,10 @@ func (c *Client) sendUpdateMaterialPageForm(ctx context.Context, request FormUpd
 
 // UpdateMaterialPageGrid invokes updateMaterialPageGrid operation.
 //
-// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the
-// Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// At most 100 rows per request (API limits). Follows the Material master of the BeProduct SDKs
+// (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript
+// SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the
+// write was refused.
 //
 // POST /Material/PageGrid
 func (c *Client) UpdateMaterialPageGrid(ctx context.Context, request GridUpdate, params UpdateMaterialPageGridParams) (UpdateMaterialPageGridRes, error) {
@@ -9597,9 +27225,10 @@ func (c *Client) sendUpdateMaterialPageGrid(ctx context.Context, request GridUpd
 
 // UpdateMaterialPageList invokes updateMaterialPageList operation.
 //
-// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the
-// Material master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
-// _common_apps.py).
+// At most 100 items per request (API limits). Follows the Material master of the BeProduct SDKs
+// (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript
+// SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the
+// write was refused.
 //
 // POST /Material/PageList
 func (c *Client) UpdateMaterialPageList(ctx context.Context, request ListUpdate, params UpdateMaterialPageListParams) (UpdateMaterialPageListRes, error) {
@@ -9719,6 +27348,590 @@ func (c *Client) sendUpdateMaterialPageList(ctx context.Context, request ListUpd
 	return result, nil
 }
 
+// UpdateMaterialRequestPageForm invokes updateMaterialRequestPageForm operation.
+//
+// Follows TypeScript SDK src/resources/material.ts requestPageFormUpdate. The answer is read as
+// MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+// when the server refused the request.
+//
+// POST /Material/RequestPageForm
+func (c *Client) UpdateMaterialRequestPageForm(ctx context.Context, request FormUpdate, params UpdateMaterialRequestPageFormParams) (UpdateMaterialRequestPageFormRes, error) {
+	res, err := c.sendUpdateMaterialRequestPageForm(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUpdateMaterialRequestPageForm(ctx context.Context, request FormUpdate, params UpdateMaterialRequestPageFormParams) (res UpdateMaterialRequestPageFormRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Material/RequestPageForm"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "headerId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "headerId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "timelineId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "timelineId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.TimelineId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUpdateMaterialRequestPageFormRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UpdateMaterialRequestPageFormOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UpdateMaterialRequestPageFormOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUpdateMaterialRequestPageFormResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UpdatePageComment invokes updatePageComment operation.
+//
+// Follows TypeScript SDK src/resources/base.ts appCommentEdit. The answer is read as MessageResponse
+// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+// refused the request.
+//
+// POST /Comment/Page/{headerId}/{pageId}/Edit
+func (c *Client) UpdatePageComment(ctx context.Context, request *TextBody, params UpdatePageCommentParams) (UpdatePageCommentRes, error) {
+	res, err := c.sendUpdatePageComment(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUpdatePageComment(ctx context.Context, request *TextBody, params UpdatePageCommentParams) (res UpdatePageCommentRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [5]string
+	pathParts[0] = "/Comment/Page/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/"
+	{
+		// Encode "pageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "pageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/Edit"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "commentId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "commentId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.CommentId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUpdatePageCommentRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UpdatePageCommentOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UpdatePageCommentOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUpdatePageCommentResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UpdatePageRevision invokes updatePageRevision operation.
+//
+// Follows TypeScript SDK src/resources/base.ts appRevisionEdit. The answer is read as MessageResponse
+// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+// refused the request.
+//
+// POST /Revision/Page/{headerId}/{pageId}/Edit
+func (c *Client) UpdatePageRevision(ctx context.Context, request *TextBody, params UpdatePageRevisionParams) (UpdatePageRevisionRes, error) {
+	res, err := c.sendUpdatePageRevision(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUpdatePageRevision(ctx context.Context, request *TextBody, params UpdatePageRevisionParams) (res UpdatePageRevisionRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [5]string
+	pathParts[0] = "/Revision/Page/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/"
+	{
+		// Encode "pageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "pageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/Edit"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "revisionId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "revisionId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.RevisionId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUpdatePageRevisionRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UpdatePageRevisionOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UpdatePageRevisionOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUpdatePageRevisionResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UpdateStyle3dVersion invokes updateStyle3dVersion operation.
+//
+// Assumption: the body is passed through untyped. Follows TypeScript SDK src/resources/style.ts
+// style3dVersionUpdate. The answer is read as MessageResponse {error, message} (the TypeScript SDK
+// types it unknown). Assumption: error is true when the server refused the request.
+//
+// POST /Style/{headerId}/Page3DStyle/{pageId}/Version/{versionId}/Update
+func (c *Client) UpdateStyle3dVersion(ctx context.Context, request Record, params UpdateStyle3dVersionParams) (UpdateStyle3dVersionRes, error) {
+	res, err := c.sendUpdateStyle3dVersion(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUpdateStyle3dVersion(ctx context.Context, request Record, params UpdateStyle3dVersionParams) (res UpdateStyle3dVersionRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [7]string
+	pathParts[0] = "/Style/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Page3DStyle/"
+	{
+		// Encode "pageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "pageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/Version/"
+	{
+		// Encode "versionId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "versionId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.VersionId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[5] = encoded
+	}
+	pathParts[6] = "/Update"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUpdateStyle3dVersionRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UpdateStyle3dVersionOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UpdateStyle3dVersionOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUpdateStyle3dVersionResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // UpdateStyleHeader invokes updateStyleHeader operation.
 //
 // Only the fields sent are changed. Assumption: the answer is the updated header. Follows the Style
@@ -9830,10 +28043,266 @@ func (c *Client) sendUpdateStyleHeader(ctx context.Context, request *HeaderWrite
 	return result, nil
 }
 
+// UpdateStylePageBomDetails invokes updateStylePageBomDetails operation.
+//
+// Follows TypeScript SDK src/resources/style.ts bomDetailsUpdate. The answer is read as
+// MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+// when the server refused the request.
+//
+// POST /Style/{headerId}/PageBOMDetails/{pageId}
+func (c *Client) UpdateStylePageBomDetails(ctx context.Context, request *BomDetailsRequest, params UpdateStylePageBomDetailsParams) (UpdateStylePageBomDetailsRes, error) {
+	res, err := c.sendUpdateStylePageBomDetails(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUpdateStylePageBomDetails(ctx context.Context, request *BomDetailsRequest, params UpdateStylePageBomDetailsParams) (res UpdateStylePageBomDetailsRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [4]string
+	pathParts[0] = "/Style/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/PageBOMDetails/"
+	{
+		// Encode "pageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "pageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUpdateStylePageBomDetailsRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UpdateStylePageBomDetailsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UpdateStylePageBomDetailsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUpdateStylePageBomDetailsResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UpdateStylePageCbom invokes updateStylePageCbom operation.
+//
+// At most 100 records per request (API limits). Assumption: the items are passed through untyped, as
+// the TypeScript SDK does. Follows TypeScript SDK src/resources/style.ts bomUpdate. The answer is read
+// as MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+// when the server refused the request.
+//
+// POST /Style/PageCBOM
+func (c *Client) UpdateStylePageCbom(ctx context.Context, request RecordList, params UpdateStylePageCbomParams) (UpdateStylePageCbomRes, error) {
+	res, err := c.sendUpdateStylePageCbom(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUpdateStylePageCbom(ctx context.Context, request RecordList, params UpdateStylePageCbomParams) (res UpdateStylePageCbomRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Style/PageCBOM"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "headerId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "headerId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUpdateStylePageCbomRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UpdateStylePageCbomOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UpdateStylePageCbomOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUpdateStylePageCbomResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // UpdateStylePageForm invokes updateStylePageForm operation.
 //
-// Assumption: the answer is an UpdateResult. Follows the Style master of the BeProduct SDKs
-// (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// Follows the Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py /
+// _common_apps.py). The answer is read as the TypeScript SDK's MessageResponse {error, message}
+// (src/schemas/common.ts). Assumption: error is true when the write was refused.
 //
 // POST /Style/PageForm
 func (c *Client) UpdateStylePageForm(ctx context.Context, request FormUpdate, params UpdateStylePageFormParams) (UpdateStylePageFormRes, error) {
@@ -9955,8 +28424,10 @@ func (c *Client) sendUpdateStylePageForm(ctx context.Context, request FormUpdate
 
 // UpdateStylePageGrid invokes updateStylePageGrid operation.
 //
-// At most 100 rows per request (API limits). Assumption: the answer is an UpdateResult. Follows the
-// Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 rows per request (API limits). Follows the Style master of the BeProduct SDKs
+// (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript
+// SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the
+// write was refused.
 //
 // POST /Style/PageGrid
 func (c *Client) UpdateStylePageGrid(ctx context.Context, request GridUpdate, params UpdateStylePageGridParams) (UpdateStylePageGridRes, error) {
@@ -10076,10 +28547,137 @@ func (c *Client) sendUpdateStylePageGrid(ctx context.Context, request GridUpdate
 	return result, nil
 }
 
+// UpdateStylePageLinkPages invokes updateStylePageLinkPages operation.
+//
+// At most 100 records per request (API limits). Assumption: the items are passed through untyped, as
+// the TypeScript SDK does. Follows TypeScript SDK src/resources/style.ts linkPagesUpdate. The answer
+// is read as MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error
+// is true when the server refused the request.
+//
+// POST /Style/PageLinkPages
+func (c *Client) UpdateStylePageLinkPages(ctx context.Context, request RecordList, params UpdateStylePageLinkPagesParams) (UpdateStylePageLinkPagesRes, error) {
+	res, err := c.sendUpdateStylePageLinkPages(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUpdateStylePageLinkPages(ctx context.Context, request RecordList, params UpdateStylePageLinkPagesParams) (res UpdateStylePageLinkPagesRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Style/PageLinkPages"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "headerId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "headerId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUpdateStylePageLinkPagesRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UpdateStylePageLinkPagesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UpdateStylePageLinkPagesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUpdateStylePageLinkPagesResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // UpdateStylePageList invokes updateStylePageList operation.
 //
-// At most 100 items per request (API limits). Assumption: the answer is an UpdateResult. Follows the
-// Style master of the BeProduct SDKs (BeProduct.Python.SDK _common_attributes.py / _common_apps.py).
+// At most 100 items per request (API limits). Follows the Style master of the BeProduct SDKs
+// (BeProduct.Python.SDK _common_attributes.py / _common_apps.py). The answer is read as the TypeScript
+// SDK's MessageResponse {error, message} (src/schemas/common.ts). Assumption: error is true when the
+// write was refused.
 //
 // POST /Style/PageList
 func (c *Client) UpdateStylePageList(ctx context.Context, request ListUpdate, params UpdateStylePageListParams) (UpdateStylePageListRes, error) {
@@ -10199,10 +28797,1021 @@ func (c *Client) sendUpdateStylePageList(ctx context.Context, request ListUpdate
 	return result, nil
 }
 
+// UpdateStylePageMultiMeasurements invokes updateStylePageMultiMeasurements operation.
+//
+// Assumption: the body is passed through untyped. Follows TypeScript SDK src/resources/style.ts
+// multiMeasurementsUpdate. The answer is read as MessageResponse {error, message} (the TypeScript SDK
+// types it unknown). Assumption: error is true when the server refused the request.
+//
+// POST /Style/{headerId}/PageMultiMeasurements/{pageId}
+func (c *Client) UpdateStylePageMultiMeasurements(ctx context.Context, request Record, params UpdateStylePageMultiMeasurementsParams) (UpdateStylePageMultiMeasurementsRes, error) {
+	res, err := c.sendUpdateStylePageMultiMeasurements(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUpdateStylePageMultiMeasurements(ctx context.Context, request Record, params UpdateStylePageMultiMeasurementsParams) (res UpdateStylePageMultiMeasurementsRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [4]string
+	pathParts[0] = "/Style/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/PageMultiMeasurements/"
+	{
+		// Encode "pageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "pageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUpdateStylePageMultiMeasurementsRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UpdateStylePageMultiMeasurementsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UpdateStylePageMultiMeasurementsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUpdateStylePageMultiMeasurementsResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UpdateStylePageSets invokes updateStylePageSets operation.
+//
+// At most 100 records per request (API limits). Assumption: the items are passed through untyped, as
+// the TypeScript SDK does. Follows TypeScript SDK src/resources/style.ts setsUpdate. The answer is
+// read as MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is
+// true when the server refused the request.
+//
+// POST /Style/PageSets
+func (c *Client) UpdateStylePageSets(ctx context.Context, request RecordList, params UpdateStylePageSetsParams) (UpdateStylePageSetsRes, error) {
+	res, err := c.sendUpdateStylePageSets(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUpdateStylePageSets(ctx context.Context, request RecordList, params UpdateStylePageSetsParams) (res UpdateStylePageSetsRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Style/PageSets"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "headerId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "headerId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUpdateStylePageSetsRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UpdateStylePageSetsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UpdateStylePageSetsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUpdateStylePageSetsResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UpdateStylePageSku invokes updateStylePageSku operation.
+//
+// At most 100 records per request (API limits). Assumption: the items are passed through untyped, as
+// the TypeScript SDK does. Follows TypeScript SDK src/resources/style.ts skuUpdate. The answer is read
+// as MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+// when the server refused the request.
+//
+// POST /Style/PageSku
+func (c *Client) UpdateStylePageSku(ctx context.Context, request RecordList, params UpdateStylePageSkuParams) (UpdateStylePageSkuRes, error) {
+	res, err := c.sendUpdateStylePageSku(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUpdateStylePageSku(ctx context.Context, request RecordList, params UpdateStylePageSkuParams) (res UpdateStylePageSkuRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Style/PageSku"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "headerId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "headerId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUpdateStylePageSkuRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UpdateStylePageSkuOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UpdateStylePageSkuOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUpdateStylePageSkuResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UpdateStylePageTextEditor invokes updateStylePageTextEditor operation.
+//
+// Follows TypeScript SDK src/resources/style.ts textListEditorUpdate. The answer is read as
+// MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+// when the server refused the request.
+//
+// POST /Style/PageTextList/TextEditor
+func (c *Client) UpdateStylePageTextEditor(ctx context.Context, request *TextEditorRequest, params UpdateStylePageTextEditorParams) (UpdateStylePageTextEditorRes, error) {
+	res, err := c.sendUpdateStylePageTextEditor(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUpdateStylePageTextEditor(ctx context.Context, request *TextEditorRequest, params UpdateStylePageTextEditorParams) (res UpdateStylePageTextEditorRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Style/PageTextList/TextEditor"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "headerId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "headerId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUpdateStylePageTextEditorRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UpdateStylePageTextEditorOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UpdateStylePageTextEditorOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUpdateStylePageTextEditorResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UpdateStylePageTextList invokes updateStylePageTextList operation.
+//
+// At most 100 records per request (API limits). Assumption: the items are passed through untyped, as
+// the TypeScript SDK does. Follows TypeScript SDK src/resources/style.ts textListUpdate. The answer is
+// read as MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is
+// true when the server refused the request.
+//
+// POST /Style/PageTextList/List
+func (c *Client) UpdateStylePageTextList(ctx context.Context, request RecordList, params UpdateStylePageTextListParams) (UpdateStylePageTextListRes, error) {
+	res, err := c.sendUpdateStylePageTextList(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUpdateStylePageTextList(ctx context.Context, request RecordList, params UpdateStylePageTextListParams) (res UpdateStylePageTextListRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Style/PageTextList/List"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "headerId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "headerId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUpdateStylePageTextListRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UpdateStylePageTextListOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UpdateStylePageTextListOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUpdateStylePageTextListResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UpdateStyleRequestPageForm invokes updateStyleRequestPageForm operation.
+//
+// Follows TypeScript SDK src/resources/style.ts requestPageFormUpdate. The answer is read as
+// MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+// when the server refused the request.
+//
+// POST /Style/RequestPageForm
+func (c *Client) UpdateStyleRequestPageForm(ctx context.Context, request FormUpdate, params UpdateStyleRequestPageFormParams) (UpdateStyleRequestPageFormRes, error) {
+	res, err := c.sendUpdateStyleRequestPageForm(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUpdateStyleRequestPageForm(ctx context.Context, request FormUpdate, params UpdateStyleRequestPageFormParams) (res UpdateStyleRequestPageFormRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Style/RequestPageForm"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "headerId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "headerId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "timelineId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "timelineId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.TimelineId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUpdateStyleRequestPageFormRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UpdateStyleRequestPageFormOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UpdateStyleRequestPageFormOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUpdateStyleRequestPageFormResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UpdateStyleSampleSize invokes updateStyleSampleSize operation.
+//
+// Follows TypeScript SDK src/resources/style.ts updateSampleSize. The answer is read as
+// MessageResponse {error, message} (the TypeScript SDK types it unknown). Assumption: error is true
+// when the server refused the request.
+//
+// POST /Style/{headerId}/SizeClass/{sizeClassId}/UpdateSampleSize
+func (c *Client) UpdateStyleSampleSize(ctx context.Context, request *SampleSizeRequest, params UpdateStyleSampleSizeParams) (UpdateStyleSampleSizeRes, error) {
+	res, err := c.sendUpdateStyleSampleSize(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUpdateStyleSampleSize(ctx context.Context, request *SampleSizeRequest, params UpdateStyleSampleSizeParams) (res UpdateStyleSampleSizeRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [5]string
+	pathParts[0] = "/Style/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/SizeClass/"
+	{
+		// Encode "sizeClassId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "sizeClassId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.SizeClassId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/UpdateSampleSize"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUpdateStyleSampleSizeRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UpdateStyleSampleSizeOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UpdateStyleSampleSizeOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUpdateStyleSampleSizeResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UpdateTag invokes updateTag operation.
+//
+// Follows TypeScript SDK src/resources/base.ts tagUpdate. The answer is read as MessageResponse
+// {error, message} (the TypeScript SDK types it unknown). Assumption: error is true when the server
+// refused the request.
+//
+// POST /Tag/{tagId}/Update
+func (c *Client) UpdateTag(ctx context.Context, request *TagUpdate, params UpdateTagParams) (UpdateTagRes, error) {
+	res, err := c.sendUpdateTag(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUpdateTag(ctx context.Context, request *TagUpdate, params UpdateTagParams) (res UpdateTagRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Tag/"
+	{
+		// Encode "tagId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "tagId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.TagId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Update"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUpdateTagRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UpdateTagOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UpdateTagOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUpdateTagResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // UpdateTrackingMaterialTimelines invokes updateTrackingMaterialTimelines operation.
 //
-// At most 100 records per request (API limits). Assumption: the answer is an UpdateResult. Follows
-// BeProduct.Python.SDK _tracking.py.
+// At most 100 records per request (API limits). Follows BeProduct.Python.SDK _tracking.py. The answer
+// is read as MessageResponse {error, message} (TypeScript SDK src/schemas/common.ts). Assumption:
+// error is true when the edit was refused.
 //
 // POST /Tracking/Plan/{planId}/Material/Timelines/Edit
 func (c *Client) UpdateTrackingMaterialTimelines(ctx context.Context, request TimelineEditList, params UpdateTrackingMaterialTimelinesParams) (UpdateTrackingMaterialTimelinesRes, error) {
@@ -10312,8 +29921,9 @@ func (c *Client) sendUpdateTrackingMaterialTimelines(ctx context.Context, reques
 
 // UpdateTrackingStyleTimelines invokes updateTrackingStyleTimelines operation.
 //
-// At most 100 records per request (API limits). Assumption: the answer is an UpdateResult. Follows
-// BeProduct.Python.SDK _tracking.py.
+// At most 100 records per request (API limits). Follows BeProduct.Python.SDK _tracking.py. The answer
+// is read as MessageResponse {error, message} (TypeScript SDK src/schemas/common.ts). Assumption:
+// error is true when the edit was refused.
 //
 // POST /Tracking/Plan/{planId}/Style/Timelines/Edit
 func (c *Client) UpdateTrackingStyleTimelines(ctx context.Context, request TimelineEditList, params UpdateTrackingStyleTimelinesParams) (UpdateTrackingStyleTimelinesRes, error) {
@@ -10524,6 +30134,4771 @@ func (c *Client) sendUpdateUser(ctx context.Context, request *UserWrite, params 
 	}()
 
 	result, err := decodeUpdateUserResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadBlockAttachment invokes uploadBlockAttachment operation.
+//
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+// SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when
+// the call returns). Assumption: the shape of the error body (Error).
+//
+// POST /Block/AttachmentUpload
+func (c *Client) UploadBlockAttachment(ctx context.Context, request *FileUploadMultipart, params UploadBlockAttachmentParams) (UploadBlockAttachmentRes, error) {
+	res, err := c.sendUploadBlockAttachment(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadBlockAttachment(ctx context.Context, request *FileUploadMultipart, params UploadBlockAttachmentParams) (res UploadBlockAttachmentRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Block/AttachmentUpload"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "headerId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "headerId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadBlockAttachmentRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadBlockAttachmentOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadBlockAttachmentOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadBlockAttachmentResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadBlockGridFormImage invokes uploadBlockGridFormImage operation.
+//
+// The header is named by the blockId query parameter. A multipart/form-data upload of one part named
+// file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py
+// upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile),
+// to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts
+// appImageFormUpload / appImageGridUpload. Assumption: the shape of the error body (Error).
+//
+// POST /Block/GridFormImageAppImageUpload
+func (c *Client) UploadBlockGridFormImage(ctx context.Context, request *FileUploadMultipart, params UploadBlockGridFormImageParams) (UploadBlockGridFormImageRes, error) {
+	res, err := c.sendUploadBlockGridFormImage(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadBlockGridFormImage(ctx context.Context, request *FileUploadMultipart, params UploadBlockGridFormImageParams) (res UploadBlockGridFormImageRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Block/GridFormImageAppImageUpload"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "blockId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "blockId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.BlockId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadBlockGridFormImageRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadBlockGridFormImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadBlockGridFormImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadBlockGridFormImageResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadBlockHeaderImage invokes uploadBlockHeaderImage operation.
+//
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+// SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
+//
+// POST /Block/Header/{headerId}/Image/Upload
+func (c *Client) UploadBlockHeaderImage(ctx context.Context, request *FileUploadMultipart, params UploadBlockHeaderImageParams) (UploadBlockHeaderImageRes, error) {
+	res, err := c.sendUploadBlockHeaderImage(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadBlockHeaderImage(ctx context.Context, request *FileUploadMultipart, params UploadBlockHeaderImageParams) (res UploadBlockHeaderImageRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Block/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Image/Upload"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadBlockHeaderImageRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadBlockHeaderImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadBlockHeaderImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadBlockHeaderImageResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadBlockHeaderImageAtPosition invokes uploadBlockHeaderImageAtPosition operation.
+//
+// Position names the slot: front, side or back for styles, main or detail for materials
+// (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs
+// send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer
+// carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with
+// GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape
+// of the error body (Error).
+//
+// POST /Block/Header/{headerId}/Image/Upload/Position/{position}
+func (c *Client) UploadBlockHeaderImageAtPosition(ctx context.Context, request *FileUploadMultipart, params UploadBlockHeaderImageAtPositionParams) (UploadBlockHeaderImageAtPositionRes, error) {
+	res, err := c.sendUploadBlockHeaderImageAtPosition(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadBlockHeaderImageAtPosition(ctx context.Context, request *FileUploadMultipart, params UploadBlockHeaderImageAtPositionParams) (res UploadBlockHeaderImageAtPositionRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [4]string
+	pathParts[0] = "/Block/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Image/Upload/Position/"
+	{
+		// Encode "position" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "position",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.Position))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadBlockHeaderImageAtPositionRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadBlockHeaderImageAtPositionOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadBlockHeaderImageAtPositionOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadBlockHeaderImageAtPositionResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadBlockListImage invokes uploadBlockListImage operation.
+//
+// The header is named by the blockId query parameter, as the SDKs send it. A multipart/form-data
+// upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK
+// _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts
+// uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts
+// appListUpload. Assumption: the shape of the error body (Error).
+//
+// POST /Block/ListAppImageUpload
+func (c *Client) UploadBlockListImage(ctx context.Context, request *FileUploadMultipart, params UploadBlockListImageParams) (UploadBlockListImageRes, error) {
+	res, err := c.sendUploadBlockListImage(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadBlockListImage(ctx context.Context, request *FileUploadMultipart, params UploadBlockListImageParams) (res UploadBlockListImageRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Block/ListAppImageUpload"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "blockId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "blockId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.BlockId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "listItemId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "listItemId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.ListItemId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadBlockListImageRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadBlockListImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadBlockListImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadBlockListImageResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadBlockSizeClass3dAsset invokes uploadBlockSizeClass3dAsset operation.
+//
+// SizeClass is the size class id or name. A multipart/form-data upload of one part named file (the
+// SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The
+// answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with
+// GetImageProcessingStatus. Follows TypeScript SDK src/resources/block.ts sizeClass3dAssetUpload.
+// Assumption: the shape of the error body (Error).
+//
+// POST /Block/SizeClass3DAssetUpload
+func (c *Client) UploadBlockSizeClass3dAsset(ctx context.Context, request *FileUploadMultipart, params UploadBlockSizeClass3dAssetParams) (UploadBlockSizeClass3dAssetRes, error) {
+	res, err := c.sendUploadBlockSizeClass3dAsset(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadBlockSizeClass3dAsset(ctx context.Context, request *FileUploadMultipart, params UploadBlockSizeClass3dAssetParams) (res UploadBlockSizeClass3dAssetRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Block/SizeClass3DAssetUpload"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "headerId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "headerId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "sizeClass" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "sizeClass",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.SizeClass))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadBlockSizeClass3dAssetRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadBlockSizeClass3dAssetOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadBlockSizeClass3dAssetOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadBlockSizeClass3dAssetResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadColorAttachment invokes uploadColorAttachment operation.
+//
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+// SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when
+// the call returns). Assumption: the shape of the error body (Error).
+//
+// POST /Color/AttachmentUpload
+func (c *Client) UploadColorAttachment(ctx context.Context, request *FileUploadMultipart, params UploadColorAttachmentParams) (UploadColorAttachmentRes, error) {
+	res, err := c.sendUploadColorAttachment(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadColorAttachment(ctx context.Context, request *FileUploadMultipart, params UploadColorAttachmentParams) (res UploadColorAttachmentRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Color/AttachmentUpload"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "headerId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "headerId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadColorAttachmentRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadColorAttachmentOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadColorAttachmentOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadColorAttachmentResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadColorGridFormImage invokes uploadColorGridFormImage operation.
+//
+// The header is named by the colorId query parameter. A multipart/form-data upload of one part named
+// file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py
+// upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile),
+// to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts
+// appImageFormUpload / appImageGridUpload. Assumption: the shape of the error body (Error).
+//
+// POST /Color/GridFormImageAppImageUpload
+func (c *Client) UploadColorGridFormImage(ctx context.Context, request *FileUploadMultipart, params UploadColorGridFormImageParams) (UploadColorGridFormImageRes, error) {
+	res, err := c.sendUploadColorGridFormImage(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadColorGridFormImage(ctx context.Context, request *FileUploadMultipart, params UploadColorGridFormImageParams) (res UploadColorGridFormImageRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Color/GridFormImageAppImageUpload"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "colorId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "colorId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.ColorId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadColorGridFormImageRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadColorGridFormImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadColorGridFormImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadColorGridFormImageResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadColorHeaderImage invokes uploadColorHeaderImage operation.
+//
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+// SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
+//
+// POST /Color/Header/{headerId}/Image/Upload
+func (c *Client) UploadColorHeaderImage(ctx context.Context, request *FileUploadMultipart, params UploadColorHeaderImageParams) (UploadColorHeaderImageRes, error) {
+	res, err := c.sendUploadColorHeaderImage(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadColorHeaderImage(ctx context.Context, request *FileUploadMultipart, params UploadColorHeaderImageParams) (res UploadColorHeaderImageRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Color/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Image/Upload"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadColorHeaderImageRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadColorHeaderImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadColorHeaderImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadColorHeaderImageResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadColorHeaderImageAtPosition invokes uploadColorHeaderImageAtPosition operation.
+//
+// Position names the slot: front, side or back for styles, main or detail for materials
+// (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs
+// send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer
+// carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with
+// GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape
+// of the error body (Error).
+//
+// POST /Color/Header/{headerId}/Image/Upload/Position/{position}
+func (c *Client) UploadColorHeaderImageAtPosition(ctx context.Context, request *FileUploadMultipart, params UploadColorHeaderImageAtPositionParams) (UploadColorHeaderImageAtPositionRes, error) {
+	res, err := c.sendUploadColorHeaderImageAtPosition(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadColorHeaderImageAtPosition(ctx context.Context, request *FileUploadMultipart, params UploadColorHeaderImageAtPositionParams) (res UploadColorHeaderImageAtPositionRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [4]string
+	pathParts[0] = "/Color/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Image/Upload/Position/"
+	{
+		// Encode "position" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "position",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.Position))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadColorHeaderImageAtPositionRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadColorHeaderImageAtPositionOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadColorHeaderImageAtPositionOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadColorHeaderImageAtPositionResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadColorListImage invokes uploadColorListImage operation.
+//
+// The header is named by the colorId query parameter, as the SDKs send it. A multipart/form-data
+// upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK
+// _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts
+// uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts
+// appListUpload. Assumption: the shape of the error body (Error).
+//
+// POST /Color/ListAppImageUpload
+func (c *Client) UploadColorListImage(ctx context.Context, request *FileUploadMultipart, params UploadColorListImageParams) (UploadColorListImageRes, error) {
+	res, err := c.sendUploadColorListImage(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadColorListImage(ctx context.Context, request *FileUploadMultipart, params UploadColorListImageParams) (res UploadColorListImageRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Color/ListAppImageUpload"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "colorId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "colorId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.ColorId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "listItemId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "listItemId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.ListItemId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadColorListImageRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadColorListImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadColorListImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadColorListImageResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadImageAttachment invokes uploadImageAttachment operation.
+//
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+// SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when
+// the call returns). Assumption: the shape of the error body (Error).
+//
+// POST /Image/AttachmentUpload
+func (c *Client) UploadImageAttachment(ctx context.Context, request *FileUploadMultipart, params UploadImageAttachmentParams) (UploadImageAttachmentRes, error) {
+	res, err := c.sendUploadImageAttachment(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadImageAttachment(ctx context.Context, request *FileUploadMultipart, params UploadImageAttachmentParams) (res UploadImageAttachmentRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Image/AttachmentUpload"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "headerId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "headerId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadImageAttachmentRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadImageAttachmentOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadImageAttachmentOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadImageAttachmentResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadImageGridFormImage invokes uploadImageGridFormImage operation.
+//
+// The header is named by the imageId query parameter. A multipart/form-data upload of one part named
+// file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py
+// upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile),
+// to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts
+// appImageFormUpload / appImageGridUpload. Assumption: the shape of the error body (Error).
+//
+// POST /Image/GridFormImageAppImageUpload
+func (c *Client) UploadImageGridFormImage(ctx context.Context, request *FileUploadMultipart, params UploadImageGridFormImageParams) (UploadImageGridFormImageRes, error) {
+	res, err := c.sendUploadImageGridFormImage(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadImageGridFormImage(ctx context.Context, request *FileUploadMultipart, params UploadImageGridFormImageParams) (res UploadImageGridFormImageRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Image/GridFormImageAppImageUpload"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "imageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "imageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.ImageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadImageGridFormImageRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadImageGridFormImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadImageGridFormImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadImageGridFormImageResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadImageHeaderImage invokes uploadImageHeaderImage operation.
+//
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+// SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
+//
+// POST /Image/Header/{headerId}/Image/Upload
+func (c *Client) UploadImageHeaderImage(ctx context.Context, request *FileUploadMultipart, params UploadImageHeaderImageParams) (UploadImageHeaderImageRes, error) {
+	res, err := c.sendUploadImageHeaderImage(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadImageHeaderImage(ctx context.Context, request *FileUploadMultipart, params UploadImageHeaderImageParams) (res UploadImageHeaderImageRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Image/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Image/Upload"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadImageHeaderImageRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadImageHeaderImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadImageHeaderImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadImageHeaderImageResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadImageHeaderImageAtPosition invokes uploadImageHeaderImageAtPosition operation.
+//
+// Position names the slot: front, side or back for styles, main or detail for materials
+// (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs
+// send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer
+// carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with
+// GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape
+// of the error body (Error).
+//
+// POST /Image/Header/{headerId}/Image/Upload/Position/{position}
+func (c *Client) UploadImageHeaderImageAtPosition(ctx context.Context, request *FileUploadMultipart, params UploadImageHeaderImageAtPositionParams) (UploadImageHeaderImageAtPositionRes, error) {
+	res, err := c.sendUploadImageHeaderImageAtPosition(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadImageHeaderImageAtPosition(ctx context.Context, request *FileUploadMultipart, params UploadImageHeaderImageAtPositionParams) (res UploadImageHeaderImageAtPositionRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [4]string
+	pathParts[0] = "/Image/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Image/Upload/Position/"
+	{
+		// Encode "position" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "position",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.Position))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadImageHeaderImageAtPositionRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadImageHeaderImageAtPositionOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadImageHeaderImageAtPositionOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadImageHeaderImageAtPositionResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadImageListImage invokes uploadImageListImage operation.
+//
+// The header is named by the imageId query parameter, as the SDKs send it. A multipart/form-data
+// upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK
+// _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts
+// uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts
+// appListUpload. Assumption: the shape of the error body (Error).
+//
+// POST /Image/ListAppImageUpload
+func (c *Client) UploadImageListImage(ctx context.Context, request *FileUploadMultipart, params UploadImageListImageParams) (UploadImageListImageRes, error) {
+	res, err := c.sendUploadImageListImage(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadImageListImage(ctx context.Context, request *FileUploadMultipart, params UploadImageListImageParams) (res UploadImageListImageRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Image/ListAppImageUpload"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "imageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "imageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.ImageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "listItemId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "listItemId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.ListItemId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadImageListImageRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadImageListImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadImageListImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadImageListImageResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadInboxMessageAttachment invokes uploadInboxMessageAttachment operation.
+//
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+// SDK src/resources/inbox.ts messageAttachmentsUpload. Assumption: the shape of the error body
+// (Error).
+//
+// POST /Inbox/Task/Message/{messageId}/AttachmentsUpload
+func (c *Client) UploadInboxMessageAttachment(ctx context.Context, request *FileUploadMultipart, params UploadInboxMessageAttachmentParams) (UploadInboxMessageAttachmentRes, error) {
+	res, err := c.sendUploadInboxMessageAttachment(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadInboxMessageAttachment(ctx context.Context, request *FileUploadMultipart, params UploadInboxMessageAttachmentParams) (res UploadInboxMessageAttachmentRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Inbox/Task/Message/"
+	{
+		// Encode "messageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "messageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.MessageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/AttachmentsUpload"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadInboxMessageAttachmentRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadInboxMessageAttachmentOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadInboxMessageAttachmentOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadInboxMessageAttachmentResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadMaterial3dAsset invokes uploadMaterial3dAsset operation.
+//
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+// SDK src/resources/material.ts material3dAssetUpload. Assumption: the shape of the error body
+// (Error).
+//
+// POST /Material/Material3DAppImageUpload
+func (c *Client) UploadMaterial3dAsset(ctx context.Context, request *FileUploadMultipart, params UploadMaterial3dAssetParams) (UploadMaterial3dAssetRes, error) {
+	res, err := c.sendUploadMaterial3dAsset(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadMaterial3dAsset(ctx context.Context, request *FileUploadMultipart, params UploadMaterial3dAssetParams) (res UploadMaterial3dAssetRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Material/Material3DAppImageUpload"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "materialId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "materialId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.MaterialId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "colorwayId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "colorwayId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.ColorwayId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadMaterial3dAssetRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadMaterial3dAssetOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadMaterial3dAssetOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadMaterial3dAssetResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadMaterial3dBackTexture invokes uploadMaterial3dBackTexture operation.
+//
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+// SDK src/resources/material.ts material3dTextureUpload. Assumption: the shape of the error body
+// (Error).
+//
+// POST /Material/Material3DBackTextureUpload
+func (c *Client) UploadMaterial3dBackTexture(ctx context.Context, request *FileUploadMultipart, params UploadMaterial3dBackTextureParams) (UploadMaterial3dBackTextureRes, error) {
+	res, err := c.sendUploadMaterial3dBackTexture(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadMaterial3dBackTexture(ctx context.Context, request *FileUploadMultipart, params UploadMaterial3dBackTextureParams) (res UploadMaterial3dBackTextureRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Material/Material3DBackTextureUpload"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "materialId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "materialId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.MaterialId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "colorwayId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "colorwayId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.ColorwayId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadMaterial3dBackTextureRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadMaterial3dBackTextureOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadMaterial3dBackTextureOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadMaterial3dBackTextureResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadMaterial3dFrontTexture invokes uploadMaterial3dFrontTexture operation.
+//
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+// SDK src/resources/material.ts material3dTextureUpload. Assumption: the shape of the error body
+// (Error).
+//
+// POST /Material/Material3DFrontTextureUpload
+func (c *Client) UploadMaterial3dFrontTexture(ctx context.Context, request *FileUploadMultipart, params UploadMaterial3dFrontTextureParams) (UploadMaterial3dFrontTextureRes, error) {
+	res, err := c.sendUploadMaterial3dFrontTexture(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadMaterial3dFrontTexture(ctx context.Context, request *FileUploadMultipart, params UploadMaterial3dFrontTextureParams) (res UploadMaterial3dFrontTextureRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Material/Material3DFrontTextureUpload"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "materialId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "materialId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.MaterialId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "colorwayId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "colorwayId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.ColorwayId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadMaterial3dFrontTextureRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadMaterial3dFrontTextureOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadMaterial3dFrontTextureOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadMaterial3dFrontTextureResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadMaterial3dPreview invokes uploadMaterial3dPreview operation.
+//
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+// SDK src/resources/material.ts material3dPreviewUpload. Assumption: the shape of the error body
+// (Error).
+//
+// POST /Material/Material3DPreviewUpload
+func (c *Client) UploadMaterial3dPreview(ctx context.Context, request *FileUploadMultipart, params UploadMaterial3dPreviewParams) (UploadMaterial3dPreviewRes, error) {
+	res, err := c.sendUploadMaterial3dPreview(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadMaterial3dPreview(ctx context.Context, request *FileUploadMultipart, params UploadMaterial3dPreviewParams) (res UploadMaterial3dPreviewRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Material/Material3DPreviewUpload"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "materialId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "materialId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.MaterialId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "colorwayId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "colorwayId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.ColorwayId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadMaterial3dPreviewRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadMaterial3dPreviewOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadMaterial3dPreviewOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadMaterial3dPreviewResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadMaterialAttachment invokes uploadMaterialAttachment operation.
+//
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+// SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when
+// the call returns). Assumption: the shape of the error body (Error).
+//
+// POST /Material/AttachmentUpload
+func (c *Client) UploadMaterialAttachment(ctx context.Context, request *FileUploadMultipart, params UploadMaterialAttachmentParams) (UploadMaterialAttachmentRes, error) {
+	res, err := c.sendUploadMaterialAttachment(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadMaterialAttachment(ctx context.Context, request *FileUploadMultipart, params UploadMaterialAttachmentParams) (res UploadMaterialAttachmentRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Material/AttachmentUpload"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "headerId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "headerId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadMaterialAttachmentRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadMaterialAttachmentOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadMaterialAttachmentOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadMaterialAttachmentResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadMaterialColorwayImage invokes uploadMaterialColorwayImage operation.
+//
+// The colorway is named by colorId or colorNumber. A multipart/form-data upload of one part named file
+// (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file).
+// The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with
+// GetImageProcessingStatus. Follows TypeScript SDK src/resources/material.ts colorwayUpload.
+// Assumption: the shape of the error body (Error).
+//
+// POST /Material/Header/{headerId}/ColorwayImage/Upload
+func (c *Client) UploadMaterialColorwayImage(ctx context.Context, request *FileUploadMultipart, params UploadMaterialColorwayImageParams) (UploadMaterialColorwayImageRes, error) {
+	res, err := c.sendUploadMaterialColorwayImage(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadMaterialColorwayImage(ctx context.Context, request *FileUploadMultipart, params UploadMaterialColorwayImageParams) (res UploadMaterialColorwayImageRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Material/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/ColorwayImage/Upload"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "colorId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "colorId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.ColorId.Get(); ok {
+				return e.EncodeValue(conv.StringToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "colorNumber" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "colorNumber",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.ColorNumber.Get(); ok {
+				return e.EncodeValue(conv.StringToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadMaterialColorwayImageRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadMaterialColorwayImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadMaterialColorwayImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadMaterialColorwayImageResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadMaterialGridFormImage invokes uploadMaterialGridFormImage operation.
+//
+// The header is named by the materialId query parameter. A multipart/form-data upload of one part
+// named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py
+// upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile),
+// to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts
+// appImageFormUpload / appImageGridUpload. Assumption: the shape of the error body (Error).
+//
+// POST /Material/GridFormImageAppImageUpload
+func (c *Client) UploadMaterialGridFormImage(ctx context.Context, request *FileUploadMultipart, params UploadMaterialGridFormImageParams) (UploadMaterialGridFormImageRes, error) {
+	res, err := c.sendUploadMaterialGridFormImage(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadMaterialGridFormImage(ctx context.Context, request *FileUploadMultipart, params UploadMaterialGridFormImageParams) (res UploadMaterialGridFormImageRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Material/GridFormImageAppImageUpload"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "materialId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "materialId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.MaterialId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadMaterialGridFormImageRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadMaterialGridFormImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadMaterialGridFormImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadMaterialGridFormImageResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadMaterialHeaderImage invokes uploadMaterialHeaderImage operation.
+//
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+// SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
+//
+// POST /Material/Header/{headerId}/Image/Upload
+func (c *Client) UploadMaterialHeaderImage(ctx context.Context, request *FileUploadMultipart, params UploadMaterialHeaderImageParams) (UploadMaterialHeaderImageRes, error) {
+	res, err := c.sendUploadMaterialHeaderImage(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadMaterialHeaderImage(ctx context.Context, request *FileUploadMultipart, params UploadMaterialHeaderImageParams) (res UploadMaterialHeaderImageRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Material/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Image/Upload"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadMaterialHeaderImageRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadMaterialHeaderImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadMaterialHeaderImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadMaterialHeaderImageResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadMaterialHeaderImageAtPosition invokes uploadMaterialHeaderImageAtPosition operation.
+//
+// Position names the slot: front, side or back for styles, main or detail for materials
+// (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs
+// send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer
+// carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with
+// GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape
+// of the error body (Error).
+//
+// POST /Material/Header/{headerId}/Image/Upload/Position/{position}
+func (c *Client) UploadMaterialHeaderImageAtPosition(ctx context.Context, request *FileUploadMultipart, params UploadMaterialHeaderImageAtPositionParams) (UploadMaterialHeaderImageAtPositionRes, error) {
+	res, err := c.sendUploadMaterialHeaderImageAtPosition(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadMaterialHeaderImageAtPosition(ctx context.Context, request *FileUploadMultipart, params UploadMaterialHeaderImageAtPositionParams) (res UploadMaterialHeaderImageAtPositionRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [4]string
+	pathParts[0] = "/Material/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Image/Upload/Position/"
+	{
+		// Encode "position" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "position",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.Position))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadMaterialHeaderImageAtPositionRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadMaterialHeaderImageAtPositionOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadMaterialHeaderImageAtPositionOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadMaterialHeaderImageAtPositionResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadMaterialListImage invokes uploadMaterialListImage operation.
+//
+// The header is named by the materialId query parameter, as the SDKs send it. A multipart/form-data
+// upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK
+// _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts
+// uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts
+// appListUpload. Assumption: the shape of the error body (Error).
+//
+// POST /Material/ListAppImageUpload
+func (c *Client) UploadMaterialListImage(ctx context.Context, request *FileUploadMultipart, params UploadMaterialListImageParams) (UploadMaterialListImageRes, error) {
+	res, err := c.sendUploadMaterialListImage(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadMaterialListImage(ctx context.Context, request *FileUploadMultipart, params UploadMaterialListImageParams) (res UploadMaterialListImageRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Material/ListAppImageUpload"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "materialId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "materialId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.MaterialId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "listItemId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "listItemId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.ListItemId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadMaterialListImageRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadMaterialListImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadMaterialListImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadMaterialListImageResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadStyle3dPreview invokes uploadStyle3dPreview operation.
+//
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+// SDK src/resources/style.ts style3dPreviewUpload. Assumption: the shape of the error body (Error).
+//
+// POST /Style/{headerId}/Page3DStyle/{pageId}/Version/{versionId}/Colorway/{colorwayId}/Preview/Upload
+func (c *Client) UploadStyle3dPreview(ctx context.Context, request *FileUploadMultipart, params UploadStyle3dPreviewParams) (UploadStyle3dPreviewRes, error) {
+	res, err := c.sendUploadStyle3dPreview(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadStyle3dPreview(ctx context.Context, request *FileUploadMultipart, params UploadStyle3dPreviewParams) (res UploadStyle3dPreviewRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [9]string
+	pathParts[0] = "/Style/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Page3DStyle/"
+	{
+		// Encode "pageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "pageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/Version/"
+	{
+		// Encode "versionId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "versionId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.VersionId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[5] = encoded
+	}
+	pathParts[6] = "/Colorway/"
+	{
+		// Encode "colorwayId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "colorwayId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.ColorwayId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[7] = encoded
+	}
+	pathParts[8] = "/Preview/Upload"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadStyle3dPreviewRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadStyle3dPreviewOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadStyle3dPreviewOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadStyle3dPreviewResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadStyle3dWorkingFile invokes uploadStyle3dWorkingFile operation.
+//
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+// SDK src/resources/style.ts style3dWorkingFileUpload. Assumption: the shape of the error body
+// (Error).
+//
+// POST /Style/{headerId}/Page3DStyle/{pageId}/Version/{versionId}/WorkingFile/Upload
+func (c *Client) UploadStyle3dWorkingFile(ctx context.Context, request *FileUploadMultipart, params UploadStyle3dWorkingFileParams) (UploadStyle3dWorkingFileRes, error) {
+	res, err := c.sendUploadStyle3dWorkingFile(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadStyle3dWorkingFile(ctx context.Context, request *FileUploadMultipart, params UploadStyle3dWorkingFileParams) (res UploadStyle3dWorkingFileRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [7]string
+	pathParts[0] = "/Style/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Page3DStyle/"
+	{
+		// Encode "pageId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "pageId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/Version/"
+	{
+		// Encode "versionId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "versionId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.VersionId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[5] = encoded
+	}
+	pathParts[6] = "/WorkingFile/Upload"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadStyle3dWorkingFileRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadStyle3dWorkingFileOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadStyle3dWorkingFileOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadStyle3dWorkingFileResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadStyleAttachment invokes uploadStyleAttachment operation.
+//
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+// SDK src/resources/base.ts appAttachmentsUpload (the Python SDK notes the upload is effective when
+// the call returns). Assumption: the shape of the error body (Error).
+//
+// POST /Style/AttachmentUpload
+func (c *Client) UploadStyleAttachment(ctx context.Context, request *FileUploadMultipart, params UploadStyleAttachmentParams) (UploadStyleAttachmentRes, error) {
+	res, err := c.sendUploadStyleAttachment(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadStyleAttachment(ctx context.Context, request *FileUploadMultipart, params UploadStyleAttachmentParams) (res UploadStyleAttachmentRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Style/AttachmentUpload"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "headerId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "headerId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadStyleAttachmentRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadStyleAttachmentOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadStyleAttachmentOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadStyleAttachmentResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadStyleColorwayImage invokes uploadStyleColorwayImage operation.
+//
+// The colorway is named by colorId or colorNumber. A multipart/form-data upload of one part named file
+// (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file).
+// The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with
+// GetImageProcessingStatus. Follows TypeScript SDK src/resources/style.ts colorwayUpload. Assumption:
+// the shape of the error body (Error).
+//
+// POST /Style/Header/{headerId}/ColorwayImage/Upload
+func (c *Client) UploadStyleColorwayImage(ctx context.Context, request *FileUploadMultipart, params UploadStyleColorwayImageParams) (UploadStyleColorwayImageRes, error) {
+	res, err := c.sendUploadStyleColorwayImage(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadStyleColorwayImage(ctx context.Context, request *FileUploadMultipart, params UploadStyleColorwayImageParams) (res UploadStyleColorwayImageRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Style/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/ColorwayImage/Upload"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "colorId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "colorId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.ColorId.Get(); ok {
+				return e.EncodeValue(conv.StringToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "colorNumber" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "colorNumber",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.ColorNumber.Get(); ok {
+				return e.EncodeValue(conv.StringToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadStyleColorwayImageRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadStyleColorwayImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadStyleColorwayImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadStyleColorwayImageResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadStyleGridFormImage invokes uploadStyleGridFormImage operation.
+//
+// The header is named by the styleId query parameter. A multipart/form-data upload of one part named
+// file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py
+// upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts uploadFile),
+// to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts
+// appImageFormUpload / appImageGridUpload. Assumption: the shape of the error body (Error).
+//
+// POST /Style/GridFormImageAppImageUpload
+func (c *Client) UploadStyleGridFormImage(ctx context.Context, request *FileUploadMultipart, params UploadStyleGridFormImageParams) (UploadStyleGridFormImageRes, error) {
+	res, err := c.sendUploadStyleGridFormImage(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadStyleGridFormImage(ctx context.Context, request *FileUploadMultipart, params UploadStyleGridFormImageParams) (res UploadStyleGridFormImageRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Style/GridFormImageAppImageUpload"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "styleId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "styleId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.StyleId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadStyleGridFormImageRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadStyleGridFormImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadStyleGridFormImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadStyleGridFormImageResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadStyleHeaderImage invokes uploadStyleHeaderImage operation.
+//
+// A multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+// SDK src/resources/base.ts upload. Assumption: the shape of the error body (Error).
+//
+// POST /Style/Header/{headerId}/Image/Upload
+func (c *Client) UploadStyleHeaderImage(ctx context.Context, request *FileUploadMultipart, params UploadStyleHeaderImageParams) (UploadStyleHeaderImageRes, error) {
+	res, err := c.sendUploadStyleHeaderImage(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadStyleHeaderImage(ctx context.Context, request *FileUploadMultipart, params UploadStyleHeaderImageParams) (res UploadStyleHeaderImageRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Style/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Image/Upload"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadStyleHeaderImageRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadStyleHeaderImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadStyleHeaderImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadStyleHeaderImageResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadStyleHeaderImageAtPosition invokes uploadStyleHeaderImageAtPosition operation.
+//
+// Position names the slot: front, side or back for styles, main or detail for materials
+// (src/resources/style.ts, material.ts). A multipart/form-data upload of one part named file (the SDKs
+// send it as application/octet-stream; BeProduct.Python.SDK _raw_api.py upload_local_file). The answer
+// carries the upload's imageId (TypeScript SDK src/http.ts uploadFile), to poll with
+// GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts upload. Assumption: the shape
+// of the error body (Error).
+//
+// POST /Style/Header/{headerId}/Image/Upload/Position/{position}
+func (c *Client) UploadStyleHeaderImageAtPosition(ctx context.Context, request *FileUploadMultipart, params UploadStyleHeaderImageAtPositionParams) (UploadStyleHeaderImageAtPositionRes, error) {
+	res, err := c.sendUploadStyleHeaderImageAtPosition(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadStyleHeaderImageAtPosition(ctx context.Context, request *FileUploadMultipart, params UploadStyleHeaderImageAtPositionParams) (res UploadStyleHeaderImageAtPositionRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [4]string
+	pathParts[0] = "/Style/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Image/Upload/Position/"
+	{
+		// Encode "position" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "position",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.Position))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadStyleHeaderImageAtPositionRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadStyleHeaderImageAtPositionOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadStyleHeaderImageAtPositionOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadStyleHeaderImageAtPositionResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadStyleListImage invokes uploadStyleListImage operation.
+//
+// The header is named by the styleId query parameter, as the SDKs send it. A multipart/form-data
+// upload of one part named file (the SDKs send it as application/octet-stream; BeProduct.Python.SDK
+// _raw_api.py upload_local_file). The answer carries the upload's imageId (TypeScript SDK src/http.ts
+// uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript SDK src/resources/base.ts
+// appListUpload. Assumption: the shape of the error body (Error).
+//
+// POST /Style/ListAppImageUpload
+func (c *Client) UploadStyleListImage(ctx context.Context, request *FileUploadMultipart, params UploadStyleListImageParams) (UploadStyleListImageRes, error) {
+	res, err := c.sendUploadStyleListImage(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadStyleListImage(ctx context.Context, request *FileUploadMultipart, params UploadStyleListImageParams) (res UploadStyleListImageRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [1]string
+	pathParts[0] = "/Style/ListAppImageUpload"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "styleId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "styleId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.StyleId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "pageId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "pageId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.PageId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "listItemId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "listItemId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			return e.EncodeValue(conv.StringToString(params.ListItemId))
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadStyleListImageRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadStyleListImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadStyleListImageOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadStyleListImageResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UploadStyleTurntable invokes uploadStyleTurntable operation.
+//
+// VersionId names the artboard version; replaceImages replaces the turntable's images. A
+// multipart/form-data upload of one part named file (the SDKs send it as application/octet-stream;
+// BeProduct.Python.SDK _raw_api.py upload_local_file). The answer carries the upload's imageId
+// (TypeScript SDK src/http.ts uploadFile), to poll with GetImageProcessingStatus. Follows TypeScript
+// SDK src/resources/style.ts turntableUpload. Assumption: the shape of the error body (Error).
+//
+// POST /Style/Header/{headerId}/Image/Upload/Turntable
+func (c *Client) UploadStyleTurntable(ctx context.Context, request *FileUploadMultipart, params UploadStyleTurntableParams) (UploadStyleTurntableRes, error) {
+	res, err := c.sendUploadStyleTurntable(ctx, request, params)
+	return res, err
+}
+
+func (c *Client) sendUploadStyleTurntable(ctx context.Context, request *FileUploadMultipart, params UploadStyleTurntableParams) (res UploadStyleTurntableRes, err error) {
+
+	u := uri.Clone(c.requestURL(ctx))
+	var pathParts [3]string
+	pathParts[0] = "/Style/Header/"
+	{
+		// Encode "headerId" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "headerId",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.HeaderId))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/Image/Upload/Turntable"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "versionId" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "versionId",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.VersionId.Get(); ok {
+				return e.EncodeValue(conv.StringToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "replaceImages" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "replaceImages",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.ReplaceImages.Get(); ok {
+				return e.EncodeValue(conv.BoolToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUploadStyleTurntableRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBeproductOAuth(ctx, UploadStyleTurntableOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"BeproductOAuth\"")
+			}
+		}
+		{
+
+			switch err := c.securityAccessTokenQuery(ctx, UploadStyleTurntableOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 1
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"AccessTokenQuery\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+				{0b00000010},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	resp, err := c.cfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	result, err := decodeUploadStyleTurntableResponse(resp)
 	if err != nil {
 		return res, errors.Wrap(err, "decode response")
 	}

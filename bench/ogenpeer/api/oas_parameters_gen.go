@@ -2,6 +2,90 @@
 
 package api
 
+// AddHeaderSharesParams is parameters of addHeaderShares operation.
+type AddHeaderSharesParams struct {
+	// The header (record) id.
+	HeaderId string
+}
+
+// AddHeaderTagsParams is parameters of addHeaderTags operation.
+type AddHeaderTagsParams struct {
+	// The header (record) id.
+	HeaderId string
+}
+
+// AddPageSharesParams is parameters of addPageShares operation.
+type AddPageSharesParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
+// AddTagSharesParams is parameters of addTagShares operation.
+type AddTagSharesParams struct {
+	// The tag id.
+	TagId string
+}
+
+// AddTrackingMaterialsParams is parameters of addTrackingMaterials operation.
+type AddTrackingMaterialsParams struct {
+	// The tracking plan id.
+	PlanId string
+}
+
+// AddTrackingMaterialsByColorwayParams is parameters of addTrackingMaterialsByColorway operation.
+type AddTrackingMaterialsByColorwayParams struct {
+	// The tracking plan id.
+	PlanId string
+}
+
+// AddTrackingStylesParams is parameters of addTrackingStyles operation.
+type AddTrackingStylesParams struct {
+	// The tracking plan id.
+	PlanId string
+}
+
+// AddTrackingStylesByColorwayParams is parameters of addTrackingStylesByColorway operation.
+type AddTrackingStylesByColorwayParams struct {
+	// The tracking plan id.
+	PlanId string
+}
+
+// AddTrackingStylesBySkuParams is parameters of addTrackingStylesBySku operation.
+type AddTrackingStylesBySkuParams struct {
+	// The tracking plan id.
+	PlanId string
+}
+
+// ArchiveTrackingStyleTimelinesParams is parameters of archiveTrackingStyleTimelines operation.
+type ArchiveTrackingStyleTimelinesParams struct {
+	// The tracking plan id.
+	PlanId string
+}
+
+// CheckLocksParams is parameters of checkLocks operation.
+type CheckLocksParams struct {
+	// Seconds the lock is held (acquire) or waited for (check).
+	Timeout int32
+	// The company (tenant) domain slug.
+	Company string
+}
+
+// CopyStyleHeaderCarryOverParams is parameters of copyStyleHeaderCarryOver operation.
+type CopyStyleHeaderCarryOverParams struct {
+	// The header (record) id.
+	HeaderId string
+}
+
+// CreateAutonumberParams is parameters of createAutonumber operation.
+type CreateAutonumberParams struct {
+	// The name.
+	Name string
+	// The company (tenant) domain slug.
+	Company string
+}
+
 // CreateBlockHeaderParams is parameters of createBlockHeader operation.
 type CreateBlockHeaderParams struct {
 	// The folder id.
@@ -12,24 +96,92 @@ type CreateBlockHeaderParams struct {
 type CreateColorHeaderParams struct {
 	// The folder id.
 	FolderId string
+	// Apply the header version given in the fields on creation instead of starting a new one
+	// (BeProduct.Python.SDK _style.py force_version_update; TypeScript SDK create options).
+	PreserveVersion OptBool `json:",omitempty,omitzero"`
+}
+
+// CreateDirectoryContactParams is parameters of createDirectoryContact operation.
+type CreateDirectoryContactParams struct {
+	// The directory record id.
+	DirectoryId string
+}
+
+// CreateHeaderCommentParams is parameters of createHeaderComment operation.
+type CreateHeaderCommentParams struct {
+	// The header (record) id.
+	HeaderId string
+}
+
+// CreateHeaderRevisionParams is parameters of createHeaderRevision operation.
+type CreateHeaderRevisionParams struct {
+	// The header (record) id.
+	HeaderId string
 }
 
 // CreateImageHeaderParams is parameters of createImageHeader operation.
 type CreateImageHeaderParams struct {
 	// The folder id.
 	FolderId string
+	// Apply the header version given in the fields on creation instead of starting a new one
+	// (BeProduct.Python.SDK _style.py force_version_update; TypeScript SDK create options).
+	PreserveVersion OptBool `json:",omitempty,omitzero"`
+}
+
+// CreateInboxMessageParams is parameters of createInboxMessage operation.
+type CreateInboxMessageParams struct {
+	// The inbox task id.
+	TaskId string
 }
 
 // CreateMaterialHeaderParams is parameters of createMaterialHeader operation.
 type CreateMaterialHeaderParams struct {
 	// The folder id.
 	FolderId string
+	// Apply the header version given in the fields on creation instead of starting a new one
+	// (BeProduct.Python.SDK _style.py force_version_update; TypeScript SDK create options).
+	PreserveVersion OptBool `json:",omitempty,omitzero"`
+}
+
+// CreatePageCommentParams is parameters of createPageComment operation.
+type CreatePageCommentParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
+// CreatePageRevisionParams is parameters of createPageRevision operation.
+type CreatePageRevisionParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
+// CreateStyle3dVersionParams is parameters of createStyle3dVersion operation.
+type CreateStyle3dVersionParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
 }
 
 // CreateStyleHeaderParams is parameters of createStyleHeader operation.
 type CreateStyleHeaderParams struct {
 	// The folder id.
 	FolderId string
+	// Apply the header version given in the fields on creation instead of starting a new one
+	// (BeProduct.Python.SDK _style.py force_version_update; TypeScript SDK create options).
+	PreserveVersion OptBool `json:",omitempty,omitzero"`
+}
+
+// CreateStyleSkusParams is parameters of createStyleSkus operation.
+type CreateStyleSkusParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
 }
 
 // DeleteBlockHeaderParams is parameters of deleteBlockHeader operation.
@@ -44,8 +196,58 @@ type DeleteColorHeaderParams struct {
 	HeaderId string
 }
 
+// DeleteHeaderCommentParams is parameters of deleteHeaderComment operation.
+type DeleteHeaderCommentParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The comment id.
+	CommentId string
+}
+
+// DeleteHeaderRevisionParams is parameters of deleteHeaderRevision operation.
+type DeleteHeaderRevisionParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The revision id.
+	RevisionId string
+}
+
 // DeleteImageHeaderParams is parameters of deleteImageHeader operation.
 type DeleteImageHeaderParams struct {
+	// The header (record) id.
+	HeaderId string
+}
+
+// DeleteInboxMessageParams is parameters of deleteInboxMessage operation.
+type DeleteInboxMessageParams struct {
+	// The inbox message id.
+	MessageId string
+}
+
+// DeleteInboxTaskParams is parameters of deleteInboxTask operation.
+type DeleteInboxTaskParams struct {
+	// The inbox task id.
+	TaskId string
+}
+
+// DeleteLockParams is parameters of deleteLock operation.
+type DeleteLockParams struct {
+	// The name.
+	Name string
+	// The company (tenant) domain slug.
+	Company string
+}
+
+// DeleteMaterialColorwayParams is parameters of deleteMaterialColorway operation.
+type DeleteMaterialColorwayParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The colorway id.
+	ColorwayId string
+}
+
+// DeleteMaterialColorwaysParams is parameters of deleteMaterialColorways operation.
+type DeleteMaterialColorwaysParams struct {
 	// The header (record) id.
 	HeaderId string
 }
@@ -56,10 +258,82 @@ type DeleteMaterialHeaderParams struct {
 	HeaderId string
 }
 
+// DeletePageCommentParams is parameters of deletePageComment operation.
+type DeletePageCommentParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+	// The comment id.
+	CommentId string
+}
+
+// DeletePageRevisionParams is parameters of deletePageRevision operation.
+type DeletePageRevisionParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+	// The revision id.
+	RevisionId string
+}
+
+// DeleteStyle3dVersionParams is parameters of deleteStyle3dVersion operation.
+type DeleteStyle3dVersionParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+	// The 3D version id.
+	VersionId string
+}
+
+// DeleteStyleCbomItemParams is parameters of deleteStyleCbomItem operation.
+type DeleteStyleCbomItemParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+	// The BOM row id.
+	RowId string
+}
+
+// DeleteStyleColorwayParams is parameters of deleteStyleColorway operation.
+type DeleteStyleColorwayParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The colorway id.
+	ColorwayId string
+}
+
+// DeleteStyleColorwaysParams is parameters of deleteStyleColorways operation.
+type DeleteStyleColorwaysParams struct {
+	// The header (record) id.
+	HeaderId string
+}
+
 // DeleteStyleHeaderParams is parameters of deleteStyleHeader operation.
 type DeleteStyleHeaderParams struct {
 	// The header (record) id.
 	HeaderId string
+}
+
+// DeleteTagParams is parameters of deleteTag operation.
+type DeleteTagParams struct {
+	// The tag id.
+	TagId string
+}
+
+// DeleteTrackingMaterialTimelinesParams is parameters of deleteTrackingMaterialTimelines operation.
+type DeleteTrackingMaterialTimelinesParams struct {
+	// The tracking plan id.
+	PlanId string
+}
+
+// DeleteTrackingStyleTimelinesParams is parameters of deleteTrackingStyleTimelines operation.
+type DeleteTrackingStyleTimelinesParams struct {
+	// The tracking plan id.
+	PlanId string
 }
 
 // GetBlockFolderSchemaParams is parameters of getBlockFolderSchema operation.
@@ -68,10 +342,22 @@ type GetBlockFolderSchemaParams struct {
 	FolderId string
 }
 
+// GetBlockFolderSearchSchemaParams is parameters of getBlockFolderSearchSchema operation.
+type GetBlockFolderSearchSchemaParams struct {
+	// The folder id.
+	FolderId string
+}
+
 // GetBlockHeaderParams is parameters of getBlockHeader operation.
 type GetBlockHeaderParams struct {
 	// The header (record) id.
 	HeaderId string
+}
+
+// GetBlockImageProcessingStatusParams is parameters of getBlockImageProcessingStatus operation.
+type GetBlockImageProcessingStatusParams struct {
+	// The uploaded image (file) id.
+	ImageId string
 }
 
 // GetBlockPageParams is parameters of getBlockPage operation.
@@ -88,8 +374,28 @@ type GetBlockPageSchemaParams struct {
 	PageId string
 }
 
+// GetBlockSizeClassAssetsParams is parameters of getBlockSizeClassAssets operation.
+type GetBlockSizeClassAssetsParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The size class id.
+	SizeClassId string
+}
+
+// GetColorChipSchemaParams is parameters of getColorChipSchema operation.
+type GetColorChipSchemaParams struct {
+	// The folder id.
+	FolderId string
+}
+
 // GetColorFolderSchemaParams is parameters of getColorFolderSchema operation.
 type GetColorFolderSchemaParams struct {
+	// The folder id.
+	FolderId string
+}
+
+// GetColorFolderSearchSchemaParams is parameters of getColorFolderSearchSchema operation.
+type GetColorFolderSearchSchemaParams struct {
 	// The folder id.
 	FolderId string
 }
@@ -114,10 +420,22 @@ type GetColorPageSchemaParams struct {
 	PageId string
 }
 
+// GetDataTableSchemaParams is parameters of getDataTableSchema operation.
+type GetDataTableSchemaParams struct {
+	// The data table id.
+	DataTableId string
+}
+
 // GetDirectoryCompanyParams is parameters of getDirectoryCompany operation.
 type GetDirectoryCompanyParams struct {
 	// The directory record id.
 	DirectoryId string
+}
+
+// GetDirectoryContactParams is parameters of getDirectoryContact operation.
+type GetDirectoryContactParams struct {
+	// The contact id.
+	ContactId string
 }
 
 // GetImageFolderSchemaParams is parameters of getImageFolderSchema operation.
@@ -126,10 +444,22 @@ type GetImageFolderSchemaParams struct {
 	FolderId string
 }
 
+// GetImageFolderSearchSchemaParams is parameters of getImageFolderSearchSchema operation.
+type GetImageFolderSearchSchemaParams struct {
+	// The folder id.
+	FolderId string
+}
+
 // GetImageHeaderParams is parameters of getImageHeader operation.
 type GetImageHeaderParams struct {
 	// The header (record) id.
 	HeaderId string
+}
+
+// GetImageImageProcessingStatusParams is parameters of getImageImageProcessingStatus operation.
+type GetImageImageProcessingStatusParams struct {
+	// The uploaded image (file) id.
+	ImageId string
 }
 
 // GetImagePageParams is parameters of getImagePage operation.
@@ -146,8 +476,46 @@ type GetImagePageSchemaParams struct {
 	PageId string
 }
 
+// GetInboxTaskParams is parameters of getInboxTask operation.
+type GetInboxTaskParams struct {
+	// The inbox task id.
+	TaskId string
+}
+
+// GetLineSheetParams is parameters of getLineSheet operation.
+type GetLineSheetParams struct {
+	// The line sheet id.
+	LineSheetId string
+}
+
+// GetMasterDataParams is parameters of getMasterData operation.
+type GetMasterDataParams struct {
+	// The master-data field id.
+	FieldId string
+}
+
+// GetMasterDataFolderFieldParams is parameters of getMasterDataFolderField operation.
+type GetMasterDataFolderFieldParams struct {
+	// The folder id.
+	FolderId string
+	// The master-data field id.
+	FieldId string
+}
+
+// GetMaterialColorwaySchemaParams is parameters of getMaterialColorwaySchema operation.
+type GetMaterialColorwaySchemaParams struct {
+	// The folder id.
+	FolderId string
+}
+
 // GetMaterialFolderSchemaParams is parameters of getMaterialFolderSchema operation.
 type GetMaterialFolderSchemaParams struct {
+	// The folder id.
+	FolderId string
+}
+
+// GetMaterialFolderSearchSchemaParams is parameters of getMaterialFolderSearchSchema operation.
+type GetMaterialFolderSearchSchemaParams struct {
 	// The folder id.
 	FolderId string
 }
@@ -156,6 +524,12 @@ type GetMaterialFolderSchemaParams struct {
 type GetMaterialHeaderParams struct {
 	// The header (record) id.
 	HeaderId string
+}
+
+// GetMaterialImageProcessingStatusParams is parameters of getMaterialImageProcessingStatus operation.
+type GetMaterialImageProcessingStatusParams struct {
+	// The uploaded image (file) id.
+	ImageId string
 }
 
 // GetMaterialPageParams is parameters of getMaterialPage operation.
@@ -172,8 +546,56 @@ type GetMaterialPageSchemaParams struct {
 	PageId string
 }
 
+// GetMaterialRequestPageParams is parameters of getMaterialRequestPage operation.
+type GetMaterialRequestPageParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+	// The tracking timeline id.
+	TimelineId OptString `json:",omitempty,omitzero"`
+}
+
+// GetMaterialSizeRangeSchemaParams is parameters of getMaterialSizeRangeSchema operation.
+type GetMaterialSizeRangeSchemaParams struct {
+	// The folder id.
+	FolderId string
+}
+
+// GetNextAutonumberParams is parameters of getNextAutonumber operation.
+type GetNextAutonumberParams struct {
+	// The autonumber's id.
+	ID string
+	// The company (tenant) domain slug.
+	Company string
+}
+
+// GetReportDataByIdParams is parameters of getReportDataById operation.
+type GetReportDataByIdParams struct {
+	// The report id.
+	ReportId string
+}
+
+// GetRequestPageSchemaParams is parameters of getRequestPageSchema operation.
+type GetRequestPageSchemaParams struct {
+	// The page (app) id.
+	PageId string
+}
+
+// GetStyleColorwaySchemaParams is parameters of getStyleColorwaySchema operation.
+type GetStyleColorwaySchemaParams struct {
+	// The folder id.
+	FolderId string
+}
+
 // GetStyleFolderSchemaParams is parameters of getStyleFolderSchema operation.
 type GetStyleFolderSchemaParams struct {
+	// The folder id.
+	FolderId string
+}
+
+// GetStyleFolderSearchSchemaParams is parameters of getStyleFolderSearchSchema operation.
+type GetStyleFolderSearchSchemaParams struct {
 	// The folder id.
 	FolderId string
 }
@@ -182,6 +604,12 @@ type GetStyleFolderSchemaParams struct {
 type GetStyleHeaderParams struct {
 	// The header (record) id.
 	HeaderId string
+}
+
+// GetStyleImageProcessingStatusParams is parameters of getStyleImageProcessingStatus operation.
+type GetStyleImageProcessingStatusParams struct {
+	// The uploaded image (file) id.
+	ImageId string
 }
 
 // GetStylePageParams is parameters of getStylePage operation.
@@ -198,16 +626,70 @@ type GetStylePageSchemaParams struct {
 	PageId string
 }
 
+// GetStyleRequestPageParams is parameters of getStyleRequestPage operation.
+type GetStyleRequestPageParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+	// The tracking timeline id.
+	TimelineId OptString `json:",omitempty,omitzero"`
+}
+
+// GetStyleSizeRangeSchemaParams is parameters of getStyleSizeRangeSchema operation.
+type GetStyleSizeRangeSchemaParams struct {
+	// The folder id.
+	FolderId string
+}
+
+// GetTrackingMaterialProgressParams is parameters of getTrackingMaterialProgress operation.
+type GetTrackingMaterialProgressParams struct {
+	// The tracking plan id.
+	PlanId string
+}
+
 // GetTrackingPlanParams is parameters of getTrackingPlan operation.
 type GetTrackingPlanParams struct {
 	// The tracking plan id.
 	PlanId string
 }
 
+// GetTrackingStyleProgressParams is parameters of getTrackingStyleProgress operation.
+type GetTrackingStyleProgressParams struct {
+	// The tracking plan id.
+	PlanId string
+}
+
+// GetUserParams is parameters of getUser operation.
+type GetUserParams struct {
+	// The user id.
+	UserId string
+}
+
 // GetUserByEmailParams is parameters of getUserByEmail operation.
 type GetUserByEmailParams struct {
 	// The user's e-mail address.
 	Email string
+}
+
+// GetUserRoleParams is parameters of getUserRole operation.
+type GetUserRoleParams struct {
+	// The user id.
+	UserId string
+}
+
+// LinkStyleBlockParams is parameters of linkStyleBlock operation.
+type LinkStyleBlockParams struct {
+	// The header (record) id.
+	HeaderId string
+}
+
+// ListAutonumbersParams is parameters of listAutonumbers operation.
+type ListAutonumbersParams struct {
+	// Filter by name.
+	Name OptString `json:",omitempty,omitzero"`
+	// The company (tenant) domain slug.
+	Company string
 }
 
 // ListBlockHeadersParams is parameters of listBlockHeaders operation.
@@ -218,6 +700,8 @@ type ListBlockHeadersParams struct {
 	PageSize OptInt32 `json:",omitempty,omitzero"`
 	// The page, counted from 0.
 	PageNumber OptInt32 `json:",omitempty,omitzero"`
+	// Include deleted headers (the TypeScript SDK sends false by default; src/resources/base.ts).
+	ShowDeleted OptBool `json:",omitempty,omitzero"`
 }
 
 // ListBlockPagesParams is parameters of listBlockPages operation.
@@ -234,12 +718,40 @@ type ListColorHeadersParams struct {
 	PageSize OptInt32 `json:",omitempty,omitzero"`
 	// The page, counted from 0.
 	PageNumber OptInt32 `json:",omitempty,omitzero"`
+	// Include deleted headers (the TypeScript SDK sends false by default; src/resources/base.ts).
+	ShowDeleted OptBool `json:",omitempty,omitzero"`
 }
 
 // ListColorPagesParams is parameters of listColorPages operation.
 type ListColorPagesParams struct {
 	// The header (record) id.
 	HeaderId string
+}
+
+// ListCompanyColorsParams is parameters of listCompanyColors operation.
+type ListCompanyColorsParams struct {
+	// Records per page; at most 200 (API limits).
+	PageSize OptInt32 `json:",omitempty,omitzero"`
+	// The page, counted from 0.
+	PageNumber OptInt32 `json:",omitempty,omitzero"`
+}
+
+// ListDataTableRowsParams is parameters of listDataTableRows operation.
+type ListDataTableRowsParams struct {
+	// The data table id.
+	DataTableId string
+	// Records per page; at most 200 (API limits).
+	PageSize OptInt32 `json:",omitempty,omitzero"`
+	// The page, counted from 0.
+	PageNumber OptInt32 `json:",omitempty,omitzero"`
+}
+
+// ListDataTablesParams is parameters of listDataTables operation.
+type ListDataTablesParams struct {
+	// Records per page; at most 200 (API limits).
+	PageSize OptInt32 `json:",omitempty,omitzero"`
+	// The page, counted from 0.
+	PageNumber OptInt32 `json:",omitempty,omitzero"`
 }
 
 // ListDirectoryCompaniesParams is parameters of listDirectoryCompanies operation.
@@ -260,6 +772,30 @@ type ListDirectoryContactsParams struct {
 	PageNumber OptInt32 `json:",omitempty,omitzero"`
 }
 
+// ListHeaderCommentsParams is parameters of listHeaderComments operation.
+type ListHeaderCommentsParams struct {
+	// The header (record) id.
+	HeaderId string
+}
+
+// ListHeaderRevisionsParams is parameters of listHeaderRevisions operation.
+type ListHeaderRevisionsParams struct {
+	// The header (record) id.
+	HeaderId string
+}
+
+// ListHeaderSharesParams is parameters of listHeaderShares operation.
+type ListHeaderSharesParams struct {
+	// The header (record) id.
+	HeaderId string
+}
+
+// ListHeaderTagsParams is parameters of listHeaderTags operation.
+type ListHeaderTagsParams struct {
+	// The header (record) id.
+	HeaderId string
+}
+
 // ListImageHeadersParams is parameters of listImageHeaders operation.
 type ListImageHeadersParams struct {
 	// Restrict to one folder; empty means all folders.
@@ -268,12 +804,46 @@ type ListImageHeadersParams struct {
 	PageSize OptInt32 `json:",omitempty,omitzero"`
 	// The page, counted from 0.
 	PageNumber OptInt32 `json:",omitempty,omitzero"`
+	// Include deleted headers (the TypeScript SDK sends false by default; src/resources/base.ts).
+	ShowDeleted OptBool `json:",omitempty,omitzero"`
 }
 
 // ListImagePagesParams is parameters of listImagePages operation.
 type ListImagePagesParams struct {
 	// The header (record) id.
 	HeaderId string
+}
+
+// ListInboxMessagesParams is parameters of listInboxMessages operation.
+type ListInboxMessagesParams struct {
+	// The inbox task id.
+	TaskId string
+	// Records per page; at most 200 (API limits).
+	PageSize OptInt32 `json:",omitempty,omitzero"`
+	// The page, counted from 0.
+	PageNumber OptInt32 `json:",omitempty,omitzero"`
+}
+
+// ListInboxTasksParams is parameters of listInboxTasks operation.
+type ListInboxTasksParams struct {
+	// The master (Style, Material, Color, Image, Block).
+	MasterFolder string
+	// Records per page; at most 200 (API limits).
+	PageSize OptInt32 `json:",omitempty,omitzero"`
+	// The page, counted from 0.
+	PageNumber OptInt32 `json:",omitempty,omitzero"`
+}
+
+// ListLineSheetsParams is parameters of listLineSheets operation.
+type ListLineSheetsParams struct {
+	// Restrict to one folder; empty means all folders.
+	FolderId OptString `json:",omitempty,omitzero"`
+}
+
+// ListMaterialFolderPagesParams is parameters of listMaterialFolderPages operation.
+type ListMaterialFolderPagesParams struct {
+	// The folder id.
+	FolderId string
 }
 
 // ListMaterialHeadersParams is parameters of listMaterialHeaders operation.
@@ -284,12 +854,50 @@ type ListMaterialHeadersParams struct {
 	PageSize OptInt32 `json:",omitempty,omitzero"`
 	// The page, counted from 0.
 	PageNumber OptInt32 `json:",omitempty,omitzero"`
+	// Include deleted headers (the TypeScript SDK sends false by default; src/resources/base.ts).
+	ShowDeleted OptBool `json:",omitempty,omitzero"`
 }
 
 // ListMaterialPagesParams is parameters of listMaterialPages operation.
 type ListMaterialPagesParams struct {
 	// The header (record) id.
 	HeaderId string
+}
+
+// ListMaterialRequestPagesParams is parameters of listMaterialRequestPages operation.
+type ListMaterialRequestPagesParams struct {
+	// The header (record) id.
+	HeaderId string
+}
+
+// ListPageCommentsParams is parameters of listPageComments operation.
+type ListPageCommentsParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
+// ListPageRevisionsParams is parameters of listPageRevisions operation.
+type ListPageRevisionsParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
+// ListPageSharesParams is parameters of listPageShares operation.
+type ListPageSharesParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
+// ListStyleFolderPagesParams is parameters of listStyleFolderPages operation.
+type ListStyleFolderPagesParams struct {
+	// The folder id.
+	FolderId string
 }
 
 // ListStyleHeadersParams is parameters of listStyleHeaders operation.
@@ -300,12 +908,36 @@ type ListStyleHeadersParams struct {
 	PageSize OptInt32 `json:",omitempty,omitzero"`
 	// The page, counted from 0.
 	PageNumber OptInt32 `json:",omitempty,omitzero"`
+	// Include deleted headers (the TypeScript SDK sends false by default; src/resources/base.ts).
+	ShowDeleted OptBool `json:",omitempty,omitzero"`
 }
 
 // ListStylePagesParams is parameters of listStylePages operation.
 type ListStylePagesParams struct {
 	// The header (record) id.
 	HeaderId string
+}
+
+// ListStyleRequestPagesParams is parameters of listStyleRequestPages operation.
+type ListStyleRequestPagesParams struct {
+	// The header (record) id.
+	HeaderId string
+}
+
+// ListStyleSetsWhereUsedParams is parameters of listStyleSetsWhereUsed operation.
+type ListStyleSetsWhereUsedParams struct {
+	// The header (record) id.
+	HeaderId string
+}
+
+// ListTrackingMaterialRevisionsParams is parameters of listTrackingMaterialRevisions operation.
+type ListTrackingMaterialRevisionsParams struct {
+	// The tracking plan id.
+	PlanId string
+	// Records per page; at most 200 (API limits).
+	PageSize OptInt32 `json:",omitempty,omitzero"`
+	// The page, counted from 0.
+	PageNumber OptInt32 `json:",omitempty,omitzero"`
 }
 
 // ListTrackingMaterialTimelinesParams is parameters of listTrackingMaterialTimelines operation.
@@ -340,6 +972,16 @@ type ListTrackingPlansParams struct {
 	PageNumber OptInt32 `json:",omitempty,omitzero"`
 }
 
+// ListTrackingStyleRevisionsParams is parameters of listTrackingStyleRevisions operation.
+type ListTrackingStyleRevisionsParams struct {
+	// The tracking plan id.
+	PlanId string
+	// Records per page; at most 200 (API limits).
+	PageSize OptInt32 `json:",omitempty,omitzero"`
+	// The page, counted from 0.
+	PageNumber OptInt32 `json:",omitempty,omitzero"`
+}
+
 // ListTrackingStyleTimelinesParams is parameters of listTrackingStyleTimelines operation.
 type ListTrackingStyleTimelinesParams struct {
 	// The tracking plan id.
@@ -362,12 +1004,178 @@ type ListTrackingStyleViewTimelinesParams struct {
 	PageNumber OptInt32 `json:",omitempty,omitzero"`
 }
 
+// MoveMaterialHeaderParams is parameters of moveMaterialHeader operation.
+type MoveMaterialHeaderParams struct {
+	// The header (record) id.
+	HeaderId string
+}
+
+// MoveStyleHeaderParams is parameters of moveStyleHeader operation.
+type MoveStyleHeaderParams struct {
+	// The header (record) id.
+	HeaderId string
+}
+
+// RemoveBlockAttachmentsParams is parameters of removeBlockAttachments operation.
+type RemoveBlockAttachmentsParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
+// RemoveColorAttachmentsParams is parameters of removeColorAttachments operation.
+type RemoveColorAttachmentsParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
+// RemoveHeaderSharesParams is parameters of removeHeaderShares operation.
+type RemoveHeaderSharesParams struct {
+	// The header (record) id.
+	HeaderId string
+}
+
+// RemoveHeaderTagsParams is parameters of removeHeaderTags operation.
+type RemoveHeaderTagsParams struct {
+	// The header (record) id.
+	HeaderId string
+}
+
+// RemoveImageAttachmentsParams is parameters of removeImageAttachments operation.
+type RemoveImageAttachmentsParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
+// RemoveMaterialAttachmentsParams is parameters of removeMaterialAttachments operation.
+type RemoveMaterialAttachmentsParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
+// RemovePageSharesParams is parameters of removePageShares operation.
+type RemovePageSharesParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
+// RemoveStyleAttachmentsParams is parameters of removeStyleAttachments operation.
+type RemoveStyleAttachmentsParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
+// RemoveTagSharesParams is parameters of removeTagShares operation.
+type RemoveTagSharesParams struct {
+	// The tag id.
+	TagId string
+}
+
+// ResetBlockPageParams is parameters of resetBlockPage operation.
+type ResetBlockPageParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
+// ResetColorPageParams is parameters of resetColorPage operation.
+type ResetColorPageParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
+// ResetDataTableParams is parameters of resetDataTable operation.
+type ResetDataTableParams struct {
+	// The data table id.
+	DataTableId string
+}
+
+// ResetImagePageParams is parameters of resetImagePage operation.
+type ResetImagePageParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
+// ResetMaterialPageParams is parameters of resetMaterialPage operation.
+type ResetMaterialPageParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
+// ResetStyleCbomParams is parameters of resetStyleCbom operation.
+type ResetStyleCbomParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
+// ResetStylePageParams is parameters of resetStylePage operation.
+type ResetStylePageParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
+// ResetStylePageMultiMeasurementsParams is parameters of resetStylePageMultiMeasurements operation.
+type ResetStylePageMultiMeasurementsParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
 // SearchDirectoryCompaniesParams is parameters of searchDirectoryCompanies operation.
 type SearchDirectoryCompaniesParams struct {
 	// Records per page; at most 200 (API limits).
 	PageSize OptInt32 `json:",omitempty,omitzero"`
 	// The page, counted from 0.
 	PageNumber OptInt32 `json:",omitempty,omitzero"`
+}
+
+// SetLockParams is parameters of setLock operation.
+type SetLockParams struct {
+	// The name.
+	Name string
+	// Seconds the lock is held (acquire) or waited for (check).
+	Timeout OptInt32 `json:",omitempty,omitzero"`
+	// The company (tenant) domain slug.
+	Company string
+}
+
+// SubmitStyleSampleRequestParams is parameters of submitStyleSampleRequest operation.
+type SubmitStyleSampleRequestParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+	// The tracking timeline id.
+	TimelineId OptString `json:",omitempty,omitzero"`
+}
+
+// UnlinkStyleBlockParams is parameters of unlinkStyleBlock operation.
+type UnlinkStyleBlockParams struct {
+	// The header (record) id.
+	HeaderId string
 }
 
 // UpdateBlockHeaderParams is parameters of updateBlockHeader operation.
@@ -404,6 +1212,10 @@ type UpdateBlockPageListParams struct {
 type UpdateColorHeaderParams struct {
 	// The header (record) id.
 	HeaderId string
+	// Replace the palette's colors with the colors sent (true, the TypeScript SDK's default) or merge them
+	// (false) (src/resources/color.ts). Assumption: absent means true (the TypeScript SDK always sends
+	// it).
+	ReplaceColors OptBool `json:",omitempty,omitzero"`
 }
 
 // UpdateColorPageFormParams is parameters of updateColorPageForm operation.
@@ -430,10 +1242,40 @@ type UpdateColorPageListParams struct {
 	PageId string
 }
 
+// UpdateDataTableRowsParams is parameters of updateDataTableRows operation.
+type UpdateDataTableRowsParams struct {
+	// The data table id.
+	DataTableId string
+}
+
 // UpdateDirectoryCompanyParams is parameters of updateDirectoryCompany operation.
 type UpdateDirectoryCompanyParams struct {
 	// The directory record id.
 	DirectoryId string
+}
+
+// UpdateDirectoryContactParams is parameters of updateDirectoryContact operation.
+type UpdateDirectoryContactParams struct {
+	// The directory record id.
+	DirectoryId string
+	// The contact id.
+	ContactId string
+}
+
+// UpdateHeaderCommentParams is parameters of updateHeaderComment operation.
+type UpdateHeaderCommentParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The comment id.
+	CommentId string
+}
+
+// UpdateHeaderRevisionParams is parameters of updateHeaderRevision operation.
+type UpdateHeaderRevisionParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The revision id.
+	RevisionId string
 }
 
 // UpdateImageHeaderParams is parameters of updateImageHeader operation.
@@ -462,6 +1304,40 @@ type UpdateImagePageGridParams struct {
 type UpdateImagePageListParams struct {
 	// The header (record) id.
 	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
+// UpdateInboxMessageParams is parameters of updateInboxMessage operation.
+type UpdateInboxMessageParams struct {
+	// The inbox message id.
+	MessageId string
+}
+
+// UpdateInboxTaskParams is parameters of updateInboxTask operation.
+type UpdateInboxTaskParams struct {
+	// The inbox task id.
+	TaskId string
+}
+
+// UpdateMasterDataParams is parameters of updateMasterData operation.
+type UpdateMasterDataParams struct {
+	// The master-data field id.
+	FieldId string
+}
+
+// UpdateMasterDataFolderFieldParams is parameters of updateMasterDataFolderField operation.
+type UpdateMasterDataFolderFieldParams struct {
+	// The folder id.
+	FolderId string
+	// The master-data field id.
+	FieldId string
+}
+
+// UpdateMaterial3dPageParams is parameters of updateMaterial3dPage operation.
+type UpdateMaterial3dPageParams struct {
+	// The header (record) id.
+	MaterialId string
 	// The page (app) id.
 	PageId string
 }
@@ -496,10 +1372,66 @@ type UpdateMaterialPageListParams struct {
 	PageId string
 }
 
+// UpdateMaterialRequestPageFormParams is parameters of updateMaterialRequestPageForm operation.
+type UpdateMaterialRequestPageFormParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+	// The tracking timeline id.
+	TimelineId string
+}
+
+// UpdatePageCommentParams is parameters of updatePageComment operation.
+type UpdatePageCommentParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+	// The comment id.
+	CommentId string
+}
+
+// UpdatePageRevisionParams is parameters of updatePageRevision operation.
+type UpdatePageRevisionParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+	// The revision id.
+	RevisionId string
+}
+
+// UpdateStyle3dVersionParams is parameters of updateStyle3dVersion operation.
+type UpdateStyle3dVersionParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+	// The 3D version id.
+	VersionId string
+}
+
 // UpdateStyleHeaderParams is parameters of updateStyleHeader operation.
 type UpdateStyleHeaderParams struct {
 	// The header (record) id.
 	HeaderId string
+}
+
+// UpdateStylePageBomDetailsParams is parameters of updateStylePageBomDetails operation.
+type UpdateStylePageBomDetailsParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
+// UpdateStylePageCbomParams is parameters of updateStylePageCbom operation.
+type UpdateStylePageCbomParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
 }
 
 // UpdateStylePageFormParams is parameters of updateStylePageForm operation.
@@ -518,12 +1450,84 @@ type UpdateStylePageGridParams struct {
 	PageId string
 }
 
+// UpdateStylePageLinkPagesParams is parameters of updateStylePageLinkPages operation.
+type UpdateStylePageLinkPagesParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
 // UpdateStylePageListParams is parameters of updateStylePageList operation.
 type UpdateStylePageListParams struct {
 	// The header (record) id.
 	HeaderId string
 	// The page (app) id.
 	PageId string
+}
+
+// UpdateStylePageMultiMeasurementsParams is parameters of updateStylePageMultiMeasurements operation.
+type UpdateStylePageMultiMeasurementsParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
+// UpdateStylePageSetsParams is parameters of updateStylePageSets operation.
+type UpdateStylePageSetsParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
+// UpdateStylePageSkuParams is parameters of updateStylePageSku operation.
+type UpdateStylePageSkuParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
+// UpdateStylePageTextEditorParams is parameters of updateStylePageTextEditor operation.
+type UpdateStylePageTextEditorParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
+// UpdateStylePageTextListParams is parameters of updateStylePageTextList operation.
+type UpdateStylePageTextListParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
+// UpdateStyleRequestPageFormParams is parameters of updateStyleRequestPageForm operation.
+type UpdateStyleRequestPageFormParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+	// The tracking timeline id.
+	TimelineId string
+}
+
+// UpdateStyleSampleSizeParams is parameters of updateStyleSampleSize operation.
+type UpdateStyleSampleSizeParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The size class id.
+	SizeClassId string
+}
+
+// UpdateTagParams is parameters of updateTag operation.
+type UpdateTagParams struct {
+	// The tag id.
+	TagId string
 }
 
 // UpdateTrackingMaterialTimelinesParams is parameters of updateTrackingMaterialTimelines operation.
@@ -542,4 +1546,310 @@ type UpdateTrackingStyleTimelinesParams struct {
 type UpdateUserParams struct {
 	// The user id.
 	UserId string
+}
+
+// UploadBlockAttachmentParams is parameters of uploadBlockAttachment operation.
+type UploadBlockAttachmentParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
+// UploadBlockGridFormImageParams is parameters of uploadBlockGridFormImage operation.
+type UploadBlockGridFormImageParams struct {
+	// The header (record) id.
+	BlockId string
+	// The page (app) id.
+	PageId string
+}
+
+// UploadBlockHeaderImageParams is parameters of uploadBlockHeaderImage operation.
+type UploadBlockHeaderImageParams struct {
+	// The header (record) id.
+	HeaderId string
+}
+
+// UploadBlockHeaderImageAtPositionParams is parameters of uploadBlockHeaderImageAtPosition operation.
+type UploadBlockHeaderImageAtPositionParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The image slot (front, side, back; main, detail).
+	Position string
+}
+
+// UploadBlockListImageParams is parameters of uploadBlockListImage operation.
+type UploadBlockListImageParams struct {
+	// The header (record) id.
+	BlockId string
+	// The page (app) id.
+	PageId string
+	// The list item id.
+	ListItemId string
+}
+
+// UploadBlockSizeClass3dAssetParams is parameters of uploadBlockSizeClass3dAsset operation.
+type UploadBlockSizeClass3dAssetParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The size class id or name.
+	SizeClass string
+}
+
+// UploadColorAttachmentParams is parameters of uploadColorAttachment operation.
+type UploadColorAttachmentParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
+// UploadColorGridFormImageParams is parameters of uploadColorGridFormImage operation.
+type UploadColorGridFormImageParams struct {
+	// The header (record) id.
+	ColorId string
+	// The page (app) id.
+	PageId string
+}
+
+// UploadColorHeaderImageParams is parameters of uploadColorHeaderImage operation.
+type UploadColorHeaderImageParams struct {
+	// The header (record) id.
+	HeaderId string
+}
+
+// UploadColorHeaderImageAtPositionParams is parameters of uploadColorHeaderImageAtPosition operation.
+type UploadColorHeaderImageAtPositionParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The image slot (front, side, back; main, detail).
+	Position string
+}
+
+// UploadColorListImageParams is parameters of uploadColorListImage operation.
+type UploadColorListImageParams struct {
+	// The header (record) id.
+	ColorId string
+	// The page (app) id.
+	PageId string
+	// The list item id.
+	ListItemId string
+}
+
+// UploadImageAttachmentParams is parameters of uploadImageAttachment operation.
+type UploadImageAttachmentParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
+// UploadImageGridFormImageParams is parameters of uploadImageGridFormImage operation.
+type UploadImageGridFormImageParams struct {
+	// The header (record) id.
+	ImageId string
+	// The page (app) id.
+	PageId string
+}
+
+// UploadImageHeaderImageParams is parameters of uploadImageHeaderImage operation.
+type UploadImageHeaderImageParams struct {
+	// The header (record) id.
+	HeaderId string
+}
+
+// UploadImageHeaderImageAtPositionParams is parameters of uploadImageHeaderImageAtPosition operation.
+type UploadImageHeaderImageAtPositionParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The image slot (front, side, back; main, detail).
+	Position string
+}
+
+// UploadImageListImageParams is parameters of uploadImageListImage operation.
+type UploadImageListImageParams struct {
+	// The header (record) id.
+	ImageId string
+	// The page (app) id.
+	PageId string
+	// The list item id.
+	ListItemId string
+}
+
+// UploadInboxMessageAttachmentParams is parameters of uploadInboxMessageAttachment operation.
+type UploadInboxMessageAttachmentParams struct {
+	// The inbox message id.
+	MessageId string
+}
+
+// UploadMaterial3dAssetParams is parameters of uploadMaterial3dAsset operation.
+type UploadMaterial3dAssetParams struct {
+	// The header (record) id.
+	MaterialId string
+	// The page (app) id.
+	PageId string
+	// The colorway id.
+	ColorwayId string
+}
+
+// UploadMaterial3dBackTextureParams is parameters of uploadMaterial3dBackTexture operation.
+type UploadMaterial3dBackTextureParams struct {
+	// The header (record) id.
+	MaterialId string
+	// The page (app) id.
+	PageId string
+	// The colorway id.
+	ColorwayId string
+}
+
+// UploadMaterial3dFrontTextureParams is parameters of uploadMaterial3dFrontTexture operation.
+type UploadMaterial3dFrontTextureParams struct {
+	// The header (record) id.
+	MaterialId string
+	// The page (app) id.
+	PageId string
+	// The colorway id.
+	ColorwayId string
+}
+
+// UploadMaterial3dPreviewParams is parameters of uploadMaterial3dPreview operation.
+type UploadMaterial3dPreviewParams struct {
+	// The header (record) id.
+	MaterialId string
+	// The page (app) id.
+	PageId string
+	// The colorway id.
+	ColorwayId string
+}
+
+// UploadMaterialAttachmentParams is parameters of uploadMaterialAttachment operation.
+type UploadMaterialAttachmentParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
+// UploadMaterialColorwayImageParams is parameters of uploadMaterialColorwayImage operation.
+type UploadMaterialColorwayImageParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The colorway id.
+	ColorId OptString `json:",omitempty,omitzero"`
+	// The colorway's color number.
+	ColorNumber OptString `json:",omitempty,omitzero"`
+}
+
+// UploadMaterialGridFormImageParams is parameters of uploadMaterialGridFormImage operation.
+type UploadMaterialGridFormImageParams struct {
+	// The header (record) id.
+	MaterialId string
+	// The page (app) id.
+	PageId string
+}
+
+// UploadMaterialHeaderImageParams is parameters of uploadMaterialHeaderImage operation.
+type UploadMaterialHeaderImageParams struct {
+	// The header (record) id.
+	HeaderId string
+}
+
+// UploadMaterialHeaderImageAtPositionParams is parameters of uploadMaterialHeaderImageAtPosition operation.
+type UploadMaterialHeaderImageAtPositionParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The image slot (front, side, back; main, detail).
+	Position string
+}
+
+// UploadMaterialListImageParams is parameters of uploadMaterialListImage operation.
+type UploadMaterialListImageParams struct {
+	// The header (record) id.
+	MaterialId string
+	// The page (app) id.
+	PageId string
+	// The list item id.
+	ListItemId string
+}
+
+// UploadStyle3dPreviewParams is parameters of uploadStyle3dPreview operation.
+type UploadStyle3dPreviewParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+	// The 3D version id.
+	VersionId string
+	// The colorway id.
+	ColorwayId string
+}
+
+// UploadStyle3dWorkingFileParams is parameters of uploadStyle3dWorkingFile operation.
+type UploadStyle3dWorkingFileParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+	// The 3D version id.
+	VersionId string
+}
+
+// UploadStyleAttachmentParams is parameters of uploadStyleAttachment operation.
+type UploadStyleAttachmentParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The page (app) id.
+	PageId string
+}
+
+// UploadStyleColorwayImageParams is parameters of uploadStyleColorwayImage operation.
+type UploadStyleColorwayImageParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The colorway id.
+	ColorId OptString `json:",omitempty,omitzero"`
+	// The colorway's color number.
+	ColorNumber OptString `json:",omitempty,omitzero"`
+}
+
+// UploadStyleGridFormImageParams is parameters of uploadStyleGridFormImage operation.
+type UploadStyleGridFormImageParams struct {
+	// The header (record) id.
+	StyleId string
+	// The page (app) id.
+	PageId string
+}
+
+// UploadStyleHeaderImageParams is parameters of uploadStyleHeaderImage operation.
+type UploadStyleHeaderImageParams struct {
+	// The header (record) id.
+	HeaderId string
+}
+
+// UploadStyleHeaderImageAtPositionParams is parameters of uploadStyleHeaderImageAtPosition operation.
+type UploadStyleHeaderImageAtPositionParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The image slot (front, side, back; main, detail).
+	Position string
+}
+
+// UploadStyleListImageParams is parameters of uploadStyleListImage operation.
+type UploadStyleListImageParams struct {
+	// The header (record) id.
+	StyleId string
+	// The page (app) id.
+	PageId string
+	// The list item id.
+	ListItemId string
+}
+
+// UploadStyleTurntableParams is parameters of uploadStyleTurntable operation.
+type UploadStyleTurntableParams struct {
+	// The header (record) id.
+	HeaderId string
+	// The 3D version id.
+	VersionId OptString `json:",omitempty,omitzero"`
+	// Replace the existing turntable images.
+	ReplaceImages OptBool `json:",omitempty,omitzero"`
 }

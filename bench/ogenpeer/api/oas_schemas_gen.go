@@ -7,6 +7,7 @@ import (
 
 	"github.com/go-faster/errors"
 	"github.com/go-faster/jx"
+	ht "github.com/ogen-go/ogen/http"
 )
 
 type AccessTokenQuery struct {
@@ -34,6 +35,546 @@ func (s *AccessTokenQuery) SetRoles(val []string) {
 	s.Roles = val
 }
 
+type AddHeaderSharesBadRequest Error
+
+func (*AddHeaderSharesBadRequest) addHeaderSharesRes() {}
+
+type AddHeaderSharesForbidden Error
+
+func (*AddHeaderSharesForbidden) addHeaderSharesRes() {}
+
+type AddHeaderSharesInternalServerError Error
+
+func (*AddHeaderSharesInternalServerError) addHeaderSharesRes() {}
+
+type AddHeaderSharesNotFound Error
+
+func (*AddHeaderSharesNotFound) addHeaderSharesRes() {}
+
+type AddHeaderSharesUnauthorized Error
+
+func (*AddHeaderSharesUnauthorized) addHeaderSharesRes() {}
+
+type AddHeaderTagsBadRequest Error
+
+func (*AddHeaderTagsBadRequest) addHeaderTagsRes() {}
+
+type AddHeaderTagsForbidden Error
+
+func (*AddHeaderTagsForbidden) addHeaderTagsRes() {}
+
+type AddHeaderTagsInternalServerError Error
+
+func (*AddHeaderTagsInternalServerError) addHeaderTagsRes() {}
+
+type AddHeaderTagsNotFound Error
+
+func (*AddHeaderTagsNotFound) addHeaderTagsRes() {}
+
+type AddHeaderTagsUnauthorized Error
+
+func (*AddHeaderTagsUnauthorized) addHeaderTagsRes() {}
+
+type AddPageSharesBadRequest Error
+
+func (*AddPageSharesBadRequest) addPageSharesRes() {}
+
+type AddPageSharesForbidden Error
+
+func (*AddPageSharesForbidden) addPageSharesRes() {}
+
+type AddPageSharesInternalServerError Error
+
+func (*AddPageSharesInternalServerError) addPageSharesRes() {}
+
+type AddPageSharesNotFound Error
+
+func (*AddPageSharesNotFound) addPageSharesRes() {}
+
+type AddPageSharesUnauthorized Error
+
+func (*AddPageSharesUnauthorized) addPageSharesRes() {}
+
+type AddTagSharesBadRequest Error
+
+func (*AddTagSharesBadRequest) addTagSharesRes() {}
+
+type AddTagSharesForbidden Error
+
+func (*AddTagSharesForbidden) addTagSharesRes() {}
+
+type AddTagSharesInternalServerError Error
+
+func (*AddTagSharesInternalServerError) addTagSharesRes() {}
+
+type AddTagSharesNotFound Error
+
+func (*AddTagSharesNotFound) addTagSharesRes() {}
+
+type AddTagSharesUnauthorized Error
+
+func (*AddTagSharesUnauthorized) addTagSharesRes() {}
+
+type AddTrackingMaterialsBadRequest Error
+
+func (*AddTrackingMaterialsBadRequest) addTrackingMaterialsRes() {}
+
+type AddTrackingMaterialsByColorwayBadRequest Error
+
+func (*AddTrackingMaterialsByColorwayBadRequest) addTrackingMaterialsByColorwayRes() {}
+
+type AddTrackingMaterialsByColorwayForbidden Error
+
+func (*AddTrackingMaterialsByColorwayForbidden) addTrackingMaterialsByColorwayRes() {}
+
+type AddTrackingMaterialsByColorwayInternalServerError Error
+
+func (*AddTrackingMaterialsByColorwayInternalServerError) addTrackingMaterialsByColorwayRes() {}
+
+type AddTrackingMaterialsByColorwayNotFound Error
+
+func (*AddTrackingMaterialsByColorwayNotFound) addTrackingMaterialsByColorwayRes() {}
+
+type AddTrackingMaterialsByColorwayUnauthorized Error
+
+func (*AddTrackingMaterialsByColorwayUnauthorized) addTrackingMaterialsByColorwayRes() {}
+
+type AddTrackingMaterialsForbidden Error
+
+func (*AddTrackingMaterialsForbidden) addTrackingMaterialsRes() {}
+
+type AddTrackingMaterialsInternalServerError Error
+
+func (*AddTrackingMaterialsInternalServerError) addTrackingMaterialsRes() {}
+
+type AddTrackingMaterialsNotFound Error
+
+func (*AddTrackingMaterialsNotFound) addTrackingMaterialsRes() {}
+
+type AddTrackingMaterialsUnauthorized Error
+
+func (*AddTrackingMaterialsUnauthorized) addTrackingMaterialsRes() {}
+
+type AddTrackingStylesBadRequest Error
+
+func (*AddTrackingStylesBadRequest) addTrackingStylesRes() {}
+
+type AddTrackingStylesByColorwayBadRequest Error
+
+func (*AddTrackingStylesByColorwayBadRequest) addTrackingStylesByColorwayRes() {}
+
+type AddTrackingStylesByColorwayForbidden Error
+
+func (*AddTrackingStylesByColorwayForbidden) addTrackingStylesByColorwayRes() {}
+
+type AddTrackingStylesByColorwayInternalServerError Error
+
+func (*AddTrackingStylesByColorwayInternalServerError) addTrackingStylesByColorwayRes() {}
+
+type AddTrackingStylesByColorwayNotFound Error
+
+func (*AddTrackingStylesByColorwayNotFound) addTrackingStylesByColorwayRes() {}
+
+type AddTrackingStylesByColorwayUnauthorized Error
+
+func (*AddTrackingStylesByColorwayUnauthorized) addTrackingStylesByColorwayRes() {}
+
+type AddTrackingStylesBySkuBadRequest Error
+
+func (*AddTrackingStylesBySkuBadRequest) addTrackingStylesBySkuRes() {}
+
+type AddTrackingStylesBySkuForbidden Error
+
+func (*AddTrackingStylesBySkuForbidden) addTrackingStylesBySkuRes() {}
+
+type AddTrackingStylesBySkuInternalServerError Error
+
+func (*AddTrackingStylesBySkuInternalServerError) addTrackingStylesBySkuRes() {}
+
+type AddTrackingStylesBySkuNotFound Error
+
+func (*AddTrackingStylesBySkuNotFound) addTrackingStylesBySkuRes() {}
+
+// AddTrackingStylesBySkuOKHeaders wraps []TimelineRef with response headers.
+type AddTrackingStylesBySkuOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            []TimelineRef
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *AddTrackingStylesBySkuOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *AddTrackingStylesBySkuOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *AddTrackingStylesBySkuOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *AddTrackingStylesBySkuOKHeaders) GetResponse() []TimelineRef {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *AddTrackingStylesBySkuOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *AddTrackingStylesBySkuOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *AddTrackingStylesBySkuOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *AddTrackingStylesBySkuOKHeaders) SetResponse(val []TimelineRef) {
+	s.Response = val
+}
+
+func (*AddTrackingStylesBySkuOKHeaders) addTrackingStylesBySkuRes() {}
+
+type AddTrackingStylesBySkuUnauthorized Error
+
+func (*AddTrackingStylesBySkuUnauthorized) addTrackingStylesBySkuRes() {}
+
+type AddTrackingStylesForbidden Error
+
+func (*AddTrackingStylesForbidden) addTrackingStylesRes() {}
+
+type AddTrackingStylesInternalServerError Error
+
+func (*AddTrackingStylesInternalServerError) addTrackingStylesRes() {}
+
+type AddTrackingStylesNotFound Error
+
+func (*AddTrackingStylesNotFound) addTrackingStylesRes() {}
+
+type AddTrackingStylesUnauthorized Error
+
+func (*AddTrackingStylesUnauthorized) addTrackingStylesRes() {}
+
+type ArchiveTrackingStyleTimelinesBadRequest Error
+
+func (*ArchiveTrackingStyleTimelinesBadRequest) archiveTrackingStyleTimelinesRes() {}
+
+type ArchiveTrackingStyleTimelinesForbidden Error
+
+func (*ArchiveTrackingStyleTimelinesForbidden) archiveTrackingStyleTimelinesRes() {}
+
+type ArchiveTrackingStyleTimelinesInternalServerError Error
+
+func (*ArchiveTrackingStyleTimelinesInternalServerError) archiveTrackingStyleTimelinesRes() {}
+
+type ArchiveTrackingStyleTimelinesNotFound Error
+
+func (*ArchiveTrackingStyleTimelinesNotFound) archiveTrackingStyleTimelinesRes() {}
+
+type ArchiveTrackingStyleTimelinesUnauthorized Error
+
+func (*ArchiveTrackingStyleTimelinesUnauthorized) archiveTrackingStyleTimelinesRes() {}
+
+type AssignStyleArtboardImageBadRequest Error
+
+func (*AssignStyleArtboardImageBadRequest) assignStyleArtboardImageRes() {}
+
+type AssignStyleArtboardImageForbidden Error
+
+func (*AssignStyleArtboardImageForbidden) assignStyleArtboardImageRes() {}
+
+type AssignStyleArtboardImageInternalServerError Error
+
+func (*AssignStyleArtboardImageInternalServerError) assignStyleArtboardImageRes() {}
+
+type AssignStyleArtboardImageNotFound Error
+
+func (*AssignStyleArtboardImageNotFound) assignStyleArtboardImageRes() {}
+
+type AssignStyleArtboardImageUnauthorized Error
+
+func (*AssignStyleArtboardImageUnauthorized) assignStyleArtboardImageRes() {}
+
+type AutomationAuth struct {
+	APIKey string
+	Roles  []string
+}
+
+// GetAPIKey returns the value of APIKey.
+func (s *AutomationAuth) GetAPIKey() string {
+	return s.APIKey
+}
+
+// GetRoles returns the value of Roles.
+func (s *AutomationAuth) GetRoles() []string {
+	return s.Roles
+}
+
+// SetAPIKey sets the value of APIKey.
+func (s *AutomationAuth) SetAPIKey(val string) {
+	s.APIKey = val
+}
+
+// SetRoles sets the value of Roles.
+func (s *AutomationAuth) SetRoles(val []string) {
+	s.Roles = val
+}
+
+// Assumption: an autonumber's fields (the Python SDK passes them through).
+// Ref: #/components/schemas/Autonumber
+type Autonumber struct {
+	ID       string    `json:"id"`
+	Name     OptString `json:"name"`
+	Template OptString `json:"template"`
+}
+
+// GetID returns the value of ID.
+func (s *Autonumber) GetID() string {
+	return s.ID
+}
+
+// GetName returns the value of Name.
+func (s *Autonumber) GetName() OptString {
+	return s.Name
+}
+
+// GetTemplate returns the value of Template.
+func (s *Autonumber) GetTemplate() OptString {
+	return s.Template
+}
+
+// SetID sets the value of ID.
+func (s *Autonumber) SetID(val string) {
+	s.ID = val
+}
+
+// SetName sets the value of Name.
+func (s *Autonumber) SetName(val OptString) {
+	s.Name = val
+}
+
+// SetTemplate sets the value of Template.
+func (s *Autonumber) SetTemplate(val OptString) {
+	s.Template = val
+}
+
+// AutonumberHeaders wraps Autonumber with response headers.
+type AutonumberHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            Autonumber
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *AutonumberHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *AutonumberHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *AutonumberHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *AutonumberHeaders) GetResponse() Autonumber {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *AutonumberHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *AutonumberHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *AutonumberHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *AutonumberHeaders) SetResponse(val Autonumber) {
+	s.Response = val
+}
+
+func (*AutonumberHeaders) createAutonumberRes() {}
+
+// Ref: #/components/schemas/AutonumberList
+type AutonumberList struct {
+	Autonumbers []Autonumber `json:"autonumbers"`
+}
+
+// GetAutonumbers returns the value of Autonumbers.
+func (s *AutonumberList) GetAutonumbers() []Autonumber {
+	return s.Autonumbers
+}
+
+// SetAutonumbers sets the value of Autonumbers.
+func (s *AutonumberList) SetAutonumbers(val []Autonumber) {
+	s.Autonumbers = val
+}
+
+// AutonumberListHeaders wraps AutonumberList with response headers.
+type AutonumberListHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            AutonumberList
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *AutonumberListHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *AutonumberListHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *AutonumberListHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *AutonumberListHeaders) GetResponse() AutonumberList {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *AutonumberListHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *AutonumberListHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *AutonumberListHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *AutonumberListHeaders) SetResponse(val AutonumberList) {
+	s.Response = val
+}
+
+func (*AutonumberListHeaders) listAutonumbersRes() {}
+
+// Ref: #/components/schemas/AutonumberValue
+type AutonumberValue struct {
+	GeneratedNumber string `json:"generatedNumber"`
+}
+
+// GetGeneratedNumber returns the value of GeneratedNumber.
+func (s *AutonumberValue) GetGeneratedNumber() string {
+	return s.GeneratedNumber
+}
+
+// SetGeneratedNumber sets the value of GeneratedNumber.
+func (s *AutonumberValue) SetGeneratedNumber(val string) {
+	s.GeneratedNumber = val
+}
+
+// AutonumberValueHeaders wraps AutonumberValue with response headers.
+type AutonumberValueHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            AutonumberValue
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *AutonumberValueHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *AutonumberValueHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *AutonumberValueHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *AutonumberValueHeaders) GetResponse() AutonumberValue {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *AutonumberValueHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *AutonumberValueHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *AutonumberValueHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *AutonumberValueHeaders) SetResponse(val AutonumberValue) {
+	s.Response = val
+}
+
+func (*AutonumberValueHeaders) getNextAutonumberRes() {}
+
+// Ref: #/components/schemas/AutonumberWrite
+type AutonumberWrite struct {
+	Name string `json:"name"`
+	// The number template, e.g. "[00000]" (the Python SDK's default).
+	Template string `json:"template"`
+}
+
+// GetName returns the value of Name.
+func (s *AutonumberWrite) GetName() string {
+	return s.Name
+}
+
+// GetTemplate returns the value of Template.
+func (s *AutonumberWrite) GetTemplate() string {
+	return s.Template
+}
+
+// SetName sets the value of Name.
+func (s *AutonumberWrite) SetName(val string) {
+	s.Name = val
+}
+
+// SetTemplate sets the value of Template.
+func (s *AutonumberWrite) SetTemplate(val string) {
+	s.Template = val
+}
+
 type BeproductOAuth struct {
 	Token  string
 	Scopes []string
@@ -59,16 +600,149 @@ func (s *BeproductOAuth) SetScopes(val []string) {
 	s.Scopes = val
 }
 
+// Ref: #/components/schemas/BlockLinkRequest
+type BlockLinkRequest struct {
+	BlockHeaderId string           `json:"blockHeaderId"`
+	SizeClasses   []SizeClassWrite `json:"sizeClasses"`
+}
+
+// GetBlockHeaderId returns the value of BlockHeaderId.
+func (s *BlockLinkRequest) GetBlockHeaderId() string {
+	return s.BlockHeaderId
+}
+
+// GetSizeClasses returns the value of SizeClasses.
+func (s *BlockLinkRequest) GetSizeClasses() []SizeClassWrite {
+	return s.SizeClasses
+}
+
+// SetBlockHeaderId sets the value of BlockHeaderId.
+func (s *BlockLinkRequest) SetBlockHeaderId(val string) {
+	s.BlockHeaderId = val
+}
+
+// SetSizeClasses sets the value of SizeClasses.
+func (s *BlockLinkRequest) SetSizeClasses(val []SizeClassWrite) {
+	s.SizeClasses = val
+}
+
+// Ref: #/components/schemas/BomDetailsRequest
+type BomDetailsRequest struct {
+	Materials []Record `json:"materials"`
+}
+
+// GetMaterials returns the value of Materials.
+func (s *BomDetailsRequest) GetMaterials() []Record {
+	return s.Materials
+}
+
+// SetMaterials sets the value of Materials.
+func (s *BomDetailsRequest) SetMaterials(val []Record) {
+	s.Materials = val
+}
+
+// Ref: #/components/schemas/CarryOverRequest
+type CarryOverRequest struct {
+	SkipColorways OptBool `json:"skipColorways"`
+}
+
+// GetSkipColorways returns the value of SkipColorways.
+func (s *CarryOverRequest) GetSkipColorways() OptBool {
+	return s.SkipColorways
+}
+
+// SetSkipColorways sets the value of SkipColorways.
+func (s *CarryOverRequest) SetSkipColorways(val OptBool) {
+	s.SkipColorways = val
+}
+
+type CheckLocksBadRequest Error
+
+func (*CheckLocksBadRequest) checkLocksRes() {}
+
+type CheckLocksForbidden Error
+
+func (*CheckLocksForbidden) checkLocksRes() {}
+
+type CheckLocksInternalServerError Error
+
+func (*CheckLocksInternalServerError) checkLocksRes() {}
+
+type CheckLocksNotFound Error
+
+func (*CheckLocksNotFound) checkLocksRes() {}
+
+// CheckLocksOKHeaders wraps []LockState with response headers.
+type CheckLocksOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            []LockState
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *CheckLocksOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *CheckLocksOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *CheckLocksOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *CheckLocksOKHeaders) GetResponse() []LockState {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *CheckLocksOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *CheckLocksOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *CheckLocksOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *CheckLocksOKHeaders) SetResponse(val []LockState) {
+	s.Response = val
+}
+
+func (*CheckLocksOKHeaders) checkLocksRes() {}
+
+type CheckLocksUnauthorized Error
+
+func (*CheckLocksUnauthorized) checkLocksRes() {}
+
+// A colorway of a style or material (TypeScript SDK src/schemas/style.ts ColorwaySchema). fields holds
+// the colorway's field values keyed by field id.
 // Ref: #/components/schemas/Colorway
 type Colorway struct {
-	ID             OptString `json:"id"`
-	ColorNumber    OptString `json:"colorNumber"`
-	ColorName      OptString `json:"colorName"`
-	PrimaryColor   OptString `json:"primaryColor"`
-	SecondaryColor OptString `json:"secondaryColor"`
-	ImageHeaderId  OptString `json:"imageHeaderId"`
-	ColorSourceId  OptString `json:"colorSourceId"`
-	Fields         []Field   `json:"fields"`
+	ID                   OptString         `json:"id"`
+	ColorNumber          OptString         `json:"colorNumber"`
+	ColorName            OptString         `json:"colorName"`
+	PrimaryColor         OptString         `json:"primaryColor"`
+	SecondaryColor       OptString         `json:"secondaryColor"`
+	SecondaryColorNumber OptString         `json:"secondaryColorNumber"`
+	SecondaryColorName   OptString         `json:"secondaryColorName"`
+	Comments             OptString         `json:"comments"`
+	HideColorway         OptBool           `json:"hideColorway"`
+	ImageHeaderId        OptString         `json:"imageHeaderId"`
+	ColorSourceId        OptString         `json:"colorSourceId"`
+	Image                FieldValue        `json:"image"`
+	Fields               OptColorwayFields `json:"fields"`
 }
 
 // GetID returns the value of ID.
@@ -96,6 +770,26 @@ func (s *Colorway) GetSecondaryColor() OptString {
 	return s.SecondaryColor
 }
 
+// GetSecondaryColorNumber returns the value of SecondaryColorNumber.
+func (s *Colorway) GetSecondaryColorNumber() OptString {
+	return s.SecondaryColorNumber
+}
+
+// GetSecondaryColorName returns the value of SecondaryColorName.
+func (s *Colorway) GetSecondaryColorName() OptString {
+	return s.SecondaryColorName
+}
+
+// GetComments returns the value of Comments.
+func (s *Colorway) GetComments() OptString {
+	return s.Comments
+}
+
+// GetHideColorway returns the value of HideColorway.
+func (s *Colorway) GetHideColorway() OptBool {
+	return s.HideColorway
+}
+
 // GetImageHeaderId returns the value of ImageHeaderId.
 func (s *Colorway) GetImageHeaderId() OptString {
 	return s.ImageHeaderId
@@ -106,8 +800,13 @@ func (s *Colorway) GetColorSourceId() OptString {
 	return s.ColorSourceId
 }
 
+// GetImage returns the value of Image.
+func (s *Colorway) GetImage() FieldValue {
+	return s.Image
+}
+
 // GetFields returns the value of Fields.
-func (s *Colorway) GetFields() []Field {
+func (s *Colorway) GetFields() OptColorwayFields {
 	return s.Fields
 }
 
@@ -136,6 +835,26 @@ func (s *Colorway) SetSecondaryColor(val OptString) {
 	s.SecondaryColor = val
 }
 
+// SetSecondaryColorNumber sets the value of SecondaryColorNumber.
+func (s *Colorway) SetSecondaryColorNumber(val OptString) {
+	s.SecondaryColorNumber = val
+}
+
+// SetSecondaryColorName sets the value of SecondaryColorName.
+func (s *Colorway) SetSecondaryColorName(val OptString) {
+	s.SecondaryColorName = val
+}
+
+// SetComments sets the value of Comments.
+func (s *Colorway) SetComments(val OptString) {
+	s.Comments = val
+}
+
+// SetHideColorway sets the value of HideColorway.
+func (s *Colorway) SetHideColorway(val OptBool) {
+	s.HideColorway = val
+}
+
 // SetImageHeaderId sets the value of ImageHeaderId.
 func (s *Colorway) SetImageHeaderId(val OptString) {
 	s.ImageHeaderId = val
@@ -146,16 +865,79 @@ func (s *Colorway) SetColorSourceId(val OptString) {
 	s.ColorSourceId = val
 }
 
+// SetImage sets the value of Image.
+func (s *Colorway) SetImage(val FieldValue) {
+	s.Image = val
+}
+
 // SetFields sets the value of Fields.
-func (s *Colorway) SetFields(val []Field) {
+func (s *Colorway) SetFields(val OptColorwayFields) {
 	s.Fields = val
 }
 
+// Assumption: a header and the colorways of it to track.
+// Ref: #/components/schemas/ColorwayAdd
+type ColorwayAdd struct {
+	HeaderId    string   `json:"headerId"`
+	ColorwayIds []string `json:"colorwayIds"`
+}
+
+// GetHeaderId returns the value of HeaderId.
+func (s *ColorwayAdd) GetHeaderId() string {
+	return s.HeaderId
+}
+
+// GetColorwayIds returns the value of ColorwayIds.
+func (s *ColorwayAdd) GetColorwayIds() []string {
+	return s.ColorwayIds
+}
+
+// SetHeaderId sets the value of HeaderId.
+func (s *ColorwayAdd) SetHeaderId(val string) {
+	s.HeaderId = val
+}
+
+// SetColorwayIds sets the value of ColorwayIds.
+func (s *ColorwayAdd) SetColorwayIds(val []string) {
+	s.ColorwayIds = val
+}
+
+type ColorwayAddList []ColorwayAdd
+
+type ColorwayFields map[string]jx.Raw
+
+func (s *ColorwayFields) init() ColorwayFields {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
+}
+
+// Ref: #/components/schemas/ColorwayIdsRequest
+type ColorwayIdsRequest struct {
+	ColorwayIds []string `json:"colorwayIds"`
+}
+
+// GetColorwayIds returns the value of ColorwayIds.
+func (s *ColorwayIdsRequest) GetColorwayIds() []string {
+	return s.ColorwayIds
+}
+
+// SetColorwayIds sets the value of ColorwayIds.
+func (s *ColorwayIdsRequest) SetColorwayIds(val []string) {
+	s.ColorwayIds = val
+}
+
+// A colorway to add or change (BeProduct.Python.SDK _style.py attributes_update): fields as {id,
+// value} pairs; unlinkImage removes the linked image.
 // Ref: #/components/schemas/ColorwayWrite
 type ColorwayWrite struct {
 	ID            OptString     `json:"id"`
 	Fields        []FieldUpdate `json:"fields"`
 	ImageHeaderId OptString     `json:"imageHeaderId"`
+	UnlinkImage   OptBool       `json:"unlinkImage"`
 	ColorSourceId OptString     `json:"colorSourceId"`
 }
 
@@ -172,6 +954,11 @@ func (s *ColorwayWrite) GetFields() []FieldUpdate {
 // GetImageHeaderId returns the value of ImageHeaderId.
 func (s *ColorwayWrite) GetImageHeaderId() OptString {
 	return s.ImageHeaderId
+}
+
+// GetUnlinkImage returns the value of UnlinkImage.
+func (s *ColorwayWrite) GetUnlinkImage() OptBool {
+	return s.UnlinkImage
 }
 
 // GetColorSourceId returns the value of ColorSourceId.
@@ -194,10 +981,126 @@ func (s *ColorwayWrite) SetImageHeaderId(val OptString) {
 	s.ImageHeaderId = val
 }
 
+// SetUnlinkImage sets the value of UnlinkImage.
+func (s *ColorwayWrite) SetUnlinkImage(val OptBool) {
+	s.UnlinkImage = val
+}
+
 // SetColorSourceId sets the value of ColorSourceId.
 func (s *ColorwayWrite) SetColorSourceId(val OptString) {
 	s.ColorSourceId = val
 }
+
+// Assumption: a comment's fields (the SDKs type comments unknown).
+// Ref: #/components/schemas/Comment
+type Comment struct {
+	ID         string      `json:"id"`
+	Body       OptString   `json:"body"`
+	CreatedBy  OptUserRef  `json:"createdBy"`
+	CreatedAt  OptDateTime `json:"createdAt"`
+	ModifiedBy OptUserRef  `json:"modifiedBy"`
+	ModifiedAt OptDateTime `json:"modifiedAt"`
+}
+
+// GetID returns the value of ID.
+func (s *Comment) GetID() string {
+	return s.ID
+}
+
+// GetBody returns the value of Body.
+func (s *Comment) GetBody() OptString {
+	return s.Body
+}
+
+// GetCreatedBy returns the value of CreatedBy.
+func (s *Comment) GetCreatedBy() OptUserRef {
+	return s.CreatedBy
+}
+
+// GetCreatedAt returns the value of CreatedAt.
+func (s *Comment) GetCreatedAt() OptDateTime {
+	return s.CreatedAt
+}
+
+// GetModifiedBy returns the value of ModifiedBy.
+func (s *Comment) GetModifiedBy() OptUserRef {
+	return s.ModifiedBy
+}
+
+// GetModifiedAt returns the value of ModifiedAt.
+func (s *Comment) GetModifiedAt() OptDateTime {
+	return s.ModifiedAt
+}
+
+// SetID sets the value of ID.
+func (s *Comment) SetID(val string) {
+	s.ID = val
+}
+
+// SetBody sets the value of Body.
+func (s *Comment) SetBody(val OptString) {
+	s.Body = val
+}
+
+// SetCreatedBy sets the value of CreatedBy.
+func (s *Comment) SetCreatedBy(val OptUserRef) {
+	s.CreatedBy = val
+}
+
+// SetCreatedAt sets the value of CreatedAt.
+func (s *Comment) SetCreatedAt(val OptDateTime) {
+	s.CreatedAt = val
+}
+
+// SetModifiedBy sets the value of ModifiedBy.
+func (s *Comment) SetModifiedBy(val OptUserRef) {
+	s.ModifiedBy = val
+}
+
+// SetModifiedAt sets the value of ModifiedAt.
+func (s *Comment) SetModifiedAt(val OptDateTime) {
+	s.ModifiedAt = val
+}
+
+type CopyStyleHeaderCarryOverBadRequest Error
+
+func (*CopyStyleHeaderCarryOverBadRequest) copyStyleHeaderCarryOverRes() {}
+
+type CopyStyleHeaderCarryOverForbidden Error
+
+func (*CopyStyleHeaderCarryOverForbidden) copyStyleHeaderCarryOverRes() {}
+
+type CopyStyleHeaderCarryOverInternalServerError Error
+
+func (*CopyStyleHeaderCarryOverInternalServerError) copyStyleHeaderCarryOverRes() {}
+
+type CopyStyleHeaderCarryOverNotFound Error
+
+func (*CopyStyleHeaderCarryOverNotFound) copyStyleHeaderCarryOverRes() {}
+
+type CopyStyleHeaderCarryOverUnauthorized Error
+
+func (*CopyStyleHeaderCarryOverUnauthorized) copyStyleHeaderCarryOverRes() {}
+
+type CreateAutonumberBadRequest Error
+
+func (*CreateAutonumberBadRequest) createAutonumberRes() {}
+
+type CreateAutonumberForbidden Error
+
+func (*CreateAutonumberForbidden) createAutonumberRes() {}
+
+type CreateAutonumberInternalServerError Error
+
+func (*CreateAutonumberInternalServerError) createAutonumberRes() {}
+
+type CreateAutonumberNotFound Error
+
+func (*CreateAutonumberNotFound) createAutonumberRes() {}
+
+type CreateAutonumberUnauthorized Error
+
+func (*CreateAutonumberUnauthorized) createAutonumberRes() {}
 
 type CreateBlockHeaderBadRequest Error
 
@@ -219,6 +1122,26 @@ type CreateBlockHeaderUnauthorized Error
 
 func (*CreateBlockHeaderUnauthorized) createBlockHeaderRes() {}
 
+type CreateBlockTagBadRequest Error
+
+func (*CreateBlockTagBadRequest) createBlockTagRes() {}
+
+type CreateBlockTagForbidden Error
+
+func (*CreateBlockTagForbidden) createBlockTagRes() {}
+
+type CreateBlockTagInternalServerError Error
+
+func (*CreateBlockTagInternalServerError) createBlockTagRes() {}
+
+type CreateBlockTagNotFound Error
+
+func (*CreateBlockTagNotFound) createBlockTagRes() {}
+
+type CreateBlockTagUnauthorized Error
+
+func (*CreateBlockTagUnauthorized) createBlockTagRes() {}
+
 type CreateColorHeaderBadRequest Error
 
 func (*CreateColorHeaderBadRequest) createColorHeaderRes() {}
@@ -238,6 +1161,26 @@ func (*CreateColorHeaderNotFound) createColorHeaderRes() {}
 type CreateColorHeaderUnauthorized Error
 
 func (*CreateColorHeaderUnauthorized) createColorHeaderRes() {}
+
+type CreateColorTagBadRequest Error
+
+func (*CreateColorTagBadRequest) createColorTagRes() {}
+
+type CreateColorTagForbidden Error
+
+func (*CreateColorTagForbidden) createColorTagRes() {}
+
+type CreateColorTagInternalServerError Error
+
+func (*CreateColorTagInternalServerError) createColorTagRes() {}
+
+type CreateColorTagNotFound Error
+
+func (*CreateColorTagNotFound) createColorTagRes() {}
+
+type CreateColorTagUnauthorized Error
+
+func (*CreateColorTagUnauthorized) createColorTagRes() {}
 
 type CreateDirectoryCompanyBadRequest Error
 
@@ -259,6 +1202,66 @@ type CreateDirectoryCompanyUnauthorized Error
 
 func (*CreateDirectoryCompanyUnauthorized) createDirectoryCompanyRes() {}
 
+type CreateDirectoryContactBadRequest Error
+
+func (*CreateDirectoryContactBadRequest) createDirectoryContactRes() {}
+
+type CreateDirectoryContactForbidden Error
+
+func (*CreateDirectoryContactForbidden) createDirectoryContactRes() {}
+
+type CreateDirectoryContactInternalServerError Error
+
+func (*CreateDirectoryContactInternalServerError) createDirectoryContactRes() {}
+
+type CreateDirectoryContactNotFound Error
+
+func (*CreateDirectoryContactNotFound) createDirectoryContactRes() {}
+
+type CreateDirectoryContactUnauthorized Error
+
+func (*CreateDirectoryContactUnauthorized) createDirectoryContactRes() {}
+
+type CreateHeaderCommentBadRequest Error
+
+func (*CreateHeaderCommentBadRequest) createHeaderCommentRes() {}
+
+type CreateHeaderCommentForbidden Error
+
+func (*CreateHeaderCommentForbidden) createHeaderCommentRes() {}
+
+type CreateHeaderCommentInternalServerError Error
+
+func (*CreateHeaderCommentInternalServerError) createHeaderCommentRes() {}
+
+type CreateHeaderCommentNotFound Error
+
+func (*CreateHeaderCommentNotFound) createHeaderCommentRes() {}
+
+type CreateHeaderCommentUnauthorized Error
+
+func (*CreateHeaderCommentUnauthorized) createHeaderCommentRes() {}
+
+type CreateHeaderRevisionBadRequest Error
+
+func (*CreateHeaderRevisionBadRequest) createHeaderRevisionRes() {}
+
+type CreateHeaderRevisionForbidden Error
+
+func (*CreateHeaderRevisionForbidden) createHeaderRevisionRes() {}
+
+type CreateHeaderRevisionInternalServerError Error
+
+func (*CreateHeaderRevisionInternalServerError) createHeaderRevisionRes() {}
+
+type CreateHeaderRevisionNotFound Error
+
+func (*CreateHeaderRevisionNotFound) createHeaderRevisionRes() {}
+
+type CreateHeaderRevisionUnauthorized Error
+
+func (*CreateHeaderRevisionUnauthorized) createHeaderRevisionRes() {}
+
 type CreateImageHeaderBadRequest Error
 
 func (*CreateImageHeaderBadRequest) createImageHeaderRes() {}
@@ -278,6 +1281,86 @@ func (*CreateImageHeaderNotFound) createImageHeaderRes() {}
 type CreateImageHeaderUnauthorized Error
 
 func (*CreateImageHeaderUnauthorized) createImageHeaderRes() {}
+
+type CreateImageTagBadRequest Error
+
+func (*CreateImageTagBadRequest) createImageTagRes() {}
+
+type CreateImageTagForbidden Error
+
+func (*CreateImageTagForbidden) createImageTagRes() {}
+
+type CreateImageTagInternalServerError Error
+
+func (*CreateImageTagInternalServerError) createImageTagRes() {}
+
+type CreateImageTagNotFound Error
+
+func (*CreateImageTagNotFound) createImageTagRes() {}
+
+type CreateImageTagUnauthorized Error
+
+func (*CreateImageTagUnauthorized) createImageTagRes() {}
+
+type CreateInboxMessageBadRequest Error
+
+func (*CreateInboxMessageBadRequest) createInboxMessageRes() {}
+
+type CreateInboxMessageForbidden Error
+
+func (*CreateInboxMessageForbidden) createInboxMessageRes() {}
+
+type CreateInboxMessageInternalServerError Error
+
+func (*CreateInboxMessageInternalServerError) createInboxMessageRes() {}
+
+type CreateInboxMessageNotFound Error
+
+func (*CreateInboxMessageNotFound) createInboxMessageRes() {}
+
+type CreateInboxMessageUnauthorized Error
+
+func (*CreateInboxMessageUnauthorized) createInboxMessageRes() {}
+
+type CreateInboxTaskBadRequest Error
+
+func (*CreateInboxTaskBadRequest) createInboxTaskRes() {}
+
+type CreateInboxTaskForbidden Error
+
+func (*CreateInboxTaskForbidden) createInboxTaskRes() {}
+
+type CreateInboxTaskInternalServerError Error
+
+func (*CreateInboxTaskInternalServerError) createInboxTaskRes() {}
+
+type CreateInboxTaskNotFound Error
+
+func (*CreateInboxTaskNotFound) createInboxTaskRes() {}
+
+type CreateInboxTaskUnauthorized Error
+
+func (*CreateInboxTaskUnauthorized) createInboxTaskRes() {}
+
+type CreateMasterDataBadRequest Error
+
+func (*CreateMasterDataBadRequest) createMasterDataRes() {}
+
+type CreateMasterDataForbidden Error
+
+func (*CreateMasterDataForbidden) createMasterDataRes() {}
+
+type CreateMasterDataInternalServerError Error
+
+func (*CreateMasterDataInternalServerError) createMasterDataRes() {}
+
+type CreateMasterDataNotFound Error
+
+func (*CreateMasterDataNotFound) createMasterDataRes() {}
+
+type CreateMasterDataUnauthorized Error
+
+func (*CreateMasterDataUnauthorized) createMasterDataRes() {}
 
 type CreateMaterialHeaderBadRequest Error
 
@@ -299,6 +1382,86 @@ type CreateMaterialHeaderUnauthorized Error
 
 func (*CreateMaterialHeaderUnauthorized) createMaterialHeaderRes() {}
 
+type CreateMaterialTagBadRequest Error
+
+func (*CreateMaterialTagBadRequest) createMaterialTagRes() {}
+
+type CreateMaterialTagForbidden Error
+
+func (*CreateMaterialTagForbidden) createMaterialTagRes() {}
+
+type CreateMaterialTagInternalServerError Error
+
+func (*CreateMaterialTagInternalServerError) createMaterialTagRes() {}
+
+type CreateMaterialTagNotFound Error
+
+func (*CreateMaterialTagNotFound) createMaterialTagRes() {}
+
+type CreateMaterialTagUnauthorized Error
+
+func (*CreateMaterialTagUnauthorized) createMaterialTagRes() {}
+
+type CreatePageCommentBadRequest Error
+
+func (*CreatePageCommentBadRequest) createPageCommentRes() {}
+
+type CreatePageCommentForbidden Error
+
+func (*CreatePageCommentForbidden) createPageCommentRes() {}
+
+type CreatePageCommentInternalServerError Error
+
+func (*CreatePageCommentInternalServerError) createPageCommentRes() {}
+
+type CreatePageCommentNotFound Error
+
+func (*CreatePageCommentNotFound) createPageCommentRes() {}
+
+type CreatePageCommentUnauthorized Error
+
+func (*CreatePageCommentUnauthorized) createPageCommentRes() {}
+
+type CreatePageRevisionBadRequest Error
+
+func (*CreatePageRevisionBadRequest) createPageRevisionRes() {}
+
+type CreatePageRevisionForbidden Error
+
+func (*CreatePageRevisionForbidden) createPageRevisionRes() {}
+
+type CreatePageRevisionInternalServerError Error
+
+func (*CreatePageRevisionInternalServerError) createPageRevisionRes() {}
+
+type CreatePageRevisionNotFound Error
+
+func (*CreatePageRevisionNotFound) createPageRevisionRes() {}
+
+type CreatePageRevisionUnauthorized Error
+
+func (*CreatePageRevisionUnauthorized) createPageRevisionRes() {}
+
+type CreateStyle3dVersionBadRequest Error
+
+func (*CreateStyle3dVersionBadRequest) createStyle3dVersionRes() {}
+
+type CreateStyle3dVersionForbidden Error
+
+func (*CreateStyle3dVersionForbidden) createStyle3dVersionRes() {}
+
+type CreateStyle3dVersionInternalServerError Error
+
+func (*CreateStyle3dVersionInternalServerError) createStyle3dVersionRes() {}
+
+type CreateStyle3dVersionNotFound Error
+
+func (*CreateStyle3dVersionNotFound) createStyle3dVersionRes() {}
+
+type CreateStyle3dVersionUnauthorized Error
+
+func (*CreateStyle3dVersionUnauthorized) createStyle3dVersionRes() {}
+
 type CreateStyleHeaderBadRequest Error
 
 func (*CreateStyleHeaderBadRequest) createStyleHeaderRes() {}
@@ -319,6 +1482,46 @@ type CreateStyleHeaderUnauthorized Error
 
 func (*CreateStyleHeaderUnauthorized) createStyleHeaderRes() {}
 
+type CreateStyleSkusBadRequest Error
+
+func (*CreateStyleSkusBadRequest) createStyleSkusRes() {}
+
+type CreateStyleSkusForbidden Error
+
+func (*CreateStyleSkusForbidden) createStyleSkusRes() {}
+
+type CreateStyleSkusInternalServerError Error
+
+func (*CreateStyleSkusInternalServerError) createStyleSkusRes() {}
+
+type CreateStyleSkusNotFound Error
+
+func (*CreateStyleSkusNotFound) createStyleSkusRes() {}
+
+type CreateStyleSkusUnauthorized Error
+
+func (*CreateStyleSkusUnauthorized) createStyleSkusRes() {}
+
+type CreateStyleTagBadRequest Error
+
+func (*CreateStyleTagBadRequest) createStyleTagRes() {}
+
+type CreateStyleTagForbidden Error
+
+func (*CreateStyleTagForbidden) createStyleTagRes() {}
+
+type CreateStyleTagInternalServerError Error
+
+func (*CreateStyleTagInternalServerError) createStyleTagRes() {}
+
+type CreateStyleTagNotFound Error
+
+func (*CreateStyleTagNotFound) createStyleTagRes() {}
+
+type CreateStyleTagUnauthorized Error
+
+func (*CreateStyleTagUnauthorized) createStyleTagRes() {}
+
 type CreateUserBadRequest Error
 
 func (*CreateUserBadRequest) createUserRes() {}
@@ -338,6 +1541,411 @@ func (*CreateUserNotFound) createUserRes() {}
 type CreateUserUnauthorized Error
 
 func (*CreateUserUnauthorized) createUserRes() {}
+
+// A data table (TypeScript SDK src/schemas/data-tables.ts DataTableResultSchema).
+// Ref: #/components/schemas/DataTable
+type DataTable struct {
+	ID          string      `json:"id"`
+	Name        string      `json:"name"`
+	Description OptString   `json:"description"`
+	Active      OptBool     `json:"active"`
+	CreatedBy   OptUserRef  `json:"createdBy"`
+	CreatedAt   OptDateTime `json:"createdAt"`
+	ModifiedBy  OptUserRef  `json:"modifiedBy"`
+	ModifiedAt  OptDateTime `json:"modifiedAt"`
+}
+
+// GetID returns the value of ID.
+func (s *DataTable) GetID() string {
+	return s.ID
+}
+
+// GetName returns the value of Name.
+func (s *DataTable) GetName() string {
+	return s.Name
+}
+
+// GetDescription returns the value of Description.
+func (s *DataTable) GetDescription() OptString {
+	return s.Description
+}
+
+// GetActive returns the value of Active.
+func (s *DataTable) GetActive() OptBool {
+	return s.Active
+}
+
+// GetCreatedBy returns the value of CreatedBy.
+func (s *DataTable) GetCreatedBy() OptUserRef {
+	return s.CreatedBy
+}
+
+// GetCreatedAt returns the value of CreatedAt.
+func (s *DataTable) GetCreatedAt() OptDateTime {
+	return s.CreatedAt
+}
+
+// GetModifiedBy returns the value of ModifiedBy.
+func (s *DataTable) GetModifiedBy() OptUserRef {
+	return s.ModifiedBy
+}
+
+// GetModifiedAt returns the value of ModifiedAt.
+func (s *DataTable) GetModifiedAt() OptDateTime {
+	return s.ModifiedAt
+}
+
+// SetID sets the value of ID.
+func (s *DataTable) SetID(val string) {
+	s.ID = val
+}
+
+// SetName sets the value of Name.
+func (s *DataTable) SetName(val string) {
+	s.Name = val
+}
+
+// SetDescription sets the value of Description.
+func (s *DataTable) SetDescription(val OptString) {
+	s.Description = val
+}
+
+// SetActive sets the value of Active.
+func (s *DataTable) SetActive(val OptBool) {
+	s.Active = val
+}
+
+// SetCreatedBy sets the value of CreatedBy.
+func (s *DataTable) SetCreatedBy(val OptUserRef) {
+	s.CreatedBy = val
+}
+
+// SetCreatedAt sets the value of CreatedAt.
+func (s *DataTable) SetCreatedAt(val OptDateTime) {
+	s.CreatedAt = val
+}
+
+// SetModifiedBy sets the value of ModifiedBy.
+func (s *DataTable) SetModifiedBy(val OptUserRef) {
+	s.ModifiedBy = val
+}
+
+// SetModifiedAt sets the value of ModifiedAt.
+func (s *DataTable) SetModifiedAt(val OptDateTime) {
+	s.ModifiedAt = val
+}
+
+// Ref: #/components/schemas/DataTablePage
+type DataTablePage struct {
+	Result []DataTable `json:"result"`
+	Total  int64       `json:"total"`
+}
+
+// GetResult returns the value of Result.
+func (s *DataTablePage) GetResult() []DataTable {
+	return s.Result
+}
+
+// GetTotal returns the value of Total.
+func (s *DataTablePage) GetTotal() int64 {
+	return s.Total
+}
+
+// SetResult sets the value of Result.
+func (s *DataTablePage) SetResult(val []DataTable) {
+	s.Result = val
+}
+
+// SetTotal sets the value of Total.
+func (s *DataTablePage) SetTotal(val int64) {
+	s.Total = val
+}
+
+// DataTablePageHeaders wraps DataTablePage with response headers.
+type DataTablePageHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            DataTablePage
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *DataTablePageHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *DataTablePageHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *DataTablePageHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *DataTablePageHeaders) GetResponse() DataTablePage {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *DataTablePageHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *DataTablePageHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *DataTablePageHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *DataTablePageHeaders) SetResponse(val DataTablePage) {
+	s.Response = val
+}
+
+func (*DataTablePageHeaders) listDataTablesRes() {}
+
+// A data table row (DataTableRowResultSchema).
+// Ref: #/components/schemas/DataTableRow
+type DataTableRow struct {
+	ID         string      `json:"id"`
+	Fields     []Field     `json:"fields"`
+	CreatedBy  OptUserRef  `json:"createdBy"`
+	CreatedAt  OptDateTime `json:"createdAt"`
+	ModifiedBy OptUserRef  `json:"modifiedBy"`
+	ModifiedAt OptDateTime `json:"modifiedAt"`
+}
+
+// GetID returns the value of ID.
+func (s *DataTableRow) GetID() string {
+	return s.ID
+}
+
+// GetFields returns the value of Fields.
+func (s *DataTableRow) GetFields() []Field {
+	return s.Fields
+}
+
+// GetCreatedBy returns the value of CreatedBy.
+func (s *DataTableRow) GetCreatedBy() OptUserRef {
+	return s.CreatedBy
+}
+
+// GetCreatedAt returns the value of CreatedAt.
+func (s *DataTableRow) GetCreatedAt() OptDateTime {
+	return s.CreatedAt
+}
+
+// GetModifiedBy returns the value of ModifiedBy.
+func (s *DataTableRow) GetModifiedBy() OptUserRef {
+	return s.ModifiedBy
+}
+
+// GetModifiedAt returns the value of ModifiedAt.
+func (s *DataTableRow) GetModifiedAt() OptDateTime {
+	return s.ModifiedAt
+}
+
+// SetID sets the value of ID.
+func (s *DataTableRow) SetID(val string) {
+	s.ID = val
+}
+
+// SetFields sets the value of Fields.
+func (s *DataTableRow) SetFields(val []Field) {
+	s.Fields = val
+}
+
+// SetCreatedBy sets the value of CreatedBy.
+func (s *DataTableRow) SetCreatedBy(val OptUserRef) {
+	s.CreatedBy = val
+}
+
+// SetCreatedAt sets the value of CreatedAt.
+func (s *DataTableRow) SetCreatedAt(val OptDateTime) {
+	s.CreatedAt = val
+}
+
+// SetModifiedBy sets the value of ModifiedBy.
+func (s *DataTableRow) SetModifiedBy(val OptUserRef) {
+	s.ModifiedBy = val
+}
+
+// SetModifiedAt sets the value of ModifiedAt.
+func (s *DataTableRow) SetModifiedAt(val OptDateTime) {
+	s.ModifiedAt = val
+}
+
+// Ref: #/components/schemas/DataTableRowPage
+type DataTableRowPage struct {
+	Result []DataTableRow `json:"result"`
+	Total  int64          `json:"total"`
+}
+
+// GetResult returns the value of Result.
+func (s *DataTableRowPage) GetResult() []DataTableRow {
+	return s.Result
+}
+
+// GetTotal returns the value of Total.
+func (s *DataTableRowPage) GetTotal() int64 {
+	return s.Total
+}
+
+// SetResult sets the value of Result.
+func (s *DataTableRowPage) SetResult(val []DataTableRow) {
+	s.Result = val
+}
+
+// SetTotal sets the value of Total.
+func (s *DataTableRowPage) SetTotal(val int64) {
+	s.Total = val
+}
+
+// DataTableRowPageHeaders wraps DataTableRowPage with response headers.
+type DataTableRowPageHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            DataTableRowPage
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *DataTableRowPageHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *DataTableRowPageHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *DataTableRowPageHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *DataTableRowPageHeaders) GetResponse() DataTableRowPage {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *DataTableRowPageHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *DataTableRowPageHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *DataTableRowPageHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *DataTableRowPageHeaders) SetResponse(val DataTableRowPage) {
+	s.Response = val
+}
+
+func (*DataTableRowPageHeaders) listDataTableRowsRes() {}
+
+// The ids of the rows updated, added and deleted ([3rd] aukei/beproduct-data-browser
+// .kilo/KNOWLEDGE.md, from the live API; the TypeScript SDK types them as numbers).
+// Ref: #/components/schemas/DataTableUpdateResult
+type DataTableUpdateResult struct {
+	Updated []string `json:"updated"`
+	Added   []string `json:"added"`
+	Deleted []string `json:"deleted"`
+}
+
+// GetUpdated returns the value of Updated.
+func (s *DataTableUpdateResult) GetUpdated() []string {
+	return s.Updated
+}
+
+// GetAdded returns the value of Added.
+func (s *DataTableUpdateResult) GetAdded() []string {
+	return s.Added
+}
+
+// GetDeleted returns the value of Deleted.
+func (s *DataTableUpdateResult) GetDeleted() []string {
+	return s.Deleted
+}
+
+// SetUpdated sets the value of Updated.
+func (s *DataTableUpdateResult) SetUpdated(val []string) {
+	s.Updated = val
+}
+
+// SetAdded sets the value of Added.
+func (s *DataTableUpdateResult) SetAdded(val []string) {
+	s.Added = val
+}
+
+// SetDeleted sets the value of Deleted.
+func (s *DataTableUpdateResult) SetDeleted(val []string) {
+	s.Deleted = val
+}
+
+// DataTableUpdateResultHeaders wraps DataTableUpdateResult with response headers.
+type DataTableUpdateResultHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            DataTableUpdateResult
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *DataTableUpdateResultHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *DataTableUpdateResultHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *DataTableUpdateResultHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *DataTableUpdateResultHeaders) GetResponse() DataTableUpdateResult {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *DataTableUpdateResultHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *DataTableUpdateResultHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *DataTableUpdateResultHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *DataTableUpdateResultHeaders) SetResponse(val DataTableUpdateResult) {
+	s.Response = val
+}
+
+func (*DataTableUpdateResultHeaders) updateDataTableRowsRes() {}
 
 type DeleteBlockHeaderBadRequest Error
 
@@ -379,6 +1987,46 @@ type DeleteColorHeaderUnauthorized Error
 
 func (*DeleteColorHeaderUnauthorized) deleteColorHeaderRes() {}
 
+type DeleteHeaderCommentBadRequest Error
+
+func (*DeleteHeaderCommentBadRequest) deleteHeaderCommentRes() {}
+
+type DeleteHeaderCommentForbidden Error
+
+func (*DeleteHeaderCommentForbidden) deleteHeaderCommentRes() {}
+
+type DeleteHeaderCommentInternalServerError Error
+
+func (*DeleteHeaderCommentInternalServerError) deleteHeaderCommentRes() {}
+
+type DeleteHeaderCommentNotFound Error
+
+func (*DeleteHeaderCommentNotFound) deleteHeaderCommentRes() {}
+
+type DeleteHeaderCommentUnauthorized Error
+
+func (*DeleteHeaderCommentUnauthorized) deleteHeaderCommentRes() {}
+
+type DeleteHeaderRevisionBadRequest Error
+
+func (*DeleteHeaderRevisionBadRequest) deleteHeaderRevisionRes() {}
+
+type DeleteHeaderRevisionForbidden Error
+
+func (*DeleteHeaderRevisionForbidden) deleteHeaderRevisionRes() {}
+
+type DeleteHeaderRevisionInternalServerError Error
+
+func (*DeleteHeaderRevisionInternalServerError) deleteHeaderRevisionRes() {}
+
+type DeleteHeaderRevisionNotFound Error
+
+func (*DeleteHeaderRevisionNotFound) deleteHeaderRevisionRes() {}
+
+type DeleteHeaderRevisionUnauthorized Error
+
+func (*DeleteHeaderRevisionUnauthorized) deleteHeaderRevisionRes() {}
+
 type DeleteImageHeaderBadRequest Error
 
 func (*DeleteImageHeaderBadRequest) deleteImageHeaderRes() {}
@@ -398,6 +2046,106 @@ func (*DeleteImageHeaderNotFound) deleteImageHeaderRes() {}
 type DeleteImageHeaderUnauthorized Error
 
 func (*DeleteImageHeaderUnauthorized) deleteImageHeaderRes() {}
+
+type DeleteInboxMessageBadRequest Error
+
+func (*DeleteInboxMessageBadRequest) deleteInboxMessageRes() {}
+
+type DeleteInboxMessageForbidden Error
+
+func (*DeleteInboxMessageForbidden) deleteInboxMessageRes() {}
+
+type DeleteInboxMessageInternalServerError Error
+
+func (*DeleteInboxMessageInternalServerError) deleteInboxMessageRes() {}
+
+type DeleteInboxMessageNotFound Error
+
+func (*DeleteInboxMessageNotFound) deleteInboxMessageRes() {}
+
+type DeleteInboxMessageUnauthorized Error
+
+func (*DeleteInboxMessageUnauthorized) deleteInboxMessageRes() {}
+
+type DeleteInboxTaskBadRequest Error
+
+func (*DeleteInboxTaskBadRequest) deleteInboxTaskRes() {}
+
+type DeleteInboxTaskForbidden Error
+
+func (*DeleteInboxTaskForbidden) deleteInboxTaskRes() {}
+
+type DeleteInboxTaskInternalServerError Error
+
+func (*DeleteInboxTaskInternalServerError) deleteInboxTaskRes() {}
+
+type DeleteInboxTaskNotFound Error
+
+func (*DeleteInboxTaskNotFound) deleteInboxTaskRes() {}
+
+type DeleteInboxTaskUnauthorized Error
+
+func (*DeleteInboxTaskUnauthorized) deleteInboxTaskRes() {}
+
+type DeleteLockBadRequest Error
+
+func (*DeleteLockBadRequest) deleteLockRes() {}
+
+type DeleteLockForbidden Error
+
+func (*DeleteLockForbidden) deleteLockRes() {}
+
+type DeleteLockInternalServerError Error
+
+func (*DeleteLockInternalServerError) deleteLockRes() {}
+
+type DeleteLockNotFound Error
+
+func (*DeleteLockNotFound) deleteLockRes() {}
+
+type DeleteLockUnauthorized Error
+
+func (*DeleteLockUnauthorized) deleteLockRes() {}
+
+type DeleteMaterialColorwayBadRequest Error
+
+func (*DeleteMaterialColorwayBadRequest) deleteMaterialColorwayRes() {}
+
+type DeleteMaterialColorwayForbidden Error
+
+func (*DeleteMaterialColorwayForbidden) deleteMaterialColorwayRes() {}
+
+type DeleteMaterialColorwayInternalServerError Error
+
+func (*DeleteMaterialColorwayInternalServerError) deleteMaterialColorwayRes() {}
+
+type DeleteMaterialColorwayNotFound Error
+
+func (*DeleteMaterialColorwayNotFound) deleteMaterialColorwayRes() {}
+
+type DeleteMaterialColorwayUnauthorized Error
+
+func (*DeleteMaterialColorwayUnauthorized) deleteMaterialColorwayRes() {}
+
+type DeleteMaterialColorwaysBadRequest Error
+
+func (*DeleteMaterialColorwaysBadRequest) deleteMaterialColorwaysRes() {}
+
+type DeleteMaterialColorwaysForbidden Error
+
+func (*DeleteMaterialColorwaysForbidden) deleteMaterialColorwaysRes() {}
+
+type DeleteMaterialColorwaysInternalServerError Error
+
+func (*DeleteMaterialColorwaysInternalServerError) deleteMaterialColorwaysRes() {}
+
+type DeleteMaterialColorwaysNotFound Error
+
+func (*DeleteMaterialColorwaysNotFound) deleteMaterialColorwaysRes() {}
+
+type DeleteMaterialColorwaysUnauthorized Error
+
+func (*DeleteMaterialColorwaysUnauthorized) deleteMaterialColorwaysRes() {}
 
 type DeleteMaterialHeaderBadRequest Error
 
@@ -419,86 +2167,125 @@ type DeleteMaterialHeaderUnauthorized Error
 
 func (*DeleteMaterialHeaderUnauthorized) deleteMaterialHeaderRes() {}
 
-// Assumption: the answer to a delete.
-// Ref: #/components/schemas/DeleteResult
-type DeleteResult struct {
-	ID      OptString `json:"id"`
-	Deleted OptBool   `json:"deleted"`
-}
+type DeletePageCommentBadRequest Error
 
-// GetID returns the value of ID.
-func (s *DeleteResult) GetID() OptString {
-	return s.ID
-}
+func (*DeletePageCommentBadRequest) deletePageCommentRes() {}
 
-// GetDeleted returns the value of Deleted.
-func (s *DeleteResult) GetDeleted() OptBool {
-	return s.Deleted
-}
+type DeletePageCommentForbidden Error
 
-// SetID sets the value of ID.
-func (s *DeleteResult) SetID(val OptString) {
-	s.ID = val
-}
+func (*DeletePageCommentForbidden) deletePageCommentRes() {}
 
-// SetDeleted sets the value of Deleted.
-func (s *DeleteResult) SetDeleted(val OptBool) {
-	s.Deleted = val
-}
+type DeletePageCommentInternalServerError Error
 
-// DeleteResultHeaders wraps DeleteResult with response headers.
-type DeleteResultHeaders struct {
-	XRateLimitLimit     OptInt64
-	XRateLimitRemaining OptInt64
-	XRateLimitReset     OptInt64
-	Response            DeleteResult
-}
+func (*DeletePageCommentInternalServerError) deletePageCommentRes() {}
 
-// GetXRateLimitLimit returns the value of XRateLimitLimit.
-func (s *DeleteResultHeaders) GetXRateLimitLimit() OptInt64 {
-	return s.XRateLimitLimit
-}
+type DeletePageCommentNotFound Error
 
-// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
-func (s *DeleteResultHeaders) GetXRateLimitRemaining() OptInt64 {
-	return s.XRateLimitRemaining
-}
+func (*DeletePageCommentNotFound) deletePageCommentRes() {}
 
-// GetXRateLimitReset returns the value of XRateLimitReset.
-func (s *DeleteResultHeaders) GetXRateLimitReset() OptInt64 {
-	return s.XRateLimitReset
-}
+type DeletePageCommentUnauthorized Error
 
-// GetResponse returns the value of Response.
-func (s *DeleteResultHeaders) GetResponse() DeleteResult {
-	return s.Response
-}
+func (*DeletePageCommentUnauthorized) deletePageCommentRes() {}
 
-// SetXRateLimitLimit sets the value of XRateLimitLimit.
-func (s *DeleteResultHeaders) SetXRateLimitLimit(val OptInt64) {
-	s.XRateLimitLimit = val
-}
+type DeletePageRevisionBadRequest Error
 
-// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
-func (s *DeleteResultHeaders) SetXRateLimitRemaining(val OptInt64) {
-	s.XRateLimitRemaining = val
-}
+func (*DeletePageRevisionBadRequest) deletePageRevisionRes() {}
 
-// SetXRateLimitReset sets the value of XRateLimitReset.
-func (s *DeleteResultHeaders) SetXRateLimitReset(val OptInt64) {
-	s.XRateLimitReset = val
-}
+type DeletePageRevisionForbidden Error
 
-// SetResponse sets the value of Response.
-func (s *DeleteResultHeaders) SetResponse(val DeleteResult) {
-	s.Response = val
-}
+func (*DeletePageRevisionForbidden) deletePageRevisionRes() {}
 
-func (*DeleteResultHeaders) deleteBlockHeaderRes()    {}
-func (*DeleteResultHeaders) deleteColorHeaderRes()    {}
-func (*DeleteResultHeaders) deleteImageHeaderRes()    {}
-func (*DeleteResultHeaders) deleteMaterialHeaderRes() {}
-func (*DeleteResultHeaders) deleteStyleHeaderRes()    {}
+type DeletePageRevisionInternalServerError Error
+
+func (*DeletePageRevisionInternalServerError) deletePageRevisionRes() {}
+
+type DeletePageRevisionNotFound Error
+
+func (*DeletePageRevisionNotFound) deletePageRevisionRes() {}
+
+type DeletePageRevisionUnauthorized Error
+
+func (*DeletePageRevisionUnauthorized) deletePageRevisionRes() {}
+
+type DeleteStyle3dVersionBadRequest Error
+
+func (*DeleteStyle3dVersionBadRequest) deleteStyle3dVersionRes() {}
+
+type DeleteStyle3dVersionForbidden Error
+
+func (*DeleteStyle3dVersionForbidden) deleteStyle3dVersionRes() {}
+
+type DeleteStyle3dVersionInternalServerError Error
+
+func (*DeleteStyle3dVersionInternalServerError) deleteStyle3dVersionRes() {}
+
+type DeleteStyle3dVersionNotFound Error
+
+func (*DeleteStyle3dVersionNotFound) deleteStyle3dVersionRes() {}
+
+type DeleteStyle3dVersionUnauthorized Error
+
+func (*DeleteStyle3dVersionUnauthorized) deleteStyle3dVersionRes() {}
+
+type DeleteStyleCbomItemBadRequest Error
+
+func (*DeleteStyleCbomItemBadRequest) deleteStyleCbomItemRes() {}
+
+type DeleteStyleCbomItemForbidden Error
+
+func (*DeleteStyleCbomItemForbidden) deleteStyleCbomItemRes() {}
+
+type DeleteStyleCbomItemInternalServerError Error
+
+func (*DeleteStyleCbomItemInternalServerError) deleteStyleCbomItemRes() {}
+
+type DeleteStyleCbomItemNotFound Error
+
+func (*DeleteStyleCbomItemNotFound) deleteStyleCbomItemRes() {}
+
+type DeleteStyleCbomItemUnauthorized Error
+
+func (*DeleteStyleCbomItemUnauthorized) deleteStyleCbomItemRes() {}
+
+type DeleteStyleColorwayBadRequest Error
+
+func (*DeleteStyleColorwayBadRequest) deleteStyleColorwayRes() {}
+
+type DeleteStyleColorwayForbidden Error
+
+func (*DeleteStyleColorwayForbidden) deleteStyleColorwayRes() {}
+
+type DeleteStyleColorwayInternalServerError Error
+
+func (*DeleteStyleColorwayInternalServerError) deleteStyleColorwayRes() {}
+
+type DeleteStyleColorwayNotFound Error
+
+func (*DeleteStyleColorwayNotFound) deleteStyleColorwayRes() {}
+
+type DeleteStyleColorwayUnauthorized Error
+
+func (*DeleteStyleColorwayUnauthorized) deleteStyleColorwayRes() {}
+
+type DeleteStyleColorwaysBadRequest Error
+
+func (*DeleteStyleColorwaysBadRequest) deleteStyleColorwaysRes() {}
+
+type DeleteStyleColorwaysForbidden Error
+
+func (*DeleteStyleColorwaysForbidden) deleteStyleColorwaysRes() {}
+
+type DeleteStyleColorwaysInternalServerError Error
+
+func (*DeleteStyleColorwaysInternalServerError) deleteStyleColorwaysRes() {}
+
+type DeleteStyleColorwaysNotFound Error
+
+func (*DeleteStyleColorwaysNotFound) deleteStyleColorwaysRes() {}
+
+type DeleteStyleColorwaysUnauthorized Error
+
+func (*DeleteStyleColorwaysUnauthorized) deleteStyleColorwaysRes() {}
 
 type DeleteStyleHeaderBadRequest Error
 
@@ -519,6 +2306,66 @@ func (*DeleteStyleHeaderNotFound) deleteStyleHeaderRes() {}
 type DeleteStyleHeaderUnauthorized Error
 
 func (*DeleteStyleHeaderUnauthorized) deleteStyleHeaderRes() {}
+
+type DeleteTagBadRequest Error
+
+func (*DeleteTagBadRequest) deleteTagRes() {}
+
+type DeleteTagForbidden Error
+
+func (*DeleteTagForbidden) deleteTagRes() {}
+
+type DeleteTagInternalServerError Error
+
+func (*DeleteTagInternalServerError) deleteTagRes() {}
+
+type DeleteTagNotFound Error
+
+func (*DeleteTagNotFound) deleteTagRes() {}
+
+type DeleteTagUnauthorized Error
+
+func (*DeleteTagUnauthorized) deleteTagRes() {}
+
+type DeleteTrackingMaterialTimelinesBadRequest Error
+
+func (*DeleteTrackingMaterialTimelinesBadRequest) deleteTrackingMaterialTimelinesRes() {}
+
+type DeleteTrackingMaterialTimelinesForbidden Error
+
+func (*DeleteTrackingMaterialTimelinesForbidden) deleteTrackingMaterialTimelinesRes() {}
+
+type DeleteTrackingMaterialTimelinesInternalServerError Error
+
+func (*DeleteTrackingMaterialTimelinesInternalServerError) deleteTrackingMaterialTimelinesRes() {}
+
+type DeleteTrackingMaterialTimelinesNotFound Error
+
+func (*DeleteTrackingMaterialTimelinesNotFound) deleteTrackingMaterialTimelinesRes() {}
+
+type DeleteTrackingMaterialTimelinesUnauthorized Error
+
+func (*DeleteTrackingMaterialTimelinesUnauthorized) deleteTrackingMaterialTimelinesRes() {}
+
+type DeleteTrackingStyleTimelinesBadRequest Error
+
+func (*DeleteTrackingStyleTimelinesBadRequest) deleteTrackingStyleTimelinesRes() {}
+
+type DeleteTrackingStyleTimelinesForbidden Error
+
+func (*DeleteTrackingStyleTimelinesForbidden) deleteTrackingStyleTimelinesRes() {}
+
+type DeleteTrackingStyleTimelinesInternalServerError Error
+
+func (*DeleteTrackingStyleTimelinesInternalServerError) deleteTrackingStyleTimelinesRes() {}
+
+type DeleteTrackingStyleTimelinesNotFound Error
+
+func (*DeleteTrackingStyleTimelinesNotFound) deleteTrackingStyleTimelinesRes() {}
+
+type DeleteTrackingStyleTimelinesUnauthorized Error
+
+func (*DeleteTrackingStyleTimelinesUnauthorized) deleteTrackingStyleTimelinesRes() {}
 
 // A directory record (partner, factory, vendor, agent, customer). Assumption: the field names; the
 // SDKs pass directory records through untyped.
@@ -888,20 +2735,39 @@ func (s *DirectoryCompanyWrite) SetActive(val OptBool) {
 	s.Active = val
 }
 
-// Assumption: the field names of a contact (the SDKs pass contacts through untyped).
+// A directory contact (TypeScript SDK src/schemas/directory.ts ContactSchema; registerdOn is the API's
+// spelling).
 // Ref: #/components/schemas/DirectoryContact
 type DirectoryContact struct {
-	ID        string    `json:"id"`
-	FirstName OptString `json:"firstName"`
-	LastName  OptString `json:"lastName"`
-	Email     OptString `json:"email"`
-	Title     OptString `json:"title"`
-	Phone     OptString `json:"phone"`
+	ID                string    `json:"id"`
+	Email             OptString `json:"email"`
+	Username          OptString `json:"username"`
+	FirstName         OptString `json:"firstName"`
+	LastName          OptString `json:"lastName"`
+	Title             OptString `json:"title"`
+	MobilePhone       OptString `json:"mobilePhone"`
+	WorkPhone         OptString `json:"workPhone"`
+	AccountType       OptString `json:"accountType"`
+	Role              OptString `json:"role"`
+	RegisterdOn       OptString `json:"registerdOn"`
+	Active            OptBool   `json:"active"`
+	InvitedAsVendor   OptBool   `json:"invitedAsVendor"`
+	InvitationPending OptBool   `json:"invitationPending"`
 }
 
 // GetID returns the value of ID.
 func (s *DirectoryContact) GetID() string {
 	return s.ID
+}
+
+// GetEmail returns the value of Email.
+func (s *DirectoryContact) GetEmail() OptString {
+	return s.Email
+}
+
+// GetUsername returns the value of Username.
+func (s *DirectoryContact) GetUsername() OptString {
+	return s.Username
 }
 
 // GetFirstName returns the value of FirstName.
@@ -914,24 +2780,64 @@ func (s *DirectoryContact) GetLastName() OptString {
 	return s.LastName
 }
 
-// GetEmail returns the value of Email.
-func (s *DirectoryContact) GetEmail() OptString {
-	return s.Email
-}
-
 // GetTitle returns the value of Title.
 func (s *DirectoryContact) GetTitle() OptString {
 	return s.Title
 }
 
-// GetPhone returns the value of Phone.
-func (s *DirectoryContact) GetPhone() OptString {
-	return s.Phone
+// GetMobilePhone returns the value of MobilePhone.
+func (s *DirectoryContact) GetMobilePhone() OptString {
+	return s.MobilePhone
+}
+
+// GetWorkPhone returns the value of WorkPhone.
+func (s *DirectoryContact) GetWorkPhone() OptString {
+	return s.WorkPhone
+}
+
+// GetAccountType returns the value of AccountType.
+func (s *DirectoryContact) GetAccountType() OptString {
+	return s.AccountType
+}
+
+// GetRole returns the value of Role.
+func (s *DirectoryContact) GetRole() OptString {
+	return s.Role
+}
+
+// GetRegisterdOn returns the value of RegisterdOn.
+func (s *DirectoryContact) GetRegisterdOn() OptString {
+	return s.RegisterdOn
+}
+
+// GetActive returns the value of Active.
+func (s *DirectoryContact) GetActive() OptBool {
+	return s.Active
+}
+
+// GetInvitedAsVendor returns the value of InvitedAsVendor.
+func (s *DirectoryContact) GetInvitedAsVendor() OptBool {
+	return s.InvitedAsVendor
+}
+
+// GetInvitationPending returns the value of InvitationPending.
+func (s *DirectoryContact) GetInvitationPending() OptBool {
+	return s.InvitationPending
 }
 
 // SetID sets the value of ID.
 func (s *DirectoryContact) SetID(val string) {
 	s.ID = val
+}
+
+// SetEmail sets the value of Email.
+func (s *DirectoryContact) SetEmail(val OptString) {
+	s.Email = val
+}
+
+// SetUsername sets the value of Username.
+func (s *DirectoryContact) SetUsername(val OptString) {
+	s.Username = val
 }
 
 // SetFirstName sets the value of FirstName.
@@ -944,20 +2850,101 @@ func (s *DirectoryContact) SetLastName(val OptString) {
 	s.LastName = val
 }
 
-// SetEmail sets the value of Email.
-func (s *DirectoryContact) SetEmail(val OptString) {
-	s.Email = val
-}
-
 // SetTitle sets the value of Title.
 func (s *DirectoryContact) SetTitle(val OptString) {
 	s.Title = val
 }
 
-// SetPhone sets the value of Phone.
-func (s *DirectoryContact) SetPhone(val OptString) {
-	s.Phone = val
+// SetMobilePhone sets the value of MobilePhone.
+func (s *DirectoryContact) SetMobilePhone(val OptString) {
+	s.MobilePhone = val
 }
+
+// SetWorkPhone sets the value of WorkPhone.
+func (s *DirectoryContact) SetWorkPhone(val OptString) {
+	s.WorkPhone = val
+}
+
+// SetAccountType sets the value of AccountType.
+func (s *DirectoryContact) SetAccountType(val OptString) {
+	s.AccountType = val
+}
+
+// SetRole sets the value of Role.
+func (s *DirectoryContact) SetRole(val OptString) {
+	s.Role = val
+}
+
+// SetRegisterdOn sets the value of RegisterdOn.
+func (s *DirectoryContact) SetRegisterdOn(val OptString) {
+	s.RegisterdOn = val
+}
+
+// SetActive sets the value of Active.
+func (s *DirectoryContact) SetActive(val OptBool) {
+	s.Active = val
+}
+
+// SetInvitedAsVendor sets the value of InvitedAsVendor.
+func (s *DirectoryContact) SetInvitedAsVendor(val OptBool) {
+	s.InvitedAsVendor = val
+}
+
+// SetInvitationPending sets the value of InvitationPending.
+func (s *DirectoryContact) SetInvitationPending(val OptBool) {
+	s.InvitationPending = val
+}
+
+// DirectoryContactHeaders wraps DirectoryContact with response headers.
+type DirectoryContactHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            DirectoryContact
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *DirectoryContactHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *DirectoryContactHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *DirectoryContactHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *DirectoryContactHeaders) GetResponse() DirectoryContact {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *DirectoryContactHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *DirectoryContactHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *DirectoryContactHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *DirectoryContactHeaders) SetResponse(val DirectoryContact) {
+	s.Response = val
+}
+
+func (*DirectoryContactHeaders) createDirectoryContactRes() {}
+func (*DirectoryContactHeaders) getDirectoryContactRes()    {}
 
 type DirectoryContactList []DirectoryContact
 
@@ -1010,6 +2997,110 @@ func (s *DirectoryContactListHeaders) SetResponse(val DirectoryContactList) {
 }
 
 func (*DirectoryContactListHeaders) listDirectoryContactsRes() {}
+
+// Assumption: the writable fields of a contact; the fields of DirectoryContact.
+// Ref: #/components/schemas/DirectoryContactWrite
+type DirectoryContactWrite struct {
+	Email       OptString `json:"email"`
+	Username    OptString `json:"username"`
+	FirstName   OptString `json:"firstName"`
+	LastName    OptString `json:"lastName"`
+	Title       OptString `json:"title"`
+	MobilePhone OptString `json:"mobilePhone"`
+	WorkPhone   OptString `json:"workPhone"`
+	Role        OptString `json:"role"`
+	Active      OptBool   `json:"active"`
+}
+
+// GetEmail returns the value of Email.
+func (s *DirectoryContactWrite) GetEmail() OptString {
+	return s.Email
+}
+
+// GetUsername returns the value of Username.
+func (s *DirectoryContactWrite) GetUsername() OptString {
+	return s.Username
+}
+
+// GetFirstName returns the value of FirstName.
+func (s *DirectoryContactWrite) GetFirstName() OptString {
+	return s.FirstName
+}
+
+// GetLastName returns the value of LastName.
+func (s *DirectoryContactWrite) GetLastName() OptString {
+	return s.LastName
+}
+
+// GetTitle returns the value of Title.
+func (s *DirectoryContactWrite) GetTitle() OptString {
+	return s.Title
+}
+
+// GetMobilePhone returns the value of MobilePhone.
+func (s *DirectoryContactWrite) GetMobilePhone() OptString {
+	return s.MobilePhone
+}
+
+// GetWorkPhone returns the value of WorkPhone.
+func (s *DirectoryContactWrite) GetWorkPhone() OptString {
+	return s.WorkPhone
+}
+
+// GetRole returns the value of Role.
+func (s *DirectoryContactWrite) GetRole() OptString {
+	return s.Role
+}
+
+// GetActive returns the value of Active.
+func (s *DirectoryContactWrite) GetActive() OptBool {
+	return s.Active
+}
+
+// SetEmail sets the value of Email.
+func (s *DirectoryContactWrite) SetEmail(val OptString) {
+	s.Email = val
+}
+
+// SetUsername sets the value of Username.
+func (s *DirectoryContactWrite) SetUsername(val OptString) {
+	s.Username = val
+}
+
+// SetFirstName sets the value of FirstName.
+func (s *DirectoryContactWrite) SetFirstName(val OptString) {
+	s.FirstName = val
+}
+
+// SetLastName sets the value of LastName.
+func (s *DirectoryContactWrite) SetLastName(val OptString) {
+	s.LastName = val
+}
+
+// SetTitle sets the value of Title.
+func (s *DirectoryContactWrite) SetTitle(val OptString) {
+	s.Title = val
+}
+
+// SetMobilePhone sets the value of MobilePhone.
+func (s *DirectoryContactWrite) SetMobilePhone(val OptString) {
+	s.MobilePhone = val
+}
+
+// SetWorkPhone sets the value of WorkPhone.
+func (s *DirectoryContactWrite) SetWorkPhone(val OptString) {
+	s.WorkPhone = val
+}
+
+// SetRole sets the value of Role.
+func (s *DirectoryContactWrite) SetRole(val OptString) {
+	s.Role = val
+}
+
+// SetActive sets the value of Active.
+func (s *DirectoryContactWrite) SetActive(val OptBool) {
+	s.Active = val
+}
 
 // An empty JSON object.
 // Ref: #/components/schemas/EmptyRequest
@@ -1181,13 +3272,31 @@ func (s *FieldUpdate) SetValue(val FieldValue) {
 
 type FieldValue jx.Raw
 
+// One file, as the part named file.
+// Ref: #/components/schemas/FileUpload
+type FileUploadMultipart struct {
+	File ht.MultipartFile `json:"file"`
+}
+
+// GetFile returns the value of File.
+func (s *FileUploadMultipart) GetFile() ht.MultipartFile {
+	return s.File
+}
+
+// SetFile sets the value of File.
+func (s *FileUploadMultipart) SetFile(val ht.MultipartFile) {
+	s.File = val
+}
+
 // Ref: #/components/schemas/Filter
 type Filter struct {
-	// A field id (e.g. header_number) or a built-in: ModifiedAt (documented), and, as an assumption,
-	// CreatedAt and FolderId.
+	// A field id (e.g. header_number) or a built-in: ModifiedAt (documented), FolderModifiedAt [3rd], and,
+	// as an assumption, CreatedAt and FolderId.
 	Field    string         `json:"field"`
 	Operator FilterOperator `json:"operator"`
-	Value    FieldValue     `json:"value"`
+	// The value: a string, number or boolean. Several values are one string joined with "■" (U+25A0),
+	// never a JSON array.
+	Value jx.Raw `json:"value"`
 	// Optional value type hint.
 	Type OptString `json:"type"`
 }
@@ -1203,7 +3312,7 @@ func (s *Filter) GetOperator() FilterOperator {
 }
 
 // GetValue returns the value of Value.
-func (s *Filter) GetValue() FieldValue {
+func (s *Filter) GetValue() jx.Raw {
 	return s.Value
 }
 
@@ -1223,7 +3332,7 @@ func (s *Filter) SetOperator(val FilterOperator) {
 }
 
 // SetValue sets the value of Value.
-func (s *Filter) SetValue(val FieldValue) {
+func (s *Filter) SetValue(val jx.Raw) {
 	s.Value = val
 }
 
@@ -1232,21 +3341,28 @@ func (s *Filter) SetType(val OptString) {
 	s.Type = val
 }
 
-// The comparison; a list's filters are ANDed. Neq and NotEq are synonyms.
+// The comparison; a list's filters are ANDed. Neq, NotEq and Ne are synonyms. In, NotIn and Any take
+// several values joined into one string with "■" (U+25A0), as the SDKs send them
+// (BeProduct.Python.SDK helpers/parsers.py, TypeScript SDK src/helpers.ts dictToFilters); Eq with such
+// a string matches any of them. Any, Ne and ElemMatch are in the vendor's swagger [3rd]. Assumption:
+// ElemMatch matches a list field with an element equal to one of the values.
 // Ref: #/components/schemas/FilterOperator
 type FilterOperator string
 
 const (
-	FilterOperatorEq       FilterOperator = "Eq"
-	FilterOperatorNeq      FilterOperator = "Neq"
-	FilterOperatorNotEq    FilterOperator = "NotEq"
-	FilterOperatorGt       FilterOperator = "Gt"
-	FilterOperatorGte      FilterOperator = "Gte"
-	FilterOperatorLt       FilterOperator = "Lt"
-	FilterOperatorLte      FilterOperator = "Lte"
-	FilterOperatorContains FilterOperator = "Contains"
-	FilterOperatorIn       FilterOperator = "In"
-	FilterOperatorNotIn    FilterOperator = "NotIn"
+	FilterOperatorEq        FilterOperator = "Eq"
+	FilterOperatorNeq       FilterOperator = "Neq"
+	FilterOperatorNotEq     FilterOperator = "NotEq"
+	FilterOperatorNe        FilterOperator = "Ne"
+	FilterOperatorGt        FilterOperator = "Gt"
+	FilterOperatorGte       FilterOperator = "Gte"
+	FilterOperatorLt        FilterOperator = "Lt"
+	FilterOperatorLte       FilterOperator = "Lte"
+	FilterOperatorContains  FilterOperator = "Contains"
+	FilterOperatorIn        FilterOperator = "In"
+	FilterOperatorNotIn     FilterOperator = "NotIn"
+	FilterOperatorAny       FilterOperator = "Any"
+	FilterOperatorElemMatch FilterOperator = "ElemMatch"
 )
 
 // AllValues returns all FilterOperator values.
@@ -1255,6 +3371,7 @@ func (FilterOperator) AllValues() []FilterOperator {
 		FilterOperatorEq,
 		FilterOperatorNeq,
 		FilterOperatorNotEq,
+		FilterOperatorNe,
 		FilterOperatorGt,
 		FilterOperatorGte,
 		FilterOperatorLt,
@@ -1262,6 +3379,8 @@ func (FilterOperator) AllValues() []FilterOperator {
 		FilterOperatorContains,
 		FilterOperatorIn,
 		FilterOperatorNotIn,
+		FilterOperatorAny,
+		FilterOperatorElemMatch,
 	}
 }
 
@@ -1273,6 +3392,8 @@ func (s FilterOperator) MarshalText() ([]byte, error) {
 	case FilterOperatorNeq:
 		return []byte(s), nil
 	case FilterOperatorNotEq:
+		return []byte(s), nil
+	case FilterOperatorNe:
 		return []byte(s), nil
 	case FilterOperatorGt:
 		return []byte(s), nil
@@ -1287,6 +3408,10 @@ func (s FilterOperator) MarshalText() ([]byte, error) {
 	case FilterOperatorIn:
 		return []byte(s), nil
 	case FilterOperatorNotIn:
+		return []byte(s), nil
+	case FilterOperatorAny:
+		return []byte(s), nil
+	case FilterOperatorElemMatch:
 		return []byte(s), nil
 	default:
 		return nil, errors.Errorf("invalid value: %q", s)
@@ -1304,6 +3429,9 @@ func (s *FilterOperator) UnmarshalText(data []byte) error {
 		return nil
 	case FilterOperatorNotEq:
 		*s = FilterOperatorNotEq
+		return nil
+	case FilterOperatorNe:
+		*s = FilterOperatorNe
 		return nil
 	case FilterOperatorGt:
 		*s = FilterOperatorGt
@@ -1325,6 +3453,12 @@ func (s *FilterOperator) UnmarshalText(data []byte) error {
 		return nil
 	case FilterOperatorNotIn:
 		*s = FilterOperatorNotIn
+		return nil
+	case FilterOperatorAny:
+		*s = FilterOperatorAny
+		return nil
+	case FilterOperatorElemMatch:
+		*s = FilterOperatorElemMatch
 		return nil
 	default:
 		return errors.Errorf("invalid value: %q", data)
@@ -1394,6 +3528,116 @@ func (s *Folder) SetDescription(val OptString) {
 func (s *Folder) SetActive(val OptBool) {
 	s.Active = val
 }
+
+// A field as a folder has it (FolderFieldResultSchema).
+// Ref: #/components/schemas/FolderField
+type FolderField struct {
+	FieldId    string                   `json:"fieldId"`
+	FieldName  string                   `json:"fieldName"`
+	FieldType  string                   `json:"fieldType"`
+	Active     OptBool                  `json:"active"`
+	Properties OptSchemaFieldProperties `json:"properties"`
+}
+
+// GetFieldId returns the value of FieldId.
+func (s *FolderField) GetFieldId() string {
+	return s.FieldId
+}
+
+// GetFieldName returns the value of FieldName.
+func (s *FolderField) GetFieldName() string {
+	return s.FieldName
+}
+
+// GetFieldType returns the value of FieldType.
+func (s *FolderField) GetFieldType() string {
+	return s.FieldType
+}
+
+// GetActive returns the value of Active.
+func (s *FolderField) GetActive() OptBool {
+	return s.Active
+}
+
+// GetProperties returns the value of Properties.
+func (s *FolderField) GetProperties() OptSchemaFieldProperties {
+	return s.Properties
+}
+
+// SetFieldId sets the value of FieldId.
+func (s *FolderField) SetFieldId(val string) {
+	s.FieldId = val
+}
+
+// SetFieldName sets the value of FieldName.
+func (s *FolderField) SetFieldName(val string) {
+	s.FieldName = val
+}
+
+// SetFieldType sets the value of FieldType.
+func (s *FolderField) SetFieldType(val string) {
+	s.FieldType = val
+}
+
+// SetActive sets the value of Active.
+func (s *FolderField) SetActive(val OptBool) {
+	s.Active = val
+}
+
+// SetProperties sets the value of Properties.
+func (s *FolderField) SetProperties(val OptSchemaFieldProperties) {
+	s.Properties = val
+}
+
+// FolderFieldHeaders wraps FolderField with response headers.
+type FolderFieldHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            FolderField
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *FolderFieldHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *FolderFieldHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *FolderFieldHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *FolderFieldHeaders) GetResponse() FolderField {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *FolderFieldHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *FolderFieldHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *FolderFieldHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *FolderFieldHeaders) SetResponse(val FolderField) {
+	s.Response = val
+}
+
+func (*FolderFieldHeaders) getMasterDataFolderFieldRes() {}
 
 type FolderList []Folder
 
@@ -1548,6 +3792,76 @@ type GetBlockFolderSchemaUnauthorized Error
 
 func (*GetBlockFolderSchemaUnauthorized) getBlockFolderSchemaRes() {}
 
+type GetBlockFolderSearchSchemaBadRequest Error
+
+func (*GetBlockFolderSearchSchemaBadRequest) getBlockFolderSearchSchemaRes() {}
+
+type GetBlockFolderSearchSchemaForbidden Error
+
+func (*GetBlockFolderSearchSchemaForbidden) getBlockFolderSearchSchemaRes() {}
+
+type GetBlockFolderSearchSchemaInternalServerError Error
+
+func (*GetBlockFolderSearchSchemaInternalServerError) getBlockFolderSearchSchemaRes() {}
+
+type GetBlockFolderSearchSchemaNotFound Error
+
+func (*GetBlockFolderSearchSchemaNotFound) getBlockFolderSearchSchemaRes() {}
+
+// GetBlockFolderSearchSchemaOKHeaders wraps FolderSchema with response headers.
+type GetBlockFolderSearchSchemaOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            FolderSchema
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *GetBlockFolderSearchSchemaOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *GetBlockFolderSearchSchemaOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *GetBlockFolderSearchSchemaOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *GetBlockFolderSearchSchemaOKHeaders) GetResponse() FolderSchema {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *GetBlockFolderSearchSchemaOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *GetBlockFolderSearchSchemaOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *GetBlockFolderSearchSchemaOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *GetBlockFolderSearchSchemaOKHeaders) SetResponse(val FolderSchema) {
+	s.Response = val
+}
+
+func (*GetBlockFolderSearchSchemaOKHeaders) getBlockFolderSearchSchemaRes() {}
+
+type GetBlockFolderSearchSchemaUnauthorized Error
+
+func (*GetBlockFolderSearchSchemaUnauthorized) getBlockFolderSearchSchemaRes() {}
+
 type GetBlockHeaderBadRequest Error
 
 func (*GetBlockHeaderBadRequest) getBlockHeaderRes() {}
@@ -1567,6 +3881,26 @@ func (*GetBlockHeaderNotFound) getBlockHeaderRes() {}
 type GetBlockHeaderUnauthorized Error
 
 func (*GetBlockHeaderUnauthorized) getBlockHeaderRes() {}
+
+type GetBlockImageProcessingStatusBadRequest Error
+
+func (*GetBlockImageProcessingStatusBadRequest) getBlockImageProcessingStatusRes() {}
+
+type GetBlockImageProcessingStatusForbidden Error
+
+func (*GetBlockImageProcessingStatusForbidden) getBlockImageProcessingStatusRes() {}
+
+type GetBlockImageProcessingStatusInternalServerError Error
+
+func (*GetBlockImageProcessingStatusInternalServerError) getBlockImageProcessingStatusRes() {}
+
+type GetBlockImageProcessingStatusNotFound Error
+
+func (*GetBlockImageProcessingStatusNotFound) getBlockImageProcessingStatusRes() {}
+
+type GetBlockImageProcessingStatusUnauthorized Error
+
+func (*GetBlockImageProcessingStatusUnauthorized) getBlockImageProcessingStatusRes() {}
 
 type GetBlockPageBadRequest Error
 
@@ -1607,6 +3941,146 @@ func (*GetBlockPageSchemaUnauthorized) getBlockPageSchemaRes() {}
 type GetBlockPageUnauthorized Error
 
 func (*GetBlockPageUnauthorized) getBlockPageRes() {}
+
+type GetBlockSizeClassAssetsBadRequest Error
+
+func (*GetBlockSizeClassAssetsBadRequest) getBlockSizeClassAssetsRes() {}
+
+type GetBlockSizeClassAssetsForbidden Error
+
+func (*GetBlockSizeClassAssetsForbidden) getBlockSizeClassAssetsRes() {}
+
+type GetBlockSizeClassAssetsInternalServerError Error
+
+func (*GetBlockSizeClassAssetsInternalServerError) getBlockSizeClassAssetsRes() {}
+
+type GetBlockSizeClassAssetsNotFound Error
+
+func (*GetBlockSizeClassAssetsNotFound) getBlockSizeClassAssetsRes() {}
+
+// GetBlockSizeClassAssetsOKHeaders wraps []Record with response headers.
+type GetBlockSizeClassAssetsOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            []Record
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *GetBlockSizeClassAssetsOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *GetBlockSizeClassAssetsOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *GetBlockSizeClassAssetsOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *GetBlockSizeClassAssetsOKHeaders) GetResponse() []Record {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *GetBlockSizeClassAssetsOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *GetBlockSizeClassAssetsOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *GetBlockSizeClassAssetsOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *GetBlockSizeClassAssetsOKHeaders) SetResponse(val []Record) {
+	s.Response = val
+}
+
+func (*GetBlockSizeClassAssetsOKHeaders) getBlockSizeClassAssetsRes() {}
+
+type GetBlockSizeClassAssetsUnauthorized Error
+
+func (*GetBlockSizeClassAssetsUnauthorized) getBlockSizeClassAssetsRes() {}
+
+type GetColorChipSchemaBadRequest Error
+
+func (*GetColorChipSchemaBadRequest) getColorChipSchemaRes() {}
+
+type GetColorChipSchemaForbidden Error
+
+func (*GetColorChipSchemaForbidden) getColorChipSchemaRes() {}
+
+type GetColorChipSchemaInternalServerError Error
+
+func (*GetColorChipSchemaInternalServerError) getColorChipSchemaRes() {}
+
+type GetColorChipSchemaNotFound Error
+
+func (*GetColorChipSchemaNotFound) getColorChipSchemaRes() {}
+
+// GetColorChipSchemaOKHeaders wraps FolderSchema with response headers.
+type GetColorChipSchemaOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            FolderSchema
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *GetColorChipSchemaOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *GetColorChipSchemaOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *GetColorChipSchemaOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *GetColorChipSchemaOKHeaders) GetResponse() FolderSchema {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *GetColorChipSchemaOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *GetColorChipSchemaOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *GetColorChipSchemaOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *GetColorChipSchemaOKHeaders) SetResponse(val FolderSchema) {
+	s.Response = val
+}
+
+func (*GetColorChipSchemaOKHeaders) getColorChipSchemaRes() {}
+
+type GetColorChipSchemaUnauthorized Error
+
+func (*GetColorChipSchemaUnauthorized) getColorChipSchemaRes() {}
 
 type GetColorFolderSchemaBadRequest Error
 
@@ -1677,6 +4151,76 @@ func (*GetColorFolderSchemaOKHeaders) getColorFolderSchemaRes() {}
 type GetColorFolderSchemaUnauthorized Error
 
 func (*GetColorFolderSchemaUnauthorized) getColorFolderSchemaRes() {}
+
+type GetColorFolderSearchSchemaBadRequest Error
+
+func (*GetColorFolderSearchSchemaBadRequest) getColorFolderSearchSchemaRes() {}
+
+type GetColorFolderSearchSchemaForbidden Error
+
+func (*GetColorFolderSearchSchemaForbidden) getColorFolderSearchSchemaRes() {}
+
+type GetColorFolderSearchSchemaInternalServerError Error
+
+func (*GetColorFolderSearchSchemaInternalServerError) getColorFolderSearchSchemaRes() {}
+
+type GetColorFolderSearchSchemaNotFound Error
+
+func (*GetColorFolderSearchSchemaNotFound) getColorFolderSearchSchemaRes() {}
+
+// GetColorFolderSearchSchemaOKHeaders wraps FolderSchema with response headers.
+type GetColorFolderSearchSchemaOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            FolderSchema
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *GetColorFolderSearchSchemaOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *GetColorFolderSearchSchemaOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *GetColorFolderSearchSchemaOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *GetColorFolderSearchSchemaOKHeaders) GetResponse() FolderSchema {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *GetColorFolderSearchSchemaOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *GetColorFolderSearchSchemaOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *GetColorFolderSearchSchemaOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *GetColorFolderSearchSchemaOKHeaders) SetResponse(val FolderSchema) {
+	s.Response = val
+}
+
+func (*GetColorFolderSearchSchemaOKHeaders) getColorFolderSearchSchemaRes() {}
+
+type GetColorFolderSearchSchemaUnauthorized Error
+
+func (*GetColorFolderSearchSchemaUnauthorized) getColorFolderSearchSchemaRes() {}
 
 type GetColorHeaderBadRequest Error
 
@@ -1788,6 +4332,76 @@ type GetColorPageUnauthorized Error
 
 func (*GetColorPageUnauthorized) getColorPageRes() {}
 
+type GetDataTableSchemaBadRequest Error
+
+func (*GetDataTableSchemaBadRequest) getDataTableSchemaRes() {}
+
+type GetDataTableSchemaForbidden Error
+
+func (*GetDataTableSchemaForbidden) getDataTableSchemaRes() {}
+
+type GetDataTableSchemaInternalServerError Error
+
+func (*GetDataTableSchemaInternalServerError) getDataTableSchemaRes() {}
+
+type GetDataTableSchemaNotFound Error
+
+func (*GetDataTableSchemaNotFound) getDataTableSchemaRes() {}
+
+// GetDataTableSchemaOKHeaders wraps FolderSchema with response headers.
+type GetDataTableSchemaOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            FolderSchema
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *GetDataTableSchemaOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *GetDataTableSchemaOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *GetDataTableSchemaOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *GetDataTableSchemaOKHeaders) GetResponse() FolderSchema {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *GetDataTableSchemaOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *GetDataTableSchemaOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *GetDataTableSchemaOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *GetDataTableSchemaOKHeaders) SetResponse(val FolderSchema) {
+	s.Response = val
+}
+
+func (*GetDataTableSchemaOKHeaders) getDataTableSchemaRes() {}
+
+type GetDataTableSchemaUnauthorized Error
+
+func (*GetDataTableSchemaUnauthorized) getDataTableSchemaRes() {}
+
 type GetDirectoryCompanyBadRequest Error
 
 func (*GetDirectoryCompanyBadRequest) getDirectoryCompanyRes() {}
@@ -1807,6 +4421,26 @@ func (*GetDirectoryCompanyNotFound) getDirectoryCompanyRes() {}
 type GetDirectoryCompanyUnauthorized Error
 
 func (*GetDirectoryCompanyUnauthorized) getDirectoryCompanyRes() {}
+
+type GetDirectoryContactBadRequest Error
+
+func (*GetDirectoryContactBadRequest) getDirectoryContactRes() {}
+
+type GetDirectoryContactForbidden Error
+
+func (*GetDirectoryContactForbidden) getDirectoryContactRes() {}
+
+type GetDirectoryContactInternalServerError Error
+
+func (*GetDirectoryContactInternalServerError) getDirectoryContactRes() {}
+
+type GetDirectoryContactNotFound Error
+
+func (*GetDirectoryContactNotFound) getDirectoryContactRes() {}
+
+type GetDirectoryContactUnauthorized Error
+
+func (*GetDirectoryContactUnauthorized) getDirectoryContactRes() {}
 
 type GetImageFolderSchemaBadRequest Error
 
@@ -1878,6 +4512,76 @@ type GetImageFolderSchemaUnauthorized Error
 
 func (*GetImageFolderSchemaUnauthorized) getImageFolderSchemaRes() {}
 
+type GetImageFolderSearchSchemaBadRequest Error
+
+func (*GetImageFolderSearchSchemaBadRequest) getImageFolderSearchSchemaRes() {}
+
+type GetImageFolderSearchSchemaForbidden Error
+
+func (*GetImageFolderSearchSchemaForbidden) getImageFolderSearchSchemaRes() {}
+
+type GetImageFolderSearchSchemaInternalServerError Error
+
+func (*GetImageFolderSearchSchemaInternalServerError) getImageFolderSearchSchemaRes() {}
+
+type GetImageFolderSearchSchemaNotFound Error
+
+func (*GetImageFolderSearchSchemaNotFound) getImageFolderSearchSchemaRes() {}
+
+// GetImageFolderSearchSchemaOKHeaders wraps FolderSchema with response headers.
+type GetImageFolderSearchSchemaOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            FolderSchema
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *GetImageFolderSearchSchemaOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *GetImageFolderSearchSchemaOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *GetImageFolderSearchSchemaOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *GetImageFolderSearchSchemaOKHeaders) GetResponse() FolderSchema {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *GetImageFolderSearchSchemaOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *GetImageFolderSearchSchemaOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *GetImageFolderSearchSchemaOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *GetImageFolderSearchSchemaOKHeaders) SetResponse(val FolderSchema) {
+	s.Response = val
+}
+
+func (*GetImageFolderSearchSchemaOKHeaders) getImageFolderSearchSchemaRes() {}
+
+type GetImageFolderSearchSchemaUnauthorized Error
+
+func (*GetImageFolderSearchSchemaUnauthorized) getImageFolderSearchSchemaRes() {}
+
 type GetImageHeaderBadRequest Error
 
 func (*GetImageHeaderBadRequest) getImageHeaderRes() {}
@@ -1897,6 +4601,26 @@ func (*GetImageHeaderNotFound) getImageHeaderRes() {}
 type GetImageHeaderUnauthorized Error
 
 func (*GetImageHeaderUnauthorized) getImageHeaderRes() {}
+
+type GetImageImageProcessingStatusBadRequest Error
+
+func (*GetImageImageProcessingStatusBadRequest) getImageImageProcessingStatusRes() {}
+
+type GetImageImageProcessingStatusForbidden Error
+
+func (*GetImageImageProcessingStatusForbidden) getImageImageProcessingStatusRes() {}
+
+type GetImageImageProcessingStatusInternalServerError Error
+
+func (*GetImageImageProcessingStatusInternalServerError) getImageImageProcessingStatusRes() {}
+
+type GetImageImageProcessingStatusNotFound Error
+
+func (*GetImageImageProcessingStatusNotFound) getImageImageProcessingStatusRes() {}
+
+type GetImageImageProcessingStatusUnauthorized Error
+
+func (*GetImageImageProcessingStatusUnauthorized) getImageImageProcessingStatusRes() {}
 
 type GetImagePageBadRequest Error
 
@@ -1988,6 +4712,156 @@ type GetImagePageUnauthorized Error
 
 func (*GetImagePageUnauthorized) getImagePageRes() {}
 
+type GetInboxTaskBadRequest Error
+
+func (*GetInboxTaskBadRequest) getInboxTaskRes() {}
+
+type GetInboxTaskForbidden Error
+
+func (*GetInboxTaskForbidden) getInboxTaskRes() {}
+
+type GetInboxTaskInternalServerError Error
+
+func (*GetInboxTaskInternalServerError) getInboxTaskRes() {}
+
+type GetInboxTaskNotFound Error
+
+func (*GetInboxTaskNotFound) getInboxTaskRes() {}
+
+type GetInboxTaskUnauthorized Error
+
+func (*GetInboxTaskUnauthorized) getInboxTaskRes() {}
+
+type GetLineSheetBadRequest Error
+
+func (*GetLineSheetBadRequest) getLineSheetRes() {}
+
+type GetLineSheetForbidden Error
+
+func (*GetLineSheetForbidden) getLineSheetRes() {}
+
+type GetLineSheetInternalServerError Error
+
+func (*GetLineSheetInternalServerError) getLineSheetRes() {}
+
+type GetLineSheetNotFound Error
+
+func (*GetLineSheetNotFound) getLineSheetRes() {}
+
+type GetLineSheetUnauthorized Error
+
+func (*GetLineSheetUnauthorized) getLineSheetRes() {}
+
+type GetMasterDataBadRequest Error
+
+func (*GetMasterDataBadRequest) getMasterDataRes() {}
+
+type GetMasterDataFolderFieldBadRequest Error
+
+func (*GetMasterDataFolderFieldBadRequest) getMasterDataFolderFieldRes() {}
+
+type GetMasterDataFolderFieldForbidden Error
+
+func (*GetMasterDataFolderFieldForbidden) getMasterDataFolderFieldRes() {}
+
+type GetMasterDataFolderFieldInternalServerError Error
+
+func (*GetMasterDataFolderFieldInternalServerError) getMasterDataFolderFieldRes() {}
+
+type GetMasterDataFolderFieldNotFound Error
+
+func (*GetMasterDataFolderFieldNotFound) getMasterDataFolderFieldRes() {}
+
+type GetMasterDataFolderFieldUnauthorized Error
+
+func (*GetMasterDataFolderFieldUnauthorized) getMasterDataFolderFieldRes() {}
+
+type GetMasterDataForbidden Error
+
+func (*GetMasterDataForbidden) getMasterDataRes() {}
+
+type GetMasterDataInternalServerError Error
+
+func (*GetMasterDataInternalServerError) getMasterDataRes() {}
+
+type GetMasterDataNotFound Error
+
+func (*GetMasterDataNotFound) getMasterDataRes() {}
+
+type GetMasterDataUnauthorized Error
+
+func (*GetMasterDataUnauthorized) getMasterDataRes() {}
+
+type GetMaterialColorwaySchemaBadRequest Error
+
+func (*GetMaterialColorwaySchemaBadRequest) getMaterialColorwaySchemaRes() {}
+
+type GetMaterialColorwaySchemaForbidden Error
+
+func (*GetMaterialColorwaySchemaForbidden) getMaterialColorwaySchemaRes() {}
+
+type GetMaterialColorwaySchemaInternalServerError Error
+
+func (*GetMaterialColorwaySchemaInternalServerError) getMaterialColorwaySchemaRes() {}
+
+type GetMaterialColorwaySchemaNotFound Error
+
+func (*GetMaterialColorwaySchemaNotFound) getMaterialColorwaySchemaRes() {}
+
+// GetMaterialColorwaySchemaOKHeaders wraps FolderSchema with response headers.
+type GetMaterialColorwaySchemaOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            FolderSchema
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *GetMaterialColorwaySchemaOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *GetMaterialColorwaySchemaOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *GetMaterialColorwaySchemaOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *GetMaterialColorwaySchemaOKHeaders) GetResponse() FolderSchema {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *GetMaterialColorwaySchemaOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *GetMaterialColorwaySchemaOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *GetMaterialColorwaySchemaOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *GetMaterialColorwaySchemaOKHeaders) SetResponse(val FolderSchema) {
+	s.Response = val
+}
+
+func (*GetMaterialColorwaySchemaOKHeaders) getMaterialColorwaySchemaRes() {}
+
+type GetMaterialColorwaySchemaUnauthorized Error
+
+func (*GetMaterialColorwaySchemaUnauthorized) getMaterialColorwaySchemaRes() {}
+
 type GetMaterialFolderSchemaBadRequest Error
 
 func (*GetMaterialFolderSchemaBadRequest) getMaterialFolderSchemaRes() {}
@@ -2058,6 +4932,76 @@ type GetMaterialFolderSchemaUnauthorized Error
 
 func (*GetMaterialFolderSchemaUnauthorized) getMaterialFolderSchemaRes() {}
 
+type GetMaterialFolderSearchSchemaBadRequest Error
+
+func (*GetMaterialFolderSearchSchemaBadRequest) getMaterialFolderSearchSchemaRes() {}
+
+type GetMaterialFolderSearchSchemaForbidden Error
+
+func (*GetMaterialFolderSearchSchemaForbidden) getMaterialFolderSearchSchemaRes() {}
+
+type GetMaterialFolderSearchSchemaInternalServerError Error
+
+func (*GetMaterialFolderSearchSchemaInternalServerError) getMaterialFolderSearchSchemaRes() {}
+
+type GetMaterialFolderSearchSchemaNotFound Error
+
+func (*GetMaterialFolderSearchSchemaNotFound) getMaterialFolderSearchSchemaRes() {}
+
+// GetMaterialFolderSearchSchemaOKHeaders wraps FolderSchema with response headers.
+type GetMaterialFolderSearchSchemaOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            FolderSchema
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *GetMaterialFolderSearchSchemaOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *GetMaterialFolderSearchSchemaOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *GetMaterialFolderSearchSchemaOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *GetMaterialFolderSearchSchemaOKHeaders) GetResponse() FolderSchema {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *GetMaterialFolderSearchSchemaOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *GetMaterialFolderSearchSchemaOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *GetMaterialFolderSearchSchemaOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *GetMaterialFolderSearchSchemaOKHeaders) SetResponse(val FolderSchema) {
+	s.Response = val
+}
+
+func (*GetMaterialFolderSearchSchemaOKHeaders) getMaterialFolderSearchSchemaRes() {}
+
+type GetMaterialFolderSearchSchemaUnauthorized Error
+
+func (*GetMaterialFolderSearchSchemaUnauthorized) getMaterialFolderSearchSchemaRes() {}
+
 type GetMaterialHeaderBadRequest Error
 
 func (*GetMaterialHeaderBadRequest) getMaterialHeaderRes() {}
@@ -2077,6 +5021,26 @@ func (*GetMaterialHeaderNotFound) getMaterialHeaderRes() {}
 type GetMaterialHeaderUnauthorized Error
 
 func (*GetMaterialHeaderUnauthorized) getMaterialHeaderRes() {}
+
+type GetMaterialImageProcessingStatusBadRequest Error
+
+func (*GetMaterialImageProcessingStatusBadRequest) getMaterialImageProcessingStatusRes() {}
+
+type GetMaterialImageProcessingStatusForbidden Error
+
+func (*GetMaterialImageProcessingStatusForbidden) getMaterialImageProcessingStatusRes() {}
+
+type GetMaterialImageProcessingStatusInternalServerError Error
+
+func (*GetMaterialImageProcessingStatusInternalServerError) getMaterialImageProcessingStatusRes() {}
+
+type GetMaterialImageProcessingStatusNotFound Error
+
+func (*GetMaterialImageProcessingStatusNotFound) getMaterialImageProcessingStatusRes() {}
+
+type GetMaterialImageProcessingStatusUnauthorized Error
+
+func (*GetMaterialImageProcessingStatusUnauthorized) getMaterialImageProcessingStatusRes() {}
 
 type GetMaterialPageBadRequest Error
 
@@ -2168,6 +5132,116 @@ type GetMaterialPageUnauthorized Error
 
 func (*GetMaterialPageUnauthorized) getMaterialPageRes() {}
 
+type GetMaterialRequestPageBadRequest Error
+
+func (*GetMaterialRequestPageBadRequest) getMaterialRequestPageRes() {}
+
+type GetMaterialRequestPageForbidden Error
+
+func (*GetMaterialRequestPageForbidden) getMaterialRequestPageRes() {}
+
+type GetMaterialRequestPageInternalServerError Error
+
+func (*GetMaterialRequestPageInternalServerError) getMaterialRequestPageRes() {}
+
+type GetMaterialRequestPageNotFound Error
+
+func (*GetMaterialRequestPageNotFound) getMaterialRequestPageRes() {}
+
+type GetMaterialRequestPageUnauthorized Error
+
+func (*GetMaterialRequestPageUnauthorized) getMaterialRequestPageRes() {}
+
+type GetMaterialSizeRangeSchemaBadRequest Error
+
+func (*GetMaterialSizeRangeSchemaBadRequest) getMaterialSizeRangeSchemaRes() {}
+
+type GetMaterialSizeRangeSchemaForbidden Error
+
+func (*GetMaterialSizeRangeSchemaForbidden) getMaterialSizeRangeSchemaRes() {}
+
+type GetMaterialSizeRangeSchemaInternalServerError Error
+
+func (*GetMaterialSizeRangeSchemaInternalServerError) getMaterialSizeRangeSchemaRes() {}
+
+type GetMaterialSizeRangeSchemaNotFound Error
+
+func (*GetMaterialSizeRangeSchemaNotFound) getMaterialSizeRangeSchemaRes() {}
+
+// GetMaterialSizeRangeSchemaOKHeaders wraps FolderSchema with response headers.
+type GetMaterialSizeRangeSchemaOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            FolderSchema
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *GetMaterialSizeRangeSchemaOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *GetMaterialSizeRangeSchemaOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *GetMaterialSizeRangeSchemaOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *GetMaterialSizeRangeSchemaOKHeaders) GetResponse() FolderSchema {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *GetMaterialSizeRangeSchemaOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *GetMaterialSizeRangeSchemaOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *GetMaterialSizeRangeSchemaOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *GetMaterialSizeRangeSchemaOKHeaders) SetResponse(val FolderSchema) {
+	s.Response = val
+}
+
+func (*GetMaterialSizeRangeSchemaOKHeaders) getMaterialSizeRangeSchemaRes() {}
+
+type GetMaterialSizeRangeSchemaUnauthorized Error
+
+func (*GetMaterialSizeRangeSchemaUnauthorized) getMaterialSizeRangeSchemaRes() {}
+
+type GetNextAutonumberBadRequest Error
+
+func (*GetNextAutonumberBadRequest) getNextAutonumberRes() {}
+
+type GetNextAutonumberForbidden Error
+
+func (*GetNextAutonumberForbidden) getNextAutonumberRes() {}
+
+type GetNextAutonumberInternalServerError Error
+
+func (*GetNextAutonumberInternalServerError) getNextAutonumberRes() {}
+
+type GetNextAutonumberNotFound Error
+
+func (*GetNextAutonumberNotFound) getNextAutonumberRes() {}
+
+type GetNextAutonumberUnauthorized Error
+
+func (*GetNextAutonumberUnauthorized) getNextAutonumberRes() {}
+
 type GetRateLimitStatusBadRequest Error
 
 func (*GetRateLimitStatusBadRequest) getRateLimitStatusRes() {}
@@ -2187,6 +5261,226 @@ func (*GetRateLimitStatusNotFound) getRateLimitStatusRes() {}
 type GetRateLimitStatusUnauthorized Error
 
 func (*GetRateLimitStatusUnauthorized) getRateLimitStatusRes() {}
+
+type GetReportDataBadRequest Error
+
+func (*GetReportDataBadRequest) getReportDataRes() {}
+
+type GetReportDataByIdBadRequest Error
+
+func (*GetReportDataByIdBadRequest) getReportDataByIdRes() {}
+
+type GetReportDataByIdForbidden Error
+
+func (*GetReportDataByIdForbidden) getReportDataByIdRes() {}
+
+type GetReportDataByIdInternalServerError Error
+
+func (*GetReportDataByIdInternalServerError) getReportDataByIdRes() {}
+
+type GetReportDataByIdNotFound Error
+
+func (*GetReportDataByIdNotFound) getReportDataByIdRes() {}
+
+type GetReportDataByIdUnauthorized Error
+
+func (*GetReportDataByIdUnauthorized) getReportDataByIdRes() {}
+
+type GetReportDataForbidden Error
+
+func (*GetReportDataForbidden) getReportDataRes() {}
+
+type GetReportDataInternalServerError Error
+
+func (*GetReportDataInternalServerError) getReportDataRes() {}
+
+type GetReportDataNotFound Error
+
+func (*GetReportDataNotFound) getReportDataRes() {}
+
+type GetReportDataUnauthorized Error
+
+func (*GetReportDataUnauthorized) getReportDataRes() {}
+
+type GetReportFlatBomBadRequest Error
+
+func (*GetReportFlatBomBadRequest) getReportFlatBomRes() {}
+
+type GetReportFlatBomForbidden Error
+
+func (*GetReportFlatBomForbidden) getReportFlatBomRes() {}
+
+type GetReportFlatBomInternalServerError Error
+
+func (*GetReportFlatBomInternalServerError) getReportFlatBomRes() {}
+
+type GetReportFlatBomNotFound Error
+
+func (*GetReportFlatBomNotFound) getReportFlatBomRes() {}
+
+type GetReportFlatBomUnauthorized Error
+
+func (*GetReportFlatBomUnauthorized) getReportFlatBomRes() {}
+
+type GetRequestPageSchemaBadRequest Error
+
+func (*GetRequestPageSchemaBadRequest) getRequestPageSchemaRes() {}
+
+type GetRequestPageSchemaForbidden Error
+
+func (*GetRequestPageSchemaForbidden) getRequestPageSchemaRes() {}
+
+type GetRequestPageSchemaInternalServerError Error
+
+func (*GetRequestPageSchemaInternalServerError) getRequestPageSchemaRes() {}
+
+type GetRequestPageSchemaNotFound Error
+
+func (*GetRequestPageSchemaNotFound) getRequestPageSchemaRes() {}
+
+// GetRequestPageSchemaOKHeaders wraps PageSchema with response headers.
+type GetRequestPageSchemaOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            PageSchema
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *GetRequestPageSchemaOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *GetRequestPageSchemaOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *GetRequestPageSchemaOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *GetRequestPageSchemaOKHeaders) GetResponse() PageSchema {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *GetRequestPageSchemaOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *GetRequestPageSchemaOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *GetRequestPageSchemaOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *GetRequestPageSchemaOKHeaders) SetResponse(val PageSchema) {
+	s.Response = val
+}
+
+func (*GetRequestPageSchemaOKHeaders) getRequestPageSchemaRes() {}
+
+type GetRequestPageSchemaUnauthorized Error
+
+func (*GetRequestPageSchemaUnauthorized) getRequestPageSchemaRes() {}
+
+type GetStyleColorwaySchemaBadRequest Error
+
+func (*GetStyleColorwaySchemaBadRequest) getStyleColorwaySchemaRes() {}
+
+type GetStyleColorwaySchemaForbidden Error
+
+func (*GetStyleColorwaySchemaForbidden) getStyleColorwaySchemaRes() {}
+
+type GetStyleColorwaySchemaInternalServerError Error
+
+func (*GetStyleColorwaySchemaInternalServerError) getStyleColorwaySchemaRes() {}
+
+type GetStyleColorwaySchemaNotFound Error
+
+func (*GetStyleColorwaySchemaNotFound) getStyleColorwaySchemaRes() {}
+
+// GetStyleColorwaySchemaOKHeaders wraps FolderSchema with response headers.
+type GetStyleColorwaySchemaOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            FolderSchema
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *GetStyleColorwaySchemaOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *GetStyleColorwaySchemaOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *GetStyleColorwaySchemaOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *GetStyleColorwaySchemaOKHeaders) GetResponse() FolderSchema {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *GetStyleColorwaySchemaOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *GetStyleColorwaySchemaOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *GetStyleColorwaySchemaOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *GetStyleColorwaySchemaOKHeaders) SetResponse(val FolderSchema) {
+	s.Response = val
+}
+
+func (*GetStyleColorwaySchemaOKHeaders) getStyleColorwaySchemaRes() {}
+
+type GetStyleColorwaySchemaUnauthorized Error
+
+func (*GetStyleColorwaySchemaUnauthorized) getStyleColorwaySchemaRes() {}
+
+type GetStyleFlatBomBadRequest Error
+
+func (*GetStyleFlatBomBadRequest) getStyleFlatBomRes() {}
+
+type GetStyleFlatBomForbidden Error
+
+func (*GetStyleFlatBomForbidden) getStyleFlatBomRes() {}
+
+type GetStyleFlatBomInternalServerError Error
+
+func (*GetStyleFlatBomInternalServerError) getStyleFlatBomRes() {}
+
+type GetStyleFlatBomNotFound Error
+
+func (*GetStyleFlatBomNotFound) getStyleFlatBomRes() {}
+
+type GetStyleFlatBomUnauthorized Error
+
+func (*GetStyleFlatBomUnauthorized) getStyleFlatBomRes() {}
 
 type GetStyleFolderSchemaBadRequest Error
 
@@ -2258,6 +5552,76 @@ type GetStyleFolderSchemaUnauthorized Error
 
 func (*GetStyleFolderSchemaUnauthorized) getStyleFolderSchemaRes() {}
 
+type GetStyleFolderSearchSchemaBadRequest Error
+
+func (*GetStyleFolderSearchSchemaBadRequest) getStyleFolderSearchSchemaRes() {}
+
+type GetStyleFolderSearchSchemaForbidden Error
+
+func (*GetStyleFolderSearchSchemaForbidden) getStyleFolderSearchSchemaRes() {}
+
+type GetStyleFolderSearchSchemaInternalServerError Error
+
+func (*GetStyleFolderSearchSchemaInternalServerError) getStyleFolderSearchSchemaRes() {}
+
+type GetStyleFolderSearchSchemaNotFound Error
+
+func (*GetStyleFolderSearchSchemaNotFound) getStyleFolderSearchSchemaRes() {}
+
+// GetStyleFolderSearchSchemaOKHeaders wraps FolderSchema with response headers.
+type GetStyleFolderSearchSchemaOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            FolderSchema
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *GetStyleFolderSearchSchemaOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *GetStyleFolderSearchSchemaOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *GetStyleFolderSearchSchemaOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *GetStyleFolderSearchSchemaOKHeaders) GetResponse() FolderSchema {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *GetStyleFolderSearchSchemaOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *GetStyleFolderSearchSchemaOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *GetStyleFolderSearchSchemaOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *GetStyleFolderSearchSchemaOKHeaders) SetResponse(val FolderSchema) {
+	s.Response = val
+}
+
+func (*GetStyleFolderSearchSchemaOKHeaders) getStyleFolderSearchSchemaRes() {}
+
+type GetStyleFolderSearchSchemaUnauthorized Error
+
+func (*GetStyleFolderSearchSchemaUnauthorized) getStyleFolderSearchSchemaRes() {}
+
 type GetStyleHeaderBadRequest Error
 
 func (*GetStyleHeaderBadRequest) getStyleHeaderRes() {}
@@ -2277,6 +5641,26 @@ func (*GetStyleHeaderNotFound) getStyleHeaderRes() {}
 type GetStyleHeaderUnauthorized Error
 
 func (*GetStyleHeaderUnauthorized) getStyleHeaderRes() {}
+
+type GetStyleImageProcessingStatusBadRequest Error
+
+func (*GetStyleImageProcessingStatusBadRequest) getStyleImageProcessingStatusRes() {}
+
+type GetStyleImageProcessingStatusForbidden Error
+
+func (*GetStyleImageProcessingStatusForbidden) getStyleImageProcessingStatusRes() {}
+
+type GetStyleImageProcessingStatusInternalServerError Error
+
+func (*GetStyleImageProcessingStatusInternalServerError) getStyleImageProcessingStatusRes() {}
+
+type GetStyleImageProcessingStatusNotFound Error
+
+func (*GetStyleImageProcessingStatusNotFound) getStyleImageProcessingStatusRes() {}
+
+type GetStyleImageProcessingStatusUnauthorized Error
+
+func (*GetStyleImageProcessingStatusUnauthorized) getStyleImageProcessingStatusRes() {}
 
 type GetStylePageBadRequest Error
 
@@ -2368,6 +5752,116 @@ type GetStylePageUnauthorized Error
 
 func (*GetStylePageUnauthorized) getStylePageRes() {}
 
+type GetStyleRequestPageBadRequest Error
+
+func (*GetStyleRequestPageBadRequest) getStyleRequestPageRes() {}
+
+type GetStyleRequestPageForbidden Error
+
+func (*GetStyleRequestPageForbidden) getStyleRequestPageRes() {}
+
+type GetStyleRequestPageInternalServerError Error
+
+func (*GetStyleRequestPageInternalServerError) getStyleRequestPageRes() {}
+
+type GetStyleRequestPageNotFound Error
+
+func (*GetStyleRequestPageNotFound) getStyleRequestPageRes() {}
+
+type GetStyleRequestPageUnauthorized Error
+
+func (*GetStyleRequestPageUnauthorized) getStyleRequestPageRes() {}
+
+type GetStyleSizeRangeSchemaBadRequest Error
+
+func (*GetStyleSizeRangeSchemaBadRequest) getStyleSizeRangeSchemaRes() {}
+
+type GetStyleSizeRangeSchemaForbidden Error
+
+func (*GetStyleSizeRangeSchemaForbidden) getStyleSizeRangeSchemaRes() {}
+
+type GetStyleSizeRangeSchemaInternalServerError Error
+
+func (*GetStyleSizeRangeSchemaInternalServerError) getStyleSizeRangeSchemaRes() {}
+
+type GetStyleSizeRangeSchemaNotFound Error
+
+func (*GetStyleSizeRangeSchemaNotFound) getStyleSizeRangeSchemaRes() {}
+
+// GetStyleSizeRangeSchemaOKHeaders wraps FolderSchema with response headers.
+type GetStyleSizeRangeSchemaOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            FolderSchema
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *GetStyleSizeRangeSchemaOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *GetStyleSizeRangeSchemaOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *GetStyleSizeRangeSchemaOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *GetStyleSizeRangeSchemaOKHeaders) GetResponse() FolderSchema {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *GetStyleSizeRangeSchemaOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *GetStyleSizeRangeSchemaOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *GetStyleSizeRangeSchemaOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *GetStyleSizeRangeSchemaOKHeaders) SetResponse(val FolderSchema) {
+	s.Response = val
+}
+
+func (*GetStyleSizeRangeSchemaOKHeaders) getStyleSizeRangeSchemaRes() {}
+
+type GetStyleSizeRangeSchemaUnauthorized Error
+
+func (*GetStyleSizeRangeSchemaUnauthorized) getStyleSizeRangeSchemaRes() {}
+
+type GetTrackingMaterialProgressBadRequest Error
+
+func (*GetTrackingMaterialProgressBadRequest) getTrackingMaterialProgressRes() {}
+
+type GetTrackingMaterialProgressForbidden Error
+
+func (*GetTrackingMaterialProgressForbidden) getTrackingMaterialProgressRes() {}
+
+type GetTrackingMaterialProgressInternalServerError Error
+
+func (*GetTrackingMaterialProgressInternalServerError) getTrackingMaterialProgressRes() {}
+
+type GetTrackingMaterialProgressNotFound Error
+
+func (*GetTrackingMaterialProgressNotFound) getTrackingMaterialProgressRes() {}
+
+type GetTrackingMaterialProgressUnauthorized Error
+
+func (*GetTrackingMaterialProgressUnauthorized) getTrackingMaterialProgressRes() {}
+
 type GetTrackingPlanBadRequest Error
 
 func (*GetTrackingPlanBadRequest) getTrackingPlanRes() {}
@@ -2387,6 +5881,30 @@ func (*GetTrackingPlanNotFound) getTrackingPlanRes() {}
 type GetTrackingPlanUnauthorized Error
 
 func (*GetTrackingPlanUnauthorized) getTrackingPlanRes() {}
+
+type GetTrackingStyleProgressBadRequest Error
+
+func (*GetTrackingStyleProgressBadRequest) getTrackingStyleProgressRes() {}
+
+type GetTrackingStyleProgressForbidden Error
+
+func (*GetTrackingStyleProgressForbidden) getTrackingStyleProgressRes() {}
+
+type GetTrackingStyleProgressInternalServerError Error
+
+func (*GetTrackingStyleProgressInternalServerError) getTrackingStyleProgressRes() {}
+
+type GetTrackingStyleProgressNotFound Error
+
+func (*GetTrackingStyleProgressNotFound) getTrackingStyleProgressRes() {}
+
+type GetTrackingStyleProgressUnauthorized Error
+
+func (*GetTrackingStyleProgressUnauthorized) getTrackingStyleProgressRes() {}
+
+type GetUserBadRequest Error
+
+func (*GetUserBadRequest) getUserRes() {}
 
 type GetUserByEmailBadRequest Error
 
@@ -2408,18 +5926,59 @@ type GetUserByEmailUnauthorized Error
 
 func (*GetUserByEmailUnauthorized) getUserByEmailRes() {}
 
-// A grid row to add or change; rows without id are added. Assumption: the deleteRow flag and the
-// fields list (the TypeScript SDK types the row loosely).
+type GetUserForbidden Error
+
+func (*GetUserForbidden) getUserRes() {}
+
+type GetUserInternalServerError Error
+
+func (*GetUserInternalServerError) getUserRes() {}
+
+type GetUserNotFound Error
+
+func (*GetUserNotFound) getUserRes() {}
+
+type GetUserRoleBadRequest Error
+
+func (*GetUserRoleBadRequest) getUserRoleRes() {}
+
+type GetUserRoleForbidden Error
+
+func (*GetUserRoleForbidden) getUserRoleRes() {}
+
+type GetUserRoleInternalServerError Error
+
+func (*GetUserRoleInternalServerError) getUserRoleRes() {}
+
+type GetUserRoleNotFound Error
+
+func (*GetUserRoleNotFound) getUserRoleRes() {}
+
+type GetUserRoleUnauthorized Error
+
+func (*GetUserRoleUnauthorized) getUserRoleRes() {}
+
+type GetUserUnauthorized Error
+
+func (*GetUserUnauthorized) getUserRes() {}
+
+// A grid row to add (no rowId), change or delete (deleteRow) (TypeScript SDK src/schemas/common.ts
+// GridUpdateItemSchema; Python docs/075-apps.md).
 // Ref: #/components/schemas/GridRow
 type GridRow struct {
-	ID        OptString     `json:"id"`
+	RowId     OptNilString  `json:"rowId"`
+	RowFields []FieldUpdate `json:"rowFields"`
 	DeleteRow OptBool       `json:"deleteRow"`
-	Fields    []FieldUpdate `json:"fields"`
 }
 
-// GetID returns the value of ID.
-func (s *GridRow) GetID() OptString {
-	return s.ID
+// GetRowId returns the value of RowId.
+func (s *GridRow) GetRowId() OptNilString {
+	return s.RowId
+}
+
+// GetRowFields returns the value of RowFields.
+func (s *GridRow) GetRowFields() []FieldUpdate {
+	return s.RowFields
 }
 
 // GetDeleteRow returns the value of DeleteRow.
@@ -2427,24 +5986,19 @@ func (s *GridRow) GetDeleteRow() OptBool {
 	return s.DeleteRow
 }
 
-// GetFields returns the value of Fields.
-func (s *GridRow) GetFields() []FieldUpdate {
-	return s.Fields
+// SetRowId sets the value of RowId.
+func (s *GridRow) SetRowId(val OptNilString) {
+	s.RowId = val
 }
 
-// SetID sets the value of ID.
-func (s *GridRow) SetID(val OptString) {
-	s.ID = val
+// SetRowFields sets the value of RowFields.
+func (s *GridRow) SetRowFields(val []FieldUpdate) {
+	s.RowFields = val
 }
 
 // SetDeleteRow sets the value of DeleteRow.
 func (s *GridRow) SetDeleteRow(val OptBool) {
 	s.DeleteRow = val
-}
-
-// SetFields sets the value of Fields.
-func (s *GridRow) SetFields(val []FieldUpdate) {
-	s.Fields = val
 }
 
 type GridUpdate []GridRow
@@ -2453,20 +6007,26 @@ type GridUpdate []GridRow
 // Color palettes also carry colorPaletteNumber and colorPaletteName.
 // Ref: #/components/schemas/Header
 type Header struct {
-	ID                 string        `json:"id"`
-	HeaderNumber       OptString     `json:"headerNumber"`
-	HeaderName         OptString     `json:"headerName"`
-	ColorPaletteNumber OptString     `json:"colorPaletteNumber"`
-	ColorPaletteName   OptString     `json:"colorPaletteName"`
-	Folder             OptFolderRef  `json:"folder"`
-	HeaderData         OptHeaderData `json:"headerData"`
-	Colorways          []Colorway    `json:"colorways"`
-	SizeRange          []Size        `json:"sizeRange"`
-	CreatedBy          OptUserRef    `json:"createdBy"`
-	CreatedAt          OptDateTime   `json:"createdAt"`
-	ModifiedBy         OptUserRef    `json:"modifiedBy"`
-	ModifiedAt         OptDateTime   `json:"modifiedAt"`
-	Deleted            OptBool       `json:"deleted"`
+	ID                      string        `json:"id"`
+	HeaderNumber            OptString     `json:"headerNumber"`
+	HeaderName              OptString     `json:"headerName"`
+	ColorPaletteNumber      OptString     `json:"colorPaletteNumber"`
+	ColorPaletteName        OptString     `json:"colorPaletteName"`
+	Folder                  OptFolderRef  `json:"folder"`
+	HeaderData              OptHeaderData `json:"headerData"`
+	Colorways               []Colorway    `json:"colorways"`
+	SizeRange               []Size        `json:"sizeRange"`
+	SizeClasses             []SizeClass   `json:"sizeClasses"`
+	Suppliers               []Supplier    `json:"suppliers"`
+	Tags                    []TagRef      `json:"tags"`
+	PlanIds                 []string      `json:"planIds"`
+	IsDeleted               OptBool       `json:"isDeleted"`
+	CopiedOrCarriedOverFrom OptString     `json:"copiedOrCarriedOverFrom"`
+	CreatedBy               OptUserRef    `json:"createdBy"`
+	CreatedAt               OptDateTime   `json:"createdAt"`
+	ModifiedBy              OptUserRef    `json:"modifiedBy"`
+	ModifiedAt              OptDateTime   `json:"modifiedAt"`
+	Deleted                 OptBool       `json:"deleted"`
 }
 
 // GetID returns the value of ID.
@@ -2512,6 +6072,36 @@ func (s *Header) GetColorways() []Colorway {
 // GetSizeRange returns the value of SizeRange.
 func (s *Header) GetSizeRange() []Size {
 	return s.SizeRange
+}
+
+// GetSizeClasses returns the value of SizeClasses.
+func (s *Header) GetSizeClasses() []SizeClass {
+	return s.SizeClasses
+}
+
+// GetSuppliers returns the value of Suppliers.
+func (s *Header) GetSuppliers() []Supplier {
+	return s.Suppliers
+}
+
+// GetTags returns the value of Tags.
+func (s *Header) GetTags() []TagRef {
+	return s.Tags
+}
+
+// GetPlanIds returns the value of PlanIds.
+func (s *Header) GetPlanIds() []string {
+	return s.PlanIds
+}
+
+// GetIsDeleted returns the value of IsDeleted.
+func (s *Header) GetIsDeleted() OptBool {
+	return s.IsDeleted
+}
+
+// GetCopiedOrCarriedOverFrom returns the value of CopiedOrCarriedOverFrom.
+func (s *Header) GetCopiedOrCarriedOverFrom() OptString {
+	return s.CopiedOrCarriedOverFrom
 }
 
 // GetCreatedBy returns the value of CreatedBy.
@@ -2584,6 +6174,36 @@ func (s *Header) SetSizeRange(val []Size) {
 	s.SizeRange = val
 }
 
+// SetSizeClasses sets the value of SizeClasses.
+func (s *Header) SetSizeClasses(val []SizeClass) {
+	s.SizeClasses = val
+}
+
+// SetSuppliers sets the value of Suppliers.
+func (s *Header) SetSuppliers(val []Supplier) {
+	s.Suppliers = val
+}
+
+// SetTags sets the value of Tags.
+func (s *Header) SetTags(val []TagRef) {
+	s.Tags = val
+}
+
+// SetPlanIds sets the value of PlanIds.
+func (s *Header) SetPlanIds(val []string) {
+	s.PlanIds = val
+}
+
+// SetIsDeleted sets the value of IsDeleted.
+func (s *Header) SetIsDeleted(val OptBool) {
+	s.IsDeleted = val
+}
+
+// SetCopiedOrCarriedOverFrom sets the value of CopiedOrCarriedOverFrom.
+func (s *Header) SetCopiedOrCarriedOverFrom(val OptString) {
+	s.CopiedOrCarriedOverFrom = val
+}
+
 // SetCreatedBy sets the value of CreatedBy.
 func (s *Header) SetCreatedBy(val OptUserRef) {
 	s.CreatedBy = val
@@ -2609,9 +6229,18 @@ func (s *Header) SetDeleted(val OptBool) {
 	s.Deleted = val
 }
 
+// The header's fields, and per master: the artboard images (style frontImage, sideImage, backImage;
+// material mainImage), a palette's colors (headerData.colors.colors [3rd]) and a block's size classes
+// [3rd].
 // Ref: #/components/schemas/HeaderData
 type HeaderData struct {
-	Fields []Field `json:"fields"`
+	Fields      []Field          `json:"fields"`
+	FrontImage  OptImageRef      `json:"frontImage"`
+	SideImage   OptImageRef      `json:"sideImage"`
+	BackImage   OptImageRef      `json:"backImage"`
+	MainImage   OptImageRef      `json:"mainImage"`
+	Colors      OptPaletteColors `json:"colors"`
+	SizeClasses []SizeClass      `json:"sizeClasses"`
 }
 
 // GetFields returns the value of Fields.
@@ -2619,9 +6248,69 @@ func (s *HeaderData) GetFields() []Field {
 	return s.Fields
 }
 
+// GetFrontImage returns the value of FrontImage.
+func (s *HeaderData) GetFrontImage() OptImageRef {
+	return s.FrontImage
+}
+
+// GetSideImage returns the value of SideImage.
+func (s *HeaderData) GetSideImage() OptImageRef {
+	return s.SideImage
+}
+
+// GetBackImage returns the value of BackImage.
+func (s *HeaderData) GetBackImage() OptImageRef {
+	return s.BackImage
+}
+
+// GetMainImage returns the value of MainImage.
+func (s *HeaderData) GetMainImage() OptImageRef {
+	return s.MainImage
+}
+
+// GetColors returns the value of Colors.
+func (s *HeaderData) GetColors() OptPaletteColors {
+	return s.Colors
+}
+
+// GetSizeClasses returns the value of SizeClasses.
+func (s *HeaderData) GetSizeClasses() []SizeClass {
+	return s.SizeClasses
+}
+
 // SetFields sets the value of Fields.
 func (s *HeaderData) SetFields(val []Field) {
 	s.Fields = val
+}
+
+// SetFrontImage sets the value of FrontImage.
+func (s *HeaderData) SetFrontImage(val OptImageRef) {
+	s.FrontImage = val
+}
+
+// SetSideImage sets the value of SideImage.
+func (s *HeaderData) SetSideImage(val OptImageRef) {
+	s.SideImage = val
+}
+
+// SetBackImage sets the value of BackImage.
+func (s *HeaderData) SetBackImage(val OptImageRef) {
+	s.BackImage = val
+}
+
+// SetMainImage sets the value of MainImage.
+func (s *HeaderData) SetMainImage(val OptImageRef) {
+	s.MainImage = val
+}
+
+// SetColors sets the value of Colors.
+func (s *HeaderData) SetColors(val OptPaletteColors) {
+	s.Colors = val
+}
+
+// SetSizeClasses sets the value of SizeClasses.
+func (s *HeaderData) SetSizeClasses(val []SizeClass) {
+	s.SizeClasses = val
 }
 
 // HeaderHeaders wraps Header with response headers.
@@ -2796,12 +6485,17 @@ func (*HeaderPageHeaders) listImageHeadersRes()    {}
 func (*HeaderPageHeaders) listMaterialHeadersRes() {}
 func (*HeaderPageHeaders) listStyleHeadersRes()    {}
 
-// The fields, colorways and sizes to set on a header.
+// The fields and the master's own lists to set on a header, as the SDKs send them (TypeScript SDK
+// src/resources/*.ts create/update): colorways and sizes (style, material), sizeClasses (style,
+// block), suppliers (material), colors (color palettes). A master ignores the lists it does not have.
 // Ref: #/components/schemas/HeaderWrite
 type HeaderWrite struct {
-	Fields    []FieldUpdate   `json:"fields"`
-	Colorways []ColorwayWrite `json:"colorways"`
-	Sizes     []SizeWrite     `json:"sizes"`
+	Fields      []FieldUpdate       `json:"fields"`
+	Colorways   []ColorwayWrite     `json:"colorways"`
+	Sizes       []SizeWrite         `json:"sizes"`
+	SizeClasses []SizeClassWrite    `json:"sizeClasses"`
+	Suppliers   []SupplierWrite     `json:"suppliers"`
+	Colors      []PaletteColorWrite `json:"colors"`
 }
 
 // GetFields returns the value of Fields.
@@ -2819,6 +6513,21 @@ func (s *HeaderWrite) GetSizes() []SizeWrite {
 	return s.Sizes
 }
 
+// GetSizeClasses returns the value of SizeClasses.
+func (s *HeaderWrite) GetSizeClasses() []SizeClassWrite {
+	return s.SizeClasses
+}
+
+// GetSuppliers returns the value of Suppliers.
+func (s *HeaderWrite) GetSuppliers() []SupplierWrite {
+	return s.Suppliers
+}
+
+// GetColors returns the value of Colors.
+func (s *HeaderWrite) GetColors() []PaletteColorWrite {
+	return s.Colors
+}
+
 // SetFields sets the value of Fields.
 func (s *HeaderWrite) SetFields(val []FieldUpdate) {
 	s.Fields = val
@@ -2832,6 +6541,21 @@ func (s *HeaderWrite) SetColorways(val []ColorwayWrite) {
 // SetSizes sets the value of Sizes.
 func (s *HeaderWrite) SetSizes(val []SizeWrite) {
 	s.Sizes = val
+}
+
+// SetSizeClasses sets the value of SizeClasses.
+func (s *HeaderWrite) SetSizeClasses(val []SizeClassWrite) {
+	s.SizeClasses = val
+}
+
+// SetSuppliers sets the value of Suppliers.
+func (s *HeaderWrite) SetSuppliers(val []SupplierWrite) {
+	s.Suppliers = val
+}
+
+// SetColors sets the value of Colors.
+func (s *HeaderWrite) SetColors(val []PaletteColorWrite) {
+	s.Colors = val
 }
 
 // Ref: #/components/schemas/IdPatch
@@ -2859,6 +6583,231 @@ func (s *IdPatch) SetAdd(val []string) {
 func (s *IdPatch) SetRemove(val []string) {
 	s.Remove = val
 }
+
+// The id of a record the request made (TypeScript SDK carryOver reads {id}).
+// Ref: #/components/schemas/IdResult
+type IdResult struct {
+	ID string `json:"id"`
+}
+
+// GetID returns the value of ID.
+func (s *IdResult) GetID() string {
+	return s.ID
+}
+
+// SetID sets the value of ID.
+func (s *IdResult) SetID(val string) {
+	s.ID = val
+}
+
+// IdResultHeaders wraps IdResult with response headers.
+type IdResultHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            IdResult
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *IdResultHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *IdResultHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *IdResultHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *IdResultHeaders) GetResponse() IdResult {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *IdResultHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *IdResultHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *IdResultHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *IdResultHeaders) SetResponse(val IdResult) {
+	s.Response = val
+}
+
+func (*IdResultHeaders) copyStyleHeaderCarryOverRes() {}
+
+// The processing state of an upload (TypeScript SDK src/http.ts uploadStatus; BeProduct.Python.SDK
+// upload_status). errorOccured is the API's spelling.
+// Ref: #/components/schemas/ImageProcessingStatus
+type ImageProcessingStatus struct {
+	Finished     bool         `json:"finished"`
+	ErrorOccured OptBool      `json:"errorOccured"`
+	Message      OptNilString `json:"message"`
+}
+
+// GetFinished returns the value of Finished.
+func (s *ImageProcessingStatus) GetFinished() bool {
+	return s.Finished
+}
+
+// GetErrorOccured returns the value of ErrorOccured.
+func (s *ImageProcessingStatus) GetErrorOccured() OptBool {
+	return s.ErrorOccured
+}
+
+// GetMessage returns the value of Message.
+func (s *ImageProcessingStatus) GetMessage() OptNilString {
+	return s.Message
+}
+
+// SetFinished sets the value of Finished.
+func (s *ImageProcessingStatus) SetFinished(val bool) {
+	s.Finished = val
+}
+
+// SetErrorOccured sets the value of ErrorOccured.
+func (s *ImageProcessingStatus) SetErrorOccured(val OptBool) {
+	s.ErrorOccured = val
+}
+
+// SetMessage sets the value of Message.
+func (s *ImageProcessingStatus) SetMessage(val OptNilString) {
+	s.Message = val
+}
+
+// ImageProcessingStatusHeaders wraps ImageProcessingStatus with response headers.
+type ImageProcessingStatusHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            ImageProcessingStatus
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *ImageProcessingStatusHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *ImageProcessingStatusHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *ImageProcessingStatusHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *ImageProcessingStatusHeaders) GetResponse() ImageProcessingStatus {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *ImageProcessingStatusHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *ImageProcessingStatusHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *ImageProcessingStatusHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *ImageProcessingStatusHeaders) SetResponse(val ImageProcessingStatus) {
+	s.Response = val
+}
+
+func (*ImageProcessingStatusHeaders) getBlockImageProcessingStatusRes()    {}
+func (*ImageProcessingStatusHeaders) getImageImageProcessingStatusRes()    {}
+func (*ImageProcessingStatusHeaders) getMaterialImageProcessingStatusRes() {}
+func (*ImageProcessingStatusHeaders) getStyleImageProcessingStatusRes()    {}
+
+// An image's preview and original URLs (TypeScript SDK src/schemas/common.ts ImageSchema).
+// Ref: #/components/schemas/ImageRef
+type ImageRef struct {
+	Preview OptString `json:"preview"`
+	Origin  OptString `json:"origin"`
+}
+
+// GetPreview returns the value of Preview.
+func (s *ImageRef) GetPreview() OptString {
+	return s.Preview
+}
+
+// GetOrigin returns the value of Origin.
+func (s *ImageRef) GetOrigin() OptString {
+	return s.Origin
+}
+
+// SetPreview sets the value of Preview.
+func (s *ImageRef) SetPreview(val OptString) {
+	s.Preview = val
+}
+
+// SetOrigin sets the value of Origin.
+func (s *ImageRef) SetOrigin(val OptString) {
+	s.Origin = val
+}
+
+type LinkStyleBlockBadRequest Error
+
+func (*LinkStyleBlockBadRequest) linkStyleBlockRes() {}
+
+type LinkStyleBlockForbidden Error
+
+func (*LinkStyleBlockForbidden) linkStyleBlockRes() {}
+
+type LinkStyleBlockInternalServerError Error
+
+func (*LinkStyleBlockInternalServerError) linkStyleBlockRes() {}
+
+type LinkStyleBlockNotFound Error
+
+func (*LinkStyleBlockNotFound) linkStyleBlockRes() {}
+
+type LinkStyleBlockUnauthorized Error
+
+func (*LinkStyleBlockUnauthorized) linkStyleBlockRes() {}
+
+type ListAutonumbersBadRequest Error
+
+func (*ListAutonumbersBadRequest) listAutonumbersRes() {}
+
+type ListAutonumbersForbidden Error
+
+func (*ListAutonumbersForbidden) listAutonumbersRes() {}
+
+type ListAutonumbersInternalServerError Error
+
+func (*ListAutonumbersInternalServerError) listAutonumbersRes() {}
+
+type ListAutonumbersNotFound Error
+
+func (*ListAutonumbersNotFound) listAutonumbersRes() {}
+
+type ListAutonumbersUnauthorized Error
+
+func (*ListAutonumbersUnauthorized) listAutonumbersRes() {}
 
 type ListBlockFoldersBadRequest Error
 
@@ -2919,6 +6868,26 @@ func (*ListBlockPagesNotFound) listBlockPagesRes() {}
 type ListBlockPagesUnauthorized Error
 
 func (*ListBlockPagesUnauthorized) listBlockPagesRes() {}
+
+type ListBlockTagsBadRequest Error
+
+func (*ListBlockTagsBadRequest) listBlockTagsRes() {}
+
+type ListBlockTagsForbidden Error
+
+func (*ListBlockTagsForbidden) listBlockTagsRes() {}
+
+type ListBlockTagsInternalServerError Error
+
+func (*ListBlockTagsInternalServerError) listBlockTagsRes() {}
+
+type ListBlockTagsNotFound Error
+
+func (*ListBlockTagsNotFound) listBlockTagsRes() {}
+
+type ListBlockTagsUnauthorized Error
+
+func (*ListBlockTagsUnauthorized) listBlockTagsRes() {}
 
 type ListColorFoldersBadRequest Error
 
@@ -3080,6 +7049,136 @@ type ListColorPagesUnauthorized Error
 
 func (*ListColorPagesUnauthorized) listColorPagesRes() {}
 
+type ListColorTagsBadRequest Error
+
+func (*ListColorTagsBadRequest) listColorTagsRes() {}
+
+type ListColorTagsForbidden Error
+
+func (*ListColorTagsForbidden) listColorTagsRes() {}
+
+type ListColorTagsInternalServerError Error
+
+func (*ListColorTagsInternalServerError) listColorTagsRes() {}
+
+type ListColorTagsNotFound Error
+
+func (*ListColorTagsNotFound) listColorTagsRes() {}
+
+// ListColorTagsOKHeaders wraps TagList with response headers.
+type ListColorTagsOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            TagList
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *ListColorTagsOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *ListColorTagsOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *ListColorTagsOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *ListColorTagsOKHeaders) GetResponse() TagList {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *ListColorTagsOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *ListColorTagsOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *ListColorTagsOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *ListColorTagsOKHeaders) SetResponse(val TagList) {
+	s.Response = val
+}
+
+func (*ListColorTagsOKHeaders) listColorTagsRes() {}
+
+type ListColorTagsUnauthorized Error
+
+func (*ListColorTagsUnauthorized) listColorTagsRes() {}
+
+type ListCompanyColorsBadRequest Error
+
+func (*ListCompanyColorsBadRequest) listCompanyColorsRes() {}
+
+type ListCompanyColorsForbidden Error
+
+func (*ListCompanyColorsForbidden) listCompanyColorsRes() {}
+
+type ListCompanyColorsInternalServerError Error
+
+func (*ListCompanyColorsInternalServerError) listCompanyColorsRes() {}
+
+type ListCompanyColorsNotFound Error
+
+func (*ListCompanyColorsNotFound) listCompanyColorsRes() {}
+
+type ListCompanyColorsUnauthorized Error
+
+func (*ListCompanyColorsUnauthorized) listCompanyColorsRes() {}
+
+type ListDataTableRowsBadRequest Error
+
+func (*ListDataTableRowsBadRequest) listDataTableRowsRes() {}
+
+type ListDataTableRowsForbidden Error
+
+func (*ListDataTableRowsForbidden) listDataTableRowsRes() {}
+
+type ListDataTableRowsInternalServerError Error
+
+func (*ListDataTableRowsInternalServerError) listDataTableRowsRes() {}
+
+type ListDataTableRowsNotFound Error
+
+func (*ListDataTableRowsNotFound) listDataTableRowsRes() {}
+
+type ListDataTableRowsUnauthorized Error
+
+func (*ListDataTableRowsUnauthorized) listDataTableRowsRes() {}
+
+type ListDataTablesBadRequest Error
+
+func (*ListDataTablesBadRequest) listDataTablesRes() {}
+
+type ListDataTablesForbidden Error
+
+func (*ListDataTablesForbidden) listDataTablesRes() {}
+
+type ListDataTablesInternalServerError Error
+
+func (*ListDataTablesInternalServerError) listDataTablesRes() {}
+
+type ListDataTablesNotFound Error
+
+func (*ListDataTablesNotFound) listDataTablesRes() {}
+
+type ListDataTablesUnauthorized Error
+
+func (*ListDataTablesUnauthorized) listDataTablesRes() {}
+
 type ListDirectoryCompaniesBadRequest Error
 
 func (*ListDirectoryCompaniesBadRequest) listDirectoryCompaniesRes() {}
@@ -3119,6 +7218,286 @@ func (*ListDirectoryContactsNotFound) listDirectoryContactsRes() {}
 type ListDirectoryContactsUnauthorized Error
 
 func (*ListDirectoryContactsUnauthorized) listDirectoryContactsRes() {}
+
+type ListHeaderCommentsBadRequest Error
+
+func (*ListHeaderCommentsBadRequest) listHeaderCommentsRes() {}
+
+type ListHeaderCommentsForbidden Error
+
+func (*ListHeaderCommentsForbidden) listHeaderCommentsRes() {}
+
+type ListHeaderCommentsInternalServerError Error
+
+func (*ListHeaderCommentsInternalServerError) listHeaderCommentsRes() {}
+
+type ListHeaderCommentsNotFound Error
+
+func (*ListHeaderCommentsNotFound) listHeaderCommentsRes() {}
+
+// ListHeaderCommentsOKHeaders wraps []Comment with response headers.
+type ListHeaderCommentsOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            []Comment
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *ListHeaderCommentsOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *ListHeaderCommentsOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *ListHeaderCommentsOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *ListHeaderCommentsOKHeaders) GetResponse() []Comment {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *ListHeaderCommentsOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *ListHeaderCommentsOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *ListHeaderCommentsOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *ListHeaderCommentsOKHeaders) SetResponse(val []Comment) {
+	s.Response = val
+}
+
+func (*ListHeaderCommentsOKHeaders) listHeaderCommentsRes() {}
+
+type ListHeaderCommentsUnauthorized Error
+
+func (*ListHeaderCommentsUnauthorized) listHeaderCommentsRes() {}
+
+type ListHeaderRevisionsBadRequest Error
+
+func (*ListHeaderRevisionsBadRequest) listHeaderRevisionsRes() {}
+
+type ListHeaderRevisionsForbidden Error
+
+func (*ListHeaderRevisionsForbidden) listHeaderRevisionsRes() {}
+
+type ListHeaderRevisionsInternalServerError Error
+
+func (*ListHeaderRevisionsInternalServerError) listHeaderRevisionsRes() {}
+
+type ListHeaderRevisionsNotFound Error
+
+func (*ListHeaderRevisionsNotFound) listHeaderRevisionsRes() {}
+
+// ListHeaderRevisionsOKHeaders wraps []Revision with response headers.
+type ListHeaderRevisionsOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            []Revision
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *ListHeaderRevisionsOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *ListHeaderRevisionsOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *ListHeaderRevisionsOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *ListHeaderRevisionsOKHeaders) GetResponse() []Revision {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *ListHeaderRevisionsOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *ListHeaderRevisionsOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *ListHeaderRevisionsOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *ListHeaderRevisionsOKHeaders) SetResponse(val []Revision) {
+	s.Response = val
+}
+
+func (*ListHeaderRevisionsOKHeaders) listHeaderRevisionsRes() {}
+
+type ListHeaderRevisionsUnauthorized Error
+
+func (*ListHeaderRevisionsUnauthorized) listHeaderRevisionsRes() {}
+
+type ListHeaderSharesBadRequest Error
+
+func (*ListHeaderSharesBadRequest) listHeaderSharesRes() {}
+
+type ListHeaderSharesForbidden Error
+
+func (*ListHeaderSharesForbidden) listHeaderSharesRes() {}
+
+type ListHeaderSharesInternalServerError Error
+
+func (*ListHeaderSharesInternalServerError) listHeaderSharesRes() {}
+
+type ListHeaderSharesNotFound Error
+
+func (*ListHeaderSharesNotFound) listHeaderSharesRes() {}
+
+// ListHeaderSharesOKHeaders wraps []SharedPartner with response headers.
+type ListHeaderSharesOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            []SharedPartner
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *ListHeaderSharesOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *ListHeaderSharesOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *ListHeaderSharesOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *ListHeaderSharesOKHeaders) GetResponse() []SharedPartner {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *ListHeaderSharesOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *ListHeaderSharesOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *ListHeaderSharesOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *ListHeaderSharesOKHeaders) SetResponse(val []SharedPartner) {
+	s.Response = val
+}
+
+func (*ListHeaderSharesOKHeaders) listHeaderSharesRes() {}
+
+type ListHeaderSharesUnauthorized Error
+
+func (*ListHeaderSharesUnauthorized) listHeaderSharesRes() {}
+
+type ListHeaderTagsBadRequest Error
+
+func (*ListHeaderTagsBadRequest) listHeaderTagsRes() {}
+
+type ListHeaderTagsForbidden Error
+
+func (*ListHeaderTagsForbidden) listHeaderTagsRes() {}
+
+type ListHeaderTagsInternalServerError Error
+
+func (*ListHeaderTagsInternalServerError) listHeaderTagsRes() {}
+
+type ListHeaderTagsNotFound Error
+
+func (*ListHeaderTagsNotFound) listHeaderTagsRes() {}
+
+// ListHeaderTagsOKHeaders wraps TagList with response headers.
+type ListHeaderTagsOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            TagList
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *ListHeaderTagsOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *ListHeaderTagsOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *ListHeaderTagsOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *ListHeaderTagsOKHeaders) GetResponse() TagList {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *ListHeaderTagsOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *ListHeaderTagsOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *ListHeaderTagsOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *ListHeaderTagsOKHeaders) SetResponse(val TagList) {
+	s.Response = val
+}
+
+func (*ListHeaderTagsOKHeaders) listHeaderTagsRes() {}
+
+type ListHeaderTagsUnauthorized Error
+
+func (*ListHeaderTagsUnauthorized) listHeaderTagsRes() {}
 
 type ListImageFoldersBadRequest Error
 
@@ -3280,18 +7659,133 @@ type ListImagePagesUnauthorized Error
 
 func (*ListImagePagesUnauthorized) listImagePagesRes() {}
 
-// A list item to add or change; items without id are added. Assumption: the deleteItem flag and the
-// fields list.
-// Ref: #/components/schemas/ListItem
-type ListItem struct {
-	ID         OptString     `json:"id"`
-	DeleteItem OptBool       `json:"deleteItem"`
-	Fields     []FieldUpdate `json:"fields"`
+type ListImageTagsBadRequest Error
+
+func (*ListImageTagsBadRequest) listImageTagsRes() {}
+
+type ListImageTagsForbidden Error
+
+func (*ListImageTagsForbidden) listImageTagsRes() {}
+
+type ListImageTagsInternalServerError Error
+
+func (*ListImageTagsInternalServerError) listImageTagsRes() {}
+
+type ListImageTagsNotFound Error
+
+func (*ListImageTagsNotFound) listImageTagsRes() {}
+
+// ListImageTagsOKHeaders wraps TagList with response headers.
+type ListImageTagsOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            TagList
 }
 
-// GetID returns the value of ID.
-func (s *ListItem) GetID() OptString {
-	return s.ID
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *ListImageTagsOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *ListImageTagsOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *ListImageTagsOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *ListImageTagsOKHeaders) GetResponse() TagList {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *ListImageTagsOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *ListImageTagsOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *ListImageTagsOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *ListImageTagsOKHeaders) SetResponse(val TagList) {
+	s.Response = val
+}
+
+func (*ListImageTagsOKHeaders) listImageTagsRes() {}
+
+type ListImageTagsUnauthorized Error
+
+func (*ListImageTagsUnauthorized) listImageTagsRes() {}
+
+type ListInboxMessagesBadRequest Error
+
+func (*ListInboxMessagesBadRequest) listInboxMessagesRes() {}
+
+type ListInboxMessagesForbidden Error
+
+func (*ListInboxMessagesForbidden) listInboxMessagesRes() {}
+
+type ListInboxMessagesInternalServerError Error
+
+func (*ListInboxMessagesInternalServerError) listInboxMessagesRes() {}
+
+type ListInboxMessagesNotFound Error
+
+func (*ListInboxMessagesNotFound) listInboxMessagesRes() {}
+
+type ListInboxMessagesUnauthorized Error
+
+func (*ListInboxMessagesUnauthorized) listInboxMessagesRes() {}
+
+type ListInboxTasksBadRequest Error
+
+func (*ListInboxTasksBadRequest) listInboxTasksRes() {}
+
+type ListInboxTasksForbidden Error
+
+func (*ListInboxTasksForbidden) listInboxTasksRes() {}
+
+type ListInboxTasksInternalServerError Error
+
+func (*ListInboxTasksInternalServerError) listInboxTasksRes() {}
+
+type ListInboxTasksNotFound Error
+
+func (*ListInboxTasksNotFound) listInboxTasksRes() {}
+
+type ListInboxTasksUnauthorized Error
+
+func (*ListInboxTasksUnauthorized) listInboxTasksRes() {}
+
+// A list item to add (no itemId), change or delete (deleteItem) (TypeScript SDK src/schemas/common.ts
+// ListUpdateItemSchema; Python docs/075-apps.md).
+// Ref: #/components/schemas/ListItem
+type ListItem struct {
+	ItemId     OptNilString  `json:"itemId"`
+	ItemFields []FieldUpdate `json:"itemFields"`
+	DeleteItem OptBool       `json:"deleteItem"`
+}
+
+// GetItemId returns the value of ItemId.
+func (s *ListItem) GetItemId() OptNilString {
+	return s.ItemId
+}
+
+// GetItemFields returns the value of ItemFields.
+func (s *ListItem) GetItemFields() []FieldUpdate {
+	return s.ItemFields
 }
 
 // GetDeleteItem returns the value of DeleteItem.
@@ -3299,14 +7793,14 @@ func (s *ListItem) GetDeleteItem() OptBool {
 	return s.DeleteItem
 }
 
-// GetFields returns the value of Fields.
-func (s *ListItem) GetFields() []FieldUpdate {
-	return s.Fields
+// SetItemId sets the value of ItemId.
+func (s *ListItem) SetItemId(val OptNilString) {
+	s.ItemId = val
 }
 
-// SetID sets the value of ID.
-func (s *ListItem) SetID(val OptString) {
-	s.ID = val
+// SetItemFields sets the value of ItemFields.
+func (s *ListItem) SetItemFields(val []FieldUpdate) {
+	s.ItemFields = val
 }
 
 // SetDeleteItem sets the value of DeleteItem.
@@ -3314,10 +7808,215 @@ func (s *ListItem) SetDeleteItem(val OptBool) {
 	s.DeleteItem = val
 }
 
-// SetFields sets the value of Fields.
-func (s *ListItem) SetFields(val []FieldUpdate) {
-	s.Fields = val
+type ListLineSheetFoldersBadRequest Error
+
+func (*ListLineSheetFoldersBadRequest) listLineSheetFoldersRes() {}
+
+type ListLineSheetFoldersForbidden Error
+
+func (*ListLineSheetFoldersForbidden) listLineSheetFoldersRes() {}
+
+type ListLineSheetFoldersInternalServerError Error
+
+func (*ListLineSheetFoldersInternalServerError) listLineSheetFoldersRes() {}
+
+type ListLineSheetFoldersNotFound Error
+
+func (*ListLineSheetFoldersNotFound) listLineSheetFoldersRes() {}
+
+// ListLineSheetFoldersOKHeaders wraps []FolderRef with response headers.
+type ListLineSheetFoldersOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            []FolderRef
 }
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *ListLineSheetFoldersOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *ListLineSheetFoldersOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *ListLineSheetFoldersOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *ListLineSheetFoldersOKHeaders) GetResponse() []FolderRef {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *ListLineSheetFoldersOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *ListLineSheetFoldersOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *ListLineSheetFoldersOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *ListLineSheetFoldersOKHeaders) SetResponse(val []FolderRef) {
+	s.Response = val
+}
+
+func (*ListLineSheetFoldersOKHeaders) listLineSheetFoldersRes() {}
+
+type ListLineSheetFoldersUnauthorized Error
+
+func (*ListLineSheetFoldersUnauthorized) listLineSheetFoldersRes() {}
+
+type ListLineSheetsBadRequest Error
+
+func (*ListLineSheetsBadRequest) listLineSheetsRes() {}
+
+type ListLineSheetsForbidden Error
+
+func (*ListLineSheetsForbidden) listLineSheetsRes() {}
+
+type ListLineSheetsInternalServerError Error
+
+func (*ListLineSheetsInternalServerError) listLineSheetsRes() {}
+
+type ListLineSheetsNotFound Error
+
+func (*ListLineSheetsNotFound) listLineSheetsRes() {}
+
+// ListLineSheetsOKHeaders wraps []Record with response headers.
+type ListLineSheetsOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            []Record
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *ListLineSheetsOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *ListLineSheetsOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *ListLineSheetsOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *ListLineSheetsOKHeaders) GetResponse() []Record {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *ListLineSheetsOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *ListLineSheetsOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *ListLineSheetsOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *ListLineSheetsOKHeaders) SetResponse(val []Record) {
+	s.Response = val
+}
+
+func (*ListLineSheetsOKHeaders) listLineSheetsRes() {}
+
+type ListLineSheetsUnauthorized Error
+
+func (*ListLineSheetsUnauthorized) listLineSheetsRes() {}
+
+type ListMaterialFolderPagesBadRequest Error
+
+func (*ListMaterialFolderPagesBadRequest) listMaterialFolderPagesRes() {}
+
+type ListMaterialFolderPagesForbidden Error
+
+func (*ListMaterialFolderPagesForbidden) listMaterialFolderPagesRes() {}
+
+type ListMaterialFolderPagesInternalServerError Error
+
+func (*ListMaterialFolderPagesInternalServerError) listMaterialFolderPagesRes() {}
+
+type ListMaterialFolderPagesNotFound Error
+
+func (*ListMaterialFolderPagesNotFound) listMaterialFolderPagesRes() {}
+
+// ListMaterialFolderPagesOKHeaders wraps PageList with response headers.
+type ListMaterialFolderPagesOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            PageList
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *ListMaterialFolderPagesOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *ListMaterialFolderPagesOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *ListMaterialFolderPagesOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *ListMaterialFolderPagesOKHeaders) GetResponse() PageList {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *ListMaterialFolderPagesOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *ListMaterialFolderPagesOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *ListMaterialFolderPagesOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *ListMaterialFolderPagesOKHeaders) SetResponse(val PageList) {
+	s.Response = val
+}
+
+func (*ListMaterialFolderPagesOKHeaders) listMaterialFolderPagesRes() {}
+
+type ListMaterialFolderPagesUnauthorized Error
+
+func (*ListMaterialFolderPagesUnauthorized) listMaterialFolderPagesRes() {}
 
 type ListMaterialFoldersBadRequest Error
 
@@ -3479,6 +8178,446 @@ type ListMaterialPagesUnauthorized Error
 
 func (*ListMaterialPagesUnauthorized) listMaterialPagesRes() {}
 
+type ListMaterialRequestPagesBadRequest Error
+
+func (*ListMaterialRequestPagesBadRequest) listMaterialRequestPagesRes() {}
+
+type ListMaterialRequestPagesForbidden Error
+
+func (*ListMaterialRequestPagesForbidden) listMaterialRequestPagesRes() {}
+
+type ListMaterialRequestPagesInternalServerError Error
+
+func (*ListMaterialRequestPagesInternalServerError) listMaterialRequestPagesRes() {}
+
+type ListMaterialRequestPagesNotFound Error
+
+func (*ListMaterialRequestPagesNotFound) listMaterialRequestPagesRes() {}
+
+// ListMaterialRequestPagesOKHeaders wraps PageList with response headers.
+type ListMaterialRequestPagesOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            PageList
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *ListMaterialRequestPagesOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *ListMaterialRequestPagesOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *ListMaterialRequestPagesOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *ListMaterialRequestPagesOKHeaders) GetResponse() PageList {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *ListMaterialRequestPagesOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *ListMaterialRequestPagesOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *ListMaterialRequestPagesOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *ListMaterialRequestPagesOKHeaders) SetResponse(val PageList) {
+	s.Response = val
+}
+
+func (*ListMaterialRequestPagesOKHeaders) listMaterialRequestPagesRes() {}
+
+type ListMaterialRequestPagesUnauthorized Error
+
+func (*ListMaterialRequestPagesUnauthorized) listMaterialRequestPagesRes() {}
+
+type ListMaterialTagsBadRequest Error
+
+func (*ListMaterialTagsBadRequest) listMaterialTagsRes() {}
+
+type ListMaterialTagsForbidden Error
+
+func (*ListMaterialTagsForbidden) listMaterialTagsRes() {}
+
+type ListMaterialTagsInternalServerError Error
+
+func (*ListMaterialTagsInternalServerError) listMaterialTagsRes() {}
+
+type ListMaterialTagsNotFound Error
+
+func (*ListMaterialTagsNotFound) listMaterialTagsRes() {}
+
+// ListMaterialTagsOKHeaders wraps TagList with response headers.
+type ListMaterialTagsOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            TagList
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *ListMaterialTagsOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *ListMaterialTagsOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *ListMaterialTagsOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *ListMaterialTagsOKHeaders) GetResponse() TagList {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *ListMaterialTagsOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *ListMaterialTagsOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *ListMaterialTagsOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *ListMaterialTagsOKHeaders) SetResponse(val TagList) {
+	s.Response = val
+}
+
+func (*ListMaterialTagsOKHeaders) listMaterialTagsRes() {}
+
+type ListMaterialTagsUnauthorized Error
+
+func (*ListMaterialTagsUnauthorized) listMaterialTagsRes() {}
+
+type ListPageCommentsBadRequest Error
+
+func (*ListPageCommentsBadRequest) listPageCommentsRes() {}
+
+type ListPageCommentsForbidden Error
+
+func (*ListPageCommentsForbidden) listPageCommentsRes() {}
+
+type ListPageCommentsInternalServerError Error
+
+func (*ListPageCommentsInternalServerError) listPageCommentsRes() {}
+
+type ListPageCommentsNotFound Error
+
+func (*ListPageCommentsNotFound) listPageCommentsRes() {}
+
+// ListPageCommentsOKHeaders wraps []Comment with response headers.
+type ListPageCommentsOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            []Comment
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *ListPageCommentsOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *ListPageCommentsOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *ListPageCommentsOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *ListPageCommentsOKHeaders) GetResponse() []Comment {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *ListPageCommentsOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *ListPageCommentsOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *ListPageCommentsOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *ListPageCommentsOKHeaders) SetResponse(val []Comment) {
+	s.Response = val
+}
+
+func (*ListPageCommentsOKHeaders) listPageCommentsRes() {}
+
+type ListPageCommentsUnauthorized Error
+
+func (*ListPageCommentsUnauthorized) listPageCommentsRes() {}
+
+type ListPageRevisionsBadRequest Error
+
+func (*ListPageRevisionsBadRequest) listPageRevisionsRes() {}
+
+type ListPageRevisionsForbidden Error
+
+func (*ListPageRevisionsForbidden) listPageRevisionsRes() {}
+
+type ListPageRevisionsInternalServerError Error
+
+func (*ListPageRevisionsInternalServerError) listPageRevisionsRes() {}
+
+type ListPageRevisionsNotFound Error
+
+func (*ListPageRevisionsNotFound) listPageRevisionsRes() {}
+
+// ListPageRevisionsOKHeaders wraps []Revision with response headers.
+type ListPageRevisionsOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            []Revision
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *ListPageRevisionsOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *ListPageRevisionsOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *ListPageRevisionsOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *ListPageRevisionsOKHeaders) GetResponse() []Revision {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *ListPageRevisionsOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *ListPageRevisionsOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *ListPageRevisionsOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *ListPageRevisionsOKHeaders) SetResponse(val []Revision) {
+	s.Response = val
+}
+
+func (*ListPageRevisionsOKHeaders) listPageRevisionsRes() {}
+
+type ListPageRevisionsUnauthorized Error
+
+func (*ListPageRevisionsUnauthorized) listPageRevisionsRes() {}
+
+type ListPageSharesBadRequest Error
+
+func (*ListPageSharesBadRequest) listPageSharesRes() {}
+
+type ListPageSharesForbidden Error
+
+func (*ListPageSharesForbidden) listPageSharesRes() {}
+
+type ListPageSharesInternalServerError Error
+
+func (*ListPageSharesInternalServerError) listPageSharesRes() {}
+
+type ListPageSharesNotFound Error
+
+func (*ListPageSharesNotFound) listPageSharesRes() {}
+
+// ListPageSharesOKHeaders wraps []SharedPartner with response headers.
+type ListPageSharesOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            []SharedPartner
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *ListPageSharesOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *ListPageSharesOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *ListPageSharesOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *ListPageSharesOKHeaders) GetResponse() []SharedPartner {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *ListPageSharesOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *ListPageSharesOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *ListPageSharesOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *ListPageSharesOKHeaders) SetResponse(val []SharedPartner) {
+	s.Response = val
+}
+
+func (*ListPageSharesOKHeaders) listPageSharesRes() {}
+
+type ListPageSharesUnauthorized Error
+
+func (*ListPageSharesUnauthorized) listPageSharesRes() {}
+
+type ListReportsBadRequest Error
+
+func (*ListReportsBadRequest) listReportsRes() {}
+
+type ListReportsForbidden Error
+
+func (*ListReportsForbidden) listReportsRes() {}
+
+type ListReportsInternalServerError Error
+
+func (*ListReportsInternalServerError) listReportsRes() {}
+
+type ListReportsNotFound Error
+
+func (*ListReportsNotFound) listReportsRes() {}
+
+type ListReportsUnauthorized Error
+
+func (*ListReportsUnauthorized) listReportsRes() {}
+
+type ListStyleFolderPagesBadRequest Error
+
+func (*ListStyleFolderPagesBadRequest) listStyleFolderPagesRes() {}
+
+type ListStyleFolderPagesForbidden Error
+
+func (*ListStyleFolderPagesForbidden) listStyleFolderPagesRes() {}
+
+type ListStyleFolderPagesInternalServerError Error
+
+func (*ListStyleFolderPagesInternalServerError) listStyleFolderPagesRes() {}
+
+type ListStyleFolderPagesNotFound Error
+
+func (*ListStyleFolderPagesNotFound) listStyleFolderPagesRes() {}
+
+// ListStyleFolderPagesOKHeaders wraps PageList with response headers.
+type ListStyleFolderPagesOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            PageList
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *ListStyleFolderPagesOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *ListStyleFolderPagesOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *ListStyleFolderPagesOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *ListStyleFolderPagesOKHeaders) GetResponse() PageList {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *ListStyleFolderPagesOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *ListStyleFolderPagesOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *ListStyleFolderPagesOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *ListStyleFolderPagesOKHeaders) SetResponse(val PageList) {
+	s.Response = val
+}
+
+func (*ListStyleFolderPagesOKHeaders) listStyleFolderPagesRes() {}
+
+type ListStyleFolderPagesUnauthorized Error
+
+func (*ListStyleFolderPagesUnauthorized) listStyleFolderPagesRes() {}
+
 type ListStyleFoldersBadRequest Error
 
 func (*ListStyleFoldersBadRequest) listStyleFoldersRes() {}
@@ -3639,6 +8778,216 @@ type ListStylePagesUnauthorized Error
 
 func (*ListStylePagesUnauthorized) listStylePagesRes() {}
 
+type ListStyleRequestPagesBadRequest Error
+
+func (*ListStyleRequestPagesBadRequest) listStyleRequestPagesRes() {}
+
+type ListStyleRequestPagesForbidden Error
+
+func (*ListStyleRequestPagesForbidden) listStyleRequestPagesRes() {}
+
+type ListStyleRequestPagesInternalServerError Error
+
+func (*ListStyleRequestPagesInternalServerError) listStyleRequestPagesRes() {}
+
+type ListStyleRequestPagesNotFound Error
+
+func (*ListStyleRequestPagesNotFound) listStyleRequestPagesRes() {}
+
+// ListStyleRequestPagesOKHeaders wraps PageList with response headers.
+type ListStyleRequestPagesOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            PageList
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *ListStyleRequestPagesOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *ListStyleRequestPagesOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *ListStyleRequestPagesOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *ListStyleRequestPagesOKHeaders) GetResponse() PageList {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *ListStyleRequestPagesOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *ListStyleRequestPagesOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *ListStyleRequestPagesOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *ListStyleRequestPagesOKHeaders) SetResponse(val PageList) {
+	s.Response = val
+}
+
+func (*ListStyleRequestPagesOKHeaders) listStyleRequestPagesRes() {}
+
+type ListStyleRequestPagesUnauthorized Error
+
+func (*ListStyleRequestPagesUnauthorized) listStyleRequestPagesRes() {}
+
+type ListStyleSetsWhereUsedBadRequest Error
+
+func (*ListStyleSetsWhereUsedBadRequest) listStyleSetsWhereUsedRes() {}
+
+type ListStyleSetsWhereUsedForbidden Error
+
+func (*ListStyleSetsWhereUsedForbidden) listStyleSetsWhereUsedRes() {}
+
+type ListStyleSetsWhereUsedInternalServerError Error
+
+func (*ListStyleSetsWhereUsedInternalServerError) listStyleSetsWhereUsedRes() {}
+
+type ListStyleSetsWhereUsedNotFound Error
+
+func (*ListStyleSetsWhereUsedNotFound) listStyleSetsWhereUsedRes() {}
+
+// ListStyleSetsWhereUsedOKHeaders wraps []Record with response headers.
+type ListStyleSetsWhereUsedOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            []Record
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *ListStyleSetsWhereUsedOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *ListStyleSetsWhereUsedOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *ListStyleSetsWhereUsedOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *ListStyleSetsWhereUsedOKHeaders) GetResponse() []Record {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *ListStyleSetsWhereUsedOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *ListStyleSetsWhereUsedOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *ListStyleSetsWhereUsedOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *ListStyleSetsWhereUsedOKHeaders) SetResponse(val []Record) {
+	s.Response = val
+}
+
+func (*ListStyleSetsWhereUsedOKHeaders) listStyleSetsWhereUsedRes() {}
+
+type ListStyleSetsWhereUsedUnauthorized Error
+
+func (*ListStyleSetsWhereUsedUnauthorized) listStyleSetsWhereUsedRes() {}
+
+type ListStyleTagsBadRequest Error
+
+func (*ListStyleTagsBadRequest) listStyleTagsRes() {}
+
+type ListStyleTagsForbidden Error
+
+func (*ListStyleTagsForbidden) listStyleTagsRes() {}
+
+type ListStyleTagsInternalServerError Error
+
+func (*ListStyleTagsInternalServerError) listStyleTagsRes() {}
+
+type ListStyleTagsNotFound Error
+
+func (*ListStyleTagsNotFound) listStyleTagsRes() {}
+
+// ListStyleTagsOKHeaders wraps TagList with response headers.
+type ListStyleTagsOKHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            TagList
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *ListStyleTagsOKHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *ListStyleTagsOKHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *ListStyleTagsOKHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *ListStyleTagsOKHeaders) GetResponse() TagList {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *ListStyleTagsOKHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *ListStyleTagsOKHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *ListStyleTagsOKHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *ListStyleTagsOKHeaders) SetResponse(val TagList) {
+	s.Response = val
+}
+
+func (*ListStyleTagsOKHeaders) listStyleTagsRes() {}
+
+type ListStyleTagsUnauthorized Error
+
+func (*ListStyleTagsUnauthorized) listStyleTagsRes() {}
+
 type ListTrackingFoldersBadRequest Error
 
 func (*ListTrackingFoldersBadRequest) listTrackingFoldersRes() {}
@@ -3658,6 +9007,26 @@ func (*ListTrackingFoldersNotFound) listTrackingFoldersRes() {}
 type ListTrackingFoldersUnauthorized Error
 
 func (*ListTrackingFoldersUnauthorized) listTrackingFoldersRes() {}
+
+type ListTrackingMaterialRevisionsBadRequest Error
+
+func (*ListTrackingMaterialRevisionsBadRequest) listTrackingMaterialRevisionsRes() {}
+
+type ListTrackingMaterialRevisionsForbidden Error
+
+func (*ListTrackingMaterialRevisionsForbidden) listTrackingMaterialRevisionsRes() {}
+
+type ListTrackingMaterialRevisionsInternalServerError Error
+
+func (*ListTrackingMaterialRevisionsInternalServerError) listTrackingMaterialRevisionsRes() {}
+
+type ListTrackingMaterialRevisionsNotFound Error
+
+func (*ListTrackingMaterialRevisionsNotFound) listTrackingMaterialRevisionsRes() {}
+
+type ListTrackingMaterialRevisionsUnauthorized Error
+
+func (*ListTrackingMaterialRevisionsUnauthorized) listTrackingMaterialRevisionsRes() {}
 
 type ListTrackingMaterialTimelinesBadRequest Error
 
@@ -3718,6 +9087,26 @@ func (*ListTrackingPlansNotFound) listTrackingPlansRes() {}
 type ListTrackingPlansUnauthorized Error
 
 func (*ListTrackingPlansUnauthorized) listTrackingPlansRes() {}
+
+type ListTrackingStyleRevisionsBadRequest Error
+
+func (*ListTrackingStyleRevisionsBadRequest) listTrackingStyleRevisionsRes() {}
+
+type ListTrackingStyleRevisionsForbidden Error
+
+func (*ListTrackingStyleRevisionsForbidden) listTrackingStyleRevisionsRes() {}
+
+type ListTrackingStyleRevisionsInternalServerError Error
+
+func (*ListTrackingStyleRevisionsInternalServerError) listTrackingStyleRevisionsRes() {}
+
+type ListTrackingStyleRevisionsNotFound Error
+
+func (*ListTrackingStyleRevisionsNotFound) listTrackingStyleRevisionsRes() {}
+
+type ListTrackingStyleRevisionsUnauthorized Error
+
+func (*ListTrackingStyleRevisionsUnauthorized) listTrackingStyleRevisionsRes() {}
 
 type ListTrackingStyleTimelinesBadRequest Error
 
@@ -3800,6 +9189,521 @@ func (*ListUsersNotFound) listUsersRes() {}
 type ListUsersUnauthorized Error
 
 func (*ListUsersUnauthorized) listUsersRes() {}
+
+// Assumption: a lock's name and whether it is held (the Python SDK passes the answer through).
+// Ref: #/components/schemas/LockState
+type LockState struct {
+	Name      string      `json:"name"`
+	Acquired  OptBool     `json:"acquired"`
+	ExpiresAt OptDateTime `json:"expiresAt"`
+}
+
+// GetName returns the value of Name.
+func (s *LockState) GetName() string {
+	return s.Name
+}
+
+// GetAcquired returns the value of Acquired.
+func (s *LockState) GetAcquired() OptBool {
+	return s.Acquired
+}
+
+// GetExpiresAt returns the value of ExpiresAt.
+func (s *LockState) GetExpiresAt() OptDateTime {
+	return s.ExpiresAt
+}
+
+// SetName sets the value of Name.
+func (s *LockState) SetName(val string) {
+	s.Name = val
+}
+
+// SetAcquired sets the value of Acquired.
+func (s *LockState) SetAcquired(val OptBool) {
+	s.Acquired = val
+}
+
+// SetExpiresAt sets the value of ExpiresAt.
+func (s *LockState) SetExpiresAt(val OptDateTime) {
+	s.ExpiresAt = val
+}
+
+// LockStateHeaders wraps LockState with response headers.
+type LockStateHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            LockState
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *LockStateHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *LockStateHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *LockStateHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *LockStateHeaders) GetResponse() LockState {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *LockStateHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *LockStateHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *LockStateHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *LockStateHeaders) SetResponse(val LockState) {
+	s.Response = val
+}
+
+func (*LockStateHeaders) deleteLockRes() {}
+func (*LockStateHeaders) setLockRes()    {}
+
+// A master-data field (TypeScript SDK src/schemas/master-data.ts MasterDataResultSchema).
+// Ref: #/components/schemas/MasterDataField
+type MasterDataField struct {
+	FieldId        string                   `json:"fieldId"`
+	FieldName      string                   `json:"fieldName"`
+	FieldType      string                   `json:"fieldType"`
+	CreatedBy      OptUserRef               `json:"createdBy"`
+	CreatedAt      OptDateTime              `json:"createdAt"`
+	ModifiedBy     OptUserRef               `json:"modifiedBy"`
+	ModifiedAt     OptDateTime              `json:"modifiedAt"`
+	Active         OptBool                  `json:"active"`
+	SyncAllFolders OptBool                  `json:"syncAllFolders"`
+	MasterFolders  []string                 `json:"masterFolders"`
+	Properties     OptSchemaFieldProperties `json:"properties"`
+}
+
+// GetFieldId returns the value of FieldId.
+func (s *MasterDataField) GetFieldId() string {
+	return s.FieldId
+}
+
+// GetFieldName returns the value of FieldName.
+func (s *MasterDataField) GetFieldName() string {
+	return s.FieldName
+}
+
+// GetFieldType returns the value of FieldType.
+func (s *MasterDataField) GetFieldType() string {
+	return s.FieldType
+}
+
+// GetCreatedBy returns the value of CreatedBy.
+func (s *MasterDataField) GetCreatedBy() OptUserRef {
+	return s.CreatedBy
+}
+
+// GetCreatedAt returns the value of CreatedAt.
+func (s *MasterDataField) GetCreatedAt() OptDateTime {
+	return s.CreatedAt
+}
+
+// GetModifiedBy returns the value of ModifiedBy.
+func (s *MasterDataField) GetModifiedBy() OptUserRef {
+	return s.ModifiedBy
+}
+
+// GetModifiedAt returns the value of ModifiedAt.
+func (s *MasterDataField) GetModifiedAt() OptDateTime {
+	return s.ModifiedAt
+}
+
+// GetActive returns the value of Active.
+func (s *MasterDataField) GetActive() OptBool {
+	return s.Active
+}
+
+// GetSyncAllFolders returns the value of SyncAllFolders.
+func (s *MasterDataField) GetSyncAllFolders() OptBool {
+	return s.SyncAllFolders
+}
+
+// GetMasterFolders returns the value of MasterFolders.
+func (s *MasterDataField) GetMasterFolders() []string {
+	return s.MasterFolders
+}
+
+// GetProperties returns the value of Properties.
+func (s *MasterDataField) GetProperties() OptSchemaFieldProperties {
+	return s.Properties
+}
+
+// SetFieldId sets the value of FieldId.
+func (s *MasterDataField) SetFieldId(val string) {
+	s.FieldId = val
+}
+
+// SetFieldName sets the value of FieldName.
+func (s *MasterDataField) SetFieldName(val string) {
+	s.FieldName = val
+}
+
+// SetFieldType sets the value of FieldType.
+func (s *MasterDataField) SetFieldType(val string) {
+	s.FieldType = val
+}
+
+// SetCreatedBy sets the value of CreatedBy.
+func (s *MasterDataField) SetCreatedBy(val OptUserRef) {
+	s.CreatedBy = val
+}
+
+// SetCreatedAt sets the value of CreatedAt.
+func (s *MasterDataField) SetCreatedAt(val OptDateTime) {
+	s.CreatedAt = val
+}
+
+// SetModifiedBy sets the value of ModifiedBy.
+func (s *MasterDataField) SetModifiedBy(val OptUserRef) {
+	s.ModifiedBy = val
+}
+
+// SetModifiedAt sets the value of ModifiedAt.
+func (s *MasterDataField) SetModifiedAt(val OptDateTime) {
+	s.ModifiedAt = val
+}
+
+// SetActive sets the value of Active.
+func (s *MasterDataField) SetActive(val OptBool) {
+	s.Active = val
+}
+
+// SetSyncAllFolders sets the value of SyncAllFolders.
+func (s *MasterDataField) SetSyncAllFolders(val OptBool) {
+	s.SyncAllFolders = val
+}
+
+// SetMasterFolders sets the value of MasterFolders.
+func (s *MasterDataField) SetMasterFolders(val []string) {
+	s.MasterFolders = val
+}
+
+// SetProperties sets the value of Properties.
+func (s *MasterDataField) SetProperties(val OptSchemaFieldProperties) {
+	s.Properties = val
+}
+
+// MasterDataFieldHeaders wraps MasterDataField with response headers.
+type MasterDataFieldHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            MasterDataField
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *MasterDataFieldHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *MasterDataFieldHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *MasterDataFieldHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *MasterDataFieldHeaders) GetResponse() MasterDataField {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *MasterDataFieldHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *MasterDataFieldHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *MasterDataFieldHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *MasterDataFieldHeaders) SetResponse(val MasterDataField) {
+	s.Response = val
+}
+
+func (*MasterDataFieldHeaders) getMasterDataRes() {}
+
+// The answer to a write as the TypeScript SDK reads it (src/schemas/common.ts MessageResponseSchema).
+// Assumption (unconfirmed against the live API): error is true when the server refused the write, with
+// the reason in message.
+// Ref: #/components/schemas/MessageResponse
+type MessageResponse struct {
+	Error   bool      `json:"error"`
+	Message OptString `json:"message"`
+}
+
+// GetError returns the value of Error.
+func (s *MessageResponse) GetError() bool {
+	return s.Error
+}
+
+// GetMessage returns the value of Message.
+func (s *MessageResponse) GetMessage() OptString {
+	return s.Message
+}
+
+// SetError sets the value of Error.
+func (s *MessageResponse) SetError(val bool) {
+	s.Error = val
+}
+
+// SetMessage sets the value of Message.
+func (s *MessageResponse) SetMessage(val OptString) {
+	s.Message = val
+}
+
+// MessageResponseHeaders wraps MessageResponse with response headers.
+type MessageResponseHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            MessageResponse
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *MessageResponseHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *MessageResponseHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *MessageResponseHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *MessageResponseHeaders) GetResponse() MessageResponse {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *MessageResponseHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *MessageResponseHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *MessageResponseHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *MessageResponseHeaders) SetResponse(val MessageResponse) {
+	s.Response = val
+}
+
+func (*MessageResponseHeaders) addHeaderSharesRes()                  {}
+func (*MessageResponseHeaders) addHeaderTagsRes()                    {}
+func (*MessageResponseHeaders) addPageSharesRes()                    {}
+func (*MessageResponseHeaders) addTagSharesRes()                     {}
+func (*MessageResponseHeaders) addTrackingMaterialsByColorwayRes()   {}
+func (*MessageResponseHeaders) addTrackingMaterialsRes()             {}
+func (*MessageResponseHeaders) addTrackingStylesByColorwayRes()      {}
+func (*MessageResponseHeaders) addTrackingStylesRes()                {}
+func (*MessageResponseHeaders) archiveTrackingStyleTimelinesRes()    {}
+func (*MessageResponseHeaders) assignStyleArtboardImageRes()         {}
+func (*MessageResponseHeaders) createBlockTagRes()                   {}
+func (*MessageResponseHeaders) createColorTagRes()                   {}
+func (*MessageResponseHeaders) createHeaderCommentRes()              {}
+func (*MessageResponseHeaders) createHeaderRevisionRes()             {}
+func (*MessageResponseHeaders) createImageTagRes()                   {}
+func (*MessageResponseHeaders) createInboxMessageRes()               {}
+func (*MessageResponseHeaders) createInboxTaskRes()                  {}
+func (*MessageResponseHeaders) createMasterDataRes()                 {}
+func (*MessageResponseHeaders) createMaterialTagRes()                {}
+func (*MessageResponseHeaders) createPageCommentRes()                {}
+func (*MessageResponseHeaders) createPageRevisionRes()               {}
+func (*MessageResponseHeaders) createStyle3dVersionRes()             {}
+func (*MessageResponseHeaders) createStyleSkusRes()                  {}
+func (*MessageResponseHeaders) createStyleTagRes()                   {}
+func (*MessageResponseHeaders) deleteBlockHeaderRes()                {}
+func (*MessageResponseHeaders) deleteColorHeaderRes()                {}
+func (*MessageResponseHeaders) deleteHeaderCommentRes()              {}
+func (*MessageResponseHeaders) deleteHeaderRevisionRes()             {}
+func (*MessageResponseHeaders) deleteImageHeaderRes()                {}
+func (*MessageResponseHeaders) deleteInboxMessageRes()               {}
+func (*MessageResponseHeaders) deleteInboxTaskRes()                  {}
+func (*MessageResponseHeaders) deleteMaterialColorwayRes()           {}
+func (*MessageResponseHeaders) deleteMaterialColorwaysRes()          {}
+func (*MessageResponseHeaders) deleteMaterialHeaderRes()             {}
+func (*MessageResponseHeaders) deletePageCommentRes()                {}
+func (*MessageResponseHeaders) deletePageRevisionRes()               {}
+func (*MessageResponseHeaders) deleteStyle3dVersionRes()             {}
+func (*MessageResponseHeaders) deleteStyleCbomItemRes()              {}
+func (*MessageResponseHeaders) deleteStyleColorwayRes()              {}
+func (*MessageResponseHeaders) deleteStyleColorwaysRes()             {}
+func (*MessageResponseHeaders) deleteStyleHeaderRes()                {}
+func (*MessageResponseHeaders) deleteTagRes()                        {}
+func (*MessageResponseHeaders) deleteTrackingMaterialTimelinesRes()  {}
+func (*MessageResponseHeaders) deleteTrackingStyleTimelinesRes()     {}
+func (*MessageResponseHeaders) linkStyleBlockRes()                   {}
+func (*MessageResponseHeaders) moveMaterialHeaderRes()               {}
+func (*MessageResponseHeaders) moveStyleHeaderRes()                  {}
+func (*MessageResponseHeaders) removeBlockAttachmentsRes()           {}
+func (*MessageResponseHeaders) removeColorAttachmentsRes()           {}
+func (*MessageResponseHeaders) removeHeaderSharesRes()               {}
+func (*MessageResponseHeaders) removeHeaderTagsRes()                 {}
+func (*MessageResponseHeaders) removeImageAttachmentsRes()           {}
+func (*MessageResponseHeaders) removeMaterialAttachmentsRes()        {}
+func (*MessageResponseHeaders) removePageSharesRes()                 {}
+func (*MessageResponseHeaders) removeStyleAttachmentsRes()           {}
+func (*MessageResponseHeaders) removeTagSharesRes()                  {}
+func (*MessageResponseHeaders) resetBlockPageRes()                   {}
+func (*MessageResponseHeaders) resetColorPageRes()                   {}
+func (*MessageResponseHeaders) resetDataTableRes()                   {}
+func (*MessageResponseHeaders) resetImagePageRes()                   {}
+func (*MessageResponseHeaders) resetMaterialPageRes()                {}
+func (*MessageResponseHeaders) resetStyleCbomRes()                   {}
+func (*MessageResponseHeaders) resetStylePageMultiMeasurementsRes()  {}
+func (*MessageResponseHeaders) resetStylePageRes()                   {}
+func (*MessageResponseHeaders) submitStyleSampleRequestRes()         {}
+func (*MessageResponseHeaders) unlinkStyleBlockRes()                 {}
+func (*MessageResponseHeaders) updateBlockPageFormRes()              {}
+func (*MessageResponseHeaders) updateBlockPageGridRes()              {}
+func (*MessageResponseHeaders) updateBlockPageListRes()              {}
+func (*MessageResponseHeaders) updateColorPageFormRes()              {}
+func (*MessageResponseHeaders) updateColorPageGridRes()              {}
+func (*MessageResponseHeaders) updateColorPageListRes()              {}
+func (*MessageResponseHeaders) updateDirectoryContactRes()           {}
+func (*MessageResponseHeaders) updateHeaderCommentRes()              {}
+func (*MessageResponseHeaders) updateHeaderRevisionRes()             {}
+func (*MessageResponseHeaders) updateImagePageFormRes()              {}
+func (*MessageResponseHeaders) updateImagePageGridRes()              {}
+func (*MessageResponseHeaders) updateImagePageListRes()              {}
+func (*MessageResponseHeaders) updateInboxMessageRes()               {}
+func (*MessageResponseHeaders) updateInboxTaskRes()                  {}
+func (*MessageResponseHeaders) updateMasterDataFolderFieldRes()      {}
+func (*MessageResponseHeaders) updateMasterDataRes()                 {}
+func (*MessageResponseHeaders) updateMaterial3dPageRes()             {}
+func (*MessageResponseHeaders) updateMaterialPageFormRes()           {}
+func (*MessageResponseHeaders) updateMaterialPageGridRes()           {}
+func (*MessageResponseHeaders) updateMaterialPageListRes()           {}
+func (*MessageResponseHeaders) updateMaterialRequestPageFormRes()    {}
+func (*MessageResponseHeaders) updatePageCommentRes()                {}
+func (*MessageResponseHeaders) updatePageRevisionRes()               {}
+func (*MessageResponseHeaders) updateStyle3dVersionRes()             {}
+func (*MessageResponseHeaders) updateStylePageBomDetailsRes()        {}
+func (*MessageResponseHeaders) updateStylePageCbomRes()              {}
+func (*MessageResponseHeaders) updateStylePageFormRes()              {}
+func (*MessageResponseHeaders) updateStylePageGridRes()              {}
+func (*MessageResponseHeaders) updateStylePageLinkPagesRes()         {}
+func (*MessageResponseHeaders) updateStylePageListRes()              {}
+func (*MessageResponseHeaders) updateStylePageMultiMeasurementsRes() {}
+func (*MessageResponseHeaders) updateStylePageSetsRes()              {}
+func (*MessageResponseHeaders) updateStylePageSkuRes()               {}
+func (*MessageResponseHeaders) updateStylePageTextEditorRes()        {}
+func (*MessageResponseHeaders) updateStylePageTextListRes()          {}
+func (*MessageResponseHeaders) updateStyleRequestPageFormRes()       {}
+func (*MessageResponseHeaders) updateStyleSampleSizeRes()            {}
+func (*MessageResponseHeaders) updateTagRes()                        {}
+func (*MessageResponseHeaders) updateTrackingMaterialTimelinesRes()  {}
+func (*MessageResponseHeaders) updateTrackingStyleTimelinesRes()     {}
+
+type MoveMaterialHeaderBadRequest Error
+
+func (*MoveMaterialHeaderBadRequest) moveMaterialHeaderRes() {}
+
+type MoveMaterialHeaderForbidden Error
+
+func (*MoveMaterialHeaderForbidden) moveMaterialHeaderRes() {}
+
+type MoveMaterialHeaderInternalServerError Error
+
+func (*MoveMaterialHeaderInternalServerError) moveMaterialHeaderRes() {}
+
+type MoveMaterialHeaderNotFound Error
+
+func (*MoveMaterialHeaderNotFound) moveMaterialHeaderRes() {}
+
+type MoveMaterialHeaderUnauthorized Error
+
+func (*MoveMaterialHeaderUnauthorized) moveMaterialHeaderRes() {}
+
+// Ref: #/components/schemas/MoveRequest
+type MoveRequest struct {
+	TargetFolderId          string  `json:"targetFolderId"`
+	GenerateNewHeaderNumber OptBool `json:"generateNewHeaderNumber"`
+}
+
+// GetTargetFolderId returns the value of TargetFolderId.
+func (s *MoveRequest) GetTargetFolderId() string {
+	return s.TargetFolderId
+}
+
+// GetGenerateNewHeaderNumber returns the value of GenerateNewHeaderNumber.
+func (s *MoveRequest) GetGenerateNewHeaderNumber() OptBool {
+	return s.GenerateNewHeaderNumber
+}
+
+// SetTargetFolderId sets the value of TargetFolderId.
+func (s *MoveRequest) SetTargetFolderId(val string) {
+	s.TargetFolderId = val
+}
+
+// SetGenerateNewHeaderNumber sets the value of GenerateNewHeaderNumber.
+func (s *MoveRequest) SetGenerateNewHeaderNumber(val OptBool) {
+	s.GenerateNewHeaderNumber = val
+}
+
+type MoveStyleHeaderBadRequest Error
+
+func (*MoveStyleHeaderBadRequest) moveStyleHeaderRes() {}
+
+type MoveStyleHeaderForbidden Error
+
+func (*MoveStyleHeaderForbidden) moveStyleHeaderRes() {}
+
+type MoveStyleHeaderInternalServerError Error
+
+func (*MoveStyleHeaderInternalServerError) moveStyleHeaderRes() {}
+
+type MoveStyleHeaderNotFound Error
+
+func (*MoveStyleHeaderNotFound) moveStyleHeaderRes() {}
+
+type MoveStyleHeaderUnauthorized Error
+
+func (*MoveStyleHeaderUnauthorized) moveStyleHeaderRes() {}
 
 // NewNilString returns new NilString with value set to v.
 func NewNilString(v string) NilString {
@@ -3886,6 +9790,52 @@ func (o OptBool) Get() (v bool, ok bool) {
 
 // Or returns value if set, or given parameter if does not.
 func (o OptBool) Or(d bool) bool {
+	if v, ok := o.Get(); ok {
+		return v
+	}
+	return d
+}
+
+// NewOptColorwayFields returns new OptColorwayFields with value set to v.
+func NewOptColorwayFields(v ColorwayFields) OptColorwayFields {
+	return OptColorwayFields{
+		Value: v,
+		Set:   true,
+	}
+}
+
+// OptColorwayFields is optional ColorwayFields.
+type OptColorwayFields struct {
+	Value ColorwayFields
+	Set   bool
+}
+
+// IsSet returns true if OptColorwayFields was set.
+func (o OptColorwayFields) IsSet() bool { return o.Set }
+
+// Reset unsets value.
+func (o *OptColorwayFields) Reset() {
+	var v ColorwayFields
+	o.Value = v
+	o.Set = false
+}
+
+// SetTo sets value to v.
+func (o *OptColorwayFields) SetTo(v ColorwayFields) {
+	o.Set = true
+	o.Value = v
+}
+
+// Get returns value and boolean that denotes whether value was set.
+func (o OptColorwayFields) Get() (v ColorwayFields, ok bool) {
+	if !o.Set {
+		return v, false
+	}
+	return o.Value, true
+}
+
+// Or returns value if set, or given parameter if does not.
+func (o OptColorwayFields) Or(d ColorwayFields) ColorwayFields {
 	if v, ok := o.Get(); ok {
 		return v
 	}
@@ -4168,6 +10118,52 @@ func (o OptIdPatch) Or(d IdPatch) IdPatch {
 	return d
 }
 
+// NewOptImageRef returns new OptImageRef with value set to v.
+func NewOptImageRef(v ImageRef) OptImageRef {
+	return OptImageRef{
+		Value: v,
+		Set:   true,
+	}
+}
+
+// OptImageRef is optional ImageRef.
+type OptImageRef struct {
+	Value ImageRef
+	Set   bool
+}
+
+// IsSet returns true if OptImageRef was set.
+func (o OptImageRef) IsSet() bool { return o.Set }
+
+// Reset unsets value.
+func (o *OptImageRef) Reset() {
+	var v ImageRef
+	o.Value = v
+	o.Set = false
+}
+
+// SetTo sets value to v.
+func (o *OptImageRef) SetTo(v ImageRef) {
+	o.Set = true
+	o.Value = v
+}
+
+// Get returns value and boolean that denotes whether value was set.
+func (o OptImageRef) Get() (v ImageRef, ok bool) {
+	if !o.Set {
+		return v, false
+	}
+	return o.Value, true
+}
+
+// Or returns value if set, or given parameter if does not.
+func (o OptImageRef) Or(d ImageRef) ImageRef {
+	if v, ok := o.Get(); ok {
+		return v
+	}
+	return d
+}
+
 // NewOptInt32 returns new OptInt32 with value set to v.
 func NewOptInt32(v int32) OptInt32 {
 	return OptInt32{
@@ -4328,6 +10324,212 @@ func (o OptNilFilterArray) Or(d []Filter) []Filter {
 	return d
 }
 
+// NewOptNilString returns new OptNilString with value set to v.
+func NewOptNilString(v string) OptNilString {
+	return OptNilString{
+		Value: v,
+		Set:   true,
+	}
+}
+
+// OptNilString is optional nullable string.
+type OptNilString struct {
+	Value string
+	Set   bool
+	Null  bool
+}
+
+// IsSet returns true if OptNilString was set.
+func (o OptNilString) IsSet() bool { return o.Set }
+
+// Reset unsets value.
+func (o *OptNilString) Reset() {
+	var v string
+	o.Value = v
+	o.Set = false
+	o.Null = false
+}
+
+// SetTo sets value to v.
+func (o *OptNilString) SetTo(v string) {
+	o.Set = true
+	o.Null = false
+	o.Value = v
+}
+
+// IsNull returns true if value is Null.
+func (o OptNilString) IsNull() bool { return o.Null }
+
+// SetToNull sets value to null.
+func (o *OptNilString) SetToNull() {
+	o.Set = true
+	o.Null = true
+	var v string
+	o.Value = v
+}
+
+// IsEmpty returns true if the field was omitted from the payload (not Set and not Null).
+func (o OptNilString) IsEmpty() bool {
+	return !o.Set && !o.Null
+}
+
+// Get returns value and boolean that denotes whether value was set.
+func (o OptNilString) Get() (v string, ok bool) {
+	if o.Null {
+		return v, false
+	}
+	if !o.Set {
+		return v, false
+	}
+	return o.Value, true
+}
+
+// Or returns value if set, or given parameter if does not.
+func (o OptNilString) Or(d string) string {
+	if v, ok := o.Get(); ok {
+		return v
+	}
+	return d
+}
+
+// NewOptPaletteColorSchema returns new OptPaletteColorSchema with value set to v.
+func NewOptPaletteColorSchema(v PaletteColorSchema) OptPaletteColorSchema {
+	return OptPaletteColorSchema{
+		Value: v,
+		Set:   true,
+	}
+}
+
+// OptPaletteColorSchema is optional PaletteColorSchema.
+type OptPaletteColorSchema struct {
+	Value PaletteColorSchema
+	Set   bool
+}
+
+// IsSet returns true if OptPaletteColorSchema was set.
+func (o OptPaletteColorSchema) IsSet() bool { return o.Set }
+
+// Reset unsets value.
+func (o *OptPaletteColorSchema) Reset() {
+	var v PaletteColorSchema
+	o.Value = v
+	o.Set = false
+}
+
+// SetTo sets value to v.
+func (o *OptPaletteColorSchema) SetTo(v PaletteColorSchema) {
+	o.Set = true
+	o.Value = v
+}
+
+// Get returns value and boolean that denotes whether value was set.
+func (o OptPaletteColorSchema) Get() (v PaletteColorSchema, ok bool) {
+	if !o.Set {
+		return v, false
+	}
+	return o.Value, true
+}
+
+// Or returns value if set, or given parameter if does not.
+func (o OptPaletteColorSchema) Or(d PaletteColorSchema) PaletteColorSchema {
+	if v, ok := o.Get(); ok {
+		return v
+	}
+	return d
+}
+
+// NewOptPaletteColorWriteSchema returns new OptPaletteColorWriteSchema with value set to v.
+func NewOptPaletteColorWriteSchema(v PaletteColorWriteSchema) OptPaletteColorWriteSchema {
+	return OptPaletteColorWriteSchema{
+		Value: v,
+		Set:   true,
+	}
+}
+
+// OptPaletteColorWriteSchema is optional PaletteColorWriteSchema.
+type OptPaletteColorWriteSchema struct {
+	Value PaletteColorWriteSchema
+	Set   bool
+}
+
+// IsSet returns true if OptPaletteColorWriteSchema was set.
+func (o OptPaletteColorWriteSchema) IsSet() bool { return o.Set }
+
+// Reset unsets value.
+func (o *OptPaletteColorWriteSchema) Reset() {
+	var v PaletteColorWriteSchema
+	o.Value = v
+	o.Set = false
+}
+
+// SetTo sets value to v.
+func (o *OptPaletteColorWriteSchema) SetTo(v PaletteColorWriteSchema) {
+	o.Set = true
+	o.Value = v
+}
+
+// Get returns value and boolean that denotes whether value was set.
+func (o OptPaletteColorWriteSchema) Get() (v PaletteColorWriteSchema, ok bool) {
+	if !o.Set {
+		return v, false
+	}
+	return o.Value, true
+}
+
+// Or returns value if set, or given parameter if does not.
+func (o OptPaletteColorWriteSchema) Or(d PaletteColorWriteSchema) PaletteColorWriteSchema {
+	if v, ok := o.Get(); ok {
+		return v
+	}
+	return d
+}
+
+// NewOptPaletteColors returns new OptPaletteColors with value set to v.
+func NewOptPaletteColors(v PaletteColors) OptPaletteColors {
+	return OptPaletteColors{
+		Value: v,
+		Set:   true,
+	}
+}
+
+// OptPaletteColors is optional PaletteColors.
+type OptPaletteColors struct {
+	Value PaletteColors
+	Set   bool
+}
+
+// IsSet returns true if OptPaletteColors was set.
+func (o OptPaletteColors) IsSet() bool { return o.Set }
+
+// Reset unsets value.
+func (o *OptPaletteColors) Reset() {
+	var v PaletteColors
+	o.Value = v
+	o.Set = false
+}
+
+// SetTo sets value to v.
+func (o *OptPaletteColors) SetTo(v PaletteColors) {
+	o.Set = true
+	o.Value = v
+}
+
+// Get returns value and boolean that denotes whether value was set.
+func (o OptPaletteColors) Get() (v PaletteColors, ok bool) {
+	if !o.Set {
+		return v, false
+	}
+	return o.Value, true
+}
+
+// Or returns value if set, or given parameter if does not.
+func (o OptPaletteColors) Or(d PaletteColors) PaletteColors {
+	if v, ok := o.Get(); ok {
+		return v
+	}
+	return d
+}
+
 // NewOptPlanSetup returns new OptPlanSetup with value set to v.
 func NewOptPlanSetup(v PlanSetup) OptPlanSetup {
 	return OptPlanSetup{
@@ -4414,6 +10616,98 @@ func (o OptRateLimitWindow) Get() (v RateLimitWindow, ok bool) {
 
 // Or returns value if set, or given parameter if does not.
 func (o OptRateLimitWindow) Or(d RateLimitWindow) RateLimitWindow {
+	if v, ok := o.Get(); ok {
+		return v
+	}
+	return d
+}
+
+// NewOptSchemaFieldProperties returns new OptSchemaFieldProperties with value set to v.
+func NewOptSchemaFieldProperties(v SchemaFieldProperties) OptSchemaFieldProperties {
+	return OptSchemaFieldProperties{
+		Value: v,
+		Set:   true,
+	}
+}
+
+// OptSchemaFieldProperties is optional SchemaFieldProperties.
+type OptSchemaFieldProperties struct {
+	Value SchemaFieldProperties
+	Set   bool
+}
+
+// IsSet returns true if OptSchemaFieldProperties was set.
+func (o OptSchemaFieldProperties) IsSet() bool { return o.Set }
+
+// Reset unsets value.
+func (o *OptSchemaFieldProperties) Reset() {
+	var v SchemaFieldProperties
+	o.Value = v
+	o.Set = false
+}
+
+// SetTo sets value to v.
+func (o *OptSchemaFieldProperties) SetTo(v SchemaFieldProperties) {
+	o.Set = true
+	o.Value = v
+}
+
+// Get returns value and boolean that denotes whether value was set.
+func (o OptSchemaFieldProperties) Get() (v SchemaFieldProperties, ok bool) {
+	if !o.Set {
+		return v, false
+	}
+	return o.Value, true
+}
+
+// Or returns value if set, or given parameter if does not.
+func (o OptSchemaFieldProperties) Or(d SchemaFieldProperties) SchemaFieldProperties {
+	if v, ok := o.Get(); ok {
+		return v
+	}
+	return d
+}
+
+// NewOptSizeFields returns new OptSizeFields with value set to v.
+func NewOptSizeFields(v SizeFields) OptSizeFields {
+	return OptSizeFields{
+		Value: v,
+		Set:   true,
+	}
+}
+
+// OptSizeFields is optional SizeFields.
+type OptSizeFields struct {
+	Value SizeFields
+	Set   bool
+}
+
+// IsSet returns true if OptSizeFields was set.
+func (o OptSizeFields) IsSet() bool { return o.Set }
+
+// Reset unsets value.
+func (o *OptSizeFields) Reset() {
+	var v SizeFields
+	o.Value = v
+	o.Set = false
+}
+
+// SetTo sets value to v.
+func (o *OptSizeFields) SetTo(v SizeFields) {
+	o.Set = true
+	o.Value = v
+}
+
+// Get returns value and boolean that denotes whether value was set.
+func (o OptSizeFields) Get() (v SizeFields, ok bool) {
+	if !o.Set {
+		return v, false
+	}
+	return o.Value, true
+}
+
+// Or returns value if set, or given parameter if does not.
+func (o OptSizeFields) Or(d SizeFields) SizeFields {
 	if v, ok := o.Get(); ok {
 		return v
 	}
@@ -4558,14 +10852,19 @@ func (o OptUserRef) Or(d UserRef) UserRef {
 	return d
 }
 
-// A page (app) with its data.
+// A page (app) with its data (TypeScript SDK src/schemas/apps.ts AppResultSchema). The shape of data
+// depends on the app type: a list of fields for Form, {appName, gridData:[{rowId, fields}]} for Grid,
+// a list of {id, controls, image, origin} for List, {files:[…]} for Attachments, and so on.
 // Ref: #/components/schemas/Page
 type Page struct {
-	ID    string    `json:"id"`
-	Title OptString `json:"title"`
-	Type  OptString `json:"type"`
-	// The app's data; its shape depends on the app type.
-	Data jx.Raw `json:"data"`
+	ID         string      `json:"id"`
+	HeaderId   OptString   `json:"headerId"`
+	Name       OptString   `json:"name"`
+	Data       FieldValue  `json:"data"`
+	CreatedBy  OptUserRef  `json:"createdBy"`
+	CreatedAt  OptDateTime `json:"createdAt"`
+	ModifiedBy OptUserRef  `json:"modifiedBy"`
+	ModifiedAt OptDateTime `json:"modifiedAt"`
 }
 
 // GetID returns the value of ID.
@@ -4573,19 +10872,39 @@ func (s *Page) GetID() string {
 	return s.ID
 }
 
-// GetTitle returns the value of Title.
-func (s *Page) GetTitle() OptString {
-	return s.Title
+// GetHeaderId returns the value of HeaderId.
+func (s *Page) GetHeaderId() OptString {
+	return s.HeaderId
 }
 
-// GetType returns the value of Type.
-func (s *Page) GetType() OptString {
-	return s.Type
+// GetName returns the value of Name.
+func (s *Page) GetName() OptString {
+	return s.Name
 }
 
 // GetData returns the value of Data.
-func (s *Page) GetData() jx.Raw {
+func (s *Page) GetData() FieldValue {
 	return s.Data
+}
+
+// GetCreatedBy returns the value of CreatedBy.
+func (s *Page) GetCreatedBy() OptUserRef {
+	return s.CreatedBy
+}
+
+// GetCreatedAt returns the value of CreatedAt.
+func (s *Page) GetCreatedAt() OptDateTime {
+	return s.CreatedAt
+}
+
+// GetModifiedBy returns the value of ModifiedBy.
+func (s *Page) GetModifiedBy() OptUserRef {
+	return s.ModifiedBy
+}
+
+// GetModifiedAt returns the value of ModifiedAt.
+func (s *Page) GetModifiedAt() OptDateTime {
+	return s.ModifiedAt
 }
 
 // SetID sets the value of ID.
@@ -4593,19 +10912,39 @@ func (s *Page) SetID(val string) {
 	s.ID = val
 }
 
-// SetTitle sets the value of Title.
-func (s *Page) SetTitle(val OptString) {
-	s.Title = val
+// SetHeaderId sets the value of HeaderId.
+func (s *Page) SetHeaderId(val OptString) {
+	s.HeaderId = val
 }
 
-// SetType sets the value of Type.
-func (s *Page) SetType(val OptString) {
-	s.Type = val
+// SetName sets the value of Name.
+func (s *Page) SetName(val OptString) {
+	s.Name = val
 }
 
 // SetData sets the value of Data.
-func (s *Page) SetData(val jx.Raw) {
+func (s *Page) SetData(val FieldValue) {
 	s.Data = val
+}
+
+// SetCreatedBy sets the value of CreatedBy.
+func (s *Page) SetCreatedBy(val OptUserRef) {
+	s.CreatedBy = val
+}
+
+// SetCreatedAt sets the value of CreatedAt.
+func (s *Page) SetCreatedAt(val OptDateTime) {
+	s.CreatedAt = val
+}
+
+// SetModifiedBy sets the value of ModifiedBy.
+func (s *Page) SetModifiedBy(val OptUserRef) {
+	s.ModifiedBy = val
+}
+
+// SetModifiedAt sets the value of ModifiedAt.
+func (s *Page) SetModifiedAt(val OptDateTime) {
+	s.ModifiedAt = val
 }
 
 // PageHeaders wraps Page with response headers.
@@ -4656,19 +10995,23 @@ func (s *PageHeaders) SetResponse(val Page) {
 	s.Response = val
 }
 
-func (*PageHeaders) getBlockPageRes()    {}
-func (*PageHeaders) getColorPageRes()    {}
-func (*PageHeaders) getImagePageRes()    {}
-func (*PageHeaders) getMaterialPageRes() {}
-func (*PageHeaders) getStylePageRes()    {}
+func (*PageHeaders) getBlockPageRes()           {}
+func (*PageHeaders) getColorPageRes()           {}
+func (*PageHeaders) getImagePageRes()           {}
+func (*PageHeaders) getMaterialPageRes()        {}
+func (*PageHeaders) getMaterialRequestPageRes() {}
+func (*PageHeaders) getStylePageRes()           {}
+func (*PageHeaders) getStyleRequestPageRes()    {}
 
-// A page (app) of a header. Assumption: type names the app type (the SDKs read id and title).
+// A page (app) of a header or folder (TypeScript SDK src/schemas/common.ts AppPageSchema).
 // Ref: #/components/schemas/PageInfo
 type PageInfo struct {
 	ID    string    `json:"id"`
 	Title OptString `json:"title"`
-	// The app type (Form, Grid, List, BOM, Attachments, ...).
-	Type OptString `json:"type"`
+	// The app type (Form, Grid, List, BOM, Attachments, SKU, 3DStyle, ...).
+	Type        OptString `json:"type"`
+	MarketId    OptString `json:"marketId"`
+	IsSampleApp OptBool   `json:"isSampleApp"`
 }
 
 // GetID returns the value of ID.
@@ -4686,6 +11029,16 @@ func (s *PageInfo) GetType() OptString {
 	return s.Type
 }
 
+// GetMarketId returns the value of MarketId.
+func (s *PageInfo) GetMarketId() OptString {
+	return s.MarketId
+}
+
+// GetIsSampleApp returns the value of IsSampleApp.
+func (s *PageInfo) GetIsSampleApp() OptBool {
+	return s.IsSampleApp
+}
+
 // SetID sets the value of ID.
 func (s *PageInfo) SetID(val string) {
 	s.ID = val
@@ -4699,6 +11052,16 @@ func (s *PageInfo) SetTitle(val OptString) {
 // SetType sets the value of Type.
 func (s *PageInfo) SetType(val OptString) {
 	s.Type = val
+}
+
+// SetMarketId sets the value of MarketId.
+func (s *PageInfo) SetMarketId(val OptString) {
+	s.MarketId = val
+}
+
+// SetIsSampleApp sets the value of IsSampleApp.
+func (s *PageInfo) SetIsSampleApp(val OptBool) {
+	s.IsSampleApp = val
 }
 
 type PageList []PageInfo
@@ -4804,6 +11167,444 @@ func (s *PageSchemaHeaders) SetResponse(val PageSchema) {
 }
 
 func (*PageSchemaHeaders) getBlockPageSchemaRes() {}
+
+// One color of a palette as read in headerData.colors.colors and sent in a color write's colors ([3rd]
+// aukei/beproduct-data-browser .kilo/KNOWLEDGE.md; the SDKs pass colors through untyped). hex has no
+// leading '#'. Schema holds data-table extension fields.
+// Ref: #/components/schemas/PaletteColor
+type PaletteColor struct {
+	ColorSourceID OptString             `json:"color_source_id"`
+	ColorNumber   OptString             `json:"color_number"`
+	ColorName     OptString             `json:"color_name"`
+	Hex           OptString             `json:"hex"`
+	Schema        OptPaletteColorSchema `json:"Schema"`
+}
+
+// GetColorSourceID returns the value of ColorSourceID.
+func (s *PaletteColor) GetColorSourceID() OptString {
+	return s.ColorSourceID
+}
+
+// GetColorNumber returns the value of ColorNumber.
+func (s *PaletteColor) GetColorNumber() OptString {
+	return s.ColorNumber
+}
+
+// GetColorName returns the value of ColorName.
+func (s *PaletteColor) GetColorName() OptString {
+	return s.ColorName
+}
+
+// GetHex returns the value of Hex.
+func (s *PaletteColor) GetHex() OptString {
+	return s.Hex
+}
+
+// GetSchema returns the value of Schema.
+func (s *PaletteColor) GetSchema() OptPaletteColorSchema {
+	return s.Schema
+}
+
+// SetColorSourceID sets the value of ColorSourceID.
+func (s *PaletteColor) SetColorSourceID(val OptString) {
+	s.ColorSourceID = val
+}
+
+// SetColorNumber sets the value of ColorNumber.
+func (s *PaletteColor) SetColorNumber(val OptString) {
+	s.ColorNumber = val
+}
+
+// SetColorName sets the value of ColorName.
+func (s *PaletteColor) SetColorName(val OptString) {
+	s.ColorName = val
+}
+
+// SetHex sets the value of Hex.
+func (s *PaletteColor) SetHex(val OptString) {
+	s.Hex = val
+}
+
+// SetSchema sets the value of Schema.
+func (s *PaletteColor) SetSchema(val OptPaletteColorSchema) {
+	s.Schema = val
+}
+
+// Ref: #/components/schemas/PaletteColorPage
+type PaletteColorPage struct {
+	Result []PaletteColor `json:"result"`
+	Total  int64          `json:"total"`
+}
+
+// GetResult returns the value of Result.
+func (s *PaletteColorPage) GetResult() []PaletteColor {
+	return s.Result
+}
+
+// GetTotal returns the value of Total.
+func (s *PaletteColorPage) GetTotal() int64 {
+	return s.Total
+}
+
+// SetResult sets the value of Result.
+func (s *PaletteColorPage) SetResult(val []PaletteColor) {
+	s.Result = val
+}
+
+// SetTotal sets the value of Total.
+func (s *PaletteColorPage) SetTotal(val int64) {
+	s.Total = val
+}
+
+// PaletteColorPageHeaders wraps PaletteColorPage with response headers.
+type PaletteColorPageHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            PaletteColorPage
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *PaletteColorPageHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *PaletteColorPageHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *PaletteColorPageHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *PaletteColorPageHeaders) GetResponse() PaletteColorPage {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *PaletteColorPageHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *PaletteColorPageHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *PaletteColorPageHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *PaletteColorPageHeaders) SetResponse(val PaletteColorPage) {
+	s.Response = val
+}
+
+func (*PaletteColorPageHeaders) listCompanyColorsRes() {}
+
+type PaletteColorSchema map[string]jx.Raw
+
+func (s *PaletteColorSchema) init() PaletteColorSchema {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
+}
+
+// Assumption: a palette color as sent; the fields of PaletteColor.
+// Ref: #/components/schemas/PaletteColorWrite
+type PaletteColorWrite struct {
+	ColorSourceID OptString                  `json:"color_source_id"`
+	ColorNumber   OptString                  `json:"color_number"`
+	ColorName     OptString                  `json:"color_name"`
+	Hex           OptString                  `json:"hex"`
+	Schema        OptPaletteColorWriteSchema `json:"Schema"`
+}
+
+// GetColorSourceID returns the value of ColorSourceID.
+func (s *PaletteColorWrite) GetColorSourceID() OptString {
+	return s.ColorSourceID
+}
+
+// GetColorNumber returns the value of ColorNumber.
+func (s *PaletteColorWrite) GetColorNumber() OptString {
+	return s.ColorNumber
+}
+
+// GetColorName returns the value of ColorName.
+func (s *PaletteColorWrite) GetColorName() OptString {
+	return s.ColorName
+}
+
+// GetHex returns the value of Hex.
+func (s *PaletteColorWrite) GetHex() OptString {
+	return s.Hex
+}
+
+// GetSchema returns the value of Schema.
+func (s *PaletteColorWrite) GetSchema() OptPaletteColorWriteSchema {
+	return s.Schema
+}
+
+// SetColorSourceID sets the value of ColorSourceID.
+func (s *PaletteColorWrite) SetColorSourceID(val OptString) {
+	s.ColorSourceID = val
+}
+
+// SetColorNumber sets the value of ColorNumber.
+func (s *PaletteColorWrite) SetColorNumber(val OptString) {
+	s.ColorNumber = val
+}
+
+// SetColorName sets the value of ColorName.
+func (s *PaletteColorWrite) SetColorName(val OptString) {
+	s.ColorName = val
+}
+
+// SetHex sets the value of Hex.
+func (s *PaletteColorWrite) SetHex(val OptString) {
+	s.Hex = val
+}
+
+// SetSchema sets the value of Schema.
+func (s *PaletteColorWrite) SetSchema(val OptPaletteColorWriteSchema) {
+	s.Schema = val
+}
+
+type PaletteColorWriteSchema map[string]jx.Raw
+
+func (s *PaletteColorWriteSchema) init() PaletteColorWriteSchema {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
+}
+
+// Ref: #/components/schemas/PaletteColors
+type PaletteColors struct {
+	Colors []PaletteColor `json:"colors"`
+}
+
+// GetColors returns the value of Colors.
+func (s *PaletteColors) GetColors() []PaletteColor {
+	return s.Colors
+}
+
+// SetColors sets the value of Colors.
+func (s *PaletteColors) SetColors(val []PaletteColor) {
+	s.Colors = val
+}
+
+// Ref: #/components/schemas/PartnerRef
+type PartnerRef struct {
+	ID          string       `json:"id"`
+	Name        OptNilString `json:"name"`
+	PartnerType OptNilString `json:"partnerType"`
+	Country     OptNilString `json:"country"`
+}
+
+// GetID returns the value of ID.
+func (s *PartnerRef) GetID() string {
+	return s.ID
+}
+
+// GetName returns the value of Name.
+func (s *PartnerRef) GetName() OptNilString {
+	return s.Name
+}
+
+// GetPartnerType returns the value of PartnerType.
+func (s *PartnerRef) GetPartnerType() OptNilString {
+	return s.PartnerType
+}
+
+// GetCountry returns the value of Country.
+func (s *PartnerRef) GetCountry() OptNilString {
+	return s.Country
+}
+
+// SetID sets the value of ID.
+func (s *PartnerRef) SetID(val string) {
+	s.ID = val
+}
+
+// SetName sets the value of Name.
+func (s *PartnerRef) SetName(val OptNilString) {
+	s.Name = val
+}
+
+// SetPartnerType sets the value of PartnerType.
+func (s *PartnerRef) SetPartnerType(val OptNilString) {
+	s.PartnerType = val
+}
+
+// SetCountry sets the value of Country.
+func (s *PartnerRef) SetCountry(val OptNilString) {
+	s.Country = val
+}
+
+// Milestone counts of a plan (TypeScript SDK src/schemas/tracking.ts PlanProgressSchema).
+// Ref: #/components/schemas/PlanProgress
+type PlanProgress struct {
+	NotStarted              OptInt64 `json:"not_started"`
+	InProgress              OptInt64 `json:"in_progress"`
+	WaitingOn               OptInt64 `json:"waiting_on"`
+	Rejected                OptInt64 `json:"rejected"`
+	Approved                OptInt64 `json:"approved"`
+	ApprovedWithCorrections OptInt64 `json:"approved_with_corrections"`
+	Na                      OptInt64 `json:"na"`
+	Late                    OptInt64 `json:"late"`
+	Total                   int64    `json:"total"`
+}
+
+// GetNotStarted returns the value of NotStarted.
+func (s *PlanProgress) GetNotStarted() OptInt64 {
+	return s.NotStarted
+}
+
+// GetInProgress returns the value of InProgress.
+func (s *PlanProgress) GetInProgress() OptInt64 {
+	return s.InProgress
+}
+
+// GetWaitingOn returns the value of WaitingOn.
+func (s *PlanProgress) GetWaitingOn() OptInt64 {
+	return s.WaitingOn
+}
+
+// GetRejected returns the value of Rejected.
+func (s *PlanProgress) GetRejected() OptInt64 {
+	return s.Rejected
+}
+
+// GetApproved returns the value of Approved.
+func (s *PlanProgress) GetApproved() OptInt64 {
+	return s.Approved
+}
+
+// GetApprovedWithCorrections returns the value of ApprovedWithCorrections.
+func (s *PlanProgress) GetApprovedWithCorrections() OptInt64 {
+	return s.ApprovedWithCorrections
+}
+
+// GetNa returns the value of Na.
+func (s *PlanProgress) GetNa() OptInt64 {
+	return s.Na
+}
+
+// GetLate returns the value of Late.
+func (s *PlanProgress) GetLate() OptInt64 {
+	return s.Late
+}
+
+// GetTotal returns the value of Total.
+func (s *PlanProgress) GetTotal() int64 {
+	return s.Total
+}
+
+// SetNotStarted sets the value of NotStarted.
+func (s *PlanProgress) SetNotStarted(val OptInt64) {
+	s.NotStarted = val
+}
+
+// SetInProgress sets the value of InProgress.
+func (s *PlanProgress) SetInProgress(val OptInt64) {
+	s.InProgress = val
+}
+
+// SetWaitingOn sets the value of WaitingOn.
+func (s *PlanProgress) SetWaitingOn(val OptInt64) {
+	s.WaitingOn = val
+}
+
+// SetRejected sets the value of Rejected.
+func (s *PlanProgress) SetRejected(val OptInt64) {
+	s.Rejected = val
+}
+
+// SetApproved sets the value of Approved.
+func (s *PlanProgress) SetApproved(val OptInt64) {
+	s.Approved = val
+}
+
+// SetApprovedWithCorrections sets the value of ApprovedWithCorrections.
+func (s *PlanProgress) SetApprovedWithCorrections(val OptInt64) {
+	s.ApprovedWithCorrections = val
+}
+
+// SetNa sets the value of Na.
+func (s *PlanProgress) SetNa(val OptInt64) {
+	s.Na = val
+}
+
+// SetLate sets the value of Late.
+func (s *PlanProgress) SetLate(val OptInt64) {
+	s.Late = val
+}
+
+// SetTotal sets the value of Total.
+func (s *PlanProgress) SetTotal(val int64) {
+	s.Total = val
+}
+
+// PlanProgressHeaders wraps PlanProgress with response headers.
+type PlanProgressHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            PlanProgress
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *PlanProgressHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *PlanProgressHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *PlanProgressHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *PlanProgressHeaders) GetResponse() PlanProgress {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *PlanProgressHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *PlanProgressHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *PlanProgressHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *PlanProgressHeaders) SetResponse(val PlanProgress) {
+	s.Response = val
+}
+
+func (*PlanProgressHeaders) getTrackingMaterialProgressRes() {}
+func (*PlanProgressHeaders) getTrackingStyleProgressRes()    {}
 
 // Ref: #/components/schemas/PlanSetup
 type PlanSetup struct {
@@ -5074,37 +11875,582 @@ func (s *RateLimitWindow) SetResetAt(val OptDateTime) {
 	s.ResetAt = val
 }
 
-// Ref: #/components/schemas/RecordError
-type RecordError struct {
-	ID      string    `json:"id"`
-	Message OptString `json:"message"`
+// A record the vendor's SDKs pass through untyped (their type is unknown or Record<string, unknown>):
+// every key is kept.
+// Ref: #/components/schemas/Record
+type Record map[string]jx.Raw
+
+func (s *Record) init() Record {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
+}
+
+// RecordHeaders wraps Record with response headers.
+type RecordHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            Record
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *RecordHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *RecordHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *RecordHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *RecordHeaders) GetResponse() Record {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *RecordHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *RecordHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *RecordHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *RecordHeaders) SetResponse(val Record) {
+	s.Response = val
+}
+
+func (*RecordHeaders) getInboxTaskRes()      {}
+func (*RecordHeaders) getLineSheetRes()      {}
+func (*RecordHeaders) getReportDataByIdRes() {}
+func (*RecordHeaders) getReportDataRes()     {}
+func (*RecordHeaders) getReportFlatBomRes()  {}
+func (*RecordHeaders) getStyleFlatBomRes()   {}
+
+type RecordList []Record
+
+// One page of untyped records ({result, total}, the API's page shape).
+// Ref: #/components/schemas/RecordPage
+type RecordPage struct {
+	Result []Record `json:"result"`
+	Total  int64    `json:"total"`
+}
+
+// GetResult returns the value of Result.
+func (s *RecordPage) GetResult() []Record {
+	return s.Result
+}
+
+// GetTotal returns the value of Total.
+func (s *RecordPage) GetTotal() int64 {
+	return s.Total
+}
+
+// SetResult sets the value of Result.
+func (s *RecordPage) SetResult(val []Record) {
+	s.Result = val
+}
+
+// SetTotal sets the value of Total.
+func (s *RecordPage) SetTotal(val int64) {
+	s.Total = val
+}
+
+// RecordPageHeaders wraps RecordPage with response headers.
+type RecordPageHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            RecordPage
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *RecordPageHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *RecordPageHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *RecordPageHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *RecordPageHeaders) GetResponse() RecordPage {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *RecordPageHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *RecordPageHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *RecordPageHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *RecordPageHeaders) SetResponse(val RecordPage) {
+	s.Response = val
+}
+
+func (*RecordPageHeaders) listInboxMessagesRes()             {}
+func (*RecordPageHeaders) listInboxTasksRes()                {}
+func (*RecordPageHeaders) listReportsRes()                   {}
+func (*RecordPageHeaders) listTrackingMaterialRevisionsRes() {}
+func (*RecordPageHeaders) listTrackingStyleRevisionsRes()    {}
+
+type RemoveBlockAttachmentsBadRequest Error
+
+func (*RemoveBlockAttachmentsBadRequest) removeBlockAttachmentsRes() {}
+
+type RemoveBlockAttachmentsForbidden Error
+
+func (*RemoveBlockAttachmentsForbidden) removeBlockAttachmentsRes() {}
+
+type RemoveBlockAttachmentsInternalServerError Error
+
+func (*RemoveBlockAttachmentsInternalServerError) removeBlockAttachmentsRes() {}
+
+type RemoveBlockAttachmentsNotFound Error
+
+func (*RemoveBlockAttachmentsNotFound) removeBlockAttachmentsRes() {}
+
+type RemoveBlockAttachmentsUnauthorized Error
+
+func (*RemoveBlockAttachmentsUnauthorized) removeBlockAttachmentsRes() {}
+
+type RemoveColorAttachmentsBadRequest Error
+
+func (*RemoveColorAttachmentsBadRequest) removeColorAttachmentsRes() {}
+
+type RemoveColorAttachmentsForbidden Error
+
+func (*RemoveColorAttachmentsForbidden) removeColorAttachmentsRes() {}
+
+type RemoveColorAttachmentsInternalServerError Error
+
+func (*RemoveColorAttachmentsInternalServerError) removeColorAttachmentsRes() {}
+
+type RemoveColorAttachmentsNotFound Error
+
+func (*RemoveColorAttachmentsNotFound) removeColorAttachmentsRes() {}
+
+type RemoveColorAttachmentsUnauthorized Error
+
+func (*RemoveColorAttachmentsUnauthorized) removeColorAttachmentsRes() {}
+
+type RemoveHeaderSharesBadRequest Error
+
+func (*RemoveHeaderSharesBadRequest) removeHeaderSharesRes() {}
+
+type RemoveHeaderSharesForbidden Error
+
+func (*RemoveHeaderSharesForbidden) removeHeaderSharesRes() {}
+
+type RemoveHeaderSharesInternalServerError Error
+
+func (*RemoveHeaderSharesInternalServerError) removeHeaderSharesRes() {}
+
+type RemoveHeaderSharesNotFound Error
+
+func (*RemoveHeaderSharesNotFound) removeHeaderSharesRes() {}
+
+type RemoveHeaderSharesUnauthorized Error
+
+func (*RemoveHeaderSharesUnauthorized) removeHeaderSharesRes() {}
+
+type RemoveHeaderTagsBadRequest Error
+
+func (*RemoveHeaderTagsBadRequest) removeHeaderTagsRes() {}
+
+type RemoveHeaderTagsForbidden Error
+
+func (*RemoveHeaderTagsForbidden) removeHeaderTagsRes() {}
+
+type RemoveHeaderTagsInternalServerError Error
+
+func (*RemoveHeaderTagsInternalServerError) removeHeaderTagsRes() {}
+
+type RemoveHeaderTagsNotFound Error
+
+func (*RemoveHeaderTagsNotFound) removeHeaderTagsRes() {}
+
+type RemoveHeaderTagsUnauthorized Error
+
+func (*RemoveHeaderTagsUnauthorized) removeHeaderTagsRes() {}
+
+type RemoveImageAttachmentsBadRequest Error
+
+func (*RemoveImageAttachmentsBadRequest) removeImageAttachmentsRes() {}
+
+type RemoveImageAttachmentsForbidden Error
+
+func (*RemoveImageAttachmentsForbidden) removeImageAttachmentsRes() {}
+
+type RemoveImageAttachmentsInternalServerError Error
+
+func (*RemoveImageAttachmentsInternalServerError) removeImageAttachmentsRes() {}
+
+type RemoveImageAttachmentsNotFound Error
+
+func (*RemoveImageAttachmentsNotFound) removeImageAttachmentsRes() {}
+
+type RemoveImageAttachmentsUnauthorized Error
+
+func (*RemoveImageAttachmentsUnauthorized) removeImageAttachmentsRes() {}
+
+type RemoveMaterialAttachmentsBadRequest Error
+
+func (*RemoveMaterialAttachmentsBadRequest) removeMaterialAttachmentsRes() {}
+
+type RemoveMaterialAttachmentsForbidden Error
+
+func (*RemoveMaterialAttachmentsForbidden) removeMaterialAttachmentsRes() {}
+
+type RemoveMaterialAttachmentsInternalServerError Error
+
+func (*RemoveMaterialAttachmentsInternalServerError) removeMaterialAttachmentsRes() {}
+
+type RemoveMaterialAttachmentsNotFound Error
+
+func (*RemoveMaterialAttachmentsNotFound) removeMaterialAttachmentsRes() {}
+
+type RemoveMaterialAttachmentsUnauthorized Error
+
+func (*RemoveMaterialAttachmentsUnauthorized) removeMaterialAttachmentsRes() {}
+
+type RemovePageSharesBadRequest Error
+
+func (*RemovePageSharesBadRequest) removePageSharesRes() {}
+
+type RemovePageSharesForbidden Error
+
+func (*RemovePageSharesForbidden) removePageSharesRes() {}
+
+type RemovePageSharesInternalServerError Error
+
+func (*RemovePageSharesInternalServerError) removePageSharesRes() {}
+
+type RemovePageSharesNotFound Error
+
+func (*RemovePageSharesNotFound) removePageSharesRes() {}
+
+type RemovePageSharesUnauthorized Error
+
+func (*RemovePageSharesUnauthorized) removePageSharesRes() {}
+
+type RemoveStyleAttachmentsBadRequest Error
+
+func (*RemoveStyleAttachmentsBadRequest) removeStyleAttachmentsRes() {}
+
+type RemoveStyleAttachmentsForbidden Error
+
+func (*RemoveStyleAttachmentsForbidden) removeStyleAttachmentsRes() {}
+
+type RemoveStyleAttachmentsInternalServerError Error
+
+func (*RemoveStyleAttachmentsInternalServerError) removeStyleAttachmentsRes() {}
+
+type RemoveStyleAttachmentsNotFound Error
+
+func (*RemoveStyleAttachmentsNotFound) removeStyleAttachmentsRes() {}
+
+type RemoveStyleAttachmentsUnauthorized Error
+
+func (*RemoveStyleAttachmentsUnauthorized) removeStyleAttachmentsRes() {}
+
+type RemoveTagSharesBadRequest Error
+
+func (*RemoveTagSharesBadRequest) removeTagSharesRes() {}
+
+type RemoveTagSharesForbidden Error
+
+func (*RemoveTagSharesForbidden) removeTagSharesRes() {}
+
+type RemoveTagSharesInternalServerError Error
+
+func (*RemoveTagSharesInternalServerError) removeTagSharesRes() {}
+
+type RemoveTagSharesNotFound Error
+
+func (*RemoveTagSharesNotFound) removeTagSharesRes() {}
+
+type RemoveTagSharesUnauthorized Error
+
+func (*RemoveTagSharesUnauthorized) removeTagSharesRes() {}
+
+type ResetBlockPageBadRequest Error
+
+func (*ResetBlockPageBadRequest) resetBlockPageRes() {}
+
+type ResetBlockPageForbidden Error
+
+func (*ResetBlockPageForbidden) resetBlockPageRes() {}
+
+type ResetBlockPageInternalServerError Error
+
+func (*ResetBlockPageInternalServerError) resetBlockPageRes() {}
+
+type ResetBlockPageNotFound Error
+
+func (*ResetBlockPageNotFound) resetBlockPageRes() {}
+
+type ResetBlockPageUnauthorized Error
+
+func (*ResetBlockPageUnauthorized) resetBlockPageRes() {}
+
+type ResetColorPageBadRequest Error
+
+func (*ResetColorPageBadRequest) resetColorPageRes() {}
+
+type ResetColorPageForbidden Error
+
+func (*ResetColorPageForbidden) resetColorPageRes() {}
+
+type ResetColorPageInternalServerError Error
+
+func (*ResetColorPageInternalServerError) resetColorPageRes() {}
+
+type ResetColorPageNotFound Error
+
+func (*ResetColorPageNotFound) resetColorPageRes() {}
+
+type ResetColorPageUnauthorized Error
+
+func (*ResetColorPageUnauthorized) resetColorPageRes() {}
+
+type ResetDataTableBadRequest Error
+
+func (*ResetDataTableBadRequest) resetDataTableRes() {}
+
+type ResetDataTableForbidden Error
+
+func (*ResetDataTableForbidden) resetDataTableRes() {}
+
+type ResetDataTableInternalServerError Error
+
+func (*ResetDataTableInternalServerError) resetDataTableRes() {}
+
+type ResetDataTableNotFound Error
+
+func (*ResetDataTableNotFound) resetDataTableRes() {}
+
+type ResetDataTableUnauthorized Error
+
+func (*ResetDataTableUnauthorized) resetDataTableRes() {}
+
+type ResetImagePageBadRequest Error
+
+func (*ResetImagePageBadRequest) resetImagePageRes() {}
+
+type ResetImagePageForbidden Error
+
+func (*ResetImagePageForbidden) resetImagePageRes() {}
+
+type ResetImagePageInternalServerError Error
+
+func (*ResetImagePageInternalServerError) resetImagePageRes() {}
+
+type ResetImagePageNotFound Error
+
+func (*ResetImagePageNotFound) resetImagePageRes() {}
+
+type ResetImagePageUnauthorized Error
+
+func (*ResetImagePageUnauthorized) resetImagePageRes() {}
+
+type ResetMaterialPageBadRequest Error
+
+func (*ResetMaterialPageBadRequest) resetMaterialPageRes() {}
+
+type ResetMaterialPageForbidden Error
+
+func (*ResetMaterialPageForbidden) resetMaterialPageRes() {}
+
+type ResetMaterialPageInternalServerError Error
+
+func (*ResetMaterialPageInternalServerError) resetMaterialPageRes() {}
+
+type ResetMaterialPageNotFound Error
+
+func (*ResetMaterialPageNotFound) resetMaterialPageRes() {}
+
+type ResetMaterialPageUnauthorized Error
+
+func (*ResetMaterialPageUnauthorized) resetMaterialPageRes() {}
+
+type ResetStyleCbomBadRequest Error
+
+func (*ResetStyleCbomBadRequest) resetStyleCbomRes() {}
+
+type ResetStyleCbomForbidden Error
+
+func (*ResetStyleCbomForbidden) resetStyleCbomRes() {}
+
+type ResetStyleCbomInternalServerError Error
+
+func (*ResetStyleCbomInternalServerError) resetStyleCbomRes() {}
+
+type ResetStyleCbomNotFound Error
+
+func (*ResetStyleCbomNotFound) resetStyleCbomRes() {}
+
+type ResetStyleCbomUnauthorized Error
+
+func (*ResetStyleCbomUnauthorized) resetStyleCbomRes() {}
+
+type ResetStylePageBadRequest Error
+
+func (*ResetStylePageBadRequest) resetStylePageRes() {}
+
+type ResetStylePageForbidden Error
+
+func (*ResetStylePageForbidden) resetStylePageRes() {}
+
+type ResetStylePageInternalServerError Error
+
+func (*ResetStylePageInternalServerError) resetStylePageRes() {}
+
+type ResetStylePageMultiMeasurementsBadRequest Error
+
+func (*ResetStylePageMultiMeasurementsBadRequest) resetStylePageMultiMeasurementsRes() {}
+
+type ResetStylePageMultiMeasurementsForbidden Error
+
+func (*ResetStylePageMultiMeasurementsForbidden) resetStylePageMultiMeasurementsRes() {}
+
+type ResetStylePageMultiMeasurementsInternalServerError Error
+
+func (*ResetStylePageMultiMeasurementsInternalServerError) resetStylePageMultiMeasurementsRes() {}
+
+type ResetStylePageMultiMeasurementsNotFound Error
+
+func (*ResetStylePageMultiMeasurementsNotFound) resetStylePageMultiMeasurementsRes() {}
+
+type ResetStylePageMultiMeasurementsUnauthorized Error
+
+func (*ResetStylePageMultiMeasurementsUnauthorized) resetStylePageMultiMeasurementsRes() {}
+
+type ResetStylePageNotFound Error
+
+func (*ResetStylePageNotFound) resetStylePageRes() {}
+
+type ResetStylePageUnauthorized Error
+
+func (*ResetStylePageUnauthorized) resetStylePageRes() {}
+
+// Assumption: a revision's fields (the SDKs type revisions unknown).
+// Ref: #/components/schemas/Revision
+type Revision struct {
+	ID         string      `json:"id"`
+	Body       OptString   `json:"body"`
+	CreatedBy  OptUserRef  `json:"createdBy"`
+	CreatedAt  OptDateTime `json:"createdAt"`
+	ModifiedBy OptUserRef  `json:"modifiedBy"`
+	ModifiedAt OptDateTime `json:"modifiedAt"`
 }
 
 // GetID returns the value of ID.
-func (s *RecordError) GetID() string {
+func (s *Revision) GetID() string {
 	return s.ID
 }
 
-// GetMessage returns the value of Message.
-func (s *RecordError) GetMessage() OptString {
-	return s.Message
+// GetBody returns the value of Body.
+func (s *Revision) GetBody() OptString {
+	return s.Body
+}
+
+// GetCreatedBy returns the value of CreatedBy.
+func (s *Revision) GetCreatedBy() OptUserRef {
+	return s.CreatedBy
+}
+
+// GetCreatedAt returns the value of CreatedAt.
+func (s *Revision) GetCreatedAt() OptDateTime {
+	return s.CreatedAt
+}
+
+// GetModifiedBy returns the value of ModifiedBy.
+func (s *Revision) GetModifiedBy() OptUserRef {
+	return s.ModifiedBy
+}
+
+// GetModifiedAt returns the value of ModifiedAt.
+func (s *Revision) GetModifiedAt() OptDateTime {
+	return s.ModifiedAt
 }
 
 // SetID sets the value of ID.
-func (s *RecordError) SetID(val string) {
+func (s *Revision) SetID(val string) {
 	s.ID = val
 }
 
-// SetMessage sets the value of Message.
-func (s *RecordError) SetMessage(val OptString) {
-	s.Message = val
+// SetBody sets the value of Body.
+func (s *Revision) SetBody(val OptString) {
+	s.Body = val
 }
 
-// Assumption: a role is an id and a name.
+// SetCreatedBy sets the value of CreatedBy.
+func (s *Revision) SetCreatedBy(val OptUserRef) {
+	s.CreatedBy = val
+}
+
+// SetCreatedAt sets the value of CreatedAt.
+func (s *Revision) SetCreatedAt(val OptDateTime) {
+	s.CreatedAt = val
+}
+
+// SetModifiedBy sets the value of ModifiedBy.
+func (s *Revision) SetModifiedBy(val OptUserRef) {
+	s.ModifiedBy = val
+}
+
+// SetModifiedAt sets the value of ModifiedAt.
+func (s *Revision) SetModifiedAt(val OptDateTime) {
+	s.ModifiedAt = val
+}
+
+// A user role (TypeScript SDK src/schemas/users.ts UserRoleSchema).
 // Ref: #/components/schemas/Role
 type Role struct {
-	ID   string    `json:"id"`
-	Name OptString `json:"name"`
+	ID              string      `json:"id"`
+	RoleName        string      `json:"roleName"`
+	RoleDescription OptString   `json:"roleDescription"`
+	RoleType        OptString   `json:"roleType"`
+	IsAdmin         OptBool     `json:"isAdmin"`
+	CreatedBy       OptUserRef  `json:"createdBy"`
+	CreatedAt       OptDateTime `json:"createdAt"`
+	ModifiedBy      OptUserRef  `json:"modifiedBy"`
+	ModifiedAt      OptDateTime `json:"modifiedAt"`
+	Active          OptBool     `json:"active"`
 }
 
 // GetID returns the value of ID.
@@ -5112,9 +12458,49 @@ func (s *Role) GetID() string {
 	return s.ID
 }
 
-// GetName returns the value of Name.
-func (s *Role) GetName() OptString {
-	return s.Name
+// GetRoleName returns the value of RoleName.
+func (s *Role) GetRoleName() string {
+	return s.RoleName
+}
+
+// GetRoleDescription returns the value of RoleDescription.
+func (s *Role) GetRoleDescription() OptString {
+	return s.RoleDescription
+}
+
+// GetRoleType returns the value of RoleType.
+func (s *Role) GetRoleType() OptString {
+	return s.RoleType
+}
+
+// GetIsAdmin returns the value of IsAdmin.
+func (s *Role) GetIsAdmin() OptBool {
+	return s.IsAdmin
+}
+
+// GetCreatedBy returns the value of CreatedBy.
+func (s *Role) GetCreatedBy() OptUserRef {
+	return s.CreatedBy
+}
+
+// GetCreatedAt returns the value of CreatedAt.
+func (s *Role) GetCreatedAt() OptDateTime {
+	return s.CreatedAt
+}
+
+// GetModifiedBy returns the value of ModifiedBy.
+func (s *Role) GetModifiedBy() OptUserRef {
+	return s.ModifiedBy
+}
+
+// GetModifiedAt returns the value of ModifiedAt.
+func (s *Role) GetModifiedAt() OptDateTime {
+	return s.ModifiedAt
+}
+
+// GetActive returns the value of Active.
+func (s *Role) GetActive() OptBool {
+	return s.Active
 }
 
 // SetID sets the value of ID.
@@ -5122,10 +12508,100 @@ func (s *Role) SetID(val string) {
 	s.ID = val
 }
 
-// SetName sets the value of Name.
-func (s *Role) SetName(val OptString) {
-	s.Name = val
+// SetRoleName sets the value of RoleName.
+func (s *Role) SetRoleName(val string) {
+	s.RoleName = val
 }
+
+// SetRoleDescription sets the value of RoleDescription.
+func (s *Role) SetRoleDescription(val OptString) {
+	s.RoleDescription = val
+}
+
+// SetRoleType sets the value of RoleType.
+func (s *Role) SetRoleType(val OptString) {
+	s.RoleType = val
+}
+
+// SetIsAdmin sets the value of IsAdmin.
+func (s *Role) SetIsAdmin(val OptBool) {
+	s.IsAdmin = val
+}
+
+// SetCreatedBy sets the value of CreatedBy.
+func (s *Role) SetCreatedBy(val OptUserRef) {
+	s.CreatedBy = val
+}
+
+// SetCreatedAt sets the value of CreatedAt.
+func (s *Role) SetCreatedAt(val OptDateTime) {
+	s.CreatedAt = val
+}
+
+// SetModifiedBy sets the value of ModifiedBy.
+func (s *Role) SetModifiedBy(val OptUserRef) {
+	s.ModifiedBy = val
+}
+
+// SetModifiedAt sets the value of ModifiedAt.
+func (s *Role) SetModifiedAt(val OptDateTime) {
+	s.ModifiedAt = val
+}
+
+// SetActive sets the value of Active.
+func (s *Role) SetActive(val OptBool) {
+	s.Active = val
+}
+
+// RoleHeaders wraps Role with response headers.
+type RoleHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            Role
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *RoleHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *RoleHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *RoleHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *RoleHeaders) GetResponse() Role {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *RoleHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *RoleHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *RoleHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *RoleHeaders) SetResponse(val Role) {
+	s.Response = val
+}
+
+func (*RoleHeaders) getUserRoleRes() {}
 
 type RoleList []Role
 
@@ -5179,32 +12655,50 @@ func (s *RoleListHeaders) SetResponse(val RoleList) {
 
 func (*RoleListHeaders) listUserRolesRes() {}
 
-// One field of a folder or page schema.
+// Ref: #/components/schemas/SampleSizeRequest
+type SampleSizeRequest struct {
+	NewSampleSize string `json:"newSampleSize"`
+}
+
+// GetNewSampleSize returns the value of NewSampleSize.
+func (s *SampleSizeRequest) GetNewSampleSize() string {
+	return s.NewSampleSize
+}
+
+// SetNewSampleSize sets the value of NewSampleSize.
+func (s *SampleSizeRequest) SetNewSampleSize(val string) {
+	s.NewSampleSize = val
+}
+
+// One field of a folder, page, colorway or size-range schema, as the SDKs read it
+// (BeProduct.Python.SDK _schema.py; TypeScript SDK src/schemas/common.ts SchemaFieldSchema).
 // Ref: #/components/schemas/SchemaField
 type SchemaField struct {
-	ID   string    `json:"id"`
-	Name OptString `json:"name"`
-	// The field type (text, number, date, dropdown, ...).
-	Type     OptString `json:"type"`
-	Required OptBool   `json:"required"`
-	ReadOnly OptBool   `json:"readOnly"`
-	// The choices of a list field.
-	Values []string `json:"values"`
+	FieldId   string `json:"fieldId"`
+	FieldName string `json:"fieldName"`
+	// The field type in PascalCase: Text, Memo, Number, Decimal, Percent, Currency, Weight, Measure, Date,
+	// DateTime, TrueFalse, DropDown, MultiSelect, ComboBox, PartnerDropDown, Users, UserLabel, LabelText,
+	// LabelSize, LabelMaterial, LabelStyleGroup, Label3dStyle, Label3dMaterial, FormulaField,
+	// CompositeControl, Auto (Python _schema.py).
+	FieldType  string                   `json:"fieldType"`
+	Required   OptBool                  `json:"required"`
+	Active     OptBool                  `json:"active"`
+	Properties OptSchemaFieldProperties `json:"properties"`
 }
 
-// GetID returns the value of ID.
-func (s *SchemaField) GetID() string {
-	return s.ID
+// GetFieldId returns the value of FieldId.
+func (s *SchemaField) GetFieldId() string {
+	return s.FieldId
 }
 
-// GetName returns the value of Name.
-func (s *SchemaField) GetName() OptString {
-	return s.Name
+// GetFieldName returns the value of FieldName.
+func (s *SchemaField) GetFieldName() string {
+	return s.FieldName
 }
 
-// GetType returns the value of Type.
-func (s *SchemaField) GetType() OptString {
-	return s.Type
+// GetFieldType returns the value of FieldType.
+func (s *SchemaField) GetFieldType() string {
+	return s.FieldType
 }
 
 // GetRequired returns the value of Required.
@@ -5212,29 +12706,29 @@ func (s *SchemaField) GetRequired() OptBool {
 	return s.Required
 }
 
-// GetReadOnly returns the value of ReadOnly.
-func (s *SchemaField) GetReadOnly() OptBool {
-	return s.ReadOnly
+// GetActive returns the value of Active.
+func (s *SchemaField) GetActive() OptBool {
+	return s.Active
 }
 
-// GetValues returns the value of Values.
-func (s *SchemaField) GetValues() []string {
-	return s.Values
+// GetProperties returns the value of Properties.
+func (s *SchemaField) GetProperties() OptSchemaFieldProperties {
+	return s.Properties
 }
 
-// SetID sets the value of ID.
-func (s *SchemaField) SetID(val string) {
-	s.ID = val
+// SetFieldId sets the value of FieldId.
+func (s *SchemaField) SetFieldId(val string) {
+	s.FieldId = val
 }
 
-// SetName sets the value of Name.
-func (s *SchemaField) SetName(val OptString) {
-	s.Name = val
+// SetFieldName sets the value of FieldName.
+func (s *SchemaField) SetFieldName(val string) {
+	s.FieldName = val
 }
 
-// SetType sets the value of Type.
-func (s *SchemaField) SetType(val OptString) {
-	s.Type = val
+// SetFieldType sets the value of FieldType.
+func (s *SchemaField) SetFieldType(val string) {
+	s.FieldType = val
 }
 
 // SetRequired sets the value of Required.
@@ -5242,14 +12736,66 @@ func (s *SchemaField) SetRequired(val OptBool) {
 	s.Required = val
 }
 
-// SetReadOnly sets the value of ReadOnly.
-func (s *SchemaField) SetReadOnly(val OptBool) {
-	s.ReadOnly = val
+// SetActive sets the value of Active.
+func (s *SchemaField) SetActive(val OptBool) {
+	s.Active = val
 }
 
-// SetValues sets the value of Values.
-func (s *SchemaField) SetValues(val []string) {
-	s.Values = val
+// SetProperties sets the value of Properties.
+func (s *SchemaField) SetProperties(val OptSchemaFieldProperties) {
+	s.Properties = val
+}
+
+// The type-specific settings of a schema field: Choices for DropDown, MultiSelect, ComboBox and
+// PartnerDropDown (a list of {id, code, value} objects or of strings; for CompositeControl one string
+// of newline-separated choices), Formula for FormulaField and the Label* types. Other keys are passed
+// through.
+// Ref: #/components/schemas/SchemaFieldProperties
+type SchemaFieldProperties struct {
+	Choices         FieldValue `json:"Choices"`
+	Formula         OptString  `json:"Formula"`
+	AdditionalProps SchemaFieldPropertiesAdditional
+}
+
+// GetChoices returns the value of Choices.
+func (s *SchemaFieldProperties) GetChoices() FieldValue {
+	return s.Choices
+}
+
+// GetFormula returns the value of Formula.
+func (s *SchemaFieldProperties) GetFormula() OptString {
+	return s.Formula
+}
+
+// GetAdditionalProps returns the value of AdditionalProps.
+func (s *SchemaFieldProperties) GetAdditionalProps() SchemaFieldPropertiesAdditional {
+	return s.AdditionalProps
+}
+
+// SetChoices sets the value of Choices.
+func (s *SchemaFieldProperties) SetChoices(val FieldValue) {
+	s.Choices = val
+}
+
+// SetFormula sets the value of Formula.
+func (s *SchemaFieldProperties) SetFormula(val OptString) {
+	s.Formula = val
+}
+
+// SetAdditionalProps sets the value of AdditionalProps.
+func (s *SchemaFieldProperties) SetAdditionalProps(val SchemaFieldPropertiesAdditional) {
+	s.AdditionalProps = val
+}
+
+type SchemaFieldPropertiesAdditional map[string]jx.Raw
+
+func (s *SchemaFieldPropertiesAdditional) init() SchemaFieldPropertiesAdditional {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
 }
 
 type SearchDirectoryCompaniesBadRequest Error
@@ -5322,14 +12868,77 @@ type SearchDirectoryCompaniesUnauthorized Error
 
 func (*SearchDirectoryCompaniesUnauthorized) searchDirectoryCompaniesRes() {}
 
-// Assumption: the fields of a size of a size range.
+type SetLockBadRequest Error
+
+func (*SetLockBadRequest) setLockRes() {}
+
+type SetLockForbidden Error
+
+func (*SetLockForbidden) setLockRes() {}
+
+type SetLockInternalServerError Error
+
+func (*SetLockInternalServerError) setLockRes() {}
+
+type SetLockNotFound Error
+
+func (*SetLockNotFound) setLockRes() {}
+
+type SetLockUnauthorized Error
+
+func (*SetLockUnauthorized) setLockRes() {}
+
+// A partner a header or page is shared with (TypeScript SDK src/schemas/share.ts).
+// Ref: #/components/schemas/SharedPartner
+type SharedPartner struct {
+	Partner   PartnerRef  `json:"partner"`
+	CreatedBy OptUserRef  `json:"createdBy"`
+	CreatedAt OptDateTime `json:"createdAt"`
+}
+
+// GetPartner returns the value of Partner.
+func (s *SharedPartner) GetPartner() PartnerRef {
+	return s.Partner
+}
+
+// GetCreatedBy returns the value of CreatedBy.
+func (s *SharedPartner) GetCreatedBy() OptUserRef {
+	return s.CreatedBy
+}
+
+// GetCreatedAt returns the value of CreatedAt.
+func (s *SharedPartner) GetCreatedAt() OptDateTime {
+	return s.CreatedAt
+}
+
+// SetPartner sets the value of Partner.
+func (s *SharedPartner) SetPartner(val PartnerRef) {
+	s.Partner = val
+}
+
+// SetCreatedBy sets the value of CreatedBy.
+func (s *SharedPartner) SetCreatedBy(val OptUserRef) {
+	s.CreatedBy = val
+}
+
+// SetCreatedAt sets the value of CreatedAt.
+func (s *SharedPartner) SetCreatedAt(val OptDateTime) {
+	s.CreatedAt = val
+}
+
+// A size of a size range (TypeScript SDK src/schemas/style.ts SizeSchema).
 // Ref: #/components/schemas/Size
 type Size struct {
-	Name         OptString  `json:"name"`
-	Price        OptFloat64 `json:"price"`
-	Currency     OptString  `json:"currency"`
-	IsDefault    OptBool    `json:"isDefault"`
-	IsSampleSize OptBool    `json:"isSampleSize"`
+	Name          OptString     `json:"name"`
+	Price         OptFloat64    `json:"price"`
+	Currency      OptString     `json:"currency"`
+	UnitOfMeasure OptString     `json:"unitOfMeasure"`
+	Comments      OptString     `json:"comments"`
+	IsDefault     OptBool       `json:"isDefault"`
+	IsSampleSize  OptBool       `json:"isSampleSize"`
+	SizeIndex     OptInt32      `json:"sizeIndex"`
+	HideSize      OptBool       `json:"hideSize"`
+	Fields        OptSizeFields `json:"fields"`
 }
 
 // GetName returns the value of Name.
@@ -5347,6 +12956,16 @@ func (s *Size) GetCurrency() OptString {
 	return s.Currency
 }
 
+// GetUnitOfMeasure returns the value of UnitOfMeasure.
+func (s *Size) GetUnitOfMeasure() OptString {
+	return s.UnitOfMeasure
+}
+
+// GetComments returns the value of Comments.
+func (s *Size) GetComments() OptString {
+	return s.Comments
+}
+
 // GetIsDefault returns the value of IsDefault.
 func (s *Size) GetIsDefault() OptBool {
 	return s.IsDefault
@@ -5355,6 +12974,21 @@ func (s *Size) GetIsDefault() OptBool {
 // GetIsSampleSize returns the value of IsSampleSize.
 func (s *Size) GetIsSampleSize() OptBool {
 	return s.IsSampleSize
+}
+
+// GetSizeIndex returns the value of SizeIndex.
+func (s *Size) GetSizeIndex() OptInt32 {
+	return s.SizeIndex
+}
+
+// GetHideSize returns the value of HideSize.
+func (s *Size) GetHideSize() OptBool {
+	return s.HideSize
+}
+
+// GetFields returns the value of Fields.
+func (s *Size) GetFields() OptSizeFields {
+	return s.Fields
 }
 
 // SetName sets the value of Name.
@@ -5372,6 +13006,16 @@ func (s *Size) SetCurrency(val OptString) {
 	s.Currency = val
 }
 
+// SetUnitOfMeasure sets the value of UnitOfMeasure.
+func (s *Size) SetUnitOfMeasure(val OptString) {
+	s.UnitOfMeasure = val
+}
+
+// SetComments sets the value of Comments.
+func (s *Size) SetComments(val OptString) {
+	s.Comments = val
+}
+
 // SetIsDefault sets the value of IsDefault.
 func (s *Size) SetIsDefault(val OptBool) {
 	s.IsDefault = val
@@ -5382,14 +13026,167 @@ func (s *Size) SetIsSampleSize(val OptBool) {
 	s.IsSampleSize = val
 }
 
-// Assumption: a size of a header's size range as sent; the fields of Size.
+// SetSizeIndex sets the value of SizeIndex.
+func (s *Size) SetSizeIndex(val OptInt32) {
+	s.SizeIndex = val
+}
+
+// SetHideSize sets the value of HideSize.
+func (s *Size) SetHideSize(val OptBool) {
+	s.HideSize = val
+}
+
+// SetFields sets the value of Fields.
+func (s *Size) SetFields(val OptSizeFields) {
+	s.Fields = val
+}
+
+// A size class of a style or block (TypeScript SDK src/schemas/style.ts SizeClassModelSchema).
+// sizeRange is a display string ("XS-XL") or a list of sizes, so it is kept as a raw value; sizes is
+// the list when the answer gives it there [3rd].
+// Ref: #/components/schemas/SizeClass
+type SizeClass struct {
+	ID        OptString  `json:"id"`
+	Name      OptString  `json:"name"`
+	IsDefault OptBool    `json:"isDefault"`
+	Active    OptBool    `json:"active"`
+	SizeRange FieldValue `json:"sizeRange"`
+	Sizes     []Size     `json:"sizes"`
+}
+
+// GetID returns the value of ID.
+func (s *SizeClass) GetID() OptString {
+	return s.ID
+}
+
+// GetName returns the value of Name.
+func (s *SizeClass) GetName() OptString {
+	return s.Name
+}
+
+// GetIsDefault returns the value of IsDefault.
+func (s *SizeClass) GetIsDefault() OptBool {
+	return s.IsDefault
+}
+
+// GetActive returns the value of Active.
+func (s *SizeClass) GetActive() OptBool {
+	return s.Active
+}
+
+// GetSizeRange returns the value of SizeRange.
+func (s *SizeClass) GetSizeRange() FieldValue {
+	return s.SizeRange
+}
+
+// GetSizes returns the value of Sizes.
+func (s *SizeClass) GetSizes() []Size {
+	return s.Sizes
+}
+
+// SetID sets the value of ID.
+func (s *SizeClass) SetID(val OptString) {
+	s.ID = val
+}
+
+// SetName sets the value of Name.
+func (s *SizeClass) SetName(val OptString) {
+	s.Name = val
+}
+
+// SetIsDefault sets the value of IsDefault.
+func (s *SizeClass) SetIsDefault(val OptBool) {
+	s.IsDefault = val
+}
+
+// SetActive sets the value of Active.
+func (s *SizeClass) SetActive(val OptBool) {
+	s.Active = val
+}
+
+// SetSizeRange sets the value of SizeRange.
+func (s *SizeClass) SetSizeRange(val FieldValue) {
+	s.SizeRange = val
+}
+
+// SetSizes sets the value of Sizes.
+func (s *SizeClass) SetSizes(val []Size) {
+	s.Sizes = val
+}
+
+// Assumption: a size class as sent; the fields of SizeClass (the SDKs pass size classes through
+// untyped).
+// Ref: #/components/schemas/SizeClassWrite
+type SizeClassWrite struct {
+	ID        OptString   `json:"id"`
+	Name      OptString   `json:"name"`
+	IsDefault OptBool     `json:"isDefault"`
+	SizeRange []SizeWrite `json:"sizeRange"`
+}
+
+// GetID returns the value of ID.
+func (s *SizeClassWrite) GetID() OptString {
+	return s.ID
+}
+
+// GetName returns the value of Name.
+func (s *SizeClassWrite) GetName() OptString {
+	return s.Name
+}
+
+// GetIsDefault returns the value of IsDefault.
+func (s *SizeClassWrite) GetIsDefault() OptBool {
+	return s.IsDefault
+}
+
+// GetSizeRange returns the value of SizeRange.
+func (s *SizeClassWrite) GetSizeRange() []SizeWrite {
+	return s.SizeRange
+}
+
+// SetID sets the value of ID.
+func (s *SizeClassWrite) SetID(val OptString) {
+	s.ID = val
+}
+
+// SetName sets the value of Name.
+func (s *SizeClassWrite) SetName(val OptString) {
+	s.Name = val
+}
+
+// SetIsDefault sets the value of IsDefault.
+func (s *SizeClassWrite) SetIsDefault(val OptBool) {
+	s.IsDefault = val
+}
+
+// SetSizeRange sets the value of SizeRange.
+func (s *SizeClassWrite) SetSizeRange(val []SizeWrite) {
+	s.SizeRange = val
+}
+
+type SizeFields map[string]jx.Raw
+
+func (s *SizeFields) init() SizeFields {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
+}
+
+// A size of a header's size range as sent (the fields of Size).
 // Ref: #/components/schemas/SizeWrite
 type SizeWrite struct {
-	Name         OptString  `json:"name"`
-	Price        OptFloat64 `json:"price"`
-	Currency     OptString  `json:"currency"`
-	IsDefault    OptBool    `json:"isDefault"`
-	IsSampleSize OptBool    `json:"isSampleSize"`
+	Name          OptString  `json:"name"`
+	Price         OptFloat64 `json:"price"`
+	Currency      OptString  `json:"currency"`
+	UnitOfMeasure OptString  `json:"unitOfMeasure"`
+	Comments      OptString  `json:"comments"`
+	IsDefault     OptBool    `json:"isDefault"`
+	IsSampleSize  OptBool    `json:"isSampleSize"`
+	SizeIndex     OptInt32   `json:"sizeIndex"`
+	HideSize      OptBool    `json:"hideSize"`
 }
 
 // GetName returns the value of Name.
@@ -5407,6 +13204,16 @@ func (s *SizeWrite) GetCurrency() OptString {
 	return s.Currency
 }
 
+// GetUnitOfMeasure returns the value of UnitOfMeasure.
+func (s *SizeWrite) GetUnitOfMeasure() OptString {
+	return s.UnitOfMeasure
+}
+
+// GetComments returns the value of Comments.
+func (s *SizeWrite) GetComments() OptString {
+	return s.Comments
+}
+
 // GetIsDefault returns the value of IsDefault.
 func (s *SizeWrite) GetIsDefault() OptBool {
 	return s.IsDefault
@@ -5415,6 +13222,16 @@ func (s *SizeWrite) GetIsDefault() OptBool {
 // GetIsSampleSize returns the value of IsSampleSize.
 func (s *SizeWrite) GetIsSampleSize() OptBool {
 	return s.IsSampleSize
+}
+
+// GetSizeIndex returns the value of SizeIndex.
+func (s *SizeWrite) GetSizeIndex() OptInt32 {
+	return s.SizeIndex
+}
+
+// GetHideSize returns the value of HideSize.
+func (s *SizeWrite) GetHideSize() OptBool {
+	return s.HideSize
 }
 
 // SetName sets the value of Name.
@@ -5432,6 +13249,16 @@ func (s *SizeWrite) SetCurrency(val OptString) {
 	s.Currency = val
 }
 
+// SetUnitOfMeasure sets the value of UnitOfMeasure.
+func (s *SizeWrite) SetUnitOfMeasure(val OptString) {
+	s.UnitOfMeasure = val
+}
+
+// SetComments sets the value of Comments.
+func (s *SizeWrite) SetComments(val OptString) {
+	s.Comments = val
+}
+
 // SetIsDefault sets the value of IsDefault.
 func (s *SizeWrite) SetIsDefault(val OptBool) {
 	s.IsDefault = val
@@ -5441,6 +13268,73 @@ func (s *SizeWrite) SetIsDefault(val OptBool) {
 func (s *SizeWrite) SetIsSampleSize(val OptBool) {
 	s.IsSampleSize = val
 }
+
+// SetSizeIndex sets the value of SizeIndex.
+func (s *SizeWrite) SetSizeIndex(val OptInt32) {
+	s.SizeIndex = val
+}
+
+// SetHideSize sets the value of HideSize.
+func (s *SizeWrite) SetHideSize(val OptBool) {
+	s.HideSize = val
+}
+
+// A style and the SKUs (colorway and sizes) to track (TypeScript SDK styleBySkuAdd).
+// Ref: #/components/schemas/SkuAdd
+type SkuAdd struct {
+	HeaderId string        `json:"headerId"`
+	Sku      []SkuColorway `json:"sku"`
+}
+
+// GetHeaderId returns the value of HeaderId.
+func (s *SkuAdd) GetHeaderId() string {
+	return s.HeaderId
+}
+
+// GetSku returns the value of Sku.
+func (s *SkuAdd) GetSku() []SkuColorway {
+	return s.Sku
+}
+
+// SetHeaderId sets the value of HeaderId.
+func (s *SkuAdd) SetHeaderId(val string) {
+	s.HeaderId = val
+}
+
+// SetSku sets the value of Sku.
+func (s *SkuAdd) SetSku(val []SkuColorway) {
+	s.Sku = val
+}
+
+type SkuAddList []SkuAdd
+
+// Ref: #/components/schemas/SkuColorway
+type SkuColorway struct {
+	ColorwayId string   `json:"colorwayId"`
+	Sizes      []string `json:"sizes"`
+}
+
+// GetColorwayId returns the value of ColorwayId.
+func (s *SkuColorway) GetColorwayId() string {
+	return s.ColorwayId
+}
+
+// GetSizes returns the value of Sizes.
+func (s *SkuColorway) GetSizes() []string {
+	return s.Sizes
+}
+
+// SetColorwayId sets the value of ColorwayId.
+func (s *SkuColorway) SetColorwayId(val string) {
+	s.ColorwayId = val
+}
+
+// SetSizes sets the value of Sizes.
+func (s *SkuColorway) SetSizes(val []string) {
+	s.Sizes = val
+}
+
+type StringList []string
 
 // Ref: #/components/schemas/StringValue
 type StringValue struct {
@@ -5455,6 +13349,346 @@ func (s *StringValue) GetValue() NilString {
 // SetValue sets the value of Value.
 func (s *StringValue) SetValue(val NilString) {
 	s.Value = val
+}
+
+type SubmitStyleSampleRequestBadRequest Error
+
+func (*SubmitStyleSampleRequestBadRequest) submitStyleSampleRequestRes() {}
+
+type SubmitStyleSampleRequestForbidden Error
+
+func (*SubmitStyleSampleRequestForbidden) submitStyleSampleRequestRes() {}
+
+type SubmitStyleSampleRequestInternalServerError Error
+
+func (*SubmitStyleSampleRequestInternalServerError) submitStyleSampleRequestRes() {}
+
+type SubmitStyleSampleRequestNotFound Error
+
+func (*SubmitStyleSampleRequestNotFound) submitStyleSampleRequestRes() {}
+
+type SubmitStyleSampleRequestUnauthorized Error
+
+func (*SubmitStyleSampleRequestUnauthorized) submitStyleSampleRequestRes() {}
+
+// A supplier of a material. The TypeScript SDK's parseMaterial keys suppliers by Id or id
+// (src/helpers.ts); the other keys are passed through.
+// Ref: #/components/schemas/Supplier
+type Supplier struct {
+	ID              OptString `json:"id"`
+	Name            OptString `json:"name"`
+	AdditionalProps SupplierAdditional
+}
+
+// GetID returns the value of ID.
+func (s *Supplier) GetID() OptString {
+	return s.ID
+}
+
+// GetName returns the value of Name.
+func (s *Supplier) GetName() OptString {
+	return s.Name
+}
+
+// GetAdditionalProps returns the value of AdditionalProps.
+func (s *Supplier) GetAdditionalProps() SupplierAdditional {
+	return s.AdditionalProps
+}
+
+// SetID sets the value of ID.
+func (s *Supplier) SetID(val OptString) {
+	s.ID = val
+}
+
+// SetName sets the value of Name.
+func (s *Supplier) SetName(val OptString) {
+	s.Name = val
+}
+
+// SetAdditionalProps sets the value of AdditionalProps.
+func (s *Supplier) SetAdditionalProps(val SupplierAdditional) {
+	s.AdditionalProps = val
+}
+
+type SupplierAdditional map[string]jx.Raw
+
+func (s *SupplierAdditional) init() SupplierAdditional {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
+}
+
+// Assumption: a supplier as sent: its directory id and any further supplier fields.
+// Ref: #/components/schemas/SupplierWrite
+type SupplierWrite struct {
+	ID              OptString `json:"id"`
+	AdditionalProps SupplierWriteAdditional
+}
+
+// GetID returns the value of ID.
+func (s *SupplierWrite) GetID() OptString {
+	return s.ID
+}
+
+// GetAdditionalProps returns the value of AdditionalProps.
+func (s *SupplierWrite) GetAdditionalProps() SupplierWriteAdditional {
+	return s.AdditionalProps
+}
+
+// SetID sets the value of ID.
+func (s *SupplierWrite) SetID(val OptString) {
+	s.ID = val
+}
+
+// SetAdditionalProps sets the value of AdditionalProps.
+func (s *SupplierWrite) SetAdditionalProps(val SupplierWriteAdditional) {
+	s.AdditionalProps = val
+}
+
+type SupplierWriteAdditional map[string]jx.Raw
+
+func (s *SupplierWriteAdditional) init() SupplierWriteAdditional {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
+}
+
+// A tag (TypeScript SDK src/schemas/tags.ts).
+// Ref: #/components/schemas/Tag
+type Tag struct {
+	ID          string       `json:"id"`
+	Name        string       `json:"name"`
+	Integration OptNilString `json:"integration"`
+	TagDate     OptString    `json:"tagDate"`
+	TagUsers    []string     `json:"tagUsers"`
+}
+
+// GetID returns the value of ID.
+func (s *Tag) GetID() string {
+	return s.ID
+}
+
+// GetName returns the value of Name.
+func (s *Tag) GetName() string {
+	return s.Name
+}
+
+// GetIntegration returns the value of Integration.
+func (s *Tag) GetIntegration() OptNilString {
+	return s.Integration
+}
+
+// GetTagDate returns the value of TagDate.
+func (s *Tag) GetTagDate() OptString {
+	return s.TagDate
+}
+
+// GetTagUsers returns the value of TagUsers.
+func (s *Tag) GetTagUsers() []string {
+	return s.TagUsers
+}
+
+// SetID sets the value of ID.
+func (s *Tag) SetID(val string) {
+	s.ID = val
+}
+
+// SetName sets the value of Name.
+func (s *Tag) SetName(val string) {
+	s.Name = val
+}
+
+// SetIntegration sets the value of Integration.
+func (s *Tag) SetIntegration(val OptNilString) {
+	s.Integration = val
+}
+
+// SetTagDate sets the value of TagDate.
+func (s *Tag) SetTagDate(val OptString) {
+	s.TagDate = val
+}
+
+// SetTagUsers sets the value of TagUsers.
+func (s *Tag) SetTagUsers(val []string) {
+	s.TagUsers = val
+}
+
+type TagList []Tag
+
+// TagListHeaders wraps TagList with response headers.
+type TagListHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            TagList
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *TagListHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *TagListHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *TagListHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *TagListHeaders) GetResponse() TagList {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *TagListHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *TagListHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *TagListHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *TagListHeaders) SetResponse(val TagList) {
+	s.Response = val
+}
+
+func (*TagListHeaders) listBlockTagsRes() {}
+
+// Ref: #/components/schemas/TagRef
+type TagRef struct {
+	ID   OptString `json:"id"`
+	Name OptString `json:"name"`
+}
+
+// GetID returns the value of ID.
+func (s *TagRef) GetID() OptString {
+	return s.ID
+}
+
+// GetName returns the value of Name.
+func (s *TagRef) GetName() OptString {
+	return s.Name
+}
+
+// SetID sets the value of ID.
+func (s *TagRef) SetID(val OptString) {
+	s.ID = val
+}
+
+// SetName sets the value of Name.
+func (s *TagRef) SetName(val OptString) {
+	s.Name = val
+}
+
+// Ref: #/components/schemas/TagUpdate
+type TagUpdate struct {
+	Name        string    `json:"name"`
+	Integration OptString `json:"integration"`
+}
+
+// GetName returns the value of Name.
+func (s *TagUpdate) GetName() string {
+	return s.Name
+}
+
+// GetIntegration returns the value of Integration.
+func (s *TagUpdate) GetIntegration() OptString {
+	return s.Integration
+}
+
+// SetName sets the value of Name.
+func (s *TagUpdate) SetName(val string) {
+	s.Name = val
+}
+
+// SetIntegration sets the value of Integration.
+func (s *TagUpdate) SetIntegration(val OptString) {
+	s.Integration = val
+}
+
+// Ref: #/components/schemas/TagWrite
+type TagWrite struct {
+	Name        string    `json:"name"`
+	Integration OptString `json:"integration"`
+	ShareWith   []string  `json:"shareWith"`
+}
+
+// GetName returns the value of Name.
+func (s *TagWrite) GetName() string {
+	return s.Name
+}
+
+// GetIntegration returns the value of Integration.
+func (s *TagWrite) GetIntegration() OptString {
+	return s.Integration
+}
+
+// GetShareWith returns the value of ShareWith.
+func (s *TagWrite) GetShareWith() []string {
+	return s.ShareWith
+}
+
+// SetName sets the value of Name.
+func (s *TagWrite) SetName(val string) {
+	s.Name = val
+}
+
+// SetIntegration sets the value of Integration.
+func (s *TagWrite) SetIntegration(val OptString) {
+	s.Integration = val
+}
+
+// SetShareWith sets the value of ShareWith.
+func (s *TagWrite) SetShareWith(val []string) {
+	s.ShareWith = val
+}
+
+// The text of a comment or revision, sent as body (TypeScript SDK src/resources/base.ts).
+// Ref: #/components/schemas/TextBody
+type TextBody struct {
+	Body string `json:"body"`
+}
+
+// GetBody returns the value of Body.
+func (s *TextBody) GetBody() string {
+	return s.Body
+}
+
+// SetBody sets the value of Body.
+func (s *TextBody) SetBody(val string) {
+	s.Body = val
+}
+
+// Ref: #/components/schemas/TextEditorRequest
+type TextEditorRequest struct {
+	EditorData string `json:"editorData"`
+}
+
+// GetEditorData returns the value of EditorData.
+func (s *TextEditorRequest) GetEditorData() string {
+	return s.EditorData
+}
+
+// SetEditorData sets the value of EditorData.
+func (s *TextEditorRequest) SetEditorData(val string) {
+	s.EditorData = val
 }
 
 // An edit of one tracking row.
@@ -5518,6 +13752,21 @@ func (s *TimelineEdit) SetTimelines(val []TimelineItemEdit) {
 }
 
 type TimelineEditList []TimelineEdit
+
+// Ref: #/components/schemas/TimelineIdsRequest
+type TimelineIdsRequest struct {
+	TimelineIds []string `json:"timelineIds"`
+}
+
+// GetTimelineIds returns the value of TimelineIds.
+func (s *TimelineIdsRequest) GetTimelineIds() []string {
+	return s.TimelineIds
+}
+
+// SetTimelineIds sets the value of TimelineIds.
+func (s *TimelineIdsRequest) SetTimelineIds(val []string) {
+	s.TimelineIds = val
+}
 
 // One milestone of a timeline record.
 // Ref: #/components/schemas/TimelineItem
@@ -5776,6 +14025,7 @@ func (*TimelinePageHeaders) listTrackingStyleViewTimelinesRes()    {}
 // Ref: #/components/schemas/TimelineRecord
 type TimelineRecord struct {
 	ID          string         `json:"id"`
+	IsArchived  OptBool        `json:"isArchived"`
 	ColorId     OptString      `json:"colorId"`
 	ColorNumber OptString      `json:"colorNumber"`
 	ColorName   OptString      `json:"colorName"`
@@ -5787,6 +14037,11 @@ type TimelineRecord struct {
 // GetID returns the value of ID.
 func (s *TimelineRecord) GetID() string {
 	return s.ID
+}
+
+// GetIsArchived returns the value of IsArchived.
+func (s *TimelineRecord) GetIsArchived() OptBool {
+	return s.IsArchived
 }
 
 // GetColorId returns the value of ColorId.
@@ -5824,6 +14079,11 @@ func (s *TimelineRecord) SetID(val string) {
 	s.ID = val
 }
 
+// SetIsArchived sets the value of IsArchived.
+func (s *TimelineRecord) SetIsArchived(val OptBool) {
+	s.IsArchived = val
+}
+
 // SetColorId sets the value of ColorId.
 func (s *TimelineRecord) SetColorId(val OptString) {
 	s.ColorId = val
@@ -5852,6 +14112,43 @@ func (s *TimelineRecord) SetHeader(val OptFolderRef) {
 // SetTimelines sets the value of Timelines.
 func (s *TimelineRecord) SetTimelines(val []TimelineItem) {
 	s.Timelines = val
+}
+
+// Ref: #/components/schemas/TimelineRef
+type TimelineRef struct {
+	ID             string    `json:"id"`
+	HeaderId       OptString `json:"headerId"`
+	HeaderFolderId OptString `json:"headerFolderId"`
+}
+
+// GetID returns the value of ID.
+func (s *TimelineRef) GetID() string {
+	return s.ID
+}
+
+// GetHeaderId returns the value of HeaderId.
+func (s *TimelineRef) GetHeaderId() OptString {
+	return s.HeaderId
+}
+
+// GetHeaderFolderId returns the value of HeaderFolderId.
+func (s *TimelineRef) GetHeaderFolderId() OptString {
+	return s.HeaderFolderId
+}
+
+// SetID sets the value of ID.
+func (s *TimelineRef) SetID(val string) {
+	s.ID = val
+}
+
+// SetHeaderId sets the value of HeaderId.
+func (s *TimelineRef) SetHeaderId(val OptString) {
+	s.HeaderId = val
+}
+
+// SetHeaderFolderId sets the value of HeaderFolderId.
+func (s *TimelineRef) SetHeaderFolderId(val OptString) {
+	s.HeaderFolderId = val
 }
 
 // TooManyRequestsHeaders wraps Error with response headers.
@@ -5913,92 +14210,281 @@ func (s *TooManyRequestsHeaders) SetResponse(val Error) {
 	s.Response = val
 }
 
-func (*TooManyRequestsHeaders) createBlockHeaderRes()                 {}
-func (*TooManyRequestsHeaders) createColorHeaderRes()                 {}
-func (*TooManyRequestsHeaders) createDirectoryCompanyRes()            {}
-func (*TooManyRequestsHeaders) createImageHeaderRes()                 {}
-func (*TooManyRequestsHeaders) createMaterialHeaderRes()              {}
-func (*TooManyRequestsHeaders) createStyleHeaderRes()                 {}
-func (*TooManyRequestsHeaders) createUserRes()                        {}
-func (*TooManyRequestsHeaders) deleteBlockHeaderRes()                 {}
-func (*TooManyRequestsHeaders) deleteColorHeaderRes()                 {}
-func (*TooManyRequestsHeaders) deleteImageHeaderRes()                 {}
-func (*TooManyRequestsHeaders) deleteMaterialHeaderRes()              {}
-func (*TooManyRequestsHeaders) deleteStyleHeaderRes()                 {}
-func (*TooManyRequestsHeaders) getBlockFolderSchemaRes()              {}
-func (*TooManyRequestsHeaders) getBlockHeaderRes()                    {}
-func (*TooManyRequestsHeaders) getBlockPageRes()                      {}
-func (*TooManyRequestsHeaders) getBlockPageSchemaRes()                {}
-func (*TooManyRequestsHeaders) getColorFolderSchemaRes()              {}
-func (*TooManyRequestsHeaders) getColorHeaderRes()                    {}
-func (*TooManyRequestsHeaders) getColorPageRes()                      {}
-func (*TooManyRequestsHeaders) getColorPageSchemaRes()                {}
-func (*TooManyRequestsHeaders) getDirectoryCompanyRes()               {}
-func (*TooManyRequestsHeaders) getImageFolderSchemaRes()              {}
-func (*TooManyRequestsHeaders) getImageHeaderRes()                    {}
-func (*TooManyRequestsHeaders) getImagePageRes()                      {}
-func (*TooManyRequestsHeaders) getImagePageSchemaRes()                {}
-func (*TooManyRequestsHeaders) getMaterialFolderSchemaRes()           {}
-func (*TooManyRequestsHeaders) getMaterialHeaderRes()                 {}
-func (*TooManyRequestsHeaders) getMaterialPageRes()                   {}
-func (*TooManyRequestsHeaders) getMaterialPageSchemaRes()             {}
-func (*TooManyRequestsHeaders) getRateLimitStatusRes()                {}
-func (*TooManyRequestsHeaders) getStyleFolderSchemaRes()              {}
-func (*TooManyRequestsHeaders) getStyleHeaderRes()                    {}
-func (*TooManyRequestsHeaders) getStylePageRes()                      {}
-func (*TooManyRequestsHeaders) getStylePageSchemaRes()                {}
-func (*TooManyRequestsHeaders) getTrackingPlanRes()                   {}
-func (*TooManyRequestsHeaders) getUserByEmailRes()                    {}
-func (*TooManyRequestsHeaders) listBlockFoldersRes()                  {}
-func (*TooManyRequestsHeaders) listBlockHeadersRes()                  {}
-func (*TooManyRequestsHeaders) listBlockPagesRes()                    {}
-func (*TooManyRequestsHeaders) listColorFoldersRes()                  {}
-func (*TooManyRequestsHeaders) listColorHeadersRes()                  {}
-func (*TooManyRequestsHeaders) listColorPagesRes()                    {}
-func (*TooManyRequestsHeaders) listDirectoryCompaniesRes()            {}
-func (*TooManyRequestsHeaders) listDirectoryContactsRes()             {}
-func (*TooManyRequestsHeaders) listImageFoldersRes()                  {}
-func (*TooManyRequestsHeaders) listImageHeadersRes()                  {}
-func (*TooManyRequestsHeaders) listImagePagesRes()                    {}
-func (*TooManyRequestsHeaders) listMaterialFoldersRes()               {}
-func (*TooManyRequestsHeaders) listMaterialHeadersRes()               {}
-func (*TooManyRequestsHeaders) listMaterialPagesRes()                 {}
-func (*TooManyRequestsHeaders) listStyleFoldersRes()                  {}
-func (*TooManyRequestsHeaders) listStyleHeadersRes()                  {}
-func (*TooManyRequestsHeaders) listStylePagesRes()                    {}
-func (*TooManyRequestsHeaders) listTrackingFoldersRes()               {}
-func (*TooManyRequestsHeaders) listTrackingMaterialTimelinesRes()     {}
-func (*TooManyRequestsHeaders) listTrackingMaterialViewTimelinesRes() {}
-func (*TooManyRequestsHeaders) listTrackingPlansRes()                 {}
-func (*TooManyRequestsHeaders) listTrackingStyleTimelinesRes()        {}
-func (*TooManyRequestsHeaders) listTrackingStyleViewTimelinesRes()    {}
-func (*TooManyRequestsHeaders) listUserRolesRes()                     {}
-func (*TooManyRequestsHeaders) listUsersRes()                         {}
-func (*TooManyRequestsHeaders) searchDirectoryCompaniesRes()          {}
-func (*TooManyRequestsHeaders) updateBlockHeaderRes()                 {}
-func (*TooManyRequestsHeaders) updateBlockPageFormRes()               {}
-func (*TooManyRequestsHeaders) updateBlockPageGridRes()               {}
-func (*TooManyRequestsHeaders) updateBlockPageListRes()               {}
-func (*TooManyRequestsHeaders) updateColorHeaderRes()                 {}
-func (*TooManyRequestsHeaders) updateColorPageFormRes()               {}
-func (*TooManyRequestsHeaders) updateColorPageGridRes()               {}
-func (*TooManyRequestsHeaders) updateColorPageListRes()               {}
-func (*TooManyRequestsHeaders) updateDirectoryCompanyRes()            {}
-func (*TooManyRequestsHeaders) updateImageHeaderRes()                 {}
-func (*TooManyRequestsHeaders) updateImagePageFormRes()               {}
-func (*TooManyRequestsHeaders) updateImagePageGridRes()               {}
-func (*TooManyRequestsHeaders) updateImagePageListRes()               {}
-func (*TooManyRequestsHeaders) updateMaterialHeaderRes()              {}
-func (*TooManyRequestsHeaders) updateMaterialPageFormRes()            {}
-func (*TooManyRequestsHeaders) updateMaterialPageGridRes()            {}
-func (*TooManyRequestsHeaders) updateMaterialPageListRes()            {}
-func (*TooManyRequestsHeaders) updateStyleHeaderRes()                 {}
-func (*TooManyRequestsHeaders) updateStylePageFormRes()               {}
-func (*TooManyRequestsHeaders) updateStylePageGridRes()               {}
-func (*TooManyRequestsHeaders) updateStylePageListRes()               {}
-func (*TooManyRequestsHeaders) updateTrackingMaterialTimelinesRes()   {}
-func (*TooManyRequestsHeaders) updateTrackingStyleTimelinesRes()      {}
-func (*TooManyRequestsHeaders) updateUserRes()                        {}
+func (*TooManyRequestsHeaders) addHeaderSharesRes()                     {}
+func (*TooManyRequestsHeaders) addHeaderTagsRes()                       {}
+func (*TooManyRequestsHeaders) addPageSharesRes()                       {}
+func (*TooManyRequestsHeaders) addTagSharesRes()                        {}
+func (*TooManyRequestsHeaders) addTrackingMaterialsByColorwayRes()      {}
+func (*TooManyRequestsHeaders) addTrackingMaterialsRes()                {}
+func (*TooManyRequestsHeaders) addTrackingStylesByColorwayRes()         {}
+func (*TooManyRequestsHeaders) addTrackingStylesBySkuRes()              {}
+func (*TooManyRequestsHeaders) addTrackingStylesRes()                   {}
+func (*TooManyRequestsHeaders) archiveTrackingStyleTimelinesRes()       {}
+func (*TooManyRequestsHeaders) assignStyleArtboardImageRes()            {}
+func (*TooManyRequestsHeaders) checkLocksRes()                          {}
+func (*TooManyRequestsHeaders) copyStyleHeaderCarryOverRes()            {}
+func (*TooManyRequestsHeaders) createAutonumberRes()                    {}
+func (*TooManyRequestsHeaders) createBlockHeaderRes()                   {}
+func (*TooManyRequestsHeaders) createBlockTagRes()                      {}
+func (*TooManyRequestsHeaders) createColorHeaderRes()                   {}
+func (*TooManyRequestsHeaders) createColorTagRes()                      {}
+func (*TooManyRequestsHeaders) createDirectoryCompanyRes()              {}
+func (*TooManyRequestsHeaders) createDirectoryContactRes()              {}
+func (*TooManyRequestsHeaders) createHeaderCommentRes()                 {}
+func (*TooManyRequestsHeaders) createHeaderRevisionRes()                {}
+func (*TooManyRequestsHeaders) createImageHeaderRes()                   {}
+func (*TooManyRequestsHeaders) createImageTagRes()                      {}
+func (*TooManyRequestsHeaders) createInboxMessageRes()                  {}
+func (*TooManyRequestsHeaders) createInboxTaskRes()                     {}
+func (*TooManyRequestsHeaders) createMasterDataRes()                    {}
+func (*TooManyRequestsHeaders) createMaterialHeaderRes()                {}
+func (*TooManyRequestsHeaders) createMaterialTagRes()                   {}
+func (*TooManyRequestsHeaders) createPageCommentRes()                   {}
+func (*TooManyRequestsHeaders) createPageRevisionRes()                  {}
+func (*TooManyRequestsHeaders) createStyle3dVersionRes()                {}
+func (*TooManyRequestsHeaders) createStyleHeaderRes()                   {}
+func (*TooManyRequestsHeaders) createStyleSkusRes()                     {}
+func (*TooManyRequestsHeaders) createStyleTagRes()                      {}
+func (*TooManyRequestsHeaders) createUserRes()                          {}
+func (*TooManyRequestsHeaders) deleteBlockHeaderRes()                   {}
+func (*TooManyRequestsHeaders) deleteColorHeaderRes()                   {}
+func (*TooManyRequestsHeaders) deleteHeaderCommentRes()                 {}
+func (*TooManyRequestsHeaders) deleteHeaderRevisionRes()                {}
+func (*TooManyRequestsHeaders) deleteImageHeaderRes()                   {}
+func (*TooManyRequestsHeaders) deleteInboxMessageRes()                  {}
+func (*TooManyRequestsHeaders) deleteInboxTaskRes()                     {}
+func (*TooManyRequestsHeaders) deleteLockRes()                          {}
+func (*TooManyRequestsHeaders) deleteMaterialColorwayRes()              {}
+func (*TooManyRequestsHeaders) deleteMaterialColorwaysRes()             {}
+func (*TooManyRequestsHeaders) deleteMaterialHeaderRes()                {}
+func (*TooManyRequestsHeaders) deletePageCommentRes()                   {}
+func (*TooManyRequestsHeaders) deletePageRevisionRes()                  {}
+func (*TooManyRequestsHeaders) deleteStyle3dVersionRes()                {}
+func (*TooManyRequestsHeaders) deleteStyleCbomItemRes()                 {}
+func (*TooManyRequestsHeaders) deleteStyleColorwayRes()                 {}
+func (*TooManyRequestsHeaders) deleteStyleColorwaysRes()                {}
+func (*TooManyRequestsHeaders) deleteStyleHeaderRes()                   {}
+func (*TooManyRequestsHeaders) deleteTagRes()                           {}
+func (*TooManyRequestsHeaders) deleteTrackingMaterialTimelinesRes()     {}
+func (*TooManyRequestsHeaders) deleteTrackingStyleTimelinesRes()        {}
+func (*TooManyRequestsHeaders) getBlockFolderSchemaRes()                {}
+func (*TooManyRequestsHeaders) getBlockFolderSearchSchemaRes()          {}
+func (*TooManyRequestsHeaders) getBlockHeaderRes()                      {}
+func (*TooManyRequestsHeaders) getBlockImageProcessingStatusRes()       {}
+func (*TooManyRequestsHeaders) getBlockPageRes()                        {}
+func (*TooManyRequestsHeaders) getBlockPageSchemaRes()                  {}
+func (*TooManyRequestsHeaders) getBlockSizeClassAssetsRes()             {}
+func (*TooManyRequestsHeaders) getColorChipSchemaRes()                  {}
+func (*TooManyRequestsHeaders) getColorFolderSchemaRes()                {}
+func (*TooManyRequestsHeaders) getColorFolderSearchSchemaRes()          {}
+func (*TooManyRequestsHeaders) getColorHeaderRes()                      {}
+func (*TooManyRequestsHeaders) getColorPageRes()                        {}
+func (*TooManyRequestsHeaders) getColorPageSchemaRes()                  {}
+func (*TooManyRequestsHeaders) getDataTableSchemaRes()                  {}
+func (*TooManyRequestsHeaders) getDirectoryCompanyRes()                 {}
+func (*TooManyRequestsHeaders) getDirectoryContactRes()                 {}
+func (*TooManyRequestsHeaders) getImageFolderSchemaRes()                {}
+func (*TooManyRequestsHeaders) getImageFolderSearchSchemaRes()          {}
+func (*TooManyRequestsHeaders) getImageHeaderRes()                      {}
+func (*TooManyRequestsHeaders) getImageImageProcessingStatusRes()       {}
+func (*TooManyRequestsHeaders) getImagePageRes()                        {}
+func (*TooManyRequestsHeaders) getImagePageSchemaRes()                  {}
+func (*TooManyRequestsHeaders) getInboxTaskRes()                        {}
+func (*TooManyRequestsHeaders) getLineSheetRes()                        {}
+func (*TooManyRequestsHeaders) getMasterDataFolderFieldRes()            {}
+func (*TooManyRequestsHeaders) getMasterDataRes()                       {}
+func (*TooManyRequestsHeaders) getMaterialColorwaySchemaRes()           {}
+func (*TooManyRequestsHeaders) getMaterialFolderSchemaRes()             {}
+func (*TooManyRequestsHeaders) getMaterialFolderSearchSchemaRes()       {}
+func (*TooManyRequestsHeaders) getMaterialHeaderRes()                   {}
+func (*TooManyRequestsHeaders) getMaterialImageProcessingStatusRes()    {}
+func (*TooManyRequestsHeaders) getMaterialPageRes()                     {}
+func (*TooManyRequestsHeaders) getMaterialPageSchemaRes()               {}
+func (*TooManyRequestsHeaders) getMaterialRequestPageRes()              {}
+func (*TooManyRequestsHeaders) getMaterialSizeRangeSchemaRes()          {}
+func (*TooManyRequestsHeaders) getNextAutonumberRes()                   {}
+func (*TooManyRequestsHeaders) getRateLimitStatusRes()                  {}
+func (*TooManyRequestsHeaders) getReportDataByIdRes()                   {}
+func (*TooManyRequestsHeaders) getReportDataRes()                       {}
+func (*TooManyRequestsHeaders) getReportFlatBomRes()                    {}
+func (*TooManyRequestsHeaders) getRequestPageSchemaRes()                {}
+func (*TooManyRequestsHeaders) getStyleColorwaySchemaRes()              {}
+func (*TooManyRequestsHeaders) getStyleFlatBomRes()                     {}
+func (*TooManyRequestsHeaders) getStyleFolderSchemaRes()                {}
+func (*TooManyRequestsHeaders) getStyleFolderSearchSchemaRes()          {}
+func (*TooManyRequestsHeaders) getStyleHeaderRes()                      {}
+func (*TooManyRequestsHeaders) getStyleImageProcessingStatusRes()       {}
+func (*TooManyRequestsHeaders) getStylePageRes()                        {}
+func (*TooManyRequestsHeaders) getStylePageSchemaRes()                  {}
+func (*TooManyRequestsHeaders) getStyleRequestPageRes()                 {}
+func (*TooManyRequestsHeaders) getStyleSizeRangeSchemaRes()             {}
+func (*TooManyRequestsHeaders) getTrackingMaterialProgressRes()         {}
+func (*TooManyRequestsHeaders) getTrackingPlanRes()                     {}
+func (*TooManyRequestsHeaders) getTrackingStyleProgressRes()            {}
+func (*TooManyRequestsHeaders) getUserByEmailRes()                      {}
+func (*TooManyRequestsHeaders) getUserRes()                             {}
+func (*TooManyRequestsHeaders) getUserRoleRes()                         {}
+func (*TooManyRequestsHeaders) linkStyleBlockRes()                      {}
+func (*TooManyRequestsHeaders) listAutonumbersRes()                     {}
+func (*TooManyRequestsHeaders) listBlockFoldersRes()                    {}
+func (*TooManyRequestsHeaders) listBlockHeadersRes()                    {}
+func (*TooManyRequestsHeaders) listBlockPagesRes()                      {}
+func (*TooManyRequestsHeaders) listBlockTagsRes()                       {}
+func (*TooManyRequestsHeaders) listColorFoldersRes()                    {}
+func (*TooManyRequestsHeaders) listColorHeadersRes()                    {}
+func (*TooManyRequestsHeaders) listColorPagesRes()                      {}
+func (*TooManyRequestsHeaders) listColorTagsRes()                       {}
+func (*TooManyRequestsHeaders) listCompanyColorsRes()                   {}
+func (*TooManyRequestsHeaders) listDataTableRowsRes()                   {}
+func (*TooManyRequestsHeaders) listDataTablesRes()                      {}
+func (*TooManyRequestsHeaders) listDirectoryCompaniesRes()              {}
+func (*TooManyRequestsHeaders) listDirectoryContactsRes()               {}
+func (*TooManyRequestsHeaders) listHeaderCommentsRes()                  {}
+func (*TooManyRequestsHeaders) listHeaderRevisionsRes()                 {}
+func (*TooManyRequestsHeaders) listHeaderSharesRes()                    {}
+func (*TooManyRequestsHeaders) listHeaderTagsRes()                      {}
+func (*TooManyRequestsHeaders) listImageFoldersRes()                    {}
+func (*TooManyRequestsHeaders) listImageHeadersRes()                    {}
+func (*TooManyRequestsHeaders) listImagePagesRes()                      {}
+func (*TooManyRequestsHeaders) listImageTagsRes()                       {}
+func (*TooManyRequestsHeaders) listInboxMessagesRes()                   {}
+func (*TooManyRequestsHeaders) listInboxTasksRes()                      {}
+func (*TooManyRequestsHeaders) listLineSheetFoldersRes()                {}
+func (*TooManyRequestsHeaders) listLineSheetsRes()                      {}
+func (*TooManyRequestsHeaders) listMaterialFolderPagesRes()             {}
+func (*TooManyRequestsHeaders) listMaterialFoldersRes()                 {}
+func (*TooManyRequestsHeaders) listMaterialHeadersRes()                 {}
+func (*TooManyRequestsHeaders) listMaterialPagesRes()                   {}
+func (*TooManyRequestsHeaders) listMaterialRequestPagesRes()            {}
+func (*TooManyRequestsHeaders) listMaterialTagsRes()                    {}
+func (*TooManyRequestsHeaders) listPageCommentsRes()                    {}
+func (*TooManyRequestsHeaders) listPageRevisionsRes()                   {}
+func (*TooManyRequestsHeaders) listPageSharesRes()                      {}
+func (*TooManyRequestsHeaders) listReportsRes()                         {}
+func (*TooManyRequestsHeaders) listStyleFolderPagesRes()                {}
+func (*TooManyRequestsHeaders) listStyleFoldersRes()                    {}
+func (*TooManyRequestsHeaders) listStyleHeadersRes()                    {}
+func (*TooManyRequestsHeaders) listStylePagesRes()                      {}
+func (*TooManyRequestsHeaders) listStyleRequestPagesRes()               {}
+func (*TooManyRequestsHeaders) listStyleSetsWhereUsedRes()              {}
+func (*TooManyRequestsHeaders) listStyleTagsRes()                       {}
+func (*TooManyRequestsHeaders) listTrackingFoldersRes()                 {}
+func (*TooManyRequestsHeaders) listTrackingMaterialRevisionsRes()       {}
+func (*TooManyRequestsHeaders) listTrackingMaterialTimelinesRes()       {}
+func (*TooManyRequestsHeaders) listTrackingMaterialViewTimelinesRes()   {}
+func (*TooManyRequestsHeaders) listTrackingPlansRes()                   {}
+func (*TooManyRequestsHeaders) listTrackingStyleRevisionsRes()          {}
+func (*TooManyRequestsHeaders) listTrackingStyleTimelinesRes()          {}
+func (*TooManyRequestsHeaders) listTrackingStyleViewTimelinesRes()      {}
+func (*TooManyRequestsHeaders) listUserRolesRes()                       {}
+func (*TooManyRequestsHeaders) listUsersRes()                           {}
+func (*TooManyRequestsHeaders) moveMaterialHeaderRes()                  {}
+func (*TooManyRequestsHeaders) moveStyleHeaderRes()                     {}
+func (*TooManyRequestsHeaders) removeBlockAttachmentsRes()              {}
+func (*TooManyRequestsHeaders) removeColorAttachmentsRes()              {}
+func (*TooManyRequestsHeaders) removeHeaderSharesRes()                  {}
+func (*TooManyRequestsHeaders) removeHeaderTagsRes()                    {}
+func (*TooManyRequestsHeaders) removeImageAttachmentsRes()              {}
+func (*TooManyRequestsHeaders) removeMaterialAttachmentsRes()           {}
+func (*TooManyRequestsHeaders) removePageSharesRes()                    {}
+func (*TooManyRequestsHeaders) removeStyleAttachmentsRes()              {}
+func (*TooManyRequestsHeaders) removeTagSharesRes()                     {}
+func (*TooManyRequestsHeaders) resetBlockPageRes()                      {}
+func (*TooManyRequestsHeaders) resetColorPageRes()                      {}
+func (*TooManyRequestsHeaders) resetDataTableRes()                      {}
+func (*TooManyRequestsHeaders) resetImagePageRes()                      {}
+func (*TooManyRequestsHeaders) resetMaterialPageRes()                   {}
+func (*TooManyRequestsHeaders) resetStyleCbomRes()                      {}
+func (*TooManyRequestsHeaders) resetStylePageMultiMeasurementsRes()     {}
+func (*TooManyRequestsHeaders) resetStylePageRes()                      {}
+func (*TooManyRequestsHeaders) searchDirectoryCompaniesRes()            {}
+func (*TooManyRequestsHeaders) setLockRes()                             {}
+func (*TooManyRequestsHeaders) submitStyleSampleRequestRes()            {}
+func (*TooManyRequestsHeaders) unlinkStyleBlockRes()                    {}
+func (*TooManyRequestsHeaders) updateBlockHeaderRes()                   {}
+func (*TooManyRequestsHeaders) updateBlockPageFormRes()                 {}
+func (*TooManyRequestsHeaders) updateBlockPageGridRes()                 {}
+func (*TooManyRequestsHeaders) updateBlockPageListRes()                 {}
+func (*TooManyRequestsHeaders) updateColorHeaderRes()                   {}
+func (*TooManyRequestsHeaders) updateColorPageFormRes()                 {}
+func (*TooManyRequestsHeaders) updateColorPageGridRes()                 {}
+func (*TooManyRequestsHeaders) updateColorPageListRes()                 {}
+func (*TooManyRequestsHeaders) updateDataTableRowsRes()                 {}
+func (*TooManyRequestsHeaders) updateDirectoryCompanyRes()              {}
+func (*TooManyRequestsHeaders) updateDirectoryContactRes()              {}
+func (*TooManyRequestsHeaders) updateHeaderCommentRes()                 {}
+func (*TooManyRequestsHeaders) updateHeaderRevisionRes()                {}
+func (*TooManyRequestsHeaders) updateImageHeaderRes()                   {}
+func (*TooManyRequestsHeaders) updateImagePageFormRes()                 {}
+func (*TooManyRequestsHeaders) updateImagePageGridRes()                 {}
+func (*TooManyRequestsHeaders) updateImagePageListRes()                 {}
+func (*TooManyRequestsHeaders) updateInboxMessageRes()                  {}
+func (*TooManyRequestsHeaders) updateInboxTaskRes()                     {}
+func (*TooManyRequestsHeaders) updateMasterDataFolderFieldRes()         {}
+func (*TooManyRequestsHeaders) updateMasterDataRes()                    {}
+func (*TooManyRequestsHeaders) updateMaterial3dPageRes()                {}
+func (*TooManyRequestsHeaders) updateMaterialHeaderRes()                {}
+func (*TooManyRequestsHeaders) updateMaterialPageFormRes()              {}
+func (*TooManyRequestsHeaders) updateMaterialPageGridRes()              {}
+func (*TooManyRequestsHeaders) updateMaterialPageListRes()              {}
+func (*TooManyRequestsHeaders) updateMaterialRequestPageFormRes()       {}
+func (*TooManyRequestsHeaders) updatePageCommentRes()                   {}
+func (*TooManyRequestsHeaders) updatePageRevisionRes()                  {}
+func (*TooManyRequestsHeaders) updateStyle3dVersionRes()                {}
+func (*TooManyRequestsHeaders) updateStyleHeaderRes()                   {}
+func (*TooManyRequestsHeaders) updateStylePageBomDetailsRes()           {}
+func (*TooManyRequestsHeaders) updateStylePageCbomRes()                 {}
+func (*TooManyRequestsHeaders) updateStylePageFormRes()                 {}
+func (*TooManyRequestsHeaders) updateStylePageGridRes()                 {}
+func (*TooManyRequestsHeaders) updateStylePageLinkPagesRes()            {}
+func (*TooManyRequestsHeaders) updateStylePageListRes()                 {}
+func (*TooManyRequestsHeaders) updateStylePageMultiMeasurementsRes()    {}
+func (*TooManyRequestsHeaders) updateStylePageSetsRes()                 {}
+func (*TooManyRequestsHeaders) updateStylePageSkuRes()                  {}
+func (*TooManyRequestsHeaders) updateStylePageTextEditorRes()           {}
+func (*TooManyRequestsHeaders) updateStylePageTextListRes()             {}
+func (*TooManyRequestsHeaders) updateStyleRequestPageFormRes()          {}
+func (*TooManyRequestsHeaders) updateStyleSampleSizeRes()               {}
+func (*TooManyRequestsHeaders) updateTagRes()                           {}
+func (*TooManyRequestsHeaders) updateTrackingMaterialTimelinesRes()     {}
+func (*TooManyRequestsHeaders) updateTrackingStyleTimelinesRes()        {}
+func (*TooManyRequestsHeaders) updateUserRes()                          {}
+func (*TooManyRequestsHeaders) uploadBlockAttachmentRes()               {}
+func (*TooManyRequestsHeaders) uploadBlockGridFormImageRes()            {}
+func (*TooManyRequestsHeaders) uploadBlockHeaderImageAtPositionRes()    {}
+func (*TooManyRequestsHeaders) uploadBlockHeaderImageRes()              {}
+func (*TooManyRequestsHeaders) uploadBlockListImageRes()                {}
+func (*TooManyRequestsHeaders) uploadBlockSizeClass3dAssetRes()         {}
+func (*TooManyRequestsHeaders) uploadColorAttachmentRes()               {}
+func (*TooManyRequestsHeaders) uploadColorGridFormImageRes()            {}
+func (*TooManyRequestsHeaders) uploadColorHeaderImageAtPositionRes()    {}
+func (*TooManyRequestsHeaders) uploadColorHeaderImageRes()              {}
+func (*TooManyRequestsHeaders) uploadColorListImageRes()                {}
+func (*TooManyRequestsHeaders) uploadImageAttachmentRes()               {}
+func (*TooManyRequestsHeaders) uploadImageGridFormImageRes()            {}
+func (*TooManyRequestsHeaders) uploadImageHeaderImageAtPositionRes()    {}
+func (*TooManyRequestsHeaders) uploadImageHeaderImageRes()              {}
+func (*TooManyRequestsHeaders) uploadImageListImageRes()                {}
+func (*TooManyRequestsHeaders) uploadInboxMessageAttachmentRes()        {}
+func (*TooManyRequestsHeaders) uploadMaterial3dAssetRes()               {}
+func (*TooManyRequestsHeaders) uploadMaterial3dBackTextureRes()         {}
+func (*TooManyRequestsHeaders) uploadMaterial3dFrontTextureRes()        {}
+func (*TooManyRequestsHeaders) uploadMaterial3dPreviewRes()             {}
+func (*TooManyRequestsHeaders) uploadMaterialAttachmentRes()            {}
+func (*TooManyRequestsHeaders) uploadMaterialColorwayImageRes()         {}
+func (*TooManyRequestsHeaders) uploadMaterialGridFormImageRes()         {}
+func (*TooManyRequestsHeaders) uploadMaterialHeaderImageAtPositionRes() {}
+func (*TooManyRequestsHeaders) uploadMaterialHeaderImageRes()           {}
+func (*TooManyRequestsHeaders) uploadMaterialListImageRes()             {}
+func (*TooManyRequestsHeaders) uploadStyle3dPreviewRes()                {}
+func (*TooManyRequestsHeaders) uploadStyle3dWorkingFileRes()            {}
+func (*TooManyRequestsHeaders) uploadStyleAttachmentRes()               {}
+func (*TooManyRequestsHeaders) uploadStyleColorwayImageRes()            {}
+func (*TooManyRequestsHeaders) uploadStyleGridFormImageRes()            {}
+func (*TooManyRequestsHeaders) uploadStyleHeaderImageAtPositionRes()    {}
+func (*TooManyRequestsHeaders) uploadStyleHeaderImageRes()              {}
+func (*TooManyRequestsHeaders) uploadStyleListImageRes()                {}
+func (*TooManyRequestsHeaders) uploadStyleTurntableRes()                {}
 
 // Ref: #/components/schemas/TrackingFolder
 type TrackingFolder struct {
@@ -6329,6 +14815,26 @@ func (s *TrackingPlanPageHeaders) SetResponse(val TrackingPlanPage) {
 
 func (*TrackingPlanPageHeaders) listTrackingPlansRes() {}
 
+type UnlinkStyleBlockBadRequest Error
+
+func (*UnlinkStyleBlockBadRequest) unlinkStyleBlockRes() {}
+
+type UnlinkStyleBlockForbidden Error
+
+func (*UnlinkStyleBlockForbidden) unlinkStyleBlockRes() {}
+
+type UnlinkStyleBlockInternalServerError Error
+
+func (*UnlinkStyleBlockInternalServerError) unlinkStyleBlockRes() {}
+
+type UnlinkStyleBlockNotFound Error
+
+func (*UnlinkStyleBlockNotFound) unlinkStyleBlockRes() {}
+
+type UnlinkStyleBlockUnauthorized Error
+
+func (*UnlinkStyleBlockUnauthorized) unlinkStyleBlockRes() {}
+
 type UpdateBlockHeaderBadRequest Error
 
 func (*UpdateBlockHeaderBadRequest) updateBlockHeaderRes() {}
@@ -6489,6 +14995,26 @@ type UpdateColorPageListUnauthorized Error
 
 func (*UpdateColorPageListUnauthorized) updateColorPageListRes() {}
 
+type UpdateDataTableRowsBadRequest Error
+
+func (*UpdateDataTableRowsBadRequest) updateDataTableRowsRes() {}
+
+type UpdateDataTableRowsForbidden Error
+
+func (*UpdateDataTableRowsForbidden) updateDataTableRowsRes() {}
+
+type UpdateDataTableRowsInternalServerError Error
+
+func (*UpdateDataTableRowsInternalServerError) updateDataTableRowsRes() {}
+
+type UpdateDataTableRowsNotFound Error
+
+func (*UpdateDataTableRowsNotFound) updateDataTableRowsRes() {}
+
+type UpdateDataTableRowsUnauthorized Error
+
+func (*UpdateDataTableRowsUnauthorized) updateDataTableRowsRes() {}
+
 type UpdateDirectoryCompanyBadRequest Error
 
 func (*UpdateDirectoryCompanyBadRequest) updateDirectoryCompanyRes() {}
@@ -6508,6 +15034,66 @@ func (*UpdateDirectoryCompanyNotFound) updateDirectoryCompanyRes() {}
 type UpdateDirectoryCompanyUnauthorized Error
 
 func (*UpdateDirectoryCompanyUnauthorized) updateDirectoryCompanyRes() {}
+
+type UpdateDirectoryContactBadRequest Error
+
+func (*UpdateDirectoryContactBadRequest) updateDirectoryContactRes() {}
+
+type UpdateDirectoryContactForbidden Error
+
+func (*UpdateDirectoryContactForbidden) updateDirectoryContactRes() {}
+
+type UpdateDirectoryContactInternalServerError Error
+
+func (*UpdateDirectoryContactInternalServerError) updateDirectoryContactRes() {}
+
+type UpdateDirectoryContactNotFound Error
+
+func (*UpdateDirectoryContactNotFound) updateDirectoryContactRes() {}
+
+type UpdateDirectoryContactUnauthorized Error
+
+func (*UpdateDirectoryContactUnauthorized) updateDirectoryContactRes() {}
+
+type UpdateHeaderCommentBadRequest Error
+
+func (*UpdateHeaderCommentBadRequest) updateHeaderCommentRes() {}
+
+type UpdateHeaderCommentForbidden Error
+
+func (*UpdateHeaderCommentForbidden) updateHeaderCommentRes() {}
+
+type UpdateHeaderCommentInternalServerError Error
+
+func (*UpdateHeaderCommentInternalServerError) updateHeaderCommentRes() {}
+
+type UpdateHeaderCommentNotFound Error
+
+func (*UpdateHeaderCommentNotFound) updateHeaderCommentRes() {}
+
+type UpdateHeaderCommentUnauthorized Error
+
+func (*UpdateHeaderCommentUnauthorized) updateHeaderCommentRes() {}
+
+type UpdateHeaderRevisionBadRequest Error
+
+func (*UpdateHeaderRevisionBadRequest) updateHeaderRevisionRes() {}
+
+type UpdateHeaderRevisionForbidden Error
+
+func (*UpdateHeaderRevisionForbidden) updateHeaderRevisionRes() {}
+
+type UpdateHeaderRevisionInternalServerError Error
+
+func (*UpdateHeaderRevisionInternalServerError) updateHeaderRevisionRes() {}
+
+type UpdateHeaderRevisionNotFound Error
+
+func (*UpdateHeaderRevisionNotFound) updateHeaderRevisionRes() {}
+
+type UpdateHeaderRevisionUnauthorized Error
+
+func (*UpdateHeaderRevisionUnauthorized) updateHeaderRevisionRes() {}
 
 type UpdateImageHeaderBadRequest Error
 
@@ -6589,6 +15175,106 @@ type UpdateImagePageListUnauthorized Error
 
 func (*UpdateImagePageListUnauthorized) updateImagePageListRes() {}
 
+type UpdateInboxMessageBadRequest Error
+
+func (*UpdateInboxMessageBadRequest) updateInboxMessageRes() {}
+
+type UpdateInboxMessageForbidden Error
+
+func (*UpdateInboxMessageForbidden) updateInboxMessageRes() {}
+
+type UpdateInboxMessageInternalServerError Error
+
+func (*UpdateInboxMessageInternalServerError) updateInboxMessageRes() {}
+
+type UpdateInboxMessageNotFound Error
+
+func (*UpdateInboxMessageNotFound) updateInboxMessageRes() {}
+
+type UpdateInboxMessageUnauthorized Error
+
+func (*UpdateInboxMessageUnauthorized) updateInboxMessageRes() {}
+
+type UpdateInboxTaskBadRequest Error
+
+func (*UpdateInboxTaskBadRequest) updateInboxTaskRes() {}
+
+type UpdateInboxTaskForbidden Error
+
+func (*UpdateInboxTaskForbidden) updateInboxTaskRes() {}
+
+type UpdateInboxTaskInternalServerError Error
+
+func (*UpdateInboxTaskInternalServerError) updateInboxTaskRes() {}
+
+type UpdateInboxTaskNotFound Error
+
+func (*UpdateInboxTaskNotFound) updateInboxTaskRes() {}
+
+type UpdateInboxTaskUnauthorized Error
+
+func (*UpdateInboxTaskUnauthorized) updateInboxTaskRes() {}
+
+type UpdateMasterDataBadRequest Error
+
+func (*UpdateMasterDataBadRequest) updateMasterDataRes() {}
+
+type UpdateMasterDataFolderFieldBadRequest Error
+
+func (*UpdateMasterDataFolderFieldBadRequest) updateMasterDataFolderFieldRes() {}
+
+type UpdateMasterDataFolderFieldForbidden Error
+
+func (*UpdateMasterDataFolderFieldForbidden) updateMasterDataFolderFieldRes() {}
+
+type UpdateMasterDataFolderFieldInternalServerError Error
+
+func (*UpdateMasterDataFolderFieldInternalServerError) updateMasterDataFolderFieldRes() {}
+
+type UpdateMasterDataFolderFieldNotFound Error
+
+func (*UpdateMasterDataFolderFieldNotFound) updateMasterDataFolderFieldRes() {}
+
+type UpdateMasterDataFolderFieldUnauthorized Error
+
+func (*UpdateMasterDataFolderFieldUnauthorized) updateMasterDataFolderFieldRes() {}
+
+type UpdateMasterDataForbidden Error
+
+func (*UpdateMasterDataForbidden) updateMasterDataRes() {}
+
+type UpdateMasterDataInternalServerError Error
+
+func (*UpdateMasterDataInternalServerError) updateMasterDataRes() {}
+
+type UpdateMasterDataNotFound Error
+
+func (*UpdateMasterDataNotFound) updateMasterDataRes() {}
+
+type UpdateMasterDataUnauthorized Error
+
+func (*UpdateMasterDataUnauthorized) updateMasterDataRes() {}
+
+type UpdateMaterial3dPageBadRequest Error
+
+func (*UpdateMaterial3dPageBadRequest) updateMaterial3dPageRes() {}
+
+type UpdateMaterial3dPageForbidden Error
+
+func (*UpdateMaterial3dPageForbidden) updateMaterial3dPageRes() {}
+
+type UpdateMaterial3dPageInternalServerError Error
+
+func (*UpdateMaterial3dPageInternalServerError) updateMaterial3dPageRes() {}
+
+type UpdateMaterial3dPageNotFound Error
+
+func (*UpdateMaterial3dPageNotFound) updateMaterial3dPageRes() {}
+
+type UpdateMaterial3dPageUnauthorized Error
+
+func (*UpdateMaterial3dPageUnauthorized) updateMaterial3dPageRes() {}
+
 type UpdateMaterialHeaderBadRequest Error
 
 func (*UpdateMaterialHeaderBadRequest) updateMaterialHeaderRes() {}
@@ -6669,99 +15355,85 @@ type UpdateMaterialPageListUnauthorized Error
 
 func (*UpdateMaterialPageListUnauthorized) updateMaterialPageListRes() {}
 
-// Assumption: the answer to a page or timeline update: how many records were updated and the ids that
-// could not be.
-// Ref: #/components/schemas/UpdateResult
-type UpdateResult struct {
-	Updated OptInt32      `json:"updated"`
-	Failed  []RecordError `json:"failed"`
-}
+type UpdateMaterialRequestPageFormBadRequest Error
 
-// GetUpdated returns the value of Updated.
-func (s *UpdateResult) GetUpdated() OptInt32 {
-	return s.Updated
-}
+func (*UpdateMaterialRequestPageFormBadRequest) updateMaterialRequestPageFormRes() {}
 
-// GetFailed returns the value of Failed.
-func (s *UpdateResult) GetFailed() []RecordError {
-	return s.Failed
-}
+type UpdateMaterialRequestPageFormForbidden Error
 
-// SetUpdated sets the value of Updated.
-func (s *UpdateResult) SetUpdated(val OptInt32) {
-	s.Updated = val
-}
+func (*UpdateMaterialRequestPageFormForbidden) updateMaterialRequestPageFormRes() {}
 
-// SetFailed sets the value of Failed.
-func (s *UpdateResult) SetFailed(val []RecordError) {
-	s.Failed = val
-}
+type UpdateMaterialRequestPageFormInternalServerError Error
 
-// UpdateResultHeaders wraps UpdateResult with response headers.
-type UpdateResultHeaders struct {
-	XRateLimitLimit     OptInt64
-	XRateLimitRemaining OptInt64
-	XRateLimitReset     OptInt64
-	Response            UpdateResult
-}
+func (*UpdateMaterialRequestPageFormInternalServerError) updateMaterialRequestPageFormRes() {}
 
-// GetXRateLimitLimit returns the value of XRateLimitLimit.
-func (s *UpdateResultHeaders) GetXRateLimitLimit() OptInt64 {
-	return s.XRateLimitLimit
-}
+type UpdateMaterialRequestPageFormNotFound Error
 
-// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
-func (s *UpdateResultHeaders) GetXRateLimitRemaining() OptInt64 {
-	return s.XRateLimitRemaining
-}
+func (*UpdateMaterialRequestPageFormNotFound) updateMaterialRequestPageFormRes() {}
 
-// GetXRateLimitReset returns the value of XRateLimitReset.
-func (s *UpdateResultHeaders) GetXRateLimitReset() OptInt64 {
-	return s.XRateLimitReset
-}
+type UpdateMaterialRequestPageFormUnauthorized Error
 
-// GetResponse returns the value of Response.
-func (s *UpdateResultHeaders) GetResponse() UpdateResult {
-	return s.Response
-}
+func (*UpdateMaterialRequestPageFormUnauthorized) updateMaterialRequestPageFormRes() {}
 
-// SetXRateLimitLimit sets the value of XRateLimitLimit.
-func (s *UpdateResultHeaders) SetXRateLimitLimit(val OptInt64) {
-	s.XRateLimitLimit = val
-}
+type UpdatePageCommentBadRequest Error
 
-// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
-func (s *UpdateResultHeaders) SetXRateLimitRemaining(val OptInt64) {
-	s.XRateLimitRemaining = val
-}
+func (*UpdatePageCommentBadRequest) updatePageCommentRes() {}
 
-// SetXRateLimitReset sets the value of XRateLimitReset.
-func (s *UpdateResultHeaders) SetXRateLimitReset(val OptInt64) {
-	s.XRateLimitReset = val
-}
+type UpdatePageCommentForbidden Error
 
-// SetResponse sets the value of Response.
-func (s *UpdateResultHeaders) SetResponse(val UpdateResult) {
-	s.Response = val
-}
+func (*UpdatePageCommentForbidden) updatePageCommentRes() {}
 
-func (*UpdateResultHeaders) updateBlockPageFormRes()             {}
-func (*UpdateResultHeaders) updateBlockPageGridRes()             {}
-func (*UpdateResultHeaders) updateBlockPageListRes()             {}
-func (*UpdateResultHeaders) updateColorPageFormRes()             {}
-func (*UpdateResultHeaders) updateColorPageGridRes()             {}
-func (*UpdateResultHeaders) updateColorPageListRes()             {}
-func (*UpdateResultHeaders) updateImagePageFormRes()             {}
-func (*UpdateResultHeaders) updateImagePageGridRes()             {}
-func (*UpdateResultHeaders) updateImagePageListRes()             {}
-func (*UpdateResultHeaders) updateMaterialPageFormRes()          {}
-func (*UpdateResultHeaders) updateMaterialPageGridRes()          {}
-func (*UpdateResultHeaders) updateMaterialPageListRes()          {}
-func (*UpdateResultHeaders) updateStylePageFormRes()             {}
-func (*UpdateResultHeaders) updateStylePageGridRes()             {}
-func (*UpdateResultHeaders) updateStylePageListRes()             {}
-func (*UpdateResultHeaders) updateTrackingMaterialTimelinesRes() {}
-func (*UpdateResultHeaders) updateTrackingStyleTimelinesRes()    {}
+type UpdatePageCommentInternalServerError Error
+
+func (*UpdatePageCommentInternalServerError) updatePageCommentRes() {}
+
+type UpdatePageCommentNotFound Error
+
+func (*UpdatePageCommentNotFound) updatePageCommentRes() {}
+
+type UpdatePageCommentUnauthorized Error
+
+func (*UpdatePageCommentUnauthorized) updatePageCommentRes() {}
+
+type UpdatePageRevisionBadRequest Error
+
+func (*UpdatePageRevisionBadRequest) updatePageRevisionRes() {}
+
+type UpdatePageRevisionForbidden Error
+
+func (*UpdatePageRevisionForbidden) updatePageRevisionRes() {}
+
+type UpdatePageRevisionInternalServerError Error
+
+func (*UpdatePageRevisionInternalServerError) updatePageRevisionRes() {}
+
+type UpdatePageRevisionNotFound Error
+
+func (*UpdatePageRevisionNotFound) updatePageRevisionRes() {}
+
+type UpdatePageRevisionUnauthorized Error
+
+func (*UpdatePageRevisionUnauthorized) updatePageRevisionRes() {}
+
+type UpdateStyle3dVersionBadRequest Error
+
+func (*UpdateStyle3dVersionBadRequest) updateStyle3dVersionRes() {}
+
+type UpdateStyle3dVersionForbidden Error
+
+func (*UpdateStyle3dVersionForbidden) updateStyle3dVersionRes() {}
+
+type UpdateStyle3dVersionInternalServerError Error
+
+func (*UpdateStyle3dVersionInternalServerError) updateStyle3dVersionRes() {}
+
+type UpdateStyle3dVersionNotFound Error
+
+func (*UpdateStyle3dVersionNotFound) updateStyle3dVersionRes() {}
+
+type UpdateStyle3dVersionUnauthorized Error
+
+func (*UpdateStyle3dVersionUnauthorized) updateStyle3dVersionRes() {}
 
 type UpdateStyleHeaderBadRequest Error
 
@@ -6782,6 +15454,46 @@ func (*UpdateStyleHeaderNotFound) updateStyleHeaderRes() {}
 type UpdateStyleHeaderUnauthorized Error
 
 func (*UpdateStyleHeaderUnauthorized) updateStyleHeaderRes() {}
+
+type UpdateStylePageBomDetailsBadRequest Error
+
+func (*UpdateStylePageBomDetailsBadRequest) updateStylePageBomDetailsRes() {}
+
+type UpdateStylePageBomDetailsForbidden Error
+
+func (*UpdateStylePageBomDetailsForbidden) updateStylePageBomDetailsRes() {}
+
+type UpdateStylePageBomDetailsInternalServerError Error
+
+func (*UpdateStylePageBomDetailsInternalServerError) updateStylePageBomDetailsRes() {}
+
+type UpdateStylePageBomDetailsNotFound Error
+
+func (*UpdateStylePageBomDetailsNotFound) updateStylePageBomDetailsRes() {}
+
+type UpdateStylePageBomDetailsUnauthorized Error
+
+func (*UpdateStylePageBomDetailsUnauthorized) updateStylePageBomDetailsRes() {}
+
+type UpdateStylePageCbomBadRequest Error
+
+func (*UpdateStylePageCbomBadRequest) updateStylePageCbomRes() {}
+
+type UpdateStylePageCbomForbidden Error
+
+func (*UpdateStylePageCbomForbidden) updateStylePageCbomRes() {}
+
+type UpdateStylePageCbomInternalServerError Error
+
+func (*UpdateStylePageCbomInternalServerError) updateStylePageCbomRes() {}
+
+type UpdateStylePageCbomNotFound Error
+
+func (*UpdateStylePageCbomNotFound) updateStylePageCbomRes() {}
+
+type UpdateStylePageCbomUnauthorized Error
+
+func (*UpdateStylePageCbomUnauthorized) updateStylePageCbomRes() {}
 
 type UpdateStylePageFormBadRequest Error
 
@@ -6823,6 +15535,26 @@ type UpdateStylePageGridUnauthorized Error
 
 func (*UpdateStylePageGridUnauthorized) updateStylePageGridRes() {}
 
+type UpdateStylePageLinkPagesBadRequest Error
+
+func (*UpdateStylePageLinkPagesBadRequest) updateStylePageLinkPagesRes() {}
+
+type UpdateStylePageLinkPagesForbidden Error
+
+func (*UpdateStylePageLinkPagesForbidden) updateStylePageLinkPagesRes() {}
+
+type UpdateStylePageLinkPagesInternalServerError Error
+
+func (*UpdateStylePageLinkPagesInternalServerError) updateStylePageLinkPagesRes() {}
+
+type UpdateStylePageLinkPagesNotFound Error
+
+func (*UpdateStylePageLinkPagesNotFound) updateStylePageLinkPagesRes() {}
+
+type UpdateStylePageLinkPagesUnauthorized Error
+
+func (*UpdateStylePageLinkPagesUnauthorized) updateStylePageLinkPagesRes() {}
+
 type UpdateStylePageListBadRequest Error
 
 func (*UpdateStylePageListBadRequest) updateStylePageListRes() {}
@@ -6842,6 +15574,166 @@ func (*UpdateStylePageListNotFound) updateStylePageListRes() {}
 type UpdateStylePageListUnauthorized Error
 
 func (*UpdateStylePageListUnauthorized) updateStylePageListRes() {}
+
+type UpdateStylePageMultiMeasurementsBadRequest Error
+
+func (*UpdateStylePageMultiMeasurementsBadRequest) updateStylePageMultiMeasurementsRes() {}
+
+type UpdateStylePageMultiMeasurementsForbidden Error
+
+func (*UpdateStylePageMultiMeasurementsForbidden) updateStylePageMultiMeasurementsRes() {}
+
+type UpdateStylePageMultiMeasurementsInternalServerError Error
+
+func (*UpdateStylePageMultiMeasurementsInternalServerError) updateStylePageMultiMeasurementsRes() {}
+
+type UpdateStylePageMultiMeasurementsNotFound Error
+
+func (*UpdateStylePageMultiMeasurementsNotFound) updateStylePageMultiMeasurementsRes() {}
+
+type UpdateStylePageMultiMeasurementsUnauthorized Error
+
+func (*UpdateStylePageMultiMeasurementsUnauthorized) updateStylePageMultiMeasurementsRes() {}
+
+type UpdateStylePageSetsBadRequest Error
+
+func (*UpdateStylePageSetsBadRequest) updateStylePageSetsRes() {}
+
+type UpdateStylePageSetsForbidden Error
+
+func (*UpdateStylePageSetsForbidden) updateStylePageSetsRes() {}
+
+type UpdateStylePageSetsInternalServerError Error
+
+func (*UpdateStylePageSetsInternalServerError) updateStylePageSetsRes() {}
+
+type UpdateStylePageSetsNotFound Error
+
+func (*UpdateStylePageSetsNotFound) updateStylePageSetsRes() {}
+
+type UpdateStylePageSetsUnauthorized Error
+
+func (*UpdateStylePageSetsUnauthorized) updateStylePageSetsRes() {}
+
+type UpdateStylePageSkuBadRequest Error
+
+func (*UpdateStylePageSkuBadRequest) updateStylePageSkuRes() {}
+
+type UpdateStylePageSkuForbidden Error
+
+func (*UpdateStylePageSkuForbidden) updateStylePageSkuRes() {}
+
+type UpdateStylePageSkuInternalServerError Error
+
+func (*UpdateStylePageSkuInternalServerError) updateStylePageSkuRes() {}
+
+type UpdateStylePageSkuNotFound Error
+
+func (*UpdateStylePageSkuNotFound) updateStylePageSkuRes() {}
+
+type UpdateStylePageSkuUnauthorized Error
+
+func (*UpdateStylePageSkuUnauthorized) updateStylePageSkuRes() {}
+
+type UpdateStylePageTextEditorBadRequest Error
+
+func (*UpdateStylePageTextEditorBadRequest) updateStylePageTextEditorRes() {}
+
+type UpdateStylePageTextEditorForbidden Error
+
+func (*UpdateStylePageTextEditorForbidden) updateStylePageTextEditorRes() {}
+
+type UpdateStylePageTextEditorInternalServerError Error
+
+func (*UpdateStylePageTextEditorInternalServerError) updateStylePageTextEditorRes() {}
+
+type UpdateStylePageTextEditorNotFound Error
+
+func (*UpdateStylePageTextEditorNotFound) updateStylePageTextEditorRes() {}
+
+type UpdateStylePageTextEditorUnauthorized Error
+
+func (*UpdateStylePageTextEditorUnauthorized) updateStylePageTextEditorRes() {}
+
+type UpdateStylePageTextListBadRequest Error
+
+func (*UpdateStylePageTextListBadRequest) updateStylePageTextListRes() {}
+
+type UpdateStylePageTextListForbidden Error
+
+func (*UpdateStylePageTextListForbidden) updateStylePageTextListRes() {}
+
+type UpdateStylePageTextListInternalServerError Error
+
+func (*UpdateStylePageTextListInternalServerError) updateStylePageTextListRes() {}
+
+type UpdateStylePageTextListNotFound Error
+
+func (*UpdateStylePageTextListNotFound) updateStylePageTextListRes() {}
+
+type UpdateStylePageTextListUnauthorized Error
+
+func (*UpdateStylePageTextListUnauthorized) updateStylePageTextListRes() {}
+
+type UpdateStyleRequestPageFormBadRequest Error
+
+func (*UpdateStyleRequestPageFormBadRequest) updateStyleRequestPageFormRes() {}
+
+type UpdateStyleRequestPageFormForbidden Error
+
+func (*UpdateStyleRequestPageFormForbidden) updateStyleRequestPageFormRes() {}
+
+type UpdateStyleRequestPageFormInternalServerError Error
+
+func (*UpdateStyleRequestPageFormInternalServerError) updateStyleRequestPageFormRes() {}
+
+type UpdateStyleRequestPageFormNotFound Error
+
+func (*UpdateStyleRequestPageFormNotFound) updateStyleRequestPageFormRes() {}
+
+type UpdateStyleRequestPageFormUnauthorized Error
+
+func (*UpdateStyleRequestPageFormUnauthorized) updateStyleRequestPageFormRes() {}
+
+type UpdateStyleSampleSizeBadRequest Error
+
+func (*UpdateStyleSampleSizeBadRequest) updateStyleSampleSizeRes() {}
+
+type UpdateStyleSampleSizeForbidden Error
+
+func (*UpdateStyleSampleSizeForbidden) updateStyleSampleSizeRes() {}
+
+type UpdateStyleSampleSizeInternalServerError Error
+
+func (*UpdateStyleSampleSizeInternalServerError) updateStyleSampleSizeRes() {}
+
+type UpdateStyleSampleSizeNotFound Error
+
+func (*UpdateStyleSampleSizeNotFound) updateStyleSampleSizeRes() {}
+
+type UpdateStyleSampleSizeUnauthorized Error
+
+func (*UpdateStyleSampleSizeUnauthorized) updateStyleSampleSizeRes() {}
+
+type UpdateTagBadRequest Error
+
+func (*UpdateTagBadRequest) updateTagRes() {}
+
+type UpdateTagForbidden Error
+
+func (*UpdateTagForbidden) updateTagRes() {}
+
+type UpdateTagInternalServerError Error
+
+func (*UpdateTagInternalServerError) updateTagRes() {}
+
+type UpdateTagNotFound Error
+
+func (*UpdateTagNotFound) updateTagRes() {}
+
+type UpdateTagUnauthorized Error
+
+func (*UpdateTagUnauthorized) updateTagRes() {}
 
 type UpdateTrackingMaterialTimelinesBadRequest Error
 
@@ -6903,7 +15795,831 @@ type UpdateUserUnauthorized Error
 
 func (*UpdateUserUnauthorized) updateUserRes() {}
 
-// Assumption: the field names of a user (the SDKs pass users through untyped).
+type UploadBlockAttachmentBadRequest Error
+
+func (*UploadBlockAttachmentBadRequest) uploadBlockAttachmentRes() {}
+
+type UploadBlockAttachmentForbidden Error
+
+func (*UploadBlockAttachmentForbidden) uploadBlockAttachmentRes() {}
+
+type UploadBlockAttachmentInternalServerError Error
+
+func (*UploadBlockAttachmentInternalServerError) uploadBlockAttachmentRes() {}
+
+type UploadBlockAttachmentNotFound Error
+
+func (*UploadBlockAttachmentNotFound) uploadBlockAttachmentRes() {}
+
+type UploadBlockAttachmentUnauthorized Error
+
+func (*UploadBlockAttachmentUnauthorized) uploadBlockAttachmentRes() {}
+
+type UploadBlockGridFormImageBadRequest Error
+
+func (*UploadBlockGridFormImageBadRequest) uploadBlockGridFormImageRes() {}
+
+type UploadBlockGridFormImageForbidden Error
+
+func (*UploadBlockGridFormImageForbidden) uploadBlockGridFormImageRes() {}
+
+type UploadBlockGridFormImageInternalServerError Error
+
+func (*UploadBlockGridFormImageInternalServerError) uploadBlockGridFormImageRes() {}
+
+type UploadBlockGridFormImageNotFound Error
+
+func (*UploadBlockGridFormImageNotFound) uploadBlockGridFormImageRes() {}
+
+type UploadBlockGridFormImageUnauthorized Error
+
+func (*UploadBlockGridFormImageUnauthorized) uploadBlockGridFormImageRes() {}
+
+type UploadBlockHeaderImageAtPositionBadRequest Error
+
+func (*UploadBlockHeaderImageAtPositionBadRequest) uploadBlockHeaderImageAtPositionRes() {}
+
+type UploadBlockHeaderImageAtPositionForbidden Error
+
+func (*UploadBlockHeaderImageAtPositionForbidden) uploadBlockHeaderImageAtPositionRes() {}
+
+type UploadBlockHeaderImageAtPositionInternalServerError Error
+
+func (*UploadBlockHeaderImageAtPositionInternalServerError) uploadBlockHeaderImageAtPositionRes() {}
+
+type UploadBlockHeaderImageAtPositionNotFound Error
+
+func (*UploadBlockHeaderImageAtPositionNotFound) uploadBlockHeaderImageAtPositionRes() {}
+
+type UploadBlockHeaderImageAtPositionUnauthorized Error
+
+func (*UploadBlockHeaderImageAtPositionUnauthorized) uploadBlockHeaderImageAtPositionRes() {}
+
+type UploadBlockHeaderImageBadRequest Error
+
+func (*UploadBlockHeaderImageBadRequest) uploadBlockHeaderImageRes() {}
+
+type UploadBlockHeaderImageForbidden Error
+
+func (*UploadBlockHeaderImageForbidden) uploadBlockHeaderImageRes() {}
+
+type UploadBlockHeaderImageInternalServerError Error
+
+func (*UploadBlockHeaderImageInternalServerError) uploadBlockHeaderImageRes() {}
+
+type UploadBlockHeaderImageNotFound Error
+
+func (*UploadBlockHeaderImageNotFound) uploadBlockHeaderImageRes() {}
+
+type UploadBlockHeaderImageUnauthorized Error
+
+func (*UploadBlockHeaderImageUnauthorized) uploadBlockHeaderImageRes() {}
+
+type UploadBlockListImageBadRequest Error
+
+func (*UploadBlockListImageBadRequest) uploadBlockListImageRes() {}
+
+type UploadBlockListImageForbidden Error
+
+func (*UploadBlockListImageForbidden) uploadBlockListImageRes() {}
+
+type UploadBlockListImageInternalServerError Error
+
+func (*UploadBlockListImageInternalServerError) uploadBlockListImageRes() {}
+
+type UploadBlockListImageNotFound Error
+
+func (*UploadBlockListImageNotFound) uploadBlockListImageRes() {}
+
+type UploadBlockListImageUnauthorized Error
+
+func (*UploadBlockListImageUnauthorized) uploadBlockListImageRes() {}
+
+type UploadBlockSizeClass3dAssetBadRequest Error
+
+func (*UploadBlockSizeClass3dAssetBadRequest) uploadBlockSizeClass3dAssetRes() {}
+
+type UploadBlockSizeClass3dAssetForbidden Error
+
+func (*UploadBlockSizeClass3dAssetForbidden) uploadBlockSizeClass3dAssetRes() {}
+
+type UploadBlockSizeClass3dAssetInternalServerError Error
+
+func (*UploadBlockSizeClass3dAssetInternalServerError) uploadBlockSizeClass3dAssetRes() {}
+
+type UploadBlockSizeClass3dAssetNotFound Error
+
+func (*UploadBlockSizeClass3dAssetNotFound) uploadBlockSizeClass3dAssetRes() {}
+
+type UploadBlockSizeClass3dAssetUnauthorized Error
+
+func (*UploadBlockSizeClass3dAssetUnauthorized) uploadBlockSizeClass3dAssetRes() {}
+
+type UploadColorAttachmentBadRequest Error
+
+func (*UploadColorAttachmentBadRequest) uploadColorAttachmentRes() {}
+
+type UploadColorAttachmentForbidden Error
+
+func (*UploadColorAttachmentForbidden) uploadColorAttachmentRes() {}
+
+type UploadColorAttachmentInternalServerError Error
+
+func (*UploadColorAttachmentInternalServerError) uploadColorAttachmentRes() {}
+
+type UploadColorAttachmentNotFound Error
+
+func (*UploadColorAttachmentNotFound) uploadColorAttachmentRes() {}
+
+type UploadColorAttachmentUnauthorized Error
+
+func (*UploadColorAttachmentUnauthorized) uploadColorAttachmentRes() {}
+
+type UploadColorGridFormImageBadRequest Error
+
+func (*UploadColorGridFormImageBadRequest) uploadColorGridFormImageRes() {}
+
+type UploadColorGridFormImageForbidden Error
+
+func (*UploadColorGridFormImageForbidden) uploadColorGridFormImageRes() {}
+
+type UploadColorGridFormImageInternalServerError Error
+
+func (*UploadColorGridFormImageInternalServerError) uploadColorGridFormImageRes() {}
+
+type UploadColorGridFormImageNotFound Error
+
+func (*UploadColorGridFormImageNotFound) uploadColorGridFormImageRes() {}
+
+type UploadColorGridFormImageUnauthorized Error
+
+func (*UploadColorGridFormImageUnauthorized) uploadColorGridFormImageRes() {}
+
+type UploadColorHeaderImageAtPositionBadRequest Error
+
+func (*UploadColorHeaderImageAtPositionBadRequest) uploadColorHeaderImageAtPositionRes() {}
+
+type UploadColorHeaderImageAtPositionForbidden Error
+
+func (*UploadColorHeaderImageAtPositionForbidden) uploadColorHeaderImageAtPositionRes() {}
+
+type UploadColorHeaderImageAtPositionInternalServerError Error
+
+func (*UploadColorHeaderImageAtPositionInternalServerError) uploadColorHeaderImageAtPositionRes() {}
+
+type UploadColorHeaderImageAtPositionNotFound Error
+
+func (*UploadColorHeaderImageAtPositionNotFound) uploadColorHeaderImageAtPositionRes() {}
+
+type UploadColorHeaderImageAtPositionUnauthorized Error
+
+func (*UploadColorHeaderImageAtPositionUnauthorized) uploadColorHeaderImageAtPositionRes() {}
+
+type UploadColorHeaderImageBadRequest Error
+
+func (*UploadColorHeaderImageBadRequest) uploadColorHeaderImageRes() {}
+
+type UploadColorHeaderImageForbidden Error
+
+func (*UploadColorHeaderImageForbidden) uploadColorHeaderImageRes() {}
+
+type UploadColorHeaderImageInternalServerError Error
+
+func (*UploadColorHeaderImageInternalServerError) uploadColorHeaderImageRes() {}
+
+type UploadColorHeaderImageNotFound Error
+
+func (*UploadColorHeaderImageNotFound) uploadColorHeaderImageRes() {}
+
+type UploadColorHeaderImageUnauthorized Error
+
+func (*UploadColorHeaderImageUnauthorized) uploadColorHeaderImageRes() {}
+
+type UploadColorListImageBadRequest Error
+
+func (*UploadColorListImageBadRequest) uploadColorListImageRes() {}
+
+type UploadColorListImageForbidden Error
+
+func (*UploadColorListImageForbidden) uploadColorListImageRes() {}
+
+type UploadColorListImageInternalServerError Error
+
+func (*UploadColorListImageInternalServerError) uploadColorListImageRes() {}
+
+type UploadColorListImageNotFound Error
+
+func (*UploadColorListImageNotFound) uploadColorListImageRes() {}
+
+type UploadColorListImageUnauthorized Error
+
+func (*UploadColorListImageUnauthorized) uploadColorListImageRes() {}
+
+type UploadImageAttachmentBadRequest Error
+
+func (*UploadImageAttachmentBadRequest) uploadImageAttachmentRes() {}
+
+type UploadImageAttachmentForbidden Error
+
+func (*UploadImageAttachmentForbidden) uploadImageAttachmentRes() {}
+
+type UploadImageAttachmentInternalServerError Error
+
+func (*UploadImageAttachmentInternalServerError) uploadImageAttachmentRes() {}
+
+type UploadImageAttachmentNotFound Error
+
+func (*UploadImageAttachmentNotFound) uploadImageAttachmentRes() {}
+
+type UploadImageAttachmentUnauthorized Error
+
+func (*UploadImageAttachmentUnauthorized) uploadImageAttachmentRes() {}
+
+type UploadImageGridFormImageBadRequest Error
+
+func (*UploadImageGridFormImageBadRequest) uploadImageGridFormImageRes() {}
+
+type UploadImageGridFormImageForbidden Error
+
+func (*UploadImageGridFormImageForbidden) uploadImageGridFormImageRes() {}
+
+type UploadImageGridFormImageInternalServerError Error
+
+func (*UploadImageGridFormImageInternalServerError) uploadImageGridFormImageRes() {}
+
+type UploadImageGridFormImageNotFound Error
+
+func (*UploadImageGridFormImageNotFound) uploadImageGridFormImageRes() {}
+
+type UploadImageGridFormImageUnauthorized Error
+
+func (*UploadImageGridFormImageUnauthorized) uploadImageGridFormImageRes() {}
+
+type UploadImageHeaderImageAtPositionBadRequest Error
+
+func (*UploadImageHeaderImageAtPositionBadRequest) uploadImageHeaderImageAtPositionRes() {}
+
+type UploadImageHeaderImageAtPositionForbidden Error
+
+func (*UploadImageHeaderImageAtPositionForbidden) uploadImageHeaderImageAtPositionRes() {}
+
+type UploadImageHeaderImageAtPositionInternalServerError Error
+
+func (*UploadImageHeaderImageAtPositionInternalServerError) uploadImageHeaderImageAtPositionRes() {}
+
+type UploadImageHeaderImageAtPositionNotFound Error
+
+func (*UploadImageHeaderImageAtPositionNotFound) uploadImageHeaderImageAtPositionRes() {}
+
+type UploadImageHeaderImageAtPositionUnauthorized Error
+
+func (*UploadImageHeaderImageAtPositionUnauthorized) uploadImageHeaderImageAtPositionRes() {}
+
+type UploadImageHeaderImageBadRequest Error
+
+func (*UploadImageHeaderImageBadRequest) uploadImageHeaderImageRes() {}
+
+type UploadImageHeaderImageForbidden Error
+
+func (*UploadImageHeaderImageForbidden) uploadImageHeaderImageRes() {}
+
+type UploadImageHeaderImageInternalServerError Error
+
+func (*UploadImageHeaderImageInternalServerError) uploadImageHeaderImageRes() {}
+
+type UploadImageHeaderImageNotFound Error
+
+func (*UploadImageHeaderImageNotFound) uploadImageHeaderImageRes() {}
+
+type UploadImageHeaderImageUnauthorized Error
+
+func (*UploadImageHeaderImageUnauthorized) uploadImageHeaderImageRes() {}
+
+type UploadImageListImageBadRequest Error
+
+func (*UploadImageListImageBadRequest) uploadImageListImageRes() {}
+
+type UploadImageListImageForbidden Error
+
+func (*UploadImageListImageForbidden) uploadImageListImageRes() {}
+
+type UploadImageListImageInternalServerError Error
+
+func (*UploadImageListImageInternalServerError) uploadImageListImageRes() {}
+
+type UploadImageListImageNotFound Error
+
+func (*UploadImageListImageNotFound) uploadImageListImageRes() {}
+
+type UploadImageListImageUnauthorized Error
+
+func (*UploadImageListImageUnauthorized) uploadImageListImageRes() {}
+
+type UploadInboxMessageAttachmentBadRequest Error
+
+func (*UploadInboxMessageAttachmentBadRequest) uploadInboxMessageAttachmentRes() {}
+
+type UploadInboxMessageAttachmentForbidden Error
+
+func (*UploadInboxMessageAttachmentForbidden) uploadInboxMessageAttachmentRes() {}
+
+type UploadInboxMessageAttachmentInternalServerError Error
+
+func (*UploadInboxMessageAttachmentInternalServerError) uploadInboxMessageAttachmentRes() {}
+
+type UploadInboxMessageAttachmentNotFound Error
+
+func (*UploadInboxMessageAttachmentNotFound) uploadInboxMessageAttachmentRes() {}
+
+type UploadInboxMessageAttachmentUnauthorized Error
+
+func (*UploadInboxMessageAttachmentUnauthorized) uploadInboxMessageAttachmentRes() {}
+
+type UploadMaterial3dAssetBadRequest Error
+
+func (*UploadMaterial3dAssetBadRequest) uploadMaterial3dAssetRes() {}
+
+type UploadMaterial3dAssetForbidden Error
+
+func (*UploadMaterial3dAssetForbidden) uploadMaterial3dAssetRes() {}
+
+type UploadMaterial3dAssetInternalServerError Error
+
+func (*UploadMaterial3dAssetInternalServerError) uploadMaterial3dAssetRes() {}
+
+type UploadMaterial3dAssetNotFound Error
+
+func (*UploadMaterial3dAssetNotFound) uploadMaterial3dAssetRes() {}
+
+type UploadMaterial3dAssetUnauthorized Error
+
+func (*UploadMaterial3dAssetUnauthorized) uploadMaterial3dAssetRes() {}
+
+type UploadMaterial3dBackTextureBadRequest Error
+
+func (*UploadMaterial3dBackTextureBadRequest) uploadMaterial3dBackTextureRes() {}
+
+type UploadMaterial3dBackTextureForbidden Error
+
+func (*UploadMaterial3dBackTextureForbidden) uploadMaterial3dBackTextureRes() {}
+
+type UploadMaterial3dBackTextureInternalServerError Error
+
+func (*UploadMaterial3dBackTextureInternalServerError) uploadMaterial3dBackTextureRes() {}
+
+type UploadMaterial3dBackTextureNotFound Error
+
+func (*UploadMaterial3dBackTextureNotFound) uploadMaterial3dBackTextureRes() {}
+
+type UploadMaterial3dBackTextureUnauthorized Error
+
+func (*UploadMaterial3dBackTextureUnauthorized) uploadMaterial3dBackTextureRes() {}
+
+type UploadMaterial3dFrontTextureBadRequest Error
+
+func (*UploadMaterial3dFrontTextureBadRequest) uploadMaterial3dFrontTextureRes() {}
+
+type UploadMaterial3dFrontTextureForbidden Error
+
+func (*UploadMaterial3dFrontTextureForbidden) uploadMaterial3dFrontTextureRes() {}
+
+type UploadMaterial3dFrontTextureInternalServerError Error
+
+func (*UploadMaterial3dFrontTextureInternalServerError) uploadMaterial3dFrontTextureRes() {}
+
+type UploadMaterial3dFrontTextureNotFound Error
+
+func (*UploadMaterial3dFrontTextureNotFound) uploadMaterial3dFrontTextureRes() {}
+
+type UploadMaterial3dFrontTextureUnauthorized Error
+
+func (*UploadMaterial3dFrontTextureUnauthorized) uploadMaterial3dFrontTextureRes() {}
+
+type UploadMaterial3dPreviewBadRequest Error
+
+func (*UploadMaterial3dPreviewBadRequest) uploadMaterial3dPreviewRes() {}
+
+type UploadMaterial3dPreviewForbidden Error
+
+func (*UploadMaterial3dPreviewForbidden) uploadMaterial3dPreviewRes() {}
+
+type UploadMaterial3dPreviewInternalServerError Error
+
+func (*UploadMaterial3dPreviewInternalServerError) uploadMaterial3dPreviewRes() {}
+
+type UploadMaterial3dPreviewNotFound Error
+
+func (*UploadMaterial3dPreviewNotFound) uploadMaterial3dPreviewRes() {}
+
+type UploadMaterial3dPreviewUnauthorized Error
+
+func (*UploadMaterial3dPreviewUnauthorized) uploadMaterial3dPreviewRes() {}
+
+type UploadMaterialAttachmentBadRequest Error
+
+func (*UploadMaterialAttachmentBadRequest) uploadMaterialAttachmentRes() {}
+
+type UploadMaterialAttachmentForbidden Error
+
+func (*UploadMaterialAttachmentForbidden) uploadMaterialAttachmentRes() {}
+
+type UploadMaterialAttachmentInternalServerError Error
+
+func (*UploadMaterialAttachmentInternalServerError) uploadMaterialAttachmentRes() {}
+
+type UploadMaterialAttachmentNotFound Error
+
+func (*UploadMaterialAttachmentNotFound) uploadMaterialAttachmentRes() {}
+
+type UploadMaterialAttachmentUnauthorized Error
+
+func (*UploadMaterialAttachmentUnauthorized) uploadMaterialAttachmentRes() {}
+
+type UploadMaterialColorwayImageBadRequest Error
+
+func (*UploadMaterialColorwayImageBadRequest) uploadMaterialColorwayImageRes() {}
+
+type UploadMaterialColorwayImageForbidden Error
+
+func (*UploadMaterialColorwayImageForbidden) uploadMaterialColorwayImageRes() {}
+
+type UploadMaterialColorwayImageInternalServerError Error
+
+func (*UploadMaterialColorwayImageInternalServerError) uploadMaterialColorwayImageRes() {}
+
+type UploadMaterialColorwayImageNotFound Error
+
+func (*UploadMaterialColorwayImageNotFound) uploadMaterialColorwayImageRes() {}
+
+type UploadMaterialColorwayImageUnauthorized Error
+
+func (*UploadMaterialColorwayImageUnauthorized) uploadMaterialColorwayImageRes() {}
+
+type UploadMaterialGridFormImageBadRequest Error
+
+func (*UploadMaterialGridFormImageBadRequest) uploadMaterialGridFormImageRes() {}
+
+type UploadMaterialGridFormImageForbidden Error
+
+func (*UploadMaterialGridFormImageForbidden) uploadMaterialGridFormImageRes() {}
+
+type UploadMaterialGridFormImageInternalServerError Error
+
+func (*UploadMaterialGridFormImageInternalServerError) uploadMaterialGridFormImageRes() {}
+
+type UploadMaterialGridFormImageNotFound Error
+
+func (*UploadMaterialGridFormImageNotFound) uploadMaterialGridFormImageRes() {}
+
+type UploadMaterialGridFormImageUnauthorized Error
+
+func (*UploadMaterialGridFormImageUnauthorized) uploadMaterialGridFormImageRes() {}
+
+type UploadMaterialHeaderImageAtPositionBadRequest Error
+
+func (*UploadMaterialHeaderImageAtPositionBadRequest) uploadMaterialHeaderImageAtPositionRes() {}
+
+type UploadMaterialHeaderImageAtPositionForbidden Error
+
+func (*UploadMaterialHeaderImageAtPositionForbidden) uploadMaterialHeaderImageAtPositionRes() {}
+
+type UploadMaterialHeaderImageAtPositionInternalServerError Error
+
+func (*UploadMaterialHeaderImageAtPositionInternalServerError) uploadMaterialHeaderImageAtPositionRes() {
+}
+
+type UploadMaterialHeaderImageAtPositionNotFound Error
+
+func (*UploadMaterialHeaderImageAtPositionNotFound) uploadMaterialHeaderImageAtPositionRes() {}
+
+type UploadMaterialHeaderImageAtPositionUnauthorized Error
+
+func (*UploadMaterialHeaderImageAtPositionUnauthorized) uploadMaterialHeaderImageAtPositionRes() {}
+
+type UploadMaterialHeaderImageBadRequest Error
+
+func (*UploadMaterialHeaderImageBadRequest) uploadMaterialHeaderImageRes() {}
+
+type UploadMaterialHeaderImageForbidden Error
+
+func (*UploadMaterialHeaderImageForbidden) uploadMaterialHeaderImageRes() {}
+
+type UploadMaterialHeaderImageInternalServerError Error
+
+func (*UploadMaterialHeaderImageInternalServerError) uploadMaterialHeaderImageRes() {}
+
+type UploadMaterialHeaderImageNotFound Error
+
+func (*UploadMaterialHeaderImageNotFound) uploadMaterialHeaderImageRes() {}
+
+type UploadMaterialHeaderImageUnauthorized Error
+
+func (*UploadMaterialHeaderImageUnauthorized) uploadMaterialHeaderImageRes() {}
+
+type UploadMaterialListImageBadRequest Error
+
+func (*UploadMaterialListImageBadRequest) uploadMaterialListImageRes() {}
+
+type UploadMaterialListImageForbidden Error
+
+func (*UploadMaterialListImageForbidden) uploadMaterialListImageRes() {}
+
+type UploadMaterialListImageInternalServerError Error
+
+func (*UploadMaterialListImageInternalServerError) uploadMaterialListImageRes() {}
+
+type UploadMaterialListImageNotFound Error
+
+func (*UploadMaterialListImageNotFound) uploadMaterialListImageRes() {}
+
+type UploadMaterialListImageUnauthorized Error
+
+func (*UploadMaterialListImageUnauthorized) uploadMaterialListImageRes() {}
+
+// The answer to an upload: the id of the uploaded image or file, to poll with GetImageProcessingStatus
+// (TypeScript SDK src/http.ts reads imageId; null when the endpoint gives none).
+// Ref: #/components/schemas/UploadResult
+type UploadResult struct {
+	ImageId OptNilString `json:"imageId"`
+}
+
+// GetImageId returns the value of ImageId.
+func (s *UploadResult) GetImageId() OptNilString {
+	return s.ImageId
+}
+
+// SetImageId sets the value of ImageId.
+func (s *UploadResult) SetImageId(val OptNilString) {
+	s.ImageId = val
+}
+
+// UploadResultHeaders wraps UploadResult with response headers.
+type UploadResultHeaders struct {
+	XRateLimitLimit     OptInt64
+	XRateLimitRemaining OptInt64
+	XRateLimitReset     OptInt64
+	Response            UploadResult
+}
+
+// GetXRateLimitLimit returns the value of XRateLimitLimit.
+func (s *UploadResultHeaders) GetXRateLimitLimit() OptInt64 {
+	return s.XRateLimitLimit
+}
+
+// GetXRateLimitRemaining returns the value of XRateLimitRemaining.
+func (s *UploadResultHeaders) GetXRateLimitRemaining() OptInt64 {
+	return s.XRateLimitRemaining
+}
+
+// GetXRateLimitReset returns the value of XRateLimitReset.
+func (s *UploadResultHeaders) GetXRateLimitReset() OptInt64 {
+	return s.XRateLimitReset
+}
+
+// GetResponse returns the value of Response.
+func (s *UploadResultHeaders) GetResponse() UploadResult {
+	return s.Response
+}
+
+// SetXRateLimitLimit sets the value of XRateLimitLimit.
+func (s *UploadResultHeaders) SetXRateLimitLimit(val OptInt64) {
+	s.XRateLimitLimit = val
+}
+
+// SetXRateLimitRemaining sets the value of XRateLimitRemaining.
+func (s *UploadResultHeaders) SetXRateLimitRemaining(val OptInt64) {
+	s.XRateLimitRemaining = val
+}
+
+// SetXRateLimitReset sets the value of XRateLimitReset.
+func (s *UploadResultHeaders) SetXRateLimitReset(val OptInt64) {
+	s.XRateLimitReset = val
+}
+
+// SetResponse sets the value of Response.
+func (s *UploadResultHeaders) SetResponse(val UploadResult) {
+	s.Response = val
+}
+
+func (*UploadResultHeaders) uploadBlockAttachmentRes()               {}
+func (*UploadResultHeaders) uploadBlockGridFormImageRes()            {}
+func (*UploadResultHeaders) uploadBlockHeaderImageAtPositionRes()    {}
+func (*UploadResultHeaders) uploadBlockHeaderImageRes()              {}
+func (*UploadResultHeaders) uploadBlockListImageRes()                {}
+func (*UploadResultHeaders) uploadBlockSizeClass3dAssetRes()         {}
+func (*UploadResultHeaders) uploadColorAttachmentRes()               {}
+func (*UploadResultHeaders) uploadColorGridFormImageRes()            {}
+func (*UploadResultHeaders) uploadColorHeaderImageAtPositionRes()    {}
+func (*UploadResultHeaders) uploadColorHeaderImageRes()              {}
+func (*UploadResultHeaders) uploadColorListImageRes()                {}
+func (*UploadResultHeaders) uploadImageAttachmentRes()               {}
+func (*UploadResultHeaders) uploadImageGridFormImageRes()            {}
+func (*UploadResultHeaders) uploadImageHeaderImageAtPositionRes()    {}
+func (*UploadResultHeaders) uploadImageHeaderImageRes()              {}
+func (*UploadResultHeaders) uploadImageListImageRes()                {}
+func (*UploadResultHeaders) uploadInboxMessageAttachmentRes()        {}
+func (*UploadResultHeaders) uploadMaterial3dAssetRes()               {}
+func (*UploadResultHeaders) uploadMaterial3dBackTextureRes()         {}
+func (*UploadResultHeaders) uploadMaterial3dFrontTextureRes()        {}
+func (*UploadResultHeaders) uploadMaterial3dPreviewRes()             {}
+func (*UploadResultHeaders) uploadMaterialAttachmentRes()            {}
+func (*UploadResultHeaders) uploadMaterialColorwayImageRes()         {}
+func (*UploadResultHeaders) uploadMaterialGridFormImageRes()         {}
+func (*UploadResultHeaders) uploadMaterialHeaderImageAtPositionRes() {}
+func (*UploadResultHeaders) uploadMaterialHeaderImageRes()           {}
+func (*UploadResultHeaders) uploadMaterialListImageRes()             {}
+func (*UploadResultHeaders) uploadStyle3dPreviewRes()                {}
+func (*UploadResultHeaders) uploadStyle3dWorkingFileRes()            {}
+func (*UploadResultHeaders) uploadStyleAttachmentRes()               {}
+func (*UploadResultHeaders) uploadStyleColorwayImageRes()            {}
+func (*UploadResultHeaders) uploadStyleGridFormImageRes()            {}
+func (*UploadResultHeaders) uploadStyleHeaderImageAtPositionRes()    {}
+func (*UploadResultHeaders) uploadStyleHeaderImageRes()              {}
+func (*UploadResultHeaders) uploadStyleListImageRes()                {}
+func (*UploadResultHeaders) uploadStyleTurntableRes()                {}
+
+type UploadStyle3dPreviewBadRequest Error
+
+func (*UploadStyle3dPreviewBadRequest) uploadStyle3dPreviewRes() {}
+
+type UploadStyle3dPreviewForbidden Error
+
+func (*UploadStyle3dPreviewForbidden) uploadStyle3dPreviewRes() {}
+
+type UploadStyle3dPreviewInternalServerError Error
+
+func (*UploadStyle3dPreviewInternalServerError) uploadStyle3dPreviewRes() {}
+
+type UploadStyle3dPreviewNotFound Error
+
+func (*UploadStyle3dPreviewNotFound) uploadStyle3dPreviewRes() {}
+
+type UploadStyle3dPreviewUnauthorized Error
+
+func (*UploadStyle3dPreviewUnauthorized) uploadStyle3dPreviewRes() {}
+
+type UploadStyle3dWorkingFileBadRequest Error
+
+func (*UploadStyle3dWorkingFileBadRequest) uploadStyle3dWorkingFileRes() {}
+
+type UploadStyle3dWorkingFileForbidden Error
+
+func (*UploadStyle3dWorkingFileForbidden) uploadStyle3dWorkingFileRes() {}
+
+type UploadStyle3dWorkingFileInternalServerError Error
+
+func (*UploadStyle3dWorkingFileInternalServerError) uploadStyle3dWorkingFileRes() {}
+
+type UploadStyle3dWorkingFileNotFound Error
+
+func (*UploadStyle3dWorkingFileNotFound) uploadStyle3dWorkingFileRes() {}
+
+type UploadStyle3dWorkingFileUnauthorized Error
+
+func (*UploadStyle3dWorkingFileUnauthorized) uploadStyle3dWorkingFileRes() {}
+
+type UploadStyleAttachmentBadRequest Error
+
+func (*UploadStyleAttachmentBadRequest) uploadStyleAttachmentRes() {}
+
+type UploadStyleAttachmentForbidden Error
+
+func (*UploadStyleAttachmentForbidden) uploadStyleAttachmentRes() {}
+
+type UploadStyleAttachmentInternalServerError Error
+
+func (*UploadStyleAttachmentInternalServerError) uploadStyleAttachmentRes() {}
+
+type UploadStyleAttachmentNotFound Error
+
+func (*UploadStyleAttachmentNotFound) uploadStyleAttachmentRes() {}
+
+type UploadStyleAttachmentUnauthorized Error
+
+func (*UploadStyleAttachmentUnauthorized) uploadStyleAttachmentRes() {}
+
+type UploadStyleColorwayImageBadRequest Error
+
+func (*UploadStyleColorwayImageBadRequest) uploadStyleColorwayImageRes() {}
+
+type UploadStyleColorwayImageForbidden Error
+
+func (*UploadStyleColorwayImageForbidden) uploadStyleColorwayImageRes() {}
+
+type UploadStyleColorwayImageInternalServerError Error
+
+func (*UploadStyleColorwayImageInternalServerError) uploadStyleColorwayImageRes() {}
+
+type UploadStyleColorwayImageNotFound Error
+
+func (*UploadStyleColorwayImageNotFound) uploadStyleColorwayImageRes() {}
+
+type UploadStyleColorwayImageUnauthorized Error
+
+func (*UploadStyleColorwayImageUnauthorized) uploadStyleColorwayImageRes() {}
+
+type UploadStyleGridFormImageBadRequest Error
+
+func (*UploadStyleGridFormImageBadRequest) uploadStyleGridFormImageRes() {}
+
+type UploadStyleGridFormImageForbidden Error
+
+func (*UploadStyleGridFormImageForbidden) uploadStyleGridFormImageRes() {}
+
+type UploadStyleGridFormImageInternalServerError Error
+
+func (*UploadStyleGridFormImageInternalServerError) uploadStyleGridFormImageRes() {}
+
+type UploadStyleGridFormImageNotFound Error
+
+func (*UploadStyleGridFormImageNotFound) uploadStyleGridFormImageRes() {}
+
+type UploadStyleGridFormImageUnauthorized Error
+
+func (*UploadStyleGridFormImageUnauthorized) uploadStyleGridFormImageRes() {}
+
+type UploadStyleHeaderImageAtPositionBadRequest Error
+
+func (*UploadStyleHeaderImageAtPositionBadRequest) uploadStyleHeaderImageAtPositionRes() {}
+
+type UploadStyleHeaderImageAtPositionForbidden Error
+
+func (*UploadStyleHeaderImageAtPositionForbidden) uploadStyleHeaderImageAtPositionRes() {}
+
+type UploadStyleHeaderImageAtPositionInternalServerError Error
+
+func (*UploadStyleHeaderImageAtPositionInternalServerError) uploadStyleHeaderImageAtPositionRes() {}
+
+type UploadStyleHeaderImageAtPositionNotFound Error
+
+func (*UploadStyleHeaderImageAtPositionNotFound) uploadStyleHeaderImageAtPositionRes() {}
+
+type UploadStyleHeaderImageAtPositionUnauthorized Error
+
+func (*UploadStyleHeaderImageAtPositionUnauthorized) uploadStyleHeaderImageAtPositionRes() {}
+
+type UploadStyleHeaderImageBadRequest Error
+
+func (*UploadStyleHeaderImageBadRequest) uploadStyleHeaderImageRes() {}
+
+type UploadStyleHeaderImageForbidden Error
+
+func (*UploadStyleHeaderImageForbidden) uploadStyleHeaderImageRes() {}
+
+type UploadStyleHeaderImageInternalServerError Error
+
+func (*UploadStyleHeaderImageInternalServerError) uploadStyleHeaderImageRes() {}
+
+type UploadStyleHeaderImageNotFound Error
+
+func (*UploadStyleHeaderImageNotFound) uploadStyleHeaderImageRes() {}
+
+type UploadStyleHeaderImageUnauthorized Error
+
+func (*UploadStyleHeaderImageUnauthorized) uploadStyleHeaderImageRes() {}
+
+type UploadStyleListImageBadRequest Error
+
+func (*UploadStyleListImageBadRequest) uploadStyleListImageRes() {}
+
+type UploadStyleListImageForbidden Error
+
+func (*UploadStyleListImageForbidden) uploadStyleListImageRes() {}
+
+type UploadStyleListImageInternalServerError Error
+
+func (*UploadStyleListImageInternalServerError) uploadStyleListImageRes() {}
+
+type UploadStyleListImageNotFound Error
+
+func (*UploadStyleListImageNotFound) uploadStyleListImageRes() {}
+
+type UploadStyleListImageUnauthorized Error
+
+func (*UploadStyleListImageUnauthorized) uploadStyleListImageRes() {}
+
+type UploadStyleTurntableBadRequest Error
+
+func (*UploadStyleTurntableBadRequest) uploadStyleTurntableRes() {}
+
+type UploadStyleTurntableForbidden Error
+
+func (*UploadStyleTurntableForbidden) uploadStyleTurntableRes() {}
+
+type UploadStyleTurntableInternalServerError Error
+
+func (*UploadStyleTurntableInternalServerError) uploadStyleTurntableRes() {}
+
+type UploadStyleTurntableNotFound Error
+
+func (*UploadStyleTurntableNotFound) uploadStyleTurntableRes() {}
+
+type UploadStyleTurntableUnauthorized Error
+
+func (*UploadStyleTurntableUnauthorized) uploadStyleTurntableRes() {}
+
+// A user (TypeScript SDK src/schemas/users.ts UserModelSchema; registerdOn is the API's spelling
+// [3rd]).
 // Ref: #/components/schemas/User
 type User struct {
 	ID          string    `json:"id"`
@@ -6914,6 +16630,7 @@ type User struct {
 	Title       OptString `json:"title"`
 	Role        OptString `json:"role"`
 	AccountType OptString `json:"accountType"`
+	RegisterdOn OptString `json:"registerdOn"`
 	Active      OptBool   `json:"active"`
 }
 
@@ -6955,6 +16672,11 @@ func (s *User) GetRole() OptString {
 // GetAccountType returns the value of AccountType.
 func (s *User) GetAccountType() OptString {
 	return s.AccountType
+}
+
+// GetRegisterdOn returns the value of RegisterdOn.
+func (s *User) GetRegisterdOn() OptString {
+	return s.RegisterdOn
 }
 
 // GetActive returns the value of Active.
@@ -7000,6 +16722,11 @@ func (s *User) SetRole(val OptString) {
 // SetAccountType sets the value of AccountType.
 func (s *User) SetAccountType(val OptString) {
 	s.AccountType = val
+}
+
+// SetRegisterdOn sets the value of RegisterdOn.
+func (s *User) SetRegisterdOn(val OptString) {
+	s.RegisterdOn = val
 }
 
 // SetActive sets the value of Active.
@@ -7057,6 +16784,7 @@ func (s *UserHeaders) SetResponse(val User) {
 
 func (*UserHeaders) createUserRes()     {}
 func (*UserHeaders) getUserByEmailRes() {}
+func (*UserHeaders) getUserRes()        {}
 func (*UserHeaders) updateUserRes()     {}
 
 type UserList []User
@@ -7111,7 +16839,7 @@ func (s *UserListHeaders) SetResponse(val UserList) {
 
 func (*UserListHeaders) listUsersRes() {}
 
-// A user as referenced from records.
+// A user as referenced from records (id and name; email when given).
 // Ref: #/components/schemas/UserRef
 type UserRef struct {
 	ID    OptString `json:"id"`
@@ -7240,4 +16968,30 @@ func (s *UserWrite) SetAccountType(val OptString) {
 // SetActive sets the value of Active.
 func (s *UserWrite) SetActive(val OptBool) {
 	s.Active = val
+}
+
+// Ref: #/components/schemas/Version3dRequest
+type Version3dRequest struct {
+	VersionName   string    `json:"versionName"`
+	CopyVersionId OptString `json:"copyVersionId"`
+}
+
+// GetVersionName returns the value of VersionName.
+func (s *Version3dRequest) GetVersionName() string {
+	return s.VersionName
+}
+
+// GetCopyVersionId returns the value of CopyVersionId.
+func (s *Version3dRequest) GetCopyVersionId() OptString {
+	return s.CopyVersionId
+}
+
+// SetVersionName sets the value of VersionName.
+func (s *Version3dRequest) SetVersionName(val string) {
+	s.VersionName = val
+}
+
+// SetCopyVersionId sets the value of CopyVersionId.
+func (s *Version3dRequest) SetCopyVersionId(val OptString) {
+	s.CopyVersionId = val
 }

@@ -15,6 +15,11 @@ type SecuritySource interface {
 	// The OAuth 2.0 access token sent as the access_token query parameter instead of the Authorization
 	// header (the API overview allows either).
 	AccessTokenQuery(ctx context.Context, operationName OperationName) (AccessTokenQuery, error)
+	// AutomationAuth provides automationAuth security value.
+	// The Automation API (https://automation.beproduct.com/api) takes the same OAuth access token as
+	// "Bearer " in the X-Authorization header instead of Authorization (BeProduct.Python.SDK
+	// _automation.py).
+	AutomationAuth(ctx context.Context, operationName OperationName) (AutomationAuth, error)
 	// BeproductOAuth provides beproductOAuth security value.
 	// OAuth 2.0 on the BeProduct identity server (IdentityServer, issuer https://id.winks.io/ids). Server
 	// apps use the authorization code flow (PKCE, state and nonce supported) and refresh with
@@ -29,92 +34,275 @@ type SecuritySource interface {
 
 // operationRolesAccessTokenQuery is a private map storing roles per operation.
 var operationRolesAccessTokenQuery = map[string][]string{
-	CreateBlockHeaderOperation:                 []string{},
-	CreateColorHeaderOperation:                 []string{},
-	CreateDirectoryCompanyOperation:            []string{},
-	CreateImageHeaderOperation:                 []string{},
-	CreateMaterialHeaderOperation:              []string{},
-	CreateStyleHeaderOperation:                 []string{},
-	CreateUserOperation:                        []string{},
-	DeleteBlockHeaderOperation:                 []string{},
-	DeleteColorHeaderOperation:                 []string{},
-	DeleteImageHeaderOperation:                 []string{},
-	DeleteMaterialHeaderOperation:              []string{},
-	DeleteStyleHeaderOperation:                 []string{},
-	GetBlockFolderSchemaOperation:              []string{},
-	GetBlockHeaderOperation:                    []string{},
-	GetBlockPageOperation:                      []string{},
-	GetBlockPageSchemaOperation:                []string{},
-	GetColorFolderSchemaOperation:              []string{},
-	GetColorHeaderOperation:                    []string{},
-	GetColorPageOperation:                      []string{},
-	GetColorPageSchemaOperation:                []string{},
-	GetDirectoryCompanyOperation:               []string{},
-	GetImageFolderSchemaOperation:              []string{},
-	GetImageHeaderOperation:                    []string{},
-	GetImagePageOperation:                      []string{},
-	GetImagePageSchemaOperation:                []string{},
-	GetMaterialFolderSchemaOperation:           []string{},
-	GetMaterialHeaderOperation:                 []string{},
-	GetMaterialPageOperation:                   []string{},
-	GetMaterialPageSchemaOperation:             []string{},
-	GetRateLimitStatusOperation:                []string{},
-	GetStyleFolderSchemaOperation:              []string{},
-	GetStyleHeaderOperation:                    []string{},
-	GetStylePageOperation:                      []string{},
-	GetStylePageSchemaOperation:                []string{},
-	GetTrackingPlanOperation:                   []string{},
-	GetUserByEmailOperation:                    []string{},
-	ListBlockFoldersOperation:                  []string{},
-	ListBlockHeadersOperation:                  []string{},
-	ListBlockPagesOperation:                    []string{},
-	ListColorFoldersOperation:                  []string{},
-	ListColorHeadersOperation:                  []string{},
-	ListColorPagesOperation:                    []string{},
-	ListDirectoryCompaniesOperation:            []string{},
-	ListDirectoryContactsOperation:             []string{},
-	ListImageFoldersOperation:                  []string{},
-	ListImageHeadersOperation:                  []string{},
-	ListImagePagesOperation:                    []string{},
-	ListMaterialFoldersOperation:               []string{},
-	ListMaterialHeadersOperation:               []string{},
-	ListMaterialPagesOperation:                 []string{},
-	ListStyleFoldersOperation:                  []string{},
-	ListStyleHeadersOperation:                  []string{},
-	ListStylePagesOperation:                    []string{},
-	ListTrackingFoldersOperation:               []string{},
-	ListTrackingMaterialTimelinesOperation:     []string{},
-	ListTrackingMaterialViewTimelinesOperation: []string{},
-	ListTrackingPlansOperation:                 []string{},
-	ListTrackingStyleTimelinesOperation:        []string{},
-	ListTrackingStyleViewTimelinesOperation:    []string{},
-	ListUserRolesOperation:                     []string{},
-	ListUsersOperation:                         []string{},
-	SearchDirectoryCompaniesOperation:          []string{},
-	UpdateBlockHeaderOperation:                 []string{},
-	UpdateBlockPageFormOperation:               []string{},
-	UpdateBlockPageGridOperation:               []string{},
-	UpdateBlockPageListOperation:               []string{},
-	UpdateColorHeaderOperation:                 []string{},
-	UpdateColorPageFormOperation:               []string{},
-	UpdateColorPageGridOperation:               []string{},
-	UpdateColorPageListOperation:               []string{},
-	UpdateDirectoryCompanyOperation:            []string{},
-	UpdateImageHeaderOperation:                 []string{},
-	UpdateImagePageFormOperation:               []string{},
-	UpdateImagePageGridOperation:               []string{},
-	UpdateImagePageListOperation:               []string{},
-	UpdateMaterialHeaderOperation:              []string{},
-	UpdateMaterialPageFormOperation:            []string{},
-	UpdateMaterialPageGridOperation:            []string{},
-	UpdateMaterialPageListOperation:            []string{},
-	UpdateStyleHeaderOperation:                 []string{},
-	UpdateStylePageFormOperation:               []string{},
-	UpdateStylePageGridOperation:               []string{},
-	UpdateStylePageListOperation:               []string{},
-	UpdateTrackingMaterialTimelinesOperation:   []string{},
-	UpdateTrackingStyleTimelinesOperation:      []string{},
-	UpdateUserOperation:                        []string{},
+	AddHeaderSharesOperation:                     []string{},
+	AddHeaderTagsOperation:                       []string{},
+	AddPageSharesOperation:                       []string{},
+	AddTagSharesOperation:                        []string{},
+	AddTrackingMaterialsOperation:                []string{},
+	AddTrackingMaterialsByColorwayOperation:      []string{},
+	AddTrackingStylesOperation:                   []string{},
+	AddTrackingStylesByColorwayOperation:         []string{},
+	AddTrackingStylesBySkuOperation:              []string{},
+	ArchiveTrackingStyleTimelinesOperation:       []string{},
+	AssignStyleArtboardImageOperation:            []string{},
+	CopyStyleHeaderCarryOverOperation:            []string{},
+	CreateBlockHeaderOperation:                   []string{},
+	CreateBlockTagOperation:                      []string{},
+	CreateColorHeaderOperation:                   []string{},
+	CreateColorTagOperation:                      []string{},
+	CreateDirectoryCompanyOperation:              []string{},
+	CreateDirectoryContactOperation:              []string{},
+	CreateHeaderCommentOperation:                 []string{},
+	CreateHeaderRevisionOperation:                []string{},
+	CreateImageHeaderOperation:                   []string{},
+	CreateImageTagOperation:                      []string{},
+	CreateInboxMessageOperation:                  []string{},
+	CreateInboxTaskOperation:                     []string{},
+	CreateMasterDataOperation:                    []string{},
+	CreateMaterialHeaderOperation:                []string{},
+	CreateMaterialTagOperation:                   []string{},
+	CreatePageCommentOperation:                   []string{},
+	CreatePageRevisionOperation:                  []string{},
+	CreateStyle3dVersionOperation:                []string{},
+	CreateStyleHeaderOperation:                   []string{},
+	CreateStyleSkusOperation:                     []string{},
+	CreateStyleTagOperation:                      []string{},
+	CreateUserOperation:                          []string{},
+	DeleteBlockHeaderOperation:                   []string{},
+	DeleteColorHeaderOperation:                   []string{},
+	DeleteHeaderCommentOperation:                 []string{},
+	DeleteHeaderRevisionOperation:                []string{},
+	DeleteImageHeaderOperation:                   []string{},
+	DeleteInboxMessageOperation:                  []string{},
+	DeleteInboxTaskOperation:                     []string{},
+	DeleteMaterialColorwayOperation:              []string{},
+	DeleteMaterialColorwaysOperation:             []string{},
+	DeleteMaterialHeaderOperation:                []string{},
+	DeletePageCommentOperation:                   []string{},
+	DeletePageRevisionOperation:                  []string{},
+	DeleteStyle3dVersionOperation:                []string{},
+	DeleteStyleCbomItemOperation:                 []string{},
+	DeleteStyleColorwayOperation:                 []string{},
+	DeleteStyleColorwaysOperation:                []string{},
+	DeleteStyleHeaderOperation:                   []string{},
+	DeleteTagOperation:                           []string{},
+	DeleteTrackingMaterialTimelinesOperation:     []string{},
+	DeleteTrackingStyleTimelinesOperation:        []string{},
+	GetBlockFolderSchemaOperation:                []string{},
+	GetBlockFolderSearchSchemaOperation:          []string{},
+	GetBlockHeaderOperation:                      []string{},
+	GetBlockImageProcessingStatusOperation:       []string{},
+	GetBlockPageOperation:                        []string{},
+	GetBlockPageSchemaOperation:                  []string{},
+	GetBlockSizeClassAssetsOperation:             []string{},
+	GetColorChipSchemaOperation:                  []string{},
+	GetColorFolderSchemaOperation:                []string{},
+	GetColorFolderSearchSchemaOperation:          []string{},
+	GetColorHeaderOperation:                      []string{},
+	GetColorPageOperation:                        []string{},
+	GetColorPageSchemaOperation:                  []string{},
+	GetDataTableSchemaOperation:                  []string{},
+	GetDirectoryCompanyOperation:                 []string{},
+	GetDirectoryContactOperation:                 []string{},
+	GetImageFolderSchemaOperation:                []string{},
+	GetImageFolderSearchSchemaOperation:          []string{},
+	GetImageHeaderOperation:                      []string{},
+	GetImageImageProcessingStatusOperation:       []string{},
+	GetImagePageOperation:                        []string{},
+	GetImagePageSchemaOperation:                  []string{},
+	GetInboxTaskOperation:                        []string{},
+	GetLineSheetOperation:                        []string{},
+	GetMasterDataOperation:                       []string{},
+	GetMasterDataFolderFieldOperation:            []string{},
+	GetMaterialColorwaySchemaOperation:           []string{},
+	GetMaterialFolderSchemaOperation:             []string{},
+	GetMaterialFolderSearchSchemaOperation:       []string{},
+	GetMaterialHeaderOperation:                   []string{},
+	GetMaterialImageProcessingStatusOperation:    []string{},
+	GetMaterialPageOperation:                     []string{},
+	GetMaterialPageSchemaOperation:               []string{},
+	GetMaterialRequestPageOperation:              []string{},
+	GetMaterialSizeRangeSchemaOperation:          []string{},
+	GetRateLimitStatusOperation:                  []string{},
+	GetReportDataOperation:                       []string{},
+	GetReportDataByIdOperation:                   []string{},
+	GetReportFlatBomOperation:                    []string{},
+	GetRequestPageSchemaOperation:                []string{},
+	GetStyleColorwaySchemaOperation:              []string{},
+	GetStyleFlatBomOperation:                     []string{},
+	GetStyleFolderSchemaOperation:                []string{},
+	GetStyleFolderSearchSchemaOperation:          []string{},
+	GetStyleHeaderOperation:                      []string{},
+	GetStyleImageProcessingStatusOperation:       []string{},
+	GetStylePageOperation:                        []string{},
+	GetStylePageSchemaOperation:                  []string{},
+	GetStyleRequestPageOperation:                 []string{},
+	GetStyleSizeRangeSchemaOperation:             []string{},
+	GetTrackingMaterialProgressOperation:         []string{},
+	GetTrackingPlanOperation:                     []string{},
+	GetTrackingStyleProgressOperation:            []string{},
+	GetUserOperation:                             []string{},
+	GetUserByEmailOperation:                      []string{},
+	GetUserRoleOperation:                         []string{},
+	LinkStyleBlockOperation:                      []string{},
+	ListBlockFoldersOperation:                    []string{},
+	ListBlockHeadersOperation:                    []string{},
+	ListBlockPagesOperation:                      []string{},
+	ListBlockTagsOperation:                       []string{},
+	ListColorFoldersOperation:                    []string{},
+	ListColorHeadersOperation:                    []string{},
+	ListColorPagesOperation:                      []string{},
+	ListColorTagsOperation:                       []string{},
+	ListCompanyColorsOperation:                   []string{},
+	ListDataTableRowsOperation:                   []string{},
+	ListDataTablesOperation:                      []string{},
+	ListDirectoryCompaniesOperation:              []string{},
+	ListDirectoryContactsOperation:               []string{},
+	ListHeaderCommentsOperation:                  []string{},
+	ListHeaderRevisionsOperation:                 []string{},
+	ListHeaderSharesOperation:                    []string{},
+	ListHeaderTagsOperation:                      []string{},
+	ListImageFoldersOperation:                    []string{},
+	ListImageHeadersOperation:                    []string{},
+	ListImagePagesOperation:                      []string{},
+	ListImageTagsOperation:                       []string{},
+	ListInboxMessagesOperation:                   []string{},
+	ListInboxTasksOperation:                      []string{},
+	ListLineSheetFoldersOperation:                []string{},
+	ListLineSheetsOperation:                      []string{},
+	ListMaterialFolderPagesOperation:             []string{},
+	ListMaterialFoldersOperation:                 []string{},
+	ListMaterialHeadersOperation:                 []string{},
+	ListMaterialPagesOperation:                   []string{},
+	ListMaterialRequestPagesOperation:            []string{},
+	ListMaterialTagsOperation:                    []string{},
+	ListPageCommentsOperation:                    []string{},
+	ListPageRevisionsOperation:                   []string{},
+	ListPageSharesOperation:                      []string{},
+	ListReportsOperation:                         []string{},
+	ListStyleFolderPagesOperation:                []string{},
+	ListStyleFoldersOperation:                    []string{},
+	ListStyleHeadersOperation:                    []string{},
+	ListStylePagesOperation:                      []string{},
+	ListStyleRequestPagesOperation:               []string{},
+	ListStyleSetsWhereUsedOperation:              []string{},
+	ListStyleTagsOperation:                       []string{},
+	ListTrackingFoldersOperation:                 []string{},
+	ListTrackingMaterialRevisionsOperation:       []string{},
+	ListTrackingMaterialTimelinesOperation:       []string{},
+	ListTrackingMaterialViewTimelinesOperation:   []string{},
+	ListTrackingPlansOperation:                   []string{},
+	ListTrackingStyleRevisionsOperation:          []string{},
+	ListTrackingStyleTimelinesOperation:          []string{},
+	ListTrackingStyleViewTimelinesOperation:      []string{},
+	ListUserRolesOperation:                       []string{},
+	ListUsersOperation:                           []string{},
+	MoveMaterialHeaderOperation:                  []string{},
+	MoveStyleHeaderOperation:                     []string{},
+	RemoveBlockAttachmentsOperation:              []string{},
+	RemoveColorAttachmentsOperation:              []string{},
+	RemoveHeaderSharesOperation:                  []string{},
+	RemoveHeaderTagsOperation:                    []string{},
+	RemoveImageAttachmentsOperation:              []string{},
+	RemoveMaterialAttachmentsOperation:           []string{},
+	RemovePageSharesOperation:                    []string{},
+	RemoveStyleAttachmentsOperation:              []string{},
+	RemoveTagSharesOperation:                     []string{},
+	ResetBlockPageOperation:                      []string{},
+	ResetColorPageOperation:                      []string{},
+	ResetDataTableOperation:                      []string{},
+	ResetImagePageOperation:                      []string{},
+	ResetMaterialPageOperation:                   []string{},
+	ResetStyleCbomOperation:                      []string{},
+	ResetStylePageOperation:                      []string{},
+	ResetStylePageMultiMeasurementsOperation:     []string{},
+	SearchDirectoryCompaniesOperation:            []string{},
+	SubmitStyleSampleRequestOperation:            []string{},
+	UnlinkStyleBlockOperation:                    []string{},
+	UpdateBlockHeaderOperation:                   []string{},
+	UpdateBlockPageFormOperation:                 []string{},
+	UpdateBlockPageGridOperation:                 []string{},
+	UpdateBlockPageListOperation:                 []string{},
+	UpdateColorHeaderOperation:                   []string{},
+	UpdateColorPageFormOperation:                 []string{},
+	UpdateColorPageGridOperation:                 []string{},
+	UpdateColorPageListOperation:                 []string{},
+	UpdateDataTableRowsOperation:                 []string{},
+	UpdateDirectoryCompanyOperation:              []string{},
+	UpdateDirectoryContactOperation:              []string{},
+	UpdateHeaderCommentOperation:                 []string{},
+	UpdateHeaderRevisionOperation:                []string{},
+	UpdateImageHeaderOperation:                   []string{},
+	UpdateImagePageFormOperation:                 []string{},
+	UpdateImagePageGridOperation:                 []string{},
+	UpdateImagePageListOperation:                 []string{},
+	UpdateInboxMessageOperation:                  []string{},
+	UpdateInboxTaskOperation:                     []string{},
+	UpdateMasterDataOperation:                    []string{},
+	UpdateMasterDataFolderFieldOperation:         []string{},
+	UpdateMaterial3dPageOperation:                []string{},
+	UpdateMaterialHeaderOperation:                []string{},
+	UpdateMaterialPageFormOperation:              []string{},
+	UpdateMaterialPageGridOperation:              []string{},
+	UpdateMaterialPageListOperation:              []string{},
+	UpdateMaterialRequestPageFormOperation:       []string{},
+	UpdatePageCommentOperation:                   []string{},
+	UpdatePageRevisionOperation:                  []string{},
+	UpdateStyle3dVersionOperation:                []string{},
+	UpdateStyleHeaderOperation:                   []string{},
+	UpdateStylePageBomDetailsOperation:           []string{},
+	UpdateStylePageCbomOperation:                 []string{},
+	UpdateStylePageFormOperation:                 []string{},
+	UpdateStylePageGridOperation:                 []string{},
+	UpdateStylePageLinkPagesOperation:            []string{},
+	UpdateStylePageListOperation:                 []string{},
+	UpdateStylePageMultiMeasurementsOperation:    []string{},
+	UpdateStylePageSetsOperation:                 []string{},
+	UpdateStylePageSkuOperation:                  []string{},
+	UpdateStylePageTextEditorOperation:           []string{},
+	UpdateStylePageTextListOperation:             []string{},
+	UpdateStyleRequestPageFormOperation:          []string{},
+	UpdateStyleSampleSizeOperation:               []string{},
+	UpdateTagOperation:                           []string{},
+	UpdateTrackingMaterialTimelinesOperation:     []string{},
+	UpdateTrackingStyleTimelinesOperation:        []string{},
+	UpdateUserOperation:                          []string{},
+	UploadBlockAttachmentOperation:               []string{},
+	UploadBlockGridFormImageOperation:            []string{},
+	UploadBlockHeaderImageOperation:              []string{},
+	UploadBlockHeaderImageAtPositionOperation:    []string{},
+	UploadBlockListImageOperation:                []string{},
+	UploadBlockSizeClass3dAssetOperation:         []string{},
+	UploadColorAttachmentOperation:               []string{},
+	UploadColorGridFormImageOperation:            []string{},
+	UploadColorHeaderImageOperation:              []string{},
+	UploadColorHeaderImageAtPositionOperation:    []string{},
+	UploadColorListImageOperation:                []string{},
+	UploadImageAttachmentOperation:               []string{},
+	UploadImageGridFormImageOperation:            []string{},
+	UploadImageHeaderImageOperation:              []string{},
+	UploadImageHeaderImageAtPositionOperation:    []string{},
+	UploadImageListImageOperation:                []string{},
+	UploadInboxMessageAttachmentOperation:        []string{},
+	UploadMaterial3dAssetOperation:               []string{},
+	UploadMaterial3dBackTextureOperation:         []string{},
+	UploadMaterial3dFrontTextureOperation:        []string{},
+	UploadMaterial3dPreviewOperation:             []string{},
+	UploadMaterialAttachmentOperation:            []string{},
+	UploadMaterialColorwayImageOperation:         []string{},
+	UploadMaterialGridFormImageOperation:         []string{},
+	UploadMaterialHeaderImageOperation:           []string{},
+	UploadMaterialHeaderImageAtPositionOperation: []string{},
+	UploadMaterialListImageOperation:             []string{},
+	UploadStyle3dPreviewOperation:                []string{},
+	UploadStyle3dWorkingFileOperation:            []string{},
+	UploadStyleAttachmentOperation:               []string{},
+	UploadStyleColorwayImageOperation:            []string{},
+	UploadStyleGridFormImageOperation:            []string{},
+	UploadStyleHeaderImageOperation:              []string{},
+	UploadStyleHeaderImageAtPositionOperation:    []string{},
+	UploadStyleListImageOperation:                []string{},
+	UploadStyleTurntableOperation:                []string{},
 }
 
 // GetRolesForAccessTokenQuery returns the required roles for the given operation.
@@ -138,24 +326,136 @@ func GetRolesForAccessTokenQuery(operation string) []string {
 	return result
 }
 
+// operationRolesAutomationAuth is a private map storing roles per operation.
+var operationRolesAutomationAuth = map[string][]string{
+	CheckLocksOperation:        []string{},
+	CreateAutonumberOperation:  []string{},
+	DeleteLockOperation:        []string{},
+	GetNextAutonumberOperation: []string{},
+	ListAutonumbersOperation:   []string{},
+	SetLockOperation:           []string{},
+}
+
+// GetRolesForAutomationAuth returns the required roles for the given operation.
+//
+// This is useful for authorization scenarios where you need to know which roles
+// are required for an operation.
+//
+// Example:
+//
+//	requiredRoles := GetRolesForAutomationAuth(AddPetOperation)
+//
+// Returns nil if the operation has no role requirements or if the operation is unknown.
+func GetRolesForAutomationAuth(operation string) []string {
+	roles, ok := operationRolesAutomationAuth[operation]
+	if !ok {
+		return nil
+	}
+	// Return a copy to prevent external modification
+	result := make([]string, len(roles))
+	copy(result, roles)
+	return result
+}
+
 // oauth2ScopesBeproductOAuth is a private map storing OAuth2 scopes per operation.
 var oauth2ScopesBeproductOAuth = map[string][]string{
+	AddHeaderSharesOperation: []string{
+		"BeProductPublicApi",
+	},
+	AddHeaderTagsOperation: []string{
+		"BeProductPublicApi",
+	},
+	AddPageSharesOperation: []string{
+		"BeProductPublicApi",
+	},
+	AddTagSharesOperation: []string{
+		"BeProductPublicApi",
+	},
+	AddTrackingMaterialsOperation: []string{
+		"BeProductPublicApi",
+	},
+	AddTrackingMaterialsByColorwayOperation: []string{
+		"BeProductPublicApi",
+	},
+	AddTrackingStylesOperation: []string{
+		"BeProductPublicApi",
+	},
+	AddTrackingStylesByColorwayOperation: []string{
+		"BeProductPublicApi",
+	},
+	AddTrackingStylesBySkuOperation: []string{
+		"BeProductPublicApi",
+	},
+	ArchiveTrackingStyleTimelinesOperation: []string{
+		"BeProductPublicApi",
+	},
+	AssignStyleArtboardImageOperation: []string{
+		"BeProductPublicApi",
+	},
+	CopyStyleHeaderCarryOverOperation: []string{
+		"BeProductPublicApi",
+	},
 	CreateBlockHeaderOperation: []string{
+		"BeProductPublicApi",
+	},
+	CreateBlockTagOperation: []string{
 		"BeProductPublicApi",
 	},
 	CreateColorHeaderOperation: []string{
 		"BeProductPublicApi",
 	},
+	CreateColorTagOperation: []string{
+		"BeProductPublicApi",
+	},
 	CreateDirectoryCompanyOperation: []string{
+		"BeProductPublicApi",
+	},
+	CreateDirectoryContactOperation: []string{
+		"BeProductPublicApi",
+	},
+	CreateHeaderCommentOperation: []string{
+		"BeProductPublicApi",
+	},
+	CreateHeaderRevisionOperation: []string{
 		"BeProductPublicApi",
 	},
 	CreateImageHeaderOperation: []string{
 		"BeProductPublicApi",
 	},
+	CreateImageTagOperation: []string{
+		"BeProductPublicApi",
+	},
+	CreateInboxMessageOperation: []string{
+		"BeProductPublicApi",
+	},
+	CreateInboxTaskOperation: []string{
+		"BeProductPublicApi",
+	},
+	CreateMasterDataOperation: []string{
+		"BeProductPublicApi",
+	},
 	CreateMaterialHeaderOperation: []string{
 		"BeProductPublicApi",
 	},
+	CreateMaterialTagOperation: []string{
+		"BeProductPublicApi",
+	},
+	CreatePageCommentOperation: []string{
+		"BeProductPublicApi",
+	},
+	CreatePageRevisionOperation: []string{
+		"BeProductPublicApi",
+	},
+	CreateStyle3dVersionOperation: []string{
+		"BeProductPublicApi",
+	},
 	CreateStyleHeaderOperation: []string{
+		"BeProductPublicApi",
+	},
+	CreateStyleSkusOperation: []string{
+		"BeProductPublicApi",
+	},
+	CreateStyleTagOperation: []string{
 		"BeProductPublicApi",
 	},
 	CreateUserOperation: []string{
@@ -167,19 +467,70 @@ var oauth2ScopesBeproductOAuth = map[string][]string{
 	DeleteColorHeaderOperation: []string{
 		"BeProductPublicApi",
 	},
+	DeleteHeaderCommentOperation: []string{
+		"BeProductPublicApi",
+	},
+	DeleteHeaderRevisionOperation: []string{
+		"BeProductPublicApi",
+	},
 	DeleteImageHeaderOperation: []string{
+		"BeProductPublicApi",
+	},
+	DeleteInboxMessageOperation: []string{
+		"BeProductPublicApi",
+	},
+	DeleteInboxTaskOperation: []string{
+		"BeProductPublicApi",
+	},
+	DeleteMaterialColorwayOperation: []string{
+		"BeProductPublicApi",
+	},
+	DeleteMaterialColorwaysOperation: []string{
 		"BeProductPublicApi",
 	},
 	DeleteMaterialHeaderOperation: []string{
 		"BeProductPublicApi",
 	},
+	DeletePageCommentOperation: []string{
+		"BeProductPublicApi",
+	},
+	DeletePageRevisionOperation: []string{
+		"BeProductPublicApi",
+	},
+	DeleteStyle3dVersionOperation: []string{
+		"BeProductPublicApi",
+	},
+	DeleteStyleCbomItemOperation: []string{
+		"BeProductPublicApi",
+	},
+	DeleteStyleColorwayOperation: []string{
+		"BeProductPublicApi",
+	},
+	DeleteStyleColorwaysOperation: []string{
+		"BeProductPublicApi",
+	},
 	DeleteStyleHeaderOperation: []string{
+		"BeProductPublicApi",
+	},
+	DeleteTagOperation: []string{
+		"BeProductPublicApi",
+	},
+	DeleteTrackingMaterialTimelinesOperation: []string{
+		"BeProductPublicApi",
+	},
+	DeleteTrackingStyleTimelinesOperation: []string{
 		"BeProductPublicApi",
 	},
 	GetBlockFolderSchemaOperation: []string{
 		"BeProductPublicApi",
 	},
+	GetBlockFolderSearchSchemaOperation: []string{
+		"BeProductPublicApi",
+	},
 	GetBlockHeaderOperation: []string{
+		"BeProductPublicApi",
+	},
+	GetBlockImageProcessingStatusOperation: []string{
 		"BeProductPublicApi",
 	},
 	GetBlockPageOperation: []string{
@@ -188,7 +539,16 @@ var oauth2ScopesBeproductOAuth = map[string][]string{
 	GetBlockPageSchemaOperation: []string{
 		"BeProductPublicApi",
 	},
+	GetBlockSizeClassAssetsOperation: []string{
+		"BeProductPublicApi",
+	},
+	GetColorChipSchemaOperation: []string{
+		"BeProductPublicApi",
+	},
 	GetColorFolderSchemaOperation: []string{
+		"BeProductPublicApi",
+	},
+	GetColorFolderSearchSchemaOperation: []string{
 		"BeProductPublicApi",
 	},
 	GetColorHeaderOperation: []string{
@@ -200,13 +560,25 @@ var oauth2ScopesBeproductOAuth = map[string][]string{
 	GetColorPageSchemaOperation: []string{
 		"BeProductPublicApi",
 	},
+	GetDataTableSchemaOperation: []string{
+		"BeProductPublicApi",
+	},
 	GetDirectoryCompanyOperation: []string{
+		"BeProductPublicApi",
+	},
+	GetDirectoryContactOperation: []string{
 		"BeProductPublicApi",
 	},
 	GetImageFolderSchemaOperation: []string{
 		"BeProductPublicApi",
 	},
+	GetImageFolderSearchSchemaOperation: []string{
+		"BeProductPublicApi",
+	},
 	GetImageHeaderOperation: []string{
+		"BeProductPublicApi",
+	},
+	GetImageImageProcessingStatusOperation: []string{
 		"BeProductPublicApi",
 	},
 	GetImagePageOperation: []string{
@@ -215,10 +587,31 @@ var oauth2ScopesBeproductOAuth = map[string][]string{
 	GetImagePageSchemaOperation: []string{
 		"BeProductPublicApi",
 	},
+	GetInboxTaskOperation: []string{
+		"BeProductPublicApi",
+	},
+	GetLineSheetOperation: []string{
+		"BeProductPublicApi",
+	},
+	GetMasterDataOperation: []string{
+		"BeProductPublicApi",
+	},
+	GetMasterDataFolderFieldOperation: []string{
+		"BeProductPublicApi",
+	},
+	GetMaterialColorwaySchemaOperation: []string{
+		"BeProductPublicApi",
+	},
 	GetMaterialFolderSchemaOperation: []string{
 		"BeProductPublicApi",
 	},
+	GetMaterialFolderSearchSchemaOperation: []string{
+		"BeProductPublicApi",
+	},
 	GetMaterialHeaderOperation: []string{
+		"BeProductPublicApi",
+	},
+	GetMaterialImageProcessingStatusOperation: []string{
 		"BeProductPublicApi",
 	},
 	GetMaterialPageOperation: []string{
@@ -227,13 +620,43 @@ var oauth2ScopesBeproductOAuth = map[string][]string{
 	GetMaterialPageSchemaOperation: []string{
 		"BeProductPublicApi",
 	},
+	GetMaterialRequestPageOperation: []string{
+		"BeProductPublicApi",
+	},
+	GetMaterialSizeRangeSchemaOperation: []string{
+		"BeProductPublicApi",
+	},
 	GetRateLimitStatusOperation: []string{
+		"BeProductPublicApi",
+	},
+	GetReportDataOperation: []string{
+		"BeProductPublicApi",
+	},
+	GetReportDataByIdOperation: []string{
+		"BeProductPublicApi",
+	},
+	GetReportFlatBomOperation: []string{
+		"BeProductPublicApi",
+	},
+	GetRequestPageSchemaOperation: []string{
+		"BeProductPublicApi",
+	},
+	GetStyleColorwaySchemaOperation: []string{
+		"BeProductPublicApi",
+	},
+	GetStyleFlatBomOperation: []string{
 		"BeProductPublicApi",
 	},
 	GetStyleFolderSchemaOperation: []string{
 		"BeProductPublicApi",
 	},
+	GetStyleFolderSearchSchemaOperation: []string{
+		"BeProductPublicApi",
+	},
 	GetStyleHeaderOperation: []string{
+		"BeProductPublicApi",
+	},
+	GetStyleImageProcessingStatusOperation: []string{
 		"BeProductPublicApi",
 	},
 	GetStylePageOperation: []string{
@@ -242,10 +665,31 @@ var oauth2ScopesBeproductOAuth = map[string][]string{
 	GetStylePageSchemaOperation: []string{
 		"BeProductPublicApi",
 	},
+	GetStyleRequestPageOperation: []string{
+		"BeProductPublicApi",
+	},
+	GetStyleSizeRangeSchemaOperation: []string{
+		"BeProductPublicApi",
+	},
+	GetTrackingMaterialProgressOperation: []string{
+		"BeProductPublicApi",
+	},
 	GetTrackingPlanOperation: []string{
 		"BeProductPublicApi",
 	},
+	GetTrackingStyleProgressOperation: []string{
+		"BeProductPublicApi",
+	},
+	GetUserOperation: []string{
+		"BeProductPublicApi",
+	},
 	GetUserByEmailOperation: []string{
+		"BeProductPublicApi",
+	},
+	GetUserRoleOperation: []string{
+		"BeProductPublicApi",
+	},
+	LinkStyleBlockOperation: []string{
 		"BeProductPublicApi",
 	},
 	ListBlockFoldersOperation: []string{
@@ -257,6 +701,9 @@ var oauth2ScopesBeproductOAuth = map[string][]string{
 	ListBlockPagesOperation: []string{
 		"BeProductPublicApi",
 	},
+	ListBlockTagsOperation: []string{
+		"BeProductPublicApi",
+	},
 	ListColorFoldersOperation: []string{
 		"BeProductPublicApi",
 	},
@@ -266,10 +713,34 @@ var oauth2ScopesBeproductOAuth = map[string][]string{
 	ListColorPagesOperation: []string{
 		"BeProductPublicApi",
 	},
+	ListColorTagsOperation: []string{
+		"BeProductPublicApi",
+	},
+	ListCompanyColorsOperation: []string{
+		"BeProductPublicApi",
+	},
+	ListDataTableRowsOperation: []string{
+		"BeProductPublicApi",
+	},
+	ListDataTablesOperation: []string{
+		"BeProductPublicApi",
+	},
 	ListDirectoryCompaniesOperation: []string{
 		"BeProductPublicApi",
 	},
 	ListDirectoryContactsOperation: []string{
+		"BeProductPublicApi",
+	},
+	ListHeaderCommentsOperation: []string{
+		"BeProductPublicApi",
+	},
+	ListHeaderRevisionsOperation: []string{
+		"BeProductPublicApi",
+	},
+	ListHeaderSharesOperation: []string{
+		"BeProductPublicApi",
+	},
+	ListHeaderTagsOperation: []string{
 		"BeProductPublicApi",
 	},
 	ListImageFoldersOperation: []string{
@@ -281,6 +752,24 @@ var oauth2ScopesBeproductOAuth = map[string][]string{
 	ListImagePagesOperation: []string{
 		"BeProductPublicApi",
 	},
+	ListImageTagsOperation: []string{
+		"BeProductPublicApi",
+	},
+	ListInboxMessagesOperation: []string{
+		"BeProductPublicApi",
+	},
+	ListInboxTasksOperation: []string{
+		"BeProductPublicApi",
+	},
+	ListLineSheetFoldersOperation: []string{
+		"BeProductPublicApi",
+	},
+	ListLineSheetsOperation: []string{
+		"BeProductPublicApi",
+	},
+	ListMaterialFolderPagesOperation: []string{
+		"BeProductPublicApi",
+	},
 	ListMaterialFoldersOperation: []string{
 		"BeProductPublicApi",
 	},
@@ -288,6 +777,27 @@ var oauth2ScopesBeproductOAuth = map[string][]string{
 		"BeProductPublicApi",
 	},
 	ListMaterialPagesOperation: []string{
+		"BeProductPublicApi",
+	},
+	ListMaterialRequestPagesOperation: []string{
+		"BeProductPublicApi",
+	},
+	ListMaterialTagsOperation: []string{
+		"BeProductPublicApi",
+	},
+	ListPageCommentsOperation: []string{
+		"BeProductPublicApi",
+	},
+	ListPageRevisionsOperation: []string{
+		"BeProductPublicApi",
+	},
+	ListPageSharesOperation: []string{
+		"BeProductPublicApi",
+	},
+	ListReportsOperation: []string{
+		"BeProductPublicApi",
+	},
+	ListStyleFolderPagesOperation: []string{
 		"BeProductPublicApi",
 	},
 	ListStyleFoldersOperation: []string{
@@ -299,7 +809,19 @@ var oauth2ScopesBeproductOAuth = map[string][]string{
 	ListStylePagesOperation: []string{
 		"BeProductPublicApi",
 	},
+	ListStyleRequestPagesOperation: []string{
+		"BeProductPublicApi",
+	},
+	ListStyleSetsWhereUsedOperation: []string{
+		"BeProductPublicApi",
+	},
+	ListStyleTagsOperation: []string{
+		"BeProductPublicApi",
+	},
 	ListTrackingFoldersOperation: []string{
+		"BeProductPublicApi",
+	},
+	ListTrackingMaterialRevisionsOperation: []string{
 		"BeProductPublicApi",
 	},
 	ListTrackingMaterialTimelinesOperation: []string{
@@ -309,6 +831,9 @@ var oauth2ScopesBeproductOAuth = map[string][]string{
 		"BeProductPublicApi",
 	},
 	ListTrackingPlansOperation: []string{
+		"BeProductPublicApi",
+	},
+	ListTrackingStyleRevisionsOperation: []string{
 		"BeProductPublicApi",
 	},
 	ListTrackingStyleTimelinesOperation: []string{
@@ -323,7 +848,70 @@ var oauth2ScopesBeproductOAuth = map[string][]string{
 	ListUsersOperation: []string{
 		"BeProductPublicApi",
 	},
+	MoveMaterialHeaderOperation: []string{
+		"BeProductPublicApi",
+	},
+	MoveStyleHeaderOperation: []string{
+		"BeProductPublicApi",
+	},
+	RemoveBlockAttachmentsOperation: []string{
+		"BeProductPublicApi",
+	},
+	RemoveColorAttachmentsOperation: []string{
+		"BeProductPublicApi",
+	},
+	RemoveHeaderSharesOperation: []string{
+		"BeProductPublicApi",
+	},
+	RemoveHeaderTagsOperation: []string{
+		"BeProductPublicApi",
+	},
+	RemoveImageAttachmentsOperation: []string{
+		"BeProductPublicApi",
+	},
+	RemoveMaterialAttachmentsOperation: []string{
+		"BeProductPublicApi",
+	},
+	RemovePageSharesOperation: []string{
+		"BeProductPublicApi",
+	},
+	RemoveStyleAttachmentsOperation: []string{
+		"BeProductPublicApi",
+	},
+	RemoveTagSharesOperation: []string{
+		"BeProductPublicApi",
+	},
+	ResetBlockPageOperation: []string{
+		"BeProductPublicApi",
+	},
+	ResetColorPageOperation: []string{
+		"BeProductPublicApi",
+	},
+	ResetDataTableOperation: []string{
+		"BeProductPublicApi",
+	},
+	ResetImagePageOperation: []string{
+		"BeProductPublicApi",
+	},
+	ResetMaterialPageOperation: []string{
+		"BeProductPublicApi",
+	},
+	ResetStyleCbomOperation: []string{
+		"BeProductPublicApi",
+	},
+	ResetStylePageOperation: []string{
+		"BeProductPublicApi",
+	},
+	ResetStylePageMultiMeasurementsOperation: []string{
+		"BeProductPublicApi",
+	},
 	SearchDirectoryCompaniesOperation: []string{
+		"BeProductPublicApi",
+	},
+	SubmitStyleSampleRequestOperation: []string{
+		"BeProductPublicApi",
+	},
+	UnlinkStyleBlockOperation: []string{
 		"BeProductPublicApi",
 	},
 	UpdateBlockHeaderOperation: []string{
@@ -350,7 +938,19 @@ var oauth2ScopesBeproductOAuth = map[string][]string{
 	UpdateColorPageListOperation: []string{
 		"BeProductPublicApi",
 	},
+	UpdateDataTableRowsOperation: []string{
+		"BeProductPublicApi",
+	},
 	UpdateDirectoryCompanyOperation: []string{
+		"BeProductPublicApi",
+	},
+	UpdateDirectoryContactOperation: []string{
+		"BeProductPublicApi",
+	},
+	UpdateHeaderCommentOperation: []string{
+		"BeProductPublicApi",
+	},
+	UpdateHeaderRevisionOperation: []string{
 		"BeProductPublicApi",
 	},
 	UpdateImageHeaderOperation: []string{
@@ -365,6 +965,21 @@ var oauth2ScopesBeproductOAuth = map[string][]string{
 	UpdateImagePageListOperation: []string{
 		"BeProductPublicApi",
 	},
+	UpdateInboxMessageOperation: []string{
+		"BeProductPublicApi",
+	},
+	UpdateInboxTaskOperation: []string{
+		"BeProductPublicApi",
+	},
+	UpdateMasterDataOperation: []string{
+		"BeProductPublicApi",
+	},
+	UpdateMasterDataFolderFieldOperation: []string{
+		"BeProductPublicApi",
+	},
+	UpdateMaterial3dPageOperation: []string{
+		"BeProductPublicApi",
+	},
 	UpdateMaterialHeaderOperation: []string{
 		"BeProductPublicApi",
 	},
@@ -377,7 +992,25 @@ var oauth2ScopesBeproductOAuth = map[string][]string{
 	UpdateMaterialPageListOperation: []string{
 		"BeProductPublicApi",
 	},
+	UpdateMaterialRequestPageFormOperation: []string{
+		"BeProductPublicApi",
+	},
+	UpdatePageCommentOperation: []string{
+		"BeProductPublicApi",
+	},
+	UpdatePageRevisionOperation: []string{
+		"BeProductPublicApi",
+	},
+	UpdateStyle3dVersionOperation: []string{
+		"BeProductPublicApi",
+	},
 	UpdateStyleHeaderOperation: []string{
+		"BeProductPublicApi",
+	},
+	UpdateStylePageBomDetailsOperation: []string{
+		"BeProductPublicApi",
+	},
+	UpdateStylePageCbomOperation: []string{
 		"BeProductPublicApi",
 	},
 	UpdateStylePageFormOperation: []string{
@@ -386,7 +1019,34 @@ var oauth2ScopesBeproductOAuth = map[string][]string{
 	UpdateStylePageGridOperation: []string{
 		"BeProductPublicApi",
 	},
+	UpdateStylePageLinkPagesOperation: []string{
+		"BeProductPublicApi",
+	},
 	UpdateStylePageListOperation: []string{
+		"BeProductPublicApi",
+	},
+	UpdateStylePageMultiMeasurementsOperation: []string{
+		"BeProductPublicApi",
+	},
+	UpdateStylePageSetsOperation: []string{
+		"BeProductPublicApi",
+	},
+	UpdateStylePageSkuOperation: []string{
+		"BeProductPublicApi",
+	},
+	UpdateStylePageTextEditorOperation: []string{
+		"BeProductPublicApi",
+	},
+	UpdateStylePageTextListOperation: []string{
+		"BeProductPublicApi",
+	},
+	UpdateStyleRequestPageFormOperation: []string{
+		"BeProductPublicApi",
+	},
+	UpdateStyleSampleSizeOperation: []string{
+		"BeProductPublicApi",
+	},
+	UpdateTagOperation: []string{
 		"BeProductPublicApi",
 	},
 	UpdateTrackingMaterialTimelinesOperation: []string{
@@ -396,6 +1056,114 @@ var oauth2ScopesBeproductOAuth = map[string][]string{
 		"BeProductPublicApi",
 	},
 	UpdateUserOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadBlockAttachmentOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadBlockGridFormImageOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadBlockHeaderImageOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadBlockHeaderImageAtPositionOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadBlockListImageOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadBlockSizeClass3dAssetOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadColorAttachmentOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadColorGridFormImageOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadColorHeaderImageOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadColorHeaderImageAtPositionOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadColorListImageOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadImageAttachmentOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadImageGridFormImageOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadImageHeaderImageOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadImageHeaderImageAtPositionOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadImageListImageOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadInboxMessageAttachmentOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadMaterial3dAssetOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadMaterial3dBackTextureOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadMaterial3dFrontTextureOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadMaterial3dPreviewOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadMaterialAttachmentOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadMaterialColorwayImageOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadMaterialGridFormImageOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadMaterialHeaderImageOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadMaterialHeaderImageAtPositionOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadMaterialListImageOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadStyle3dPreviewOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadStyle3dWorkingFileOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadStyleAttachmentOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadStyleColorwayImageOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadStyleGridFormImageOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadStyleHeaderImageOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadStyleHeaderImageAtPositionOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadStyleListImageOperation: []string{
+		"BeProductPublicApi",
+	},
+	UploadStyleTurntableOperation: []string{
 		"BeProductPublicApi",
 	},
 }
@@ -430,6 +1198,14 @@ func (s *Client) securityAccessTokenQuery(ctx context.Context, operationName Ope
 	q := req.URL.Query()
 	q.Set("access_token", t.APIKey)
 	req.URL.RawQuery = q.Encode()
+	return nil
+}
+func (s *Client) securityAutomationAuth(ctx context.Context, operationName OperationName, req *http.Request) error {
+	t, err := s.sec.AutomationAuth(ctx, operationName)
+	if err != nil {
+		return errors.Wrap(err, "security source \"AutomationAuth\"")
+	}
+	req.Header.Set("X-Authorization", t.APIKey)
 	return nil
 }
 func (s *Client) securityBeproductOAuth(ctx context.Context, operationName OperationName, req *http.Request) error {
