@@ -7,8 +7,51 @@ import (
 	"testing"
 
 	"github.com/oasuite/sdk/bench/benchkit"
+	"github.com/oasuite/sdk/bench/ogenpeer/api"
 	"github.com/oasuite/sdk/beproduct"
 )
+
+// ogenCanonical is benchkit.Canonical for ogen's values. ogen generates the
+// untyped FieldValue schema (a colorway's image) as a required jx.Raw and
+// its MarshalJSON writes `"image":` with no value when the answer had none,
+// which is not JSON; such an image is encoded as null here and dropped from
+// the canonical form, so that the comparison is of the decoded data.
+func ogenCanonical(t *testing.T, v any) any {
+	t.Helper()
+	fix := func(h *api.Header) {
+		for i := range h.Colorways {
+			if len(h.Colorways[i].Image) == 0 {
+				h.Colorways[i].Image = api.FieldValue("null")
+			}
+		}
+	}
+	switch x := v.(type) {
+	case *api.HeaderPage:
+		for i := range x.Result {
+			fix(&x.Result[i])
+		}
+	case *api.Header:
+		fix(x)
+	}
+	return dropNullImages(benchkit.Canonical(t, v))
+}
+
+func dropNullImages(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		if img, ok := x["image"]; ok && img == nil {
+			delete(x, "image")
+		}
+		for k, e := range x {
+			x[k] = dropNullImages(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = dropNullImages(e)
+		}
+	}
+	return v
+}
 
 // TestRawSuiteAndOgenDecodeTheSameData: for every case the three clients
 // decode the same data from the same server. Raw and ogen re-encode to
@@ -33,7 +76,7 @@ func TestRawSuiteAndOgenDecodeTheSameData(t *testing.T) {
 		if got := benchkit.WithoutZeros(benchkit.Canonical(t, suiteV)); !reflect.DeepEqual(got, benchkit.WithoutZeros(want)) {
 			t.Errorf("%s: suite decoded differently from the payload", what)
 		}
-		if got := benchkit.Canonical(t, ogenV); !reflect.DeepEqual(got, want) {
+		if got := ogenCanonical(t, ogenV); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: ogen decoded %v\nwant %v", what, got, want)
 		}
 	}
