@@ -18,7 +18,7 @@ type autonumber struct {
 }
 
 // AutomationRoot returns the Automation API root to pass to
-// beproduct.WithAutomationURL (URL()+"/automation/api").
+// beproduct.WithAutomationURL (Origin()+"/automation/api").
 func (s *Server) AutomationRoot() string { return s.srv.URL + "/automation/api" }
 
 var digits = regexp.MustCompile(`\[(0+)\]`)

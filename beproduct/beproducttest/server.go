@@ -23,7 +23,7 @@
 //     fewest requests left), and when the per-day quota (or a per-minute or
 //     per-hour window set with WithRateLimits) is spent the fake answers 429
 //     with Retry-After until the window resets;
-//   - fault injection (Fail), token expiry (ExpireAccessTokens) and a clock
+//   - fault injection (AddFault, FailNext), token expiry (ExpireTokens) and a clock
 //     (WithClock, Advance).
 //
 // Point a client at it with beproduct.WithBaseURL(s.BaseURL()) and
