@@ -82,11 +82,7 @@ func decodePage[T any](resp *http.Response) (page[T], error) {
 		return page[T]{}, fmt.Errorf("bidcore: list page: %w", err)
 	}
 	missing := func(field, want string, err error) (page[T], error) {
-		e := &validate.MissingFieldError{Vendor: "bidcore", Status: resp.StatusCode, Field: field, Want: want, Err: err}
-		if resp.Request != nil {
-			e.Method, e.Path = resp.Request.Method, resp.Request.URL.Path
-		}
-		return page[T]{}, e
+		return page[T]{}, validate.MissingField("bidcore", resp, field, want, err)
 	}
 	if p.Results == nil {
 		return missing("results", "the page's records, an array", nil)

@@ -156,12 +156,5 @@ func (c *Client) ExportAnalysisJobFile(ctx context.Context, projectID, jobID, ex
 // missingField is the error of a 2xx answer that lacks what a helper reads:
 // never an empty result.
 func missingField(resp *http.Response, field, want string) error {
-	e := &validate.MissingFieldError{Vendor: "bouquet", Field: field, Want: want}
-	if resp != nil {
-		e.Status = resp.StatusCode
-		if resp.Request != nil {
-			e.Method, e.Path = resp.Request.Method, resp.Request.URL.Path
-		}
-	}
-	return e
+	return validate.MissingField("bouquet", resp, field, want, nil)
 }

@@ -151,11 +151,7 @@ func listDecoded[T any](ctx context.Context, c *Client, page *string,
 // missingRecords is the error of a 2xx list page that holds no array of
 // records: never an empty list.
 func missingRecords(resp *http.Response, err error) error {
-	e := &validate.MissingFieldError{Vendor: "bqecore", Status: resp.StatusCode, Want: "a JSON array of records", Err: err}
-	if resp.Request != nil {
-		e.Method, e.Path = resp.Request.Method, resp.Request.URL.Path
-	}
-	return e
+	return validate.MissingField("bqecore", resp, "", "a JSON array of records", err)
 }
 
 // Activities iterates over every activity matching p (fields, where, orderBy,

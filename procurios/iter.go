@@ -173,11 +173,7 @@ func readPage[T any](hr *http.Response, field string) (page[T], error) {
 	}
 	if raw, ok := members["_links"]; ok && !isNull(raw) {
 		if err := json.Unmarshal(raw, &p.links); err != nil {
-			e := &specvalidate.MissingFieldError{Vendor: "procurios", Status: hr.StatusCode, Field: "_links", Want: "the page's HAL links", Err: err}
-			if hr.Request != nil {
-				e.Method, e.Path = hr.Request.Method, hr.Request.URL.Path
-			}
-			return p, e
+			return p, specvalidate.MissingField("procurios", hr, "_links", "the page's HAL links", err)
 		}
 	}
 	key, raw, err := findItems(hr, members, field)

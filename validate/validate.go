@@ -27,6 +27,7 @@ package validate
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 )
 
@@ -214,3 +215,17 @@ func (e *MissingFieldError) Error() string {
 
 // Unwrap returns the decoding error.
 func (e *MissingFieldError) Unwrap() error { return e.Err }
+
+// MissingField is the *MissingFieldError of vendor's 2xx answer resp (its
+// status, and its request's method and URL path, when resp has them): the
+// one constructor every vendor package's page readers use.
+func MissingField(vendor string, resp *http.Response, field, want string, err error) *MissingFieldError {
+	e := &MissingFieldError{Vendor: vendor, Field: field, Want: want, Err: err}
+	if resp != nil {
+		e.Status = resp.StatusCode
+		if resp.Request != nil && resp.Request.URL != nil {
+			e.Method, e.Path = resp.Request.Method, resp.Request.URL.Path
+		}
+	}
+	return e
+}
