@@ -1,7 +1,9 @@
 package beproduct
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -9,6 +11,7 @@ import (
 
 	"github.com/oasuite/sdk/gen/beproductapi"
 	"github.com/oasuite/sdk/internal/pipeline"
+	"github.com/oasuite/sdk/validate"
 )
 
 // Master names one of the five BeProduct masters; they share one API shape
@@ -112,11 +115,19 @@ func (c *Client) ListHeaders(ctx context.Context, m Master, opts ListOptions, pa
 	if err != nil {
 		return nil, err
 	}
-	var page beproductapi.HeaderPage
+	// Decoded with result as a pointer, so that a page without its records
+	// is an error rather than an empty page that ends an iteration early.
+	var page struct {
+		Result *[]beproductapi.Header `json:"result"`
+		Total  int64                  `json:"total"`
+	}
 	if err := pipeline.DecodeJSON(resp, &page); err != nil {
 		return nil, fmt.Errorf("beproduct: %s headers: %w", m, err)
 	}
-	return &page, nil
+	if page.Result == nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnreadableAnswer, validate.MissingField("beproduct", resp, "result", "the page's headers, an array", nil))
+	}
+	return &beproductapi.HeaderPage{Result: *page.Result, Total: page.Total}, nil
 }
 
 // Headers iterates over all of m's headers that match opts, page by page
@@ -181,6 +192,25 @@ func body[T any](what string, v *T) (*T, error) {
 	return v, nil
 }
 
+// pageBody is body for a paged answer (raw its 2xx body): it also fails
+// when the page has no "result" array, which would otherwise decode as an
+// empty page and end the iteration as if the list were complete. The error
+// matches ErrUnreadableAnswer and is a *validate.MissingFieldError.
+func pageBody[P any](what string, resp *http.Response, raw []byte, v *P) (*P, error) {
+	p, err := body(what, v)
+	if err != nil {
+		return nil, err
+	}
+	var probe struct {
+		Result json.RawMessage `json:"result"`
+	}
+	perr := pipeline.Unmarshal(raw, &probe)
+	if r := bytes.TrimSpace(probe.Result); perr != nil || len(r) == 0 || r[0] != '[' {
+		return nil, fmt.Errorf("%w: %s: %w", ErrUnreadableAnswer, what, validate.MissingField("beproduct", resp, "result", "the page's records, an array", perr))
+	}
+	return p, nil
+}
+
 // PageOptions filters and pages a list other than a header list.
 type PageOptions struct {
 	// Filters are ANDed conditions (see Where); not every list takes them.
@@ -203,7 +233,7 @@ func (c *Client) CompanyColors(ctx context.Context, opts PageOptions) iter.Seq2[
 		if err != nil {
 			return nil, 0, err
 		}
-		p, err := body("company colors", r.JSON200)
+		p, err := pageBody("company colors", r.HTTPResponse, r.Body, r.JSON200)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -224,7 +254,7 @@ func (c *Client) TrackingPlans(ctx context.Context, folderID string, opts PageOp
 		if err != nil {
 			return nil, 0, err
 		}
-		pg, err := body("tracking plans", r.JSON200)
+		pg, err := pageBody("tracking plans", r.HTTPResponse, r.Body, r.JSON200)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -244,22 +274,22 @@ func (c *Client) TrackingTimelines(ctx context.Context, kind Timeline, planID, v
 		case kind == StyleTimeline && viewID == "":
 			var r *beproductapi.ListTrackingStyleTimelinesResponse
 			if r, err = c.ListTrackingStyleTimelinesWithResponse(ctx, planID, &beproductapi.ListTrackingStyleTimelinesParams{PageSize: &size, PageNumber: &num}, opts.body()); err == nil {
-				pg, err = body("style timelines", r.JSON200)
+				pg, err = pageBody("style timelines", r.HTTPResponse, r.Body, r.JSON200)
 			}
 		case kind == StyleTimeline:
 			var r *beproductapi.ListTrackingStyleViewTimelinesResponse
 			if r, err = c.ListTrackingStyleViewTimelinesWithResponse(ctx, planID, viewID, &beproductapi.ListTrackingStyleViewTimelinesParams{PageSize: &size, PageNumber: &num}, opts.body()); err == nil {
-				pg, err = body("style view timelines", r.JSON200)
+				pg, err = pageBody("style view timelines", r.HTTPResponse, r.Body, r.JSON200)
 			}
 		case kind == MaterialTimeline && viewID == "":
 			var r *beproductapi.ListTrackingMaterialTimelinesResponse
 			if r, err = c.ListTrackingMaterialTimelinesWithResponse(ctx, planID, &beproductapi.ListTrackingMaterialTimelinesParams{PageSize: &size, PageNumber: &num}, opts.body()); err == nil {
-				pg, err = body("material timelines", r.JSON200)
+				pg, err = pageBody("material timelines", r.HTTPResponse, r.Body, r.JSON200)
 			}
 		case kind == MaterialTimeline:
 			var r *beproductapi.ListTrackingMaterialViewTimelinesResponse
 			if r, err = c.ListTrackingMaterialViewTimelinesWithResponse(ctx, planID, viewID, &beproductapi.ListTrackingMaterialViewTimelinesParams{PageSize: &size, PageNumber: &num}, opts.body()); err == nil {
-				pg, err = body("material view timelines", r.JSON200)
+				pg, err = pageBody("material view timelines", r.HTTPResponse, r.Body, r.JSON200)
 			}
 		default:
 			return nil, 0, errTimelineKind(kind)
@@ -286,12 +316,12 @@ func (c *Client) TrackingRevisions(ctx context.Context, kind Timeline, planID st
 		case StyleTimeline:
 			var r *beproductapi.ListTrackingStyleRevisionsResponse
 			if r, err = c.ListTrackingStyleRevisionsWithResponse(ctx, planID, &beproductapi.ListTrackingStyleRevisionsParams{PageSize: &size, PageNumber: &num}, opts.body()); err == nil {
-				pg, err = body("style revisions", r.JSON200)
+				pg, err = pageBody("style revisions", r.HTTPResponse, r.Body, r.JSON200)
 			}
 		case MaterialTimeline:
 			var r *beproductapi.ListTrackingMaterialRevisionsResponse
 			if r, err = c.ListTrackingMaterialRevisionsWithResponse(ctx, planID, &beproductapi.ListTrackingMaterialRevisionsParams{PageSize: &size, PageNumber: &num}, opts.body()); err == nil {
-				pg, err = body("material revisions", r.JSON200)
+				pg, err = pageBody("material revisions", r.HTTPResponse, r.Body, r.JSON200)
 			}
 		default:
 			return nil, 0, errTimelineKind(kind)
@@ -311,7 +341,7 @@ func (c *Client) DataTables(ctx context.Context, opts PageOptions) iter.Seq2[bep
 		if err != nil {
 			return nil, 0, err
 		}
-		pg, err := body("data tables", r.JSON200)
+		pg, err := pageBody("data tables", r.HTTPResponse, r.Body, r.JSON200)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -327,7 +357,7 @@ func (c *Client) DataTableRows(ctx context.Context, dataTableID string, opts Pag
 		if err != nil {
 			return nil, 0, err
 		}
-		pg, err := body("data table rows", r.JSON200)
+		pg, err := pageBody("data table rows", r.HTTPResponse, r.Body, r.JSON200)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -347,7 +377,7 @@ func (c *Client) InboxTasks(ctx context.Context, m Master, query beproductapi.Re
 		if err != nil {
 			return nil, 0, err
 		}
-		pg, err := body("inbox tasks", r.JSON200)
+		pg, err := pageBody("inbox tasks", r.HTTPResponse, r.Body, r.JSON200)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -364,7 +394,7 @@ func (c *Client) InboxMessages(ctx context.Context, taskID string, pageSize int)
 		if err != nil {
 			return nil, 0, err
 		}
-		pg, err := body("inbox messages", r.JSON200)
+		pg, err := pageBody("inbox messages", r.HTTPResponse, r.Body, r.JSON200)
 		if err != nil {
 			return nil, 0, err
 		}
