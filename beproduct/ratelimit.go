@@ -3,8 +3,9 @@ package beproduct
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"time"
+
+	"github.com/oasuite/sdk/internal/pipeline"
 )
 
 // RateLimit is the X-RateLimit-* state of an answer: every BeProduct answer
@@ -36,34 +37,21 @@ func (c *Client) observe(resp *http.Response) {
 	}
 }
 
-// The X-RateLimit-* names in Go's canonical form: looked up directly, they
-// cost no allocation per answer (Header.Get would canonicalise each time).
-const (
-	hdrLimit     = "X-Ratelimit-Limit"
-	hdrRemaining = "X-Ratelimit-Remaining"
-	hdrReset     = "X-Ratelimit-Reset"
-)
-
-func headerValue(h http.Header, canonical string) string {
-	if v := h[canonical]; len(v) > 0 {
-		return v[0]
-	}
-	return ""
+// rateLimitHeaders are the X-RateLimit-* names in Go's canonical form:
+// looked up directly, they cost no allocation per answer.
+var rateLimitHeaders = pipeline.RateLimitHeaders{
+	Limit: "X-Ratelimit-Limit", Remaining: "X-Ratelimit-Remaining", Reset: "X-Ratelimit-Reset",
 }
 
-// parseRateLimit reads the X-RateLimit-* headers; ok is false unless Limit
-// and Remaining are both present and numeric.
+// parseRateLimit reads the X-RateLimit-* headers with the pipeline's shared
+// parser; ok is false unless Limit and Remaining are both numbers (BeProduct
+// sends counts, never a period). Reset is BeProduct's Unix seconds.
 func parseRateLimit(h http.Header) (RateLimit, bool) {
-	limit, err1 := strconv.ParseInt(headerValue(h, hdrLimit), 10, 64)
-	remaining, err2 := strconv.ParseInt(headerValue(h, hdrRemaining), 10, 64)
-	if err1 != nil || err2 != nil {
+	rl, ok := pipeline.ParseRateLimit(h, rateLimitHeaders, time.Now())
+	if !ok || rl.Period != 0 {
 		return RateLimit{}, false
 	}
-	rl := RateLimit{Limit: limit, Remaining: remaining}
-	if reset, err := strconv.ParseInt(headerValue(h, hdrReset), 10, 64); err == nil && reset > 0 {
-		rl.Reset = time.Unix(reset, 0).UTC()
-	}
-	return rl, true
+	return RateLimit{Limit: rl.Limit, Remaining: rl.Remaining, Reset: rl.Reset}, true
 }
 
 // WithQuotaWait makes a request wait, before it is sent, while the latest
